@@ -1,0 +1,18 @@
+// Bundles the headless core (CLI + extraction worker) to out/node with esbuild.
+// Native and heavy packages stay external and are loaded from node_modules at run time.
+import { build } from 'esbuild';
+
+await build({
+  entryPoints: {
+    cli: 'src/main/cli.ts',
+    'extract-worker': 'src/main/core/jobs/extract-worker.ts',
+  },
+  outdir: 'out/node',
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  sourcemap: true,
+  packages: 'external',
+  logLevel: 'warning',
+});

@@ -1,0 +1,104 @@
+// Domain types shared by the core, the CLI, the Electron main/preload and the renderer.
+// The JSON shapes here are the DESIGN.md command-line contract: extend, never rename.
+
+export type Split = 'train' | 'dev' | 'test' | 'unsplit';
+
+export const MELD_LABELS = ['anger', 'disgust', 'sadness', 'joy', 'neutral', 'surprise', 'fear'] as const;
+
+export type ItemStatus = 'pending' | 'done' | 'partial' | 'error' | 'missing_media';
+
+export interface ItemError {
+  stage: string; // import | probe | decode | audio | video | text
+  file: string | null;
+  message: string;
+  level: 'error' | 'warning';
+}
+
+/** What `list --json` prints per utterance. */
+export interface UtteranceListing {
+  id: number;
+  split: Split;
+  dialogue: string | null;
+  speaker: string | null;
+  text: string | null;
+  label: string | null;
+  media: string | null;
+  status: ItemStatus;
+  errors: number;
+}
+
+/** Per-clip audio summary (the seed's V3 + V4, done properly). */
+export interface AudioSummary {
+  duration_s: number;
+  sample_rate: number;
+  /** mean F0 over voiced frames, null when no frame is voiced */
+  pitch_hz: number | null;
+  pitch_std_hz: number | null;
+  voiced_ratio: number;
+  rms: number;
+  rms_std: number;
+  zcr: number;
+  zcr_std: number;
+  spectral_centroid_hz: number;
+  spectral_centroid_std_hz: number;
+  tempo_bpm: number;
+  mfcc_mean: number[]; // 25
+  mfcc_std: number[]; // 25
+}
+
+export interface VideoSummary {
+  fps: number;
+  frame_count: number;
+  width: number;
+  height: number;
+  frame_entropy: number[];
+  selected_frames: number[];
+}
+
+export interface EmbeddingRef {
+  model: string;
+  dim: number;
+  provider?: string;
+}
+
+/** What `show ID --json` prints. */
+export interface UtteranceDetail {
+  id: number;
+  key: string;
+  split: Split;
+  dialogue: string | null;
+  speaker: string | null;
+  text: string | null;
+  label: string | null;
+  label_history: LabelChange[];
+  media: string | null;
+  status: ItemStatus;
+  prediction: { label: string; probabilities: Record<string, number>; model_version?: number } | null;
+  audio: (AudioSummary & { embedding: EmbeddingRef | null }) | null;
+  video: (Omit<VideoSummary, 'width' | 'height'> & { width: number; height: number; embedding: EmbeddingRef | null }) | null;
+  text_features: { encoder: string; dim: number } | null;
+  errors: ItemError[];
+}
+
+export interface LabelChange {
+  at: string;
+  who: string;
+  old: string | null;
+  new: string | null;
+  source: string;
+}
+
+export interface FfmpegInfo {
+  path: string;
+  version: string;
+  source: 'setting' | 'ffmpeg-static' | '@ffmpeg-installer/ffmpeg' | 'PATH';
+}
+
+export interface ProgressEvent {
+  job: string;
+  done: number;
+  total: number;
+  errors: number;
+  rate: number; // items per second
+  eta_s: number | null;
+}
