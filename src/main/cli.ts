@@ -1,0 +1,241 @@
+// The command line (DESIGN.md "Command-line contract"). Results go to stdout (JSON with --json),
+// human progress to stderr. Exit 0 when the job ran, even where single files failed.
+import { Command, Option } from 'commander';
+import fs from 'node:fs';
+import path from 'node:path';
+import { openDb, type Db } from './core/store/db';
+import { dataDir, defaultDbPath } from './core/settings';
+import { planImport } from './core/corpus/import-plan';
+import { ImportError } from './core/corpus/types';
+import { saveImport, type ImportSummary } from './core/store/corpus-repo';
+import { listUtterances, showUtterance } from './core/store/queries';
+import { relabel } from './core/store/labels';
+import { runExtraction, type ExtractSummary } from './core/jobs/extract';
+import { formatProgress } from './core/jobs/progress';
+import { locateFfmpeg } from './core/media/locate-ffmpeg';
+import { doctor } from './core/doctor';
+import type { ItemStatus, Split } from '../shared/types';
+
+class UsageError extends Error {}
+
+interface Globals { db?: string; dataDir?: string; json?: boolean; ffmpeg?: string; quiet?: boolean }
+
+const program = new Command('emotion-studio')
+  .description('Multimodal emotion recognition in conversation: import, extract, train, evaluate, annotate, report')
+  .option('--db <path>', 'SQLite database file (default: in the data folder)')
+  .option('--data-dir <dir>', 'where models and settings live (default: EMOTION_STUDIO_DATA or the OS user data folder)')
+  .option('--json', 'machine-readable result on stdout')
+  .option('--ffmpeg <path>', 'ffmpeg binary to use (else EMOTION_STUDIO_FFMPEG, ffmpeg-static, @ffmpeg-installer/ffmpeg, PATH)')
+  .option('-q, --quiet', 'no progress on stderr')
+  .showHelpAfterError();
+
+function globals(): Globals & { dbPath: string; dir: string } {
+  const g = program.opts<Globals>();
+  const dir = dataDir(g.dataDir);
+  return { ...g, dir, dbPath: path.resolve(g.db ?? defaultDbPath(dir)) };
+}
+
+function withDb<T>(fn: (db: Db) => T, opts: { mustExist?: boolean } = {}): T {
+  const g = globals();
+  if (opts.mustExist && !fs.existsSync(g.dbPath)) throw new UsageError(`database not found: ${g.dbPath} (run import or analyze first)`);
+  const db = openDb(g.dbPath);
+  try {
+    return fn(db);
+  } finally {
+    db.close();
+  }
+}
+
+function out(json: unknown, human: string): void {
+  process.stdout.write(globals().json ? JSON.stringify(json, null, 2) + '\n' : human + '\n');
+}
+
+function progress(line: string): void {
+  if (!globals().quiet) process.stderr.write(line + '\n');
+}
+
+function throttledProgress() {
+  let last = 0;
+  return (e: Parameters<typeof formatProgress>[0]) => {
+    const now = Date.now();
+    if (now - last < 1000 && e.done < e.total) return;
+    last = now;
+    if (globals().quiet) return;
+    if (process.stderr.isTTY) process.stderr.write('\r\x1b[K' + formatProgress(e) + (e.done >= e.total ? '\n' : ''));
+    else process.stderr.write(formatProgress(e) + '\n');
+  };
+}
+
+function doImport(db: Db, paths: string[], o: { split?: Split; columns?: string; labels?: string }): ImportSummary[] {
+  for (const p of paths) if (!fs.existsSync(p)) throw new UsageError(`cannot read ${p}: no such file or folder`);
+  const batches = planImport(paths.map((p) => path.resolve(p)), {
+    split: o.split,
+    columns: o.columns,
+    labels: o.labels?.split(',').map((s) => s.trim()).filter(Boolean),
+  });
+  return batches.map((b) => {
+    for (const i of b.issues) progress(`warning: ${i.file}${i.row !== null ? ` row ${i.row}` : ''}: ${i.message}`);
+    return saveImport(db, b);
+  });
+}
+
+function importLine(s: ImportSummary): string {
+  return `imported ${s.kind} from ${s.root}: ${s.added} added, ${s.updated} updated, ${s.unchanged} unchanged, ${s.missingMedia} without media, ${s.issues} issues`;
+}
+
+async function doExtract(db: Db, o: { workers?: string }): Promise<ExtractSummary> {
+  const g = globals();
+  const ffmpeg = locateFfmpeg(g.ffmpeg);
+  progress(`ffmpeg: ${ffmpeg.path} (${ffmpeg.version}, from ${ffmpeg.source})`);
+  const ac = new AbortController();
+  const onSigint = () => {
+    progress('\nstopping: finishing the clips in flight and saving what is done (Ctrl-C again to force)');
+    process.off('SIGINT', onSigint);
+    ac.abort();
+  };
+  process.on('SIGINT', onSigint);
+  try {
+    return await runExtraction(db, {
+      ffmpeg: ffmpeg.path,
+      workers: o.workers !== undefined ? Number(o.workers) : undefined,
+      signal: ac.signal,
+      onProgress: throttledProgress(),
+    });
+  } finally {
+    process.off('SIGINT', onSigint);
+  }
+}
+
+function extractLine(s: ExtractSummary): string {
+  return `media: ${s.media.processed} processed (${s.media.failed} failed), ${s.media.skipped} already done` +
+    `; text: ${s.text.encoded} encoded (${s.text.failed} failed)${s.text.refit ? `, IDF fit on ${s.text.fittedOn}` : ''}` +
+    (s.cancelled ? '; cancelled: rerun to resume' : '');
+}
+
+const splitOption = new Option('--split <split>', 'split of the imported rows').choices(['train', 'dev', 'test', 'unsplit']);
+
+program
+  .command('import')
+  .description('import folders of media, MELD CSVs (split from the name or --split) or other CSVs with --columns')
+  .argument('<paths...>')
+  .addOption(splitOption)
+  .option('--columns <mapping>', 'for a non-MELD CSV: text=COL,label=COL[,file=COL,speaker=COL,dialogue=COL,start=COL,end=COL]')
+  .option('--labels <list>', 'label set (comma-separated); default: taken from the data')
+  .action((paths: string[], o) => {
+    withDb((db) => {
+      const res = doImport(db, paths, o);
+      out({ database: globals().dbPath, imports: res }, res.map(importLine).join('\n'));
+    });
+  });
+
+program
+  .command('extract')
+  .description('features for every utterance not yet done (resumable)')
+  .option('--workers <n>', 'parallel clips (default: the number of cores)')
+  .option('--modalities <list>', 'audio,video,text (built-in encoders all run together for now)')
+  .addOption(new Option('--device <device>', 'execution provider for neural encoders').choices(['auto', 'cpu', 'cuda', 'webgpu']).default('auto'))
+  .action(async (o) => {
+    const db = openDb(globals().dbPath);
+    try {
+      const s = await doExtract(db, o);
+      out(s, extractLine(s));
+      if (s.cancelled) process.exitCode = 130;
+    } finally {
+      db.close();
+    }
+  });
+
+program
+  .command('analyze')
+  .description('the main job: import + extract (+ train, evaluate and report where available)')
+  .argument('<paths...>')
+  .addOption(splitOption)
+  .option('--columns <mapping>', 'for a non-MELD CSV, as in import')
+  .option('--labels <list>', 'label set (comma-separated)')
+  .option('--workers <n>', 'parallel clips (default: the number of cores)')
+  .action(async (paths: string[], o) => {
+    const g = globals();
+    const db = openDb(g.dbPath);
+    try {
+      const imports = doImport(db, paths, o);
+      for (const s of imports) progress(importLine(s));
+      const extract = await doExtract(db, o);
+      progress(extractLine(extract));
+      const counts = db.prepare('SELECT split, COUNT(*) n FROM utterance GROUP BY split ORDER BY split').all();
+      out({ database: g.dbPath, imports, extract, splits: counts }, `database: ${g.dbPath}\n${extractLine(extract)}`);
+      if (extract.cancelled) process.exitCode = 130;
+    } finally {
+      db.close();
+    }
+  });
+
+program
+  .command('list')
+  .description('utterances, one per line (one JSON object each with --json)')
+  .addOption(new Option('--split <split>').choices(['train', 'dev', 'test', 'unsplit']))
+  .option('--label <label>')
+  .addOption(new Option('--status <status>').choices(['pending', 'done', 'partial', 'error', 'missing_media']))
+  .option('--search <text>')
+  .option('--limit <n>')
+  .action((o) => {
+    withDb((db) => {
+      const rows = listUtterances(db, { split: o.split, label: o.label, status: o.status as ItemStatus, search: o.search, limit: o.limit ? Number(o.limit) : undefined });
+      out(rows, rows.map((r) => `${r.id}\t${r.split}\t${r.dialogue ?? '-'}\t${r.label ?? '-'}\t${r.status}${r.errors ? ` (${r.errors} errors)` : ''}\t${r.text ?? r.media ?? ''}`).join('\n'));
+    }, { mustExist: true });
+  });
+
+program
+  .command('show')
+  .description('one utterance with its features and errors')
+  .argument('<id>')
+  .action((id: string) => {
+    withDb((db) => {
+      const d = showUtterance(db, parseId(id));
+      if (!d) throw new UsageError(`no utterance with id ${id}`);
+      const a = d.audio;
+      out(d, [
+        `#${d.id} ${d.key} [${d.split}] ${d.speaker ?? ''}: ${d.text ?? ''}`,
+        `label: ${d.label ?? '-'}  status: ${d.status}  media: ${d.media ?? '(missing)'}`,
+        a ? `audio: ${a.duration_s.toFixed(2)} s, pitch ${a.pitch_hz?.toFixed(1) ?? '-'} Hz (voiced ${(a.voiced_ratio * 100).toFixed(0)}%), rms ${a.rms.toFixed(4)}, zcr ${a.zcr.toFixed(4)}, centroid ${a.spectral_centroid_hz.toFixed(0)} Hz, tempo ${a.tempo_bpm.toFixed(0)} bpm` : 'audio: -',
+        d.video ? `video: ${d.video.frame_count} frames at ${d.video.fps} fps, selected ${d.video.selected_frames.join(' ')}` : 'video: -',
+        `text features: ${d.text_features ? `${d.text_features.encoder} (${d.text_features.dim})` : '-'}`,
+        ...d.errors.map((e) => `${e.level}: [${e.stage}] ${e.file ?? ''}: ${e.message}`),
+      ].join('\n'));
+    }, { mustExist: true });
+  });
+
+program
+  .command('relabel')
+  .description('change one label (the old one stays in the label history)')
+  .argument('<id>')
+  .argument('<label>')
+  .option('--who <name>', 'annotator name', process.env.USER ?? 'cli')
+  .action((id: string, label: string, o) => {
+    withDb((db) => {
+      const r = relabel(db, parseId(id), label, o.who);
+      out({ id: Number(id), ...r }, `#${id}: ${r.old ?? '-'} -> ${r.new}`);
+    }, { mustExist: true });
+  });
+
+program
+  .command('doctor')
+  .description('what the tool found: ffmpeg, ONNX Runtime and its providers, models, database')
+  .action(() => {
+    const g = globals();
+    const r = doctor({ ffmpeg: g.ffmpeg, db: g.dbPath, dataDir: g.dir });
+    const f = 'error' in r.ffmpeg ? `ffmpeg: NOT FOUND: ${r.ffmpeg.error}` : `ffmpeg: ${r.ffmpeg.path} (${r.ffmpeg.version}, from ${r.ffmpeg.source})`;
+    const o = 'error' in r.onnxruntime ? `onnxruntime: unavailable: ${r.onnxruntime.error}` : `onnxruntime: ${r.onnxruntime.version}, providers: ${r.onnxruntime.providers.map((p) => p.name + (p.bundled ? '' : ' (not bundled)')).join(', ')}`;
+    out(r, [f, o, `models: ${r.models.map((m) => `${m.name} ${m.present ? 'present' : 'absent (built-in encoders used)'}`).join('; ')}`, `database: ${r.database}`, `data folder: ${r.data_dir}`].join('\n'));
+  });
+
+function parseId(id: string): number {
+  if (!/^\d+$/.test(id)) throw new UsageError(`not an utterance id: ${id}`);
+  return Number(id);
+}
+
+program.parseAsync(process.argv).catch((e: unknown) => {
+  const known = e instanceof UsageError || e instanceof ImportError || (e as Error)?.name?.endsWith('Error');
+  process.stderr.write(`emotion-studio: ${(e as Error).message ?? e}\n`);
+  if (!known || process.env.EMOTION_STUDIO_DEBUG) process.stderr.write(((e as Error).stack ?? '') + '\n');
+  process.exitCode = 1;
+});

@@ -1,0 +1,98 @@
+// The resumable extraction job: media stage (worker pool, one ffmpeg pass per clip) then the text
+// stage. Items whose stage is recorded are skipped, so a killed run resumes where it stopped;
+// results are committed in batches, one transaction each, so a kill loses at most one batch.
+import os from 'node:os';
+import type { Db } from '../store/db';
+import { FeatureWriter } from '../store/feature-repo';
+import { WorkerPool, type TaskOutcome } from './worker-pool';
+import { ProgressMeter } from './progress';
+import type { MediaResult } from './process-media';
+import type { ProgressEvent } from '../../../shared/types';
+import { AUDIO_FEATURE_VERSION } from '../features/audio';
+import { VIDEO_FEATURE_VERSION } from '../features/video/select-frames';
+import { runTextStage } from './text-stage';
+
+export const MEDIA_STAGE_VERSION = `a${AUDIO_FEATURE_VERSION}-v${VIDEO_FEATURE_VERSION}`;
+
+export interface ExtractOptions {
+  ffmpeg: string;
+  workers?: number; // default: available cores; 0 = in the calling thread
+  signal?: AbortSignal;
+  onProgress?: (e: ProgressEvent) => void;
+  batchSize?: number;
+  limit?: number; // process at most this many media items (used by tests and sharding)
+}
+
+export interface ExtractSummary {
+  media: { processed: number; failed: number; skipped: number; pending: number };
+  text: { encoded: number; failed: number; refit: boolean; fittedOn: string | null };
+  cancelled: boolean;
+}
+
+export async function runExtraction(db: Db, opts: ExtractOptions): Promise<ExtractSummary> {
+  const tasks = db
+    .prepare(
+      `SELECT u.id, m.path AS file FROM utterance u JOIN media m ON m.utterance_id = u.id
+       LEFT JOIN stage_status s ON s.utterance_id = u.id AND s.stage = 'media'
+       WHERE m.path IS NOT NULL AND (s.status IS NULL OR s.version <> ?) ORDER BY u.id`,
+    )
+    .all(MEDIA_STAGE_VERSION) as { id: number; file: string }[];
+  const todo = opts.limit !== undefined ? tasks.slice(0, opts.limit) : tasks;
+  const summary: ExtractSummary = {
+    media: { processed: 0, failed: 0, skipped: 0, pending: tasks.length - todo.length },
+    text: { encoded: 0, failed: 0, refit: false, fittedOn: null },
+    cancelled: false,
+  };
+  summary.media.skipped = (db.prepare("SELECT COUNT(*) n FROM stage_status WHERE stage = 'media' AND version = ?").get(MEDIA_STAGE_VERSION) as { n: number }).n;
+
+  if (todo.length > 0) {
+    const writer = new FeatureWriter(db);
+    const versions = { audio: AUDIO_FEATURE_VERSION, video: VIDEO_FEATURE_VERSION, stage: MEDIA_STAGE_VERSION };
+    const meter = new ProgressMeter('extract media', todo.length);
+    const size = Math.min(opts.workers ?? os.availableParallelism(), todo.length);
+    const pool = new WorkerPool(size, opts.ffmpeg);
+    const files = new Map(todo.map((t) => [t.id, t.file]));
+    const batch: TaskOutcome[] = [];
+    const flush = db.transaction((items: TaskOutcome[]) => {
+      for (const o of items) if (o.ok) writer.saveMedia(o.result, versions);
+    });
+    let lastFlush = Date.now();
+    try {
+      await pool.run(
+        todo,
+        (o) => {
+          if (!o.ok && o.aborted) return; // cancelled mid-clip: left pending for the next run
+          // an unexpected failure (a bug, a crashed worker) is still this item's error, not the job's
+          if (!o.ok) o = { ok: true, result: failedResult(o.id, files.get(o.id) ?? '', o.message) };
+          batch.push(o);
+          meter.done++;
+          if (o.result.failed || o.result.errors.some((e) => e.level === 'error')) meter.errors++;
+          summary.media.processed++;
+          if (o.result.failed) summary.media.failed++;
+          if (batch.length >= (opts.batchSize ?? 16) || Date.now() - lastFlush > 1000) {
+            flush(batch.splice(0));
+            lastFlush = Date.now();
+          }
+          opts.onProgress?.(meter.event());
+        },
+        opts.signal,
+      );
+      flush(batch.splice(0));
+    } finally {
+      await pool.close();
+    }
+  }
+  if (opts.signal?.aborted) {
+    summary.cancelled = true;
+    return summary;
+  }
+  summary.text = runTextStage(db, opts.onProgress);
+  return summary;
+}
+
+function failedResult(utteranceId: number, file: string, message: string): MediaResult {
+  return {
+    utteranceId, file, probe: null, audio: null, audioVector: null, video: null, failed: true,
+    errors: [{ stage: 'decode', file, message, level: 'error' }],
+  };
+}

@@ -1,0 +1,65 @@
+// Text features with the built-in encoder. The IDF table is fit on the training split's texts only
+// (all texts when a corpus has no training split; it uses no labels). When those texts change, the
+// table is refit and every text vector is recomputed, so vectors of different fits never mix.
+import crypto from 'node:crypto';
+import type { Db } from '../store/db';
+import { f32ToBlob, blobToF32 } from '../store/db';
+import { FeatureWriter } from '../store/feature-repo';
+import { ProgressMeter } from './progress';
+import type { ProgressEvent } from '../../../shared/types';
+import { TFIDF_DIM, TFIDF_ENCODER, TFIDF_VERSION, encodeText, fitIdf, sparseToBlob } from '../features/text/hashed-tfidf';
+
+export function runTextStage(db: Db, onProgress?: (e: ProgressEvent) => void) {
+  const hasTrain = (db.prepare("SELECT COUNT(*) n FROM utterance WHERE split = 'train' AND text IS NOT NULL").get() as { n: number }).n > 0;
+  const fitRows = db
+    .prepare(`SELECT key, text FROM utterance WHERE text IS NOT NULL ${hasTrain ? "AND split = 'train'" : ''} ORDER BY key`)
+    .all() as { key: string; text: string }[];
+  const out = { encoded: 0, failed: 0, refit: false, fittedOn: null as string | null };
+  if (fitRows.length === 0) return out;
+
+  const hash = crypto.createHash('sha256');
+  for (const r of fitRows) hash.update(r.key).update('\0').update(r.text).update('\0');
+  const fittedOn = `${hasTrain ? 'train' : 'all'}:${fitRows.length}:${hash.digest('hex').slice(0, 16)}`;
+  out.fittedOn = fittedOn;
+  const version = `${TFIDF_VERSION}-${fittedOn}`;
+
+  let idf: Float32Array;
+  const state = db.prepare('SELECT version, fitted_on, data FROM encoder_state WHERE name = ?').get(TFIDF_ENCODER) as
+    | { version: string; fitted_on: string; data: Buffer }
+    | undefined;
+  if (state && state.fitted_on === fittedOn && state.version === TFIDF_VERSION) {
+    idf = blobToF32(state.data);
+  } else {
+    idf = fitIdf(fitRows.map((r) => r.text));
+    db.prepare('INSERT OR REPLACE INTO encoder_state (name, version, fitted_on, data) VALUES (?, ?, ?, ?)')
+      .run(TFIDF_ENCODER, TFIDF_VERSION, fittedOn, f32ToBlob(idf));
+    out.refit = true;
+  }
+
+  const todo = db
+    .prepare(
+      `SELECT u.id, u.text FROM utterance u LEFT JOIN stage_status s ON s.utterance_id = u.id AND s.stage = 'text'
+       WHERE u.text IS NOT NULL AND (s.status IS NULL OR s.version <> ?) ORDER BY u.id`,
+    )
+    .all(version) as { id: number; text: string }[];
+  const writer = new FeatureWriter(db);
+  const meter = new ProgressMeter('extract text', todo.length);
+  const save = db.transaction((rows: { id: number; text: string }[]) => {
+    for (const r of rows) {
+      const v = encodeText(r.text, idf);
+      if (v.indices.length === 0) {
+        writer.saveText(r.id, null, 'text has no word to encode');
+        out.failed++;
+      } else {
+        writer.saveText(r.id, { extractor: TFIDF_ENCODER, version, dim: TFIDF_DIM, layout: 'sparse', data: sparseToBlob(v) }, null);
+        out.encoded++;
+      }
+    }
+  });
+  for (let i = 0; i < todo.length; i += 500) {
+    save(todo.slice(i, i + 500));
+    meter.done = Math.min(todo.length, i + 500);
+    onProgress?.(meter.event());
+  }
+  return out;
+}

@@ -1,0 +1,118 @@
+// Writes import batches: one transaction per batch, idempotent on (corpus, key) so re-importing
+// the same corpus adds nothing. Labels only enter through the append-only label history.
+import fs from 'node:fs';
+import type { Db } from './db';
+import type { ImportBatch } from '../corpus/types';
+
+export interface ImportSummary {
+  corpusId: number;
+  kind: string;
+  root: string;
+  added: number;
+  updated: number;
+  unchanged: number;
+  missingMedia: number;
+  issues: number;
+}
+
+export function saveImport(db: Db, batch: ImportBatch, who = 'import'): ImportSummary {
+  const getCorpus = db.prepare('SELECT id, label_set FROM corpus WHERE root = ?');
+  const addCorpus = db.prepare('INSERT INTO corpus (root, kind, label_set) VALUES (?, ?, ?)');
+  const setLabels = db.prepare('UPDATE corpus SET label_set = ? WHERE id = ?');
+  const upDialogue = db.prepare(
+    `INSERT INTO dialogue (corpus_id, split, key) VALUES (?, ?, ?)
+     ON CONFLICT (corpus_id, split, key) DO UPDATE SET key = excluded.key RETURNING id`,
+  );
+  const getUtt = db.prepare(
+    'SELECT id, dialogue_id, split, idx, speaker, text, start_s, end_s FROM utterance WHERE corpus_id = ? AND key = ?',
+  );
+  const addUtt = db.prepare(
+    `INSERT INTO utterance (corpus_id, dialogue_id, key, split, idx, speaker, text, start_s, end_s, source, source_row)
+     VALUES (@corpus, @dialogue, @key, @split, @idx, @speaker, @text, @start, @end, @source, @row)`,
+  );
+  const updUtt = db.prepare(
+    `UPDATE utterance SET dialogue_id=@dialogue, split=@split, idx=@idx, speaker=@speaker, text=@text,
+       start_s=@start, end_s=@end, source=@source, source_row=@row WHERE id=@id`,
+  );
+  const addLabel = db.prepare(
+    'INSERT INTO label_history (utterance_id, old_label, new_label, who, source) VALUES (?, NULL, ?, ?, ?)',
+  );
+  const getMedia = db.prepare('SELECT path, size, mtime_ms FROM media WHERE utterance_id = ?');
+  const putMedia = db.prepare(
+    `INSERT INTO media (utterance_id, path, size, mtime_ms) VALUES (?, ?, ?, ?)
+     ON CONFLICT (utterance_id) DO UPDATE SET path=excluded.path, size=excluded.size, mtime_ms=excluded.mtime_ms`,
+  );
+  const resetStage = db.prepare('DELETE FROM stage_status WHERE utterance_id = ? AND stage = ?');
+  const clearImportIssues = db.prepare("DELETE FROM item_error WHERE utterance_id IS NULL AND stage = 'import' AND file = ?");
+  const addIssue = db.prepare("INSERT INTO item_error (utterance_id, stage, file, message) VALUES (NULL, 'import', ?, ?)");
+
+  const run = db.transaction((): ImportSummary => {
+    let corpus = getCorpus.get(batch.corpusRoot) as { id: number; label_set: string } | undefined;
+    if (!corpus) {
+      const id = Number(addCorpus.run(batch.corpusRoot, batch.kind, '[]').lastInsertRowid);
+      corpus = { id, label_set: '[]' };
+    }
+    const labels: string[] = JSON.parse(corpus.label_set);
+    for (const l of batch.labelSet) if (!labels.includes(l)) labels.push(l);
+    for (const r of batch.records) if (r.label && !labels.includes(r.label)) labels.push(r.label);
+    setLabels.run(JSON.stringify(labels), corpus.id);
+
+    const s: ImportSummary = {
+      corpusId: corpus.id, kind: batch.kind, root: batch.corpusRoot, added: 0, updated: 0, unchanged: 0,
+      missingMedia: batch.missingMedia, issues: batch.issues.length,
+    };
+    const dialogues = new Map<string, number>();
+    for (const r of batch.records) {
+      let dialogueId: number | null = null;
+      if (r.dialogue !== null) {
+        const dk = r.split + '\u0000' + r.dialogue;
+        dialogueId = dialogues.get(dk) ?? (upDialogue.get(corpus.id, r.split, r.dialogue) as { id: number }).id;
+        dialogues.set(dk, dialogueId);
+      }
+      const row = {
+        corpus: corpus.id, dialogue: dialogueId, key: r.key, split: r.split, idx: r.index, speaker: r.speaker,
+        text: r.text, start: r.startS, end: r.endS, source: r.source, row: r.row,
+      };
+      const old = getUtt.get(corpus.id, r.key) as
+        | { id: number; dialogue_id: number | null; split: string; idx: number | null; speaker: string | null; text: string | null; start_s: number | null; end_s: number | null }
+        | undefined;
+      let id: number;
+      if (!old) {
+        id = Number(addUtt.run(row).lastInsertRowid);
+        if (r.label !== null) addLabel.run(id, r.label, who, r.source);
+        s.added++;
+      } else {
+        id = old.id;
+        const same = old.dialogue_id === dialogueId && old.split === r.split && old.idx === r.index &&
+          old.speaker === r.speaker && old.text === r.text && old.start_s === r.startS && old.end_s === r.endS;
+        if (same) s.unchanged++;
+        else {
+          updUtt.run({ ...row, id });
+          if (old.text !== r.text) resetStage.run(id, 'text');
+          s.updated++;
+        }
+      }
+      // a moved or changed clip is extracted again; an unchanged one keeps its features
+      const stat = r.mediaPath ? statOrNull(r.mediaPath) : null;
+      const m = getMedia.get(id) as { path: string | null; size: number | null; mtime_ms: number | null } | undefined;
+      const path = r.mediaPath ?? m?.path ?? null; // never forget a clip found before
+      if (!m || m.path !== path || (stat && (m.size !== stat.size || m.mtime_ms !== stat.mtimeMs))) {
+        putMedia.run(id, path, stat?.size ?? null, stat?.mtimeMs ?? null);
+        if (m) resetStage.run(id, 'media');
+      }
+    }
+    for (const file of new Set(batch.issues.map((i) => i.file))) clearImportIssues.run(file);
+    for (const i of batch.issues) addIssue.run(i.file, i.row !== null ? `row ${i.row}: ${i.message}` : i.message);
+    return s;
+  });
+  return run();
+}
+
+function statOrNull(p: string): { size: number; mtimeMs: number } | null {
+  try {
+    const st = fs.statSync(p);
+    return { size: st.size, mtimeMs: st.mtimeMs };
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,99 @@
+// Write side of extraction results. Callers wrap a batch of these in one transaction.
+import type { Db } from './db';
+import { f32ToBlob } from './db';
+import type { MediaResult } from '../jobs/process-media';
+import type { ItemError } from '../../../shared/types';
+
+export const MEDIA_STAGES = ['probe', 'decode', 'audio', 'video'];
+
+export class FeatureWriter {
+  private readonly stmts;
+
+  constructor(private readonly db: Db) {
+    this.stmts = {
+      clearErrors: db.prepare(
+        `DELETE FROM item_error WHERE utterance_id = ? AND stage IN (${MEDIA_STAGES.map(() => '?').join(',')})`,
+      ),
+      clearTextErrors: db.prepare("DELETE FROM item_error WHERE utterance_id = ? AND stage = 'text'"),
+      addError: db.prepare('INSERT INTO item_error (utterance_id, stage, file, message, level) VALUES (?, ?, ?, ?, ?)'),
+      media: db.prepare(
+        `UPDATE media SET duration_s=@duration, has_audio=@hasAudio, has_video=@hasVideo, fps=@fps, width=@width,
+           height=@height, sample_rate=@sr, frame_count=@frames WHERE utterance_id=@id`,
+      ),
+      feature: db.prepare(
+        `INSERT OR REPLACE INTO feature (utterance_id, kind, frame, extractor, version, provider, dim, layout, data)
+         VALUES (@id, @kind, @frame, @extractor, @version, @provider, @dim, @layout, @data)`,
+      ),
+      dropMediaFeatures: db.prepare(
+        "DELETE FROM feature WHERE utterance_id = ? AND (kind LIKE 'audio.%' OR kind LIKE 'video.%')",
+      ),
+      audio: db.prepare('INSERT OR REPLACE INTO audio_summary (utterance_id, json) VALUES (?, ?)'),
+      dropAudio: db.prepare('DELETE FROM audio_summary WHERE utterance_id = ?'),
+      entropy: db.prepare(
+        'INSERT OR REPLACE INTO frame_entropy (utterance_id, fps, frame_count, entropy, motion, selected) VALUES (?, ?, ?, ?, ?, ?)',
+      ),
+      dropEntropy: db.prepare('DELETE FROM frame_entropy WHERE utterance_id = ?'),
+      dropThumbs: db.prepare('DELETE FROM thumbnail WHERE utterance_id = ?'),
+      thumb: db.prepare('INSERT INTO thumbnail (utterance_id, frame, png) VALUES (?, ?, ?)'),
+      stage: db.prepare(
+        `INSERT OR REPLACE INTO stage_status (utterance_id, stage, status, version, updated_at)
+         VALUES (?, ?, ?, ?, strftime('%Y-%m-%dT%H:%M:%fZ','now'))`,
+      ),
+    };
+  }
+
+  /** Replaces everything the media stage stored for this utterance. */
+  saveMedia(r: MediaResult, versions: { audio: string; video: string; stage: string }): void {
+    const s = this.stmts;
+    const id = r.utteranceId;
+    s.clearErrors.run(id, ...MEDIA_STAGES);
+    this.addErrors(id, r.errors);
+    s.dropMediaFeatures.run(id);
+    s.dropAudio.run(id);
+    s.dropEntropy.run(id);
+    s.dropThumbs.run(id);
+    if (r.probe) {
+      s.media.run({
+        id, duration: r.probe.durationS, hasAudio: r.probe.audio ? 1 : 0, hasVideo: r.probe.video ? 1 : 0,
+        fps: r.video?.fps ?? r.probe.video?.fps ?? null, width: r.video?.width ?? r.probe.video?.width ?? null,
+        height: r.video?.height ?? r.probe.video?.height ?? null, sr: r.probe.audio?.sampleRate ?? null,
+        frames: r.video?.frameCount ?? null,
+      });
+    }
+    if (r.audio && r.audioVector && allFinite(r.audioVector)) {
+      s.audio.run(id, JSON.stringify(r.audio));
+      s.feature.run({
+        id, kind: 'audio.stats', frame: -1, extractor: 'builtin-audio-dsp', version: versions.audio, provider: null,
+        dim: r.audioVector.length, layout: 'dense', data: f32ToBlob(r.audioVector),
+      });
+    }
+    if (r.video && allFinite(r.video.entropy) && allFinite(r.video.vector)) {
+      const v = r.video;
+      s.entropy.run(id, v.fps, v.frameCount, f32ToBlob(v.entropy), f32ToBlob(v.motion), JSON.stringify(v.selected));
+      for (const t of v.thumbnails) s.thumb.run(id, t.frame, Buffer.from(t.png));
+      s.feature.run({
+        id, kind: 'video.stats', frame: -1, extractor: 'builtin-frame-stats', version: versions.video, provider: null,
+        dim: v.vector.length, layout: 'dense', data: f32ToBlob(v.vector),
+      });
+    }
+    s.stage.run(id, 'media', r.failed ? 'error' : 'done', versions.stage);
+  }
+
+  saveText(id: number, feature: { extractor: string; version: string; dim: number; layout: 'dense' | 'sparse'; data: Buffer } | null, error: string | null): void {
+    const s = this.stmts;
+    s.clearTextErrors.run(id);
+    if (feature) s.feature.run({ id, kind: 'text', frame: -1, provider: null, ...feature });
+    if (error) s.addError.run(id, 'text', null, error, 'error');
+    s.stage.run(id, 'text', feature ? 'done' : 'error', feature?.version ?? 'none');
+  }
+
+  private addErrors(id: number, errors: ItemError[]): void {
+    for (const e of errors) this.stmts.addError.run(id, e.stage, e.file, e.message, e.level);
+  }
+}
+
+/** No NaN or Infinity is ever stored as a feature. */
+export function allFinite(v: ArrayLike<number>): boolean {
+  for (let i = 0; i < v.length; i++) if (!Number.isFinite(v[i])) return false;
+  return true;
+}

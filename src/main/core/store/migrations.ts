@@ -1,0 +1,168 @@
+// Numbered schema migrations. Append new ones; never edit one that has shipped.
+export const MIGRATIONS: { version: number; sql: string }[] = [
+  {
+    version: 1,
+    sql: `
+CREATE TABLE corpus (
+  id INTEGER PRIMARY KEY,
+  root TEXT NOT NULL UNIQUE,
+  kind TEXT NOT NULL,
+  label_set TEXT NOT NULL DEFAULT '[]',      -- JSON array: the label set is data, not code
+  created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now'))
+);
+CREATE TABLE dialogue (
+  id INTEGER PRIMARY KEY,
+  corpus_id INTEGER NOT NULL REFERENCES corpus(id),
+  split TEXT NOT NULL,
+  key TEXT NOT NULL,
+  UNIQUE (corpus_id, split, key)
+);
+CREATE TABLE utterance (
+  id INTEGER PRIMARY KEY,
+  corpus_id INTEGER NOT NULL REFERENCES corpus(id),
+  dialogue_id INTEGER REFERENCES dialogue(id),
+  key TEXT NOT NULL,
+  split TEXT NOT NULL,
+  idx INTEGER,
+  speaker TEXT,
+  text TEXT,
+  label TEXT,                  -- current gold label; written only by the label_history trigger
+  start_s REAL,
+  end_s REAL,
+  source TEXT,
+  source_row INTEGER,
+  UNIQUE (corpus_id, key)
+);
+CREATE INDEX utterance_split ON utterance(split);
+CREATE INDEX utterance_dialogue ON utterance(dialogue_id, idx);
+
+CREATE TABLE media (
+  utterance_id INTEGER PRIMARY KEY REFERENCES utterance(id),
+  path TEXT,                   -- null: no clip found at import
+  size INTEGER,
+  mtime_ms REAL,
+  duration_s REAL,
+  has_audio INTEGER,
+  has_video INTEGER,
+  fps REAL,
+  width INTEGER,
+  height INTEGER,
+  sample_rate INTEGER,
+  frame_count INTEGER
+);
+
+-- one row per (utterance, stage): the unit of resumable work
+CREATE TABLE stage_status (
+  utterance_id INTEGER NOT NULL REFERENCES utterance(id),
+  stage TEXT NOT NULL,         -- media | text
+  status TEXT NOT NULL,        -- done | error
+  version TEXT NOT NULL,
+  updated_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')),
+  PRIMARY KEY (utterance_id, stage)
+);
+
+-- float32 vectors with their dimension and the extractor that made them
+CREATE TABLE feature (
+  utterance_id INTEGER NOT NULL REFERENCES utterance(id),
+  kind TEXT NOT NULL,          -- audio.stats | audio.embedding | text | video.stats | video.embedding
+  frame INTEGER NOT NULL DEFAULT -1, -- -1 per utterance, else the video frame index
+  extractor TEXT NOT NULL,
+  version TEXT NOT NULL,
+  provider TEXT,
+  dim INTEGER NOT NULL,
+  layout TEXT NOT NULL DEFAULT 'dense', -- dense: dim float32 | sparse: nnz uint32 indices then nnz float32 values
+  data BLOB NOT NULL,
+  created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')),
+  PRIMARY KEY (utterance_id, kind, frame)
+);
+
+CREATE TABLE audio_summary (
+  utterance_id INTEGER PRIMARY KEY REFERENCES utterance(id),
+  json TEXT NOT NULL           -- AudioSummary (src/shared/types.ts)
+);
+
+CREATE TABLE frame_entropy (
+  utterance_id INTEGER PRIMARY KEY REFERENCES utterance(id),
+  fps REAL NOT NULL,
+  frame_count INTEGER NOT NULL,
+  entropy BLOB NOT NULL,       -- float32 per decoded frame, bits
+  motion BLOB,
+  selected TEXT NOT NULL       -- JSON array of frame indices
+);
+
+CREATE TABLE thumbnail (
+  utterance_id INTEGER NOT NULL REFERENCES utterance(id),
+  frame INTEGER NOT NULL,
+  png BLOB NOT NULL,
+  PRIMARY KEY (utterance_id, frame)
+);
+
+CREATE TABLE item_error (
+  id INTEGER PRIMARY KEY,
+  utterance_id INTEGER REFERENCES utterance(id),
+  stage TEXT NOT NULL,
+  file TEXT,
+  message TEXT NOT NULL,
+  level TEXT NOT NULL DEFAULT 'error',
+  created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now'))
+);
+CREATE INDEX item_error_utt ON item_error(utterance_id, stage);
+
+-- append-only: no annotation is ever overwritten
+CREATE TABLE label_history (
+  id INTEGER PRIMARY KEY,
+  utterance_id INTEGER NOT NULL REFERENCES utterance(id),
+  old_label TEXT,
+  new_label TEXT,
+  who TEXT NOT NULL,
+  source TEXT NOT NULL,        -- import | relabel | ...
+  at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now'))
+);
+CREATE INDEX label_history_utt ON label_history(utterance_id, id);
+CREATE TRIGGER label_history_apply AFTER INSERT ON label_history
+BEGIN
+  UPDATE utterance SET label = NEW.new_label WHERE id = NEW.utterance_id;
+END;
+CREATE TRIGGER label_history_no_update BEFORE UPDATE ON label_history
+BEGIN SELECT RAISE(ABORT, 'label_history is append-only'); END;
+CREATE TRIGGER label_history_no_delete BEFORE DELETE ON label_history
+BEGIN SELECT RAISE(ABORT, 'label_history is append-only'); END;
+
+-- fitted state of built-in encoders (e.g. the TF-IDF table fit on the training split)
+CREATE TABLE encoder_state (
+  name TEXT PRIMARY KEY,
+  version TEXT NOT NULL,
+  fitted_on TEXT NOT NULL,
+  data BLOB NOT NULL,
+  created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now'))
+);
+
+-- trained classifiers, versioned; predictions belong to one version
+CREATE TABLE model (
+  version INTEGER PRIMARY KEY,
+  created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')),
+  params TEXT NOT NULL,        -- JSON: fusion, classifier, encoders, modalities
+  labels TEXT NOT NULL,        -- JSON: label snapshot used for training {utterance_id: label}
+  metrics TEXT,                -- JSON: per split, each naming its split
+  data BLOB                    -- serialised model
+);
+CREATE TABLE prediction (
+  utterance_id INTEGER NOT NULL REFERENCES utterance(id),
+  model_version INTEGER NOT NULL REFERENCES model(version),
+  label TEXT NOT NULL,
+  probabilities TEXT NOT NULL, -- JSON {label: p}
+  PRIMARY KEY (utterance_id, model_version)
+);
+
+CREATE TABLE job (
+  id INTEGER PRIMARY KEY,
+  kind TEXT NOT NULL,
+  status TEXT NOT NULL,        -- running | done | cancelled | failed
+  params TEXT,
+  result TEXT,
+  started_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')),
+  finished_at TEXT
+);
+`,
+  },
+];
