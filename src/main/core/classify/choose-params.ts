@@ -1,0 +1,101 @@
+/**
+ * Hyper-parameter choice for the SVM: a small grid over C (and gamma for RBF), each candidate
+ * trained on the training rows and scored by weighted F1 on a development set. The caller
+ * guarantees the scoring rows are a dev split, never test. Candidates are trained without
+ * probability estimates (predictions use votes / decision values, which probabilities do not
+ * change); retrain the chosen parameters with probabilities afterwards.
+ */
+import { weightedF1 } from './metrics';
+import { gammaScale, trainSvm, type FeatureRows, type SvmOptions } from './svm';
+
+export interface ChooseParamsOptions {
+  kernel: 'rbf' | 'linear';
+  balanced: boolean;
+  /** C values to try (default [0.1, 1, 10]) */
+  Cs?: number[];
+  /**
+   * gamma values for RBF: numbers, or 'scale' (sklearn's), or `{ scale: f }` meaning f * scale
+   * (default ['scale', {scale: 0.3}, {scale: 3}]); ignored for linear
+   */
+  gammas?: Array<number | 'scale' | { scale: number }>;
+  seed?: number;
+  nClasses?: number;
+  /** passed through to trainSvm */
+  cacheMB?: number;
+  linearSolver?: 'primal' | 'dual';
+  /** after each candidate: index, total and the candidate's score */
+  onProgress?: (done: number, total: number, score: GridScore) => void;
+}
+
+export interface GridScore {
+  C: number;
+  /** resolved gamma (null for linear) */
+  gamma: number | null;
+  /** how the gamma was given ('scale', a number, or 'f*scale') */
+  gammaLabel: string | null;
+  weighted_f1: number;
+  trainSeconds: number;
+}
+
+export interface ChosenParams {
+  best: { C: number; gamma: number | null; gammaLabel: string | null; weighted_f1: number };
+  scores: GridScore[];
+}
+
+export function chooseParams(
+  Xtrain: FeatureRows,
+  ytrain: number[],
+  Xdev: FeatureRows,
+  ydev: number[],
+  o: ChooseParamsOptions,
+): ChosenParams {
+  if (Xdev.length === 0) throw new Error('chooseParams: empty dev set');
+  let maxY = -1;
+  for (const c of ytrain) maxY = Math.max(maxY, c);
+  for (const c of ydev) maxY = Math.max(maxY, c);
+  const nClasses = o.nClasses ?? maxY + 1;
+  const Cs = o.Cs ?? [0.1, 1, 10];
+  const grid: Array<{ C: number; gamma: number | null; label: string | null }> = [];
+  if (o.kernel === 'rbf') {
+    const scale = gammaScale(Xtrain);
+    const gammas = o.gammas ?? ['scale', { scale: 0.3 }, { scale: 3 }];
+    for (const C of Cs) {
+      for (const g of gammas) {
+        if (g === 'scale') grid.push({ C, gamma: scale, label: 'scale' });
+        else if (typeof g === 'number') grid.push({ C, gamma: g, label: String(g) });
+        else grid.push({ C, gamma: g.scale * scale, label: `${g.scale}*scale` });
+      }
+    }
+  } else {
+    for (const C of Cs) grid.push({ C, gamma: null, label: null });
+  }
+  const scores: GridScore[] = [];
+  for (const cand of grid) {
+    const opts: SvmOptions = {
+      kernel: o.kernel,
+      C: cand.C,
+      balanced: o.balanced,
+      probability: false,
+      seed: o.seed ?? 0,
+      nClasses,
+      cacheMB: o.cacheMB,
+      linearSolver: o.linearSolver,
+    };
+    if (cand.gamma !== null) opts.gamma = cand.gamma;
+    const model = trainSvm(Xtrain, ytrain, opts);
+    const pred = model.predict(Xdev);
+    const s: GridScore = {
+      C: cand.C,
+      gamma: cand.gamma,
+      gammaLabel: cand.label,
+      weighted_f1: weightedF1(nClasses, ydev, pred),
+      trainSeconds: model.info.trainSeconds,
+    };
+    scores.push(s);
+    o.onProgress?.(scores.length, grid.length, s);
+  }
+  // best score; ties go to the earlier grid entry (smaller C, then the listed gamma order)
+  let best = scores[0];
+  for (const s of scores) if (s.weighted_f1 > best.weighted_f1) best = s;
+  return { best: { C: best.C, gamma: best.gamma, gammaLabel: best.gammaLabel, weighted_f1: best.weighted_f1 }, scores };
+}

@@ -1,0 +1,131 @@
+// Deciding what each path given to `import` is, and reading it.
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Split } from '../../../shared/types';
+import { readCsvFile } from './csv';
+import { mediaRecord, scanMediaFolder } from './folder';
+import { parseColumnMapping, readGenericCsv } from './generic';
+import { indexMediaFiles, isMediaFile, type MediaIndex } from './media-index';
+import { looksLikeMeld, readMeldCsv } from './meld';
+import { ImportError, type ImportBatch, type ImportIssue } from './types';
+
+export interface PlanOptions {
+  /** split for MELD CSVs (instead of the one in the file name) and for generic rows without one */
+  split?: Split;
+  /** column mapping for non-MELD CSVs: 'text=COL,label=COL[,file=COL,...]' */
+  columns?: string;
+  /** label set for generic CSVs (rows outside it are issues) */
+  labels?: string[];
+}
+
+const SKIP_DIRS = new Set(['node_modules', '__MACOSX']);
+
+/**
+ * One batch per corpus file found in paths, in order:
+ * - a folder: every MELD CSV in it or in a folder one level down, with the folder as media root and corpus
+ *   root (clips found anywhere below it); other CSVs there as generic CSVs when columns are given, else
+ *   noted as an issue; when the folder has no CSV at all, the folder itself as a folder of media files;
+ * - a .csv/.tsv file: MELD when its header is MELD's, else generic with columns (ImportError without);
+ * - a media file: a one-record folder batch rooted at its folder;
+ * - an .eaf file: ImportError (ELAN import not available yet).
+ * Throws ImportError when a path or a whole file cannot be imported.
+ */
+export function planImport(paths: string[], opts: PlanOptions = {}): ImportBatch[] {
+  const batches: ImportBatch[] = [];
+  const indexes = new Map<string, MediaIndex>();
+  const indexOf = (root: string) => {
+    let ix = indexes.get(root);
+    if (!ix) indexes.set(root, (ix = indexMediaFiles(root)));
+    return ix;
+  };
+  for (const p of paths) {
+    const abs = path.resolve(p);
+    let st: fs.Stats;
+    try {
+      st = fs.statSync(abs);
+    } catch (e) {
+      throw new ImportError(abs, `cannot read it (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+    }
+    if (st.isDirectory()) batches.push(...planFolder(abs, opts, indexOf));
+    else batches.push(planFile(abs, opts, indexOf));
+  }
+  return batches;
+}
+
+function planFile(file: string, opts: PlanOptions, indexOf: (root: string) => MediaIndex): ImportBatch {
+  const ext = path.extname(file).toLowerCase();
+  if (ext === '.eaf') throw new ImportError(file, 'ELAN import not available yet');
+  if (ext === '.csv' || ext === '.tsv') {
+    const { header } = readCsvFile(file);
+    if (looksLikeMeld(header)) return readMeldCsv(file, { split: opts.split, mediaRoot: path.dirname(file), media: indexOf(path.dirname(file)) });
+    if (!opts.columns) {
+      throw new ImportError(
+        file,
+        `not a MELD CSV (its columns: ${header.join(', ') || 'none'}); name its columns with --columns text=COL,label=COL[,file=COL,speaker=COL,dialogue=COL,start=COL,end=COL]`,
+      );
+    }
+    return readGenericCsv(file, parseColumnMapping(opts.columns), { labels: opts.labels, split: opts.split });
+  }
+  if (isMediaFile(path.basename(file))) {
+    const root = path.dirname(file);
+    return { kind: 'folder', corpusRoot: root, labelSet: [], records: [mediaRecord(root, file)], issues: [], missingMedia: 0 };
+  }
+  throw new ImportError(file, `unsupported file type '${ext || path.basename(file)}' (expected a folder, a .csv, a media file or an .eaf)`);
+}
+
+function planFolder(dir: string, opts: PlanOptions, indexOf: (root: string) => MediaIndex): ImportBatch[] {
+  const csvs = findCsvs(dir);
+  if (!csvs.length) return [scanMediaFolder(dir)];
+  const batches: ImportBatch[] = [];
+  const ignored: ImportIssue[] = [];
+  const mapping = opts.columns ? parseColumnMapping(opts.columns) : null;
+  for (const csv of csvs) {
+    const { header } = readCsvFile(csv);
+    if (looksLikeMeld(header)) batches.push(readMeldCsv(csv, { split: opts.split, mediaRoot: dir, media: indexOf(dir) }));
+    else if (mapping) batches.push(readGenericCsv(csv, mapping, { labels: opts.labels, split: opts.split, mediaRoot: dir }));
+    else ignored.push({ file: csv, row: null, message: 'not a MELD CSV and no --columns given: file not imported' });
+  }
+  if (!batches.length) {
+    // only CSVs we cannot read without a mapping: import the media, and say why the CSVs were left out
+    const b = scanMediaFolder(dir);
+    b.issues.unshift(...ignored);
+    return [b];
+  }
+  batches[0].issues.push(...ignored);
+  return batches;
+}
+
+/** CSV files at the top of dir and one level down, sorted; hidden entries skipped. */
+function findCsvs(dir: string): string[] {
+  const out: string[] = [];
+  const list = (d: string, depth: number) => {
+    let entries: fs.Dirent[];
+    try {
+      entries = fs.readdirSync(d, { withFileTypes: true });
+    } catch (e) {
+      if (depth === 0) throw new ImportError(d, `cannot read the folder (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+      return;
+    }
+    entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    const subdirs: string[] = [];
+    for (const e of entries) {
+      if (e.name.startsWith('.')) continue;
+      const p = path.join(d, e.name);
+      const isDir = e.isDirectory() || (e.isSymbolicLink() && safeIsDir(p));
+      if (isDir) {
+        if (depth === 0 && !SKIP_DIRS.has(e.name)) subdirs.push(p);
+      } else if (/\.(csv|tsv)$/i.test(e.name)) out.push(p);
+    }
+    for (const s of subdirs) list(s, depth + 1);
+  };
+  list(dir, 0);
+  return out;
+}
+
+function safeIsDir(p: string): boolean {
+  try {
+    return fs.statSync(p).isDirectory();
+  } catch {
+    return false;
+  }
+}

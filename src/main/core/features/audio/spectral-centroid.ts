@@ -1,0 +1,30 @@
+import type { Spectrogram } from './stft';
+
+/**
+ * librosa.feature.spectral_centroid: per frame, sum_k f_k * S[k] / sum_k S[k] over the magnitude
+ * spectrogram (n_fft 2048, hop 512, center, zero padding), f_k = k * sr / n_fft. A frame with no
+ * energy gets 0, as librosa's util.normalize leaves all-zero columns at zero.
+ */
+export function spectralCentroid(
+  spec: Spectrogram,
+  sampleRate: number,
+  /** 'power' lets callers share one |X|^2 STFT: the magnitude is taken here, bin by bin */
+  input: 'magnitude' | 'power' = 'magnitude',
+): Float64Array {
+  const fromPower = input === 'power';
+  const out = new Float64Array(spec.frames);
+  const df = sampleRate / spec.nFft;
+  const { data, bins } = spec;
+  for (let t = 0; t < spec.frames; t++) {
+    const o = t * bins;
+    let num = 0;
+    let den = 0;
+    for (let k = 0; k < bins; k++) {
+      const s = fromPower ? Math.sqrt(data[o + k]) : data[o + k];
+      num += k * s;
+      den += s;
+    }
+    out[t] = den > 1e-30 ? (num * df) / den : 0;
+  }
+  return out;
+}

@@ -1,0 +1,160 @@
+import FFT from 'fft.js';
+import { MixedRadixFFT } from './fft-mixed';
+import { centeredFrameCount, hannPeriodic, readFrame, type PadMode } from './window';
+
+/** A spectrogram laid out frame-major: data[t * bins + k], bins = nFft/2 + 1. */
+export interface Spectrogram {
+  frames: number;
+  bins: number;
+  nFft: number;
+  hop: number;
+  data: Float64Array;
+}
+
+export interface StftOptions {
+  nFft: number;
+  hop: number;
+  pad: PadMode;
+  /** 1: magnitude |X| (librosa's default S for spectral features), 2: power |X|^2 */
+  power: 1 | 2;
+}
+
+export function isPowerOfTwo(n: number): boolean {
+  return n > 1 && (n & (n - 1)) === 0;
+}
+
+// Plans and scratch buffers are kept per size so repeated clips allocate nothing but the output.
+interface Pow2Plan {
+  fft: FFT;
+  /** interleaved complex input / output of the packed pair of frames */
+  z: Float64Array;
+  out: Float64Array;
+  a: Float64Array;
+  b: Float64Array;
+}
+const pow2Plans = new Map<number, Pow2Plan>();
+function pow2Plan(n: number): Pow2Plan {
+  let p = pow2Plans.get(n);
+  if (!p) {
+    p = {
+      fft: new FFT(n),
+      z: new Float64Array(2 * n),
+      out: new Float64Array(2 * n),
+      a: new Float64Array(n),
+      b: new Float64Array(n),
+    };
+    pow2Plans.set(n, p);
+  }
+  return p;
+}
+
+interface MixedPlan {
+  fft: MixedRadixFFT;
+  a: Float64Array;
+  b: Float64Array;
+  re: Float64Array;
+  im: Float64Array;
+}
+const mixedPlans = new Map<number, MixedPlan>();
+function mixedPlan(n: number): MixedPlan {
+  let p = mixedPlans.get(n);
+  if (!p) {
+    p = {
+      fft: new MixedRadixFFT(n),
+      a: new Float64Array(n),
+      b: new Float64Array(n),
+      re: new Float64Array(n),
+      im: new Float64Array(n),
+    };
+    mixedPlans.set(n, p);
+  }
+  return p;
+}
+
+/**
+ * Short-time Fourier transform magnitude or power with a periodic Hann window of length nFft,
+ * centered frames (torch.stft / librosa.stft with center=True), one-sided.
+ */
+export function stft(pcm: Float32Array, opt: StftOptions): Spectrogram {
+  const { nFft, hop, pad, power } = opt;
+  const frames = centeredFrameCount(pcm.length, hop);
+  const bins = (nFft >> 1) + 1;
+  const data = new Float64Array(frames * bins);
+  const win = hannPeriodic(nFft);
+  const half = nFft >> 1;
+
+  // Two real frames per complex FFT: z = a + i*b, then A[k] = (Z[k] + conj Z[N-k]) / 2 and
+  // B[k] = (Z[k] - conj Z[N-k]) / 2i. With fft.js this beats two realTransform calls, and it is
+  // what makes the non-power-of-two (mixed-radix) transform affordable.
+  const pow2 = isPowerOfTwo(nFft);
+  const p2 = pow2 ? pow2Plan(nFft) : null;
+  const pm = pow2 ? null : mixedPlan(nFft);
+  const a = pow2 ? p2!.a : pm!.a;
+  const b = pow2 ? p2!.b : pm!.b;
+  const n = pcm.length;
+  for (let t = 0; t < frames; t += 2) {
+    const hasB = t + 1 < frames;
+    const sa = t * hop - half;
+    const sb = sa + hop;
+    const inside = sa >= 0 && sb + nFft <= n;
+    if (!inside) {
+      readFrame(pcm, sa, a, pad);
+      if (hasB) readFrame(pcm, sb, b, pad);
+      else b.fill(0);
+    }
+    let zr: Float64Array, zi: Float64Array, stride: number;
+    if (p2) {
+      // fft.js: interleaved [re, im, re, im, ...]
+      const z = p2.z;
+      if (inside) {
+        for (let i = 0; i < nFft; i++) {
+          z[2 * i] = pcm[sa + i] * win[i];
+          z[2 * i + 1] = pcm[sb + i] * win[i];
+        }
+      } else {
+        for (let i = 0; i < nFft; i++) {
+          z[2 * i] = a[i] * win[i];
+          z[2 * i + 1] = b[i] * win[i];
+        }
+      }
+      p2.fft.transform(p2.out, z);
+      zr = p2.out;
+      zi = p2.out;
+      stride = 2;
+    } else {
+      const { re, im } = pm!;
+      if (inside) {
+        for (let i = 0; i < nFft; i++) {
+          re[i] = pcm[sa + i] * win[i];
+          im[i] = pcm[sb + i] * win[i];
+        }
+      } else {
+        for (let i = 0; i < nFft; i++) {
+          re[i] = a[i] * win[i];
+          im[i] = b[i] * win[i];
+        }
+      }
+      pm!.fft.forward(re, im);
+      zr = re;
+      zi = im;
+      stride = 1;
+    }
+    const offI = stride === 2 ? 1 : 0;
+    const oa = t * bins;
+    const ob = (t + 1) * bins;
+    for (let k = 0; k < bins; k++) {
+      const nk = k === 0 ? 0 : nFft - k;
+      const xr = zr[stride * k], xi = zi[stride * k + offI];
+      const wr = zr[stride * nk], wi = zi[stride * nk + offI];
+      const ar = xr + wr, ai = xi - wi; // 2*A[k]
+      const pa = 0.25 * (ar * ar + ai * ai);
+      data[oa + k] = power === 2 ? pa : Math.sqrt(pa);
+      if (hasB) {
+        const br = xi + wi, bi = xr - wr; // 2*B[k] up to a rotation
+        const pb = 0.25 * (br * br + bi * bi);
+        data[ob + k] = power === 2 ? pb : Math.sqrt(pb);
+      }
+    }
+  }
+  return { frames, bins, nFft, hop, data };
+}

@@ -1,0 +1,165 @@
+import FFT from 'fft.js';
+import { applyMel, melFilterbank, powerToDb } from './mel';
+import type { Spectrogram } from './stft';
+import { hannPeriodic } from './window';
+
+/**
+ * Tempo the way librosa.beat.beat_track(y, sr) estimates it (librosa 0.11), i.e. the seed's V4
+ * tempo, computed without running the beat tracker itself:
+ *
+ * 1. onset strength (librosa.onset.onset_strength with aggregate=np.median, as beat_track calls
+ *    it): 128-band Slaney mel power spectrogram (n_fft 2048, hop 512), power_to_db with top_db 80,
+ *    positive first difference per band, median across bands, shifted right by
+ *    1 + n_fft / (2 hop) = 3 frames to undo the framing delay;
+ * 2. if the envelope is all zero, beat_track returns tempo 0 (no onsets at all);
+ * 3. autocorrelation tempogram over 8 s windows (250 frames), Hann-windowed, centered with a
+ *    linear ramp to zero at the ends, each frame normalised by its max, averaged over time;
+ * 4. the lag maximising log1p(1e6 * ac) + log-normal prior (mean 120 BPM, 1 octave std),
+ *    excluding tempi >= 320 BPM; tempo = 60 * sr / (hop * lag).
+ */
+export const TEMPO_PARAMS = {
+  nFft: 2048,
+  hop: 512,
+  nMels: 128,
+  acSizeS: 8,
+  startBpm: 120,
+  stdBpm: 1,
+  maxTempo: 320,
+} as const;
+
+/** Onset strength envelope from a power spectrogram computed with n_fft 2048, hop 512. */
+export function onsetStrength(power: Spectrogram, sampleRate: number): Float64Array {
+  const fb = melFilterbank({
+    sampleRate,
+    nFft: power.nFft,
+    nMels: TEMPO_PARAMS.nMels,
+    fMin: 0,
+    fMax: sampleRate / 2,
+    scale: 'slaney',
+    norm: 'slaney',
+    binFreqs: 'librosa',
+  });
+  const S = powerToDb(applyMel(power, fb), 80);
+  const T = power.frames;
+  const M = TEMPO_PARAMS.nMels;
+  const env = new Float64Array(T);
+  const lagPad = 1 + Math.floor(power.nFft / (2 * power.hop));
+  const diff = new Float64Array(M);
+  for (let i = 0; i + 1 < T; i++) {
+    const t = i + lagPad;
+    if (t >= T) break; // trimmed to the input length, as librosa does
+    const a = i * M;
+    const b = (i + 1) * M;
+    for (let m = 0; m < M; m++) {
+      const d = S[b + m] - S[a + m];
+      diff[m] = d > 0 ? d : 0;
+    }
+    env[t] = median(diff);
+  }
+  return env;
+}
+
+/** Median of a scratch array (reordered in place): quickselect, then the max of the lower half. */
+function median(x: Float64Array): number {
+  const n = x.length;
+  const k = n >> 1;
+  select(x, k);
+  if (n % 2) return x[k];
+  let lo = x[0];
+  for (let i = 1; i < k; i++) if (x[i] > lo) lo = x[i];
+  return 0.5 * (lo + x[k]);
+}
+
+/** Hoare quickselect: afterwards x[k] is the k-th smallest, x[<k] <= x[k] <= x[>k]. */
+function select(x: Float64Array, k: number): void {
+  let l = 0;
+  let r = x.length - 1;
+  while (r > l) {
+    const pivot = x[(l + r) >> 1];
+    let i = l;
+    let j = r;
+    while (i <= j) {
+      while (x[i] < pivot) i++;
+      while (x[j] > pivot) j--;
+      if (i <= j) {
+        const tmp = x[i];
+        x[i] = x[j];
+        x[j] = tmp;
+        i++;
+        j--;
+      }
+    }
+    if (k <= j) r = j;
+    else if (k >= i) l = i;
+    else return;
+  }
+}
+
+const acPlans = new Map<number, { fft: FFT; buf: Float64Array; spec: Float64Array; out: Float64Array }>();
+
+/** Global tempo in BPM from an onset envelope (librosa.feature.tempo with beat_track's defaults). */
+export function tempoFromOnset(env: Float64Array, sampleRate: number, hop: number = TEMPO_PARAMS.hop): number {
+  let any = false;
+  for (let i = 0; i < env.length; i++) if (env[i] !== 0) { any = true; break; }
+  if (!any) return 0;
+
+  // librosa.time_to_frames(8.0): floor(int(8 * sr) / hop)
+  const win = Math.floor(Math.floor(TEMPO_PARAMS.acSizeS * sampleRate) / hop);
+  const n = env.length;
+  const half = win >> 1;
+  // np.pad(mode='linear_ramp', end_values=0): left ramps 0 -> env[0], right env[n-1] -> 0
+  const padded = new Float64Array(n + 2 * half);
+  for (let i = 0; i < half; i++) {
+    padded[i] = (env[0] * i) / half;
+    padded[n + half + i] = (env[n - 1] * (half - 1 - i)) / half;
+  }
+  padded.set(env, half);
+  // Each frame t is padded[t .. t+win) windowed; full linear autocorrelation via FFT of >= 2*win-1
+  let nfft = 2;
+  while (nfft < 2 * win - 1) nfft <<= 1;
+  let p = acPlans.get(nfft);
+  if (!p) {
+    p = { fft: new FFT(nfft), buf: new Float64Array(nfft), spec: new Float64Array(2 * nfft), out: new Float64Array(2 * nfft) };
+    acPlans.set(nfft, p);
+  }
+  const { fft, buf, spec, out } = p;
+  const w = hannPeriodic(win);
+  const acMean = new Float64Array(win);
+  const power = new Float64Array(nfft);
+  for (let t = 0; t < n; t++) {
+    buf.fill(0);
+    for (let j = 0; j < win; j++) buf[j] = padded[t + j] * w[j];
+    fft.realTransform(spec, buf);
+    // |X|^2 is real and even, so its inverse DFT equals its forward DFT / N: reuse realTransform
+    for (let k = 0; k <= nfft >> 1; k++) {
+      const re = spec[2 * k], im = spec[2 * k + 1];
+      const v = re * re + im * im;
+      power[k] = v;
+      if (k > 0 && k < nfft >> 1) power[nfft - k] = v;
+    }
+    fft.realTransform(out, power);
+    // normalise by the max |ac| (norm=inf); all-zero frames stay zero
+    let max = 0;
+    for (let j = 0; j < win; j++) {
+      const v = Math.abs(out[2 * j]);
+      if (v > max) max = v;
+    }
+    if (max > 1e-300) for (let j = 0; j < win; j++) acMean[j] += out[2 * j] / max;
+  }
+  for (let j = 0; j < win; j++) acMean[j] /= n;
+
+  let best = -1;
+  let bestScore = -Infinity;
+  const log2Start = Math.log2(TEMPO_PARAMS.startBpm);
+  for (let k = 1; k < win; k++) {
+    const bpm = (60 * sampleRate) / (hop * k);
+    if (bpm >= TEMPO_PARAMS.maxTempo) continue;
+    const z = (Math.log2(bpm) - log2Start) / TEMPO_PARAMS.stdBpm;
+    const score = Math.log1p(1e6 * acMean[k]) - 0.5 * z * z;
+    if (score > bestScore) {
+      bestScore = score;
+      best = k;
+    }
+  }
+  return best > 0 ? (60 * sampleRate) / (hop * best) : 0;
+}

@@ -1,0 +1,4 @@
+export * from './entropy';
+export * from './select-frames';
+export * from './thumbnail';
+export { yuv420FrameBytes, yuv420ThumbPlanes, thumbPlanesToRgb, yuv420ToRgbThumb, type ColorMatrix } from './yuv';

@@ -1,0 +1,5 @@
+// Fusion network: training (tfjs-core on the wasm backend), ONNX export, inference (onnxruntime-node).
+export type { FusionInputs, FusionOptions, FusionProgress, FusionEpoch, FusionKind, TrainedFusion } from './types';
+export { trainFusion } from './train';
+export { FusionRunner, type FusionRunnerOptions, type FusionOutputs } from './runner';
+export { describeFusionModel } from './describe';

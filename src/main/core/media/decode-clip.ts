@@ -1,0 +1,465 @@
+// One ffmpeg pass per clip: 16 kHz mono f32le audio on pipe:3 and frames scaled to <= 320 px wide
+// on pipe:4, both read concurrently. Frames come as planar yuv420p rather than rgb24: half the
+// bytes through the pipe and no per-pixel colour conversion in ffmpeg; gray is the luma plane
+// (BT.601 Y', mapped from limited to full range) and thumbnails are converted to rgb in JS.
+// Frames are streamed through the entropy / luma / motion accumulator; the only frames kept are
+// 320-px yuv frames for the selected frames' thumbnails, within a memory budget (highest-entropy
+// frames win once it is full; a second pass extracts any selected frame that was not kept).
+import { spawn, type ChildProcess } from 'node:child_process';
+import type { Readable } from 'node:stream';
+import { MediaError, abortError } from './errors';
+import { checkMediaFile, ffmpegInput, lastMeaningfulLine, type ProbeInfo } from './probe';
+import { FrameStatsAccumulator } from '../features/video/entropy';
+import { selectTopFrames } from '../features/video/select-frames';
+import { encodeRgbPng, fitSize, thumbFactor } from '../features/video/thumbnail';
+import { yuv420FrameBytes, yuv420ToRgbThumb, type ColorMatrix } from '../features/video/yuv';
+
+/** Sample rate of the decoded PCM. */
+export const PCM_SAMPLE_RATE = 16000;
+/** Decoded frames are scaled to at most this width (even dims, aspect kept; never upscaled). */
+export const ANALYSIS_MAX_WIDTH = 320;
+/** Thumbnails of selected frames are at most this wide. */
+export const THUMB_MAX_WIDTH = 160;
+
+export interface DecodeOptions {
+  signal?: AbortSignal;
+  /** decode audio when the probe found some (default true) */
+  audio?: boolean;
+  /** decode video when the probe found some (default true) */
+  video?: boolean;
+  /** frames to select (default 10) */
+  topK?: number;
+  /** minimum index distance between selected frames (default: selectTopFrames' default) */
+  minSpacing?: number;
+  /**
+   * Memory for decoded frames kept during the pass to make the selected frames' thumbnails from
+   * (default 48 MiB: ~580 frames of 320x180 yuv420p, 24 s at 24 fps). Shorter clips keep every
+   * frame; past the budget only the highest-entropy frames are kept, and selected frames without
+   * one are re-extracted by a second ffmpeg pass.
+   */
+  thumbnailBudgetBytes?: number;
+  /** swscale flags for the analysis scale (default 'area': proper averaging when shrinking) */
+  scaleFlags?: string;
+  /** skip the h264/hevc deblocking filter (~10% faster decode, slightly blockier frames; default false) */
+  fastDecode?: boolean;
+  /** kill ffmpeg after this long (default max(60 s, 30 x duration); 10 min when the duration is unknown) */
+  timeoutMs?: number;
+}
+
+export interface DecodedVideo {
+  /** frames per second from the probe (estimated from the frame count when the probe had none) */
+  fps: number;
+  /** size of the analysed frames (the source scaled to <= 320 px wide) */
+  width: number;
+  height: number;
+  /** decoded frames (every one, in decode order; no frame-rate conversion) */
+  frameCount: number;
+  /** gray (luma, full range) Shannon entropy per frame, bits (0..8) */
+  entropy: Float32Array;
+  /** mean absolute luma difference to the previous frame, 0..255 (frame 0: 0) */
+  motion: Float32Array;
+  /** mean luma per frame, 0..255 */
+  luma: Float32Array;
+  /** selected frame indices (selectTopFrames), ascending, at most topK */
+  selected: number[];
+  /** PNG thumbnails (<= 160 px wide) of the selected frames, in `selected` order */
+  thumbnails: { frame: number; png: Buffer }[];
+}
+
+export interface DecodedClip {
+  probe: ProbeInfo;
+  /** 16 kHz mono float PCM (channel mean), null when the file has no audio stream */
+  pcm: Float32Array | null;
+  video: DecodedVideo | null;
+  /** non-fatal problems: partial decode, decoder errors, streams that could not be decoded */
+  warnings: string[];
+}
+
+/**
+ * Decodes a probed clip in one ffmpeg pass (`-threads 1`).
+ *
+ * Failure policy: a file ffmpeg cannot decode at all rejects with MediaError naming the file and
+ * ffmpeg's last stderr line. When decoding fails or stops part-way (a truncated file) but some audio
+ * or frames came out, what was decoded is returned with a warning saying how much (compared with
+ * the probed duration). A stream whose decoder cannot be opened is dropped with a warning and the
+ * other stream is still decoded. Rejects with an AbortError (ffmpeg killed) when `opts.signal` fires.
+ */
+export async function decodeClip(ffmpeg: string, file: string, probe: ProbeInfo, opts: DecodeOptions = {}): Promise<DecodedClip> {
+  if (opts.signal?.aborted) throw abortError(opts.signal);
+  const abs = checkMediaFile(file);
+  const warnings: string[] = [];
+  let wantAudio = opts.audio !== false && !!probe.audio;
+  let wantVideo = opts.video !== false && !!probe.video;
+  if (wantVideo && (!probe.video!.width || !probe.video!.height)) {
+    warnings.push(`video stream #${probe.video!.index} (${probe.video!.codec}) has no known frame size: not decoded`);
+    wantVideo = false;
+  }
+  if (!wantAudio && !wantVideo) {
+    return { probe, pcm: null, video: null, warnings };
+  }
+  for (;;) {
+    const pass = await mainPass(ffmpeg, file, abs, probe, wantAudio, wantVideo, opts);
+    if (pass.kind === 'drop-stream') {
+      // one stream's decoder could not be opened: decode the other one alone
+      warnings.push(pass.warning);
+      if (pass.stream === 'audio') wantAudio = false;
+      else wantVideo = false;
+      if (!wantAudio && !wantVideo) throw new MediaError(file, pass.warning);
+      continue;
+    }
+    warnings.push(...pass.warnings);
+    let video: DecodedVideo | null = null;
+    if (pass.video) {
+      const v = pass.video;
+      const { entropy, luma, motion } = v.stats.result();
+      const selected = selectTopFrames(entropy, opts.topK ?? 10, opts.minSpacing);
+      // rgb thumbnails of the selected frames: from kept frames, the rest re-extracted
+      const thumbs = new Map<number, Uint8Array>();
+      for (const f of selected) {
+        const t = v.frames.get(f);
+        if (t) thumbs.set(f, yuv420ToRgbThumb(t, v.width, v.height, v.thumbFactor, v.matrix).data);
+      }
+      const missing = selected.filter((f) => !thumbs.has(f));
+      if (missing.length) {
+        try {
+          const extra = await thumbPass(ffmpeg, file, abs, probe, missing, v.thumbW, v.thumbH, opts);
+          for (const [f, t] of extra) thumbs.set(f, t);
+        } catch (e) {
+          if ((e as Error).name === 'AbortError') throw e;
+          warnings.push(`thumbnails of frames ${missing.join(', ')} could not be extracted: ${(e as Error).message}`);
+        }
+      }
+      const fps = probe.video!.fps || (probe.durationS > 0 ? v.stats.frameCount / probe.durationS : 0);
+      video = {
+        fps,
+        width: v.width,
+        height: v.height,
+        frameCount: v.stats.frameCount,
+        entropy,
+        motion,
+        luma,
+        selected,
+        thumbnails: selected.filter((f) => thumbs.has(f)).map((f) => ({ frame: f, png: encodeRgbPng(thumbs.get(f)!, v.thumbW, v.thumbH) })),
+      };
+      if (video.frameCount === 0) warnings.push('video stream produced no frames');
+    }
+    return { probe, pcm: pass.pcm, video, warnings };
+  }
+}
+
+interface VideoPassState {
+  width: number;
+  height: number;
+  thumbW: number;
+  thumbH: number;
+  thumbFactor: number;
+  matrix: ColorMatrix;
+  stats: FrameStatsAccumulator;
+  /** kept yuv420p frames (analysis size) by frame index */
+  frames: Map<number, Uint8Array>;
+}
+
+type MainPassResult =
+  | { kind: 'ok'; pcm: Float32Array | null; video: VideoPassState | null; warnings: string[] }
+  | { kind: 'drop-stream'; stream: 'audio' | 'video'; warning: string };
+
+/**
+ * Keeps decoded frames (yuv420p at analysis size) for the thumbnails made at the end: every frame
+ * up to `capacity`, then only the highest-entropy ones (the lowest is evicted).
+ */
+class FrameStore {
+  readonly map = new Map<number, Uint8Array>();
+  private readonly ent = new Map<number, number>();
+  private minFrame = -1;
+  constructor(private readonly capacity: number) {}
+
+  /** Whether a frame with this entropy would be kept. */
+  wants(entropy: number): boolean {
+    if (this.capacity <= 0) return false;
+    if (this.map.size < this.capacity) return true;
+    return entropy > this.ent.get(this.minFrame)!;
+  }
+
+  /** Keeps `frame` (taking ownership); returns the evicted frame's buffer for reuse, or null. */
+  keep(index: number, entropy: number, frame: Uint8Array): Uint8Array | null {
+    let evicted: Uint8Array | null = null;
+    if (this.map.size >= this.capacity) {
+      evicted = this.map.get(this.minFrame)!;
+      this.map.delete(this.minFrame);
+      this.ent.delete(this.minFrame);
+    }
+    this.map.set(index, frame);
+    this.ent.set(index, entropy);
+    if (this.map.size >= this.capacity) {
+      let mf = -1;
+      let me = Infinity;
+      for (const [f, e] of this.ent) if (e < me) [mf, me] = [f, e];
+      this.minFrame = mf;
+    }
+    return evicted;
+  }
+}
+
+function mainPass(
+  ffmpeg: string, file: string, abs: string, probe: ProbeInfo, wantAudio: boolean, wantVideo: boolean, opts: DecodeOptions,
+): Promise<MainPassResult> {
+  const args = ['-nostdin', '-hide_banner', '-loglevel', 'error', '-threads', '1', '-filter_threads', '1'];
+  if (opts.fastDecode) args.push('-skip_loop_filter', 'all');
+  args.push('-i', ffmpegInput(abs));
+  if (wantAudio) {
+    // -rematrix_maxval 1: the mono downmix is the channel mean (the default can exceed 1.0 for float)
+    args.push('-map', `0:${probe.audio!.index}`, '-vn', '-sn', '-dn', '-ac', '1', '-ar', String(PCM_SAMPLE_RATE), '-rematrix_maxval', '1',
+      '-c:a', 'pcm_f32le', '-f', 'f32le', 'pipe:3');
+  }
+  let video: VideoPassState | null = null;
+  let frameBytes = 0;
+  let thumbFactorN = 1;
+  let store: FrameStore | null = null;
+  if (wantVideo) {
+    const pv = probe.video!;
+    const { width, height } = fitSize(pv.width, pv.height, ANALYSIS_MAX_WIDTH);
+    thumbFactorN = thumbFactor(width, THUMB_MAX_WIDTH);
+    const thumbW = Math.floor(width / thumbFactorN);
+    const thumbH = Math.floor(height / thumbFactorN);
+    frameBytes = yuv420FrameBytes(width, height);
+    // unflagged video: HD is BT.709 by convention, SD BT.601 (what players assume)
+    const matrix: ColorMatrix = pv.colorMatrix ?? (pv.height >= 720 ? 'bt709' : 'bt601');
+    const budget = opts.thumbnailBudgetBytes ?? 48 * 1024 * 1024;
+    store = new FrameStore(Math.floor(budget / frameBytes));
+    video = {
+      width, height, thumbW, thumbH, thumbFactor: thumbFactorN, matrix, stats: new FrameStatsAccumulator(width, height), frames: store.map,
+    };
+    args.push('-map', `0:${pv.index}`, '-an', '-sn', '-dn', '-vf', `scale=${width}:${height}:flags=${opts.scaleFlags ?? 'area'}:out_range=tv`,
+      '-pix_fmt', 'yuv420p', '-vsync', '0', '-c:v', 'rawvideo', '-f', 'rawvideo', 'pipe:4');
+  }
+
+  const audioChunks: Buffer[] = [];
+  let audioBytes = 0;
+  const onAudio = (b: Buffer) => {
+    audioChunks.push(b);
+    audioBytes += b.length;
+  };
+
+  // frames are assembled in frameBuf; a frame the store keeps is handed over without a copy
+  // and frameBuf becomes the evicted buffer (or a fresh one)
+  let frameBuf: Uint8Array | null = null;
+  let fill = 0;
+  const onFrame = (yuv: Uint8Array, owned: boolean): boolean => {
+    const stats = video!.stats;
+    const index = stats.frameCount;
+    const s = stats.pushLuma(yuv, 'limited');
+    if (!store!.wants(s.entropy)) return false;
+    const evicted = store!.keep(index, s.entropy, owned ? yuv : new Uint8Array(yuv) /* a copy: yuv is a view into a pipe chunk */);
+    if (owned) frameBuf = evicted;
+    return true;
+  };
+  const onVideo = (chunk: Buffer) => {
+    let off = 0;
+    while (off < chunk.length) {
+      if (fill === 0 && chunk.length - off >= frameBytes) {
+        onFrame(chunk.subarray(off, off + frameBytes), false);
+        off += frameBytes;
+        continue;
+      }
+      frameBuf ??= new Uint8Array(new ArrayBuffer(frameBytes));
+      const n = Math.min(frameBytes - fill, chunk.length - off);
+      frameBuf.set(chunk.subarray(off, off + n), fill);
+      fill += n;
+      off += n;
+      if (fill === frameBytes) {
+        fill = 0;
+        onFrame(frameBuf, true);
+      }
+    }
+  };
+
+  const timeoutMs = opts.timeoutMs ?? defaultTimeout(probe);
+  return runFfmpeg(ffmpeg, args, { 3: wantAudio ? onAudio : null, 4: wantVideo ? onVideo : null }, opts.signal, timeoutMs).then((run) => {
+    const warnings: string[] = [];
+    const stderrLast = lastMeaningfulLine(run.stderrLines, abs);
+    const frames = video?.stats.frameCount ?? 0;
+    const samples = Math.floor(audioBytes / 4);
+    const failed = run.code !== 0;
+    if (failed && samples === 0 && frames === 0) {
+      // a stream whose decoder cannot even be opened: retry with the other stream alone
+      const text = run.stderrLines.join('\n');
+      const bad = /(?:Decoder \(codec [^)]*\) not found|Error while opening decoder) for input stream #0:(\d+)/.exec(text);
+      if (bad && wantAudio && wantVideo) {
+        const idx = Number(bad[1]);
+        const stream = idx === probe.audio?.index ? 'audio' : idx === probe.video?.index ? 'video' : null;
+        if (stream) {
+          const codec = stream === 'audio' ? probe.audio!.codec : probe.video!.codec;
+          return { kind: 'drop-stream', stream, warning: `${stream} stream #${idx} (${codec}) cannot be decoded: ${stderrLast}` };
+        }
+      }
+      throw new MediaError(file, `decoding failed: ${stderrLast || exitText(run)}`);
+    }
+    if (failed) {
+      warnings.push(`ffmpeg stopped with an error after decoding ${describe(samples, frames, wantAudio, wantVideo)}: ${stderrLast || exitText(run)}`);
+    } else if (run.errorLines > 0) {
+      warnings.push(`decoder reported ${run.errorLines} error line(s), last: ${stderrLast}`);
+    }
+    if (fill > 0) warnings.push(`last frame incomplete (${fill} of ${frameBytes} bytes): dropped`);
+    // a truncated file often decodes "successfully" up to where the data ends
+    const dur = probe.durationS;
+    if (dur > 0.5) {
+      const audioS = samples / PCM_SAMPLE_RATE;
+      if (wantAudio && audioS < dur * 0.9 - 0.1) warnings.push(`audio ends early: ${audioS.toFixed(2)} s decoded of ${dur.toFixed(2)} s (truncated or damaged file?)`);
+      const fps = probe.video?.fps ?? 0;
+      if (wantVideo && fps > 0 && fps <= 240 && frames < dur * fps * 0.9 - 2) {
+        warnings.push(`video ends early: ${frames} frames decoded of about ${Math.round(dur * fps)} (truncated or damaged file?)`);
+      }
+    }
+    let pcm: Float32Array | null = null;
+    if (wantAudio) {
+      pcm = new Float32Array(samples);
+      const bytes = new Uint8Array(pcm.buffer);
+      let o = 0;
+      for (const c of audioChunks) {
+        const n = Math.min(c.length, bytes.length - o);
+        bytes.set(c.subarray(0, n), o);
+        o += n;
+      }
+      if (samples === 0) warnings.push('audio stream decoded to 0 samples');
+    }
+    return { kind: 'ok', pcm, video, warnings };
+  });
+}
+
+/** max(60 s, 30 x duration); 10 minutes when the duration is unknown. */
+function defaultTimeout(probe: ProbeInfo): number {
+  return probe.durationS > 0 ? Math.max(60_000, probe.durationS * 30_000) : 600_000;
+}
+
+function describe(samples: number, frames: number, audio: boolean, video: boolean): string {
+  const parts: string[] = [];
+  if (audio) parts.push(`${(samples / PCM_SAMPLE_RATE).toFixed(2)} s of audio`);
+  if (video) parts.push(`${frames} frames`);
+  return parts.join(' and ');
+}
+
+function exitText(run: RunResult): string {
+  return run.signal ? `ffmpeg killed by ${run.signal}` : `ffmpeg exited with code ${run.code}`;
+}
+
+/** Second pass for thumbnails that were not kept: decodes up to the last wanted frame and scales just those. */
+function thumbPass(
+  ffmpeg: string, file: string, abs: string, probe: ProbeInfo, frames: number[], w: number, h: number, opts: DecodeOptions,
+): Promise<Map<number, Uint8Array>> {
+  const sorted = [...frames].sort((a, b) => a - b);
+  const expr = sorted.map((f) => `eq(n,${f})`).join('+');
+  const args = ['-nostdin', '-hide_banner', '-loglevel', 'error', '-threads', '1', '-filter_threads', '1'];
+  if (opts.fastDecode) args.push('-skip_loop_filter', 'all');
+  args.push('-i', ffmpegInput(abs), '-map', `0:${probe.video!.index}`, '-an', '-sn', '-dn',
+    '-vf', `select='${expr}',scale=${w}:${h}:flags=area`, '-vsync', '0', '-frames:v', String(sorted.length),
+    '-pix_fmt', 'rgb24', '-c:v', 'rawvideo', '-f', 'rawvideo', 'pipe:1');
+  const bytes = w * h * 3;
+  const out = new Map<number, Uint8Array>();
+  let cur = new Uint8Array(bytes);
+  let fill = 0;
+  const onData = (chunk: Buffer) => {
+    let off = 0;
+    while (off < chunk.length && out.size < sorted.length) {
+      const n = Math.min(bytes - fill, chunk.length - off);
+      cur.set(chunk.subarray(off, off + n), fill);
+      fill += n;
+      off += n;
+      if (fill === bytes) {
+        out.set(sorted[out.size], cur);
+        cur = new Uint8Array(bytes);
+        fill = 0;
+      }
+    }
+  };
+  const timeoutMs = opts.timeoutMs ?? defaultTimeout(probe);
+  return runFfmpeg(ffmpeg, args, { 1: onData }, opts.signal, timeoutMs).then((run) => {
+    if (run.code !== 0 && out.size < sorted.length) {
+      throw new MediaError(file, `thumbnail pass failed: ${lastMeaningfulLine(run.stderrLines, abs) || exitText(run)}`);
+    }
+    return out;
+  });
+}
+
+interface RunResult {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  /** the last stderr lines (bounded) */
+  stderrLines: string[];
+  /** stderr lines seen in all (with -loglevel error every line is an error) */
+  errorLines: number;
+}
+
+const STDERR_KEEP = 40;
+
+/**
+ * Spawns ffmpeg with one output pipe per given fd (1, 3, 4, ...), feeds their data to the handlers
+ * and resolves once the process and all pipes are closed. Kills ffmpeg (SIGKILL) on abort or
+ * timeout. A handler that throws kills ffmpeg and rejects.
+ */
+function runFfmpeg(
+  ffmpeg: string, args: string[], handlers: Record<number, ((b: Buffer) => void) | null>, signal: AbortSignal | undefined, timeoutMs: number,
+): Promise<RunResult> {
+  if (signal?.aborted) return Promise.reject(abortError(signal));
+  const maxFd = Math.max(2, ...Object.keys(handlers).map(Number));
+  const stdio: ('ignore' | 'pipe')[] = ['ignore'];
+  for (let fd = 1; fd <= maxFd; fd++) stdio.push(fd === 2 || handlers[fd] ? 'pipe' : 'ignore');
+  return new Promise((resolve, reject) => {
+    let child: ChildProcess;
+    try {
+      child = spawn(ffmpeg, args, { stdio, windowsHide: true });
+    } catch (e) {
+      reject(new Error(`cannot run ffmpeg (${ffmpeg}): ${(e as Error).message}`, { cause: e }));
+      return;
+    }
+    const lines: string[] = [];
+    let errorLines = 0;
+    let partial = '';
+    let settled = false;
+    const finish = (err: Error | null, r?: RunResult) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
+      if (err) {
+        if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+        reject(err);
+      } else resolve(r!);
+    };
+    const onAbort = () => finish(abortError(signal));
+    const timer = setTimeout(() => finish(new Error(`ffmpeg timed out after ${Math.round(timeoutMs / 1000)} s`)), timeoutMs);
+    signal?.addEventListener('abort', onAbort, { once: true });
+    child.stderr!.setEncoding('utf8');
+    child.stderr!.on('data', (s: string) => {
+      const parts = (partial + s).split(/\r?\n/);
+      partial = parts.pop()!;
+      for (const l of parts) {
+        if (!l.trim()) continue;
+        errorLines++;
+        lines.push(l.length > 500 ? `${l.slice(0, 500)}...` : l);
+        if (lines.length > STDERR_KEEP) lines.shift();
+      }
+    });
+    for (const [fdText, handler] of Object.entries(handlers)) {
+      if (!handler) continue;
+      const stream = child.stdio[Number(fdText)] as Readable | null;
+      stream?.on('data', (b: Buffer) => {
+        if (settled) return;
+        try {
+          handler(b);
+        } catch (e) {
+          finish(e as Error);
+        }
+      });
+      stream?.on('error', () => { /* reported through the exit status */ });
+    }
+    child.on('error', (e) => finish(new Error(`cannot run ffmpeg (${ffmpeg}): ${e.message}`, { cause: e })));
+    child.on('close', (code, sig) => {
+      if (partial.trim()) {
+        errorLines++;
+        lines.push(partial);
+        if (lines.length > STDERR_KEEP) lines.shift();
+      }
+      finish(null, { code, signal: sig, stderrLines: lines, errorLines });
+    });
+  });
+}

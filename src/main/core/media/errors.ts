@@ -1,0 +1,21 @@
+// Errors about one media file: what file, and why it could not be used.
+
+/**
+ * A media file could not be probed or decoded. `reason` is short and human readable (it is what
+ * gets stored per utterance); `message` names both the file and the reason.
+ */
+export class MediaError extends Error {
+  override readonly name = 'MediaError';
+  constructor(readonly file: string, readonly reason: string, options?: { cause?: unknown }) {
+    super(`${file}: ${reason}`, options);
+  }
+}
+
+/** The error decodeClip / probeMedia reject with when their AbortSignal fires. */
+export function abortError(signal?: AbortSignal): Error {
+  const r = signal?.reason;
+  if (r instanceof Error && r.name === 'AbortError') return r;
+  const e = new Error('aborted');
+  e.name = 'AbortError';
+  return e;
+}

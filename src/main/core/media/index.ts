@@ -1,0 +1,4 @@
+export * from './errors';
+export * from './locate-ffmpeg';
+export * from './probe';
+export * from './decode-clip';

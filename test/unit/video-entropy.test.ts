@@ -1,0 +1,176 @@
+import { describe, expect, it } from 'vitest';
+import { PNG } from 'pngjs';
+import {
+  FrameStatsAccumulator, LIMITED_TO_FULL_LUMA, downscaleRgb, encodeRgbPng, fitSize, frameEntropy, grayHistogram,
+  histogramEntropy, meanLuma, frameMotion, rgbToGray, thumbFactor, yuv420FrameBytes, yuv420ToRgbThumb,
+} from '../../src/main/core/features/video';
+
+/** Deterministic uniform bytes (xorshift32). */
+function randomBytes(n: number, seed = 12345): Uint8Array {
+  const out = new Uint8Array(n);
+  let x = seed >>> 0 || 1;
+  for (let i = 0; i < n; i++) {
+    x ^= x << 13; x >>>= 0;
+    x ^= x >>> 17;
+    x ^= x << 5; x >>>= 0;
+    out[i] = x & 255;
+  }
+  return out;
+}
+
+describe('frameEntropy', () => {
+  it('is 0 bits for a constant frame (and an empty one)', () => {
+    expect(frameEntropy(new Uint8Array(320 * 180).fill(77))).toBe(0);
+    expect(frameEntropy(new Uint8Array(0))).toBe(0);
+  });
+
+  it('is close to 8 bits for uniform noise', () => {
+    const h = frameEntropy(randomBytes(320 * 180 * 4));
+    expect(h).toBeGreaterThan(7.99);
+    expect(h).toBeLessThanOrEqual(8);
+  });
+
+  it('is exactly 1 bit for a frame half one level, half another', () => {
+    const g = new Uint8Array(1000);
+    g.fill(10, 0, 500);
+    g.fill(200, 500);
+    expect(frameEntropy(g)).toBeCloseTo(1, 12);
+  });
+
+  it('is 2 bits for four equally frequent levels and log2(256) for a ramp', () => {
+    const four = Uint8Array.from({ length: 400 }, (_, i) => [0, 85, 170, 255][i % 4]);
+    expect(frameEntropy(four)).toBeCloseTo(2, 12);
+    const ramp = Uint8Array.from({ length: 256 * 10 }, (_, i) => i % 256);
+    expect(frameEntropy(ramp)).toBeCloseTo(8, 12);
+  });
+
+  it('histogramEntropy matches frameEntropy', () => {
+    const g = randomBytes(5000, 7).map((v) => v >> 4);
+    expect(histogramEntropy(grayHistogram(g))).toBeCloseTo(frameEntropy(g), 12);
+  });
+});
+
+describe('rgbToGray', () => {
+  it('uses BT.601 luma weights', () => {
+    const rgb = Uint8Array.from([255, 0, 0, 0, 255, 0, 0, 0, 255, 255, 255, 255, 0, 0, 0, 128, 128, 128]);
+    const g = rgbToGray(rgb);
+    expect(Array.from(g)).toEqual([76, 150, 29, 255, 0, 128]) // round(0.299*255), round(0.587*255), round(0.114*255);
+    // within 1 level of the float formula for random pixels
+    const r = randomBytes(3 * 1000, 99);
+    const gg = rgbToGray(r);
+    for (let i = 0; i < 1000; i++) {
+      const exact = 0.299 * r[3 * i] + 0.587 * r[3 * i + 1] + 0.114 * r[3 * i + 2];
+      expect(Math.abs(gg[i] - exact)).toBeLessThanOrEqual(0.51);
+    }
+  });
+});
+
+describe('FrameStatsAccumulator', () => {
+  it('computes entropy, mean luma and motion per rgb frame', () => {
+    const w = 8, h = 4;
+    const acc = new FrameStatsAccumulator(w, h);
+    const black = new Uint8Array(w * h * 3);
+    const white = new Uint8Array(w * h * 3).fill(255);
+    const half = new Uint8Array(w * h * 3);
+    half.fill(255, 0, (w * h * 3) / 2);
+    expect(acc.push(black)).toEqual({ entropy: 0, luma: 0, motion: 0 });
+    expect(acc.push(white)).toEqual({ entropy: 0, luma: 255, motion: 255 });
+    const s = acc.push(half);
+    expect(s.entropy).toBeCloseTo(1, 12);
+    expect(s.luma).toBeCloseTo(127.5, 12);
+    expect(s.motion).toBeCloseTo(127.5, 12);
+    const r = acc.result();
+    expect(acc.frameCount).toBe(3);
+    expect(Array.from(r.entropy)).toEqual([0, 0, 1]);
+    expect(Array.from(r.motion)).toEqual([0, 255, 127.5]);
+  });
+
+  it('pushLuma on a limited-range plane equals the full-range gray statistics', () => {
+    const w = 64, h = 36, n = w * h;
+    const acc = new FrameStatsAccumulator(w, h);
+    const a = randomBytes(n, 1).map((v) => 16 + (v % 220));
+    const b = randomBytes(n, 2).map((v) => 16 + (v % 220));
+    const ga = a.map((v) => LIMITED_TO_FULL_LUMA[v]);
+    const gb = b.map((v) => LIMITED_TO_FULL_LUMA[v]);
+    const s1 = acc.pushLuma(a);
+    const s2 = acc.pushLuma(b);
+    expect(s1.entropy).toBeCloseTo(frameEntropy(ga), 10);
+    expect(s1.entropy).toBeCloseTo(frameEntropy(a), 10); // the mapping is a bijection on 16..235
+    expect(s1.luma).toBeCloseTo(meanLuma(ga), 10);
+    expect(s1.motion).toBe(0);
+    expect(s2.motion).toBeCloseTo(frameMotion(gb, ga), 0); // equal up to rounding of the levels
+    expect(Math.abs(s2.motion - frameMotion(gb, ga))).toBeLessThan(0.5);
+  });
+
+  it('pushLuma with full range takes the plane as gray', () => {
+    const acc = new FrameStatsAccumulator(4, 2);
+    const s = acc.pushLuma(Uint8Array.from([0, 0, 0, 0, 255, 255, 255, 255]), 'full');
+    expect(s).toEqual({ entropy: 1, luma: 127.5, motion: 0 });
+  });
+
+  it('maps limited-range black and white to 0 and 255', () => {
+    expect(LIMITED_TO_FULL_LUMA[16]).toBe(0);
+    expect(LIMITED_TO_FULL_LUMA[235]).toBe(255);
+    expect(LIMITED_TO_FULL_LUMA[0]).toBe(0);
+    expect(LIMITED_TO_FULL_LUMA[255]).toBe(255);
+  });
+});
+
+describe('thumbnails', () => {
+  it('fitSize keeps aspect, even dims, never upscales', () => {
+    expect(fitSize(1280, 720, 320)).toEqual({ width: 320, height: 180 });
+    expect(fitSize(1920, 1080, 320)).toEqual({ width: 320, height: 180 });
+    expect(fitSize(640, 480, 320)).toEqual({ width: 320, height: 240 });
+    expect(fitSize(64, 48, 320)).toEqual({ width: 64, height: 48 });
+    expect(fitSize(321, 241, 320)).toEqual({ width: 320, height: 240 });
+    expect(fitSize(101, 75, 320)).toEqual({ width: 100, height: 74 });
+    expect(thumbFactor(320, 160)).toBe(2);
+    expect(thumbFactor(160, 160)).toBe(1);
+  });
+
+  it('downscaleRgb averages blocks', () => {
+    const rgb = Uint8Array.from([0, 0, 0, 100, 100, 100, 200, 200, 200, 100, 100, 100]); // 2x2
+    const d = downscaleRgb(rgb, 2, 2, 2);
+    expect(d.width).toBe(1);
+    expect(Array.from(d.data)).toEqual([100, 100, 100]);
+  });
+
+  it('converts yuv420p to rgb (gray, red, BT.709)', () => {
+    const w = 4, h = 2;
+    const frame = new Uint8Array(yuv420FrameBytes(w, h));
+    frame.fill(126, 0, w * h); // Y
+    frame.fill(128, w * h); // U, V neutral
+    const g = yuv420ToRgbThumb(frame, w, h, 2);
+    expect(g.width).toBe(2);
+    expect(g.height).toBe(1);
+    for (const v of g.data) expect(Math.abs(v - 128)).toBeLessThanOrEqual(1);
+    // pure red in BT.601 limited range: Y 81, U 90, V 240
+    frame.fill(81, 0, w * h);
+    frame.fill(90, w * h, w * h + 2);
+    frame.fill(240, w * h + 2);
+    const red = yuv420ToRgbThumb(frame, w, h, 1);
+    expect(red.data[0]).toBeGreaterThan(250);
+    expect(red.data[1]).toBeLessThan(5);
+    expect(red.data[2]).toBeLessThan(5);
+    // pure red in BT.709: Y 63, U 102, V 240
+    frame.fill(63, 0, w * h);
+    frame.fill(102, w * h, w * h + 2);
+    const red709 = yuv420ToRgbThumb(frame, w, h, 1, 'bt709');
+    expect(red709.data[0]).toBeGreaterThan(250);
+    expect(red709.data[1]).toBeLessThan(5);
+    expect(red709.data[2]).toBeLessThan(5);
+  });
+
+  it('encodeRgbPng writes a PNG that decodes to the same pixels', () => {
+    const w = 37, h = 11;
+    const rgb = randomBytes(w * h * 3, 5);
+    const png = encodeRgbPng(rgb, w, h);
+    expect(png.subarray(0, 8)).toEqual(Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]));
+    const back = PNG.sync.read(png);
+    expect(back.width).toBe(w);
+    expect(back.height).toBe(h);
+    const px = Buffer.alloc(w * h * 3);
+    for (let i = 0; i < w * h; i++) back.data.copy(px, i * 3, i * 4, i * 4 + 3);
+    expect(px.equals(Buffer.from(rgb))).toBe(true);
+  });
+});
