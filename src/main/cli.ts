@@ -15,6 +15,7 @@ import { formatProgress } from './core/jobs/progress';
 import { locateFfmpeg } from './core/media/locate-ffmpeg';
 import { doctor } from './core/doctor';
 import type { ItemStatus, Split } from '../shared/types';
+import { registerLearnCommands } from './cli-learn';
 
 class UsageError extends Error {}
 
@@ -227,6 +228,21 @@ program
     const o = 'error' in r.onnxruntime ? `onnxruntime: unavailable: ${r.onnxruntime.error}` : `onnxruntime: ${r.onnxruntime.version}, providers: ${r.onnxruntime.providers.map((p) => p.name + (p.bundled ? '' : ' (not bundled)')).join(', ')}`;
     out(r, [f, o, `models: ${r.models.map((m) => `${m.name} ${m.present ? 'present' : 'absent (built-in encoders used)'}`).join('; ')}`, `database: ${r.database}`, `data folder: ${r.data_dir}`].join('\n'));
   });
+
+registerLearnCommands(program, {
+  withDb: async (fn) => {
+    const g = globals();
+    if (!fs.existsSync(g.dbPath)) throw new UsageError(`database not found: ${g.dbPath} (run import or analyze first)`);
+    const db = openDb(g.dbPath);
+    try {
+      return await fn(db);
+    } finally {
+      db.close();
+    }
+  },
+  out,
+  progress,
+});
 
 function parseId(id: string): number {
   if (!/^\d+$/.test(id)) throw new UsageError(`not an utterance id: ${id}`);

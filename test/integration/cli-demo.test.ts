@@ -1,0 +1,49 @@
+// The README's main job on the bundled demo corpus, and the DESIGN.md JSON contract of list/show/doctor.
+import { afterAll, describe, expect, it } from 'vitest';
+import path from 'node:path';
+import { runCli } from '../helpers/cli';
+import { tmpDir } from '../helpers/tmp';
+
+describe('analyze resources/demo', () => {
+  const t = tmpDir();
+  const db = path.join(t.dir, 'demo.db');
+  afterAll(() => t.cleanup());
+
+  it('runs end to end and list/show give the contract fields with real values', () => {
+    const r = runCli(['analyze', path.resolve(__dirname, '../../resources/demo'), '--db', db, '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.json().database).toBe(db);
+    const rows = runCli(['list', '--db', db, '--json']).json();
+    expect(rows).toHaveLength(34);
+    for (const row of rows) expect(Object.keys(row)).toEqual(expect.arrayContaining(['id', 'split', 'dialogue', 'speaker', 'text', 'label', 'media', 'status', 'errors']));
+    expect(rows.filter((x: { status: string }) => x.status === 'missing_media')).toHaveLength(1);
+    expect(rows.filter((x: { status: string }) => x.status === 'done')).toHaveLength(33);
+
+    const d = runCli(['show', String(rows.find((x: { split: string }) => x.split === 'train').id), '--db', db, '--json']).json();
+    expect(d).toMatchObject({ split: 'train', dialogue: '0', text_features: { encoder: 'builtin-hashed-tfidf' } });
+    expect(d.audio).toMatchObject({ sample_rate: 16000 });
+    for (const k of ['duration_s', 'voiced_ratio', 'rms', 'zcr', 'spectral_centroid_hz', 'tempo_bpm', 'pitch_hz']) expect(typeof d.audio[k]).toBe('number');
+    expect(d.audio.pitch_hz).toBeGreaterThan(60); // espeak speech
+    expect(d.audio.mfcc_mean).toHaveLength(25);
+    expect(d.audio.mfcc_std).toHaveLength(25);
+    expect(d.video.fps).toBe(24);
+    expect(d.video.frame_count).toBe(d.video.frame_entropy.length);
+    expect(d.video.selected_frames.length).toBe(10);
+    expect(d).toHaveProperty('prediction');
+    expect(d.errors).toEqual([]);
+  });
+
+  it('doctor reports ffmpeg with its source, and ONNX Runtime providers', () => {
+    const d = runCli(['doctor', '--db', db, '--json']).json();
+    expect(d.ffmpeg.source).toMatch(/setting|ffmpeg-static|@ffmpeg-installer\/ffmpeg|PATH/);
+    expect(d.ffmpeg.version).toBeTruthy();
+    expect(d.onnxruntime.providers.map((p: { name: string }) => p.name)).toContain('cpu');
+    expect(Array.isArray(d.models)).toBe(true);
+  });
+
+  it('exits non-zero only when the job cannot run', () => {
+    expect(runCli(['list', '--db', path.join(t.dir, 'nope.db')]).code).not.toBe(0);
+    expect(runCli(['import', path.join(t.dir, 'no-such-folder'), '--db', db]).code).not.toBe(0);
+    expect(runCli(['show', '99999', '--db', db]).code).not.toBe(0);
+  });
+});
