@@ -8,13 +8,17 @@ export interface MediaTask { id: number; file: string }
 
 export type TaskOutcome = { ok: true; result: MediaResult } | { ok: false; id: number; message: string; aborted: boolean };
 
-/** The bundled worker sits beside the bundled CLI; from TypeScript sources (tests) use the build. */
+/** The bundled worker sits beside the bundled CLI; other bundles (bench) and the TypeScript
+ * sources (tests) use the build in out/node. */
 export function defaultWorkerPath(): string {
-  const beside = path.join(__dirname, 'extract-worker.js');
-  if (fs.existsSync(beside)) return beside;
-  const built = path.resolve(__dirname, '../../../../out/node/extract-worker.js');
-  if (fs.existsSync(built)) return built;
-  throw new Error(`extraction worker not found (looked for ${beside} and ${built}): run npm run build`);
+  const candidates = [
+    path.join(__dirname, 'extract-worker.js'),
+    path.resolve(__dirname, '../node/extract-worker.js'),
+    path.resolve(__dirname, '../../../../out/node/extract-worker.js'),
+  ];
+  const found = candidates.find((p) => fs.existsSync(p));
+  if (!found) throw new Error(`extraction worker not found (looked for ${candidates.join(', ')}): run npm run build`);
+  return found;
 }
 
 export class WorkerPool {

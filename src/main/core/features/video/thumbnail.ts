@@ -1,5 +1,5 @@
 // Small rgb thumbnails of decoded frames and their PNG encoding.
-import zlib from 'node:zlib';
+import { PNG } from 'pngjs';
 
 /** Size of a frame scaled down to at most `maxWidth` pixels wide (even dims, aspect kept, at least 2x2). */
 export function fitSize(width: number, height: number, maxWidth: number): { width: number; height: number } {
@@ -49,52 +49,13 @@ export function thumbFactor(width: number, maxWidth: number): number {
   return Math.max(1, Math.ceil(width / maxWidth));
 }
 
-const CRC_TABLE = (() => {
-  const t = new Int32Array(256);
-  for (let n = 0; n < 256; n++) {
-    let c = n;
-    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-    t[n] = c;
-  }
-  return t;
-})();
-
-function crc32(b: Uint8Array): number {
-  let c = -1;
-  for (let i = 0; i < b.length; i++) c = CRC_TABLE[(c ^ b[i]) & 255] ^ (c >>> 8);
-  return c ^ -1;
-}
-
-function pngChunk(type: string, data: Uint8Array): Buffer {
-  const out = Buffer.alloc(12 + data.length);
-  out.writeUInt32BE(data.length, 0);
-  out.write(type, 4, 'latin1');
-  out.set(data, 8);
-  out.writeInt32BE(crc32(out.subarray(4, 8 + data.length)), 8 + data.length);
-  return out;
-}
-
-const PNG_SIGNATURE = Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]);
-
-/**
- * PNG (8-bit truecolour, no alpha) of a packed rgb24 image. Every row uses the Sub filter and
- * zlib level 4: about 1 ms and ~15 KB for a 160x90 thumbnail.
- */
+/** PNG (truecolour, 8 bit) of packed rgb24, through pngjs. */
 export function encodeRgbPng(rgb: Uint8Array, width: number, height: number): Buffer {
-  const stride = width * 3;
-  if (rgb.length < stride * height) throw new Error(`rgb data has ${rgb.length} bytes, expected ${stride * height}`);
-  const raw = Buffer.allocUnsafe((stride + 1) * height);
-  for (let y = 0; y < height; y++) {
-    const o = y * (stride + 1);
-    const r = y * stride;
-    raw[o] = 1; // Sub
-    for (let x = 0; x < 3 && x < stride; x++) raw[o + 1 + x] = rgb[r + x];
-    for (let x = 3; x < stride; x++) raw[o + 1 + x] = (rgb[r + x] - rgb[r + x - 3]) & 255;
-  }
-  const ihdr = Buffer.alloc(13);
-  ihdr.writeUInt32BE(width, 0);
-  ihdr.writeUInt32BE(height, 4);
-  ihdr[8] = 8; // bit depth
-  ihdr[9] = 2; // truecolour
-  return Buffer.concat([PNG_SIGNATURE, pngChunk('IHDR', ihdr), pngChunk('IDAT', zlib.deflateSync(raw, { level: 4 })), pngChunk('IEND', new Uint8Array(0))]);
+  if (rgb.length < width * 3 * height) throw new Error(`rgb data has ${rgb.length} bytes, expected ${width * 3 * height}`);
+  return PNG.sync.write({ width, height, data: Buffer.from(rgb.buffer, rgb.byteOffset, width * 3 * height) } as PNG, {
+    colorType: 2,
+    inputColorType: 2,
+    inputHasAlpha: false,
+    deflateLevel: 4,
+  });
 }

@@ -1,0 +1,129 @@
+// Extraction benchmark (issue "headless core"): audio-feature time per clip, ours vs the seed's own
+// Python feature code (librosa/torchaudio) on the same MELD-like clips with the same ffmpeg binary;
+// whole-clip extraction (audio + every frame's entropy + selection, no neural encoders) in clips/s,
+// beside ffmpeg decoding alone (the floor) measured in the same run.
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { makeClip, meldLikeSpec, type ClipSpec } from '../test/helpers/make-clips';
+import { locateFfmpeg } from '../src/main/core/media/locate-ffmpeg';
+import { probeMedia } from '../src/main/core/media/probe';
+import { decodeClip } from '../src/main/core/media/decode-clip';
+import { computeAudioSummary } from '../src/main/core/features/audio';
+import { openDb } from '../src/main/core/store/db';
+import { planImport } from '../src/main/core/corpus/import-plan';
+import { saveImport } from '../src/main/core/store/corpus-repo';
+import { runExtraction } from '../src/main/core/jobs/extract';
+
+const args = process.argv.slice(2);
+const opt = (name: string, dflt: string) => (args.includes(name) ? args[args.indexOf(name) + 1] : dflt);
+const N = Number(opt('--clips', '20'));
+const ROOT = path.resolve(__dirname, '../..');
+const CACHE = opt('--cache', path.join(os.homedir(), '.cache', 'emotion-studio-bench'));
+const PYTHON = opt('--python', path.join(ROOT, '.venv-pyref', 'bin', 'python'));
+
+async function clips(kind: string, spec: ClipSpec): Promise<string[]> {
+  const dir = path.join(CACHE, kind);
+  const out: string[] = [];
+  for (let i = 0; i < N; i++) {
+    const name = `dia${i}_utt0.mp4`;
+    const file = path.join(dir, name);
+    if (!fs.existsSync(file)) await makeClip(dir, name, { ...spec, audio: { kind: 'speech', text: SENTENCES[i % SENTENCES.length] } });
+    out.push(file);
+  }
+  return out;
+}
+
+const SENTENCES = [
+  'Oh my god, you guys, I cannot believe you did that to me!',
+  'Well, I guess we could go to the coffee house later today.',
+  'No, no, no, that is absolutely not what I said to her.',
+  'Hey, how are you doing? It has been a really long time.',
+];
+
+function hr(label: string, value: string, note = ''): void {
+  console.log(`${label.padEnd(58)} ${value.padStart(14)}  ${note}`);
+}
+
+async function main() {
+  const ffmpeg = locateFfmpeg();
+  console.log(`ffmpeg: ${ffmpeg.path} (${ffmpeg.version}, ${ffmpeg.source}); ${os.availableParallelism()} cores; ${N} clips of 3.6 s`);
+  const meld = await clips('meld-720p', meldLikeSpec(3.6));
+  const small = await clips('small-320x240', { ...meldLikeSpec(3.6), video: { w: 320, h: 240, fps: 24, pattern: 'testsrc2' } });
+  const results: Record<string, number | string | null> = {};
+
+  // 1. audio features per clip, decode included, one clip at a time on one core
+  const t0 = performance.now();
+  for (const f of meld) {
+    const probe = await probeMedia(ffmpeg.path, f);
+    const d = await decodeClip(ffmpeg.path, f, probe, { video: false });
+    computeAudioSummary(d.pcm!, 16000);
+  }
+  const oursMs = (performance.now() - t0) / meld.length;
+  results.audio_ms_per_clip_ours = oursMs;
+
+  let seedMs: number | null = null;
+  if (fs.existsSync(PYTHON)) {
+    const r = spawnSync(PYTHON, [path.join(ROOT, 'bench/python/seed_features.py'), '--ffmpeg', ffmpeg.path, ...meld], { encoding: 'utf8' });
+    if (r.status === 0) seedMs = JSON.parse(r.stdout).per_clip_ms;
+    else console.log(`seed reference failed: ${r.stderr.trim().split('\n').at(-1)}`);
+  } else {
+    console.log(`seed reference skipped: no ${PYTHON} (run scripts/pyref/setup.sh)`);
+  }
+  results.audio_ms_per_clip_seed_python = seedMs;
+
+  // 2. the floor: ffmpeg decoding alone, all frames and audio, two clips at a time
+  const floor = async (files: string[]) => {
+    const t = performance.now();
+    let next = 0;
+    const lane = async () => {
+      for (let i = next++; i < files.length; i = next++) {
+        await new Promise<void>((res, rej) => {
+          const p = require('node:child_process').spawn(ffmpeg.path, ['-v', 'error', '-threads', '1', '-i', files[i], '-f', 'null', '-'], { stdio: 'ignore' });
+          p.on('exit', (c: number) => (c === 0 ? res() : rej(new Error(`ffmpeg exit ${c}`))));
+        });
+      }
+    };
+    await Promise.all(Array.from({ length: os.availableParallelism() }, lane));
+    return files.length / ((performance.now() - t) / 1000);
+  };
+
+  // 3. whole-clip extraction through the real job (worker pool, SQLite writes)
+  const extraction = async (dir: string) => {
+    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'es-bench-'));
+    const db = openDb(path.join(tmp, 'bench.db'));
+    for (const b of planImport([dir], {})) saveImport(db, b);
+    const t = performance.now();
+    const s = await runExtraction(db, { ffmpeg: ffmpeg.path });
+    const rate = s.media.processed / ((performance.now() - t) / 1000);
+    db.close();
+    fs.rmSync(tmp, { recursive: true, force: true });
+    return rate;
+  };
+
+  results.decode_floor_clips_per_s_720p = await floor(meld);
+  results.extract_clips_per_s_720p = await extraction(path.dirname(meld[0]));
+  results.decode_floor_clips_per_s_320x240 = await floor(small);
+  results.extract_clips_per_s_320x240 = await extraction(path.dirname(small[0]));
+
+  console.log('');
+  hr('audio features per clip, ours (decode + DSP, 1 core)', `${oursMs.toFixed(1)} ms`);
+  hr("audio features per clip, seed's Python (librosa/torchaudio)", seedMs === null ? 'n/a' : `${seedMs.toFixed(1)} ms`,
+    seedMs === null ? '' : `ours is ${(seedMs / oursMs).toFixed(2)}x faster (target >= 3x)`);
+  for (const res of ['720p', '320x240']) {
+    const f = results[`decode_floor_clips_per_s_${res}`] as number;
+    const e = results[`extract_clips_per_s_${res}`] as number;
+    hr(`ffmpeg decode alone, ${res} (floor, all cores)`, `${f.toFixed(1)} clips/s`);
+    hr(`whole-clip extraction, ${res} (all cores)`, `${e.toFixed(1)} clips/s`, `${((e / f) * 100).toFixed(0)}% of the decode floor (target >= 20 clips/s)`);
+  }
+  const outFile = path.join(ROOT, 'bench', 'results', 'features.json');
+  fs.mkdirSync(path.dirname(outFile), { recursive: true });
+  fs.writeFileSync(outFile, JSON.stringify({ date: new Date().toISOString(), ffmpeg, clips: N, ...results }, null, 2));
+  console.log(`\nwritten: ${outFile}`);
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});

@@ -1,0 +1,233 @@
+// Per-utterance model inputs assembled from the stored features (no extraction here).
+//
+// - audio: the 'audio.stats' vector (60 DSP statistics); zeros when absent.
+// - video: from frame_entropy, for each selected frame (at most FRAMES) its entropy / 8 and
+//   motion / 255, frame after frame ([e0, m0, e1, m1, ...]); zero-padded to FRAMES frames.
+// - text: the stored sparse hashed TF-IDF restricted to a vocabulary of K hashed indices chosen on
+//   the TRAINING split only (highest document frequency), re-normalised to unit L2 length.
+// - context (optional): the previous utterance of the same dialogue (by idx): its text vector and
+//   a speaker-changed flag (0 for the first utterance of a dialogue).
+import type { Db } from '../store/db';
+import { blobToF32 } from '../store/db';
+import { blobToSparse, type SparseVec } from '../features/text/hashed-tfidf';
+
+export type Modality = 'audio' | 'text' | 'video';
+export const ALL_MODALITIES: readonly Modality[] = ['audio', 'text', 'video'];
+export const AUDIO_DIM = 60;
+export const FRAMES = 10;
+export const FRAME_DIM = 2;
+export const DEFAULT_VOCAB = 4096;
+
+/** One utterance with its raw stored inputs. */
+export interface Item {
+  id: number;
+  split: string;
+  corpusId: number;
+  dialogueId: number | null;
+  idx: number | null;
+  speaker: string | null;
+  /** current gold label (null: unlabelled) */
+  label: string | null;
+  text: SparseVec | null;
+  audio: Float32Array | null;
+  /** FRAMES * FRAME_DIM values, or null without frame entropy */
+  video: Float32Array | null;
+  /** index (in the item list) of the previous utterance of the same dialogue, or -1 */
+  prev: number;
+}
+
+/** Every utterance (all splits) with its stored features, ordered by id. */
+export function loadItems(db: Db, modalities: readonly Modality[] = ALL_MODALITIES): Item[] {
+  const rows = db
+    .prepare('SELECT id, split, corpus_id, dialogue_id, idx, speaker, label FROM utterance ORDER BY id')
+    .all() as { id: number; split: string; corpus_id: number; dialogue_id: number | null; idx: number | null; speaker: string | null; label: string | null }[];
+  const items: Item[] = rows.map((r) => ({
+    id: r.id, split: r.split, corpusId: r.corpus_id, dialogueId: r.dialogue_id, idx: r.idx, speaker: r.speaker, label: r.label,
+    text: null, audio: null, video: null, prev: -1,
+  }));
+  const byId = new Map<number, Item>();
+  for (const it of items) byId.set(it.id, it);
+
+  // text is always loaded (the dialogue context needs it even when text is not a modality)
+  for (const f of db.prepare("SELECT utterance_id, layout, dim, data FROM feature WHERE kind = 'text' AND frame = -1").iterate() as Iterable<{ utterance_id: number; layout: string; dim: number; data: Buffer }>) {
+    const it = byId.get(f.utterance_id);
+    if (!it) continue;
+    if (f.layout === 'sparse') it.text = blobToSparse(f.data);
+    else {
+      // a dense text vector (a neural encoder): keep it as a sparse vector over its dimensions
+      const d = blobToF32(f.data);
+      const idx: number[] = [];
+      const val: number[] = [];
+      for (let k = 0; k < d.length; k++) if (d[k] !== 0) { idx.push(k); val.push(d[k]); }
+      it.text = { indices: Uint32Array.from(idx), values: Float32Array.from(val) };
+    }
+  }
+  if (modalities.includes('audio')) {
+    for (const f of db.prepare("SELECT utterance_id, data FROM feature WHERE kind = 'audio.stats' AND frame = -1").iterate() as Iterable<{ utterance_id: number; data: Buffer }>) {
+      const it = byId.get(f.utterance_id);
+      if (!it) continue;
+      const v = blobToF32(f.data);
+      const a = new Float32Array(AUDIO_DIM);
+      a.set(v.subarray(0, AUDIO_DIM));
+      it.audio = a;
+    }
+  }
+  if (modalities.includes('video')) {
+    for (const f of db.prepare('SELECT utterance_id, entropy, motion, selected FROM frame_entropy').iterate() as Iterable<{ utterance_id: number; entropy: Buffer; motion: Buffer | null; selected: string }>) {
+      const it = byId.get(f.utterance_id);
+      if (!it) continue;
+      it.video = videoVector(blobToF32(f.entropy), f.motion ? blobToF32(f.motion) : null, JSON.parse(f.selected) as number[]);
+    }
+  }
+
+  // previous utterance in the same dialogue, by idx
+  const dialogues = new Map<number, number[]>();
+  items.forEach((it, i) => {
+    if (it.dialogueId === null || it.idx === null) return;
+    let l = dialogues.get(it.dialogueId);
+    if (!l) dialogues.set(it.dialogueId, (l = []));
+    l.push(i);
+  });
+  for (const l of dialogues.values()) {
+    l.sort((a, b) => items[a].idx! - items[b].idx! || items[a].id - items[b].id);
+    for (let k = 1; k < l.length; k++) items[l[k]].prev = l[k - 1];
+  }
+  return items;
+}
+
+/** entropy / 8 and motion / 255 of each selected frame, zero-padded to FRAMES frames. */
+export function videoVector(entropy: Float32Array, motion: Float32Array | null, selected: number[]): Float32Array {
+  const out = new Float32Array(FRAMES * FRAME_DIM);
+  const frames = selected.slice(0, FRAMES);
+  frames.forEach((f, k) => {
+    const e = entropy[f];
+    const m = motion ? motion[f] : 0;
+    out[k * FRAME_DIM] = Number.isFinite(e) ? e / 8 : 0;
+    out[k * FRAME_DIM + 1] = Number.isFinite(m) ? m / 255 : 0;
+  });
+  return out;
+}
+
+/**
+ * The K hashed indices with the highest document frequency among `train` vectors (ties: the
+ * smaller index first), in that order. Only training items may be passed here.
+ */
+export function chooseVocabulary(train: Iterable<SparseVec | null>, K = DEFAULT_VOCAB): number[] {
+  const df = new Map<number, number>();
+  for (const v of train) {
+    if (!v) continue;
+    for (const i of v.indices) df.set(i, (df.get(i) ?? 0) + 1);
+  }
+  return [...df.entries()]
+    .sort((a, b) => b[1] - a[1] || a[0] - b[0])
+    .slice(0, K)
+    .map((e) => e[0]);
+}
+
+/** Dense text vector over the vocabulary, re-normalised to unit L2 length (zeros when nothing is kept). */
+export function denseText(v: SparseVec | null, vocab: Map<number, number>, K: number): Float32Array {
+  const out = new Float32Array(K);
+  if (!v) return out;
+  let norm = 0;
+  for (let k = 0; k < v.indices.length; k++) {
+    const j = vocab.get(v.indices[k]);
+    if (j === undefined) continue;
+    out[j] = v.values[k];
+    norm += v.values[k] * v.values[k];
+  }
+  if (norm > 0) {
+    const inv = 1 / Math.sqrt(norm);
+    for (let j = 0; j < K; j++) out[j] *= inv;
+  }
+  return out;
+}
+
+export function vocabMap(vocab: number[]): Map<number, number> {
+  return new Map(vocab.map((h, j) => [h, j]));
+}
+
+/** Model inputs of a list of items, per block. */
+export interface Blocks {
+  /** dense text [K] (+ previous utterance's text [K] with context) or width 0 */
+  text: Float32Array[];
+  /** 60 audio stats or width 0 */
+  audio: Float32Array[];
+  /** FRAMES * FRAME_DIM or width 0 */
+  video: Float32Array[];
+  /** speaker-changed flag (context only) or width 0 */
+  context: Float32Array[];
+}
+
+export interface BlockSpec {
+  modalities: readonly Modality[];
+  context: boolean;
+  vocabulary: number[];
+}
+
+const EMPTY = new Float32Array(0);
+
+export function buildBlocks(items: Item[], rows: number[], all: Item[], spec: BlockSpec): Blocks {
+  const K = spec.vocabulary.length;
+  const vm = vocabMap(spec.vocabulary);
+  const useText = spec.modalities.includes('text');
+  const b: Blocks = { text: [], audio: [], video: [], context: [] };
+  for (const r of rows) {
+    const it = items[r];
+    const prev = it.prev >= 0 ? all[it.prev] : null;
+    if (useText || spec.context) {
+      const parts: Float32Array[] = [];
+      if (useText) parts.push(denseText(it.text, vm, K));
+      if (spec.context) parts.push(denseText(prev ? prev.text : null, vm, K));
+      b.text.push(parts.length === 1 ? parts[0] : concat(parts));
+    } else b.text.push(EMPTY);
+    b.audio.push(spec.modalities.includes('audio') ? (it.audio ?? new Float32Array(AUDIO_DIM)) : EMPTY);
+    b.video.push(spec.modalities.includes('video') ? (it.video ?? new Float32Array(FRAMES * FRAME_DIM)) : EMPTY);
+    b.context.push(spec.context ? Float32Array.of(prev && prev.speaker !== it.speaker ? 1 : 0) : EMPTY);
+  }
+  return b;
+}
+
+export function concat(parts: ArrayLike<number>[]): Float32Array {
+  let n = 0;
+  for (const p of parts) n += p.length;
+  const out = new Float32Array(n);
+  let o = 0;
+  for (const p of parts) {
+    out.set(p, o);
+    o += p.length;
+  }
+  return out;
+}
+
+/** The class order: the corpus label sets (corpus id order), de-duplicated. */
+export function labelSet(db: Db): string[] {
+  const out: string[] = [];
+  for (const r of db.prepare('SELECT label_set FROM corpus ORDER BY id').all() as { label_set: string }[]) {
+    for (const l of JSON.parse(r.label_set) as string[]) if (!out.includes(l)) out.push(l);
+  }
+  return out;
+}
+
+/** Which modalities have any stored feature on the training split (the default --modalities). */
+export function availableModalities(db: Db): Modality[] {
+  const has = (sql: string) => (db.prepare(sql).get() as { n: number } | undefined) !== undefined;
+  const out: Modality[] = [];
+  if (has("SELECT 1 n FROM feature f JOIN utterance u ON u.id = f.utterance_id WHERE u.split = 'train' AND f.kind = 'audio.stats' LIMIT 1")) out.push('audio');
+  if (has("SELECT 1 n FROM feature f JOIN utterance u ON u.id = f.utterance_id WHERE u.split = 'train' AND f.kind = 'text' LIMIT 1")) out.push('text');
+  if (has("SELECT 1 n FROM frame_entropy f JOIN utterance u ON u.id = f.utterance_id WHERE u.split = 'train' LIMIT 1")) out.push('video');
+  return out;
+}
+
+/** Extractor names of the stored features of each modality (on the training split). */
+export function encodersUsed(db: Db, modalities: readonly Modality[]): Record<string, string[]> {
+  const kinds: Record<Modality, string> = { audio: 'audio.stats', text: 'text', video: 'video.stats' };
+  const out: Record<string, string[]> = {};
+  for (const m of modalities) {
+    const rows = db
+      .prepare("SELECT DISTINCT f.extractor FROM feature f JOIN utterance u ON u.id = f.utterance_id WHERE u.split = 'train' AND f.kind = ? ORDER BY f.extractor")
+      .all(kinds[m]) as { extractor: string }[];
+    out[m] = rows.map((r) => r.extractor);
+    if (m === 'video') out[m] = out[m].length ? out[m].map((e) => `${e} (frame entropy, motion)`) : ['frame-entropy'];
+  }
+  return out;
+}

@@ -1,0 +1,288 @@
+// Training from the database, honestly: everything that is fitted (text vocabulary, standardisation,
+// fusion network, SVM) sees only labelled items of the TRAINING split. The dev split (when it has
+// labels) is used for one thing only: choosing C (and nothing is ever chosen on test). The fusion
+// network's early-stopping rows are carved out of the training rows by trainFusion itself.
+import zlib from 'node:zlib';
+import type { Db } from '../store/db';
+import { chooseParams, fitStandardizer, loadSvm, standardize, trainSvm, type ChosenParams, type StandardizerParams, type SvmModel } from '../classify';
+import { FusionRunner, trainFusion, type FusionInputs } from '../fusion';
+import {
+  buildBlocks, chooseVocabulary, concat, encodersUsed, FRAMES, labelSet, loadItems, DEFAULT_VOCAB, type Blocks, type Item, type Modality,
+} from './dataset';
+import { evaluateSplit } from './evaluate';
+
+export type FusionChoice = 'seed' | 'concat' | 'none';
+export type ClassifierChoice = 'rbf' | 'linear';
+
+export interface TrainProgress {
+  stage: 'data' | 'fusion' | 'represent' | 'choose' | 'svm' | 'predict' | 'store';
+  message: string;
+  done?: number;
+  total?: number;
+}
+
+export interface TrainOptions {
+  fusion: FusionChoice;
+  classifier: ClassifierChoice;
+  modalities: Modality[];
+  context: boolean;
+  seed: number;
+  /** fixed C: no choice on dev */
+  C?: number;
+  /** C grid searched on dev (default linear [0.03, 0.1, 0.3, 1, 3], rbf [1, 3, 10]) */
+  Cs?: number[];
+  /** SVM class weights 'balanced' (default false: MELD is scored by weighted F1) */
+  balanced?: boolean;
+  /** text vocabulary size (default 4096) */
+  vocabSize?: number;
+  /** fusion network: maximum epochs (default 30) and hidden size (default 128) */
+  fusionEpochs?: number;
+  fusionHidden?: number;
+  /** execution providers for the fusion graph (default ['cpu']) */
+  providers?: string[];
+  who?: string;
+  onProgress?: (p: TrainProgress) => void;
+  signal?: AbortSignal;
+}
+
+export interface TrainResult {
+  version: number;
+  nTrain: number;
+  nDev: number;
+  C: number;
+  grid: ChosenParams['scores'] | null;
+  seconds: { data: number; fusion: number; choose: number; svm: number; predict: number; total: number };
+  fusionInfo: { bestEpoch: number; epochs: number; secondsPerEpoch: number } | null;
+  /** metrics of the new model on each labelled split, each naming its split */
+  metrics: Record<string, ReturnType<typeof evaluateSplit>>;
+}
+
+/** What model.data holds (gzip of this JSON). */
+export interface ModelData {
+  format: 'emotion-studio-model';
+  formatVersion: 1;
+  labels: string[];
+  modalities: Modality[];
+  context: boolean;
+  fusion: FusionChoice;
+  vocabulary: number[];
+  /** 'none': standardiser of the dense [audio, video, context flag] block; else of the fusion representation */
+  standardizer: StandardizerParams | null;
+  fusionOnnx: string | null;
+  framesV: number;
+  svm: string;
+}
+
+export class TrainError extends Error {}
+
+function abortIf(signal?: AbortSignal) {
+  if (signal?.aborted) {
+    const e = new Error('training cancelled');
+    e.name = 'AbortError';
+    throw e;
+  }
+}
+
+export async function trainModel(db: Db, opts: TrainOptions): Promise<TrainResult> {
+  const t0 = performance.now();
+  const progress = (p: TrainProgress) => opts.onProgress?.(p);
+  const now = () => performance.now();
+  if (!opts.modalities.length) throw new TrainError('no modality selected');
+  const labels = labelSet(db);
+  if (labels.length < 2) throw new TrainError(`the corpus label set has ${labels.length} label(s); at least 2 are needed`);
+  const classOf = new Map(labels.map((l, k) => [l, k]));
+
+  progress({ stage: 'data', message: 'loading stored features' });
+  const items = loadItems(db, opts.modalities);
+  const all = items.map((_, i) => i);
+  const labelled = (split: string) => all.filter((i) => items[i].split === split && items[i].label !== null && classOf.has(items[i].label!));
+  const trainRows = labelled('train');
+  const devRows = labelled('dev');
+  if (trainRows.length === 0) throw new TrainError('the training split has no labelled utterance');
+  const yTrain = trainRows.map((i) => classOf.get(items[i].label!)!);
+  const yDev = devRows.map((i) => classOf.get(items[i].label!)!);
+  if (new Set(yTrain).size < 2) throw new TrainError('the training split has fewer than 2 classes');
+
+  // vocabulary on the training items only
+  const needText = opts.modalities.includes('text') || opts.context;
+  const vocabulary = needText ? chooseVocabulary(trainRows.map((i) => items[i].text), opts.vocabSize ?? DEFAULT_VOCAB) : [];
+  if (needText && vocabulary.length === 0) throw new TrainError('no training utterance has text features (run extract first)');
+  const spec = { modalities: opts.modalities, context: opts.context, vocabulary };
+  const blocks = buildBlocks(items, all, items, spec);
+  const tData = now();
+  abortIf(opts.signal);
+
+  // the SVM's input for every item
+  let X: Float32Array[];
+  let standardizer: StandardizerParams | null = null;
+  let fusionOnnx: Uint8Array | null = null;
+  let fusionInfo: TrainResult['fusionInfo'] = null;
+  if (opts.fusion === 'none') {
+    const dense = all.map((i) => concat([blocks.audio[i], blocks.video[i], blocks.context[i]]));
+    const dDense = dense[0].length;
+    let denseStd: Float32Array[] = dense;
+    if (dDense > 0) {
+      standardizer = fitStandardizer(trainRows.map((i) => dense[i]));
+      denseStd = standardize(standardizer, dense);
+    }
+    X = all.map((i) => (dDense > 0 ? concat([blocks.text[i], denseStd[i]]) : blocks.text[i]));
+  } else {
+    const fx = fusionInputs(blocks, all, spec.context);
+    const sub = (rows: number[]): FusionInputs => ({
+      audio: fx.audio.length ? rows.map((i) => fx.audio[i]) : [],
+      text: fx.text.length ? rows.map((i) => fx.text[i]) : [],
+      video: fx.video.length ? rows.map((i) => fx.video[i]) : [],
+      framesV: fx.framesV,
+    });
+    progress({ stage: 'fusion', message: `training the ${opts.fusion} fusion network on ${trainRows.length} training items` });
+    const trained = await trainFusion(sub(trainRows), yTrain, labels.length, {
+      kind: opts.fusion,
+      seed: opts.seed,
+      epochs: opts.fusionEpochs,
+      hidden: opts.fusionHidden,
+      signal: opts.signal,
+      onProgress: (p) => progress({ stage: 'fusion', message: `epoch ${p.epoch}/${p.epochs}: train loss ${p.trainLoss.toFixed(4)}, held-out (train part) loss ${p.valLoss.toFixed(4)} acc ${p.valAcc.toFixed(3)}`, done: p.epoch, total: p.epochs }),
+    });
+    fusionOnnx = trained.onnx;
+    fusionInfo = { bestEpoch: trained.bestEpoch, epochs: trained.history.length, secondsPerEpoch: trained.secondsPerEpoch };
+    abortIf(opts.signal);
+    progress({ stage: 'represent', message: 'fusion representation of every utterance' });
+    const runner = await FusionRunner.create(trained.onnx, { providers: opts.providers });
+    let repr: Float32Array[];
+    try {
+      repr = await runner.represent(fx);
+    } finally {
+      await runner.release();
+    }
+    standardizer = fitStandardizer(trainRows.map((i) => repr[i]));
+    X = standardize(standardizer, repr);
+  }
+  const tFusion = now();
+  abortIf(opts.signal);
+
+  // C on dev (never test)
+  const Xtrain = trainRows.map((i) => X[i]);
+  let C = opts.C ?? 1;
+  let grid: ChosenParams['scores'] | null = null;
+  const balanced = opts.balanced ?? false;
+  if (opts.C === undefined && devRows.length > 0) {
+    const Cs = opts.Cs ?? (opts.classifier === 'linear' ? [0.03, 0.1, 0.3, 1, 3] : [1, 3, 10]);
+    const chosen = chooseParams(Xtrain, yTrain, devRows.map((i) => X[i]), yDev, {
+      kernel: opts.classifier,
+      balanced,
+      Cs,
+      gammas: ['scale'],
+      seed: opts.seed,
+      nClasses: labels.length,
+      onProgress: (done, total, s) => progress({ stage: 'choose', message: `C=${s.C}: dev weighted F1 ${s.weighted_f1.toFixed(4)} (${s.trainSeconds.toFixed(1)} s)`, done, total }),
+    });
+    C = chosen.best.C;
+    grid = chosen.scores;
+  }
+  const tChoose = now();
+  abortIf(opts.signal);
+
+  progress({ stage: 'svm', message: `training the ${opts.classifier} SVM (C=${C}${balanced ? ', balanced' : ''}) on ${trainRows.length} training items` });
+  const svm = trainSvm(Xtrain, yTrain, { kernel: opts.classifier, C, gamma: 'scale', balanced, probability: true, seed: opts.seed, nClasses: labels.length });
+  const tSvm = now();
+  abortIf(opts.signal);
+
+  progress({ stage: 'predict', message: `predicting ${items.length} utterances` });
+  const proba = predictChunked(svm, X);
+  const tPredict = now();
+
+  const data: ModelData = {
+    format: 'emotion-studio-model',
+    formatVersion: 1,
+    labels,
+    modalities: [...opts.modalities],
+    context: opts.context,
+    fusion: opts.fusion,
+    vocabulary,
+    standardizer,
+    fusionOnnx: fusionOnnx ? Buffer.from(fusionOnnx).toString('base64') : null,
+    framesV: FRAMES,
+    svm: svm.serialize(),
+  };
+  const params = {
+    fusion: opts.fusion,
+    classifier: opts.classifier,
+    modalities: opts.modalities,
+    context: opts.context,
+    seed: opts.seed,
+    encoders: encodersUsed(db, opts.modalities.concat(opts.context && !opts.modalities.includes('text') ? ['text'] : [])),
+    C,
+    gamma: svm.params.gamma,
+    balanced,
+    vocabulary_size: vocabulary.length,
+    grid,
+    fusion_info: fusionInfo,
+    n_train: trainRows.length,
+    n_dev_for_C: grid ? devRows.length : 0,
+    labels,
+  };
+  const snapshot: Record<string, string> = {};
+  for (const i of trainRows) snapshot[String(items[i].id)] = items[i].label!;
+
+  progress({ stage: 'store', message: 'storing the model and its predictions' });
+  const version = db.transaction(() => {
+    const v = ((db.prepare('SELECT COALESCE(MAX(version), 0) v FROM model').get() as { v: number }).v) + 1;
+    db.prepare('INSERT INTO model (version, params, labels, metrics, data) VALUES (?, ?, ?, NULL, ?)')
+      .run(v, JSON.stringify(params), JSON.stringify(snapshot), zlib.gzipSync(JSON.stringify(data)));
+    const ins = db.prepare('INSERT INTO prediction (utterance_id, model_version, label, probabilities) VALUES (?, ?, ?, ?)');
+    for (let i = 0; i < items.length; i++) {
+      const p = proba[i];
+      let best = 0;
+      for (let k = 1; k < p.length; k++) if (p[k] > p[best]) best = k;
+      const obj: Record<string, number> = {};
+      labels.forEach((l, k) => (obj[l] = p[k]));
+      ins.run(items[i].id, v, labels[best], JSON.stringify(obj));
+    }
+    return v;
+  })();
+
+  const metrics: TrainResult['metrics'] = {};
+  for (const split of ['train', 'dev', 'test']) {
+    if (labelled(split).length > 0) metrics[split] = evaluateSplit(db, split, version);
+  }
+  const tEnd = now();
+  const s = (a: number, b: number) => (b - a) / 1000;
+  return {
+    version,
+    nTrain: trainRows.length,
+    nDev: devRows.length,
+    C,
+    grid,
+    seconds: { data: s(t0, tData), fusion: s(tData, tFusion), choose: s(tFusion, tChoose), svm: s(tChoose, tSvm), predict: s(tSvm, tPredict), total: s(t0, tEnd) },
+    fusionInfo,
+    metrics,
+  };
+}
+
+/** The fusion network's inputs: text (with context: + previous text + speaker flag), audio, video. */
+function fusionInputs(b: Blocks, rows: number[], context: boolean): FusionInputs {
+  const width = (a: Float32Array[]) => (a.length ? a[0].length : 0);
+  const text = width(b.text) > 0 || context ? rows.map((i) => (context ? concat([b.text[i], b.context[i]]) : b.text[i])) : [];
+  return {
+    text: text.length && text[0].length ? text : [],
+    audio: width(b.audio) > 0 ? rows.map((i) => b.audio[i]) : [],
+    video: width(b.video) > 0 ? rows.map((i) => b.video[i]) : [],
+    framesV: FRAMES,
+  };
+}
+
+function predictChunked(svm: SvmModel, X: Float32Array[]): number[][] {
+  const out: number[][] = [];
+  for (let s = 0; s < X.length; s += 2048) out.push(...svm.predictProba(X.slice(s, s + 2048)));
+  return out;
+}
+
+/** Reads a stored model's data back (for inspection or reuse). */
+export function loadModelData(db: Db, version: number): { data: ModelData; svm: SvmModel } {
+  const r = db.prepare('SELECT data FROM model WHERE version = ?').get(version) as { data: Buffer | null } | undefined;
+  if (!r || !r.data) throw new TrainError(`no stored model version ${version}`);
+  const data = JSON.parse(zlib.gunzipSync(r.data).toString('utf8')) as ModelData;
+  return { data, svm: loadSvm(data.svm) };
+}
+
+export type { Item };
