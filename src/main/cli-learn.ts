@@ -1,6 +1,7 @@
 // Learning commands (train, evaluate): registered on the main program by cli.ts.
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import type { Db } from './core/store/db';
+import { availableModalities, evaluateSplit, trainModel, type EvaluateResult, type FusionChoice, type Modality } from './core/learn';
 
 export interface CliContext {
   /** opens the --db database (must exist), runs fn, closes it */
@@ -11,6 +12,107 @@ export interface CliContext {
   progress(line: string): void;
 }
 
-export function registerLearnCommands(_program: Command, _ctx: CliContext): void {
-  // train and evaluate are added here
+class LearnUsageError extends Error {}
+
+function parseModalities(s: string | undefined, db: Db): Modality[] {
+  if (!s) {
+    const found = availableModalities(db);
+    if (!found.length) throw new LearnUsageError('no stored features on the training split (run extract first)');
+    return found;
+  }
+  const out: Modality[] = [];
+  for (const part of s.split(',').map((p) => p.trim()).filter(Boolean)) {
+    if (part !== 'audio' && part !== 'text' && part !== 'video') throw new LearnUsageError(`unknown modality '${part}' (audio, text, video)`);
+    if (!out.includes(part)) out.push(part);
+  }
+  if (!out.length) throw new LearnUsageError('--modalities names no modality');
+  return out;
+}
+
+function pct(x: number): string {
+  return (100 * x).toFixed(1);
+}
+
+export function metricsTable(r: EvaluateResult): string {
+  const lines = [
+    `model v${r.model_version} (${r.fusion === 'none' ? 'no fusion' : r.fusion + ' fusion'}, ${r.classifier} SVM${r.C !== null ? `, C=${r.C}` : ''}, ${r.modalities.join('+')}${r.context ? ', context' : ''}) on the ${r.split} split: n=${r.n}`,
+    `accuracy ${pct(r.accuracy)}%  weighted F1 ${pct(r.weighted_f1)}%  macro F1 ${pct(r.macro_f1)}%  macro AUC ${r.macro_auc === null ? '-' : r.macro_auc.toFixed(3)}`,
+    '',
+    `${'class'.padEnd(10)} ${'prec'.padStart(6)} ${'recall'.padStart(6)} ${'F1'.padStart(6)} ${'AUC'.padStart(6)} ${'n'.padStart(6)}`,
+  ];
+  for (const l of r.labels) {
+    const c = r.per_class[l];
+    const auc = r.auc[l];
+    lines.push(`${l.padEnd(10)} ${pct(c.precision).padStart(6)} ${pct(c.recall).padStart(6)} ${pct(c.f1).padStart(6)} ${(auc === null ? '-' : auc.toFixed(3)).padStart(6)} ${String(c.support).padStart(6)}`);
+  }
+  lines.push('', 'confusion (rows gold, columns predicted):', ' '.repeat(10) + r.labels.map((l) => l.slice(0, 6).padStart(7)).join(''));
+  r.confusion.forEach((row, g) => lines.push(r.labels[g].padEnd(10) + row.map((v) => String(v).padStart(7)).join('')));
+  if (r.missing_predictions > 0) lines.push(`warning: ${r.missing_predictions} labelled items have no prediction of this model (imported after training?)`);
+  return lines.join('\n');
+}
+
+export function registerLearnCommands(program: Command, ctx: CliContext): void {
+  program
+    .command('train')
+    .description('fit on the training split only (vocabulary, standardisation, fusion, SVM); C chosen on dev when it has labels; predictions for every utterance stored as a new model version')
+    .addOption(new Option('--fusion <kind>', "fusion network: seed (the published architecture), concat (baseline), none (SVM on the standardised concatenation); auto = seed with 2+ modalities, none with one").choices(['auto', 'seed', 'concat', 'none']).default('auto'))
+    .addOption(new Option('--classifier <kind>', 'SVM kernel: linear (fast) or rbf (the seed system)').choices(['linear', 'rbf']).default('linear'))
+    .option('--modalities <list>', 'comma-separated from audio,text,video (default: those with stored features)')
+    .option('--context', "add the previous utterance of the dialogue (its text and whether the speaker changed)")
+    .option('--seed <n>', 'random seed', '1')
+    .option('--C <value>', 'fixed SVM C (default: chosen on dev by weighted F1 when dev has labels, else 1)')
+    .option('--balanced', "class-weighted SVM ('balanced', as the seed system); default off, MELD is scored by weighted F1")
+    .option('--vocab <k>', 'text vocabulary size (hashed TF-IDF indices with the highest train document frequency)', '4096')
+    .option('--epochs <n>', 'fusion network: maximum epochs (default 30, early stopping on a held-out part of train)')
+    .action(async (o) => {
+      await ctx.withDb(async (db) => {
+        const modalities = parseModalities(o.modalities, db);
+        const fusion: FusionChoice = o.fusion === 'auto' ? (modalities.length > 1 ? 'seed' : 'none') : o.fusion;
+        const seed = Number(o.seed);
+        const C = o.C !== undefined ? Number(o.C) : undefined;
+        const vocab = Number(o.vocab);
+        if (!Number.isInteger(seed)) throw new LearnUsageError(`--seed must be an integer (got ${o.seed})`);
+        if (C !== undefined && !(C > 0)) throw new LearnUsageError(`--C must be > 0 (got ${o.C})`);
+        if (!(Number.isInteger(vocab) && vocab > 0)) throw new LearnUsageError(`--vocab must be a positive integer (got ${o.vocab})`);
+        ctx.progress(`training: fusion ${fusion}, ${o.classifier} SVM, modalities ${modalities.join(',')}${o.context ? ', with dialogue context' : ''}`);
+        const ac = new AbortController();
+        const onSigint = () => ac.abort();
+        process.once('SIGINT', onSigint);
+        try {
+          const r = await trainModel(db, {
+            fusion, classifier: o.classifier, modalities, context: !!o.context, seed, C, balanced: !!o.balanced, vocabSize: vocab,
+            fusionEpochs: o.epochs !== undefined ? Number(o.epochs) : undefined,
+            signal: ac.signal,
+            onProgress: (p) => ctx.progress(`${p.stage}: ${p.message}`),
+          });
+          const dev = r.metrics.dev;
+          const sec = r.seconds;
+          const human = [
+            `model version ${r.version}: trained on ${r.nTrain} training items, C=${r.C}${r.grid ? ` (chosen on the dev split, ${r.nDev} items)` : ' (fixed)'}`,
+            `time: ${sec.total.toFixed(1)} s (data ${sec.data.toFixed(1)}, fusion ${sec.fusion.toFixed(1)}, C choice ${sec.choose.toFixed(1)}, SVM ${sec.svm.toFixed(1)}, predict ${sec.predict.toFixed(1)})`,
+            dev
+              ? `dev split: n=${dev.n}, accuracy ${pct(dev.accuracy)}%, weighted F1 ${pct(dev.weighted_f1)}%, macro F1 ${pct(dev.macro_f1)}%`
+              : 'dev split: no labelled items (nothing to report; C not tuned)',
+          ].join('\n');
+          ctx.out({ version: r.version, n_train: r.nTrain, C: r.C, grid: r.grid, seconds: r.seconds, fusion, fusion_info: r.fusionInfo, dev: dev ?? null }, human);
+        } finally {
+          process.off('SIGINT', onSigint);
+        }
+      });
+    });
+
+  program
+    .command('evaluate')
+    .description('metrics of a stored model on a split: its predictions against the current labels')
+    .addOption(new Option('--split <split>', 'split to score').choices(['train', 'dev', 'test']).makeOptionMandatory())
+    .option('--model <n>', 'model version (default: the latest)')
+    .action(async (o) => {
+      await ctx.withDb((db) => {
+        const v = o.model !== undefined ? Number(o.model) : undefined;
+        if (v !== undefined && !Number.isInteger(v)) throw new LearnUsageError(`--model must be a version number (got ${o.model})`);
+        const r = evaluateSplit(db, o.split, v);
+        if (r.n === 0) ctx.progress(`warning: the ${o.split} split has no labelled utterance`);
+        ctx.out(r, metricsTable(r));
+      });
+    });
 }

@@ -57,5 +57,6 @@ export function encodeRgbPng(rgb: Uint8Array, width: number, height: number): Bu
     inputColorType: 2,
     inputHasAlpha: false,
     deflateLevel: 4,
+    filterType: 1, // Sub, as frames are smooth: pngjs's adaptive filter search costs more than it saves here
   });
 }
