@@ -9,7 +9,7 @@ import { ImportError, type ImportBatch } from '../../src/main/core/corpus/types'
 import { MELD_LABELS } from '../../src/shared/types';
 import { tmpDir } from '../helpers/tmp';
 
-const MELD = '/work/shared/data/meld';
+import { MELD_DIR as MELD } from '../helpers/shared';
 const FIX = path.resolve(__dirname, '../fixtures/corpus');
 const haveMeld = fs.existsSync(path.join(MELD, 'train_sent_emo.csv'));
 

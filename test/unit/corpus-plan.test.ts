@@ -6,7 +6,7 @@ import { ImportError } from '../../src/main/core/corpus/types';
 import { MELD_LABELS } from '../../src/shared/types';
 import { tmpDir } from '../helpers/tmp';
 
-const MELD = '/work/shared/data/meld';
+import { MELD_DIR as MELD } from '../helpers/shared';
 const DEMO = path.resolve(__dirname, '../../resources/demo');
 const FIX = path.resolve(__dirname, '../fixtures/corpus');
 const HEADER = 'Sr No.,Utterance,Speaker,Emotion,Sentiment,Dialogue_ID,Utterance_ID,Season,Episode,StartTime,EndTime\n';
