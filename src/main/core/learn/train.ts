@@ -29,7 +29,7 @@ export interface TrainOptions {
   seed: number;
   /** fixed C: no choice on dev */
   C?: number;
-  /** C grid searched on dev (default linear [0.03, 0.1, 0.3, 1, 3], rbf [1, 3, 10]) */
+  /** C grid searched on dev (default linear [0.1, 0.3, 1], rbf [1, 3, 10]; gamma 'scale') */
   Cs?: number[];
   /** SVM class weights 'balanced' (default false: MELD is scored by weighted F1) */
   balanced?: boolean;
@@ -166,7 +166,7 @@ export async function trainModel(db: Db, opts: TrainOptions): Promise<TrainResul
   let grid: ChosenParams['scores'] | null = null;
   const balanced = opts.balanced ?? false;
   if (opts.C === undefined && devRows.length > 0) {
-    const Cs = opts.Cs ?? (opts.classifier === 'linear' ? [0.03, 0.1, 0.3, 1, 3] : [1, 3, 10]);
+    const Cs = opts.Cs ?? (opts.classifier === 'linear' ? [0.1, 0.3, 1] : [1, 3, 10]);
     const chosen = chooseParams(Xtrain, yTrain, devRows.map((i) => X[i]), yDev, {
       kernel: opts.classifier,
       balanced,
@@ -174,6 +174,7 @@ export async function trainModel(db: Db, opts: TrainOptions): Promise<TrainResul
       gammas: ['scale'],
       seed: opts.seed,
       nClasses: labels.length,
+      linearSolver: 'dual',
       onProgress: (done, total, s) => progress({ stage: 'choose', message: `C=${s.C}: dev weighted F1 ${s.weighted_f1.toFixed(4)} (${s.trainSeconds.toFixed(1)} s)`, done, total }),
     });
     C = chosen.best.C;
@@ -183,12 +184,12 @@ export async function trainModel(db: Db, opts: TrainOptions): Promise<TrainResul
   abortIf(opts.signal);
 
   progress({ stage: 'svm', message: `training the ${opts.classifier} SVM (C=${C}${balanced ? ', balanced' : ''}) on ${trainRows.length} training items` });
-  const svm = trainSvm(Xtrain, yTrain, { kernel: opts.classifier, C, gamma: 'scale', balanced, probability: true, seed: opts.seed, nClasses: labels.length });
+  const svm = trainSvm(Xtrain, yTrain, { kernel: opts.classifier, C, gamma: 'scale', balanced, probability: true, seed: opts.seed, nClasses: labels.length, linearSolver: 'dual' });
   const tSvm = now();
   abortIf(opts.signal);
 
   progress({ stage: 'predict', message: `predicting ${items.length} utterances` });
-  const proba = predictChunked(svm, X);
+  const { pred, proba } = predictChunked(svm, X);
   const tPredict = now();
 
   const data: ModelData = {
@@ -231,12 +232,12 @@ export async function trainModel(db: Db, opts: TrainOptions): Promise<TrainResul
       .run(v, JSON.stringify(params), JSON.stringify(snapshot), zlib.gzipSync(JSON.stringify(data)));
     const ins = db.prepare('INSERT INTO prediction (utterance_id, model_version, label, probabilities) VALUES (?, ?, ?, ?)');
     for (let i = 0; i < items.length; i++) {
+      // the label is the SVM's own decision (one-vs-one votes / largest decision value, as the
+      // C choice scored it), the probabilities its calibrated estimates (as sklearn's SVC)
       const p = proba[i];
-      let best = 0;
-      for (let k = 1; k < p.length; k++) if (p[k] > p[best]) best = k;
       const obj: Record<string, number> = {};
       labels.forEach((l, k) => (obj[l] = p[k]));
-      ins.run(items[i].id, v, labels[best], JSON.stringify(obj));
+      ins.run(items[i].id, v, labels[pred[i]], JSON.stringify(obj));
     }
     return v;
   })();
@@ -271,10 +272,15 @@ function fusionInputs(b: Blocks, rows: number[], context: boolean): FusionInputs
   };
 }
 
-function predictChunked(svm: SvmModel, X: Float32Array[]): number[][] {
-  const out: number[][] = [];
-  for (let s = 0; s < X.length; s += 2048) out.push(...svm.predictProba(X.slice(s, s + 2048)));
-  return out;
+function predictChunked(svm: SvmModel, X: Float32Array[]): { pred: number[]; proba: number[][] } {
+  const pred: number[] = [];
+  const proba: number[][] = [];
+  for (let s = 0; s < X.length; s += 2048) {
+    const chunk = X.slice(s, s + 2048);
+    pred.push(...svm.predict(chunk));
+    proba.push(...svm.predictProba(chunk));
+  }
+  return { pred, proba };
 }
 
 /** Reads a stored model's data back (for inspection or reuse). */
