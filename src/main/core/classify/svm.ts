@@ -207,35 +207,21 @@ function unpackF64OrNull(p: Packed | null): Float64Array | null {
   return p ? (unpack(p) as Float64Array) : null;
 }
 
-abstract class BaseSvm implements SvmModel {
+/** What both kernels' model data share. */
+interface CommonModelData {
+  nFeatures: number;
+  classes: number[];
+  probA: Float64Array | null;
+}
+
+abstract class BaseSvm<M extends CommonModelData = CommonModelData> implements SvmModel {
   abstract readonly kernel: 'rbf' | 'linear';
-  abstract readonly nFeatures: number;
-  abstract readonly classes: number[];
-  abstract readonly hasProbability: boolean;
   constructor(
+    protected readonly m: M,
     readonly nClasses: number,
     readonly params: SvmParams,
     readonly info: SvmInfo,
   ) {}
-  abstract predict(X: FeatureRows): number[];
-  abstract predictProba(X: FeatureRows): number[][];
-  abstract decisionFunction(X: FeatureRows): number[][];
-  protected abstract modelJson(): unknown;
-  serialize(): string {
-    return JSON.stringify({ format: FORMAT, version: VERSION, kernel: this.kernel, nClasses: this.nClasses, params: this.params, info: this.info, model: this.modelJson() });
-  }
-}
-
-class RbfSvm extends BaseSvm {
-  readonly kernel = 'rbf' as const;
-  constructor(
-    private readonly m: RbfModelData,
-    nClasses: number,
-    params: SvmParams,
-    info: SvmInfo,
-  ) {
-    super(nClasses, params, info);
-  }
   get nFeatures(): number {
     return this.m.nFeatures;
   }
@@ -245,6 +231,17 @@ class RbfSvm extends BaseSvm {
   get hasProbability(): boolean {
     return this.m.probA !== null || this.m.classes.length === 1;
   }
+  abstract predict(X: FeatureRows): number[];
+  abstract predictProba(X: FeatureRows): number[][];
+  abstract decisionFunction(X: FeatureRows): number[][];
+  protected abstract modelJson(): unknown;
+  serialize(): string {
+    return JSON.stringify({ format: FORMAT, version: VERSION, kernel: this.kernel, nClasses: this.nClasses, params: this.params, info: this.info, model: this.modelJson() });
+  }
+}
+
+class RbfSvm extends BaseSvm<RbfModelData> {
+  readonly kernel = 'rbf' as const;
   predict(X: FeatureRows): number[] {
     return predictRbf(this.m, X);
   }
@@ -290,25 +287,8 @@ class RbfSvm extends BaseSvm {
   }
 }
 
-class LinearSvm extends BaseSvm {
+class LinearSvm extends BaseSvm<LinearModelData> {
   readonly kernel = 'linear' as const;
-  constructor(
-    private readonly m: LinearModelData,
-    nClasses: number,
-    params: SvmParams,
-    info: SvmInfo,
-  ) {
-    super(nClasses, params, info);
-  }
-  get nFeatures(): number {
-    return this.m.nFeatures;
-  }
-  get classes(): number[] {
-    return this.m.classes.slice();
-  }
-  get hasProbability(): boolean {
-    return this.m.probA !== null || this.m.classes.length === 1;
-  }
   predict(X: FeatureRows): number[] {
     return predictLinear(this.m, X);
   }
