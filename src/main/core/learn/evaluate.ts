@@ -1,6 +1,6 @@
 // Metrics of a stored model on one split: its stored predictions against the CURRENT labels of
 // that split (items without a label, or with a label outside the model's classes, are skipped).
-// The result is also written into model.metrics under the split's name.
+// The result is also written into model.metrics under the split's name (when n > 0).
 import type { Db } from '../store/db';
 import { evaluate, type ClassMetrics } from '../classify';
 
@@ -89,7 +89,8 @@ export function evaluateSplit(db: Db, split: string, version?: number): Evaluate
     missing_predictions: missing,
     evaluated_at: new Date().toISOString(),
   };
-  db.transaction(() => {
+  // stored per split (a split without labelled items has nothing to store)
+  if (result.n > 0) db.transaction(() => {
     const cur = db.prepare('SELECT metrics FROM model WHERE version = ?').get(v) as { metrics: string | null };
     const all = cur.metrics ? (JSON.parse(cur.metrics) as Record<string, unknown>) : {};
     all[split] = result;

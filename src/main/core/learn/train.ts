@@ -57,7 +57,10 @@ export interface TrainResult {
   metrics: Record<string, ReturnType<typeof evaluateSplit>>;
 }
 
-/** What model.data holds (gzip of this JSON). */
+/**
+ * What model.data holds: gzip of this JSON without `svm`, a newline, then the serialised SVM (kept
+ * out of the JSON so that a large RBF model, hundreds of MB, is not escaped into a second string).
+ */
 export interface ModelData {
   format: 'emotion-studio-model';
   formatVersion: 1;
@@ -229,7 +232,7 @@ export async function trainModel(db: Db, opts: TrainOptions): Promise<TrainResul
   const version = db.transaction(() => {
     const v = ((db.prepare('SELECT COALESCE(MAX(version), 0) v FROM model').get() as { v: number }).v) + 1;
     db.prepare('INSERT INTO model (version, params, labels, metrics, data) VALUES (?, ?, ?, NULL, ?)')
-      .run(v, JSON.stringify(params), JSON.stringify(snapshot), zlib.gzipSync(JSON.stringify(data)));
+      .run(v, JSON.stringify(params), JSON.stringify(snapshot), packModelData(data));
     const ins = db.prepare('INSERT INTO prediction (utterance_id, model_version, label, probabilities) VALUES (?, ?, ?, ?)');
     for (let i = 0; i < items.length; i++) {
       // the label is the SVM's own decision (one-vs-one votes / largest decision value, as the
@@ -287,8 +290,22 @@ function predictChunked(svm: SvmModel, X: Float32Array[]): { pred: number[]; pro
 export function loadModelData(db: Db, version: number): { data: ModelData; svm: SvmModel } {
   const r = db.prepare('SELECT data FROM model WHERE version = ?').get(version) as { data: Buffer | null } | undefined;
   if (!r || !r.data) throw new TrainError(`no stored model version ${version}`);
-  const data = JSON.parse(zlib.gunzipSync(r.data).toString('utf8')) as ModelData;
+  const data = unpackModelData(r.data);
   return { data, svm: loadSvm(data.svm) };
+}
+
+export function packModelData(data: ModelData): Buffer {
+  const { svm, ...meta } = data;
+  return zlib.gzipSync(Buffer.concat([Buffer.from(JSON.stringify(meta), 'utf8'), Buffer.from('\n'), Buffer.from(svm, 'utf8')]));
+}
+
+export function unpackModelData(blob: Buffer): ModelData {
+  const raw = zlib.gunzipSync(blob);
+  const nl = raw.indexOf(10);
+  if (nl < 0) throw new TrainError('stored model data is damaged');
+  const meta = JSON.parse(raw.subarray(0, nl).toString('utf8')) as Omit<ModelData, 'svm'>;
+  if (meta.format !== 'emotion-studio-model') throw new TrainError('stored model data is not an emotion-studio model');
+  return { ...meta, svm: raw.subarray(nl + 1).toString('utf8') };
 }
 
 export type { Item };
