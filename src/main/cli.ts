@@ -16,6 +16,8 @@ import { locateFfmpeg } from './core/media/locate-ffmpeg';
 import { doctor } from './core/doctor';
 import type { ItemStatus, Split } from '../shared/types';
 import { registerLearnCommands } from './cli-learn';
+import { trainModel, evaluateSplit, type EvaluateResult, type TrainResult } from './core/learn';
+import { availableModalities } from './core/learn/dataset';
 
 class UsageError extends Error {}
 
@@ -78,6 +80,24 @@ function doImport(db: Db, paths: string[], o: { split?: Split; columns?: string;
     for (const i of b.issues) progress(`warning: ${i.file}${i.row !== null ? ` row ${i.row}` : ''}: ${i.message}`);
     return saveImport(db, b);
   });
+}
+
+/** The learning half of the main job: the seed architecture (fusion + SVM) on whatever modalities
+ * have features, fit on train only, then scored on each labelled held-out split. */
+async function trainAndEvaluate(db: Db): Promise<{ train: TrainResult | null; evaluations: EvaluateResult[] }> {
+  const classes = (db.prepare("SELECT COUNT(DISTINCT label) n FROM utterance WHERE split = 'train' AND label IS NOT NULL").get() as { n: number }).n;
+  const modalities = availableModalities(db);
+  if (classes < 2 || modalities.length === 0) return { train: null, evaluations: [] };
+  const fusion = modalities.length > 1 ? 'seed' : 'none';
+  progress(`training: fusion ${fusion}, linear SVM, modalities ${modalities.join(',')}`);
+  const train = await trainModel(db, {
+    fusion, classifier: 'linear', modalities, context: false, seed: 1,
+    onProgress: (p) => progress(`${p.stage}: ${p.message}`),
+  });
+  const evaluations = (['dev', 'test'] as const)
+    .map((split) => evaluateSplit(db, split, train.version))
+    .filter((e) => e.n > 0);
+  return { train, evaluations };
 }
 
 function importLine(s: ImportSummary): string {
@@ -163,8 +183,21 @@ program
       const extract = await doExtract(db, o);
       progress(extractLine(extract));
       const counts = db.prepare('SELECT split, COUNT(*) n FROM utterance GROUP BY split ORDER BY split').all();
-      out({ database: g.dbPath, imports, extract, splits: counts }, `database: ${g.dbPath}\n${extractLine(extract)}`);
-      if (extract.cancelled) process.exitCode = 130;
+      if (extract.cancelled) {
+        out({ database: g.dbPath, imports, extract, splits: counts }, `database: ${g.dbPath}\n${extractLine(extract)}`);
+        process.exitCode = 130;
+        return;
+      }
+      const { train, evaluations } = await trainAndEvaluate(db);
+      out(
+        { database: g.dbPath, imports, extract, splits: counts, train, evaluations },
+        [
+          `database: ${g.dbPath}`,
+          extractLine(extract),
+          train ? `model version ${train.version}: fit on ${train.nTrain} training items` : 'no model trained: the training split needs labels of at least 2 classes',
+          ...evaluations.map((e) => `${e.split} split (model ${e.model_version}): n=${e.n}, accuracy ${(e.accuracy * 100).toFixed(1)}%, weighted F1 ${(e.weighted_f1 * 100).toFixed(1)}%, macro F1 ${(e.macro_f1 * 100).toFixed(1)}%`),
+        ].join('\n'),
+      );
     } finally {
       db.close();
     }

@@ -12,7 +12,11 @@ describe('analyze resources/demo', () => {
   it('runs end to end and list/show give the contract fields with real values', () => {
     const r = runCli(['analyze', path.resolve(__dirname, '../../resources/demo'), '--db', db, '--json']);
     expect(r.code, r.stderr).toBe(0);
-    expect(r.json().database).toBe(db);
+    const job = r.json();
+    expect(job.database).toBe(db);
+    expect(job.train.version).toBe(1);
+    expect(job.evaluations.map((e: { split: string }) => e.split)).toEqual(['dev']);
+    expect(job.evaluations[0]).toMatchObject({ split: 'dev', n: 10, model_version: 1 }); // the row without its clip is predicted from its text
     const rows = runCli(['list', '--db', db, '--json']).json();
     expect(rows).toHaveLength(34);
     for (const row of rows) expect(Object.keys(row)).toEqual(expect.arrayContaining(['id', 'split', 'dialogue', 'speaker', 'text', 'label', 'media', 'status', 'errors']));
@@ -29,7 +33,10 @@ describe('analyze resources/demo', () => {
     expect(d.video.fps).toBe(24);
     expect(d.video.frame_count).toBe(d.video.frame_entropy.length);
     expect(d.video.selected_frames.length).toBe(10);
-    expect(d).toHaveProperty('prediction');
+    expect(d.prediction.label).toMatch(/anger|disgust|sadness|joy|neutral|surprise|fear/);
+    const p = Object.values(d.prediction.probabilities) as number[];
+    expect(p).toHaveLength(7);
+    expect(p.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 5);
     expect(d.errors).toEqual([]);
   });
 

@@ -12,7 +12,7 @@ import { evaluateSplit, loadModelData, trainModel, type TrainOptions } from '../
 import { tmpDir } from '../helpers/tmp';
 import { runCli, CLI } from '../helpers/cli';
 
-const MELD = '/work/shared/data/meld';
+import { MELD_DIR as MELD } from '../helpers/shared';
 const TRAIN_CSV = path.join(MELD, 'train_sent_emo.csv');
 const DEV_CSV = path.join(MELD, 'dev_sent_emo.csv');
 const have = fs.existsSync(TRAIN_CSV) && fs.existsSync(DEV_CSV);
