@@ -16,7 +16,8 @@ describe('analyze resources/demo', () => {
     expect(job.database).toBe(db);
     expect(job.train.version).toBe(1);
     expect(job.evaluations.map((e: { split: string }) => e.split)).toEqual(['dev']);
-    expect(job.evaluations[0]).toMatchObject({ split: 'dev', n: 10, model_version: 1 }); // the row without its clip is predicted from its text
+    expect(job.evaluations[0]).toMatchObject({ split: 'dev', n: 10, model_version: 1 });
+    expect(Object.keys(job.evaluations[0])).toEqual(expect.arrayContaining(['accuracy', 'weighted_f1', 'macro_f1', 'per_class', 'confusion', 'auc', 'roc'])); // the row without its clip is predicted from its text
     const rows = runCli(['list', '--db', db, '--json']).json();
     expect(rows).toHaveLength(34);
     for (const row of rows) expect(Object.keys(row)).toEqual(expect.arrayContaining(['id', 'split', 'dialogue', 'speaker', 'text', 'label', 'media', 'status', 'errors']));

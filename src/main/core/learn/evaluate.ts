@@ -2,19 +2,11 @@
 // that split (items without a label, or with a label outside the model's classes, are skipped).
 // The result is also written into model.metrics under the split's name (when n > 0).
 import type { Db } from '../store/db';
-import { evaluate, type ClassMetrics } from '../classify';
+import { evaluate, type Metrics } from '../classify';
 
-export interface EvaluateResult {
+/** The classifier metrics (incl. one-vs-rest ROC curves) plus what was measured: split, model, encoders. */
+export interface EvaluateResult extends Metrics {
   split: string;
-  n: number;
-  accuracy: number;
-  weighted_f1: number;
-  macro_f1: number;
-  per_class: Record<string, ClassMetrics>;
-  /** confusion[gold][predicted] in `labels` order */
-  confusion: number[][];
-  auc: Record<string, number | null>;
-  macro_auc: number | null;
   labels: string[];
   model_version: number;
   encoders: Record<string, string[]>;
@@ -70,14 +62,7 @@ export function evaluateSplit(db: Db, split: string, version?: number): Evaluate
   const met = evaluate(labels, gold, pred, proba);
   const result: EvaluateResult = {
     split,
-    n: met.n,
-    accuracy: met.accuracy,
-    weighted_f1: met.weighted_f1,
-    macro_f1: met.macro_f1,
-    per_class: met.per_class,
-    confusion: met.confusion,
-    auc: met.auc,
-    macro_auc: met.macro_auc,
+    ...met,
     labels,
     model_version: v,
     encoders: params.encoders,
