@@ -115,4 +115,32 @@ export function registerLearnCommands(program: Command, ctx: CliContext): void {
         ctx.out(r, metricsTable(r));
       });
     });
+
+  program
+    .command('ablate')
+    .description('modality ablations in one go: a model per combination of the modalities with features, each scored on the dev split')
+    .addOption(new Option('--classifier <kind>', 'SVM kernel').choices(['linear', 'rbf']).default('linear'))
+    .option('--C <value>', 'fixed SVM C (default: chosen on dev for each combination)')
+    .action(async (o) => {
+      await ctx.withDb(async (db) => {
+        const all = availableModalities(db);
+        const C = o.C !== undefined ? Number(o.C) : undefined;
+        if (C !== undefined && !(C > 0)) throw new LearnUsageError(`--C must be > 0 (got ${o.C})`);
+        const rows: { modalities: Modality[]; version: number; dev: EvaluateResult }[] = [];
+        // every non-empty subset, singletons first; fusion 'none' so the rows differ by modality only
+        const subsets = [...Array(2 ** all.length).keys()].slice(1)
+          .map((mask) => all.filter((_, k) => mask & (1 << k)))
+          .sort((a, b) => a.length - b.length);
+        for (const modalities of subsets) {
+          ctx.progress(`ablation: ${modalities.join('+')}`);
+          const r = await trainModel(db, { fusion: 'none', classifier: o.classifier, modalities, context: false, seed: 1, C });
+          rows.push({ modalities, version: r.version, dev: evaluateSplit(db, 'dev', r.version) });
+        }
+        const human = [
+          'modalities            model  dev n  accuracy  weighted F1  macro F1   (split: dev)',
+          ...rows.map((r) => `${r.modalities.join('+').padEnd(22)}${String(r.version).padStart(5)}  ${String(r.dev.n).padStart(5)}  ${pct(r.dev.accuracy).padStart(8)}  ${pct(r.dev.weighted_f1).padStart(11)}  ${pct(r.dev.macro_f1).padStart(8)}`),
+        ].join('\n');
+        ctx.out(rows.map((r) => ({ modalities: r.modalities, model_version: r.version, split: 'dev', n: r.dev.n, accuracy: r.dev.accuracy, weighted_f1: r.dev.weighted_f1, macro_f1: r.dev.macro_f1 })), human);
+      });
+    });
 }

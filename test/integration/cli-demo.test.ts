@@ -41,6 +41,15 @@ describe('analyze resources/demo', () => {
     expect(d.errors).toEqual([]);
   });
 
+  it('ablate trains one model per modality combination and scores each on dev', () => {
+    const r = runCli(['ablate', '--db', db, '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    const rows = r.json();
+    expect(rows.map((x: { modalities: string[] }) => x.modalities.join('+'))).toEqual(['audio', 'text', 'video', 'audio+text', 'audio+video', 'text+video', 'audio+text+video']);
+    for (const x of rows) expect(x).toMatchObject({ split: 'dev', n: 10 });
+    expect(new Set(rows.map((x: { model_version: number }) => x.model_version)).size).toBe(7);
+  });
+
   it('doctor reports ffmpeg with its source, and ONNX Runtime providers', () => {
     const d = runCli(['doctor', '--db', db, '--json']).json();
     expect(d.ffmpeg.source).toMatch(/setting|ffmpeg-static|@ffmpeg-installer\/ffmpeg|PATH/);
