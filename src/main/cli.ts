@@ -230,6 +230,9 @@ program
       out(d, [
         `#${d.id} ${d.key} [${d.split}] ${d.speaker ?? ''}: ${d.text ?? ''}`,
         `label: ${d.label ?? '-'}  status: ${d.status}  media: ${d.media ?? '(missing)'}`,
+        d.prediction
+          ? `prediction (model ${d.prediction.model_version}): ${d.prediction.label} (p=${(d.prediction.probabilities[d.prediction.label] ?? 0).toFixed(2)})`
+          : 'prediction: - (no model trained yet)',
         a ? `audio: ${a.duration_s.toFixed(2)} s, pitch ${a.pitch_hz?.toFixed(1) ?? '-'} Hz (voiced ${(a.voiced_ratio * 100).toFixed(0)}%), rms ${a.rms.toFixed(4)}, zcr ${a.zcr.toFixed(4)}, centroid ${a.spectral_centroid_hz.toFixed(0)} Hz, tempo ${a.tempo_bpm.toFixed(0)} bpm` : 'audio: -',
         d.video ? `video: ${d.video.frame_count} frames at ${d.video.fps} fps, selected ${d.video.selected_frames.join(' ')}` : 'video: -',
         `text features: ${d.text_features ? `${d.text_features.encoder} (${d.text_features.dim})` : '-'}`,
