@@ -38,12 +38,13 @@ function globals(): Globals & { dbPath: string; dir: string } {
   return { ...g, dir, dbPath: path.resolve(g.db ?? defaultDbPath(dir)) };
 }
 
-function withDb<T>(fn: (db: Db) => T, opts: { mustExist?: boolean } = {}): T {
+/** Opens the --db database for one command and always closes it. */
+async function withDb<T>(fn: (db: Db) => Promise<T> | T, opts: { mustExist?: boolean } = {}): Promise<T> {
   const g = globals();
   if (opts.mustExist && !fs.existsSync(g.dbPath)) throw new UsageError(`database not found: ${g.dbPath} (run import or analyze first)`);
   const db = openDb(g.dbPath);
   try {
-    return fn(db);
+    return await fn(db);
   } finally {
     db.close();
   }
@@ -142,8 +143,8 @@ program
   .addOption(splitOption)
   .option('--columns <mapping>', 'for a non-MELD CSV: text=COL,label=COL[,file=COL,speaker=COL,dialogue=COL,start=COL,end=COL]')
   .option('--labels <list>', 'label set (comma-separated); default: taken from the data')
-  .action((paths: string[], o) => {
-    withDb((db) => {
+  .action(async (paths: string[], o) => {
+    await withDb((db) => {
       const res = doImport(db, paths, o);
       out({ database: globals().dbPath, imports: res }, res.map(importLine).join('\n'));
     });
@@ -211,8 +212,8 @@ program
   .addOption(new Option('--status <status>').choices(['pending', 'done', 'partial', 'error', 'missing_media']))
   .option('--search <text>')
   .option('--limit <n>')
-  .action((o) => {
-    withDb((db) => {
+  .action(async (o) => {
+    await withDb((db) => {
       const rows = listUtterances(db, { split: o.split, label: o.label, status: o.status as ItemStatus, search: o.search, limit: o.limit ? Number(o.limit) : undefined });
       out(rows, rows.map((r) => `${r.id}\t${r.split}\t${r.dialogue ?? '-'}\t${r.label ?? '-'}\t${r.status}${r.errors ? ` (${r.errors} errors)` : ''}\t${r.text ?? r.media ?? ''}`).join('\n'));
     }, { mustExist: true });
@@ -222,8 +223,8 @@ program
   .command('show')
   .description('one utterance with its features and errors')
   .argument('<id>')
-  .action((id: string) => {
-    withDb((db) => {
+  .action(async (id: string) => {
+    await withDb((db) => {
       const d = showUtterance(db, parseId(id));
       if (!d) throw new UsageError(`no utterance with id ${id}`);
       const a = d.audio;
@@ -247,8 +248,8 @@ program
   .argument('<id>')
   .argument('<label>')
   .option('--who <name>', 'annotator name', process.env.USER ?? 'cli')
-  .action((id: string, label: string, o) => {
-    withDb((db) => {
+  .action(async (id: string, label: string, o) => {
+    await withDb((db) => {
       const r = relabel(db, parseId(id), label, o.who);
       out({ id: Number(id), ...r }, `#${id}: ${r.old ?? '-'} -> ${r.new}`);
     }, { mustExist: true });
@@ -266,16 +267,7 @@ program
   });
 
 registerLearnCommands(program, {
-  withDb: async (fn) => {
-    const g = globals();
-    if (!fs.existsSync(g.dbPath)) throw new UsageError(`database not found: ${g.dbPath} (run import or analyze first)`);
-    const db = openDb(g.dbPath);
-    try {
-      return await fn(db);
-    } finally {
-      db.close();
-    }
-  },
+  withDb: (fn) => withDb(fn, { mustExist: true }),
   out,
   progress,
 });

@@ -15,7 +15,7 @@ parentPort!.on('message', async (msg: Task | Abort) => {
   current = new AbortController();
   try {
     const r = await processMedia(msg.ffmpeg, msg.id, msg.file, current.signal);
-    const transfer = [r.audioVector?.buffer, r.video?.entropy.buffer, r.video?.motion.buffer, r.video?.vector.buffer]
+    const transfer = [r.audioVector?.buffer, r.video?.entropy.buffer, r.video?.motion.buffer, r.video?.luma.buffer, r.video?.vector.buffer]
       .filter((b): b is ArrayBuffer => b instanceof ArrayBuffer);
     parentPort!.postMessage({ type: 'result', result: r }, transfer);
   } catch (e) {

@@ -3,7 +3,7 @@
 import path from 'node:path';
 import type { AudioSummary, ItemError } from '../../../shared/types';
 import { probeMedia, MediaError, type ProbeInfo } from '../media/probe';
-import { decodeClip } from '../media/decode-clip';
+import { decodeClip, type DecodedVideo } from '../media/decode-clip';
 import { computeAudioSummary, audioFeatureVector, AudioTooShortError, isSilent } from '../features/audio';
 import { videoFeatureVector } from '../features/video/select-frames';
 
@@ -13,17 +13,8 @@ export interface MediaResult {
   probe: ProbeInfo | null;
   audio: AudioSummary | null;
   audioVector: Float32Array | null;
-  video: {
-    fps: number;
-    width: number;
-    height: number;
-    frameCount: number;
-    entropy: Float32Array;
-    motion: Float32Array;
-    selected: number[];
-    thumbnails: { frame: number; png: Uint8Array }[];
-    vector: Float32Array;
-  } | null;
+  /** the decoded video's statistics; thumbnails as plain bytes (a Buffer arrives from a worker as one) */
+  video: (Omit<DecodedVideo, 'thumbnails'> & { thumbnails: { frame: number; png: Uint8Array }[]; vector: Float32Array }) | null;
   errors: ItemError[];
   /** true when nothing usable came out of the clip */
   failed: boolean;
@@ -72,8 +63,8 @@ export async function processMedia(ffmpeg: string, utteranceId: number, file: st
     r.errors.push({ stage: 'video', file, message: 'video stream has no decodable frame', level: 'error' });
   } else {
     r.video = {
-      fps: v.fps, width: v.width, height: v.height, frameCount: v.frameCount, entropy: v.entropy, motion: v.motion,
-      selected: v.selected, thumbnails: v.thumbnails.map((t) => ({ frame: t.frame, png: new Uint8Array(t.png) })),
+      ...v,
+      thumbnails: v.thumbnails.map((t) => ({ frame: t.frame, png: new Uint8Array(t.png) })),
       vector: videoFeatureVector(v.entropy, v.motion, v.luma),
     };
   }
