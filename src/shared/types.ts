@@ -102,3 +102,54 @@ export interface ProgressEvent {
   rate: number; // items per second
   eta_s: number | null;
 }
+
+// Classifier metrics (core/classify computes them; views and reports show them).
+export interface ClassMetrics {
+  precision: number;
+  recall: number;
+  f1: number;
+  /** number of gold rows of this class */
+  support: number;
+}
+
+export interface RocCurve {
+  /** false positive rate at each threshold, starting at 0 */
+  fpr: number[];
+  /** true positive rate at each threshold, starting at 0 */
+  tpr: number[];
+  /** score thresholds, descending; thresholds[k] gives point k+1 (point 0 is "nothing positive") */
+  thresholds: number[];
+}
+
+export interface Metrics {
+  n: number;
+  accuracy: number;
+  weighted_f1: number;
+  macro_f1: number;
+  per_class: Record<string, ClassMetrics>;
+  /** confusion[g][p]: rows gold class, columns predicted class, in `labels` order */
+  confusion: number[][];
+  /** one-vs-rest AUC per label; null without probabilities or where undefined */
+  auc: Record<string, number | null>;
+  /** mean of the non-null per-class AUCs; null if none */
+  macro_auc: number | null;
+  /** one-vs-rest ROC per label; null without probabilities or where undefined */
+  roc: Record<string, RocCurve | null>;
+}
+
+/** The classifier metrics (incl. one-vs-rest ROC curves) plus what was measured: split, model, encoders. */
+export interface EvaluateResult extends Metrics {
+  split: string;
+  labels: string[];
+  model_version: number;
+  encoders: Record<string, string[]>;
+  fusion: string;
+  classifier: string;
+  modalities: string[];
+  context: boolean;
+  C: number | null;
+  /** labelled items of the split that have no stored prediction of this version (should be 0) */
+  missing_predictions: number;
+  evaluated_at: string;
+}
+

@@ -13,38 +13,8 @@
  *   ties counted 1/2. It is null where a class has no positive or no negative in gold.
  */
 
-export interface ClassMetrics {
-  precision: number;
-  recall: number;
-  f1: number;
-  /** number of gold rows of this class */
-  support: number;
-}
-
-export interface RocCurve {
-  /** false positive rate at each threshold, starting at 0 */
-  fpr: number[];
-  /** true positive rate at each threshold, starting at 0 */
-  tpr: number[];
-  /** score thresholds, descending; thresholds[k] gives point k+1 (point 0 is "nothing positive") */
-  thresholds: number[];
-}
-
-export interface Metrics {
-  n: number;
-  accuracy: number;
-  weighted_f1: number;
-  macro_f1: number;
-  per_class: Record<string, ClassMetrics>;
-  /** confusion[g][p]: rows gold class, columns predicted class, in `labels` order */
-  confusion: number[][];
-  /** one-vs-rest AUC per label; null without probabilities or where undefined */
-  auc: Record<string, number | null>;
-  /** mean of the non-null per-class AUCs; null if none */
-  macro_auc: number | null;
-  /** one-vs-rest ROC per label; null without probabilities or where undefined */
-  roc: Record<string, RocCurve | null>;
-}
+import type { ClassMetrics, RocCurve, Metrics } from '../../../shared/types';
+export type { ClassMetrics, RocCurve, Metrics };
 
 /**
  * @param labels class names; index k names class k

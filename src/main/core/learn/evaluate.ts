@@ -2,23 +2,10 @@
 // that split (items without a label, or with a label outside the model's classes, are skipped).
 // The result is also written into model.metrics under the split's name (when n > 0).
 import type { Db } from '../store/db';
-import { evaluate, type Metrics } from '../classify';
+import { evaluate } from '../classify';
 
-/** The classifier metrics (incl. one-vs-rest ROC curves) plus what was measured: split, model, encoders. */
-export interface EvaluateResult extends Metrics {
-  split: string;
-  labels: string[];
-  model_version: number;
-  encoders: Record<string, string[]>;
-  fusion: string;
-  classifier: string;
-  modalities: string[];
-  context: boolean;
-  C: number | null;
-  /** labelled items of the split that have no stored prediction of this version (should be 0) */
-  missing_predictions: number;
-  evaluated_at: string;
-}
+export type { EvaluateResult } from '../../../shared/types';
+import type { EvaluateResult } from '../../../shared/types';
 
 export class EvaluateError extends Error {}
 

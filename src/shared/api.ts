@@ -1,0 +1,156 @@
+// The one typed API between the core (Electron main, or `serve` in browser mode) and the renderer.
+// Inputs are zod schemas, validated on the main side before any handler runs; outputs are types.
+// Every call answers an ApiResult (never throws across the boundary); long jobs report JobEvents.
+// Transport: Electron IPC through the preload's `window.emotionStudio`, or HTTP POST /api/<method>
+// plus a WebSocket /events in browser mode. Both carry exactly these names and shapes.
+import { z } from 'zod';
+import type { UtteranceDetail, UtteranceListing, LabelChange, ProgressEvent, EvaluateResult } from './types';
+
+export const SplitSchema = z.enum(['train', 'dev', 'test', 'unsplit']);
+
+export const ListInput = z.object({
+  split: SplitSchema.optional(),
+  label: z.string().max(100).optional(),
+  prediction: z.string().max(100).optional(),
+  /** agreement of the latest model's prediction with the gold label */
+  agreement: z.enum(['agree', 'disagree']).optional(),
+  status: z.enum(['pending', 'done', 'partial', 'error', 'missing_media']).optional(),
+  hasErrors: z.boolean().optional(),
+  q: z.string().max(500).optional(),
+  offset: z.number().int().min(0).default(0),
+  limit: z.number().int().min(1).max(20000).default(20000),
+});
+
+export const IdInput = z.object({ id: z.number().int().positive() });
+export const RelabelInput = z.object({
+  id: z.number().int().positive(),
+  label: z.string().min(1).max(100).nullable(),
+  /** 'annotate' from the keyboard flow, 'undo' when U restores the previous label */
+  source: z.enum(['annotate', 'undo', 'relabel']).default('annotate'),
+});
+export const NextUncertainInput = z.object({
+  split: SplitSchema.optional(),
+  /** skip these (already seen in this session) */
+  exclude: z.array(z.number().int()).max(20000).default([]),
+});
+export const EvaluateInput = z.object({ split: SplitSchema, version: z.number().int().positive().optional() });
+export const TrainInput = z.object({
+  fusion: z.enum(['seed', 'concat']).default('concat'),
+  classifier: z.enum(['linear', 'rbf']).default('linear'),
+  modalities: z.array(z.enum(['text', 'audio', 'video'])).min(1).optional(),
+  context: z.boolean().default(false),
+});
+export const ExtractInput = z.object({ modalities: z.array(z.enum(['text', 'audio', 'video'])).min(1).optional() });
+export const JobIdInput = z.object({ jobId: z.number().int().positive() });
+export const ReportInput = z.object({
+  format: z.enum(['html', 'pdf', 'csv', 'json', 'eaf', 'textgrid', 'meld']),
+  split: SplitSchema.optional(),
+  version: z.number().int().positive().optional(),
+});
+export const SettingsInput = z.object({
+  theme: z.enum(['light', 'dark', 'system']).optional(),
+});
+export const Empty = z.object({}).default({});
+
+/** One row of the corpus table: the listing plus the latest model's prediction. */
+export interface UtteranceRow extends UtteranceListing {
+  key: string;
+  prediction: string | null;
+  /** max class probability of the latest model, null when none */
+  confidence: number | null;
+}
+
+export interface CorpusSummary {
+  db: string;
+  corpora: { id: number; root: string; kind: string; labels: string[] }[];
+  /** the union of the corpora's label sets, in order: keys 1..n label in this order */
+  labels: string[];
+  counts: { split: string; status: string; n: number }[];
+  total: number;
+  latestModel: number | null;
+}
+
+export interface ModelVersionInfo {
+  version: number;
+  created_at: string;
+  fusion: string;
+  classifier: string;
+  modalities: string[];
+  context: boolean;
+  encoders: Record<string, string[]>;
+  /** weighted F1 per evaluated split, each naming its split */
+  weighted_f1: Record<string, number>;
+}
+
+export type JobKind = 'extract' | 'train' | 'report';
+export interface JobInfo {
+  id: number;
+  kind: JobKind;
+  status: 'running' | 'done' | 'cancelled' | 'failed';
+  started_at: string;
+  finished_at: string | null;
+  progress: ProgressEvent | null;
+  /** result (train: the new model version; report: the download URL) or error message */
+  result: unknown;
+  error: string | null;
+}
+
+/** Pushed to the renderer while jobs run (IPC channel 'job', or WebSocket message). */
+export type JobEvent =
+  | { type: 'progress'; job: JobInfo }
+  | { type: 'finished'; job: JobInfo };
+
+export interface AppInfo {
+  version: string;
+  mode: 'electron' | 'browser';
+  ffmpeg: { path: string; source: string } | null;
+  reportFormats: string[];
+  theme: 'light' | 'dark' | 'system';
+}
+
+/**
+ * The contract: method name -> input schema and output type. Method names are the HTTP paths
+ * (/api/corpus.summary) and the IPC channels ('api:corpus.summary').
+ */
+export const API = {
+  'app.info': { input: Empty, output: null as unknown as AppInfo },
+  'settings.set': { input: SettingsInput, output: null as unknown as AppInfo },
+  'corpus.summary': { input: Empty, output: null as unknown as CorpusSummary },
+  'utterances.list': { input: ListInput, output: null as unknown as { total: number; rows: UtteranceRow[] } },
+  'utterances.show': { input: IdInput, output: null as unknown as UtteranceDetail & { mediaUrl: string | null; thumbnails: { frame: number; url: string }[] } },
+  'utterances.relabel': { input: RelabelInput, output: null as unknown as { old: string | null; new: string | null; history: LabelChange[] } },
+  'annotate.nextUncertain': { input: NextUncertainInput, output: null as unknown as { id: number | null; confidence: number | null } },
+  'models.list': { input: Empty, output: null as unknown as ModelVersionInfo[] },
+  'evaluate.split': { input: EvaluateInput, output: null as unknown as EvaluateResult },
+  'jobs.extract': { input: ExtractInput, output: null as unknown as JobInfo },
+  'jobs.train': { input: TrainInput, output: null as unknown as JobInfo },
+  'jobs.cancel': { input: JobIdInput, output: null as unknown as JobInfo },
+  'jobs.list': { input: Empty, output: null as unknown as JobInfo[] },
+  'reports.export': { input: ReportInput, output: null as unknown as { path: string; url: string | null; bytes: number } },
+} as const;
+
+export type ApiMethod = keyof typeof API;
+export type ApiInput<M extends ApiMethod> = z.input<(typeof API)[M]['input']>;
+export type ApiParsedInput<M extends ApiMethod> = z.output<(typeof API)[M]['input']>;
+export type ApiOutput<M extends ApiMethod> = (typeof API)[M]['output'];
+
+export type ApiErrorCode = 'invalid_input' | 'not_found' | 'conflict' | 'unavailable' | 'internal';
+export type ApiResult<T> = { ok: true; value: T } | { ok: false; error: { code: ApiErrorCode; message: string } };
+
+/** What the renderer calls: the same in Electron (preload) and browser mode (HTTP client). */
+export type EmotionStudioApi = {
+  call<M extends ApiMethod>(method: M, input: ApiInput<M>): Promise<ApiResult<ApiOutput<M>>>;
+  onJob(listener: (e: JobEvent) => void): () => void;
+};
+
+/** The core side: one handler per method, given validated input. Throw ApiError for typed failures. */
+export type ApiHandlers = { [M in ApiMethod]: (input: ApiParsedInput<M>) => Promise<ApiOutput<M>> | ApiOutput<M> };
+
+export class ApiError extends Error {
+  constructor(
+    readonly code: ApiErrorCode,
+    message: string,
+  ) {
+    super(message);
+  }
+}
