@@ -165,4 +165,13 @@ CREATE TABLE job (
 );
 `,
   },
+  {
+    version: 2,
+    sql: `
+-- jobs show their last progress and error; a job left 'running' by a killed process is marked on open
+ALTER TABLE job ADD COLUMN progress TEXT;
+ALTER TABLE job ADD COLUMN error TEXT;
+ALTER TABLE job ADD COLUMN pid INTEGER;
+`,
+  },
 ];

@@ -1,0 +1,87 @@
+// Stored jobs (extract, train, report, ...): one row per run with its params, last progress, result
+// or error, so the CLI, the app and a later session all see the same history. Cancellation is an
+// AbortController per running job of this process; a row left 'running' by a process that is gone
+// (kill -9) reads as 'failed' through reapOrphanJobs.
+import type { Db } from '../store/db';
+import type { ProgressEvent } from '../../../shared/types';
+import type { JobInfo, JobKind } from '../../../shared/api';
+
+interface JobRow {
+  id: number; kind: string; status: JobInfo['status']; params: string | null; result: string | null;
+  progress: string | null; error: string | null; started_at: string; finished_at: string | null;
+}
+
+const controllers = new Map<number, AbortController>();
+
+export function startJob(db: Db, kind: JobKind, params: unknown): { id: number; signal: AbortSignal } {
+  const r = db.prepare("INSERT INTO job (kind, status, params, pid) VALUES (?, 'running', ?, ?)").run(kind, JSON.stringify(params ?? null), process.pid);
+  const id = Number(r.lastInsertRowid);
+  const ac = new AbortController();
+  controllers.set(id, ac);
+  return { id, signal: ac.signal };
+}
+
+export function reportProgress(db: Db, id: number, p: ProgressEvent): void {
+  db.prepare('UPDATE job SET progress = ? WHERE id = ?').run(JSON.stringify(p), id);
+}
+
+export function finishJob(db: Db, id: number, outcome: { status: 'done'; result: unknown } | { status: 'failed' | 'cancelled'; error: string }): void {
+  controllers.delete(id);
+  if (outcome.status === 'done') {
+    db.prepare("UPDATE job SET status = 'done', result = ?, finished_at = strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE id = ?").run(JSON.stringify(outcome.result ?? null), id);
+  } else {
+    db.prepare("UPDATE job SET status = ?, error = ?, finished_at = strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE id = ?").run(outcome.status, outcome.error, id);
+  }
+}
+
+/** Asks a running job of this process to stop; false when it is not running here. */
+export function cancelJob(id: number): boolean {
+  const ac = controllers.get(id);
+  if (!ac) return false;
+  ac.abort();
+  return true;
+}
+
+export function getJob(db: Db, id: number): JobInfo | null {
+  const r = db.prepare('SELECT * FROM job WHERE id = ?').get(id) as JobRow | undefined;
+  return r ? toInfo(r) : null;
+}
+
+export function listJobs(db: Db, limit = 50): JobInfo[] {
+  return (db.prepare('SELECT * FROM job ORDER BY id DESC LIMIT ?').all(limit) as JobRow[]).map(toInfo);
+}
+
+/** Marks 'running' rows whose process is gone as failed (the process was killed mid-job). */
+export function reapOrphanJobs(db: Db): number {
+  const rows = db.prepare("SELECT id, pid FROM job WHERE status = 'running'").all() as { id: number; pid: number | null }[];
+  let n = 0;
+  for (const r of rows) {
+    if (r.pid === process.pid && controllers.has(r.id)) continue;
+    if (r.pid !== null && r.pid !== process.pid && alive(r.pid)) continue;
+    finishJob(db, r.id, { status: 'failed', error: 'the process running this job ended before it finished (killed or crashed)' });
+    n++;
+  }
+  return n;
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+function toInfo(r: JobRow): JobInfo {
+  return {
+    id: r.id,
+    kind: r.kind as JobKind,
+    status: r.status,
+    started_at: r.started_at,
+    finished_at: r.finished_at,
+    progress: r.progress ? (JSON.parse(r.progress) as ProgressEvent) : null,
+    result: r.result ? JSON.parse(r.result) : null,
+    error: r.error,
+  };
+}
