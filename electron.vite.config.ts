@@ -4,7 +4,14 @@ import { resolve } from 'node:path';
 // main and preload are bundled for Electron; the core they import stays plain Node (no electron).
 export default defineConfig({
   main: {
-    build: { rollupOptions: { external: ['better-sqlite3', 'onnxruntime-node'] } },
+    build: {
+      rollupOptions: {
+        // the extraction worker sits beside index.js (worker-pool.ts looks there first); playwright-core
+        // is only the CLI's PDF printer (the app prints with webContents.printToPDF), never bundled
+        input: { index: resolve(__dirname, 'src/main/index.ts'), 'extract-worker': resolve(__dirname, 'src/main/core/jobs/extract-worker.ts') },
+        external: ['better-sqlite3', 'onnxruntime-node', 'playwright-core'],
+      },
+    },
   },
   preload: {},
   renderer: {

@@ -51,7 +51,7 @@ async function main() {
   console.log(`load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}; ffmpeg: ${ffmpeg.path} (${ffmpeg.version}, ${ffmpeg.source}); ${os.availableParallelism()} cores; ${N} clips of 3.6 s`);
   const meld = await clips('meld-720p', meldLikeSpec(3.6));
   const small = await clips('small-320x240', { ...meldLikeSpec(3.6), video: { w: 320, h: 240, fps: 24, pattern: 'testsrc2' } });
-  const results: Record<string, number | string | null> = {};
+  const results: Record<string, number | string | null | Record<string, number | null>> = {};
 
   // 1. audio features per clip, one clip at a time on one core: with decoding (probe + decode +
   // DSP), and the DSP alone on the decoded PCM (the seed's figure is split the same way)
@@ -111,6 +111,31 @@ async function main() {
     return rate;
   };
 
+  // 4. where the CPU goes, per 720p clip, in CPU time (user + sys, robust to other load): the
+  // probe, our one decoding pass (the arguments of media/decode-clip.ts), that pass with the h264
+  // loop filter skipped (it changes the decoded pixels, so the stored entropy: not used), and
+  // decoding alone. Needs /usr/bin/time.
+  const cpuPerClip = (argsFor: (f: string) => string[]): number | null => {
+    if (!fs.existsSync('/usr/bin/time')) return null;
+    let total = 0;
+    for (const f of meld) {
+      const r = spawnSync('/usr/bin/time', ['-f', '%U %S', ffmpeg.path, '-nostdin', '-hide_banner', '-y', ...argsFor(f)], { encoding: 'utf8' });
+      const m = /([\d.]+) ([\d.]+)\s*$/.exec(r.stderr);
+      if (!m) return null;
+      total += Number(m[1]) + Number(m[2]);
+    }
+    return (total / meld.length) * 1000;
+  };
+  const mainPass = (extra: string[]) => (f: string) => ['-loglevel', 'error', '-threads', '1', '-filter_threads', '1', ...extra, '-i', `file:${f}`,
+    '-map', '0:1', '-vn', '-ac', '1', '-ar', '16000', '-rematrix_maxval', '1', '-c:a', 'pcm_f32le', '-f', 'f32le', '/dev/null',
+    '-map', '0:0', '-an', '-vf', 'scale=320:180:flags=area:out_range=tv', '-pix_fmt', 'yuv420p', '-vsync', '0', '-c:v', 'rawvideo', '-f', 'rawvideo', '/dev/null'];
+  results.ffmpeg_cpu_ms_per_clip_720p = {
+    probe: cpuPerClip((f) => ['-i', `file:${f}`]),
+    decode_pass: cpuPerClip(mainPass([])),
+    decode_pass_skip_loop_filter: cpuPerClip(mainPass(['-skip_loop_filter', 'all'])),
+    decode_only_no_scale: cpuPerClip((f) => ['-loglevel', 'error', '-threads', '1', '-i', `file:${f}`, '-map', '0:0', '-an', '-f', 'null', '-']),
+  };
+
   results.decode_floor_clips_per_s_720p = await floor(meld);
   results.extract_clips_per_s_720p = await extraction(path.dirname(meld[0]));
   results.decode_floor_clips_per_s_320x240 = await floor(small);
@@ -128,6 +153,12 @@ async function main() {
     hr(`ffmpeg decode alone, ${res} (floor, all cores)`, `${f.toFixed(1)} clips/s`);
     hr(`whole-clip extraction, ${res} (all cores)`, `${e.toFixed(1)} clips/s`, `${((e / f) * 100).toFixed(0)}% of the decode floor (target >= 20 clips/s)`);
   }
+  const cpu = results.ffmpeg_cpu_ms_per_clip_720p as unknown as Record<string, number | null>;
+  const ms = (x: number | null) => (x === null ? 'n/a' : `${x.toFixed(0)} ms`);
+  hr('ffmpeg CPU per 720p clip: probe', ms(cpu.probe));
+  hr('ffmpeg CPU per 720p clip: our decoding pass (audio + scaled frames)', ms(cpu.decode_pass), 'the floor for every decoded frame');
+  hr('ffmpeg CPU per 720p clip: same with -skip_loop_filter all', ms(cpu.decode_pass_skip_loop_filter), 'changes decoded pixels: not used');
+  hr('ffmpeg CPU per 720p clip: h264 decoding alone', ms(cpu.decode_only_no_scale));
   const outFile = path.join(ROOT, 'bench', 'results', 'features.json');
   fs.mkdirSync(path.dirname(outFile), { recursive: true });
   fs.writeFileSync(outFile, JSON.stringify({ date: new Date().toISOString(), ffmpeg, clips: N, ...results }, null, 2));

@@ -1,13 +1,157 @@
 #!/usr/bin/env node
-// npm run bench: bundles bench/features-bench.ts with esbuild and runs it. The classifier and fusion
-// benchmarks are separate (npm run bench:classify, npm run bench:fusion): they take minutes.
+// npm run bench: one report of every figure that matters, each beside a reference measured in the
+// same run, printed as a table and written to bench/results/report.json. Parts:
+//   features  bench/features-bench.ts: audio features vs the seed's Python code; frame decoding +
+//             entropy (whole-clip extraction) vs ffmpeg decoding alone
+//   scale     bench/scale-bench.ts: at each corpus size, import, extraction clips/s and peak RSS,
+//             database size per 1,000 utterances, SVM retrain, open + list
+//   classify  bench/classify-bench.mjs --json: SVM retrain vs scikit-learn
+//   fusion    bench/fusion-bench.mjs --json: fusion training seconds per epoch
+//
+//   npm run bench -- [--sizes 100,1000,10000] [--media-max 1000] [--open-size 13000] [--clips 20]
+//                    [--only features,scale,classify,fusion] [--skip ...] [--quick]
+// --quick: no RBF SVM in classify, only the built-in-feature seed network in fusion (minutes less).
 import { build } from 'esbuild';
 import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const outfile = path.join(root, 'out', 'bench', 'features-bench.js');
-await build({ entryPoints: [path.join(root, 'bench/features-bench.ts')], outfile, bundle: true, platform: 'node', target: 'node20', format: 'cjs', packages: 'external', logLevel: 'warning' });
-const r = spawnSync(process.execPath, [outfile, ...process.argv.slice(2)], { stdio: 'inherit', cwd: root });
-process.exit(r.status ?? 1);
+const args = process.argv.slice(2);
+const opt = (name, dflt) => (args.includes(name) ? args[args.indexOf(name) + 1] : dflt);
+const flag = (name) => args.includes(name);
+const ALL = ['features', 'scale', 'classify', 'fusion'];
+const only = opt('--only', ALL.join(',')).split(',');
+const skip = opt('--skip', '').split(',');
+const parts = ALL.filter((p) => only.includes(p) && !skip.includes(p));
+const quick = flag('--quick');
+const resultsDir = path.join(root, 'bench', 'results');
+fs.mkdirSync(resultsDir, { recursive: true });
+
+async function bundle(name) {
+  const outfile = path.join(root, 'out', 'bench', `${name}.js`);
+  await build({ entryPoints: [path.join(root, `bench/${name}.ts`)], outfile, bundle: true, platform: 'node', target: 'node20', format: 'cjs', packages: 'external', logLevel: 'warning' });
+  return outfile;
+}
+
+/** Runs one part; its progress goes to our stderr, its JSON (last stdout line or whole stdout) comes back. */
+function runPart(name, argv, { inheritStdout = false } = {}) {
+  const t = performance.now();
+  process.stderr.write(`\n== ${name}: node ${argv.map((a) => path.relative(root, a) || a).join(' ')}\n`);
+  const r = spawnSync(process.execPath, argv, { cwd: root, stdio: ['ignore', inheritStdout ? 'inherit' : 'pipe', 'inherit'], encoding: 'utf8', maxBuffer: 256 << 20 });
+  const seconds = (performance.now() - t) / 1000;
+  if (r.status !== 0) return { ok: false, seconds, error: `exit ${r.status ?? r.signal}` };
+  if (inheritStdout) return { ok: true, seconds, json: null };
+  const text = (r.stdout ?? '').trim();
+  try {
+    return { ok: true, seconds, json: JSON.parse(text) };
+  } catch {
+    try {
+      return { ok: true, seconds, json: JSON.parse(text.split('\n').at(-1)) };
+    } catch {
+      return { ok: false, seconds, error: 'its output was not JSON' };
+    }
+  }
+}
+
+const readJson = (f) => (fs.existsSync(f) ? JSON.parse(fs.readFileSync(f, 'utf8')) : null);
+
+const report = {
+  date: new Date().toISOString(),
+  machine: { cores: os.availableParallelism(), cpu: os.cpus()[0]?.model, node: process.version, loadavg_start: os.loadavg() },
+  command: `npm run bench -- ${args.join(' ')}`.trim(),
+  parts: {},
+  skipped: ALL.filter((p) => !parts.includes(p)).map((p) => ({ part: p, why: 'left out with --only/--skip' })),
+  rows: [],
+};
+
+if (parts.includes('features')) {
+  const r = runPart('features', [await bundle('features-bench'), '--clips', opt('--clips', '20')], { inheritStdout: true });
+  report.parts.features = { ...r, json: r.ok ? readJson(path.join(resultsDir, 'features.json')) : null };
+}
+if (parts.includes('scale')) {
+  const scaleArgs = ['--sizes', opt('--sizes', '100,1000,10000'), '--media-max', opt('--media-max', '1000'), '--open-size', opt('--open-size', '13000')];
+  report.parts.scale = runPart('scale', [await bundle('scale-bench'), ...scaleArgs]);
+}
+if (parts.includes('classify')) {
+  const r = runPart('classify', [path.join(root, 'bench/classify-bench.mjs'), '--json', ...(quick ? ['--no-rbf'] : [])]);
+  if (r.ok) fs.writeFileSync(path.join(resultsDir, 'classify.json'), JSON.stringify(r.json, null, 2));
+  report.parts.classify = r;
+}
+if (parts.includes('fusion')) {
+  const r = runPart('fusion', [path.join(root, 'bench/fusion-bench.mjs'), '--json', ...(quick ? ['--sizes', 'builtin', '--kinds', 'seed'] : [])]);
+  if (r.ok) fs.writeFileSync(path.join(resultsDir, 'fusion.json'), JSON.stringify(r.json, null, 2));
+  report.parts.fusion = r;
+}
+report.machine.loadavg_end = os.loadavg();
+
+// ---- the table: one row per figure, with its reference from the same run ----
+const rows = report.rows;
+const add = (what, size, ours, reference, note = '') => rows.push({ what, size, ours, reference, note });
+const f1 = (x, d = 1) => (x === null || x === undefined || Number.isNaN(x) ? 'n/a' : Number(x).toFixed(d));
+
+const fe = report.parts.features?.json;
+if (fe) {
+  const r = (a, b) => (a && b ? `seed / ours ${(a / b).toFixed(2)}x` : '');
+  add('audio per clip: probe + decode + features', `${fe.clips} clips`, `${f1(fe.audio_ms_per_clip_ours)} ms`, `seed Python ${f1(fe.audio_ms_per_clip_seed_python)} ms`, r(fe.audio_ms_per_clip_seed_python, fe.audio_ms_per_clip_ours));
+  add('audio per clip: features only', `${fe.clips} clips`, `${f1(fe.audio_dsp_ms_per_clip_ours)} ms`, `seed Python ${f1(fe.audio_dsp_ms_per_clip_seed_python)} ms`, r(fe.audio_dsp_ms_per_clip_seed_python, fe.audio_dsp_ms_per_clip_ours));
+  for (const res of ['720p', '320x240']) {
+    const e = fe[`extract_clips_per_s_${res}`];
+    const fl = fe[`decode_floor_clips_per_s_${res}`];
+    add(`whole-clip extraction (frame decoding + entropy + audio), ${res}`, `${fe.clips} clips`, `${f1(e, 2)} clips/s`, `ffmpeg decode alone ${f1(fl, 2)} clips/s`, e && fl ? `${((e / fl) * 100).toFixed(0)}% of the floor; target 20 clips/s` : '');
+  }
+  const c = fe.ffmpeg_cpu_ms_per_clip_720p;
+  if (c) {
+    add('ffmpeg CPU per 720p clip: probe + our decoding pass', `${fe.clips} clips`, `${f1(c.probe, 0)} + ${f1(c.decode_pass, 0)} ms`, `h264 decoding alone ${f1(c.decode_only_no_scale, 0)} ms`, `2 cores / that = ${f1(2000 / (c.probe + c.decode_pass), 1)} clips/s at most, before any feature`);
+    add('  the same pass with -skip_loop_filter all (not used)', `${fe.clips} clips`, `${f1(c.decode_pass_skip_loop_filter, 0)} ms`, `our pass ${f1(c.decode_pass, 0)} ms`, 'changes the decoded pixels, so the stored entropy');
+  }
+} else if (parts.includes('features')) add('features part', '-', 'failed', '-', report.parts.features?.error ?? '');
+
+const sc = report.parts.scale?.json;
+if (sc) {
+  for (const s of sc.sizes) {
+    const first = sc.sizes.find((x) => x.media === s.media); // memory is compared within the same kind of run
+    const size = `${s.utterances}${s.media ? '' : ' (text only)'}`;
+    add('import (MELD CSV + clips)', size, `${f1(s.import.wall_s, 2)} s`, '-', `peak RSS ${f1(s.import.peak_rss_mb, 0)} MB`);
+    if (s.media) add('extraction through the CLI (720p, all cores)', size, `${f1(s.extract.clips_per_s, 2)} clips/s`, fe ? `ffmpeg decode alone ${f1(fe.decode_floor_clips_per_s_720p, 2)} clips/s` : '-', `${s.extract.failed} failed; ${f1(s.extract.wall_s, 1)} s wall; CPU ${s.extract.cpu_s !== null ? f1((s.extract.cpu_s / s.extract.clips) * 1000, 0) : 'n/a'} ms per clip (Node + ffmpeg)`);
+    else add('extraction through the CLI (text stage only)', size, `${f1(s.extract.wall_s, 2)} s`, '-', '');
+    add('extraction peak RSS (Node process, all worker threads)', size, `${f1(s.extract.peak_rss_mb, 0)} MB`, `at ${first.utterances}: ${f1(first.extract.peak_rss_mb, 0)} MB`, 'flat in corpus size is the target (ffmpeg children not included)');
+    const top = Object.entries(s.db.tables_bytes ?? {}).slice(0, 3).map(([t, b]) => `${t} ${((b / s.db.bytes) * 100).toFixed(0)}%`).join(', ');
+    add('database size per 1,000 utterances', size, `${f1(s.db.mb_per_1000, 2)} MB`, s.media && s.clip_bytes ? `the clips: ${f1(s.clip_bytes / 1e6 / (s.utterances / 1000), 0)} MB` : '-', `file ${f1(s.db.bytes / 1e6, 1)} MB; ${top}`);
+    add('SVM retrain: train --fusion none --classifier linear --C 1', size, `${f1(s.train_linear.wall_s, 2)} s`, '-', `peak RSS ${f1(s.train_linear.peak_rss_mb, 0)} MB`);
+    add('open + list every utterance (in process)', size, `${f1(s.open_list_in_process_ms, 0)} ms`, `CLI list --json ${f1(s.list_cli.wall_s * 1000, 0)} ms`, 'CLI includes Node start-up and JSON printing');
+  }
+  if (sc.open) add('open + list every utterance (in process), target < 1 s', `${sc.open.utterances} (text only)`, `${sc.open.open_list_in_process_ms.map((x) => f1(x, 0)).join(' / ')} ms`, `CLI list --json ${f1(sc.open.list_cli_wall_s * 1000, 0)} ms`, '3 runs');
+  for (const s of sc.skipped) report.skipped.push({ part: 'scale', size: s.size, what: s.what, why: s.why });
+} else if (parts.includes('scale')) add('scale part', '-', 'failed', '-', report.parts.scale?.error ?? '');
+
+const cl = report.parts.classify?.json;
+if (cl) {
+  for (const l of cl.linear ?? []) {
+    add(`SVM retrain, linear, ${cl.rows} x ${l.dim} (synthetic, MELD imbalance)`, `${cl.rows}`, `${f1(l.C1, 2)} s (with probabilities ${f1(l.C1_proba, 2)} s)`, l.sklearn ? `sklearn LinearSVC ${f1(l.sklearn.LinearSVC_C1_s, 2)} s` : 'sklearn n/a', l.sklearn ? `ours / sklearn ${f1(l.sklearn.ratio_ours_over_sklearn, 2)}; agreement ${(l.sklearn.prediction_agreement * 100).toFixed(1)}%` : '');
+  }
+  if (cl.rbf) add(`SVM retrain, RBF + probabilities, ${cl.rows} x ${cl.rbf.dim}`, `${cl.rows}`, `${f1(cl.rbf.train_proba_s, 1)} s`, cl.sklearn ? `sklearn SVC ${f1(cl.sklearn.fit_proba_s, 1)} s` : 'sklearn n/a', cl.sklearn ? `ours / sklearn ${f1(cl.sklearn.ratio_ours_over_sklearn, 2)}` : '');
+} else if (parts.includes('classify')) add('classify part', '-', 'failed', '-', report.parts.classify?.error ?? '');
+
+const fu = report.parts.fusion?.json;
+if (Array.isArray(fu)) {
+  for (const r of fu) add(`fusion training, ${r.kind} network, ${r.size} feature sizes`, `${r.rows}`, `${f1(r.secondsPerEpoch, 2)} s/epoch`, `~${f1(r.estGflopPerEpoch, 1)} GFLOP/epoch`, `${f1(r.achievedGflops, 2)} GFLOP/s achieved; ONNX ${r.onnxRowsPerSecond} rows/s`);
+} else if (parts.includes('fusion')) add('fusion part', '-', 'failed', '-', report.parts.fusion?.error ?? '');
+
+// ---- print ----
+const widths = { what: 62, size: 18, ours: 30, reference: 34 };
+const line = (r) => `${String(r.what).padEnd(widths.what)} ${String(r.size).padEnd(widths.size)} ${String(r.ours).padStart(widths.ours)}   ${String(r.reference).padEnd(widths.reference)} ${r.note}`;
+console.log(`\nEmotion Studio bench, ${report.date}; ${report.machine.cores} cores (${report.machine.cpu}); load average ${report.machine.loadavg_start.map((l) => l.toFixed(2)).join(' ')} at start, ${report.machine.loadavg_end.map((l) => l.toFixed(2)).join(' ')} at end`);
+console.log(line({ what: 'figure', size: 'size', ours: 'ours', reference: 'reference (same run)', note: 'note' }));
+console.log('-'.repeat(170));
+for (const r of rows) console.log(line(r));
+if (report.skipped.length) {
+  console.log('\nskipped:');
+  for (const s of report.skipped) console.log(`  ${s.part}${s.size ? ` at ${s.size}` : ''}: ${s.what ?? ''}${s.what ? ': ' : ''}${s.why}`);
+}
+const out = path.join(resultsDir, 'report.json');
+fs.writeFileSync(out, JSON.stringify(report, null, 2));
+console.log(`\nwritten: ${path.relative(root, out)}`);
+process.exit(Object.values(report.parts).every((p) => p.ok) ? 0 : 1);

@@ -61,8 +61,9 @@ export function registerLearnCommands(program: Command, ctx: CliContext): void {
     .option('--context', "add the previous utterance of the dialogue (its text and whether the speaker changed)")
     .option('--seed <n>', 'random seed', '1')
     .option('--C <value>', 'fixed SVM C (default: chosen on dev by weighted F1 when dev has labels, else 1)')
-    .option('--balanced', "class-weighted SVM ('balanced', as the seed system); default off, MELD is scored by weighted F1")
-    .option('--vocab <k>', 'text vocabulary size (hashed TF-IDF indices with the highest train document frequency)', '4096')
+    .option('--balanced', "class-weighted SVM ('balanced', as the seed system)")
+    .option('--no-balanced', 'all class weights 1 (default: chosen on dev with C for the linear SVM without fusion, else unweighted)')
+    .option('--vocab <k>', 'text vocabulary size (hashed TF-IDF indices with the highest train document frequency; default: all of them for the linear SVM without fusion, else 4096)')
     .option('--epochs <n>', 'fusion network: maximum epochs (default 30, early stopping on a held-out part of train)')
     .action(async (o) => {
       await ctx.withDb(async (db) => {
@@ -70,17 +71,17 @@ export function registerLearnCommands(program: Command, ctx: CliContext): void {
         const fusion: FusionChoice = o.fusion === 'auto' ? (modalities.length > 1 ? 'seed' : 'none') : o.fusion;
         const seed = Number(o.seed);
         const C = o.C !== undefined ? Number(o.C) : undefined;
-        const vocab = Number(o.vocab);
+        const vocab = o.vocab !== undefined ? Number(o.vocab) : undefined;
         if (!Number.isInteger(seed)) throw new LearnUsageError(`--seed must be an integer (got ${o.seed})`);
         if (C !== undefined && !(C > 0)) throw new LearnUsageError(`--C must be > 0 (got ${o.C})`);
-        if (!(Number.isInteger(vocab) && vocab > 0)) throw new LearnUsageError(`--vocab must be a positive integer (got ${o.vocab})`);
+        if (vocab !== undefined && !(Number.isInteger(vocab) && vocab > 0)) throw new LearnUsageError(`--vocab must be a positive integer (got ${o.vocab})`);
         ctx.progress(`training: fusion ${fusion}, ${o.classifier} SVM, modalities ${modalities.join(',')}${o.context ? ', with dialogue context' : ''}`);
         const ac = new AbortController();
         const onSigint = () => ac.abort();
         process.once('SIGINT', onSigint);
         try {
           const r = await trainModel(db, {
-            fusion, classifier: o.classifier, modalities, context: !!o.context, seed, C, balanced: !!o.balanced, vocabSize: vocab,
+            fusion, classifier: o.classifier, modalities, context: !!o.context, seed, C, balanced: o.balanced as boolean | undefined, vocabSize: vocab,
             fusionEpochs: o.epochs !== undefined ? Number(o.epochs) : undefined,
             signal: ac.signal,
             onProgress: (p) => ctx.progress(`${p.stage}: ${p.message}`),

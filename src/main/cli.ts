@@ -3,7 +3,7 @@
 import { Command, Option } from 'commander';
 import fs from 'node:fs';
 import path from 'node:path';
-import { openDb, type Db } from './core/store/db';
+import { busyTimeoutMs, openDb, type Db } from './core/store/db';
 import { dataDir, defaultDbPath } from './core/settings';
 import { planImport } from './core/corpus/import-plan';
 import { ImportError } from './core/corpus/types';
@@ -16,6 +16,13 @@ import { locateFfmpeg } from './core/media/locate-ffmpeg';
 import { doctor } from './core/doctor';
 import type { ItemStatus, Split } from '../shared/types';
 import { registerLearnCommands } from './cli-learn';
+import { registerReportCommands, defaultReportPath, reportLine } from './cli-report';
+import { writeReport } from './core/report';
+import { registerModelsCommands, encodersLine } from './cli-models';
+import type { Device } from './core/models/providers';
+import { registerServeCommands } from './cli-serve';
+import { registerScaleCommands, shardFromOptions } from './cli-scale';
+import type { ShardSpec } from './core/jobs/shard';
 import { trainModel, evaluateSplit, type EvaluateResult, type TrainResult } from './core/learn';
 import { availableModalities } from './core/learn/dataset';
 
@@ -70,12 +77,14 @@ function throttledProgress() {
   };
 }
 
-function doImport(db: Db, paths: string[], o: { split?: Split; columns?: string; labels?: string }): ImportSummary[] {
+function doImport(db: Db, paths: string[], o: { split?: Split; columns?: string; labels?: string; tiers?: string; labelTier?: string }): ImportSummary[] {
   for (const p of paths) if (!fs.existsSync(p)) throw new UsageError(`cannot read ${p}: no such file or folder`);
   const batches = planImport(paths.map((p) => path.resolve(p)), {
     split: o.split,
     columns: o.columns,
     labels: o.labels?.split(',').map((s) => s.trim()).filter(Boolean),
+    tiers: o.tiers?.split(',').map((s) => s.trim()).filter(Boolean),
+    labelTier: o.labelTier,
   });
   return batches.map((b) => {
     for (const i of b.issues) progress(`warning: ${i.file}${i.row !== null ? ` row ${i.row}` : ''}: ${i.message}`);
@@ -105,7 +114,7 @@ function importLine(s: ImportSummary): string {
   return `imported ${s.kind} from ${s.root}: ${s.added} added, ${s.updated} updated, ${s.unchanged} unchanged, ${s.missingMedia} without media, ${s.issues} issues`;
 }
 
-async function doExtract(db: Db, o: { workers?: string }): Promise<ExtractSummary> {
+async function doExtract(db: Db, o: { workers?: string; shardSpec?: ShardSpec; device?: string }): Promise<ExtractSummary> {
   const g = globals();
   const ffmpeg = locateFfmpeg(g.ffmpeg);
   progress(`ffmpeg: ${ffmpeg.path} (${ffmpeg.version}, from ${ffmpeg.source})`);
@@ -121,7 +130,11 @@ async function doExtract(db: Db, o: { workers?: string }): Promise<ExtractSummar
       ffmpeg: ffmpeg.path,
       workers: o.workers !== undefined ? Number(o.workers) : undefined,
       signal: ac.signal,
+      shard: o.shardSpec,
       onProgress: throttledProgress(),
+      dataDir: g.dir,
+      device: (o.device ?? 'auto') as Device,
+      onNote: progress,
     });
   } finally {
     process.off('SIGINT', onSigint);
@@ -131,6 +144,7 @@ async function doExtract(db: Db, o: { workers?: string }): Promise<ExtractSummar
 function extractLine(s: ExtractSummary): string {
   return `media: ${s.media.processed} processed (${s.media.failed} failed), ${s.media.skipped} already done` +
     `; text: ${s.text.encoded} encoded (${s.text.failed} failed)${s.text.refit ? `, IDF fit on ${s.text.fittedOn}` : ''}` +
+    encodersLine(s.encoders) +
     (s.cancelled ? '; cancelled: rerun to resume' : '');
 }
 
@@ -143,6 +157,8 @@ program
   .addOption(splitOption)
   .option('--columns <mapping>', 'for a non-MELD CSV: text=COL,label=COL[,file=COL,speaker=COL,dialogue=COL,start=COL,end=COL]')
   .option('--labels <list>', 'label set (comma-separated); default: taken from the data')
+  .option('--tiers <list>', 'for .eaf files: the tiers holding utterances (comma-separated; default: found from their names and types)')
+  .option('--label-tier <tier>', "for .eaf files: the tier holding the gold labels ('' for none; default: 'emotion (gold)' or a tier named emotion/label)")
   .action(async (paths: string[], o) => {
     await withDb((db) => {
       const res = doImport(db, paths, o);
@@ -156,10 +172,13 @@ program
   .option('--workers <n>', 'parallel clips (default: the number of cores)')
   .option('--modalities <list>', 'audio,video,text (built-in encoders all run together for now)')
   .addOption(new Option('--device <device>', 'execution provider for neural encoders').choices(['auto', 'cpu', 'cuda', 'webgpu']).default('auto'))
+  .option('--shard <I/N>', 'only shard I of N (0-based; by a hash of the utterance key), into --db; fold shards back with merge')
+  .option('--from <main.db>', 'with --shard: make --db as a snapshot of this database when it does not exist yet')
   .action(async (o) => {
+    const shardSpec = shardFromOptions(o, scaleContext);
     const db = openDb(globals().dbPath);
     try {
-      const s = await doExtract(db, o);
+      const s = await doExtract(db, { ...o, shardSpec });
       out(s, extractLine(s));
       if (s.cancelled) process.exitCode = 130;
     } finally {
@@ -175,6 +194,9 @@ program
   .option('--columns <mapping>', 'for a non-MELD CSV, as in import')
   .option('--labels <list>', 'label set (comma-separated)')
   .option('--workers <n>', 'parallel clips (default: the number of cores)')
+  .addOption(new Option('--device <device>', 'execution provider for the pretrained encoders').choices(['auto', 'cpu', 'cuda', 'webgpu']).default('auto'))
+  .option('--report <path>', 'the HTML report (default: next to the database, <db name>-report.html)')
+  .option('--no-report', 'write no report')
   .action(async (paths: string[], o) => {
     const g = globals();
     const db = openDb(g.dbPath);
@@ -190,13 +212,27 @@ program
         return;
       }
       const { train, evaluations } = await trainAndEvaluate(db);
+      // the report closes the main job; if it cannot be written the rest of the job still stands
+      let report: string | null = null;
+      let reportText = 'report: not written (--no-report)';
+      if (o.report !== false) {
+        try {
+          const r = await writeReport(db, { format: 'html', out: typeof o.report === 'string' ? o.report : defaultReportPath(g.dbPath) });
+          report = r.path;
+          reportText = reportLine(r, 'html');
+        } catch (e) {
+          reportText = `report: not written: ${(e as Error).message}`;
+          progress(`warning: ${reportText}`);
+        }
+      }
       out(
-        { database: g.dbPath, imports, extract, splits: counts, train, evaluations },
+        { database: g.dbPath, imports, extract, splits: counts, train, evaluations, report },
         [
           `database: ${g.dbPath}`,
           extractLine(extract),
           train ? `model version ${train.version}: fit on ${train.nTrain} training items` : 'no model trained: the training split needs labels of at least 2 classes',
           ...evaluations.map((e) => `${e.split} split (model ${e.model_version}): n=${e.n}, accuracy ${(e.accuracy * 100).toFixed(1)}%, weighted F1 ${(e.weighted_f1 * 100).toFixed(1)}%, macro F1 ${(e.macro_f1 * 100).toFixed(1)}%`),
+          reportText,
         ].join('\n'),
       );
     } finally {
@@ -237,6 +273,7 @@ program
         a ? `audio: ${a.duration_s.toFixed(2)} s, pitch ${a.pitch_hz?.toFixed(1) ?? '-'} Hz (voiced ${(a.voiced_ratio * 100).toFixed(0)}%), rms ${a.rms.toFixed(4)}, zcr ${a.zcr.toFixed(4)}, centroid ${a.spectral_centroid_hz.toFixed(0)} Hz, tempo ${a.tempo_bpm.toFixed(0)} bpm` : 'audio: -',
         d.video ? `video: ${d.video.frame_count} frames at ${d.video.fps} fps, selected ${d.video.selected_frames.join(' ')}` : 'video: -',
         `text features: ${d.text_features ? `${d.text_features.encoder} (${d.text_features.dim})` : '-'}`,
+        ...[d.audio?.embedding && `audio embedding: ${d.audio.embedding.model} (${d.audio.embedding.dim}, ${d.audio.embedding.provider ?? '-'})`, d.video?.embedding && `video embedding: ${d.video.embedding.model} (${d.video.embedding.dim} per selected frame, ${d.video.embedding.provider ?? '-'})`].filter((l): l is string => !!l),
         ...d.errors.map((e) => `${e.level}: [${e.stage}] ${e.file ?? ''}: ${e.message}`),
       ].join('\n'));
     }, { mustExist: true });
@@ -266,11 +303,20 @@ program
     out(r, [f, o, `models: ${r.models.map((m) => `${m.name} ${m.present ? 'present' : 'absent (built-in encoders used)'}`).join('; ')}`, `database: ${r.database}`, `data folder: ${r.data_dir}`].join('\n'));
   });
 
+const scaleContext = { dbPath: () => globals().dbPath, out, progress };
+registerScaleCommands(program, scaleContext);
+
+registerModelsCommands(program, { out, progress, dataDir: () => globals().dir });
+
 registerLearnCommands(program, {
   withDb: (fn) => withDb(fn, { mustExist: true }),
   out,
   progress,
 });
+
+registerServeCommands(program, { withDb: (fn) => withDb(fn, { mustExist: true }), out, progress, globals });
+
+registerReportCommands(program, { withDb: (fn) => withDb(fn, { mustExist: true }), out, progress });
 
 function parseId(id: string): number {
   if (!/^\d+$/.test(id)) throw new UsageError(`not an utterance id: ${id}`);
@@ -279,6 +325,12 @@ function parseId(id: string): number {
 
 program.parseAsync(process.argv).catch((e: unknown) => {
   const known = e instanceof UsageError || e instanceof ImportError || (e as Error)?.name?.endsWith('Error');
+  if ((e as { code?: string })?.code?.startsWith('SQLITE_BUSY')) {
+    (e as Error).message = `database ${globals().dbPath} is locked by another process (waited ${busyTimeoutMs() / 1000} s): try again when it has finished (${(e as Error).message})`;
+  }
+  if ((e as { code?: string })?.code === 'SQLITE_FULL' || (e as { code?: string })?.code === 'ENOSPC') {
+    (e as Error).message = `no space left for database ${globals().dbPath}: free some disk space and run the command again; what was saved is kept (${(e as Error).message})`;
+  }
   process.stderr.write(`emotion-studio: ${(e as Error).message ?? e}\n`);
   if (!known || process.env.EMOTION_STUDIO_DEBUG) process.stderr.write(((e as Error).stack ?? '') + '\n');
   process.exitCode = 1;

@@ -1,28 +1,225 @@
-// Electron entry: window and wiring only. All logic lives in src/main/core (plain Node).
-import { app, BrowserWindow, session } from 'electron';
+// Electron entry: one window, the app menu, the typed API over IPC and the es-media:// protocol.
+// All logic lives in src/main/core (plain Node); the security settings live in ./security.ts.
+import { app, BrowserWindow, Menu, dialog, ipcMain, protocol, session, type MenuItemConstructorOptions } from 'electron';
+import fs from 'node:fs';
 import path from 'node:path';
+import { Readable } from 'node:stream';
+import { pathToFileURL } from 'node:url';
+import { openDb, type Db } from './core/store/db';
+import { dataDir, defaultDbPath } from './core/settings';
+import { createApi, mediaFileOf, parseRange, readUiSettings, thumbnailOf, writeUiSettings, type AppApi } from './core/api';
+import { availableReportFormats, exportReportTo, isSingleFileFormat } from './core/api/reports';
+import type { HtmlToPdf, ReportFormat } from './core/report';
+import { importPaths } from './core/api/import-paths';
+import { API } from '../shared/api';
+import {
+  MEDIA_SCHEME, MEDIA_SCHEME_PRIVILEGES, WEB_PREFERENCES, electronCsp, isAllowedNavigation, isAllowedPermission, mediaUrlFor, parseMediaUrl,
+  thumbUrlFor, webPreferences, windowOpenPolicy,
+} from './security';
 
-function createWindow(): void {
-  const win = new BrowserWindow({
-    width: 1280,
-    height: 800,
+// must happen before 'ready'
+protocol.registerSchemesAsPrivileged([{ scheme: MEDIA_SCHEME, privileges: MEDIA_SCHEME_PRIVILEGES }]);
+
+/** `--db PATH` / `--db=PATH` (Playwright and users pass them after the app path). */
+function argValue(name: string): string | undefined {
+  const argv = process.argv;
+  for (let i = 0; i < argv.length; i++) {
+    if (argv[i] === name && i + 1 < argv.length) return argv[i + 1];
+    if (argv[i].startsWith(`${name}=`)) return argv[i].slice(name.length + 1);
+  }
+  return undefined;
+}
+
+const dir = dataDir(argValue('--data-dir'));
+const dbPath = path.resolve(argValue('--db') ?? process.env.EMOTION_STUDIO_DB ?? defaultDbPath(dir));
+const devUrl = !app.isPackaged ? process.env.ELECTRON_RENDERER_URL : undefined;
+const appUrl = devUrl ?? pathToFileURL(path.join(__dirname, '../renderer/index.html')).href;
+
+let db: Db | null = null;
+let api: AppApi | null = null;
+let win: BrowserWindow | null = null;
+
+function createWindow(): BrowserWindow {
+  const saved = readUiSettings(dir).window;
+  const w = new BrowserWindow({
+    x: saved?.x,
+    y: saved?.y,
+    width: saved?.width ?? 1280,
+    height: saved?.height ?? 800,
+    minWidth: 800,
+    minHeight: 500,
+    show: false,
     title: 'Emotion Studio',
-    webPreferences: {
-      preload: path.join(__dirname, '../preload/index.js'),
-      contextIsolation: true,
-      sandbox: true,
-      nodeIntegration: false,
-    },
+    webPreferences: webPreferences(path.join(__dirname, '../preload/index.js')),
   });
-  // no remote content, no navigation away, no new windows
-  win.webContents.on('will-navigate', (e) => e.preventDefault());
-  win.webContents.setWindowOpenHandler(() => ({ action: 'deny' }));
-  if (process.env.ELECTRON_RENDERER_URL) void win.loadURL(process.env.ELECTRON_RENDERER_URL);
-  else void win.loadFile(path.join(__dirname, '../renderer/index.html'));
+  if (saved?.maximized) w.maximize();
+  w.once('ready-to-show', () => w.show());
+  // window state remembered in the data folder
+  w.on('close', () => {
+    writeUiSettings(dir, { window: { ...w.getNormalBounds(), maximized: w.isMaximized() } });
+  });
+  // no remote content, no navigation away, no new windows, no <webview>
+  w.webContents.on('will-navigate', (e) => {
+    if (!isAllowedNavigation(e.url, appUrl)) e.preventDefault();
+  });
+  w.webContents.on('will-redirect', (e) => {
+    if (!isAllowedNavigation(e.url, appUrl)) e.preventDefault();
+  });
+  w.webContents.on('will-attach-webview', (e) => e.preventDefault());
+  w.webContents.setWindowOpenHandler(() => windowOpenPolicy());
+  if (devUrl) void w.loadURL(devUrl);
+  else void w.loadFile(path.join(__dirname, '../renderer/index.html'));
+  return w;
+}
+
+/** es-media://media/ID (the clip, with Range) and es-media://thumb/ID/FRAME, through the core's lookups. */
+function handleMedia(request: Request): Response {
+  const r = parseMediaUrl(request.url);
+  if (!r || !db) return new Response('not found', { status: 404 });
+  if (r.kind === 'thumb') {
+    const png = thumbnailOf(db, r.id, r.frame);
+    return png ? new Response(new Uint8Array(png), { headers: { 'Content-Type': 'image/png' } }) : new Response('no such thumbnail', { status: 404 });
+  }
+  const f = mediaFileOf(db, r.id);
+  if (!f.ok) return new Response(f.reason, { status: f.status });
+  const range = parseRange(request.headers.get('range') ?? undefined, f.size);
+  if (range === 'unsatisfiable') return new Response('range not satisfiable', { status: 416, headers: { 'Content-Range': `bytes */${f.size}` } });
+  const headers: Record<string, string> = { 'Content-Type': f.type, 'Accept-Ranges': 'bytes' };
+  const body = (start: number, end: number) => Readable.toWeb(fs.createReadStream(f.file, { start, end })) as unknown as ReadableStream<Uint8Array>;
+  if (!range) return new Response(body(0, Math.max(0, f.size - 1)), { status: 200, headers: { ...headers, 'Content-Length': String(f.size) } });
+  return new Response(body(range.start, range.end), {
+    status: 206,
+    headers: { ...headers, 'Content-Length': String(range.end - range.start + 1), 'Content-Range': `bytes ${range.start}-${range.end}/${f.size}` },
+  });
+}
+
+async function importFromDialog(kind: 'folder' | 'csv'): Promise<void> {
+  if (!win || !db || !api) return;
+  const choice = await dialog.showOpenDialog(win, kind === 'folder'
+    ? { title: 'Open corpus folder', properties: ['openDirectory'] }
+    : { title: 'Import CSV', properties: ['openFile', 'multiSelections'], filters: [{ name: 'CSV', extensions: ['csv', 'tsv'] }] });
+  if (choice.canceled || !choice.filePaths.length) return;
+  try {
+    const { summaries, warnings } = importPaths(db, choice.filePaths);
+    const lines = summaries.map((s) => `${s.root}: ${s.added} added, ${s.updated} updated, ${s.unchanged} unchanged, ${s.missingMedia} without media`);
+    // features for what was added: an extraction job, which the renderer follows through its events
+    const job = await api.call('jobs.extract', {});
+    await dialog.showMessageBox(win, {
+      type: warnings.length ? 'warning' : 'info',
+      message: 'Import finished',
+      detail: [...lines, ...(job.ok ? ['Extraction started.'] : [`Extraction not started: ${job.error.message}`]), ...warnings.slice(0, 20), ...(warnings.length > 20 ? [`... and ${warnings.length - 20} more`] : [])].join('\n'),
+    });
+  } catch (e) {
+    await dialog.showMessageBox(win, { type: 'error', message: 'Import failed', detail: (e as Error).message });
+  }
+}
+
+/** PDF reports through Electron's own Chromium: a hidden sandboxed window prints the report page once
+ * its plots are drawn (the page sets data-ready on <body>, as the core's Chromium printer expects). */
+const printToPdf: HtmlToPdf = async (htmlFile) => {
+  const w = new BrowserWindow({ show: false, webPreferences: { ...WEB_PREFERENCES } });
+  w.webContents.setWindowOpenHandler(() => windowOpenPolicy());
+  w.webContents.on('will-navigate', (e) => e.preventDefault());
+  try {
+    await w.loadFile(htmlFile);
+    const t0 = Date.now();
+    let state: string | undefined;
+    while ((state = (await w.webContents.executeJavaScript('document.body.dataset.ready')) as string | undefined) === undefined) {
+      if (Date.now() - t0 > 60_000) throw new Error('the report page did not finish drawing its plots within 60 s');
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    if (state !== '1') throw new Error('the report page failed to draw its plots');
+    return await w.webContents.printToPDF({ pageSize: 'A4', printBackground: true });
+  } finally {
+    w.destroy();
+  }
+};
+
+async function exportFromDialog(format: ReportFormat): Promise<void> {
+  if (!win || !db) return;
+  let out: string | undefined;
+  if (isSingleFileFormat(format)) {
+    const choice = await dialog.showSaveDialog(win, { title: `Export ${format.toUpperCase()} report`, defaultPath: `emotion-studio-report.${format}` });
+    out = choice.canceled ? undefined : choice.filePath;
+  } else {
+    // ELAN, TextGrid and MELD exports are a folder of files
+    const choice = await dialog.showOpenDialog(win, { title: `Export ${format} files into a folder`, properties: ['openDirectory', 'createDirectory'] });
+    out = choice.canceled ? undefined : choice.filePaths[0];
+  }
+  if (!out) return;
+  try {
+    const r = await exportReportTo(db, format, out, printToPdf);
+    await dialog.showMessageBox(win, { type: 'info', message: 'Report exported', detail: `${r.path} (${r.files.length} file(s), ${r.bytes} bytes)${r.notes.length ? '\n' + r.notes.slice(0, 20).join('\n') : ''}` });
+  } catch (e) {
+    await dialog.showMessageBox(win, { type: 'error', message: 'Export failed', detail: (e as Error).message });
+  }
+}
+
+function buildMenu(): void {
+  const formats = availableReportFormats(printToPdf) as ReportFormat[];
+  const template: MenuItemConstructorOptions[] = [
+    {
+      label: 'File',
+      submenu: [
+        { label: 'Open Corpus Folder…', accelerator: 'CmdOrCtrl+O', click: () => void importFromDialog('folder') },
+        { label: 'Import CSV…', accelerator: 'CmdOrCtrl+I', click: () => void importFromDialog('csv') },
+        {
+          label: 'Export Report',
+          submenu: formats.length
+            ? formats.map((f) => ({ label: f.toUpperCase(), click: () => void exportFromDialog(f) }))
+            : [{ label: 'No report format available in this build', enabled: false }],
+        },
+        { type: 'separator' },
+        { role: 'quit' },
+      ],
+    },
+    { role: 'editMenu' },
+    { role: 'windowMenu' },
+  ];
+  Menu.setApplicationMenu(Menu.buildFromTemplate(template));
+}
+
+function registerIpc(): void {
+  for (const method of Object.keys(API)) {
+    ipcMain.handle(`api:${method}`, async (event, input: unknown) => {
+      // only our own page may call (never a frame that got navigated elsewhere)
+      const from = event.senderFrame?.url ?? '';
+      if (!isAllowedNavigation(from, appUrl)) return { ok: false, error: { code: 'invalid_input', message: 'caller is not the app page' } };
+      return api!.call(method, input);
+    });
+  }
 }
 
 void app.whenReady().then(() => {
-  session.defaultSession.setPermissionRequestHandler((_wc, _perm, cb) => cb(false));
-  createWindow();
+  db = openDb(dbPath);
+  api = createApi({ db, dbPath, dataDir: dir, mode: 'electron', urls: { media: mediaUrlFor, thumbnail: thumbUrlFor }, pdfPrinter: printToPdf });
+  api.onJob((e) => {
+    if (win && !win.isDestroyed()) win.webContents.send('job', e);
+  });
+  const ses = session.defaultSession;
+  ses.setPermissionRequestHandler((_wc, permission, cb) => cb(isAllowedPermission(permission)));
+  ses.setPermissionCheckHandler((_wc, permission) => isAllowedPermission(permission));
+  // the policy as a header too (the page's meta copy covers file://, this covers the dev server)
+  ses.webRequest.onHeadersReceived((details, cb) => {
+    cb({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [electronCsp(!!devUrl)] } });
+  });
+  protocol.handle(MEDIA_SCHEME, handleMedia);
+  registerIpc();
+  buildMenu();
+  win = createWindow();
+  win.on('closed', () => (win = null));
+});
+
+let quitting = false;
+app.on('before-quit', (e) => {
+  if (quitting || !api) return;
+  // let running jobs store their outcome, then close the database
+  e.preventDefault();
+  quitting = true;
+  void api.close().finally(() => {
+    db?.close();
+    db = null;
+    app.quit();
+  });
 });
 app.on('window-all-closed', () => app.quit());

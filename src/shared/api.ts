@@ -35,7 +35,8 @@ export const NextUncertainInput = z.object({
 });
 export const EvaluateInput = z.object({ split: SplitSchema, version: z.number().int().positive().optional() });
 export const TrainInput = z.object({
-  fusion: z.enum(['seed', 'concat']).default('concat'),
+  /** seed: the published BiLSTM + attention network; concat: the baseline; none: SVM on the standardised features (fastest) */
+  fusion: z.enum(['seed', 'concat', 'none']).default('concat'),
   classifier: z.enum(['linear', 'rbf']).default('linear'),
   modalities: z.array(z.enum(['text', 'audio', 'video'])).min(1).optional(),
   context: z.boolean().default(false),

@@ -69,7 +69,7 @@ describe('planImport', () => {
     const [m] = planImport([path.join(d, 'b.wav')]);
     expect(m).toMatchObject({ kind: 'folder', corpusRoot: d, records: [{ key: 'b.wav', split: 'unsplit' }] });
     expect(() => planImport([path.join(d, 'talk.eaf')])).toThrow(ImportError);
-    expect(() => planImport([path.join(d, 'talk.eaf')])).toThrow(/talk\.eaf: ELAN import not available yet/);
+    expect(() => planImport([path.join(d, 'talk.eaf')])).toThrow(/talk\.eaf: no utterance tier found/); // an empty ELAN document
     expect(() => planImport([path.join(d, 'x.docx')])).toThrow(/unsupported file type/);
     expect(() => planImport([path.join(d, 'nothing-here')])).toThrow(/nothing-here: cannot read it \(ENOENT\)/);
     const [mb] = planImport([path.join(FIX, 'broken/train_sent_emo.csv')]);

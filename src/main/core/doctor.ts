@@ -1,16 +1,20 @@
 // What the tool found on this machine: `emotion-studio doctor`.
 import { locateFfmpeg } from './media/locate-ffmpeg';
 import type { FfmpegInfo } from '../../shared/types';
+import { listModels } from './models/store';
 
 export interface DoctorReport {
   ffmpeg: FfmpegInfo | { error: string };
-  onnxruntime: { version: string; providers: { name: string; bundled: boolean }[] } | { error: string };
-  models: { name: string; present: boolean; path: string | null }[];
+  onnxruntime: { version: string; providers: { name: string; bundled: boolean; installed: boolean }[]; cuda_install: string } | { error: string };
+  models: { name: string; present: boolean; path: string | null; version: string | null; source: string | null }[];
   database: string;
   data_dir: string;
   node: string;
   platform: string;
 }
+
+/** The one command that installs onnxruntime-node's CUDA provider libraries (CUDA 12 + cuDNN 9 on the machine). */
+export const CUDA_INSTALL = 'node node_modules/onnxruntime-node/script/install.js --onnxruntime-node-install=cuda12';
 
 export function doctor(opts: { ffmpeg?: string; db: string; dataDir: string }): DoctorReport {
   let ffmpeg: DoctorReport['ffmpeg'];
@@ -24,14 +28,18 @@ export function doctor(opts: { ffmpeg?: string; db: string; dataDir: string }): 
     // loaded lazily: a broken native add-on must not stop the rest of the report
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const ort = require('onnxruntime-node') as typeof import('onnxruntime-node');
-    onnxruntime = { version: ort.env.versions.node ?? ort.env.versions.common, providers: ort.listSupportedBackends() };
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { providerReport } = require('./models/providers') as typeof import('./models/providers');
+    onnxruntime = { version: ort.env.versions.node ?? ort.env.versions.common, providers: providerReport(), cuda_install: CUDA_INSTALL };
   } catch (e) {
     onnxruntime = { error: (e as Error).message };
   }
   return {
     ffmpeg,
     onnxruntime,
-    models: ['wav2vec2-base-960h', 'resnet-50', 'all-MiniLM-L6-v2'].map((name) => ({ name, present: false, path: null })),
+    models: listModels(opts.dataDir).map(({ manifest, installed }) => ({
+      name: manifest.name, present: !!installed, path: installed?.modelPath ?? null, version: installed?.version ?? null, source: installed ? installed.info.source : null,
+    })),
     database: opts.db,
     data_dir: opts.dataDir,
     node: process.version,

@@ -6,7 +6,8 @@
  * change); retrain the chosen parameters with probabilities afterwards.
  */
 import { weightedF1 } from './metrics';
-import { gammaScale, trainSvm, type FeatureRows, type SvmOptions } from './svm';
+import { balancedClassWeights, gammaScale, trainSvm, type FeatureRows, type SvmOptions } from './svm';
+import { predictSparse, trainSparseLinear, type SparseRow } from './sparse-linear-svc';
 
 export interface ChooseParamsOptions {
   kernel: 'rbf' | 'linear';
@@ -35,6 +36,8 @@ export interface GridScore {
   gammaLabel: string | null;
   weighted_f1: number;
   trainSeconds: number;
+  /** sparse linear grid: whether this candidate used balanced class weights */
+  balanced?: boolean;
 }
 
 export interface ChosenParams {
@@ -98,4 +101,39 @@ export function chooseParams(
   let best = scores[0];
   for (const s of scores) if (s.weighted_f1 > best.weighted_f1) best = s;
   return { best: { C: best.C, gamma: best.gamma, gammaLabel: best.gammaLabel, weighted_f1: best.weighted_f1 }, scores };
+}
+
+export interface SparseChoiceOptions {
+  Cs: number[];
+  /** class weightings to try: false = all 1, true = balanced (both: chosen on dev too) */
+  balanced: boolean[];
+  d: number;
+  nClasses: number;
+  seed: number;
+  signal?: AbortSignal;
+  onProgress?: (done: number, total: number, score: GridScore) => void;
+}
+
+/**
+ * The same choice for the sparse linear SVM (sparse-linear-svc.ts): every C x weighting trained
+ * on the training rows without probabilities and scored by weighted F1 on the dev rows; ties go
+ * to the earlier candidate (unweighted first, then smaller C).
+ */
+export function chooseSparseLinear(Xtrain: readonly SparseRow[], ytrain: number[], Xdev: readonly SparseRow[], ydev: number[], o: SparseChoiceOptions): ChosenParams & { bestBalanced: boolean } {
+  if (Xdev.length === 0) throw new Error('chooseSparseLinear: empty dev set');
+  const scores: GridScore[] = [];
+  const total = o.Cs.length * o.balanced.length;
+  for (const bal of o.balanced) {
+    const classWeight = bal ? balancedClassWeights(ytrain, o.nClasses) : undefined;
+    for (const C of o.Cs) {
+      const t0 = performance.now();
+      const m = trainSparseLinear(Xtrain, o.d, ytrain, { C, classWeight, probability: false, seed: o.seed, signal: o.signal });
+      const s: GridScore = { C, gamma: null, gammaLabel: null, weighted_f1: weightedF1(o.nClasses, ydev, predictSparse(m, Xdev)), trainSeconds: (performance.now() - t0) / 1000, balanced: bal };
+      scores.push(s);
+      o.onProgress?.(scores.length, total, s);
+    }
+  }
+  let best = scores[0];
+  for (const s of scores) if (s.weighted_f1 > best.weighted_f1) best = s;
+  return { best: { C: best.C, gamma: null, gammaLabel: null, weighted_f1: best.weighted_f1 }, scores, bestBalanced: !!best.balanced };
 }

@@ -3,7 +3,9 @@ export { evaluate, rocCurve, trapezoid, aucMannWhitney, weightedF1 } from './met
 export type { Metrics, ClassMetrics, RocCurve } from './metrics';
 export { fitStandardizer, standardize, loadStandardizer } from './standardize';
 export type { StandardizerParams } from './standardize';
-export { trainSvm, loadSvm, gammaScale, balancedClassWeights } from './svm';
+export { trainSvm, loadSvm, gammaScale, balancedClassWeights, linearSvmFromData } from './svm';
+export { trainSparseLinear, predictSparse, predictProbaSparse, decisionSparse } from './sparse-linear-svc';
+export type { SparseRow, SparseLinearOptions } from './sparse-linear-svc';
 export type { SvmModel, SvmOptions, SvmParams, SvmInfo, FeatureRows } from './svm';
-export { chooseParams } from './choose-params';
-export type { ChooseParamsOptions, ChosenParams, GridScore } from './choose-params';
+export { chooseParams, chooseSparseLinear } from './choose-params';
+export type { ChooseParamsOptions, ChosenParams, GridScore, SparseChoiceOptions } from './choose-params';

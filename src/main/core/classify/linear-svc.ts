@@ -7,7 +7,8 @@
  *   or -s 3 for the plain hinge loss), faster for small C but it runs into its 1000-epoch limit
  *   when C is ~1 on a few hundred standardised features (so does LIBLINEAR itself).
  *
- * Class weights are per row: C_i = C * classWeight[y_i] in every one-vs-rest problem.
+ * Class weights as LIBLINEAR (and sklearn's LinearSVC) apply them in one-vs-rest: in class k's
+ * problem the positive rows get C * classWeight[k], the negative rows C.
  * Probabilities, when asked for, follow sklearn's CalibratedClassifierCV(method='sigmoid',
  * ensemble=False): decision values from a k-fold cross-validation (stratified by class, seeded;
  * fold models with a 10x looser tolerance) get one Platt sigmoid per class (LIBSVM's sigmoid_train); the model itself is trained on all
@@ -395,13 +396,17 @@ function trainOvr(
   const n = rows.length;
   const Xp = pack(X, rows, d);
   const Ci = new Float64Array(n);
-  for (let r = 0; r < n; r++) Ci[r] = o.C * (o.classWeight?.[y[rows[r]]] ?? 1);
   const W = new Float64Array(classes.length * d1);
   const yy = new Int8Array(n);
   let epochs = 0;
   const solver = o.solver ?? 'primal';
   for (let m = 0; m < classes.length; m++) {
-    for (let r = 0; r < n; r++) yy[r] = y[rows[r]] === classes[m] ? 1 : -1;
+    // LIBLINEAR's one-vs-rest: the class weight scales C of the positive rows only
+    const Cpos = o.C * (o.classWeight?.[classes[m]] ?? 1);
+    for (let r = 0; r < n; r++) {
+      yy[r] = y[rows[r]] === classes[m] ? 1 : -1;
+      Ci[r] = yy[r] > 0 ? Cpos : o.C;
+    }
     if (solver === 'primal') {
       const w = new Float64Array(d1);
       epochs += tronL2Svc(Xp, n, d1, yy, Ci, o.eps ?? 0.01, o.maxIter ?? 1000, w);

@@ -317,6 +317,14 @@ class LinearSvm extends BaseSvm<LinearModelData> {
   }
 }
 
+/**
+ * Wraps a linear model trained elsewhere (sparse-linear-svc.ts) as an SvmModel, so that it is
+ * serialised, stored and restored like one trained by trainSvm.
+ */
+export function linearSvmFromData(model: LinearModelData, nClasses: number, params: SvmParams, info: SvmInfo): SvmModel {
+  return new LinearSvm(model, nClasses, params, info);
+}
+
 /** Restore a model written by SvmModel.serialize(). */
 export function loadSvm(serialized: string | Buffer | Uint8Array): SvmModel {
   const text = typeof serialized === 'string' ? serialized : Buffer.from(serialized).toString('utf8');

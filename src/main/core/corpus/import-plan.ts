@@ -7,6 +7,7 @@ import { mediaRecord, scanMediaFolder } from './folder';
 import { parseColumnMapping, readGenericCsv } from './generic';
 import { indexMediaFiles, isMediaFile, type MediaIndex } from './media-index';
 import { looksLikeMeld, readMeldCsv } from './meld';
+import { readEafFile } from './eaf';
 import { ImportError, type ImportBatch, type ImportIssue } from './types';
 
 export interface PlanOptions {
@@ -16,6 +17,10 @@ export interface PlanOptions {
   columns?: string;
   /** label set for generic CSVs (rows outside it are issues) */
   labels?: string[];
+  /** .eaf files: the tiers holding utterances (default: found from their names and types) */
+  tiers?: string[];
+  /** .eaf files: the tier holding the gold labels ('' for none; default: found from its name) */
+  labelTier?: string;
 }
 
 const SKIP_DIRS = new Set(['node_modules', '__MACOSX']);
@@ -27,7 +32,7 @@ const SKIP_DIRS = new Set(['node_modules', '__MACOSX']);
  *   noted as an issue; when the folder has no CSV at all, the folder itself as a folder of media files;
  * - a .csv/.tsv file: MELD when its header is MELD's, else generic with columns (ImportError without);
  * - a media file: a one-record folder batch rooted at its folder;
- * - an .eaf file: ImportError (ELAN import not available yet).
+ * - an .eaf file: its utterance tiers' annotations (corpus/eaf.ts; tiers chosen by opts.tiers / opts.labelTier).
  * Throws ImportError when a path or a whole file cannot be imported.
  */
 export function planImport(paths: string[], opts: PlanOptions = {}): ImportBatch[] {
@@ -54,7 +59,7 @@ export function planImport(paths: string[], opts: PlanOptions = {}): ImportBatch
 
 function planFile(file: string, opts: PlanOptions, indexOf: (root: string) => MediaIndex): ImportBatch {
   const ext = path.extname(file).toLowerCase();
-  if (ext === '.eaf') throw new ImportError(file, 'ELAN import not available yet');
+  if (ext === '.eaf') return readEafFile(file, { split: opts.split, textTiers: opts.tiers, labelTier: opts.labelTier });
   if (ext === '.csv' || ext === '.tsv') {
     const { header } = readCsvFile(file);
     if (looksLikeMeld(header)) return readMeldCsv(file, { split: opts.split, mediaRoot: path.dirname(file), media: indexOf(path.dirname(file)) });

@@ -7,3 +7,4 @@ export { readMeldCsv, looksLikeMeld, splitFromFileName, MELD_HEADER, MELD_REQUIR
 export { scanMediaFolder } from './folder';
 export { readGenericCsv, parseColumnMapping, parseSplitName, type GenericCsvOptions } from './generic';
 export { planImport, type PlanOptions } from './import-plan';
+export { readEafFile, type EafOptions } from './eaf';

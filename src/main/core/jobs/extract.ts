@@ -11,6 +11,11 @@ import type { ProgressEvent } from '../../../shared/types';
 import { AUDIO_FEATURE_VERSION } from '../features/audio';
 import { VIDEO_FEATURE_VERSION } from '../features/video/select-frames';
 import { runTextStage } from './text-stage';
+import { shardMembers, type ShardSpec } from './shard';
+import { runEncoderStage, type EncoderRun } from './encoder-stage';
+import { runNeuralTextStage } from './text-neural-stage';
+import { findInstalled } from '../models/store';
+import type { Device } from '../models/providers';
 
 export const MEDIA_STAGE_VERSION = `a${AUDIO_FEATURE_VERSION}-v${VIDEO_FEATURE_VERSION}`;
 
@@ -21,22 +26,33 @@ export interface ExtractOptions {
   onProgress?: (e: ProgressEvent) => void;
   batchSize?: number;
   limit?: number; // process at most this many media items (used by tests and sharding)
+  shard?: ShardSpec; // only the utterances of this shard (media and text), see shard.ts
+  /** data folder whose installed pretrained models are used (none given: built-in encoders only) */
+  dataDir?: string;
+  /** execution provider for the pretrained encoders (default auto) */
+  device?: Device;
+  /** one-line notes from the pretrained encoders (provider fallback, what runs where) */
+  onNote?: (line: string) => void;
 }
 
 export interface ExtractSummary {
   media: { processed: number; failed: number; skipped: number; pending: number };
-  text: { encoded: number; failed: number; refit: boolean; fittedOn: string | null };
+  text: { encoded: number; failed: number; refit: boolean; fittedOn: string | null; encoder?: string };
+  /** the pretrained encoders that ran in this call (empty: none installed, or nothing left to do) */
+  encoders?: EncoderRun[];
   cancelled: boolean;
 }
 
 export async function runExtraction(db: Db, opts: ExtractOptions): Promise<ExtractSummary> {
-  const tasks = db
+  const members = opts.shard ? shardMembers(db, opts.shard) : undefined;
+  const tasks = (db
     .prepare(
       `SELECT u.id, m.path AS file FROM utterance u JOIN media m ON m.utterance_id = u.id
        LEFT JOIN stage_status s ON s.utterance_id = u.id AND s.stage = 'media'
        WHERE m.path IS NOT NULL AND (s.status IS NULL OR s.version <> ?) ORDER BY u.id`,
     )
-    .all(MEDIA_STAGE_VERSION) as { id: number; file: string }[];
+    .all(MEDIA_STAGE_VERSION) as { id: number; file: string }[])
+    .filter((t) => !members || members.has(t.id));
   const todo = opts.limit !== undefined ? tasks.slice(0, opts.limit) : tasks;
   const summary: ExtractSummary = {
     media: { processed: 0, failed: 0, skipped: 0, pending: tasks.length - todo.length },
@@ -86,7 +102,25 @@ export async function runExtraction(db: Db, opts: ExtractOptions): Promise<Extra
     summary.cancelled = true;
     return summary;
   }
-  summary.text = runTextStage(db, opts.onProgress);
+  // pretrained encoders (only those installed in the data folder), then the text stage
+  summary.encoders = [];
+  const device = opts.device ?? 'auto';
+  if (opts.dataDir) {
+    summary.encoders.push(...(await runEncoderStage(db, { ffmpeg: opts.ffmpeg, dataDir: opts.dataDir, device, signal: opts.signal, onProgress: opts.onProgress, onNote: opts.onNote, only: members })));
+    if (opts.signal?.aborted) {
+      summary.cancelled = true;
+      return summary;
+    }
+  }
+  const minilm = opts.dataDir ? findInstalled(opts.dataDir, 'all-MiniLM-L6-v2') : null;
+  const neural = minilm ? await runNeuralTextStage(db, minilm, { device, signal: opts.signal, onProgress: opts.onProgress, onNote: opts.onNote, only: members }) : null;
+  if (minilm && neural) {
+    summary.text = { encoded: neural.encoded, failed: neural.failed, refit: false, fittedOn: null, encoder: minilm.manifest.name };
+    if (neural.run) summary.encoders.push(neural.run);
+    if (opts.signal?.aborted) summary.cancelled = true;
+    return summary;
+  }
+  summary.text = runTextStage(db, opts.onProgress, members);
   return summary;
 }
 

@@ -9,7 +9,8 @@ import { ProgressMeter } from './progress';
 import type { ProgressEvent } from '../../../shared/types';
 import { TFIDF_DIM, TFIDF_ENCODER, TFIDF_VERSION, encodeText, fitIdf, sparseToBlob } from '../features/text/hashed-tfidf';
 
-export function runTextStage(db: Db, onProgress?: (e: ProgressEvent) => void) {
+/** `only`: encode just these utterances (a shard); the IDF fit still uses the whole training split. */
+export function runTextStage(db: Db, onProgress?: (e: ProgressEvent) => void, only?: Set<number>) {
   const hasTrain = (db.prepare("SELECT COUNT(*) n FROM utterance WHERE split = 'train' AND text IS NOT NULL").get() as { n: number }).n > 0;
   const fitRows = db
     .prepare(`SELECT key, text FROM utterance WHERE text IS NOT NULL ${hasTrain ? "AND split = 'train'" : ''} ORDER BY key`)
@@ -41,7 +42,8 @@ export function runTextStage(db: Db, onProgress?: (e: ProgressEvent) => void) {
       `SELECT u.id, u.text FROM utterance u LEFT JOIN stage_status s ON s.utterance_id = u.id AND s.stage = 'text'
        WHERE u.text IS NOT NULL AND (s.status IS NULL OR s.version <> ?) ORDER BY u.id`,
     )
-    .all(version) as { id: number; text: string }[];
+    .all(version)
+    .filter((r) => !only || only.has((r as { id: number }).id)) as { id: number; text: string }[];
   const writer = new FeatureWriter(db);
   const meter = new ProgressMeter('extract text', todo.length);
   const save = db.transaction((rows: { id: number; text: string }[]) => {

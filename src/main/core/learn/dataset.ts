@@ -7,6 +7,9 @@
 //   the TRAINING split only (highest document frequency), re-normalised to unit L2 length.
 // - context (optional): the previous utterance of the same dialogue (by idx): its text vector and
 //   a speaker-changed flag (0 for the first utterance of a dialogue).
+// - pretrained encoders, when their features are stored: audio is [wav2vec2 768 | 60 stats], each
+//   video frame [entropy, motion | ResNet-50 2048]; items without a vector get zeros there.
+//   Features of two model versions of one kind are refused, never mixed.
 import type { Db } from '../store/db';
 import { blobToF32 } from '../store/db';
 import { blobToSparse, type SparseVec } from '../features/text/hashed-tfidf';
@@ -48,6 +51,11 @@ export function loadItems(db: Db, modalities: readonly Modality[] = ALL_MODALITI
   const byId = new Map<number, Item>();
   for (const it of items) byId.set(it.id, it);
 
+  // a pretrained text encoder's vectors never mix with another version's or with the built-in's
+  const textVersions = db.prepare("SELECT DISTINCT extractor, version, layout FROM feature WHERE kind = 'text'").all() as { extractor: string; version: string; layout: string }[];
+  if (textVersions.some((v) => v.layout === 'dense') && textVersions.length > 1) {
+    throw new Error(`text features come from ${textVersions.length} encoders or versions (${textVersions.map((v) => `${v.extractor}@${v.version}`).join(', ')}): run extract again so that every item uses the same one`);
+  }
   // text is always loaded (the dialogue context needs it even when text is not a modality)
   for (const f of db.prepare("SELECT utterance_id, layout, dim, data FROM feature WHERE kind = 'text' AND frame = -1").iterate() as Iterable<{ utterance_id: number; layout: string; dim: number; data: Buffer }>) {
     const it = byId.get(f.utterance_id);
@@ -63,12 +71,17 @@ export function loadItems(db: Db, modalities: readonly Modality[] = ALL_MODALITI
     }
   }
   if (modalities.includes('audio')) {
+    const emb = embeddingsOf(db, 'audio.embedding');
+    const embDim = emb.size ? emb.values().next().value![0].vector.length : 0;
     for (const f of db.prepare("SELECT utterance_id, data FROM feature WHERE kind = 'audio.stats' AND frame = -1").iterate() as Iterable<{ utterance_id: number; data: Buffer }>) {
       const it = byId.get(f.utterance_id);
       if (!it) continue;
       const v = blobToF32(f.data);
-      const a = new Float32Array(AUDIO_DIM);
-      a.set(v.subarray(0, AUDIO_DIM));
+      // [wav2vec2 768 | DSP stats 60]: the order of the fusion's voice parts (audioParts [768, 50, 10])
+      const a = new Float32Array(embDim + AUDIO_DIM);
+      a.set(v.subarray(0, AUDIO_DIM), embDim);
+      const e = emb.get(f.utterance_id);
+      if (e) a.set(e[0].vector, 0);
       it.audio = a;
     }
   }
@@ -77,6 +90,16 @@ export function loadItems(db: Db, modalities: readonly Modality[] = ALL_MODALITI
       const it = byId.get(f.utterance_id);
       if (!it) continue;
       it.video = videoVector(blobToF32(f.entropy), f.motion ? blobToF32(f.motion) : null, JSON.parse(f.selected) as number[]);
+    }
+    const emb = embeddingsOf(db, 'video.embedding');
+    if (emb.size) {
+      const embDim = emb.values().next().value![0].vector.length;
+      for (const f of db.prepare('SELECT utterance_id, selected FROM frame_entropy').iterate() as Iterable<{ utterance_id: number; selected: string }>) {
+        const it = byId.get(f.utterance_id);
+        if (!it?.video) continue;
+        const byFrame = new Map((emb.get(f.utterance_id) ?? []).map((r) => [r.frame, r.vector]));
+        it.video = withFrameEmbeddings(it.video, JSON.parse(f.selected) as number[], byFrame, embDim);
+      }
     }
   }
 
@@ -93,6 +116,33 @@ export function loadItems(db: Db, modalities: readonly Modality[] = ALL_MODALITI
     for (let k = 1; k < l.length; k++) items[l[k]].prev = l[k - 1];
   }
   return items;
+}
+
+/** Stored pretrained-encoder vectors of one kind per utterance; throws when two model versions are stored. */
+function embeddingsOf(db: Db, kind: 'audio.embedding' | 'video.embedding'): Map<number, { frame: number; vector: Float32Array }[]> {
+  const versions = db.prepare('SELECT DISTINCT extractor, version FROM feature WHERE kind = ?').all(kind) as { extractor: string; version: string }[];
+  if (versions.length > 1) {
+    throw new Error(`${kind} features come from ${versions.length} model versions (${versions.map((v) => `${v.extractor}@${v.version}`).join(', ')}): run extract again so that every item uses the installed model`);
+  }
+  const out = new Map<number, { frame: number; vector: Float32Array }[]>();
+  for (const f of db.prepare('SELECT utterance_id, frame, data FROM feature WHERE kind = ? ORDER BY utterance_id, frame').iterate(kind) as Iterable<{ utterance_id: number; frame: number; data: Buffer }>) {
+    let l = out.get(f.utterance_id);
+    if (!l) out.set(f.utterance_id, (l = []));
+    l.push({ frame: f.frame, vector: blobToF32(f.data) });
+  }
+  return out;
+}
+
+/** Per selected frame [entropy, motion, embedding...] (zeros where a frame has no embedding). */
+export function withFrameEmbeddings(stats: Float32Array, selected: number[], byFrame: Map<number, Float32Array>, embDim: number): Float32Array {
+  const per = FRAME_DIM + embDim;
+  const out = new Float32Array(FRAMES * per);
+  for (let k = 0; k < FRAMES; k++) {
+    out.set(stats.subarray(k * FRAME_DIM, (k + 1) * FRAME_DIM), k * per);
+    const e = k < selected.length ? byFrame.get(selected[k]) : undefined;
+    if (e && e.length === embDim) out.set(e, k * per + FRAME_DIM);
+  }
+  return out;
 }
 
 /** entropy / 8 and motion / 255 of each selected frame, zero-padded to FRAMES frames. */
@@ -170,6 +220,9 @@ export function buildBlocks(items: Item[], rows: number[], all: Item[], spec: Bl
   const K = spec.vocabulary.length;
   const vm = vocabMap(spec.vocabulary);
   const useText = spec.modalities.includes('text');
+  // widths with pretrained embeddings appended (items without a vector get zeros of that width)
+  const audioW = all.find((x) => x.audio)?.audio?.length ?? AUDIO_DIM;
+  const videoW = all.find((x) => x.video)?.video?.length ?? FRAMES * FRAME_DIM;
   const b: Blocks = { text: [], audio: [], video: [], context: [] };
   for (const r of rows) {
     const it = items[r];
@@ -180,8 +233,8 @@ export function buildBlocks(items: Item[], rows: number[], all: Item[], spec: Bl
       if (spec.context) parts.push(denseText(prev ? prev.text : null, vm, K));
       b.text.push(parts.length === 1 ? parts[0] : concat(parts));
     } else b.text.push(EMPTY);
-    b.audio.push(spec.modalities.includes('audio') ? (it.audio ?? new Float32Array(AUDIO_DIM)) : EMPTY);
-    b.video.push(spec.modalities.includes('video') ? (it.video ?? new Float32Array(FRAMES * FRAME_DIM)) : EMPTY);
+    b.audio.push(spec.modalities.includes('audio') ? (it.audio ?? new Float32Array(audioW)) : EMPTY);
+    b.video.push(spec.modalities.includes('video') ? (it.video ?? new Float32Array(videoW)) : EMPTY);
     b.context.push(spec.context ? Float32Array.of(prev && prev.speaker !== it.speaker ? 1 : 0) : EMPTY);
   }
   return b;
@@ -221,6 +274,7 @@ export function availableModalities(db: Db): Modality[] {
 /** Extractor names of the stored features of each modality (on the training split). */
 export function encodersUsed(db: Db, modalities: readonly Modality[]): Record<string, string[]> {
   const kinds: Record<Modality, string> = { audio: 'audio.stats', text: 'text', video: 'video.stats' };
+  const embeddings: Partial<Record<Modality, string>> = { audio: 'audio.embedding', video: 'video.embedding' };
   const out: Record<string, string[]> = {};
   for (const m of modalities) {
     const rows = db
@@ -228,6 +282,18 @@ export function encodersUsed(db: Db, modalities: readonly Modality[]): Record<st
       .all(kinds[m]) as { extractor: string }[];
     out[m] = rows.map((r) => r.extractor);
     if (m === 'video') out[m] = out[m].length ? out[m].map((e) => `${e} (frame entropy, motion)`) : ['frame-entropy'];
+    if (m === 'text') {
+      // a pretrained (dense) text encoder is named with its model version (the built-in's version is its IDF fit)
+      const dense = db.prepare("SELECT DISTINCT f.extractor, f.version FROM feature f JOIN utterance u ON u.id = f.utterance_id WHERE u.split = 'train' AND f.kind = 'text' AND f.layout = 'dense'").all() as { extractor: string; version: string }[];
+      out[m] = out[m].flatMap((e) => (dense.some((d) => d.extractor === e) ? dense.filter((d) => d.extractor === e).map((d) => `${e}@${d.version}`) : [e]));
+    }
+    const ek = embeddings[m];
+    if (ek) {
+      const e = db
+        .prepare("SELECT DISTINCT f.extractor, f.version FROM feature f JOIN utterance u ON u.id = f.utterance_id WHERE u.split = 'train' AND f.kind = ? ORDER BY 1")
+        .all(ek) as { extractor: string; version: string }[];
+      out[m].push(...e.map((r) => `${r.extractor}@${r.version}`));
+    }
   }
   return out;
 }

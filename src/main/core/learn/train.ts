@@ -4,7 +4,11 @@
 // network's early-stopping rows are carved out of the training rows by trainFusion itself.
 import zlib from 'node:zlib';
 import type { Db } from '../store/db';
-import { chooseParams, fitStandardizer, loadSvm, standardize, trainSvm, type ChosenParams, type StandardizerParams, type SvmModel } from '../classify';
+import {
+  balancedClassWeights, chooseParams, chooseSparseLinear, fitStandardizer, linearSvmFromData, loadSvm, predictProbaSparse, predictSparse, standardize,
+  trainSparseLinear, trainSvm, type ChosenParams, type StandardizerParams, type SvmModel,
+} from '../classify';
+import { buildSparseRows, sparseWidth, CONTEXT_DECAY, CONTEXT_TURNS, CONTEXT_WEIGHT } from './sparse-rows';
 import { FusionRunner, trainFusion, type FusionInputs } from '../fusion';
 import {
   buildBlocks, chooseVocabulary, concat, encodersUsed, FRAMES, labelSet, loadItems, DEFAULT_VOCAB, type Blocks, type Item, type Modality,
@@ -31,9 +35,12 @@ export interface TrainOptions {
   C?: number;
   /** C grid searched on dev (default linear [0.1, 0.3, 1], rbf [1, 3, 10]; gamma 'scale') */
   Cs?: number[];
-  /** SVM class weights 'balanced' (default false: MELD is scored by weighted F1) */
+  /**
+   * SVM class weights 'balanced' (true) or all 1 (false). Default: false, except for the sparse
+   * linear SVM (fusion 'none' + linear) where both are tried and dev chooses (with the C).
+   */
   balanced?: boolean;
-  /** text vocabulary size (default 4096) */
+  /** text vocabulary size (default 4096; the sparse linear SVM: the whole training vocabulary) */
   vocabSize?: number;
   /** fusion network: maximum epochs (default 30) and hidden size (default 128) */
   fusionEpochs?: number;
@@ -73,6 +80,11 @@ export interface ModelData {
   standardizer: StandardizerParams | null;
   fusionOnnx: string | null;
   framesV: number;
+  /**
+   * 'sparse' (fusion 'none' + linear): rows as learn/sparse-rows.ts builds them (whole vocabulary,
+   * decayed context of `contextTurns` previous utterances); absent: the dense blocks of dataset.ts
+   */
+  layout?: { kind: 'sparse'; denseWidth: number; contextTurns: number; contextDecay: number; contextWeight: number };
   svm: string;
 }
 
@@ -108,12 +120,17 @@ export async function trainModel(db: Db, opts: TrainOptions): Promise<TrainResul
 
   // vocabulary on the training items only
   const needText = opts.modalities.includes('text') || opts.context;
-  const vocabulary = needText ? chooseVocabulary(trainRows.map((i) => items[i].text), opts.vocabSize ?? DEFAULT_VOCAB) : [];
+  const sparse = opts.fusion === 'none' && opts.classifier === 'linear';
+  const vocabulary = needText ? chooseVocabulary(trainRows.map((i) => items[i].text), opts.vocabSize ?? (sparse ? Infinity : DEFAULT_VOCAB)) : [];
   if (needText && vocabulary.length === 0) throw new TrainError('no training utterance has text features (run extract first)');
   const spec = { modalities: opts.modalities, context: opts.context, vocabulary };
-  const blocks = buildBlocks(items, all, items, spec);
+  // the sparse path builds its text columns itself (a dense block of the whole vocabulary would not fit)
+  const blocks = sparse
+    ? buildBlocks(items, all, items, { modalities: opts.modalities.filter((m) => m !== 'text'), context: false, vocabulary: [] })
+    : buildBlocks(items, all, items, spec);
   const tData = now();
   abortIf(opts.signal);
+  if (sparse) return trainSparse(db, opts, { items, all, labels, trainRows, devRows, yTrain, yDev, vocabulary, blocks, t0, tData, labelled });
 
   // the SVM's input for every item
   let X: Float32Array[];
@@ -208,6 +225,94 @@ export async function trainModel(db: Db, opts: TrainOptions): Promise<TrainResul
     framesV: FRAMES,
     svm: svm.serialize(),
   };
+  const prepared: Prepared = { items, all, labels, trainRows, devRows, yTrain, yDev, vocabulary, blocks, t0, tData, labelled };
+  return storeModel(db, opts, prepared, { data, pred, proba, C, balanced, gamma: svm.params.gamma, grid, fusionInfo, extra: {}, times: [tFusion, tChoose, tSvm, tPredict] });
+}
+
+interface Prepared {
+  items: Item[]; all: number[]; labels: string[]; trainRows: number[]; devRows: number[]; yTrain: number[]; yDev: number[];
+  vocabulary: number[]; blocks: Blocks; t0: number; tData: number; labelled: (split: string) => number[];
+}
+
+/**
+ * Linear SVM without a fusion network on sparse rows (sparse-rows.ts): the whole training
+ * vocabulary, the decayed dialogue context, standardised audio/video columns. C and the class
+ * weighting are chosen on dev (weighted F1); nothing else sees dev.
+ */
+async function trainSparse(db: Db, opts: TrainOptions, p: Prepared): Promise<TrainResult> {
+  const progress = (q: TrainProgress) => opts.onProgress?.(q);
+  const now = () => performance.now();
+  const { items, all, labels, trainRows, devRows, yTrain, yDev, vocabulary, blocks } = p;
+  const dense = all.map((i) => concat([blocks.audio[i], blocks.video[i]]));
+  const denseWidth = dense[0]?.length ?? 0;
+  let standardizer: StandardizerParams | null = null;
+  let denseStd: Float32Array[] | undefined;
+  if (denseWidth > 0) {
+    standardizer = fitStandardizer(trainRows.map((i) => dense[i]));
+    denseStd = standardize(standardizer, dense);
+  }
+  const layout = { vocabulary, context: opts.context, denseWidth };
+  const d = sparseWidth(layout);
+  const X = buildSparseRows(items, all, layout, denseStd);
+  const Xtrain = trainRows.map((i) => X[i]);
+  const tFusion = now();
+  abortIf(opts.signal);
+
+  let C = opts.C ?? 1;
+  let balanced = opts.balanced ?? false;
+  let grid: ChosenParams['scores'] | null = null;
+  if (opts.C === undefined && devRows.length > 0) {
+    const chosen = chooseSparseLinear(Xtrain, yTrain, devRows.map((i) => X[i]), yDev, {
+      Cs: opts.Cs ?? [0.05, 0.1, 0.2, 0.5, 1],
+      balanced: opts.balanced === undefined ? [false, true] : [opts.balanced],
+      d, nClasses: labels.length, seed: opts.seed, signal: opts.signal,
+      onProgress: (done, total, s) => progress({ stage: 'choose', message: `C=${s.C}${s.balanced ? ' balanced' : ''}: dev weighted F1 ${s.weighted_f1.toFixed(4)} (${s.trainSeconds.toFixed(1)} s)`, done, total }),
+    });
+    C = chosen.best.C;
+    balanced = chosen.bestBalanced;
+    grid = chosen.scores;
+  }
+  const tChoose = now();
+  abortIf(opts.signal);
+
+  progress({ stage: 'svm', message: `training the linear SVM (C=${C}${balanced ? ', balanced' : ''}, ${d} sparse columns) on ${trainRows.length} training items` });
+  const classWeight = balanced ? balancedClassWeights(yTrain, labels.length) : new Array<number>(labels.length).fill(1);
+  const ts = now();
+  const model = trainSparseLinear(Xtrain, d, yTrain, {
+    C, classWeight, probability: true, seed: opts.seed, signal: opts.signal,
+    onProgress: (done, total) => progress({ stage: 'svm', message: `binary problem ${done}/${total} (one-vs-rest and the probability folds)`, done, total }),
+  });
+  const svm = linearSvmFromData(model, labels.length, { kernel: 'linear', C, gamma: null, gammaSpec: null, balanced, probability: true, seed: opts.seed, classWeight }, {
+    trainSeconds: (now() - ts) / 1000, nTrain: trainRows.length, nSupportVectors: null, iterations: 0,
+  });
+  const tSvm = now();
+  abortIf(opts.signal);
+
+  progress({ stage: 'predict', message: `predicting ${items.length} utterances` });
+  const pred = predictSparse(model, X);
+  const proba = predictProbaSparse(model, X, labels.length);
+  const tPredict = now();
+
+  const data: ModelData = {
+    format: 'emotion-studio-model', formatVersion: 1, labels, modalities: [...opts.modalities], context: opts.context, fusion: 'none',
+    vocabulary, standardizer, fusionOnnx: null, framesV: FRAMES,
+    layout: { kind: 'sparse', denseWidth, contextTurns: CONTEXT_TURNS, contextDecay: CONTEXT_DECAY, contextWeight: CONTEXT_WEIGHT },
+    svm: svm.serialize(),
+  };
+  const extra = { layout: 'sparse', columns: d, context_turns: opts.context ? CONTEXT_TURNS : 0 };
+  return storeModel(db, opts, p, { data, pred, proba, C, balanced, gamma: null, grid, fusionInfo: null, extra, times: [tFusion, tChoose, tSvm, tPredict] });
+}
+
+interface Fitted {
+  data: ModelData; pred: number[]; proba: number[][]; C: number; balanced: boolean; gamma: number | null;
+  grid: ChosenParams['scores'] | null; fusionInfo: TrainResult['fusionInfo']; extra: Record<string, unknown>;
+  /** end of the fusion, C choice, SVM and prediction stages */
+  times: [number, number, number, number];
+}
+
+/** Stores the model row (params, training label snapshot, data) and its predictions; metrics per labelled split. */
+function storeModel(db: Db, opts: TrainOptions, p: Prepared, f: Fitted): TrainResult {
+  const { items, labels, trainRows, devRows, vocabulary } = p;
   const params = {
     fusion: opts.fusion,
     classifier: opts.classifier,
@@ -215,50 +320,52 @@ export async function trainModel(db: Db, opts: TrainOptions): Promise<TrainResul
     context: opts.context,
     seed: opts.seed,
     encoders: encodersUsed(db, opts.modalities.concat(opts.context && !opts.modalities.includes('text') ? ['text'] : [])),
-    C,
-    gamma: svm.params.gamma,
-    balanced,
+    C: f.C,
+    gamma: f.gamma,
+    balanced: f.balanced,
     vocabulary_size: vocabulary.length,
-    grid,
-    fusion_info: fusionInfo,
+    grid: f.grid,
+    fusion_info: f.fusionInfo,
     n_train: trainRows.length,
-    n_dev_for_C: grid ? devRows.length : 0,
+    n_dev_for_C: f.grid ? devRows.length : 0,
     labels,
+    ...f.extra,
   };
   const snapshot: Record<string, string> = {};
   for (const i of trainRows) snapshot[String(items[i].id)] = items[i].label!;
 
-  progress({ stage: 'store', message: 'storing the model and its predictions' });
+  opts.onProgress?.({ stage: 'store', message: 'storing the model and its predictions' });
   const version = db.transaction(() => {
     const v = ((db.prepare('SELECT COALESCE(MAX(version), 0) v FROM model').get() as { v: number }).v) + 1;
     db.prepare('INSERT INTO model (version, params, labels, metrics, data) VALUES (?, ?, ?, NULL, ?)')
-      .run(v, JSON.stringify(params), JSON.stringify(snapshot), packModelData(data));
+      .run(v, JSON.stringify(params), JSON.stringify(snapshot), packModelData(f.data));
     const ins = db.prepare('INSERT INTO prediction (utterance_id, model_version, label, probabilities) VALUES (?, ?, ?, ?)');
     for (let i = 0; i < items.length; i++) {
       // the label is the SVM's own decision (one-vs-one votes / largest decision value, as the
       // C choice scored it), the probabilities its calibrated estimates (as sklearn's SVC)
-      const p = proba[i];
+      const pr = f.proba[i];
       const obj: Record<string, number> = {};
-      labels.forEach((l, k) => (obj[l] = p[k]));
-      ins.run(items[i].id, v, labels[pred[i]], JSON.stringify(obj));
+      labels.forEach((l, k) => (obj[l] = pr[k]));
+      ins.run(items[i].id, v, labels[f.pred[i]], JSON.stringify(obj));
     }
     return v;
   })();
 
   const metrics: TrainResult['metrics'] = {};
   for (const split of ['train', 'dev', 'test']) {
-    if (labelled(split).length > 0) metrics[split] = evaluateSplit(db, split, version);
+    if (p.labelled(split).length > 0) metrics[split] = evaluateSplit(db, split, version);
   }
-  const tEnd = now();
+  const tEnd = performance.now();
+  const [tFusion, tChoose, tSvm, tPredict] = f.times;
   const s = (a: number, b: number) => (b - a) / 1000;
   return {
     version,
     nTrain: trainRows.length,
     nDev: devRows.length,
-    C,
-    grid,
-    seconds: { data: s(t0, tData), fusion: s(tData, tFusion), choose: s(tFusion, tChoose), svm: s(tChoose, tSvm), predict: s(tSvm, tPredict), total: s(t0, tEnd) },
-    fusionInfo,
+    C: f.C,
+    grid: f.grid,
+    seconds: { data: s(p.t0, p.tData), fusion: s(p.tData, tFusion), choose: s(tFusion, tChoose), svm: s(tChoose, tSvm), predict: s(tSvm, tPredict), total: s(p.t0, tEnd) },
+    fusionInfo: f.fusionInfo,
     metrics,
   };
 }

@@ -105,7 +105,7 @@ export function saveImport(db: Db, batch: ImportBatch, who = 'import'): ImportSu
     for (const i of batch.issues) addIssue.run(i.file, i.row !== null ? `row ${i.row}: ${i.message}` : i.message);
     return s;
   });
-  return run();
+  return run.immediate(); // take the write lock first, so a busy database is waited for (busy_timeout)
 }
 
 function statOrNull(p: string): { size: number; mtimeMs: number } | null {

@@ -18,7 +18,7 @@ export function openDb(file: string, opts: { readonly?: boolean } = {}): Db {
     throw new DbError(`cannot open database ${file}: ${(e as Error).message}`);
   }
   // a second process (the app and the CLI) waits for a lock instead of failing at once
-  db.pragma('busy_timeout = 10000');
+  db.pragma(`busy_timeout = ${busyTimeoutMs()}`);
   if (!opts.readonly) {
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = NORMAL');
@@ -26,6 +26,13 @@ export function openDb(file: string, opts: { readonly?: boolean } = {}): Db {
     migrate(db);
   }
   return db;
+}
+
+/** How long a command waits for a database another process is writing: 10 s, or
+ * EMOTION_STUDIO_BUSY_TIMEOUT_MS. After that the write fails with SQLITE_BUSY. */
+export function busyTimeoutMs(): number {
+  const v = Number(process.env.EMOTION_STUDIO_BUSY_TIMEOUT_MS);
+  return Number.isInteger(v) && v >= 0 ? v : 10000;
 }
 
 export function schemaVersion(db: Db): number {

@@ -22,5 +22,5 @@ export function relabel(db: Db, utteranceId: number, label: string | null, who: 
     db.prepare('INSERT INTO label_history (utterance_id, old_label, new_label, who, source) VALUES (?, ?, ?, ?, ?)')
       .run(utteranceId, old, label, who, source);
     return { old, new: label };
-  })();
+  }).immediate(); // take the write lock first: a read-then-write transaction would not wait for a busy database
 }

@@ -1,0 +1,221 @@
+// How the costs grow with the corpus: for each size (utterances of a MELD-like corpus: MELD's own
+// training texts and labels, 3.6 s 1280x720 clips), through the built CLI as a user runs it:
+// import, extract (clips/s, peak RSS), database size per 1,000 utterances, SVM retrain
+// (`train --fusion none --classifier linear`), and opening + listing the database (CLI and
+// in-process). Sizes above --media-max get no clips (text, database and SVM only): generating and
+// extracting 10,000 real clips takes hours on 2 cores; the report says so.
+//
+//   node out/bench/scale-bench.js [--sizes 100,1000,10000] [--media-max 1000] [--open-size 13000]
+//                                 [--cache DIR] [--out bench/results/scale.json]
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parse } from 'csv-parse/sync';
+import { makeClip, meldLikeSpec } from '../test/helpers/make-clips';
+import { openDb } from '../src/main/core/store/db';
+import { listUtterances } from '../src/main/core/store/queries';
+
+const args = process.argv.slice(2);
+const opt = (name: string, dflt: string) => (args.includes(name) ? args[args.indexOf(name) + 1] : dflt);
+const ROOT = path.resolve(__dirname, '../..');
+const CLI = path.join(ROOT, 'bin', 'emotion-studio.js');
+const SIZES = opt('--sizes', '100,1000,10000').split(',').map(Number).filter((n) => n > 0).sort((a, b) => a - b);
+const MEDIA_MAX = Number(opt('--media-max', '1000'));
+const OPEN_SIZE = Number(opt('--open-size', '13000'));
+const CACHE = opt('--cache', path.join(os.homedir(), '.cache', 'emotion-studio-bench'));
+const OUT = path.resolve(opt('--out', path.join(ROOT, 'bench', 'results', 'scale.json')));
+const MELD_CSV = [path.join(ROOT, '../shared/data/meld/train_sent_emo.csv'), '/work/shared/data/meld/train_sent_emo.csv'].find((p) => fs.existsSync(p));
+const DISTINCT_CLIPS = 20;
+const TIME = fs.existsSync('/usr/bin/time') ? '/usr/bin/time' : null;
+
+const SENTENCES = [
+  'Oh my god, you guys, I cannot believe you did that to me!',
+  'Well, I guess we could go to the coffee house later today.',
+  'No, no, no, that is absolutely not what I said to her.',
+  'Hey, how are you doing? It has been a really long time.',
+];
+
+interface Run {
+  wall_s: number;
+  cpu_s: number | null;
+  peak_rss_mb: number | null;
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the built CLI; wall time, CPU (user+sys) and peak RSS of the Node process and its threads. */
+function cli(cliArgs: string[]): Run {
+  const t = performance.now();
+  const cmd = TIME ? TIME : process.execPath;
+  const argv = TIME ? ['-f', '%M %U %S', process.execPath, CLI, ...cliArgs] : [CLI, ...cliArgs];
+  const r = spawnSync(cmd, argv, { encoding: 'utf8', maxBuffer: 256 << 20 });
+  const wall = (performance.now() - t) / 1000;
+  let rss: number | null = null;
+  let cpu: number | null = null;
+  let stderr = r.stderr;
+  if (TIME) {
+    const lines = stderr.trimEnd().split('\n');
+    const m = /^(\d+) ([\d.]+) ([\d.]+)$/.exec(lines.at(-1) ?? '');
+    if (m) {
+      rss = Number(m[1]) / 1024;
+      cpu = Number(m[2]) + Number(m[3]);
+      stderr = lines.slice(0, -1).join('\n');
+    }
+  }
+  if (r.status !== 0) throw new Error(`emotion-studio ${cliArgs.join(' ')} failed (${r.status}): ${stderr.trim().split('\n').slice(-3).join(' | ')}`);
+  return { wall_s: wall, cpu_s: cpu, peak_rss_mb: rss, code: r.status, stdout: r.stdout, stderr };
+}
+
+/** The distinct generated clips (cached; the features bench makes the same ones). */
+async function sourceClips(): Promise<string[]> {
+  const dir = path.join(CACHE, 'meld-720p');
+  const out: string[] = [];
+  for (let i = 0; i < DISTINCT_CLIPS; i++) {
+    const file = path.join(dir, `dia${i}_utt0.mp4`);
+    if (!fs.existsSync(file)) await makeClip(dir, path.basename(file), { ...meldLikeSpec(3.6), audio: { kind: 'speech', text: SENTENCES[i % SENTENCES.length] } });
+    out.push(file);
+  }
+  return out;
+}
+
+type MeldRow = Record<string, string>;
+
+function meldRows(): MeldRow[] {
+  if (!MELD_CSV) throw new Error('MELD train CSV not found (shared/data/meld/train_sent_emo.csv)');
+  return parse(fs.readFileSync(MELD_CSV), { columns: true, bom: true, relax_quotes: true }) as MeldRow[];
+}
+
+const csvField = (s: string) => (/[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
+
+/**
+ * A MELD-layout corpus of n utterances: MELD's training rows in order (repeated under new dialogue
+ * ids past its 9,989), and for each one a hard link to one of the distinct clips when withMedia.
+ */
+function makeCorpus(n: number, withMedia: boolean, rows: MeldRow[], clips: string[]): string {
+  const dir = path.join(CACHE, `scale-${n}${withMedia ? '' : '-text'}`);
+  const csv = path.join(dir, 'train_sent_emo.csv');
+  if (fs.existsSync(csv)) return dir;
+  fs.rmSync(dir, { recursive: true, force: true });
+  fs.mkdirSync(path.join(dir, 'train_splits'), { recursive: true });
+  const cols = ['Sr No.', 'Utterance', 'Speaker', 'Emotion', 'Sentiment', 'Dialogue_ID', 'Utterance_ID', 'Season', 'Episode', 'StartTime', 'EndTime'];
+  const lines = [cols.join(',')];
+  const maxDia = Math.max(...rows.map((r) => Number(r.Dialogue_ID))) + 1;
+  for (let i = 0; i < n; i++) {
+    const r = rows[i % rows.length];
+    const dia = Number(r.Dialogue_ID) + Math.floor(i / rows.length) * maxDia;
+    lines.push(cols.map((c) => csvField(c === 'Sr No.' ? String(i + 1) : c === 'Dialogue_ID' ? String(dia) : r[c] ?? '')).join(','));
+    if (withMedia) {
+      const target = path.join(dir, 'train_splits', `dia${dia}_utt${r.Utterance_ID}.mp4`);
+      const src = clips[i % clips.length];
+      try {
+        fs.linkSync(src, target);
+      } catch {
+        fs.copyFileSync(src, target);
+      }
+    }
+  }
+  fs.writeFileSync(csv + '.tmp', lines.join('\n') + '\n');
+  fs.renameSync(csv + '.tmp', csv);
+  return dir;
+}
+
+function dbBytes(db: string): { total: number; tables: Record<string, number> } {
+  const d = openDb(db);
+  try {
+    d.pragma('wal_checkpoint(TRUNCATE)');
+    const tables: Record<string, number> = {};
+    try {
+      for (const r of d.prepare('SELECT name, SUM(pgsize) bytes FROM dbstat GROUP BY name ORDER BY 2 DESC').all() as { name: string; bytes: number }[]) tables[r.name] = r.bytes;
+    } catch {
+      // dbstat not compiled in: the total is still known
+    }
+    return { total: fs.statSync(db).size, tables };
+  } finally {
+    d.close();
+  }
+}
+
+/** In-process: open the database (migrations checked) and list every utterance, as the app does. */
+function openAndList(db: string): { ms: number; rows: number } {
+  const t = performance.now();
+  const d = openDb(db);
+  const rows = listUtterances(d, {});
+  d.close();
+  return { ms: performance.now() - t, rows: rows.length };
+}
+
+async function main() {
+  const rows = meldRows();
+  const needMedia = SIZES.some((s) => s <= MEDIA_MAX);
+  const clips = needMedia ? await sourceClips() : [];
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'es-scale-'));
+  const results: Record<string, unknown>[] = [];
+  const skipped: { size: number; what: string; why: string }[] = [];
+  console.error(`scale bench: sizes ${SIZES.join(', ')}; media up to ${MEDIA_MAX}; ${os.availableParallelism()} cores; load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+  try {
+    for (const n of SIZES) {
+      const withMedia = n <= MEDIA_MAX;
+      if (!withMedia) skipped.push({ size: n, what: 'media extraction (audio + video features)', why: `above --media-max ${MEDIA_MAX}: ${n} clips at the measured rate would take about ${(n / 2.5 / 3600).toFixed(1)} h on this machine; text, database and SVM measured` });
+      const dir = makeCorpus(n, withMedia, rows, clips);
+      const db = path.join(tmp, `scale-${n}.db`);
+      console.error(`[${n}] import`);
+      const imp = cli(['import', dir, '--db', db, '--quiet', '--json']);
+      console.error(`[${n}] extract${withMedia ? ' (media + text)' : ' (text only)'}`);
+      const ex = cli(['extract', '--db', db, '--quiet', '--json']);
+      const exJson = JSON.parse(ex.stdout) as { media: { processed: number; failed: number } };
+      const size = dbBytes(db);
+      console.error(`[${n}] train (linear SVM, no fusion)`);
+      const tr = cli(['train', '--db', db, '--fusion', 'none', '--classifier', 'linear', '--C', '1', '--quiet', '--json']);
+      const list = cli(['list', '--db', db, '--json']);
+      const inproc = openAndList(db);
+      const r = {
+        utterances: n,
+        media: withMedia,
+        import: { wall_s: imp.wall_s, peak_rss_mb: imp.peak_rss_mb },
+        extract: {
+          wall_s: ex.wall_s, cpu_s: ex.cpu_s, peak_rss_mb: ex.peak_rss_mb, clips: exJson.media.processed, failed: exJson.media.failed,
+          clips_per_s: withMedia ? exJson.media.processed / ex.wall_s : null,
+        },
+        db: { bytes: size.total, mb_per_1000: size.total / 1e6 / (n / 1000), tables_bytes: size.tables },
+        clip_bytes: withMedia ? clips.reduce((a, c, i) => a + (i < n ? fs.statSync(c).size * Math.ceil((n - i) / clips.length) : 0), 0) : null,
+        train_linear: { wall_s: tr.wall_s, peak_rss_mb: tr.peak_rss_mb },
+        list_cli: { wall_s: list.wall_s, rows: (JSON.parse(list.stdout) as unknown[]).length },
+        open_list_in_process_ms: inproc.ms,
+      };
+      results.push(r);
+      console.error(`[${n}] extract ${r.extract.wall_s.toFixed(1)} s${withMedia ? ` (${r.extract.clips_per_s!.toFixed(2)} clips/s)` : ''}, peak RSS ${r.extract.peak_rss_mb?.toFixed(0) ?? '?'} MB; db ${(size.total / 1e6).toFixed(1)} MB; train ${tr.wall_s.toFixed(1)} s; list ${list.wall_s.toFixed(2)} s`);
+      fs.rmSync(db, { force: true });
+    }
+
+    // opening and listing a database of OPEN_SIZE utterances (MELD's three splits are ~13,700)
+    let open: Record<string, unknown> | null = null;
+    if (OPEN_SIZE > 0) {
+      const dir = makeCorpus(OPEN_SIZE, false, rows, clips);
+      const db = path.join(tmp, `open-${OPEN_SIZE}.db`);
+      cli(['import', dir, '--db', db, '--quiet']);
+      cli(['extract', '--db', db, '--quiet']);
+      const list = cli(['list', '--db', db, '--json']);
+      const runs = [openAndList(db), openAndList(db), openAndList(db)];
+      open = {
+        utterances: OPEN_SIZE,
+        note: 'text features only (no clips); the listing reads the same tables either way',
+        list_cli_wall_s: list.wall_s,
+        open_list_in_process_ms: runs.map((x) => x.ms),
+        rows: runs[0].rows,
+      };
+    }
+    const report = { date: new Date().toISOString(), cores: os.availableParallelism(), loadavg: os.loadavg(), distinct_clips: DISTINCT_CLIPS, media_max: MEDIA_MAX, sizes: results, skipped, open };
+    fs.mkdirSync(path.dirname(OUT), { recursive: true });
+    fs.writeFileSync(OUT, JSON.stringify(report, null, 2));
+    console.log(JSON.stringify(report));
+  } finally {
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});

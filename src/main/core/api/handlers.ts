@@ -1,0 +1,161 @@
+// The API contract (src/shared/api.ts) implemented over the headless core. Inputs arrive validated
+// (see dispatch.ts); typed failures are thrown as ApiError, anything else becomes 'internal'.
+import pkg from '../../../../package.json';
+import type { Db } from '../store/db';
+import { ApiError, type ApiHandlers, type AppInfo, type CorpusSummary, type ModelVersionInfo } from '../../../shared/api';
+import type { EvaluateResult } from '../../../shared/types';
+import { showUtterance, labelHistory } from '../store/queries';
+import { relabel, LabelError } from '../store/labels';
+import { evaluateSplit, EvaluateError, trainModel, availableModalities, type Modality } from '../learn';
+import { runExtraction } from '../jobs/extract';
+import { locateFfmpeg } from '../media/locate-ffmpeg';
+import { listRows, nextUncertain, statusCounts } from './list-query';
+import { mediaFileOf, thumbnailFrames } from './media-lookup';
+import { readUiSettings, writeUiSettings } from './ui-settings';
+import { trainProgressMeter } from './train-progress';
+import { availableReportFormats, exportReport, isSingleFileFormat } from './reports';
+import { defaultAnnotator, type ApiContext } from './context';
+
+export function createApiHandlers(ctx: ApiContext): ApiHandlers {
+  const { db } = ctx;
+  const who = ctx.who ?? defaultAnnotator();
+
+  const appInfo = (): AppInfo => {
+    let ffmpeg: AppInfo['ffmpeg'] = null;
+    try {
+      const f = locateFfmpeg(ctx.ffmpeg);
+      ffmpeg = { path: f.path, source: f.source };
+    } catch {
+      ffmpeg = null;
+    }
+    return { version: pkg.version, mode: ctx.mode, ffmpeg, reportFormats: availableReportFormats(ctx.pdfPrinter), theme: readUiSettings(ctx.dataDir).theme };
+  };
+
+  return {
+    'app.info': () => appInfo(),
+
+    'settings.set': (input) => {
+      if (input.theme) writeUiSettings(ctx.dataDir, { theme: input.theme });
+      return appInfo();
+    },
+
+    'corpus.summary': () => corpusSummary(db, ctx.dbPath),
+
+    'utterances.list': (input) => listRows(db, input),
+
+    'utterances.show': ({ id }) => {
+      const d = showUtterance(db, id);
+      if (!d) throw new ApiError('not_found', `no utterance with id ${id}`);
+      const media = d.media ? mediaFileOf(db, id) : null;
+      return {
+        ...d,
+        mediaUrl: media?.ok ? ctx.urls.media(id) : null,
+        thumbnails: thumbnailFrames(db, id).map((frame) => ({ frame, url: ctx.urls.thumbnail(id, frame) })),
+      };
+    },
+
+    'utterances.relabel': ({ id, label, source }) => {
+      try {
+        const r = relabel(db, id, label, who, source);
+        return { ...r, history: labelHistory(db, id) };
+      } catch (e) {
+        if (e instanceof LabelError) throw new ApiError(/^no utterance/.test(e.message) ? 'not_found' : 'invalid_input', e.message);
+        throw e;
+      }
+    },
+
+    'annotate.nextUncertain': (input) => nextUncertain(db, input),
+
+    'models.list': () => modelList(db),
+
+    'evaluate.split': ({ split, version }) => {
+      try {
+        return evaluateSplit(db, split, version) as EvaluateResult;
+      } catch (e) {
+        if (e instanceof EvaluateError) throw new ApiError('not_found', e.message);
+        throw e;
+      }
+    },
+
+    'jobs.extract': (input) => {
+      let ffmpeg: string;
+      try {
+        ffmpeg = locateFfmpeg(ctx.ffmpeg).path;
+      } catch (e) {
+        throw new ApiError('unavailable', `extraction needs ffmpeg: ${(e as Error).message}`);
+      }
+      // the built-in encoders of all modalities run in one pass; `modalities` is kept with the job
+      return ctx.jobs.start('extract', input, async (signal, progress) => {
+        const s = await runExtraction(db, { ffmpeg, workers: ctx.workers, signal, onProgress: progress });
+        const kept = `${s.media.processed} clips processed (${s.media.failed} failed) before the stop; run extraction again to resume`;
+        return s.cancelled ? { result: s, cancelled: `cancelled: ${kept}` } : { result: s };
+      });
+    },
+
+    'jobs.train': (input) => {
+      const available = availableModalities(db);
+      if (!available.length) throw new ApiError('unavailable', 'no stored features on the training split: run extraction first');
+      const modalities: Modality[] = input.modalities ?? available;
+      const missing = modalities.filter((m) => !available.includes(m));
+      if (missing.length) throw new ApiError('unavailable', `no stored ${missing.join(', ')} features on the training split (available: ${available.join(', ')})`);
+      const params = { ...input, modalities };
+      return ctx.jobs.start('train', params, async (signal, progress) => {
+        const meter = trainProgressMeter();
+        const r = await trainModel(db, {
+          fusion: input.fusion, classifier: input.classifier, modalities, context: input.context, seed: 1, who, signal,
+          onProgress: (p) => progress(meter(p)),
+        });
+        const metrics = Object.fromEntries(
+          Object.entries(r.metrics).map(([split, m]) => [split, { split, n: m.n, accuracy: m.accuracy, weighted_f1: m.weighted_f1, macro_f1: m.macro_f1 }]),
+        );
+        progress({ job: 'train store: done', done: 100, total: 100, errors: 0, rate: 0, eta_s: 0 });
+        return { result: { version: r.version, n_train: r.nTrain, C: r.C, seconds: r.seconds.total, metrics } };
+      });
+    },
+
+    'jobs.cancel': ({ jobId }) => ctx.jobs.cancel(jobId),
+
+    'jobs.list': () => ctx.jobs.list(),
+
+    'reports.export': async (input) => {
+      const r = await exportReport(db, ctx.dataDir, input, ctx.pdfPrinter);
+      return { path: r.path, url: isSingleFileFormat(input.format) ? (ctx.urls.report?.(r.path) ?? null) : null, bytes: r.bytes };
+    },
+  };
+}
+
+function corpusSummary(db: Db, dbPath: string): CorpusSummary {
+  const corpora = (db.prepare('SELECT id, root, kind, label_set FROM corpus ORDER BY id').all() as { id: number; root: string; kind: string; label_set: string }[])
+    .map((c) => ({ id: c.id, root: c.root, kind: c.kind, labels: JSON.parse(c.label_set) as string[] }));
+  const labels: string[] = [];
+  for (const c of corpora) for (const l of c.labels) if (!labels.includes(l)) labels.push(l);
+  // labels found in the data but outside any declared set (generic CSVs without --labels) come last
+  for (const r of db.prepare('SELECT DISTINCT label FROM utterance WHERE label IS NOT NULL ORDER BY label').all() as { label: string }[]) {
+    if (!labels.includes(r.label)) labels.push(r.label);
+  }
+  const counts = statusCounts(db);
+  return {
+    db: dbPath,
+    corpora,
+    labels,
+    counts,
+    total: counts.reduce((a, c) => a + c.n, 0),
+    latestModel: (db.prepare('SELECT MAX(version) v FROM model').get() as { v: number | null }).v,
+  };
+}
+
+function modelList(db: Db): ModelVersionInfo[] {
+  const rows = db.prepare('SELECT version, created_at, params, metrics FROM model ORDER BY version').all() as {
+    version: number; created_at: string; params: string; metrics: string | null;
+  }[];
+  return rows.map((r) => {
+    const p = JSON.parse(r.params) as { fusion: string; classifier: string; modalities: string[]; context: boolean; encoders?: Record<string, string[]> };
+    const m = r.metrics ? (JSON.parse(r.metrics) as Record<string, { weighted_f1?: number }>) : {};
+    const weighted_f1: Record<string, number> = {};
+    for (const [split, v] of Object.entries(m)) if (typeof v?.weighted_f1 === 'number') weighted_f1[split] = v.weighted_f1;
+    return {
+      version: r.version, created_at: r.created_at, fusion: p.fusion, classifier: p.classifier, modalities: p.modalities,
+      context: !!p.context, encoders: p.encoders ?? {}, weighted_f1,
+    };
+  });
+}

@@ -1,0 +1,81 @@
+// The only file reads the UI can cause: an utterance's own clip (when it lies under its corpus
+// root) and its stored PNG thumbnails. Used by browser mode (/media, /thumb) and by Electron's
+// es-media:// protocol alike; neither takes a path from the request, only numeric ids.
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Db } from '../store/db';
+
+export type MediaLookup =
+  | { ok: true; file: string; size: number; type: string }
+  | { ok: false; status: 403 | 404; reason: string };
+
+const TYPES: Record<string, string> = {
+  '.mp4': 'video/mp4', '.m4v': 'video/mp4', '.mov': 'video/quicktime', '.mkv': 'video/x-matroska', '.webm': 'video/webm',
+  '.avi': 'video/x-msvideo', '.mpg': 'video/mpeg', '.mpeg': 'video/mpeg', '.ts': 'video/mp2t', '.wav': 'audio/wav',
+  '.mp3': 'audio/mpeg', '.flac': 'audio/flac', '.m4a': 'audio/mp4', '.aac': 'audio/aac', '.ogg': 'audio/ogg', '.opus': 'audio/ogg',
+};
+
+export function mediaContentType(file: string): string {
+  return TYPES[path.extname(file).toLowerCase()] ?? 'application/octet-stream';
+}
+
+function isInside(file: string, root: string): boolean {
+  const rel = path.relative(root, file);
+  return rel !== '' && !rel.startsWith('..') && !path.isAbsolute(rel);
+}
+
+/** The clip of utterance `id`, resolved through symlinks and checked to lie under its corpus root. */
+export function mediaFileOf(db: Db, id: number): MediaLookup {
+  const r = db
+    .prepare('SELECT m.path, c.root FROM utterance u JOIN corpus c ON c.id = u.corpus_id LEFT JOIN media m ON m.utterance_id = u.id WHERE u.id = ?')
+    .get(id) as { path: string | null; root: string } | undefined;
+  if (!r) return { ok: false, status: 404, reason: `no utterance with id ${id}` };
+  if (!r.path) return { ok: false, status: 404, reason: `utterance ${id} has no media file` };
+  let file: string;
+  let root: string;
+  try {
+    file = fs.realpathSync(r.path);
+    root = fs.realpathSync(r.root);
+  } catch {
+    return { ok: false, status: 404, reason: `the media file of utterance ${id} is not on disk: ${r.path}` };
+  }
+  if (!isInside(file, root)) return { ok: false, status: 403, reason: `the media file of utterance ${id} is outside its corpus folder ${r.root}` };
+  const st = fs.statSync(file);
+  if (!st.isFile()) return { ok: false, status: 404, reason: `not a file: ${r.path}` };
+  return { ok: true, file, size: st.size, type: mediaContentType(file) };
+}
+
+export function thumbnailOf(db: Db, id: number, frame: number): Buffer | null {
+  const r = db.prepare('SELECT png FROM thumbnail WHERE utterance_id = ? AND frame = ?').get(id, frame) as { png: Buffer } | undefined;
+  return r?.png ?? null;
+}
+
+export function thumbnailFrames(db: Db, id: number): number[] {
+  return (db.prepare('SELECT frame FROM thumbnail WHERE utterance_id = ? ORDER BY frame').all(id) as { frame: number }[]).map((r) => r.frame);
+}
+
+/**
+ * One byte range of a `Range: bytes=...` header (RFC 9110): null means "send the whole file" (no
+ * header, or a form we do not serve such as several ranges), 'unsatisfiable' gives a 416.
+ */
+export function parseRange(header: string | undefined, size: number): { start: number; end: number } | 'unsatisfiable' | null {
+  if (!header) return null;
+  const m = /^bytes=(\d*)-(\d*)$/.exec(header.trim());
+  if (!m) return null;
+  const [, a, b] = m;
+  if (a === '' && b === '') return null;
+  let start: number;
+  let end: number;
+  if (a === '') {
+    const n = Number(b); // suffix: the last n bytes
+    if (n === 0) return 'unsatisfiable';
+    start = Math.max(0, size - n);
+    end = size - 1;
+  } else {
+    start = Number(a);
+    end = b === '' ? size - 1 : Math.min(Number(b), size - 1);
+    if (b !== '' && Number(b) < start) return null; // invalid: ignore the header
+  }
+  if (start >= size || size === 0) return 'unsatisfiable';
+  return { start, end };
+}

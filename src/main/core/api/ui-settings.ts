@@ -1,0 +1,35 @@
+// App preferences in the data folder (theme, Electron window bounds): one small JSON file written
+// atomically, so a crash never leaves half a file. A missing or unreadable file means defaults.
+import fs from 'node:fs';
+import path from 'node:path';
+
+export interface WindowBounds { x?: number; y?: number; width: number; height: number; maximized?: boolean }
+
+export interface UiSettings {
+  theme: 'light' | 'dark' | 'system';
+  window?: WindowBounds;
+}
+
+export const UI_SETTINGS_FILE = 'ui-settings.json';
+
+export function readUiSettings(dataDir: string): UiSettings {
+  try {
+    const raw = JSON.parse(fs.readFileSync(path.join(dataDir, UI_SETTINGS_FILE), 'utf8')) as Partial<UiSettings>;
+    const theme = raw.theme === 'light' || raw.theme === 'dark' || raw.theme === 'system' ? raw.theme : 'system';
+    const w = raw.window;
+    const okWindow = w && Number.isFinite(w.width) && Number.isFinite(w.height) && w.width >= 200 && w.height >= 150;
+    return { theme, ...(okWindow ? { window: w } : {}) };
+  } catch {
+    return { theme: 'system' };
+  }
+}
+
+export function writeUiSettings(dataDir: string, patch: Partial<UiSettings>): UiSettings {
+  const next = { ...readUiSettings(dataDir), ...patch };
+  fs.mkdirSync(dataDir, { recursive: true });
+  const file = path.join(dataDir, UI_SETTINGS_FILE);
+  const tmp = `${file}.${process.pid}.tmp`;
+  fs.writeFileSync(tmp, JSON.stringify(next, null, 2) + '\n');
+  fs.renameSync(tmp, file);
+  return next;
+}

@@ -1,0 +1,105 @@
+// ResNet-50 features of the selected frames: ImageNet preprocessing (shorter side resized to 256,
+// centre crop 224, done by ffmpeg on exactly those frames; then mean/std per channel, NCHW) and the
+// pooled 2048-d vector per frame. Frames of several clips share a batch.
+import * as ort from 'onnxruntime-node';
+import { ffmpegRaw } from '../../models/ffmpeg-read';
+import type { InstalledModel } from '../../models/store';
+import { openSession, type Device, type Provider } from '../../models/providers';
+
+export const CROP = 224;
+export const RESIZE = 256;
+export const IMAGENET_MEAN = [0.485, 0.456, 0.406];
+export const IMAGENET_STD = [0.229, 0.224, 0.225];
+export const RESNET_PREP = 'p1';
+const FRAME_BYTES = CROP * CROP * 3;
+
+/** rgb24 frames (HWC, 0..255) to normalised NCHW float32. */
+export function toPixelValues(rgb: Uint8Array, n: number): Float32Array {
+  const hw = CROP * CROP;
+  const out = new Float32Array(n * 3 * hw);
+  for (let f = 0; f < n; f++) {
+    const src = f * FRAME_BYTES;
+    const dst = f * 3 * hw;
+    for (let c = 0; c < 3; c++) {
+      const m = IMAGENET_MEAN[c];
+      const inv = 1 / IMAGENET_STD[c];
+      const o = dst + c * hw;
+      for (let p = 0; p < hw; p++) out[o + p] = (rgb[src + p * 3 + c] / 255 - m) * inv;
+    }
+  }
+  return out;
+}
+
+/** The frames (decode-order indices) of a clip, resized (shorter side 256) and centre-cropped to 224x224 rgb24. */
+export async function decodeCroppedFrames(ffmpeg: string, file: string, frames: number[], signal?: AbortSignal): Promise<{ frames: number[]; rgb: Uint8Array }> {
+  const wanted = [...new Set(frames)].sort((a, b) => a - b);
+  if (wanted.length === 0) return { frames: [], rgb: new Uint8Array(0) };
+  const select = `select='${wanted.map((f) => `eq(n\\,${f})`).join('+')}'`;
+  const scale = `scale='if(gt(iw,ih),-2,${RESIZE})':'if(gt(iw,ih),${RESIZE},-2)':flags=bilinear`;
+  const vf = `${select},${scale},crop=${CROP}:${CROP}`;
+  // one output frame per selected frame (no frame-rate conversion): -fps_mode since ffmpeg 5.1, -vsync 0 before
+  const run = (sync: string[]) => ffmpegRaw(ffmpeg, file, ['-an', '-sn', '-dn', '-vf', vf, ...sync, '-pix_fmt', 'rgb24', '-f', 'rawvideo'], { signal });
+  const buf = await run(['-fps_mode', 'passthrough']).catch((e: Error) => {
+    if (/Option not found|Unrecognized option|fps_mode/i.test(e.message)) return run(['-vsync', '0']);
+    throw e;
+  });
+  const got = Math.floor(buf.length / FRAME_BYTES);
+  if (got < wanted.length) throw new Error(`only ${got} of the ${wanted.length} selected frames could be decoded again`);
+  return { frames: wanted, rgb: new Uint8Array(buf.buffer, buf.byteOffset, wanted.length * FRAME_BYTES) };
+}
+
+export class ResNetEncoder {
+  private constructor(
+    private readonly session: ort.InferenceSession,
+    readonly provider: Provider,
+    readonly threads: number,
+    readonly model: InstalledModel,
+    readonly batchSize: number,
+  ) {}
+
+  static async open(model: InstalledModel, device: Device, notes: (l: string) => void, opts: { batchSize?: number; threads?: number } = {}): Promise<ResNetEncoder> {
+    const s = await openSession(model.modelPath, device, notes, opts.threads);
+    return new ResNetEncoder(s.session, s.provider, s.threads, model, opts.batchSize ?? 16);
+  }
+
+  get version(): string {
+    return `${this.model.version}-${RESNET_PREP}`;
+  }
+
+  /** 2048-d features of `n` preprocessed frames (NCHW), in batches of batchSize. */
+  async embed(pixels: Float32Array, n: number): Promise<Float32Array[]> {
+    const per = 3 * CROP * CROP;
+    const outName = this.model.info.output;
+    const out: Float32Array[] = [];
+    for (let s = 0; s < n; s += this.batchSize) {
+      const e = Math.min(n, s + this.batchSize);
+      const res = await this.session.run({ pixel_values: new ort.Tensor('float32', pixels.subarray(s * per, e * per), [e - s, 3, CROP, CROP]) }, [outName]);
+      const t = res[outName];
+      out.push(...poolImageOutput(t.data as Float32Array, t.dims as number[]));
+      t.dispose?.();
+    }
+    return out;
+  }
+
+  async release(): Promise<void> {
+    await this.session.release();
+  }
+}
+
+/** [B, C], [B, C, 1, 1] or [B, C, H, W] (averaged over H x W) to B vectors of C. */
+export function poolImageOutput(data: Float32Array, dims: number[]): Float32Array[] {
+  const [B, C] = dims;
+  const hw = dims.slice(2).reduce((a, b) => a * b, 1);
+  const out: Float32Array[] = [];
+  for (let b = 0; b < B; b++) {
+    const v = new Float32Array(C);
+    for (let c = 0; c < C; c++) {
+      let s = 0;
+      const o = (b * C + c) * hw;
+      for (let p = 0; p < hw; p++) s += data[o + p];
+      v[c] = s / hw;
+    }
+    out.push(v);
+  }
+  return out;
+}

@@ -1,0 +1,196 @@
+// The pretrained audio and video encoders (wav2vec2, ResNet-50), run after the media stage on the
+// items it decoded, when those models are installed. One session per model for the whole run
+// (created on first use), ResNet frames batched across clips, ffmpeg decoding of the next clip
+// overlapping inference of the current one. An item is done when it has features of the installed
+// model's version; an item that failed is tried again on the next run (as the text stage does).
+import type { Db } from '../store/db';
+import type { ProgressEvent } from '../../../shared/types';
+import { findInstalled, type InstalledModel } from '../models/store';
+import type { Device } from '../models/providers';
+import { Wav2Vec2Encoder, decodePcm16k, WAV2VEC2_PREP } from '../features/audio/wav2vec2';
+import { ResNetEncoder, decodeCroppedFrames, toPixelValues, RESNET_PREP } from '../features/video/resnet';
+import { EmbeddingWriter, type EmbeddingKind } from './embedding-writer';
+import { ProgressMeter } from './progress';
+
+export interface EncoderRun {
+  model: string;
+  version: string;
+  provider: string;
+  threads: number;
+  encoded: number;
+  failed: number;
+}
+
+export interface EncoderStageOptions {
+  ffmpeg: string;
+  dataDir: string;
+  device: Device;
+  signal?: AbortSignal;
+  onProgress?: (e: ProgressEvent) => void;
+  /** one line per provider fallback or notable event */
+  onNote?: (line: string) => void;
+  /** frames per ResNet run (default 16) */
+  frameBatch?: number;
+  /** only these utterances (a shard) */
+  only?: Set<number>;
+}
+
+interface Todo { id: number; file: string; selected: string | null }
+
+function todoFor(db: Db, kind: EmbeddingKind, name: string, version: string): Todo[] {
+  const needs = kind === 'audio.embedding'
+    ? 'EXISTS (SELECT 1 FROM audio_summary a WHERE a.utterance_id = u.id)'
+    : 'fe.utterance_id IS NOT NULL';
+  return db
+    .prepare(
+      `SELECT u.id, m.path AS file, fe.selected FROM utterance u
+       JOIN media m ON m.utterance_id = u.id
+       JOIN stage_status ms ON ms.utterance_id = u.id AND ms.stage = 'media' AND ms.status = 'done'
+       LEFT JOIN frame_entropy fe ON fe.utterance_id = u.id
+       WHERE m.path IS NOT NULL AND ${needs}
+         AND NOT EXISTS (SELECT 1 FROM feature f WHERE f.utterance_id = u.id AND f.kind = @kind AND f.extractor = @name AND f.version = @version)
+       ORDER BY u.id`,
+    )
+    .all({ kind, name, version }) as Todo[];
+}
+
+export async function runEncoderStage(db: Db, o: EncoderStageOptions): Promise<EncoderRun[]> {
+  const runs: EncoderRun[] = [];
+  const note = o.onNote ?? (() => {});
+  const w2v = findInstalled(o.dataDir, 'wav2vec2-base-960h');
+  if (w2v && !o.signal?.aborted) {
+    const r = await runAudio(db, w2v, o, note);
+    if (r) runs.push(r);
+  }
+  const rn = findInstalled(o.dataDir, 'resnet-50');
+  if (rn && !o.signal?.aborted) {
+    const r = await runVideo(db, rn, o, note);
+    if (r) runs.push(r);
+  }
+  return runs;
+}
+
+async function runAudio(db: Db, model: InstalledModel, o: EncoderStageOptions, note: (l: string) => void): Promise<EncoderRun | null> {
+  const kind = 'audio.embedding';
+  const version = `${model.version}-${WAV2VEC2_PREP}`;
+  const todo = todoFor(db, kind, model.manifest.name, version).filter((t) => !o.only || o.only.has(t.id));
+  if (todo.length === 0) return null;
+  const enc = await Wav2Vec2Encoder.open(model, o.device, note).catch((e: Error) => openFailed(model, e, note));
+  if (!enc) return null;
+  const run: EncoderRun = { model: model.manifest.name, version, provider: enc.provider, threads: enc.threads, encoded: 0, failed: 0 };
+  note(`${model.manifest.name}: ${todo.length} utterances on ${enc.provider} (${enc.threads} threads)`);
+  const writer = new EmbeddingWriter(db);
+  const meter = new ProgressMeter(`extract ${model.manifest.name}`, todo.length);
+  const meta = { extractor: model.manifest.name, version, provider: enc.provider };
+  const decode = (t: Todo) => decodePcm16k(o.ffmpeg, t.file, o.signal).then((pcm) => ({ pcm }), (e: Error) => ({ error: e.message }));
+  try {
+    let next = todo.length ? decode(todo[0]) : null;
+    for (let i = 0; i < todo.length && !o.signal?.aborted; i++) {
+      const got = await next!;
+      next = i + 1 < todo.length ? decode(todo[i + 1]) : null; // decode ahead while the model runs
+      const t = todo[i];
+      let vec: Float32Array | null = null;
+      let err = 'error' in got ? got.error : null;
+      if (!err && 'pcm' in got) {
+        try {
+          vec = await enc.embed(got.pcm);
+        } catch (e) {
+          err = (e as Error).message;
+        }
+      }
+      if (o.signal?.aborted) break;
+      if (vec && writer.save(t.id, kind, [{ frame: -1, vector: vec }], meta)) run.encoded++;
+      else {
+        writer.fail(t.id, kind, t.file, err ?? 'the embedding has a NaN or infinite value', version);
+        run.failed++;
+        meter.errors++;
+      }
+      meter.done++;
+      o.onProgress?.(meter.event());
+    }
+    await next?.catch(() => {});
+  } finally {
+    await enc.release();
+  }
+  return run;
+}
+
+async function runVideo(db: Db, model: InstalledModel, o: EncoderStageOptions, note: (l: string) => void): Promise<EncoderRun | null> {
+  const kind = 'video.embedding';
+  const version = `${model.version}-${RESNET_PREP}`;
+  const todo = todoFor(db, kind, model.manifest.name, version).filter((t) => (!o.only || o.only.has(t.id)) && t.selected && (JSON.parse(t.selected) as number[]).length > 0);
+  if (todo.length === 0) return null;
+  const enc = await ResNetEncoder.open(model, o.device, note, { batchSize: o.frameBatch }).catch((e: Error) => openFailed(model, e, note));
+  if (!enc) return null;
+  const run: EncoderRun = { model: model.manifest.name, version, provider: enc.provider, threads: enc.threads, encoded: 0, failed: 0 };
+  note(`${model.manifest.name}: ${todo.length} clips on ${enc.provider} (${enc.threads} threads)`);
+  const writer = new EmbeddingWriter(db);
+  const meter = new ProgressMeter(`extract ${model.manifest.name}`, todo.length);
+  const meta = { extractor: model.manifest.name, version, provider: enc.provider };
+  const decode = (t: Todo) =>
+    decodeCroppedFrames(o.ffmpeg, t.file, JSON.parse(t.selected!) as number[], o.signal).then((f) => ({ f }), (e: Error) => ({ error: e.message }));
+
+  // clips wait in `pending` until their frames fill a batch, then run together
+  let pending: { t: Todo; frames: number[]; pixels: Float32Array }[] = [];
+  const flush = async () => {
+    if (!pending.length) return;
+    const n = pending.reduce((a, p) => a + p.frames.length, 0);
+    const all = new Float32Array(n * 3 * 224 * 224);
+    let off = 0;
+    for (const p of pending) {
+      all.set(p.pixels, off);
+      off += p.pixels.length;
+    }
+    let vecs: Float32Array[] | null = null;
+    let err: string | null = null;
+    try {
+      vecs = await enc.embed(all, n);
+    } catch (e) {
+      err = (e as Error).message;
+    }
+    const save = db.transaction(() => {
+      let k = 0;
+      for (const p of pending) {
+        const rows = p.frames.map((frame) => ({ frame, vector: vecs ? vecs[k++] : new Float32Array(0) }));
+        if (vecs && writer.save(p.t.id, kind, rows, meta)) run.encoded++;
+        else {
+          writer.fail(p.t.id, kind, p.t.file, err ?? 'the embedding has a NaN or infinite value', version);
+          run.failed++;
+          meter.errors++;
+        }
+        meter.done++;
+      }
+    });
+    save();
+    pending = [];
+    o.onProgress?.(meter.event());
+  };
+  try {
+    let next = decode(todo[0]);
+    for (let i = 0; i < todo.length && !o.signal?.aborted; i++) {
+      const got = await next;
+      if (i + 1 < todo.length) next = decode(todo[i + 1]);
+      const t = todo[i];
+      if ('error' in got) {
+        writer.fail(t.id, kind, t.file, got.error, version);
+        run.failed++;
+        meter.errors++;
+        meter.done++;
+        continue;
+      }
+      pending.push({ t, frames: got.f.frames, pixels: toPixelValues(got.f.rgb, got.f.frames.length) });
+      if (pending.reduce((a, p) => a + p.frames.length, 0) >= enc.batchSize) await flush();
+    }
+    if (!o.signal?.aborted) await flush();
+    await next.catch(() => {});
+  } finally {
+    await enc.release();
+  }
+  return run;
+}
+
+/** An installed model that does not load (a damaged file): one line, and the run goes on without it. */
+export function openFailed(model: InstalledModel, e: Error, note: (l: string) => void): null {
+  note(`${model.manifest.name}: cannot load ${model.modelPath}: ${e.message.split('\n')[0].slice(0, 300)}; skipped (install it again with models pull or import)`);
+  return null;
+}

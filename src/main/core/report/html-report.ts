@@ -1,0 +1,193 @@
+// The report as one self-contained HTML file: plotly.js is inlined, the figures' data travel in a
+// JSON script element and are drawn when the page opens, so the file works offline and its plots
+// stay interactive. The page sets document.body.dataset.ready = '1' once every plot is drawn (the
+// PDF printer waits for it). Tables and the entropy thumbnails are plain HTML/SVG.
+import fs from 'node:fs';
+import { createRequire } from 'node:module';
+import type { EvaluateResult } from '../../../shared/types';
+import type { EntropyThumb, ReportData } from './report-data';
+
+let plotlySource: string | null = null;
+
+/** plotly.js (minified), read once from the installed package. */
+export function plotlyJs(): string {
+  if (plotlySource === null) {
+    const file = createRequire(__filename).resolve('plotly.js-dist-min/plotly.min.js');
+    // a literal "</script" inside the inlined code would end the element early
+    plotlySource = fs.readFileSync(file, 'utf8').replace(/<\/script/gi, '<\\/script');
+  }
+  return plotlySource;
+}
+
+const esc = (s: unknown): string =>
+  String(s ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
+const f3 = (x: number | null | undefined) => (x === null || x === undefined ? '–' : x.toFixed(3));
+
+function table(head: string[], rows: (string | number)[][], cls = ''): string {
+  return `<table class="${cls}"><thead><tr>${head.map((h) => `<th>${esc(h)}</th>`).join('')}</tr></thead><tbody>${rows
+    .map((r) => `<tr>${r.map((c) => `<td>${typeof c === 'number' ? c : c}</td>`).join('')}</tr>`)
+    .join('')}</tbody></table>`;
+}
+
+function modelLine(e: EvaluateResult): string {
+  return `model version ${e.model_version} (${e.fusion === 'none' ? 'no fusion' : `${e.fusion} fusion`}, ${e.classifier} SVM${e.C !== null ? `, C=${e.C}` : ''}, ${e.modalities.join('+')}${e.context ? ', dialogue context' : ''})`;
+}
+
+function metricsSection(d: ReportData): string {
+  if (!d.model) return '<p class="note">No model has been trained in this database yet: run <code>train</code> (or <code>analyze</code>) for metrics.</p>';
+  if (!d.evaluations.length) return `<p class="note">Model version ${d.model.version} is trained, but no held-out split (dev, test) has labelled utterances to score it on.</p>`;
+  const summary = table(
+    ['split', 'model version', 'n', 'accuracy', 'weighted F1', 'macro F1', 'macro AUC'],
+    d.evaluations.map((e) => [esc(e.split), e.model_version, e.n, pct(e.accuracy), pct(e.weighted_f1), pct(e.macro_f1), f3(e.macro_auc)]),
+    'metrics-summary',
+  );
+  const per = d.evaluations.map((e) => {
+    const rows = e.labels.map((l) => {
+      const c = e.per_class[l];
+      return [esc(l), pct(c.precision), pct(c.recall), pct(c.f1), f3(e.auc[l]), c.support];
+    });
+    return `<section class="split" data-split="${esc(e.split)}">
+<h3>${esc(e.split)} split · ${esc(modelLine(e))}</h3>
+<p>n = ${e.n} labelled utterances${e.missing_predictions ? `; ${e.missing_predictions} without a prediction of this model (not counted)` : ''}. Accuracy ${pct(e.accuracy)}, weighted F1 ${pct(e.weighted_f1)}, macro F1 ${pct(e.macro_f1)}.</p>
+${table(['class', 'precision', 'recall', 'F1', 'AUC (one-vs-rest)', 'support'], rows, 'per-class')}
+<div class="plots"><div class="plot" id="confusion-${esc(e.split)}"></div><div class="plot" id="roc-${esc(e.split)}"></div></div>
+</section>`;
+  });
+  return summary + per.join('\n');
+}
+
+function ablationSection(d: ReportData): string {
+  const combos = d.ablation.length;
+  const note = combos < 2
+    ? `<p class="note">${combos === 0 ? 'No model has dev metrics stored.' : 'Only one modality combination has stored dev metrics.'} Run <code>emotion-studio ablate</code> (or <code>report --ablate</code>) to fill this table: it trains one model per combination of modalities.</p>`
+    : '<p>One row per modality combination (its latest stored model), each scored on the <b>dev</b> split.</p>';
+  if (!combos) return note;
+  return note + table(
+    ['modalities', 'model version', 'fusion', 'classifier', 'split', 'n', 'accuracy', 'weighted F1', 'macro F1'],
+    d.ablation.map((r) => [esc(r.modalities.join(' + ')), r.model_version, esc(r.fusion), esc(r.classifier), r.split, r.n, pct(r.accuracy), pct(r.weighted_f1), pct(r.macro_f1)]),
+    'ablation',
+  );
+}
+
+function confusedSection(d: ReportData): string {
+  if (!d.confused.length) return '<p class="note">No misclassified labelled utterance in the scored splits.</p>';
+  return '<p>Misclassified utterances the model was most sure about (highest probability of the wrong class).</p>' + table(
+    ['id', 'split', 'speaker', 'text', 'gold', 'predicted', 'p(predicted)', 'p(gold)'],
+    d.confused.map((c) => [c.id, esc(c.split), esc(c.speaker ?? ''), esc(c.text ?? ''), esc(c.gold), esc(c.predicted), c.p_predicted.toFixed(2), c.p_gold.toFixed(2)]),
+    'confused',
+  );
+}
+
+/** A small inline SVG of the per-frame entropy, the selected frames marked. */
+function sparkline(t: EntropyThumb): string {
+  const W = 220, H = 48, n = t.entropy.length;
+  if (!n) return '';
+  const lo = Math.min(...t.entropy), hi = Math.max(...t.entropy);
+  const x = (i: number) => (n === 1 ? W / 2 : (i / (n - 1)) * (W - 4) + 2);
+  const y = (v: number) => (hi > lo ? H - 4 - ((v - lo) / (hi - lo)) * (H - 8) : H / 2);
+  const pts = t.entropy.map((v, i) => `${x(i).toFixed(1)},${y(v).toFixed(1)}`).join(' ');
+  const marks = t.selected.filter((i) => i < n).map((i) => `<circle cx="${x(i).toFixed(1)}" cy="${y(t.entropy[i]).toFixed(1)}" r="2.5"/>`).join('');
+  return `<svg class="entropy-thumb" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" role="img" aria-label="frame entropy of utterance ${t.id}"><polyline points="${pts}"/>${marks}</svg>`;
+}
+
+function thumbnailsSection(d: ReportData): string {
+  if (!d.thumbnails) return '';
+  if (!d.thumbnails.length) return '<section id="thumbnails"><h2>Entropy thumbnails</h2><p class="note">No utterance has per-frame entropy (no video extracted).</p></section>';
+  const cards = d.thumbnails.map((t) => `<figure class="thumb">${t.frame_png ? `<img src="${t.frame_png}" alt="frame of utterance ${t.id}">` : ''}${sparkline(t)}
+<figcaption>#${t.id} ${esc(t.key)} · ${esc(t.label ?? '-')} · ${t.entropy.length} frames at ${t.fps} fps<br>${esc(t.text ?? '')}</figcaption></figure>`);
+  return `<section id="thumbnails"><h2>Entropy thumbnails</h2><p>Per-frame Shannon entropy (bits) of each utterance's video; dots mark the frames selected for the video features; the image is the selected frame with the highest entropy.${d.thumbnails_truncated ? ` Only the first ${d.thumbnails.length} utterances are shown.` : ''}</p><div class="thumbs">${cards.join('\n')}</div></section>`;
+}
+
+/** The figures drawn by the page script: element id -> plotly traces and layout. */
+function figures(d: ReportData): Record<string, { data: unknown[]; layout: Record<string, unknown> }> {
+  const base = { width: 680, height: 380, margin: { l: 70, r: 20, t: 40, b: 60 }, font: { size: 11 } };
+  const figs: Record<string, { data: unknown[]; layout: Record<string, unknown> }> = {};
+  const splits = Object.keys(d.distribution);
+  figs['label-distribution'] = {
+    data: splits.map((s) => {
+      const labels = [...d.labels, ...Object.keys(d.distribution[s]).filter((l) => !d.labels.includes(l))];
+      return { type: 'bar', name: s, x: labels, y: labels.map((l) => d.distribution[s][l] ?? 0) };
+    }),
+    layout: { ...base, title: { text: 'Gold labels per split' }, barmode: 'group', yaxis: { title: { text: 'utterances' } } },
+  };
+  for (const e of d.evaluations) {
+    figs[`confusion-${e.split}`] = {
+      data: [{ type: 'heatmap', z: e.confusion, x: e.labels, y: e.labels, colorscale: [[0, '#f7fbff'], [0.5, '#6baed6'], [1, '#08306b']], texttemplate: '%{z}', hovertemplate: 'gold %{y}<br>predicted %{x}<br>%{z}<extra></extra>' }],
+      layout: { ...base, title: { text: `Confusion, ${e.split} split, model v${e.model_version}` }, xaxis: { title: { text: 'predicted' } }, yaxis: { title: { text: 'gold' }, autorange: 'reversed' } },
+    };
+    const curves = e.labels.filter((l) => e.roc[l]).map((l) => ({
+      type: 'scatter', mode: 'lines', name: `${l} (AUC ${f3(e.auc[l])})`, x: e.roc[l]!.fpr, y: e.roc[l]!.tpr,
+    }));
+    figs[`roc-${e.split}`] = {
+      data: [...curves, { type: 'scatter', mode: 'lines', name: 'chance', x: [0, 1], y: [0, 1], line: { dash: 'dot', color: '#999' }, hoverinfo: 'skip' }],
+      layout: { ...base, title: { text: `ROC one-vs-rest, ${e.split} split, model v${e.model_version} (macro AUC ${f3(e.macro_auc)})` }, xaxis: { title: { text: 'false positive rate' }, range: [0, 1] }, yaxis: { title: { text: 'true positive rate' }, range: [0, 1.02] } },
+    };
+  }
+  return figs;
+}
+
+const STYLE = `
+body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#1d2330;margin:0 auto;max-width:980px;padding:24px}
+h1{font-size:24px;margin:0 0 4px}h2{font-size:19px;border-bottom:2px solid #dde3ee;padding-bottom:4px;margin-top:32px}h3{font-size:15px;margin:20px 0 6px}
+table{border-collapse:collapse;margin:8px 0 12px;font-size:13px}th,td{border:1px solid #dde3ee;padding:3px 8px;text-align:left;vertical-align:top}
+th{background:#f2f5fa}td:not(:first-child){font-variant-numeric:tabular-nums}.confused td:nth-child(4){max-width:380px}
+.note{color:#6a4b00;background:#fff7e0;padding:6px 10px;border-radius:4px}.meta{color:#555}
+.plots{display:flex;flex-wrap:wrap;gap:8px}.plot{width:680px;height:380px}
+.thumbs{display:flex;flex-wrap:wrap;gap:10px}.thumb{margin:0;width:224px;font-size:11px}.thumb img{width:224px;height:auto;display:block}
+.entropy-thumb polyline{fill:none;stroke:#3465a4;stroke-width:1.2}.entropy-thumb circle{fill:#cc0000}
+code{background:#f2f5fa;padding:0 3px}
+@media print{body{padding:0;max-width:none}section.split,.plot,table,figure{break-inside:avoid}h2{break-after:avoid}}
+`;
+
+// runs in the page: draws every figure, then marks the page ready (or records the error)
+const PAGE_SCRIPT = `
+(function(){
+  var figs = JSON.parse(document.getElementById('report-figures').textContent);
+  var cfg = {displaylogo:false, responsive:false};
+  Promise.all(Object.keys(figs).map(function(id){
+    var el = document.getElementById(id);
+    return el ? Plotly.newPlot(el, figs[id].data, figs[id].layout, cfg) : null;
+  })).then(function(){ document.body.dataset.ready = '1'; }, function(e){ document.body.dataset.ready = 'error'; console.error(e); });
+})();`;
+
+export function renderHtml(d: ReportData): string {
+  const corpora = table(['corpus root', 'kind', 'label set'], d.corpora.map((c) => [esc(c.root), esc(c.kind), esc(c.labels.join(', '))]));
+  const splits = [...new Set(d.counts.map((c) => c.split))];
+  const statuses = [...new Set(d.counts.map((c) => c.status))];
+  const counts = table(['split', ...statuses, 'total'], splits.map((s) => {
+    const row = statuses.map((st) => d.counts.find((c) => c.split === s && c.status === st)?.n ?? 0);
+    return [esc(s), ...row, row.reduce((a, b) => a + b, 0)];
+  }));
+  const m = d.model;
+  const json = JSON.stringify(figures(d)).replace(/</g, '\\u003c');
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Emotion Studio report</title>
+<style>${STYLE}</style>
+<script>${plotlyJs()}</script>
+</head><body>
+<header><h1>Emotion Studio report</h1>
+<p class="meta">Database <code>${esc(d.database)}</code> · generated ${esc(d.generated_at)}${m ? ` · model version ${m.version} (trained ${esc(m.created_at)} on ${m.n_train} training utterances; ${esc(m.fusion === 'none' ? 'no fusion' : m.fusion + ' fusion')}, ${esc(m.classifier)} SVM${m.C !== null ? `, C=${m.C}` : ''}, modalities ${esc(m.modalities.join('+'))})` : ' · no model trained'}</p></header>
+<section id="corpus"><h2>Corpus</h2>
+<p>${d.total} utterances in ${d.dialogues} dialogues, ${d.speakers} speakers.</p>
+${corpora}
+${counts}
+<div class="plot" id="label-distribution"></div>
+</section>
+<section id="metrics"><h2>Metrics per split</h2>
+<p>Every figure names the split it was measured on and the model version. Models are fit on the training split only; dev chooses C; test is never used to choose anything.</p>
+${metricsSection(d)}
+</section>
+<section id="ablation"><h2>Modality ablation</h2>
+${ablationSection(d)}
+</section>
+<section id="confused"><h2>Most confused utterances</h2>
+${confusedSection(d)}
+</section>
+${thumbnailsSection(d)}
+<script type="application/json" id="report-figures">${json}</script>
+<script>${PAGE_SCRIPT}</script>
+</body></html>
+`;
+}

@@ -1,0 +1,97 @@
+// The window: app bar (views, theme toggle), the current view, and one snackbar for API errors.
+import { useCallback, useMemo, useState } from 'react';
+import { Alert, AppBar, Box, Button, CssBaseline, Snackbar, Tab, Tabs, ThemeProvider, Toolbar, Typography, createTheme, useMediaQuery, useTheme } from '@mui/material';
+import type { EmotionStudioApi } from '../../shared/api';
+import { ApiProvider, useApi } from './api-context';
+import { StudioProvider, useStudio, type View } from './studio-context';
+import { CorpusView } from './views/CorpusView';
+import { UtteranceView } from './views/UtteranceView';
+import { AnnotationView } from './views/AnnotationView';
+import { EvaluationView } from './views/EvaluationView';
+import { JobsView } from './views/JobsView';
+import { ReportsView } from './views/ReportsView';
+
+const TABS: { view: View; label: string }[] = [
+  { view: 'corpus', label: 'Corpus' },
+  { view: 'utterance', label: 'Utterance' },
+  { view: 'annotate', label: 'Annotate' },
+  { view: 'evaluation', label: 'Evaluation' },
+  { view: 'jobs', label: 'Jobs' },
+  { view: 'reports', label: 'Reports' },
+];
+
+export function App(props: { api: EmotionStudioApi }) {
+  const [errors, setErrors] = useState<string[]>([]);
+  const show = useCallback((m: string) => setErrors((q) => [...q, m]), []);
+  return (
+    <ApiProvider api={props.api} report={show}>
+      <StudioProvider>
+        <Themed>
+          <Shell />
+          <Snackbar open={errors.length > 0} anchorOrigin={{ vertical: 'bottom', horizontal: 'center' }}>
+            <Alert severity="error" variant="filled" data-testid="error-snackbar" onClose={() => setErrors((q) => q.slice(1))}>
+              {errors[0]}
+              {errors.length > 1 ? ` (+${errors.length - 1} more)` : ''}
+            </Alert>
+          </Snackbar>
+        </Themed>
+      </StudioProvider>
+    </ApiProvider>
+  );
+}
+
+function Themed(props: { children: React.ReactNode }) {
+  const { info } = useStudio();
+  const prefersDark = useMediaQuery('(prefers-color-scheme: dark)');
+  const pref = info?.theme ?? 'system';
+  const mode = pref === 'system' ? (prefersDark ? 'dark' : 'light') : pref;
+  const theme = useMemo(() => createTheme({ palette: { mode }, typography: { fontSize: 13 } }), [mode]);
+  return (
+    <ThemeProvider theme={theme}>
+      <CssBaseline />
+      <Box data-theme={mode} sx={{ minHeight: '100vh', display: 'flex', flexDirection: 'column' }}>
+        {props.children}
+      </Box>
+    </ThemeProvider>
+  );
+}
+
+function Shell() {
+  const { view, setView, info, setInfo, summary } = useStudio();
+  const { call, report } = useApi();
+  const dark = useTheme().palette.mode === 'dark';
+  const toggleTheme = () => {
+    call('settings.set', { theme: dark ? 'light' : 'dark' }).then(setInfo, report);
+  };
+  return (
+    <>
+      <AppBar position="sticky" color="default" elevation={1}>
+        <Toolbar variant="dense" sx={{ gap: 2 }}>
+          <Typography variant="h6" component="h1" sx={{ whiteSpace: 'nowrap' }}>
+            Emotion Studio
+          </Typography>
+          <Tabs value={view} onChange={(_e, v: View) => setView(v)} sx={{ flex: 1 }} variant="scrollable">
+            {TABS.map((t) => (
+              <Tab key={t.view} value={t.view} label={t.label} data-testid={`tab-${t.view}`} />
+            ))}
+          </Tabs>
+          <Typography variant="caption" color="text.secondary" sx={{ whiteSpace: 'nowrap' }} data-testid="db-path" title={summary?.db}>
+            {summary ? `${summary.total.toLocaleString('en')} utterances · ${summary.latestModel ? `model v${summary.latestModel}` : 'no model'}` : ''}
+            {info ? ` · ${info.mode}` : ''}
+          </Typography>
+          <Button size="small" variant="outlined" onClick={toggleTheme} data-testid="theme-toggle">
+            {dark ? 'Light theme' : 'Dark theme'}
+          </Button>
+        </Toolbar>
+      </AppBar>
+      <Box component="main" sx={{ flex: 1, p: 2 }} data-testid={`view-${view}`}>
+        {view === 'corpus' && <CorpusView />}
+        {view === 'utterance' && <UtteranceView />}
+        {view === 'annotate' && <AnnotationView />}
+        {view === 'evaluation' && <EvaluationView />}
+        {view === 'jobs' && <JobsView />}
+        {view === 'reports' && <ReportsView />}
+      </Box>
+    </>
+  );
+}

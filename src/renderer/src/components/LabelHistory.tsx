@@ -1,0 +1,34 @@
+// The append-only label history of one utterance (who, when, old -> new, source), newest first.
+import { Table, TableBody, TableCell, TableHead, TableRow, Typography } from '@mui/material';
+import type { LabelChange } from '../../../shared/types';
+
+export function LabelHistory(props: { history: LabelChange[] }) {
+  if (props.history.length === 0) return <Typography variant="body2" color="text.secondary">No label yet.</Typography>;
+  const rows = [...props.history].reverse();
+  return (
+    <Table size="small" data-testid="label-history">
+      <TableHead>
+        <TableRow>
+          <TableCell>when</TableCell>
+          <TableCell>who</TableCell>
+          <TableCell>change</TableCell>
+          <TableCell>source</TableCell>
+        </TableRow>
+      </TableHead>
+      <TableBody>
+        {rows.map((h, i) => (
+          <TableRow key={`${h.at}-${i}`}>
+            <TableCell sx={{ whiteSpace: 'nowrap' }}>{new Date(h.at).toLocaleString()}</TableCell>
+            <TableCell>{h.who}</TableCell>
+            <TableCell>
+              {h.old ?? '∅'} → <b>{h.new ?? '∅'}</b>
+            </TableCell>
+            <TableCell sx={{ maxWidth: 220, overflow: 'hidden', textOverflow: 'ellipsis', whiteSpace: 'nowrap' }} title={h.source}>
+              {h.source}
+            </TableCell>
+          </TableRow>
+        ))}
+      </TableBody>
+    </Table>
+  );
+}

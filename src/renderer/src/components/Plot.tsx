@@ -1,0 +1,64 @@
+// A plotly.js chart. plotly (4.7 MB) is loaded on first use as its own chunk; charts follow the
+// MUI theme's colours. Clicks on points are passed up (the entropy plot seeks the video with them).
+import { useEffect, useRef } from 'react';
+import { useTheme } from '@mui/material';
+import type { Data, Layout, PlotMouseEvent } from 'plotly.js-dist-min';
+import { useApi } from '../api-context';
+
+type PlotlyModule = typeof import('plotly.js-dist-min');
+let plotly: Promise<PlotlyModule> | null = null;
+const loadPlotly = (): Promise<PlotlyModule> =>
+  (plotly ??= import('plotly.js-dist-min').then((m) => ((m as unknown as { default?: PlotlyModule }).default ?? m) as PlotlyModule));
+
+export function Plot(props: {
+  data: Data[];
+  layout?: Partial<Layout>;
+  height?: number;
+  onClick?: (e: PlotMouseEvent) => void;
+  testId?: string;
+}) {
+  const ref = useRef<HTMLDivElement>(null);
+  const theme = useTheme();
+  const { report } = useApi();
+  const onClick = useRef(props.onClick);
+  onClick.current = props.onClick;
+
+  useEffect(() => {
+    const el = ref.current;
+    if (!el) return;
+    let live = true;
+    const fg = theme.palette.text.primary;
+    const grid = theme.palette.divider;
+    const layout: Partial<Layout> = {
+      height: props.height ?? 320,
+      margin: { l: 56, r: 16, t: 32, b: 48 },
+      paper_bgcolor: 'rgba(0,0,0,0)',
+      plot_bgcolor: 'rgba(0,0,0,0)',
+      font: { color: fg, family: theme.typography.fontFamily as string, size: 12 },
+      ...props.layout,
+      xaxis: { gridcolor: grid, zerolinecolor: grid, ...props.layout?.xaxis },
+      yaxis: { gridcolor: grid, zerolinecolor: grid, ...props.layout?.yaxis },
+    };
+    loadPlotly()
+      .then(async (P) => {
+        if (!live) return;
+        await P.react(el, props.data, layout, { displaylogo: false, responsive: true, modeBarButtonsToRemove: ['sendDataToCloud'] as never });
+        const gd = el as unknown as { removeAllListeners?: (n: string) => void; on?: (n: string, f: (e: PlotMouseEvent) => void) => void };
+        gd.removeAllListeners?.('plotly_click');
+        gd.on?.('plotly_click', (e) => onClick.current?.(e));
+      })
+      .catch(report);
+    return () => {
+      live = false;
+    };
+  }, [props.data, props.layout, props.height, theme, report]);
+
+  useEffect(() => {
+    const el = ref.current;
+    return () => {
+      if (el && plotly) void plotly.then((P) => P.purge(el));
+    };
+  }, []);
+
+  return <div ref={ref} data-testid={props.testId} style={{ width: '100%', minHeight: props.height ?? 320 }} />;
+}

@@ -1,0 +1,224 @@
+// Corpus: dialogues and their utterances in one virtualised table (only the visible window of rows is
+// in the DOM, so 13,000 rows scroll smoothly); filters by split, label, prediction, agreement, status
+// and errors, and a text search, all applied by the core (utterances.list).
+import { memo, useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { Checkbox, FormControlLabel, Stack, TextField, Typography, styled } from '@mui/material';
+import { useVirtualizer } from '@tanstack/react-virtual';
+import type { ApiInput, UtteranceRow } from '../../../shared/api';
+import { useApiData } from '../api-context';
+import { useStudio } from '../studio-context';
+import { FilterSelect } from '../components/FilterSelect';
+import { EmptyState } from '../components/EmptyState';
+
+const SPLITS = ['train', 'dev', 'test', 'unsplit'] as const;
+const STATUSES = ['pending', 'done', 'partial', 'error', 'missing_media'] as const;
+const COLUMNS = '64px 56px 1fr 110px 4fr 90px 90px 56px 110px 48px';
+const ROW_H = 32;
+
+type Line = { kind: 'dialogue'; key: string; split: string; dialogue: string | null; n: number } | { kind: 'utt'; row: UtteranceRow };
+
+export function CorpusView() {
+  const { summary, openUtterance, modelsTick } = useStudio();
+  const [split, setSplit] = useState('');
+  const [label, setLabel] = useState('');
+  const [prediction, setPrediction] = useState('');
+  const [agreement, setAgreement] = useState('');
+  const [status, setStatus] = useState('');
+  const [hasErrors, setHasErrors] = useState(false);
+  const [search, setSearch] = useState('');
+  const [q, setQ] = useState('');
+  const [collapsed, setCollapsed] = useState<Set<string>>(new Set());
+  useEffect(() => {
+    const t = setTimeout(() => setQ(search.trim()), 250);
+    return () => clearTimeout(t);
+  }, [search]);
+
+  const input: ApiInput<'utterances.list'> = {
+    ...(split && { split: split as (typeof SPLITS)[number] }),
+    ...(label && { label }),
+    ...(prediction && { prediction }),
+    ...(agreement && { agreement: agreement as 'agree' | 'disagree' }),
+    ...(status && { status: status as (typeof STATUSES)[number] }),
+    ...(hasErrors && { hasErrors: true }),
+    ...(q && { q }),
+  };
+  const list = useApiData('utterances.list', input, [split, label, prediction, agreement, status, hasErrors, q, modelsTick]);
+
+  const lines = useMemo<Line[]>(() => {
+    const rows = list.data?.rows ?? [];
+    const groups = new Map<string, UtteranceRow[]>();
+    for (const r of rows) {
+      const k = `${r.split}/${r.dialogue ?? '-'}`;
+      const g = groups.get(k);
+      if (g) g.push(r);
+      else groups.set(k, [r]);
+    }
+    const out: Line[] = [];
+    for (const [key, g] of groups) {
+      out.push({ kind: 'dialogue', key, split: g[0].split, dialogue: g[0].dialogue, n: g.length });
+      if (!collapsed.has(key)) for (const row of g) out.push({ kind: 'utt', row });
+    }
+    return out;
+  }, [list.data, collapsed]);
+
+  const labels = summary?.labels ?? [];
+  const toggle = useCallback(
+    (key: string) =>
+      setCollapsed((s) => {
+        const n = new Set(s);
+        if (n.has(key)) n.delete(key);
+        else n.add(key);
+        return n;
+      }),
+    [],
+  );
+
+  if (summary && summary.total === 0) {
+    return (
+      <EmptyState title="No corpus yet" testId="corpus-empty">
+        Import one with <code>emotion-studio import PATH --db {summary.db}</code> (MELD CSVs, a folder of clips, or any CSV with a column mapping).
+      </EmptyState>
+    );
+  }
+
+  return (
+    <Stack spacing={1.5} sx={{ height: 'calc(100vh - 96px)', minHeight: 400 }}>
+      <Stack direction="row" spacing={1} useFlexGap sx={{ flexWrap: 'wrap', alignItems: 'center' }}>
+        <TextField size="small" label="Search text" value={search} onChange={(e) => setSearch(e.target.value)} slotProps={{ htmlInput: { 'data-testid': 'corpus-search' } }} sx={{ minWidth: 220 }} />
+        <FilterSelect label="Split" value={split} options={SPLITS} onChange={setSplit} anyLabel="any" testId="filter-split" minWidth={100} />
+        <FilterSelect label="Label" value={label} options={labels} onChange={setLabel} anyLabel="any" testId="filter-label" />
+        <FilterSelect label="Prediction" value={prediction} options={labels} onChange={setPrediction} anyLabel="any" testId="filter-prediction" />
+        <FilterSelect label="Agreement" value={agreement} options={['agree', 'disagree']} onChange={setAgreement} anyLabel="any" testId="filter-agreement" />
+        <FilterSelect label="Status" value={status} options={STATUSES} onChange={setStatus} anyLabel="any" testId="filter-status" />
+        <FormControlLabel control={<Checkbox size="small" checked={hasErrors} onChange={(e) => setHasErrors(e.target.checked)} />} label="with errors" />
+        <Typography variant="body2" color="text.secondary" data-testid="corpus-count" sx={{ ml: 'auto' }}>
+          {list.loading ? 'loading…' : list.data ? `${list.data.total.toLocaleString('en')} utterance${list.data.total === 1 ? '' : 's'}` : ''}
+        </Typography>
+      </Stack>
+      <CorpusTable lines={lines} total={list.data?.total ?? 0} empty={!!list.data && lines.length === 0} collapsed={collapsed} onToggle={toggle} onOpen={openUtterance} />
+    </Stack>
+  );
+}
+
+// The table re-renders on every scroll frame, so it is kept apart from the filter bar (memo) and its
+// rows are plain elements styled by one stylesheet on the container (no per-row sx or MUI components:
+// per-row style computation is what makes long lists stutter).
+const TableBox = styled('div')(({ theme }) => ({
+  flex: 1,
+  minHeight: 0,
+  display: 'flex',
+  flexDirection: 'column',
+  border: `1px solid ${theme.palette.divider}`,
+  borderRadius: theme.shape.borderRadius,
+  fontSize: 13,
+  '& .es-head, & .es-row': { display: 'grid', gridTemplateColumns: COLUMNS, alignItems: 'center', padding: '0 8px' },
+  '& .es-head': { padding: '6px 8px', fontWeight: 600, borderBottom: `1px solid ${theme.palette.divider}`, background: theme.palette.action.hover },
+  '& .es-scroll': { flex: 1, minHeight: 0, overflow: 'auto', position: 'relative' },
+  '& .es-row, & .es-dialogue': { position: 'absolute', top: 0, left: 0, right: 0, height: ROW_H, cursor: 'pointer' },
+  '& .es-row': { borderBottom: `1px solid ${theme.palette.divider}` },
+  '& .es-row:hover, & .es-row:focus-visible': { background: theme.palette.action.hover, outline: 'none' },
+  '& .es-row > span': { overflow: 'hidden', textOverflow: 'ellipsis', whiteSpace: 'nowrap', paddingRight: 8 },
+  '& .es-dialogue': { display: 'flex', alignItems: 'center', gap: 8, padding: '0 8px', fontWeight: 600, background: theme.palette.action.selected },
+  '& .es-dialogue small': { fontWeight: 400, color: theme.palette.text.secondary },
+  '& .es-disagree': { color: theme.palette.error.main },
+  '& .es-muted': { color: theme.palette.text.secondary },
+  '& .es-status': { display: 'inline-block', padding: '1px 8px', borderRadius: 12, border: '1px solid', fontSize: 12, lineHeight: '18px' },
+  '& .es-status[data-s=done]': { color: theme.palette.success.main },
+  '& .es-status[data-s=error]': { color: theme.palette.error.main },
+  '& .es-status[data-s=partial], & .es-status[data-s=missing_media]': { color: theme.palette.warning.main },
+  '& .es-status[data-s=pending]': { color: theme.palette.text.secondary },
+  '& .es-errors': { color: theme.palette.error.main },
+  '& .es-empty': { padding: 16, color: theme.palette.text.secondary },
+}));
+
+const HEADERS = ['id', 'split', 'dialogue', 'speaker', 'text', 'label', 'predicted', 'conf.', 'status', 'err.'];
+
+const CorpusTable = memo(function CorpusTable(props: {
+  lines: Line[];
+  total: number;
+  empty: boolean;
+  collapsed: Set<string>;
+  onToggle: (key: string) => void;
+  onOpen: (id: number) => void;
+}) {
+  const { lines, collapsed, onToggle, onOpen } = props;
+  const scrollRef = useRef<HTMLDivElement>(null);
+  const virtualizer = useVirtualizer({ count: lines.length, getScrollElement: () => scrollRef.current, estimateSize: () => ROW_H, overscan: 12 });
+  return (
+    <TableBox role="table" aria-label="Utterances" aria-rowcount={props.total}>
+      <div role="row" className="es-head">
+        {HEADERS.map((h) => (
+          <span role="columnheader" key={h}>
+            {h}
+          </span>
+        ))}
+      </div>
+      <div ref={scrollRef} className="es-scroll" data-testid="corpus-scroll">
+        {props.empty && <div className="es-empty">No utterance matches these filters.</div>}
+        <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
+          {virtualizer.getVirtualItems().map((v) => {
+            const line = lines[v.index];
+            return line.kind === 'dialogue' ? (
+              <DialogueLine key={line.key} line={line} start={v.start} collapsed={collapsed.has(line.key)} onToggle={onToggle} />
+            ) : (
+              <UtteranceLine key={line.row.id} row={line.row} start={v.start} onOpen={onOpen} />
+            );
+          })}
+        </div>
+      </div>
+    </TableBox>
+  );
+});
+
+const DialogueLine = memo(function DialogueLine(props: { line: Extract<Line, { kind: 'dialogue' }>; start: number; collapsed: boolean; onToggle: (key: string) => void }) {
+  const { line } = props;
+  return (
+    <div role="row" className="es-dialogue" data-testid="dialogue-row" style={{ transform: `translateY(${props.start}px)` }} onClick={() => props.onToggle(line.key)}>
+      <span>{props.collapsed ? '▸' : '▾'}</span>
+      <span>
+        {line.split} · dialogue {line.dialogue ?? '—'}
+      </span>
+      <small>
+        {line.n} utterance{line.n === 1 ? '' : 's'}
+      </small>
+    </div>
+  );
+});
+
+const UtteranceLine = memo(function UtteranceLine(props: { row: UtteranceRow; start: number; onOpen: (id: number) => void }) {
+  const r = props.row;
+  const disagree = r.prediction !== null && r.label !== null && r.prediction !== r.label;
+  return (
+    <div
+      role="row"
+      className="es-row"
+      data-testid="utterance-row"
+      data-id={r.id}
+      tabIndex={0}
+      style={{ transform: `translateY(${props.start}px)` }}
+      onClick={() => props.onOpen(r.id)}
+      onKeyDown={(e) => e.key === 'Enter' && props.onOpen(r.id)}
+    >
+      <span role="cell">{r.id}</span>
+      <span role="cell">{r.split}</span>
+      <span role="cell">{r.dialogue ?? '—'}</span>
+      <span role="cell">{r.speaker ?? '—'}</span>
+      <span role="cell" title={r.text ?? ''}>
+        {r.text ?? <em>no transcript</em>}
+      </span>
+      <span role="cell">{r.label ?? '—'}</span>
+      <span role="cell" className={disagree ? 'es-disagree' : undefined}>
+        {r.prediction ?? '—'}
+      </span>
+      <span role="cell">{r.confidence === null ? '' : r.confidence.toFixed(2)}</span>
+      <span role="cell">
+        <span className="es-status" data-s={r.status}>
+          {r.status}
+        </span>
+      </span>
+      <span role="cell" className="es-errors">
+        {r.errors || ''}
+      </span>
+    </div>
+  );
+});

@@ -1,0 +1,227 @@
+// Evaluation: metrics of one model version on one split (always named together), the confusion matrix
+// (counts or row-normalised), one-vs-rest ROC curves with AUC, the per-class table, and a comparison
+// with a second version. Follows the newest model after every retrain (modelsTick).
+import { useEffect, useMemo, useState } from 'react';
+import { Box, Card, CardContent, Stack, Table, TableBody, TableCell, TableHead, TableRow, ToggleButton, ToggleButtonGroup, Typography } from '@mui/material';
+import type { EvaluateResult } from '../../../shared/types';
+import { useApiData } from '../api-context';
+import { useStudio } from '../studio-context';
+import { FilterSelect } from '../components/FilterSelect';
+import { EmptyState } from '../components/EmptyState';
+import { ConfusionHeatmap } from '../components/ConfusionHeatmap';
+import { RocCurves } from '../components/RocCurves';
+
+type Split = 'train' | 'dev' | 'test' | 'unsplit';
+const fmt = (x: number | null | undefined, d = 3) => (x === null || x === undefined || !Number.isFinite(x) ? '—' : x.toFixed(d));
+
+export function EvaluationView() {
+  const { summary, modelsTick } = useStudio();
+  const models = useApiData('models.list', {}, [modelsTick]);
+  const splits = useMemo(() => {
+    const present = new Set((summary?.counts ?? []).filter((c) => c.n > 0).map((c) => c.split));
+    return (['dev', 'test', 'train', 'unsplit'] as Split[]).filter((s) => present.has(s));
+  }, [summary]);
+  const [split, setSplit] = useState<Split | ''>('');
+  const [version, setVersion] = useState<number | null>(null);
+  const [compare, setCompare] = useState<number | null>(null);
+  const [normalised, setNormalised] = useState(false);
+  const versions = useMemo(() => (models.data ?? []).map((m) => m.version).sort((a, b) => b - a), [models.data]);
+
+  useEffect(() => {
+    if (!split && splits.length) setSplit(splits[0]);
+  }, [splits, split]);
+  // a new model (retrain) becomes the one shown
+  useEffect(() => {
+    if (versions.length) setVersion(versions[0]);
+  }, [versions]);
+
+  const ready = split !== '' && version !== null;
+  const main = useApiData('evaluate.split', ready ? { split, version } : null, [split, version, modelsTick]);
+  const other = useApiData('evaluate.split', ready && compare !== null && compare !== version ? { split, version: compare } : null, [split, compare, version, modelsTick]);
+
+  if (models.data && models.data.length === 0) {
+    return (
+      <EmptyState title="No model yet" testId="no-model">
+        Train one in the Jobs view (Retrain) or with <code>emotion-studio train</code>; its metrics on each labelled split appear here.
+      </EmptyState>
+    );
+  }
+  const r = main.data;
+  return (
+    <Stack spacing={2} data-testid="evaluation">
+      <Stack direction="row" spacing={2} sx={{ alignItems: 'center', flexWrap: 'wrap' }}>
+        <FilterSelect label="Split" value={split} options={splits} onChange={(v) => setSplit(v as Split)} testId="eval-split" minWidth={100} />
+        <FilterSelect label="Model" value={version === null ? '' : String(version)} options={versions.map(String)} onChange={(v) => setVersion(Number(v))} format={(v) => `v${v}`} testId="eval-version" minWidth={100} />
+        <FilterSelect label="Compare with" value={compare === null ? '' : String(compare)} options={versions.filter((v) => v !== version).map(String)} onChange={(v) => setCompare(v ? Number(v) : null)} format={(v) => `v${v}`} anyLabel="none" testId="eval-compare" minWidth={130} />
+        <ToggleButtonGroup size="small" exclusive value={normalised ? 'norm' : 'counts'} onChange={(_e, v: string | null) => v && setNormalised(v === 'norm')}>
+          <ToggleButton value="counts" data-testid="cm-counts">
+            counts
+          </ToggleButton>
+          <ToggleButton value="norm" data-testid="cm-normalised">
+            row-normalised
+          </ToggleButton>
+        </ToggleButtonGroup>
+      </Stack>
+
+      {main.error && <EmptyState title="This split could not be evaluated">{main.error}</EmptyState>}
+      {r && (
+        <>
+          <Typography variant="subtitle1" data-testid="eval-heading">
+            {r.split} split · model v{r.model_version} · {r.fusion} fusion · {r.classifier} SVM{r.C !== null ? ` (C=${r.C})` : ''} · {r.modalities.join('+')} · n={r.n}
+          </Typography>
+          <Stack direction="row" spacing={2} useFlexGap sx={{ flexWrap: 'wrap' }} data-testid="eval-metrics">
+            <Metric name="accuracy" value={r.accuracy} />
+            <Metric name="weighted F1" value={r.weighted_f1} />
+            <Metric name="macro F1" value={r.macro_f1} />
+            <Metric name="macro AUC" value={r.macro_auc} />
+          </Stack>
+          {r.missing_predictions > 0 && (
+            <Typography color="warning.main" variant="body2">
+              {r.missing_predictions} labelled item(s) of this split have no prediction from this model (labelled after it was trained?).
+            </Typography>
+          )}
+          <Box sx={{ display: 'grid', gridTemplateColumns: { xs: '1fr', lg: '1fr 1fr' }, gap: 2 }}>
+            <Card variant="outlined">
+              <CardContent>
+                <ConfusionHeatmap testId="confusion" labels={r.labels} confusion={r.confusion} normalised={normalised} title={`Confusion (${normalised ? 'row-normalised' : 'counts'}) · ${r.split} · v${r.model_version}`} />
+                <ConfusionText r={r} />
+              </CardContent>
+            </Card>
+            <Card variant="outlined">
+              <CardContent>
+                <RocCurves labels={r.labels} roc={r.roc} auc={r.auc} title={`ROC one-vs-rest · ${r.split} · v${r.model_version}`} />
+              </CardContent>
+            </Card>
+          </Box>
+          <PerClassTable r={r} />
+          {other.data && <Comparison a={r} b={other.data} />}
+        </>
+      )}
+    </Stack>
+  );
+}
+
+function Metric(props: { name: string; value: number | null }) {
+  return (
+    <Card variant="outlined" sx={{ minWidth: 140 }}>
+      <CardContent sx={{ py: 1, '&:last-child': { pb: 1 } }}>
+        <Typography variant="caption" color="text.secondary">
+          {props.name}
+        </Typography>
+        <Typography variant="h5" data-metric={props.name}>
+          {fmt(props.value)}
+        </Typography>
+      </CardContent>
+    </Card>
+  );
+}
+
+/** The counts in words, for screen readers and for the e2e test to read without parsing the SVG. */
+function ConfusionText(props: { r: EvaluateResult }) {
+  const { r } = props;
+  return (
+    <Box component="details" sx={{ mt: 1, fontSize: 12, color: 'text.secondary' }}>
+      <summary>confusion matrix as a table</summary>
+      <Table size="small" data-testid="confusion-table">
+        <TableHead>
+          <TableRow>
+            <TableCell>gold \ predicted</TableCell>
+            {r.labels.map((l) => (
+              <TableCell key={l}>{l}</TableCell>
+            ))}
+          </TableRow>
+        </TableHead>
+        <TableBody>
+          {r.confusion.map((row, g) => (
+            <TableRow key={r.labels[g]} data-gold={r.labels[g]}>
+              <TableCell>{r.labels[g]}</TableCell>
+              {row.map((v, p) => (
+                <TableCell key={p}>{v}</TableCell>
+              ))}
+            </TableRow>
+          ))}
+        </TableBody>
+      </Table>
+    </Box>
+  );
+}
+
+function PerClassTable(props: { r: EvaluateResult }) {
+  const { r } = props;
+  return (
+    <Card variant="outlined">
+      <CardContent>
+        <Typography variant="subtitle2">
+          Per class · {r.split} · model v{r.model_version}
+        </Typography>
+        <Table size="small" data-testid="per-class">
+          <TableHead>
+            <TableRow>
+              {['class', 'precision', 'recall', 'F1', 'support', 'AUC'].map((h) => (
+                <TableCell key={h}>{h}</TableCell>
+              ))}
+            </TableRow>
+          </TableHead>
+          <TableBody>
+            {r.labels.map((l) => {
+              const c = r.per_class[l];
+              return (
+                <TableRow key={l} data-class={l}>
+                  <TableCell>{l}</TableCell>
+                  <TableCell>{fmt(c?.precision)}</TableCell>
+                  <TableCell>{fmt(c?.recall)}</TableCell>
+                  <TableCell>{fmt(c?.f1)}</TableCell>
+                  <TableCell data-support>{c?.support ?? 0}</TableCell>
+                  <TableCell>{fmt(r.auc[l])}</TableCell>
+                </TableRow>
+              );
+            })}
+          </TableBody>
+        </Table>
+      </CardContent>
+    </Card>
+  );
+}
+
+function Comparison(props: { a: EvaluateResult; b: EvaluateResult }) {
+  const { a, b } = props;
+  const rows: [string, number | null, number | null][] = [
+    ['accuracy', a.accuracy, b.accuracy],
+    ['weighted F1', a.weighted_f1, b.weighted_f1],
+    ['macro F1', a.macro_f1, b.macro_f1],
+    ['macro AUC', a.macro_auc, b.macro_auc],
+    ...a.labels.map((l): [string, number | null, number | null] => [`F1 ${l}`, a.per_class[l]?.f1 ?? null, b.per_class[l]?.f1 ?? null]),
+  ];
+  return (
+    <Card variant="outlined" data-testid="comparison">
+      <CardContent>
+        <Typography variant="subtitle2">
+          Model v{a.model_version} vs v{b.model_version} on the {a.split} split
+        </Typography>
+        <Table size="small">
+          <TableHead>
+            <TableRow>
+              <TableCell>metric</TableCell>
+              <TableCell>v{a.model_version}</TableCell>
+              <TableCell>v{b.model_version}</TableCell>
+              <TableCell>v{a.model_version} − v{b.model_version}</TableCell>
+            </TableRow>
+          </TableHead>
+          <TableBody>
+            {rows.map(([name, x, y]) => {
+              const delta = x !== null && y !== null ? x - y : null;
+              return (
+                <TableRow key={name}>
+                  <TableCell>{name}</TableCell>
+                  <TableCell>{fmt(x)}</TableCell>
+                  <TableCell>{fmt(y)}</TableCell>
+                  <TableCell sx={{ color: delta === null || delta === 0 ? undefined : delta > 0 ? 'success.main' : 'error.main' }}>{delta === null ? '—' : `${delta > 0 ? '+' : ''}${delta.toFixed(3)}`}</TableCell>
+                </TableRow>
+              );
+            })}
+          </TableBody>
+        </Table>
+      </CardContent>
+    </Card>
+  );
+}

@@ -1,0 +1,161 @@
+// Jobs: start feature extraction or a retrain, watch progress (bar, rate, ETA) pushed as job events,
+// cancel a running job. A finished retrain refreshes Evaluation (StudioProvider bumps modelsTick).
+import { useEffect, useState } from 'react';
+import { Box, Button, Card, CardContent, Chip, LinearProgress, Stack, Typography } from '@mui/material';
+import type { JobInfo } from '../../../shared/api';
+import { useApi, useApiData, useJobEvents } from '../api-context';
+import { useStudio } from '../studio-context';
+import { FilterSelect } from '../components/FilterSelect';
+import { EmptyState } from '../components/EmptyState';
+
+export function JobsView() {
+  const { call, report } = useApi();
+  const { setView, bumpModels, reloadSummary } = useStudio();
+  const q = useApiData('jobs.list', {}, []);
+  const [jobs, setJobs] = useState<JobInfo[]>([]);
+  const [fusion, setFusion] = useState<'concat' | 'seed' | 'none'>('concat');
+  const [classifier, setClassifier] = useState<'linear' | 'rbf'>('linear');
+  const [starting, setStarting] = useState(false);
+
+  useEffect(() => {
+    if (q.data) setJobs(q.data);
+  }, [q.data]);
+  const upsert = (j: JobInfo) => setJobs((js) => (js.some((x) => x.id === j.id) ? js.map((x) => (x.id === j.id ? j : x)) : [j, ...js]));
+  useJobEvents((e) => upsert(e.job));
+
+  // events are the main path; a slow poll while something runs covers a dropped socket
+  const running = jobs.some((j) => j.status === 'running');
+  const { reload } = q;
+  useEffect(() => {
+    if (!running) return;
+    const t = setInterval(reload, 3000);
+    return () => clearInterval(t);
+  }, [running, reload]);
+
+  const start = (p: Promise<JobInfo>) => {
+    setStarting(true);
+    p.then(upsert, report).finally(() => setStarting(false));
+  };
+  const cancel = (id: number) => call('jobs.cancel', { jobId: id }).then(upsert, report);
+
+  return (
+    <Stack spacing={2} data-testid="jobs">
+      <Card variant="outlined">
+        <CardContent>
+          <Stack direction="row" spacing={2} sx={{ alignItems: 'center', flexWrap: 'wrap' }}>
+            <Button variant="outlined" disabled={starting} onClick={() => start(call('jobs.extract', {}))} data-testid="start-extract">
+              Extract features
+            </Button>
+            <FilterSelect label="Fusion" value={fusion} options={['concat', 'seed', 'none']} onChange={(v) => setFusion(v as 'concat' | 'seed' | 'none')} minWidth={110} />
+            <FilterSelect label="Classifier" value={classifier} options={['linear', 'rbf']} onChange={(v) => setClassifier(v as 'linear' | 'rbf')} minWidth={110} />
+            <Button variant="contained" disabled={starting} onClick={() => start(call('jobs.train', { fusion, classifier }))} data-testid="retrain">
+              Retrain
+            </Button>
+            <Typography variant="caption" color="text.secondary">
+              Retraining fits on the training split's current labels (your corrections included) and makes a new model version; older versions stay.
+            </Typography>
+          </Stack>
+        </CardContent>
+      </Card>
+      {jobs.length === 0 && !q.loading && <EmptyState title="No jobs yet">Extraction and training runs appear here with their progress.</EmptyState>}
+      {jobs.map((j) => (
+        <JobCard
+          key={j.id}
+          job={j}
+          onCancel={() => void cancel(j.id)}
+          onShow={() => {
+            bumpModels();
+            reloadSummary();
+            setView('evaluation');
+          }}
+        />
+      ))}
+    </Stack>
+  );
+}
+
+function JobCard(props: { job: JobInfo; onCancel: () => void; onShow: () => void }) {
+  const j = props.job;
+  const p = j.progress;
+  const pct = p && p.total > 0 ? (100 * p.done) / p.total : null;
+  const version = j.kind === 'train' ? trainedVersion(j.result) : null;
+  const summary = jobSummary(j);
+  return (
+    <Card variant="outlined" data-testid="job" data-job-id={j.id} data-kind={j.kind} data-status={j.status}>
+      <CardContent>
+        <Stack direction="row" spacing={1} sx={{ alignItems: 'center', flexWrap: 'wrap' }}>
+          <Typography variant="subtitle2">
+            #{j.id} {j.kind}
+          </Typography>
+          <Chip size="small" label={j.status} data-testid="job-status" color={j.status === 'done' ? 'success' : j.status === 'failed' ? 'error' : j.status === 'running' ? 'primary' : 'default'} />
+          <Typography variant="caption" color="text.secondary">
+            started {new Date(j.started_at).toLocaleTimeString()}
+            {j.finished_at ? ` · finished ${new Date(j.finished_at).toLocaleTimeString()}` : ''}
+          </Typography>
+          <Box sx={{ flex: 1 }} />
+          {j.status === 'running' && (
+            <Button size="small" color="warning" onClick={props.onCancel} data-testid="job-cancel">
+              Cancel
+            </Button>
+          )}
+          {version !== null && j.status === 'done' && (
+            <Button size="small" onClick={props.onShow} data-testid="job-show-eval">
+              Evaluation of model v{version}
+            </Button>
+          )}
+        </Stack>
+        {j.status === 'running' && <LinearProgress sx={{ mt: 1 }} variant={pct === null ? 'indeterminate' : 'determinate'} value={pct ?? undefined} />}
+        {p && (
+          <Typography variant="caption" color="text.secondary" component="div" sx={{ mt: 0.5 }} data-testid="job-progress">
+            {p.job} · {p.done}/{p.total}
+            {p.errors ? ` · ${p.errors} errors` : ''}
+            {p.rate > 0 ? ` · ${p.rate.toFixed(1)}/s` : ''}
+            {j.status === 'running' && p.eta_s !== null ? ` · ETA ${formatEta(p.eta_s)}` : ''}
+          </Typography>
+        )}
+        {j.status === 'done' && summary && (
+          <Typography variant="body2" sx={{ mt: 0.5 }} data-testid="job-result">
+            {summary}
+          </Typography>
+        )}
+        {j.error && (
+          <Typography variant="body2" color={j.status === 'cancelled' ? 'text.secondary' : 'error'} sx={{ mt: 0.5 }} data-testid="job-error">
+            {j.error}
+          </Typography>
+        )}
+      </CardContent>
+    </Card>
+  );
+}
+
+/** One line about what a finished job produced (the result's shape depends on the kind). */
+function jobSummary(j: JobInfo): string | null {
+  const r = j.result as Record<string, unknown> | null;
+  if (!r || typeof r !== 'object') return null;
+  if (j.kind === 'extract') {
+    const media = r.media as { processed?: number; failed?: number } | undefined;
+    const text = r.text as { encoded?: number; failed?: number } | undefined;
+    const parts: string[] = [];
+    if (media) parts.push(`${media.processed ?? 0} clips processed, ${media.failed ?? 0} failed`);
+    if (text) parts.push(`${text.encoded ?? 0} transcripts encoded${text.failed ? `, ${text.failed} failed` : ''}`);
+    return parts.length ? parts.join(' · ') : null;
+  }
+  if (j.kind === 'train' && typeof r.version === 'number') {
+    const m = r.metrics as Record<string, { split: string; weighted_f1: number }> | undefined;
+    const f1 = m ? Object.values(m).map((x) => `weighted F1 ${x.weighted_f1.toFixed(3)} on ${x.split}`) : [];
+    return [`model v${r.version}`, typeof r.n_train === 'number' ? `trained on ${r.n_train} items` : null, ...f1].filter(Boolean).join(' · ');
+  }
+  return null;
+}
+
+function trainedVersion(result: unknown): number | null {
+  if (typeof result === 'number') return result;
+  if (result && typeof result === 'object' && typeof (result as { version?: unknown }).version === 'number') return (result as { version: number }).version;
+  return null;
+}
+
+function formatEta(s: number): string {
+  if (s < 60) return `${Math.ceil(s)} s`;
+  if (s < 3600) return `${Math.floor(s / 60)} min ${Math.round(s % 60)} s`;
+  return `${Math.floor(s / 3600)} h ${Math.round((s % 3600) / 60)} min`;
+}

@@ -1,0 +1,344 @@
+// Browser mode end to end: the real CLI builds a demo database, `serve` serves the built renderer and
+// the API, Debian's Chromium (driven by playwright-core) works through every view like an annotator.
+// Any console error or uncaught page error fails the test. A screenshot of each view is saved to
+// test-artifacts/screenshots/.
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import fs from 'node:fs';
+import path from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { runCli } from '../helpers/cli';
+import { startServe, type Served } from '../helpers/serve';
+import { tmpDir } from '../helpers/tmp';
+
+const CHROMIUM = '/usr/bin/chromium';
+const SHOTS = path.resolve(__dirname, '../../test-artifacts/screenshots');
+const DEMO = path.resolve(__dirname, '../../resources/demo');
+const haveChromium = fs.existsSync(CHROMIUM);
+if (!haveChromium) console.warn(`browser e2e skipped: no Chromium at ${CHROMIUM} (Debian package "chromium")`);
+
+/** Opens a page that records console errors and uncaught exceptions. */
+async function openPage(browser: Browser, url: string, problems: string[]): Promise<Page> {
+  const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+  page.on('console', (m) => {
+    if (m.type() === 'error') problems.push(`console error: ${m.text()} (${m.location().url})`);
+  });
+  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  await page.goto(url);
+  if ((await page.locator('#root').count()) === 0) throw new Error(`${url} did not serve the app page: is out/renderer built (npm run build)?\n${await page.content()}`);
+  return page;
+}
+
+async function shot(page: Page, name: string): Promise<void> {
+  fs.mkdirSync(SHOTS, { recursive: true });
+  await page.mouse.move(0, 0); // no hover tooltip in the picture
+  await page.waitForTimeout(600); // MUI's tab indicator, ripples and menu fades settle
+  await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
+}
+
+/** Picks an entry of an MUI Select by its visible text. */
+async function choose(page: Page, testId: string, option: string): Promise<void> {
+  await page.getByTestId(testId).click();
+  await page.getByRole('option', { name: option, exact: true }).click();
+  await page.locator('.MuiPopover-root').waitFor({ state: 'detached' });
+}
+
+/** The confusion matrix as the page shows it: gold label -> row of counts. */
+async function confusion(page: Page): Promise<Record<string, number[]>> {
+  return page.$$eval('[data-testid=confusion-table] tbody tr', (rows) =>
+    Object.fromEntries(rows.map((r) => {
+      const cells = Array.from(r.querySelectorAll('td')).map((td) => td.textContent ?? '');
+      return [cells[0], cells.slice(1).map(Number)];
+    })),
+  );
+}
+const sum = (xs: number[] | undefined) => (xs ?? []).reduce((a, b) => a + b, 0);
+
+describe.skipIf(!haveChromium)('browser mode (serve + Chromium)', () => {
+  const t = tmpDir('es-e2e-');
+  const db = path.join(t.dir, 'demo.db');
+  const dataDir = path.join(t.dir, 'data');
+  let served: Served;
+  let browser: Browser;
+  let page: Page;
+  const problems: string[] = [];
+
+  beforeAll(async () => {
+    const r = runCli(['analyze', DEMO, '--db', db, '--data-dir', dataDir, '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    served = await startServe(['--db', db, '--data-dir', dataDir]);
+    browser = await chromium.launch({ executablePath: CHROMIUM });
+    page = await openPage(browser, served.url, problems);
+  });
+  afterEach(() => {
+    expect(problems, served?.stderr()).toEqual([]);
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await served?.stop();
+    t.cleanup();
+  });
+
+  it('corpus: dialogues and utterances, filters and search', async () => {
+    await expect.poll(() => page.getByTestId('corpus-count').textContent()).toBe('34 utterances');
+    await expect.poll(() => page.getByTestId('utterance-row').count()).toBeGreaterThan(10);
+    const dialogues = await page.getByTestId('dialogue-row').allTextContents();
+    expect(dialogues.some((d) => /dev · dialogue 0/.test(d))).toBe(true);
+    expect(dialogues.some((d) => /train · dialogue 0/.test(d))).toBe(true);
+    await expect.poll(() => page.getByText('Are you coming to the meeting at noon?').count()).toBe(1);
+    await shot(page, '01-corpus');
+
+    await choose(page, 'filter-status', 'missing_media');
+    await expect.poll(() => page.getByTestId('corpus-count').textContent()).toBe('1 utterance');
+    await choose(page, 'filter-status', 'any');
+    await choose(page, 'filter-split', 'dev');
+    await expect.poll(() => page.getByTestId('corpus-count').textContent()).toBe('10 utterances');
+    await choose(page, 'filter-split', 'any');
+    await page.getByTestId('corpus-search').fill('meeting');
+    await expect.poll(async () => (await page.getByTestId('utterance-row').allTextContents()).every((s) => /meeting/i.test(s))).toBe(true);
+    await expect.poll(() => page.getByTestId('utterance-row').count()).toBeGreaterThan(0);
+    await page.getByTestId('corpus-search').fill('');
+    await expect.poll(() => page.getByTestId('corpus-count').textContent()).toBe('34 utterances');
+  });
+
+  it('utterance: clip, entropy plot with the 10 selected frames, thumbnails that seek, prediction', async () => {
+    await page.getByText('Are you coming to the meeting at noon?').click();
+    await page.getByTestId('utterance-detail').waitFor();
+    expect(await page.getByTestId('transcript').textContent()).toBe('Are you coming to the meeting at noon?');
+    // the plot is drawn by plotly: a line trace of every frame and a marker trace of the selected ones
+    const plot = page.getByTestId('entropy-plot');
+    await plot.locator('.scatterlayer .trace').first().waitFor();
+    expect(await plot.locator('.scatterlayer .trace').count()).toBe(2);
+    expect(await plot.locator('.scatterlayer .trace').nth(1).locator('path.point').count()).toBe(10);
+    expect(await plot.locator('.legendtext').allTextContents()).toContain('selected frames (10)');
+    // the clip is served (with Range) and plays in Chromium's media stack
+    const video = page.getByTestId('clip');
+    await expect.poll(() => video.evaluate((v: HTMLVideoElement) => v.readyState), { timeout: 20_000 }).toBeGreaterThanOrEqual(1);
+    expect(await video.evaluate((v: HTMLVideoElement) => v.duration)).toBeGreaterThan(1);
+    const thumbs = page.getByTestId('thumbnails').locator('img');
+    expect(await thumbs.count()).toBe(10);
+    await expect.poll(() => thumbs.nth(3).evaluate((i: HTMLImageElement) => i.naturalWidth)).toBeGreaterThan(0);
+    const title = await page.getByTestId('thumbnails').locator('button').nth(3).getAttribute('title');
+    const t3 = Number(/· ([\d.]+) s/.exec(title ?? '')?.[1]);
+    await page.getByTestId('thumbnails').locator('button').nth(3).click();
+    await expect.poll(() => video.evaluate((v: HTMLVideoElement) => v.currentTime)).toBeCloseTo(t3, 1);
+    // clicking a point of the plot seeks to that frame's time (plotly keeps the traces on its div)
+    const t7 = await plot.evaluate((gd) => Number((gd as unknown as { data: { x: number[] }[] }).data[1].x[7]));
+    expect(Math.abs(t7 - t3)).toBeGreaterThan(0.05);
+    await plot.locator('.scatterlayer .trace').nth(1).locator('path.point').nth(7).click({ force: true });
+    await expect.poll(() => video.evaluate((v: HTMLVideoElement) => v.currentTime)).toBeCloseTo(t7, 1);
+    expect(await page.getByTestId('probabilities').locator('[data-label]').count()).toBe(7);
+    expect(await page.getByTestId('prediction').textContent()).toMatch(/model v1/);
+    expect(await page.getByTestId('audio-features').textContent()).toMatch(/pitch \(voiced frames\)\d/);
+    await shot(page, '02-utterance');
+  });
+
+  let before: Record<string, number[]> = {};
+  it('evaluation: the dev split of model v1 with confusion matrix, ROC curves and per-class table', async () => {
+    await page.getByTestId('tab-evaluation').click();
+    await expect.poll(() => page.getByTestId('eval-heading').textContent()).toMatch(/^dev split · model v1 /);
+    await page.getByTestId('confusion').locator('.hm, image').first().waitFor({ state: 'attached' });
+    before = await confusion(page);
+    expect(Object.values(before).reduce((a, r) => a + sum(r), 0)).toBe(10);
+    expect(await page.getByTestId('roc-curves').locator('.legendtext').allTextContents()).toEqual(expect.arrayContaining([expect.stringMatching(/AUC/)]));
+    expect(await page.getByTestId('per-class').locator('tbody tr').count()).toBe(7);
+    await shot(page, '03-evaluation-v1');
+    await page.getByTestId('cm-normalised').click();
+    await expect.poll(() => page.getByTestId('confusion').locator('.gtitle').textContent()).toMatch(/row-normalised/);
+    await shot(page, '03b-evaluation-normalised');
+    await page.getByTestId('cm-counts').click();
+  });
+
+  let relabelled = { from: '', to: '' };
+  it('annotation: keys label, U undoes, J/K move, the history shows every change', async () => {
+    await page.getByTestId('tab-annotate').click();
+    await choose(page, 'annotate-split', 'dev');
+    await expect.poll(() => page.getByTestId('annotate-position').textContent()).toBe('1 / 10');
+    await page.getByTestId('annotate-text').click(); // focus out of the select: keys go to the view
+    const labels = await page.getByTestId('label-keys').locator('button').evaluateAll((bs) => bs.map((b) => b.getAttribute('data-label') ?? ''));
+    expect(labels).toHaveLength(7);
+    const from = (await page.getByTestId('annotate-label').textContent()) ?? '';
+    const to = labels.find((l) => l !== from)!;
+    const key = String(labels.indexOf(to) + 1);
+    const text1 = await page.getByTestId('annotate-text').textContent();
+
+    await page.keyboard.press(key); // labels and moves on
+    await expect.poll(() => page.getByTestId('annotate-position').textContent()).toBe('2 / 10');
+    expect(await page.getByTestId('session-changes').textContent()).toContain(`${from}→${to}`);
+    await page.keyboard.press('u'); // undo: back on the first item, old label restored
+    await expect.poll(() => page.getByTestId('annotate-position').textContent()).toBe('1 / 10');
+    await expect.poll(() => page.getByTestId('annotate-label').textContent()).toBe(from);
+    expect(await page.getByTestId('label-history').locator('tbody tr').first().textContent()).toContain('undo');
+    await page.keyboard.press(key);
+    await expect.poll(() => page.getByTestId('annotate-position').textContent()).toBe('2 / 10');
+    await page.keyboard.press('k');
+    await expect.poll(() => page.getByTestId('annotate-position').textContent()).toBe('1 / 10');
+    expect(await page.getByTestId('annotate-text').textContent()).toBe(text1);
+    await expect.poll(() => page.getByTestId('annotate-label').textContent()).toBe(to);
+    expect(await page.getByTestId('label-history').locator('tbody tr').count()).toBe(4); // import, annotate, undo, annotate
+    await page.keyboard.press('ArrowDown');
+    await expect.poll(() => page.getByTestId('annotate-position').textContent()).toBe('2 / 10');
+    await page.keyboard.press('j');
+    await expect.poll(() => page.getByTestId('annotate-position').textContent()).toBe('3 / 10');
+    await page.getByTestId('next-uncertain').click();
+    await expect.poll(() => page.getByTestId('suggestion').textContent()).toMatch(/suggested #\d+, confidence 0\.\d\d|no unseen item/);
+    await shot(page, '04-annotate');
+
+    // the database holds the change, appended to the history (the CLI reads the same file)
+    const rows = runCli(['list', '--db', db, '--data-dir', dataDir, '--split', 'dev', '--json']).json() as { id: number; text: string }[];
+    const row = rows.find((r) => r.text === text1)!;
+    const shown = runCli(['show', String(row.id), '--db', db, '--data-dir', dataDir, '--json']).json();
+    expect(shown.label).toBe(to);
+    expect(shown.label_history.map((h: { new: string }) => h.new)).toEqual([from, to, from, to]);
+    relabelled = { from, to };
+  });
+
+  it('jobs: retrain makes model v2 and Evaluation follows it; the confusion matrix changes', async () => {
+    await page.getByTestId('tab-jobs').click();
+    await page.getByTestId('retrain').click();
+    const job = page.locator('[data-testid=job][data-kind=train]').first();
+    await expect.poll(() => job.getAttribute('data-status'), { timeout: 120_000 }).toBe('done');
+    expect(await job.getByTestId('job-progress').textContent()).toMatch(/\d+\/\d+/);
+    expect(await job.getByTestId('job-result').textContent()).toMatch(/^model v2 · trained on 24 items/);
+    await shot(page, '05-jobs');
+
+    await page.getByTestId('tab-evaluation').click();
+    await expect.poll(() => page.getByTestId('eval-heading').textContent(), { timeout: 30_000 }).toMatch(/^dev split · model v2 /);
+    const after = await confusion(page);
+    // the relabelled dev item moved from one gold row to another
+    expect(sum(after[relabelled.from])).toBe(sum(before[relabelled.from]) - 1);
+    expect(sum(after[relabelled.to])).toBe(sum(before[relabelled.to]) + 1);
+    expect(after).not.toEqual(before);
+    await choose(page, 'eval-compare', 'v1');
+    await page.getByTestId('comparison').waitFor();
+    expect(await page.getByTestId('comparison').textContent()).toMatch(/Model v2 vs v1 on the dev split/);
+    await shot(page, '06-evaluation-v2-compare');
+  });
+
+  it('reports: one button per available format, or an empty state', async () => {
+    await page.getByTestId('tab-reports').click();
+    const empty = page.getByTestId('no-report-formats');
+    const buttons = page.locator('[data-testid^=export-]');
+    await expect.poll(async () => (await empty.count()) + (await buttons.count())).toBeGreaterThan(0);
+    if ((await buttons.count()) > 0) {
+      await buttons.first().click();
+      await page.getByTestId('export-result').first().waitFor({ timeout: 60_000 });
+      expect(await page.getByTestId('export-result').first().textContent()).toMatch(/\d bytes/);
+    }
+    await shot(page, '07-reports');
+  });
+
+  it('theme: the dark theme is persisted through settings.set and survives a reload', async () => {
+    const theme = () => page.locator('[data-theme]').getAttribute('data-theme');
+    const first = await theme();
+    await page.getByTestId('theme-toggle').click();
+    const second = first === 'dark' ? 'light' : 'dark';
+    await expect.poll(theme).toBe(second);
+    await page.reload();
+    await expect.poll(theme).toBe(second);
+    await page.getByTestId('tab-utterance').click();
+    await page.getByTestId('entropy-plot').locator('.scatterlayer .trace').first().waitFor();
+    await shot(page, `08-utterance-${second}`);
+    await page.getByTestId('tab-evaluation').click();
+    await page.getByTestId('eval-heading').waitFor();
+    await shot(page, `09-evaluation-${second}`);
+  });
+});
+
+describe.skipIf(!haveChromium)('corpus table at 13,000 rows', () => {
+  const t = tmpDir('es-e2e-big-');
+  const db = path.join(t.dir, 'big.db');
+  const dataDir = path.join(t.dir, 'data');
+  const N = 13_000;
+  let served: Served;
+  let browser: Browser;
+  const problems: string[] = [];
+  afterAll(async () => {
+    await browser?.close();
+    await served?.stop();
+    t.cleanup();
+  });
+
+  it('keeps only a window of rows in the DOM and reaches the last row by scrolling', async () => {
+    const labels = ['joy', 'anger', 'neutral'];
+    const csv = ['text,label', ...Array.from({ length: N }, (_v, i) => `line ${i + 1} says hello,${labels[i % 3]}`)].join('\n');
+    fs.writeFileSync(path.join(t.dir, 'big.csv'), csv);
+    const r = runCli(['import', path.join(t.dir, 'big.csv'), '--columns', 'text=text,label=label', '--db', db, '--data-dir', dataDir, '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    served = await startServe(['--db', db, '--data-dir', dataDir]);
+    browser = await chromium.launch({ executablePath: CHROMIUM });
+    const page = await openPage(browser, served.url, problems);
+
+    await expect.poll(() => page.getByTestId('corpus-count').textContent(), { timeout: 30_000 }).toBe('13,000 utterances');
+    const inDom = () => page.getByTestId('utterance-row').count();
+    await expect.poll(inDom).toBeGreaterThan(10);
+    expect(await inDom()).toBeLessThan(100);
+    await page.getByTestId('corpus-scroll').evaluate((el) => (el.scrollTop = el.scrollHeight));
+    await expect.poll(() => page.getByText(`line ${N} says hello`, { exact: true }).count()).toBe(1);
+    expect(await inDom()).toBeLessThan(100);
+    await page.getByTestId('corpus-scroll').evaluate((el) => (el.scrollTop = el.scrollHeight / 2));
+    await expect.poll(() => page.getByText(/^line 6\d{3} says hello$/).count()).toBeGreaterThan(0);
+    await shot(page, '10-corpus-13000');
+    await page.getByTestId('corpus-search').fill('line 12345 says');
+    await expect.poll(() => page.getByTestId('corpus-count').textContent()).toBe('1 utterance');
+
+    // a text-only corpus without features or model: each view says what is missing
+    await page.getByText('line 12345 says hello', { exact: true }).click();
+    await page.getByTestId('utterance-detail').waitFor();
+    expect(await page.getByTestId('no-media').textContent()).toMatch(/No media/);
+    expect(await page.getByTestId('no-video-features').textContent()).toMatch(/extraction/);
+    expect(await page.getByTestId('no-prediction').textContent()).toMatch(/Train a model/);
+    await shot(page, '11-utterance-text-only');
+    await page.getByTestId('tab-evaluation').click();
+    expect(await page.getByTestId('no-model').textContent()).toMatch(/No model yet/);
+    // an API refusal reaches the user (snackbar), it is not swallowed
+    await page.getByTestId('tab-jobs').click();
+    await page.getByTestId('retrain').click();
+    await expect.poll(() => page.getByTestId('error-snackbar').textContent()).toMatch(/jobs\.train: no stored features on the training split/);
+    await shot(page, '12-jobs-error');
+    expect(problems).toEqual([]);
+  });
+});
+
+describe.skipIf(!haveChromium)('jobs: extraction with progress, cancel and resume', () => {
+  const t = tmpDir('es-e2e-jobs-');
+  const db = path.join(t.dir, 'jobs.db');
+  const dataDir = path.join(t.dir, 'data');
+  let served: Served;
+  let browser: Browser;
+  const problems: string[] = [];
+  afterAll(async () => {
+    await browser?.close();
+    await served?.stop();
+    t.cleanup();
+  });
+
+  it('shows progress with an ETA, cancels, and a second run finishes what is left', async () => {
+    const r = runCli(['import', path.join(DEMO, 'train_sent_emo.csv'), path.join(DEMO, 'dev_sent_emo.csv'), '--db', db, '--data-dir', dataDir, '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    served = await startServe(['--db', db, '--data-dir', dataDir, '--workers', '1']);
+    browser = await chromium.launch({ executablePath: CHROMIUM });
+    const page = await openPage(browser, `${served.url}#jobs`, problems);
+
+    await page.getByTestId('start-extract').click();
+    const job = page.locator('[data-testid=job][data-kind=extract]').first();
+    await expect.poll(() => job.getAttribute('data-status')).toBe('running');
+    await expect.poll(() => job.getByTestId('job-progress').textContent().catch(() => ''), { timeout: 30_000 }).toMatch(/\d+\/33 .*ETA \d/);
+    expect(await job.getByRole('progressbar').count()).toBe(1);
+    await shot(page, '13-jobs-running');
+    await job.getByTestId('job-cancel').click();
+    await expect.poll(() => job.getAttribute('data-status'), { timeout: 30_000 }).toBe('cancelled');
+    expect(await job.textContent()).toMatch(/cancelled: \d+ clips processed/);
+
+    await page.getByTestId('start-extract').click();
+    const second = page.locator('[data-testid=job][data-kind=extract][data-status=running]');
+    await expect.poll(() => page.locator('[data-testid=job][data-kind=extract]').count()).toBe(2);
+    await expect.poll(() => second.count(), { timeout: 120_000 }).toBe(0);
+    expect(await page.locator('[data-testid=job][data-kind=extract]').first().getAttribute('data-status')).toBe('done');
+    await shot(page, '14-jobs-done');
+
+    await page.getByTestId('tab-corpus').click();
+    await choose(page, 'filter-status', 'pending');
+    await expect.poll(() => page.getByTestId('corpus-count').textContent()).toBe('0 utterances');
+    expect(problems).toEqual([]);
+  });
+});

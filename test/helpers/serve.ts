@@ -1,0 +1,45 @@
+// Starts `emotion-studio serve --port 0 --json` on a database and waits for the URL (with its token)
+// it prints; stop() ends that child process only.
+import type { ChildProcess } from 'node:child_process';
+import { startCli } from './cli';
+
+export interface Served {
+  url: string;
+  child: ChildProcess;
+  stderr: () => string;
+  stop: () => Promise<void>;
+}
+
+export function startServe(args: string[], timeoutMs = 60_000): Promise<Served> {
+  const child = startCli(['serve', '--port', '0', '--json', ...args]);
+  let out = '';
+  let err = '';
+  child.stderr!.on('data', (b: Buffer) => (err += b.toString()));
+  const stop = () =>
+    new Promise<void>((resolve) => {
+      if (child.exitCode !== null || child.signalCode !== null) return resolve();
+      child.once('exit', () => resolve());
+      child.kill('SIGTERM');
+      setTimeout(() => child.kill('SIGKILL'), 5000).unref();
+    });
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      void stop();
+      reject(new Error(`serve printed no URL within ${timeoutMs} ms; stdout: ${out}\nstderr: ${err}`));
+    }, timeoutMs);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`serve exited with ${code} before printing its URL; stdout: ${out}\nstderr: ${err}`));
+    });
+    child.stdout!.on('data', (b: Buffer) => {
+      out += b.toString();
+      // the JSON may be one line or pretty-printed: its "url" field is all that is needed
+      const m = /"url"\s*:\s*"(http:[^"]+)"/.exec(out);
+      if (m) {
+        clearTimeout(timer);
+        child.removeAllListeners('exit');
+        resolve({ url: m[1], child, stderr: () => err, stop });
+      }
+    });
+  });
+}

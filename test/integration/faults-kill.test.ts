@@ -1,0 +1,117 @@
+// kill -9 at seeded random points of extraction and of training, several times over one database:
+// after every kill the database passes its integrity check and holds no half-saved item or model;
+// a final run completes, doing only what no killed run had committed.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import fs from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { makeClip } from '../helpers/make-clips';
+import { runCli, startCli } from '../helpers/cli';
+import { tmpDir } from '../helpers/tmp';
+import { rng } from '../fuzz/mutate';
+
+const N = 24;
+const SEED = Number(process.env.FAULT_SEED ?? 11);
+
+function open(db: string) {
+  return new Database(db); // read-write: recovers the WAL a killed writer left
+}
+
+/** Nothing half-saved: every stage marked done has its stored results, and no result lacks its stage row. */
+function consistency(db: string) {
+  const d = open(db);
+  try {
+    const one = (sql: string) => (d.prepare(sql).get() as { n: number }).n;
+    return {
+      integrity: d.pragma('integrity_check', { simple: true }),
+      mediaDone: one("SELECT COUNT(*) n FROM stage_status WHERE stage = 'media' AND status = 'done'"),
+      doneWithoutFeatures: one(`SELECT COUNT(*) n FROM stage_status s WHERE s.stage = 'media' AND s.status = 'done'
+        AND (NOT EXISTS (SELECT 1 FROM feature f WHERE f.utterance_id = s.utterance_id AND f.kind = 'audio.stats')
+          OR NOT EXISTS (SELECT 1 FROM frame_entropy e WHERE e.utterance_id = s.utterance_id))`),
+      featuresWithoutStage: one(`SELECT COUNT(*) n FROM feature f WHERE f.kind IN ('audio.stats', 'video.stats')
+        AND NOT EXISTS (SELECT 1 FROM stage_status s WHERE s.utterance_id = f.utterance_id AND s.stage = 'media')`),
+      textDoneWithoutFeature: one(`SELECT COUNT(*) n FROM stage_status s WHERE s.stage = 'text' AND s.status = 'done'
+        AND NOT EXISTS (SELECT 1 FROM feature f WHERE f.utterance_id = s.utterance_id AND f.kind = 'text')`),
+    };
+  } finally {
+    d.close();
+  }
+}
+
+async function killAfter(args: string[], ms: number): Promise<number | null> {
+  const child = startCli(args);
+  const exited = new Promise<number | null>((r) => child.once('exit', (c) => r(c)));
+  const timer = setTimeout(() => child.kill('SIGKILL'), ms);
+  const code = await exited;
+  clearTimeout(timer);
+  return code; // null: killed; a number: it finished before the kill
+}
+
+describe('kill -9 at random points', () => {
+  const t = tmpDir('es-kill-');
+  const corpus = path.join(t.dir, 'clips');
+  const r = rng(SEED);
+
+  beforeAll(async () => {
+    const first = await makeClip(corpus, 'c00.mp4', { durationS: 2, container: 'mp4', video: { w: 320, h: 240, fps: 24 }, audio: { kind: 'speech' } });
+    for (let i = 1; i < N; i++) fs.copyFileSync(first, path.join(corpus, `c${String(i).padStart(2, '0')}.mp4`));
+  }, 60_000);
+  afterAll(() => t.cleanup());
+
+  it(`extraction killed 4 times (seed ${SEED}), then resumed`, async () => {
+    const db = path.join(t.dir, 'x.db');
+    expect(runCli(['import', corpus, '--db', db]).code).toBe(0);
+    let killed = 0;
+    let last = 0;
+    for (let k = 0; k < 4; k++) {
+      const ms = 300 + Math.floor(r() * 2500);
+      const code = await killAfter(['extract', '--db', db, '--quiet', '--workers', '2'], ms);
+      if (code === null) killed++;
+      const c = consistency(db);
+      expect(c, `after a kill at ${ms} ms`).toMatchObject({ integrity: 'ok', doneWithoutFeatures: 0, featuresWithoutStage: 0, textDoneWithoutFeature: 0 });
+      expect(c.mediaDone).toBeGreaterThanOrEqual(last); // nothing committed is ever lost
+      last = c.mediaDone;
+    }
+    expect(killed).toBeGreaterThan(0);
+    const rerun = runCli(['extract', '--db', db, '--json', '--quiet']);
+    expect(rerun.code, rerun.stderr).toBe(0);
+    expect(rerun.json().media.processed).toBe(N - last);
+    expect(consistency(db)).toMatchObject({ integrity: 'ok', mediaDone: N, doneWithoutFeatures: 0, featuresWithoutStage: 0 });
+  }, 240_000);
+
+  it(`training killed 3 times (seed ${SEED}): no half-stored model, the next train is whole`, async () => {
+    const demo = path.join(t.dir, 'demo.db');
+    const a = runCli(['analyze', path.resolve(__dirname, '../../resources/demo'), '--db', demo, '--no-report', '--quiet', '--json']);
+    expect(a.code, a.stderr).toBe(0);
+    const models = () => {
+      const d = open(demo);
+      try {
+        return {
+          integrity: d.pragma('integrity_check', { simple: true }),
+          versions: (d.prepare('SELECT version FROM model ORDER BY version').all() as { version: number }[]).map((x) => x.version),
+          // a model exists only with a prediction for every utterance (stored in one transaction)
+          partial: (d.prepare('SELECT COUNT(*) n FROM model m WHERE (SELECT COUNT(*) FROM prediction p WHERE p.model_version = m.version) <> (SELECT COUNT(*) FROM utterance)').get() as { n: number }).n,
+        };
+      } finally {
+        d.close();
+      }
+    };
+    let killed = 0;
+    for (let k = 0; k < 3; k++) {
+      const ms = 400 + Math.floor(r() * 4000);
+      const code = await killAfter(['train', '--db', demo, '--quiet', '--epochs', '5'], ms);
+      if (code === null) killed++;
+      else expect(code).toBe(0);
+      expect(models(), `after a kill at ${ms} ms`).toMatchObject({ integrity: 'ok', partial: 0 });
+    }
+    expect(killed).toBeGreaterThan(0);
+    const before = models().versions;
+    const tr = runCli(['train', '--db', demo, '--quiet', '--json', '--epochs', '5']);
+    expect(tr.code, tr.stderr).toBe(0);
+    expect(tr.json().version).toBe(Math.max(...before) + 1);
+    expect(models()).toMatchObject({ integrity: 'ok', partial: 0 });
+    const ev = runCli(['evaluate', '--split', 'dev', '--db', demo, '--json']);
+    expect(ev.code, ev.stderr).toBe(0);
+    expect(ev.json().model_version).toBe(Math.max(...before) + 1);
+  }, 300_000);
+});

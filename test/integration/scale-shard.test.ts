@@ -1,0 +1,178 @@
+// extract --shard I/N on copies of the imported database, then merge: the main database must hold
+// exactly what one unsharded run stores (every blob, list/show JSON), and foreign shards are refused.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import fs from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { runCli } from '../helpers/cli';
+import { tmpDir } from '../helpers/tmp';
+import { emptyFile, makeClip } from '../helpers/make-clips';
+import { inShard, keyHash, parseShard } from '../../src/main/core/jobs/shard';
+
+const DEMO = path.resolve(__dirname, '../../resources/demo');
+
+/** Everything extraction stores, by utterance key, in a stable order. */
+function dump(dbFile: string) {
+  const d = new Database(dbFile, { readonly: true });
+  try {
+    const q = (sql: string) => d.prepare(sql).all();
+    return {
+      integrity: d.pragma('integrity_check', { simple: true }),
+      feature: q('SELECT u.key, f.kind, f.frame, f.extractor, f.version, f.provider, f.dim, f.layout, hex(f.data) data FROM feature f JOIN utterance u ON u.id = f.utterance_id ORDER BY u.key, f.kind, f.frame'),
+      audio: q('SELECT u.key, a.json FROM audio_summary a JOIN utterance u ON u.id = a.utterance_id ORDER BY u.key'),
+      entropy: q('SELECT u.key, e.fps, e.frame_count, hex(e.entropy) e, hex(e.motion) m, e.selected FROM frame_entropy e JOIN utterance u ON u.id = e.utterance_id ORDER BY u.key'),
+      thumbs: q('SELECT u.key, t.frame, hex(t.png) png FROM thumbnail t JOIN utterance u ON u.id = t.utterance_id ORDER BY u.key, t.frame'),
+      stages: q('SELECT u.key, s.stage, s.status, s.version FROM stage_status s JOIN utterance u ON u.id = s.utterance_id ORDER BY u.key, s.stage'),
+      errors: q('SELECT u.key, e.stage, e.file, e.message, e.level FROM item_error e LEFT JOIN utterance u ON u.id = e.utterance_id ORDER BY u.key, e.stage, e.message'),
+      media: q('SELECT u.key, m.* FROM media m JOIN utterance u ON u.id = m.utterance_id ORDER BY u.key'),
+      encoder: q('SELECT name, version, fitted_on, hex(data) data FROM encoder_state ORDER BY name'),
+    };
+  } finally {
+    d.close();
+  }
+}
+
+function snapshot(from: string, to: string): void {
+  const d = new Database(from, { readonly: true });
+  d.prepare('VACUUM INTO ?').run(to);
+  d.close();
+}
+
+describe('shard partition', () => {
+  it('parses I/N and refuses what is not one', () => {
+    expect(parseShard('1/4')).toEqual({ index: 1, count: 4 });
+    expect(() => parseShard('4/4')).toThrow(/between 0 and N-1/);
+    expect(() => parseShard('1of4')).toThrow(/I\/N/);
+    expect(() => parseShard('0/0')).toThrow(/at least 1/);
+  });
+
+  it('puts every key in exactly one shard, evenly, and the same way every time', () => {
+    const keys = Array.from({ length: 4000 }, (_, i) => `train:dia${i >> 3}_utt${i & 7}`);
+    const sizes = [0, 1, 2, 3, 4].map((i) => keys.filter((k) => inShard(k, { index: i, count: 5 })).length);
+    expect(sizes.reduce((a, b) => a + b)).toBe(keys.length);
+    for (const s of sizes) expect(Math.abs(s - 800)).toBeLessThan(120);
+    expect(keyHash('train:dia0_utt0')).toBe(keyHash('train:dia0_utt0'));
+    expect(keyHash('a')).toBe(0xe40c292c); // FNV-1a 32 reference value
+  });
+});
+
+describe('extract --shard I/N + merge equals one run', () => {
+  const t = tmpDir('es-shard-');
+  const corpus = path.join(t.dir, 'demo');
+  const main = path.join(t.dir, 'main.db');
+  const single = path.join(t.dir, 'single.db');
+  const s0 = path.join(t.dir, 'shards', 's0.db');
+  const s1 = path.join(t.dir, 'shards', 's1.db');
+
+  beforeAll(() => {
+    fs.cpSync(DEMO, corpus, { recursive: true });
+    // one broken clip, so errors and stage status 'error' travel through the merge too
+    const broken = path.join(corpus, 'train_splits', 'dia1_utt1.mp4');
+    emptyFile(broken);
+    const r = runCli(['import', corpus, '--db', main, '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    snapshot(main, single);
+    const e = runCli(['extract', '--db', single, '--json', '--quiet']);
+    expect(e.code, e.stderr).toBe(0);
+  }, 300_000);
+  afterAll(() => t.cleanup());
+
+  it('each shard extracts its own part; merged, the main database equals the single run', () => {
+    const a = runCli(['extract', '--shard', '0/2', '--from', main, '--db', s0, '--json']);
+    expect(a.code, a.stderr).toBe(0);
+    expect(a.stderr).toMatch(/made from/);
+    const b = runCli(['extract', '--shard', '1/2', '--from', main, '--db', s1, '--json']);
+    expect(b.code, b.stderr).toBe(0);
+    const sa = a.json();
+    const sb = b.json();
+    expect(sa.media.processed).toBeGreaterThan(0);
+    expect(sb.media.processed).toBeGreaterThan(0);
+    expect(sa.media.processed + sb.media.processed).toBe(33); // 34 rows, one without a clip
+    expect(sa.media.failed + sb.media.failed).toBe(1);
+    expect(sa.text.encoded + sb.text.encoded).toBe(34);
+
+    const m = runCli(['merge', s0, s1, '--db', main, '--json']);
+    expect(m.code, m.stderr).toBe(0);
+    const ms = m.json();
+    expect(ms.integrity).toBe('ok');
+    expect(ms.shards.map((s: { merged: number }) => s.merged).reduce((x: number, y: number) => x + y)).toBe(34);
+
+    const got = dump(main);
+    const want = dump(single);
+    expect(got.integrity).toBe('ok');
+    expect(got.feature.length).toBeGreaterThan(60);
+    expect(got.thumbs.length).toBeGreaterThan(0);
+    expect(got.errors.length).toBeGreaterThan(0);
+    expect(got).toEqual(want);
+
+    const list = runCli(['list', '--db', main, '--json']).json();
+    expect(list).toEqual(runCli(['list', '--db', single, '--json']).json());
+    expect(list.filter((r: { status: string }) => r.status === 'error')).toHaveLength(1);
+    for (const r of list) {
+      expect(runCli(['show', String(r.id), '--db', main, '--json']).json()).toEqual(runCli(['show', String(r.id), '--db', single, '--json']).json());
+    }
+  });
+
+  it('after the merge the main database has nothing left to extract, and a second merge changes nothing', () => {
+    const e = runCli(['extract', '--db', main, '--json', '--quiet']).json();
+    expect(e.media.processed).toBe(0);
+    expect(e.text).toMatchObject({ encoded: 0, refit: false });
+    const again = runCli(['merge', s0, s1, '--db', main, '--json']).json();
+    expect(again.shards.map((s: { merged: number; unchanged: number }) => [s.merged, s.unchanged > 0])).toEqual([[0, true], [0, true]]);
+    expect(dump(main)).toEqual(dump(single));
+  });
+
+  it('rerunning a shard task resumes its database instead of copying the main one again', () => {
+    const r = runCli(['extract', '--shard', '0/2', '--from', main, '--db', s0, '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/exists, resuming/);
+    expect(r.json().media.processed).toBe(0);
+  });
+
+  it('refuses a shard of another corpus, of another feature version, or not a database, and leaves main untouched', async () => {
+    const before = dump(main);
+    // another corpus, really extracted
+    const otherCorpus = path.join(t.dir, 'other');
+    await makeClip(otherCorpus, 'x.mp4', { durationS: 1, container: 'mp4', video: { w: 160, h: 120, fps: 12 }, audio: { kind: 'sine' } });
+    const other = path.join(t.dir, 'other.db');
+    expect(runCli(['import', otherCorpus, '--db', other]).code).toBe(0);
+    expect(runCli(['extract', '--db', other, '--quiet']).code).toBe(0);
+    const r1 = runCli(['merge', s0, other, '--db', main]);
+    expect(r1.code).toBe(1);
+    expect(r1.stderr).toContain(other);
+    expect(r1.stderr).toMatch(/another database/);
+
+    // a shard made by another feature version
+    const old = path.join(t.dir, 'old.db');
+    snapshot(s1, old);
+    const d = new Database(old);
+    d.prepare("UPDATE stage_status SET version = 'a-old-v-old', updated_at = '2999-01-01T00:00:00.000Z' WHERE stage = 'media'").run();
+    d.close();
+    const r2 = runCli(['merge', old, '--db', main]);
+    expect(r2.code).toBe(1);
+    expect(r2.stderr).toMatch(/media feature version 'a-old-v-old'/);
+
+    const junk = path.join(t.dir, 'junk.db');
+    fs.writeFileSync(junk, 'not a database at all, just text');
+    const r3 = runCli(['merge', junk, '--db', main]);
+    expect(r3.code).toBe(1);
+    expect(r3.stderr).toContain(junk);
+    expect(r3.stderr).not.toMatch(/\n\s+at /); // a message, not a stack trace
+
+    const r4 = runCli(['merge', path.join(t.dir, 'nope.db'), '--db', main]);
+    expect(r4.code).toBe(1);
+    expect(r4.stderr).toMatch(/shard not found/);
+    expect(runCli(['merge', main, '--db', main]).stderr).toMatch(/main database itself/);
+
+    expect(dump(main)).toEqual(before);
+  }, 120_000);
+
+  it('a shard task refuses a bad --shard and a missing database', () => {
+    const r = runCli(['extract', '--shard', '2/2', '--from', main, '--db', path.join(t.dir, 'x.db')]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/between 0 and N-1/);
+    const r2 = runCli(['extract', '--shard', '0/2', '--db', path.join(t.dir, 'absent.db')]);
+    expect(r2.code).toBe(1);
+    expect(r2.stderr).toMatch(/give --from/);
+  });
+});
