@@ -2,7 +2,12 @@
 // Classifier timings on synthetic data of MELD's training size and class imbalance.
 //
 //   node bench/classify-bench.mjs [--dim 256] [--linear-dims 256,500] [--no-sklearn] [--no-rbf]
-//                                 [--python .venv-pyref/bin/python] [--json]
+//                                 [--no-meld] [--meld DIR] [--python PY] [--json]
+//
+// MELD (when its CSVs are found, shared/data/meld beside the checkout): the product's quick retrain
+// on the real text features, `train --fusion none --classifier linear --C 0.2 --balanced` in
+// process (the sparse linear SVM with probabilities on MELD's 9,989 training utterances), and
+// sklearn's LinearSVC + CalibratedClassifierCV(cv=3, sigmoid) on the very same sparse matrix.
 //
 // Prints: linear retrain seconds (with and without probability calibration) per feature size,
 // RBF C-SVC with probabilities seconds (C=1, gamma='scale', balanced), and sklearn's
@@ -11,6 +16,7 @@
 // likewise sklearn's LinearSVC (LIBLINEAR) for the linear rows.
 // The TypeScript sources are bundled on the fly with esbuild (a dev dependency).
 import { spawnSync } from 'node:child_process';
+import { createRequire } from 'node:module';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -25,8 +31,10 @@ const opt = (name, dflt) => {
   return i >= 0 && i + 1 < args.length ? args[i + 1] : dflt;
 };
 const DIM = Number(opt('--dim', '256'));
-const LINEAR_DIMS = opt('--linear-dims', `${DIM},500`).split(',').map(Number);
-const PYTHON = opt('--python', path.join(root, '.venv-pyref', 'bin', 'python'));
+const LINEAR_DIMS = opt('--linear-dims', `${DIM},500`).split(',').filter(Boolean).map(Number);
+// the reference venv: scripts/pyref/setup.sh's, or any venv with scikit-learn (pip --index-url the local index)
+const PYTHON = opt('--python', ['.venv-pyref', '.venv-sklearn'].map((v) => path.join(root, v, 'bin', 'python')).find((p) => fs.existsSync(p)) ?? path.join(root, '.venv-pyref', 'bin', 'python'));
+const MELD = opt('--meld', [path.resolve(root, '../shared/data/meld'), '/work/shared/data/meld'].find((p) => fs.existsSync(path.join(p, 'train_sent_emo.csv'))) ?? '');
 const JSON_OUT = flag('--json');
 const log = (...a) => (JSON_OUT ? console.error(...a) : console.log(...a));
 
@@ -108,8 +116,16 @@ const time = (f) => {
   const r = f();
   return [r, (performance.now() - t) / 1000];
 };
+/** CPU seconds (user + system) of this process while f runs: the figure a loaded machine does not inflate. */
+const cpuTime = async (f) => {
+  const c = process.cpuUsage();
+  const t = performance.now();
+  const r = await f();
+  const u = process.cpuUsage(c);
+  return [r, (performance.now() - t) / 1000, (u.user + u.system) / 1e6];
+};
 
-const results = { machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, node: process.version, loadavg: os.loadavg() }, rows: COUNTS.reduce((a, b) => a + b, 0), linear: [], rbf: null, sklearn: null };
+const results = { machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, node: process.version, loadavg: os.loadavg() }, rows: COUNTS.reduce((a, b) => a + b, 0), linear: [], rbf: null, sklearn: null, meld: null };
 log(`classify bench: ${results.rows} training rows, 7 classes (MELD imbalance), ${os.cpus().length} CPUs, load ${os.loadavg().map((v) => v.toFixed(2)).join(' ')}`);
 
 for (const d of LINEAR_DIMS) {
@@ -189,6 +205,86 @@ print(json.dumps({'fit_s': fit, 'nSV': int(m.n_support_.sum()), 'pred': m.predic
       results.sklearn = { fit_proba_s: out.fit_s, nSV: out.nSV, ratio_ours_over_sklearn: s / out.fit_s, prediction_agreement: agree };
       log(`sklearn SVC (same data and params, native LIBSVM): ${out.fit_s.toFixed(2)} s, ${out.nSV} SVs; ours / sklearn = ${(s / out.fit_s).toFixed(2)}; prediction agreement on held-out ${(agree * 100).toFixed(1)}%`);
     }
+  }
+}
+
+if (!flag('--no-meld')) {
+  if (!MELD) log('meld: skipped (train_sent_emo.csv not found; --meld DIR)');
+  else await meldQuickRetrain();
+}
+
+async function meldQuickRetrain() {
+  // beside node_modules, so that the bundle's external packages (better-sqlite3, ...) resolve
+  const lb = path.join(root, 'node_modules', '.cache', `classify-bench-learn-${process.pid}.cjs`);
+  fs.mkdirSync(path.dirname(lb), { recursive: true });
+  await build({
+    stdin: {
+      contents: `export { openDb } from './src/main/core/store/db';
+export { planImport } from './src/main/core/corpus';
+export { saveImport } from './src/main/core/store/corpus-repo';
+export { runTextStage } from './src/main/core/jobs/text-stage';
+export { trainModel, loadItems, chooseVocabulary, labelSet } from './src/main/core/learn';
+export { buildSparseRows, sparseWidth } from './src/main/core/learn/sparse-rows';`,
+      resolveDir: root, loader: 'ts',
+    },
+    outfile: lb, bundle: true, platform: 'node', format: 'cjs', target: 'node20', packages: 'external', logLevel: 'warning',
+  });
+  const L = createRequire(import.meta.url)(lb);
+  fs.rmSync(lb, { force: true });
+  const db = L.openDb(path.join(tmp, 'meld.db'));
+  try {
+    for (const b of L.planImport([path.join(MELD, 'train_sent_emo.csv'), path.join(MELD, 'dev_sent_emo.csv')])) L.saveImport(db, b);
+    L.runTextStage(db);
+    const Cq = 0.2;
+    const [r, wall, cpu] = await cpuTime(() => L.trainModel(db, { fusion: 'none', classifier: 'linear', modalities: ['text'], context: false, seed: 1, C: Cq, balanced: true }));
+    const m = { rows: r.nTrain, C: Cq, retrain_wall_s: wall, retrain_cpu_s: cpu, svm_wall_s: r.seconds.svm, dev_weighted_f1: r.metrics.dev?.weighted_f1 ?? null, sklearn: null };
+    results.meld = m;
+    log(`meld    quick retrain (train --fusion none --classifier linear --C ${Cq} --balanced, text, ${r.nTrain} utterances, with probabilities): ${wall.toFixed(2)} s wall, ${cpu.toFixed(2)} s CPU (SVM alone ${r.seconds.svm.toFixed(2)} s; target <= 5 s); dev wF1 ${m.dev_weighted_f1?.toFixed(4)}`);
+    if (!haveSklearn()) return;
+    // the same sparse matrix for sklearn: CSR of train and dev rows
+    const items = L.loadItems(db, ['text']);
+    const labels = L.labelSet(db);
+    const rowsOf = (split) => items.map((_, i) => i).filter((i) => items[i].split === split && items[i].label !== null);
+    const tr = rowsOf('train');
+    const dv = rowsOf('dev');
+    const vocabulary = L.chooseVocabulary(tr.map((i) => items[i].text), Infinity);
+    const layout = { vocabulary, context: false, denseWidth: 0 };
+    const writeCsr = (rows, name) => {
+      const X = L.buildSparseRows(items, rows, layout);
+      const indptr = new Int32Array(X.length + 1);
+      X.forEach((x, k) => (indptr[k + 1] = indptr[k] + x.indices.length));
+      const ind = new Int32Array(indptr[X.length]);
+      const val = new Float64Array(indptr[X.length]);
+      X.forEach((x, k) => { ind.set(x.indices, indptr[k]); val.set(x.values, indptr[k]); });
+      fs.writeFileSync(path.join(tmp, `${name}.indptr`), Buffer.from(indptr.buffer));
+      fs.writeFileSync(path.join(tmp, `${name}.ind`), Buffer.from(ind.buffer));
+      fs.writeFileSync(path.join(tmp, `${name}.val`), Buffer.from(val.buffer));
+      fs.writeFileSync(path.join(tmp, `${name}.y.json`), JSON.stringify(rows.map((i) => labels.indexOf(items[i].label))));
+    };
+    writeCsr(tr, 'Mtr');
+    writeCsr(dv, 'Mdv');
+    const out = runPython(`
+import json, sys, time, warnings
+warnings.filterwarnings('ignore')
+import numpy as np, scipy.sparse as sp
+from sklearn.svm import LinearSVC
+from sklearn.calibration import CalibratedClassifierCV
+from sklearn.metrics import f1_score
+t = sys.argv[1]; d = ${vocabulary.length}
+def load(n):
+    ip = np.fromfile(t + '/' + n + '.indptr', dtype=np.int32)
+    return sp.csr_matrix((np.fromfile(t + '/' + n + '.val', dtype=np.float64), np.fromfile(t + '/' + n + '.ind', dtype=np.int32), ip), shape=(len(ip) - 1, d)), np.array(json.load(open(t + '/' + n + '.y.json')))
+X, y = load('Mtr'); D, yd = load('Mdv')
+s = time.time(); m = LinearSVC(C=${Cq}, class_weight='balanced', tol=0.01, dual=True).fit(X, y); fit = time.time() - s
+s = time.time(); c = CalibratedClassifierCV(LinearSVC(C=${Cq}, class_weight='balanced', tol=0.01, dual=True), cv=3, method='sigmoid', ensemble=False).fit(X, y); cal = time.time() - s
+print(json.dumps({'fit_s': fit, 'fit_calibrated_s': fit + cal, 'dev_wf1': f1_score(yd, m.predict(D), average='weighted')}))
+`);
+    if (out) {
+      m.sklearn = out;
+      log(`        sklearn LinearSVC(C=${Cq}, class_weight='balanced', tol=0.01) on the same ${tr.length} x ${vocabulary.length} sparse matrix: ${out.fit_s.toFixed(2)} s, + CalibratedClassifierCV(cv=3) ${out.fit_calibrated_s.toFixed(2)} s; dev wF1 ${out.dev_wf1.toFixed(4)}`);
+    }
+  } finally {
+    db.close();
   }
 }
 

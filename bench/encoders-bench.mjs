@@ -5,7 +5,7 @@
 // The models are exported once by bench/python/export_encoders.py with the Python reference venv
 // (.venv-pyref, torch) and cached in ~/.cache/emotion-studio-bench/encoders (never in the repo).
 //
-//   npm run bench:encoders -- [--device cpu|auto|cuda|webgpu] [--threads N] [--frames 96]
+//   npm run bench:encoders -- [--python PATH] [--device cpu|auto|cuda|webgpu] [--threads N] [--frames 96]
 //                             [--clips 8] [--clip-seconds 3.6] [--sentences 1000] [--json]
 import { build } from 'esbuild';
 import { spawnSync } from 'node:child_process';
@@ -34,9 +34,10 @@ const log = (s) => process.stderr.write(s + '\n');
 const cache = path.join(os.homedir(), '.cache', 'emotion-studio-bench', 'encoders');
 const names = ['resnet-50', 'wav2vec2-base-960h', 'all-MiniLM-L6-v2'];
 if (names.some((n) => !fs.existsSync(path.join(cache, n, 'model.onnx')))) {
-  const py = path.join(root, '.venv-pyref', 'bin', 'python');
+  // any python with torch + onnx (+ onnxscript for torch's exporter): --python, $BENCH_PYTHON, or the reference venv
+  const py = args.python ?? process.env.BENCH_PYTHON ?? path.join(root, '.venv-pyref', 'bin', 'python');
   if (!fs.existsSync(py)) {
-    log(`bench:encoders needs the Python reference venv to export the models once: bash scripts/pyref/setup.sh (looked for ${py})`);
+    log(`bench:encoders needs a python with torch and onnx to export the models once: bash scripts/pyref/setup.sh, or --python PATH / BENCH_PYTHON (looked for ${py})`);
     process.exit(2);
   }
   log(`exporting the three architectures (random weights) to ${cache} with ${py} ...`);

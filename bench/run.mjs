@@ -6,11 +6,15 @@
 //   scale     bench/scale-bench.ts: at each corpus size, import, extraction clips/s and peak RSS,
 //             database size per 1,000 utterances, SVM retrain, open + list
 //   classify  bench/classify-bench.mjs --json: SVM retrain vs scikit-learn
-//   fusion    bench/fusion-bench.mjs --json: fusion training seconds per epoch
+//   fusion    bench/fusion-bench.mjs --json: fusion training seconds per epoch, beside
+//             bench/python/fusion_torch.py: the same network in PyTorch (the seed's framework)
 //
 //   npm run bench -- [--sizes 100,1000,10000] [--media-max 1000] [--open-size 13000] [--clips 20]
 //                    [--only features,scale,classify,fusion] [--skip ...] [--quick]
 // --quick: no RBF SVM in classify, only the built-in-feature seed network in fusion (minutes less).
+// The 10,000 tier runs by default without clips (import, text features, database, SVM, listing:
+// minutes); BENCH_10K_MEDIA=1 (or --media-max 10000) extracts its 10,000 clips too, which at the
+// 1,000 tier's rate takes about an hour on 2 cores (the report prints the estimate from this run).
 import { build } from 'esbuild';
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -72,7 +76,8 @@ if (parts.includes('features')) {
   report.parts.features = { ...r, json: r.ok ? readJson(path.join(resultsDir, 'features.json')) : null };
 }
 if (parts.includes('scale')) {
-  const scaleArgs = ['--sizes', opt('--sizes', '100,1000,10000'), '--media-max', opt('--media-max', '1000'), '--open-size', opt('--open-size', '13000')];
+  const mediaMax = opt('--media-max', process.env.BENCH_10K_MEDIA === '1' ? '10000' : '1000');
+  const scaleArgs = ['--sizes', opt('--sizes', '100,1000,10000'), '--media-max', mediaMax, '--open-size', opt('--open-size', '13000')];
   report.parts.scale = runPart('scale', [await bundle('scale-bench'), ...scaleArgs]);
 }
 if (parts.includes('classify')) {
@@ -84,6 +89,13 @@ if (parts.includes('fusion')) {
   const r = runPart('fusion', [path.join(root, 'bench/fusion-bench.mjs'), '--json', ...(quick ? ['--sizes', 'builtin', '--kinds', 'seed'] : [])]);
   if (r.ok) fs.writeFileSync(path.join(resultsDir, 'fusion.json'), JSON.stringify(r.json, null, 2));
   report.parts.fusion = r;
+  // the reference: the same network written the usual PyTorch way, same sizes, rows and batch
+  const py = path.join(root, '.venv-pyref', 'bin', 'python');
+  if (fs.existsSync(py)) {
+    const t = performance.now();
+    const tr = spawnSync(py, [path.join(root, 'bench/python/fusion_torch.py'), ...(quick ? ['--sizes', 'builtin', '--kinds', 'seed'] : []), '--threads', String(os.availableParallelism())], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+    report.parts.fusion_torch = tr.status === 0 ? { ok: true, seconds: (performance.now() - t) / 1000, json: JSON.parse(tr.stdout.trim().split('\n').at(-1)) } : { ok: false, seconds: (performance.now() - t) / 1000, error: `exit ${tr.status ?? tr.signal}` };
+  } else report.skipped.push({ part: 'fusion', what: 'PyTorch reference', why: `no ${py} (run scripts/pyref/setup.sh)` });
 }
 report.machine.loadavg_end = os.loadavg();
 
@@ -125,6 +137,7 @@ if (sc) {
   }
   if (sc.open) add('open + list every utterance (in process), target < 1 s', `${sc.open.utterances} (text only)`, `${sc.open.open_list_in_process_ms.map((x) => f1(x, 0)).join(' / ')} ms`, `CLI list --json ${f1(sc.open.list_cli_wall_s * 1000, 0)} ms`, '3 runs');
   for (const s of sc.skipped) report.skipped.push({ part: 'scale', size: s.size, what: s.what, why: s.why });
+  report.growth = growth(sc.sizes);
 } else if (parts.includes('scale')) add('scale part', '-', 'failed', '-', report.parts.scale?.error ?? '');
 
 const cl = report.parts.classify?.json;
@@ -137,8 +150,38 @@ if (cl) {
 
 const fu = report.parts.fusion?.json;
 if (Array.isArray(fu)) {
-  for (const r of fu) add(`fusion training, ${r.kind} network, ${r.size} feature sizes`, `${r.rows}`, `${f1(r.secondsPerEpoch, 2)} s/epoch`, `~${f1(r.estGflopPerEpoch, 1)} GFLOP/epoch`, `${f1(r.achievedGflops, 2)} GFLOP/s achieved; ONNX ${r.onnxRowsPerSecond} rows/s`);
+  const torchRuns = report.parts.fusion_torch?.json ?? [];
+  for (const r of fu) {
+    const ref = torchRuns.find((x) => x.size === r.size && x.kind === r.kind);
+    add(`fusion training, ${r.kind} network, ${r.size} feature sizes`, `${r.rows}`, `${f1(r.secondsPerEpoch, 2)} s/epoch`, ref ? `PyTorch ${ref.torch} ${f1(ref.secondsPerEpoch, 2)} s/epoch` : 'PyTorch n/a', `${ref ? `ours / torch ${f1(r.secondsPerEpoch / ref.secondsPerEpoch, 2)}; ` : ''}~${f1(r.estGflopPerEpoch, 1)} GFLOP/epoch, ${f1(r.achievedGflops, 2)} GFLOP/s; ONNX ${r.onnxRowsPerSecond} rows/s`);
+  }
 } else if (parts.includes('fusion')) add('fusion part', '-', 'failed', '-', report.parts.fusion?.error ?? '');
+
+/** How each cost grows with the corpus: the figure at each size and its ratio to the smallest size
+ * of the same kind of run (10x the utterances: 10x is linear, 1x is flat). */
+function growth(sizes) {
+  const metrics = {
+    'import s': (s) => s.import.wall_s,
+    'extract s': (s) => s.extract.wall_s,
+    'extract clips/s': (s) => s.extract.clips_per_s,
+    'extract peak RSS MB': (s) => s.extract.peak_rss_mb,
+    'db MB per 1,000': (s) => s.db.mb_per_1000,
+    'SVM retrain s': (s) => s.train_linear.wall_s,
+    'SVM retrain peak RSS MB': (s) => s.train_linear.peak_rss_mb,
+    'open + list ms': (s) => s.open_list_in_process_ms,
+  };
+  const out = [];
+  for (const media of [true, false]) {
+    const runs = sizes.filter((s) => s.media === media);
+    if (runs.length < 2) continue;
+    for (const [name, get] of Object.entries(metrics)) {
+      const base = get(runs[0]);
+      if (base === null || base === undefined) continue;
+      out.push({ metric: name, media, by_size: Object.fromEntries(runs.map((s) => [s.utterances, get(s)])), ratio_to_smallest: Object.fromEntries(runs.map((s) => [s.utterances, get(s) / base])) });
+    }
+  }
+  return out;
+}
 
 // ---- print ----
 const widths = { what: 62, size: 18, ours: 30, reference: 34 };
@@ -147,6 +190,14 @@ console.log(`\nEmotion Studio bench, ${report.date}; ${report.machine.cores} cor
 console.log(line({ what: 'figure', size: 'size', ours: 'ours', reference: 'reference (same run)', note: 'note' }));
 console.log('-'.repeat(170));
 for (const r of rows) console.log(line(r));
+if (report.growth?.length) {
+  console.log('\ngrowth with the corpus (value at each size; x = ratio to the smallest size of the same kind of run):');
+  for (const g of report.growth) {
+    const cells = Object.entries(g.by_size).map(([n, v]) => `${n}: ${f1(v, 2)} (${f1(g.ratio_to_smallest[n], 2)}x)`);
+    console.log(`  ${(g.metric + (g.media ? '' : ', text only')).padEnd(36)} ${cells.join('   ')}`);
+  }
+}
+console.log(`\ntime per part: ${Object.entries(report.parts).map(([name, p]) => `${name} ${f1(p.seconds, 0)} s${p.ok ? '' : ` (failed: ${p.error})`}`).join(', ')}`);
 if (report.skipped.length) {
   console.log('\nskipped:');
   for (const s of report.skipped) console.log(`  ${s.part}${s.size ? ` at ${s.size}` : ''}: ${s.what ?? ''}${s.what ? ': ' : ''}${s.why}`);

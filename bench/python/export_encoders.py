@@ -3,13 +3,14 @@
 
     python bench/python/export_encoders.py OUT_DIR
 
-Written in plain torch (the local index has no transformers build for this torch) after the
+Written in plain torch (no transformers dependency; torch + onnx + onnxscript suffice) after the
 published definitions: torchvision ResNet-50 (v1.5, stride on the 3x3 conv), HF Wav2Vec2Model
 (wav2vec2-base: 7-layer conv feature encoder, group norm, conv positional embedding, 12 post-LN
 transformer layers of 768 / 12 heads / 3072), HF BertModel as all-MiniLM-L6-v2 (6 layers of 384 /
 12 heads / 1536, vocabulary 30522, 512 positions). Inputs and outputs carry the names and dynamic
 axes of the published exports. Never a runtime dependency of the tool.
 """
+import inspect
 import math
 import os
 import sys
@@ -146,8 +147,12 @@ class MiniLM(nn.Module):
 
 def export(model, args, names, out_name, axes, path):
     model.eval()
+    kw = {}
+    # newer torch exports weights to a separate PATH.data by default; the tool installs one file
+    if "external_data" in inspect.signature(torch.onnx.export).parameters:
+        kw["external_data"] = False
     with torch.no_grad():
-        torch.onnx.export(model, args, path, input_names=names, output_names=[out_name], dynamic_axes=axes, opset_version=14, do_constant_folding=True)
+        torch.onnx.export(model, args, path, input_names=names, output_names=[out_name], dynamic_axes=axes, opset_version=14, do_constant_folding=True, **kw)
     print(f"wrote {path} ({os.path.getsize(path) / 1e6:.1f} MB)", flush=True)
 
 

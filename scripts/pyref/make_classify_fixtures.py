@@ -14,10 +14,9 @@ import sklearn
 from sklearn.metrics import (accuracy_score, confusion_matrix, f1_score, precision_recall_fscore_support,
                              roc_auc_score, roc_curve)
 from sklearn.svm import SVC, LinearSVC
-from sklearn.utils.class_weight import compute_sample_weight
 
 warnings.filterwarnings("ignore")  # SVC(probability=True) is deprecated in sklearn >= 1.9; we want exactly it
-OUT = os.path.join(os.path.dirname(__file__), "..", "..", "test", "fixtures", "classify")
+OUT = os.environ.get("FIXTURES_OUT") or os.path.join(os.path.dirname(__file__), "..", "..", "test", "fixtures", "classify")
 
 
 def r(x, nd=6):
@@ -97,11 +96,11 @@ def svm_case(name, rng, counts, d, spread, n_test, C=1.0, gamma="scale", balance
 
 
 def linear_case(name, rng, counts, d, spread, n_test, C=1.0):
-    """LinearSVC (LIBLINEAR -s 2, primal) with per-row balanced weights, which is what our linear
-    kernel does (sklearn's class_weight= would weight only the positive side of each one-vs-rest)."""
+    """LinearSVC (LIBLINEAR -s 2, primal) with class_weight='balanced': in each one-vs-rest problem
+    the weight scales C of the positive rows only, as our linear kernels do."""
     X, y = blobs(rng, counts, d, spread)
     Xtr, ytr, Xte, yte = X[:-n_test], y[:-n_test], X[-n_test:], y[-n_test:]
-    m = LinearSVC(C=C, dual=False, tol=1e-4, max_iter=1000).fit(Xtr, ytr, sample_weight=compute_sample_weight("balanced", ytr))
+    m = LinearSVC(C=C, dual=False, tol=1e-4, max_iter=1000, class_weight="balanced").fit(Xtr, ytr)
     return {
         "name": name,
         "params": {"C": C, "balanced": True},

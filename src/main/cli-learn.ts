@@ -2,6 +2,8 @@
 import { Option, type Command } from 'commander';
 import type { Db } from './core/store/db';
 import { availableModalities, evaluateSplit, trainModel, type EvaluateResult, type FusionChoice, type Modality } from './core/learn';
+import { cancelJob, finishJob, reapOrphanJobs, reportProgress, startJob } from './core/jobs/job-store';
+import { trainProgressMeter } from './core/api/train-progress';
 
 export interface CliContext {
   /** opens the --db database (must exist), runs fn, closes it */
@@ -76,15 +78,30 @@ export function registerLearnCommands(program: Command, ctx: CliContext): void {
         if (C !== undefined && !(C > 0)) throw new LearnUsageError(`--C must be > 0 (got ${o.C})`);
         if (vocab !== undefined && !(Number.isInteger(vocab) && vocab > 0)) throw new LearnUsageError(`--vocab must be a positive integer (got ${o.vocab})`);
         ctx.progress(`training: fusion ${fusion}, ${o.classifier} SVM, modalities ${modalities.join(',')}${o.context ? ', with dialogue context' : ''}`);
-        const ac = new AbortController();
-        const onSigint = () => ac.abort();
+        // a stored job as the app's: its row holds the parameters, the last progress and the result
+        // (or the error); Ctrl-C cancels it between training steps and is recorded as 'cancelled'
+        reapOrphanJobs(db);
+        const params = { fusion, classifier: o.classifier, modalities, context: !!o.context, seed, C: C ?? null, balanced: o.balanced ?? null, vocab: vocab ?? null };
+        const job = startJob(db, 'train', params);
+        const onSigint = () => {
+          ctx.progress('cancelling: the training stops at its next step');
+          cancelJob(job.id);
+        };
         process.once('SIGINT', onSigint);
+        const meter = trainProgressMeter();
+        let lastStored = 0;
         try {
           const r = await trainModel(db, {
             fusion, classifier: o.classifier, modalities, context: !!o.context, seed, C, balanced: o.balanced as boolean | undefined, vocabSize: vocab,
             fusionEpochs: o.epochs !== undefined ? Number(o.epochs) : undefined,
-            signal: ac.signal,
-            onProgress: (p) => ctx.progress(`${p.stage}: ${p.message}`),
+            signal: job.signal,
+            onProgress: (p) => {
+              ctx.progress(`${p.stage}: ${p.message}`);
+              if (Date.now() - lastStored > 250) {
+                lastStored = Date.now();
+                reportProgress(db, job.id, meter(p));
+              }
+            },
           });
           const dev = r.metrics.dev;
           const sec = r.seconds;
@@ -95,7 +112,20 @@ export function registerLearnCommands(program: Command, ctx: CliContext): void {
               ? `dev split: n=${dev.n}, accuracy ${pct(dev.accuracy)}%, weighted F1 ${pct(dev.weighted_f1)}%, macro F1 ${pct(dev.macro_f1)}%`
               : 'dev split: no labelled items (nothing to report; C not tuned)',
           ].join('\n');
-          ctx.out({ version: r.version, n_train: r.nTrain, C: r.C, grid: r.grid, seconds: r.seconds, fusion, fusion_info: r.fusionInfo, dev: dev ?? null }, human);
+          const result = { job: job.id, version: r.version, n_train: r.nTrain, C: r.C, grid: r.grid, seconds: r.seconds, fusion, fusion_info: r.fusionInfo, dev: dev ?? null };
+          reportProgress(db, job.id, { job: 'train store: done', done: 100, total: 100, errors: 0, rate: 0, eta_s: 0 });
+          finishJob(db, job.id, { status: 'done', result });
+          ctx.out(result, human);
+        } catch (e) {
+          if (job.signal.aborted) {
+            const msg = 'cancelled (Ctrl-C): no model stored, earlier versions unchanged';
+            finishJob(db, job.id, { status: 'cancelled', error: msg });
+            ctx.progress(`training job ${job.id} ${msg}`);
+            process.exitCode = 130;
+            return;
+          }
+          finishJob(db, job.id, { status: 'failed', error: e instanceof Error ? e.message : String(e) });
+          throw e;
         } finally {
           process.off('SIGINT', onSigint);
         }

@@ -272,7 +272,7 @@ program
           : 'prediction: - (no model trained yet)',
         a ? `audio: ${a.duration_s.toFixed(2)} s, pitch ${a.pitch_hz?.toFixed(1) ?? '-'} Hz (voiced ${(a.voiced_ratio * 100).toFixed(0)}%), rms ${a.rms.toFixed(4)}, zcr ${a.zcr.toFixed(4)}, centroid ${a.spectral_centroid_hz.toFixed(0)} Hz, tempo ${a.tempo_bpm.toFixed(0)} bpm` : 'audio: -',
         d.video ? `video: ${d.video.frame_count} frames at ${d.video.fps} fps, selected ${d.video.selected_frames.join(' ')}` : 'video: -',
-        `text features: ${d.text_features ? `${d.text_features.encoder} (${d.text_features.dim})` : '-'}`,
+        `text features: ${d.text_features ? `${d.text_features.encoder} (${d.text_features.dim}${d.text_features.provider ? `, ${d.text_features.provider}` : ''})` : '-'}`,
         ...[d.audio?.embedding && `audio embedding: ${d.audio.embedding.model} (${d.audio.embedding.dim}, ${d.audio.embedding.provider ?? '-'})`, d.video?.embedding && `video embedding: ${d.video.embedding.model} (${d.video.embedding.dim} per selected frame, ${d.video.embedding.provider ?? '-'})`].filter((l): l is string => !!l),
         ...d.errors.map((e) => `${e.level}: [${e.stage}] ${e.file ?? ''}: ${e.message}`),
       ].join('\n'));
@@ -299,7 +299,7 @@ program
     const g = globals();
     const r = doctor({ ffmpeg: g.ffmpeg, db: g.dbPath, dataDir: g.dir });
     const f = 'error' in r.ffmpeg ? `ffmpeg: NOT FOUND: ${r.ffmpeg.error}` : `ffmpeg: ${r.ffmpeg.path} (${r.ffmpeg.version}, from ${r.ffmpeg.source})`;
-    const o = 'error' in r.onnxruntime ? `onnxruntime: unavailable: ${r.onnxruntime.error}` : `onnxruntime: ${r.onnxruntime.version}, providers: ${r.onnxruntime.providers.map((p) => p.name + (p.bundled ? '' : ' (not bundled)')).join(', ')}`;
+    const o = 'error' in r.onnxruntime ? `onnxruntime: unavailable: ${r.onnxruntime.error}` : `onnxruntime: ${r.onnxruntime.version}, providers: ${r.onnxruntime.providers.map((p) => p.name + (!p.installed ? ' (not installed)' : p.auto ? '' : ' (no GPU found)')).join(', ')}${r.onnxruntime.providers.some((p) => p.name === 'cuda' && !p.installed) ? `\n  CUDA provider libraries (CUDA 12 + cuDNN 9 machines): ${r.onnxruntime.cuda_install}` : ''}`;
     out(r, [f, o, `models: ${r.models.map((m) => `${m.name} ${m.present ? 'present' : 'absent (built-in encoders used)'}`).join('; ')}`, `database: ${r.database}`, `data folder: ${r.data_dir}`].join('\n'));
   });
 

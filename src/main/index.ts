@@ -1,13 +1,13 @@
 // Electron entry: one window, the app menu, the typed API over IPC and the es-media:// protocol.
 // All logic lives in src/main/core (plain Node); the security settings live in ./security.ts.
-import { app, BrowserWindow, Menu, dialog, ipcMain, protocol, session, type MenuItemConstructorOptions } from 'electron';
+import { app, BrowserWindow, Menu, dialog, ipcMain, protocol, screen, session, type MenuItemConstructorOptions } from 'electron';
 import fs from 'node:fs';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { pathToFileURL } from 'node:url';
 import { openDb, type Db } from './core/store/db';
 import { dataDir, defaultDbPath } from './core/settings';
-import { createApi, mediaFileOf, parseRange, readUiSettings, thumbnailOf, writeUiSettings, type AppApi } from './core/api';
+import { createApi, mediaFileOf, parseRange, readUiSettings, restorableBounds, thumbnailOf, writeUiSettings, type AppApi } from './core/api';
 import { availableReportFormats, exportReportTo, isSingleFileFormat } from './core/api/reports';
 import type { HtmlToPdf, ReportFormat } from './core/report';
 import { importPaths } from './core/api/import-paths';
@@ -40,7 +40,7 @@ let api: AppApi | null = null;
 let win: BrowserWindow | null = null;
 
 function createWindow(): BrowserWindow {
-  const saved = readUiSettings(dir).window;
+  const saved = restorableBounds(readUiSettings(dir).window, screen.getAllDisplays().map((d) => d.workArea));
   const w = new BrowserWindow({
     x: saved?.x,
     y: saved?.y,
@@ -56,21 +56,29 @@ function createWindow(): BrowserWindow {
   w.once('ready-to-show', () => w.show());
   // window state remembered in the data folder
   w.on('close', () => {
-    writeUiSettings(dir, { window: { ...w.getNormalBounds(), maximized: w.isMaximized() } });
+    try {
+      writeUiSettings(dir, { window: { ...w.getNormalBounds(), maximized: w.isMaximized() } });
+    } catch {
+      // an unwritable data folder must not keep the window from closing; the defaults apply next time
+    }
   });
-  // no remote content, no navigation away, no new windows, no <webview>
-  w.webContents.on('will-navigate', (e) => {
-    if (!isAllowedNavigation(e.url, appUrl)) e.preventDefault();
-  });
-  w.webContents.on('will-redirect', (e) => {
-    if (!isAllowedNavigation(e.url, appUrl)) e.preventDefault();
-  });
-  w.webContents.on('will-attach-webview', (e) => e.preventDefault());
-  w.webContents.setWindowOpenHandler(() => windowOpenPolicy());
   if (devUrl) void w.loadURL(devUrl);
   else void w.loadFile(path.join(__dirname, '../renderer/index.html'));
   return w;
 }
+
+// no remote content, no navigation away, no new windows, no <webview>: for every web contents the
+// app ever creates (the main window, the hidden PDF printer), set before any page loads
+app.on('web-contents-created', (_e, contents) => {
+  contents.on('will-navigate', (e) => {
+    if (!isAllowedNavigation(e.url, appUrl)) e.preventDefault();
+  });
+  contents.on('will-redirect', (e) => {
+    if (!isAllowedNavigation(e.url, appUrl)) e.preventDefault();
+  });
+  contents.on('will-attach-webview', (e) => e.preventDefault());
+  contents.setWindowOpenHandler(() => windowOpenPolicy());
+});
 
 /** es-media://media/ID (the clip, with Range) and es-media://thumb/ID/FRAME, through the core's lookups. */
 function handleMedia(request: Request): Response {
@@ -118,8 +126,7 @@ async function importFromDialog(kind: 'folder' | 'csv'): Promise<void> {
  * its plots are drawn (the page sets data-ready on <body>, as the core's Chromium printer expects). */
 const printToPdf: HtmlToPdf = async (htmlFile) => {
   const w = new BrowserWindow({ show: false, webPreferences: { ...WEB_PREFERENCES } });
-  w.webContents.setWindowOpenHandler(() => windowOpenPolicy());
-  w.webContents.on('will-navigate', (e) => e.preventDefault());
+  w.webContents.on('will-navigate', (e) => e.preventDefault()); // not even to the app page
   try {
     await w.loadFile(htmlFile);
     const t0 = Date.now();

@@ -41,7 +41,11 @@ export const TrainInput = z.object({
   modalities: z.array(z.enum(['text', 'audio', 'video'])).min(1).optional(),
   context: z.boolean().default(false),
 });
-export const ExtractInput = z.object({ modalities: z.array(z.enum(['text', 'audio', 'video'])).min(1).optional() });
+export const ExtractInput = z.object({
+  modalities: z.array(z.enum(['text', 'audio', 'video'])).min(1).optional(),
+  /** execution provider of the pretrained encoders (installed in the data folder); default auto */
+  device: z.enum(['auto', 'cpu', 'cuda', 'webgpu']).optional(),
+});
 export const JobIdInput = z.object({ jobId: z.number().int().positive() });
 export const ReportInput = z.object({
   format: z.enum(['html', 'pdf', 'csv', 'json', 'eaf', 'textgrid', 'meld']),

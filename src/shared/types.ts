@@ -58,6 +58,9 @@ export interface VideoSummary {
 export interface EmbeddingRef {
   model: string;
   dim: number;
+  /** the model file's version (pretrained encoders) */
+  version?: string;
+  /** the ONNX Runtime execution provider that ran it (pretrained encoders) */
   provider?: string;
 }
 
@@ -76,7 +79,7 @@ export interface UtteranceDetail {
   prediction: { label: string; probabilities: Record<string, number>; model_version?: number } | null;
   audio: (AudioSummary & { embedding: EmbeddingRef | null }) | null;
   video: (Omit<VideoSummary, 'width' | 'height'> & { width: number; height: number; embedding: EmbeddingRef | null }) | null;
-  text_features: { encoder: string; dim: number } | null;
+  text_features: { encoder: string; dim: number; version?: string; provider?: string } | null;
   errors: ItemError[];
 }
 

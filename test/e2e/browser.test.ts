@@ -1,5 +1,6 @@
-// Browser mode end to end: the real CLI builds a demo database, `serve` serves the built renderer and
-// the API, Debian's Chromium (driven by playwright-core) works through every view like an annotator.
+// Browser mode end to end: the real CLI imports the demo corpus, `serve` serves the built renderer and
+// the API, Debian's Chromium (driven by playwright-core) works through every view like an annotator:
+// extraction and training are started from the Jobs view.
 // Any console error or uncaught page error fails the test. A screenshot of each view is saved to
 // test-artifacts/screenshots/.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -16,6 +17,13 @@ const DEMO = path.resolve(__dirname, '../../resources/demo');
 const haveChromium = fs.existsSync(CHROMIUM);
 if (!haveChromium) console.warn(`browser e2e skipped: no Chromium at ${CHROMIUM} (Debian package "chromium")`);
 
+// one Chromium for the whole file (its start-up is seconds on a busy machine), closed after the last test
+let browserP: Promise<Browser> | null = null;
+const sharedBrowser = (): Promise<Browser> => (browserP ??= chromium.launch({ executablePath: CHROMIUM }));
+afterAll(async () => {
+  if (browserP) await (await browserP).close();
+});
+
 /** Opens a page that records console errors and uncaught exceptions. */
 async function openPage(browser: Browser, url: string, problems: string[]): Promise<Page> {
   const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
@@ -31,6 +39,8 @@ async function openPage(browser: Browser, url: string, problems: string[]): Prom
 async function shot(page: Page, name: string): Promise<void> {
   fs.mkdirSync(SHOTS, { recursive: true });
   await page.mouse.move(0, 0); // no hover tooltip in the picture
+  // from the top: a full-page shot of a scrolled page draws the sticky app bar over the content
+  await page.evaluate(() => window.scrollTo(0, 0));
   await page.waitForTimeout(600); // MUI's tab indicator, ripples and menu fades settle
   await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
 }
@@ -58,25 +68,49 @@ describe.skipIf(!haveChromium)('browser mode (serve + Chromium)', () => {
   const db = path.join(t.dir, 'demo.db');
   const dataDir = path.join(t.dir, 'data');
   let served: Served;
-  let browser: Browser;
   let page: Page;
   const problems: string[] = [];
 
+  // only the import runs on the CLI: extraction and training are the Jobs view's (the demo's clips are
+  // extracted once in the whole file, the expensive part)
   beforeAll(async () => {
-    const r = runCli(['analyze', DEMO, '--db', db, '--data-dir', dataDir, '--json']);
+    const r = runCli(['import', path.join(DEMO, 'train_sent_emo.csv'), path.join(DEMO, 'dev_sent_emo.csv'), '--db', db, '--data-dir', dataDir, '--json']);
     expect(r.code, r.stderr).toBe(0);
-    served = await startServe(['--db', db, '--data-dir', dataDir]);
-    browser = await chromium.launch({ executablePath: CHROMIUM });
-    page = await openPage(browser, served.url, problems);
+    served = await startServe(['--db', db, '--data-dir', dataDir, '--workers', '2']);
+    page = await openPage(await sharedBrowser(), `${served.url}#jobs`, problems);
   });
   afterEach(() => {
     expect(problems, served?.stderr()).toEqual([]);
   });
   afterAll(async () => {
-    await browser?.close();
+    await page?.close();
     await served?.stop();
     t.cleanup();
   });
+
+  it('jobs: extraction shows progress with an ETA, cancels, a second run finishes; retrain makes model v1', async () => {
+    await page.getByTestId('start-extract').click();
+    const job = page.locator('[data-testid=job][data-kind=extract]').first();
+    await expect.poll(() => job.getAttribute('data-status')).toBe('running');
+    await expect.poll(() => job.getByTestId('job-progress').textContent().catch(() => ''), { timeout: 60_000 }).toMatch(/\d+\/33 .*ETA \d/);
+    expect(await job.getByRole('progressbar').count()).toBe(1);
+    await shot(page, '01-jobs-running');
+    await job.getByTestId('job-cancel').click();
+    await expect.poll(() => job.getAttribute('data-status'), { timeout: 30_000 }).toBe('cancelled');
+    expect(await job.textContent()).toMatch(/cancelled: \d+ clips processed/);
+
+    await page.getByTestId('start-extract').click();
+    await expect.poll(() => page.locator('[data-testid=job][data-kind=extract]').count()).toBe(2);
+    const second = page.locator('[data-testid=job][data-kind=extract]').first();
+    await expect.poll(() => second.getAttribute('data-status'), { timeout: 180_000 }).toBe('done');
+
+    await page.getByTestId('retrain').click();
+    const train = page.locator('[data-testid=job][data-kind=train]').first();
+    await expect.poll(() => train.getAttribute('data-status'), { timeout: 120_000 }).toBe('done');
+    expect(await train.getByTestId('job-result').textContent()).toMatch(/^model v1 · trained on 24 items/);
+    await shot(page, '02-jobs-done');
+    await page.getByTestId('tab-corpus').click();
+  }, 300_000); // extracting the demo's 33 clips is seconds on an idle machine, minutes on a shared one
 
   it('corpus: dialogues and utterances, filters and search', async () => {
     await expect.poll(() => page.getByTestId('corpus-count').textContent()).toBe('34 utterances');
@@ -85,7 +119,7 @@ describe.skipIf(!haveChromium)('browser mode (serve + Chromium)', () => {
     expect(dialogues.some((d) => /dev · dialogue 0/.test(d))).toBe(true);
     expect(dialogues.some((d) => /train · dialogue 0/.test(d))).toBe(true);
     await expect.poll(() => page.getByText('Are you coming to the meeting at noon?').count()).toBe(1);
-    await shot(page, '01-corpus');
+    await shot(page, '03-corpus');
 
     await choose(page, 'filter-status', 'missing_media');
     await expect.poll(() => page.getByTestId('corpus-count').textContent()).toBe('1 utterance');
@@ -129,7 +163,7 @@ describe.skipIf(!haveChromium)('browser mode (serve + Chromium)', () => {
     expect(await page.getByTestId('probabilities').locator('[data-label]').count()).toBe(7);
     expect(await page.getByTestId('prediction').textContent()).toMatch(/model v1/);
     expect(await page.getByTestId('audio-features').textContent()).toMatch(/pitch \(voiced frames\)\d/);
-    await shot(page, '02-utterance');
+    await shot(page, '04-utterance');
   });
 
   let before: Record<string, number[]> = {};
@@ -141,10 +175,10 @@ describe.skipIf(!haveChromium)('browser mode (serve + Chromium)', () => {
     expect(Object.values(before).reduce((a, r) => a + sum(r), 0)).toBe(10);
     expect(await page.getByTestId('roc-curves').locator('.legendtext').allTextContents()).toEqual(expect.arrayContaining([expect.stringMatching(/AUC/)]));
     expect(await page.getByTestId('per-class').locator('tbody tr').count()).toBe(7);
-    await shot(page, '03-evaluation-v1');
+    await shot(page, '05-evaluation-v1');
     await page.getByTestId('cm-normalised').click();
     await expect.poll(() => page.getByTestId('confusion').locator('.gtitle').textContent()).toMatch(/row-normalised/);
-    await shot(page, '03b-evaluation-normalised');
+    await shot(page, '06-evaluation-normalised');
     await page.getByTestId('cm-counts').click();
   });
 
@@ -181,7 +215,7 @@ describe.skipIf(!haveChromium)('browser mode (serve + Chromium)', () => {
     await expect.poll(() => page.getByTestId('annotate-position').textContent()).toBe('3 / 10');
     await page.getByTestId('next-uncertain').click();
     await expect.poll(() => page.getByTestId('suggestion').textContent()).toMatch(/suggested #\d+, confidence 0\.\d\d|no unseen item/);
-    await shot(page, '04-annotate');
+    await shot(page, '07-annotate');
 
     // the database holds the change, appended to the history (the CLI reads the same file)
     const rows = runCli(['list', '--db', db, '--data-dir', dataDir, '--split', 'dev', '--json']).json() as { id: number; text: string }[];
@@ -195,11 +229,13 @@ describe.skipIf(!haveChromium)('browser mode (serve + Chromium)', () => {
   it('jobs: retrain makes model v2 and Evaluation follows it; the confusion matrix changes', async () => {
     await page.getByTestId('tab-jobs').click();
     await page.getByTestId('retrain').click();
+    // the new job is listed first, above the run that made v1
+    await expect.poll(() => page.locator('[data-testid=job][data-kind=train]').count()).toBe(2);
     const job = page.locator('[data-testid=job][data-kind=train]').first();
     await expect.poll(() => job.getAttribute('data-status'), { timeout: 120_000 }).toBe('done');
     expect(await job.getByTestId('job-progress').textContent()).toMatch(/\d+\/\d+/);
     expect(await job.getByTestId('job-result').textContent()).toMatch(/^model v2 · trained on 24 items/);
-    await shot(page, '05-jobs');
+    await shot(page, '08-jobs-retrained');
 
     await page.getByTestId('tab-evaluation').click();
     await expect.poll(() => page.getByTestId('eval-heading').textContent(), { timeout: 30_000 }).toMatch(/^dev split · model v2 /);
@@ -211,7 +247,7 @@ describe.skipIf(!haveChromium)('browser mode (serve + Chromium)', () => {
     await choose(page, 'eval-compare', 'v1');
     await page.getByTestId('comparison').waitFor();
     expect(await page.getByTestId('comparison').textContent()).toMatch(/Model v2 vs v1 on the dev split/);
-    await shot(page, '06-evaluation-v2-compare');
+    await shot(page, '09-evaluation-v2-compare');
   });
 
   it('reports: one button per available format, or an empty state', async () => {
@@ -224,7 +260,7 @@ describe.skipIf(!haveChromium)('browser mode (serve + Chromium)', () => {
       await page.getByTestId('export-result').first().waitFor({ timeout: 60_000 });
       expect(await page.getByTestId('export-result').first().textContent()).toMatch(/\d bytes/);
     }
-    await shot(page, '07-reports');
+    await shot(page, '10-reports');
   });
 
   it('theme: the dark theme is persisted through settings.set and survives a reload', async () => {
@@ -237,10 +273,10 @@ describe.skipIf(!haveChromium)('browser mode (serve + Chromium)', () => {
     await expect.poll(theme).toBe(second);
     await page.getByTestId('tab-utterance').click();
     await page.getByTestId('entropy-plot').locator('.scatterlayer .trace').first().waitFor();
-    await shot(page, `08-utterance-${second}`);
+    await shot(page, `11-utterance-${second}`);
     await page.getByTestId('tab-evaluation').click();
     await page.getByTestId('eval-heading').waitFor();
-    await shot(page, `09-evaluation-${second}`);
+    await shot(page, `12-evaluation-${second}`);
   });
 });
 
@@ -250,10 +286,8 @@ describe.skipIf(!haveChromium)('corpus table at 13,000 rows', () => {
   const dataDir = path.join(t.dir, 'data');
   const N = 13_000;
   let served: Served;
-  let browser: Browser;
   const problems: string[] = [];
   afterAll(async () => {
-    await browser?.close();
     await served?.stop();
     t.cleanup();
   });
@@ -265,8 +299,7 @@ describe.skipIf(!haveChromium)('corpus table at 13,000 rows', () => {
     const r = runCli(['import', path.join(t.dir, 'big.csv'), '--columns', 'text=text,label=label', '--db', db, '--data-dir', dataDir, '--json']);
     expect(r.code, r.stderr).toBe(0);
     served = await startServe(['--db', db, '--data-dir', dataDir]);
-    browser = await chromium.launch({ executablePath: CHROMIUM });
-    const page = await openPage(browser, served.url, problems);
+    const page = await openPage(await sharedBrowser(), served.url, problems);
 
     await expect.poll(() => page.getByTestId('corpus-count').textContent(), { timeout: 30_000 }).toBe('13,000 utterances');
     const inDom = () => page.getByTestId('utterance-row').count();
@@ -277,7 +310,7 @@ describe.skipIf(!haveChromium)('corpus table at 13,000 rows', () => {
     expect(await inDom()).toBeLessThan(100);
     await page.getByTestId('corpus-scroll').evaluate((el) => (el.scrollTop = el.scrollHeight / 2));
     await expect.poll(() => page.getByText(/^line 6\d{3} says hello$/).count()).toBeGreaterThan(0);
-    await shot(page, '10-corpus-13000');
+    await shot(page, '13-corpus-13000');
     await page.getByTestId('corpus-search').fill('line 12345 says');
     await expect.poll(() => page.getByTestId('corpus-count').textContent()).toBe('1 utterance');
 
@@ -287,58 +320,14 @@ describe.skipIf(!haveChromium)('corpus table at 13,000 rows', () => {
     expect(await page.getByTestId('no-media').textContent()).toMatch(/No media/);
     expect(await page.getByTestId('no-video-features').textContent()).toMatch(/extraction/);
     expect(await page.getByTestId('no-prediction').textContent()).toMatch(/Train a model/);
-    await shot(page, '11-utterance-text-only');
+    await shot(page, '14-utterance-text-only');
     await page.getByTestId('tab-evaluation').click();
     expect(await page.getByTestId('no-model').textContent()).toMatch(/No model yet/);
     // an API refusal reaches the user (snackbar), it is not swallowed
     await page.getByTestId('tab-jobs').click();
     await page.getByTestId('retrain').click();
     await expect.poll(() => page.getByTestId('error-snackbar').textContent()).toMatch(/jobs\.train: no stored features on the training split/);
-    await shot(page, '12-jobs-error');
-    expect(problems).toEqual([]);
-  });
-});
-
-describe.skipIf(!haveChromium)('jobs: extraction with progress, cancel and resume', () => {
-  const t = tmpDir('es-e2e-jobs-');
-  const db = path.join(t.dir, 'jobs.db');
-  const dataDir = path.join(t.dir, 'data');
-  let served: Served;
-  let browser: Browser;
-  const problems: string[] = [];
-  afterAll(async () => {
-    await browser?.close();
-    await served?.stop();
-    t.cleanup();
-  });
-
-  it('shows progress with an ETA, cancels, and a second run finishes what is left', async () => {
-    const r = runCli(['import', path.join(DEMO, 'train_sent_emo.csv'), path.join(DEMO, 'dev_sent_emo.csv'), '--db', db, '--data-dir', dataDir, '--json']);
-    expect(r.code, r.stderr).toBe(0);
-    served = await startServe(['--db', db, '--data-dir', dataDir, '--workers', '1']);
-    browser = await chromium.launch({ executablePath: CHROMIUM });
-    const page = await openPage(browser, `${served.url}#jobs`, problems);
-
-    await page.getByTestId('start-extract').click();
-    const job = page.locator('[data-testid=job][data-kind=extract]').first();
-    await expect.poll(() => job.getAttribute('data-status')).toBe('running');
-    await expect.poll(() => job.getByTestId('job-progress').textContent().catch(() => ''), { timeout: 30_000 }).toMatch(/\d+\/33 .*ETA \d/);
-    expect(await job.getByRole('progressbar').count()).toBe(1);
-    await shot(page, '13-jobs-running');
-    await job.getByTestId('job-cancel').click();
-    await expect.poll(() => job.getAttribute('data-status'), { timeout: 30_000 }).toBe('cancelled');
-    expect(await job.textContent()).toMatch(/cancelled: \d+ clips processed/);
-
-    await page.getByTestId('start-extract').click();
-    const second = page.locator('[data-testid=job][data-kind=extract][data-status=running]');
-    await expect.poll(() => page.locator('[data-testid=job][data-kind=extract]').count()).toBe(2);
-    await expect.poll(() => second.count(), { timeout: 120_000 }).toBe(0);
-    expect(await page.locator('[data-testid=job][data-kind=extract]').first().getAttribute('data-status')).toBe('done');
-    await shot(page, '14-jobs-done');
-
-    await page.getByTestId('tab-corpus').click();
-    await choose(page, 'filter-status', 'pending');
-    await expect.poll(() => page.getByTestId('corpus-count').textContent()).toBe('0 utterances');
+    await shot(page, '15-jobs-error');
     expect(problems).toEqual([]);
   });
 });

@@ -16,7 +16,8 @@ import { mutants, type Mutant } from './mutate';
 
 const ROOT = path.resolve(__dirname, '../..');
 const SEED = Number(process.env.FUZZ_SEED ?? 7);
-const CASES = Number(process.env.FUZZ_CASES ?? 80);
+// every mutation once plus a few stacked pairs by default (CI); FUZZ_CASES=500 for a longer hunt
+const CASES = Number(process.env.FUZZ_CASES ?? 36);
 
 const EAF_SEED = `<?xml version="1.0" encoding="UTF-8"?>
 <ANNOTATION_DOCUMENT AUTHOR="" DATE="2024-01-01T00:00:00+00:00" FORMAT="3.0" VERSION="3.0">
@@ -134,8 +135,9 @@ describe.each(IMPORTERS)('fuzz: $name importer', (imp) => {
   }, 300_000);
 
   it.skipIf(!imp.available)('through the CLI: exit 0 or a one-line error naming the file, no stack, no partial corpus', () => {
-    const picks = mutants(imp.seed, SEED + 1, 27).filter((m) => /truncate |nulBytes|utf16be|hugeField|unclosedQuote|randomBytes|dropColumn|allNul/.test(m.name + ' '));
-    expect(picks.length).toBeGreaterThanOrEqual(6);
+    // one CLI run per kind of damage a user meets most (each run is a Node start-up)
+    const picks = mutants(imp.seed, SEED + 1, 27).filter((m) => /truncate |utf16be|hugeField|unclosedQuote|randomBytes|dropColumn/.test(m.name + ' '));
+    expect(picks.length).toBeGreaterThanOrEqual(5);
     for (const m of picks) {
       const dir = path.join(t.dir, 'cli', m.name.replace(/\W+/g, '_'));
       fs.mkdirSync(dir, { recursive: true });

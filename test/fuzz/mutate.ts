@@ -61,7 +61,7 @@ export const MUTATIONS: Record<string, Mutation> = {
   hugeField: (s, r) => {
     const ls = lines(s);
     const i = 1 + at(r, Math.max(0, ls.length - 2));
-    const huge = 'x'.repeat(1 + at(r, 4_000_000));
+    const huge = 'x'.repeat(1 + at(r, 1_500_000));
     ls[i] = (ls[i] ?? '').replace(/,|;|$/, `,${huge},`);
     return Buffer.from(ls.join('\n'));
   },
@@ -75,7 +75,7 @@ export const MUTATIONS: Record<string, Mutation> = {
     const ls = lines(s);
     const body = ls.slice(1).filter(Boolean);
     const out = [ls[0]];
-    for (let i = 0, n = 2000 + at(r, 20000); i < n; i++) out.push(pick(r, body));
+    for (let i = 0, n = 2000 + at(r, 4000); i < n; i++) out.push(pick(r, body)); // enough rows to cross any batch size
     return Buffer.from(out.join('\n'));
   },
   dropColumn: (s, r) => {

@@ -1,17 +1,18 @@
-// Starts `emotion-studio serve --port 0 --json` on a database and waits for the URL (with its token)
-// it prints; stop() ends that child process only.
+// Starts `emotion-studio serve --port 0 [--json]` on a database and waits for the URL (with its
+// token) it prints, as JSON or as the human line; stop() ends that child process only.
 import type { ChildProcess } from 'node:child_process';
 import { startCli } from './cli';
 
 export interface Served {
   url: string;
   child: ChildProcess;
+  stdout: () => string;
   stderr: () => string;
   stop: () => Promise<void>;
 }
 
-export function startServe(args: string[], timeoutMs = 60_000): Promise<Served> {
-  const child = startCli(['serve', '--port', '0', '--json', ...args]);
+export function startServe(args: string[], timeoutMs = 60_000, o: { json?: boolean } = {}): Promise<Served> {
+  const child = startCli(['serve', '--port', '0', ...(o.json === false ? [] : ['--json']), ...args]);
   let out = '';
   let err = '';
   child.stderr!.on('data', (b: Buffer) => (err += b.toString()));
@@ -33,12 +34,12 @@ export function startServe(args: string[], timeoutMs = 60_000): Promise<Served> 
     });
     child.stdout!.on('data', (b: Buffer) => {
       out += b.toString();
-      // the JSON may be one line or pretty-printed: its "url" field is all that is needed
-      const m = /"url"\s*:\s*"(http:[^"]+)"/.exec(out);
+      // the JSON's "url" field, or the human line `Emotion Studio: URL`
+      const m = o.json === false ? /^Emotion Studio: (http:\S+)\n/.exec(out) : /"url"\s*:\s*"(http:[^"]+)"/.exec(out);
       if (m) {
         clearTimeout(timer);
         child.removeAllListeners('exit');
-        resolve({ url: m[1], child, stderr: () => err, stop });
+        resolve({ url: m[1], child, stdout: () => out, stderr: () => err, stop });
       }
     });
   });

@@ -8,7 +8,9 @@
 // return the head's output; a variant with a wrong input checks that import refuses it.
 import fs from 'node:fs';
 import path from 'node:path';
+import * as protobuf from 'protobufjs/light';
 import { AttributeType, DataType, encodeModel } from '../../src/main/core/fusion/onnx-proto';
+import { appendToGraph } from '../../src/main/core/models/onnx-tap';
 
 export const W2V = { dim: 768, kernel: 400, stride: 320 };
 export const RESNET = { dim: 2048 };
@@ -62,21 +64,37 @@ export function tinyWav2Vec2(opts: { ctcHead?: boolean; inputName?: string } = {
 
 export const resnetWeights = () => ({ W: weights(5, RESNET.dim * 3), B: weights(6, RESNET.dim) });
 
-export function tinyResNet(opts: { classifierHead?: boolean; inputName?: string } = {}): Uint8Array {
+export function tinyResNet(opts: { classifierHead?: boolean; inputName?: string; externalWeights?: boolean } = {}): Uint8Array {
   const { W, B } = resnetWeights();
   const input = opts.inputName ?? 'pixel_values';
   const nodes: unknown[] = [
     node('GlobalAveragePool', [input], ['gap']),
     node('Conv', ['gap', 'proj.W', 'proj.B'], ['pooler_output'], [ints('kernel_shape', [1, 1])]),
   ];
-  const inits: unknown[] = [f32('proj.W', [RESNET.dim, 3, 1, 1], W), f32('proj.B', [RESNET.dim], B)];
+  const inits: unknown[] = [...(opts.externalWeights ? [] : [f32('proj.W', [RESNET.dim, 3, 1, 1], W)]), f32('proj.B', [RESNET.dim], B)];
   let outputs = [vi('pooler_output', DataType.FLOAT, ['batch_size', RESNET.dim, 1, 1])];
   if (opts.classifierHead) {
     nodes.push(node('Flatten', ['pooler_output'], ['flat'], [int('axis', 1)]), node('Gemm', ['flat', 'fc.W', 'fc.B'], ['logits'], [int('transB', 1)]));
     inits.push(f32('fc.W', [10, RESNET.dim], weights(7, 10 * RESNET.dim)), f32('fc.B', [10], weights(8, 10)));
     outputs = [vi('logits', DataType.FLOAT, ['batch_size', 10])];
   }
-  return model(nodes, inits, [vi(input, DataType.FLOAT, ['batch_size', 3, 224, 224])], outputs);
+  const m = model(nodes, inits, [vi(input, DataType.FLOAT, ['batch_size', 3, 224, 224])], outputs);
+  return opts.externalWeights ? withExternalInitializer(m, 'proj.W', [RESNET.dim, 3, 1, 1]) : m;
+}
+
+/** The model with its initializer `name` moved to a sibling model.onnx.data file (ONNX external
+ * data, as large and newer torch exports write it): the tensor only names the file, offset and length. */
+function withExternalInitializer(m: Uint8Array, name: string, dims: number[]): Uint8Array {
+  const w = protobuf.Writer.create();
+  for (const d of dims) w.uint32((1 << 3) | 0).int64(d);
+  w.uint32((2 << 3) | 0).int32(DataType.FLOAT).uint32((8 << 3) | 2).string(name);
+  const n = dims.reduce((a, b) => a * b, 1) * 4;
+  for (const [k, v] of [['location', 'model.onnx.data'], ['offset', '0'], ['length', String(n)]]) {
+    w.uint32((13 << 3) | 2).bytes(protobuf.Writer.create().uint32((1 << 3) | 2).string(k).uint32((2 << 3) | 2).string(v).finish());
+  }
+  w.uint32((14 << 3) | 0).int32(1); // data_location: EXTERNAL
+  // appended as a graph initializer (GraphProto field 5)
+  return appendToGraph(m, protobuf.Writer.create().uint32((5 << 3) | 2).bytes(w.finish()).finish());
 }
 
 export const TINY_VOCAB = ['[PAD]', '[UNK]', '[CLS]', '[SEP]', 'hello', 'world', 'i', 'am', 'happy', 'sad', 'play', '##ing', '##s', 'you', 'are', 'the', 'good', '.', ',', '!', '?', 'what', 'oh', 'my', 'god', 'no', 'yes', 'it', 'is', 'fine'];

@@ -38,10 +38,20 @@ function consistency(db: string) {
   }
 }
 
-async function killAfter(args: string[], ms: number): Promise<number | null> {
+/**
+ * Runs the CLI and kills it with SIGKILL `delayMs` after its `line`-th line of progress on stderr,
+ * so the kill lands at a seeded point of the job whatever the machine's speed.
+ */
+async function killAtLine(args: string[], line: number, delayMs: number): Promise<number | null> {
   const child = startCli(args);
   const exited = new Promise<number | null>((r) => child.once('exit', (c) => r(c)));
-  const timer = setTimeout(() => child.kill('SIGKILL'), ms);
+  let seen = 0;
+  let timer: NodeJS.Timeout | undefined;
+  child.stdout!.resume();
+  child.stderr!.on('data', (b: Buffer) => {
+    seen += b.toString().split('\n').length - 1;
+    if (seen >= line && !timer) timer = setTimeout(() => child.kill('SIGKILL'), delayMs);
+  });
   const code = await exited;
   clearTimeout(timer);
   return code; // null: killed; a number: it finished before the kill
@@ -64,11 +74,12 @@ describe('kill -9 at random points', () => {
     let killed = 0;
     let last = 0;
     for (let k = 0; k < 4; k++) {
-      const ms = 300 + Math.floor(r() * 2500);
-      const code = await killAfter(['extract', '--db', db, '--quiet', '--workers', '2'], ms);
+      const line = 1 + Math.floor(r() * 5);
+      const ms = Math.floor(r() * 400);
+      const code = await killAtLine(['extract', '--db', db, '--workers', '2'], line, ms);
       if (code === null) killed++;
       const c = consistency(db);
-      expect(c, `after a kill at ${ms} ms`).toMatchObject({ integrity: 'ok', doneWithoutFeatures: 0, featuresWithoutStage: 0, textDoneWithoutFeature: 0 });
+      expect(c, `after a kill ${ms} ms after progress line ${line}`).toMatchObject({ integrity: 'ok', doneWithoutFeatures: 0, featuresWithoutStage: 0, textDoneWithoutFeature: 0 });
       expect(c.mediaDone).toBeGreaterThanOrEqual(last); // nothing committed is ever lost
       last = c.mediaDone;
     }
@@ -98,11 +109,12 @@ describe('kill -9 at random points', () => {
     };
     let killed = 0;
     for (let k = 0; k < 3; k++) {
-      const ms = 400 + Math.floor(r() * 4000);
-      const code = await killAfter(['train', '--db', demo, '--quiet', '--epochs', '5'], ms);
+      const line = 1 + Math.floor(r() * 8);
+      const ms = Math.floor(r() * 300);
+      const code = await killAtLine(['train', '--db', demo, '--epochs', '5'], line, ms);
       if (code === null) killed++;
       else expect(code).toBe(0);
-      expect(models(), `after a kill at ${ms} ms`).toMatchObject({ integrity: 'ok', partial: 0 });
+      expect(models(), `after a kill ${ms} ms after progress line ${line}`).toMatchObject({ integrity: 'ok', partial: 0 });
     }
     expect(killed).toBeGreaterThan(0);
     const before = models().versions;

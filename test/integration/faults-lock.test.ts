@@ -9,6 +9,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { CLI, runCli } from '../helpers/cli';
 import { tmpDir } from '../helpers/tmp';
+import { miniDemo } from '../helpers/mini-demo';
 
 const DEMO = path.resolve(__dirname, '../../resources/demo');
 const LABELS = ['anger', 'disgust', 'sadness', 'joy', 'neutral', 'surprise', 'fear'];
@@ -97,7 +98,8 @@ describe('serve and the CLI on the same database at once', () => {
   let token = '';
 
   beforeAll(async () => {
-    const a = runCli(['analyze', DEMO, '--db', db, '--quiet', '--no-report', '--json']);
+    // a lean corpus (11 utterances, both splits): the point is two writers at once, not the size
+    const a = runCli(['analyze', miniDemo(path.join(t.dir, 'mini')), '--db', db, '--quiet', '--no-report', '--json']);
     expect(a.code, a.stderr).toBe(0);
     server = spawn(process.execPath, [CLI, 'serve', '--db', db, '--json', '--workers', '1'], { stdio: ['ignore', 'pipe', 'pipe'] });
     const line = await new Promise<string>((resolve, reject) => {

@@ -16,6 +16,9 @@ import { decodeCroppedFrames, IMAGENET_MEAN, IMAGENET_STD } from '../../src/main
 import { loadTokenizer, tokenize } from '../../src/main/core/features/text/minilm';
 import { decodePcm16k, Wav2Vec2Encoder } from '../../src/main/core/features/audio/wav2vec2';
 import { findInstalled } from '../../src/main/core/models/store';
+import { gpuDevicePresent } from '../../src/main/core/models/providers';
+import { openDb } from '../../src/main/core/store/db';
+import { createApi } from '../../src/main/core/api';
 import { loadItems, FRAMES, FRAME_DIM, AUDIO_DIM } from '../../src/main/core/learn/dataset';
 
 /** The built CLI without blocking this process (the HTTP server lives here). */
@@ -172,9 +175,13 @@ describe('extract with the pretrained encoders', () => {
     const list = (await cli(['list', '--db', db, '--json'])).json() as { id: number; media: string; status: string }[];
     const a = list.find((x) => x.media.endsWith('a.mp4'))!;
     const show = (await cli(['show', String(a.id), '--db', db, '--json'])).json();
-    expect(show.audio.embedding).toEqual({ model: 'wav2vec2-base-960h', dim: 768, provider: 'cpu' });
-    expect(show.video.embedding).toEqual({ model: 'resnet-50', dim: 2048, provider: 'cpu' });
-    expect(show.text_features).toEqual({ encoder: 'all-MiniLM-L6-v2', dim: 384 });
+    const v = (name: 'wav2vec2-base-960h' | 'resnet-50' | 'all-MiniLM-L6-v2') => `${findInstalled(data, name)!.version}-p1`;
+    expect(show.audio.embedding).toEqual({ model: 'wav2vec2-base-960h', dim: 768, version: v('wav2vec2-base-960h'), provider: 'cpu' });
+    expect(show.video.embedding).toEqual({ model: 'resnet-50', dim: 2048, version: v('resnet-50'), provider: 'cpu' });
+    expect(show.text_features).toEqual({ encoder: 'all-MiniLM-L6-v2', dim: 384, version: v('all-MiniLM-L6-v2'), provider: 'cpu' });
+    const human = await cli(['show', String(a.id), '--db', db]);
+    expect(human.stdout).toContain('text features: all-MiniLM-L6-v2 (384, cpu)');
+    expect(human.stdout).toContain('video embedding: resnet-50 (2048 per selected frame, cpu)');
     expect(list.every((x) => x.status === 'done')).toBe(true);
 
     const sql = new Database(db, { readonly: true });
@@ -246,7 +253,9 @@ describe('extract with the pretrained encoders', () => {
     expect(d.models[1].path).toBe(path.join(data, 'models/resnet-50/model.onnx'));
     expect(d.models[1].version).toBe(findInstalled(data, 'resnet-50')!.version);
     const cpu = d.onnxruntime.providers.find((p: { name: string }) => p.name === 'cpu');
-    expect(cpu).toEqual({ name: 'cpu', bundled: true, installed: true });
+    expect(cpu).toEqual({ name: 'cpu', bundled: true, installed: true, auto: true });
+    const webgpu = d.onnxruntime.providers.find((p: { name: string }) => p.name === 'webgpu');
+    expect(webgpu.auto).toBe(gpuDevicePresent());
     expect(d.onnxruntime.providers.map((p: { name: string }) => p.name)).toContain('cuda');
     expect(d.onnxruntime.cuda_install).toContain('--onnxruntime-node-install=cuda12');
   });
@@ -290,6 +299,28 @@ describe('extract with the pretrained encoders', () => {
     const show = (await cli(['show', '1', '--db', db2, '--json'])).json();
     expect(show.text_features.encoder).toBe('builtin-hashed-tfidf');
     expect(show.video.embedding).toBeNull();
+  });
+
+  it('the API extraction job (UI, serve) runs the installed encoders too, on the device it is given', async () => {
+    const db3 = path.join(t.dir, 'api.db');
+    const imp = await cli(['import', path.join(corpus, 'items.csv'), '--columns', 'text=text,label=label,file=file,split=split', '--db', db3]);
+    expect(imp.code, imp.stderr).toBe(0);
+    const handle = openDb(db3);
+    const api = createApi({ db: handle, dbPath: db3, dataDir: data, mode: 'browser', urls: { media: () => '', thumbnail: () => '' }, ffmpeg: clipFfmpeg(), workers: 1 });
+    const finished = new Promise<any>((resolve) => api.onJob((e) => { if (e.type === 'finished') resolve(e.job); }));
+    const started = await api.call('jobs.extract', { device: 'cpu' });
+    expect(started.ok).toBe(true);
+    expect(await api.call('jobs.extract', { device: 'tpu' })).toMatchObject({ ok: false, error: { code: 'invalid_input', message: expect.stringContaining('device') } });
+    const job = await finished;
+    await api.close();
+    handle.close();
+    expect(job.status, job.error).toBe('done');
+    expect(job.result.encoders.map((e: { model: string; encoded: number; provider: string }) => [e.model, e.encoded, e.provider])).toEqual([
+      ['wav2vec2-base-960h', 3, 'cpu'], ['resnet-50', 2, 'cpu'], ['all-MiniLM-L6-v2', 3, 'cpu'],
+    ]);
+    const show = (await cli(['show', '1', '--db', db3, '--json'])).json();
+    expect(show.text_features).toMatchObject({ encoder: 'all-MiniLM-L6-v2', provider: 'cpu' });
+    expect(show.audio.embedding).toMatchObject({ model: 'wav2vec2-base-960h', provider: 'cpu' });
   });
 
   it('the learning inputs carry the embeddings, and two model versions of one kind are refused', () => {

@@ -100,10 +100,13 @@ describe('report formats on the demo corpus', () => {
     expect(text).toMatch(/1 \/ \d+/); // page numbers in the footer
   });
 
-  it('a missing Chromium gives a clear error and a non-zero exit', () => {
+  it('a missing Chromium or an unwritable --out gives a clear error and a non-zero exit', () => {
     const r = runCli(['report', '--db', db, '--format', 'pdf', '--out', path.join(t.dir, 'x.pdf')], { env: { EMOTION_STUDIO_CHROMIUM: '/nonexistent/chromium' } });
     expect(r.code).not.toBe(0);
     expect(r.stderr).toContain('Chromium not found at /nonexistent/chromium (EMOTION_STUDIO_CHROMIUM)');
+    const blocked = runCli(['report', '--db', db, '--format', 'csv', '--out', path.join(db, 'x.csv')]); // the database is a file
+    expect(blocked.code).not.toBe(0);
+    expect(blocked.stderr).toContain(`cannot write ${path.join(db, 'x.csv')}: ${db} is a file, not a folder`);
   });
 
   it('CSV and JSON carry gold label, label history, prediction and probabilities', () => {

@@ -4,7 +4,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import path from 'node:path';
 import { openDb } from '../../src/main/core/store/db';
 import { createApiHandlers, dispatch, JobRunner } from '../../src/main/core/api';
-import { ApiError, type JobEvent } from '../../src/shared/api';
+import { API, ApiError, type JobEvent } from '../../src/shared/api';
 import { tmpDir } from '../helpers/tmp';
 
 const t = tmpDir('es-api-');
@@ -32,6 +32,16 @@ describe('dispatch', () => {
     expect(await dispatch(handlers, 'corpus.summary', null)).toMatchObject({ ok: true, value: { total: 0, corpora: [], latestModel: null } });
     expect(await dispatch(handlers, 'evaluate.split', { split: 'dev' })).toMatchObject({ ok: false, error: { code: 'not_found', message: expect.stringMatching(/no trained model/) } });
     expect(await dispatch(handlers, 'jobs.train', {})).toMatchObject({ ok: false, error: { code: 'unavailable' } });
+  });
+
+  it('every method of the contract has a handler and refuses input that is not its object', async () => {
+    expect(Object.keys(handlers).sort()).toEqual(Object.keys(API).sort());
+    for (const method of Object.keys(API)) {
+      for (const bad of [42, 'x', [1], true]) {
+        const r = await dispatch(handlers, method, bad);
+        expect(r, `${method} ${JSON.stringify(bad)}`).toMatchObject({ ok: false, error: { code: 'invalid_input', message: expect.stringContaining(method) } });
+      }
+    }
   });
 
   it('keeps ApiError codes and turns anything else into internal with its message', async () => {

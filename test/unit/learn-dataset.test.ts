@@ -108,7 +108,10 @@ describe('learn: items, context and fusion from a database', () => {
     expect(dev.n).toBe(18);
     expect(dev.accuracy).toBeGreaterThan(0.9);
     const { data } = loadModelData(db, 1);
-    expect(data.standardizer!.mean.length).toBe(60 + 20 + 1);
+    // the sparse layout: text and context columns as they are, the speaker-changed flag 0/1, and
+    // only the audio (60) and video (20) block standardised
+    expect(data.layout?.kind).toBe('sparse');
+    expect(data.standardizer!.mean.length).toBe(60 + 20);
     expect(data.fusionOnnx).toBeNull();
     const params = JSON.parse((db.prepare('SELECT params FROM model WHERE version = 1').get() as { params: string }).params);
     expect(params.encoders).toEqual({ audio: ['builtin-audio-dsp'], text: ['builtin-hashed-tfidf'], video: ['frame-entropy'] });

@@ -13,6 +13,7 @@ import { findInstalled } from '../../src/main/core/models/store';
 import { Wav2Vec2Encoder, chunkRanges, normalizeWaveform } from '../../src/main/core/features/audio/wav2vec2';
 import { ResNetEncoder, toPixelValues, IMAGENET_MEAN, IMAGENET_STD, CROP } from '../../src/main/core/features/video/resnet';
 import { MiniLmEncoder, loadTokenizer, tokenize } from '../../src/main/core/features/text/minilm';
+import { CUDA_INSTALL, candidates, cudaLibrariesInstalled, gpuDevicePresent, openSession } from '../../src/main/core/models/providers';
 
 const t = tmpDir('es-models-');
 const data = path.join(t.dir, 'data');
@@ -190,11 +191,54 @@ describe('published exports with a task head', () => {
     await expect(importModel(d3, 'all-MiniLM-L6-v2', f)).rejects.toThrow(/needs its tokenizer/);
     fs.writeFileSync(f, 'not a model');
     await expect(importModel(d3, 'wav2vec2-base-960h', f)).rejects.toThrow(/is not a loadable ONNX model/);
+    // weights in a sibling .data file (external data): refused with the reason, even with the file beside it
+    const ext = path.join(t.dir, 'ext', 'model.onnx');
+    fs.mkdirSync(path.dirname(ext), { recursive: true });
+    fs.writeFileSync(ext, tinyResNet({ externalWeights: true }));
+    fs.writeFileSync(`${ext}.data`, Buffer.from(resnetWeights().W.buffer));
+    await expect(importModel(d3, 'resnet-50', ext)).rejects.toThrow(`${ext} keeps its weights in a separate external-data file; only single-file ONNX models can be installed`);
     const tokBad = path.join(t.dir, 'tok.json');
     fs.writeFileSync(tokBad, '{"model": {}}');
     await expect(importModel(d3, 'all-MiniLM-L6-v2', f.replace('wrong', 'wrong2'), tokBad)).rejects.toThrow(/cannot read/);
     expect(findInstalled(d3, 'resnet-50')).toBeNull();
     expect(findInstalled(d3, 'wav2vec2-base-960h')).toBeNull();
     expect(tinyTokenizerJson()).toContain('WordPiece');
+  });
+});
+
+describe('execution provider choice', () => {
+  it('cpu is only cpu; an explicit GPU provider falls back to cpu', () => {
+    expect(candidates('cpu')).toEqual(['cpu']);
+    expect(candidates('cuda')).toEqual(['cuda', 'cpu']);
+    expect(candidates('webgpu')).toEqual(['webgpu', 'cpu']);
+    expect(candidates('auto').at(-1)).toBe('cpu');
+  });
+
+  it.skipIf(cudaLibrariesInstalled())('--device cuda without its libraries: cpu, with one line naming the install command', async () => {
+    const lines: string[] = [];
+    const s = await openSession(files.resnet, 'cuda', (l) => lines.push(l), 1);
+    expect(s.provider).toBe('cpu');
+    expect(lines).toEqual([`cuda execution provider unavailable (its provider libraries are not installed: ${CUDA_INSTALL}); using cpu`]);
+    await s.session.release();
+  });
+
+  it.skipIf(gpuDevicePresent())('--device webgpu without a GPU device: cpu, with one line (once per process) saying so', async () => {
+    const lines: string[] = [];
+    for (let k = 0; k < 2; k++) {
+      const s = await openSession(files.resnet, 'webgpu', (l) => lines.push(l), 1);
+      expect(s.provider).toBe('cpu');
+      await s.session.release();
+    }
+    expect(lines).toEqual(['webgpu execution provider unavailable (no GPU device found (/dev/dri/renderD*, /dev/nvidia0)); using cpu']);
+  });
+
+  it.skipIf(cudaLibrariesInstalled() || gpuDevicePresent())('auto on a machine without a GPU: cpu, and one line (once per process) saying why', async () => {
+    const lines: string[] = [];
+    for (let k = 0; k < 2; k++) {
+      const s = await openSession(files.resnet, 'auto', (l) => lines.push(l), 1);
+      expect(s.provider).toBe('cpu');
+      await s.session.release();
+    }
+    expect(lines).toEqual([`device auto: using cpu (CUDA provider libraries not installed (${CUDA_INSTALL}); no GPU device for WebGPU)`]);
   });
 });

@@ -1,6 +1,6 @@
 // The desktop shell's and browser mode's security settings, checked as values (no Electron needed):
-// webPreferences, the CSP, navigation/new-window/permission policies, es-media:// URLs, the token,
-// Range parsing and static-file resolution.
+// webPreferences, the CSP (and the renderer page's own copy), navigation/new-window/permission
+// policies, es-media:// URLs, the media root check, the token, Range parsing and static files.
 import { describe, expect, it } from 'vitest';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -9,7 +9,8 @@ import {
   MEDIA_SCHEME, MEDIA_SCHEME_PRIVILEGES, WEB_PREFERENCES, browserCsp, contentSecurityPolicy, electronCsp, isAllowedNavigation,
   isAllowedPermission, mediaUrlFor, parseMediaUrl, thumbUrlFor, webPreferences, windowOpenPolicy,
 } from '../../src/main/security';
-import { parseRange } from '../../src/main/core/api/media-lookup';
+import { mediaFileOf, parseRange } from '../../src/main/core/api/media-lookup';
+import { openDb } from '../../src/main/core/store/db';
 import { cookieName, newToken, presentedToken, tokenMatches } from '../../src/main/server/token';
 import { resolveStatic } from '../../src/main/server/static-files';
 import { tmpDir } from '../helpers/tmp';
@@ -50,6 +51,17 @@ describe('Content-Security-Policy', () => {
     expect(directives(browserCsp(4321))['connect-src']).toEqual(["'self'", 'ws://127.0.0.1:4321', 'ws://localhost:4321']);
     expect(directives(browserCsp(4321))['media-src']).not.toContain('es-media:');
   });
+  it("the renderer page's own <meta> policy (the only one on file:// in Electron) is the same policy", () => {
+    const html = fs.readFileSync(path.resolve(__dirname, '../../src/renderer/index.html'), 'utf8');
+    const meta = /<meta http-equiv="Content-Security-Policy" content="([^"]+)"/.exec(html);
+    expect(meta, 'src/renderer/index.html has a CSP <meta>').not.toBeNull();
+    const page = directives(meta![1]);
+    const app = directives(electronCsp());
+    for (const [k, v] of Object.entries(page)) expect(v, k).toEqual(app[k]);
+    // a <meta> cannot carry frame-ancestors; a missing frame-src falls back to default-src 'self'
+    const missing = Object.keys(app).filter((k) => !(k in page));
+    expect(missing.filter((k) => k !== 'frame-ancestors' && k !== 'frame-src')).toEqual([]);
+  });
   it('a development server gets inline scripts (Vite preamble) and HMR, never the built app', () => {
     expect(directives(electronCsp(true))['script-src']).toContain("'unsafe-inline'");
     expect(directives(electronCsp(false))['script-src']).toEqual(["'self'"]);
@@ -88,6 +100,38 @@ describe('es-media:// URLs', () => {
       'es-media://media/1?path=/etc/passwd', 'es-media://file/etc/passwd', 'es-media://thumb/1', 'es-media://media/abc', 'file:///etc/passwd',
       'http://media/1', 'es-media://user@media/1', 'es-media://media:80/1',
     ]) expect(parseMediaUrl(bad), bad).toBeNull();
+  });
+});
+
+describe('media lookup (behind /media and es-media://media/ID)', () => {
+  it("serves an utterance's own clip under its corpus root, never a symlink or a path leading out", () => {
+    const t = tmpDir('es-media-');
+    try {
+      const root = path.join(t.dir, 'corpus');
+      fs.mkdirSync(root);
+      fs.writeFileSync(path.join(root, 'a.mp4'), 'clip');
+      fs.writeFileSync(path.join(t.dir, 'secret.mp4'), 'secret');
+      fs.symlinkSync(path.join(t.dir, 'secret.mp4'), path.join(root, 'link.mp4'));
+      const db = openDb(path.join(t.dir, 'm.db'));
+      try {
+        db.prepare("INSERT INTO corpus (id, root, kind) VALUES (1, ?, 'folder')").run(root);
+        const clips = [path.join(root, 'a.mp4'), path.join(root, 'link.mp4'), path.join(root, '..', 'secret.mp4'), path.join(root, 'gone.mp4'), null];
+        clips.forEach((file, k) => {
+          db.prepare("INSERT INTO utterance (id, corpus_id, key, split) VALUES (?, 1, ?, 'train')").run(k + 1, `u${k}`);
+          db.prepare('INSERT INTO media (utterance_id, path) VALUES (?, ?)').run(k + 1, file);
+        });
+        expect(mediaFileOf(db, 1)).toEqual({ ok: true, file: fs.realpathSync(path.join(root, 'a.mp4')), size: 4, type: 'video/mp4' });
+        expect(mediaFileOf(db, 2)).toMatchObject({ ok: false, status: 403 });
+        expect(mediaFileOf(db, 3)).toMatchObject({ ok: false, status: 403 });
+        expect(mediaFileOf(db, 4)).toMatchObject({ ok: false, status: 404, reason: expect.stringContaining('gone.mp4') });
+        expect(mediaFileOf(db, 5)).toMatchObject({ ok: false, status: 404 });
+        expect(mediaFileOf(db, 99)).toMatchObject({ ok: false, status: 404 });
+      } finally {
+        db.close();
+      }
+    } finally {
+      t.cleanup();
+    }
   });
 });
 

@@ -5,16 +5,13 @@ import { listModels } from './models/store';
 
 export interface DoctorReport {
   ffmpeg: FfmpegInfo | { error: string };
-  onnxruntime: { version: string; providers: { name: string; bundled: boolean; installed: boolean }[]; cuda_install: string } | { error: string };
+  onnxruntime: { version: string; providers: { name: string; bundled: boolean; installed: boolean; auto: boolean }[]; cuda_install: string } | { error: string };
   models: { name: string; present: boolean; path: string | null; version: string | null; source: string | null }[];
   database: string;
   data_dir: string;
   node: string;
   platform: string;
 }
-
-/** The one command that installs onnxruntime-node's CUDA provider libraries (CUDA 12 + cuDNN 9 on the machine). */
-export const CUDA_INSTALL = 'node node_modules/onnxruntime-node/script/install.js --onnxruntime-node-install=cuda12';
 
 export function doctor(opts: { ffmpeg?: string; db: string; dataDir: string }): DoctorReport {
   let ffmpeg: DoctorReport['ffmpeg'];
@@ -29,7 +26,7 @@ export function doctor(opts: { ffmpeg?: string; db: string; dataDir: string }): 
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const ort = require('onnxruntime-node') as typeof import('onnxruntime-node');
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { providerReport } = require('./models/providers') as typeof import('./models/providers');
+    const { providerReport, CUDA_INSTALL } = require('./models/providers') as typeof import('./models/providers');
     onnxruntime = { version: ort.env.versions.node ?? ort.env.versions.common, providers: providerReport(), cuda_install: CUDA_INSTALL };
   } catch (e) {
     onnxruntime = { error: (e as Error).message };

@@ -70,7 +70,7 @@ function Shell() {
           <Typography variant="h6" component="h1" sx={{ whiteSpace: 'nowrap' }}>
             Emotion Studio
           </Typography>
-          <Tabs value={view} onChange={(_e, v: View) => setView(v)} sx={{ flex: 1 }} variant="scrollable">
+          <Tabs value={view} onChange={(_e, v: View) => setView(v)} sx={{ flex: 1 }} variant="scrollable" scrollButtons={false}>
             {TABS.map((t) => (
               <Tab key={t.view} value={t.view} label={t.label} data-testid={`tab-${t.view}`} />
             ))}

@@ -86,7 +86,8 @@ export function createApiHandlers(ctx: ApiContext): ApiHandlers {
       }
       // the built-in encoders of all modalities run in one pass; `modalities` is kept with the job
       return ctx.jobs.start('extract', input, async (signal, progress) => {
-        const s = await runExtraction(db, { ffmpeg, workers: ctx.workers, signal, onProgress: progress });
+        // the data folder's pretrained encoders run too (with none installed: the built-in ones only)
+        const s = await runExtraction(db, { ffmpeg, workers: ctx.workers, dataDir: ctx.dataDir, device: input.device ?? 'auto', signal, onProgress: progress });
         const kept = `${s.media.processed} clips processed (${s.media.failed} failed) before the stop; run extraction again to resume`;
         return s.cancelled ? { result: s, cancelled: `cancelled: ${kept}` } : { result: s };
       });

@@ -10,7 +10,7 @@ export { dispatch, isApiMethod } from './dispatch';
 export { JobRunner } from './job-runner';
 export type { ApiContext, ApiUrls } from './context';
 export { mediaFileOf, thumbnailOf, parseRange, mediaContentType } from './media-lookup';
-export { readUiSettings, writeUiSettings, type UiSettings, type WindowBounds } from './ui-settings';
+export { readUiSettings, restorableBounds, writeUiSettings, type UiSettings, type WindowBounds } from './ui-settings';
 
 export interface AppApi {
   call(method: string, rawInput: unknown): Promise<ApiResult<unknown>>;

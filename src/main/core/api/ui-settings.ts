@@ -33,3 +33,25 @@ export function writeUiSettings(dataDir: string, patch: Partial<UiSettings>): Ui
   fs.renameSync(tmp, file);
   return next;
 }
+
+export interface Rect { x: number; y: number; width: number; height: number }
+
+/**
+ * The saved window bounds to restore on these displays' work areas: the position only when enough
+ * of the window (a title bar's worth) lands on a display (a monitor may have been unplugged since),
+ * and the size no larger than the largest display.
+ */
+export function restorableBounds(saved: WindowBounds | undefined, workAreas: Rect[]): WindowBounds | undefined {
+  if (!saved) return undefined;
+  const maxW = Math.max(0, ...workAreas.map((a) => a.width));
+  const maxH = Math.max(0, ...workAreas.map((a) => a.height));
+  const width = maxW ? Math.min(saved.width, maxW) : saved.width;
+  const height = maxH ? Math.min(saved.height, maxH) : saved.height;
+  const { x, y } = saved;
+  const visible = x !== undefined && y !== undefined && workAreas.some((a) => {
+    const w = Math.min(x + width, a.x + a.width) - Math.max(x, a.x);
+    const h = Math.min(y + height, a.y + a.height) - Math.max(y, a.y);
+    return w >= 100 && h >= 40;
+  });
+  return { ...(visible ? { x, y } : {}), width, height, ...(saved.maximized ? { maximized: true } : {}) };
+}

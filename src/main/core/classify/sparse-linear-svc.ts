@@ -43,20 +43,59 @@ function throwIfAborted(signal?: AbortSignal): void {
   }
 }
 
+/**
+ * The rows in one CSR block (row r: columns ind[ptr[r]..ptr[r+1]) with values val[...]) and each
+ * row's squared norm: monomorphic typed arrays keep the solver's inner loops fast whatever array
+ * types the caller's rows use.
+ */
+interface Csr {
+  ptr: Int32Array;
+  ind: Int32Array;
+  val: Float64Array;
+  sq: Float64Array;
+}
+
+function toCsr(X: readonly SparseRow[]): Csr {
+  const ptr = new Int32Array(X.length + 1);
+  for (let r = 0; r < X.length; r++) ptr[r + 1] = ptr[r] + X[r].indices.length;
+  const ind = new Int32Array(ptr[X.length]);
+  const val = new Float64Array(ptr[X.length]);
+  const sq = new Float64Array(X.length);
+  for (let r = 0; r < X.length; r++) {
+    const { indices, values } = X[r];
+    let s = 0;
+    for (let k = 0, o = ptr[r]; k < indices.length; k++, o++) {
+      ind[o] = indices[k];
+      val[o] = values[k];
+      s += values[k] * values[k];
+    }
+    sq[r] = s;
+  }
+  return { ptr, ind, val, sq };
+}
+
 /** Dual coordinate descent (Hsieh et al. 2008, LIBLINEAR's solve_l2r_l1l2_svc, L2 loss, shrinking). */
-function solveDual(X: readonly SparseRow[], rows: Int32Array, d: number, y: Int8Array, Ci: Float64Array, eps: number, maxIter: number, rng: Rng): Float64Array {
+function solveDual(X: Csr, rows: Int32Array, d: number, y: Int8Array, Ci: Float64Array, eps: number, maxIter: number, rng: Rng, alpha0?: Float64Array): { w: Float64Array; alpha: Float64Array } {
   const n = rows.length;
+  const { ptr, ind, val } = X;
   const w = new Float64Array(d + 1); // last entry: the bias (feature value 1)
-  const alpha = new Float64Array(n);
+  // warm start (LIBLINEAR's trick for nearby problems): w = sum alpha_i y_i x_i of the given alphas
+  const alpha = alpha0 ? Float64Array.from(alpha0) : new Float64Array(n);
+  if (alpha0) {
+    for (let i = 0; i < n; i++) {
+      const a = alpha[i] * y[i];
+      if (a === 0) continue;
+      const r = rows[i];
+      for (let k = ptr[r], e = ptr[r + 1]; k < e; k++) w[ind[k]] += a * val[k];
+      w[d] += a;
+    }
+  }
   const diag = new Float64Array(n);
   const QD = new Float64Array(n);
   const index = new Int32Array(n);
   for (let i = 0; i < n; i++) {
     diag[i] = 0.5 / Ci[i];
-    const v = X[rows[i]].values;
-    let s = 1;
-    for (let k = 0; k < v.length; k++) s += v[k] * v[k];
-    QD[i] = diag[i] + s;
+    QD[i] = diag[i] + 1 + X.sq[rows[i]];
     index[i] = i;
   }
   let active = n;
@@ -69,9 +108,11 @@ function solveDual(X: readonly SparseRow[], rows: Int32Array, d: number, y: Int8
     for (let s = 0; s < active; s++) {
       const i = index[s];
       const yi = y[i];
-      const { indices, values } = X[rows[i]];
+      const r = rows[i];
+      const b = ptr[r];
+      const e = ptr[r + 1];
       let wx = w[d];
-      for (let k = 0; k < indices.length; k++) wx += w[indices[k]] * values[k];
+      for (let k = b; k < e; k++) wx += w[ind[k]] * val[k];
       const G = yi * wx - 1 + alpha[i] * diag[i];
       let PG = G;
       if (alpha[i] === 0) {
@@ -92,7 +133,7 @@ function solveDual(X: readonly SparseRow[], rows: Int32Array, d: number, y: Int8
         const a = Math.max(old - G / QD[i], 0);
         alpha[i] = a;
         const dlt = (a - old) * yi;
-        for (let k = 0; k < indices.length; k++) w[indices[k]] += dlt * values[k];
+        for (let k = b; k < e; k++) w[ind[k]] += dlt * val[k];
         w[d] += dlt;
       }
     }
@@ -107,10 +148,18 @@ function solveDual(X: readonly SparseRow[], rows: Int32Array, d: number, y: Int8
     PGmaxOld = PGmaxNew <= 0 ? Infinity : PGmaxNew;
     PGminOld = PGminNew >= 0 ? -Infinity : PGminNew;
   }
-  return w;
+  return { w, alpha };
 }
 
-function trainOvr(X: readonly SparseRow[], y: ArrayLike<number>, rows: Int32Array, classes: number[], d: number, o: SparseLinearOptions, rng: Rng, eps: number, tick: () => void): Float64Array {
+/**
+ * One binary problem per class of `classes` over `rows`. `warm` (optional): each class's dual
+ * variables per row of X from an earlier fit, used as the starting point; `keep` receives this
+ * fit's dual variables per row of X (the probability folds start from the full fit's).
+ */
+function trainOvr(
+  X: Csr, y: ArrayLike<number>, rows: Int32Array, classes: number[], d: number, o: SparseLinearOptions, rng: Rng, eps: number, tick: () => void,
+  warm?: Map<number, Float64Array>, keep?: Map<number, Float64Array>,
+): Float64Array {
   const n = rows.length;
   const Ci = new Float64Array(n);
   const W = new Float64Array(classes.length * (d + 1));
@@ -125,7 +174,15 @@ function trainOvr(X: readonly SparseRow[], y: ArrayLike<number>, rows: Int32Arra
       yy[r] = y[rows[r]] === classes[m] ? 1 : -1;
       Ci[r] = yy[r] > 0 ? Cpos : o.C;
     }
-    W.set(solveDual(X, rows, d, yy, Ci, eps, o.maxIter ?? 1000, rng), m * (d + 1));
+    const w0 = warm?.get(classes[m]);
+    const alpha0 = w0 ? Float64Array.from(rows, (r) => w0[r]) : undefined;
+    const { w, alpha } = solveDual(X, rows, d, yy, Ci, eps, o.maxIter ?? 1000, rng, alpha0);
+    W.set(w, m * (d + 1));
+    if (keep) {
+      const full = new Float64Array(X.sq.length);
+      rows.forEach((r, k) => (full[r] = alpha[k]));
+      keep.set(classes[m], full);
+    }
     tick();
   }
   return W;
@@ -158,13 +215,15 @@ export function trainSparseLinear(X: readonly SparseRow[], d: number, y: ArrayLi
   const M = classes.length;
   if (M === 1) return { nFeatures: d, classes, W: new Float64Array(d + 1), probA: null, probB: null };
   const rng = new Rng(o.seed);
-  const eps = o.eps ?? 0.01;
+  const eps = o.eps ?? 0.1;
   const folds = Math.max(2, o.folds ?? 3);
   const total = M * (o.probability ? folds + 1 : 1);
   let done = 0;
   const tick = () => o.onProgress?.(++done, total);
   const all = Int32Array.from({ length: n }, (_, i) => i);
-  const W = trainOvr(X, y, all, classes, d, o, rng, eps, tick);
+  const alphas = o.probability ? new Map<number, Float64Array>() : undefined;
+  const csr = toCsr(X);
+  const W = trainOvr(csr, y, all, classes, d, o, rng, eps, tick, undefined, alphas);
   if (!o.probability) return { nFeatures: d, classes, W, probA: null, probB: null };
 
   // stratified folds: rows of each class dealt round-robin after a seeded shuffle
@@ -180,8 +239,10 @@ export function trainSparseLinear(X: readonly SparseRow[], d: number, y: ArrayLi
   for (let f = 0; f < folds; f++) {
     const train = all.filter((i) => fold[i] !== f);
     const trainClasses = Array.from(new Set(Array.from(train, (i) => y[i]))).sort((a, b) => a - b);
-    // a looser tolerance: the sigmoids need only rough held-out decision values
-    const Wf = trainOvr(X, y, train, trainClasses, d, o, rng, 10 * eps, tick);
+    // each fold starts from the full fit's dual variables of its rows (dropping the held-out
+    // ones): the fold's optimum is near, so a few epochs reach it. A looser tolerance: the
+    // sigmoids need only rough held-out decision values
+    const Wf = trainOvr(csr, y, train, trainClasses, d, o, rng, 10 * eps, tick, alphas);
     for (let k = trainClasses.length; k < M; k++) tick();
     for (let i = 0; i < n; i++) {
       if (fold[i] !== f) continue;

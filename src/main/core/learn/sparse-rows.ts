@@ -27,26 +27,54 @@ export function sparseWidth(l: SparseLayout): number {
   return K + (l.context ? K + 1 : 0) + l.denseWidth;
 }
 
-/** Accumulates weight * (text vector restricted to the vocabulary) into acc (column -> value). */
-function addText(acc: Map<number, number>, v: SparseVec | null, vm: Map<number, number>, weight: number): void {
+/** hashed index -> column + 1 (0: not in the vocabulary); a typed table, much faster than a Map here */
+function columnTable(vocabulary: number[]): Int32Array {
+  let max = 0;
+  for (const h of vocabulary) if (h > max) max = h;
+  const t = new Int32Array(max + 1);
+  vocabulary.forEach((h, j) => (t[h] = j + 1));
+  return t;
+}
+
+/** Dense scratch of one block: values, whether a column is touched, and the touched columns. */
+interface Scratch {
+  acc: Float64Array;
+  seen: Uint8Array;
+  cols: number[];
+}
+
+/** Accumulates weight * (text vector restricted to the vocabulary) into the scratch. */
+function addText(sc: Scratch, v: SparseVec | null, table: Int32Array, weight: number): void {
+  const { acc, seen, cols } = sc;
   if (!v) return;
   for (let k = 0; k < v.indices.length; k++) {
-    const j = vm.get(v.indices[k]);
-    if (j !== undefined) acc.set(j, (acc.get(j) ?? 0) + weight * v.values[k]);
+    const h = v.indices[k];
+    const j = h < table.length ? table[h] - 1 : -1;
+    if (j < 0) continue;
+    if (!seen[j]) {
+      seen[j] = 1;
+      cols.push(j);
+    }
+    acc[j] += weight * v.values[k];
   }
 }
 
-/** Pushes acc, L2-normalised then scaled, at column offset `offset`. */
-function pushNormalised(acc: Map<number, number>, offset: number, scale: number, idx: number[], val: number[]): void {
-  const cols = [...acc.keys()].sort((a, b) => a - b);
+/** Pushes the touched columns, L2-normalised then scaled, at column offset `offset`; clears the scratch. */
+function pushNormalised(sc: Scratch, offset: number, scale: number, idx: number[], val: number[]): void {
+  const { acc, seen, cols } = sc;
+  cols.sort((a, b) => a - b);
   let norm = 0;
-  for (const c of cols) norm += acc.get(c)! ** 2;
-  if (norm <= 0) return;
-  const f = scale / Math.sqrt(norm);
+  for (const c of cols) norm += acc[c] * acc[c];
+  const f = norm > 0 ? scale / Math.sqrt(norm) : 0;
   for (const c of cols) {
-    idx.push(offset + c);
-    val.push(acc.get(c)! * f);
+    if (f > 0 && acc[c] !== 0) {
+      idx.push(offset + c);
+      val.push(acc[c] * f);
+    }
+    acc[c] = 0;
+    seen[c] = 0;
   }
+  cols.length = 0;
 }
 
 /**
@@ -55,23 +83,22 @@ function pushNormalised(acc: Map<number, number>, offset: number, scale: number,
  */
 export function buildSparseRows(items: Item[], rows: number[], layout: SparseLayout, dense?: Float32Array[]): SparseRow[] {
   const K = layout.vocabulary.length;
-  const vm = new Map(layout.vocabulary.map((h, j) => [h, j]));
+  const table = columnTable(layout.vocabulary);
+  const sc: Scratch = { acc: new Float64Array(K), seen: new Uint8Array(K), cols: [] };
   const out: SparseRow[] = [];
   for (const r of rows) {
     const it = items[r];
     const idx: number[] = [];
     const val: number[] = [];
-    const own = new Map<number, number>();
-    addText(own, it.text, vm, 1);
-    pushNormalised(own, 0, 1, idx, val);
+    addText(sc, it.text, table, 1);
+    pushNormalised(sc, 0, 1, idx, val);
     if (layout.context) {
-      const ctx = new Map<number, number>();
       let p = it.prev;
       for (let j = 0; j < CONTEXT_TURNS && p >= 0; j++) {
-        addText(ctx, items[p].text, vm, CONTEXT_DECAY ** j);
+        addText(sc, items[p].text, table, CONTEXT_DECAY ** j);
         p = items[p].prev;
       }
-      pushNormalised(ctx, K, CONTEXT_WEIGHT, idx, val);
+      pushNormalised(sc, K, CONTEXT_WEIGHT, idx, val);
       const prev = it.prev >= 0 ? items[it.prev] : null;
       if (prev && prev.speaker !== it.speaker) {
         idx.push(2 * K);

@@ -119,6 +119,8 @@ export async function decodeClip(ffmpeg: string, file: string, probe: ProbeInfo,
         const t = v.frames.get(f);
         if (t) thumbs.set(f, yuv420ToRgbThumb(t, v.width, v.height, v.thumbFactor, v.matrix).data);
       }
+      releaseFrames(v.frames.values());
+      v.frames.clear();
       const missing = selected.filter((f) => !thumbs.has(f));
       if (missing.length) {
         try {
@@ -200,6 +202,28 @@ class FrameStore {
   }
 }
 
+// Frame buffers are reused from clip to clip (per thread): allocating ~90 kB ArrayBuffers for
+// every kept frame (zero-filled, externally accounted, collected later) cost more than the
+// entropy pass itself. Bounded, so a long clip does not pin its memory budget for good.
+const POOL_MAX_FRAMES = 256;
+let poolFrameBytes = 0;
+const framePool: Uint8Array[] = [];
+
+function takeFrame(bytes: number): Uint8Array {
+  if (bytes !== poolFrameBytes) {
+    framePool.length = 0;
+    poolFrameBytes = bytes;
+  }
+  return framePool.pop() ?? new Uint8Array(bytes);
+}
+
+function releaseFrames(frames: Iterable<Uint8Array>): void {
+  for (const f of frames) {
+    if (framePool.length >= POOL_MAX_FRAMES) return;
+    if (f.length === poolFrameBytes && f.byteOffset === 0) framePool.push(f);
+  }
+}
+
 function mainPass(
   ffmpeg: string, file: string, abs: string, probe: ProbeInfo, wantAudio: boolean, wantVideo: boolean, opts: DecodeOptions,
 ): Promise<MainPassResult> {
@@ -241,7 +265,7 @@ function mainPass(
   };
 
   // frames are assembled in frameBuf; a frame the store keeps is handed over without a copy
-  // and frameBuf becomes the evicted buffer (or a fresh one)
+  // and frameBuf becomes the evicted buffer (or a pooled one)
   let frameBuf: Uint8Array | null = null;
   let fill = 0;
   const onFrame = (yuv: Uint8Array, owned: boolean): boolean => {
@@ -249,11 +273,19 @@ function mainPass(
     const index = stats.frameCount;
     const s = stats.pushLuma(yuv, 'limited');
     if (!store!.wants(s.entropy)) return false;
-    const evicted = store!.keep(index, s.entropy, owned ? yuv : new Uint8Array(yuv) /* a copy: yuv is a view into a pipe chunk */);
+    let kept = yuv;
+    if (!owned) {
+      kept = takeFrame(frameBytes); // a copy: yuv is a view into a pipe chunk
+      kept.set(yuv);
+    }
+    const evicted = store!.keep(index, s.entropy, kept);
     if (owned) frameBuf = evicted;
+    else if (evicted) releaseFrames([evicted]);
     return true;
   };
-  const onVideo = (chunk: Buffer) => {
+  const onVideo = (b: Buffer) => {
+    // a plain Uint8Array view: copies from and indexing into Buffer (a subclass) take slower paths
+    const chunk = new Uint8Array(b.buffer, b.byteOffset, b.length);
     let off = 0;
     while (off < chunk.length) {
       if (fill === 0 && chunk.length - off >= frameBytes) {
@@ -261,7 +293,7 @@ function mainPass(
         off += frameBytes;
         continue;
       }
-      frameBuf ??= new Uint8Array(new ArrayBuffer(frameBytes));
+      frameBuf ??= takeFrame(frameBytes);
       const n = Math.min(frameBytes - fill, chunk.length - off);
       frameBuf.set(chunk.subarray(off, off + n), fill);
       fill += n;

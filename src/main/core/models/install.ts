@@ -73,7 +73,10 @@ async function finishInstall(dataDir: string, m: Manifest, source: 'pull' | 'imp
     io = await inspectModel(bytes);
   } catch (e) {
     fs.rmSync(staging, { recursive: true, force: true });
-    throw new ModelError(`${label} is not a loadable ONNX model: ${firstLine((e as Error).message)}`);
+    const msg = (e as Error).message;
+    // exports over 2 GB (and newer torch exports) keep their weights in a sibling PATH.data file
+    if (/external data/i.test(msg)) throw new ModelError(`${label} keeps its weights in a separate external-data file; only single-file ONNX models can be installed (re-save it as one file, e.g. onnx.save_model(onnx.load(PATH), OUT) in Python)`);
+    throw new ModelError(`${label} is not a loadable ONNX model: ${firstLine(msg)}`);
   }
   let tapped: string | null = null;
   if (m.tap && !io.outputs.some((o) => o.name === outputName(m, io)) && io.outputs.some((o) => o.name === m.tap!.from)) {

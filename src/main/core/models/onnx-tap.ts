@@ -43,9 +43,12 @@ export function addOutput(model: Uint8Array, tensor: string, name: string): Uint
   const w = protobuf.Writer.create();
   // an inner tensor that already has the wanted name only needs to be declared an output
   if (tensor !== name) w.uint32((1 << 3) | 2).bytes(nodeBytes);
-  const extra = w.uint32((12 << 3) | 2).bytes(outBytes).finish();
+  return appendToGraph(model, w.uint32((12 << 3) | 2).bytes(outBytes).finish());
+}
 
-  // find ModelProto field 7 (graph) and append the two GraphProto fields to its payload
+/** The model with `extra` (encoded GraphProto fields) appended to its graph; every other byte kept. */
+export function appendToGraph(model: Uint8Array, extra: Uint8Array): Uint8Array {
+  // find ModelProto field 7 (graph) and append the fields to its payload
   const r = protobuf.Reader.create(model);
   while (r.pos < r.len) {
     const fieldStart = r.pos;

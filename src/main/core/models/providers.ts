@@ -10,6 +10,9 @@ import * as ort from 'onnxruntime-node';
 export type Device = 'auto' | 'cpu' | 'cuda' | 'webgpu';
 export type Provider = 'cuda' | 'webgpu' | 'cpu';
 
+/** The one command that installs onnxruntime-node's CUDA provider libraries (CUDA 12 + cuDNN 9 on the machine). */
+export const CUDA_INSTALL = 'node node_modules/onnxruntime-node/script/install.js --onnxruntime-node-install=cuda12';
+
 /** Where onnxruntime-node keeps its native libraries (the CUDA ones are an optional download). */
 export function ortBinDir(): string | null {
   try {
@@ -26,12 +29,14 @@ export function cudaLibrariesInstalled(): boolean {
   return !!dir && fs.existsSync(path.join(dir, lib));
 }
 
-/** What this onnxruntime-node build offers, as doctor reports it. */
-export function providerReport(): { name: string; bundled: boolean; installed: boolean }[] {
+/** What this onnxruntime-node build offers, as doctor reports it; `auto`: whether --device auto tries it here. */
+export function providerReport(): { name: string; bundled: boolean; installed: boolean; auto: boolean }[] {
+  const tried: string[] = candidates('auto');
   return ort.listSupportedBackends().map((b) => ({
     name: b.name,
     bundled: b.bundled,
     installed: b.bundled || (b.name === 'cuda' ? cudaLibrariesInstalled() : false),
+    auto: tried.includes(b.name),
   }));
 }
 
@@ -51,6 +56,19 @@ export function candidates(device: Device): Provider[] {
   return device === 'cpu' ? ['cpu'] : [device, 'cpu'];
 }
 
+/** Why auto left out the GPU providers it did not try (null when it tries them all). */
+export function autoSkipReason(): string | null {
+  const why = [
+    ...(cudaLibrariesInstalled() ? [] : [`CUDA provider libraries not installed (${CUDA_INSTALL})`]),
+    ...(gpuDevicePresent() ? [] : ['no GPU device for WebGPU']),
+  ];
+  return why.length ? why.join('; ') : null;
+}
+
+// auto's skip line and each fallback line are said once per process, not once per encoder
+let autoSkipSaid = false;
+const fallbacksSaid = new Set<string>();
+
 export interface OpenedSession {
   session: ort.InferenceSession;
   provider: Provider;
@@ -61,8 +79,16 @@ export interface OpenedSession {
 export async function openSession(model: string | Uint8Array, device: Device, notes: (line: string) => void, threads = defaultThreads()): Promise<OpenedSession> {
   const tries = candidates(device);
   let lastError = '';
+  if (device === 'auto' && !autoSkipSaid) {
+    const why = autoSkipReason();
+    if (why && tries[0] === 'cpu') notes(`device auto: using cpu (${why})`);
+    autoSkipSaid = true;
+  }
   for (const p of tries) {
     try {
+      // not tried where it cannot work: the native layers would print several lines of noise first
+      const missing = unavailable(p);
+      if (missing) throw new Error(missing);
       const session = await ort.InferenceSession.create(model as string, {
         executionProviders: [p],
         intraOpNumThreads: threads,
@@ -73,10 +99,21 @@ export async function openSession(model: string | Uint8Array, device: Device, no
     } catch (e) {
       lastError = reason(e);
       const next = tries[tries.indexOf(p) + 1];
-      if (next) notes(`${p} execution provider unavailable (${lastError}); using ${next}`);
+      const line = `${p} execution provider unavailable (${lastError}); using ${next}`;
+      if (next && !fallbacksSaid.has(line)) {
+        fallbacksSaid.add(line);
+        notes(line);
+      }
     }
   }
   throw new Error(`no execution provider could run the model: ${lastError}`);
+}
+
+/** Why provider p cannot work on this machine, known before trying it (null: try it). */
+function unavailable(p: Provider): string | null {
+  if (p === 'cuda' && !cudaLibrariesInstalled()) return `its provider libraries are not installed: ${CUDA_INSTALL}`;
+  if (p === 'webgpu' && !gpuDevicePresent()) return 'no GPU device found (/dev/dri/renderD*, /dev/nvidia0)';
+  return null;
 }
 
 export function defaultThreads(): number {

@@ -121,7 +121,7 @@ function figures(d: ReportData): Record<string, { data: unknown[]; layout: Recor
     }));
     figs[`roc-${e.split}`] = {
       data: [...curves, { type: 'scatter', mode: 'lines', name: 'chance', x: [0, 1], y: [0, 1], line: { dash: 'dot', color: '#999' }, hoverinfo: 'skip' }],
-      layout: { ...base, title: { text: `ROC one-vs-rest, ${e.split} split, model v${e.model_version} (macro AUC ${f3(e.macro_auc)})` }, xaxis: { title: { text: 'false positive rate' }, range: [0, 1] }, yaxis: { title: { text: 'true positive rate' }, range: [0, 1.02] } },
+      layout: { ...base, title: { text: `ROC one-vs-rest, ${e.split} split, model v${e.model_version} (macro AUC ${f3(e.macro_auc)})` }, xaxis: { title: { text: 'false positive rate' }, range: [-0.02, 1.02] }, yaxis: { title: { text: 'true positive rate' }, range: [-0.02, 1.02] } },
     };
   }
   return figs;

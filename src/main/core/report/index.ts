@@ -61,8 +61,16 @@ export async function writeReport(db: Db, o: WriteReportOptions): Promise<WriteR
   const notes: string[] = [];
   let bytes = 0;
   const write = (file: string, data: string | Buffer) => {
-    fs.mkdirSync(path.dirname(file), { recursive: true });
-    fs.writeFileSync(file, data);
+    try {
+      fs.mkdirSync(path.dirname(file), { recursive: true });
+      fs.writeFileSync(file, data);
+    } catch (e) {
+      // name the file we meant to write, not only the path component the OS tripped on
+      const err = e as NodeJS.ErrnoException;
+      const why = err.code === 'EEXIST' || err.code === 'ENOTDIR' ? `${err.path ?? 'a part of its path'} is a file, not a folder`
+        : err.code === 'EACCES' || err.code === 'EPERM' ? 'permission denied' : err.message;
+      throw new ReportError(`cannot write ${file}: ${why}`);
+    }
     files.push(file);
     bytes += typeof data === 'string' ? Buffer.byteLength(data) : data.length;
   };

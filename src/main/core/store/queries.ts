@@ -74,12 +74,13 @@ export function showUtterance(db: Db, id: number): UtteranceDetail | null {
     | { fps: number; frame_count: number; entropy: Buffer; selected: string }
     | undefined;
   const feat = (kind: string) =>
-    db.prepare('SELECT extractor, dim, provider FROM feature WHERE utterance_id = ? AND kind = ? ORDER BY frame LIMIT 1').get(id, kind) as
-      | { extractor: string; dim: number; provider: string | null }
+    db.prepare('SELECT extractor, version, dim, provider FROM feature WHERE utterance_id = ? AND kind = ? ORDER BY frame LIMIT 1').get(id, kind) as
+      | { extractor: string; version: string; dim: number; provider: string | null }
       | undefined;
+  // the model version and the execution provider that made the vectors (pretrained encoders)
   const embedding = (kind: string) => {
     const f = feat(kind);
-    return f ? { model: f.extractor, dim: f.dim, ...(f.provider ? { provider: f.provider } : {}) } : null;
+    return f ? { model: f.extractor, dim: f.dim, version: f.version, ...(f.provider ? { provider: f.provider } : {}) } : null;
   };
   const text = feat('text');
   const pred = db
@@ -114,7 +115,7 @@ export function showUtterance(db: Db, id: number): UtteranceDetail | null {
           embedding: embedding('video.embedding'),
         }
       : null,
-    text_features: text ? { encoder: text.extractor, dim: text.dim } : null,
+    text_features: text ? { encoder: text.extractor, dim: text.dim, version: text.version, ...(text.provider ? { provider: text.provider } : {}) } : null,
     errors: itemErrors(db, id),
   };
 }

@@ -1,14 +1,17 @@
-// A plotly.js chart. plotly (4.7 MB) is loaded on first use as its own chunk; charts follow the
-// MUI theme's colours. Clicks on points are passed up (the entropy plot seeks the video with them).
+// A plotly.js chart. plotly's cartesian bundle (1.5 MB: scatter and heatmap are all the views draw;
+// the full bundle is 4.8 MB) is its own chunk, loaded when the first plot is shown: not preloaded,
+// since parsing it is one long task that would stall whatever the user does then (say, scrolling the
+// corpus). Charts follow the MUI theme's colours. Clicks on points are passed up (the entropy plot
+// seeks the video with them).
 import { useEffect, useRef } from 'react';
 import { useTheme } from '@mui/material';
 import type { Data, Layout, PlotMouseEvent } from 'plotly.js-dist-min';
 import { useApi } from '../api-context';
 
-type PlotlyModule = typeof import('plotly.js-dist-min');
+type PlotlyModule = typeof import('plotly.js-cartesian-dist-min');
 let plotly: Promise<PlotlyModule> | null = null;
 const loadPlotly = (): Promise<PlotlyModule> =>
-  (plotly ??= import('plotly.js-dist-min').then((m) => ((m as unknown as { default?: PlotlyModule }).default ?? m) as PlotlyModule));
+  (plotly ??= import('plotly.js-cartesian-dist-min').then((m) => ((m as unknown as { default?: PlotlyModule }).default ?? m) as PlotlyModule));
 
 export function Plot(props: {
   data: Data[];

@@ -10,6 +10,7 @@ import { FilterSelect } from '../components/FilterSelect';
 import { EmptyState } from '../components/EmptyState';
 import { ProbabilityBars } from '../components/ProbabilityBars';
 import { LabelHistory } from '../components/LabelHistory';
+import { ClipPlayer } from '../components/ClipPlayer';
 
 type Split = 'train' | 'dev' | 'test' | 'unsplit';
 interface Change {
@@ -30,7 +31,7 @@ export function AnnotationView() {
   const [seen, setSeen] = useState<number[]>([]);
   const [suggestion, setSuggestion] = useState<{ id: number | null; confidence: number | null } | null>(null);
   const [histories, setHistories] = useState<Record<number, LabelChange[]>>({});
-  const video = useRef<HTMLVideoElement>(null);
+  const video = useRef<HTMLMediaElement>(null);
   const labels = summary?.labels ?? [];
 
   useEffect(() => {
@@ -169,7 +170,7 @@ export function AnnotationView() {
                 label: <b data-testid="annotate-label">{currentLabel ?? 'unlabelled'}</b>
               </Typography>
               {d.mediaUrl ? (
-                <video ref={video} key={d.id} src={d.mediaUrl} controls preload="metadata" style={{ width: '100%', maxHeight: 260, marginTop: 8, background: '#000', borderRadius: 4 }} />
+                <ClipPlayer ref={video} key={d.id} src={d.mediaUrl} media={d.media} maxHeight={260} testId="annotate-clip" />
               ) : (
                 <Typography variant="body2" color="text.secondary" sx={{ mt: 1 }}>
                   no media

@@ -14,6 +14,8 @@ const SPLITS = ['train', 'dev', 'test', 'unsplit'] as const;
 const STATUSES = ['pending', 'done', 'partial', 'error', 'missing_media'] as const;
 const COLUMNS = '64px 56px 1fr 110px 4fr 90px 90px 56px 110px 48px';
 const ROW_H = 32;
+/** more than the rows of any visible window (a 4K screen shows ~70 rows of 32 px) */
+const SLOTS = 256;
 
 type Line = { kind: 'dialogue'; key: string; split: string; dialogue: string | null; n: number } | { kind: 'utt'; row: UtteranceRow };
 
@@ -113,8 +115,9 @@ const TableBox = styled('div')(({ theme }) => ({
   fontSize: 13,
   '& .es-head, & .es-row': { display: 'grid', gridTemplateColumns: COLUMNS, alignItems: 'center', padding: '0 8px' },
   '& .es-head': { padding: '6px 8px', fontWeight: 600, borderBottom: `1px solid ${theme.palette.divider}`, background: theme.palette.action.hover },
-  '& .es-scroll': { flex: 1, minHeight: 0, overflow: 'auto', position: 'relative' },
-  '& .es-row, & .es-dialogue': { position: 'absolute', top: 0, left: 0, right: 0, height: ROW_H, cursor: 'pointer' },
+  // containment: a row's layout never affects the rest of the page, so the browser lays out only rows
+  '& .es-scroll': { flex: 1, minHeight: 0, overflow: 'auto', position: 'relative', contain: 'strict' },
+  '& .es-row, & .es-dialogue': { position: 'absolute', top: 0, left: 0, right: 0, height: ROW_H, cursor: 'pointer', contain: 'strict' },
   '& .es-row': { borderBottom: `1px solid ${theme.palette.divider}` },
   '& .es-row:hover, & .es-row:focus-visible': { background: theme.palette.action.hover, outline: 'none' },
   '& .es-row > span': { overflow: 'hidden', textOverflow: 'ellipsis', whiteSpace: 'nowrap', paddingRight: 8 },
@@ -143,7 +146,9 @@ const CorpusTable = memo(function CorpusTable(props: {
 }) {
   const { lines, collapsed, onToggle, onOpen } = props;
   const scrollRef = useRef<HTMLDivElement>(null);
-  const virtualizer = useVirtualizer({ count: lines.length, getScrollElement: () => scrollRef.current, estimateSize: () => ROW_H, overscan: 12 });
+  // fixed row height, no measuring; a small overscan and no flushSync in the scroll handler: on a fast
+  // scroll every visible row is new each frame, and rendering fewer of them, batched, keeps frames short
+  const virtualizer = useVirtualizer({ count: lines.length, getScrollElement: () => scrollRef.current, estimateSize: () => ROW_H, overscan: 4, useFlushSync: false });
   return (
     <TableBox role="table" aria-label="Utterances" aria-rowcount={props.total}>
       <div role="row" className="es-head">
@@ -158,10 +163,14 @@ const CorpusTable = memo(function CorpusTable(props: {
         <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
           {virtualizer.getVirtualItems().map((v) => {
             const line = lines[v.index];
+            // keyed by slot, not by row: the visible window is contiguous and shorter than SLOTS, so the
+            // keys stay unique, and a row scrolled in takes over the DOM nodes of one scrolled out
+            // (its text is updated in place instead of ~11 elements torn down and built per row)
+            const slot = v.index % SLOTS;
             return line.kind === 'dialogue' ? (
-              <DialogueLine key={line.key} line={line} start={v.start} collapsed={collapsed.has(line.key)} onToggle={onToggle} />
+              <DialogueLine key={`d${slot}`} line={line} start={v.start} collapsed={collapsed.has(line.key)} onToggle={onToggle} />
             ) : (
-              <UtteranceLine key={line.row.id} row={line.row} start={v.start} onOpen={onOpen} />
+              <UtteranceLine key={`u${slot}`} row={line.row} start={v.start} onOpen={onOpen} />
             );
           })}
         </div>

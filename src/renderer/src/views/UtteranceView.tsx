@@ -11,11 +11,12 @@ import { ProbabilityBars } from '../components/ProbabilityBars';
 import { AudioFeatures } from '../components/AudioFeatures';
 import { LabelHistory } from '../components/LabelHistory';
 import { ItemErrors } from '../components/ItemErrors';
+import { ClipPlayer } from '../components/ClipPlayer';
 
 export function UtteranceView() {
   const { utteranceId, summary, setView, modelsTick } = useStudio();
   const q = useApiData('utterances.show', utteranceId === null ? null : { id: utteranceId }, [utteranceId, modelsTick]);
-  const video = useRef<HTMLVideoElement>(null);
+  const video = useRef<HTMLMediaElement>(null);
   if (utteranceId === null) return <EmptyState title="No utterance open">Open one from the Corpus view (click a row).</EmptyState>;
   if (q.error) return <EmptyState title={`Utterance ${utteranceId} could not be loaded`}>{q.error}</EmptyState>;
   const d = q.data;
@@ -48,7 +49,7 @@ export function UtteranceView() {
           <Card variant="outlined">
             <CardContent>
               {d.mediaUrl ? (
-                <video ref={video} src={d.mediaUrl} controls preload="metadata" data-testid="clip" style={{ width: '100%', maxHeight: 360, background: '#000', borderRadius: 4 }} />
+                <ClipPlayer ref={video} src={d.mediaUrl} media={d.media} maxHeight={360} testId="clip" />
               ) : (
                 <EmptyState title="No media for this utterance" testId="no-media">
                   {d.status === 'missing_media' ? 'The clip was not found under the corpus folder when it was imported.' : 'Only text was imported.'}
@@ -61,7 +62,7 @@ export function UtteranceView() {
               {d.video && d.video.frame_entropy.length > 0 && fps > 0 ? (
                 <>
                   <EntropyPlot entropy={d.video.frame_entropy} fps={fps} selected={d.video.selected_frames} onSeek={seek} />
-                  <Stack direction="row" spacing={1} sx={{ overflowX: 'auto', pt: 1 }} data-testid="thumbnails">
+                  <Stack direction="row" spacing={1} useFlexGap sx={{ flexWrap: 'wrap', pt: 1 }} data-testid="thumbnails">
                     {d.thumbnails.map((t) => (
                       <Box key={t.frame} component="button" onClick={() => seek(t.frame / fps)} title={`frame ${t.frame} · ${(t.frame / fps).toFixed(2)} s`} sx={{ p: 0, border: 1, borderColor: 'divider', borderRadius: 1, cursor: 'pointer', bgcolor: 'transparent', flex: '0 0 auto' }}>
                         <img src={t.url} alt={`frame ${t.frame}`} height={54} style={{ display: 'block', borderRadius: 4 }} />

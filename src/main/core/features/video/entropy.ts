@@ -79,20 +79,50 @@ export const LIMITED_TO_FULL_LUMA: Uint8Array = (() => {
 })();
 const LIMITED_TO_FULL = LIMITED_TO_FULL_LUMA;
 
-/** Raw histogram of plane[0..n) into `raw` and, when `hasPrev`, the summed |plane - prev|. */
-function lumaPass(plane: Uint8Array, prev: Uint8Array, raw: Uint32Array, n: number, hasPrev: boolean): number {
-  raw.fill(0);
+/**
+ * Raw histogram of plane[0..n) into `raw` and, when `hasPrev`, the summed |plane - prev|.
+ * The hot loop of frame analysis: four interleaved histograms (`quad`, 4 x 256) so that runs of
+ * equal pixels do not stall on one counter, and a branchless |d| (noisy frames defeat the branch
+ * predictor); ~1.5-2x faster than the plain loop, same integers.
+ */
+function lumaPass(plane: Uint8Array, prev: Uint8Array, raw: Uint32Array, quad: Uint32Array, n: number, hasPrev: boolean): number {
+  quad.fill(0);
+  const n4 = n - (n & 3);
   let diff = 0;
   if (hasPrev) {
-    for (let i = 0; i < n; i++) {
-      const y = plane[i];
-      raw[y]++;
-      const d = y - prev[i];
+    for (let i = 0; i < n4; i += 4) {
+      const a = plane[i];
+      const b = plane[i + 1];
+      const c = plane[i + 2];
+      const e = plane[i + 3];
+      quad[a]++;
+      quad[256 + b]++;
+      quad[512 + c]++;
+      quad[768 + e]++;
+      let d = a - prev[i];
+      diff += (d ^ (d >> 31)) - (d >> 31);
+      d = b - prev[i + 1];
+      diff += (d ^ (d >> 31)) - (d >> 31);
+      d = c - prev[i + 2];
+      diff += (d ^ (d >> 31)) - (d >> 31);
+      d = e - prev[i + 3];
+      diff += (d ^ (d >> 31)) - (d >> 31);
+    }
+    for (let i = n4; i < n; i++) {
+      const d = plane[i] - prev[i];
+      quad[plane[i]]++;
       diff += d < 0 ? -d : d;
     }
   } else {
-    for (let i = 0; i < n; i++) raw[plane[i]]++;
+    for (let i = 0; i < n4; i += 4) {
+      quad[plane[i]]++;
+      quad[256 + plane[i + 1]]++;
+      quad[512 + plane[i + 2]]++;
+      quad[768 + plane[i + 3]]++;
+    }
+    for (let i = n4; i < n; i++) quad[plane[i]]++;
   }
+  for (let y = 0; y < 256; y++) raw[y] = quad[y] + quad[256 + y] + quad[512 + y] + quad[768 + y];
   return diff;
 }
 
@@ -113,6 +143,7 @@ export class FrameStatsAccumulator {
   private prev: Uint8Array;
   private readonly hist = new Uint32Array(256);
   private readonly rawHist = new Uint32Array(256);
+  private readonly quadHist = new Uint32Array(1024);
   private hasPrev = false;
   private readonly entropy: number[] = [];
   private readonly luma: number[] = [];
@@ -164,7 +195,7 @@ export class FrameStatsAccumulator {
     const raw = this.rawHist;
     const prev = this.prev;
     const hasPrev = this.hasPrev;
-    let diff = lumaPass(plane, prev, raw, n, hasPrev);
+    let diff = lumaPass(plane, prev, raw, this.quadHist, n, hasPrev);
     prev.set(plane.subarray(0, n));
     const hist = this.hist;
     let sum = 0;
