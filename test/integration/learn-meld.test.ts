@@ -11,6 +11,9 @@ import { runTextStage } from '../../src/main/core/jobs/text-stage';
 import { evaluateSplit, loadModelData, trainModel, type TrainOptions } from '../../src/main/core/learn';
 import { tmpDir } from '../helpers/tmp';
 import { runCli, CLI } from '../helpers/cli';
+import { JobRunner } from '../../src/main/core/api/job-runner';
+import { trainProgressMeter } from '../../src/main/core/api/train-progress';
+import type { JobEvent } from '../../src/shared/api';
 
 import { MELD_DIR as MELD } from '../helpers/shared';
 const TRAIN_CSV = path.join(MELD, 'train_sent_emo.csv');
@@ -19,6 +22,8 @@ const have = fs.existsSync(TRAIN_CSV) && fs.existsSync(DEV_CSV);
 
 const N_TRAIN = 2500;
 const N_DEV = 400;
+// taken from dev.csv past the N_DEV dev rows, imported as the test split
+const N_TEST = 150;
 const base: TrainOptions = { fusion: 'none', classifier: 'linear', modalities: ['text'], context: false, seed: 1, vocabSize: 1024 };
 
 function predictions(db: Db, version: number, split: string): Map<number, string> {
@@ -50,9 +55,11 @@ describe.runIf(have)('learn: train and evaluate from the database (MELD annotati
       const split = b.records[0]?.split;
       const keep = split === 'train' ? N_TRAIN : N_DEV;
       saveImport(db, { ...b, records: b.records.slice(0, keep), missingMedia: 0 });
+      if (split === 'dev') saveImport(db, { ...b, records: b.records.slice(N_DEV, N_DEV + N_TEST).map((r) => ({ ...r, split: 'test' })), missingMedia: 0 });
     }
+    expect((db.prepare("SELECT COUNT(*) n FROM utterance WHERE split = 'test'").get() as { n: number }).n).toBe(N_TEST);
     const s = runTextStage(db);
-    expect(s.encoded).toBeGreaterThan(N_TRAIN + N_DEV - 10);
+    expect(s.encoded).toBeGreaterThan(N_TRAIN + N_DEV + N_TEST - 10);
   }, 60_000);
 
   afterAll(() => {
@@ -64,7 +71,7 @@ describe.runIf(have)('learn: train and evaluate from the database (MELD annotati
     const r = await trainModel(db, { ...base, Cs: [0.3, 1] });
     expect(r.version).toBe(1);
     expect(r.nTrain).toBe(N_TRAIN);
-    expect(r.grid?.length).toBe(2);
+    expect(r.grid?.length).toBe(4); // 2 C values x (unweighted, balanced), both chosen on dev
     expect([0.3, 1]).toContain(r.C);
     const nUtt = (db.prepare('SELECT COUNT(*) n FROM utterance').get() as { n: number }).n;
     const nPred = (db.prepare('SELECT COUNT(*) n FROM prediction WHERE model_version = 1').get() as { n: number }).n;
@@ -95,27 +102,29 @@ describe.runIf(have)('learn: train and evaluate from the database (MELD annotati
     const metrics = JSON.parse(m.metrics);
     expect(metrics.dev.split).toBe('dev');
     expect(metrics.train.split).toBe('train');
-    expect(evaluateSplit(db, 'test').n).toBe(0);
+    expect(evaluateSplit(db, 'test').split).toBe('test');
   }, 60_000);
 
-  it('NO LEAK: changing every dev label and text leaves the fitted model and the train predictions identical', async () => {
+  it('NO LEAK: changing every dev and test label and text leaves the fitted model and the train predictions identical', async () => {
     const before = await trainModel(db, { ...base, C: 1 });
-    const devIds = (db.prepare("SELECT id, label FROM utterance WHERE split = 'dev' ORDER BY id").all() as { id: number; label: string }[]);
+    const heldIds = (db.prepare("SELECT id, label FROM utterance WHERE split IN ('dev', 'test') ORDER BY id").all() as { id: number; label: string }[]);
+    expect(heldIds.length).toBe(N_DEV + N_TEST);
     const set = ['anger', 'disgust', 'fear', 'joy', 'neutral', 'sadness', 'surprise'];
-    for (const d of devIds) relabel(db, d.id, set[(set.indexOf(d.label) + 3) % set.length], 'test');
-    db.prepare("UPDATE utterance SET text = 'completely different words ' || id || ' !!! zebra quantum' WHERE split = 'dev'").run();
+    for (const d of heldIds) relabel(db, d.id, set[(set.indexOf(d.label) + 3) % set.length], 'test');
+    db.prepare("UPDATE utterance SET text = 'completely different words ' || id || ' !!! zebra quantum' WHERE split IN ('dev', 'test')").run();
     // as a re-import with changed text does: the text stage redoes those items
-    db.prepare("DELETE FROM stage_status WHERE stage = 'text' AND utterance_id IN (SELECT id FROM utterance WHERE split = 'dev')").run();
+    db.prepare("DELETE FROM stage_status WHERE stage = 'text' AND utterance_id IN (SELECT id FROM utterance WHERE split IN ('dev', 'test'))").run();
     const s = runTextStage(db);
     expect(s.refit).toBe(false); // the IDF table is fit on train texts only
-    expect(s.encoded).toBe(devIds.length);
+    expect(s.encoded).toBe(heldIds.length);
 
     const after = await trainModel(db, { ...base, C: 1 });
     expect(after.version).toBe(before.version + 1);
     expect(svmCore(db, after.version)).toEqual(svmCore(db, before.version));
     expect(predictions(db, after.version, 'train')).toEqual(predictions(db, before.version, 'train'));
-    // dev did change (labels and predictions see the new texts)
+    // dev and test did change (labels and predictions see the new texts)
     expect(predictions(db, after.version, 'dev')).not.toEqual(predictions(db, before.version, 'dev'));
+    expect(predictions(db, after.version, 'test')).not.toEqual(predictions(db, before.version, 'test'));
     // the old version stays, evaluated against the current labels
     expect(evaluateSplit(db, 'dev', before.version).model_version).toBe(before.version);
   }, 60_000);
@@ -140,12 +149,51 @@ describe.runIf(have)('learn: train and evaluate from the database (MELD annotati
     expect(versions).toEqual(Array.from({ length: next.version }, (_, i) => i + 1));
   }, 60_000);
 
+  it('trains as a stored job: progress stored, cancel leaves no model, a finished job stores its result', async () => {
+    const runner = new JobRunner(db);
+    const finished = () => new Promise<JobEvent>((resolve) => {
+      const off = runner.onEvent((e) => e.type === 'finished' && (off(), resolve(e)));
+    });
+    const models = () => (db.prepare('SELECT COUNT(*) n FROM model').get() as { n: number }).n;
+    const n0 = models();
+    const work = (cancelAt?: string) => async (signal: AbortSignal, progress: (p: ReturnType<ReturnType<typeof trainProgressMeter>>) => void) => {
+      const meter = trainProgressMeter();
+      const r = await trainModel(db, {
+        ...base, Cs: [0.3, 1], signal,
+        onProgress: (p) => {
+          progress(meter(p));
+          if (p.stage === cancelAt) runner.cancel(job.id);
+        },
+      });
+      return { result: { version: r.version } };
+    };
+    let done = finished();
+    let job = runner.start('train', { cancelAt: 'choose' }, work('choose'));
+    let ev = await done;
+    expect(ev.job.id).toBe(job.id);
+    expect(ev.job.status).toBe('cancelled');
+    expect(ev.job.progress?.job).toMatch(/^train (data|choose)/);
+    expect(models()).toBe(n0);
+
+    done = finished();
+    job = runner.start('train', {}, work());
+    ev = await done;
+    expect(ev.job.status).toBe('done');
+    expect(ev.job.result).toEqual({ version: n0 + 1 });
+    expect(models()).toBe(n0 + 1);
+    expect(runner.list().slice(0, 2).map((j) => j.status)).toEqual(['done', 'cancelled']);
+  }, 60_000);
+
   it.runIf(fs.existsSync(CLI))('CLI: evaluate --json follows the contract; train with --context prints its dev split', () => {
     db.pragma('wal_checkpoint(TRUNCATE)');
     const tr = runCli(['train', '--db', dbFile, '--context', '--C', '1', '--vocab', '512', '--json', '-q']);
     expect(tr.code, tr.stderr).toBe(0);
     const tj = tr.json();
     expect(tj.dev.split).toBe('dev');
+    // the CLI's training is a stored job too, with its result
+    const row = db.prepare('SELECT kind, status, result FROM job WHERE id = ?').get(tj.job) as { kind: string; status: string; result: string };
+    expect(row).toMatchObject({ kind: 'train', status: 'done' });
+    expect(JSON.parse(row.result).version).toBe(tj.version);
     const ev = runCli(['evaluate', '--split', 'dev', '--db', dbFile, '--json']);
     expect(ev.code, ev.stderr).toBe(0);
     const j = ev.json();

@@ -108,6 +108,22 @@ describe('FrameStatsAccumulator', () => {
     expect(s).toEqual({ entropy: 1, luma: 127.5, motion: 0 });
   });
 
+  it('pushLuma gives exactly the reference statistics when the pixel count is not a multiple of 4', () => {
+    // the hot loop works 4 pixels at a time with 4 histograms; the tail and the sums must match
+    const w = 7, h = 5, n = w * h;
+    const acc = new FrameStatsAccumulator(w, h);
+    const frames = [randomBytes(n + 9, 3), randomBytes(n + 9, 4), randomBytes(n + 9, 5)]; // planes longer than w x h
+    let prev: Uint8Array | null = null;
+    for (const f of frames) {
+      const gray = f.subarray(0, n);
+      const s = acc.pushLuma(f, 'full');
+      expect(s.entropy).toBe(histogramEntropy(grayHistogram(gray), n));
+      expect(s.luma).toBe(meanLuma(gray));
+      expect(s.motion).toBe(prev ? frameMotion(gray, prev) : 0);
+      prev = gray;
+    }
+  });
+
   it('maps limited-range black and white to 0 and 255', () => {
     expect(LIMITED_TO_FULL_LUMA[16]).toBe(0);
     expect(LIMITED_TO_FULL_LUMA[235]).toBe(255);

@@ -117,9 +117,10 @@ export interface SparseChoiceOptions {
 /**
  * The same choice for the sparse linear SVM (sparse-linear-svc.ts): every C x weighting trained
  * on the training rows without probabilities and scored by weighted F1 on the dev rows; ties go
- * to the earlier candidate (unweighted first, then smaller C).
+ * to the earlier candidate (unweighted first, then smaller C). Async: it gives the event loop a
+ * turn after each candidate, so that a cancel (Ctrl-C, the app's cancel request) gets through.
  */
-export function chooseSparseLinear(Xtrain: readonly SparseRow[], ytrain: number[], Xdev: readonly SparseRow[], ydev: number[], o: SparseChoiceOptions): ChosenParams & { bestBalanced: boolean } {
+export async function chooseSparseLinear(Xtrain: readonly SparseRow[], ytrain: number[], Xdev: readonly SparseRow[], ydev: number[], o: SparseChoiceOptions): Promise<ChosenParams & { bestBalanced: boolean }> {
   if (Xdev.length === 0) throw new Error('chooseSparseLinear: empty dev set');
   const scores: GridScore[] = [];
   const total = o.Cs.length * o.balanced.length;
@@ -131,6 +132,7 @@ export function chooseSparseLinear(Xtrain: readonly SparseRow[], ytrain: number[
       const s: GridScore = { C, gamma: null, gammaLabel: null, weighted_f1: weightedF1(o.nClasses, ydev, predictSparse(m, Xdev)), trainSeconds: (performance.now() - t0) / 1000, balanced: bal };
       scores.push(s);
       o.onProgress?.(scores.length, total, s);
+      await new Promise((r) => setImmediate(r));
     }
   }
   let best = scores[0];

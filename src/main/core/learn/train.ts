@@ -90,6 +90,12 @@ export interface ModelData {
 
 export class TrainError extends Error {}
 
+/** Gives the event loop a turn (a cancel request or Ctrl-C is seen only then), then throws if cancelled. */
+async function checkpoint(signal?: AbortSignal): Promise<void> {
+  await new Promise((r) => setImmediate(r));
+  abortIf(signal);
+}
+
 function abortIf(signal?: AbortSignal) {
   if (signal?.aborted) {
     const e = new Error('training cancelled');
@@ -129,7 +135,7 @@ export async function trainModel(db: Db, opts: TrainOptions): Promise<TrainResul
     ? buildBlocks(items, all, items, { modalities: opts.modalities.filter((m) => m !== 'text'), context: false, vocabulary: [] })
     : buildBlocks(items, all, items, spec);
   const tData = now();
-  abortIf(opts.signal);
+  await checkpoint(opts.signal);
   if (sparse) return trainSparse(db, opts, { items, all, labels, trainRows, devRows, yTrain, yDev, vocabulary, blocks, t0, tData, labelled });
 
   // the SVM's input for every item
@@ -165,7 +171,7 @@ export async function trainModel(db: Db, opts: TrainOptions): Promise<TrainResul
     });
     fusionOnnx = trained.onnx;
     fusionInfo = { bestEpoch: trained.bestEpoch, epochs: trained.history.length, secondsPerEpoch: trained.secondsPerEpoch };
-    abortIf(opts.signal);
+    await checkpoint(opts.signal);
     progress({ stage: 'represent', message: 'fusion representation of every utterance' });
     const runner = await FusionRunner.create(trained.onnx, { providers: opts.providers });
     let repr: Float32Array[];
@@ -178,7 +184,7 @@ export async function trainModel(db: Db, opts: TrainOptions): Promise<TrainResul
     X = standardize(standardizer, repr);
   }
   const tFusion = now();
-  abortIf(opts.signal);
+  await checkpoint(opts.signal);
 
   // C on dev (never test)
   const Xtrain = trainRows.map((i) => X[i]);
@@ -201,12 +207,12 @@ export async function trainModel(db: Db, opts: TrainOptions): Promise<TrainResul
     grid = chosen.scores;
   }
   const tChoose = now();
-  abortIf(opts.signal);
+  await checkpoint(opts.signal);
 
   progress({ stage: 'svm', message: `training the ${opts.classifier} SVM (C=${C}${balanced ? ', balanced' : ''}) on ${trainRows.length} training items` });
   const svm = trainSvm(Xtrain, yTrain, { kernel: opts.classifier, C, gamma: 'scale', balanced, probability: true, seed: opts.seed, nClasses: labels.length, linearSolver: 'dual' });
   const tSvm = now();
-  abortIf(opts.signal);
+  await checkpoint(opts.signal);
 
   progress({ stage: 'predict', message: `predicting ${items.length} utterances` });
   const { pred, proba } = predictChunked(svm, X);
@@ -256,13 +262,13 @@ async function trainSparse(db: Db, opts: TrainOptions, p: Prepared): Promise<Tra
   const X = buildSparseRows(items, all, layout, denseStd);
   const Xtrain = trainRows.map((i) => X[i]);
   const tFusion = now();
-  abortIf(opts.signal);
+  await checkpoint(opts.signal);
 
   let C = opts.C ?? 1;
   let balanced = opts.balanced ?? false;
   let grid: ChosenParams['scores'] | null = null;
   if (opts.C === undefined && devRows.length > 0) {
-    const chosen = chooseSparseLinear(Xtrain, yTrain, devRows.map((i) => X[i]), yDev, {
+    const chosen = await chooseSparseLinear(Xtrain, yTrain, devRows.map((i) => X[i]), yDev, {
       Cs: opts.Cs ?? [0.05, 0.1, 0.2, 0.5, 1],
       balanced: opts.balanced === undefined ? [false, true] : [opts.balanced],
       d, nClasses: labels.length, seed: opts.seed, signal: opts.signal,
@@ -273,7 +279,7 @@ async function trainSparse(db: Db, opts: TrainOptions, p: Prepared): Promise<Tra
     grid = chosen.scores;
   }
   const tChoose = now();
-  abortIf(opts.signal);
+  await checkpoint(opts.signal);
 
   progress({ stage: 'svm', message: `training the linear SVM (C=${C}${balanced ? ', balanced' : ''}, ${d} sparse columns) on ${trainRows.length} training items` });
   const classWeight = balanced ? balancedClassWeights(yTrain, labels.length) : new Array<number>(labels.length).fill(1);
@@ -286,7 +292,7 @@ async function trainSparse(db: Db, opts: TrainOptions, p: Prepared): Promise<Tra
     trainSeconds: (now() - ts) / 1000, nTrain: trainRows.length, nSupportVectors: null, iterations: 0,
   });
   const tSvm = now();
-  abortIf(opts.signal);
+  await checkpoint(opts.signal);
 
   progress({ stage: 'predict', message: `predicting ${items.length} utterances` });
   const pred = predictSparse(model, X);

@@ -14,8 +14,6 @@ const SPLITS = ['train', 'dev', 'test', 'unsplit'] as const;
 const STATUSES = ['pending', 'done', 'partial', 'error', 'missing_media'] as const;
 const COLUMNS = '64px 56px 1fr 110px 4fr 90px 90px 56px 110px 48px';
 const ROW_H = 32;
-/** more than the rows of any visible window (a 4K screen shows ~70 rows of 32 px) */
-const SLOTS = 256;
 
 type Line = { kind: 'dialogue'; key: string; split: string; dialogue: string | null; n: number } | { kind: 'utt'; row: UtteranceRow };
 
@@ -163,14 +161,10 @@ const CorpusTable = memo(function CorpusTable(props: {
         <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
           {virtualizer.getVirtualItems().map((v) => {
             const line = lines[v.index];
-            // keyed by slot, not by row: the visible window is contiguous and shorter than SLOTS, so the
-            // keys stay unique, and a row scrolled in takes over the DOM nodes of one scrolled out
-            // (its text is updated in place instead of ~11 elements torn down and built per row)
-            const slot = v.index % SLOTS;
             return line.kind === 'dialogue' ? (
-              <DialogueLine key={`d${slot}`} line={line} start={v.start} collapsed={collapsed.has(line.key)} onToggle={onToggle} />
+              <DialogueLine key={line.key} line={line} start={v.start} collapsed={collapsed.has(line.key)} onToggle={onToggle} />
             ) : (
-              <UtteranceLine key={`u${slot}`} row={line.row} start={v.start} onOpen={onOpen} />
+              <UtteranceLine key={line.row.id} row={line.row} start={v.start} onOpen={onOpen} />
             );
           })}
         </div>
