@@ -145,6 +145,8 @@ if (cl) {
   for (const l of cl.linear ?? []) {
     add(`SVM retrain, linear, ${cl.rows} x ${l.dim} (synthetic, MELD imbalance)`, `${cl.rows}`, `${f1(l.C1, 2)} s (with probabilities ${f1(l.C1_proba, 2)} s)`, l.sklearn ? `sklearn LinearSVC ${f1(l.sklearn.LinearSVC_C1_s, 2)} s` : 'sklearn n/a', l.sklearn ? `ours / sklearn ${f1(l.sklearn.ratio_ours_over_sklearn, 2)}; agreement ${(l.sklearn.prediction_agreement * 100).toFixed(1)}%` : '');
   }
+  const m = cl.meld;
+  if (m) add(`SVM retrain on MELD's text features (linear, probabilities), C ${m.C}`, `${m.rows}`, `${f1(m.retrain_wall_s, 2)} s (SVM alone ${f1(m.svm_wall_s, 2)} s)`, m.sklearn ? `sklearn LinearSVC + calibration ${f1(m.sklearn.fit_calibrated_s, 2)} s` : 'sklearn n/a', `dev weighted F1 ours ${f1(m.dev_weighted_f1, 3)}${m.sklearn ? `, sklearn ${f1(m.sklearn.dev_wf1, 3)}` : ''}; ours includes loading the features`);
   if (cl.rbf) add(`SVM retrain, RBF + probabilities, ${cl.rows} x ${cl.rbf.dim}`, `${cl.rows}`, `${f1(cl.rbf.train_proba_s, 1)} s`, cl.sklearn ? `sklearn SVC ${f1(cl.sklearn.fit_proba_s, 1)} s` : 'sklearn n/a', cl.sklearn ? `ours / sklearn ${f1(cl.sklearn.ratio_ours_over_sklearn, 2)}` : '');
 } else if (parts.includes('classify')) add('classify part', '-', 'failed', '-', report.parts.classify?.error ?? '');
 

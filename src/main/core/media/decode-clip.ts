@@ -2,9 +2,10 @@
 // on pipe:4, both read concurrently. Frames come as planar yuv420p rather than rgb24: half the
 // bytes through the pipe and no per-pixel colour conversion in ffmpeg; gray is the luma plane
 // (BT.601 Y', mapped from limited to full range) and thumbnails are converted to rgb in JS.
-// Frames are streamed through the entropy / luma / motion accumulator; the only frames kept are
-// 320-px yuv frames for the selected frames' thumbnails, within a memory budget (highest-entropy
-// frames win once it is full; a second pass extracts any selected frame that was not kept).
+// Frames are streamed through the entropy / luma / motion accumulator; all that is kept of them are
+// their thumbnail planes (luma at thumbnail size + the chroma planes), within a memory budget
+// (highest-entropy frames win once it is full; a second pass extracts any selected frame that was
+// not kept).
 import { spawn, type ChildProcess } from 'node:child_process';
 import net from 'node:net';
 import type { Readable } from 'node:stream';
@@ -13,7 +14,7 @@ import { checkMediaFile, ffmpegInput, lastMeaningfulLine, type ProbeInfo } from 
 import { FrameStatsAccumulator } from '../features/video/entropy';
 import { selectTopFrames } from '../features/video/select-frames';
 import { encodeRgbPng, fitSize, thumbFactor } from '../features/video/thumbnail';
-import { yuv420FrameBytes, yuv420ToRgbThumb, type ColorMatrix } from '../features/video/yuv';
+import { thumbPlanesToRgb, yuv420FrameBytes, yuv420ThumbPlanes, type ColorMatrix } from '../features/video/yuv';
 
 /** Sample rate of the decoded PCM. */
 export const PCM_SAMPLE_RATE = 16000;
@@ -34,7 +35,7 @@ export interface DecodeOptions {
   minSpacing?: number;
   /**
    * Memory for decoded frames kept during the pass to make the selected frames' thumbnails from
-   * (default 48 MiB: ~580 frames of 320x180 yuv420p, 24 s at 24 fps). Shorter clips keep every
+   * (default 48 MiB: ~1,160 frames of a 320x180 source, 48 s at 24 fps). Shorter clips keep every
    * frame; past the budget only the highest-entropy frames are kept, and selected frames without
    * one are re-extracted by a second ffmpeg pass.
    */
@@ -118,7 +119,7 @@ export async function decodeClip(ffmpeg: string, file: string, probe: ProbeInfo,
       const thumbs = new Map<number, Uint8Array>();
       for (const f of selected) {
         const t = v.frames.get(f);
-        if (t) thumbs.set(f, yuv420ToRgbThumb(t, v.width, v.height, v.thumbFactor, v.matrix).data);
+        if (t) thumbs.set(f, thumbPlanesToRgb(t, v.width, v.height, v.thumbFactor, v.matrix).data);
       }
       releaseFrames(v.frames.values());
       v.frames.clear();
@@ -158,7 +159,7 @@ interface VideoPassState {
   thumbFactor: number;
   matrix: ColorMatrix;
   stats: FrameStatsAccumulator;
-  /** kept yuv420p frames (analysis size) by frame index */
+  /** kept frames' thumbnail planes (yuv420ThumbPlanes: half the bytes of a frame) by frame index */
   frames: Map<number, Uint8Array>;
 }
 
@@ -167,7 +168,7 @@ type MainPassResult =
   | { kind: 'drop-stream'; stream: 'audio' | 'video'; warning: string };
 
 /**
- * Keeps decoded frames (yuv420p at analysis size) for the thumbnails made at the end: every frame
+ * Keeps decoded frames (their thumbnail planes) for the thumbnails made at the end: every frame
  * up to `capacity`, then only the highest-entropy ones (the lowest is evicted).
  */
 class FrameStore {
@@ -203,12 +204,20 @@ class FrameStore {
   }
 }
 
-// Frame buffers are reused from clip to clip (per thread): allocating ~90 kB ArrayBuffers for
+// Thumbnail-plane buffers are reused from clip to clip (per thread): allocating ~45 kB ArrayBuffers for
 // every kept frame (zero-filled, externally accounted, collected later) cost more than the
 // entropy pass itself. Bounded, so a long clip does not pin its memory budget for good.
 const POOL_MAX_FRAMES = 256;
 let poolFrameBytes = 0;
 const framePool: Uint8Array[] = [];
+
+let assembly = new Uint8Array(0);
+
+/** The thread's frame assembly buffer, at least `bytes` long (a view of exactly `bytes`). */
+function assemblyBuffer(bytes: number): Uint8Array {
+  if (assembly.length < bytes) assembly = new Uint8Array(bytes);
+  return assembly.subarray(0, bytes);
+}
 
 function takeFrame(bytes: number): Uint8Array {
   if (bytes !== poolFrameBytes) {
@@ -238,6 +247,7 @@ function mainPass(
   }
   let video: VideoPassState | null = null;
   let frameBytes = 0;
+  let planesBytes = 0;
   let thumbFactorN = 1;
   let store: FrameStore | null = null;
   if (wantVideo) {
@@ -250,7 +260,8 @@ function mainPass(
     // unflagged video: HD is BT.709 by convention, SD BT.601 (what players assume)
     const matrix: ColorMatrix = pv.colorMatrix ?? (pv.height >= 720 ? 'bt709' : 'bt601');
     const budget = opts.thumbnailBudgetBytes ?? 48 * 1024 * 1024;
-    store = new FrameStore(Math.floor(budget / frameBytes));
+    planesBytes = thumbW * thumbH + 2 * (width >> 1) * (height >> 1);
+    store = new FrameStore(Math.floor(budget / planesBytes));
     video = {
       width, height, thumbW, thumbH, thumbFactor: thumbFactorN, matrix, stats: new FrameStatsAccumulator(width, height), frames: store.map,
     };
@@ -265,23 +276,18 @@ function mainPass(
     audioBytes += b.length;
   };
 
-  // frames are assembled in frameBuf; a frame the store keeps is handed over without a copy
-  // and frameBuf becomes the evicted buffer (or a pooled one)
-  let frameBuf: Uint8Array | null = null;
+  // frames are assembled in frameBuf (reused: fresh pages fault, see runFfmpeg); a frame the
+  // store wants is kept as its thumbnail planes, the only part of it used later
+  const frameBuf = assemblyBuffer(frameBytes);
   let fill = 0;
-  const onFrame = (yuv: Uint8Array, owned: boolean): boolean => {
+  const onFrame = (yuv: Uint8Array): boolean => {
     const stats = video!.stats;
     const index = stats.frameCount;
     const s = stats.pushLuma(yuv, 'limited');
     if (!store!.wants(s.entropy)) return false;
-    let kept = yuv;
-    if (!owned) {
-      kept = takeFrame(frameBytes); // a copy: yuv is a view into a pipe chunk
-      kept.set(yuv);
-    }
-    const evicted = store!.keep(index, s.entropy, kept);
-    if (owned) frameBuf = evicted;
-    else if (evicted) releaseFrames([evicted]);
+    const planes = yuv420ThumbPlanes(yuv, video!.width, video!.height, thumbFactorN, takeFrame(planesBytes));
+    const evicted = store!.keep(index, s.entropy, planes);
+    if (evicted) releaseFrames([evicted]);
     return true;
   };
   const onVideo = (b: Uint8Array) => {
@@ -290,18 +296,17 @@ function mainPass(
     let off = 0;
     while (off < chunk.length) {
       if (fill === 0 && chunk.length - off >= frameBytes) {
-        onFrame(chunk.subarray(off, off + frameBytes), false);
+        onFrame(chunk.subarray(off, off + frameBytes));
         off += frameBytes;
         continue;
       }
-      frameBuf ??= takeFrame(frameBytes);
       const n = Math.min(frameBytes - fill, chunk.length - off);
       frameBuf.set(chunk.subarray(off, off + n), fill);
       fill += n;
       off += n;
       if (fill === frameBytes) {
         fill = 0;
-        onFrame(frameBuf, true);
+        onFrame(frameBuf);
       }
     }
   };
@@ -517,8 +522,10 @@ function runFfmpeg(
       const onData = guarded(handler);
       const handle = reusable.includes(fd) ? stream._handle : undefined;
       if (handle) {
-        // the pipe's handle moves to a socket reading into one reused buffer; `stream` is left
-        // unread and never closes, so the child's own 'close' event is not used here
+        // the pipe's handle moves to a socket reading into one reused buffer; the child's own
+        // stream lets go of it (so that its exit-time flush cannot read from a closed handle)
+        stream._handle = null;
+        stream.destroy();
         const buffer = new Uint8Array(REUSED_READ_BYTES);
         const sock = new net.Socket({
           handle, readable: true, writable: false,
