@@ -4,17 +4,7 @@
 import type { Db } from '../store/db';
 import type { UtteranceRow, ApiParsedInput } from '../../../shared/api';
 
-// status: the same rule as store/queries.ts (README, "Item status")
-const STATUS_SQL = `
-  CASE
-    WHEN m.path IS NULL AND u.text IS NULL THEN 'error'
-    WHEN m.path IS NULL THEN
-      CASE WHEN u.text IS NOT NULL AND ts.status IS NULL THEN 'pending' ELSE 'missing_media' END
-    WHEN ms.status IS NULL OR (u.text IS NOT NULL AND ts.status IS NULL) THEN 'pending'
-    WHEN ms.status = 'error' THEN 'error'
-    WHEN EXISTS (SELECT 1 FROM item_error e WHERE e.utterance_id = u.id AND e.level = 'error') THEN 'partial'
-    ELSE 'done'
-  END`;
+import { STATUS_SQL } from '../store/queries';
 
 type ListInput = ApiParsedInput<'utterances.list'>;
 

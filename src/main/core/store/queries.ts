@@ -5,8 +5,8 @@ import type {
   AudioSummary, ItemError, ItemStatus, LabelChange, Split, UtteranceDetail, UtteranceListing,
 } from '../../../shared/types';
 
-// status: the worst of what is known about an item (see README, "Item status")
-const STATUS_SQL = `
+// status: the worst of what is known about an item (see README, "Item status"); the API's list uses it too
+export const STATUS_SQL = `
   CASE
     WHEN m.path IS NULL AND u.text IS NULL THEN 'error'
     WHEN m.path IS NULL THEN

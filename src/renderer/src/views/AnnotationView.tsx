@@ -9,6 +9,7 @@ import { useStudio } from '../studio-context';
 import { FilterSelect } from '../components/FilterSelect';
 import { EmptyState } from '../components/EmptyState';
 import { ProbabilityBars } from '../components/ProbabilityBars';
+import { Section } from '../components/Section';
 import { LabelHistory } from '../components/LabelHistory';
 import { ClipPlayer } from '../components/ClipPlayer';
 
@@ -179,28 +180,18 @@ export function AnnotationView() {
             </CardContent>
           </Card>
           <Stack spacing={2}>
-            <Card variant="outlined">
-              <CardContent>
-                <Typography variant="subtitle2" gutterBottom>
-                  Model
+            <Section title="Model">
+              {d.prediction ? (
+                <ProbabilityBars probabilities={d.prediction.probabilities} labels={labels} predicted={d.prediction.label} gold={currentLabel} />
+              ) : (
+                <Typography variant="body2" color="text.secondary">
+                  no prediction yet (train a model in Jobs)
                 </Typography>
-                {d.prediction ? (
-                  <ProbabilityBars probabilities={d.prediction.probabilities} labels={labels} predicted={d.prediction.label} gold={currentLabel} />
-                ) : (
-                  <Typography variant="body2" color="text.secondary">
-                    no prediction yet (train a model in Jobs)
-                  </Typography>
-                )}
-              </CardContent>
-            </Card>
-            <Card variant="outlined">
-              <CardContent>
-                <Typography variant="subtitle2" gutterBottom>
-                  Label history
-                </Typography>
-                <LabelHistory history={history} />
-              </CardContent>
-            </Card>
+              )}
+            </Section>
+            <Section title="Label history">
+              <LabelHistory history={history} />
+            </Section>
             {undo.length > 0 && (
               <Typography variant="caption" color="text.secondary" data-testid="session-changes">
                 this session: {undo.map((c) => `#${c.id} ${c.old ?? '∅'}→${c.new ?? '∅'}`).join(', ')}

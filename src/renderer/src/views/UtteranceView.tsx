@@ -8,6 +8,7 @@ import { useStudio } from '../studio-context';
 import { EmptyState } from '../components/EmptyState';
 import { EntropyPlot } from '../components/EntropyPlot';
 import { ProbabilityBars } from '../components/ProbabilityBars';
+import { Section } from '../components/Section';
 import { AudioFeatures } from '../components/AudioFeatures';
 import { LabelHistory } from '../components/LabelHistory';
 import { ItemErrors } from '../components/ItemErrors';
@@ -96,47 +97,32 @@ export function UtteranceView() {
               </Typography>
             </CardContent>
           </Card>
-          <Card variant="outlined">
-            <CardContent>
-              <Typography variant="subtitle2" gutterBottom>
-                Prediction
-              </Typography>
-              {d.prediction ? (
-                <>
-                  <Typography variant="body2" gutterBottom data-testid="prediction">
-                    <b>{d.prediction.label}</b>
-                    {d.prediction.model_version ? ` · model v${d.prediction.model_version}` : ''}
-                  </Typography>
-                  <ProbabilityBars probabilities={d.prediction.probabilities} labels={summary?.labels ?? []} predicted={d.prediction.label} gold={d.label} />
-                </>
-              ) : (
-                <EmptyState title="No prediction yet" testId="no-prediction">
-                  Train a model (Jobs view → Retrain) to see class probabilities.
-                </EmptyState>
-              )}
-            </CardContent>
-          </Card>
-          <Card variant="outlined">
-            <CardContent>
-              <Typography variant="subtitle2" gutterBottom>
-                Audio features
-              </Typography>
-              {d.audio ? <AudioFeatures audio={d.audio} /> : <EmptyState title="No audio features" testId="no-audio-features">{d.status === 'pending' ? 'Not extracted yet.' : 'No usable audio track.'}</EmptyState>}
-              {d.text_features && (
-                <Typography variant="caption" color="text.secondary" component="div" sx={{ mt: 1 }}>
-                  text features: {d.text_features.encoder} ({d.text_features.dim} dims)
+          <Section title="Prediction">
+            {d.prediction ? (
+              <>
+                <Typography variant="body2" gutterBottom data-testid="prediction">
+                  <b>{d.prediction.label}</b>
+                  {d.prediction.model_version ? ` · model v${d.prediction.model_version}` : ''}
                 </Typography>
-              )}
-            </CardContent>
-          </Card>
-          <Card variant="outlined">
-            <CardContent>
-              <Typography variant="subtitle2" gutterBottom>
-                Label history
+                <ProbabilityBars probabilities={d.prediction.probabilities} labels={summary?.labels ?? []} predicted={d.prediction.label} gold={d.label} />
+              </>
+            ) : (
+              <EmptyState title="No prediction yet" testId="no-prediction">
+                Train a model (Jobs view → Retrain) to see class probabilities.
+              </EmptyState>
+            )}
+          </Section>
+          <Section title="Audio features">
+            {d.audio ? <AudioFeatures audio={d.audio} /> : <EmptyState title="No audio features" testId="no-audio-features">{d.status === 'pending' ? 'Not extracted yet.' : 'No usable audio track.'}</EmptyState>}
+            {d.text_features && (
+              <Typography variant="caption" color="text.secondary" component="div" sx={{ mt: 1 }}>
+                text features: {d.text_features.encoder} ({d.text_features.dim} dims)
               </Typography>
-              <LabelHistory history={d.label_history} />
-            </CardContent>
-          </Card>
+            )}
+          </Section>
+          <Section title="Label history">
+            <LabelHistory history={d.label_history} />
+          </Section>
           <ItemErrors errors={d.errors} />
         </Stack>
       </Box>
