@@ -46,11 +46,11 @@ interface Run {
 }
 
 /** Runs the built CLI; wall time, CPU (user+sys) and peak RSS of the Node process and its threads. */
-function cli(cliArgs: string[]): Run {
+function cli(cliArgs: string[], env?: Record<string, string>): Run {
   const t = performance.now();
   const cmd = TIME ? TIME : process.execPath;
   const argv = TIME ? ['-f', '%M %U %S', process.execPath, CLI, ...cliArgs] : [CLI, ...cliArgs];
-  const r = spawnSync(cmd, argv, { encoding: 'utf8', maxBuffer: 256 << 20 });
+  const r = spawnSync(cmd, argv, { encoding: 'utf8', maxBuffer: 256 << 20, env: { ...process.env, ...env } });
   const wall = (performance.now() - t) / 1000;
   let rss: number | null = null;
   let cpu: number | null = null;
@@ -78,6 +78,18 @@ async function sourceClips(): Promise<string[]> {
     out.push(file);
   }
   return out;
+}
+
+/**
+ * RSS of the extraction process at a quarter, half, three quarters and all of the clips, from the
+ * `ES_MEM_LOG=1` lines (one per committed batch): whether memory grows with the clips done.
+ */
+function rssByClips(stderr: string): [number, number][] {
+  const samples = [...stderr.matchAll(/^mem clips=(\d+) rss=([\d.]+)/gm)].map((m) => [Number(m[1]), Number(m[2])] as [number, number]);
+  if (!samples.length) return [];
+  const last = samples.at(-1)![0];
+  const at = (frac: number) => samples.find(([c]) => c >= last * frac) ?? samples.at(-1)!;
+  return [...new Map([0.25, 0.5, 0.75, 1].map((f) => at(f)).map((s) => [s[0], s])).values()];
 }
 
 type MeldRow = Record<string, string>;
@@ -167,7 +179,8 @@ async function main() {
       console.error(`[${n}] import`);
       const imp = cli(['import', dir, '--db', db, '--quiet', '--json']);
       console.error(`[${n}] extract${withMedia ? ' (media + text)' : ' (text only)'}`);
-      const ex = cli(['extract', '--db', db, '--quiet', '--json']);
+      const ex = cli(['extract', '--db', db, '--quiet', '--json'], { ES_MEM_LOG: '1' });
+      const rssCurve = rssByClips(ex.stderr);
       const exJson = JSON.parse(ex.stdout) as { media: { processed: number; failed: number } };
       const size = dbBytes(db);
       console.error(`[${n}] train (linear SVM, no fusion)`);
@@ -181,6 +194,7 @@ async function main() {
         extract: {
           wall_s: ex.wall_s, cpu_s: ex.cpu_s, peak_rss_mb: ex.peak_rss_mb, clips: exJson.media.processed, failed: exJson.media.failed,
           clips_per_s: withMedia ? exJson.media.processed / ex.wall_s : null,
+          rss_mb_by_clips: rssCurve,
         },
         db: { bytes: size.total, mb_per_1000: size.total / 1e6 / (n / 1000), tables_bytes: size.tables },
         clip_bytes: withMedia ? clips.reduce((a, c, i) => a + (i < n ? fs.statSync(c).size * Math.ceil((n - i) / clips.length) : 0), 0) : null,
@@ -189,7 +203,7 @@ async function main() {
         open_list_in_process_ms: inproc.ms,
       };
       results.push(r);
-      console.error(`[${n}] extract ${r.extract.wall_s.toFixed(1)} s${withMedia ? ` (${r.extract.clips_per_s!.toFixed(2)} clips/s)` : ''}, peak RSS ${r.extract.peak_rss_mb?.toFixed(0) ?? '?'} MB; db ${(size.total / 1e6).toFixed(1)} MB; train ${tr.wall_s.toFixed(1)} s; list ${list.wall_s.toFixed(2)} s`);
+      console.error(`[${n}] extract ${r.extract.wall_s.toFixed(1)} s${withMedia ? ` (${r.extract.clips_per_s!.toFixed(2)} clips/s)` : ''}, peak RSS ${r.extract.peak_rss_mb?.toFixed(0) ?? '?'} MB${rssCurve.length ? ` (main process RSS ${rssCurve.map(([c, m]) => `${m.toFixed(0)} MB at ${c}`).join(', ')} clips)` : ''}; db ${(size.total / 1e6).toFixed(1)} MB; train ${tr.wall_s.toFixed(1)} s; list ${list.wall_s.toFixed(2)} s`);
       fs.rmSync(db, { force: true });
     }
 

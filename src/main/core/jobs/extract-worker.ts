@@ -1,11 +1,15 @@
 // Worker thread: processes one clip at a time for the extraction pool.
-import { parentPort } from 'node:worker_threads';
+import { parentPort, threadId } from 'node:worker_threads';
+import { getHeapStatistics } from 'node:v8';
 import { processMedia } from './process-media';
 
 interface Task { type: 'task'; ffmpeg: string; id: number; file: string }
 interface Abort { type: 'abort' }
 
 let current: AbortController | null = null;
+// ES_MEM_LOG=1: this worker's own V8 heap every 25 clips (the main thread logs the process RSS)
+const MEM_LOG = process.env.ES_MEM_LOG === '1';
+let done = 0;
 
 parentPort!.on('message', async (msg: Task | Abort) => {
   if (msg.type === 'abort') {
@@ -22,5 +26,9 @@ parentPort!.on('message', async (msg: Task | Abort) => {
     parentPort!.postMessage({ type: 'failed', id: msg.id, message: (e as Error).message, aborted: current.signal.aborted });
   } finally {
     current = null;
+    if (MEM_LOG && ++done % 25 === 0) {
+      const h = getHeapStatistics();
+      process.stderr.write(`mem worker=${threadId} clips=${done} heap=${(h.used_heap_size / 1048576).toFixed(1)} heapTotal=${(h.total_heap_size / 1048576).toFixed(1)}\n`);
+    }
   }
 });

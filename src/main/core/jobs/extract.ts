@@ -88,6 +88,7 @@ export async function runExtraction(db: Db, opts: ExtractOptions): Promise<Extra
           if (batch.length >= (opts.batchSize ?? 16) || Date.now() - lastFlush > 1000) {
             flush(batch.splice(0));
             lastFlush = Date.now();
+            if (MEM_LOG) logMemory(summary.media.processed);
           }
           opts.onProgress?.(meter.event());
         },
@@ -122,6 +123,14 @@ export async function runExtraction(db: Db, opts: ExtractOptions): Promise<Extra
   }
   summary.text = runTextStage(db, opts.onProgress, members);
   return summary;
+}
+
+// ES_MEM_LOG=1: one stderr line per committed batch, to see whether memory grows with clips done
+const MEM_LOG = process.env.ES_MEM_LOG === '1';
+function logMemory(done: number): void {
+  const m = process.memoryUsage();
+  const mb = (b: number) => (b / 1048576).toFixed(1);
+  process.stderr.write(`mem clips=${done} rss=${mb(m.rss)} heap=${mb(m.heapUsed)} external=${mb(m.external)} arrayBuffers=${mb(m.arrayBuffers)}\n`);
 }
 
 function failedResult(utteranceId: number, file: string, message: string): MediaResult {
