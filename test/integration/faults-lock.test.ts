@@ -7,7 +7,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { CLI, runCli } from '../helpers/cli';
+import { CLI, runCli, runCliAsync } from '../helpers/cli';
 import { tmpDir } from '../helpers/tmp';
 import { miniDemo } from '../helpers/mini-demo';
 
@@ -24,16 +24,6 @@ async function holdLock(db: string): Promise<ChildProcess> {
     child.once('exit', (c) => reject(new Error(`lock holder exited with ${c}`)));
   });
   return child;
-}
-
-function runCliAsync(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number | null; stdout: string; stderr: string; ms: number }> {
-  const t0 = Date.now();
-  const child = spawn(process.execPath, [CLI, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout!.on('data', (b) => (stdout += b));
-  child.stderr!.on('data', (b) => (stderr += b));
-  return new Promise((resolve) => child.once('exit', (code) => resolve({ code, stdout, stderr, ms: Date.now() - t0 })));
 }
 
 function integrity(db: string): string {

@@ -2,13 +2,12 @@
 // built CLI. The three models are tiny ONNX stand-ins (test/helpers/tiny-encoders.ts) served by a
 // local HTTP server on 127.0.0.1 that can also cut a transfer, answer 404, or hang.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import Database from 'better-sqlite3';
-import { CLI } from '../helpers/cli';
+import { runCliAsync } from '../helpers/cli';
 import { tmpDir } from '../helpers/tmp';
 import { makeClip, clipFfmpeg } from '../helpers/make-clips';
 import { writeTinyModels, minilmWeights, resnetWeights } from '../helpers/tiny-encoders';
@@ -21,17 +20,8 @@ import { openDb } from '../../src/main/core/store/db';
 import { createApi } from '../../src/main/core/api';
 import { loadItems, FRAMES, FRAME_DIM, AUDIO_DIM } from '../../src/main/core/learn/dataset';
 
-/** The built CLI without blocking this process (the HTTP server lives here). */
-function cli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number | null; stdout: string; stderr: string; json: () => any }> {
-  return new Promise((resolve) => {
-    const p = spawn(process.execPath, [CLI, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    p.stdout.on('data', (c) => (stdout += c));
-    p.stderr.on('data', (c) => (stderr += c));
-    p.on('close', (code) => resolve({ code, stdout, stderr, json: () => JSON.parse(stdout) }));
-  });
-}
+// the HTTP server lives in this process, so the CLI runs without blocking it
+const cli = runCliAsync;
 
 const t = tmpDir('es-models-cli-');
 const mirror = path.join(t.dir, 'mirror');
