@@ -8,6 +8,7 @@
 //   npm run bench:encoders -- [--python PATH] [--device cpu|auto|cuda|webgpu] [--threads N] [--frames 96]
 //                             [--clips 8] [--clip-seconds 3.6] [--sentences 1000] [--json]
 import { build } from 'esbuild';
+import { benchArgs } from './args.mjs';
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -16,12 +17,7 @@ import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const args = Object.fromEntries(
-  process.argv.slice(2).reduce((acc, a, i, all) => {
-    if (a.startsWith('--')) acc.push([a.slice(2), all[i + 1] && !all[i + 1].startsWith('--') ? all[i + 1] : 'true']);
-    return acc;
-  }, []),
-);
+const args = benchArgs();
 const device = args.device ?? 'cpu';
 const threads = args.threads ? Number(args.threads) : os.availableParallelism();
 const nFrames = Number(args.frames ?? 96);

@@ -8,18 +8,14 @@
 // builtin:    audio 60 DSP stats, text 4096 hashed TF-IDF, video 10 x 3 per-frame stats
 // pretrained: audio 768 wav2vec2 + 60 DSP (828), text 384 MiniLM, video 10 x 2048 ResNet-50
 import { build } from 'esbuild';
+import { benchArgs } from './args.mjs';
 import fs from 'node:fs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const args = Object.fromEntries(
-  process.argv.slice(2).reduce((acc, a, i, all) => {
-    if (a.startsWith('--')) acc.push([a.slice(2), all[i + 1] && !all[i + 1].startsWith('--') ? all[i + 1] : 'true']);
-    return acc;
-  }, []),
-);
+const args = benchArgs();
 const sizes = (args.sizes ?? 'builtin,pretrained').split(',');
 const kinds = (args.kinds ?? 'seed,concat').split(',');
 const epochs = Number(args.epochs ?? 1);
