@@ -25,6 +25,7 @@ import { registerScaleCommands, shardFromOptions } from './cli-scale';
 import type { ShardSpec } from './core/jobs/shard';
 import { trainModel, evaluateSplit, type EvaluateResult, type TrainResult } from './core/learn';
 import { availableModalities } from './core/learn/dataset';
+import { closeLauncher } from './core/media/launcher';
 
 class UsageError extends Error {}
 
@@ -334,4 +335,4 @@ program.parseAsync(process.argv).catch((e: unknown) => {
   process.stderr.write(`emotion-studio: ${(e as Error).message ?? e}\n`);
   if (!known || process.env.EMOTION_STUDIO_DEBUG) process.stderr.write(((e as Error).stack ?? '') + '\n');
   process.exitCode = 1;
-});
+}).finally(() => closeLauncher()); // reap this thread's ffmpeg launcher shell (media/launcher.ts)

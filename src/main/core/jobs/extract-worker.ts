@@ -2,18 +2,26 @@
 import { parentPort, threadId } from 'node:worker_threads';
 import { getHeapStatistics } from 'node:v8';
 import { processMedia } from './process-media';
+import { closeLauncher } from '../media/launcher';
 
 interface Task { type: 'task'; ffmpeg: string; id: number; file: string }
 interface Abort { type: 'abort' }
+interface Close { type: 'close' }
 
 let current: AbortController | null = null;
 // ES_MEM_LOG=1: this worker's own V8 heap every 25 clips (the main thread logs the process RSS)
 const MEM_LOG = process.env.ES_MEM_LOG === '1';
 let done = 0;
 
-parentPort!.on('message', async (msg: Task | Abort) => {
+parentPort!.on('message', async (msg: Task | Abort | Close) => {
   if (msg.type === 'abort') {
     current?.abort();
+    return;
+  }
+  if (msg.type === 'close') {
+    // the ffmpeg launcher shell is reaped before the thread ends (see media/launcher.ts)
+    await closeLauncher();
+    parentPort!.postMessage({ type: 'closed' });
     return;
   }
   current = new AbortController();

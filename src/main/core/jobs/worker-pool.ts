@@ -3,6 +3,7 @@ import { Worker } from 'node:worker_threads';
 import fs from 'node:fs';
 import path from 'node:path';
 import { processMedia, type MediaResult } from './process-media';
+import { closeLauncher } from '../media/launcher';
 
 export interface MediaTask { id: number; file: string }
 
@@ -49,7 +50,26 @@ export class WorkerPool {
   }
 
   async close(): Promise<void> {
-    await Promise.all(this.workers.map((w) => w.terminate()));
+    await Promise.all(this.workers.map(async (w) => {
+      // let the worker reap its ffmpeg launcher first (bounded: a wedged worker is terminated anyway)
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(done, 6000);
+        function done() {
+          clearTimeout(timer);
+          w.off('message', onMessage);
+          w.off('exit', done);
+          resolve();
+        }
+        const onMessage = (m: { type: string }) => {
+          if (m.type === 'closed') done();
+        };
+        w.on('message', onMessage);
+        w.once('exit', done);
+        w.postMessage({ type: 'close' });
+      });
+      await w.terminate();
+    }));
+    if (this.size === 0) await closeLauncher();
   }
 
   private async lane(take: () => MediaTask | null, onOutcome: (o: TaskOutcome) => void, exec: (t: MediaTask) => Promise<TaskOutcome>) {

@@ -2,19 +2,17 @@
 // on pipe:4, both read concurrently. Frames come as planar yuv420p rather than rgb24: half the
 // bytes through the pipe and no per-pixel colour conversion in ffmpeg; gray is the luma plane
 // (BT.601 Y', mapped from limited to full range) and thumbnails are converted to rgb in JS.
-// Frames are streamed through the entropy / luma / motion accumulator; all that is kept of them are
-// their thumbnail planes (luma at thumbnail size + the chroma planes), within a memory budget
-// (highest-entropy frames win once it is full; a second pass extracts any selected frame that was
-// not kept).
-import { spawn, type ChildProcess } from 'node:child_process';
-import net from 'node:net';
-import type { Readable } from 'node:stream';
+// Frames are streamed through the entropy / luma / motion accumulator and copied, as they are, into
+// a store bounded by a memory budget (highest-entropy frames win once it is full; a second pass
+// extracts any selected frame that was not kept). Only the ~10 selected frames are ever converted
+// to thumbnails: a plain copy per frame costs far less than downscaling every frame.
+import { launch, type Output } from './launcher';
 import { MediaError, abortError } from './errors';
 import { checkMediaFile, ffmpegInput, lastMeaningfulLine, type ProbeInfo } from './probe';
 import { FrameStatsAccumulator } from '../features/video/entropy';
 import { selectTopFrames } from '../features/video/select-frames';
 import { encodeRgbPng, fitSize, thumbFactor } from '../features/video/thumbnail';
-import { thumbPlanesToRgb, yuv420FrameBytes, yuv420ThumbPlanes, type ColorMatrix } from '../features/video/yuv';
+import { yuv420FrameBytes, yuv420ToRgbThumb, type ColorMatrix } from '../features/video/yuv';
 
 /** Sample rate of the decoded PCM. */
 export const PCM_SAMPLE_RATE = 16000;
@@ -35,7 +33,7 @@ export interface DecodeOptions {
   minSpacing?: number;
   /**
    * Memory for decoded frames kept during the pass to make the selected frames' thumbnails from
-   * (default 48 MiB: ~1,160 frames of a 320x180 source, 48 s at 24 fps). Shorter clips keep every
+   * (default 48 MiB: ~580 frames at 320x180, 24 s at 24 fps). Shorter clips keep every
    * frame; past the budget only the highest-entropy frames are kept, and selected frames without
    * one are re-extracted by a second ffmpeg pass.
    */
@@ -119,7 +117,7 @@ export async function decodeClip(ffmpeg: string, file: string, probe: ProbeInfo,
       const thumbs = new Map<number, Uint8Array>();
       for (const f of selected) {
         const t = v.frames.get(f);
-        if (t) thumbs.set(f, thumbPlanesToRgb(t, v.width, v.height, v.thumbFactor, v.matrix).data);
+        if (t) thumbs.set(f, yuv420ToRgbThumb(t, v.width, v.height, v.thumbFactor, v.matrix).data);
       }
       releaseFrames(v.frames.values());
       v.frames.clear();
@@ -159,7 +157,7 @@ interface VideoPassState {
   thumbFactor: number;
   matrix: ColorMatrix;
   stats: FrameStatsAccumulator;
-  /** kept frames' thumbnail planes (yuv420ThumbPlanes: half the bytes of a frame) by frame index */
+  /** kept frames (yuv420p at the analysis size) by frame index */
   frames: Map<number, Uint8Array>;
 }
 
@@ -168,7 +166,7 @@ type MainPassResult =
   | { kind: 'drop-stream'; stream: 'audio' | 'video'; warning: string };
 
 /**
- * Keeps decoded frames (their thumbnail planes) for the thumbnails made at the end: every frame
+ * Keeps decoded frames for the thumbnails made at the end: every frame
  * up to `capacity`, then only the highest-entropy ones (the lowest is evicted).
  */
 class FrameStore {
@@ -204,19 +202,30 @@ class FrameStore {
   }
 }
 
-// Thumbnail-plane buffers are reused from clip to clip (per thread): allocating ~45 kB ArrayBuffers for
+// Frame buffers are reused from clip to clip (per thread): allocating ~90 kB ArrayBuffers for
 // every kept frame (zero-filled, externally accounted, collected later) cost more than the
-// entropy pass itself. Bounded, so a long clip does not pin its memory budget for good.
-const POOL_MAX_FRAMES = 256;
+// entropy pass itself. Bounded (a MELD clip has ~90 frames), so a long clip does not pin its
+// memory budget for good.
+const POOL_MAX_FRAMES = 128;
 let poolFrameBytes = 0;
 const framePool: Uint8Array[] = [];
 
 let assembly = new Uint8Array(0);
+let assemblyInUse = false;
 
-/** The thread's frame assembly buffer, at least `bytes` long (a view of exactly `bytes`). */
+/**
+ * The thread's frame assembly buffer (a view of exactly `bytes`), or a private one while another
+ * decode in this thread holds it; give it back with {@link releaseAssembly}.
+ */
 function assemblyBuffer(bytes: number): Uint8Array {
+  if (assemblyInUse) return new Uint8Array(bytes);
+  assemblyInUse = true;
   if (assembly.length < bytes) assembly = new Uint8Array(bytes);
   return assembly.subarray(0, bytes);
+}
+
+function releaseAssembly(buf: Uint8Array): void {
+  if (buf.buffer === assembly.buffer) assemblyInUse = false;
 }
 
 function takeFrame(bytes: number): Uint8Array {
@@ -247,7 +256,6 @@ function mainPass(
   }
   let video: VideoPassState | null = null;
   let frameBytes = 0;
-  let planesBytes = 0;
   let thumbFactorN = 1;
   let store: FrameStore | null = null;
   if (wantVideo) {
@@ -260,8 +268,7 @@ function mainPass(
     // unflagged video: HD is BT.709 by convention, SD BT.601 (what players assume)
     const matrix: ColorMatrix = pv.colorMatrix ?? (pv.height >= 720 ? 'bt709' : 'bt601');
     const budget = opts.thumbnailBudgetBytes ?? 48 * 1024 * 1024;
-    planesBytes = thumbW * thumbH + 2 * (width >> 1) * (height >> 1);
-    store = new FrameStore(Math.floor(budget / planesBytes));
+    store = new FrameStore(Math.floor(budget / frameBytes));
     video = {
       width, height, thumbW, thumbH, thumbFactor: thumbFactorN, matrix, stats: new FrameStatsAccumulator(width, height), frames: store.map,
     };
@@ -277,7 +284,7 @@ function mainPass(
   };
 
   // frames are assembled in frameBuf (reused: fresh pages fault, see runFfmpeg); a frame the
-  // store wants is kept as its thumbnail planes, the only part of it used later
+  // store wants is copied into a pooled buffer
   const frameBuf = assemblyBuffer(frameBytes);
   let fill = 0;
   const onFrame = (yuv: Uint8Array): boolean => {
@@ -285,8 +292,9 @@ function mainPass(
     const index = stats.frameCount;
     const s = stats.pushLuma(yuv, 'limited');
     if (!store!.wants(s.entropy)) return false;
-    const planes = yuv420ThumbPlanes(yuv, video!.width, video!.height, thumbFactorN, takeFrame(planesBytes));
-    const evicted = store!.keep(index, s.entropy, planes);
+    const copy = takeFrame(frameBytes);
+    copy.set(yuv);
+    const evicted = store!.keep(index, s.entropy, copy);
     if (evicted) releaseFrames([evicted]);
     return true;
   };
@@ -312,7 +320,7 @@ function mainPass(
   };
 
   const timeoutMs = opts.timeoutMs ?? defaultTimeout(probe);
-  return runFfmpeg(ffmpeg, args, { 3: wantAudio ? onAudio : null, 4: wantVideo ? onVideo : null }, opts.signal, timeoutMs, [4]).then((run) => {
+  return runFfmpeg(ffmpeg, args, { 3: wantAudio ? onAudio : null, 4: wantVideo ? onVideo : null }, opts.signal, timeoutMs, [4]).then((run): MainPassResult => {
     const warnings: string[] = [];
     const stderrLast = lastMeaningfulLine(run.stderrLines, abs);
     const frames = video?.stats.frameCount ?? 0;
@@ -361,7 +369,7 @@ function mainPass(
       if (samples === 0) warnings.push('audio stream decoded to 0 samples');
     }
     return { kind: 'ok', pcm, video, warnings };
-  });
+  }).finally(() => releaseAssembly(frameBuf));
 }
 
 /** max(60 s, 30 x duration); 10 minutes when the duration is unknown. */
@@ -430,122 +438,90 @@ interface RunResult {
 const STDERR_KEEP = 40;
 
 /**
- * Spawns ffmpeg with one output pipe per given fd (1, 3, 4, ...), feeds their data to the handlers
- * and resolves once the process has exited and all pipes are closed. Kills ffmpeg (SIGKILL) on
- * abort or timeout. A handler that throws kills ffmpeg and rejects.
+ * Runs ffmpeg (media/launcher.ts) with one output per given fd (1, 3, 4: `pipe:N` in `args`), feeds
+ * their data to the handlers and resolves once the process has exited and all outputs are closed.
+ * Kills ffmpeg (SIGKILL) on abort or timeout. A handler that throws kills ffmpeg and rejects.
  *
- * Pipes listed in `reusable` are read into one buffer reused for every read (net.Socket's
- * `onread`), so their handler sees a view that is only valid during the call and must copy what it
- * keeps. Why: each spawn write-protects the whole Node process (fork), so every fresh or
- * reused page written afterwards faults once; the default stream path allocates a new 64 kB buffer
- * per read, and at ~10 MB of frames per clip those faults cost more CPU than the whole entropy
- * pass (measured: ~120 -> ~60 ms per 320x240 clip). Falls back to plain streams where the pipe
- * handle is not reachable.
+ * Outputs listed in `reusable` are read into one buffer reused for every read, so their handler
+ * sees a view that is only valid during the call and must copy what it keeps: a fresh 64 kB
+ * buffer per read means fresh pages, and at ~10 MB of frames per clip their page faults cost
+ * more CPU than the whole entropy pass.
  */
 function runFfmpeg(
   ffmpeg: string, args: string[], handlers: Record<number, ((b: Uint8Array) => void) | null>, signal: AbortSignal | undefined, timeoutMs: number,
   reusable: number[] = [],
 ): Promise<RunResult> {
   if (signal?.aborted) return Promise.reject(abortError(signal));
-  const maxFd = Math.max(2, ...Object.keys(handlers).map(Number));
-  const stdio: ('ignore' | 'pipe')[] = ['ignore'];
-  for (let fd = 1; fd <= maxFd; fd++) stdio.push(fd === 2 || handlers[fd] ? 'pipe' : 'ignore');
-  return new Promise((resolve, reject) => {
-    let child: ChildProcess;
-    try {
-      child = spawn(ffmpeg, args, { stdio, windowsHide: true });
-    } catch (e) {
-      reject(new Error(`cannot run ffmpeg (${ffmpeg}): ${(e as Error).message}`, { cause: e }));
-      return;
+  const lines: string[] = [];
+  let errorLines = 0;
+  let partial = '';
+  let settled = false;
+  const decoder = new TextDecoder();
+  const onStderr = (b: Uint8Array) => {
+    const parts = (partial + decoder.decode(b, { stream: true })).split(/\r?\n/);
+    partial = parts.pop()!;
+    for (const l of parts) {
+      if (!l.trim()) continue;
+      errorLines++;
+      lines.push(l.length > 500 ? `${l.slice(0, 500)}...` : l);
+      if (lines.length > STDERR_KEEP) lines.shift();
     }
-    const lines: string[] = [];
-    let errorLines = 0;
-    let partial = '';
-    let settled = false;
-    const readers: Readable[] = [];
-    const finish = (err: Error | null, r?: RunResult) => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', onAbort);
-      if (err) {
-        if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-        for (const r of readers) r.destroy();
-        reject(err);
-      } else resolve(r!);
-    };
-    const onAbort = () => finish(abortError(signal));
-    const timer = setTimeout(() => finish(new Error(`ffmpeg timed out after ${Math.round(timeoutMs / 1000)} s`)), timeoutMs);
-    signal?.addEventListener('abort', onAbort, { once: true });
-    // done when the process has exited and every pipe we read is closed
-    let pending = 1;
-    let exit: { code: number | null; sig: NodeJS.Signals | null } = { code: null, sig: null };
-    const settle = () => {
-      if (--pending > 0) return;
-      if (partial.trim()) {
-        errorLines++;
-        lines.push(partial);
-        if (lines.length > STDERR_KEEP) lines.shift();
-      }
-      finish(null, { code: exit.code, signal: exit.sig, stderrLines: lines, errorLines });
-    };
-    const watch = (stream: Readable) => {
-      pending++;
-      readers.push(stream);
-      stream.once('close', settle);
-    };
-    child.stderr!.setEncoding('utf8');
-    child.stderr!.on('data', (s: string) => {
-      const parts = (partial + s).split(/\r?\n/);
-      partial = parts.pop()!;
-      for (const l of parts) {
-        if (!l.trim()) continue;
-        errorLines++;
-        lines.push(l.length > 500 ? `${l.slice(0, 500)}...` : l);
-        if (lines.length > STDERR_KEEP) lines.shift();
-      }
-    });
-    watch(child.stderr!);
-    const guarded = (handler: (b: Uint8Array) => void) => (b: Uint8Array) => {
+  };
+  let failure: Error | null = null;
+  const outputs: Output[] = [{ fd: 2, onData: onStderr }];
+  for (const [fdText, handler] of Object.entries(handlers)) {
+    if (!handler) continue;
+    const fd = Number(fdText);
+    const onData = (b: Uint8Array) => {
       if (settled) return;
       try {
         handler(b);
       } catch (e) {
-        finish(e as Error);
+        fail(e as Error);
       }
     };
-    for (const [fdText, handler] of Object.entries(handlers)) {
-      if (!handler) continue;
-      const fd = Number(fdText);
-      const stream = child.stdio[fd] as (Readable & { _handle?: unknown }) | null;
-      if (!stream) continue;
-      const onData = guarded(handler);
-      const handle = reusable.includes(fd) ? stream._handle : undefined;
-      if (handle) {
-        // the pipe's handle moves to a socket reading into one reused buffer; the child's own
-        // stream lets go of it (so that its exit-time flush cannot read from a closed handle)
-        stream._handle = null;
-        stream.destroy();
-        const buffer = new Uint8Array(REUSED_READ_BYTES);
-        const sock = new net.Socket({
-          handle, readable: true, writable: false,
-          onread: { buffer, callback: (n: number, buf: Uint8Array) => { onData(buf.subarray(0, n)); } },
-        } as net.SocketConstructorOpts);
-        sock.on('error', () => { /* reported through the exit status */ });
-        sock.on('end', () => sock.destroy());
-        watch(sock);
-        sock.resume();
-      } else {
-        stream.on('data', onData);
-        stream.on('error', () => { /* reported through the exit status */ });
-        watch(stream);
-      }
-    }
-    child.on('error', (e) => finish(new Error(`cannot run ffmpeg (${ffmpeg}): ${e.message}`, { cause: e })));
-    child.on('exit', (code, sig) => {
-      exit = { code, sig };
-      settle();
-    });
+    outputs.push({ fd, onData, buffer: reusable.includes(fd) ? new Uint8Array(REUSED_READ_BYTES) : undefined });
+  }
+  const proc = launch(ffmpeg, args, outputs);
+  // a failure (abort, timeout, a handler that threw) kills ffmpeg and rejects at once
+  let rejectNow: (e: Error) => void = () => {};
+  const fail = (e: Error) => {
+    if (settled) return;
+    settled = true;
+    failure = e;
+    proc.kill();
+    proc.closeOutputs();
+    rejectNow(e);
+  };
+  const onAbort = () => fail(abortError(signal));
+  const timer = setTimeout(() => fail(new Error(`ffmpeg timed out after ${Math.round(timeoutMs / 1000)} s`)), timeoutMs);
+  signal?.addEventListener('abort', onAbort, { once: true });
+  const cleanup = () => {
+    clearTimeout(timer);
+    signal?.removeEventListener('abort', onAbort);
+  };
+  return new Promise<RunResult>((resolve, reject) => {
+    rejectNow = reject;
+    proc.done.then(
+      (exit) => {
+        cleanup();
+        if (failure) return;
+        settled = true;
+        const rest = partial + decoder.decode();
+        if (rest.trim()) {
+          errorLines++;
+          lines.push(rest);
+          if (lines.length > STDERR_KEEP) lines.shift();
+        }
+        resolve({ code: exit.code, signal: exit.signal, stderrLines: lines, errorLines });
+      },
+      (e: Error) => {
+        cleanup();
+        if (failure) return;
+        settled = true;
+        reject(e);
+      },
+    );
   });
 }
 

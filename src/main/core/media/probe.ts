@@ -1,8 +1,8 @@
 // Probe a media file by parsing `ffmpeg -hide_banner -i FILE` stderr (no ffprobe needed).
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { MediaError, abortError } from './errors';
+import { launch } from './launcher';
 
 export { MediaError } from './errors';
 
@@ -202,39 +202,37 @@ function parseFps(rest: string): number {
   return Number.isFinite(fps) ? fps : 0;
 }
 
-/** Runs ffmpeg and returns its stderr (whatever the exit status); spawn failures are plain Errors. */
+/** Runs ffmpeg and returns its stderr (whatever the exit status); launch failures are plain Errors. */
 function runForStderr(ffmpeg: string, args: string[], opts: ProbeOptions): Promise<string> {
   const { signal, timeoutMs = 30_000 } = opts;
   if (signal?.aborted) return Promise.reject(abortError(signal));
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  const proc = launch(ffmpeg, args, [{
+    fd: 2,
+    onData: (b) => {
+      if (size < 1 << 20) {
+        chunks.push(Uint8Array.from(b));
+        size += b.length;
+      }
+    },
+  }]);
   return new Promise((resolve, reject) => {
-    const child = spawn(ffmpeg, args, { stdio: ['ignore', 'ignore', 'pipe'], windowsHide: true });
-    const chunks: Buffer[] = [];
-    let size = 0;
     let settled = false;
     const finish = (err: Error | null, out?: string) => {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
       signal?.removeEventListener('abort', onAbort);
-      if (err) reject(err);
-      else resolve(out!);
+      if (err) {
+        proc.kill();
+        proc.closeOutputs();
+        reject(err);
+      } else resolve(out!);
     };
-    const onAbort = () => {
-      child.kill('SIGKILL');
-      finish(abortError(signal));
-    };
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      finish(new Error(`ffmpeg probe timed out after ${timeoutMs} ms`));
-    }, timeoutMs);
+    const onAbort = () => finish(abortError(signal));
+    const timer = setTimeout(() => finish(new Error(`ffmpeg probe timed out after ${timeoutMs} ms`)), timeoutMs);
     signal?.addEventListener('abort', onAbort, { once: true });
-    child.stderr!.on('data', (b: Buffer) => {
-      if (size < 1 << 20) {
-        chunks.push(b);
-        size += b.length;
-      }
-    });
-    child.on('error', (e) => finish(new Error(`cannot run ffmpeg (${ffmpeg}): ${e.message}`, { cause: e })));
-    child.on('close', () => finish(null, Buffer.concat(chunks).toString('utf8')));
+    proc.done.then(() => finish(null, Buffer.concat(chunks).toString('utf8')), (e: Error) => finish(e));
   });
 }

@@ -1,0 +1,311 @@
+// Starts ffmpeg without forking this process. Node's spawn forks the whole process, and a fork
+// write-protects every page it has: afterwards each page this process writes (V8's heap, frame
+// buffers, the other worker threads' memory) faults once. With an ffmpeg run or two per clip that
+// cost more CPU than the frame entropy pass (bench/extract-speed.mjs, ES_FFMPEG_LAUNCH=direct vs
+// the default). So a small persistent /bin/sh per thread starts each ffmpeg instead, and the
+// outputs (`pipe:N` in the arguments, and stderr) come back through named pipes (FIFOs) that this
+// thread reads. Where there is no /bin/sh or mkfifo (Windows), or ES_FFMPEG_LAUNCH=direct, Node's
+// spawn is used.
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import type { Readable } from 'node:stream';
+
+export interface Output {
+  /** 2 = stderr; 1, 3, 4 = the `pipe:N` output named in the arguments */
+  fd: number;
+  onData: (b: Uint8Array) => void;
+  /** read into this reused buffer: `onData` then sees a view valid only during the call */
+  buffer?: Uint8Array;
+}
+
+export interface ExitStatus {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+}
+
+export interface Launched {
+  /** resolves once the process has exited and every output has reached its end; rejects when it could not be started */
+  done: Promise<ExitStatus>;
+  /** SIGKILL (also before the process is known to have started) */
+  kill(): void;
+  /** stops reading the outputs (after a kill; `done` still waits for the exit) */
+  closeOutputs(): void;
+}
+
+export type LaunchMode = 'shell' | 'direct';
+
+/** How ffmpeg is started in this thread: through the persistent shell, or by Node's spawn. */
+export function launchMode(): LaunchMode {
+  if (process.env.ES_FFMPEG_LAUNCH === 'direct' || process.platform === 'win32') return 'direct';
+  return shell === undefined ? (fs.existsSync('/bin/sh') ? 'shell' : 'direct') : shell ? 'shell' : 'direct';
+}
+
+/** Runs `cmd args` with the given outputs read; see the file comment for how. */
+export function launch(cmd: string, args: string[], outputs: Output[]): Launched {
+  if (launchMode() === 'shell' && outputs.every((o) => FIFO_FDS.includes(o.fd))) {
+    const sh = shellLauncher();
+    if (sh) return sh.launch(cmd, args, outputs);
+  }
+  return launchDirect(cmd, args, outputs);
+}
+
+const FIFO_FDS = [1, 2, 3, 4];
+
+/** The pid of this thread's launcher shell, null when none is running (tests, doctor). */
+export function launcherPid(): number | null {
+  return shell && !shell.dead ? (shell.pid ?? null) : null;
+}
+
+/**
+ * Ends this thread's launcher shell and waits for it to exit (at most `timeoutMs`), so that the
+ * shell, and through it every ffmpeg it ran, is reaped by this process: their CPU time then shows
+ * in this process's children's usage (what `time` and the benches report). A later launch starts
+ * a new shell.
+ */
+export async function closeLauncher(timeoutMs = 5000): Promise<void> {
+  const sh = shell;
+  shell = undefined;
+  if (sh) await sh.close(timeoutMs);
+}
+
+/** A socket reading `fd` (a pipe), with a reused buffer when the output has one. */
+function readerFor(o: Output, init: { fd?: number; handle?: unknown }): net.Socket {
+  const opts: Record<string, unknown> = { ...init, readable: true, writable: false };
+  if (o.buffer) opts.onread = { buffer: o.buffer, callback: (n: number, buf: Uint8Array) => { o.onData(buf.subarray(0, n)); } };
+  const sock = new net.Socket(opts as net.SocketConstructorOpts);
+  if (!o.buffer) sock.on('data', (b: Buffer) => o.onData(b));
+  sock.on('error', () => { /* reported through the exit status */ });
+  sock.on('end', () => sock.destroy());
+  return sock;
+}
+
+/** Resolves once every stream has closed. */
+function allClosed(streams: Readable[]): Promise<void> {
+  return Promise.all(streams.map((s) => (s.destroyed && s.closed ? Promise.resolve() : new Promise<void>((r) => s.once('close', () => r()))))).then(() => undefined);
+}
+
+function launchDirect(cmd: string, args: string[], outputs: Output[]): Launched {
+  const maxFd = Math.max(2, ...outputs.map((o) => o.fd));
+  const stdio: ('ignore' | 'pipe')[] = ['ignore'];
+  for (let fd = 1; fd <= maxFd; fd++) stdio.push(outputs.some((o) => o.fd === fd) ? 'pipe' : 'ignore');
+  let child: ChildProcess;
+  try {
+    child = spawn(cmd, args, { stdio, windowsHide: true });
+  } catch (e) {
+    const err = new Error(`cannot run ffmpeg (${cmd}): ${(e as Error).message}`, { cause: e });
+    return { done: Promise.reject(err), kill() {}, closeOutputs() {} };
+  }
+  const readers: Readable[] = [];
+  for (const o of outputs) {
+    const stream = child.stdio[o.fd] as (Readable & { _handle?: unknown }) | null;
+    if (!stream) continue;
+    const handle = o.buffer ? stream._handle : undefined;
+    if (handle) {
+      // the pipe's handle moves to a socket reading into the reused buffer; the child's own
+      // stream lets go of it (so that its exit-time flush cannot read from a closed handle)
+      stream._handle = null;
+      stream.destroy();
+      readers.push(readerFor(o, { handle }).resume());
+    } else {
+      stream.on('data', (b: Buffer) => o.onData(b));
+      stream.on('error', () => { /* reported through the exit status */ });
+      readers.push(stream);
+    }
+  }
+  const exited = new Promise<ExitStatus>((resolve, reject) => {
+    child.on('error', (e) => reject(new Error(`cannot run ffmpeg (${cmd}): ${e.message}`, { cause: e })));
+    child.on('exit', (code, signal) => resolve({ code, signal }));
+  });
+  return {
+    done: exited.then(async (status) => {
+      await allClosed(readers);
+      return status;
+    }),
+    kill: () => {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    },
+    closeOutputs: () => {
+      for (const r of readers) r.destroy();
+    },
+  };
+}
+
+// ---- the shell launcher ------------------------------------------------------------------------
+
+interface Run {
+  pid: number | null;
+  killed: boolean;
+  onExit: (rc: number) => void;
+  onLost: (e: Error) => void;
+}
+
+/** undefined: not tried yet in this thread; null: could not start (direct spawn is used). */
+let shell: ShellLauncher | null | undefined;
+
+function shellLauncher(): ShellLauncher | null {
+  if (shell === undefined || (shell && shell.dead)) {
+    try {
+      shell = new ShellLauncher();
+    } catch {
+      shell = null;
+    }
+  }
+  return shell;
+}
+
+const quote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
+
+class ShellLauncher {
+  dead = false;
+  private readonly sh: ChildProcess;
+  private readonly dir: string;
+  private readonly freeSets: string[] = [];
+  private readonly runs = new Map<number, Run>();
+  private nextId = 1;
+  private nextSet = 1;
+  private partial = '';
+
+  constructor() {
+    this.dir = fs.mkdtempSync(path.join(os.tmpdir(), 'emotion-studio-ffmpeg-'));
+    process.once('exit', () => fs.rmSync(this.dir, { recursive: true, force: true }));
+    this.newSet(); // fails here (no mkfifo) rather than on the first clip
+    this.sh = spawn('/bin/sh', ['-s'], { stdio: ['pipe', 'pipe', 'ignore'], windowsHide: true });
+    this.sh.stdout!.setEncoding('utf8');
+    this.sh.stdout!.on('data', (s: string) => this.onLines(s));
+    this.sh.on('error', () => this.lost(new Error('the ffmpeg launcher (/bin/sh) could not be started')));
+    this.sh.on('exit', () => this.lost(new Error('the ffmpeg launcher (/bin/sh) exited')));
+    this.sh.stdin!.on('error', () => { /* the exit handler reports it */ });
+    // the shell must not keep this process alive; the runs' own pipes and timers do that
+    this.sh.unref();
+    (this.sh.stdin as net.Socket).unref();
+    (this.sh.stdout as net.Socket).unref();
+  }
+
+  launch(cmd: string, args: string[], outputs: Output[]): Launched {
+    const set = this.freeSets.pop() ?? this.newSet();
+    const id = this.nextId++;
+    const fifo = (fd: number) => path.join(set, String(fd));
+    const wanted = new Set(outputs.map((o) => o.fd));
+    // read ends first (non-blocking: ffmpeg's open for writing then does not wait)
+    const readers = outputs.map((o) => readerFor(o, { fd: fs.openSync(fifo(o.fd), fs.constants.O_RDONLY | fs.constants.O_NONBLOCK) }).resume());
+    // -y: the FIFO exists, and ffmpeg would not write to an existing file without it
+    const argv = ['-y', ...args].map((a) => {
+      const m = /^pipe:(\d)$/.exec(a);
+      return m && wanted.has(Number(m[1])) ? `file:${fifo(Number(m[1]))}` : a;
+    });
+    const stderr = wanted.has(2) ? quote(fifo(2)) : '/dev/null';
+    const line = `{ ${[cmd, ...argv].map(quote).join(' ')} </dev/null >/dev/null 2>${stderr} & echo "p ${id} $!"; wait $!; echo "x ${id} $?"; } &\n`;
+    const run: Run = { pid: null, killed: false, onExit: () => {}, onLost: () => {} };
+    const exited = new Promise<number>((resolve, reject) => {
+      run.onExit = resolve;
+      run.onLost = reject;
+    });
+    this.runs.set(id, run);
+    this.sh.stdin!.write(line);
+    const kill = () => {
+      run.killed = true;
+      if (run.pid) killPid(run.pid);
+    };
+    const done = exited.then(
+      async (rc) => {
+        // ffmpeg has exited: a FIFO it never opened (it failed first) would never see an end, so
+        // open and close a write end of each; data still in a FIFO is read before that end
+        for (const o of outputs) {
+          try {
+            fs.closeSync(fs.openSync(fifo(o.fd), fs.constants.O_WRONLY | fs.constants.O_NONBLOCK));
+          } catch { /* our read end is already closed */ }
+        }
+        await allClosed(readers);
+        this.freeSets.push(set);
+        if ((rc === 126 || rc === 127) && !run.killed && notRunnable(cmd)) {
+          throw new Error(`cannot run ffmpeg (${cmd}): ${rc === 127 ? 'not found' : 'not executable'}`);
+        }
+        return exitStatus(rc);
+      },
+      (e: Error) => {
+        for (const r of readers) r.destroy();
+        throw e;
+      },
+    );
+    return { done, kill, closeOutputs: () => { for (const r of readers) r.destroy(); } };
+  }
+
+  get pid(): number | undefined {
+    return this.sh.pid;
+  }
+
+  async close(timeoutMs: number): Promise<void> {
+    if (this.dead) return;
+    const exited = new Promise<void>((resolve) => this.sh.once('exit', () => resolve()));
+    this.sh.stdin!.end('wait\n'); // reap the finished runs' subshells, or their usage is lost with them
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([exited, new Promise<void>((resolve) => { timer = setTimeout(resolve, timeoutMs); })]);
+    clearTimeout(timer);
+    fs.rmSync(this.dir, { recursive: true, force: true });
+  }
+
+  private newSet(): string {
+    const set = path.join(this.dir, String(this.nextSet++));
+    fs.mkdirSync(set);
+    const r = spawnSync('mkfifo', FIFO_FDS.map((fd) => path.join(set, String(fd))), { stdio: 'ignore' });
+    if (r.status !== 0) throw new Error('mkfifo failed');
+    return set;
+  }
+
+  private onLines(s: string): void {
+    const parts = (this.partial + s).split('\n');
+    this.partial = parts.pop()!;
+    for (const l of parts) {
+      const m = /^([px]) (\d+) (\d+)$/.exec(l);
+      if (!m) continue;
+      const run = this.runs.get(Number(m[2]));
+      if (!run) continue;
+      if (m[1] === 'p') {
+        run.pid = Number(m[3]);
+        if (run.killed) killPid(run.pid);
+      } else {
+        this.runs.delete(Number(m[2]));
+        run.onExit(Number(m[3]));
+      }
+    }
+  }
+
+  private lost(e: Error): void {
+    if (this.dead) return;
+    this.dead = true;
+    for (const run of this.runs.values()) {
+      if (run.pid) killPid(run.pid);
+      run.onLost(e);
+    }
+    this.runs.clear();
+  }
+}
+
+function killPid(pid: number): void {
+  try {
+    process.kill(pid, 'SIGKILL');
+  } catch { /* already gone */ }
+}
+
+/** The shell's $? for a process killed by signal N is 128 + N. */
+function exitStatus(rc: number): ExitStatus {
+  if (rc > 128 && rc < 128 + 65) {
+    const name = Object.entries(os.constants.signals).find(([, n]) => n === rc - 128)?.[0];
+    if (name) return { code: null, signal: name as NodeJS.Signals };
+  }
+  return { code: rc, signal: null };
+}
+
+/** Whether the shell's 126 / 127 came from the command itself not being runnable (ffmpeg never uses them). */
+function notRunnable(cmd: string): boolean {
+  if (!cmd.includes('/')) return true;
+  try {
+    fs.accessSync(cmd, fs.constants.X_OK);
+    return !fs.statSync(cmd).isFile();
+  } catch {
+    return true;
+  }
+}

@@ -1,0 +1,120 @@
+// ffmpeg started through the per-thread launcher shell and FIFOs (media/launcher.ts) vs Node's
+// spawn: same bytes out, concurrent runs kept apart, kills that kill, usage that is reaped.
+import fs from 'node:fs';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { decodeClip, locateFfmpeg, probeMedia, type DecodedClip } from '../../src/main/core/media';
+import { closeLauncher, launchMode, launcherPid } from '../../src/main/core/media/launcher';
+import { makeClip } from '../helpers/make-clips';
+import { tmpDir } from '../helpers/tmp';
+
+const ffmpeg = locateFfmpeg().path;
+const { dir, cleanup } = tmpDir('es-launch-');
+const clips: string[] = [];
+let long = '';
+
+beforeAll(async () => {
+  for (let i = 0; i < 4; i++) {
+    clips.push(await makeClip(dir, `c${i}.mp4`, {
+      durationS: 1 + i * 0.5, container: 'mp4', video: { w: 320, h: 240, fps: 24, pattern: i % 2 ? 'noise' : 'testsrc2' }, audio: { kind: 'sine', freq: 300 + 100 * i },
+    }));
+  }
+  long = await makeClip(dir, 'long.mp4', { durationS: 20, container: 'mp4', video: { w: 320, h: 240, fps: 24, pattern: 'noise' }, audio: { kind: 'sine' } });
+});
+afterEach(() => {
+  delete process.env.ES_FFMPEG_LAUNCH;
+});
+afterAll(async () => {
+  await closeLauncher();
+  cleanup();
+});
+
+async function decode(file: string, signal?: AbortSignal): Promise<DecodedClip> {
+  return decodeClip(ffmpeg, file, await probeMedia(ffmpeg, file), { signal });
+}
+
+/** What a decode produced, as comparable plain values. */
+function digest(d: DecodedClip) {
+  const v = d.video!;
+  return {
+    pcm: Buffer.from(d.pcm!.buffer).toString('base64'),
+    entropy: Array.from(v.entropy),
+    motion: Array.from(v.motion),
+    selected: v.selected,
+    thumbnails: v.thumbnails.map((t) => t.png.toString('base64')),
+    warnings: d.warnings,
+  };
+}
+
+/** Processes whose command line names `file` (ffmpeg runs still alive). */
+function processesWith(file: string): number[] {
+  const out: number[] = [];
+  for (const p of fs.readdirSync('/proc').filter((n) => /^\d+$/.test(n))) {
+    try {
+      if (fs.readFileSync(`/proc/${p}/cmdline`, 'utf8').includes(file)) out.push(Number(p));
+    } catch { /* gone meanwhile */ }
+  }
+  return out;
+}
+
+/** CPU seconds of this process's reaped children (cutime + cstime, USER_HZ 100). */
+function childCpuS(): number {
+  const f = fs.readFileSync('/proc/self/stat', 'utf8').split(') ')[1].split(' ');
+  return (Number(f[13]) + Number(f[14])) / 100;
+}
+
+describe.skipIf(process.platform === 'win32')('ffmpeg launcher', () => {
+  it('the shell launcher and direct spawn give the same bytes', async () => {
+    expect(launchMode()).toBe('shell');
+    const viaShell = [];
+    for (const c of clips) viaShell.push(digest(await decode(c)));
+    process.env.ES_FFMPEG_LAUNCH = 'direct';
+    expect(launchMode()).toBe('direct');
+    for (let i = 0; i < clips.length; i++) expect(digest(await decode(clips[i]))).toEqual(viaShell[i]);
+  });
+
+  it('concurrent runs in one thread keep their outputs apart', async () => {
+    const oneByOne = [];
+    for (const c of clips) oneByOne.push(digest(await decode(c)));
+    const together = await Promise.all([...clips, ...clips].map((c) => decode(c)));
+    expect(together.map(digest)).toEqual([...oneByOne, ...oneByOne]);
+  });
+
+  it('an abort kills the ffmpeg it started', async () => {
+    const probe = await probeMedia(ffmpeg, long);
+    const c = new AbortController();
+    const p = decodeClip(ffmpeg, long, probe, { signal: c.signal });
+    const t0 = Date.now();
+    while (processesWith(long).length === 0 && Date.now() - t0 < 5000) await new Promise((r) => setTimeout(r, 10));
+    expect(processesWith(long).length).toBeGreaterThan(0);
+    c.abort();
+    await expect(p).rejects.toMatchObject({ name: 'AbortError' });
+    while (processesWith(long).length > 0 && Date.now() - t0 < 5000) await new Promise((r) => setTimeout(r, 20));
+    expect(processesWith(long)).toEqual([]);
+    // the next run in the same thread is unaffected
+    expect(digest(await decode(clips[0])).selected.length).toBeGreaterThan(0);
+  });
+
+  it('a launcher shell that dies is replaced on the next run', async () => {
+    await decode(clips[0]);
+    const pid = launcherPid();
+    expect(pid).toBeGreaterThan(0);
+    process.kill(pid!, 'SIGKILL');
+    await new Promise((r) => setTimeout(r, 100));
+    const d = await decode(clips[1]);
+    expect(d.video!.frameCount).toBeGreaterThan(0);
+    expect(launcherPid()).not.toBe(pid);
+  });
+
+  it('closing the launcher reaps the shell, so ffmpeg CPU shows in this process\'s children usage', async () => {
+    await closeLauncher();
+    const before = childCpuS();
+    await decode(long);
+    await decode(long);
+    const unreaped = childCpuS() - before; // the shell still holds the runs' usage
+    await closeLauncher();
+    const reaped = childCpuS() - before;
+    expect(launcherPid()).toBeNull();
+    // two 20 s noise clips: well over 0.1 s of ffmpeg CPU
+    expect(reaped - unreaped).toBeGreaterThan(0.1);
+  });
+});
