@@ -27,7 +27,10 @@ export class WorkerPool {
   private readonly controllers = new Set<AbortController>();
 
   constructor(readonly size: number, private readonly ffmpeg: string, workerPath = size > 0 ? defaultWorkerPath() : '') {
-    for (let i = 0; i < size; i++) this.workers.push(new Worker(workerPath));
+    // trackUnmanagedFds off: the ffmpeg launcher opens its FIFOs with fs.openSync and hands each fd
+    // to a pipe socket that closes it; tracking would warn "opened in unmanaged mode twice" for every
+    // read end (media/launcher.ts)
+    for (let i = 0; i < size; i++) this.workers.push(new Worker(workerPath, { trackUnmanagedFds: false }));
   }
 
   /** Runs tasks with at most `size` (or 1 in-process) at a time, reporting each outcome as it lands. */
