@@ -6,7 +6,8 @@
 // a store bounded by a memory budget (highest-entropy frames win once it is full; a second pass
 // extracts any selected frame that was not kept). Only the ~10 selected frames are ever converted
 // to thumbnails: a plain copy per frame costs far less than downscaling every frame.
-import { launch, type Output } from './launcher';
+import { FrameStore, assemblyBuffer, releaseAssembly, releaseFrames, takeFrame } from './frame-store';
+import { runFfmpeg, type RunResult } from './run-ffmpeg';
 import { MediaError, abortError } from './errors';
 import { checkMediaFile, ffmpegInput, lastMeaningfulLine, type ProbeInfo } from './probe';
 import { FrameStatsAccumulator } from '../features/video/entropy';
@@ -164,84 +165,6 @@ interface VideoPassState {
 type MainPassResult =
   | { kind: 'ok'; pcm: Float32Array | null; video: VideoPassState | null; warnings: string[] }
   | { kind: 'drop-stream'; stream: 'audio' | 'video'; warning: string };
-
-/**
- * Keeps decoded frames for the thumbnails made at the end: every frame
- * up to `capacity`, then only the highest-entropy ones (the lowest is evicted).
- */
-class FrameStore {
-  readonly map = new Map<number, Uint8Array>();
-  private readonly ent = new Map<number, number>();
-  private minFrame = -1;
-  constructor(private readonly capacity: number) {}
-
-  /** Whether a frame with this entropy would be kept. */
-  wants(entropy: number): boolean {
-    if (this.capacity <= 0) return false;
-    if (this.map.size < this.capacity) return true;
-    return entropy > this.ent.get(this.minFrame)!;
-  }
-
-  /** Keeps `frame` (taking ownership); returns the evicted frame's buffer for reuse, or null. */
-  keep(index: number, entropy: number, frame: Uint8Array): Uint8Array | null {
-    let evicted: Uint8Array | null = null;
-    if (this.map.size >= this.capacity) {
-      evicted = this.map.get(this.minFrame)!;
-      this.map.delete(this.minFrame);
-      this.ent.delete(this.minFrame);
-    }
-    this.map.set(index, frame);
-    this.ent.set(index, entropy);
-    if (this.map.size >= this.capacity) {
-      let mf = -1;
-      let me = Infinity;
-      for (const [f, e] of this.ent) if (e < me) [mf, me] = [f, e];
-      this.minFrame = mf;
-    }
-    return evicted;
-  }
-}
-
-// Frame buffers are reused from clip to clip (per thread): allocating ~90 kB ArrayBuffers for
-// every kept frame (zero-filled, externally accounted, collected later) cost more than the
-// entropy pass itself. Bounded (a MELD clip has ~90 frames), so a long clip does not pin its
-// memory budget for good.
-const POOL_MAX_FRAMES = 128;
-let poolFrameBytes = 0;
-const framePool: Uint8Array[] = [];
-
-let assembly = new Uint8Array(0);
-let assemblyInUse = false;
-
-/**
- * The thread's frame assembly buffer (a view of exactly `bytes`), or a private one while another
- * decode in this thread holds it; give it back with {@link releaseAssembly}.
- */
-function assemblyBuffer(bytes: number): Uint8Array {
-  if (assemblyInUse) return new Uint8Array(bytes);
-  assemblyInUse = true;
-  if (assembly.length < bytes) assembly = new Uint8Array(bytes);
-  return assembly.subarray(0, bytes);
-}
-
-function releaseAssembly(buf: Uint8Array): void {
-  if (buf.buffer === assembly.buffer) assemblyInUse = false;
-}
-
-function takeFrame(bytes: number): Uint8Array {
-  if (bytes !== poolFrameBytes) {
-    framePool.length = 0;
-    poolFrameBytes = bytes;
-  }
-  return framePool.pop() ?? new Uint8Array(bytes);
-}
-
-function releaseFrames(frames: Iterable<Uint8Array>): void {
-  for (const f of frames) {
-    if (framePool.length >= POOL_MAX_FRAMES) return;
-    if (f.length === poolFrameBytes && f.byteOffset === 0) framePool.push(f);
-  }
-}
 
 function mainPass(
   ffmpeg: string, file: string, abs: string, probe: ProbeInfo, wantAudio: boolean, wantVideo: boolean, opts: DecodeOptions,
@@ -426,104 +349,3 @@ function thumbPass(
   });
 }
 
-interface RunResult {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-  /** the last stderr lines (bounded) */
-  stderrLines: string[];
-  /** stderr lines seen in all (with -loglevel error every line is an error) */
-  errorLines: number;
-}
-
-const STDERR_KEEP = 40;
-
-/**
- * Runs ffmpeg (media/launcher.ts) with one output per given fd (1, 3, 4: `pipe:N` in `args`), feeds
- * their data to the handlers and resolves once the process has exited and all outputs are closed.
- * Kills ffmpeg (SIGKILL) on abort or timeout. A handler that throws kills ffmpeg and rejects.
- *
- * Outputs listed in `reusable` are read into one buffer reused for every read, so their handler
- * sees a view that is only valid during the call and must copy what it keeps: a fresh 64 kB
- * buffer per read means fresh pages, and at ~10 MB of frames per clip their page faults cost
- * more CPU than the whole entropy pass.
- */
-function runFfmpeg(
-  ffmpeg: string, args: string[], handlers: Record<number, ((b: Uint8Array) => void) | null>, signal: AbortSignal | undefined, timeoutMs: number,
-  reusable: number[] = [],
-): Promise<RunResult> {
-  if (signal?.aborted) return Promise.reject(abortError(signal));
-  const lines: string[] = [];
-  let errorLines = 0;
-  let partial = '';
-  let settled = false;
-  const decoder = new TextDecoder();
-  const onStderr = (b: Uint8Array) => {
-    const parts = (partial + decoder.decode(b, { stream: true })).split(/\r?\n/);
-    partial = parts.pop()!;
-    for (const l of parts) {
-      if (!l.trim()) continue;
-      errorLines++;
-      lines.push(l.length > 500 ? `${l.slice(0, 500)}...` : l);
-      if (lines.length > STDERR_KEEP) lines.shift();
-    }
-  };
-  let failure: Error | null = null;
-  const outputs: Output[] = [{ fd: 2, onData: onStderr }];
-  for (const [fdText, handler] of Object.entries(handlers)) {
-    if (!handler) continue;
-    const fd = Number(fdText);
-    const onData = (b: Uint8Array) => {
-      if (settled) return;
-      try {
-        handler(b);
-      } catch (e) {
-        fail(e as Error);
-      }
-    };
-    outputs.push({ fd, onData, buffer: reusable.includes(fd) ? new Uint8Array(REUSED_READ_BYTES) : undefined });
-  }
-  const proc = launch(ffmpeg, args, outputs);
-  // a failure (abort, timeout, a handler that threw) kills ffmpeg and rejects at once
-  let rejectNow: (e: Error) => void = () => {};
-  const fail = (e: Error) => {
-    if (settled) return;
-    settled = true;
-    failure = e;
-    proc.kill();
-    proc.closeOutputs();
-    rejectNow(e);
-  };
-  const onAbort = () => fail(abortError(signal));
-  const timer = setTimeout(() => fail(new Error(`ffmpeg timed out after ${Math.round(timeoutMs / 1000)} s`)), timeoutMs);
-  signal?.addEventListener('abort', onAbort, { once: true });
-  const cleanup = () => {
-    clearTimeout(timer);
-    signal?.removeEventListener('abort', onAbort);
-  };
-  return new Promise<RunResult>((resolve, reject) => {
-    rejectNow = reject;
-    proc.done.then(
-      (exit) => {
-        cleanup();
-        if (failure) return;
-        settled = true;
-        const rest = partial + decoder.decode();
-        if (rest.trim()) {
-          errorLines++;
-          lines.push(rest);
-          if (lines.length > STDERR_KEEP) lines.shift();
-        }
-        resolve({ code: exit.code, signal: exit.signal, stderrLines: lines, errorLines });
-      },
-      (e: Error) => {
-        cleanup();
-        if (failure) return;
-        settled = true;
-        reject(e);
-      },
-    );
-  });
-}
-
-/** Read size for pipes read into a reused buffer (Linux pipes hold 64 kB; a larger buffer takes what is there). */
-const REUSED_READ_BYTES = 256 * 1024;

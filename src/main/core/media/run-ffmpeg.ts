@@ -1,0 +1,105 @@
+// One ffmpeg run with its outputs read as they come, its stderr kept, and a kill on abort or timeout.
+import { abortError } from './errors';
+import { launch, type Output } from './launcher';
+
+export interface RunResult {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  /** the last stderr lines (bounded) */
+  stderrLines: string[];
+  /** stderr lines seen in all (with -loglevel error every line is an error) */
+  errorLines: number;
+}
+
+const STDERR_KEEP = 40;
+
+/**
+ * Runs ffmpeg (media/launcher.ts) with one output per given fd (1, 3, 4: `pipe:N` in `args`), feeds
+ * their data to the handlers and resolves once the process has exited and all outputs are closed.
+ * Kills ffmpeg (SIGKILL) on abort or timeout. A handler that throws kills ffmpeg and rejects.
+ *
+ * Outputs listed in `reusable` are read into one buffer reused for every read, so their handler
+ * sees a view that is only valid during the call and must copy what it keeps: a fresh 64 kB
+ * buffer per read means fresh pages, and at ~10 MB of frames per clip their page faults cost
+ * more CPU than the whole entropy pass.
+ */
+export function runFfmpeg(
+  ffmpeg: string, args: string[], handlers: Record<number, ((b: Uint8Array) => void) | null>, signal: AbortSignal | undefined, timeoutMs: number,
+  reusable: number[] = [],
+): Promise<RunResult> {
+  if (signal?.aborted) return Promise.reject(abortError(signal));
+  const lines: string[] = [];
+  let errorLines = 0;
+  let partial = '';
+  let settled = false;
+  const decoder = new TextDecoder();
+  const onStderr = (b: Uint8Array) => {
+    const parts = (partial + decoder.decode(b, { stream: true })).split(/\r?\n/);
+    partial = parts.pop()!;
+    for (const l of parts) {
+      if (!l.trim()) continue;
+      errorLines++;
+      lines.push(l.length > 500 ? `${l.slice(0, 500)}...` : l);
+      if (lines.length > STDERR_KEEP) lines.shift();
+    }
+  };
+  let failure: Error | null = null;
+  const outputs: Output[] = [{ fd: 2, onData: onStderr }];
+  for (const [fdText, handler] of Object.entries(handlers)) {
+    if (!handler) continue;
+    const fd = Number(fdText);
+    const onData = (b: Uint8Array) => {
+      if (settled) return;
+      try {
+        handler(b);
+      } catch (e) {
+        fail(e as Error);
+      }
+    };
+    outputs.push({ fd, onData, buffer: reusable.includes(fd) ? new Uint8Array(REUSED_READ_BYTES) : undefined });
+  }
+  const proc = launch(ffmpeg, args, outputs);
+  // a failure (abort, timeout, a handler that threw) kills ffmpeg and rejects at once
+  let rejectNow: (e: Error) => void = () => {};
+  const fail = (e: Error) => {
+    if (settled) return;
+    settled = true;
+    failure = e;
+    proc.kill();
+    proc.closeOutputs();
+    rejectNow(e);
+  };
+  const onAbort = () => fail(abortError(signal));
+  const timer = setTimeout(() => fail(new Error(`ffmpeg timed out after ${Math.round(timeoutMs / 1000)} s`)), timeoutMs);
+  signal?.addEventListener('abort', onAbort, { once: true });
+  const cleanup = () => {
+    clearTimeout(timer);
+    signal?.removeEventListener('abort', onAbort);
+  };
+  return new Promise<RunResult>((resolve, reject) => {
+    rejectNow = reject;
+    proc.done.then(
+      (exit) => {
+        cleanup();
+        if (failure) return;
+        settled = true;
+        const rest = partial + decoder.decode();
+        if (rest.trim()) {
+          errorLines++;
+          lines.push(rest);
+          if (lines.length > STDERR_KEEP) lines.shift();
+        }
+        resolve({ code: exit.code, signal: exit.signal, stderrLines: lines, errorLines });
+      },
+      (e: Error) => {
+        cleanup();
+        if (failure) return;
+        settled = true;
+        reject(e);
+      },
+    );
+  });
+}
+
+/** Read size for pipes read into a reused buffer (Linux pipes hold 64 kB; a larger buffer takes what is there). */
+const REUSED_READ_BYTES = 256 * 1024;
