@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { MediaError, decodeClip, locateFfmpeg, probeMedia, type DecodedClip, type ProbeInfo } from '../../src/main/core/media';
+import { MediaError, decodeClip, decodeUnprobed, locateFfmpeg, probeMedia, type DecodedClip, type ProbeInfo } from '../../src/main/core/media';
 import { defaultMinSpacing } from '../../src/main/core/features/video/select-frames';
 import { clipFfmpeg, emptyFile, hasEspeak, makeClip, meldLikeSpec, truncatedCopy } from '../helpers/make-clips';
 import { tmpDir } from '../helpers/tmp';
@@ -351,3 +351,40 @@ describe('decodeClip', () => {
     expect(clipFfmpeg()).toBe(ffmpeg);
   });
 });
+
+describe('decodeUnprobed (probe and decode in one ffmpeg run)', () => {
+  const plain = (d: DecodedClip) => ({
+    probe: d.probe,
+    pcm: Buffer.from(d.pcm!.buffer).toString('base64'),
+    video: { ...d.video!, entropy: Array.from(d.video!.entropy), motion: Array.from(d.video!.motion), luma: Array.from(d.video!.luma),
+      thumbnails: d.video!.thumbnails.map((t) => ({ frame: t.frame, png: t.png.toString('base64') })) },
+    warnings: d.warnings,
+  });
+
+  it.each(['normal', 'meld', 'faststart', 'unicode', 'colon', 'long'])('%s: the same probe, samples, frames and thumbnails as probe + decode', async (k) => {
+    const one = await decodeUnprobed(ffmpeg, clips[k]);
+    expect(one).not.toBeNull();
+    expect(plain(one!)).toEqual(plain(await probeAndDecode(clips[k])));
+  });
+
+  it('a long clip past the frame budget: the second thumbnail pass still runs', async () => {
+    const one = await decodeUnprobed(ffmpeg, clips.long, { thumbnailBudgetBytes: 20 * 1024 });
+    expect(plain(one!)).toEqual(plain(await probeAndDecode(clips.long, { thumbnailBudgetBytes: 20 * 1024 })));
+  });
+
+  it.each(['videoOnly', 'wav', 'm4a', 'truncated', 'truncatedFaststart', 'empty', 'text', 'subtitles'])(
+    '%s: not the plain case, so null (the caller probes and gets the precise message)', async (k) => {
+      expect(await decodeUnprobed(ffmpeg, clips[k])).toBeNull();
+    },
+  );
+
+  it('a missing file or a missing ffmpeg is null too; an abort rejects', async () => {
+    expect(await decodeUnprobed(ffmpeg, path.join(dir, 'nope.mp4'))).toBeNull();
+    expect(await decodeUnprobed(path.join(dir, 'no-ffmpeg'), clips.normal)).toBeNull();
+    const c = new AbortController();
+    const p = decodeUnprobed(ffmpeg, clips.long, { signal: c.signal });
+    setTimeout(() => c.abort(), 5);
+    await expect(p).rejects.toMatchObject({ name: 'AbortError' });
+  });
+});
+

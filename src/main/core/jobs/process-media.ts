@@ -1,9 +1,9 @@
-// One clip, one ffmpeg pass: probe, decode audio + frames, audio DSP, frame entropy and selection.
+// One clip, one ffmpeg pass (probe and decoding of audio + frames), audio DSP, frame entropy and selection.
 // Pure with respect to the database: returns a result that the writer stores in one transaction.
 import path from 'node:path';
 import type { AudioSummary, ItemError } from '../../../shared/types';
 import { probeMedia, MediaError, type ProbeInfo } from '../media/probe';
-import { decodeClip, type DecodedVideo } from '../media/decode-clip';
+import { decodeClip, decodeUnprobed, type DecodedVideo } from '../media/decode-clip';
 import { computeAudioSummary, audioFeatureVector, AudioTooShortError, isSilent } from '../features/audio';
 import { videoFeatureVector } from '../features/video/select-frames';
 
@@ -29,17 +29,22 @@ export async function processMedia(ffmpeg: string, utteranceId: number, file: st
     r.failed = true;
     return r;
   };
-  try {
-    r.probe = await probeMedia(ffmpeg, file);
-  } catch (e) {
-    return fail('probe', e);
-  }
-  let decoded;
-  try {
-    decoded = await decodeClip(ffmpeg, file, r.probe, { signal });
-  } catch (e) {
-    if (signal?.aborted) throw e;
-    return fail('decode', e);
+  // one ffmpeg run for the usual clip (audio + video, clean); the rest is probed first
+  let decoded = AUDIO_ONLY_EXT.has(path.extname(file).toLowerCase()) ? null : await decodeUnprobed(ffmpeg, file, { signal });
+  if (decoded) {
+    r.probe = decoded.probe;
+  } else {
+    try {
+      r.probe = await probeMedia(ffmpeg, file);
+    } catch (e) {
+      return fail('probe', e);
+    }
+    try {
+      decoded = await decodeClip(ffmpeg, file, r.probe, { signal });
+    } catch (e) {
+      if (signal?.aborted) throw e;
+      return fail('decode', e);
+    }
   }
   for (const w of decoded.warnings) r.errors.push({ stage: 'decode', file, message: w, level: 'warning' });
 

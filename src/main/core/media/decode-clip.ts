@@ -7,9 +7,9 @@
 // extracts any selected frame that was not kept). Only the ~10 selected frames are ever converted
 // to thumbnails: a plain copy per frame costs far less than downscaling every frame.
 import { FrameStore, assemblyBuffer, releaseAssembly, releaseFrames, takeFrame } from './frame-store';
-import { runFfmpeg, type RunResult } from './run-ffmpeg';
+import { runFfmpeg, type LevelledStderr, type RunResult } from './run-ffmpeg';
 import { MediaError, abortError } from './errors';
-import { checkMediaFile, ffmpegInput, lastMeaningfulLine, type ProbeInfo } from './probe';
+import { checkMediaFile, ffmpegInput, lastMeaningfulLine, parseProbe, type ProbeInfo, type VideoStreamInfo } from './probe';
 import { FrameStatsAccumulator } from '../features/video/entropy';
 import { selectTopFrames } from '../features/video/select-frames';
 import { encodeRgbPng, fitSize, thumbFactor } from '../features/video/thumbnail';
@@ -100,6 +100,7 @@ export async function decodeClip(ffmpeg: string, file: string, probe: ProbeInfo,
   }
   for (;;) {
     const pass = await mainPass(ffmpeg, file, abs, probe, wantAudio, wantVideo, opts);
+    if (pass.kind === 'fallback') throw new Error('unreachable: a probed pass does not fall back');
     if (pass.kind === 'drop-stream') {
       // one stream's decoder could not be opened: decode the other one alone
       warnings.push(pass.warning);
@@ -109,45 +110,72 @@ export async function decodeClip(ffmpeg: string, file: string, probe: ProbeInfo,
       continue;
     }
     warnings.push(...pass.warnings);
-    let video: DecodedVideo | null = null;
-    if (pass.video) {
-      const v = pass.video;
-      const { entropy, luma, motion } = v.stats.result();
-      const selected = selectTopFrames(entropy, opts.topK ?? 10, opts.minSpacing);
-      // rgb thumbnails of the selected frames: from kept frames, the rest re-extracted
-      const thumbs = new Map<number, Uint8Array>();
-      for (const f of selected) {
-        const t = v.frames.get(f);
-        if (t) thumbs.set(f, yuv420ToRgbThumb(t, v.width, v.height, v.thumbFactor, v.matrix).data);
-      }
-      releaseFrames(v.frames.values());
-      v.frames.clear();
-      const missing = selected.filter((f) => !thumbs.has(f));
-      if (missing.length) {
-        try {
-          const extra = await thumbPass(ffmpeg, file, abs, probe, missing, v.thumbW, v.thumbH, opts);
-          for (const [f, t] of extra) thumbs.set(f, t);
-        } catch (e) {
-          if ((e as Error).name === 'AbortError') throw e;
-          warnings.push(`thumbnails of frames ${missing.join(', ')} could not be extracted: ${(e as Error).message}`);
-        }
-      }
-      const fps = probe.video!.fps || (probe.durationS > 0 ? v.stats.frameCount / probe.durationS : 0);
-      video = {
-        fps,
-        width: v.width,
-        height: v.height,
-        frameCount: v.stats.frameCount,
-        entropy,
-        motion,
-        luma,
-        selected,
-        thumbnails: selected.filter((f) => thumbs.has(f)).map((f) => ({ frame: f, png: encodeRgbPng(thumbs.get(f)!, v.thumbW, v.thumbH) })),
-      };
-      if (video.frameCount === 0) warnings.push('video stream produced no frames');
-    }
-    return { probe, pcm: pass.pcm, video, warnings };
+    return { probe, pcm: pass.pcm, video: await finishVideo(ffmpeg, file, abs, probe, pass.video, warnings, opts), warnings };
   }
+}
+
+/**
+ * Probes and decodes a clip with one ffmpeg run (the probe read from the same run's stderr): one
+ * process per clip instead of two. Only for the plain case, a file with an audio and a video
+ * stream that decodes without a complaint; anything else resolves to null, and the caller probes
+ * and decodes the usual way ({@link probeMedia} + {@link decodeClip}), whose messages say what is
+ * wrong. Rejects only with an AbortError.
+ */
+export async function decodeUnprobed(ffmpeg: string, file: string, opts: DecodeOptions = {}): Promise<DecodedClip | null> {
+  if (opts.signal?.aborted) throw abortError(opts.signal);
+  if (opts.audio === false || opts.video === false) return null;
+  try {
+    const abs = checkMediaFile(file);
+    const pass = await mainPass(ffmpeg, file, abs, null, true, true, opts);
+    if (pass.kind !== 'ok' || pass.warnings.length || !pass.probe.audio || !pass.probe.video) return null;
+    const warnings: string[] = [];
+    const video = await finishVideo(ffmpeg, file, abs, pass.probe, pass.video, warnings, opts);
+    return { probe: pass.probe, pcm: pass.pcm, video, warnings };
+  } catch (e) {
+    if ((e as Error).name === 'AbortError') throw e;
+    return null;
+  }
+}
+
+/** Entropy statistics, frame selection and the selected frames' thumbnails of a finished pass. */
+async function finishVideo(
+  ffmpeg: string, file: string, abs: string, probe: ProbeInfo, v: VideoPassState | null, warnings: string[], opts: DecodeOptions,
+): Promise<DecodedVideo | null> {
+  if (!v) return null;
+  const { entropy, luma, motion } = v.stats.result();
+  const selected = selectTopFrames(entropy, opts.topK ?? 10, opts.minSpacing);
+  // rgb thumbnails of the selected frames: from kept frames, the rest re-extracted
+  const thumbs = new Map<number, Uint8Array>();
+  for (const f of selected) {
+    const t = v.frames.get(f);
+    if (t) thumbs.set(f, yuv420ToRgbThumb(t, v.width, v.height, v.thumbFactor, v.matrix).data);
+  }
+  releaseFrames(v.frames.values());
+  v.frames.clear();
+  const missing = selected.filter((f) => !thumbs.has(f));
+  if (missing.length) {
+    try {
+      const extra = await thumbPass(ffmpeg, file, abs, probe, missing, v.thumbW, v.thumbH, opts);
+      for (const [f, t] of extra) thumbs.set(f, t);
+    } catch (e) {
+      if ((e as Error).name === 'AbortError') throw e;
+      warnings.push(`thumbnails of frames ${missing.join(', ')} could not be extracted: ${(e as Error).message}`);
+    }
+  }
+  const fps = probe.video!.fps || (probe.durationS > 0 ? v.stats.frameCount / probe.durationS : 0);
+  const video: DecodedVideo = {
+    fps,
+    width: v.width,
+    height: v.height,
+    frameCount: v.stats.frameCount,
+    entropy,
+    motion,
+    luma,
+    selected,
+    thumbnails: selected.filter((f) => thumbs.has(f)).map((f) => ({ frame: f, png: encodeRgbPng(thumbs.get(f)!, v.thumbW, v.thumbH) })),
+  };
+  if (video.frameCount === 0) warnings.push('video stream produced no frames');
+  return video;
 }
 
 interface VideoPassState {
@@ -163,39 +191,58 @@ interface VideoPassState {
 }
 
 type MainPassResult =
-  | { kind: 'ok'; pcm: Float32Array | null; video: VideoPassState | null; warnings: string[] }
-  | { kind: 'drop-stream'; stream: 'audio' | 'video'; warning: string };
+  | { kind: 'ok'; probe: ProbeInfo; pcm: Float32Array | null; video: VideoPassState | null; warnings: string[] }
+  | { kind: 'drop-stream'; stream: 'audio' | 'video'; warning: string }
+  /** the unprobed pass did not run cleanly: probe and decode the usual way */
+  | { kind: 'fallback' };
 
+/**
+ * The decoding pass. With `probe` null it is the unprobed pass of {@link decodeUnprobed}: the
+ * first audio stream and the first video stream that is not cover art are mapped by type, ffmpeg
+ * scales to the analysis size itself, and the probe is parsed from the same run's stderr header
+ * (the frame size from its output header line, before any frame is handled).
+ */
 function mainPass(
-  ffmpeg: string, file: string, abs: string, probe: ProbeInfo, wantAudio: boolean, wantVideo: boolean, opts: DecodeOptions,
+  ffmpeg: string, file: string, abs: string, probe: ProbeInfo | null, wantAudio: boolean, wantVideo: boolean, opts: DecodeOptions,
 ): Promise<MainPassResult> {
-  const args = ['-nostdin', '-hide_banner', '-loglevel', 'error', '-threads', '1', '-filter_threads', '1'];
+  const args = ['-nostdin', '-hide_banner', '-loglevel', probe ? 'error' : 'level+info', '-nostats', '-threads', '1', '-filter_threads', '1'];
   if (opts.fastDecode) args.push('-skip_loop_filter', 'all');
   args.push('-i', ffmpegInput(abs));
   if (wantAudio) {
     // -rematrix_maxval 1: the mono downmix is the channel mean (the default can exceed 1.0 for float)
-    args.push('-map', `0:${probe.audio!.index}`, '-vn', '-sn', '-dn', '-ac', '1', '-ar', String(PCM_SAMPLE_RATE), '-rematrix_maxval', '1',
+    args.push('-map', probe ? `0:${probe.audio!.index}` : '0:a:0', '-vn', '-sn', '-dn', '-ac', '1', '-ar', String(PCM_SAMPLE_RATE), '-rematrix_maxval', '1',
       '-c:a', 'pcm_f32le', '-f', 'f32le', 'pipe:3');
   }
   let video: VideoPassState | null = null;
   let frameBytes = 0;
-  let thumbFactorN = 1;
   let store: FrameStore | null = null;
-  if (wantVideo) {
-    const pv = probe.video!;
-    const { width, height } = fitSize(pv.width, pv.height, ANALYSIS_MAX_WIDTH);
-    thumbFactorN = thumbFactor(width, THUMB_MAX_WIDTH);
-    const thumbW = Math.floor(width / thumbFactorN);
-    const thumbH = Math.floor(height / thumbFactorN);
+  let frameBuf: Uint8Array = new Uint8Array(0);
+  // the video state, once the analysis size is known
+  const startVideo = (pv: VideoStreamInfo, width: number, height: number) => {
+    const thumbFactorN = thumbFactor(width, THUMB_MAX_WIDTH);
     frameBytes = yuv420FrameBytes(width, height);
     // unflagged video: HD is BT.709 by convention, SD BT.601 (what players assume)
     const matrix: ColorMatrix = pv.colorMatrix ?? (pv.height >= 720 ? 'bt709' : 'bt601');
-    const budget = opts.thumbnailBudgetBytes ?? 48 * 1024 * 1024;
-    store = new FrameStore(Math.floor(budget / frameBytes));
+    store = new FrameStore(Math.floor((opts.thumbnailBudgetBytes ?? 48 * 1024 * 1024) / frameBytes));
     video = {
-      width, height, thumbW, thumbH, thumbFactor: thumbFactorN, matrix, stats: new FrameStatsAccumulator(width, height), frames: store.map,
+      width, height, thumbW: Math.floor(width / thumbFactorN), thumbH: Math.floor(height / thumbFactorN), thumbFactor: thumbFactorN, matrix,
+      stats: new FrameStatsAccumulator(width, height), frames: store.map,
     };
-    args.push('-map', `0:${pv.index}`, '-an', '-sn', '-dn', '-vf', `scale=${width}:${height}:flags=${opts.scaleFlags ?? 'area'}:out_range=tv`,
+    // frames are assembled in frameBuf (reused: fresh pages fault, see runFfmpeg)
+    frameBuf = assemblyBuffer(frameBytes);
+  };
+  if (wantVideo) {
+    const flags = `flags=${opts.scaleFlags ?? 'area'}:out_range=tv`;
+    let scale: string;
+    if (probe) {
+      const { width, height } = fitSize(probe.video!.width, probe.video!.height, ANALYSIS_MAX_WIDTH);
+      startVideo(probe.video!, width, height);
+      scale = `scale=${width}:${height}:${flags}`;
+    } else {
+      // fitSize's rule as an ffmpeg expression (checked against fitSize once the header is read)
+      scale = `scale=w='max(2,trunc(min(${ANALYSIS_MAX_WIDTH},iw)/2)*2)':h='max(2,round(ih*ow/iw/2)*2)':${flags}`;
+    }
+    args.push('-map', probe ? `0:${probe.video!.index}` : '0:V:0', '-an', '-sn', '-dn', '-vf', scale,
       '-pix_fmt', 'yuv420p', '-vsync', '0', '-c:v', 'rawvideo', '-f', 'rawvideo', 'pipe:4');
   }
 
@@ -206,9 +253,7 @@ function mainPass(
     audioBytes += b.length;
   };
 
-  // frames are assembled in frameBuf (reused: fresh pages fault, see runFfmpeg); a frame the
-  // store wants is copied into a pooled buffer
-  const frameBuf = assemblyBuffer(frameBytes);
+  // a frame the store wants is copied into a pooled buffer
   let fill = 0;
   const onFrame = (yuv: Uint8Array): boolean => {
     const stats = video!.stats;
@@ -221,7 +266,7 @@ function mainPass(
     if (evicted) releaseFrames([evicted]);
     return true;
   };
-  const onVideo = (b: Uint8Array) => {
+  const onFrames = (b: Uint8Array) => {
     // a plain Uint8Array view: copies from and indexing into Buffer (a subclass) take slower paths
     const chunk = new Uint8Array(b.buffer, b.byteOffset, b.length);
     let off = 0;
@@ -241,12 +286,51 @@ function mainPass(
       }
     }
   };
+  // unprobed: frames that arrive before the header line gave their size wait here (copies: the
+  // read buffer is reused)
+  const early: Uint8Array[] = [];
+  let earlyBytes = 0;
+  const onVideo = (b: Uint8Array) => {
+    if (video) {
+      onFrames(b);
+      return;
+    }
+    early.push(Uint8Array.from(b));
+    earlyBytes += b.length;
+    if (earlyBytes > 64 * 1024 * 1024) throw new Error('no frame size in ffmpeg\'s header');
+  };
 
-  const timeoutMs = opts.timeoutMs ?? defaultTimeout(probe);
-  return runFfmpeg(ffmpeg, args, { 3: wantAudio ? onAudio : null, 4: wantVideo ? onVideo : null }, opts.signal, timeoutMs, [4]).then((run): MainPassResult => {
+  // unprobed: the stderr header (input streams, then the output streams)
+  let parsed: ProbeInfo | null = null;
+  const header: string[] = [];
+  const levelled: LevelledStderr | undefined = probe ? undefined : {
+    onInfo: (line, rearm) => {
+      if (header.length < 2000) header.push(line);
+      const out = /^\s*Stream #\d+:\d+.*: Video: rawvideo\b.*?, (\d+)x(\d+)\b/.exec(line);
+      if (!out || video) return;
+      parsed = parseProbe(header.join('\n'), file, abs);
+      const pv = parsed.video;
+      const [w, h] = [Number(out[1]), Number(out[2])];
+      const expected = pv ? fitSize(pv.width, pv.height, ANALYSIS_MAX_WIDTH) : null;
+      if (!pv || !expected || expected.width !== w || expected.height !== h) throw new Error(`unexpected analysis frame size ${w}x${h}`);
+      rearm(opts.timeoutMs ?? defaultTimeout(parsed));
+      startVideo(pv, w, h);
+      for (const c of early.splice(0)) onFrames(c);
+    },
+  };
+
+  const timeoutMs = opts.timeoutMs ?? (probe ? defaultTimeout(probe) : 600_000);
+  return runFfmpeg(ffmpeg, args, { 3: wantAudio ? onAudio : null, 4: wantVideo ? onVideo : null }, opts.signal, timeoutMs, [4], levelled).then((run): MainPassResult => {
+    if (!probe) {
+      // anything but a clean run goes the probed way, which words each problem precisely
+      parsed ??= header.some((l) => /^Input #0,/.test(l)) ? parseProbe(header.join('\n'), file, abs) : null;
+      if (run.code !== 0 || run.errorLines > 0 || !parsed || !video || fill > 0) return { kind: 'fallback' };
+    }
+    const pr = (probe ?? parsed)!;
+    const v = video as VideoPassState | null;
     const warnings: string[] = [];
     const stderrLast = lastMeaningfulLine(run.stderrLines, abs);
-    const frames = video?.stats.frameCount ?? 0;
+    const frames = v?.stats.frameCount ?? 0;
     const samples = Math.floor(audioBytes / 4);
     const failed = run.code !== 0;
     if (failed && samples === 0 && frames === 0) {
@@ -255,9 +339,9 @@ function mainPass(
       const bad = /(?:Decoder \(codec [^)]*\) not found|Error while opening decoder) for input stream #0:(\d+)/.exec(text);
       if (bad && wantAudio && wantVideo) {
         const idx = Number(bad[1]);
-        const stream = idx === probe.audio?.index ? 'audio' : idx === probe.video?.index ? 'video' : null;
+        const stream = idx === pr.audio?.index ? 'audio' : idx === pr.video?.index ? 'video' : null;
         if (stream) {
-          const codec = stream === 'audio' ? probe.audio!.codec : probe.video!.codec;
+          const codec = stream === 'audio' ? pr.audio!.codec : pr.video!.codec;
           return { kind: 'drop-stream', stream, warning: `${stream} stream #${idx} (${codec}) cannot be decoded: ${stderrLast}` };
         }
       }
@@ -270,11 +354,11 @@ function mainPass(
     }
     if (fill > 0) warnings.push(`last frame incomplete (${fill} of ${frameBytes} bytes): dropped`);
     // a truncated file often decodes "successfully" up to where the data ends
-    const dur = probe.durationS;
+    const dur = pr.durationS;
     if (dur > 0.5) {
       const audioS = samples / PCM_SAMPLE_RATE;
       if (wantAudio && audioS < dur * 0.9 - 0.1) warnings.push(`audio ends early: ${audioS.toFixed(2)} s decoded of ${dur.toFixed(2)} s (truncated or damaged file?)`);
-      const fps = probe.video?.fps ?? 0;
+      const fps = pr.video?.fps ?? 0;
       if (wantVideo && fps > 0 && fps <= 240 && frames < dur * fps * 0.9 - 2) {
         warnings.push(`video ends early: ${frames} frames decoded of about ${Math.round(dur * fps)} (truncated or damaged file?)`);
       }
@@ -291,7 +375,7 @@ function mainPass(
       }
       if (samples === 0) warnings.push('audio stream decoded to 0 samples');
     }
-    return { kind: 'ok', pcm, video, warnings };
+    return { kind: 'ok', probe: pr, pcm, video: v, warnings };
   }).finally(() => releaseAssembly(frameBuf));
 }
 

@@ -13,6 +13,18 @@ export interface RunResult {
 
 const STDERR_KEEP = 40;
 
+export interface LevelledStderr {
+  /**
+   * ffmpeg runs with `-loglevel level+info`: each stderr line is tagged "[error] ", "[info] " and so
+   * on. Error lines (error, fatal, panic) are kept and counted as usual, with the tag removed; the
+   * others go here, with `rearm` to restart the timeout with a new length (e.g. once the duration
+   * is known).
+   */
+  onInfo: (line: string, rearm: (timeoutMs: number) => void) => void;
+}
+
+const LEVEL_TAG = /^\[(quiet|panic|fatal|error|warning|info|verbose|debug|trace)\] /;
+
 /**
  * Runs ffmpeg (media/launcher.ts) with one output per given fd (1, 3, 4: `pipe:N` in `args`), feeds
  * their data to the handlers and resolves once the process has exited and all outputs are closed.
@@ -25,7 +37,7 @@ const STDERR_KEEP = 40;
  */
 export function runFfmpeg(
   ffmpeg: string, args: string[], handlers: Record<number, ((b: Uint8Array) => void) | null>, signal: AbortSignal | undefined, timeoutMs: number,
-  reusable: number[] = [],
+  reusable: number[] = [], levelled?: LevelledStderr,
 ): Promise<RunResult> {
   if (signal?.aborted) return Promise.reject(abortError(signal));
   const lines: string[] = [];
@@ -36,12 +48,27 @@ export function runFfmpeg(
   const onStderr = (b: Uint8Array) => {
     const parts = (partial + decoder.decode(b, { stream: true })).split(/\r?\n/);
     partial = parts.pop()!;
-    for (const l of parts) {
-      if (!l.trim()) continue;
-      errorLines++;
-      lines.push(l.length > 500 ? `${l.slice(0, 500)}...` : l);
-      if (lines.length > STDERR_KEEP) lines.shift();
+    for (const l of parts) keepLine(l);
+  };
+  const keepLine = (raw: string) => {
+    let l = raw;
+    if (levelled) {
+      const tag = LEVEL_TAG.exec(l);
+      if (tag) l = l.slice(tag[0].length);
+      if (tag && !/^(panic|fatal|error)$/.test(tag[1])) {
+        if (settled) return;
+        try {
+          levelled.onInfo(l, rearm);
+        } catch (e) {
+          fail(e as Error);
+        }
+        return;
+      }
     }
+    if (!l.trim()) return;
+    errorLines++;
+    lines.push(l.length > 500 ? `${l.slice(0, 500)}...` : l);
+    if (lines.length > STDERR_KEEP) lines.shift();
   };
   let failure: Error | null = null;
   const outputs: Output[] = [{ fd: 2, onData: onStderr }];
@@ -70,7 +97,12 @@ export function runFfmpeg(
     rejectNow(e);
   };
   const onAbort = () => fail(abortError(signal));
-  const timer = setTimeout(() => fail(new Error(`ffmpeg timed out after ${Math.round(timeoutMs / 1000)} s`)), timeoutMs);
+  const arm = (ms: number) => setTimeout(() => fail(new Error(`ffmpeg timed out after ${Math.round(ms / 1000)} s`)), ms);
+  let timer = arm(timeoutMs);
+  const rearm = (ms: number) => {
+    clearTimeout(timer);
+    timer = arm(ms);
+  };
   signal?.addEventListener('abort', onAbort, { once: true });
   const cleanup = () => {
     clearTimeout(timer);
@@ -82,13 +114,9 @@ export function runFfmpeg(
       (exit) => {
         cleanup();
         if (failure) return;
+        keepLine(partial + decoder.decode());
+        if (failure) return;
         settled = true;
-        const rest = partial + decoder.decode();
-        if (rest.trim()) {
-          errorLines++;
-          lines.push(rest);
-          if (lines.length > STDERR_KEEP) lines.shift();
-        }
         resolve({ code: exit.code, signal: exit.signal, stderrLines: lines, errorLines });
       },
       (e: Error) => {
