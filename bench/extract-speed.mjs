@@ -7,7 +7,9 @@
 // ffmpeg decoding alone (the floor). Several CLIs can be compared on the same clips, run alternately:
 //
 //   node bench/extract-speed.mjs [--clips 40] [--res 720p,320x240] [--rounds 2] [--cache DIR]
-//                                [--cli bin/emotion-studio.js --cli /other/checkout/bin/emotion-studio.js]
+//                                [--cli bin/emotion-studio.js --cli /other/checkout/bin/emotion-studio.js] [--direct]
+// --direct: each CLI also runs with ES_FFMPEG_LAUNCH=direct (ffmpeg by Node's spawn instead of the
+// launcher shell of src/main/core/media/launcher.ts), so the launcher's gain is measured in the same run.
 //
 // Prints a table and the JSON (last stdout line); writes bench/results/extract-speed.json.
 // Clips: MELD-like 3.6 s, testsrc2 video h264 ~1.5 Mbit/s 24 fps, espeak-ng speech as aac 48 kHz
@@ -27,6 +29,12 @@ const RES = opt('--res', '720p,320x240').split(',');
 const ROUNDS = Number(opt('--rounds', '2'));
 const CACHE = opt('--cache', path.join(os.homedir(), '.cache', 'emotion-studio-bench'));
 const CLIS = (all('--cli').length ? all('--cli') : ['bin/emotion-studio.js']).map((c) => path.resolve(root, c));
+const VARIANTS = CLIS.flatMap((cli) => {
+  const label = path.relative(root, cli) || cli;
+  const v = [{ cli, label, env: {} }];
+  if (args.includes('--direct')) v.push({ cli, label: `${label} (spawn)`, env: { ES_FFMPEG_LAUNCH: 'direct' } });
+  return v;
+});
 const SIZES = { '720p': '1280x720', '320x240': '320x240' };
 const SENTENCES = [
   'Oh my god, you guys, I cannot believe you did that to me!',
@@ -75,9 +83,9 @@ function timed(cmd, argv, env) {
   return { wall, cpu: childCpuS() - c0, stdout: r.stdout };
 }
 
-function extract(cli, dir, work) {
+function extract(cli, dir, work, extraEnv = {}) {
   const db = path.join(work, `${path.basename(path.dirname(cli))}-${Date.now()}.db`);
-  const env = { ...process.env, EMOTION_STUDIO_DATA: path.join(work, 'data') }; // no pretrained models installed there
+  const env = { ...process.env, ...extraEnv, EMOTION_STUDIO_DATA: path.join(work, 'data') }; // no pretrained models installed there
   timed(process.execPath, [cli, 'import', dir, '--db', db, '-q'], env);
   const t = timed(process.execPath, [cli, 'extract', '--db', db, '-q', '--json'], env);
   const processed = JSON.parse(t.stdout).media?.processed ?? N;
@@ -104,7 +112,7 @@ try {
     const dir = makeClips(ffmpeg, res);
     for (let round = 0; round < ROUNDS; round++) {
       results.runs.push({ res, round, what: 'ffmpeg decode alone (floor)', ...decodeFloor(ffmpeg, dir) });
-      for (const cli of CLIS) results.runs.push({ res, round, what: path.relative(root, cli) || cli, ...extract(cli, dir, work) });
+      for (const v of VARIANTS) results.runs.push({ res, round, what: v.label, ...extract(v.cli, dir, work, v.env) });
     }
   }
 } finally {

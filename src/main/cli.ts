@@ -299,7 +299,7 @@ program
   .action(() => {
     const g = globals();
     const r = doctor({ ffmpeg: g.ffmpeg, db: g.dbPath, dataDir: g.dir });
-    const f = 'error' in r.ffmpeg ? `ffmpeg: NOT FOUND: ${r.ffmpeg.error}` : `ffmpeg: ${r.ffmpeg.path} (${r.ffmpeg.version}, from ${r.ffmpeg.source})`;
+    const f = 'error' in r.ffmpeg ? `ffmpeg: NOT FOUND: ${r.ffmpeg.error}` : `ffmpeg: ${r.ffmpeg.path} (${r.ffmpeg.version}, from ${r.ffmpeg.source}; started ${r.ffmpeg_launch === 'shell' ? 'by a launcher shell, outputs through FIFOs' : 'by Node\'s spawn'})`;
     const o = 'error' in r.onnxruntime ? `onnxruntime: unavailable: ${r.onnxruntime.error}` : `onnxruntime: ${r.onnxruntime.version}, providers: ${r.onnxruntime.providers.map((p) => p.name + (!p.installed ? ' (not installed)' : p.auto ? '' : ' (no GPU found)')).join(', ')}${r.onnxruntime.providers.some((p) => p.name === 'cuda' && !p.installed) ? `\n  CUDA provider libraries (CUDA 12 + cuDNN 9 machines): ${r.onnxruntime.cuda_install}` : ''}`;
     out(r, [f, o, `models: ${r.models.map((m) => `${m.name} ${m.present ? 'present' : 'absent (built-in encoders used)'}`).join('; ')}`, `database: ${r.database}`, `data folder: ${r.data_dir}`].join('\n'));
   });

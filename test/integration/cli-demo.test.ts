@@ -54,6 +54,8 @@ describe('analyze resources/demo', () => {
     const d = runCli(['doctor', '--db', db, '--json']).json();
     expect(d.ffmpeg.source).toMatch(/setting|ffmpeg-static|@ffmpeg-installer\/ffmpeg|PATH/);
     expect(d.ffmpeg.version).toBeTruthy();
+    expect(d.ffmpeg_launch).toBe(process.platform === 'win32' ? 'direct' : 'shell');
+    expect(runCli(['doctor', '--db', db, '--json'], { env: { ES_FFMPEG_LAUNCH: 'direct' } }).json().ffmpeg_launch).toBe('direct');
     expect(d.onnxruntime.providers.map((p: { name: string }) => p.name)).toContain('cpu');
     expect(Array.isArray(d.models)).toBe(true);
   });

@@ -1,10 +1,13 @@
 // What the tool found on this machine: `emotion-studio doctor`.
 import { locateFfmpeg } from './media/locate-ffmpeg';
+import { launchMode, type LaunchMode } from './media/launcher';
 import type { FfmpegInfo } from '../../shared/types';
 import { listModels } from './models/store';
 
 export interface DoctorReport {
   ffmpeg: FfmpegInfo | { error: string };
+  /** how ffmpeg is started: through a small launcher shell with FIFO outputs, or Node's spawn (media/launcher.ts) */
+  ffmpeg_launch: LaunchMode;
   onnxruntime: { version: string; providers: { name: string; bundled: boolean; installed: boolean; auto: boolean }[]; cuda_install: string } | { error: string };
   models: { name: string; present: boolean; path: string | null; version: string | null; source: string | null }[];
   database: string;
@@ -33,6 +36,7 @@ export function doctor(opts: { ffmpeg?: string; db: string; dataDir: string }): 
   }
   return {
     ffmpeg,
+    ffmpeg_launch: launchMode(),
     onnxruntime,
     models: listModels(opts.dataDir).map(({ manifest, installed }) => ({
       name: manifest.name, present: !!installed, path: installed?.modelPath ?? null, version: installed?.version ?? null, source: installed ? installed.info.source : null,
