@@ -3,7 +3,7 @@
 import fs from 'node:fs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { decodeClip, locateFfmpeg, probeMedia, type DecodedClip } from '../../src/main/core/media';
-import { closeLauncher, launchMode, launcherPid } from '../../src/main/core/media/launcher';
+import { closeLauncher, launchMode, launcherDir, launcherPid } from '../../src/main/core/media/launcher';
 import { makeClip } from '../helpers/make-clips';
 import { tmpDir } from '../helpers/tmp';
 
@@ -103,6 +103,15 @@ describe.skipIf(process.platform === 'win32')('ffmpeg launcher', () => {
     const d = await decode(clips[1]);
     expect(d.video!.frameCount).toBeGreaterThan(0);
     expect(launcherPid()).not.toBe(pid);
+  });
+
+  it('FIFOs removed under a running shell (a tmp cleaner): the run still works, and the next one has a new shell', async () => {
+    const first = digest(await decode(clips[2]));
+    const pid = launcherPid();
+    fs.rmSync(launcherDir()!, { recursive: true, force: true });
+    expect(digest(await decode(clips[2]))).toEqual(first);
+    expect(launcherPid()).not.toBe(pid);
+    expect(fs.existsSync(launcherDir()!)).toBe(true);
   });
 
   it('closing the launcher reaps the shell, so ffmpeg CPU shows in this process\'s children usage', async () => {

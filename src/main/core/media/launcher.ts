@@ -47,16 +47,28 @@ export function launchMode(): LaunchMode {
 export function launch(cmd: string, args: string[], outputs: Output[]): Launched {
   if (launchMode() === 'shell' && outputs.every((o) => FIFO_FDS.includes(o.fd))) {
     const sh = shellLauncher();
-    if (sh) return sh.launch(cmd, args, outputs);
+    if (sh) {
+      try {
+        return sh.launch(cmd, args, outputs);
+      } catch {
+        // its FIFOs are gone (a tmp cleaner?) or the shell is: a new one next time, spawn this time
+        sh.retire();
+      }
+    }
   }
   return launchDirect(cmd, args, outputs);
 }
 
 const FIFO_FDS = [1, 2, 3, 4];
 
-/** The pid of this thread's launcher shell, null when none is running (tests, doctor). */
+/** The pid of this thread's launcher shell, null when none is running (tests). */
 export function launcherPid(): number | null {
   return shell && !shell.dead ? (shell.pid ?? null) : null;
+}
+
+/** The folder of this thread's launcher FIFOs, null when no shell is running (tests). */
+export function launcherDir(): string | null {
+  return shell && !shell.dead ? shell.fifoDir : null;
 }
 
 /**
@@ -156,12 +168,18 @@ function shellLauncher(): ShellLauncher | null {
   return shell;
 }
 
+// the FIFO folders of this thread's shells, removed when the thread or process ends
+const fifoDirs = new Set<string>();
+process.once('exit', () => {
+  for (const d of fifoDirs) fs.rmSync(d, { recursive: true, force: true });
+});
+
 const quote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
 
 class ShellLauncher {
   dead = false;
   private readonly sh: ChildProcess;
-  private readonly dir: string;
+  readonly fifoDir: string;
   private readonly freeSets: string[] = [];
   private readonly runs = new Map<number, Run>();
   private nextId = 1;
@@ -169,14 +187,14 @@ class ShellLauncher {
   private partial = '';
 
   constructor() {
-    this.dir = fs.mkdtempSync(path.join(os.tmpdir(), 'emotion-studio-ffmpeg-'));
-    process.once('exit', () => fs.rmSync(this.dir, { recursive: true, force: true }));
+    this.fifoDir = fs.mkdtempSync(path.join(os.tmpdir(), 'emotion-studio-ffmpeg-'));
+    fifoDirs.add(this.fifoDir);
     this.newSet(); // fails here (no mkfifo) rather than on the first clip
     this.sh = spawn('/bin/sh', ['-s'], { stdio: ['pipe', 'pipe', 'ignore'], windowsHide: true });
     this.sh.stdout!.setEncoding('utf8');
     this.sh.stdout!.on('data', (s: string) => this.onLines(s));
     this.sh.on('error', () => this.lost(new Error('the ffmpeg launcher (/bin/sh) could not be started')));
-    this.sh.on('exit', () => this.lost(new Error('the ffmpeg launcher (/bin/sh) exited')));
+    this.sh.on('close', () => this.lost(new Error('the ffmpeg launcher (/bin/sh) exited'))); // close: after its last lines were read
     this.sh.stdin!.on('error', () => { /* the exit handler reports it */ });
     // the shell must not keep this process alive; the runs' own pipes and timers do that
     this.sh.unref();
@@ -190,7 +208,14 @@ class ShellLauncher {
     const fifo = (fd: number) => path.join(set, String(fd));
     const wanted = new Set(outputs.map((o) => o.fd));
     // read ends first (non-blocking: ffmpeg's open for writing then does not wait)
-    const readers = outputs.map((o) => readerFor(o, { fd: fs.openSync(fifo(o.fd), fs.constants.O_RDONLY | fs.constants.O_NONBLOCK) }).resume());
+    const fds: number[] = [];
+    try {
+      for (const o of outputs) fds.push(fs.openSync(fifo(o.fd), fs.constants.O_RDONLY | fs.constants.O_NONBLOCK));
+    } catch (e) {
+      for (const fd of fds) fs.closeSync(fd);
+      throw e;
+    }
+    const readers = outputs.map((o, i) => readerFor(o, { fd: fds[i] }).resume());
     // -y: the FIFO exists, and ffmpeg would not write to an existing file without it
     const argv = ['-y', ...args].map((a) => {
       const m = /^pipe:(\d)$/.exec(a);
@@ -239,16 +264,23 @@ class ShellLauncher {
 
   async close(timeoutMs: number): Promise<void> {
     if (this.dead) return;
-    const exited = new Promise<void>((resolve) => this.sh.once('exit', () => resolve()));
+    const exited = new Promise<void>((resolve) => this.sh.once('close', () => resolve()));
     this.sh.stdin!.end('wait\n'); // reap the finished runs' subshells, or their usage is lost with them
     let timer: NodeJS.Timeout | undefined;
     await Promise.race([exited, new Promise<void>((resolve) => { timer = setTimeout(resolve, timeoutMs); })]);
     clearTimeout(timer);
-    fs.rmSync(this.dir, { recursive: true, force: true });
+    fs.rmSync(this.fifoDir, { recursive: true, force: true });
+    fifoDirs.delete(this.fifoDir);
+  }
+
+  /** Stops using this shell: it ends once its runs have, and the next launch starts a new one. */
+  retire(): void {
+    if (shell === this) shell = undefined;
+    this.sh.stdin!.end('wait\n');
   }
 
   private newSet(): string {
-    const set = path.join(this.dir, String(this.nextSet++));
+    const set = path.join(this.fifoDir, String(this.nextSet++));
     fs.mkdirSync(set);
     const r = spawnSync('mkfifo', FIFO_FDS.map((fd) => path.join(set, String(fd))), { stdio: 'ignore' });
     if (r.status !== 0) throw new Error('mkfifo failed');
