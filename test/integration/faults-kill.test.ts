@@ -10,7 +10,7 @@ import { runCli, startCli } from '../helpers/cli';
 import { tmpDir } from '../helpers/tmp';
 import { rng } from '../fuzz/mutate';
 
-const N = 24;
+const N = 40; // enough work that the seeded kills land before a run can finish
 const SEED = Number(process.env.FAULT_SEED ?? 11);
 
 function open(db: string) {
@@ -57,6 +57,26 @@ async function killAtLine(args: string[], line: number, delayMs: number): Promis
   return code; // null: killed; a number: it finished before the kill
 }
 
+/** Processes (ffmpeg) other than this one whose command line names `dir`. */
+function naming(dir: string): string[] {
+  return fs.readdirSync('/proc').filter((n) => /^\d+$/.test(n) && Number(n) !== process.pid).flatMap((p) => {
+    try {
+      const cmd = fs.readFileSync(`/proc/${p}/cmdline`, 'utf8').replace(/\0/g, ' ');
+      return cmd.includes(dir) && !cmd.includes('emotion-studio.js') ? [`${p}: ${cmd.slice(0, 200)}`] : [];
+    } catch {
+      return [];
+    }
+  });
+}
+
+/** The processes naming `dir` still there after waiting up to 3 s for them to go. */
+async function leftovers(dir: string): Promise<string[]> {
+  const scan = () => naming(dir);
+  const t0 = Date.now();
+  while (scan().length && Date.now() - t0 < 3000) await new Promise((r) => setTimeout(r, 50));
+  return scan();
+}
+
 describe('kill -9 at random points', () => {
   const t = tmpDir('es-kill-');
   const corpus = path.join(t.dir, 'clips');
@@ -74,7 +94,7 @@ describe('kill -9 at random points', () => {
     let killed = 0;
     let last = 0;
     for (let k = 0; k < 4; k++) {
-      const line = 1 + Math.floor(r() * 5);
+      const line = 1 + Math.floor(r() * 3); // progress prints about a line a second: early enough to land before a run ends
       const ms = Math.floor(r() * 400);
       const code = await killAtLine(['extract', '--db', db, '--workers', '2'], line, ms);
       if (code === null) killed++;
@@ -82,6 +102,8 @@ describe('kill -9 at random points', () => {
       expect(c, `after a kill ${ms} ms after progress line ${line}`).toMatchObject({ integrity: 'ok', doneWithoutFeatures: 0, featuresWithoutStage: 0, textDoneWithoutFeature: 0 });
       expect(c.mediaDone).toBeGreaterThanOrEqual(last); // nothing committed is ever lost
       last = c.mediaDone;
+      // no ffmpeg outlives the killed CLI (one waiting to open a FIFO whose reader died would wait for good)
+      if (process.platform === 'linux') expect(await leftovers(corpus)).toEqual([]);
     }
     expect(killed).toBeGreaterThan(0);
     const rerun = runCli(['extract', '--db', db, '--json', '--quiet']);
@@ -89,6 +111,24 @@ describe('kill -9 at random points', () => {
     expect(rerun.json().media.processed).toBe(N - last);
     expect(consistency(db)).toMatchObject({ integrity: 'ok', mediaDone: N, doneWithoutFeatures: 0, featuresWithoutStage: 0 });
   }, 240_000);
+
+  it.skipIf(process.platform !== 'linux')('kill -9 just as an ffmpeg starts, 3 times: no ffmpeg outlives the CLI', async () => {
+    // the moment an ffmpeg has started but not yet opened its outputs: with its reader gone it
+    // would wait in open() for good unless the launcher shell kills it (media/launcher.ts)
+    const db = path.join(t.dir, 'early.db');
+    expect(runCli(['import', corpus, '--db', db]).code).toBe(0);
+    for (let k = 0; k < 3; k++) {
+      const child = startCli(['extract', '--db', db, '--workers', '2']);
+      const exited = new Promise((r) => child.once('exit', r));
+      child.stdout!.resume();
+      child.stderr!.resume();
+      const t0 = Date.now();
+      while (naming(corpus).length === 0 && Date.now() - t0 < 20_000) await new Promise((r) => setTimeout(r, 1));
+      child.kill('SIGKILL');
+      await exited;
+      expect(await leftovers(corpus)).toEqual([]);
+    }
+  }, 120_000);
 
   it(`training killed 3 times (seed ${SEED}): no half-stored model, the next train is whole`, async () => {
     const demo = path.join(t.dir, 'demo.db');

@@ -196,6 +196,11 @@ class ShellLauncher {
     this.sh.on('error', () => this.lost(new Error('the ffmpeg launcher (/bin/sh) could not be started')));
     this.sh.on('close', () => this.lost(new Error('the ffmpeg launcher (/bin/sh) exited'))); // close: after its last lines were read
     this.sh.stdin!.on('error', () => { /* the exit handler reports it */ });
+    // When this process dies (kill -9 too), the shell sees the end of its input and exits: then it
+    // kills the runs still going and removes the FIFOs. Without that, an ffmpeg whose reader
+    // vanished before it opened its FIFO would wait in open() for good. Ctrl-C is left to this
+    // process (it aborts its runs and says so), so the shell ignores SIGINT.
+    this.sh.stdin!.write(`D=${quote(this.fifoDir)}; trap 'for f in "$D"/*/pid; do read p < "$f" && kill -9 "$p"; done 2>/dev/null; rm -rf "$D"' EXIT; trap 'exit 143' TERM HUP; trap '' INT\n`);
     // the shell must not keep this process alive; the runs' own pipes and timers do that
     this.sh.unref();
     (this.sh.stdin as net.Socket).unref();
@@ -222,7 +227,9 @@ class ShellLauncher {
       return m && wanted.has(Number(m[1])) ? `file:${fifo(Number(m[1]))}` : a;
     });
     const stderr = wanted.has(2) ? quote(fifo(2)) : '/dev/null';
-    const line = `{ ${[cmd, ...argv].map(quote).join(' ')} </dev/null >/dev/null 2>${stderr} & echo "p ${id} $!"; wait $!; echo "x ${id} $?"; } &\n`;
+    const pidFile = quote(path.join(set, 'pid')); // read by the shell's exit trap
+    const line = `{ ${[cmd, ...argv].map(quote).join(' ')} </dev/null >/dev/null 2>${stderr} & p=$!; echo $p > ${pidFile}; echo "p ${id} $p"; `
+      + `wait $p; r=$?; rm -f ${pidFile}; echo "x ${id} $r"; } &\n`;
     const run: Run = { pid: null, killed: false, onExit: () => {}, onLost: () => {} };
     const exited = new Promise<number>((resolve, reject) => {
       run.onExit = resolve;
