@@ -3,7 +3,7 @@
 // import, extract (clips/s, peak RSS), database size per 1,000 utterances, SVM retrain
 // (`train --fusion none --classifier linear`), and opening + listing the database (CLI and
 // in-process). Sizes above --media-max get no clips (text, database and SVM only): generating and
-// extracting 10,000 real clips takes hours on 2 cores; the report says so.
+// extracting 10,000 clips takes about half an hour on 2 cores; the report says so.
 //
 //   node out/bench/scale-bench.js [--sizes 100,1000,10000] [--media-max 1000] [--open-size 13000]
 //                                 [--cache DIR] [--out bench/results/scale.json]
@@ -170,8 +170,8 @@ async function main() {
     for (const n of SIZES) {
       const withMedia = n <= MEDIA_MAX;
       if (!withMedia) {
-        // the estimate comes from this run's largest tier with clips (2.4 clips/s measured on this 2-core machine before)
-        const rate = (results.filter((r) => r.media).at(-1)?.extract as { clips_per_s?: number } | undefined)?.clips_per_s ?? 2.4;
+        // the estimate comes from this run's largest tier with clips (else 6 clips/s, what 720p gave on this 2-core machine)
+        const rate = (results.filter((r) => r.media).at(-1)?.extract as { clips_per_s?: number } | undefined)?.clips_per_s ?? 6;
         skipped.push({ size: n, what: 'media extraction (audio + video features)', why: `above --media-max ${MEDIA_MAX}: ${n} clips at ${rate.toFixed(2)} clips/s would take about ${(n / rate / 60).toFixed(0)} min here (--media-max ${n}${n === 10000 ? ' or BENCH_10K_MEDIA=1' : ''} runs it); import, text features, database, SVM and listing measured` });
       }
       const dir = makeCorpus(n, withMedia, rows, clips);
