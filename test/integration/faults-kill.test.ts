@@ -8,6 +8,7 @@ import Database from 'better-sqlite3';
 import { makeClip } from '../helpers/make-clips';
 import { runCli, startCli } from '../helpers/cli';
 import { tmpDir } from '../helpers/tmp';
+import { processesNaming } from '../helpers/procs';
 import { rng } from '../fuzz/mutate';
 
 const N = 40; // enough work that the seeded kills land before a run can finish
@@ -57,17 +58,8 @@ async function killAtLine(args: string[], line: number, delayMs: number): Promis
   return code; // null: killed; a number: it finished before the kill
 }
 
-/** Processes (ffmpeg) other than this one whose command line names `dir`. */
-function naming(dir: string): string[] {
-  return fs.readdirSync('/proc').filter((n) => /^\d+$/.test(n) && Number(n) !== process.pid).flatMap((p) => {
-    try {
-      const cmd = fs.readFileSync(`/proc/${p}/cmdline`, 'utf8').replace(/\0/g, ' ');
-      return cmd.includes(dir) && !cmd.includes('emotion-studio.js') ? [`${p}: ${cmd.slice(0, 200)}`] : [];
-    } catch {
-      return [];
-    }
-  });
-}
+/** Processes (ffmpeg) other than this one and the CLI whose command line names `dir`. */
+const naming = (dir: string) => processesNaming(dir, 'emotion-studio.js');
 
 /** The processes naming `dir` still there after waiting up to 3 s for them to go. */
 async function leftovers(dir: string): Promise<string[]> {

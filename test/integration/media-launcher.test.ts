@@ -6,6 +6,7 @@ import { decodeClip, locateFfmpeg, probeMedia, type DecodedClip } from '../../sr
 import { closeLauncher, launchMode, launcherDir, launcherPid } from '../../src/main/core/media/launcher';
 import { makeClip } from '../helpers/make-clips';
 import { tmpDir } from '../helpers/tmp';
+import { processesNaming } from '../helpers/procs';
 
 const ffmpeg = locateFfmpeg().path;
 const { dir, cleanup } = tmpDir('es-launch-');
@@ -45,16 +46,8 @@ function digest(d: DecodedClip) {
   };
 }
 
-/** Processes whose command line names `file` (ffmpeg runs still alive). */
-function processesWith(file: string): number[] {
-  const out: number[] = [];
-  for (const p of fs.readdirSync('/proc').filter((n) => /^\d+$/.test(n))) {
-    try {
-      if (fs.readFileSync(`/proc/${p}/cmdline`, 'utf8').includes(file)) out.push(Number(p));
-    } catch { /* gone meanwhile */ }
-  }
-  return out;
-}
+/** Processes whose command line names `file` (ffmpeg runs still alive), as pids. */
+const processesWith = (file: string) => processesNaming(file).map((l) => Number(l.split(':')[0]));
 
 /** CPU seconds of this process's reaped children (cutime + cstime, USER_HZ 100). */
 function childCpuS(): number {
