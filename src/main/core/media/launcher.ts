@@ -221,6 +221,9 @@ class ShellLauncher {
       throw e;
     }
     const readers = outputs.map((o, i) => readerFor(o, { fd: fds[i] }).resume());
+    const closeOutputs = () => {
+      for (const r of readers) r.destroy();
+    };
     // -y: the FIFO exists, and ffmpeg would not write to an existing file without it
     const argv = ['-y', ...args].map((a) => {
       const m = /^pipe:(\d)$/.exec(a);
@@ -258,11 +261,11 @@ class ShellLauncher {
         return exitStatus(rc);
       },
       (e: Error) => {
-        for (const r of readers) r.destroy();
+        closeOutputs();
         throw e;
       },
     );
-    return { done, kill, closeOutputs: () => { for (const r of readers) r.destroy(); } };
+    return { done, kill, closeOutputs };
   }
 
   get pid(): number | undefined {

@@ -1,8 +1,8 @@
 // Probe a media file by parsing `ffmpeg -hide_banner -i FILE` stderr (no ffprobe needed).
 import fs from 'node:fs';
 import path from 'node:path';
-import { MediaError, abortError } from './errors';
-import { launch } from './launcher';
+import { MediaError } from './errors';
+import { runFfmpeg } from './run-ffmpeg';
 
 export { MediaError } from './errors';
 
@@ -202,37 +202,15 @@ function parseFps(rest: string): number {
   return Number.isFinite(fps) ? fps : 0;
 }
 
-/** Runs ffmpeg and returns its stderr (whatever the exit status); launch failures are plain Errors. */
-function runForStderr(ffmpeg: string, args: string[], opts: ProbeOptions): Promise<string> {
-  const { signal, timeoutMs = 30_000 } = opts;
-  if (signal?.aborted) return Promise.reject(abortError(signal));
+/** Runs ffmpeg and returns its stderr (whatever the exit status, at most 1 MiB); launch failures are plain Errors. */
+async function runForStderr(ffmpeg: string, args: string[], opts: ProbeOptions): Promise<string> {
   const chunks: Uint8Array[] = [];
   let size = 0;
-  const proc = launch(ffmpeg, args, [{
-    fd: 2,
-    onData: (b) => {
-      if (size < 1 << 20) {
-        chunks.push(Uint8Array.from(b));
-        size += b.length;
-      }
-    },
-  }]);
-  return new Promise((resolve, reject) => {
-    let settled = false;
-    const finish = (err: Error | null, out?: string) => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', onAbort);
-      if (err) {
-        proc.kill();
-        proc.closeOutputs();
-        reject(err);
-      } else resolve(out!);
-    };
-    const onAbort = () => finish(abortError(signal));
-    const timer = setTimeout(() => finish(new Error(`ffmpeg probe timed out after ${timeoutMs} ms`)), timeoutMs);
-    signal?.addEventListener('abort', onAbort, { once: true });
-    proc.done.then(() => finish(null, Buffer.concat(chunks).toString('utf8')), (e: Error) => finish(e));
-  });
+  const keep = (b: Uint8Array) => {
+    if (size >= 1 << 20) return;
+    chunks.push(Uint8Array.from(b));
+    size += b.length;
+  };
+  await runFfmpeg(ffmpeg, args, { 2: keep }, opts.signal, opts.timeoutMs ?? 30_000);
+  return Buffer.concat(chunks).toString('utf8');
 }

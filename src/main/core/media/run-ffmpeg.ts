@@ -28,6 +28,7 @@ const LEVEL_TAG = /^\[(quiet|panic|fatal|error|warning|info|verbose|debug|trace)
 /**
  * Runs ffmpeg (media/launcher.ts) with one output per given fd (1, 3, 4: `pipe:N` in `args`), feeds
  * their data to the handlers and resolves once the process has exited and all outputs are closed.
+ * A handler for fd 2 sees stderr's raw bytes too (the lines are kept either way).
  * Kills ffmpeg (SIGKILL) on abort or timeout. A handler that throws kills ffmpeg and rejects.
  *
  * Outputs listed in `reusable` are read into one buffer reused for every read, so their handler
@@ -46,6 +47,7 @@ export function runFfmpeg(
   let settled = false;
   const decoder = new TextDecoder();
   const onStderr = (b: Uint8Array) => {
+    handlers[2]?.(b);
     const parts = (partial + decoder.decode(b, { stream: true })).split(/\r?\n/);
     partial = parts.pop()!;
     for (const l of parts) keepLine(l);
@@ -73,8 +75,8 @@ export function runFfmpeg(
   let failure: Error | null = null;
   const outputs: Output[] = [{ fd: 2, onData: onStderr }];
   for (const [fdText, handler] of Object.entries(handlers)) {
-    if (!handler) continue;
     const fd = Number(fdText);
+    if (!handler || fd === 2) continue;
     const onData = (b: Uint8Array) => {
       if (settled) return;
       try {
@@ -97,7 +99,7 @@ export function runFfmpeg(
     rejectNow(e);
   };
   const onAbort = () => fail(abortError(signal));
-  const arm = (ms: number) => setTimeout(() => fail(new Error(`ffmpeg timed out after ${Math.round(ms / 1000)} s`)), ms);
+  const arm = (ms: number) => setTimeout(() => fail(new Error(`ffmpeg timed out after ${ms < 1000 ? `${ms} ms` : `${Math.round(ms / 1000)} s`}`)), ms);
   let timer = arm(timeoutMs);
   const rearm = (ms: number) => {
     clearTimeout(timer);
