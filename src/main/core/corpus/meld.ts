@@ -3,6 +3,7 @@ import path from 'node:path';
 import { MELD_LABELS, type Split } from '../../../shared/types';
 import { findColumn, parseTime, parseWholeNumber, raggedMessage, readCsvFile } from './csv';
 import { findClip, indexMediaFiles, splitHint, type MediaIndex } from './media-index';
+import { restoreCell } from '../csv-formula';
 import { ImportError, type ImportBatch, type ImportIssue, type ImportRecord } from './types';
 
 /** MELD's header, in its order. */
@@ -107,7 +108,7 @@ export function readMeldCsv(file: string, opts: MeldCsvOptions = {}): ImportBatc
     const mediaPath = findClip(media, name, split);
     if (!mediaPath) missingMedia++;
     records.push({
-      key, split, dialogue: String(dia), index: utt, speaker: blankToNull(f[c.speaker]), text: blankToNull(f[c.text]),
+      key, split, dialogue: String(dia), index: utt, speaker: textCell(f[c.speaker]), text: textCell(f[c.text]),
       label: rawLabel || null, mediaPath, startS, endS, source: abs, row: row.line,
     });
   }
@@ -132,4 +133,10 @@ export function blankToNull(v: string | undefined): string | null {
   if (v === undefined) return null;
   const t = v.trim();
   return t === '' ? null : t;
+}
+
+/** A text cell: blankToNull, then the `'` our exporter puts before a formula-like cell taken off. */
+function textCell(v: string | undefined): string | null {
+  const t = blankToNull(v);
+  return t === null ? null : restoreCell(t);
 }

@@ -4,8 +4,9 @@
 // or derived where MELD's own mapping is unambiguous (Sentiment; surprise can be either, so blank).
 import { stringify } from 'csv-stringify/sync';
 import { MELD_HEADER } from '../corpus/meld';
-import type { Split } from '../../../shared/types';
+import { MELD_LABELS, type Split } from '../../../shared/types';
 import type { ExportRow } from './rows';
+import { safeCell } from '../csv-formula';
 
 const SENTIMENT: Record<string, string> = {
   anger: 'negative', disgust: 'negative', sadness: 'negative', fear: 'negative', joy: 'positive', neutral: 'neutral',
@@ -74,8 +75,12 @@ function meldFile(split: Split, rows: ExportRow[]): MeldFile {
     }
     utts.add(utt);
     const label = r.label ?? '';
-    return [i + 1, r.text ?? '', r.speaker ?? '', label, SENTIMENT[label] ?? '', dia, utt, '', '', meldTime(r.start_s), meldTime(r.end_s)];
+    return [i + 1, r.text ?? '', r.speaker ?? '', label, SENTIMENT[label] ?? '', dia, utt, '', '', meldTime(r.start_s), meldTime(r.end_s)].map(safeCell);
   });
+  // MELD's importer keeps only its seven emotions: say which labels a re-import would drop
+  const outside = new Map<string, number>();
+  for (const r of rows) if (r.label !== null && !(MELD_LABELS as readonly string[]).includes(r.label)) outside.set(r.label, (outside.get(r.label) ?? 0) + 1);
+  for (const [l, n] of outside) notes.push(`label '${l}' (${n} row${n > 1 ? 's' : ''}) is not one of MELD's ${MELD_LABELS.join(', ')}: importing this file skips those rows`);
   const csv = stringify([[...MELD_HEADER], ...lines], { record_delimiter: '\r\n', quoted_match: /[\r\n]/, cast: { number: (x) => String(x) } });
   return { name: `${split}_sent_emo.csv`, split, csv, rows: lines.length, notes };
 }

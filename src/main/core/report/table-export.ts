@@ -1,6 +1,7 @@
 // CSV and JSON export of the utterances: gold label, label history, prediction and probabilities.
 import { stringify } from 'csv-stringify/sync';
 import type { ExportRow } from './rows';
+import { safeCell } from '../csv-formula';
 
 export interface TableExport {
   model_version: number | null;
@@ -22,14 +23,15 @@ export function toJson(t: TableExport): string {
 /**
  * One line per utterance. The label history is a JSON array in one cell (it is a list; JSON keeps it
  * machine-readable); probabilities are one column per class, `p_<label>`. UTF-8 with a BOM so
- * spreadsheet programs read the typographic quotes correctly.
+ * spreadsheet programs read the typographic quotes correctly. Text cells that a spreadsheet would run
+ * as a formula (=, +, -, @, tab, CR first) start with `'` (OWASP's advice against CSV injection).
  */
 export function toCsv(t: TableExport): string {
   const header = [
     'id', 'key', 'split', 'dialogue', 'index', 'speaker', 'text', 'start_s', 'end_s', 'media', 'status',
     'label', 'label_changes', 'label_history', 'model_version', 'prediction', 'confidence', 'correct',
     ...t.labels.map((l) => `p_${l}`),
-  ];
+  ].map(safeCell);
   const lines = t.rows.map((r) => {
     const p = r.prediction;
     const conf = p ? Math.max(...Object.values(p.probabilities)) : null;
@@ -38,7 +40,7 @@ export function toCsv(t: TableExport): string {
       r.label, r.label_history.length, JSON.stringify(r.label_history), p?.model_version ?? null, p?.label ?? null,
       conf !== null ? round(conf) : null, p && r.label !== null ? (p.label === r.label ? 1 : 0) : null,
       ...t.labels.map((l) => (p ? round(p.probabilities[l] ?? 0) : null)),
-    ];
+    ].map(safeCell);
   });
   return '\ufeff' + stringify([header, ...lines], { quoted_match: /[\r\n]/, cast: { number: (x) => String(x) } });
 }
