@@ -1,7 +1,31 @@
-// Annotation writes: every change is a new label_history row (the trigger updates utterance.label).
+// Annotation writes: every change is a new label_history row naming its annotator; the triggers keep
+// each annotator's current label (annotator_label) and the gold label (utterance.label) from the rows.
 import type { Db } from './db';
 
 export class LabelError extends Error {}
+
+/** How the gold label of an item nobody adjudicated is made: `latest` (the last change by anyone:
+ * the single-annotator behaviour), `majority` (of the annotators' current labels; ties left open) or
+ * `annotator=NAME` (that annotator's label). Items without any annotator label keep their gold. */
+export type GoldRule = { kind: 'latest' } | { kind: 'majority' } | { kind: 'annotator'; name: string };
+
+export function parseGoldRule(s: string): GoldRule {
+  const v = s.trim();
+  if (v === 'latest') return { kind: 'latest' };
+  if (v === 'majority') return { kind: 'majority' };
+  const m = /^annotator[=:](.+)$/.exec(v);
+  if (m && m[1].trim()) return { kind: 'annotator', name: m[1].trim() };
+  throw new LabelError(`gold rule '${s}' is not latest, majority or annotator=NAME`);
+}
+
+export function goldRuleName(r: GoldRule): string {
+  return r.kind === 'annotator' ? `annotator=${r.name}` : r.kind;
+}
+
+export function getGoldRule(db: Db): GoldRule {
+  const r = db.prepare('SELECT rule FROM gold_rule WHERE id = 1').get() as { rule: string } | undefined;
+  return r ? parseGoldRule(r.rule) : { kind: 'latest' };
+}
 
 export function labelSetOf(db: Db, utteranceId: number): string[] {
   const r = db
@@ -11,16 +35,143 @@ export function labelSetOf(db: Db, utteranceId: number): string[] {
   return JSON.parse(r.label_set);
 }
 
-export function relabel(db: Db, utteranceId: number, label: string | null, who: string, source = 'relabel'): { old: string | null; new: string | null } {
+function checkLabel(db: Db, utteranceId: number, label: string | null): void {
+  const set = labelSetOf(db, utteranceId);
+  if (label !== null && set.length > 0 && !set.includes(label)) {
+    throw new LabelError(`label '${label}' is not in this corpus's label set (${set.join(', ')})`);
+  }
+}
+
+function gold(db: Db, id: number): { label: string | null; source: string | null } {
+  return db.prepare('SELECT label, gold_source AS source FROM utterance WHERE id = ?').get(id) as { label: string | null; source: string | null };
+}
+
+function annotatorLabel(db: Db, id: number, annotator: string): string | null {
+  const r = db.prepare('SELECT label FROM annotator_label WHERE utterance_id = ? AND annotator = ?').get(id, annotator) as { label: string } | undefined;
+  return r?.label ?? null;
+}
+
+const INSERT = `INSERT INTO label_history (utterance_id, old_label, new_label, who, source, annotator, sets_gold)
+  VALUES (?, ?, ?, ?, ?, ?, ?)`;
+
+/** What the rule makes of one item's labels; undefined: the rule has nothing to say (keep the gold). */
+function ruleGold(db: Db, id: number, rule: GoldRule): string | null | undefined {
+  if (rule.kind === 'latest') {
+    const r = db.prepare(
+      `SELECT new_label FROM label_history WHERE utterance_id = ? AND source NOT LIKE 'gold:%' AND source <> 'adjudicate'
+       ORDER BY id DESC LIMIT 1`).get(id) as { new_label: string | null } | undefined;
+    return r ? r.new_label : undefined;
+  }
+  if (rule.kind === 'annotator') {
+    const l = annotatorLabel(db, id, rule.name);
+    return l ?? undefined;
+  }
+  const rows = db.prepare('SELECT label, COUNT(*) n FROM annotator_label WHERE utterance_id = ? GROUP BY label ORDER BY n DESC').all(id) as { label: string; n: number }[];
+  if (rows.length === 0) return undefined;
+  return rows.length > 1 && rows[1].n === rows[0].n ? null : rows[0].label;
+}
+
+/** Writes a gold row when the rule's gold differs from the stored one (adjudicated items excepted). */
+function applyRule(db: Db, id: number, rule: GoldRule, who: string): boolean {
+  const g = gold(db, id);
+  if (g.source === 'adjudicate') return false;
+  const want = ruleGold(db, id, rule);
+  if (want === undefined || want === g.label) return false;
+  db.prepare(INSERT).run(id, g.label, want, who, `gold:${goldRuleName(rule)}`, null, 1);
+  return true;
+}
+
+export interface LabelResult {
+  /** the gold label before and after */
+  old: string | null;
+  new: string | null;
+  annotator: string;
+  /** the annotator's own label before the change */
+  annotator_old: string | null;
+  gold_source: string | null;
+}
+
+/**
+ * One annotator's label for one utterance (their current label; the history keeps every change).
+ * The gold label follows the gold rule: under `latest` this change is the gold label (unless the item
+ * was adjudicated); under the other rules a `gold:RULE` row follows when the rule's result changes.
+ * Runs inside the caller's transaction when there is one.
+ */
+export function setAnnotatorLabel(db: Db, utteranceId: number, label: string | null, who: string, source: string, annotator: string): LabelResult {
+  checkLabel(db, utteranceId, label);
+  const name = annotator.trim();
+  if (!name) throw new LabelError('annotator name is empty');
+  const before = gold(db, utteranceId);
+  const mine = annotatorLabel(db, utteranceId, name);
+  const rule = getGoldRule(db);
+  const setsGold = rule.kind === 'latest' && before.source !== 'adjudicate';
+  if (mine === label && (!setsGold || before.label === label)) {
+    return { old: before.label, new: before.label, annotator: name, annotator_old: mine, gold_source: before.source };
+  }
+  db.prepare(INSERT).run(utteranceId, setsGold ? before.label : mine, label, who, source, name, setsGold ? 1 : 0);
+  if (!setsGold) applyRule(db, utteranceId, rule, who);
+  const after = gold(db, utteranceId);
+  return { old: before.label, new: after.label, annotator: name, annotator_old: mine, gold_source: after.source };
+}
+
+/** relabel as before, now as one annotator (default: `who`). Returns the gold label before and after. */
+export function relabel(db: Db, utteranceId: number, label: string | null, who: string, source = 'relabel', annotator = who): LabelResult {
+  // take the write lock first: a read-then-write transaction would not wait for a busy database
+  return db.transaction(() => setAnnotatorLabel(db, utteranceId, label, who, source, annotator)).immediate();
+}
+
+/** The adjudicated gold label (source `adjudicate`): it wins over the gold rule until cleared
+ * (label null: the rule's label again). */
+export function adjudicate(db: Db, utteranceId: number, label: string | null, who: string): LabelResult {
   return db.transaction(() => {
-    const set = labelSetOf(db, utteranceId);
-    if (label !== null && set.length > 0 && !set.includes(label)) {
-      throw new LabelError(`label '${label}' is not in this corpus's label set (${set.join(', ')})`);
+    checkLabel(db, utteranceId, label);
+    const before = gold(db, utteranceId);
+    if (label === null) {
+      if (before.source === 'adjudicate') {
+        const rule = getGoldRule(db);
+        const want = ruleGold(db, utteranceId, rule);
+        db.prepare(INSERT).run(utteranceId, before.label, want === undefined ? before.label : want, who, `gold:${goldRuleName(rule)}`, null, 1);
+      }
+    } else if (!(before.source === 'adjudicate' && before.label === label)) {
+      db.prepare(INSERT).run(utteranceId, before.label, label, who, 'adjudicate', null, 1);
     }
-    const old = (db.prepare('SELECT label FROM utterance WHERE id = ?').get(utteranceId) as { label: string | null }).label;
-    if (old === label) return { old, new: label };
-    db.prepare('INSERT INTO label_history (utterance_id, old_label, new_label, who, source) VALUES (?, ?, ?, ?, ?)')
-      .run(utteranceId, old, label, who, source);
-    return { old, new: label };
-  }).immediate(); // take the write lock first: a read-then-write transaction would not wait for a busy database
+    const after = gold(db, utteranceId);
+    return { old: before.label, new: after.label, annotator: who, annotator_old: null, gold_source: after.source };
+  }).immediate();
+}
+
+/** Stores the gold rule and applies it to every item with annotator labels that nobody adjudicated. */
+export function setGoldRule(db: Db, rule: GoldRule, who: string): { rule: string; changed: number } {
+  return db.transaction(() => {
+    db.prepare('INSERT INTO gold_rule (id, rule) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET rule = excluded.rule').run(goldRuleName(rule));
+    const ids = db.prepare('SELECT DISTINCT utterance_id id FROM annotator_label ORDER BY id').all() as { id: number }[];
+    let changed = 0;
+    for (const { id } of ids) if (applyRule(db, id, rule, who)) changed++;
+    return { rule: goldRuleName(rule), changed };
+  }).immediate();
+}
+
+/** The annotators with how many current labels each has (optionally in one split). */
+export function listAnnotators(db: Db, split?: string): { name: string; labels: number }[] {
+  return db.prepare(
+    `SELECT a.annotator name, COUNT(*) labels FROM annotator_label a JOIN utterance u ON u.id = a.utterance_id
+     ${split ? 'WHERE u.split = ?' : ''} GROUP BY a.annotator ORDER BY a.annotator`,
+  ).all(...(split ? [split] : [])) as { name: string; labels: number }[];
+}
+
+/** Every annotator's current label of one utterance. */
+export function annotatorLabels(db: Db, utteranceId: number): { annotator: string; label: string }[] {
+  return db.prepare('SELECT annotator, label FROM annotator_label WHERE utterance_id = ? ORDER BY annotator').all(utteranceId) as { annotator: string; label: string }[];
+}
+
+/** Which rule made the gold labels: the stored rule and the number of gold labels by the change that
+ * set them (import, relabel, adjudicate, gold:majority, ...), plus items left open by a tie. */
+export function goldSummary(db: Db, split?: string): { rule: string; by_source: Record<string, number>; open: number } {
+  const where = split ? 'AND split = ?' : '';
+  const args = split ? [split] : [];
+  const rows = db.prepare(`SELECT CASE WHEN gold_source IN ('relabel', 'annotate', 'undo', 'adjudicate') OR gold_source LIKE 'gold:%' THEN gold_source ELSE 'import' END s, COUNT(*) n FROM utterance WHERE label IS NOT NULL ${where} GROUP BY s ORDER BY s`).all(...args) as { s: string; n: number }[];
+  const open = (db.prepare(
+    `SELECT COUNT(*) n FROM utterance WHERE label IS NULL ${where} AND EXISTS (SELECT 1 FROM annotator_label a WHERE a.utterance_id = utterance.id)`,
+  ).get(...args) as { n: number }).n;
+  return { rule: goldRuleName(getGoldRule(db)), by_source: Object.fromEntries(rows.map((r) => [r.s, r.n])), open };
 }

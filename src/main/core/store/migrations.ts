@@ -174,4 +174,50 @@ ALTER TABLE job ADD COLUMN error TEXT;
 ALTER TABLE job ADD COLUMN pid INTEGER;
 `,
   },
+  {
+    version: 5,
+    sql: `
+-- annotators (issue 13): a label change names whose label it is (annotator; NULL: the gold label
+-- itself: an import without annotators, an adjudication, a gold-rule result) and whether it sets the
+-- gold label (sets_gold: store/labels.ts decides from the gold rule; every older row did).
+ALTER TABLE label_history ADD COLUMN annotator TEXT;
+ALTER TABLE label_history ADD COLUMN sets_gold INTEGER NOT NULL DEFAULT 1;
+-- each annotator's current label per utterance: their latest change (the history stays append-only)
+CREATE TABLE annotator_label (
+  utterance_id INTEGER NOT NULL REFERENCES utterance(id),
+  annotator TEXT NOT NULL,
+  label TEXT NOT NULL,
+  history_id INTEGER NOT NULL,
+  PRIMARY KEY (utterance_id, annotator)
+);
+CREATE INDEX annotator_label_annotator ON annotator_label(annotator);
+-- which change made the gold label: its history source (import, relabel, annotate, adjudicate, gold:majority, ...)
+ALTER TABLE utterance ADD COLUMN gold_source TEXT;
+UPDATE utterance SET gold_source = (SELECT h.source FROM label_history h WHERE h.utterance_id = utterance.id ORDER BY h.id DESC LIMIT 1);
+-- the rule for the gold label of items nobody adjudicated: latest (the last change by anyone),
+-- majority (ties left open) or annotator=NAME; no row: latest
+CREATE TABLE gold_rule (id INTEGER PRIMARY KEY CHECK (id = 1), rule TEXT NOT NULL);
+DROP TRIGGER label_history_apply;
+CREATE TRIGGER label_history_apply AFTER INSERT ON label_history WHEN NEW.sets_gold = 1
+BEGIN
+  UPDATE utterance SET label = NEW.new_label, gold_source = NEW.source WHERE id = NEW.utterance_id;
+END;
+CREATE TRIGGER label_history_annotator_set AFTER INSERT ON label_history
+WHEN NEW.annotator IS NOT NULL AND NEW.new_label IS NOT NULL
+BEGIN
+  INSERT INTO annotator_label (utterance_id, annotator, label, history_id) VALUES (NEW.utterance_id, NEW.annotator, NEW.new_label, NEW.id)
+  ON CONFLICT (utterance_id, annotator) DO UPDATE SET label = excluded.label, history_id = excluded.history_id;
+END;
+CREATE TRIGGER label_history_annotator_clear AFTER INSERT ON label_history
+WHEN NEW.annotator IS NOT NULL AND NEW.new_label IS NULL
+BEGIN
+  DELETE FROM annotator_label WHERE utterance_id = NEW.utterance_id AND annotator = NEW.annotator;
+END;
+-- version 4's guard, now over the rows that set the gold label
+DROP TRIGGER IF EXISTS utterance_label_from_history;
+CREATE TRIGGER utterance_label_from_history BEFORE UPDATE OF label ON utterance
+ WHEN NEW.label IS NOT (SELECT h.new_label FROM label_history h WHERE h.utterance_id = NEW.id AND h.sets_gold = 1 ORDER BY h.id DESC LIMIT 1)
+BEGIN SELECT RAISE(ABORT, 'utterance.label is derived from label_history: insert a label_history row instead'); END;
+`,
+  },
 ];
