@@ -82,9 +82,9 @@ await build({
     contents: [
       "export { importModel } from './src/main/core/models/install.ts';",
       "export { findInstalled } from './src/main/core/models/store.ts';",
-      "export { Wav2Vec2Encoder } from './src/main/core/features/audio/wav2vec2.ts';",
-      "export { ResNetEncoder, toPixelValues } from './src/main/core/features/video/resnet.ts';",
-      "export { MiniLmEncoder } from './src/main/core/features/text/minilm.ts';",
+      "export { Wav2Vec2Encoder } from './src/main/core/encoders/wav2vec2.ts';",
+      "export { ResNetEncoder, toPixelValues } from './src/main/core/encoders/resnet.ts';",
+      "export { MiniLmEncoder } from './src/main/core/encoders/minilm.ts';",
     ].join('\n'),
     resolveDir: root,
     loader: 'ts',

@@ -10,9 +10,9 @@ import {
 } from '../helpers/tiny-encoders';
 import { importModel } from '../../src/main/core/models/install';
 import { findInstalled } from '../../src/main/core/models/store';
-import { Wav2Vec2Encoder, chunkRanges, normalizeWaveform } from '../../src/main/core/features/audio/wav2vec2';
-import { ResNetEncoder, toPixelValues, IMAGENET_MEAN, IMAGENET_STD, CROP } from '../../src/main/core/features/video/resnet';
-import { MiniLmEncoder, loadTokenizer, tokenize } from '../../src/main/core/features/text/minilm';
+import { Wav2Vec2Encoder, chunkRanges, normalizeWaveform } from '../../src/main/core/encoders/wav2vec2';
+import { ResNetEncoder, toPixelValues, IMAGENET_MEAN, IMAGENET_STD, CROP } from '../../src/main/core/encoders/resnet';
+import { MiniLmEncoder, loadTokenizer, tokenize } from '../../src/main/core/encoders/minilm';
 import { CUDA_INSTALL, candidates, cudaLibrariesInstalled, gpuDevicePresent, openSession } from '../../src/main/core/models/providers';
 
 const t = tmpDir('es-models-');

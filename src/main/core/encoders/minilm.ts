@@ -4,8 +4,8 @@
 import fs from 'node:fs';
 import * as ort from 'onnxruntime-node';
 import { Tokenizer } from '@huggingface/tokenizers';
-import type { InstalledModel } from '../../models/store';
-import { openSession, type Device, type Provider } from '../../models/providers';
+import type { InstalledModel } from '../models/store';
+import { openSession, type Device, type Provider } from '../models/providers';
 
 export const MINILM_PREP = 'p1';
 

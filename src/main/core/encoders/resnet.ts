@@ -1,13 +1,12 @@
-// ResNet-50 features of the selected frames: ImageNet preprocessing (shorter side resized to 256,
-// centre crop 224, done by ffmpeg on exactly those frames; then mean/std per channel, NCHW) and the
-// pooled 2048-d vector per frame. Frames of several clips share a batch.
+// ResNet-50 features of the selected frames: ImageNet preprocessing (shorter side resized to 256 and
+// centre crop 224, done by ffmpeg on exactly those frames in media/ffmpeg-read.ts; then mean/std per
+// channel, NCHW) and the pooled 2048-d vector per frame. Frames of several clips share a batch.
 import * as ort from 'onnxruntime-node';
-import { ffmpegRaw } from '../../models/ffmpeg-read';
-import type { InstalledModel } from '../../models/store';
-import { openSession, type Device, type Provider } from '../../models/providers';
+import { CROP, RESIZE } from '../media/ffmpeg-read';
+import type { InstalledModel } from '../models/store';
+import { openSession, type Device, type Provider } from '../models/providers';
 
-export const CROP = 224;
-export const RESIZE = 256;
+export { CROP, RESIZE };
 export const IMAGENET_MEAN = [0.485, 0.456, 0.406];
 export const IMAGENET_STD = [0.229, 0.224, 0.225];
 export const RESNET_PREP = 'p1';
@@ -28,24 +27,6 @@ export function toPixelValues(rgb: Uint8Array, n: number): Float32Array {
     }
   }
   return out;
-}
-
-/** The frames (decode-order indices) of a clip, resized (shorter side 256) and centre-cropped to 224x224 rgb24. */
-export async function decodeCroppedFrames(ffmpeg: string, file: string, frames: number[], signal?: AbortSignal): Promise<{ frames: number[]; rgb: Uint8Array }> {
-  const wanted = [...new Set(frames)].sort((a, b) => a - b);
-  if (wanted.length === 0) return { frames: [], rgb: new Uint8Array(0) };
-  const select = `select='${wanted.map((f) => `eq(n\\,${f})`).join('+')}'`;
-  const scale = `scale='if(gt(iw,ih),-2,${RESIZE})':'if(gt(iw,ih),${RESIZE},-2)':flags=bilinear`;
-  const vf = `${select},${scale},crop=${CROP}:${CROP}`;
-  // one output frame per selected frame (no frame-rate conversion): -fps_mode since ffmpeg 5.1, -vsync 0 before
-  const run = (sync: string[]) => ffmpegRaw(ffmpeg, file, ['-an', '-sn', '-dn', '-vf', vf, ...sync, '-pix_fmt', 'rgb24', '-f', 'rawvideo'], { signal });
-  const buf = await run(['-fps_mode', 'passthrough']).catch((e: Error) => {
-    if (/Option not found|Unrecognized option|fps_mode/i.test(e.message)) return run(['-vsync', '0']);
-    throw e;
-  });
-  const got = Math.floor(buf.length / FRAME_BYTES);
-  if (got < wanted.length) throw new Error(`only ${got} of the ${wanted.length} selected frames could be decoded again`);
-  return { frames: wanted, rgb: new Uint8Array(buf.buffer, buf.byteOffset, wanted.length * FRAME_BYTES) };
 }
 
 export class ResNetEncoder {

@@ -1,12 +1,11 @@
-// wav2vec2-base-960h utterance embedding: 16 kHz mono PCM, per-utterance zero-mean unit-variance
+// wav2vec2-base-960h utterance embedding (fed with decoded samples: media/ffmpeg-read.ts): 16 kHz mono PCM, per-utterance zero-mean unit-variance
 // normalisation (Wav2Vec2FeatureExtractor, do_normalize), run in chunks so that long audio has
 // bounded memory, then the mean of the last hidden state over time (768-d).
 // One utterance per run: wav2vec2-base takes no attention mask, so padding several utterances
 // into one batch would change their outputs.
 import * as ort from 'onnxruntime-node';
-import { ffmpegRaw } from '../../models/ffmpeg-read';
-import type { InstalledModel } from '../../models/store';
-import { openSession, type Device, type Provider } from '../../models/providers';
+import type { InstalledModel } from '../models/store';
+import { openSession, type Device, type Provider } from '../models/providers';
 
 export const WAV2VEC2_SAMPLE_RATE = 16000;
 /** preprocessing version, stored with the features */
@@ -87,12 +86,4 @@ export class Wav2Vec2Encoder {
   async release(): Promise<void> {
     await this.session.release();
   }
-}
-
-/** 16 kHz mono float PCM of a media file's first audio stream. */
-export async function decodePcm16k(ffmpeg: string, file: string, signal?: AbortSignal): Promise<Float32Array> {
-  const buf = await ffmpegRaw(ffmpeg, file, ['-vn', '-sn', '-dn', '-ac', '1', '-ar', String(WAV2VEC2_SAMPLE_RATE), '-f', 'f32le'], { signal });
-  const copy = new Uint8Array(buf.length - (buf.length % 4));
-  copy.set(buf.subarray(0, copy.length));
-  return new Float32Array(copy.buffer);
 }

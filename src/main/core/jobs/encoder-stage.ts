@@ -7,8 +7,9 @@ import type { Db } from '../store/db';
 import type { ProgressEvent } from '../../../shared/types';
 import { findInstalled, type InstalledModel } from '../models/store';
 import type { Device } from '../models/providers';
-import { Wav2Vec2Encoder, decodePcm16k, WAV2VEC2_PREP } from '../features/audio/wav2vec2';
-import { ResNetEncoder, decodeCroppedFrames, toPixelValues, RESNET_PREP } from '../features/video/resnet';
+import { Wav2Vec2Encoder, WAV2VEC2_PREP } from '../encoders/wav2vec2';
+import { ResNetEncoder, toPixelValues, RESNET_PREP } from '../encoders/resnet';
+import { decodeCroppedFrames, decodePcm16k } from '../media/ffmpeg-read';
 import { EmbeddingWriter, type EmbeddingKind } from './embedding-writer';
 import { ProgressMeter } from './progress';
 

@@ -6,7 +6,7 @@ import type { Db } from '../store/db';
 import type { ProgressEvent } from '../../../shared/types';
 import type { InstalledModel } from '../models/store';
 import type { Device } from '../models/providers';
-import { MiniLmEncoder, MINILM_PREP } from '../features/text/minilm';
+import { MiniLmEncoder, MINILM_PREP } from '../encoders/minilm';
 import { EmbeddingWriter } from './embedding-writer';
 import { ProgressMeter } from './progress';
 import { openFailed, type EncoderRun } from './encoder-stage';

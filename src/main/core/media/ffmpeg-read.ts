@@ -1,15 +1,77 @@
-// Runs ffmpeg with raw output on stdout and collects it (the inputs of the pretrained encoders:
-// 16 kHz mono PCM for wav2vec2, the selected frames at 224x224 for ResNet-50). Started like every
-// ffmpeg here (media/launcher.ts): not a fork of this process, which holds the ONNX sessions.
+// The decoded inputs of the pretrained encoders (encoders/): 16 kHz mono PCM (wav2vec2, Silero VAD)
+// and selected frames at 224x224 (ResNet-50), of a whole clip or of a segment [start, end] of a longer
+// recording. ffmpeg is started like every ffmpeg here (launcher.ts): not a fork of this process.
 import path from 'node:path';
-import { ffmpegInput, lastMeaningfulLine } from '../media/probe';
-import { runFfmpeg } from '../media/run-ffmpeg';
+import { ffmpegInput, lastMeaningfulLine } from './probe';
+import { runFfmpeg } from './run-ffmpeg';
 
-export async function ffmpegRaw(ffmpeg: string, file: string, outputArgs: string[], opts: { signal?: AbortSignal; timeoutMs?: number } = {}): Promise<Buffer> {
+export const PCM_RATE = 16000;
+
+/** ffmpeg's raw output on stdout, collected; `inputArgs` go before -i (input seeking: -ss, -t). */
+export async function ffmpegRaw(
+  ffmpeg: string, file: string, outputArgs: string[], opts: { signal?: AbortSignal; timeoutMs?: number; inputArgs?: string[] } = {},
+): Promise<Buffer> {
   const abs = path.resolve(file);
   const chunks: Uint8Array[] = [];
-  const args = ['-nostdin', '-hide_banner', '-loglevel', 'error', '-i', ffmpegInput(abs), ...outputArgs, 'pipe:1'];
+  const args = ['-nostdin', '-hide_banner', '-loglevel', 'error', ...(opts.inputArgs ?? []), '-i', ffmpegInput(abs), ...outputArgs, 'pipe:1'];
   const run = await runFfmpeg(ffmpeg, args, { 1: (b) => chunks.push(b) }, opts.signal, opts.timeoutMs ?? 600_000);
   if (run.code === 0) return Buffer.concat(chunks);
   throw new Error(lastMeaningfulLine(run.stderrLines, abs) || `ffmpeg ended with ${run.signal ?? `exit code ${run.code}`}`);
+}
+
+/** A span of a media file in seconds; no startS: from the start; no durationS: to the end. */
+export interface Span {
+  startS?: number | null;
+  durationS?: number | null;
+}
+
+/** -ss/-t before -i: ffmpeg seeks (accurately, decoding from the key frame before) instead of decoding everything before. */
+export function spanArgs(span: Span = {}): string[] {
+  const out: string[] = [];
+  if (span.startS != null && span.startS > 0) out.push('-ss', span.startS.toFixed(6));
+  if (span.durationS != null) out.push('-t', Math.max(0, span.durationS).toFixed(6));
+  return out;
+}
+
+/** 16 kHz mono float PCM of a media file's first audio stream, or of a span of it. */
+export async function decodePcm16k(ffmpeg: string, file: string, signal?: AbortSignal, span: Span = {}): Promise<Float32Array> {
+  const buf = await ffmpegRaw(ffmpeg, file, ['-vn', '-sn', '-dn', '-ac', '1', '-ar', String(PCM_RATE), '-f', 'f32le'], { signal, inputArgs: spanArgs(span) });
+  const copy = new Uint8Array(buf.length - (buf.length % 4));
+  copy.set(buf.subarray(0, copy.length));
+  return new Float32Array(copy.buffer);
+}
+
+export const CROP = 224;
+export const RESIZE = 256;
+const FRAME_BYTES = CROP * CROP * 3;
+
+/**
+ * The frames of a clip, resized (shorter side 256) and centre-cropped to 224x224 rgb24. `frames` are
+ * decode-order indices; with `segment`, indices relative to the segment's frame 0, which is at t0S in
+ * the file (frame i at t0S + i / fps): ffmpeg seeks to half a frame before t0S so that frame 0 is the
+ * first one it keeps, and stops after the last wanted frame.
+ */
+export async function decodeCroppedFrames(
+  ffmpeg: string, file: string, frames: number[], signal?: AbortSignal, segment?: { t0S: number; fps: number },
+): Promise<{ frames: number[]; rgb: Uint8Array }> {
+  const wanted = [...new Set(frames)].sort((a, b) => a - b);
+  if (wanted.length === 0) return { frames: [], rgb: new Uint8Array(0) };
+  const select = `select='${wanted.map((f) => `eq(n\\,${f})`).join('+')}'`;
+  const scale = `scale='if(gt(iw,ih),-2,${RESIZE})':'if(gt(iw,ih),${RESIZE},-2)':flags=bilinear`;
+  const vf = `${select},${scale},crop=${CROP}:${CROP}`;
+  let inputArgs: string[] = [];
+  if (segment && segment.fps > 0) {
+    const half = 0.5 / segment.fps;
+    const start = segment.t0S - half;
+    inputArgs = spanArgs({ startS: start > 0 ? start : null, durationS: (wanted[wanted.length - 1] + 1) / segment.fps + (start > 0 ? half : segment.t0S) });
+  }
+  // one output frame per selected frame (no frame-rate conversion): -fps_mode since ffmpeg 5.1, -vsync 0 before
+  const run = (sync: string[]) => ffmpegRaw(ffmpeg, file, ['-an', '-sn', '-dn', '-vf', vf, ...sync, '-pix_fmt', 'rgb24', '-f', 'rawvideo'], { signal, inputArgs });
+  const buf = await run(['-fps_mode', 'passthrough']).catch((e: Error) => {
+    if (/Option not found|Unrecognized option|fps_mode/i.test(e.message)) return run(['-vsync', '0']);
+    throw e;
+  });
+  const got = Math.floor(buf.length / FRAME_BYTES);
+  if (got < wanted.length) throw new Error(`only ${got} of the ${wanted.length} selected frames could be decoded again`);
+  return { frames: wanted, rgb: new Uint8Array(buf.buffer, buf.byteOffset, wanted.length * FRAME_BYTES) };
 }
