@@ -43,7 +43,7 @@ export interface DecodeOptions {
   scaleFlags?: string;
   /** skip the h264/hevc deblocking filter (~10% faster decode, slightly blockier frames; default false) */
   fastDecode?: boolean;
-  /** kill ffmpeg after this long (default max(60 s, 30 x duration); 10 min when the duration is unknown) */
+  /** kill ffmpeg after this long without any output from it (default 60 s: a stall timeout) */
   timeoutMs?: number;
 }
 
@@ -313,13 +313,13 @@ function mainPass(
       const [w, h] = [Number(out[1]), Number(out[2])];
       const expected = pv ? fitSize(pv.width, pv.height, ANALYSIS_MAX_WIDTH) : null;
       if (!pv || !expected || expected.width !== w || expected.height !== h) throw new Error(`unexpected analysis frame size ${w}x${h}`);
-      rearm(opts.timeoutMs ?? defaultTimeout(parsed));
+      rearm(opts.timeoutMs ?? STALL_TIMEOUT_MS);
       startVideo(pv, w, h);
       for (const c of early.splice(0)) onFrames(c);
     },
   };
 
-  const timeoutMs = opts.timeoutMs ?? (probe ? defaultTimeout(probe) : 600_000);
+  const timeoutMs = opts.timeoutMs ?? STALL_TIMEOUT_MS;
   return runFfmpeg(ffmpeg, args, { 3: wantAudio ? onAudio : null, 4: wantVideo ? onVideo : null }, opts.signal, timeoutMs, [4], levelled).then((run): MainPassResult => {
     if (!probe) {
       // anything but a clean run goes the probed way, which words each problem precisely
@@ -379,10 +379,9 @@ function mainPass(
   }).finally(() => releaseAssembly(frameBuf));
 }
 
-/** max(60 s, 30 x duration); 10 minutes when the duration is unknown. */
-function defaultTimeout(probe: ProbeInfo): number {
-  return probe.durationS > 0 ? Math.max(60_000, probe.durationS * 30_000) : 600_000;
-}
+/** A stall timeout (runFfmpeg re-arms it on every output): 60 s without any progress, whatever the
+ * clip's length (a duration-based one overflowed Node's timer past ~19.9 h of media). */
+export const STALL_TIMEOUT_MS = 60_000;
 
 function describe(samples: number, frames: number, audio: boolean, video: boolean): string {
   const parts: string[] = [];
@@ -424,7 +423,7 @@ function thumbPass(
       }
     }
   };
-  const timeoutMs = opts.timeoutMs ?? defaultTimeout(probe);
+  const timeoutMs = opts.timeoutMs ?? STALL_TIMEOUT_MS;
   return runFfmpeg(ffmpeg, args, { 1: onData }, opts.signal, timeoutMs, [1]).then((run) => {
     if (run.code !== 0 && out.size < sorted.length) {
       throw new MediaError(file, `thumbnail pass failed: ${lastMeaningfulLine(run.stderrLines, abs) || exitText(run)}`);

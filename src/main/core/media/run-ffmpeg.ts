@@ -47,6 +47,7 @@ export function runFfmpeg(
   let settled = false;
   const decoder = new TextDecoder();
   const onStderr = (b: Uint8Array) => {
+    progress();
     handlers[2]?.(b);
     const parts = (partial + decoder.decode(b, { stream: true })).split(/\r?\n/);
     partial = parts.pop()!;
@@ -79,6 +80,7 @@ export function runFfmpeg(
     if (!handler || fd === 2) continue;
     const onData = (b: Uint8Array) => {
       if (settled) return;
+      progress();
       try {
         handler(b);
       } catch (e) {
@@ -99,11 +101,22 @@ export function runFfmpeg(
     rejectNow(e);
   };
   const onAbort = () => fail(abortError(signal));
-  const arm = (ms: number) => setTimeout(() => fail(new Error(`ffmpeg timed out after ${ms < 1000 ? `${ms} ms` : `${Math.round(ms / 1000)} s`}`)), ms);
-  let timer = arm(timeoutMs);
+  // a stall timeout: re-armed whenever ffmpeg writes anything, so a 2-hour recording that keeps
+  // decoding never times out while a wedged run still does; capped because Node clamps a delay past
+  // 2^31-1 ms to 1 ms
+  let stallMs = Math.min(Math.max(1, timeoutMs), MAX_TIMER_MS);
+  const arm = (ms: number) => setTimeout(() => fail(new Error(`ffmpeg timed out after ${ms < 1000 ? `${ms} ms` : `${Math.round(ms / 1000)} s`} without progress`)), ms);
+  let timer = arm(stallMs);
+  let lastArm = Date.now();
   const rearm = (ms: number) => {
     clearTimeout(timer);
-    timer = arm(ms);
+    stallMs = Math.min(Math.max(1, ms), MAX_TIMER_MS);
+    timer = arm(stallMs);
+    lastArm = Date.now();
+  };
+  // progress: re-arm at most every 250 ms (a clearTimeout/setTimeout per 64 kB read adds up)
+  const progress = () => {
+    if (Date.now() - lastArm > 250) rearm(stallMs);
   };
   signal?.addEventListener('abort', onAbort, { once: true });
   const cleanup = () => {
@@ -130,6 +143,9 @@ export function runFfmpeg(
     );
   });
 }
+
+/** Node's largest timer delay; longer ones fire after 1 ms. */
+export const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /** Read size for pipes read into a reused buffer (Linux pipes hold 64 kB; a larger buffer takes what is there). */
 const REUSED_READ_BYTES = 256 * 1024;

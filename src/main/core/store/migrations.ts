@@ -175,6 +175,22 @@ ALTER TABLE job ADD COLUMN pid INTEGER;
 `,
   },
   {
+    version: 4,
+    sql: `
+-- utterance.label is derived from the append-only label_history: the latest history row's new_label.
+-- Repair any row that was rewritten directly, then refuse every write that would make them disagree
+-- (the history trigger's own UPDATE always agrees: its row is the latest one when it runs).
+UPDATE utterance SET label = (SELECT h.new_label FROM label_history h WHERE h.utterance_id = utterance.id ORDER BY h.id DESC LIMIT 1)
+ WHERE label IS NOT (SELECT h.new_label FROM label_history h WHERE h.utterance_id = utterance.id ORDER BY h.id DESC LIMIT 1);
+CREATE TRIGGER utterance_label_from_history BEFORE UPDATE OF label ON utterance
+ WHEN NEW.label IS NOT (SELECT h.new_label FROM label_history h WHERE h.utterance_id = NEW.id ORDER BY h.id DESC LIMIT 1)
+BEGIN SELECT RAISE(ABORT, 'utterance.label is derived from label_history: insert a label_history row instead'); END;
+CREATE TRIGGER utterance_label_insert_from_history BEFORE INSERT ON utterance
+ WHEN NEW.label IS NOT NULL
+BEGIN SELECT RAISE(ABORT, 'utterance.label is derived from label_history: insert the utterance unlabelled, then a label_history row'); END;
+`,
+  },
+  {
     version: 5,
     sql: `
 -- annotators (issue 13): a label change names whose label it is (annotator; NULL: the gold label
@@ -218,6 +234,25 @@ DROP TRIGGER IF EXISTS utterance_label_from_history;
 CREATE TRIGGER utterance_label_from_history BEFORE UPDATE OF label ON utterance
  WHEN NEW.label IS NOT (SELECT h.new_label FROM label_history h WHERE h.utterance_id = NEW.id AND h.sets_gold = 1 ORDER BY h.id DESC LIMIT 1)
 BEGIN SELECT RAISE(ABORT, 'utterance.label is derived from label_history: insert a label_history row instead'); END;
+`,
+  },
+  {
+    version: 6,
+    sql: `
+-- long recordings: a segment's frames are indexed from its own first frame, which lies at t0_s in
+-- the media file (NULL for a whole clip, whose frame 0 is at 0)
+ALTER TABLE frame_entropy ADD COLUMN t0_s REAL;
+-- one row per decoded recording (media shared by segments): waveform peaks for the timeline
+CREATE TABLE recording (
+  path TEXT PRIMARY KEY,
+  duration_s REAL,
+  has_video INTEGER,
+  fps REAL,
+  peaks_per_s REAL,
+  peaks_offset_s REAL,
+  peaks BLOB,                  -- int8 pairs (min, max) per bin
+  updated_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now'))
+);
 `,
   },
 ];

@@ -1,0 +1,328 @@
+// One ffmpeg pass over a long recording, cut into its segments (utterances with start/end times) as
+// the samples and frames go by: each segment gets its own PCM, per-frame statistics, selected frames
+// and thumbnails, and memory stays bounded by the longest open segment, not by the recording.
+import { FrameStore, releaseFrames, takeFrame } from './frame-store';
+import { runFfmpeg } from './run-ffmpeg';
+import { MediaError, abortError } from './errors';
+import { checkMediaFile, ffmpegInput, lastMeaningfulLine, type ProbeInfo } from './probe';
+import { ANALYSIS_MAX_WIDTH, PCM_SAMPLE_RATE, STALL_TIMEOUT_MS, THUMB_MAX_WIDTH } from './decode-clip';
+import { FrameStatsAccumulator } from '../features/video/entropy';
+import { selectTopFrames } from '../features/video/select-frames';
+import { encodeRgbPng, fitSize, thumbFactor } from '../features/video/thumbnail';
+import { yuv420FrameBytes, yuv420ToRgbThumb, type ColorMatrix } from '../features/video/yuv';
+import { PeakAccumulator, type Peaks } from '../features/audio/peaks';
+
+export interface SegmentSpec {
+  /** the utterance */
+  id: number;
+  startS: number;
+  endS: number;
+}
+
+export interface SegmentVideo {
+  fps: number;
+  width: number;
+  height: number;
+  /** frames whose time lies in [start, end) */
+  frameCount: number;
+  entropy: Float32Array;
+  motion: Float32Array;
+  luma: Float32Array;
+  /** indices relative to the segment's first frame */
+  selected: number[];
+  thumbnails: { frame: number; png: Buffer }[];
+  /** time in the recording of the segment's frame 0 (frame i is at t0S + i / fps) */
+  t0S: number;
+}
+
+export interface DecodedSegment {
+  id: number;
+  startS: number;
+  endS: number;
+  pcm: Float32Array | null;
+  video: SegmentVideo | null;
+  warnings: string[];
+}
+
+export interface RecordingDecodeOptions {
+  signal?: AbortSignal;
+  audio?: boolean;
+  video?: boolean;
+  /** frames to select per segment (default 10) */
+  topK?: number;
+  /** decoded frames kept per open segment for its thumbnails (default 48 MiB; past it the highest-entropy frames win) */
+  thumbnailBudgetBytes?: number;
+  /** stall timeout: no output for this long kills ffmpeg (default 60 s) */
+  timeoutMs?: number;
+  /** waveform peaks of the whole decoded span, for the timeline (bins per second; 0: none) */
+  peaksPerSecond?: number;
+}
+
+export interface RecordingDecodeResult {
+  /** seconds decoded, from `offsetS` */
+  audioS: number;
+  frames: number;
+  /** where the pass started in the recording (input seek to the earliest segment) */
+  offsetS: number;
+  peaks: Peaks | null;
+  warnings: string[];
+}
+
+/** Seek to the earliest segment when it starts this late (decoding the lead-in would be wasted). */
+const SEEK_MIN_S = 5;
+
+interface SegState {
+  spec: SegmentSpec;
+  s0: number; // first sample (output sample index)
+  s1: number; // end sample, exclusive
+  k0: number; // first frame (output frame index)
+  k1: number; // end frame, exclusive
+  pcm: Float32Array | null;
+  audioDone: boolean;
+  videoDone: boolean;
+  entropy: number[];
+  motion: number[];
+  luma: number[];
+  store: FrameStore | null;
+  warnings: string[];
+  emitted: boolean;
+}
+
+/**
+ * Decodes `file` once (from the earliest segment on), in order, and calls `onSegment` for each
+ * segment as soon as the audio and frames past its end have gone by (overlapping segments each
+ * get their own copy of the shared samples). Frames are decoded at a constant rate (the probed
+ * one), so frame k is at offset + k / fps. Rejects with MediaError when ffmpeg cannot decode the
+ * file at all, with an AbortError when `opts.signal` fires; segments already passed to
+ * `onSegment` stay valid either way.
+ */
+export async function decodeRecording(
+  ffmpeg: string, file: string, probe: ProbeInfo, segments: SegmentSpec[], onSegment: (s: DecodedSegment) => void,
+  opts: RecordingDecodeOptions = {},
+): Promise<RecordingDecodeResult> {
+  if (opts.signal?.aborted) throw abortError(opts.signal);
+  const abs = checkMediaFile(file);
+  const warnings: string[] = [];
+  const wantAudio = opts.audio !== false && !!probe.audio;
+  const pv = probe.video;
+  let wantVideo = opts.video !== false && !!pv;
+  if (wantVideo && (!pv!.width || !pv!.height || !(pv!.fps > 0 && pv!.fps <= 240))) {
+    warnings.push(`video stream #${pv!.index} (${pv!.codec}) has no usable frame size or rate: not decoded`);
+    wantVideo = false;
+  }
+  const sorted = [...segments].sort((a, b) => a.startS - b.startS || a.endS - b.endS);
+  const earliest = sorted.length ? Math.max(0, sorted[0].startS) : 0;
+  const offsetS = earliest >= SEEK_MIN_S ? Math.floor(earliest) - 1 : 0;
+  const fps = wantVideo ? pv!.fps : 0;
+  const sr = PCM_SAMPLE_RATE;
+  const segs: SegState[] = sorted.map((spec) => ({
+    spec,
+    s0: Math.max(0, Math.round((spec.startS - offsetS) * sr)),
+    s1: Math.max(0, Math.round((spec.endS - offsetS) * sr)),
+    k0: fps ? Math.max(0, Math.ceil((spec.startS - offsetS) * fps - 1e-6)) : 0,
+    k1: fps ? Math.max(0, Math.ceil((spec.endS - offsetS) * fps - 1e-6)) : 0,
+    pcm: null, audioDone: !wantAudio, videoDone: !wantVideo,
+    entropy: [], motion: [], luma: [], store: null, warnings: [], emitted: false,
+  }));
+  if (!wantAudio && !wantVideo) {
+    for (const s of segs) emit(s);
+    return { audioS: 0, frames: 0, offsetS, peaks: null, warnings };
+  }
+
+  const args = ['-nostdin', '-hide_banner', '-loglevel', 'error', '-nostats', '-threads', '1', '-filter_threads', '1'];
+  if (offsetS > 0) args.push('-ss', String(offsetS));
+  args.push('-i', ffmpegInput(abs));
+  if (wantAudio) {
+    args.push('-map', `0:${probe.audio!.index}`, '-vn', '-sn', '-dn', '-ac', '1', '-ar', String(sr), '-rematrix_maxval', '1',
+      '-c:a', 'pcm_f32le', '-f', 'f32le', 'pipe:3');
+  }
+  let width = 0;
+  let height = 0;
+  let frameBytes = 0;
+  let matrix: ColorMatrix = 'bt601';
+  let tFactor = 1;
+  let acc: FrameStatsAccumulator | null = null;
+  if (wantVideo) {
+    ({ width, height } = fitSize(pv!.width, pv!.height, ANALYSIS_MAX_WIDTH));
+    frameBytes = yuv420FrameBytes(width, height);
+    matrix = pv!.colorMatrix ?? (pv!.height >= 720 ? 'bt709' : 'bt601');
+    tFactor = thumbFactor(width, THUMB_MAX_WIDTH);
+    acc = new FrameStatsAccumulator(width, height);
+    // a constant output rate makes frame k's time exact (offset + k / fps) on variable-rate sources too
+    args.push('-map', `0:${pv!.index}`, '-an', '-sn', '-dn', '-vf', `scale=${width}:${height}:flags=area:out_range=tv`,
+      '-pix_fmt', 'yuv420p', '-vsync', 'cfr', '-r', String(fps), '-c:v', 'rawvideo', '-f', 'rawvideo', 'pipe:4');
+  }
+  const storeCapacity = frameBytes ? Math.max(16, Math.floor((opts.thumbnailBudgetBytes ?? 48 * 1024 * 1024) / frameBytes)) : 0;
+  const thumbW = Math.floor(width / tFactor);
+  const thumbH = Math.floor(height / tFactor);
+
+  // ---- audio: a byte buffer holding samples from the earliest segment still waiting for audio
+  let abuf = new Float32Array(sr * 4);
+  let abytes = new Uint8Array(abuf.buffer);
+  let aStart = 0; // output sample index of abuf[0]
+  let wpos = 0; // bytes written into abuf (a partial float may sit past the last whole sample)
+  let audioTodo = segs.filter((s) => !s.audioDone); // sorted by s0
+  const peaks = opts.peaksPerSecond ? new PeakAccumulator(sr, opts.peaksPerSecond) : null;
+  const onAudio = (b: Uint8Array) => {
+    const need = wpos + b.length;
+    if (need > abytes.length) {
+      // drop what no segment needs any more, then grow if still short
+      const keepFrom = audioTodo.length ? Math.min(audioTodo[0].s0, aStart + Math.floor(wpos / 4)) : aStart + Math.floor(wpos / 4);
+      const drop = Math.max(0, keepFrom - aStart) * 4;
+      if (drop > 0) {
+        abytes.copyWithin(0, drop, wpos);
+        wpos -= drop;
+        aStart += drop / 4;
+      }
+      if (wpos + b.length > abytes.length) {
+        const grown = new Float32Array(Math.max(abuf.length * 2, Math.ceil((wpos + b.length) / 4) + sr));
+        new Uint8Array(grown.buffer).set(abytes.subarray(0, wpos));
+        abuf = grown;
+        abytes = new Uint8Array(abuf.buffer);
+      }
+    }
+    const from = Math.floor(wpos / 4);
+    abytes.set(b, wpos);
+    wpos += b.length;
+    const have = aStart + Math.floor(wpos / 4); // samples decoded so far
+    peaks?.push(abuf, from, Math.floor(wpos / 4));
+    while (audioTodo.length) {
+      // segments finish in order of their end, not their start: check every waiting one cheaply
+      let progressed = false;
+      for (const s of audioTodo) {
+        if (s.s1 <= have) {
+          s.pcm = abuf.slice(Math.max(0, s.s0 - aStart), s.s1 - aStart);
+          s.audioDone = true;
+          progressed = true;
+        }
+      }
+      if (!progressed) break;
+      audioTodo = audioTodo.filter((s) => !s.audioDone);
+      for (const s of segs) if (s.audioDone && s.videoDone && !s.emitted) emit(s);
+    }
+  };
+
+  // ---- video: per-frame statistics for every frame, kept copies for the open segments
+  let frameIndex = 0;
+  let nextOpen = 0; // segs[nextOpen..] have not started yet (by frame)
+  let open: SegState[] = [];
+  const segsByK0 = wantVideo ? [...segs].sort((a, b) => a.k0 - b.k0) : [];
+  let fill = 0;
+  const frameBuf = new Uint8Array(frameBytes);
+  const onFrame = (yuv: Uint8Array) => {
+    const k = frameIndex++;
+    const st = acc!.pushLuma(yuv, 'limited');
+    let closed = false;
+    while (nextOpen < segsByK0.length && segsByK0[nextOpen].k0 <= k) {
+      const s = segsByK0[nextOpen++];
+      if (s.k1 > k) {
+        s.store = new FrameStore(storeCapacity);
+        open.push(s);
+      } else {
+        s.videoDone = true; // shorter than one frame period: no frame inside it
+        closed = true;
+      }
+    }
+    for (const s of open) {
+      const j = s.entropy.length;
+      s.entropy.push(st.entropy);
+      s.motion.push(j === 0 ? 0 : st.motion);
+      s.luma.push(st.luma);
+      if (s.store!.wants(st.entropy)) {
+        const copy = takeFrame(frameBytes);
+        copy.set(yuv);
+        const evicted = s.store!.keep(j, st.entropy, copy);
+        if (evicted) releaseFrames([evicted]);
+      }
+      if (k + 1 >= s.k1) {
+        s.videoDone = true;
+        closed = true;
+      }
+    }
+    if (closed) {
+      open = open.filter((s) => !s.videoDone);
+      for (const s of segs) if (s.audioDone && s.videoDone && !s.emitted) emit(s);
+    }
+  };
+  const onVideo = (b: Uint8Array) => {
+    const chunk = new Uint8Array(b.buffer, b.byteOffset, b.length);
+    let off = 0;
+    while (off < chunk.length) {
+      if (fill === 0 && chunk.length - off >= frameBytes) {
+        onFrame(chunk.subarray(off, off + frameBytes));
+        off += frameBytes;
+        continue;
+      }
+      const n = Math.min(frameBytes - fill, chunk.length - off);
+      frameBuf.set(chunk.subarray(off, off + n), fill);
+      fill += n;
+      off += n;
+      if (fill === frameBytes) {
+        fill = 0;
+        onFrame(frameBuf);
+      }
+    }
+  };
+
+  function emit(s: SegState): void {
+    s.emitted = true;
+    let video: SegmentVideo | null = null;
+    if (wantVideo && s.entropy.length > 0) {
+      const entropy = Float32Array.from(s.entropy);
+      const selected = selectTopFrames(entropy, opts.topK ?? 10);
+      const thumbnails: { frame: number; png: Buffer }[] = [];
+      const missing: number[] = [];
+      for (const f of selected) {
+        const y = s.store?.map.get(f);
+        if (!y) {
+          missing.push(f);
+          continue;
+        }
+        thumbnails.push({ frame: f, png: encodeRgbPng(yuv420ToRgbThumb(y, width, height, tFactor, matrix).data, thumbW, thumbH) });
+      }
+      if (missing.length) s.warnings.push(`no thumbnail for frames ${missing.join(', ')} (not kept within the memory budget)`);
+      video = {
+        fps, width, height, frameCount: entropy.length, entropy, motion: Float32Array.from(s.motion), luma: Float32Array.from(s.luma),
+        selected, thumbnails, t0S: offsetS + s.k0 / fps,
+      };
+    }
+    if (s.store) {
+      releaseFrames(s.store.map.values());
+      s.store.map.clear();
+      s.store = null;
+    }
+    const seg: DecodedSegment = { id: s.spec.id, startS: s.spec.startS, endS: s.spec.endS, pcm: s.pcm, video, warnings: s.warnings };
+    s.pcm = null;
+    s.entropy = s.motion = s.luma = [];
+    onSegment(seg);
+  }
+
+  const run = await runFfmpeg(ffmpeg, args, { 3: wantAudio ? onAudio : null, 4: wantVideo ? onVideo : null }, opts.signal,
+    opts.timeoutMs ?? STALL_TIMEOUT_MS, [4]);
+  const samples = aStart + Math.floor(wpos / 4);
+  const stderrLast = lastMeaningfulLine(run.stderrLines, abs);
+  if (run.code !== 0 && samples === 0 && frameIndex === 0) {
+    throw new MediaError(file, `decoding failed: ${stderrLast || (run.signal ? `ffmpeg killed by ${run.signal}` : `ffmpeg exited with code ${run.code}`)}`);
+  }
+  const endS = (n: number, rate: number) => (offsetS + n / rate).toFixed(2);
+  if (run.code !== 0) warnings.push(`ffmpeg stopped with an error at ${endS(wantAudio ? samples : frameIndex, wantAudio ? sr : fps)} s: ${stderrLast}`);
+  else if (run.errorLines > 0) warnings.push(`decoder reported ${run.errorLines} error line(s), last: ${stderrLast}`);
+  // the end of the media: what is left is cut at what was decoded, with a warning
+  for (const s of segs) {
+    if (s.emitted) continue;
+    if (!s.audioDone) {
+      if (s.s0 >= samples) s.warnings.push(`segment starts after the end of the audio (${endS(samples, sr)} s)`);
+      else {
+        s.pcm = abuf.slice(Math.max(0, s.s0 - aStart), samples - aStart);
+        s.warnings.push(`segment ends after the end of the audio (${endS(samples, sr)} s): cut there`);
+      }
+      s.audioDone = true;
+    }
+    if (!s.videoDone) {
+      if (s.entropy.length === 0) s.warnings.push(`segment has no video frame (the video ends at ${endS(frameIndex, fps)} s)`);
+      s.videoDone = true;
+    }
+    emit(s);
+  }
+  return { audioS: samples / sr, frames: frameIndex, offsetS, peaks: peaks ? peaks.result(offsetS) : null, warnings };
+}
