@@ -1,3 +1,5 @@
+// Opens the SQLite database (WAL, busy timeout, foreign keys) and migrates it; refuses a file written
+// by a newer build. Also the float32 <-> BLOB helpers.
 import Database from 'better-sqlite3';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -19,11 +21,18 @@ export function openDb(file: string, opts: { readonly?: boolean } = {}): Db {
   }
   // a second process (the app and the CLI) waits for a lock instead of failing at once
   db.pragma(`busy_timeout = ${busyTimeoutMs()}`);
-  if (!opts.readonly) {
-    db.pragma('journal_mode = WAL');
-    db.pragma('synchronous = NORMAL');
-    db.pragma('foreign_keys = ON');
-    migrate(db);
+  try {
+    // a newer build's file is refused before anything is written to it (not even the WAL switch)
+    refuseNewer(db, file);
+    if (!opts.readonly) {
+      db.pragma('journal_mode = WAL');
+      db.pragma('synchronous = NORMAL');
+      db.pragma('foreign_keys = ON');
+      migrate(db, file);
+    }
+  } catch (e) {
+    db.close();
+    throw e;
   }
   return db;
 }
@@ -39,10 +48,28 @@ export function schemaVersion(db: Db): number {
   return db.pragma('user_version', { simple: true }) as number;
 }
 
-function migrate(db: Db): void {
+/** The newest schema version this build knows. */
+export const LATEST_SCHEMA = MIGRATIONS.reduce((v, m) => Math.max(v, m.version), 0);
+
+/** A file whose user_version is above what this build knows was written by a newer build: reading
+ * it may misread, writing it may corrupt it for that build. Refused, naming the file and both versions. */
+function refuseNewer(db: Db, file: string): void {
   const current = schemaVersion(db);
-  for (const m of MIGRATIONS) {
-    if (m.version <= current) continue;
+  if (current > LATEST_SCHEMA) {
+    throw new DbError(
+      `${file} has schema version ${current}, newer than this build of Emotion Studio knows (version ${LATEST_SCHEMA}): ` +
+        'it was written by a newer version; open it with that version (or newer), or use another database',
+    );
+  }
+}
+
+/** Applies the migrations above the file's user_version (up to `target`, the latest by default), each
+ * in its own transaction, in order. */
+export function migrate(db: Db, file = db.name, target = LATEST_SCHEMA): void {
+  refuseNewer(db, file);
+  const current = schemaVersion(db);
+  for (const m of [...MIGRATIONS].sort((a, b) => a.version - b.version)) {
+    if (m.version <= current || m.version > target) continue;
     db.transaction(() => {
       db.exec(m.sql);
       db.pragma(`user_version = ${m.version}`);
