@@ -1,11 +1,13 @@
 // The report as one self-contained HTML file: plotly.js is inlined, the figures' data travel in a
 // JSON script element and are drawn when the page opens, so the file works offline and its plots
 // stay interactive. The page sets document.body.dataset.ready = '1' once every plot is drawn (the
-// PDF printer waits for it). Tables and the entropy thumbnails are plain HTML/SVG.
+// PDF printer waits for it). Tables and the entropy thumbnails are plain HTML/SVG. Every data string
+// is escaped: esc() for the HTML, plotText/escapeTraces for what plotly draws.
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import type { EvaluateResult } from '../../../shared/types';
 import type { EntropyThumb, ReportData } from './report-data';
+import { escapeTraces, plotText } from '../../../shared/plot-text';
 
 let plotlySource: string | null = null;
 
@@ -123,6 +125,12 @@ function figures(d: ReportData): Record<string, { data: unknown[]; layout: Recor
       data: [...curves, { type: 'scatter', mode: 'lines', name: 'chance', x: [0, 1], y: [0, 1], line: { dash: 'dot', color: '#999' }, hoverinfo: 'skip' }],
       layout: { ...base, title: { text: `ROC one-vs-rest, ${e.split} split, model v${e.model_version} (macro AUC ${f3(e.macro_auc)})` }, xaxis: { title: { text: 'false positive rate' }, range: [-0.02, 1.02] }, yaxis: { title: { text: 'true positive rate' }, range: [-0.02, 1.02] } },
     };
+  }
+  // labels, split names and trace names are data: plotly would draw <a href>/<b> in them as markup
+  for (const f of Object.values(figs)) {
+    f.data = escapeTraces(f.data as object[]);
+    const title = f.layout.title as { text: string } | undefined;
+    if (title) f.layout.title = { ...title, text: plotText(title.text) };
   }
   return figs;
 }

@@ -2,11 +2,13 @@
 // the full bundle is 4.8 MB) is its own chunk, loaded when the first plot is shown: not preloaded,
 // since parsing it is one long task that would stall whatever the user does then (say, scrolling the
 // corpus). Charts follow the MUI theme's colours. Clicks on points are passed up (the entropy plot
-// seeks the video with them).
+// seeks the video with them). Every data string (categories, trace names, point text) and the title
+// are escaped here (plotText): plotly would otherwise render a label's <a href> or <b> as markup.
 import { useEffect, useRef } from 'react';
 import { useTheme } from '@mui/material';
 import type { Data, Layout, PlotMouseEvent } from 'plotly.js-dist-min';
 import { useApi } from '../api-context';
+import { escapeTraces, plotText } from '../../../shared/plot-text';
 
 type PlotlyModule = typeof import('plotly.js-cartesian-dist-min');
 let plotly: Promise<PlotlyModule> | null = null;
@@ -39,13 +41,14 @@ export function Plot(props: {
       plot_bgcolor: 'rgba(0,0,0,0)',
       font: { color: fg, family: theme.typography.fontFamily as string, size: 12 },
       ...props.layout,
+      ...(typeof props.layout?.title === 'object' && props.layout.title.text ? { title: { ...props.layout.title, text: plotText(props.layout.title.text) } } : {}),
       xaxis: { gridcolor: grid, zerolinecolor: grid, ...props.layout?.xaxis },
       yaxis: { gridcolor: grid, zerolinecolor: grid, ...props.layout?.yaxis },
     };
     loadPlotly()
       .then(async (P) => {
         if (!live) return;
-        await P.react(el, props.data, layout, { displaylogo: false, responsive: true, modeBarButtonsToRemove: ['sendDataToCloud'] as never });
+        await P.react(el, escapeTraces(props.data), layout, { displaylogo: false, responsive: true, modeBarButtonsToRemove: ['sendDataToCloud'] as never });
         const gd = el as unknown as { removeAllListeners?: (n: string) => void; on?: (n: string, f: (e: PlotMouseEvent) => void) => void };
         gd.removeAllListeners?.('plotly_click');
         gd.on?.('plotly_click', (e) => onClick.current?.(e));
