@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { busyTimeoutMs, openDb, type Db } from './core/store/db';
 import { dataDir, defaultDbPath } from './core/settings';
-import { planImport } from './core/corpus/import-plan';
+import { planImportEach } from './core/corpus/import-plan';
 import { ImportError } from './core/corpus/types';
 import { saveImport, type ImportSummary } from './core/store/corpus-repo';
 import { listUtterances, showUtterance } from './core/store/queries';
@@ -27,6 +27,7 @@ import type { ShardSpec } from './core/jobs/shard';
 import { trainModel, evaluateSplit, type EvaluateResult, type TrainResult } from './core/learn';
 import { availableModalities } from './core/learn/dataset';
 import { closeLauncher } from './core/media/launcher';
+import { parseVadOptions, planVadImport } from './core/jobs/segment';
 
 class UsageError extends Error {}
 
@@ -79,18 +80,49 @@ function throttledProgress() {
   };
 }
 
-function doImport(db: Db, paths: string[], o: { split?: Split; columns?: string; labels?: string; tiers?: string; labelTier?: string }): ImportSummary[] {
+function doImport(
+  db: Db, paths: string[], o: { split?: Split; columns?: string; labels?: string; tiers?: string; labelTier?: string; media?: string },
+  failed: { file: string; reason: string }[] = [],
+): ImportSummary[] {
   for (const p of paths) if (!fs.existsSync(p)) throw new UsageError(`cannot read ${p}: no such file or folder`);
-  const batches = planImport(paths.map((p) => path.resolve(p)), {
+  const plan = planImportEach(paths.map((p) => path.resolve(p)), {
     split: o.split,
     columns: o.columns,
     labels: o.labels?.split(',').map((s) => s.trim()).filter(Boolean),
     tiers: o.tiers?.split(',').map((s) => s.trim()).filter(Boolean),
     labelTier: o.labelTier,
+    media: o.media,
   });
-  return batches.map((b) => {
+  // a file that cannot be imported is reported and left out; the others are imported (exit 0)
+  if (!plan.batches.length && plan.failed.length) throw new ImportError(plan.failed[0].file, plan.failed[0].message);
+  for (const f of plan.failed) {
+    progress(`warning: ${f.file}: ${f.message}; file not imported`);
+    failed.push({ file: f.file, reason: f.message });
+  }
+  return plan.batches.map((b) => {
     for (const i of b.issues) progress(`warning: ${i.file}${i.row !== null ? ` row ${i.row}` : ''}: ${i.message}`);
     return saveImport(db, b);
+  });
+}
+
+/** import --segment vad: Silero VAD cuts each recording into segments (jobs/segment.ts), then they are stored. */
+async function vadImport(paths: string[], o: { device: Device; minSilence?: string; minSpeech?: string; pad?: string; threshold?: string }): Promise<void> {
+  for (const p of paths) if (!fs.existsSync(p)) throw new UsageError(`cannot read ${p}: no such file or folder`);
+  let vad;
+  try {
+    vad = parseVadOptions(o);
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+  const ffmpeg = locateFfmpeg(globals().ffmpeg);
+  const { batches, recordings } = await planVadImport(paths, { ffmpeg: ffmpeg.path, device: o.device, vad, onNote: progress });
+  await withDb((db) => {
+    const imports = batches.map((b) => {
+      for (const i of b.issues) progress(`warning: ${i.file}: ${i.message}`);
+      return saveImport(db, b);
+    });
+    const lines = recordings.map((r) => `${r.file}: ${r.error ? `not segmented (${r.error})` : `${r.segments} segments (${r.speech_s} s of speech in ${r.duration_s} s)`}`);
+    out({ database: globals().dbPath, imports, segmentation: recordings }, [...lines, ...imports.map(importLine)].join('\n'));
   });
 }
 
@@ -154,17 +186,26 @@ const splitOption = new Option('--split <split>', 'split of the imported rows').
 
 program
   .command('import')
-  .description('import folders of media, MELD CSVs (split from the name or --split) or other CSVs with --columns')
+  .description('import folders of media, MELD CSVs (split from the name or --split), other CSVs with --columns, ELAN .eaf, Praat .TextGrid, .srt and .vtt transcripts')
   .argument('<paths...>')
   .addOption(splitOption)
   .option('--columns <mapping>', 'for a non-MELD CSV: text=COL,label=COL[,file=COL,speaker=COL,dialogue=COL,start=COL,end=COL]')
   .option('--labels <list>', 'label set (comma-separated); default: taken from the data')
-  .option('--tiers <list>', 'for .eaf files: the tiers holding utterances (comma-separated; default: found from their names and types)')
-  .option('--label-tier <tier>', "for .eaf files: the tier holding the gold labels ('' for none; default: 'emotion (gold)' or a tier named emotion/label)")
+  .option('--tiers <list>', 'for .eaf and .TextGrid files: the tiers holding utterances (comma-separated; default: found from their names and types)')
+  .option('--label-tier <tier>', "for .eaf and .TextGrid files: the tier holding the gold labels ('' for none; default: 'emotion (gold)' or a tier named emotion/label)")
+  .option('--media <file>', 'for .TextGrid, .srt and .vtt files: the recording they annotate (default: the media file of the same base name beside each)')
+  .addOption(new Option('--segment <method>', 'cut each recording (a media file, or those in a folder) into speech segments, one utterance each').choices(['vad']))
+  .option('--min-silence <s>', 'with --segment vad: a pause this long ends a segment (default 0.5)')
+  .option('--min-speech <s>', 'with --segment vad: shorter speech is dropped (default 0.25)')
+  .option('--pad <s>', 'with --segment vad: seconds added before and after each segment (default 0.1)')
+  .option('--threshold <p>', 'with --segment vad: speech probability that starts a segment (default 0.5)')
+  .addOption(new Option('--device <device>', 'with --segment vad: execution provider for the VAD model').choices(['auto', 'cpu', 'cuda', 'webgpu']).default('auto'))
   .action(async (paths: string[], o) => {
+    if (o.segment === 'vad') return vadImport(paths, o);
     await withDb((db) => {
-      const res = doImport(db, paths, o);
-      out({ database: globals().dbPath, imports: res }, res.map(importLine).join('\n'));
+      const failed: { file: string; reason: string }[] = [];
+      const res = doImport(db, paths, o, failed);
+      out({ database: globals().dbPath, imports: res, failed }, [...res.map(importLine), ...failed.map((f) => `not imported: ${f.file}: ${f.reason}`)].join('\n'));
     });
   });
 

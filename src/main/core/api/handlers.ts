@@ -6,7 +6,8 @@ import { ApiError, type ApiHandlers, type AppInfo, type CorpusSummary, type Mode
 import type { EvaluateResult } from '../../../shared/types';
 import { showUtterance, labelHistory } from '../store/queries';
 import { relabel, LabelError } from '../store/labels';
-import { evaluateSplit, EvaluateError, trainModel, availableModalities, type Modality } from '../learn';
+import { evaluateSplit, EvaluateError, availableModalities, type Modality } from '../learn';
+import { trainInWorker } from '../learn/train-in-worker';
 import { runExtraction } from '../jobs/extract';
 import { locateFfmpeg } from '../media/locate-ffmpeg';
 import { listRows, nextUncertain, statusCounts } from './list-query';
@@ -102,7 +103,8 @@ export function createApiHandlers(ctx: ApiContext): ApiHandlers {
       const params = { ...input, modalities };
       return ctx.jobs.start('train', params, async (signal, progress) => {
         const meter = trainProgressMeter();
-        const r = await trainModel(db, {
+        // in a worker thread on its own connection: the API keeps answering; cancel reaches the solvers
+        const r = await trainInWorker(ctx.dbPath, {
           fusion: input.fusion, classifier: input.classifier, modalities, context: input.context, seed: 1, who, signal,
           onProgress: (p) => progress(meter(p)),
         });

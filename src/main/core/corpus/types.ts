@@ -34,7 +34,7 @@ export interface ImportIssue {
   message: string;
 }
 
-export type ImportKind = 'meld-csv' | 'folder' | 'generic-csv' | 'elan-eaf';
+export type ImportKind = 'meld-csv' | 'folder' | 'generic-csv' | 'elan-eaf' | 'vad-segments';
 
 export interface ImportBatch {
   kind: ImportKind;

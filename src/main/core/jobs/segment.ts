@@ -1,0 +1,132 @@
+// `import --segment vad`: each recording (a media file, or every media file below a folder) is cut
+// into speech segments by Silero VAD (encoders/silero-vad.ts) and becomes a dialogue whose utterances
+// are its segments (start_s/end_s on the shared recording; no text, speaker or label yet).
+import fs from 'node:fs';
+import path from 'node:path';
+import { relativeKey } from '../corpus/folder';
+import { isMediaFile, listMediaFiles, splitHint } from '../corpus/media-index';
+import { ImportError, type ImportBatch, type ImportIssue, type ImportRecord } from '../corpus/types';
+import { decodePcm16k } from '../media/ffmpeg-read';
+import { SileroVad, VAD_RATE, speechSegments, type Segment, type VadOptions } from '../encoders/silero-vad';
+import type { Device } from '../models/providers';
+
+export interface SegmentOptions {
+  ffmpeg: string;
+  device?: Device;
+  vad?: Partial<VadOptions>;
+  /** seconds of audio decoded at a time (memory stays bounded for long recordings; default 300) */
+  pieceS?: number;
+  signal?: AbortSignal;
+  /** one line per recording done, and the provider notes */
+  onNote?: (line: string) => void;
+}
+
+/** What segmentation found in one recording. */
+export interface RecordingSegments {
+  file: string;
+  segments: number;
+  duration_s: number;
+  speech_s: number;
+  /** why the recording could not be segmented (then it has no utterances) */
+  error?: string;
+}
+
+/**
+ * Runs the VAD over one recording, decoded in pieces of pieceS seconds (ffmpeg input seeking); the
+ * model's state carries over, so the pieces give what one decode would.
+ */
+export async function segmentRecording(vad: SileroVad, file: string, o: SegmentOptions): Promise<{ segments: Segment[]; durationS: number }> {
+  vad.reset();
+  const pieceS = o.pieceS ?? 300;
+  const want = Math.round(pieceS * VAD_RATE);
+  for (let k = 0; ; k++) {
+    const pcm = await decodePcm16k(o.ffmpeg, file, o.signal, { startS: k * pieceS, durationS: pieceS });
+    if (pcm.length) await vad.push(pcm, o.signal);
+    // a piece more than half a second short is the end (the resampler may give a sample or two less)
+    if (pcm.length < want - VAD_RATE / 2) break;
+  }
+  if (vad.samples === 0) throw new Error('no audio samples decoded (no audio stream?)');
+  const probs = await vad.finish();
+  return { segments: speechSegments(probs, vad.samples, o.vad), durationS: vad.samples / VAD_RATE };
+}
+
+/**
+ * One import batch per path (a recording, or a folder of recordings): every recording a dialogue keyed by
+ * its path relative to the folder, its segments utterances `REL#vad1`, `REL#vad2`... A recording that
+ * cannot be decoded is an issue naming it and the reason; the others carry on.
+ */
+export async function planVadImport(paths: string[], o: SegmentOptions): Promise<{ batches: ImportBatch[]; recordings: RecordingSegments[] }> {
+  const plans: { root: string; files: string[]; issues: ImportIssue[] }[] = [];
+  for (const p of paths) {
+    const abs = path.resolve(p);
+    let st: fs.Stats;
+    try {
+      st = fs.statSync(abs);
+    } catch (e) {
+      throw new ImportError(abs, `cannot read it (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+    }
+    if (st.isDirectory()) {
+      const listing = listMediaFiles(abs);
+      const issues: ImportIssue[] = listing.unreadable.map((u) => ({ file: u.dir, row: null, message: `folder skipped: cannot read it (${u.reason})` }));
+      if (!listing.files.length) issues.push({ file: abs, row: null, message: 'no media files found in this folder' });
+      plans.push({ root: abs, files: listing.files, issues });
+    } else if (isMediaFile(path.basename(abs))) plans.push({ root: path.dirname(abs), files: [abs], issues: [] });
+    else throw new ImportError(abs, `--segment vad takes recordings (media files) or folders of them, not '${path.extname(abs) || path.basename(abs)}'`);
+  }
+  const note = o.onNote ?? (() => {});
+  const vad = await SileroVad.open(o.device ?? 'auto', note);
+  const batches: ImportBatch[] = [];
+  const recordings: RecordingSegments[] = [];
+  try {
+    for (const plan of plans) {
+      const records: ImportRecord[] = [];
+      for (const file of plan.files) {
+        if (o.signal?.aborted) throw new Error('cancelled');
+        const rel = relativeKey(plan.root, file);
+        try {
+          const { segments, durationS } = await segmentRecording(vad, file, o);
+          const speech = segments.reduce((a, s) => a + s.endS - s.startS, 0);
+          recordings.push({ file, segments: segments.length, duration_s: round2(durationS), speech_s: round2(speech) });
+          if (!segments.length) plan.issues.push({ file, row: null, message: `no speech found in ${durationS.toFixed(1)} s` });
+          segments.forEach((s, i) =>
+            records.push({
+              key: `${rel}#vad${i + 1}`, split: splitHint(path.dirname(rel)), dialogue: rel, index: i, speaker: null, text: null, label: null,
+              mediaPath: file, startS: s.startS, endS: s.endS, source: file, row: null,
+            }),
+          );
+          note(`${rel}: ${segments.length} speech segments in ${durationS.toFixed(1)} s (${speech.toFixed(1)} s of speech)`);
+        } catch (e) {
+          if (o.signal?.aborted) throw e;
+          const reason = (e as Error).message;
+          recordings.push({ file, segments: 0, duration_s: 0, speech_s: 0, error: reason });
+          plan.issues.push({ file, row: null, message: `cannot segment it: ${reason}` });
+        }
+      }
+      batches.push({ kind: 'vad-segments', corpusRoot: plan.root, labelSet: [], records, issues: plan.issues, missingMedia: 0 });
+    }
+  } finally {
+    await vad.release();
+  }
+  return { batches, recordings };
+}
+
+const round2 = (x: number) => Math.round(x * 100) / 100;
+
+/** VAD options from the command line's strings; throws naming the option when one is out of range. */
+export function parseVadOptions(o: { minSilence?: string; minSpeech?: string; pad?: string; threshold?: string }): Partial<VadOptions> {
+  const num = (v: string | undefined, flag: string, lo: number, hi: number): number | undefined => {
+    if (v === undefined) return undefined;
+    const x = Number(v);
+    if (!v.trim() || !Number.isFinite(x) || x < lo || x > hi) throw new Error(`${flag} must be a number from ${lo} to ${hi}, not '${v}'`);
+    return x;
+  };
+  const out: Partial<VadOptions> = {};
+  const set = <K extends keyof VadOptions>(k: K, v: number | undefined) => {
+    if (v !== undefined) out[k] = v;
+  };
+  set('minSilenceS', num(o.minSilence, '--min-silence', 0, 60));
+  set('minSpeechS', num(o.minSpeech, '--min-speech', 0, 60));
+  set('padS', num(o.pad, '--pad', 0, 10));
+  set('threshold', num(o.threshold, '--threshold', 0.01, 0.99));
+  return out;
+}
