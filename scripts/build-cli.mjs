@@ -6,6 +6,7 @@ await build({
   entryPoints: {
     cli: 'src/main/cli.ts',
     'extract-worker': 'src/main/core/jobs/extract-worker.ts',
+    'train-worker': 'src/main/core/learn/train-worker.ts',
   },
   outdir: 'out/node',
   bundle: true,

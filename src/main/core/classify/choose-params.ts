@@ -8,6 +8,7 @@
 import { weightedF1 } from './metrics';
 import { balancedClassWeights, gammaScale, trainSvm, type FeatureRows, type SvmOptions } from './svm';
 import { predictSparse, trainSparseLinear, type SparseRow } from './sparse-linear-svc';
+import { checkStop, type ShouldStop } from './stop';
 
 export interface ChooseParamsOptions {
   kernel: 'rbf' | 'linear';
@@ -26,6 +27,8 @@ export interface ChooseParamsOptions {
   linearSolver?: 'primal' | 'dual';
   /** after each candidate: index, total and the candidate's score */
   onProgress?: (done: number, total: number, score: GridScore) => void;
+  /** polled between candidates and inside each candidate's solver: true stops with an AbortError */
+  shouldStop?: ShouldStop;
 }
 
 export interface GridScore {
@@ -74,6 +77,7 @@ export function chooseParams(
   }
   const scores: GridScore[] = [];
   for (const cand of grid) {
+    checkStop(o.shouldStop);
     const opts: SvmOptions = {
       kernel: o.kernel,
       C: cand.C,
@@ -83,6 +87,7 @@ export function chooseParams(
       nClasses,
       cacheMB: o.cacheMB,
       linearSolver: o.linearSolver,
+      shouldStop: o.shouldStop,
     };
     if (cand.gamma !== null) opts.gamma = cand.gamma;
     const model = trainSvm(Xtrain, ytrain, opts);

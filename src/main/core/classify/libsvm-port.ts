@@ -21,6 +21,7 @@
  * folds. The test suite checks it against libsvm-js and against sklearn.
  */
 
+import { checkStop, type ShouldStop } from './stop';
 export type DenseRows = ReadonlyArray<ArrayLike<number>>;
 
 const TAU = 1e-12;
@@ -181,9 +182,10 @@ export function solveCSVC(
   Cn: number,
   eps = 1e-3,
   shrinking = true,
+  shouldStop?: ShouldStop,
 ): BinarySolution {
   const s = new Solver(gram, uidx0, y0, Cp, Cn, eps);
-  return s.solve(shrinking);
+  return s.solve(shrinking, shouldStop);
 }
 
 /**
@@ -483,7 +485,7 @@ class Solver {
     return nrFree > 0 ? sumFree / nrFree : (ub + lb) / 2;
   }
 
-  solve(shrinking: boolean): BinarySolution {
+  solve(shrinking: boolean, shouldStop?: ShouldStop): BinarySolution {
     const l = this.l;
     const maxIter = Math.max(10_000_000, l > 21474836 ? 2147483647 : 100 * l);
     let counter = Math.min(l, 1000) + 1;
@@ -491,6 +493,7 @@ class Solver {
     while (iter < maxIter) {
       if (--counter === 0) {
         counter = Math.min(l, 1000);
+        checkStop(shouldStop); // a cancelled job stops here (every <= 1000 SMO steps)
         if (shrinking) this.doShrinking();
       }
       let ws = this.selectWorkingSet();

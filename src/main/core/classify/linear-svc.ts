@@ -16,6 +16,7 @@
  */
 import { sigmoidPredict, sigmoidTrain, type DenseRows } from './libsvm-port';
 import { Rng } from './rng';
+import { checkStop, type ShouldStop } from './stop';
 
 export interface LinearTrainOptions {
   C: number;
@@ -37,6 +38,8 @@ export interface LinearTrainOptions {
   solver?: 'primal' | 'dual';
   /** dual solver only: 'l2' squared hinge (default) or 'l1' hinge */
   loss?: 'l1' | 'l2';
+  /** polled each epoch / Newton step: true stops the fit with an AbortError (a cancelled job) */
+  shouldStop?: ShouldStop;
 }
 
 export interface LinearModelData {
@@ -99,6 +102,7 @@ function solveL2rL2Svc(
   maxIter: number,
   rng: Rng,
   loss: 'l1' | 'l2' = 'l2',
+  shouldStop?: ShouldStop,
 ): { w: Float64Array; epochs: number } {
   const w = new Float64Array(d1);
   const alpha = new Float64Array(n);
@@ -120,6 +124,7 @@ function solveL2rL2Svc(
   let PGminOld = -Infinity;
   let iter = 0;
   while (iter < maxIter) {
+    checkStop(shouldStop);
     let PGmaxNew = -Infinity;
     let PGminNew = Infinity;
     for (let i = 0; i < activeSize; i++) {
@@ -201,6 +206,7 @@ function tronL2Svc(
   eps: number,
   maxIter: number,
   w: Float64Array,
+  shouldStop?: ShouldStop,
 ): number {
   let pos = 0;
   for (let i = 0; i < n; i++) if (y[i] > 0) pos++;
@@ -350,6 +356,7 @@ function tronL2Svc(
   let delta = Math.sqrt(uTMv(g, M, g));
   let iter = 1;
   while (iter <= maxIter && search) {
+    checkStop(shouldStop);
     const reachBoundary = trpcg(delta);
     for (let k = 0; k < d1; k++) wNew[k] = w[k] + s[k];
     const gs = dotv(g, s);
@@ -409,10 +416,10 @@ function trainOvr(
     }
     if (solver === 'primal') {
       const w = new Float64Array(d1);
-      epochs += tronL2Svc(Xp, n, d1, yy, Ci, o.eps ?? 0.01, o.maxIter ?? 1000, w);
+      epochs += tronL2Svc(Xp, n, d1, yy, Ci, o.eps ?? 0.01, o.maxIter ?? 1000, w, o.shouldStop);
       W.set(w, m * d1);
     } else {
-      const sol = solveL2rL2Svc(Xp, n, d1, yy, Ci, o.eps ?? 0.1, o.maxIter ?? 1000, rng, o.loss ?? 'l2');
+      const sol = solveL2rL2Svc(Xp, n, d1, yy, Ci, o.eps ?? 0.1, o.maxIter ?? 1000, rng, o.loss ?? 'l2', o.shouldStop);
       W.set(sol.w, m * d1);
       epochs += sol.epochs;
     }

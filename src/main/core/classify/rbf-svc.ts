@@ -4,6 +4,7 @@
  */
 import { GramCache, multiclassProbability, sigmoidPredict, sigmoidTrain, solveCSVC, type DenseRows } from './libsvm-port';
 import { Rng } from './rng';
+import type { ShouldStop } from './stop';
 
 export interface RbfTrainOptions {
   C: number;
@@ -18,6 +19,8 @@ export interface RbfTrainOptions {
   eps?: number;
   shrinking?: boolean;
   onProgress?: (done: number, total: number) => void;
+  /** polled inside the solver: true stops the fit with an AbortError (a cancelled job) */
+  shouldStop?: ShouldStop;
 }
 
 export interface RbfModelData {
@@ -108,12 +111,12 @@ export function trainRbf(X: DenseRows, y: ArrayLike<number>, o: RbfTrainOptions)
       const sy = new Int8Array(l);
       for (let k = 0; k < l; k++) sy[k] = k < ci ? 1 : -1;
       if (probA && probB) {
-        const [A, B, it] = binarySvcProbability(gram, uidx, sy, weightedC[i], weightedC[j], rng, eps, shrinking, tick);
+        const [A, B, it] = binarySvcProbability(gram, uidx, sy, weightedC[i], weightedC[j], rng, eps, shrinking, tick, o.shouldStop);
         probA[p] = A;
         probB[p] = B;
         iterations += it;
       }
-      const sol = solveCSVC(gram, uidx, sy, weightedC[i], weightedC[j], eps, shrinking);
+      const sol = solveCSVC(gram, uidx, sy, weightedC[i], weightedC[j], eps, shrinking, o.shouldStop);
       iterations += sol.iterations;
       tick();
       rho[p] = sol.rho;
@@ -180,6 +183,7 @@ function binarySvcProbability(
   eps: number,
   shrinking: boolean,
   tick: () => void,
+  shouldStop?: ShouldStop,
 ): [number, number, number] {
   const l = uidx.length;
   const nrFold = 5;
@@ -217,7 +221,7 @@ function binarySvcProbability(
       subU[k] = uidx[rows[k]];
       subY[k] = y[rows[k]];
     }
-    const sol = solveCSVC(gram, subU, subY, Cp, Cn, eps, shrinking);
+    const sol = solveCSVC(gram, subU, subY, Cp, Cn, eps, shrinking, shouldStop);
     iterations += sol.iterations;
     const svU: number[] = [];
     const svC: number[] = [];

@@ -34,7 +34,7 @@ export interface SparseLinearOptions {
   /** CV folds behind the probability sigmoids (default 3) */
   folds?: number;
   onProgress?: (done: number, total: number) => void;
-  /** checked between binary problems; training stops with an AbortError */
+  /** checked between binary problems and each solver epoch; training stops with an AbortError */
   signal?: AbortSignal;
 }
 
@@ -78,7 +78,7 @@ function toCsr(X: readonly SparseRow[]): Csr {
 }
 
 /** Dual coordinate descent (Hsieh et al. 2008, LIBLINEAR's solve_l2r_l1l2_svc, L2 loss, shrinking). */
-function solveDual(X: Csr, rows: Int32Array, d: number, y: Int8Array, Ci: Float64Array, eps: number, maxIter: number, rng: Rng, alpha0?: Float64Array): { w: Float64Array; alpha: Float64Array } {
+function solveDual(X: Csr, rows: Int32Array, d: number, y: Int8Array, Ci: Float64Array, eps: number, maxIter: number, rng: Rng, alpha0?: Float64Array, signal?: AbortSignal): { w: Float64Array; alpha: Float64Array } {
   const n = rows.length;
   const { ptr, ind, val } = X;
   const w = new Float64Array(d + 1); // last entry: the bias (feature value 1)
@@ -105,6 +105,7 @@ function solveDual(X: Csr, rows: Int32Array, d: number, y: Int8Array, Ci: Float6
   let PGmaxOld = Infinity;
   let PGminOld = -Infinity;
   for (let iter = 0; iter < maxIter; iter++) {
+    throwIfAborted(signal);
     let PGmaxNew = -Infinity;
     let PGminNew = Infinity;
     rng.shuffle(index, active);
@@ -179,7 +180,7 @@ function trainOvr(
     }
     const w0 = warm?.get(classes[m]);
     const alpha0 = w0 ? Float64Array.from(rows, (r) => w0[r]) : undefined;
-    const { w, alpha } = solveDual(X, rows, d, yy, Ci, eps, o.maxIter ?? 1000, rng, alpha0);
+    const { w, alpha } = solveDual(X, rows, d, yy, Ci, eps, o.maxIter ?? 1000, rng, alpha0, o.signal);
     W.set(w, m * (d + 1));
     if (keep) {
       const full = new Float64Array(X.sq.length);

@@ -14,6 +14,7 @@
  */
 import { decisionLinear, predictLinear, predictProbaLinear, trainLinear, type LinearModelData } from './linear-svc';
 import { decisionRbf, predictProbaRbf, predictRbf, trainRbf, type RbfModelData } from './rbf-svc';
+import type { ShouldStop } from './stop';
 
 export type FeatureRows = ReadonlyArray<ArrayLike<number>>;
 
@@ -39,6 +40,8 @@ export interface SvmOptions {
   probabilityFolds?: number;
   /** progress of the training steps (binary problems) */
   onProgress?: (done: number, total: number) => void;
+  /** polled inside the solvers: true stops the fit with an AbortError (a cancelled job) */
+  shouldStop?: ShouldStop;
 }
 
 export interface SvmParams {
@@ -150,6 +153,7 @@ export function trainSvm(X: FeatureRows, y: ArrayLike<number>, opts: SvmOptions)
       cacheBytes: (opts.cacheMB ?? 512) * 1024 * 1024,
       eps: opts.eps,
       onProgress: opts.onProgress,
+      shouldStop: opts.shouldStop,
     });
     const params: SvmParams = { kernel: 'rbf', C: opts.C, gamma, gammaSpec, balanced: opts.balanced, probability: opts.probability, seed, classWeight };
     const svmInfo: SvmInfo = {
@@ -170,6 +174,7 @@ export function trainSvm(X: FeatureRows, y: ArrayLike<number>, opts: SvmOptions)
     solver: opts.linearSolver,
     folds: opts.probabilityFolds,
     onProgress: opts.onProgress,
+    shouldStop: opts.shouldStop,
   });
   const params: SvmParams = { kernel: 'linear', C: opts.C, gamma: null, gammaSpec: null, balanced: opts.balanced, probability: opts.probability, seed, classWeight };
   const svmInfo: SvmInfo = { trainSeconds: (performance.now() - t0) / 1000, nTrain: X.length, nSupportVectors: null, iterations: info.epochs };

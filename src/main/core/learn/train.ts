@@ -8,6 +8,7 @@ import {
   balancedClassWeights, chooseParams, chooseSparseLinear, fitStandardizer, linearSvmFromData, loadSvm, predictProbaSparse, predictSparse, standardize,
   trainSparseLinear, trainSvm, type ChosenParams, type StandardizerParams, type SvmModel,
 } from '../classify';
+import { stopOnSignal } from '../classify/stop';
 import { buildSparseRows, sparseWidth, CONTEXT_DECAY, CONTEXT_TURNS, CONTEXT_WEIGHT } from './sparse-rows';
 import { FusionRunner, trainFusion, type FusionInputs } from '../fusion';
 import {
@@ -193,6 +194,7 @@ export async function trainModel(db: Db, opts: TrainOptions): Promise<TrainResul
   const balanced = opts.balanced ?? false;
   if (opts.C === undefined && devRows.length > 0) {
     const Cs = opts.Cs ?? (opts.classifier === 'linear' ? [0.1, 0.3, 1] : [1, 3, 10]);
+    progress({ stage: 'choose', message: `choosing C on the dev split (${devRows.length} items) among ${Cs.join(', ')}`, done: 0, total: Cs.length });
     const chosen = chooseParams(Xtrain, yTrain, devRows.map((i) => X[i]), yDev, {
       kernel: opts.classifier,
       balanced,
@@ -201,6 +203,7 @@ export async function trainModel(db: Db, opts: TrainOptions): Promise<TrainResul
       seed: opts.seed,
       nClasses: labels.length,
       linearSolver: 'dual',
+      shouldStop: stopOnSignal(opts.signal),
       onProgress: (done, total, s) => progress({ stage: 'choose', message: `C=${s.C}: dev weighted F1 ${s.weighted_f1.toFixed(4)} (${s.trainSeconds.toFixed(1)} s)`, done, total }),
     });
     C = chosen.best.C;
@@ -210,7 +213,7 @@ export async function trainModel(db: Db, opts: TrainOptions): Promise<TrainResul
   await checkpoint(opts.signal);
 
   progress({ stage: 'svm', message: `training the ${opts.classifier} SVM (C=${C}${balanced ? ', balanced' : ''}) on ${trainRows.length} training items` });
-  const svm = trainSvm(Xtrain, yTrain, { kernel: opts.classifier, C, gamma: 'scale', balanced, probability: true, seed: opts.seed, nClasses: labels.length, linearSolver: 'dual' });
+  const svm = trainSvm(Xtrain, yTrain, { kernel: opts.classifier, C, gamma: 'scale', balanced, probability: true, seed: opts.seed, nClasses: labels.length, linearSolver: 'dual', shouldStop: stopOnSignal(opts.signal) });
   const tSvm = now();
   await checkpoint(opts.signal);
 
@@ -268,6 +271,7 @@ async function trainSparse(db: Db, opts: TrainOptions, p: Prepared): Promise<Tra
   let balanced = opts.balanced ?? false;
   let grid: ChosenParams['scores'] | null = null;
   if (opts.C === undefined && devRows.length > 0) {
+    progress({ stage: 'choose', message: `choosing C and the class weighting on the dev split (${devRows.length} items)`, done: 0, total: 1 });
     const chosen = await chooseSparseLinear(Xtrain, yTrain, devRows.map((i) => X[i]), yDev, {
       Cs: opts.Cs ?? [0.05, 0.1, 0.2, 0.5, 1],
       balanced: opts.balanced === undefined ? [false, true] : [opts.balanced],
