@@ -1,0 +1,69 @@
+// `import FOLDER --segment vad` through the built CLI (node scripts/build-cli.mjs) on a recording of 12
+// espeak-ng sentences between known pauses: one dialogue of 12 segment utterances in the database,
+// each within 0.25 s of its sentence, no text/speaker/label; a damaged recording beside it is a
+// warning naming it (exit 0); re-importing adds nothing; a bad option value is refused.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import fs from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { runCliAsync } from '../helpers/cli';
+import { tmpDir } from '../helpers/tmp';
+import { clipFfmpeg, hasEspeak } from '../helpers/make-clips';
+import { speechRecording, type SpeechRecording } from '../helpers/espeak-speech';
+
+const t = tmpDir('es-cli-vad-');
+const dir = path.join(t.dir, 'recordings');
+const db = path.join(t.dir, 'vad.db');
+let rec: SpeechRecording;
+const cli = (args: string[]) => runCliAsync(['--db', db, '--data-dir', path.join(t.dir, 'data'), ...args]);
+
+beforeAll(() => {
+  if (!hasEspeak()) throw new Error('espeak-ng is needed for the VAD tests (scripts/install.sh installs it)');
+  fs.mkdirSync(dir, { recursive: true });
+  rec = speechRecording(clipFfmpeg(), path.join(dir, 'talk.wav'));
+  fs.writeFileSync(path.join(dir, 'damaged.m4a'), Buffer.alloc(2048, 7));
+}, 60_000);
+afterAll(() => t.cleanup());
+
+describe('import --segment vad', () => {
+  it('makes each recording a dialogue of its speech segments, prints the count per recording, and says which file it could not read', async () => {
+    const r = await cli(['import', dir, '--segment', 'vad']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain(`${path.join(dir, 'talk.wav')}: 12 segments (`);
+    expect(r.stdout).toMatch(/damaged\.m4a: not segmented \(.+\)/);
+    expect(r.stdout).toMatch(/imported vad-segments from .*recordings: 12 added, 0 updated, 0 unchanged, 0 without media, 1 issues/);
+    expect(r.stderr).toMatch(/warning: .*damaged\.m4a: cannot segment it: /);
+
+    const d = new Database(db, { readonly: true });
+    const rows = d
+      .prepare(
+        `SELECT u.key, u.idx, u.speaker, u.text, u.label, u.start_s, u.end_s, u.split, dl.key AS dialogue, m.path
+         FROM utterance u JOIN dialogue dl ON dl.id = u.dialogue_id JOIN media m ON m.utterance_id = u.id ORDER BY u.idx`,
+      )
+      .all() as { key: string; idx: number; speaker: null; text: null; label: null; start_s: number; end_s: number; split: string; dialogue: string; path: string }[];
+    d.close();
+    expect(rows).toHaveLength(12);
+    rows.forEach((u, i) => {
+      expect(u).toMatchObject({ key: `talk.wav#vad${i + 1}`, idx: i, speaker: null, text: null, label: null, dialogue: 'talk.wav', split: 'unsplit', path: path.join(dir, 'talk.wav') });
+      expect(Math.abs(u.start_s - rec.truth[i].startS), `segment ${i + 1} start`).toBeLessThan(0.25);
+      expect(Math.abs(u.end_s - rec.truth[i].endS), `segment ${i + 1} end`).toBeLessThan(0.25);
+    });
+  }, 120_000);
+
+  it('--json gives the segmentation per recording; importing again changes nothing', async () => {
+    const r = await cli(['--json', 'import', path.join(dir, 'talk.wav'), '--segment', 'vad', '--device', 'cpu']);
+    expect(r.code, r.stderr).toBe(0);
+    const j = r.json();
+    expect(j.segmentation).toEqual([{ file: path.join(dir, 'talk.wav'), segments: 12, duration_s: expect.closeTo(rec.durationS, 1), speech_s: expect.any(Number) }]);
+    expect(j.imports[0]).toMatchObject({ kind: 'vad-segments', added: 0, updated: 0, unchanged: 12 });
+  }, 120_000);
+
+  it('options change the segmentation; a value out of range is refused naming the option', async () => {
+    const r = await cli(['--json', 'import', path.join(dir, 'talk.wav'), '--segment', 'vad', '--min-speech', '60']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.json().segmentation[0].segments).toBe(0);
+    const bad = await cli(['import', dir, '--segment', 'vad', '--threshold', '2']);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain("--threshold must be a number from 0.01 to 0.99, not '2'");
+  }, 120_000);
+});
