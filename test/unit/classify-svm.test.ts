@@ -71,6 +71,13 @@ describe('RBF C-SVC against sklearn SVC (same LIBSVM algorithm)', () => {
         row.forEach((v, k) => (maxDiff = Math.max(maxDiff, Math.abs(v - c.expected.predict_proba[i][k]))));
       });
       expect(maxDiff).toBeLessThan(0.15);
+      // per class, the mean error over the test rows: 4-class case 0.004..0.010 (the fit with two class
+      // priors swapped: 0.027); the binary case's internal CV folds differ too much from sklearn's
+      // (0.041, swapped 0.051) for a margin, so classify-sigmoid.test.ts checks the fit itself there
+      if (model.classes.length > 2) {
+        const meanPerClass = model.classes.map((_, k) => proba.reduce((s, row, i) => s + Math.abs(row[k] - c.expected.predict_proba[i][k]), 0) / proba.length);
+        expect(Math.max(...meanPerClass)).toBeLessThan(0.015);
+      }
       const am = agreement(proba.map(argmax), c.expected.predict_proba.map(argmax));
       expect(am).toBeGreaterThanOrEqual(0.9);
     });
