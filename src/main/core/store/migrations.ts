@@ -256,19 +256,17 @@ CREATE TABLE recording (
 `,
   },
   {
-    version: 4,
+    version: 7,
     sql: `
--- utterance.label is derived from the append-only label_history: the latest history row's new_label.
--- Repair any row that was rewritten directly, then refuse every write that would make them disagree
--- (the history trigger's own UPDATE always agrees: its row is the latest one when it runs).
-UPDATE utterance SET label = (SELECT h.new_label FROM label_history h WHERE h.utterance_id = utterance.id ORDER BY h.id DESC LIMIT 1)
- WHERE label IS NOT (SELECT h.new_label FROM label_history h WHERE h.utterance_id = utterance.id ORDER BY h.id DESC LIMIT 1);
-CREATE TRIGGER utterance_label_from_history BEFORE UPDATE OF label ON utterance
- WHEN NEW.label IS NOT (SELECT h.new_label FROM label_history h WHERE h.utterance_id = NEW.id ORDER BY h.id DESC LIMIT 1)
-BEGIN SELECT RAISE(ABORT, 'utterance.label is derived from label_history: insert a label_history row instead'); END;
-CREATE TRIGGER utterance_label_insert_from_history BEFORE INSERT ON utterance
- WHEN NEW.label IS NOT NULL
-BEGIN SELECT RAISE(ABORT, 'utterance.label is derived from label_history: insert the utterance unlabelled, then a label_history row'); END;
+-- leases on units of extraction work (store/claims.ts): one holder per key at a time; a claim whose
+-- pid is gone or whose heartbeat is stale is taken over, so concurrent extractors share the work
+CREATE TABLE work_claim (
+  key TEXT PRIMARY KEY,        -- e.g. 'media:/path/to/clip.mp4'
+  holder TEXT NOT NULL,        -- label:host:pid:random, unique per run
+  pid INTEGER NOT NULL,
+  heartbeat_ms REAL NOT NULL   -- ms since the epoch
+);
+CREATE INDEX work_claim_holder ON work_claim(holder);
 `,
   },
 ];
