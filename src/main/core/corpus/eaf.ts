@@ -6,7 +6,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import iconv from 'iconv-lite';
 import type { Split } from '../../../shared/types';
+import { decodeText } from './text-file';
+import { dialogueOf } from './transcript';
 import { splitHint } from './media-index';
 import { ImportError, type ImportBatch, type ImportIssue, type ImportRecord } from './types';
 
@@ -26,19 +29,56 @@ type XmlNode = Record<string, unknown>;
 
 const text = (v: unknown): string => (v === undefined || v === null ? '' : typeof v === 'object' ? String((v as XmlNode)['#text'] ?? '') : String(v));
 
-function parseEaf(file: string): XmlNode {
+/**
+ * The document's text: a BOM decides (UTF-8, UTF-16), else UTF-16 seen from its NULs, else the encoding
+ * its XML declaration names (UTF-8 when none). A file declared UTF-8 that is not valid UTF-8 is read
+ * as the text reader guesses (Windows-1252 mostly), with a note.
+ */
+export function decodeXmlBytes(buf: Buffer, file: string, issues: ImportIssue[]): string {
+  if (buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) buf = buf.subarray(3);
+  else if (buf[0] === 0xff && buf[1] === 0xfe) return iconv.decode(buf.subarray(2), 'utf-16le');
+  else if (buf[0] === 0xfe && buf[1] === 0xff) return iconv.decode(buf.subarray(2), 'utf-16be');
+  else if (buf[0] === 0x3c && buf[1] === 0x00) return iconv.decode(buf, 'utf-16le');
+  else if (buf[0] === 0x00 && buf[1] === 0x3c) return iconv.decode(buf, 'utf-16be');
+  const decl = /^\s*<\?xml[^>]*?\bencoding\s*=\s*["']([A-Za-z0-9._:-]+)["']/.exec(buf.subarray(0, 256).toString('latin1'));
+  const declared = (decl?.[1] ?? 'utf-8').toLowerCase();
+  if (declared === 'utf-8' || declared === 'utf8') {
+    try {
+      return new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(buf);
+    } catch {
+      const d = decodeText(buf, file);
+      issues.push({ file, row: null, message: `declared UTF-8 but it is not valid UTF-8: read as ${d.encoding}` });
+      return d.text;
+    }
+  }
+  // browsers and ELAN alike read Latin-1 labels as Windows-1252 (0x92 is a quote, not a control)
+  const enc = declared === 'iso-8859-1' || declared === 'latin1' || declared === 'us-ascii' || declared === 'ascii' ? 'windows-1252' : declared;
+  if (!iconv.encodingExists(enc)) throw new ImportError(file, `its XML declaration names the encoding '${decl![1]}', which is not known`);
+  return iconv.decode(buf, enc);
+}
+
+function parseEaf(file: string, issues: ImportIssue[]): XmlNode {
   let xml: string;
   try {
-    xml = fs.readFileSync(file, 'utf8').replace(/^\uFEFF/, '');
+    xml = decodeXmlBytes(fs.readFileSync(file), file, issues);
   } catch (e) {
+    if (e instanceof ImportError) throw e;
     throw new ImportError(file, `cannot read it (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
   }
   const valid = XMLValidator.validate(xml);
   if (valid !== true) throw new ImportError(file, `not well-formed XML: ${valid.err.msg} (line ${valid.err.line})`);
-  const doc = new XMLParser({
-    ignoreAttributes: false, attributeNamePrefix: '', parseTagValue: false, parseAttributeValue: false, trimValues: false,
-    isArray: (name) => ARRAYS.has(name),
-  }).parse(xml) as XmlNode;
+  let doc: XmlNode;
+  try {
+    doc = new XMLParser({
+      ignoreAttributes: false, attributeNamePrefix: '', parseTagValue: false, parseAttributeValue: false, trimValues: false,
+      // numeric character references (&#233; &#x1F600;) decoded, as XML wants
+      htmlEntities: true,
+      isArray: (name) => ARRAYS.has(name),
+    }).parse(xml) as XmlNode;
+  } catch (e) {
+    // the parser's refusals (external entities, entity size and count limits) do not name the file
+    throw new ImportError(file, `XML refused: ${(e as Error).message}`);
+  }
   if (!('ANNOTATION_DOCUMENT' in doc)) throw new ImportError(file, 'not an ELAN annotation file (no ANNOTATION_DOCUMENT element)');
   const root = doc.ANNOTATION_DOCUMENT;
   return root !== null && typeof root === 'object' ? (root as XmlNode) : {}; // <ANNOTATION_DOCUMENT/> parses as ''
@@ -82,9 +122,10 @@ function readTiers(root: XmlNode, file: string, issues: ImportIssue[]): Tier[] {
   return tiers;
 }
 
-function linkedMedia(root: XmlNode, file: string, issues: ImportIssue[]): string | null {
+/** The linked media file found on disk (video first) and its TIME_ORIGIN: where the annotations' 0 lies in it, in ms. */
+function linkedMedia(root: XmlNode, file: string, issues: ImportIssue[]): { path: string | null; originMs: number } {
   const descs = ((root.HEADER as XmlNode | undefined)?.MEDIA_DESCRIPTOR ?? []) as XmlNode[];
-  const candidates: { p: string; video: boolean }[] = [];
+  const candidates: { p: string; video: boolean; origin: unknown }[] = [];
   for (const d of descs) {
     const video = String(d.MIME_TYPE ?? '').startsWith('video');
     for (const u of [d.RELATIVE_MEDIA_URL, d.MEDIA_URL]) {
@@ -92,7 +133,7 @@ function linkedMedia(root: XmlNode, file: string, issues: ImportIssue[]): string
       const s = String(u);
       try {
         const p = s.startsWith('file:') ? fileURLToPath(s) : path.resolve(path.dirname(file), decodeURI(s));
-        candidates.push({ p, video });
+        candidates.push({ p, video, origin: d.TIME_ORIGIN });
       } catch {
         // a URL of another scheme (http:) cannot be a local clip
       }
@@ -101,7 +142,13 @@ function linkedMedia(root: XmlNode, file: string, issues: ImportIssue[]): string
   candidates.sort((a, b) => Number(b.video) - Number(a.video));
   const found = candidates.find((c) => fs.existsSync(c.p));
   if (!found && descs.length) issues.push({ file, row: null, message: `linked media not found: ${descs.map((d) => String(d.MEDIA_URL)).join(', ')}` });
-  return found?.p ?? null;
+  let originMs = 0;
+  if (found && found.origin !== undefined && String(found.origin).trim() !== '') {
+    const o = Number(found.origin);
+    if (Number.isFinite(o)) originMs = o;
+    else issues.push({ file, row: null, message: `TIME_ORIGIN '${String(found.origin)}' is not a number of milliseconds; ignored` });
+  }
+  return { path: found?.p ?? null, originMs };
 }
 
 /** The CV-typed linguistic types, and each type's vocabulary in order. */
@@ -125,7 +172,7 @@ const LABELISH = /\b(emotions?|labels?)\b/i;
 export function readEafFile(file: string, opts: EafOptions = {}): ImportBatch {
   const abs = path.resolve(file);
   const issues: ImportIssue[] = [];
-  const root = parseEaf(abs);
+  const root = parseEaf(abs, issues);
   const tiers = readTiers(root, abs, issues);
   const cvTypes = vocabularies(root);
   const names = tiers.map((t) => t.id);
@@ -154,9 +201,9 @@ export function readEafFile(file: string, opts: EafOptions = {}): ImportBatch {
     const s = splitHint(path.basename(abs, path.extname(abs)));
     return s !== 'unsplit' ? s : splitHint(path.basename(path.dirname(abs)));
   })();
-  const mediaPath = linkedMedia(root, abs, issues);
+  const { path: mediaPath, originMs } = linkedMedia(root, abs, issues);
   const base = path.basename(abs);
-  const dialogue = path.basename(abs, path.extname(abs));
+  const dialogue = dialogueOf(path.dirname(abs), mediaPath, abs); // one dialogue per recording
   const anns = textTiers
     .flatMap((t) => t.anns.filter((a) => a.value !== '').map((a) => ({ t, a })))
     .sort((x, y) => x.a.start! - y.a.start! || x.a.end! - y.a.end!);
@@ -164,7 +211,7 @@ export function readEafFile(file: string, opts: EafOptions = {}): ImportBatch {
     key: `${base}#${t.id}@${a.start}`,
     split, dialogue, index: i, speaker: t.participant ?? t.id, text: a.value,
     label: labelTier ? labelFor(a, labelTier) : null,
-    mediaPath, startS: a.start! / 1000, endS: a.end! / 1000, source: abs, row: null,
+    mediaPath, startS: (a.start! + originMs) / 1000, endS: (a.end! + originMs) / 1000, source: abs, row: null,
   }));
   if (!records.length) issues.push({ file: abs, row: null, message: `the utterance tiers (${textTiers.map((t) => `'${t.id}'`).join(', ')}) hold no annotation with text` });
   return {

@@ -8,6 +8,8 @@ import { parseColumnMapping, readGenericCsv } from './generic';
 import { indexMediaFiles, isMediaFile, type MediaIndex } from './media-index';
 import { looksLikeMeld, readMeldCsv } from './meld';
 import { readEafFile } from './eaf';
+import { readTextGridFile } from './textgrid';
+import { readSubtitleFile } from './subtitles';
 import { ImportError, type ImportBatch, type ImportIssue } from './types';
 
 export interface PlanOptions {
@@ -21,22 +23,34 @@ export interface PlanOptions {
   tiers?: string[];
   /** .eaf files: the tier holding the gold labels ('' for none; default: found from its name) */
   labelTier?: string;
+  /** .TextGrid, .srt, .vtt files: the recording they annotate (default: the media file of the same base name beside each) */
+  media?: string;
 }
 
 const SKIP_DIRS = new Set(['node_modules', '__MACOSX']);
+
+/** What planning found: the batches to store, and the files (or arguments) that could not be read at all. */
+export interface ImportPlan {
+  batches: ImportBatch[];
+  /** one entry per file left out, naming it and the reason (row is always null) */
+  failed: ImportIssue[];
+}
 
 /**
  * One batch per corpus file found in paths, in order:
  * - a folder: every MELD CSV in it or in a folder one level down, with the folder as media root and corpus
  *   root (clips found anywhere below it); other CSVs there as generic CSVs when columns are given, else
  *   noted as an issue; when the folder has no CSV at all, the folder itself as a folder of media files;
+ *   a CSV that cannot be read is an issue of the folder's batch, the others are imported;
  * - a .csv/.tsv file: MELD when its header is MELD's, else generic with columns (ImportError without);
  * - a media file: a one-record folder batch rooted at its folder;
- * - an .eaf file: its utterance tiers' annotations (corpus/eaf.ts; tiers chosen by opts.tiers / opts.labelTier).
- * Throws ImportError when a path or a whole file cannot be imported.
+ * - an .eaf file: its utterance tiers' annotations (corpus/eaf.ts; tiers chosen by opts.tiers / opts.labelTier);
+ * - a .TextGrid, .srt or .vtt file: its intervals or cues as segments of one recording (corpus/transcript.ts).
+ * A path that cannot be imported as a whole goes to failed with its reason; the rest are still planned.
  */
-export function planImport(paths: string[], opts: PlanOptions = {}): ImportBatch[] {
+export function planImportEach(paths: string[], opts: PlanOptions = {}): ImportPlan {
   const batches: ImportBatch[] = [];
+  const failed: ImportIssue[] = [];
   const indexes = new Map<string, MediaIndex>();
   const indexOf = (root: string) => {
     let ix = indexes.get(root);
@@ -45,21 +59,41 @@ export function planImport(paths: string[], opts: PlanOptions = {}): ImportBatch
   };
   for (const p of paths) {
     const abs = path.resolve(p);
-    let st: fs.Stats;
     try {
-      st = fs.statSync(abs);
+      let st: fs.Stats;
+      try {
+        st = fs.statSync(abs);
+      } catch (e) {
+        throw new ImportError(abs, `cannot read it (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+      }
+      if (st.isDirectory()) batches.push(...planFolder(abs, opts, indexOf));
+      else batches.push(planFile(abs, opts, indexOf));
     } catch (e) {
-      throw new ImportError(abs, `cannot read it (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+      const err = asImportError(e, abs);
+      failed.push({ file: err.file, row: null, message: err.reason });
     }
-    if (st.isDirectory()) batches.push(...planFolder(abs, opts, indexOf));
-    else batches.push(planFile(abs, opts, indexOf));
   }
+  return { batches, failed };
+}
+
+/** planImportEach, throwing the first failure as an ImportError (for callers that want all or nothing). */
+export function planImport(paths: string[], opts: PlanOptions = {}): ImportBatch[] {
+  const { batches, failed } = planImportEach(paths, opts);
+  if (failed.length) throw new ImportError(failed[0].file, failed[0].message);
   return batches;
+}
+
+/** Any error while reading file as an ImportError naming it (parsers' own errors do not). */
+function asImportError(e: unknown, file: string): ImportError {
+  if (e instanceof ImportError) return e;
+  return new ImportError(file, `cannot import it (${(e as Error)?.message ?? String(e)})`);
 }
 
 function planFile(file: string, opts: PlanOptions, indexOf: (root: string) => MediaIndex): ImportBatch {
   const ext = path.extname(file).toLowerCase();
   if (ext === '.eaf') return readEafFile(file, { split: opts.split, textTiers: opts.tiers, labelTier: opts.labelTier });
+  if (ext === '.textgrid') return readTextGridFile(file, { split: opts.split, media: opts.media, textTiers: opts.tiers, labelTier: opts.labelTier });
+  if (ext === '.srt' || ext === '.vtt') return readSubtitleFile(file, { split: opts.split, media: opts.media, textTiers: opts.tiers });
   if (ext === '.csv' || ext === '.tsv') {
     const { header } = readCsvFile(file);
     if (looksLikeMeld(header)) return readMeldCsv(file, { split: opts.split, mediaRoot: path.dirname(file), media: indexOf(path.dirname(file)) });
@@ -75,7 +109,7 @@ function planFile(file: string, opts: PlanOptions, indexOf: (root: string) => Me
     const root = path.dirname(file);
     return { kind: 'folder', corpusRoot: root, labelSet: [], records: [mediaRecord(root, file)], issues: [], missingMedia: 0 };
   }
-  throw new ImportError(file, `unsupported file type '${ext || path.basename(file)}' (expected a folder, a .csv, a media file or an .eaf)`);
+  throw new ImportError(file, `unsupported file type '${ext || path.basename(file)}' (expected a folder, a .csv, a media file, an .eaf, a .TextGrid, an .srt or a .vtt)`);
 }
 
 function planFolder(dir: string, opts: PlanOptions, indexOf: (root: string) => MediaIndex): ImportBatch[] {
@@ -85,10 +119,16 @@ function planFolder(dir: string, opts: PlanOptions, indexOf: (root: string) => M
   const ignored: ImportIssue[] = [];
   const mapping = opts.columns ? parseColumnMapping(opts.columns) : null;
   for (const csv of csvs) {
-    const { header } = readCsvFile(csv);
-    if (looksLikeMeld(header)) batches.push(readMeldCsv(csv, { split: opts.split, mediaRoot: dir, media: indexOf(dir) }));
-    else if (mapping) batches.push(readGenericCsv(csv, mapping, { labels: opts.labels, split: opts.split, mediaRoot: dir }));
-    else ignored.push({ file: csv, row: null, message: 'not a MELD CSV and no --columns given: file not imported' });
+    try {
+      const { header } = readCsvFile(csv);
+      if (looksLikeMeld(header)) batches.push(readMeldCsv(csv, { split: opts.split, mediaRoot: dir, media: indexOf(dir) }));
+      else if (mapping) batches.push(readGenericCsv(csv, mapping, { labels: opts.labels, split: opts.split, mediaRoot: dir }));
+      else ignored.push({ file: csv, row: null, message: 'not a MELD CSV and no --columns given: file not imported' });
+    } catch (e) {
+      // one unreadable CSV (an empty notes.csv) does not drop the others
+      const err = asImportError(e, csv);
+      ignored.push({ file: err.file, row: null, message: `file not imported: ${err.reason}` });
+    }
   }
   if (!batches.length) {
     // only CSVs we cannot read without a mapping: import the media, and say why the CSVs were left out

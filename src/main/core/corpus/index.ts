@@ -6,5 +6,8 @@ export { indexMediaFiles, listMediaFiles, findClip, splitHint, isMediaFile, type
 export { readMeldCsv, looksLikeMeld, splitFromFileName, MELD_HEADER, MELD_REQUIRED, type MeldCsvOptions } from './meld';
 export { scanMediaFolder } from './folder';
 export { readGenericCsv, parseColumnMapping, parseSplitName, type GenericCsvOptions } from './generic';
-export { planImport, type PlanOptions } from './import-plan';
+export { planImport, planImportEach, type PlanOptions, type ImportPlan } from './import-plan';
 export { readEafFile, type EafOptions } from './eaf';
+export { readTextGridFile, parseTextGrid } from './textgrid';
+export { readSubtitleFile, parseSubtitles } from './subtitles';
+export { mediaBeside, type TranscriptOptions } from './transcript';

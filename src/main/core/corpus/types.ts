@@ -34,7 +34,7 @@ export interface ImportIssue {
   message: string;
 }
 
-export type ImportKind = 'meld-csv' | 'folder' | 'generic-csv' | 'elan-eaf' | 'vad-segments';
+export type ImportKind = 'meld-csv' | 'folder' | 'generic-csv' | 'elan-eaf' | 'praat-textgrid' | 'srt' | 'webvtt' | 'vad-segments';
 
 export interface ImportBatch {
   kind: ImportKind;

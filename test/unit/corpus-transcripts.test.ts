@@ -1,0 +1,179 @@
+// Time-aligned transcripts of long recordings: Praat TextGrid (long/short, UTF-8/UTF-16), SRT, WebVTT
+// and ELAN import to the same segments of one recording; ELAN encodings, TIME_ORIGIN, character refs.
+import { afterEach, describe, expect, it } from 'vitest';
+import fs from 'node:fs';
+import path from 'node:path';
+import iconv from 'iconv-lite';
+import { planImport, planImportEach } from '../../src/main/core/corpus/import-plan';
+import { readTextGridFile } from '../../src/main/core/corpus/textgrid';
+import { readSubtitleFile, cueTime } from '../../src/main/core/corpus/subtitles';
+import { readEafFile } from '../../src/main/core/corpus/eaf';
+import { mediaBeside } from '../../src/main/core/corpus/transcript';
+import type { ImportRecord } from '../../src/main/core/corpus/types';
+import { tmpDir } from '../helpers/tmp';
+import { SEGMENTS, eafOf, srtOf, textGridLong, textGridShort, vttOf } from '../helpers/transcripts';
+
+let t: ReturnType<typeof tmpDir> | null = null;
+afterEach(() => {
+  t?.cleanup();
+  t = null;
+});
+
+function tree(files: Record<string, string | Buffer>): string {
+  t = tmpDir('es-tr-'); // (a folder name with 'test' in it would be the test split)
+  for (const [rel, body] of Object.entries(files)) {
+    fs.mkdirSync(path.dirname(path.join(t.dir, rel)), { recursive: true });
+    fs.writeFileSync(path.join(t.dir, rel), body);
+  }
+  return t.dir;
+}
+
+/** What makes two imports the same utterances (keys and sources name the transcript file). */
+const essence = (r: ImportRecord) => ({ dialogue: r.dialogue, index: r.index, speaker: r.speaker, text: r.text, label: r.label, media: r.mediaPath, start: r.startS, end: r.endS, split: r.split });
+
+describe('transcripts of one recording', () => {
+  it('TextGrid, SRT, WebVTT and ELAN files with the same times import to the same utterances', () => {
+    const d = tree({
+      'talk.wav': 'RIFF', 'talk.TextGrid': textGridLong(SEGMENTS), 'talk.srt': srtOf(SEGMENTS), 'talk.vtt': vttOf(SEGMENTS),
+      'talk.eaf': eafOf(SEGMENTS, './talk.wav'),
+    });
+    const batches = planImport(['talk.TextGrid', 'talk.srt', 'talk.vtt', 'talk.eaf'].map((f) => path.join(d, f)), { labelTier: '' });
+    expect(batches.map((b) => b.kind)).toEqual(['praat-textgrid', 'srt', 'webvtt', 'elan-eaf']);
+    const [tg, ...others] = batches.map((b) => b.records.map(essence));
+    expect(tg).toHaveLength(SEGMENTS.length);
+    expect(tg[0]).toEqual({ dialogue: 'talk', index: 0, speaker: 'Ann', text: SEGMENTS[0].text, label: null, media: path.join(d, 'talk.wav'), start: 0.5, end: 2.25, split: 'unsplit' });
+    for (const o of others) expect(o).toEqual(tg);
+    for (const b of batches) expect(b.issues).toEqual([]);
+    // overlapping speech of two speakers stays two utterances
+    expect(tg.filter((r) => r.start! < 6.2 && r.end! > 5.5).map((r) => r.speaker)).toEqual(['Bob', 'Ann']);
+  });
+
+  it('TextGrid: long and short format, UTF-8 and UTF-16 with BOM, read alike; empty intervals are silences; point tiers noted', () => {
+    const long = textGridLong(SEGMENTS, { pointTier: true });
+    const d = tree({
+      'a.TextGrid': long,
+      'b.TextGrid': Buffer.concat([Buffer.from([0xff, 0xfe]), iconv.encode(textGridShort(SEGMENTS), 'utf-16le')]),
+      'c.TextGrid': Buffer.concat([Buffer.from([0xfe, 0xff]), iconv.encode(long, 'utf-16be')]),
+    });
+    const [a, b, c] = ['a', 'b', 'c'].map((n) => readTextGridFile(path.join(d, `${n}.TextGrid`), { labelTier: '' }));
+    expect(a.records.map((r) => [r.speaker, r.text, r.startS, r.endS])).toEqual(SEGMENTS.map((s) => [s.speaker, s.text, s.start, s.end]));
+    expect(b.records.map(essence)).toEqual(a.records.map((r) => ({ ...essence(r), dialogue: 'b' })));
+    expect(c.records.map(essence)).toEqual(a.records.map((r) => ({ ...essence(r), dialogue: 'c' })));
+    expect(a.records.some((r) => r.text === '' || r.text === null)).toBe(false);
+    expect(a.issues.map((i) => i.message)).toEqual([
+      "point tier 'bell' (2 points) left out: only interval tiers hold utterances",
+      "no media file named 'a.*' beside it (give the recording with --media FILE): utterances imported without media",
+    ]);
+    expect(a.records[0].key).toBe('a.TextGrid#Ann@500');
+    expect(a.missingMedia).toBe(SEGMENTS.length);
+  });
+
+  it('TextGrid: an emotion tier labels the speakers\' intervals by overlap; --tiers and --label-tier choose', () => {
+    const d = tree({ 'x.TextGrid': textGridLong(SEGMENTS, { labels: true }), 'x.mp4': 'v' });
+    const b = readTextGridFile(path.join(d, 'x.TextGrid'));
+    expect(b.records.map((r) => r.label)).toEqual(SEGMENTS.map((s) => s.label));
+    expect(new Set(b.records.map((r) => r.speaker))).toEqual(new Set(['Ann', 'Bob']));
+    expect(b.labelSet.sort()).toEqual([...new Set(SEGMENTS.map((s) => s.label))].sort());
+    const only = readTextGridFile(path.join(d, 'x.TextGrid'), { textTiers: ['Bob'], labelTier: '' });
+    expect(only.records.every((r) => r.speaker === 'Bob' && r.label === null)).toBe(true);
+    expect(() => readTextGridFile(path.join(d, 'x.TextGrid'), { textTiers: ['Carol'] })).toThrow(/x\.TextGrid: no tier 'Carol' for the utterances \(its tiers: 'Ann', 'Bob', 'emotion'\)/);
+  });
+
+  it('TextGrid: refuses with the file named: binary, not a TextGrid, cut short', () => {
+    const d = tree({
+      'bin.TextGrid': Buffer.from('ooBinaryFile\x08TextGrid\x00\x00\x00\x00\x00\x00\x00\x00', 'latin1'),
+      'other.TextGrid': 'File type = "ooTextFile"\nObject class = "Sound"\n0\n1\n',
+      'cut.TextGrid': textGridLong(SEGMENTS).slice(0, textGridLong(SEGMENTS).lastIndexOf('\n', 600)),
+      'junk.TextGrid': 'hello',
+    });
+    expect(() => readTextGridFile(path.join(d, 'bin.TextGrid'))).toThrow(/bin\.TextGrid: a binary TextGrid/);
+    expect(() => readTextGridFile(path.join(d, 'other.TextGrid'))).toThrow(/other\.TextGrid: a Praat 'Sound' object, not a TextGrid/);
+    expect(() => readTextGridFile(path.join(d, 'cut.TextGrid'))).toThrow(/cut\.TextGrid: .* expected \(the file ends here\)/);
+    expect(() => readTextGridFile(path.join(d, 'junk.TextGrid'))).toThrow(/junk\.TextGrid: not a Praat TextGrid text file/);
+  });
+
+  it('SRT: speaker from a NAME: prefix, tags stripped, lines joined; broken cues are issues', () => {
+    const srt = [
+      '1', '00:00:01,000 --> 00:00:02,500', '<i>ANN:</i> Where were you', '<b>all night</b>?', '',
+      '2', '00:00:03,000 --> 00:00:04,000', '{\\an8}Nobody knows.', '',
+      '3', '00:00:05,000 --> 00:00:04,000', 'backwards', '',
+      '4', '00:00:06,000 -> 00:00:07,000', 'bad arrow', '',
+      '5', '00:00:08,000 --> 00:00:09,000', 'Dr. Smith: Calm down.', '',
+      '6', '00:00:10,000 --> 00:00:11,000', '', '',
+    ].join('\r\n');
+    const d = tree({ 'film.en.srt': srt, 'film.mkv': 'v', 'film.wav': 'a' });
+    const b = readSubtitleFile(path.join(d, 'film.en.srt'));
+    expect(b.records.map((r) => [r.speaker, r.text, r.startS, r.endS])).toEqual([
+      ['ANN', 'Where were you all night?', 1, 2.5],
+      [null, 'Nobody knows.', 3, 4],
+      ['Dr. Smith', 'Calm down.', 8, 9],
+    ]);
+    expect(b.records[0].mediaPath).toBe(path.join(d, 'film.mkv')); // film.en.srt -> film.*, video first
+    expect(b.records[0].dialogue).toBe('film');
+    expect(b.issues.map((i) => [i.row, i.message])).toEqual([
+      [11, 'cue ends (4 s) before it starts (5 s); cue left out'],
+      [14, 'no cue timing line (00:00:01,000 --> 00:00:02,000) where a cue should start; block left out'],
+    ]);
+  });
+
+  it('WebVTT: <v Name> voice tags, header, NOTE and STYLE blocks, cue settings, entities, times without hours', () => {
+    const vtt = [
+      'WEBVTT - a talk', '', 'NOTE written by hand', 'over two lines', '', 'STYLE', '::cue { color: red }', '',
+      'intro', '00:01.000 --> 00:02.500 align:start position:10%', '<v.loud Ann Lee>Caf&eacute;? No: caf&#233; &amp; tea</v>', '',
+      '00:00:03.000 --> 00:00:04.250', '<v Bob><c.yellow>I</c> <00:00:03.500>said &lt;no&gt;', '',
+      '00:00:05.000 --> 00:00:06.000', 'JO: fine &#x1F600;', '',
+    ].join('\n');
+    const d = tree({ 'talk.vtt': vtt });
+    const b = readSubtitleFile(path.join(d, 'talk.vtt'), { media: path.join(d, 'talk.vtt') });
+    expect(b.kind).toBe('webvtt');
+    expect(b.records.map((r) => [r.speaker, r.text, r.startS, r.endS])).toEqual([
+      ['Ann Lee', 'Caf&eacute;? No: café & tea', 1, 2.5],
+      ['Bob', 'I said <no>', 3, 4.25],
+      ['JO', 'fine 😀', 5, 6],
+    ]);
+    expect(() => readSubtitleFile(path.join(tree({ 'x.vtt': '1\n00:00:01.000 --> 00:00:02.000\nhi\n' }), 'x.vtt'))).toThrow(/x\.vtt: not a WebVTT file/);
+    expect(cueTime('1:02:03.4')).toBe(3723.4);
+    expect(cueTime('00:61.000')).toBeNull();
+  });
+
+  it('media: same base name beside the transcript (any media extension, case ignored) or --media', () => {
+    const d = tree({ 'Talk.TextGrid': textGridLong(SEGMENTS), 'talk.M4A': 'a', 'other/rec.flac': 'f', 'talk.txt': 'x' });
+    expect(mediaBeside(path.join(d, 'Talk.TextGrid'))).toBe(path.join(d, 'talk.M4A'));
+    const [b] = planImport([path.join(d, 'Talk.TextGrid')], { media: path.join(d, 'other/rec.flac'), labelTier: '' });
+    expect(b.records.every((r) => r.mediaPath === path.join(d, 'other/rec.flac') && r.dialogue === 'other/rec')).toBe(true);
+    const plan = planImportEach([path.join(d, 'Talk.TextGrid')], { media: path.join(d, 'nope.wav') });
+    expect(plan.failed).toEqual([{ file: path.join(d, 'nope.wav'), row: null, message: '--media: no such file' }]);
+  });
+});
+
+describe('ELAN details', () => {
+  it('TIME_ORIGIN places the annotations in the media', () => {
+    const d = tree({ 'talk.eaf': eafOf(SEGMENTS, './talk.wav', { timeOrigin: 12000 }), 'talk.wav': 'a' });
+    const b = readEafFile(path.join(d, 'talk.eaf'), { labelTier: '' });
+    expect(b.records.map((r) => [r.startS, r.endS])).toEqual(SEGMENTS.map((s) => [(Math.round(s.start * 1000) + 12000) / 1000, (Math.round(s.end * 1000) + 12000) / 1000]));
+  });
+
+  it('decodes numeric character references; reads windows-1252 and UTF-16 files by their declaration or BOM', () => {
+    const segs = [{ speaker: 'Zoé', text: 'café “déjà vu” &#233; 😀', start: 0, end: 1, label: 'joy' }];
+    const xml = eafOf(segs, './x.wav');
+    const refs = xml.replace('café “déjà vu” &amp;#233; 😀', 'caf&#233; &#x201C;d&#xE9;j&#224; vu&#x201D; &amp;#233; &#x1F600;');
+    expect(refs).not.toBe(xml);
+    const w1252 = iconv.encode(xml.replace('😀', '').replace('encoding="UTF-8"', 'encoding="windows-1252"'), 'windows-1252');
+    const d = tree({
+      'refs.eaf': refs,
+      'w1252.eaf': w1252,
+      'latin1.eaf': Buffer.from(w1252.toString('latin1').replace('windows-1252', 'ISO-8859-1'), 'latin1'),
+      'u16.eaf': Buffer.concat([Buffer.from([0xff, 0xfe]), iconv.encode(xml.replace('encoding="UTF-8"', 'encoding="UTF-16"'), 'utf-16le')]),
+      'undeclared1252.eaf': iconv.encode(xml.replace('😀', ''), 'windows-1252'),
+    });
+    const text = (f: string) => readEafFile(path.join(d, f), { labelTier: '' }).records[0].text;
+    expect(text('refs.eaf')).toBe('café “déjà vu” &#233; 😀');
+    expect(text('w1252.eaf')).toBe('café “déjà vu” &#233;');
+    expect(text('latin1.eaf')).toBe('café “déjà vu” &#233;');
+    expect(text('u16.eaf')).toBe('café “déjà vu” &#233; 😀');
+    const b = readEafFile(path.join(d, 'undeclared1252.eaf'), { labelTier: '' });
+    expect(b.records[0].text).toBe('café “déjà vu” &#233;');
+    expect(b.records[0].speaker).toBe('Zoé');
+    expect(b.issues.map((i) => i.message)).toContain('declared UTF-8 but it is not valid UTF-8: read as windows-1252');
+  });
+});
