@@ -7,7 +7,7 @@ import Database from 'better-sqlite3';
 import { runCli } from '../helpers/cli';
 import { tmpDir } from '../helpers/tmp';
 import { emptyFile, makeClip } from '../helpers/make-clips';
-import { inShard, keyHash, parseShard } from '../../src/main/core/jobs/shard';
+import { inShard, keyHash, parseShard, shardMembers } from '../../src/main/core/jobs/shard';
 import { miniDemo } from '../helpers/mini-demo';
 
 
@@ -54,6 +54,56 @@ describe('shard partition', () => {
     expect(keyHash('train:dia0_utt0')).toBe(keyHash('train:dia0_utt0'));
     expect(keyHash('a')).toBe(0xe40c292c); // FNV-1a 32 reference value
   });
+});
+
+describe('shard membership follows the utterance, not the row', () => {
+  it('a copied database and a fresh import of the same corpus put every utterance in the same shard', () => {
+    const t = tmpDir('es-shard-keys-');
+    const corpus = path.join(t.dir, 'demo');
+    miniDemo(corpus);
+    const main = path.join(t.dir, 'main.db');
+    expect(runCli(['import', corpus, '--db', main]).code).toBe(0);
+    const copy = path.join(t.dir, 'copy.db');
+    snapshot(main, copy);
+    // the fresh import first takes another corpus (the same clips under another root), so its row
+    // ids are shifted by 11 against main's: membership must follow the key, not the id
+    const twin = path.join(t.dir, 'twin');
+    miniDemo(twin);
+    const fresh = path.join(t.dir, 'fresh.db');
+    expect(runCli(['import', twin, '--db', fresh]).code).toBe(0);
+    expect(runCli(['import', corpus, '--db', fresh]).code).toBe(0);
+    const membersByKey = (file: string, spec: string): string[] => {
+      const d = new Database(file, { readonly: true });
+      try {
+        const ids = shardMembers(d, parseShard(spec));
+        const rows = d.prepare('SELECT u.id, u.key FROM utterance u JOIN corpus c ON c.id = u.corpus_id WHERE c.root = ?').all(corpus) as { id: number; key: string }[];
+        expect(rows).toHaveLength(11);
+        return rows.filter((r) => ids.has(r.id)).map((r) => r.key).sort();
+      } finally {
+        d.close();
+      }
+    };
+    const ids = (file: string) => {
+      const d = new Database(file, { readonly: true });
+      const r = d.prepare('SELECT u.id FROM utterance u JOIN corpus c ON c.id = u.corpus_id WHERE c.root = ? ORDER BY u.id').all(corpus);
+      d.close();
+      return r;
+    };
+    expect(ids(fresh)).not.toEqual(ids(copy)); // the premise: same keys, other ids
+    for (const n of [2, 3, 4]) {
+      const all: string[] = [];
+      for (let i = 0; i < n; i++) {
+        const spec = `${i}/${n}`;
+        const inCopy = membersByKey(copy, spec);
+        expect(membersByKey(fresh, spec), `shard ${spec}`).toEqual(inCopy);
+        expect(membersByKey(main, spec), `shard ${spec}`).toEqual(inCopy);
+        all.push(...inCopy);
+      }
+      expect(all.sort()).toEqual(membersByKey(copy, '0/1'));
+    }
+    t.cleanup();
+  });
+
 });
 
 describe('extract --shard I/N + merge equals one run', () => {
