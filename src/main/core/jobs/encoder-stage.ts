@@ -3,6 +3,8 @@
 // (created on first use), ResNet frames batched across clips, ffmpeg decoding of the next clip
 // overlapping inference of the current one. An item is done when it has features of the installed
 // model's version; an item that failed is tried again on the next run (as the text stage does).
+// A segment of a longer recording (start_s < end_s) gets wav2vec2 on its own span of the audio and
+// ResNet-50 on its own selected frames (indexed from the segment's frame 0, at frame_entropy.t0_s).
 import type { Db } from '../store/db';
 import type { ProgressEvent } from '../../../shared/types';
 import { findInstalled, type InstalledModel } from '../models/store';
@@ -36,7 +38,21 @@ export interface EncoderStageOptions {
   only?: Set<number>;
 }
 
-interface Todo { id: number; file: string; selected: string | null }
+interface Todo {
+  id: number;
+  file: string;
+  selected: string | null;
+  start_s: number | null;
+  end_s: number | null;
+  /** the media stage's frame rate and, for a segment, where its frame 0 is in the file */
+  fps: number | null;
+  t0_s: number | null;
+}
+
+/** The span of a segment (null for a whole clip). */
+function spanOf(t: Todo): { startS: number; durationS: number } | null {
+  return t.start_s !== null && t.end_s !== null && t.end_s > t.start_s ? { startS: t.start_s, durationS: t.end_s - t.start_s } : null;
+}
 
 function todoFor(db: Db, kind: EmbeddingKind, name: string, version: string): Todo[] {
   const needs = kind === 'audio.embedding'
@@ -44,7 +60,7 @@ function todoFor(db: Db, kind: EmbeddingKind, name: string, version: string): To
     : 'fe.utterance_id IS NOT NULL';
   return db
     .prepare(
-      `SELECT u.id, m.path AS file, fe.selected FROM utterance u
+      `SELECT u.id, m.path AS file, fe.selected, u.start_s, u.end_s, fe.fps, fe.t0_s FROM utterance u
        JOIN media m ON m.utterance_id = u.id
        JOIN stage_status ms ON ms.utterance_id = u.id AND ms.stage = 'media' AND ms.status = 'done'
        LEFT JOIN frame_entropy fe ON fe.utterance_id = u.id
@@ -83,7 +99,7 @@ async function runAudio(db: Db, model: InstalledModel, o: EncoderStageOptions, n
   const writer = new EmbeddingWriter(db);
   const meter = new ProgressMeter(`extract ${model.manifest.name}`, todo.length);
   const meta = { extractor: model.manifest.name, version, provider: enc.provider };
-  const decode = (t: Todo) => decodePcm16k(o.ffmpeg, t.file, o.signal).then((pcm) => ({ pcm }), (e: Error) => ({ error: e.message }));
+  const decode = (t: Todo) => decodePcm16k(o.ffmpeg, t.file, o.signal, spanOf(t) ?? {}).then((pcm) => ({ pcm }), (e: Error) => ({ error: e.message }));
   try {
     let next = todo.length ? decode(todo[0]) : null;
     for (let i = 0; i < todo.length && !o.signal?.aborted; i++) {
@@ -129,7 +145,7 @@ async function runVideo(db: Db, model: InstalledModel, o: EncoderStageOptions, n
   const meter = new ProgressMeter(`extract ${model.manifest.name}`, todo.length);
   const meta = { extractor: model.manifest.name, version, provider: enc.provider };
   const decode = (t: Todo) =>
-    decodeCroppedFrames(o.ffmpeg, t.file, JSON.parse(t.selected!) as number[], o.signal).then((f) => ({ f }), (e: Error) => ({ error: e.message }));
+    decodeCroppedFrames(o.ffmpeg, t.file, JSON.parse(t.selected!) as number[], o.signal, t.t0_s !== null && t.fps ? { t0S: t.t0_s, fps: t.fps } : undefined).then((f) => ({ f }), (e: Error) => ({ error: e.message }));
 
   // clips wait in `pending` until their frames fill a batch, then run together
   let pending: { t: Todo; frames: number[]; pixels: Float32Array }[] = [];
