@@ -71,6 +71,7 @@ file:/x/n.mp4: Invalid data found when processing input`, 'n.mp4', '/x/n.mp4')).
     Stream #0:0: Subtitle: subrip`, 'a.srt')).toThrow(/a\.srt: no audio and no video stream/);
     try {
       parseProbe('something odd happened', 'odd.bin');
+      expect.unreachable('parseProbe accepted a stderr with no input at all');
     } catch (e) {
       expect(e).toBeInstanceOf(MediaError);
       expect((e as MediaError).file).toBe('odd.bin');
