@@ -17,6 +17,7 @@ import { doctor } from './core/doctor';
 import { electronStatus } from './core/native-abi';
 import type { ItemStatus, Split } from '../shared/types';
 import { registerLearnCommands } from './cli-learn';
+import { registerAgreementCommands, defaultAnnotator } from './cli-agree';
 import { registerReportCommands, defaultReportPath, reportLine } from './cli-report';
 import { writeReport } from './core/report';
 import { registerModelsCommands, encodersLine } from './cli-models';
@@ -327,11 +328,13 @@ program
   .description('change one label (the old one stays in the label history)')
   .argument('<id>')
   .argument('<label>')
-  .option('--who <name>', 'annotator name', process.env.USER ?? 'cli')
+  .option('--annotator <name>', 'whose label this is (default: the name in the settings, else the OS user)')
+  .option('--who <name>', 'same as --annotator (older name)')
   .action(async (id: string, label: string, o) => {
     await withDb((db) => {
-      const r = relabel(db, parseId(id), label, o.who);
-      out({ id: Number(id), ...r }, `#${id}: ${r.old ?? '-'} -> ${r.new}`);
+      const who = o.annotator ?? o.who ?? defaultAnnotator(globals().dir);
+      const r = relabel(db, parseId(id), label, who);
+      out({ id: Number(id), ...r }, `#${id}: ${r.old ?? '-'} -> ${r.new ?? '-'}${r.new !== label ? ` (${who}'s label ${label}; gold by ${r.gold_source})` : ''}`);
     }, { mustExist: true });
   });
 
@@ -371,6 +374,8 @@ program.parseAsync(process.argv).catch((e: unknown) => {
   const known = e instanceof UsageError || e instanceof ImportError || (e as Error)?.name?.endsWith('Error');
   if ((e as { code?: string })?.code?.startsWith('SQLITE_BUSY')) {
     (e as Error).message = `database ${globals().dbPath} is locked by another process (waited ${busyTimeoutMs() / 1000} s): try again when it has finished (${(e as Error).message})`;
+registerAgreementCommands(program, { withDb: (fn) => withDb(fn, { mustExist: true }), out, progress, dataDir: () => globals().dir });
+
   }
   if ((e as { code?: string })?.code === 'SQLITE_FULL' || (e as { code?: string })?.code === 'ENOSPC') {
     (e as Error).message = `no space left for database ${globals().dbPath}: free some disk space and run the command again; what was saved is kept (${(e as Error).message})`;

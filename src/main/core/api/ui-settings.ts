@@ -8,6 +8,10 @@ export interface WindowBounds { x?: number; y?: number; width: number; height: n
 export interface UiSettings {
   theme: 'light' | 'dark' | 'system';
   window?: WindowBounds;
+  /** the annotator name label changes carry (issue 13); unset: the OS user */
+  annotator?: string;
+  /** annotation shortcuts: key (as KeyboardEvent.key) -> label */
+  keymap?: Record<string, string>;
 }
 
 export const UI_SETTINGS_FILE = 'ui-settings.json';
@@ -18,7 +22,9 @@ export function readUiSettings(dataDir: string): UiSettings {
     const theme = raw.theme === 'light' || raw.theme === 'dark' || raw.theme === 'system' ? raw.theme : 'system';
     const w = raw.window;
     const okWindow = w && Number.isFinite(w.width) && Number.isFinite(w.height) && w.width >= 200 && w.height >= 150;
-    return { theme, ...(okWindow ? { window: w } : {}) };
+    const annotator = typeof raw.annotator === 'string' && raw.annotator.trim() ? raw.annotator.trim().slice(0, 100) : undefined;
+    const km = raw.keymap && typeof raw.keymap === 'object' ? Object.entries(raw.keymap).filter(([k, v]) => typeof v === 'string' && k.length >= 1 && k.length <= 12) : [];
+    return { theme, ...(okWindow ? { window: w } : {}), ...(annotator ? { annotator } : {}), ...(km.length ? { keymap: Object.fromEntries(km) as Record<string, string> } : {}) };
   } catch {
     return { theme: 'system' };
   }

@@ -8,7 +8,7 @@ import { findClip, indexMediaFiles, isMediaFile, type MediaIndex } from './media
 import { blankToNull } from './meld';
 import { ImportError, type ColumnMapping, type ImportBatch, type ImportIssue, type ImportRecord } from './types';
 
-const MAPPING_KEYS = ['text', 'label', 'file', 'speaker', 'dialogue', 'start', 'end', 'split'] as const;
+const MAPPING_KEYS = ['text', 'label', 'file', 'speaker', 'dialogue', 'start', 'end', 'split', 'id', 'annotator'] as const;
 const MAPPING_ALIASES: Record<string, keyof ColumnMapping> = { media: 'file', path: 'file', clip: 'file', utterance: 'text', emotion: 'label' };
 
 /**
@@ -20,7 +20,7 @@ const MAPPING_ALIASES: Record<string, keyof ColumnMapping> = { media: 'file', pa
 export function parseColumnMapping(spec: string): ColumnMapping {
   const out: ColumnMapping = {};
   const fail = (reason: string): never => {
-    throw new ImportError('--columns', `${reason} (expected text=COL,label=COL[,file=COL,speaker=COL,dialogue=COL,start=COL,end=COL,split=COL])`);
+    throw new ImportError('--columns', `${reason} (expected text=COL,label=COL[,file=COL,speaker=COL,dialogue=COL,start=COL,end=COL,split=COL,id=COL,annotator=COL])`);
   };
   for (const part of spec.split(',')) {
     if (part.trim() === '') continue;
@@ -35,6 +35,7 @@ export function parseColumnMapping(spec: string): ColumnMapping {
     out[key] = col;
   }
   if (out.text === undefined && out.file === undefined) fail('map at least text=COL or file=COL');
+  if (out.annotator !== undefined && out.label === undefined) fail('annotator=COL needs label=COL');
   return out;
 }
 
@@ -152,7 +153,27 @@ export function readGenericCsv(file: string, mapping: ColumnMapping, opts: Gener
       key = `${csvName}:${dialogue !== null ? `${dialogue}:` : ''}row${row.line}`;
     }
     const dup = seen.get(key);
+    // id=COL: rows sharing an id are one utterance (a second annotator's copy merges into it)
+    const idCell = blankToNull(get('id'));
+    if (idCell !== null) key = `id:${idCell}`;
+    const annotator = cols.annotator === undefined ? undefined : blankToNull(get('annotator'));
+    if (annotator === null && label !== null) {
+      issue(`no annotator named; label '${label}' ignored`);
+      label = null;
+    }
     if (dup !== undefined) {
+    if (dup !== undefined && annotator !== undefined && idCell !== null) {
+      if (fileCell !== null && !mediaPath) missingMedia--;
+      const rec = byKey.get(key)!;
+      if (annotator !== null && label !== null) {
+        const prev = rec.annotations!.find((a) => a.annotator === annotator);
+        if (prev) {
+          issue(`annotator '${annotator}' labelled id ${idCell} before (row ${dup}); this row's label '${label}' kept`);
+          prev.label = label;
+        } else rec.annotations!.push({ annotator, label });
+      }
+      continue;
+    }
       issue(`same media${startS !== null ? ' and start time' : ''} as row ${dup} (${key}); row skipped`);
       if (fileCell !== null && !mediaPath) missingMedia--;
       continue;
@@ -166,7 +187,13 @@ export function readGenericCsv(file: string, mapping: ColumnMapping, opts: Gener
     records.push({
       key, split, dialogue, index, speaker: blankToNull(get('speaker')), text: blankToNull(get('text')), label,
       mediaPath, startS, endS, source: abs, row: row.line,
-    });
+    };
+    if (annotator !== undefined) {
+      rec.label = null; // the gold label follows the gold rule (store/labels.ts)
+      rec.annotations = annotator !== null && label !== null ? [{ annotator, label }] : [];
+    }
+    byKey.set(key, rec);
+    records.push(rec);
   }
   if (!labelSet) labelSet = [...new Set(records.map((r) => r.label).filter((l): l is string => l !== null))].sort();
   return { kind: 'generic-csv', corpusRoot: root, labelSet, records, issues, missingMedia };

@@ -3,6 +3,7 @@
 import fs from 'node:fs';
 import type { Db } from './db';
 import type { ImportBatch } from '../corpus/types';
+import { setAnnotatorLabel } from './labels';
 
 export interface ImportSummary {
   corpusId: number;
@@ -95,6 +96,8 @@ export function saveImport(db: Db, batch: ImportBatch, who = 'import'): ImportSu
       // a moved or changed clip is extracted again; an unchanged one keeps its features
       const stat = r.mediaPath ? statOrNull(r.mediaPath) : null;
       const m = getMedia.get(id) as { path: string | null; size: number | null; mtime_ms: number | null } | undefined;
+      // named annotators' labels: each one's own label (a second annotator's copy adds theirs)
+      for (const a of r.annotations ?? []) setAnnotatorLabel(db, id, a.label, who, r.source, a.annotator, { ifChanged: true });
       const path = r.mediaPath ?? m?.path ?? null; // never forget a clip found before
       if (!m || m.path !== path || (stat && (m.size !== stat.size || m.mtime_ms !== stat.mtimeMs))) {
         putMedia.run(id, path, stat?.size ?? null, stat?.mtimeMs ?? null);
