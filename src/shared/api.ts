@@ -34,12 +34,13 @@ export const NextUncertainInput = z.object({
   exclude: z.array(z.number().int()).max(20000).default([]),
 });
 export const EvaluateInput = z.object({ split: SplitSchema, version: z.number().int().positive().optional() });
+/** A retrain: each setting left out is the latest model's (the one being replaced); with no model yet fusion none, linear, no context, every modality with features. */
 export const TrainInput = z.object({
   /** seed: the published BiLSTM + attention network; concat: the baseline; none: SVM on the standardised features (fastest) */
-  fusion: z.enum(['seed', 'concat', 'none']).default('concat'),
-  classifier: z.enum(['linear', 'rbf']).default('linear'),
+  fusion: z.enum(['seed', 'concat', 'none']).optional(),
+  classifier: z.enum(['linear', 'rbf']).optional(),
   modalities: z.array(z.enum(['text', 'audio', 'video'])).min(1).optional(),
-  context: z.boolean().default(false),
+  context: z.boolean().optional(),
 });
 export const ExtractInput = z.object({
   modalities: z.array(z.enum(['text', 'audio', 'video'])).min(1).optional(),
@@ -83,6 +84,10 @@ export interface ModelVersionInfo {
   modalities: string[];
   context: boolean;
   encoders: Record<string, string[]>;
+  /** the SVM's C (chosen on dev, or fixed), its class weighting, and how many training labels it was fit on */
+  C: number | null;
+  balanced: boolean | null;
+  n_train: number | null;
   /** weighted F1 per evaluated split, each naming its split */
   weighted_f1: Record<string, number>;
 }

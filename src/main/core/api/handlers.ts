@@ -8,6 +8,7 @@ import { showUtterance, labelHistory } from '../store/queries';
 import { relabel, LabelError } from '../store/labels';
 import { evaluateSplit, EvaluateError, availableModalities, type Modality } from '../learn';
 import { trainInWorker } from '../learn/train-in-worker';
+import { configOf, FIRST_TRAIN_DEFAULTS, latestModel } from '../../../shared/model-config';
 import { runExtraction } from '../jobs/extract';
 import { locateFfmpeg } from '../media/locate-ffmpeg';
 import { listRows, nextUncertain, statusCounts } from './list-query';
@@ -97,15 +98,23 @@ export function createApiHandlers(ctx: ApiContext): ApiHandlers {
     'jobs.train': (input) => {
       const available = availableModalities(db);
       if (!available.length) throw new ApiError('unavailable', 'no stored features on the training split: run extraction first');
-      const modalities: Modality[] = input.modalities ?? available;
+      // what is not given is the configuration of the model being replaced (the latest), so that
+      // "v2 vs v1" compares the labels, not a silent change of configuration
+      const replaced = latestModel(modelList(db));
+      const base = configOf(replaced);
+      const kept = base?.modalities.filter((m) => available.includes(m)) ?? [];
+      const modalities: Modality[] = input.modalities ?? (kept.length ? kept : available);
+      const fusion = input.fusion ?? base?.fusion ?? FIRST_TRAIN_DEFAULTS.fusion;
+      const classifier = input.classifier ?? base?.classifier ?? FIRST_TRAIN_DEFAULTS.classifier;
+      const context = input.context ?? base?.context ?? FIRST_TRAIN_DEFAULTS.context;
       const missing = modalities.filter((m) => !available.includes(m));
       if (missing.length) throw new ApiError('unavailable', `no stored ${missing.join(', ')} features on the training split (available: ${available.join(', ')})`);
-      const params = { ...input, modalities };
+      const params = { fusion, classifier, modalities, context, based_on: replaced?.version ?? null };
       return ctx.jobs.start('train', params, async (signal, progress) => {
         const meter = trainProgressMeter();
         // in a worker thread on its own connection: the API keeps answering; cancel reaches the solvers
         const r = await trainInWorker(ctx.dbPath, {
-          fusion: input.fusion, classifier: input.classifier, modalities, context: input.context, seed: 1, who, signal,
+          fusion, classifier, modalities, context, seed: 1, who, signal,
           onProgress: (p) => progress(meter(p)),
         });
         const metrics = Object.fromEntries(
@@ -152,13 +161,15 @@ function modelList(db: Db): ModelVersionInfo[] {
     version: number; created_at: string; params: string; metrics: string | null;
   }[];
   return rows.map((r) => {
-    const p = JSON.parse(r.params) as { fusion: string; classifier: string; modalities: string[]; context: boolean; encoders?: Record<string, string[]> };
+    const p = JSON.parse(r.params) as {
+      fusion: string; classifier: string; modalities: string[]; context: boolean; encoders?: Record<string, string[]>; C?: number; balanced?: boolean; n_train?: number;
+    };
     const m = r.metrics ? (JSON.parse(r.metrics) as Record<string, { weighted_f1?: number }>) : {};
     const weighted_f1: Record<string, number> = {};
     for (const [split, v] of Object.entries(m)) if (typeof v?.weighted_f1 === 'number') weighted_f1[split] = v.weighted_f1;
     return {
       version: r.version, created_at: r.created_at, fusion: p.fusion, classifier: p.classifier, modalities: p.modalities,
-      context: !!p.context, encoders: p.encoders ?? {}, weighted_f1,
+      context: !!p.context, encoders: p.encoders ?? {}, C: p.C ?? null, balanced: p.balanced ?? null, n_train: p.n_train ?? null, weighted_f1,
     };
   });
 }
