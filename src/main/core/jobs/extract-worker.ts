@@ -1,14 +1,21 @@
 // Worker thread: processes one clip at a time for the extraction pool.
 import { parentPort, threadId } from 'node:worker_threads';
 import { getHeapStatistics } from 'node:v8';
-import { processMedia } from './process-media';
+import { processMedia, processRecording, type MediaResult, type MediaWants } from './process-media';
+import type { SegmentSpec } from '../media/decode-recording';
 import { closeLauncher } from '../media/launcher';
 
-interface Task { type: 'task'; ffmpeg: string; id: number; file: string }
+interface Task { type: 'task'; ffmpeg: string; id: number; file: string; segments?: SegmentSpec[]; wants?: MediaWants }
 interface Abort { type: 'abort' }
 interface Close { type: 'close' }
 
 let current: AbortController | null = null;
+
+function postResult(r: MediaResult): void {
+  const transfer = [r.audioVector?.buffer, r.video?.entropy.buffer, r.video?.motion.buffer, r.video?.luma.buffer, r.video?.vector.buffer]
+    .filter((b): b is ArrayBuffer => b instanceof ArrayBuffer);
+  parentPort!.postMessage({ type: 'result', result: r }, transfer);
+}
 // ES_MEM_LOG=1: this worker's own V8 heap every 25 clips (the main thread logs the process RSS)
 const MEM_LOG = process.env.ES_MEM_LOG === '1';
 let done = 0;
@@ -26,10 +33,13 @@ parentPort!.on('message', async (msg: Task | Abort | Close) => {
   }
   current = new AbortController();
   try {
-    const r = await processMedia(msg.ffmpeg, msg.id, msg.file, current.signal);
-    const transfer = [r.audioVector?.buffer, r.video?.entropy.buffer, r.video?.motion.buffer, r.video?.luma.buffer, r.video?.vector.buffer]
-      .filter((b): b is ArrayBuffer => b instanceof ArrayBuffer);
-    parentPort!.postMessage({ type: 'result', result: r }, transfer);
+    if (msg.segments) {
+      // a recording: each segment's result goes back as soon as it is decoded, then the recording's own
+      const outcome = await processRecording(msg.ffmpeg, msg.file, msg.segments, postResult, current.signal, msg.wants);
+      parentPort!.postMessage({ type: 'recording', file: msg.file, outcome });
+    } else {
+      postResult(await processMedia(msg.ffmpeg, msg.id, msg.file, current.signal, msg.wants));
+    }
   } catch (e) {
     parentPort!.postMessage({ type: 'failed', id: msg.id, message: (e as Error).message, aborted: current.signal.aborted });
   } finally {

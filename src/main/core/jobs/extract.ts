@@ -16,8 +16,10 @@ import { runEncoderStage, type EncoderRun } from './encoder-stage';
 import { runNeuralTextStage } from './text-neural-stage';
 import { findInstalled } from '../models/store';
 import type { Device } from '../models/providers';
+import { planMediaTasks, mediaStageVersion, SEGMENT_SUFFIX } from './media-tasks';
+import type { MediaWants } from './process-media';
 
-export const MEDIA_STAGE_VERSION = `a${AUDIO_FEATURE_VERSION}-v${VIDEO_FEATURE_VERSION}`;
+export { MEDIA_STAGE_VERSION } from './media-tasks';
 
 export interface ExtractOptions {
   ffmpeg: string;
@@ -33,6 +35,8 @@ export interface ExtractOptions {
   device?: Device;
   /** one-line notes from the pretrained encoders (provider fallback, what runs where) */
   onNote?: (line: string) => void;
+  /** streams to decode (`--modalities`; default both) */
+  wants?: MediaWants;
 }
 
 export interface ExtractSummary {
@@ -45,32 +49,29 @@ export interface ExtractSummary {
 
 export async function runExtraction(db: Db, opts: ExtractOptions): Promise<ExtractSummary> {
   const members = opts.shard ? shardMembers(db, opts.shard) : undefined;
-  const tasks = (db
-    .prepare(
-      `SELECT u.id, m.path AS file FROM utterance u JOIN media m ON m.utterance_id = u.id
-       LEFT JOIN stage_status s ON s.utterance_id = u.id AND s.stage = 'media'
-       WHERE m.path IS NOT NULL AND (s.status IS NULL OR s.version <> ?) ORDER BY u.id`,
-    )
-    .all(MEDIA_STAGE_VERSION) as { id: number; file: string }[])
-    .filter((t) => !members || members.has(t.id));
-  const todo = opts.limit !== undefined ? tasks.slice(0, opts.limit) : tasks;
+  const wants = opts.wants ?? { audio: true, video: true };
+  const stageVersion = mediaStageVersion(wants);
+  // clips and recordings (segments grouped by their media file: one decode each)
+  const plan = wants.audio || wants.video ? planMediaTasks(db, wants, members, opts.limit) : { tasks: [], items: 0, skipped: 0, pending: 0 };
+  const todo = plan.tasks;
   const summary: ExtractSummary = {
-    media: { processed: 0, failed: 0, skipped: 0, pending: tasks.length - todo.length },
+    media: { processed: 0, failed: 0, skipped: plan.skipped, pending: plan.pending },
     text: { encoded: 0, failed: 0, refit: false, fittedOn: null },
     cancelled: false,
   };
-  summary.media.skipped = (db.prepare("SELECT COUNT(*) n FROM stage_status WHERE stage = 'media' AND version = ?").get(MEDIA_STAGE_VERSION) as { n: number }).n;
 
   if (todo.length > 0) {
     const writer = new FeatureWriter(db);
-    const versions = { audio: AUDIO_FEATURE_VERSION, video: VIDEO_FEATURE_VERSION, stage: MEDIA_STAGE_VERSION };
-    const meter = new ProgressMeter('extract media', todo.length);
+    const versions = { audio: AUDIO_FEATURE_VERSION, video: VIDEO_FEATURE_VERSION, stage: stageVersion };
+    const segVersions = { ...versions, stage: stageVersion + SEGMENT_SUFFIX };
+    const meter = new ProgressMeter('extract media', plan.items);
     const size = Math.min(opts.workers ?? os.availableParallelism(), todo.length);
-    const pool = new WorkerPool(size, opts.ffmpeg);
-    const files = new Map(todo.map((t) => [t.id, t.file]));
+    const pool = new WorkerPool(size, opts.ffmpeg, undefined, wants);
+    const files = new Map(todo.flatMap((t) => (t.segments ?? [{ id: t.id }]).map((s) => [s.id, t.file] as const)));
+    pool.onRecording = (file, o) => db.transaction(() => writer.saveRecording(file, o))();
     const batch: TaskOutcome[] = [];
     const flush = db.transaction((items: TaskOutcome[]) => {
-      for (const o of items) if (o.ok) writer.saveMedia(o.result, versions);
+      for (const o of items) if (o.ok) writer.saveMedia(o.result, o.result.segment ? segVersions : versions);
     });
     let lastFlush = Date.now();
     try {
@@ -80,6 +81,7 @@ export async function runExtraction(db: Db, opts: ExtractOptions): Promise<Extra
           if (!o.ok && o.aborted) return; // cancelled mid-clip: left pending for the next run
           // an unexpected failure (a bug, a crashed worker) is still this item's error, not the job's
           if (!o.ok) o = { ok: true, result: failedResult(o.id, files.get(o.id) ?? '', o.message) };
+          if (!files.has(o.result.utteranceId)) return; // not asked for (cannot happen; guards the counts)
           batch.push(o);
           meter.done++;
           if (o.result.failed || o.result.errors.some((e) => e.level === 'error')) meter.errors++;

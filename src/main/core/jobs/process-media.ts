@@ -6,6 +6,12 @@ import { probeMedia, MediaError, type ProbeInfo } from '../media/probe';
 import { decodeClip, decodeUnprobed, type DecodedVideo } from '../media/decode-clip';
 import { computeAudioSummary, audioFeatureVector, AudioTooShortError, isSilent } from '../features/audio';
 import { videoFeatureVector } from '../features/video/select-frames';
+import { decodeRecording, type DecodedSegment, type SegmentSpec } from '../media/decode-recording';
+import type { Peaks } from '../features/audio/peaks';
+
+/** Which streams to decode (`extract --modalities`): audio-only work never decodes a frame. */
+export interface MediaWants { audio: boolean; video: boolean }
+const ALL: MediaWants = { audio: true, video: true };
 
 export interface MediaResult {
   utteranceId: number;
@@ -14,7 +20,9 @@ export interface MediaResult {
   audio: AudioSummary | null;
   audioVector: Float32Array | null;
   /** the decoded video's statistics; thumbnails as plain bytes (a Buffer arrives from a worker as one) */
-  video: (Omit<DecodedVideo, 'thumbnails'> & { thumbnails: { frame: number; png: Uint8Array }[]; vector: Float32Array }) | null;
+  video: (Omit<DecodedVideo, 'thumbnails'> & { thumbnails: { frame: number; png: Uint8Array }[]; vector: Float32Array; t0S?: number }) | null;
+  /** a segment of a longer recording: its span in the media file */
+  segment?: { startS: number; endS: number };
   errors: ItemError[];
   /** true when nothing usable came out of the clip */
   failed: boolean;
@@ -22,7 +30,7 @@ export interface MediaResult {
 
 const AUDIO_ONLY_EXT = new Set(['.wav', '.mp3', '.flac', '.ogg', '.opus', '.m4a', '.aac']);
 
-export async function processMedia(ffmpeg: string, utteranceId: number, file: string, signal?: AbortSignal): Promise<MediaResult> {
+export async function processMedia(ffmpeg: string, utteranceId: number, file: string, signal?: AbortSignal, wants: MediaWants = ALL): Promise<MediaResult> {
   const r: MediaResult = { utteranceId, file, probe: null, audio: null, audioVector: null, video: null, errors: [], failed: false };
   const fail = (stage: string, e: unknown): MediaResult => {
     r.errors.push({ stage, file, message: reasonOf(e), level: 'error' });
@@ -30,7 +38,8 @@ export async function processMedia(ffmpeg: string, utteranceId: number, file: st
     return r;
   };
   // one ffmpeg run for the usual clip (audio + video, clean); the rest is probed first
-  let decoded = AUDIO_ONLY_EXT.has(path.extname(file).toLowerCase()) ? null : await decodeUnprobed(ffmpeg, file, { signal });
+  const partial = !wants.audio || !wants.video;
+  let decoded = AUDIO_ONLY_EXT.has(path.extname(file).toLowerCase()) || partial ? null : await decodeUnprobed(ffmpeg, file, { signal });
   if (decoded) {
     r.probe = decoded.probe;
   } else {
@@ -40,7 +49,7 @@ export async function processMedia(ffmpeg: string, utteranceId: number, file: st
       return fail('probe', e);
     }
     try {
-      decoded = await decodeClip(ffmpeg, file, r.probe, { signal });
+      decoded = await decodeClip(ffmpeg, file, r.probe, { signal, audio: wants.audio, video: wants.video });
     } catch (e) {
       if (signal?.aborted) throw e;
       return fail('decode', e);
@@ -48,7 +57,9 @@ export async function processMedia(ffmpeg: string, utteranceId: number, file: st
   }
   for (const w of decoded.warnings) r.errors.push({ stage: 'decode', file, message: w, level: 'warning' });
 
-  if (!decoded.pcm) {
+  if (!wants.audio) {
+    // not asked for: nothing to say
+  } else if (!decoded.pcm) {
     r.errors.push({ stage: 'audio', file, message: 'no audio track', level: 'error' });
   } else {
     try {
@@ -61,7 +72,9 @@ export async function processMedia(ffmpeg: string, utteranceId: number, file: st
   }
 
   const v = decoded.video;
-  if (!v) {
+  if (!wants.video) {
+    // not asked for
+  } else if (!v) {
     const audioFile = AUDIO_ONLY_EXT.has(path.extname(file).toLowerCase());
     r.errors.push({ stage: 'video', file, message: 'no video stream', level: audioFile ? 'warning' : 'error' });
   } else if (v.frameCount === 0) {
@@ -72,6 +85,94 @@ export async function processMedia(ffmpeg: string, utteranceId: number, file: st
       thumbnails: v.thumbnails.map((t) => ({ frame: t.frame, png: new Uint8Array(t.png) })),
       vector: videoFeatureVector(v.entropy, v.motion, v.luma),
     };
+  }
+  r.failed = !r.audio && !r.video;
+  return r;
+}
+
+export interface RecordingOutcome {
+  /** waveform peaks of what was decoded (null when the recording could not be decoded) */
+  peaks: Peaks | null;
+  probe: ProbeInfo | null;
+  /** problems of the whole recording (also attached to each of its segments) */
+  warnings: string[];
+}
+
+/**
+ * All segments of one recording from one decode: `onResult` gets each segment's result as soon as
+ * the decode has passed its end (so results are stored while the rest decodes). A recording that
+ * cannot be probed or decoded gives every segment not yet reported an error with the reason.
+ */
+export async function processRecording(
+  ffmpeg: string, file: string, segments: SegmentSpec[], onResult: (r: MediaResult) => void, signal?: AbortSignal,
+  wants: MediaWants = ALL, peaksPerSecond = 50,
+): Promise<RecordingOutcome> {
+  const reported = new Set<number>();
+  const failAll = (stage: string, e: unknown) => {
+    for (const sg of segments) {
+      if (reported.has(sg.id)) continue;
+      onResult({
+        utteranceId: sg.id, file, probe: null, audio: null, audioVector: null, video: null, failed: true,
+        segment: { startS: sg.startS, endS: sg.endS }, errors: [{ stage, file, message: reasonOf(e), level: 'error' }],
+      });
+    }
+  };
+  let probe: ProbeInfo;
+  try {
+    probe = await probeMedia(ffmpeg, file);
+  } catch (e) {
+    failAll('probe', e);
+    return { peaks: null, probe: null, warnings: [] };
+  }
+  const onSegment = (d: DecodedSegment) => {
+    reported.add(d.id);
+    onResult(segmentResult(file, probe, d, wants));
+  };
+  try {
+    const res = await decodeRecording(ffmpeg, file, probe, segments, onSegment, { signal, audio: wants.audio, video: wants.video, peaksPerSecond: wants.audio ? peaksPerSecond : 0 });
+    return { peaks: res.peaks, probe, warnings: res.warnings };
+  } catch (e) {
+    if (signal?.aborted) throw e;
+    failAll('decode', e);
+    return { peaks: null, probe, warnings: [] };
+  }
+}
+
+function segmentResult(file: string, probe: ProbeInfo, d: DecodedSegment, wants: MediaWants): MediaResult {
+  const span = { startS: d.startS, endS: d.endS };
+  const r: MediaResult = {
+    utteranceId: d.id, file, probe: { ...probe, durationS: Math.max(0, d.endS - d.startS) }, audio: null, audioVector: null, video: null,
+    errors: d.warnings.map((message) => ({ stage: 'decode', file, message, level: 'warning' as const })), failed: false, segment: span,
+  };
+  if (wants.audio && probe.audio) {
+    if (!d.pcm || d.pcm.length === 0) {
+      r.errors.push({ stage: 'audio', file, message: 'no audio in the segment', level: 'error' });
+    } else {
+      try {
+        r.audio = computeAudioSummary(d.pcm, 16000);
+        r.audioVector = audioFeatureVector(r.audio);
+        if (isSilent(d.pcm)) r.errors.push({ stage: 'audio', file, message: 'segment is silent (peak below -60 dBFS): no pitch', level: 'warning' });
+      } catch (e) {
+        r.errors.push({ stage: 'audio', file, message: reasonOf(e), level: 'error' });
+      }
+    }
+  } else if (wants.audio) {
+    r.errors.push({ stage: 'audio', file, message: 'no audio track', level: 'error' });
+  }
+  if (wants.video && probe.video) {
+    const v = d.video;
+    if (!v || v.frameCount === 0) {
+      r.errors.push({ stage: 'video', file, message: 'no video frame in the segment', level: 'error' });
+    } else {
+      r.video = {
+        fps: v.fps, width: v.width, height: v.height, frameCount: v.frameCount, entropy: v.entropy, motion: v.motion, luma: v.luma,
+        selected: v.selected, thumbnails: v.thumbnails.map((t) => ({ frame: t.frame, png: new Uint8Array(t.png) })),
+        vector: videoFeatureVector(v.entropy, v.motion, v.luma), t0S: v.t0S,
+      };
+    }
+  } else if (wants.video) {
+    const audioFile = AUDIO_ONLY_EXT.has(path.extname(file).toLowerCase());
+    r.errors.push({ stage: 'video', file, message: 'no video stream', level: audioFile ? 'warning' : 'error' });
   }
   r.failed = !r.audio && !r.video;
   return r;

@@ -2,6 +2,7 @@
 // An utterance belongs to shard hash(key) mod N: the key (not the row id) decides, so the same
 // utterance lands in the same shard whether the shard database is a copy of the main one or a
 // fresh import of the same corpus, and every shard can be computed with no coordination.
+import path from 'node:path';
 import type { Db } from '../store/db';
 
 export interface ShardSpec {
@@ -36,11 +37,20 @@ export function inShard(key: string, spec: ShardSpec): boolean {
   return keyHash(key) % spec.count === spec.index;
 }
 
-/** Ids of the utterances (of every corpus in the database) that belong to the shard. */
+/**
+ * Ids of the utterances (of every corpus in the database) that belong to the shard. Segments of a
+ * long recording (utterances with a start time on shared media) go by their recording's path under
+ * the corpus root, so a recording is decoded by one shard only.
+ */
 export function shardMembers(db: Db, spec: ShardSpec): Set<number> {
   const ids = new Set<number>();
-  for (const r of db.prepare('SELECT id, key FROM utterance').iterate() as IterableIterator<{ id: number; key: string }>) {
-    if (inShard(r.key, spec)) ids.add(r.id);
+  const rows = db.prepare(
+    `SELECT u.id, u.key, u.start_s, m.path, c.root FROM utterance u JOIN corpus c ON c.id = u.corpus_id
+     LEFT JOIN media m ON m.utterance_id = u.id`,
+  ).iterate() as IterableIterator<{ id: number; key: string; start_s: number | null; path: string | null; root: string }>;
+  for (const r of rows) {
+    const key = r.start_s !== null && r.path ? `recording:${path.relative(r.root, r.path).split(path.sep).join('/')}` : r.key;
+    if (inShard(key, spec)) ids.add(r.id);
   }
   return ids;
 }

@@ -2,10 +2,12 @@
 import { Worker } from 'node:worker_threads';
 import fs from 'node:fs';
 import path from 'node:path';
-import { processMedia, type MediaResult } from './process-media';
+import { processMedia, processRecording, type MediaResult, type MediaWants, type RecordingOutcome } from './process-media';
 import { closeLauncher } from '../media/launcher';
+import type { SegmentSpec } from '../media/decode-recording';
 
-export interface MediaTask { id: number; file: string }
+/** A whole clip (one utterance), or a recording with its segments (one decode, a result per segment). */
+export interface MediaTask { id: number; file: string; segments?: SegmentSpec[] }
 
 export type TaskOutcome = { ok: true; result: MediaResult } | { ok: false; id: number; message: string; aborted: boolean };
 
@@ -26,7 +28,10 @@ export class WorkerPool {
   private readonly workers: Worker[] = [];
   private readonly controllers = new Set<AbortController>();
 
-  constructor(readonly size: number, private readonly ffmpeg: string, workerPath = size > 0 ? defaultWorkerPath() : '') {
+  /** a recording task's own outcome (peaks, probe), after its segments' results */
+  onRecording?: (file: string, o: RecordingOutcome) => void;
+
+  constructor(readonly size: number, private readonly ffmpeg: string, workerPath = size > 0 ? defaultWorkerPath() : '', private readonly wants: MediaWants = { audio: true, video: true }) {
     // trackUnmanagedFds off: the ffmpeg launcher opens its FIFOs with fs.openSync and hands each fd
     // to a pipe socket that closes it; tracking would warn "opened in unmanaged mode twice" for every
     // read end (media/launcher.ts)
@@ -38,8 +43,8 @@ export class WorkerPool {
     let next = 0;
     const take = () => (signal?.aborted || next >= tasks.length ? null : tasks[next++]);
     const lanes = this.size > 0
-      ? this.workers.map((w) => this.lane(take, onOutcome, (t) => this.onWorker(w, t)))
-      : [this.lane(take, onOutcome, (t) => this.inProcess(t))];
+      ? this.workers.map((w) => this.lane(take, onOutcome, (t, emit) => this.onWorker(w, t, emit)))
+      : [this.lane(take, onOutcome, (t, emit) => this.inProcess(t, emit))];
     const abort = () => {
       for (const w of this.workers) w.postMessage({ type: 'abort' });
       for (const c of this.controllers) c.abort();
@@ -75,19 +80,38 @@ export class WorkerPool {
     if (this.size === 0) await closeLauncher();
   }
 
-  private async lane(take: () => MediaTask | null, onOutcome: (o: TaskOutcome) => void, exec: (t: MediaTask) => Promise<TaskOutcome>) {
-    for (let t = take(); t; t = take()) onOutcome(await exec(t));
+  private async lane(take: () => MediaTask | null, onOutcome: (o: TaskOutcome) => void, exec: (t: MediaTask, emit: (o: TaskOutcome) => void) => Promise<void>) {
+    for (let t = take(); t; t = take()) await exec(t, onOutcome);
   }
 
-  private onWorker(w: Worker, t: MediaTask): Promise<TaskOutcome> {
+  /** A task in a worker: a clip's one result, or a recording's segment results as they come. */
+  private onWorker(w: Worker, t: MediaTask, emit: (o: TaskOutcome) => void): Promise<void> {
+    const pending = new Set((t.segments ?? [{ id: t.id }]).map((s) => s.id));
     return new Promise((resolve) => {
-      const onMessage = (m: { type: 'result'; result: MediaResult } | { type: 'failed'; id: number; message: string; aborted: boolean }) => {
+      type Msg = { type: 'result'; result: MediaResult } | { type: 'failed'; id: number; message: string; aborted: boolean }
+        | { type: 'recording'; file: string; outcome: RecordingOutcome };
+      const onMessage = (m: Msg) => {
+        if (m.type === 'recording') {
+          cleanup();
+          this.onRecording?.(m.file, m.outcome);
+          resolve();
+          return;
+        }
+        if (m.type === 'result') {
+          pending.delete(m.result.utteranceId);
+          emit({ ok: true, result: m.result });
+          if (t.segments) return; // more segments, then the recording message
+        } else {
+          // a failure of the task: every segment not yet reported carries it
+          for (const id of t.segments ? pending : [m.id]) emit({ ok: false, id, message: m.message, aborted: m.aborted });
+        }
         cleanup();
-        resolve(m.type === 'result' ? { ok: true, result: m.result } : { ok: false, id: m.id, message: m.message, aborted: m.aborted });
+        resolve();
       };
       const onError = (e: Error) => {
         cleanup();
-        resolve({ ok: false, id: t.id, message: `worker crashed: ${e.message}`, aborted: false });
+        for (const id of pending) emit({ ok: false, id, message: `worker crashed: ${e.message}`, aborted: false });
+        resolve();
       };
       const cleanup = () => {
         w.off('message', onMessage);
@@ -95,17 +119,26 @@ export class WorkerPool {
       };
       w.on('message', onMessage);
       w.on('error', onError);
-      w.postMessage({ type: 'task', ffmpeg: this.ffmpeg, id: t.id, file: t.file });
+      w.postMessage({ type: 'task', ffmpeg: this.ffmpeg, id: t.id, file: t.file, segments: t.segments, wants: this.wants });
     });
   }
 
-  private async inProcess(t: MediaTask): Promise<TaskOutcome> {
+  private async inProcess(t: MediaTask, emit: (o: TaskOutcome) => void): Promise<void> {
     const c = new AbortController();
     this.controllers.add(c);
+    const pending = new Set((t.segments ?? [{ id: t.id }]).map((s) => s.id));
     try {
-      return { ok: true, result: await processMedia(this.ffmpeg, t.id, t.file, c.signal) };
+      if (t.segments) {
+        const outcome = await processRecording(this.ffmpeg, t.file, t.segments, (r) => {
+          pending.delete(r.utteranceId);
+          emit({ ok: true, result: r });
+        }, c.signal, this.wants);
+        this.onRecording?.(t.file, outcome);
+      } else {
+        emit({ ok: true, result: await processMedia(this.ffmpeg, t.id, t.file, c.signal, this.wants) });
+      }
     } catch (e) {
-      return { ok: false, id: t.id, message: (e as Error).message, aborted: c.signal.aborted };
+      for (const id of pending) emit({ ok: false, id, message: (e as Error).message, aborted: c.signal.aborted });
     } finally {
       this.controllers.delete(c);
     }

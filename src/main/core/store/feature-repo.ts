@@ -1,7 +1,7 @@
 // Write side of extraction results. Callers wrap a batch of these in one transaction.
 import type { Db } from './db';
 import { f32ToBlob } from './db';
-import type { MediaResult } from '../jobs/process-media';
+import type { MediaResult, RecordingOutcome } from '../jobs/process-media';
 import type { ItemError } from '../../../shared/types';
 
 export const MEDIA_STAGES = ['probe', 'decode', 'audio', 'video'];
@@ -30,11 +30,21 @@ export class FeatureWriter {
       audio: db.prepare('INSERT OR REPLACE INTO audio_summary (utterance_id, json) VALUES (?, ?)'),
       dropAudio: db.prepare('DELETE FROM audio_summary WHERE utterance_id = ?'),
       entropy: db.prepare(
-        'INSERT OR REPLACE INTO frame_entropy (utterance_id, fps, frame_count, entropy, motion, selected) VALUES (?, ?, ?, ?, ?, ?)',
+        'INSERT OR REPLACE INTO frame_entropy (utterance_id, fps, frame_count, entropy, motion, selected, t0_s) VALUES (?, ?, ?, ?, ?, ?, ?)',
       ),
       dropEntropy: db.prepare('DELETE FROM frame_entropy WHERE utterance_id = ?'),
       dropThumbs: db.prepare('DELETE FROM thumbnail WHERE utterance_id = ?'),
       thumb: db.prepare('INSERT INTO thumbnail (utterance_id, frame, png) VALUES (?, ?, ?)'),
+      recording: db.prepare(
+        // a resumed run decodes from its first remaining segment: its peaks never replace fuller ones
+        `INSERT INTO recording (path, duration_s, has_video, fps, peaks_per_s, peaks_offset_s, peaks, updated_at)
+         VALUES (@path, @duration, @hasVideo, @fps, @pps, @offset, @peaks, strftime('%Y-%m-%dT%H:%M:%fZ','now'))
+         ON CONFLICT (path) DO UPDATE SET duration_s = excluded.duration_s, has_video = excluded.has_video, fps = excluded.fps,
+           updated_at = excluded.updated_at,
+           peaks_per_s = CASE WHEN recording.peaks IS NULL OR excluded.peaks_offset_s <= recording.peaks_offset_s THEN excluded.peaks_per_s ELSE recording.peaks_per_s END,
+           peaks = CASE WHEN recording.peaks IS NULL OR excluded.peaks_offset_s <= recording.peaks_offset_s THEN excluded.peaks ELSE recording.peaks END,
+           peaks_offset_s = CASE WHEN recording.peaks IS NULL OR excluded.peaks_offset_s <= recording.peaks_offset_s THEN excluded.peaks_offset_s ELSE recording.peaks_offset_s END`,
+      ),
       stage: db.prepare(
         `INSERT OR REPLACE INTO stage_status (utterance_id, stage, status, version, updated_at)
          VALUES (?, ?, ?, ?, strftime('%Y-%m-%dT%H:%M:%fZ','now'))`,
@@ -69,7 +79,7 @@ export class FeatureWriter {
     }
     if (r.video && allFinite(r.video.entropy) && allFinite(r.video.vector)) {
       const v = r.video;
-      s.entropy.run(id, v.fps, v.frameCount, f32ToBlob(v.entropy), f32ToBlob(v.motion), JSON.stringify(v.selected));
+      s.entropy.run(id, v.fps, v.frameCount, f32ToBlob(v.entropy), f32ToBlob(v.motion), JSON.stringify(v.selected), v.t0S ?? null);
       for (const t of v.thumbnails) s.thumb.run(id, t.frame, Buffer.from(t.png));
       s.feature.run({
         id, kind: 'video.stats', frame: -1, extractor: 'builtin-frame-stats', version: versions.video, provider: null,
@@ -77,6 +87,24 @@ export class FeatureWriter {
       });
     }
     s.stage.run(id, 'media', r.failed ? 'error' : 'done', versions.stage);
+  }
+
+  /** A decoded recording's own data (waveform peaks for the timeline). */
+  saveRecording(path: string, o: RecordingOutcome): void {
+    if (!o.probe) return;
+    const p = o.peaks;
+    let blob: Buffer | null = null;
+    if (p) {
+      blob = Buffer.alloc(p.min.length * 2);
+      for (let i = 0; i < p.min.length; i++) {
+        blob.writeInt8(p.min[i], 2 * i);
+        blob.writeInt8(p.max[i], 2 * i + 1);
+      }
+    }
+    this.stmts.recording.run({
+      path, duration: o.probe.durationS, hasVideo: o.probe.video ? 1 : 0, fps: o.probe.video?.fps ?? null,
+      pps: p?.binsPerSecond ?? null, offset: p?.offsetS ?? null, peaks: blob,
+    });
   }
 
   saveText(id: number, feature: { extractor: string; version: string; dim: number; layout: 'dense' | 'sparse'; data: Buffer } | null, error: string | null): void {

@@ -15,7 +15,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { openDb, schemaVersion, type Db } from './db';
-import { MEDIA_STAGE_VERSION } from '../jobs/extract';
+import { MEDIA_STAGE_VERSION, knownMediaVersions } from '../jobs/media-tasks';
 import { TFIDF_ENCODER } from '../features/text/hashed-tfidf';
 
 export class MergeError extends Error {}
@@ -127,7 +127,8 @@ function checkShard(main: Db, mainPath: string, shardPath: string, textStates: M
     }
 
     const mediaVersions = (shard.prepare("SELECT DISTINCT version FROM stage_status WHERE stage = 'media'").all() as { version: string }[]).map((r) => r.version);
-    const foreign = mediaVersions.filter((v) => v !== MEDIA_STAGE_VERSION);
+    const known = new Set(knownMediaVersions());
+    const foreign = mediaVersions.filter((v) => !known.has(v));
     if (foreign.length > 0) {
       throw new MergeError(`${shardPath} was extracted with media feature version '${foreign[0]}', but this emotion-studio makes '${MEDIA_STAGE_VERSION}': extract the shard again with this version`);
     }

@@ -1,0 +1,87 @@
+// What the media stage has left to do: whole clips (one utterance each) and recordings (the segments
+// of one media file, decoded once), with the stage version that marks each utterance done.
+import type { Db } from '../store/db';
+import { AUDIO_FEATURE_VERSION } from '../features/audio';
+import { VIDEO_FEATURE_VERSION } from '../features/video/select-frames';
+import type { MediaTask } from './worker-pool';
+import type { MediaWants } from './process-media';
+
+/** The media stage's version for a whole run (audio and video). */
+export const MEDIA_STAGE_VERSION = `a${AUDIO_FEATURE_VERSION}-v${VIDEO_FEATURE_VERSION}`;
+/** Segments are marked apart: before segment extraction, a segment got its whole recording's features. */
+export const SEGMENT_SUFFIX = ';seg1';
+
+/** The version written for this run's items: a run that decoded one stream only says which. */
+export function mediaStageVersion(wants: MediaWants): string {
+  if (wants.audio && wants.video) return MEDIA_STAGE_VERSION;
+  return `${MEDIA_STAGE_VERSION}|${wants.audio ? 'audio' : 'video'}`;
+}
+
+/** Versions that count as done for a run with these wants (a full run also covers a one-stream one). */
+function doneVersions(wants: MediaWants, segment: boolean): string[] {
+  const sfx = segment ? SEGMENT_SUFFIX : '';
+  const v = [MEDIA_STAGE_VERSION + sfx];
+  if (!(wants.audio && wants.video)) v.push(mediaStageVersion(wants) + sfx);
+  return v;
+}
+
+/** Every version this build writes (merge refuses shards with others). */
+export function knownMediaVersions(): string[] {
+  const base = [MEDIA_STAGE_VERSION, `${MEDIA_STAGE_VERSION}|audio`, `${MEDIA_STAGE_VERSION}|video`];
+  return [...base, ...base.map((v) => v + SEGMENT_SUFFIX)];
+}
+
+export interface MediaPlan {
+  tasks: MediaTask[];
+  /** utterances in the tasks */
+  items: number;
+  /** utterances already done */
+  skipped: number;
+  /** utterances left for a later run (limit) */
+  pending: number;
+}
+
+interface Row { id: number; file: string; start_s: number | null; end_s: number | null; status: string | null; version: string | null }
+
+/**
+ * Tasks in utterance order; a recording is one task with its segments (utterances with a start
+ * and an end on that file), placed where its first segment comes. `limit` caps the utterances.
+ */
+export function planMediaTasks(db: Db, wants: MediaWants, members?: Set<number>, limit?: number): MediaPlan {
+  const rows = (db.prepare(
+    `SELECT u.id, m.path AS file, u.start_s, u.end_s, s.status, s.version FROM utterance u JOIN media m ON m.utterance_id = u.id
+     LEFT JOIN stage_status s ON s.utterance_id = u.id AND s.stage = 'media'
+     WHERE m.path IS NOT NULL ORDER BY u.id`,
+  ).all() as Row[]).filter((r) => !members || members.has(r.id));
+  const clipDone = new Set(doneVersions(wants, false));
+  const segDone = new Set(doneVersions(wants, true));
+  const tasks: MediaTask[] = [];
+  const byFile = new Map<string, MediaTask>();
+  let skipped = 0;
+  let items = 0;
+  let pending = 0;
+  for (const r of rows) {
+    const segment = r.start_s !== null && r.end_s !== null && r.end_s > r.start_s;
+    if (r.status !== null && r.version !== null && (segment ? segDone : clipDone).has(r.version)) {
+      skipped++;
+      continue;
+    }
+    if (limit !== undefined && items >= limit) {
+      pending++;
+      continue;
+    }
+    items++;
+    if (!segment) {
+      tasks.push({ id: r.id, file: r.file });
+      continue;
+    }
+    let t = byFile.get(r.file);
+    if (!t) {
+      t = { id: r.id, file: r.file, segments: [] };
+      byFile.set(r.file, t);
+      tasks.push(t);
+    }
+    t.segments!.push({ id: r.id, startS: r.start_s!, endS: r.end_s! });
+  }
+  return { tasks, items, skipped, pending };
+}
