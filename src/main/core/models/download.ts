@@ -1,6 +1,7 @@
 // HTTP(S) download of one model file: progress, resume of an interrupted transfer (HTTP Range on the
 // FILE.part left behind), size and sha256 checks, an idle timeout for a server that stops sending,
-// and an atomic rename: FILE only ever appears complete and checked.
+// and an atomic rename: FILE only ever appears complete and checked. A broken transfer is reported only
+// once every byte received is written to FILE.part, so a resume always starts from what was reported.
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
@@ -30,8 +31,8 @@ export async function download(url: string, dest: string, o: DownloadOptions = {
     fs.rmSync(part);
     have = 0;
   }
-  const resumedFrom = have;
   const res = await get(url, have > 0 ? { Range: `bytes=${have}-` } : {}, o);
+  let resumedFrom = 0;
   let total: number | null = null;
   let append = false;
   if (res.statusCode === 206 && have > 0) {
@@ -43,11 +44,14 @@ export async function download(url: string, dest: string, o: DownloadOptions = {
     }
     total = m[2] === '*' ? null : Number(m[2]);
     append = true;
-  } else if (res.statusCode === 416 && have > 0 && o.size === have) {
-    res.resume(); // already complete: only the checks are left
+    resumedFrom = have;
+  } else if (res.statusCode === 416 && have > 0 && (o.size === have || String(res.headers['content-range'] ?? '') === `bytes */${have}`)) {
+    res.resume(); // already complete (the size we expect, or the server's own length): only the checks are left
     total = have;
     append = true;
+    resumedFrom = have;
   } else if (res.statusCode === 200) {
+    // the whole file (a server that ignores Range too): written from the start, over any .part
     const len = Number(res.headers['content-length']);
     total = Number.isFinite(len) && res.headers['content-length'] !== undefined ? len : null;
     have = 0;
@@ -66,17 +70,27 @@ export async function download(url: string, dest: string, o: DownloadOptions = {
       const idleMs = o.idleTimeoutMs ?? 60_000;
       let timer: NodeJS.Timeout | undefined;
       let failed = false;
+      let closed = false;
+      out.on('close', () => (closed = true));
       const arm = () => {
         clearTimeout(timer);
         timer = setTimeout(() => fail(new ModelError(`${url}: no data from the server for ${Math.round(idleMs / 1000)} s after ${done} bytes (timed out); run the pull again to resume`)), idleMs);
       };
-      const fail = (e: Error) => {
+      // the transfer is over: the bytes already received are written out (the file opened first, if it
+      // is still opening) before the error is reported; only a write error itself rejects at once
+      const fail = (e: Error, writeError = false) => {
         if (failed) return;
         failed = true;
         clearTimeout(timer);
+        res.unpipe(out);
         res.destroy();
-        out.destroy();
-        reject(e);
+        if (writeError || closed) {
+          out.destroy();
+          reject(e);
+          return;
+        }
+        out.once('close', () => reject(e));
+        out.end();
       };
       arm();
       res.on('data', (chunk: Buffer) => {
@@ -89,7 +103,10 @@ export async function download(url: string, dest: string, o: DownloadOptions = {
         if (!res.complete) fail(new ModelError(`${url}: transfer broken after ${done} bytes; run the pull again to resume`));
       });
       out.on('finish', () => clearTimeout(timer));
-      out.on('error', (e) => fail(new ModelError(`cannot write ${part}: ${e.message}`)));
+      out.on('error', (e) => {
+        if (failed) reject(new ModelError(`cannot write ${part}: ${e.message}`)); // while flushing after a failure
+        else fail(new ModelError(`cannot write ${part}: ${e.message}`), true);
+      });
       out.on('finish', () => { if (!failed) resolve(); });
       res.pipe(out);
     });
