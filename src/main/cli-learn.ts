@@ -107,12 +107,13 @@ export function registerLearnCommands(program: Command, ctx: CliContext): void {
           const sec = r.seconds;
           const human = [
             `model version ${r.version}: trained on ${r.nTrain} training items, C=${r.C}${r.grid ? ` (chosen on the dev split, ${r.nDev} items)` : ' (fixed)'}`,
+            `gold labels: rule ${r.gold.rule} (${Object.entries(r.gold.by_source).map(([k, v]) => `${k} ${v}`).join(', ')}${r.gold.open ? `; ${r.gold.open} left open by ties, not trained on` : ''})`,
             `time: ${sec.total.toFixed(1)} s (data ${sec.data.toFixed(1)}, fusion ${sec.fusion.toFixed(1)}, C choice ${sec.choose.toFixed(1)}, SVM ${sec.svm.toFixed(1)}, predict ${sec.predict.toFixed(1)})`,
             dev
               ? `dev split: n=${dev.n}, accuracy ${pct(dev.accuracy)}%, weighted F1 ${pct(dev.weighted_f1)}%, macro F1 ${pct(dev.macro_f1)}%`
               : 'dev split: no labelled items (nothing to report; C not tuned)',
           ].join('\n');
-          const result = { job: job.id, version: r.version, n_train: r.nTrain, C: r.C, grid: r.grid, seconds: r.seconds, fusion, fusion_info: r.fusionInfo, dev: dev ?? null };
+          const result = { job: job.id, version: r.version, n_train: r.nTrain, C: r.C, grid: r.grid, seconds: r.seconds, fusion, fusion_info: r.fusionInfo, dev: dev ?? null, gold: r.gold };
           reportProgress(db, job.id, { job: 'train store: done', done: 100, total: 100, errors: 0, rate: 0, eta_s: 0 });
           finishJob(db, job.id, { status: 'done', result });
           ctx.out(result, human);

@@ -156,3 +156,13 @@ export interface EvaluateResult extends Metrics {
   evaluated_at: string;
 }
 
+  /** the gold labels scored against: the gold rule and how many gold labels each source made (issue 13) */
+  gold?: GoldSummary;
+}
+
+/** Which rule made the gold labels (store/labels.ts goldSummary). */
+export interface GoldSummary {
+  rule: string;
+  by_source: Record<string, number>;
+  /** items with annotator labels whose gold a tie left open */
+  open: number;

@@ -3,6 +3,7 @@
 // The result is also written into model.metrics under the split's name (when n > 0).
 import type { Db } from '../store/db';
 import { evaluate } from '../classify';
+import { goldSummary } from '../store/labels';
 
 export type { EvaluateResult } from '../../../shared/types';
 import type { EvaluateResult } from '../../../shared/types';
@@ -60,6 +61,7 @@ export function evaluateSplit(db: Db, split: string, version?: number): Evaluate
     C: params.C ?? null,
     missing_predictions: missing,
     evaluated_at: new Date().toISOString(),
+    gold: goldSummary(db, split),
   };
   // stored per split (a split without labelled items has nothing to store)
   if (result.n > 0) db.transaction(() => {

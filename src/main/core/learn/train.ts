@@ -15,6 +15,8 @@ import {
   buildBlocks, chooseVocabulary, concat, encodersUsed, FRAMES, labelSet, loadItems, DEFAULT_VOCAB, type Blocks, type Item, type Modality,
 } from './dataset';
 import { evaluateSplit } from './evaluate';
+import { goldSummary } from '../store/labels';
+import type { GoldSummary } from '../../../shared/types';
 
 export type FusionChoice = 'seed' | 'concat' | 'none';
 export type ClassifierChoice = 'rbf' | 'linear';
@@ -63,6 +65,8 @@ export interface TrainResult {
   fusionInfo: { bestEpoch: number; epochs: number; secondsPerEpoch: number } | null;
   /** metrics of the new model on each labelled split, each naming its split */
   metrics: Record<string, ReturnType<typeof evaluateSplit>>;
+  /** the gold labels trained on: the gold rule and the source of each (issue 13) */
+  gold: GoldSummary;
 }
 
 /**
@@ -339,6 +343,7 @@ function storeModel(db: Db, opts: TrainOptions, p: Prepared, f: Fitted): TrainRe
     n_train: trainRows.length,
     n_dev_for_C: f.grid ? devRows.length : 0,
     labels,
+    gold: goldSummary(db, 'train'),
     ...f.extra,
   };
   const snapshot: Record<string, string> = {};
@@ -377,6 +382,7 @@ function storeModel(db: Db, opts: TrainOptions, p: Prepared, f: Fitted): TrainRe
     seconds: { data: s(p.t0, p.tData), fusion: s(p.tData, tFusion), choose: s(tFusion, tChoose), svm: s(tChoose, tSvm), predict: s(tSvm, tPredict), total: s(p.t0, tEnd) },
     fusionInfo: f.fusionInfo,
     metrics,
+    gold: params.gold,
   };
 }
 
