@@ -16,6 +16,8 @@ import { NOT_BUILT_PAGE, resolveStatic, sendStatic } from './static-files';
 
 export const SERVE_HOST = '127.0.0.1';
 const MAX_BODY = 1 << 20;
+/** a body past MAX_BODY is read (and dropped) up to this size, then the connection is cut */
+const DRAIN_LIMIT = 64 << 20;
 
 export class ServeError extends Error {}
 
@@ -81,7 +83,7 @@ export async function startServer(o: ServeOptions): Promise<RunningServer> {
 
   const server = http.createServer((req, res) => {
     handle(req, res).catch((e: unknown) => {
-      o.log?.(`serve: ${req.method} ${req.url}: ${(e as Error).message}`);
+      o.log?.(`serve: ${req.method} ${withoutToken(req.url ?? '')}: ${(e as Error).message}`);
       if (!res.headersSent) sendText(res, 500, 'internal error');
       else res.destroy();
     });
@@ -107,14 +109,24 @@ export async function startServer(o: ServeOptions): Promise<RunningServer> {
 
     if (p.startsWith('/api/')) {
       if (method !== 'POST') return sendText(res, 405, 'use POST with a JSON body', { Allow: 'POST' });
+      let name: string;
+      try {
+        name = decodeURIComponent(p.slice('/api/'.length));
+      } catch {
+        req.resume();
+        return sendJson(res, { ok: false, error: { code: 'invalid_input', message: 'the API method name has a malformed percent-encoding' } }, 400);
+      }
       let body: unknown;
       try {
         const raw = await readBody(req);
+        if (raw === 'too large') {
+          return sendJson(res, { ok: false, error: { code: 'invalid_input', message: `request body larger than ${MAX_BODY} bytes (1 MiB)` } }, 413);
+        }
         body = raw.length ? JSON.parse(raw.toString('utf8')) : undefined;
       } catch (e) {
         return sendJson(res, { ok: false, error: { code: 'invalid_input', message: `request body: ${(e as Error).message}` } });
       }
-      return sendJson(res, await api.call(decodeURIComponent(p.slice('/api/'.length)), body));
+      return sendJson(res, await api.call(name, body));
     }
     if (method !== 'GET' && method !== 'HEAD') return sendText(res, 405, 'method not allowed', { Allow: 'GET, HEAD' });
     const head = method === 'HEAD';
@@ -222,27 +234,37 @@ function sendText(res: http.ServerResponse, status: number, text: string, header
   res.end(text + '\n');
 }
 
-/** Every API answer is an ApiResult with status 200 (the result says ok or not). */
-function sendJson(res: http.ServerResponse, value: unknown): void {
+/** Every API answer is an ApiResult with status 200 (the result says ok or not), except requests
+ * refused before the API saw them: 400 (a malformed method name), 413 (a body over the limit). */
+function sendJson(res: http.ServerResponse, value: unknown, status = 200): void {
   const body = JSON.stringify(value);
-  res.writeHead(200, { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store', 'Content-Length': Buffer.byteLength(body) });
+  res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store', 'Content-Length': Buffer.byteLength(body) });
   res.end(body);
 }
 
-function readBody(req: http.IncomingMessage): Promise<Buffer> {
+/** The body, or 'too large' once it passes MAX_BODY: the rest is read and dropped (so that the client,
+ * still sending, gets the 413 rather than a reset connection), up to DRAIN_LIMIT, past which the
+ * connection is cut. */
+function readBody(req: http.IncomingMessage): Promise<Buffer | 'too large'> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let n = 0;
     req.on('data', (c: Buffer) => {
       n += c.length;
-      if (n > MAX_BODY) {
-        reject(new Error(`larger than ${MAX_BODY} bytes`));
+      if (n > DRAIN_LIMIT) {
+        reject(new Error(`request body larger than ${DRAIN_LIMIT} bytes`));
         req.destroy();
         return;
       }
-      chunks.push(c);
+      if (n <= MAX_BODY) chunks.push(c);
+      else chunks.length = 0;
     });
-    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('end', () => resolve(n > MAX_BODY ? 'too large' : Buffer.concat(chunks)));
     req.on('error', reject);
   });
+}
+
+/** A request URL fit for a log line: the token's value replaced (it is the key to the whole API). */
+export function withoutToken(url: string): string {
+  return url.replace(/([?&]token=)[^&#]*/gi, '$1[redacted]');
 }
