@@ -1,6 +1,6 @@
 // Electron entry: one window, the app menu, the typed API over IPC and the es-media:// protocol.
 // All logic lives in src/main/core (plain Node); the security settings live in ./security.ts.
-import { app, BrowserWindow, Menu, dialog, ipcMain, protocol, screen, session, type MenuItemConstructorOptions } from 'electron';
+import { app, BrowserWindow, Menu, dialog, ipcMain, protocol, screen, session, shell, type MenuItemConstructorOptions } from 'electron';
 import fs from 'node:fs';
 import path from 'node:path';
 import { Readable } from 'node:stream';
@@ -10,7 +10,8 @@ import { dataDir, defaultDbPath } from './core/settings';
 import { createApi, mediaFileOf, parseRange, readUiSettings, restorableBounds, thumbnailOf, writeUiSettings, type AppApi } from './core/api';
 import { availableReportFormats, exportReportTo, isSingleFileFormat } from './core/api/reports';
 import type { HtmlToPdf, ReportFormat } from './core/report';
-import { importPaths } from './core/api/import-paths';
+import type { DesktopDialogs } from './core/api/context';
+import { abiMismatchAdvice } from './core/native-abi';
 import { API } from '../shared/api';
 import {
   MEDIA_SCHEME, MEDIA_SCHEME_PRIVILEGES, WEB_PREFERENCES, electronCsp, isAllowedNavigation, isAllowedPermission, mediaUrlFor, parseMediaUrl,
@@ -101,26 +102,40 @@ function handleMedia(request: Request): Response {
   });
 }
 
-async function importFromDialog(kind: 'folder' | 'csv'): Promise<void> {
-  if (!win || !db || !api) return;
-  const choice = await dialog.showOpenDialog(win, kind === 'folder'
-    ? { title: 'Open corpus folder', properties: ['openDirectory'] }
-    : { title: 'Import CSV', properties: ['openFile', 'multiSelections'], filters: [{ name: 'CSV', extensions: ['csv', 'tsv'] }] });
-  if (choice.canceled || !choice.filePaths.length) return;
-  try {
-    const { summaries, warnings } = importPaths(db, choice.filePaths);
-    const lines = summaries.map((s) => `${s.root}: ${s.added} added, ${s.updated} updated, ${s.unchanged} unchanged, ${s.missingMedia} without media`);
-    // features for what was added: an extraction job, which the renderer follows through its events
-    const job = await api.call('jobs.extract', {});
-    await dialog.showMessageBox(win, {
-      type: warnings.length ? 'warning' : 'info',
-      message: 'Import finished',
-      detail: [...lines, ...(job.ok ? ['Extraction started.'] : [`Extraction not started: ${job.error.message}`]), ...warnings.slice(0, 20), ...(warnings.length > 20 ? [`... and ${warnings.length - 20} more`] : [])].join('\n'),
-    });
-  } catch (e) {
-    await dialog.showMessageBox(win, { type: 'error', message: 'Import failed', detail: (e as Error).message });
-  }
+/** File > Import: the renderer's Import dialog takes over (native open dialog, preview, mapping, job). */
+function importFromMenu(kind: 'folder' | 'files'): void {
+  if (win && !win.isDestroyed()) win.webContents.send('menu', { action: 'import', kind });
 }
+
+/** The native dialogs the API handlers may open (files.pick, reports.save), on the app's window. */
+const desktopDialogs: DesktopDialogs = {
+  async pickPaths(kind) {
+    if (!win) return [];
+    const choice = await dialog.showOpenDialog(win, kind === 'folder'
+      ? { title: 'Import a corpus folder', properties: ['openDirectory'] }
+      : {
+          title: 'Import files',
+          properties: ['openFile', 'multiSelections'],
+          filters: [
+            { name: 'Corpus files', extensions: ['csv', 'tsv', 'eaf', 'TextGrid', 'textgrid', 'srt', 'vtt', 'mp4', 'mkv', 'mov', 'webm', 'avi', 'wav', 'mp3', 'flac', 'm4a', 'ogg', 'opus', 'aac'] },
+            { name: 'All files', extensions: ['*'] },
+          ],
+        });
+    return choice.canceled ? [] : choice.filePaths;
+  },
+  async savePath(o) {
+    if (!win) return null;
+    if (o.folder) {
+      const c = await dialog.showOpenDialog(win, { title: o.title, properties: ['openDirectory', 'createDirectory'] });
+      return c.canceled || !c.filePaths.length ? null : path.join(c.filePaths[0], o.defaultName);
+    }
+    const c = await dialog.showSaveDialog(win, { title: o.title, defaultPath: o.defaultName });
+    return c.canceled || !c.filePath ? null : c.filePath;
+  },
+  reveal(file) {
+    shell.showItemInFolder(file);
+  },
+};
 
 /** PDF reports through Electron's own Chromium: a hidden sandboxed window prints the report page once
  * its plots are drawn (the page sets data-ready on <body>, as the core's Chromium printer expects). */
@@ -168,8 +183,8 @@ function buildMenu(): void {
     {
       label: 'File',
       submenu: [
-        { label: 'Open Corpus Folder…', accelerator: 'CmdOrCtrl+O', click: () => void importFromDialog('folder') },
-        { label: 'Import CSV…', accelerator: 'CmdOrCtrl+I', click: () => void importFromDialog('csv') },
+        { label: 'Import Corpus Folder…', accelerator: 'CmdOrCtrl+O', click: () => importFromMenu('folder') },
+        { label: 'Import Files (CSV, ELAN, TextGrid, subtitles, recordings)…', accelerator: 'CmdOrCtrl+I', click: () => importFromMenu('files') },
         {
           label: 'Export Report',
           submenu: formats.length
@@ -197,9 +212,27 @@ function registerIpc(): void {
   }
 }
 
+/** openDb, or a clear message and exit when it cannot (typically better-sqlite3 built for Node, not Electron). */
+function openDbOrExplain(): Db | null {
+  try {
+    return openDb(dbPath);
+  } catch (e) {
+    const msg = (e as Error).message;
+    const advice = abiMismatchAdvice(msg);
+    dialog.showErrorBox(
+      advice ? 'Emotion Studio: the database module is built for Node, not Electron' : 'Emotion Studio cannot open its database',
+      advice ? `${advice}\n\n(${msg.split('\n')[0]})` : `${dbPath}: ${msg}`,
+    );
+    console.error(advice ?? `${dbPath}: ${msg}`);
+    app.exit(1);
+    return null;
+  }
+}
+
 void app.whenReady().then(() => {
-  db = openDb(dbPath);
-  api = createApi({ db, dbPath, dataDir: dir, mode: 'electron', urls: { media: mediaUrlFor, thumbnail: thumbUrlFor }, pdfPrinter: printToPdf });
+  db = openDbOrExplain();
+  if (!db) return;
+  api = createApi({ db, dbPath, dataDir: dir, mode: 'electron', urls: { media: mediaUrlFor, thumbnail: thumbUrlFor }, pdfPrinter: printToPdf, desktop: desktopDialogs });
   api.onJob((e) => {
     if (win && !win.isDestroyed()) win.webContents.send('job', e);
   });

@@ -1,7 +1,7 @@
 // The one bridge between the sandboxed renderer and the main process: window.emotionStudio, the
-// EmotionStudioApi of src/shared/api.ts over ipcRenderer.invoke('api:<method>') and the 'job' channel.
+// EmotionStudioApi of src/shared/api.ts over ipcRenderer.invoke('api:<method>'), the 'job' and 'menu' channels.
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
-import type { ApiResult, EmotionStudioApi, JobEvent } from '../shared/api';
+import type { ApiResult, EmotionStudioApi, JobEvent, MenuCommand } from '../shared/api';
 
 const call = async (method: string, input: unknown): Promise<ApiResult<unknown>> => {
   if (typeof method !== 'string' || !/^[a-z]+\.[A-Za-z]+$/.test(method)) {
@@ -23,6 +23,13 @@ const bridge: EmotionStudioApi & { version: string } = {
     ipcRenderer.on('job', h);
     return () => {
       ipcRenderer.removeListener('job', h);
+    };
+  },
+  onMenu(listener: (m: MenuCommand) => void) {
+    const h = (_e: IpcRendererEvent, m: MenuCommand) => listener(m);
+    ipcRenderer.on('menu', h);
+    return () => {
+      ipcRenderer.removeListener('menu', h);
     };
   },
 };

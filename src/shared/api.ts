@@ -58,6 +58,26 @@ export const SettingsInput = z.object({
 });
 export const Empty = z.object({}).default({});
 
+/** A path on the machine running the core: in browser mode inside a `serve --root` folder, in the
+ * desktop app one the user picked in the native dialog (see src/main/core/api/files.ts). */
+const PathString = z.string().min(1).max(4096);
+export const FilesListInput = z.object({ path: PathString.optional() });
+export const FilesPickInput = z.object({ kind: z.enum(['folder', 'files']) });
+export const ImportPreviewInput = z.object({ path: PathString });
+export const ImportInput = z.object({
+  paths: z.array(PathString).min(1).max(100),
+  /** column mapping for generic CSVs: 'text=COL,label=COL[,file=COL,...]' (as `import --columns`) */
+  columns: z.string().max(2000).optional(),
+  labels: z.array(z.string().min(1).max(100)).max(200).optional(),
+  split: SplitSchema.optional(),
+  /** a recording without a transcript: cut it into utterances automatically (voice activity) */
+  segment: z.enum(['vad']).optional(),
+  /** start feature extraction when the import added or changed anything (default true) */
+  extract: z.boolean().default(true),
+});
+export const AblateInput = z.object({ classifier: z.enum(['linear', 'rbf']).default('linear') });
+export const ReportSaveInput = z.object({ format: ReportInput.shape.format });
+
 /** One row of the corpus table: the listing plus the latest model's prediction. */
 export interface UtteranceRow extends UtteranceListing {
   key: string;
@@ -92,7 +112,7 @@ export interface ModelVersionInfo {
   weighted_f1: Record<string, number>;
 }
 
-export type JobKind = 'extract' | 'train' | 'report';
+export type JobKind = 'extract' | 'train' | 'report' | 'import' | 'ablate';
 export interface JobInfo {
   id: number;
   kind: JobKind;
@@ -118,6 +138,32 @@ export interface AppInfo {
   theme: 'light' | 'dark' | 'system';
 }
 
+/** A folder of the file browser (browser mode), or the roots when no path was given (path null). */
+export interface FileListing {
+  path: string | null;
+  /** the folder above, when it is still inside a root; null at a root */
+  parent: string | null;
+  entries: { name: string; path: string; dir: boolean; size: number | null; kind: 'folder' | 'csv' | 'transcript' | 'media' | 'other' }[];
+}
+
+/** What a path holds, before importing it: enough for the column-mapping dialog. */
+export interface ImportPreview {
+  path: string;
+  kind: 'folder' | 'meld-csv' | 'csv' | 'transcript' | 'media' | 'other';
+  /** csv: the header and the first rows; folder: its CSVs */
+  header: string[];
+  rows: string[][];
+  totalRows: number;
+  /** csv: the distinct values of each column (at most 50, `more` when there are others) */
+  values: { column: string; distinct: string[]; more: boolean }[];
+  /** csv: a guessed mapping (text, label, file, speaker, dialogue, start, end, split -> column) */
+  suggested: Record<string, string>;
+  /** folder: the CSV files found (MELD or not; error: it cannot be read); a non-MELD one needs a mapping */
+  csvs: { path: string; meld: boolean; error?: string }[];
+  /** a folder's first non-MELD CSV, previewed as above, when there is one */
+  needsMapping: string | null;
+}
+
 /**
  * The contract: method name -> input schema and output type. Method names are the HTTP paths
  * (/api/corpus.summary) and the IPC channels ('api:corpus.summary').
@@ -137,6 +183,12 @@ export const API = {
   'jobs.cancel': { input: JobIdInput, output: null as unknown as JobInfo },
   'jobs.list': { input: Empty, output: null as unknown as JobInfo[] },
   'reports.export': { input: ReportInput, output: null as unknown as { path: string; url: string | null; bytes: number } },
+  'files.list': { input: FilesListInput, output: null as unknown as FileListing },
+  'files.pick': { input: FilesPickInput, output: null as unknown as { paths: string[] } },
+  'import.preview': { input: ImportPreviewInput, output: null as unknown as ImportPreview },
+  'jobs.import': { input: ImportInput, output: null as unknown as JobInfo },
+  'jobs.ablate': { input: AblateInput, output: null as unknown as JobInfo },
+  'reports.save': { input: ReportSaveInput, output: null as unknown as { path: string | null; bytes: number } },
 } as const;
 
 export type ApiMethod = keyof typeof API;
@@ -151,7 +203,11 @@ export type ApiResult<T> = { ok: true; value: T } | { ok: false; error: { code: 
 export type EmotionStudioApi = {
   call<M extends ApiMethod>(method: M, input: ApiInput<M>): Promise<ApiResult<ApiOutput<M>>>;
   onJob(listener: (e: JobEvent) => void): () => void;
+  /** desktop only: commands from the application menu (File > Import ...) */
+  onMenu?(listener: (m: MenuCommand) => void): () => void;
 };
+
+export type MenuCommand = { action: 'import'; kind: 'folder' | 'files' };
 
 /** The core side: one handler per method, given validated input. Throw ApiError for typed failures. */
 export type ApiHandlers = { [M in ApiMethod]: (input: ApiParsedInput<M>) => Promise<ApiOutput<M>> | ApiOutput<M> };

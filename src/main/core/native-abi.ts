@@ -23,7 +23,7 @@ export function abiMismatchAdvice(message: string, node?: number): string | null
   if (!m) return null;
   const forNode = node !== undefined && m.builtFor === node;
   return [
-    `better-sqlite3's native module was built for ${forNode ? `Node (ABI ${m.builtFor})` : `ABI ${m.builtFor}`}, but this Electron needs ABI ${m.needs}.`,
+    `better-sqlite3's native module was built for ${forNode ? `Node (ABI ${m.builtFor})` : `ABI ${m.builtFor} (a plain Node's, as npm install builds it)`}, but this Electron needs ABI ${m.needs}.`,
     `Rebuild it for Electron in the tool's folder: ${ELECTRON_REBUILD}`,
     `(the command line tool then needs it back for Node: ${NODE_REBUILD}; see docs/desktop.md)`,
   ].join('\n');

@@ -5,6 +5,7 @@
 import http from 'node:http';
 import fs from 'node:fs';
 import path from 'node:path';
+import os from 'node:os';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { Db } from '../core/store/db';
@@ -13,6 +14,8 @@ import { mediaFileOf, parseRange, thumbnailOf } from '../core/api/media-lookup';
 import { browserCsp } from '../security';
 import { newToken, presentedToken, tokenCookie, tokenMatches } from './token';
 import { NOT_BUILT_PAGE, resolveStatic, sendStatic } from './static-files';
+import { resolveRoots } from '../core/api/files';
+import { zipFolderTo } from '../core/api/report-files';
 
 export const SERVE_HOST = '127.0.0.1';
 const MAX_BODY = 1 << 20;
@@ -32,6 +35,8 @@ export interface ServeOptions {
   rendererDir?: string | null;
   ffmpeg?: string;
   workers?: number;
+  /** folders the app's file browser may show and import from (default: the home folder) */
+  roots?: string[];
   /** fixed token (tests); default: 32 random bytes */
   token?: string;
   log?: (line: string) => void;
@@ -55,11 +60,13 @@ export async function startServer(o: ServeOptions): Promise<RunningServer> {
   const reports = new Map<string, string>();
   const api = createApi({
     db: o.db, dbPath: o.dbPath, dataDir: o.dataDir, mode: 'browser', ffmpeg: o.ffmpeg, workers: o.workers,
+    browseRoots: resolveRoots(o.roots ?? [os.homedir()]),
     urls: {
       media: (id) => `/media/${id}?token=${enc}`,
       thumbnail: (id, frame) => `/thumb/${id}/${frame}?token=${enc}`,
       report: (file) => {
-        const name = path.basename(file);
+        // a folder (eaf, textgrid, meld exports) is downloaded as NAME.zip, zipped as it is sent
+        const name = path.basename(file) + (isDir(file) ? '.zip' : '');
         reports.set(name, file);
         return `/report/${encodeURIComponent(name)}?token=${enc}`;
       },
@@ -146,6 +153,11 @@ export async function startServer(o: ServeOptions): Promise<RunningServer> {
       const file = reports.get(m[1]);
       if (!file || !fs.existsSync(file)) return sendText(res, 404, 'no such report (export it again)');
       res.setHeader('Content-Disposition', `attachment; filename="${m[1]}"`);
+      if (isDir(file)) {
+        res.writeHead(200, { 'Content-Type': 'application/zip', 'Cache-Control': 'no-store' });
+        if (head) return void res.end();
+        return zipFolderTo(file, res);
+      }
       return sendStatic(res, file, head);
     }
     if (p === '/events') return sendText(res, 426, 'WebSocket only', { Upgrade: 'websocket' });
@@ -267,4 +279,12 @@ function readBody(req: http.IncomingMessage): Promise<Buffer | 'too large'> {
 /** A request URL fit for a log line: the token's value replaced (it is the key to the whole API). */
 export function withoutToken(url: string): string {
   return url.replace(/([?&]token=)[^&#]*/gi, '$1[redacted]');
+}
+
+function isDir(p: string): boolean {
+  try {
+    return fs.statSync(p).isDirectory();
+  } catch {
+    return false;
+  }
 }

@@ -27,6 +27,20 @@ export interface ApiContext {
   pdfPrinter?: HtmlToPdf;
   /** the annotator's name in the label history (default: the OS user) */
   who?: string;
+  /** browser mode: the folders the file browser may show and import from (`serve --root`); realpaths */
+  browseRoots?: string[];
+  /** desktop: the native dialogs (Electron main); absent in browser mode */
+  desktop?: DesktopDialogs;
+}
+
+/** The Electron main process's dialogs, for the API handlers that need the user to choose a path. */
+export interface DesktopDialogs {
+  /** native open dialog; [] when cancelled */
+  pickPaths(kind: 'folder' | 'files'): Promise<string[]>;
+  /** native save dialog for a file (or a folder chooser when `folder`); null when cancelled */
+  savePath(o: { title: string; defaultName: string; folder: boolean }): Promise<string | null>;
+  /** shows a written file or folder in the file manager */
+  reveal(file: string): void;
 }
 
 export function defaultAnnotator(): string {

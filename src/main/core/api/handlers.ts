@@ -2,7 +2,7 @@
 // (see dispatch.ts); typed failures are thrown as ApiError, anything else becomes 'internal'.
 import pkg from '../../../../package.json';
 import type { Db } from '../store/db';
-import { ApiError, type ApiHandlers, type AppInfo, type CorpusSummary, type ModelVersionInfo } from '../../../shared/api';
+import { ApiError, type ApiHandlers, type AppInfo, type CorpusSummary, type JobInfo, type ModelVersionInfo } from '../../../shared/api';
 import type { EvaluateResult } from '../../../shared/types';
 import { showUtterance, labelHistory } from '../store/queries';
 import { relabel, LabelError } from '../store/labels';
@@ -15,12 +15,17 @@ import { listRows, nextUncertain, statusCounts } from './list-query';
 import { mediaFileOf, thumbnailFrames } from './media-lookup';
 import { readUiSettings, writeUiSettings } from './ui-settings';
 import { trainProgressMeter } from './train-progress';
-import { availableReportFormats, exportReport, isSingleFileFormat } from './reports';
+import { availableReportFormats, exportReport } from './reports';
 import { defaultAnnotator, type ApiContext } from './context';
+import { PathPolicy } from './files';
+import { importPreview, startImportJob } from './import-job';
+import { startAblateJob } from './ablate-job';
+import { saveReportWithDialog } from './report-files';
 
 export function createApiHandlers(ctx: ApiContext): ApiHandlers {
   const { db } = ctx;
   const who = ctx.who ?? defaultAnnotator();
+  const paths = new PathPolicy(ctx);
 
   const appInfo = (): AppInfo => {
     let ffmpeg: AppInfo['ffmpeg'] = null;
@@ -33,7 +38,7 @@ export function createApiHandlers(ctx: ApiContext): ApiHandlers {
     return { version: pkg.version, mode: ctx.mode, ffmpeg, reportFormats: availableReportFormats(ctx.pdfPrinter), theme: readUiSettings(ctx.dataDir).theme };
   };
 
-  return {
+  const handlers: ApiHandlers = {
     'app.info': () => appInfo(),
 
     'settings.set': (input) => {
@@ -131,9 +136,18 @@ export function createApiHandlers(ctx: ApiContext): ApiHandlers {
 
     'reports.export': async (input) => {
       const r = await exportReport(db, ctx.dataDir, input, ctx.pdfPrinter);
-      return { path: r.path, url: isSingleFileFormat(input.format) ? (ctx.urls.report?.(r.path) ?? null) : null, bytes: r.bytes };
+      // a folder export (eaf, textgrid, meld) is offered as a zip by the server
+      return { path: r.path, url: ctx.urls.report?.(r.path) ?? null, bytes: r.bytes };
     },
+
+    'files.list': ({ path }) => paths.list(path),
+    'files.pick': async ({ kind }) => ({ paths: await paths.pick(kind) }),
+    'import.preview': (input) => importPreview(paths, input),
+    'jobs.import': (input) => startImportJob(db, ctx.jobs, paths, input, () => handlers['jobs.extract']({}) as JobInfo),
+    'jobs.ablate': (input) => startAblateJob(db, ctx.jobs, input, who),
+    'reports.save': (input) => saveReportWithDialog(db, ctx.desktop, input, ctx.pdfPrinter),
   };
+  return handlers;
 }
 
 function corpusSummary(db: Db, dbPath: string): CorpusSummary {

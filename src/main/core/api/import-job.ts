@@ -1,0 +1,212 @@
+// Import from the app: a preview for the column-mapping dialog (import.preview) and the import itself
+// as a stored job (jobs.import) with the same planner and writer as `emotion-studio import`, then the
+// extraction of what it added as a job of its own. Paths pass the PathPolicy first (files.ts).
+import fs from 'node:fs';
+import path from 'node:path';
+import { ApiError, type ApiParsedInput, type ImportPreview, type JobInfo } from '../../../shared/api';
+import type { Db } from '../store/db';
+import { planImportEach, type PlanOptions } from '../corpus/import-plan';
+import { readCsvFile } from '../corpus/csv';
+import { looksLikeMeld } from '../corpus/meld';
+import { parseColumnMapping } from '../corpus/generic';
+import { ImportError, type ImportBatch } from '../corpus/types';
+import { saveImport, type ImportSummary } from '../store/corpus-repo';
+import type { JobRunner } from './job-runner';
+import type { PathPolicy } from './files';
+import { kindOf } from './files';
+
+const PREVIEW_ROWS = 8;
+const MAX_DISTINCT = 50;
+
+/** Guesses of the mapping keys from common column names (case and punctuation ignored). */
+const GUESS: [string, RegExp][] = [
+  ['text', /^(text|utterance|transcript|transcription|sentence)$/],
+  ['label', /^(label|emotion|gold|class|category)$/],
+  ['file', /^(file|media|path|clip|audio|video|filename)$/],
+  ['speaker', /^(speaker|spk|who)$/],
+  ['dialogue', /^(dialogue|dialog|conversation|session|dialogueid)$/],
+  ['start', /^(start|starts|begin|starttime|from)$/],
+  ['end', /^(end|ends|stop|endtime|to)$/],
+  ['split', /^(split|set|partition)$/],
+];
+
+export function suggestMapping(header: string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const col of header) {
+    const norm = col.toLowerCase().replace(/[^a-z]/g, '');
+    for (const [key, re] of GUESS) if (!out[key] && re.test(norm)) out[key] = col;
+  }
+  return out;
+}
+
+function csvPreview(file: string): Pick<ImportPreview, 'header' | 'rows' | 'totalRows' | 'values' | 'suggested'> & { meld: boolean } {
+  let t: ReturnType<typeof readCsvFile>;
+  try {
+    t = readCsvFile(file);
+  } catch (e) {
+    throw new ApiError('invalid_input', e instanceof ImportError ? `${e.file}: ${e.reason}` : `${file}: ${(e as Error).message}`);
+  }
+  const values = t.header.map((column, i) => {
+    const seen = new Set<string>();
+    let more = false;
+    for (const r of t.rows) {
+      const v = (r.fields[i] ?? '').trim();
+      if (!v || seen.has(v)) continue;
+      if (seen.size >= MAX_DISTINCT) {
+        more = true;
+        break;
+      }
+      seen.add(v);
+    }
+    return { column, distinct: [...seen].sort((a, b) => a.localeCompare(b, 'en')), more };
+  });
+  return {
+    header: t.header,
+    rows: t.rows.slice(0, PREVIEW_ROWS).map((r) => r.fields),
+    totalRows: t.rows.length,
+    values,
+    suggested: suggestMapping(t.header),
+    meld: looksLikeMeld(t.header),
+  };
+}
+
+/** CSVs at the top of dir and one level down (as the planner looks for them), hidden entries skipped. */
+function folderCsvs(dir: string): string[] {
+  const out: string[] = [];
+  const walk = (d: string, depth: number) => {
+    let entries: fs.Dirent[];
+    try {
+      entries = fs.readdirSync(d, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const e of entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
+      if (e.name.startsWith('.') || e.name === 'node_modules' || e.name === '__MACOSX') continue;
+      const p = path.join(d, e.name);
+      if (e.isDirectory() && depth === 0) walk(p, 1);
+      else if (e.isFile() && /\.(csv|tsv)$/i.test(e.name)) out.push(p);
+    }
+  };
+  walk(dir, 0);
+  return out;
+}
+
+export function importPreview(policy: PathPolicy, input: ApiParsedInput<'import.preview'>): ImportPreview {
+  const real = policy.check(input.path);
+  const empty = { header: [], rows: [], totalRows: 0, values: [], suggested: {}, csvs: [], needsMapping: null };
+  const st = fs.statSync(real);
+  if (st.isDirectory()) {
+    const csvs = folderCsvs(real).map((f) => {
+      try {
+        return { path: f, meld: looksLikeMeld(readCsvFile(f).header) };
+      } catch (e) {
+        return { path: f, meld: false, error: e instanceof ImportError ? e.reason : (e as Error).message };
+      }
+    });
+    // the first readable non-MELD CSV is the one the mapping dialog shows (the mapping applies to all)
+    const generic = csvs.find((c) => !c.meld && !c.error);
+    if (!generic) return { ...empty, path: real, kind: 'folder', csvs };
+    const { meld: _m, ...p } = csvPreview(generic.path);
+    return { ...empty, ...p, path: real, kind: 'folder', csvs, needsMapping: generic.path };
+  }
+  const kind = kindOf(path.basename(real));
+  if (kind === 'csv') {
+    const { meld, ...p } = csvPreview(real);
+    return { ...empty, ...p, path: real, kind: meld ? 'meld-csv' : 'csv', needsMapping: meld ? null : real };
+  }
+  return { ...empty, path: real, kind: kind === 'transcript' || kind === 'media' ? kind : 'other' };
+}
+
+export interface ImportJobResult {
+  summaries: ImportSummary[];
+  /** one line per file or row that was left out, naming it and why */
+  warnings: string[];
+  failedFiles: number;
+  /** the extraction job started after the import, or why none was */
+  extractJob: number | null;
+  extractNote: string | null;
+}
+
+/**
+ * Starts jobs.import. `startExtract` is the jobs.extract handler: called when the import added or
+ * changed something and input.extract is set, so the clips' features follow in a job of their own.
+ */
+export function startImportJob(
+  db: Db,
+  jobs: JobRunner,
+  policy: PathPolicy,
+  input: ApiParsedInput<'jobs.import'>,
+  startExtract: () => JobInfo,
+): JobInfo {
+  const paths = input.paths.map((p) => policy.check(p));
+  if (input.columns) {
+    try {
+      parseColumnMapping(input.columns);
+    } catch (e) {
+      throw new ApiError('invalid_input', `the column mapping: ${e instanceof ImportError ? e.reason : (e as Error).message}`);
+    }
+  }
+  // segment: 'vad' is read by the planner for recordings without a transcript (corpus/ planImport)
+  const opts: PlanOptions & { segment?: 'vad' } = { columns: input.columns, labels: input.labels, split: input.split, ...(input.segment ? { segment: input.segment } : {}) };
+  return jobs.start('import', { ...input, paths }, async (signal, progress) => {
+    const summaries: ImportSummary[] = [];
+    const warnings: string[] = [];
+    let failedFiles = 0;
+    const t0 = Date.now();
+    for (let i = 0; i < paths.length; i++) {
+      if (signal.aborted) return { result: { summaries, warnings, failedFiles, extractJob: null, extractNote: null }, cancelled: `cancelled after ${i} of ${paths.length} paths (what was stored stays)` };
+      const el = (Date.now() - t0) / 1000;
+      progress({ job: `import ${path.basename(paths[i])}`, done: i, total: paths.length, errors: failedFiles, rate: el > 0 ? i / el : 0, eta_s: null });
+      // one path at a time, so one bad file is reported and the others are still imported
+      const plan = planImportEach([paths[i]], opts);
+      for (const f of plan.failed) {
+        failedFiles++;
+        warnings.push(`${f.file}: ${f.message}`);
+      }
+      for (const b of plan.batches) {
+        confine(b, policy, warnings);
+        for (const is of b.issues) warnings.push(`${is.file}${is.row !== null ? ` row ${is.row}` : ''}: ${is.message}`);
+        summaries.push(saveImport(db, b));
+        // let the event loop breathe between batches (job events, other API calls)
+        await new Promise((r) => setImmediate(r));
+      }
+    }
+    progress({ job: 'import: done', done: paths.length, total: paths.length, errors: failedFiles, rate: 0, eta_s: 0 });
+    let extractJob: number | null = null;
+    let extractNote: string | null = null;
+    const changed = summaries.some((s) => s.added + s.updated > 0);
+    if (input.extract && changed) {
+      try {
+        extractJob = startExtract().id;
+      } catch (e) {
+        extractNote = `extraction not started: ${(e as Error).message}`;
+      }
+    } else if (input.extract) extractNote = 'nothing new to extract';
+    if (!summaries.length && failedFiles) throw new Error(warnings.slice(0, 5).join('; '));
+    return { result: { summaries, warnings: warnings.slice(0, 500), failedFiles, extractJob, extractNote } satisfies ImportJobResult };
+  });
+}
+
+/**
+ * Browser mode: nothing from outside the roots is stored, even when a link inside an imported folder
+ * (or a CSV's file column) leads there: such records are left out, such clips are not attached.
+ */
+function confine(b: ImportBatch, policy: PathPolicy, warnings: string[]): void {
+  const sources = new Map<string, boolean>();
+  const ok = (p: string) => {
+    let v = sources.get(p);
+    if (v === undefined) sources.set(p, (v = policy.confines(p)));
+    return v;
+  };
+  const kept = b.records.filter((r) => ok(r.source));
+  const dropped = new Set(b.records.filter((r) => !ok(r.source)).map((r) => r.source));
+  for (const f of dropped) warnings.push(`${f}: not imported: it lies outside the folders this server may read (a link?)`);
+  for (const r of kept) {
+    if (r.mediaPath && !ok(r.mediaPath)) {
+      warnings.push(`${r.source}${r.row !== null ? ` row ${r.row}` : ''}: its media file is outside the folders this server may read; imported without it`);
+      r.mediaPath = null;
+      b.missingMedia++;
+    }
+  }
+  b.records = kept;
+}
