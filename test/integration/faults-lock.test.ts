@@ -26,6 +26,25 @@ async function holdLock(db: string): Promise<ChildProcess> {
   return child;
 }
 
+/** True once the process's main thread has been seen sleeping (SQLite's busy handler: there is no
+ * other synchronous sleep in the CLI) on 3 polls in a row; false if it ends first. Linux /proc. */
+async function busyWaiting(pid: number, ended: () => boolean): Promise<boolean> {
+  let inARow = 0;
+  while (!ended()) {
+    let sleeping = false;
+    try {
+      const nr = fs.readFileSync(`/proc/${pid}/syscall`, 'utf8').split(' ')[0];
+      sleeping = fs.readFileSync(`/proc/${pid}/wchan`, 'utf8').includes('nanosleep') || nr === '35' || nr === '230';
+    } catch {
+      // gone meanwhile
+    }
+    inARow = sleeping ? inARow + 1 : 0;
+    if (inARow >= 3) return true;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  return false;
+}
+
 function integrity(db: string): string {
   const d = new Database(db);
   try {
@@ -68,12 +87,23 @@ describe('database locked by another process', () => {
     expect(r.json()).toMatchObject({ new: 'joy' });
   }, 120_000);
 
-  it('a lock released while a writer waits lets the writer through', async () => {
+  it.skipIf(process.platform !== 'linux')('a lock released while a writer waits lets the writer through', async () => {
     const holder = await holdLock(db);
-    const waiting = runCliAsync(['relabel', '2', 'fear', '--db', db, '--json'], { EMOTION_STUDIO_BUSY_TIMEOUT_MS: '20000' });
-    await new Promise((r) => setTimeout(r, 1500));
+    const child = spawn(process.execPath, [CLI, 'relabel', '2', 'fear', '--db', db, '--json'], {
+      env: { ...process.env, EMOTION_STUDIO_BUSY_TIMEOUT_MS: '120000' }, stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout!.on('data', (b) => (stdout += b));
+    child.stderr!.on('data', (b) => (stderr += b));
+    const exited = new Promise<number | null>((r) => child.once('close', (c) => r(c)));
+    // release only once the writer is provably waiting: its main thread sleeping in SQLite's busy
+    // handler (clock_nanosleep) several polls in a row, however long the machine takes to get there
+    const waited = await busyWaiting(child.pid!, () => child.exitCode !== null);
     holder.kill('SIGKILL');
-    const r = await waiting;
+    const code = await exited;
+    expect(waited, `the writer never waited for the lock: ${stderr}`).toBe(true);
+    const r = { code, stdout, stderr };
     expect(r.code, r.stderr).toBe(0);
     expect(JSON.parse(r.stdout)).toMatchObject({ new: 'fear' });
     expect(integrity(db)).toBe('ok');
