@@ -2,7 +2,7 @@
 // Python feature code (librosa/torchaudio) on the same MELD-like clips with the same ffmpeg binary;
 // whole-clip extraction (audio + every frame's entropy + selection, no neural encoders) in clips/s,
 // beside ffmpeg decoding alone (the floor) measured in the same run.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -89,7 +89,7 @@ async function main() {
     const lane = async () => {
       for (let i = next++; i < files.length; i = next++) {
         await new Promise<void>((res, rej) => {
-          const p = require('node:child_process').spawn(ffmpeg.path, ['-v', 'error', '-threads', '1', '-i', files[i], '-f', 'null', '-'], { stdio: 'ignore' });
+          const p = spawn(ffmpeg.path, ['-v', 'error', '-threads', '1', '-i', files[i], '-f', 'null', '-'], { stdio: 'ignore' });
           p.on('exit', (c: number) => (c === 0 ? res() : rej(new Error(`ffmpeg exit ${c}`))));
         });
       }

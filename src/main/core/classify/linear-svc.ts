@@ -351,7 +351,7 @@ function tronL2Svc(
   let f = fun(w);
   grad(w, g);
   let gnorm = Math.sqrt(dotv(g, g));
-  let search = gnorm > tol * gnorm0;
+  const search = gnorm > tol * gnorm0;
   precond(M);
   let delta = Math.sqrt(uTMv(g, M, g));
   let iter = 1;

@@ -103,7 +103,6 @@ function solveDual(X: Csr, rows: Int32Array, d: number, y: Int8Array, Ci: Float6
   }
   let active = n;
   let PGmaxOld = Infinity;
-  let PGminOld = -Infinity;
   for (let iter = 0; iter < maxIter; iter++) {
     throwIfAborted(signal);
     let PGmaxNew = -Infinity;
@@ -146,11 +145,9 @@ function solveDual(X: Csr, rows: Int32Array, d: number, y: Int8Array, Ci: Float6
       // converged on the active set: check every row once more
       active = n;
       PGmaxOld = Infinity;
-      PGminOld = -Infinity;
       continue;
     }
     PGmaxOld = PGmaxNew <= 0 ? Infinity : PGmaxNew;
-    PGminOld = PGminNew >= 0 ? -Infinity : PGminNew;
   }
   return { w, alpha };
 }

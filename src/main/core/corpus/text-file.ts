@@ -112,9 +112,9 @@ function guessEncoding(buf: Buffer): string {
 function utf8SeqLen(buf: Buffer, i: number): number {
   const b = buf[i];
   let n: number, min: number;
-  if (b >= 0xc2 && b <= 0xdf) (n = 2), (min = 0x80);
-  else if (b >= 0xe0 && b <= 0xef) (n = 3), (min = 0x800);
-  else if (b >= 0xf0 && b <= 0xf4) (n = 4), (min = 0x10000);
+  if (b >= 0xc2 && b <= 0xdf) { n = 2; min = 0x80; }
+  else if (b >= 0xe0 && b <= 0xef) { n = 3; min = 0x800; }
+  else if (b >= 0xf0 && b <= 0xf4) { n = 4; min = 0x10000; }
   else return 0;
   if (i + n > buf.length) return 0;
   let cp = b & (0xff >> (n + 1));
