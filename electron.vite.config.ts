@@ -16,6 +16,14 @@ export default defineConfig({
   preload: {},
   renderer: {
     root: resolve(__dirname, 'src/renderer'),
-    build: { rollupOptions: { input: resolve(__dirname, 'src/renderer/index.html') } },
+    build: {
+      rollupOptions: {
+        input: resolve(__dirname, 'src/renderer/index.html'),
+        // MUI's 'use client' directives mean nothing here (no server components): not worth a warning each
+        onwarn(w, warn) {
+          if (w.code !== 'MODULE_LEVEL_DIRECTIVE') warn(w);
+        },
+      },
+    },
   },
 });
