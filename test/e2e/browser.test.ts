@@ -46,7 +46,7 @@ async function shot(page: Page, name: string): Promise<void> {
 }
 
 /** Picks an entry of an MUI Select by its visible text. */
-async function choose(page: Page, testId: string, option: string): Promise<void> {
+async function choose(page: Page, testId: string, option: string | RegExp): Promise<void> {
   await page.getByTestId(testId).click();
   await page.getByRole('option', { name: option, exact: true }).click();
   await page.locator('.MuiPopover-root').waitFor({ state: 'detached' });
@@ -229,6 +229,8 @@ describe.skipIf(!haveChromium)('browser mode (serve + Chromium)', () => {
 
   it('jobs: retrain makes model v2 and Evaluation follows it; the confusion matrix changes', async () => {
     await page.getByTestId('tab-jobs').click();
+    // the retrain defaults to v1's configuration, which the panel names
+    await expect.poll(() => page.getByTestId('retrain-base').textContent()).toMatch(/^Replaces v1 \(fusion none · linear SVM/);
     await page.getByTestId('retrain').click();
     // the new job is listed first, above the run that made v1
     await expect.poll(() => page.locator('[data-testid=job][data-kind=train]').count()).toBe(2);
@@ -245,9 +247,15 @@ describe.skipIf(!haveChromium)('browser mode (serve + Chromium)', () => {
     expect(sum(after[relabelled.from])).toBe(sum(before[relabelled.from]) - 1);
     expect(sum(after[relabelled.to])).toBe(sum(before[relabelled.to]) + 1);
     expect(after).not.toEqual(before);
-    await choose(page, 'eval-compare', 'v1');
+    // versions are offered with their configuration, not as a bare v1 (issue 14 item 12)
+    await choose(page, 'eval-compare', /^v1 \(fusion none · linear SVM C=[\d.]+.* training labels\)$/);
     await page.getByTestId('comparison').waitFor();
     expect(await page.getByTestId('comparison').textContent()).toMatch(/Model v2 vs v1 on the dev split/);
+    // both versions' configurations beside the comparison; v2 kept v1's (the retrain default)
+    const configs = await page.getByTestId('comparison-config').allTextContents();
+    expect(configs).toHaveLength(2);
+    const same = (t: string) => t.replace(/^v\d+: /, '').replace(/C=[\d.]+( balanced)?/, 'C'); // C and weighting are chosen on dev each time
+    expect(same(configs[0])).toBe(same(configs[1]));
     await shot(page, '09-evaluation-v2-compare');
   });
 

@@ -4,6 +4,8 @@
 import { useEffect, useMemo, useState } from 'react';
 import { Box, Card, CardContent, Stack, Table, TableBody, TableCell, TableHead, TableRow, ToggleButton, ToggleButtonGroup, Typography } from '@mui/material';
 import type { EvaluateResult } from '../../../shared/types';
+import type { ModelVersionInfo } from '../../../shared/api';
+import { configText, versionLabel } from '../../../shared/model-config';
 import { useApiData } from '../api-context';
 import { useStudio } from '../studio-context';
 import { FilterSelect } from '../components/FilterSelect';
@@ -26,6 +28,11 @@ export function EvaluationView() {
   const [compare, setCompare] = useState<number | null>(null);
   const [normalised, setNormalised] = useState(false);
   const versions = useMemo(() => (models.data ?? []).map((m) => m.version).sort((a, b) => b - a), [models.data]);
+  // each version with its configuration (fusion, SVM and C, modalities, encoders, training labels), not a bare vN
+  const describe = (v: string) => {
+    const m = models.data?.find((x) => String(x.version) === v);
+    return m ? versionLabel(m) : `v${v}`;
+  };
 
   useEffect(() => {
     if (!split && splits.length) setSplit(splits[0]);
@@ -51,8 +58,8 @@ export function EvaluationView() {
     <Stack spacing={2} data-testid="evaluation">
       <Stack direction="row" spacing={2} sx={{ alignItems: 'center', flexWrap: 'wrap' }}>
         <FilterSelect label="Split" value={split} options={splits} onChange={(v) => setSplit(v as Split)} testId="eval-split" minWidth={100} />
-        <FilterSelect label="Model" value={version === null ? '' : String(version)} options={versions.map(String)} onChange={(v) => setVersion(Number(v))} format={(v) => `v${v}`} testId="eval-version" minWidth={100} />
-        <FilterSelect label="Compare with" value={compare === null ? '' : String(compare)} options={versions.filter((v) => v !== version).map(String)} onChange={(v) => setCompare(v ? Number(v) : null)} format={(v) => `v${v}`} anyLabel="none" testId="eval-compare" minWidth={130} />
+        <FilterSelect label="Model" value={version === null ? '' : String(version)} options={versions.map(String)} onChange={(v) => setVersion(Number(v))} format={describe} testId="eval-version" minWidth={100} />
+        <FilterSelect label="Compare with" value={compare === null ? '' : String(compare)} options={versions.filter((v) => v !== version).map(String)} onChange={(v) => setCompare(v ? Number(v) : null)} format={describe} anyLabel="none" testId="eval-compare" minWidth={130} />
         <ToggleButtonGroup size="small" exclusive value={normalised ? 'norm' : 'counts'} onChange={(_e, v: string | null) => v && setNormalised(v === 'norm')}>
           <ToggleButton value="counts" data-testid="cm-counts">
             counts
@@ -94,7 +101,7 @@ export function EvaluationView() {
             </Card>
           </Box>
           <PerClassTable r={r} />
-          {other.data && <Comparison a={r} b={other.data} />}
+          {other.data && <Comparison a={r} b={other.data} models={models.data ?? []} />}
         </>
       )}
     </Stack>
@@ -183,8 +190,9 @@ function PerClassTable(props: { r: EvaluateResult }) {
   );
 }
 
-function Comparison(props: { a: EvaluateResult; b: EvaluateResult }) {
+function Comparison(props: { a: EvaluateResult; b: EvaluateResult; models: ModelVersionInfo[] }) {
   const { a, b } = props;
+  const config = (v: number) => props.models.find((m) => m.version === v);
   const rows: [string, number | null, number | null][] = [
     ['accuracy', a.accuracy, b.accuracy],
     ['weighted F1', a.weighted_f1, b.weighted_f1],
@@ -198,6 +206,14 @@ function Comparison(props: { a: EvaluateResult; b: EvaluateResult }) {
         <Typography variant="subtitle2">
           Model v{a.model_version} vs v{b.model_version} on the {a.split} split
         </Typography>
+        {[a.model_version, b.model_version].map((v) => {
+          const m = config(v);
+          return (
+            <Typography key={v} variant="caption" color="text.secondary" component="div" data-testid="comparison-config">
+              v{v}: {m ? configText(m) : 'configuration unknown'}
+            </Typography>
+          );
+        })}
         <Table size="small">
           <TableHead>
             <TableRow>

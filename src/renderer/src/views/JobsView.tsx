@@ -2,7 +2,8 @@
 // cancel a running job. A finished retrain refreshes Evaluation (StudioProvider bumps modelsTick).
 import { useEffect, useState } from 'react';
 import { Box, Button, Card, CardContent, Chip, LinearProgress, Stack, Typography } from '@mui/material';
-import type { JobInfo } from '../../../shared/api';
+import type { JobInfo, ModelVersionInfo } from '../../../shared/api';
+import { configOf, configText, FIRST_TRAIN_DEFAULTS, latestModel, type Classifier, type Fusion } from '../../../shared/model-config';
 import { useApi, useApiData, useJobEvents } from '../api-context';
 import { useStudio } from '../studio-context';
 import { FilterSelect } from '../components/FilterSelect';
@@ -10,11 +11,17 @@ import { EmptyState } from '../components/EmptyState';
 
 export function JobsView() {
   const { call, report } = useApi();
-  const { setView, bumpModels, reloadSummary } = useStudio();
+  const { setView, bumpModels, reloadSummary, modelsTick } = useStudio();
   const q = useApiData('jobs.list', {}, []);
+  const models = useApiData('models.list', {}, [modelsTick]);
   const [jobs, setJobs] = useState<JobInfo[]>([]);
-  const [fusion, setFusion] = useState<'concat' | 'seed' | 'none'>('concat');
-  const [classifier, setClassifier] = useState<'linear' | 'rbf'>('linear');
+  // a retrain defaults to the configuration of the model it replaces (the latest version); null: not changed here
+  const replaced = latestModel(models.data ?? []);
+  const base = configOf(replaced);
+  const [fusionChoice, setFusion] = useState<Fusion | null>(null);
+  const [classifierChoice, setClassifier] = useState<Classifier | null>(null);
+  const fusion = fusionChoice ?? base?.fusion ?? FIRST_TRAIN_DEFAULTS.fusion;
+  const classifier = classifierChoice ?? base?.classifier ?? FIRST_TRAIN_DEFAULTS.classifier;
   const [starting, setStarting] = useState(false);
 
   useEffect(() => {
@@ -46,15 +53,25 @@ export function JobsView() {
             <Button variant="outlined" disabled={starting} onClick={() => start(call('jobs.extract', {}))} data-testid="start-extract">
               Extract features
             </Button>
-            <FilterSelect label="Fusion" value={fusion} options={['concat', 'seed', 'none']} onChange={(v) => setFusion(v as 'concat' | 'seed' | 'none')} minWidth={110} />
-            <FilterSelect label="Classifier" value={classifier} options={['linear', 'rbf']} onChange={(v) => setClassifier(v as 'linear' | 'rbf')} minWidth={110} />
-            <Button variant="contained" disabled={starting} onClick={() => start(call('jobs.train', { fusion, classifier }))} data-testid="retrain">
+            <FilterSelect label="Fusion" value={fusion} options={['none', 'concat', 'seed']} onChange={(v) => setFusion(v as Fusion)} minWidth={110} testId="retrain-fusion" />
+            <FilterSelect label="Classifier" value={classifier} options={['linear', 'rbf']} onChange={(v) => setClassifier(v as Classifier)} minWidth={110} testId="retrain-classifier" />
+            <Button
+              variant="contained"
+              disabled={starting || models.loading}
+              onClick={() => start(call('jobs.train', { ...(fusionChoice ? { fusion: fusionChoice } : {}), ...(classifierChoice ? { classifier: classifierChoice } : {}) }))}
+              data-testid="retrain"
+            >
               Retrain
             </Button>
             <Typography variant="caption" color="text.secondary">
               Retraining fits on the training split's current labels (your corrections included) and makes a new model version; older versions stay.
             </Typography>
           </Stack>
+          <Typography variant="caption" color="text.secondary" component="div" sx={{ mt: 1 }} data-testid="retrain-base">
+            {replaced
+              ? `Replaces v${replaced.version} (${configText(replaced)}); unchanged settings are its own, so v${replaced.version + 1} vs v${replaced.version} compares the labels.`
+              : 'No model yet: fusion none with a linear SVM on every modality with features (the fastest).'}
+          </Typography>
         </CardContent>
       </Card>
       {jobs.length === 0 && !q.loading && <EmptyState title="No jobs yet">Extraction and training runs appear here with their progress.</EmptyState>}
@@ -62,6 +79,7 @@ export function JobsView() {
         <JobCard
           key={j.id}
           job={j}
+          models={models.data ?? []}
           onCancel={() => void cancel(j.id)}
           onShow={() => {
             bumpModels();
@@ -74,11 +92,12 @@ export function JobsView() {
   );
 }
 
-function JobCard(props: { job: JobInfo; onCancel: () => void; onShow: () => void }) {
+function JobCard(props: { job: JobInfo; models: ModelVersionInfo[]; onCancel: () => void; onShow: () => void }) {
   const j = props.job;
   const p = j.progress;
   const pct = p && p.total > 0 ? (100 * p.done) / p.total : null;
   const version = j.kind === 'train' ? trainedVersion(j.result) : null;
+  const made = version !== null ? props.models.find((m) => m.version === version) : undefined;
   const summary = jobSummary(j);
   return (
     <Card variant="outlined" data-testid="job" data-job-id={j.id} data-kind={j.kind} data-status={j.status}>
@@ -116,6 +135,11 @@ function JobCard(props: { job: JobInfo; onCancel: () => void; onShow: () => void
         {j.status === 'done' && summary && (
           <Typography variant="body2" sx={{ mt: 0.5 }} data-testid="job-result">
             {summary}
+          </Typography>
+        )}
+        {made && (
+          <Typography variant="caption" color="text.secondary" component="div" data-testid="job-model-config">
+            v{made.version}: {configText(made)}
           </Typography>
         )}
         {j.error && (
