@@ -17,7 +17,7 @@ export function openDb(file: string, opts: { readonly?: boolean } = {}): Db {
   try {
     db = new Database(file, { readonly: opts.readonly ?? false });
   } catch (e) {
-    throw new DbError(`cannot open database ${file}: ${(e as Error).message}`);
+    throw diskFullError(e, file) ?? new DbError(`cannot open database ${file}: ${(e as Error).message}`);
   }
   // a second process (the app and the CLI) waits for a lock instead of failing at once
   db.pragma(`busy_timeout = ${busyTimeoutMs()}`);
@@ -32,9 +32,28 @@ export function openDb(file: string, opts: { readonly?: boolean } = {}): Db {
     }
   } catch (e) {
     db.close();
-    throw e;
+    throw diskFullError(e, file) ?? e;
   }
   return db;
+}
+
+/** The documented message for a full disk, or null when `e` is something else. A full disk shows as
+ * SQLITE_FULL or ENOSPC, but when the database is opened it is SQLITE_IOERR_SHMSIZE (WAL's -shm file
+ * cannot grow) or another I/O error: those count when the database's folder has no free block. */
+export function diskFullError(e: unknown, file: string): DbError | null {
+  const code = String((e as { code?: unknown })?.code ?? '');
+  const full = code === 'SQLITE_FULL' || code === 'ENOSPC' || code === 'SQLITE_IOERR_SHMSIZE' || (code.startsWith('SQLITE_IOERR') && noFreeSpace(file));
+  if (!full) return null;
+  return new DbError(`no space left for database ${file}: free some disk space and run the command again; what was saved is kept (${(e as Error).message}, ${code})`);
+}
+
+function noFreeSpace(file: string): boolean {
+  try {
+    const s = fs.statfsSync(path.dirname(path.resolve(file)));
+    return s.bavail === 0;
+  } catch {
+    return false;
+  }
 }
 
 /** How long a command waits for a database another process is writing: 10 s, or
