@@ -23,6 +23,9 @@ export interface UtteranceListing {
   text: string | null;
   label: string | null;
   media: string | null;
+  /** the utterance's span in its media file, seconds; null for a whole clip */
+  start_s: number | null;
+  end_s: number | null;
   status: ItemStatus;
   errors: number;
 }
@@ -75,6 +78,9 @@ export interface UtteranceDetail {
   label: string | null;
   label_history: LabelChange[];
   media: string | null;
+  /** the utterance's span in its media file, seconds; null for a whole clip */
+  start_s: number | null;
+  end_s: number | null;
   status: ItemStatus;
   prediction: { label: string; probabilities: Record<string, number>; model_version?: number } | null;
   audio: (AudioSummary & { embedding: EmbeddingRef | null }) | null;

@@ -67,7 +67,7 @@ describe.skipIf(!haveMeld)('MELD CSVs (the real train and dev files)', () => {
     expect(r0).toMatchObject({
       key: 'train/dia0_utt0', dialogue: '0', index: 0, speaker: 'Chandler', label: 'neutral',
       text: 'also I was the point person on my company’s transition from the KL-5 to GR-6 system.',
-      startS: 976.059, endS: 981.731, row: 2, mediaPath: null, source: path.join(MELD, 'train_sent_emo.csv'),
+      episodeStartS: 976.059, episodeEndS: 981.731, startS: null, endS: null, row: 2, mediaPath: null, source: path.join(MELD, 'train_sent_emo.csv'),
     });
     expect(train.records[1].text).toBe('You must’ve had your hands full.');
     expect(countChar(train, '’')).toBe(3550);
@@ -77,7 +77,9 @@ describe.skipIf(!haveMeld)('MELD CSVs (the real train and dev files)', () => {
     expect(train.records.some((r) => r.text!.includes('\uFFFD'))).toBe(false);
     // row = line in the file; Sr No. + 1 in MELD's files (no multi-line fields)
     expect(train.records[9988].row).toBe(9990);
-    expect(train.records.every((r) => r.startS !== null && r.endS! > r.startS)).toBe(true);
+    // StartTime/EndTime are times in the episode; every MELD clip is a whole clip
+    expect(train.records.every((r) => r.episodeStartS != null && r.episodeEndS! > r.episodeStartS)).toBe(true);
+    expect(train.records.every((r) => r.startS === null && r.endS === null)).toBe(true);
   });
 
   it('decodes a Windows-1252 copy to the same records (0x92 becomes ’)', () => {
@@ -103,7 +105,7 @@ describe('MELD CSV edge cases', () => {
       ['train/dia0_utt0', 2], ['train/dia0_utt2', 4], ['train/dia1_utt1', 9], ['train/dia1_utt3', 12],
     ]);
     expect(b.records[1].text).toBe('Two lines,\nwith a comma and “quotes” — it’s fine');
-    expect(b.records[2]).toMatchObject({ label: 'surprise', startS: null, endS: 9 });
+    expect(b.records[2]).toMatchObject({ label: 'surprise', episodeStartS: null, episodeEndS: 9, startS: null, endS: null });
     expect(b.records[3].text).toBe('He said "no" twice');
     const byRow = Object.fromEntries(b.issues.map((i) => [i.row, i.message]));
     expect(b.issues.every((i) => i.file === file)).toBe(true);

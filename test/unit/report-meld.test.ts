@@ -22,7 +22,7 @@ describe('MELD CSV export', () => {
 
   it('one file per split; what MELD cannot hold is renumbered and noted; the importer reads it back', () => {
     const rows = [
-      row({ id: 1, split: 'dev', dialogue: '7', index: 1, speaker: 'Ann', text: 'Second, "quoted"', label: 'anger', start_s: 10.25, end_s: 12 }),
+      row({ id: 1, split: 'dev', dialogue: '7', index: 1, speaker: 'Ann', text: 'Second, "quoted"', label: 'anger', episode_start_s: 10.25, episode_end_s: 12 }),
       row({ id: 2, split: 'dev', dialogue: '7', index: 0, speaker: 'Bob', text: 'First’s line\nwith a break', label: 'surprise' }),
       row({ id: 3, split: 'dev', dialogue: 'kitchen', index: null, speaker: null, text: 'unnumbered', label: null }),
       row({ id: 4, split: 'dev', dialogue: null, text: 'no dialogue', label: 'joy' }),
@@ -36,11 +36,12 @@ describe('MELD CSV export', () => {
     fs.writeFileSync(file, dev.csv);
     const b = readMeldCsv(file);
     expect(b.issues).toEqual([]);
-    expect(b.records.map((r) => [r.key, r.dialogue, r.index, r.speaker, r.text, r.label, r.startS, r.endS])).toEqual([
-      ['dev/dia7_utt0', '7', 0, 'Bob', 'First’s line\nwith a break', 'surprise', null, null],
-      ['dev/dia7_utt1', '7', 1, 'Ann', 'Second, "quoted"', 'anger', 10.25, 12],
-      ['dev/dia8_utt0', '8', 0, null, 'unnumbered', null, null, null],
-      ['dev/dia9_utt0', '9', 0, null, 'no dialogue', 'joy', null, null],
+    // MELD's times are the episode's (a MELD clip is a whole clip: startS/endS null)
+    expect(b.records.map((r) => [r.key, r.dialogue, r.index, r.speaker, r.text, r.label, r.episodeStartS, r.episodeEndS, r.startS, r.endS])).toEqual([
+      ['dev/dia7_utt0', '7', 0, 'Bob', 'First’s line\nwith a break', 'surprise', null, null, null, null],
+      ['dev/dia7_utt1', '7', 1, 'Ann', 'Second, "quoted"', 'anger', 10.25, 12, null, null],
+      ['dev/dia8_utt0', '8', 0, null, 'unnumbered', null, null, null, null, null],
+      ['dev/dia9_utt0', '9', 0, null, 'no dialogue', 'joy', null, null, null, null],
     ]);
     const raw = parse(dev.csv, { columns: true }) as Record<string, string>[];
     expect(raw.map((r) => r.Sentiment)).toEqual(['', 'negative', '', 'positive']); // surprise is either: blank

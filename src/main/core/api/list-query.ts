@@ -26,7 +26,7 @@ export function listRows(db: Db, f: ListInput): { total: number; rows: Utterance
   if (f.hasErrors === false) outer.push('x.errors = 0');
   const base = `
     SELECT x.* FROM (
-      SELECT u.id, u.key, u.split, d.key AS dialogue, u.speaker, u.text, u.label, m.path AS media,
+      SELECT u.id, u.key, u.split, d.key AS dialogue, u.speaker, u.text, u.label, m.path AS media, u.start_s, u.end_s,
         ${STATUS_SQL} AS status,
         (SELECT COUNT(*) FROM item_error e WHERE e.utterance_id = u.id) AS errors,
         p.label AS prediction, p.probabilities AS confidence

@@ -41,6 +41,7 @@ export interface MeldCsvOptions {
 
 /**
  * Reads a MELD CSV. Each row becomes a record keyed '<split>/dia<D>_utt<U>'; its clip dia<D>_utt<U>.* is
+ * a whole clip (startS/endS null; StartTime/EndTime, times in the episode, go to episodeStartS/EndS); it is
  * looked up under mediaRoot (findClip: the split's own folder, or a folder naming no split). Rows whose
  * clip is missing are kept with mediaPath null and counted in missingMedia. Broken rows are issues.
  * Throws ImportError when the file is unreadable or lacks MELD's columns.
@@ -109,7 +110,8 @@ export function readMeldCsv(file: string, opts: MeldCsvOptions = {}): ImportBatc
     if (!mediaPath) missingMedia++;
     records.push({
       key, split, dialogue: String(dia), index: utt, speaker: textCell(f[c.speaker]), text: textCell(f[c.text]),
-      label: rawLabel || null, mediaPath, startS, endS, source: abs, row: row.line,
+      // StartTime/EndTime are times in the TV episode; each MELD clip is already cut: a whole clip
+      label: rawLabel || null, mediaPath, startS: null, endS: null, episodeStartS: startS, episodeEndS: endS, source: abs, row: row.line,
     });
   }
   return { kind: 'meld-csv', corpusRoot: root, labelSet: [...MELD_LABELS], records, issues, missingMedia };

@@ -19,8 +19,12 @@ export interface ImportRecord {
   label: string | null;
   /** absolute path of the clip, null when it was not found */
   mediaPath: string | null;
+  /** the utterance's span in its media file, seconds; null for a whole clip */
   startS: number | null;
   endS: number | null;
+  /** MELD's StartTime/EndTime: where the clip was cut from in the TV episode (metadata, not a span of the clip) */
+  episodeStartS?: number | null;
+  episodeEndS?: number | null;
   /** the file the record came from (absolute): the CSV, or the media file for a folder scan */
   source: string;
   /** 1-based line of the file where the record starts (the header is line 1); null for folder scans */

@@ -75,7 +75,9 @@ function meldFile(split: Split, rows: ExportRow[]): MeldFile {
     }
     utts.add(utt);
     const label = r.label ?? '';
-    return [i + 1, r.text ?? '', r.speaker ?? '', label, SENTIMENT[label] ?? '', dia, utt, '', '', meldTime(r.start_s), meldTime(r.end_s)].map(safeCell);
+    // StartTime/EndTime: MELD's episode times; an utterance from elsewhere gives its span in its media
+    const [start, end] = r.episode_start_s !== null || r.episode_end_s !== null ? [r.episode_start_s, r.episode_end_s] : [r.start_s, r.end_s];
+    return [i + 1, r.text ?? '', r.speaker ?? '', label, SENTIMENT[label] ?? '', dia, utt, '', '', meldTime(start), meldTime(end)].map(safeCell);
   });
   // MELD's importer keeps only its seven emotions: say which labels a re-import would drop
   const outside = new Map<string, number>();

@@ -22,9 +22,12 @@ export interface ExportRow {
   index: number | null;
   speaker: string | null;
   text: string | null;
-  /** times in the source (MELD: in the episode; generic CSV: in the media file), seconds */
+  /** the utterance's span in its media file, seconds (null for a whole clip) */
   start_s: number | null;
   end_s: number | null;
+  /** MELD: where the clip was cut from in the TV episode, seconds (null elsewhere) */
+  episode_start_s: number | null;
+  episode_end_s: number | null;
   media: string | null;
   /** media duration from the probe, seconds (null before extraction) */
   media_duration_s: number | null;
@@ -69,9 +72,9 @@ export function exportRows(db: Db, sel: RowSelection = {}): { version: number | 
   const listing = listUtterances(db, { split: sel.split });
   const extra = new Map(
     (db.prepare(
-      `SELECT u.id, u.key, u.idx, u.start_s, u.end_s, c.root, m.duration_s FROM utterance u
+      `SELECT u.id, u.key, u.idx, u.start_s, u.end_s, u.episode_start_s, u.episode_end_s, c.root, m.duration_s FROM utterance u
        JOIN corpus c ON c.id = u.corpus_id LEFT JOIN media m ON m.utterance_id = u.id`,
-    ).all() as { id: number; key: string; idx: number | null; start_s: number | null; end_s: number | null; root: string; duration_s: number | null }[])
+    ).all() as { id: number; key: string; idx: number | null; start_s: number | null; end_s: number | null; episode_start_s: number | null; episode_end_s: number | null; root: string; duration_s: number | null }[])
       .map((r) => [r.id, r]),
   );
   const history = new Map<number, LabelChange[]>();
@@ -92,7 +95,7 @@ export function exportRows(db: Db, sel: RowSelection = {}): { version: number | 
     const p = preds.get(l.id);
     return {
       id: l.id, key: x.key, corpus: x.root, split: l.split, dialogue: l.dialogue, index: x.idx, speaker: l.speaker, text: l.text,
-      start_s: x.start_s, end_s: x.end_s, media: l.media, media_duration_s: x.duration_s, status: l.status, label: l.label,
+      start_s: x.start_s, end_s: x.end_s, episode_start_s: x.episode_start_s, episode_end_s: x.episode_end_s, media: l.media, media_duration_s: x.duration_s, status: l.status, label: l.label,
       label_history: history.get(l.id) ?? [],
       prediction: p && version !== null ? { model_version: version, label: p.label, probabilities: JSON.parse(p.probabilities) } : null,
     };

@@ -25,15 +25,15 @@ export function saveImport(db: Db, batch: ImportBatch, who = 'import'): ImportSu
      ON CONFLICT (corpus_id, split, key) DO UPDATE SET key = excluded.key RETURNING id`,
   );
   const getUtt = db.prepare(
-    'SELECT id, dialogue_id, split, idx, speaker, text, start_s, end_s FROM utterance WHERE corpus_id = ? AND key = ?',
+    'SELECT id, dialogue_id, split, idx, speaker, text, start_s, end_s, episode_start_s, episode_end_s FROM utterance WHERE corpus_id = ? AND key = ?',
   );
   const addUtt = db.prepare(
-    `INSERT INTO utterance (corpus_id, dialogue_id, key, split, idx, speaker, text, start_s, end_s, source, source_row)
-     VALUES (@corpus, @dialogue, @key, @split, @idx, @speaker, @text, @start, @end, @source, @row)`,
+    `INSERT INTO utterance (corpus_id, dialogue_id, key, split, idx, speaker, text, start_s, end_s, episode_start_s, episode_end_s, source, source_row)
+     VALUES (@corpus, @dialogue, @key, @split, @idx, @speaker, @text, @start, @end, @epStart, @epEnd, @source, @row)`,
   );
   const updUtt = db.prepare(
     `UPDATE utterance SET dialogue_id=@dialogue, split=@split, idx=@idx, speaker=@speaker, text=@text,
-       start_s=@start, end_s=@end, source=@source, source_row=@row WHERE id=@id`,
+       start_s=@start, end_s=@end, episode_start_s=@epStart, episode_end_s=@epEnd, source=@source, source_row=@row WHERE id=@id`,
   );
   const addLabel = db.prepare(
     'INSERT INTO label_history (utterance_id, old_label, new_label, who, source) VALUES (?, NULL, ?, ?, ?)',
@@ -72,10 +72,10 @@ export function saveImport(db: Db, batch: ImportBatch, who = 'import'): ImportSu
       }
       const row = {
         corpus: corpus.id, dialogue: dialogueId, key: r.key, split: r.split, idx: r.index, speaker: r.speaker,
-        text: r.text, start: r.startS, end: r.endS, source: r.source, row: r.row,
+        text: r.text, start: r.startS, end: r.endS, epStart: r.episodeStartS ?? null, epEnd: r.episodeEndS ?? null, source: r.source, row: r.row,
       };
       const old = getUtt.get(corpus.id, r.key) as
-        | { id: number; dialogue_id: number | null; split: string; idx: number | null; speaker: string | null; text: string | null; start_s: number | null; end_s: number | null }
+        | { id: number; dialogue_id: number | null; split: string; idx: number | null; speaker: string | null; text: string | null; start_s: number | null; end_s: number | null; episode_start_s: number | null; episode_end_s: number | null }
         | undefined;
       let id: number;
       if (!old) {
@@ -85,11 +85,14 @@ export function saveImport(db: Db, batch: ImportBatch, who = 'import'): ImportSu
       } else {
         id = old.id;
         const same = old.dialogue_id === dialogueId && old.split === r.split && old.idx === r.index &&
-          old.speaker === r.speaker && old.text === r.text && old.start_s === r.startS && old.end_s === r.endS;
+          old.speaker === r.speaker && old.text === r.text && old.start_s === r.startS && old.end_s === r.endS &&
+          old.episode_start_s === row.epStart && old.episode_end_s === row.epEnd;
         if (same) s.unchanged++;
         else {
           updUtt.run({ ...row, id });
           if (old.text !== r.text) resetStage.run(id, 'text');
+          // a segment whose span moved describes other samples now
+          if (old.start_s !== r.startS || old.end_s !== r.endS) resetStage.run(id, 'media');
           s.updated++;
         }
       }

@@ -175,6 +175,19 @@ ALTER TABLE job ADD COLUMN pid INTEGER;
 `,
   },
   {
+    version: 3,
+    sql: `
+-- MELD's StartTime/EndTime are times in the source TV episode, while each MELD clip is already cut to
+-- its utterance: they are metadata of their own, and a MELD clip is a whole clip (start_s/end_s NULL:
+-- start_s/end_s are an utterance's span in its media file, what segment extraction cuts)
+ALTER TABLE utterance ADD COLUMN episode_start_s REAL;
+ALTER TABLE utterance ADD COLUMN episode_end_s REAL;
+UPDATE utterance SET episode_start_s = start_s, episode_end_s = end_s, start_s = NULL, end_s = NULL
+ WHERE corpus_id IN (SELECT id FROM corpus WHERE kind = 'meld-csv') AND key GLOB '*dia*_utt*'
+   AND (start_s IS NOT NULL OR end_s IS NOT NULL);
+`,
+  },
+  {
     version: 4,
     sql: `
 -- utterance.label is derived from the append-only label_history: the latest history row's new_label.

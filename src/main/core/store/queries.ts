@@ -18,7 +18,7 @@ export const STATUS_SQL = `
   END`;
 
 const LIST_SQL = `
-SELECT u.id, u.split, d.key AS dialogue, u.speaker, u.text, u.label, m.path AS media,
+SELECT u.id, u.split, d.key AS dialogue, u.speaker, u.text, u.label, m.path AS media, u.start_s, u.end_s,
   ${STATUS_SQL} AS status,
   (SELECT COUNT(*) FROM item_error e WHERE e.utterance_id = u.id) AS errors
 FROM utterance u
@@ -99,6 +99,8 @@ export function showUtterance(db: Db, id: number): UtteranceDetail | null {
     label: row.label,
     label_history: labelHistory(db, id),
     media: row.media,
+    start_s: row.start_s,
+    end_s: row.end_s,
     status: row.status,
     prediction: pred
       ? { label: pred.label, probabilities: JSON.parse(pred.probabilities), model_version: pred.model_version }
