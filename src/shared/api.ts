@@ -5,6 +5,8 @@
 // plus a WebSocket /events in browser mode. Both carry exactly these names and shapes.
 import { z } from 'zod';
 import type { UtteranceDetail, UtteranceListing, LabelChange, ProgressEvent, EvaluateResult } from './types';
+import { ANNOTATION_API } from './api-annotation';
+import type { RecordingInfo, Timeline } from './timeline';
 
 export const SplitSchema = z.enum(['train', 'dev', 'test', 'unsplit']);
 
@@ -27,6 +29,8 @@ export const RelabelInput = z.object({
   label: z.string().min(1).max(100).nullable(),
   /** 'annotate' from the keyboard flow, 'undo' when U restores the previous label */
   source: z.enum(['annotate', 'undo', 'relabel']).default('annotate'),
+  /** whose label this is (default: the annotator name in the settings, else the OS user) */
+  annotator: z.string().trim().min(1).max(100).optional(),
 });
 export const NextUncertainInput = z.object({
   split: SplitSchema.optional(),
@@ -57,6 +61,13 @@ export const SettingsInput = z.object({
   theme: z.enum(['light', 'dark', 'system']).optional(),
 });
 export const Empty = z.object({}).default({});
+
+/** Long recordings: the timeline of one recording (by its media path, or by any of its utterances). */
+export const TimelineInput = z.object({ path: z.string().min(1).max(4096).optional(), id: z.number().int().positive().optional() })
+  .refine((v) => v.path !== undefined || v.id !== undefined, 'give path or id');
+export const SegmentEditInput = z.object({ id: z.number().int().positive(), start_s: z.number().min(0).max(1e6), end_s: z.number().min(0).max(1e6), source: z.enum(['nudge', 'edit']).default('edit') });
+export const SegmentSplitInput = z.object({ id: z.number().int().positive(), at_s: z.number().min(0).max(1e6) });
+export const SegmentAddInput = z.object({ near: z.number().int().positive(), start_s: z.number().min(0).max(1e6), end_s: z.number().min(0).max(1e6), speaker: z.string().max(200).nullable().default(null) });
 
 /** A path on the machine running the core: in browser mode inside a `serve --root` folder, in the
  * desktop app one the user picked in the native dialog (see src/main/core/api/files.ts). */
@@ -189,6 +200,12 @@ export const API = {
   'jobs.import': { input: ImportInput, output: null as unknown as JobInfo },
   'jobs.ablate': { input: AblateInput, output: null as unknown as JobInfo },
   'reports.save': { input: ReportSaveInput, output: null as unknown as { path: string | null; bytes: number } },
+  'timeline.recordings': { input: Empty, output: null as unknown as RecordingInfo[] },
+  'timeline.get': { input: TimelineInput, output: null as unknown as Timeline & { mediaUrl: string | null } },
+  'segments.edit': { input: SegmentEditInput, output: null as unknown as { id: number; start_s: number; end_s: number } },
+  'segments.split': { input: SegmentSplitInput, output: null as unknown as { id: number; newId: number } },
+  'segments.add': { input: SegmentAddInput, output: null as unknown as { id: number } },
+  ...ANNOTATION_API,
 } as const;
 
 export type ApiMethod = keyof typeof API;

@@ -21,6 +21,8 @@ import { PathPolicy } from './files';
 import { importPreview, startImportJob } from './import-job';
 import { startAblateJob } from './ablate-job';
 import { saveReportWithDialog } from './report-files';
+import { timelineHandlers } from './timeline-handlers';
+import { annotationHandlers, annotatorName } from './annotation-handlers';
 
 export function createApiHandlers(ctx: ApiContext): ApiHandlers {
   const { db } = ctx;
@@ -39,6 +41,8 @@ export function createApiHandlers(ctx: ApiContext): ApiHandlers {
   };
 
   const handlers: ApiHandlers = {
+    ...annotationHandlers(ctx, who),
+    ...timelineHandlers(ctx, who),
     'app.info': () => appInfo(),
 
     'settings.set': (input) => {
@@ -61,9 +65,9 @@ export function createApiHandlers(ctx: ApiContext): ApiHandlers {
       };
     },
 
-    'utterances.relabel': ({ id, label, source }) => {
+    'utterances.relabel': ({ id, label, source, annotator }) => {
       try {
-        const r = relabel(db, id, label, who, source);
+        const r = relabel(db, id, label, annotator ?? annotatorName(ctx, who), source);
         return { ...r, history: labelHistory(db, id) };
       } catch (e) {
         if (e instanceof LabelError) throw new ApiError(/^no utterance/.test(e.message) ? 'not_found' : 'invalid_input', e.message);

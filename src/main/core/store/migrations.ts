@@ -282,4 +282,27 @@ CREATE TABLE work_claim (
 CREATE INDEX work_claim_holder ON work_claim(holder);
 `,
   },
+  {
+    version: 8,
+    sql: `
+-- segment boundaries edited on the timeline: append-only like the label history (who, when, old, new);
+-- an utterance made by a split or added over a selection has old_* NULL
+CREATE TABLE segment_history (
+  id INTEGER PRIMARY KEY,
+  utterance_id INTEGER NOT NULL REFERENCES utterance(id),
+  old_start_s REAL,
+  old_end_s REAL,
+  new_start_s REAL NOT NULL,
+  new_end_s REAL NOT NULL,
+  who TEXT NOT NULL,
+  source TEXT NOT NULL,        -- nudge | split | add | edit
+  at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now'))
+);
+CREATE INDEX segment_history_utt ON segment_history(utterance_id, id);
+CREATE TRIGGER segment_history_no_update BEFORE UPDATE ON segment_history
+BEGIN SELECT RAISE(ABORT, 'segment_history is append-only'); END;
+CREATE TRIGGER segment_history_no_delete BEFORE DELETE ON segment_history
+BEGIN SELECT RAISE(ABORT, 'segment_history is append-only'); END;
+`,
+  },
 ];
