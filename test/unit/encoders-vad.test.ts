@@ -84,7 +84,7 @@ describe('Silero VAD v5 on espeak-ng speech', () => {
     });
   }, 60_000);
 
-  it('pieces of 7 s (ffmpeg seeks, the state carries over) give the probabilities of one decode', async () => {
+  it('pieces of any length, and of 7 s decoded apart (ffmpeg seeks), give the probabilities of one decode', async () => {
     const pcm = await decodePcm16k(ffmpeg, rec.file);
     vad.reset();
     await vad.push(pcm);
@@ -93,6 +93,12 @@ describe('Silero VAD v5 on espeak-ng speech', () => {
     for (let s = 0; s < pcm.length; s += 7777) await vad.push(pcm.subarray(s, s + 7777)); // odd lengths in memory
     const inParts = await vad.finish();
     expect(Array.from(inParts)).toEqual(Array.from(whole));
+    vad.reset();
+    for (let s = 0; s < 16000 * 3; s += 300) await vad.push(pcm.subarray(s, s + 300)); // pieces shorter than a window
+    const tiny = await vad.finish();
+    const full = Math.floor((16000 * 3) / VAD_WINDOW); // the last window of the 3 s was zero-padded here, not in `whole`
+    expect(Array.from(tiny.subarray(0, full))).toEqual(Array.from(whole.subarray(0, full)));
+    expect(tiny.length).toBe(Math.ceil((16000 * 3) / VAD_WINDOW));
     expect(whole.length).toBe(Math.ceil(pcm.length / VAD_WINDOW));
     const a = await segmentRecording(vad, rec.file, { ffmpeg });
     const b = await segmentRecording(vad, rec.file, { ffmpeg, pieceS: 7 });

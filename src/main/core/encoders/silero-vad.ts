@@ -79,18 +79,25 @@ export class SileroVad {
   /** The next samples of the recording; runs every complete window. */
   async push(pcm: Float32Array, signal?: AbortSignal): Promise<void> {
     this.samples += pcm.length;
-    let buf = pcm;
-    if (this.pending.length) {
-      buf = new Float32Array(this.pending.length + pcm.length);
-      buf.set(this.pending);
-      buf.set(pcm, this.pending.length);
-    }
     let off = 0;
-    for (; off + VAD_WINDOW <= buf.length; off += VAD_WINDOW) {
-      if (signal?.aborted) throw new Error('cancelled');
-      this.probs.push(await this.run(buf.subarray(off, off + VAD_WINDOW)));
+    if (this.pending.length) {
+      // the window that straddles the previous piece and this one
+      const need = VAD_WINDOW - this.pending.length;
+      const first = new Float32Array(Math.min(VAD_WINDOW, this.pending.length + pcm.length));
+      first.set(this.pending);
+      first.set(pcm.subarray(0, need), this.pending.length);
+      if (first.length < VAD_WINDOW) {
+        this.pending = first;
+        return;
+      }
+      this.probs.push(await this.run(first));
+      off = need;
     }
-    this.pending = buf.slice(off);
+    for (; off + VAD_WINDOW <= pcm.length; off += VAD_WINDOW) {
+      if (signal?.aborted) throw new Error('cancelled');
+      this.probs.push(await this.run(pcm.subarray(off, off + VAD_WINDOW)));
+    }
+    this.pending = pcm.slice(off);
   }
 
   /** The speech probability of every window of the recording (the partial last one zero-padded). */

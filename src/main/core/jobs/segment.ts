@@ -14,7 +14,7 @@ export interface SegmentOptions {
   ffmpeg: string;
   device?: Device;
   vad?: Partial<VadOptions>;
-  /** seconds of audio decoded at a time (memory stays bounded for long recordings; default 300) */
+  /** seconds of audio decoded at a time (memory stays bounded for long recordings; default 120) */
   pieceS?: number;
   signal?: AbortSignal;
   /** one line per recording done, and the provider notes */
@@ -37,7 +37,7 @@ export interface RecordingSegments {
  */
 export async function segmentRecording(vad: SileroVad, file: string, o: SegmentOptions): Promise<{ segments: Segment[]; durationS: number }> {
   vad.reset();
-  const pieceS = o.pieceS ?? 300;
+  const pieceS = o.pieceS ?? 120;
   const want = Math.round(pieceS * VAD_RATE);
   for (let k = 0; ; k++) {
     const pcm = await decodePcm16k(o.ffmpeg, file, o.signal, { startS: k * pieceS, durationS: pieceS });

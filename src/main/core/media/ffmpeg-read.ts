@@ -36,7 +36,10 @@ export function spanArgs(span: Span = {}): string[] {
 /** 16 kHz mono float PCM of a media file's first audio stream, or of a span of it. */
 export async function decodePcm16k(ffmpeg: string, file: string, signal?: AbortSignal, span: Span = {}): Promise<Float32Array> {
   const buf = await ffmpegRaw(ffmpeg, file, ['-vn', '-sn', '-dn', '-ac', '1', '-ar', String(PCM_RATE), '-f', 'f32le'], { signal, inputArgs: spanArgs(span) });
-  const copy = new Uint8Array(buf.length - (buf.length % 4));
+  const n = Math.floor(buf.length / 4);
+  // a large Buffer.concat result owns its aligned memory: viewed, not copied (long spans are tens of MB)
+  if (buf.byteOffset % 4 === 0 && buf.byteLength === buf.buffer.byteLength) return new Float32Array(buf.buffer, buf.byteOffset, n);
+  const copy = new Uint8Array(n * 4);
   copy.set(buf.subarray(0, copy.length));
   return new Float32Array(copy.buffer);
 }
