@@ -1,0 +1,100 @@
+// The layer rule of eslint.config.mjs, run through ESLint's Node API with the repository's own config:
+// deliberate violations (electron in core, node:fs in features, core from the renderer...) fail the lint.
+import path from 'node:path';
+import { ESLint } from 'eslint';
+import { beforeAll, describe, expect, it } from 'vitest';
+
+const ROOT = path.resolve(__dirname, '..', '..');
+let eslint: ESLint;
+
+beforeAll(() => {
+  eslint = new ESLint({ cwd: ROOT, overrideConfigFile: path.join(ROOT, 'eslint.config.mjs') });
+});
+
+/** Lints `code` as if it were the file `rel` (relative to the root); returns the layer messages. */
+async function layerErrors(rel: string, code: string): Promise<string[]> {
+  const [res] = await eslint.lintText(code, { filePath: path.join(ROOT, rel) });
+  const fatal = res.messages.filter((m) => m.fatal);
+  expect(fatal, `${rel} did not parse`).toEqual([]);
+  return res.messages.filter((m) => m.ruleId === 'layers/boundaries' && m.severity === 2).map((m) => m.message);
+}
+
+describe('layer boundaries (eslint.config.mjs)', () => {
+  it('an electron import in core fails the lint, in every import form', async () => {
+    const file = 'src/main/core/jobs/lint-probe.ts';
+    const forms = [
+      "import { app } from 'electron';\nexport const x = app;\n",
+      "import type { BrowserWindow } from 'electron';\nexport type W = BrowserWindow;\n",
+      "export { app } from 'electron';\n",
+      "export async function f() { return import('electron'); }\n",
+      "export const e = require('electron');\n",
+    ];
+    for (const code of forms) {
+      const errs = await layerErrors(file, code);
+      expect(errs, code).toHaveLength(1);
+      expect(errs[0]).toContain("'electron' must not be imported in the core layer");
+    }
+    // the same file without the electron import is clean
+    expect(await layerErrors(file, "import fs from 'node:fs';\nimport { z } from 'zod';\nexport const y = [fs, z];\n")).toEqual([]);
+  });
+
+  it('core never reaches up into the CLI, the server, the desktop shell or the renderer', async () => {
+    const file = 'src/main/core/api/lint-probe.ts';
+    for (const spec of ['../../cli', '../../cli-report', '../../server/server', '../../index', '../../../preload/index', '../../../renderer/src/App']) {
+      const errs = await layerErrors(file, `import * as m from '${spec}';\nexport const x = m;\n`);
+      expect(errs, spec).toHaveLength(1);
+      expect(errs[0]).toMatch(/outside the core layer/);
+    }
+    // inside core, shared, and data outside src/ are fine
+    const ok = "import { openDb } from '../store/db';\nimport type { ApiResult } from '../../../shared/api';\nimport pkg from '../../../../package.json';\nexport const x = [openDb, pkg];\nexport type R = ApiResult<number>;\n";
+    expect(await layerErrors(file, ok)).toEqual([]);
+  });
+
+  it('features are pure: no files, processes, threads, ONNX, or other core layers', async () => {
+    const file = 'src/main/core/features/audio/lint-probe.ts';
+    const bad = ['node:fs', 'fs', 'fs/promises', 'node:child_process', 'worker_threads', 'onnxruntime-node', 'better-sqlite3', '../../media/probe', '../../models/providers', '../../encoders/wav2vec2'];
+    for (const spec of bad) {
+      const errs = await layerErrors(file, `import * as m from '${spec}';\nexport const x = m;\n`);
+      expect(errs, spec).toHaveLength(1);
+      expect(errs[0]).toMatch(/features layer/);
+    }
+    const ok = "import FFT from 'fft.js';\nimport zlib from 'node:zlib';\nimport { rms } from './rms';\nimport { entropy } from '../video/entropy';\nimport type { AudioSummary } from '../../../../shared/types';\nexport const x = [FFT, zlib, rms, entropy];\nexport type S = AudioSummary;\n";
+    expect(await layerErrors(file, ok)).toEqual([]);
+  });
+
+  it('the renderer imports src/shared and itself only, and no Node or native packages', async () => {
+    const file = 'src/renderer/src/views/LintProbe.tsx';
+    const bad = ['../../../main/core/store/db', '../../../preload/index', 'electron', 'node:path', 'path', 'better-sqlite3', 'onnxruntime-node'];
+    for (const spec of bad) {
+      const errs = await layerErrors(file, `import * as m from '${spec}';\nexport const x = m;\n`);
+      expect(errs, spec).toHaveLength(1);
+      expect(errs[0]).toMatch(/renderer layer/);
+    }
+    const ok = "import { useState } from 'react';\nimport { Box } from '@mui/material';\nimport type { ApiResult } from '../../../shared/api';\nimport { EmptyState } from '../components/EmptyState';\nexport const x = [useState, Box, EmptyState];\nexport type R = ApiResult<number>;\n";
+    expect(await layerErrors(file, ok)).toEqual([]);
+  });
+
+  it('the preload imports electron and src/shared only', async () => {
+    const file = 'src/preload/lint-probe.ts';
+    for (const spec of ['zod', 'node:fs', 'path', '../main/core/store/db', '../renderer/src/App']) {
+      const errs = await layerErrors(file, `import * as m from '${spec}';\nexport const x = m;\n`);
+      expect(errs, spec).toHaveLength(1);
+      expect(errs[0]).toMatch(/preload layer/);
+    }
+    const ok = "import { contextBridge } from 'electron';\nimport type { ApiResult } from '../shared/api';\nexport const x = contextBridge;\nexport type R = ApiResult<number>;\n";
+    expect(await layerErrors(file, ok)).toEqual([]);
+  });
+
+  it('src/shared stays loadable by the renderer: no core, no Node built-ins', async () => {
+    const file = 'src/shared/lint-probe.ts';
+    for (const spec of ['../main/core/store/db', 'node:fs', 'electron']) {
+      expect(await layerErrors(file, `import * as m from '${spec}';\nexport const x = m;\n`), spec).toHaveLength(1);
+    }
+    expect(await layerErrors(file, "import { z } from 'zod';\nimport type { AppInfo } from './api';\nexport const x = z;\nexport type A = AppInfo;\n")).toEqual([]);
+  });
+
+  it('the CLI and the server may use core (the rule does not cover them)', async () => {
+    const code = "import { openDb } from './core/store/db';\nimport fs from 'node:fs';\nexport const x = [openDb, fs];\n";
+    expect(await layerErrors('src/main/cli-lint-probe.ts', code)).toEqual([]);
+  });
+});
