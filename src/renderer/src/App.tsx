@@ -10,8 +10,10 @@ import { AnnotationView } from './views/AnnotationView';
 import { EvaluationView } from './views/EvaluationView';
 import { JobsView } from './views/JobsView';
 import { ReportsView } from './views/ReportsView';
+import { ImportView, useImportMenu } from './views/ImportView';
 
 const TABS: { view: View; label: string }[] = [
+  { view: 'import', label: 'Import' },
   { view: 'corpus', label: 'Corpus' },
   { view: 'utterance', label: 'Utterance' },
   { view: 'annotate', label: 'Annotate' },
@@ -60,6 +62,7 @@ function Shell() {
   const { view, setView, info, setInfo, summary } = useStudio();
   const { call, report } = useApi();
   const dark = useTheme().palette.mode === 'dark';
+  useImportMenu();
   const toggleTheme = () => {
     call('settings.set', { theme: dark ? 'light' : 'dark' }).then(setInfo, report);
   };
@@ -85,6 +88,7 @@ function Shell() {
         </Toolbar>
       </AppBar>
       <Box component="main" sx={{ flex: 1, p: 2 }} data-testid={`view-${view}`}>
+        {view === 'import' && <ImportView />}
         {view === 'corpus' && <CorpusView />}
         {view === 'utterance' && <UtteranceView />}
         {view === 'annotate' && <AnnotationView />}

@@ -2,7 +2,7 @@
 // in the DOM, so 13,000 rows scroll smoothly); filters by split, label, prediction, agreement, status
 // and errors, and a text search, all applied by the core (utterances.list).
 import { memo, useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import { Checkbox, FormControlLabel, Stack, TextField, Typography, styled } from '@mui/material';
+import { Button, Checkbox, FormControlLabel, Stack, TextField, Typography, styled } from '@mui/material';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import type { ApiInput, UtteranceRow } from '../../../shared/api';
 import { useApiData } from '../api-context';
@@ -18,7 +18,7 @@ const ROW_H = 32;
 type Line = { kind: 'dialogue'; key: string; split: string; dialogue: string | null; n: number } | { kind: 'utt'; row: UtteranceRow };
 
 export function CorpusView() {
-  const { summary, openUtterance, modelsTick } = useStudio();
+  const { summary, openUtterance, modelsTick, setView } = useStudio();
   const [split, setSplit] = useState('');
   const [label, setLabel] = useState('');
   const [prediction, setPrediction] = useState('');
@@ -76,7 +76,11 @@ export function CorpusView() {
   if (summary && summary.total === 0) {
     return (
       <EmptyState title="No corpus yet" testId="corpus-empty">
-        Import one with <code>emotion-studio import PATH --db {summary.db}</code> (MELD CSVs, a folder of clips, or any CSV with a column mapping).
+        <Button variant="contained" size="small" sx={{ my: 1 }} onClick={() => setView('import')} data-testid="corpus-import">
+          Import a corpus…
+        </Button>
+        <br />
+        MELD CSVs, a folder of clips, transcripts, or any CSV with its columns named (also <code>emotion-studio import PATH --db {summary.db}</code>).
       </EmptyState>
     );
   }

@@ -12,6 +12,7 @@ import { FilterSelect } from '../components/FilterSelect';
 import { EmptyState } from '../components/EmptyState';
 import { ConfusionHeatmap } from '../components/ConfusionHeatmap';
 import { RocCurves } from '../components/RocCurves';
+import { AblateButton } from '../components/AblateButton';
 
 type Split = 'train' | 'dev' | 'test' | 'unsplit';
 const fmt = (x: number | null | undefined, d = 3) => (x === null || x === undefined || !Number.isFinite(x) ? '—' : x.toFixed(d));
@@ -68,6 +69,7 @@ export function EvaluationView() {
             row-normalised
           </ToggleButton>
         </ToggleButtonGroup>
+        <AblateButton />
       </Stack>
 
       {main.error && <EmptyState title="This split could not be evaluated">{main.error}</EmptyState>}

@@ -156,6 +156,21 @@ function JobCard(props: { job: JobInfo; models: ModelVersionInfo[]; onCancel: ()
 function jobSummary(j: JobInfo): string | null {
   const r = j.result as Record<string, unknown> | null;
   if (!r || typeof r !== 'object') return null;
+  if (j.kind === 'import') {
+    const ss = (r.summaries as { added: number; updated: number; unchanged: number; missingMedia: number }[] | undefined) ?? [];
+    const n = (k: 'added' | 'updated' | 'unchanged' | 'missingMedia') => ss.reduce((a, x) => a + x[k], 0);
+    const warnings = (r.warnings as string[] | undefined)?.length ?? 0;
+    return [
+      `${n('added')} added, ${n('updated')} updated, ${n('unchanged')} unchanged`,
+      n('missingMedia') ? `${n('missingMedia')} without media` : null,
+      warnings ? `${warnings} warning(s): ${(r.warnings as string[])[0]}${warnings > 1 ? ' …' : ''}` : null,
+      typeof r.extractJob === 'number' ? `extraction started (job #${r.extractJob})` : typeof r.extractNote === 'string' ? r.extractNote : null,
+    ].filter(Boolean).join(' · ');
+  }
+  if (j.kind === 'ablate') {
+    const rows = (r.rows as { modalities: string[]; model_version: number; weighted_f1: number }[] | undefined) ?? [];
+    return rows.map((x) => `${x.modalities.join('+')} v${x.model_version}: weighted F1 ${x.weighted_f1.toFixed(3)} on dev`).join(' · ') || null;
+  }
   if (j.kind === 'extract') {
     const media = r.media as { processed?: number; failed?: number } | undefined;
     const text = r.text as { encoded?: number; failed?: number } | undefined;

@@ -1,5 +1,6 @@
-// Reports: one export button per format the core offers (app.info.reportFormats); the result names
-// the written file and, in browser mode, a download link.
+// Reports: one export button per format the core offers (app.info.reportFormats). Browser mode: the
+// result names the written file with a download link (folders of files as a zip); desktop: a save
+// dialog chooses where it goes.
 import { useState } from 'react';
 import { Button, Card, CardContent, Link, Stack, Typography } from '@mui/material';
 import type { ApiInput } from '../../../shared/api';
@@ -22,10 +23,16 @@ export function ReportsView() {
       </EmptyState>
     );
   }
+  // desktop: the save dialog chooses where it goes (shown in the file manager after); browser mode:
+  // written in the data folder and offered as a download (a folder of files as a zip)
+  const desktop = info.mode === 'electron';
   const run = (format: string) => {
     setBusy(format);
-    call('reports.export', { format: format as Format })
-      .then((r) => setDone((d) => [{ format, ...r }, ...d]), report)
+    (desktop
+      ? call('reports.save', { format: format as Format }).then((r) => r.path !== null && setDone((d) => [{ format, path: r.path!, url: null, bytes: r.bytes }, ...d]))
+      : call('reports.export', { format: format as Format }).then((r) => setDone((d) => [{ format, ...r }, ...d]))
+    )
+      .catch(report)
       .finally(() => setBusy(null));
   };
   return (
@@ -33,7 +40,7 @@ export function ReportsView() {
       <Stack direction="row" spacing={1} useFlexGap sx={{ flexWrap: 'wrap' }}>
         {info.reportFormats.map((f) => (
           <Button key={f} variant="outlined" disabled={busy !== null} onClick={() => run(f)} data-testid={`export-${f}`}>
-            Export {f.toUpperCase()}
+            {desktop ? 'Save' : 'Export'} {f.toUpperCase()}{['eaf', 'textgrid', 'meld'].includes(f) ? (desktop ? ' files…' : ' (zip)') : desktop ? '…' : ''}
           </Button>
         ))}
       </Stack>
@@ -45,8 +52,8 @@ export function ReportsView() {
               {r.url && (
                 <>
                   {' · '}
-                  <Link href={r.url} download>
-                    download
+                  <Link href={r.url} download data-testid="export-download">
+                    {/\.zip(\?|$)/.test(r.url) ? 'download (zip)' : 'download'}
                   </Link>
                 </>
               )}
