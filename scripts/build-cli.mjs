@@ -1,8 +1,9 @@
 // Bundles the headless core (CLI + extraction worker) to out/node with esbuild.
 // Native and heavy packages stay external and are loaded from node_modules at run time.
 import { build } from 'esbuild';
+import { STAMP, writeStamp } from './build-stamp.mjs';
 
-await build({
+const result = await build({
   entryPoints: {
     cli: 'src/main/cli.ts',
     'extract-worker': 'src/main/core/jobs/extract-worker.ts',
@@ -16,4 +17,6 @@ await build({
   sourcemap: true,
   packages: 'external',
   logLevel: 'warning',
+  metafile: true,
 });
+writeStamp(result.metafile, `out/node/${STAMP}`);

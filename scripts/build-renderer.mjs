@@ -2,6 +2,7 @@
 // index.html + ES modules + CSS, nothing from a CDN, no inline script (it must run under a strict CSP:
 // script-src 'self'). plotly.js is split into its own chunk, loaded only when a plot is shown.
 import { build } from 'esbuild';
+import { STAMP, writeStamp } from './build-stamp.mjs';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 
@@ -11,7 +12,7 @@ const outdir = `out/renderer.build-${process.pid}`;
 await rm(outdir, { recursive: true, force: true });
 await mkdir(outdir, { recursive: true });
 
-await build({
+const result = await build({
   entryPoints: { main: 'src/renderer/src/main.tsx' },
   outdir: path.join(outdir, 'assets'),
   bundle: true,
@@ -25,7 +26,9 @@ await build({
   define: { 'process.env.NODE_ENV': '"production"' },
   logLevel: 'warning',
   chunkNames: 'chunk-[hash]',
+  metafile: true,
 });
+writeStamp({ inputs: { ...result.metafile.inputs, 'src/renderer/index.html': {} } }, path.join(outdir, STAMP));
 
 // The source page points at the TypeScript entry (as electron-vite expects); the built page at the bundle.
 const html = await readFile('src/renderer/index.html', 'utf8');

@@ -1,7 +1,11 @@
 import { spawn, spawnSync } from 'node:child_process';
 import path from 'node:path';
+import { requireBuilt } from './built';
 
 export const CLI = path.resolve(__dirname, '../../bin/emotion-studio.js');
+
+// the CLI runs out/node: a missing or stale build fails the test file at once with "build first"
+requireBuilt('node');
 
 /** Runs the built CLI to completion. */
 export function runCli(args: string[], opts: { env?: NodeJS.ProcessEnv } = {}) {
