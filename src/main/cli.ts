@@ -11,6 +11,7 @@ import { saveImport, type ImportSummary } from './core/store/corpus-repo';
 import { listUtterances, showUtterance } from './core/store/queries';
 import { relabel } from './core/store/labels';
 import { runExtraction, type ExtractSummary } from './core/jobs/extract';
+import { startCliJob } from './core/jobs/job-store';
 import { formatProgress } from './core/jobs/progress';
 import { locateFfmpeg } from './core/media/locate-ffmpeg';
 import { doctor } from './core/doctor';
@@ -160,17 +161,22 @@ async function doExtract(db: Db, o: { workers?: string; shardSpec?: ShardSpec; d
     ac.abort();
   };
   process.on('SIGINT', onSigint);
+  // a stored job, as `train` has: its row holds the parameters, the last progress and the summary
+  const job = startCliJob(db, 'extract', { workers: o.workers ?? null, shard: o.shardSpec ?? null, device: o.device ?? 'auto' }, ac.signal);
   try {
     return await runExtraction(db, {
       ffmpeg: ffmpeg.path,
       workers: o.workers !== undefined ? Number(o.workers) : undefined,
-      signal: ac.signal,
+      signal: job.signal,
       shard: o.shardSpec,
-      onProgress: throttledProgress(),
+      onProgress: job.tap(throttledProgress()),
       dataDir: g.dir,
       device: (o.device ?? 'auto') as Device,
       onNote: progress,
-    });
+    }).then(
+      (s) => job.done(s, s.cancelled ? `cancelled: ${s.media.processed} clips processed before the stop; run extraction again to resume` : undefined),
+      (e) => job.failed(e),
+    );
   } finally {
     process.off('SIGINT', onSigint);
   }

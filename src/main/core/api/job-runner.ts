@@ -29,7 +29,8 @@ export class JobRunner {
     const busy = this.running.get(kind);
     if (busy) throw new ApiError('conflict', `a ${kind} job is already running (job ${busy.id}); cancel it or wait for it to finish`);
     reapOrphanJobs(this.db);
-    const other = this.db.prepare("SELECT id, pid FROM job WHERE kind = ? AND status = 'running' AND pid <> ?").get(kind, process.pid) as { id: number; pid: number } | undefined;
+    // extractors share the work through claims (store/claims.ts), so only a second training elsewhere is refused
+    const other = kind === 'extract' ? undefined : this.db.prepare("SELECT id, pid FROM job WHERE kind = ? AND status = 'running' AND pid <> ?").get(kind, process.pid) as { id: number; pid: number } | undefined;
     if (other) throw new ApiError('conflict', `a ${kind} job is already running in another process (job ${other.id}, pid ${other.pid})`);
     const { id, signal } = startJob(this.db, kind, params);
     const info = getJob(this.db, id)!;

@@ -17,6 +17,7 @@ import { runNeuralTextStage } from './text-neural-stage';
 import { findInstalled } from '../models/store';
 import type { Device } from '../models/providers';
 import { planMediaTasks, mediaStageVersion, SEGMENT_SUFFIX } from './media-tasks';
+import { MediaClaims } from './media-claims';
 import type { MediaWants } from './process-media';
 
 export { MEDIA_STAGE_VERSION } from './media-tasks';
@@ -67,6 +68,8 @@ export async function runExtraction(db: Db, opts: ExtractOptions): Promise<Extra
     const meter = new ProgressMeter('extract media', plan.items);
     const size = Math.min(opts.workers ?? os.availableParallelism(), todo.length);
     const pool = new WorkerPool(size, opts.ffmpeg, undefined, wants);
+    // another extractor on this database (serve + CLI) shares the tasks: each is claimed as it starts
+    const claims = new MediaClaims(db, stageVersion);
     const files = new Map(todo.flatMap((t) => (t.segments ?? [{ id: t.id }]).map((s) => [s.id, t.file] as const)));
     pool.onRecording = (file, o) => db.transaction(() => writer.saveRecording(file, o))();
     const batch: TaskOutcome[] = [];
@@ -95,11 +98,18 @@ export async function runExtraction(db: Db, opts: ExtractOptions): Promise<Extra
           opts.onProgress?.(meter.event());
         },
         opts.signal,
+        (t) => {
+          if (claims.accept(t)) return true;
+          meter.done += t.segments?.length ?? 1; // held or finished by another extractor
+          return false;
+        },
       );
       flush(batch.splice(0));
     } finally {
+      claims.close(); // after the last flush: a task is handed back only once its results are stored
       await pool.close();
     }
+    summary.media.skipped += claims.elsewhere;
   }
   if (opts.signal?.aborted) {
     summary.cancelled = true;

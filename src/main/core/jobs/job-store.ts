@@ -85,3 +85,46 @@ function toInfo(r: JobRow): JobInfo {
     error: r.error,
   };
 }
+
+/**
+ * A job run by a CLI command in this process (extract, train): the row holds the parameters, the
+ * progress (at most 4 writes a second, and the last one) and the result or error, as the app's jobs.
+ * `outer` (Ctrl-C) cancels it. `done`/`failed` store the outcome and pass the value / error through.
+ */
+export function startCliJob(db: Db, kind: JobKind, params: unknown, outer?: AbortSignal) {
+  reapOrphanJobs(db);
+  const { id, signal } = startJob(db, kind, params);
+  const onAbort = () => cancelJob(id);
+  if (outer?.aborted) onAbort();
+  outer?.addEventListener('abort', onAbort, { once: true });
+  const off = () => outer?.removeEventListener('abort', onAbort);
+  let last = 0;
+  return {
+    id,
+    signal,
+    /** wraps a progress callback so that the row follows it too */
+    tap(f?: (e: ProgressEvent) => void): (e: ProgressEvent) => void {
+      return (e) => {
+        f?.(e);
+        const now = Date.now();
+        if (now - last < 250 && e.done < e.total) return;
+        last = now;
+        try {
+          reportProgress(db, id, e);
+        } catch {
+          // a busy database this once: the job goes on, the next report lands
+        }
+      };
+    },
+    done<T>(value: T, cancelled?: string): T {
+      off();
+      finishJob(db, id, cancelled !== undefined ? { status: 'cancelled', error: cancelled } : { status: 'done', result: value });
+      return value;
+    },
+    failed(e: unknown): never {
+      off();
+      finishJob(db, id, signal.aborted ? { status: 'cancelled', error: 'cancelled' } : { status: 'failed', error: e instanceof Error ? e.message : String(e) });
+      throw e;
+    },
+  };
+}

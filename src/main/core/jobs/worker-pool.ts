@@ -39,9 +39,16 @@ export class WorkerPool {
   }
 
   /** Runs tasks with at most `size` (or 1 in-process) at a time, reporting each outcome as it lands. */
-  async run(tasks: MediaTask[], onOutcome: (o: TaskOutcome) => void, signal?: AbortSignal): Promise<void> {
+  /** `accept`: asked right before a task starts (work claims, jobs/media-claims.ts); false skips it. */
+  async run(tasks: MediaTask[], onOutcome: (o: TaskOutcome) => void, signal?: AbortSignal, accept?: (t: MediaTask) => boolean): Promise<void> {
     let next = 0;
-    const take = () => (signal?.aborted || next >= tasks.length ? null : tasks[next++]);
+    const take = (): MediaTask | null => {
+      while (!signal?.aborted && next < tasks.length) {
+        const t = tasks[next++];
+        if (!accept || accept(t)) return t;
+      }
+      return null;
+    };
     const lanes = this.size > 0
       ? this.workers.map((w) => this.lane(take, onOutcome, (t, emit) => this.onWorker(w, t, emit)))
       : [this.lane(take, onOutcome, (t, emit) => this.inProcess(t, emit))];
