@@ -58,6 +58,8 @@ describe('layer boundaries (eslint.config.mjs)', () => {
       expect(errs, spec).toHaveLength(1);
       expect(errs[0]).toMatch(/features layer/);
     }
+    // a type-level import of a native package counts too
+    expect(await layerErrors(file, "type Ort = typeof import('onnxruntime-node');\nexport const o = null as unknown as Ort;\n")).toHaveLength(1);
     const ok = "import FFT from 'fft.js';\nimport zlib from 'node:zlib';\nimport { rms } from './rms';\nimport { entropy } from '../video/entropy';\nimport type { AudioSummary } from '../../../../shared/types';\nexport const x = [FFT, zlib, rms, entropy];\nexport type S = AudioSummary;\n";
     expect(await layerErrors(file, ok)).toEqual([]);
   });
