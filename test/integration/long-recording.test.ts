@@ -30,10 +30,10 @@ describe('segment-level extraction of a long recording', () => {
     expect(list).toHaveLength(60);
     for (const u of list) {
       const seg = segments.find((s) => s.text === u.text)!;
-      if (process.env.SKIP_SPAN !== "1") expect(u.start_s).toBeCloseTo(seg.startS, 3);
-      if (process.env.SKIP_SPAN !== "1") expect(u.end_s).toBeCloseTo(seg.endS, 3);
+      expect(u.start_s).toBeCloseTo(seg.startS, 3);
+      expect(u.end_s).toBeCloseTo(seg.endS, 3);
       const show = runCli(['show', String(u.id), '--db', db, '--json']).json();
-      if (process.env.SKIP_SPAN !== "1") expect(show.start_s).toBeCloseTo(seg.startS, 3);
+      expect(show.start_s).toBeCloseTo(seg.startS, 3);
       expect(Math.abs(show.audio.pitch_hz - seg.freq) / seg.freq, `${u.text}: ${show.audio.pitch_hz} Hz for a ${seg.freq} Hz tone`).toBeLessThan(0.03);
       expect(Math.abs(show.audio.duration_s - (seg.endS - seg.startS))).toBeLessThan(0.1);
       // 10 fps: about 10 entropies per second of segment, selected frames among them

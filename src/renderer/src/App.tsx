@@ -6,7 +6,11 @@ import { ApiProvider, useApi } from './api-context';
 import { StudioProvider, useStudio, type View } from './studio-context';
 import { CorpusView } from './views/CorpusView';
 import { UtteranceView } from './views/UtteranceView';
+import { TimelineView } from './views/TimelineView';
 import { AnnotationView } from './views/AnnotationView';
+import { AgreementView } from './views/AgreementView';
+import { AdjudicateView } from './views/AdjudicateView';
+import { AnnotatorBadge } from './annotate/AnnotatorBadge';
 import { EvaluationView } from './views/EvaluationView';
 import { JobsView } from './views/JobsView';
 import { ReportsView } from './views/ReportsView';
@@ -16,7 +20,10 @@ const TABS: { view: View; label: string }[] = [
   { view: 'import', label: 'Import' },
   { view: 'corpus', label: 'Corpus' },
   { view: 'utterance', label: 'Utterance' },
+  { view: 'timeline', label: 'Timeline' },
   { view: 'annotate', label: 'Annotate' },
+  { view: 'adjudicate', label: 'Adjudicate' },
+  { view: 'agreement', label: 'Agreement' },
   { view: 'evaluation', label: 'Evaluation' },
   { view: 'jobs', label: 'Jobs' },
   { view: 'reports', label: 'Reports' },
@@ -82,6 +89,7 @@ function Shell() {
             {summary ? `${summary.total.toLocaleString('en')} utterances · ${summary.latestModel ? `model v${summary.latestModel}` : 'no model'}` : ''}
             {info ? ` · ${info.mode}` : ''}
           </Typography>
+          <AnnotatorBadge />
           <Button size="small" variant="outlined" onClick={toggleTheme} data-testid="theme-toggle">
             {dark ? 'Light theme' : 'Dark theme'}
           </Button>
@@ -91,7 +99,10 @@ function Shell() {
         {view === 'import' && <ImportView />}
         {view === 'corpus' && <CorpusView />}
         {view === 'utterance' && <UtteranceView />}
+        {view === 'timeline' && <TimelineView />}
         {view === 'annotate' && <AnnotationView />}
+        {view === 'adjudicate' && <AdjudicateView />}
+        {view === 'agreement' && <AgreementView />}
         {view === 'evaluation' && <EvaluationView />}
         {view === 'jobs' && <JobsView />}
         {view === 'reports' && <ReportsView />}
