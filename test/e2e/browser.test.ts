@@ -1,9 +1,11 @@
-// Browser mode end to end: the real CLI imports the demo corpus, `serve` serves the built renderer and
-// the API, Debian's Chromium (driven by playwright-core) works through every view like an annotator:
-// extraction and training are started from the Jobs view.
+// Browser mode end to end, with no CLI step before it: `serve --root` serves the built renderer and the
+// API on a fresh database, Debian's Chromium (driven by playwright-core) imports the demo corpus through
+// the app's own folder browser (and a generic CSV through the column-mapping dialog), follows the import
+// and its extraction in the Jobs view, trains, annotates, runs the ablation and downloads the exports.
 // Any console error or uncaught page error fails the test. A screenshot of each view is saved to
 // test-artifacts/screenshots/.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
@@ -71,14 +73,14 @@ describe.skipIf(!haveChromium)('browser mode (serve + Chromium)', () => {
   let page: Page;
   const problems: string[] = [];
 
-  // only the import runs on the CLI: extraction and training are the Jobs view's (the demo's clips are
+  const corpora = path.join(t.dir, 'corpora');
+
+  // the database does not exist yet: the app imports, extracts and trains (the demo's clips are
   // extracted once in the whole file, the expensive part)
   beforeAll(async () => {
-    // dev first: its dialogues are the table's first rows, in the first screen without scrolling
-    const r = runCli(['import', path.join(DEMO, 'dev_sent_emo.csv'), path.join(DEMO, 'train_sent_emo.csv'), '--db', db, '--data-dir', dataDir, '--json']);
-    expect(r.code, r.stderr).toBe(0);
-    served = await startServe(['--db', db, '--data-dir', dataDir, '--workers', '2']);
-    page = await openPage(await sharedBrowser(), `${served.url}#jobs`, problems);
+    fs.cpSync(DEMO, path.join(corpora, 'demo'), { recursive: true });
+    served = await startServe(['--db', db, '--data-dir', dataDir, '--workers', '2', '--root', corpora]);
+    page = await openPage(await sharedBrowser(), `${served.url}#import`, problems);
   });
   afterEach(() => {
     expect(problems, served?.stderr()).toEqual([]);
@@ -89,14 +91,48 @@ describe.skipIf(!haveChromium)('browser mode (serve + Chromium)', () => {
     t.cleanup();
   });
 
+  it('import: the folder browser shows only the --root folder; the demo folder imports as a job', async () => {
+    const entry = (name: string) => page.locator(`[data-testid=browse-entry][data-name="${name}"]`);
+    await entry(fs.realpathSync(corpora)).click();
+    await entry('demo').click();
+    await expect.poll(() => page.getByTestId('browse-path').textContent()).toBe(fs.realpathSync(path.join(corpora, 'demo')));
+    expect(await entry('dev_sent_emo.csv').getAttribute('data-kind')).toBe('csv');
+    expect(await entry('dev_splits_complete').count()).toBe(1);
+    await shot(page, '00-import-browser');
+    // the server refuses what lies outside the root, whatever the page asks (the cookie carries the token)
+    const outside = await page.evaluate(async (p) => (await fetch('/api/files.list', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ path: p }) })).json(), path.dirname(corpora));
+    expect(outside).toMatchObject({ ok: false, error: { code: 'invalid_input', message: expect.stringMatching(/outside the folders this server may read/) } });
+    await page.getByTestId('browse-up').click();
+    await expect.poll(() => page.getByTestId('browse-path').textContent()).toBe(fs.realpathSync(corpora));
+    expect(await page.getByTestId('browse-up').textContent()).toBe('Folders'); // no way above the root
+    await entry('demo').click();
+    await page.getByTestId('browse-choose-folder').click();
+    await expect.poll(() => page.getByTestId('import-kind').getAttribute('data-kind')).toBe('folder');
+    expect(await page.getByTestId('import-kind').textContent()).toMatch(/2 CSV file\(s\): dev_sent_emo\.csv \(MELD\), train_sent_emo\.csv \(MELD\)/);
+    expect(await page.getByTestId('import-map').count()).toBe(0); // MELD: no mapping needed
+    await shot(page, '00-import-preview');
+    await page.getByTestId('import-start').click();
+    // the Jobs view: the import, then the extraction it started
+    await page.getByTestId('jobs').waitFor();
+    const imp = page.locator('[data-testid=job][data-kind=import]').first();
+    await expect.poll(() => imp.getAttribute('data-status'), { timeout: 60_000 }).toBe('done');
+    expect(await imp.getByTestId('job-result').textContent()).toMatch(/^34 added, 0 updated, 0 unchanged · 1 without media · .*extraction started \(job #\d+\)/);
+  }, 120_000);
+
   it('jobs: extraction shows progress with an ETA, cancels, a second run finishes; retrain makes model v1', async () => {
-    await page.getByTestId('start-extract').click();
     const job = page.locator('[data-testid=job][data-kind=extract]').first();
     await expect.poll(() => job.getAttribute('data-status')).toBe('running');
-    await expect.poll(() => job.getByTestId('job-progress').textContent().catch(() => ''), { timeout: 60_000 }).toMatch(/\d+\/33 .*ETA \d/);
-    expect(await job.getByRole('progressbar').count()).toBe(1);
-    await shot(page, '01-jobs-running');
-    await job.getByTestId('job-cancel').click();
+    await expect.poll(() => job.getByTestId('job-progress').textContent().catch(() => ''), { timeout: 60_000, intervals: [50] }).toMatch(/\d+\/33 .*ETA \d/);
+    // the server (its worker threads too) is frozen until the cancel request is on its way, so the job
+    // cannot finish its 33 clips first however fast the machine: at most the clips in flight complete
+    served.child.kill('SIGSTOP');
+    try {
+      expect(await job.getByRole('progressbar').count()).toBe(1);
+      await shot(page, '01-jobs-running');
+      await job.getByTestId('job-cancel').click();
+    } finally {
+      served.child.kill('SIGCONT');
+    }
     await expect.poll(() => job.getAttribute('data-status'), { timeout: 30_000 }).toBe('cancelled');
     expect(await job.textContent()).toMatch(/cancelled: \d+ clips processed/);
 
@@ -272,6 +308,50 @@ describe.skipIf(!haveChromium)('browser mode (serve + Chromium)', () => {
     await shot(page, '10-reports');
   });
 
+  it('evaluation: Run ablation trains one model per modality combination as a job', async () => {
+    await page.getByTestId('tab-evaluation').click();
+    await page.getByTestId('run-ablation').click();
+    await page.getByTestId('jobs').waitFor();
+    const job = page.locator('[data-testid=job][data-kind=ablate]').first();
+    await expect.poll(() => job.getAttribute('data-status'), { timeout: 240_000 }).toBe('done');
+    const result = (await job.getByTestId('job-result').textContent()) ?? '';
+    // text, audio and video have features: 7 combinations, singletons first, each scored on dev
+    expect(result.split(' · ')).toHaveLength(7);
+    expect(result).toMatch(/^\w+ v3: weighted F1 \d\.\d{3} on dev/);
+    expect(result).toMatch(/text\+audio\+video v9: weighted F1 \d\.\d{3} on dev$/);
+    await shot(page, '10-jobs-ablation');
+  }, 300_000);
+
+  it('reports: the exports download, a folder of ELAN files as a zip', async () => {
+    await page.getByTestId('tab-reports').click();
+    await page.getByTestId('export-html').click();
+    await expect.poll(() => page.getByTestId('export-result').first().textContent(), { timeout: 60_000 }).toMatch(/^html: /);
+    const html = page.getByTestId('export-result').first();
+    expect(await html.textContent()).toMatch(/^html: .*\.html \([\d,]+ bytes\) · download$/);
+    const saved = path.join(t.dir, 'downloads');
+    const [d1] = await Promise.all([page.waitForEvent('download'), html.getByTestId('download-link').click()]);
+    await d1.saveAs(path.join(saved, d1.suggestedFilename()));
+    const report = fs.readFileSync(path.join(saved, d1.suggestedFilename()), 'utf8');
+    expect(report).toMatch(/<h2>Modality ablation<\/h2>/);
+    expect(report).toMatch(/text \+ audio \+ video/); // the table the ablation filled
+
+    await page.getByTestId('export-eaf').click();
+    await expect.poll(() => page.getByTestId('export-result').first().textContent(), { timeout: 60_000 }).toMatch(/^eaf: /);
+    const eaf = page.getByTestId('export-result').first();
+    expect(await eaf.textContent()).toMatch(/^eaf: .*-eaf \([\d,]+ bytes\) · download \(zip\)$/);
+    const [d2] = await Promise.all([page.waitForEvent('download'), eaf.getByTestId('download-link').click()]);
+    expect(d2.suggestedFilename()).toMatch(/-eaf\.zip$/);
+    const zip = path.join(saved, d2.suggestedFilename());
+    await d2.saveAs(zip);
+    expect(fs.readFileSync(zip).subarray(0, 4).toString('latin1')).toBe('PK\u0003\u0004');
+    const listing = execFileSync('unzip', ['-Z1', zip], { encoding: 'utf8' }).trim().split('\n');
+    expect(listing.every((f) => f.startsWith(d2.suggestedFilename().replace(/\.zip$/, '/')))).toBe(true);
+    const eafs = listing.filter((f) => f.endsWith('.eaf'));
+    expect(eafs.length).toBeGreaterThan(0);
+    expect(execFileSync('unzip', ['-p', zip, eafs[0]], { encoding: 'utf8' })).toMatch(/<ANNOTATION_DOCUMENT/);
+    await shot(page, '11-reports-downloads');
+  }, 120_000);
+
   it('theme: the dark theme is persisted through settings.set and survives a reload', async () => {
     const theme = () => page.locator('[data-theme]').getAttribute('data-theme');
     const first = await theme();
@@ -282,7 +362,7 @@ describe.skipIf(!haveChromium)('browser mode (serve + Chromium)', () => {
     await expect.poll(theme).toBe(second);
     await page.getByTestId('tab-utterance').click();
     await page.getByTestId('entropy-plot').locator('.scatterlayer .trace').first().waitFor();
-    await shot(page, `11-utterance-${second}`);
+    await shot(page, `12-utterance-${second}`);
     await page.getByTestId('tab-evaluation').click();
     await page.getByTestId('eval-heading').waitFor();
     await shot(page, `12-evaluation-${second}`);
@@ -304,11 +384,34 @@ describe.skipIf(!haveChromium)('corpus table at 13,000 rows', () => {
   it('keeps only a window of rows in the DOM and reaches the last row by scrolling', async () => {
     const labels = ['joy', 'anger', 'neutral'];
     const csv = ['text,label', ...Array.from({ length: N }, (_v, i) => `line ${i + 1} says hello,${labels[i % 3]}`)].join('\n');
-    fs.writeFileSync(path.join(t.dir, 'big.csv'), csv);
-    const r = runCli(['import', path.join(t.dir, 'big.csv'), '--columns', 'text=text,label=label', '--db', db, '--data-dir', dataDir, '--json']);
-    expect(r.code, r.stderr).toBe(0);
-    served = await startServe(['--db', db, '--data-dir', dataDir]);
+    const root = path.join(t.dir, 'root');
+    fs.mkdirSync(root);
+    // a generic CSV whose columns the mapping dialog names (other names than the guesses, ; separated)
+    fs.writeFileSync(path.join(root, 'big.csv'), csv.replace(/^text,label/, 'Line;Feeling').replace(/ says hello,/g, ' says hello;'));
+    served = await startServe(['--db', db, '--data-dir', dataDir, '--root', root]);
     const page = await openPage(await sharedBrowser(), served.url, problems);
+    await page.getByTestId('corpus-import').click(); // the empty corpus points to the import
+    await page.locator(`[data-testid=browse-entry][data-name="${fs.realpathSync(root)}"]`).click();
+    await page.locator('[data-testid=browse-entry][data-name="big.csv"]').click();
+    await expect.poll(() => page.getByTestId('import-kind').getAttribute('data-kind')).toBe('csv');
+    expect(await page.getByTestId('import-kind').textContent()).toMatch(/13,000 rows/);
+    await page.getByTestId('import-extract').click(); // text only: no extraction wanted here
+    await page.getByTestId('import-start').click(); // a generic CSV: the mapping dialog first
+    const dialog = page.getByTestId('mapping-dialog');
+    await dialog.waitFor();
+    expect(await dialog.getByTestId('mapping-rows').locator('tbody tr').count()).toBe(8);
+    expect(await dialog.getByTestId('mapping-rows').locator('tbody tr td').allTextContents().then((c) => c.slice(0, 2))).toEqual(['line 1 says hello', 'joy']);
+    expect(await page.getByTestId('mapping-import').isDisabled()).toBe(true); // no text or file column yet
+    await choose(page, 'map-text', 'Line');
+    await choose(page, 'map-label', 'Feeling');
+    await expect.poll(() => dialog.getByTestId('mapping-label').allTextContents()).toEqual(['anger', 'joy', 'neutral']);
+    await shot(page, '13-import-mapping');
+    await page.getByTestId('mapping-import').click();
+    const imp = page.locator('[data-testid=job][data-kind=import]').first();
+    await expect.poll(() => imp.getAttribute('data-status'), { timeout: 60_000 }).toBe('done');
+    expect(await imp.getByTestId('job-result').textContent()).toBe('13000 added, 0 updated, 0 unchanged');
+    expect(await page.locator('[data-testid=job][data-kind=extract]').count()).toBe(0);
+    await page.getByTestId('tab-corpus').click();
 
     await expect.poll(() => page.getByTestId('corpus-count').textContent(), { timeout: 30_000 }).toBe('13,000 utterances');
     const inDom = () => page.getByTestId('utterance-row').count();
@@ -319,7 +422,7 @@ describe.skipIf(!haveChromium)('corpus table at 13,000 rows', () => {
     expect(await inDom()).toBeLessThan(100);
     await page.getByTestId('corpus-scroll').evaluate((el) => (el.scrollTop = el.scrollHeight / 2));
     await expect.poll(() => page.getByText(/^line 6\d{3} says hello$/).count()).toBeGreaterThan(0);
-    await shot(page, '13-corpus-13000');
+    await shot(page, '14-corpus-13000');
     await page.getByTestId('corpus-search').fill('line 12345 says');
     await expect.poll(() => page.getByTestId('corpus-count').textContent()).toBe('1 utterance');
 
@@ -329,14 +432,14 @@ describe.skipIf(!haveChromium)('corpus table at 13,000 rows', () => {
     expect(await page.getByTestId('no-media').textContent()).toMatch(/No media/);
     expect(await page.getByTestId('no-video-features').textContent()).toMatch(/extraction/);
     expect(await page.getByTestId('no-prediction').textContent()).toMatch(/Train a model/);
-    await shot(page, '14-utterance-text-only');
+    await shot(page, '15-utterance-text-only');
     await page.getByTestId('tab-evaluation').click();
     expect(await page.getByTestId('no-model').textContent()).toMatch(/No model yet/);
     // an API refusal reaches the user (snackbar), it is not swallowed
     await page.getByTestId('tab-jobs').click();
     await page.getByTestId('retrain').click();
     await expect.poll(() => page.getByTestId('error-snackbar').textContent()).toMatch(/jobs\.train: no stored features on the training split/);
-    await shot(page, '15-jobs-error');
+    await shot(page, '16-jobs-error');
     expect(problems).toEqual([]);
   });
 });
