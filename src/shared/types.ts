@@ -95,6 +95,8 @@ export interface LabelChange {
   old: string | null;
   new: string | null;
   source: string;
+  /** whose label this is; null: a change of the gold label itself (import, adjudication, gold rule) */
+  annotator?: string | null;
 }
 
 export interface FfmpegInfo {

@@ -1,6 +1,7 @@
 // Agreement report of several raters over the same items (the `agreement` command, the API, the
 // Agreement view, the report section): pairwise Cohen, Fleiss, Krippendorff with a bootstrap interval.
 import { alphaBootstrap, cohenKappa, fleissCategoryKappa, fleissKappa, krippendorffAlpha } from './coefficients';
+import type { AgreementReport, PairAgreement } from '../../../shared/api-annotation';
 
 export * from './coefficients';
 
@@ -10,44 +11,7 @@ export interface RatedItem {
   ratings: Record<string, string>;
 }
 
-export interface PairAgreement {
-  a: string;
-  b: string;
-  /** items both rated */
-  n: number;
-  percent_agreement: number | null;
-  cohen_kappa: number | null;
-  /** counts: rows a's label, columns b's label, in `labels` order */
-  confusion: number[][];
-}
-
-export interface LabelAgreement {
-  label: string;
-  /** one-vs-rest Fleiss kappa over the items every rater rated */
-  kappa: number | null;
-  n_items: number;
-  /** how many ratings gave this label, over all items */
-  ratings: number;
-}
-
-export interface AgreementReport {
-  annotators: string[];
-  /** current labels per rater */
-  ratings_per_annotator: Record<string, number>;
-  /** items with at least one rating */
-  n_items: number;
-  labels: string[];
-  pairwise: PairAgreement[];
-  fleiss_kappa: number | null;
-  /** items every rater rated (Fleiss and per-label) */
-  fleiss_n_items: number;
-  krippendorff_alpha: number | null;
-  krippendorff_alpha_ci95: [number, number] | null;
-  /** items with 2 or more ratings (Krippendorff) */
-  krippendorff_n_items: number;
-  per_label: LabelAgreement[];
-  bootstrap: { draws: number; seed: number };
-}
+export type { AgreementReport, LabelAgreement, PairAgreement } from '../../../shared/api-annotation';
 
 const round = (x: number | null) => (x === null ? null : Math.round(x * 1e6) / 1e6);
 

@@ -2,6 +2,9 @@
 // and the adjudication queue (items where annotators, or the model and the gold label, disagree).
 import type { Db } from './db';
 import type { RatedItem } from '../agreement';
+import type { QueueItem } from '../../../shared/api-annotation';
+
+export type { QueueItem };
 
 export interface RatingsQuery {
   split?: string;
@@ -38,20 +41,6 @@ export function ratedItems(db: Db, q: RatingsQuery = {}): { items: RatedItem[]; 
     for (const l of JSON.parse(c.label_set) as string[]) if (!labels.includes(l)) labels.push(l);
   }
   return { items: [...byId.values()], labels };
-}
-
-export interface QueueItem {
-  id: number;
-  key: string;
-  split: string;
-  speaker: string | null;
-  text: string | null;
-  gold: string | null;
-  gold_source: string | null;
-  annotators: Record<string, string>;
-  prediction: { model_version: number; label: string; probabilities: Record<string, number> } | null;
-  /** why it is in the queue */
-  reason: 'annotators disagree' | 'model disagrees' | 'open';
 }
 
 /**

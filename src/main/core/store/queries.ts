@@ -57,7 +57,7 @@ export function itemErrors(db: Db, utteranceId: number): ItemError[] {
 
 export function labelHistory(db: Db, utteranceId: number): LabelChange[] {
   return db
-    .prepare('SELECT at, who, old_label AS old, new_label AS new, source FROM label_history WHERE utterance_id = ? ORDER BY id')
+    .prepare('SELECT at, who, old_label AS old, new_label AS new, source, annotator FROM label_history WHERE utterance_id = ? ORDER BY id')
     .all(utteranceId) as LabelChange[];
 }
 

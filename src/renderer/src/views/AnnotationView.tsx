@@ -1,9 +1,11 @@
-// Annotation, keyboard first: 1..n label the current item (the label set's order), J/K or the arrow
-// keys move, space plays the clip, U undoes this session's last change, N jumps to the item the model
-// is least sure about (annotate.nextUncertain). Every change is appended to the label history.
+// Annotation, keyboard first: each label has a key (1..9, 0, then letters; remappable, kept in the
+// settings), J/K or the arrows move, space plays the clip, U undoes this session's last change, N jumps
+// to the item the model is least sure about. Every key lands on the item shown when it was pressed,
+// in order, however fast: the cursor moves at once and the changes go to the server one by one.
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import { Box, Button, Card, CardContent, Checkbox, Chip, FormControlLabel, Stack, Typography } from '@mui/material';
+import { Alert, Box, Button, Card, CardContent, Checkbox, Chip, FormControlLabel, Stack, TextField, Typography } from '@mui/material';
 import type { LabelChange } from '../../../shared/types';
+import { keysFor } from '../../../shared/api-annotation';
 import { useApi, useApiData } from '../api-context';
 import { useStudio } from '../studio-context';
 import { FilterSelect } from '../components/FilterSelect';
@@ -12,122 +14,178 @@ import { ProbabilityBars } from '../components/ProbabilityBars';
 import { Section } from '../components/Section';
 import { LabelHistory } from '../components/LabelHistory';
 import { ClipPlayer } from '../components/ClipPlayer';
+import { keyBelongsToTarget, serialQueue } from '../annotate/keys';
+import { DialogueContext } from '../annotate/DialogueContext';
+import { KeymapDialog } from '../annotate/KeymapDialog';
 
 type Split = 'train' | 'dev' | 'test' | 'unsplit';
-interface Change {
-  id: number;
-  old: string | null;
-  new: string | null;
-}
+interface Change { id: number; gold: string | null; mine: string | null }
 
 export function AnnotationView() {
-  const { summary, modelsTick, reloadSummary } = useStudio();
+  const { summary, modelsTick, reloadSummary, utteranceId } = useStudio();
   const { call, report } = useApi();
+  const infoQ = useApiData('annotation.info', {}, []);
+  const info = infoQ.data;
+  const me = info?.annotator ?? '';
   const [split, setSplit] = useState<'' | Split>('');
-  const list = useApiData('utterances.list', split ? { split } : {}, [split, modelsTick]);
-  const ids = useMemo(() => (list.data?.rows ?? []).map((r) => r.id), [list.data]);
-  const [currentId, setCurrentId] = useState<number | null>(null);
+  const [speaker, setSpeaker] = useState('');
+  const [byAnnotator, setByAnnotator] = useState('');
+  const [unlabelled, setUnlabelled] = useState(false);
+  const [disagree, setDisagree] = useState(false);
+  const filter = { ...(split && { split }), ...(speaker && { speaker }), ...(byAnnotator && { annotator: byAnnotator }), ...(unlabelled && me && { unlabelledBy: me }), ...(disagree && { disagree }) };
+  const idsQ = useApiData('annotation.ids', filter, [JSON.stringify(filter)]);
+  const ids = useMemo(() => idsQ.data?.ids ?? [], [idsQ.data]);
+  const idsRef = useRef(ids);
+  idsRef.current = ids;
+  const [pos, setPosState] = useState(0);
+  const posRef = useRef(0);
+  const setPos = useCallback((p: number) => {
+    posRef.current = p;
+    setPosState(p);
+  }, []);
   const [advance, setAdvance] = useState(true);
-  const [undo, setUndo] = useState<Change[]>([]);
+  const [blind, setBlind] = useState<boolean | null>(null);
+  const [keymapOpen, setKeymapOpen] = useState(false);
+  const [nameDraft, setNameDraft] = useState('');
+  const [sessionChanges, setSessionChanges] = useState<{ id: number; old: string | null; new: string | null }[]>([]);
+  const undoRef = useRef<Change[]>([]);
   const [seen, setSeen] = useState<number[]>([]);
   const [suggestion, setSuggestion] = useState<{ id: number | null; confidence: number | null } | null>(null);
   const [histories, setHistories] = useState<Record<number, LabelChange[]>>({});
+  const [golds, setGolds] = useState<Record<number, string | null>>({});
+  const [mine, setMine] = useState<Record<number, string | null>>({});
+  const queue = useRef(serialQueue()).current;
   const video = useRef<HTMLMediaElement>(null);
-  const labels = summary?.labels ?? [];
+  const labels = useMemo(() => summary?.labels ?? [], [summary]);
+  const keys = useMemo(() => keysFor(labels, info?.keymap ?? {}), [labels, info]);
+  const keyOf = useMemo(() => new Map([...keys].map(([k, l]) => [l, k])), [keys]);
+  const latestRule = (info?.gold.rule ?? 'latest') === 'latest';
+  // blind by default once several annotators work on the corpus (nobody anchors on the others)
+  const isBlind = blind ?? (info ? info.annotators.filter((a) => a.name !== me).length > 0 : false);
 
+  // a new list: start at the utterance selected elsewhere (corpus table, utterance view), else the first
+  const startAt = useRef(utteranceId);
   useEffect(() => {
-    if (ids.length && (currentId === null || !ids.includes(currentId))) setCurrentId(ids[0]);
-  }, [ids, currentId]);
+    if (!idsQ.data) return;
+    const i = startAt.current !== null ? ids.indexOf(startAt.current) : -1;
+    startAt.current = null;
+    setPos(i >= 0 ? i : 0);
+  }, [idsQ.data, ids, setPos]);
+  const currentId = ids.length ? ids[Math.min(pos, ids.length - 1)] : null;
   useEffect(() => {
     if (currentId !== null) setSeen((s) => (s.includes(currentId) ? s : [...s, currentId]));
   }, [currentId]);
 
   const detail = useApiData('utterances.show', currentId === null ? null : { id: currentId }, [currentId, modelsTick]);
+  const item = useApiData('annotation.item', currentId === null ? null : { id: currentId }, [currentId, modelsTick]);
   const d = detail.data && detail.data.id === currentId ? detail.data : null;
   const history = currentId !== null ? (histories[currentId] ?? d?.label_history ?? []) : [];
-  const currentLabel = history.length ? history[history.length - 1].new : (d?.label ?? null);
-  const index = currentId === null ? -1 : ids.indexOf(currentId);
+  const gold = currentId !== null && currentId in golds ? golds[currentId] : (d?.label ?? null);
+  const annotations = item.data?.annotations ?? [];
+  const myLabel = currentId !== null && currentId in mine ? mine[currentId] : (annotations.find((a) => a.annotator === me)?.label ?? null);
+  const shownLabel = isBlind ? myLabel : gold;
 
-  const move = useCallback(
-    (delta: number) => {
-      if (!ids.length) return;
-      const i = index < 0 ? 0 : Math.min(ids.length - 1, Math.max(0, index + delta));
-      setCurrentId(ids[i]);
-    },
-    [ids, index],
+  const move = useCallback((delta: number) => {
+    const n = idsRef.current.length;
+    if (n) setPos(Math.min(n - 1, Math.max(0, posRef.current + delta)));
+  }, [setPos]);
+
+  const send = useCallback(
+    (id: number, label: string | null, source: 'annotate' | 'undo') =>
+      queue.push(() => call('utterances.relabel', { id, label, source })).then((r) => {
+        setHistories((h) => ({ ...h, [id]: r.history }));
+        setGolds((g) => ({ ...g, [id]: r.new }));
+        setMine((m) => ({ ...m, [id]: label }));
+        reloadSummary();
+        return r as typeof r & { annotator_old?: string | null };
+      }),
+    [queue, call, reloadSummary],
   );
 
-  const relabel = useCallback(
-    async (id: number, label: string | null, source: 'annotate' | 'undo') => {
-      const r = await call('utterances.relabel', { id, label, source });
-      setHistories((h) => ({ ...h, [id]: r.history }));
-      list.setData({ total: list.data?.total ?? 0, rows: (list.data?.rows ?? []).map((row) => (row.id === id ? { ...row, label: r.new } : row)) });
-      reloadSummary();
-      return r;
-    },
-    [call, list, reloadSummary],
-  );
-
-  const label = useCallback(
-    (l: string) => {
-      if (currentId === null || !d) return;
-      const id = currentId;
-      relabel(id, l, 'annotate').then((r) => {
-        setUndo((u) => [...u, { id, old: r.old, new: r.new }]);
-        if (advance) move(1);
-      }, report);
-    },
-    [currentId, d, relabel, advance, move, report],
-  );
+  // the item is fixed when the key is pressed; the cursor moves before the server answers
+  const label = useCallback((l: string) => {
+    const id = idsRef.current[posRef.current];
+    if (id === undefined) return;
+    if (advance) move(1);
+    send(id, l, 'annotate').then((r) => {
+      undoRef.current.push({ id, gold: r.old, mine: r.annotator_old ?? null });
+      setSessionChanges((c) => [...c, { id, old: r.old, new: r.new }]);
+    }, report);
+  }, [advance, move, send, report]);
 
   const undoLast = useCallback(() => {
-    const last = undo[undo.length - 1];
-    if (!last) return;
-    relabel(last.id, last.old, 'undo').then(() => {
-      setUndo((u) => u.slice(0, -1));
-      setCurrentId(last.id);
-    }, report);
-  }, [undo, relabel, report]);
+    queue.push(async () => {
+      const last = undoRef.current.pop();
+      if (!last) return;
+      await send(last.id, latestRule ? last.gold : last.mine, 'undo');
+      setSessionChanges((c) => c.slice(0, -1));
+      const i = idsRef.current.indexOf(last.id);
+      if (i >= 0) setPos(i);
+    }).catch(report);
+  }, [queue, send, latestRule, setPos, report]);
 
   const nextUncertain = useCallback(() => {
     call('annotate.nextUncertain', { ...(split && { split }), exclude: seen }).then((s) => {
       setSuggestion(s);
-      if (s.id !== null) setCurrentId(s.id);
+      const i = s.id === null ? -1 : idsRef.current.indexOf(s.id);
+      if (i >= 0) setPos(i);
     }, report);
-  }, [call, split, seen, report]);
+  }, [call, split, seen, report, setPos]);
 
+  const handlers = useRef({ label, move, undoLast, nextUncertain, keys });
+  handlers.current = { label, move, undoLast, nextUncertain, keys };
   useEffect(() => {
+    // capture phase: a focused tab, select, checkbox or video never also acts on the shortcut keys
     const onKey = (e: KeyboardEvent) => {
-      const t = e.target as HTMLElement | null;
-      if (e.ctrlKey || e.metaKey || e.altKey) return;
-      if (t && (t.closest('input, textarea, select, [role="combobox"], [role="listbox"]') || t.isContentEditable)) return;
+      if (e.ctrlKey || e.metaKey || e.altKey || keyBelongsToTarget(e.target)) return;
+      const h = handlers.current;
       const k = e.key.toLowerCase();
-      const n = Number(e.key);
-      if (Number.isInteger(n) && n >= 1 && n <= labels.length) label(labels[n - 1]);
-      else if (k === 'j' || k === 'arrowdown' || k === 'arrowright') move(1);
-      else if (k === 'k' || k === 'arrowup' || k === 'arrowleft') move(-1);
-      else if (k === 'u') undoLast();
-      else if (k === 'n') nextUncertain();
+      const l = h.keys.get(k);
+      if (l !== undefined) h.label(l);
+      else if (k === 'j' || k === 'arrowdown' || k === 'arrowright') h.move(1);
+      else if (k === 'k' || k === 'arrowup' || k === 'arrowleft') h.move(-1);
+      else if (k === 'u') h.undoLast();
+      else if (k === 'n') h.nextUncertain();
       else if (k === ' ') {
         const v = video.current;
-        if (v) void (v.paused ? v.play().catch(report) : v.pause());
+        if (v) void (v.paused ? v.play().catch(() => undefined) : v.pause());
       } else return;
       e.preventDefault();
+      e.stopPropagation();
     };
-    window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
-  }, [labels, label, move, undoLast, nextUncertain, report]);
+    window.addEventListener('keydown', onKey, true);
+    return () => window.removeEventListener('keydown', onKey, true);
+  }, []);
 
   if (summary && summary.total === 0) return <EmptyState title="Nothing to annotate">Import a corpus first.</EmptyState>;
   if (labels.length === 0 && summary) return <EmptyState title="No label set">The corpus defines no labels; import with --labels a,b,c.</EmptyState>;
 
+  const others = annotations.filter((a) => a.annotator !== me);
   return (
     <Stack spacing={2} data-testid="annotation">
-      <Stack direction="row" spacing={2} sx={{ alignItems: 'center', flexWrap: 'wrap' }}>
+      {info && !info.named && (
+        <Alert severity="info" data-testid="annotator-prompt">
+          <Stack direction="row" spacing={1} sx={{ alignItems: 'center' }}>
+            <span>Your labels are recorded as <b>{info.annotator}</b>. Your name:</span>
+            <TextField size="small" value={nameDraft} onChange={(e) => setNameDraft(e.target.value)} slotProps={{ htmlInput: { 'data-testid': 'annotator-name-input' } }} />
+            <Button size="small" variant="contained" disabled={!nameDraft.trim()} data-testid="annotator-name-save"
+              onClick={(e) => { e.currentTarget.blur(); call('annotation.setName', { name: nameDraft.trim() }).then(infoQ.setData, report); }}>
+              Save
+            </Button>
+          </Stack>
+        </Alert>
+      )}
+      <Stack direction="row" spacing={2} useFlexGap sx={{ alignItems: 'center', flexWrap: 'wrap' }}>
         <FilterSelect label="Split" value={split} options={['train', 'dev', 'test', 'unsplit']} onChange={(v) => setSplit(v as Split | '')} anyLabel="all" testId="annotate-split" minWidth={100} />
+        <TextField size="small" label="Speaker" value={speaker} onChange={(e) => setSpeaker(e.target.value)} sx={{ width: 130 }} slotProps={{ htmlInput: { 'data-testid': 'annotate-speaker' } }} />
+        <FilterSelect label="Labelled by" value={byAnnotator} options={(info?.annotators ?? []).map((a) => a.name)} onChange={setByAnnotator} anyLabel="anyone" testId="annotate-by" minWidth={120} />
+        <FormControlLabel control={<Checkbox size="small" checked={unlabelled} onChange={(e) => setUnlabelled(e.target.checked)} data-testid="annotate-unlabelled" />} label="not labelled by me" />
+        <FormControlLabel control={<Checkbox size="small" checked={disagree} onChange={(e) => setDisagree(e.target.checked)} data-testid="annotate-disagree" />} label="annotators disagree" />
         <Typography variant="body2" data-testid="annotate-position">
-          {index >= 0 ? `${index + 1} / ${ids.length}` : ids.length ? '' : 'no items'}
+          {currentId !== null ? `${pos + 1} / ${ids.length}` : idsQ.data ? 'no items' : ''}
         </Typography>
+      </Stack>
+      <Stack direction="row" spacing={2} useFlexGap sx={{ alignItems: 'center', flexWrap: 'wrap' }}>
         <Button size="small" variant="outlined" onClick={(e) => (e.currentTarget.blur(), nextUncertain())} data-testid="next-uncertain">
           Next uncertain (N)
         </Button>
@@ -136,22 +194,30 @@ export function AnnotationView() {
             {suggestion.id === null ? 'no unseen item with a prediction' : `suggested #${suggestion.id}${suggestion.confidence !== null ? `, confidence ${suggestion.confidence.toFixed(2)}` : ''}`}
           </Typography>
         )}
-        <FormControlLabel control={<Checkbox size="small" checked={advance} onChange={(e) => setAdvance(e.target.checked)} />} label="next item after labelling" />
+        <FormControlLabel control={<Checkbox size="small" checked={advance} onChange={(e) => setAdvance(e.target.checked)} data-testid="annotate-advance" />} label="next item after labelling" />
+        <FormControlLabel control={<Checkbox size="small" checked={isBlind} onChange={(e) => setBlind(e.target.checked)} data-testid="annotate-blind" />} label="blind (hide others' labels and the model)" />
+        <Button size="small" onClick={(e) => (e.currentTarget.blur(), setKeymapOpen(true))} data-testid="keymap-open">
+          Keys…
+        </Button>
       </Stack>
 
       <Stack direction="row" spacing={1} useFlexGap sx={{ flexWrap: 'wrap' }} data-testid="label-keys">
-        {labels.map((l, i) => (
-          <Button key={l} variant={l === currentLabel ? 'contained' : 'outlined'} size="small" onClick={(e) => (e.currentTarget.blur(), label(l))} data-label={l}>
+        {labels.map((l) => (
+          <Button key={l} variant={l === shownLabel ? 'contained' : 'outlined'} size="small" onClick={(e) => (e.currentTarget.blur(), label(l))} data-label={l} data-key={keyOf.get(l) ?? ''}>
             <Box component="kbd" sx={{ mr: 1, px: 0.5, border: 1, borderRadius: 0.5, fontSize: 11 }}>
-              {i + 1}
+              {(keyOf.get(l) ?? '–').toUpperCase()}
             </Box>
             {l}
           </Button>
         ))}
       </Stack>
       <Typography variant="caption" color="text.secondary">
-        Keys: 1–{Math.min(9, labels.length)} label · J/K or arrows move · space plays · U undoes · N next uncertain
+        Keys: shown on each label · J/K or arrows move · space plays · U undoes · N next uncertain · labelling as <b data-testid="annotate-as">{me}</b>
       </Typography>
+      {keymapOpen && (
+        <KeymapDialog open keys={keys} labels={labels} onClose={() => setKeymapOpen(false)}
+          onSave={(keymap) => call('annotation.setKeymap', { keymap }).then((i) => { infoQ.setData(i); setKeymapOpen(false); }, report)} />
+      )}
 
       {d ? (
         <Box sx={{ display: 'grid', gridTemplateColumns: { xs: '1fr', md: '1fr 1fr' }, gap: 2 }}>
@@ -168,10 +234,13 @@ export function AnnotationView() {
                 {d.text ?? <em>no transcript</em>}
               </Typography>
               <Typography variant="body1" sx={{ mt: 1 }}>
-                label: <b data-testid="annotate-label">{currentLabel ?? 'unlabelled'}</b>
+                {isBlind ? 'your label' : 'label'}: <b data-testid="annotate-label">{shownLabel ?? 'unlabelled'}</b>
               </Typography>
               {d.mediaUrl ? (
-                <ClipPlayer ref={video} key={d.id} src={d.mediaUrl} media={d.media} maxHeight={260} testId="annotate-clip" />
+                // a click on the clip leaves the keys to the view (space would act twice otherwise)
+                <Box onFocusCapture={(e) => (e.target as HTMLElement).blur()}>
+                  <ClipPlayer ref={video} key={d.id} src={d.mediaUrl} media={d.media} maxHeight={260} testId="annotate-clip" />
+                </Box>
               ) : (
                 <Typography variant="body2" color="text.secondary" sx={{ mt: 1 }}>
                   no media
@@ -180,27 +249,41 @@ export function AnnotationView() {
             </CardContent>
           </Card>
           <Stack spacing={2}>
-            <Section title="Model">
-              {d.prediction ? (
-                <ProbabilityBars probabilities={d.prediction.probabilities} labels={labels} predicted={d.prediction.label} gold={currentLabel} />
-              ) : (
-                <Typography variant="body2" color="text.secondary">
-                  no prediction yet (train a model in Jobs)
+            <Section title="Dialogue">
+              <DialogueContext context={item.data?.context ?? []} hideLabels={isBlind} />
+            </Section>
+            {!isBlind && (
+              <Section title="Other annotators">
+                <Typography variant="body2" data-testid="other-annotators">
+                  {others.length ? others.map((a) => `${a.annotator}: ${a.label}`).join(' · ') : 'none yet'}
                 </Typography>
-              )}
-            </Section>
-            <Section title="Label history">
-              <LabelHistory history={history} />
-            </Section>
-            {undo.length > 0 && (
+              </Section>
+            )}
+            {!isBlind && (
+              <Section title="Model">
+                {d.prediction ? (
+                  <ProbabilityBars probabilities={d.prediction.probabilities} labels={labels} predicted={d.prediction.label} gold={gold} />
+                ) : (
+                  <Typography variant="body2" color="text.secondary">
+                    no prediction yet (train a model in Jobs)
+                  </Typography>
+                )}
+              </Section>
+            )}
+            {!isBlind && (
+              <Section title="Label history">
+                <LabelHistory history={history} />
+              </Section>
+            )}
+            {sessionChanges.length > 0 && (
               <Typography variant="caption" color="text.secondary" data-testid="session-changes">
-                this session: {undo.map((c) => `#${c.id} ${c.old ?? '∅'}→${c.new ?? '∅'}`).join(', ')}
+                this session: {sessionChanges.map((c) => `#${c.id} ${c.old ?? '∅'}→${c.new ?? '∅'}`).join(', ')}
               </Typography>
             )}
           </Stack>
         </Box>
       ) : (
-        <Typography color="text.secondary">{list.loading || detail.loading ? 'loading…' : 'No item selected.'}</Typography>
+        <Typography color="text.secondary">{idsQ.loading || detail.loading ? 'loading…' : 'No item selected.'}</Typography>
       )}
     </Stack>
   );

@@ -13,6 +13,7 @@ import { AudioFeatures } from '../components/AudioFeatures';
 import { LabelHistory } from '../components/LabelHistory';
 import { ItemErrors } from '../components/ItemErrors';
 import { ClipPlayer } from '../components/ClipPlayer';
+import { RelabelControl } from '../annotate/RelabelControl';
 
 export function UtteranceView() {
   const { utteranceId, summary, setView, modelsTick } = useStudio();
@@ -95,6 +96,7 @@ export function UtteranceView() {
               <Typography variant="body2" sx={{ mt: 1 }}>
                 gold label: <b data-testid="gold-label">{d.label ?? 'unlabelled'}</b>
               </Typography>
+              <RelabelControl id={d.id} label={d.label} onChanged={q.reload} />
             </CardContent>
           </Card>
           <Section title="Prediction">
