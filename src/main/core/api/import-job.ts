@@ -24,7 +24,7 @@ const GUESS: [string, RegExp][] = [
   ['label', /^(label|emotion|gold|class|category)$/],
   ['file', /^(file|media|path|clip|audio|video|filename)$/],
   ['speaker', /^(speaker|spk|who)$/],
-  ['dialogue', /^(dialogue|dialog|conversation|session|dialogueid)$/],
+  ['dialogue', /^(dialogue|dialog|conversation|conv|session|dialogueid)$/],
   ['start', /^(start|starts|begin|starttime|from)$/],
   ['end', /^(end|ends|stop|endtime|to)$/],
   ['split', /^(split|set|partition)$/],
