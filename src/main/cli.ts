@@ -367,7 +367,8 @@ registerLearnCommands(program, {
   progress,
 });
 
-registerServeCommands(program, { withDb: (fn) => withDb(fn, { mustExist: true }), out, progress, globals });
+// serve opens (or creates) the database: a new user imports a corpus from the app itself
+registerServeCommands(program, { withDb: (fn) => withDb(fn), out, progress, globals });
 
 registerReportCommands(program, { withDb: (fn) => withDb(fn, { mustExist: true }), out, progress });
 
