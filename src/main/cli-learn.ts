@@ -2,6 +2,7 @@
 import { Option, type Command } from 'commander';
 import type { Db } from './core/store/db';
 import { availableModalities, evaluateSplit, trainModel, type EvaluateResult, type FusionChoice, type Modality } from './core/learn';
+import { trainInWorker } from './core/learn/train-in-worker';
 import { cancelJob, finishJob, reapOrphanJobs, reportProgress, startJob } from './core/jobs/job-store';
 import { trainProgressMeter } from './core/api/train-progress';
 
@@ -91,7 +92,8 @@ export function registerLearnCommands(program: Command, ctx: CliContext): void {
         const meter = trainProgressMeter();
         let lastStored = 0;
         try {
-          const r = await trainModel(db, {
+          // in a worker thread: Ctrl-C is handled at once and reaches the C search and the solvers
+          const r = await trainInWorker(db.name, {
             fusion, classifier: o.classifier, modalities, context: !!o.context, seed, C, balanced: o.balanced as boolean | undefined, vocabSize: vocab,
             fusionEpochs: o.epochs !== undefined ? Number(o.epochs) : undefined,
             signal: job.signal,

@@ -5,6 +5,7 @@ import http from 'node:http';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { startServe, type Served } from '../helpers/serve';
+import { startCli } from '../helpers/cli';
 import { makeSyntheticFeatureDb } from '../helpers/synthetic-features';
 import { tmpDir } from '../helpers/tmp';
 
@@ -81,6 +82,36 @@ describe('serve: training in a worker thread', () => {
     const r = new Database(db, { readonly: true });
     expect((r.prepare('SELECT COUNT(*) n FROM model').get() as { n: number }).n).toBe(0);
     expect((r.prepare('SELECT COUNT(*) n FROM prediction').get() as { n: number }).n).toBe(0);
+    r.close();
+  });
+});
+
+describe('CLI train: Ctrl-C during the C search', () => {
+  const t = tmpDir('es-train-sigint-');
+  const db = path.join(t.dir, 'synthetic.db');
+  beforeAll(() => makeSyntheticFeatureDb(db, { nTrain: 3000, nDev: 300 }), 120_000);
+  afterAll(() => t.cleanup());
+
+  it('stops inside the first C candidate: exit 130, job cancelled, no model', { timeout: 240_000 }, async () => {
+    const child = startCli(['train', '--db', db, '--data-dir', path.join(t.dir, 'data'), '--fusion', 'none', '--classifier', 'rbf', '--modalities', 'audio']);
+    let err = '';
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    await new Promise<void>((resolve, reject) => {
+      child.stderr!.on('data', (b: Buffer) => {
+        err += b.toString();
+        if (/choose: choosing C/.test(err)) resolve();
+      });
+      child.once('exit', () => reject(new Error(`train ended before the C search: ${err}`)));
+    });
+    child.kill('SIGINT');
+    expect(await exited, err).toBe(130);
+    // no candidate was scored: the cancel reached the solver of the first one (before the worker,
+    // Ctrl-C waited for the whole C search, each candidate printing its dev score)
+    expect(err).not.toMatch(/dev weighted F1/);
+    const r = new Database(db, { readonly: true });
+    const job = r.prepare("SELECT status, error FROM job WHERE kind = 'train'").get() as { status: string; error: string };
+    expect(job.status).toBe('cancelled');
+    expect((r.prepare('SELECT COUNT(*) n FROM model').get() as { n: number }).n).toBe(0);
     r.close();
   });
 });
