@@ -11,7 +11,7 @@ import { runCliAsync } from '../helpers/cli';
 import { tmpDir } from '../helpers/tmp';
 import { makeClip, clipFfmpeg } from '../helpers/make-clips';
 import { writeTinyModels, minilmWeights, resnetWeights } from '../helpers/tiny-encoders';
-import { IMAGENET_MEAN, IMAGENET_STD } from '../../src/main/core/encoders/resnet';
+import { IMAGENET_MEAN, IMAGENET_STD, CROP, RESIZE } from '../../src/main/core/encoders/resnet';
 import { decodeCroppedFrames, decodePcm16k } from '../../src/main/core/media/ffmpeg-read';
 import { loadTokenizer, tokenize } from '../../src/main/core/encoders/minilm';
 import { Wav2Vec2Encoder } from '../../src/main/core/encoders/wav2vec2';
@@ -205,7 +205,7 @@ describe('extract with the pretrained encoders', () => {
     // stored vector is the tiny ResNet's output for that colour after ImageNet normalisation
     const b = list.find((x) => x.media.endsWith('b.mp4'))!;
     const sel = (await cli(['show', String(b.id), '--db', db, '--json'])).json().video.selected_frames as number[];
-    const crops = await decodeCroppedFrames(clipFfmpeg(), path.join(corpus, 'b.mp4'), sel);
+    const crops = await decodeCroppedFrames(clipFfmpeg(), path.join(corpus, 'b.mp4'), sel, { crop: CROP, resize: RESIZE });
     expect(crops.rgb.length).toBe(sel.length * 224 * 224 * 3);
     const mean = [0, 1, 2].map((c) => { let s2 = 0; for (let p = c; p < 224 * 224 * 3; p += 3) s2 += crops.rgb[p]; return s2 / (224 * 224); });
     expect(mean[0]).toBeGreaterThan(235);

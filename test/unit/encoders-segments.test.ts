@@ -13,7 +13,7 @@ import { findInstalled } from '../../src/main/core/models/store';
 import { openDb, f32ToBlob, type Db } from '../../src/main/core/store/db';
 import { runEncoderStage } from '../../src/main/core/jobs/encoder-stage';
 import { decodeCroppedFrames, decodePcm16k } from '../../src/main/core/media/ffmpeg-read';
-import { ResNetEncoder, toPixelValues } from '../../src/main/core/encoders/resnet';
+import { ResNetEncoder, toPixelValues, CROP, RESIZE } from '../../src/main/core/encoders/resnet';
 import { Wav2Vec2Encoder } from '../../src/main/core/encoders/wav2vec2';
 
 const t = tmpDir('es-enc-seg-');
@@ -88,7 +88,7 @@ describe('pretrained encoders on segments', () => {
     expect(maxDiff(v1.get(0)!, v1.get(9)!)).toBeLessThan(0.01);
     // and they are the frames of the file at those times (by file index, decoded independently)
     const resnet = await ResNetEncoder.open(findInstalled(data, 'resnet-50')!, 'cpu', () => {});
-    const ref = await decodeCroppedFrames(ffmpeg, rec, [20, 25, 29]);
+    const ref = await decodeCroppedFrames(ffmpeg, rec, [20, 25, 29], { crop: CROP, resize: RESIZE });
     const want = await resnet.embed(toPixelValues(ref.rgb, 3), 3);
     expect(maxDiff(v1.get(0)!, want[0])).toBeLessThan(1e-5);
     expect(maxDiff(v1.get(5)!, want[1])).toBeLessThan(1e-5);

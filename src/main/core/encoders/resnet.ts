@@ -2,11 +2,12 @@
 // centre crop 224, done by ffmpeg on exactly those frames in media/ffmpeg-read.ts; then mean/std per
 // channel, NCHW) and the pooled 2048-d vector per frame. Frames of several clips share a batch.
 import * as ort from 'onnxruntime-node';
-import { CROP, RESIZE } from '../media/ffmpeg-read';
 import type { InstalledModel } from '../models/store';
 import { openSession, type Device, type Provider } from '../models/providers';
 
-export { CROP, RESIZE };
+/** ImageNet preprocessing: shorter side resized to RESIZE, centre crop CROP x CROP (done by the decoder) */
+export const CROP = 224;
+export const RESIZE = 256;
 export const IMAGENET_MEAN = [0.485, 0.456, 0.406];
 export const IMAGENET_STD = [0.229, 0.224, 0.225];
 export const RESNET_PREP = 'p1';

@@ -10,7 +10,7 @@ import type { ProgressEvent } from '../../../shared/types';
 import { findInstalled, type InstalledModel } from '../models/store';
 import type { Device } from '../models/providers';
 import { Wav2Vec2Encoder, WAV2VEC2_PREP } from '../encoders/wav2vec2';
-import { ResNetEncoder, toPixelValues, RESNET_PREP } from '../encoders/resnet';
+import { ResNetEncoder, toPixelValues, RESNET_PREP, CROP, RESIZE } from '../encoders/resnet';
 import { decodeCroppedFrames, decodePcm16k } from '../media/ffmpeg-read';
 import { EmbeddingWriter, type EmbeddingKind } from './embedding-writer';
 import { ProgressMeter } from './progress';
@@ -145,7 +145,9 @@ async function runVideo(db: Db, model: InstalledModel, o: EncoderStageOptions, n
   const meter = new ProgressMeter(`extract ${model.manifest.name}`, todo.length);
   const meta = { extractor: model.manifest.name, version, provider: enc.provider };
   const decode = (t: Todo) =>
-    decodeCroppedFrames(o.ffmpeg, t.file, JSON.parse(t.selected!) as number[], o.signal, t.t0_s !== null && t.fps ? { t0S: t.t0_s, fps: t.fps } : undefined).then((f) => ({ f }), (e: Error) => ({ error: e.message }));
+    decodeCroppedFrames(o.ffmpeg, t.file, JSON.parse(t.selected!) as number[], {
+      crop: CROP, resize: RESIZE, signal: o.signal, segment: t.t0_s !== null && t.fps ? { t0S: t.t0_s, fps: t.fps } : undefined,
+    }).then((f) => ({ f }), (e: Error) => ({ error: e.message }));
 
   // clips wait in `pending` until their frames fill a batch, then run together
   let pending: { t: Todo; frames: number[]; pixels: Float32Array }[] = [];

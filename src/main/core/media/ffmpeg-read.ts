@@ -1,6 +1,6 @@
 // The decoded inputs of the pretrained encoders (encoders/): 16 kHz mono PCM (wav2vec2, Silero VAD)
-// and selected frames at 224x224 (ResNet-50), of a whole clip or of a segment [start, end] of a longer
-// recording. ffmpeg is started like every ffmpeg here (launcher.ts): not a fork of this process.
+// and selected frames resized and cropped (ResNet-50), of a whole clip or of a segment [start, end]
+// of a longer recording. ffmpeg is started like every ffmpeg here (launcher.ts), not forked.
 import path from 'node:path';
 import { ffmpegInput, lastMeaningfulLine } from './probe';
 import { runFfmpeg } from './run-ffmpeg';
@@ -44,24 +44,29 @@ export async function decodePcm16k(ffmpeg: string, file: string, signal?: AbortS
   return new Float32Array(copy.buffer);
 }
 
-export const CROP = 224;
-export const RESIZE = 256;
-const FRAME_BYTES = CROP * CROP * 3;
+export interface CropOptions {
+  /** shorter side resized to this, then the centre crop x crop (ResNet-50: 256, 224) */
+  resize: number;
+  crop: number;
+  signal?: AbortSignal;
+  /** the frames are a segment's: frame 0 is at t0S in the file */
+  segment?: { t0S: number; fps: number };
+}
 
 /**
- * The frames of a clip, resized (shorter side 256) and centre-cropped to 224x224 rgb24. `frames` are
+ * The frames of a clip, resized (shorter side `resize`) and centre-cropped to crop x crop rgb24. `frames` are
  * decode-order indices; with `segment`, indices relative to the segment's frame 0, which is at t0S in
  * the file (frame i at t0S + i / fps): ffmpeg seeks to half a frame before t0S so that frame 0 is the
  * first one it keeps, and stops after the last wanted frame.
  */
-export async function decodeCroppedFrames(
-  ffmpeg: string, file: string, frames: number[], signal?: AbortSignal, segment?: { t0S: number; fps: number },
-): Promise<{ frames: number[]; rgb: Uint8Array }> {
+export async function decodeCroppedFrames(ffmpeg: string, file: string, frames: number[], o: CropOptions): Promise<{ frames: number[]; rgb: Uint8Array }> {
+  const { resize, crop, signal, segment } = o;
+  const frameBytes = crop * crop * 3;
   const wanted = [...new Set(frames)].sort((a, b) => a - b);
   if (wanted.length === 0) return { frames: [], rgb: new Uint8Array(0) };
   const select = `select='${wanted.map((f) => `eq(n\\,${f})`).join('+')}'`;
-  const scale = `scale='if(gt(iw,ih),-2,${RESIZE})':'if(gt(iw,ih),${RESIZE},-2)':flags=bilinear`;
-  const vf = `${select},${scale},crop=${CROP}:${CROP}`;
+  const scale = `scale='if(gt(iw,ih),-2,${resize})':'if(gt(iw,ih),${resize},-2)':flags=bilinear`;
+  const vf = `${select},${scale},crop=${crop}:${crop}`;
   let inputArgs: string[] = [];
   if (segment && segment.fps > 0) {
     const half = 0.5 / segment.fps;
@@ -74,7 +79,7 @@ export async function decodeCroppedFrames(
     if (/Option not found|Unrecognized option|fps_mode/i.test(e.message)) return run(['-vsync', '0']);
     throw e;
   });
-  const got = Math.floor(buf.length / FRAME_BYTES);
+  const got = Math.floor(buf.length / frameBytes);
   if (got < wanted.length) throw new Error(`only ${got} of the ${wanted.length} selected frames could be decoded again`);
-  return { frames: wanted, rgb: new Uint8Array(buf.buffer, buf.byteOffset, wanted.length * FRAME_BYTES) };
+  return { frames: wanted, rgb: new Uint8Array(buf.buffer, buf.byteOffset, wanted.length * frameBytes) };
 }
