@@ -13,6 +13,8 @@ import { relabel } from './core/store/labels';
 import { runExtraction, type ExtractSummary } from './core/jobs/extract';
 import { startCliJob } from './core/jobs/job-store';
 import { formatProgress } from './core/jobs/progress';
+import { termLines, termText } from './cli-text';
+import { wholeNumberOption } from './cli-args';
 import { locateFfmpeg } from './core/media/locate-ffmpeg';
 import { doctor } from './core/doctor';
 import { electronStatus } from './core/native-abi';
@@ -62,12 +64,13 @@ async function withDb<T>(fn: (db: Db) => Promise<T> | T, opts: { mustExist?: boo
   }
 }
 
+// human-readable text carries imported text: control characters are shown as escapes (cli-text.ts)
 function out(json: unknown, human: string): void {
-  process.stdout.write(globals().json ? JSON.stringify(json, null, 2) + '\n' : human + '\n');
+  process.stdout.write(globals().json ? JSON.stringify(json, null, 2) + '\n' : termLines(human) + '\n');
 }
 
 function progress(line: string): void {
-  if (!globals().quiet) process.stderr.write(line + '\n');
+  if (!globals().quiet) process.stderr.write(termLines(line) + '\n');
 }
 
 function throttledProgress() {
@@ -77,8 +80,8 @@ function throttledProgress() {
     if (now - last < 1000 && e.done < e.total) return;
     last = now;
     if (globals().quiet) return;
-    if (process.stderr.isTTY) process.stderr.write('\r\x1b[K' + formatProgress(e) + (e.done >= e.total ? '\n' : ''));
-    else process.stderr.write(formatProgress(e) + '\n');
+    if (process.stderr.isTTY) process.stderr.write('\r\x1b[K' + termText(formatProgress(e)) + (e.done >= e.total ? '\n' : ''));
+    else process.stderr.write(termText(formatProgress(e)) + '\n');
   };
 }
 
@@ -103,7 +106,9 @@ function doImport(
   }
   return plan.batches.map((b) => {
     for (const i of b.issues) progress(`warning: ${i.file}${i.row !== null ? ` row ${i.row}` : ''}: ${i.message}`);
-    return saveImport(db, b);
+    const s = saveImport(db, b);
+    for (const n of s.notes) progress(`warning: ${n}`);
+    return s;
   });
 }
 
@@ -147,7 +152,8 @@ async function trainAndEvaluate(db: Db): Promise<{ train: TrainResult | null; ev
 }
 
 function importLine(s: ImportSummary): string {
-  return `imported ${s.kind} from ${s.root}: ${s.added} added, ${s.updated} updated, ${s.unchanged} unchanged, ${s.missingMedia} without media, ${s.issues} issues`;
+  return `imported ${s.kind} from ${s.root}: ${s.added} added, ${s.updated} updated, ${s.unchanged} unchanged, ${s.missingMedia} without media, ${s.issues} issues` +
+    (s.sourceLabelChanged ? `; ${s.sourceLabelChanged} with a label changed in the source (the gold label kept)` : '');
 }
 
 async function doExtract(db: Db, o: { workers?: string; shardSpec?: ShardSpec; device?: string }): Promise<ExtractSummary> {
@@ -166,7 +172,7 @@ async function doExtract(db: Db, o: { workers?: string; shardSpec?: ShardSpec; d
   try {
     return await runExtraction(db, {
       ffmpeg: ffmpeg.path,
-      workers: o.workers !== undefined ? Number(o.workers) : undefined,
+      workers: o.workers !== undefined ? wholeNumberOption(o.workers, '--workers') : undefined,
       signal: job.signal,
       shard: o.shardSpec,
       onProgress: job.tap(throttledProgress()),
@@ -300,8 +306,10 @@ program
   .option('--limit <n>')
   .action(async (o) => {
     await withDb((db) => {
-      const rows = listUtterances(db, { split: o.split, label: o.label, status: o.status as ItemStatus, search: o.search, limit: o.limit ? Number(o.limit) : undefined });
-      out(rows, rows.map((r) => `${r.id}\t${r.split}\t${r.dialogue ?? '-'}\t${r.label ?? '-'}\t${r.status}${r.errors ? ` (${r.errors} errors)` : ''}\t${r.text ?? r.media ?? ''}`).join('\n'));
+      const limit = o.limit !== undefined ? wholeNumberOption(o.limit, '--limit') : undefined;
+      const rows = listUtterances(db, { split: o.split, label: o.label, status: o.status as ItemStatus, search: o.search, limit });
+      const f = (v: string | null | undefined, none = '-') => (v === null || v === undefined ? none : termText(v));
+      out(rows, rows.map((r) => `${r.id}\t${r.split}\t${f(r.dialogue)}\t${f(r.label)}\t${r.status}${r.errors ? ` (${r.errors} errors)` : ''}\t${f(r.text ?? r.media, '')}`).join('\n'));
     }, { mustExist: true });
   });
 
@@ -340,7 +348,12 @@ program
     await withDb((db) => {
       const who = o.annotator ?? o.who ?? defaultAnnotator(globals().dir);
       const r = relabel(db, parseId(id), label, who);
-      out({ id: Number(id), ...r }, `#${id}: ${r.old ?? '-'} -> ${r.new ?? '-'}${r.new !== label ? ` (${who}'s label ${label}; gold by ${r.gold_source})` : ''}`);
+      const human = r.old === r.new
+        ? r.annotator_old === label
+          ? `#${id}: already ${label}; nothing changed`
+          : `#${id}: gold label stays ${r.new ?? '-'}; ${who}'s label ${label} recorded (was ${r.annotator_old ?? 'none'})`
+        : `#${id}: ${r.old ?? '-'} -> ${r.new ?? '-'}${r.new !== label ? ` (${who}'s label ${label}; gold by ${r.gold_source})` : ''}`;
+      out({ id: Number(id), ...r }, human);
     }, { mustExist: true });
   });
 
@@ -387,7 +400,7 @@ registerAgreementCommands(program, { withDb: (fn) => withDb(fn, { mustExist: tru
   if ((e as { code?: string })?.code === 'SQLITE_FULL' || (e as { code?: string })?.code === 'ENOSPC') {
     (e as Error).message = `no space left for database ${globals().dbPath}: free some disk space and run the command again; what was saved is kept (${(e as Error).message})`;
   }
-  process.stderr.write(`emotion-studio: ${(e as Error).message ?? e}\n`);
+  process.stderr.write(`emotion-studio: ${termLines(String((e as Error).message ?? e))}\n`);
   if (!known || process.env.EMOTION_STUDIO_DEBUG) process.stderr.write(((e as Error).stack ?? '') + '\n');
   process.exitCode = 1;
 }).finally(() => closeLauncher()); // reap this thread's ffmpeg launcher shell (media/launcher.ts)

@@ -18,7 +18,8 @@ export const ListInput = z.object({
   agreement: z.enum(['agree', 'disagree']).optional(),
   status: z.enum(['pending', 'done', 'partial', 'error', 'missing_media']).optional(),
   hasErrors: z.boolean().optional(),
-  q: z.string().max(500).optional(),
+  // SQLite's LIKE stops at a NUL: a pattern cut there would match far more than was asked for
+  q: z.string().max(500).refine((v) => !v.includes('\u0000'), 'the search text contains a NUL character').optional(),
   offset: z.number().int().min(0).default(0),
   limit: z.number().int().min(1).max(20000).default(20000),
 });

@@ -14,7 +14,15 @@ export interface ImportSummary {
   unchanged: number;
   missingMedia: number;
   issues: number;
+  /** re-imports: utterances whose label in the source differs from the one it gave at first import
+   * (the current gold label is kept; a note says so) */
+  sourceLabelChanged: number;
+  /** warnings about stored rows (source label changed, an oversized text), also stored as import issues */
+  notes: string[];
 }
+
+/** Texts longer than this are stored but warned about (MELD's longest utterance is under 1,000). */
+export const TEXT_WARN_CHARS = 100_000;
 
 export function saveImport(db: Db, batch: ImportBatch, who = 'import'): ImportSummary {
   const getCorpus = db.prepare('SELECT id, label_set FROM corpus WHERE root = ?');
@@ -46,6 +54,11 @@ export function saveImport(db: Db, batch: ImportBatch, who = 'import'): ImportSu
   const resetStage = db.prepare('DELETE FROM stage_status WHERE utterance_id = ? AND stage = ?');
   const clearImportIssues = db.prepare("DELETE FROM item_error WHERE utterance_id IS NULL AND stage = 'import' AND file = ?");
   const addIssue = db.prepare("INSERT INTO item_error (utterance_id, stage, file, message) VALUES (NULL, 'import', ?, ?)");
+  // the label the source gave when the utterance was first imported (the history's first import row)
+  const importedLabel = db.prepare(
+    'SELECT new_label FROM label_history WHERE utterance_id = ? AND who = ? AND annotator IS NULL AND old_label IS NULL ORDER BY id LIMIT 1',
+  );
+  const goldOf = db.prepare('SELECT label FROM utterance WHERE id = ?');
 
   const run = db.transaction((): ImportSummary => {
     let corpus = getCorpus.get(batch.corpusRoot) as { id: number; label_set: string } | undefined;
@@ -60,8 +73,9 @@ export function saveImport(db: Db, batch: ImportBatch, who = 'import'): ImportSu
 
     const s: ImportSummary = {
       corpusId: corpus.id, kind: batch.kind, root: batch.corpusRoot, added: 0, updated: 0, unchanged: 0,
-      missingMedia: batch.missingMedia, issues: batch.issues.length,
+      missingMedia: batch.missingMedia, issues: batch.issues.length, sourceLabelChanged: 0, notes: [],
     };
+    const notes: { file: string; row: number | null; message: string }[] = [];
     const dialogues = new Map<string, number>();
     for (const r of batch.records) {
       let dialogueId: number | null = null;
@@ -78,6 +92,9 @@ export function saveImport(db: Db, batch: ImportBatch, who = 'import'): ImportSu
         | { id: number; dialogue_id: number | null; split: string; idx: number | null; speaker: string | null; text: string | null; start_s: number | null; end_s: number | null; episode_start_s: number | null; episode_end_s: number | null }
         | undefined;
       let id: number;
+      if (r.text !== null && r.text.length > TEXT_WARN_CHARS) {
+        notes.push({ file: r.source, row: r.row, message: `${r.key}: the text is ${r.text.length.toLocaleString('en')} characters long (over ${TEXT_WARN_CHARS.toLocaleString('en')}); stored as it is, check the source` });
+      }
       if (!old) {
         id = Number(addUtt.run(row).lastInsertRowid);
         if (r.label !== null) addLabel.run(id, r.label, who, r.source);
@@ -87,8 +104,19 @@ export function saveImport(db: Db, batch: ImportBatch, who = 'import'): ImportSu
         const same = old.dialogue_id === dialogueId && old.split === r.split && old.idx === r.index &&
           old.speaker === r.speaker && old.text === r.text && old.start_s === r.startS && old.end_s === r.endS &&
           old.episode_start_s === row.epStart && old.episode_end_s === row.epEnd;
-        if (same) s.unchanged++;
-        else {
+        // a label changed in the source is reported, never applied over the stored gold label
+        let labelChanged = false;
+        if (r.label !== null) {
+          const was = importedLabel.get(id, who) as { new_label: string | null } | undefined;
+          const now = (goldOf.get(id) as { label: string | null }).label;
+          if (was && was.new_label !== r.label && now !== r.label) {
+            labelChanged = true;
+            s.sourceLabelChanged++;
+            notes.push({ file: r.source, row: r.row, message: `${r.key}: the label in the source changed from ${was.new_label ?? '-'} to ${r.label} since it was imported; the gold label ${now ?? '-'} is kept (relabel ${id} ${r.label} to take the source's)` });
+          }
+        }
+        if (same && !labelChanged) s.unchanged++;
+        else if (!same) {
           updUtt.run({ ...row, id });
           if (old.text !== r.text) resetStage.run(id, 'text');
           // a segment whose span moved describes other samples now
@@ -107,8 +135,13 @@ export function saveImport(db: Db, batch: ImportBatch, who = 'import'): ImportSu
         if (m) resetStage.run(id, 'media');
       }
     }
-    for (const file of new Set(batch.issues.map((i) => i.file))) clearImportIssues.run(file);
+    for (const file of new Set([...batch.issues.map((i) => i.file), ...notes.map((n) => n.file)])) clearImportIssues.run(file);
     for (const i of batch.issues) addIssue.run(i.file, i.row !== null ? `row ${i.row}: ${i.message}` : i.message);
+    for (const n of notes) {
+      addIssue.run(n.file, n.row !== null ? `row ${n.row}: ${n.message}` : n.message);
+      s.notes.push(`${n.file}${n.row !== null ? ` row ${n.row}` : ''}: ${n.message}`);
+    }
+    s.issues += notes.length;
     return s;
   });
   return run.immediate(); // take the write lock first, so a busy database is waited for (busy_timeout)
