@@ -13,6 +13,7 @@ import { saveImport } from '../../src/main/core/store/corpus-repo';
 import { runCli } from '../helpers/cli';
 import { tmpDir } from '../helpers/tmp';
 import { mutants, type Mutant } from './mutate';
+import { SEGMENTS, srtOf, textGridLong, vttOf } from '../helpers/transcripts';
 
 const ROOT = path.resolve(__dirname, '../..');
 const SEED = Number(process.env.FUZZ_SEED ?? 7);
@@ -58,6 +59,9 @@ const IMPORTERS: Importer[] = [
   },
   // ELAN import lands in src/main/core/corpus/eaf.ts; until then planImport refuses .eaf files
   { name: 'ELAN EAF', file: 'session.eaf', seed: Buffer.from(EAF_SEED), opts: {}, available: fs.existsSync(path.join(ROOT, 'src/main/core/corpus/eaf.ts')) },
+  { name: 'Praat TextGrid', file: 'talk.TextGrid', seed: Buffer.from(textGridLong(SEGMENTS, { labels: true, pointTier: true })), opts: {}, available: true },
+  { name: 'SRT', file: 'talk.srt', seed: Buffer.from(srtOf(SEGMENTS)), opts: {}, available: true },
+  { name: 'WebVTT', file: 'talk.vtt', seed: Buffer.from(vttOf(SEGMENTS)), opts: {}, available: true },
 ];
 
 type Outcome = { kind: 'refused'; message: string } | { kind: 'imported'; records: number; corpusRoot: string };

@@ -96,6 +96,13 @@ export function vttOf(segs: Seg[]): string {
   return 'WEBVTT\n\n' + segs.map((s) => `${clock(s.start, '.')} --> ${clock(s.end, '.')} line:90%\n<v ${s.speaker}>${vttEsc(s.text)}</v>\n`).join('\n');
 }
 
+const csvCell = (s: string) => (/[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
+
+/** A generic CSV of segments: file,start,end,speaker,text (times in seconds). */
+export function csvOf(segs: Seg[], media: string): string {
+  return ['file,start,end,speaker,text', ...segs.map((s) => [media, String(s.start), String(s.end), s.speaker, s.text].map(csvCell).join(','))].join('\n') + '\n';
+}
+
 const xmlEsc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
 /** An ELAN 3.0 document: one tier per speaker (PARTICIPANT set), media linked relatively. */

@@ -11,7 +11,7 @@ import { readEafFile } from '../../src/main/core/corpus/eaf';
 import { mediaBeside } from '../../src/main/core/corpus/transcript';
 import type { ImportRecord } from '../../src/main/core/corpus/types';
 import { tmpDir } from '../helpers/tmp';
-import { SEGMENTS, eafOf, srtOf, textGridLong, textGridShort, vttOf } from '../helpers/transcripts';
+import { SEGMENTS, csvOf, eafOf, srtOf, textGridLong, textGridShort, vttOf } from '../helpers/transcripts';
 
 let t: ReturnType<typeof tmpDir> | null = null;
 afterEach(() => {
@@ -32,13 +32,15 @@ function tree(files: Record<string, string | Buffer>): string {
 const essence = (r: ImportRecord) => ({ dialogue: r.dialogue, index: r.index, speaker: r.speaker, text: r.text, label: r.label, media: r.mediaPath, start: r.startS, end: r.endS, split: r.split });
 
 describe('transcripts of one recording', () => {
-  it('TextGrid, SRT, WebVTT and ELAN files with the same times import to the same utterances', () => {
+  it('TextGrid, SRT, WebVTT, ELAN files and a file,start,end CSV with the same times import to the same utterances', () => {
     const d = tree({
       'talk.wav': 'RIFF', 'talk.TextGrid': textGridLong(SEGMENTS), 'talk.srt': srtOf(SEGMENTS), 'talk.vtt': vttOf(SEGMENTS),
       'talk.eaf': eafOf(SEGMENTS, './talk.wav'),
+      'segments.csv': csvOf(SEGMENTS, 'talk.wav'),
     });
-    const batches = planImport(['talk.TextGrid', 'talk.srt', 'talk.vtt', 'talk.eaf'].map((f) => path.join(d, f)), { labelTier: '' });
-    expect(batches.map((b) => b.kind)).toEqual(['praat-textgrid', 'srt', 'webvtt', 'elan-eaf']);
+    const files = ['talk.TextGrid', 'talk.srt', 'talk.vtt', 'talk.eaf', 'segments.csv'].map((f) => path.join(d, f));
+    const batches = planImport(files, { labelTier: '', columns: 'file=file,start=start,end=end,speaker=speaker,text=text' });
+    expect(batches.map((b) => b.kind)).toEqual(['praat-textgrid', 'srt', 'webvtt', 'elan-eaf', 'generic-csv']);
     const [tg, ...others] = batches.map((b) => b.records.map(essence));
     expect(tg).toHaveLength(SEGMENTS.length);
     expect(tg[0]).toEqual({ dialogue: 'talk', index: 0, speaker: 'Ann', text: SEGMENTS[0].text, label: null, media: path.join(d, 'talk.wav'), start: 0.5, end: 2.25, split: 'unsplit' });
@@ -143,6 +145,29 @@ describe('transcripts of one recording', () => {
     expect(b.records.every((r) => r.mediaPath === path.join(d, 'other/rec.flac') && r.dialogue === 'other/rec')).toBe(true);
     const plan = planImportEach([path.join(d, 'Talk.TextGrid')], { media: path.join(d, 'nope.wav') });
     expect(plan.failed).toEqual([{ file: path.join(d, 'nope.wav'), row: null, message: '--media: no such file' }]);
+  });
+});
+
+describe('a folder with recordings and transcripts', () => {
+  it('each transcript gives its recording\'s segments, other media files are clips; a broken transcript is an issue', () => {
+    const d = tree({
+      'talk.wav': 'a', 'talk.TextGrid': textGridLong(SEGMENTS), 'other.wav': 'b', 'day2/b.mp3': 'c', 'day2/b.srt': srtOf(SEGMENTS),
+      'broken.vtt': 'not a vtt', '.hidden/x.srt': srtOf(SEGMENTS),
+    });
+    const plan = planImportEach([d], { labelTier: '' });
+    expect(plan.failed).toEqual([]);
+    expect(plan.batches.map((b) => [b.kind, b.corpusRoot, b.records.length])).toEqual([
+      ['srt', d, SEGMENTS.length], ['praat-textgrid', d, SEGMENTS.length], ['folder', d, 1],
+    ]);
+    const [srt, tg, clips] = plan.batches;
+    expect(srt.records[0]).toMatchObject({ key: 'day2/b.srt#Ann@500', dialogue: 'day2/b', mediaPath: path.join(d, 'day2/b.mp3') });
+    expect(tg.records[0]).toMatchObject({ key: 'talk.TextGrid#Ann@500', dialogue: 'talk', mediaPath: path.join(d, 'talk.wav') });
+    expect(clips.records.map((r) => r.key)).toEqual(['other.wav']);
+    expect(srt.issues).toEqual([]);
+    expect(clips.issues.map((i) => [path.basename(i.file), i.message])).toEqual([['broken.vtt', "file not imported: not a WebVTT file (its first line is not 'WEBVTT')"]]);
+    // a folder of transcripts only: no empty clip batch
+    const only = tree({ 'a.wav': 'a', 'a.srt': srtOf(SEGMENTS) });
+    expect(planImport([only]).map((b) => b.kind)).toEqual(['srt']);
   });
 });
 

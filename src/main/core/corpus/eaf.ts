@@ -10,6 +10,7 @@ import iconv from 'iconv-lite';
 import type { Split } from '../../../shared/types';
 import { decodeText } from './text-file';
 import { dialogueOf } from './transcript';
+import { relativeKey } from './folder';
 import { splitHint } from './media-index';
 import { ImportError, type ImportBatch, type ImportIssue, type ImportRecord } from './types';
 
@@ -19,6 +20,8 @@ export interface EafOptions {
   textTiers?: string[];
   /** tier holding the gold labels (default: 'emotion (gold)', else a tier named emotion/label, not a prediction tier); '' for none */
   labelTier?: string;
+  /** the corpus root (a folder being imported); keys are the file's path relative to it (default: its folder) */
+  root?: string;
 }
 
 interface Ann { id: string; start: number | null; end: number | null; value: string; ref: string | null }
@@ -202,8 +205,9 @@ export function readEafFile(file: string, opts: EafOptions = {}): ImportBatch {
     return s !== 'unsplit' ? s : splitHint(path.basename(path.dirname(abs)));
   })();
   const { path: mediaPath, originMs } = linkedMedia(root, abs, issues);
-  const base = path.basename(abs);
-  const dialogue = dialogueOf(path.dirname(abs), mediaPath, abs); // one dialogue per recording
+  const corpusRoot = opts.root ? path.resolve(opts.root) : path.dirname(abs);
+  const base = relativeKey(corpusRoot, abs);
+  const dialogue = dialogueOf(corpusRoot, mediaPath, abs); // one dialogue per recording
   const anns = textTiers
     .flatMap((t) => t.anns.filter((a) => a.value !== '').map((a) => ({ t, a })))
     .sort((x, y) => x.a.start! - y.a.start! || x.a.end! - y.a.end!);
@@ -215,7 +219,7 @@ export function readEafFile(file: string, opts: EafOptions = {}): ImportBatch {
   }));
   if (!records.length) issues.push({ file: abs, row: null, message: `the utterance tiers (${textTiers.map((t) => `'${t.id}'`).join(', ')}) hold no annotation with text` });
   return {
-    kind: 'elan-eaf', corpusRoot: path.dirname(abs), labelSet: labelTier ? cvTypes.get(labelTier.type) ?? [] : [],
+    kind: 'elan-eaf', corpusRoot, labelSet: labelTier ? cvTypes.get(labelTier.type) ?? [] : [],
     records, issues, missingMedia: mediaPath ? 0 : records.length,
   };
 }

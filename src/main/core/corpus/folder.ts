@@ -5,6 +5,7 @@ import { listMediaFiles, splitHint } from './media-index';
 import { ImportError, type ImportBatch, type ImportIssue, type ImportRecord } from './types';
 
 const MELD_NAME = /^dia(\d+)_utt(\d+)$/i;
+export const NO_MEDIA = 'no media files found in this folder';
 
 /** Key of a media file within a corpus: its path relative to the root, with '/' separators. */
 export function relativeKey(root: string, file: string): string {
@@ -29,7 +30,7 @@ export function scanMediaFolder(dir: string): ImportBatch {
   const listing = listMediaFiles(root);
   const issues: ImportIssue[] = listing.unreadable.map((u) => ({ file: u.dir, row: null, message: `folder skipped: cannot read it (${u.reason})` }));
   const records = listing.files.map((file) => mediaRecord(root, file));
-  if (!records.length) issues.push({ file: root, row: null, message: 'no media files found in this folder' });
+  if (!records.length) issues.push({ file: root, row: null, message: NO_MEDIA });
   return { kind: 'folder', corpusRoot: root, labelSet: [], records, issues, missingMedia: 0 };
 }
 

@@ -121,7 +121,7 @@ export function readGenericCsv(file: string, mapping: ColumnMapping, opts: Gener
       if (s) split = s;
       else issue(`split '${splitCell}' is not train, dev or test; imported as '${split}'`);
     }
-    const dialogue = blankToNull(get('dialogue'));
+    let dialogue = blankToNull(get('dialogue'));
     const time = (k: 'start' | 'end') => {
       const v = blankToNull(get(k));
       if (v === null) return null;
@@ -142,7 +142,11 @@ export function readGenericCsv(file: string, mapping: ColumnMapping, opts: Gener
     if (fileCell !== null) {
       const written = path.resolve(root, fileCell.replace(/\\/g, '/'));
       key = written === root || written.startsWith(root + path.sep) ? relativeKey(root, written) : written.split(path.sep).join('/');
-      if (startS !== null) key += `#${startS}-${endS ?? ''}`;
+      if (startS !== null) {
+        // a segment of a recording: the recording is its dialogue unless a dialogue column names one
+        if (dialogue === null) dialogue = (path.isAbsolute(key) ? path.basename(key) : key).replace(/\.[^./]*$/, '');
+        key += `#${startS}-${endS ?? ''}`;
+      }
       mediaPath = existingFile(path.resolve(root, fileCell)) ?? existingFile(written);
       if (!mediaPath && !isMediaFile(path.basename(written))) {
         media ??= indexMediaFiles(root);

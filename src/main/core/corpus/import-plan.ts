@@ -3,9 +3,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Split } from '../../../shared/types';
 import { readCsvFile } from './csv';
-import { mediaRecord, scanMediaFolder } from './folder';
+import { mediaRecord, scanMediaFolder, NO_MEDIA } from './folder';
 import { parseColumnMapping, readGenericCsv } from './generic';
-import { indexMediaFiles, isMediaFile, type MediaIndex } from './media-index';
+import { indexMediaFiles, isMediaFile, listMediaFiles, type MediaIndex } from './media-index';
+import { isTranscriptFile } from './transcript';
 import { looksLikeMeld, readMeldCsv } from './meld';
 import { readEafFile } from './eaf';
 import { readTextGridFile } from './textgrid';
@@ -40,8 +41,9 @@ export interface ImportPlan {
  * One batch per corpus file found in paths, in order:
  * - a folder: every MELD CSV in it or in a folder one level down, with the folder as media root and corpus
  *   root (clips found anywhere below it); other CSVs there as generic CSVs when columns are given, else
- *   noted as an issue; when the folder has no CSV at all, the folder itself as a folder of media files;
- *   a CSV that cannot be read is an issue of the folder's batch, the others are imported;
+ *   noted as an issue; every transcript below it (.eaf, .TextGrid, .srt, .vtt) as the segments of its
+ *   recording; when no CSV was read, the media files themselves (but the transcripts' recordings), one
+ *   utterance each; a file that cannot be read is an issue of the folder's first batch, the others are imported;
  * - a .csv/.tsv file: MELD when its header is MELD's, else generic with columns (ImportError without);
  * - a media file: a one-record folder batch rooted at its folder;
  * - an .eaf file: its utterance tiers' annotations (corpus/eaf.ts; tiers chosen by opts.tiers / opts.labelTier);
@@ -89,11 +91,12 @@ function asImportError(e: unknown, file: string): ImportError {
   return new ImportError(file, `cannot import it (${(e as Error)?.message ?? String(e)})`);
 }
 
-function planFile(file: string, opts: PlanOptions, indexOf: (root: string) => MediaIndex): ImportBatch {
+/** root: the folder being imported, when file was found in it (the corpus root and base of the keys) */
+function planFile(file: string, opts: PlanOptions, indexOf: (root: string) => MediaIndex, root?: string): ImportBatch {
   const ext = path.extname(file).toLowerCase();
-  if (ext === '.eaf') return readEafFile(file, { split: opts.split, textTiers: opts.tiers, labelTier: opts.labelTier });
-  if (ext === '.textgrid') return readTextGridFile(file, { split: opts.split, media: opts.media, textTiers: opts.tiers, labelTier: opts.labelTier });
-  if (ext === '.srt' || ext === '.vtt') return readSubtitleFile(file, { split: opts.split, media: opts.media, textTiers: opts.tiers });
+  if (ext === '.eaf') return readEafFile(file, { split: opts.split, textTiers: opts.tiers, labelTier: opts.labelTier, root });
+  if (ext === '.textgrid') return readTextGridFile(file, { split: opts.split, media: opts.media, textTiers: opts.tiers, labelTier: opts.labelTier, root });
+  if (ext === '.srt' || ext === '.vtt') return readSubtitleFile(file, { split: opts.split, media: opts.media, textTiers: opts.tiers, root });
   if (ext === '.csv' || ext === '.tsv') {
     const { header } = readCsvFile(file);
     if (looksLikeMeld(header)) return readMeldCsv(file, { split: opts.split, mediaRoot: path.dirname(file), media: indexOf(path.dirname(file)) });
@@ -113,12 +116,10 @@ function planFile(file: string, opts: PlanOptions, indexOf: (root: string) => Me
 }
 
 function planFolder(dir: string, opts: PlanOptions, indexOf: (root: string) => MediaIndex): ImportBatch[] {
-  const csvs = findCsvs(dir);
-  if (!csvs.length) return [scanMediaFolder(dir)];
   const batches: ImportBatch[] = [];
   const ignored: ImportIssue[] = [];
   const mapping = opts.columns ? parseColumnMapping(opts.columns) : null;
-  for (const csv of csvs) {
+  for (const csv of findCsvs(dir)) {
     try {
       const { header } = readCsvFile(csv);
       if (looksLikeMeld(header)) batches.push(readMeldCsv(csv, { split: opts.split, mediaRoot: dir, media: indexOf(dir) }));
@@ -130,13 +131,32 @@ function planFolder(dir: string, opts: PlanOptions, indexOf: (root: string) => M
       ignored.push({ file: err.file, row: null, message: `file not imported: ${err.reason}` });
     }
   }
-  if (!batches.length) {
-    // only CSVs we cannot read without a mapping: import the media, and say why the CSVs were left out
-    const b = scanMediaFolder(dir);
-    b.issues.unshift(...ignored);
-    return [b];
+  const csvBatches = batches.length;
+  // transcripts anywhere below (ELAN, Praat, subtitles): each gives the segments of one recording
+  const covered = new Set<string>();
+  for (const f of listMediaFiles(dir, isTranscriptFile).files) {
+    try {
+      const b = planFile(f, { ...opts, media: undefined }, indexOf, dir);
+      batches.push(b);
+      for (const r of b.records) if (r.mediaPath) covered.add(r.mediaPath);
+    } catch (e) {
+      const err = asImportError(e, f);
+      ignored.push({ file: err.file, row: null, message: `file not imported: ${err.reason}` });
+    }
   }
-  batches[0].issues.push(...ignored);
+  if (!csvBatches) {
+    // no CSV names the clips: each media file is an utterance, except the recordings transcripts cover
+    const m = scanMediaFolder(dir);
+    if (covered.size) {
+      m.records = m.records.filter((r) => !covered.has(r.mediaPath!));
+      m.issues = m.issues.filter((i) => !(i.file === m.corpusRoot && i.message === NO_MEDIA));
+    }
+    if (m.records.length || m.issues.length || !batches.length) {
+      m.issues.unshift(...ignored.splice(0));
+      batches.push(m);
+    }
+  }
+  if (ignored.length) batches[0].issues.push(...ignored);
   return batches;
 }
 

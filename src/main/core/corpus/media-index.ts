@@ -42,11 +42,11 @@ export interface MediaListing {
 }
 
 /**
- * Every media file under root, recursively and in a deterministic order. Hidden files and folders
+ * Every media file under root (or every file accept() takes), recursively and in a deterministic order. Hidden files and folders
  * (leading dot), node_modules and __MACOSX are skipped; symbolic links to folders are followed once.
  * Throws ImportError when root itself cannot be read.
  */
-export function listMediaFiles(root: string): MediaListing {
+export function listMediaFiles(root: string, accept: (name: string) => boolean = isMediaFile): MediaListing {
   const abs = path.resolve(root);
   const out: MediaListing = { files: [], unreadable: [] };
   const seen = new Set<string>();
@@ -80,7 +80,7 @@ export function listMediaFiles(root: string): MediaListing {
       }
       if (isDir) {
         if (!SKIP_DIRS.has(ent.name)) walk(p, false);
-      } else if (isFile && isMediaFile(ent.name)) out.files.push(p);
+      } else if (isFile && accept(ent.name)) out.files.push(p);
     }
   };
   walk(abs, true);

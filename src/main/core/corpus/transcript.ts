@@ -15,6 +15,8 @@ export interface TranscriptTier { name: string; speaker?: string | null; spans: 
 
 export interface TranscriptOptions {
   split?: Split;
+  /** the corpus root (a folder being imported); keys are the transcript's path relative to it (default: its folder) */
+  root?: string;
   /** the recording (--media); default: the media file with the transcript's base name beside it */
   media?: string;
   /** tiers holding utterances (default: every tier that is not a label or prediction tier) */
@@ -156,7 +158,7 @@ export interface SegmentsInput {
  * The batch of one transcript: each non-empty span of the utterance tiers is an utterance of the
  * recording (speaker: the tier's speaker, else its name), labelled from the label tier by overlap;
  * empty spans are silences. One dialogue per recording, utterances in time order. Keys:
- * '<transcript file name>#<tier>@<start ms>' ('~2', '~3' on a repeat).
+ * '<transcript path relative to the root>#<tier>@<start ms>' ('~2', '~3' on a repeat).
  */
 export function segmentsBatch(input: SegmentsInput): ImportBatch {
   const { kind, file, tiers, issues, opts } = input;
@@ -168,7 +170,7 @@ export function segmentsBatch(input: SegmentsInput): ImportBatch {
     throw new ImportError(file, `no utterance tier found (its tiers: ${tiers.map((t) => `'${t.name}'`).join(', ') || 'none'}); name them with --tiers`);
   }
   const mediaPath = input.media !== undefined ? input.media : recordingOf(file, opts.media, issues);
-  const root = path.dirname(file);
+  const root = opts.root ?? path.dirname(file);
   const split = splitOf(file, opts.split);
   const dialogue = dialogueOf(root, mediaPath, file);
   const offset = input.offsetS ?? 0;
@@ -176,7 +178,7 @@ export function segmentsBatch(input: SegmentsInput): ImportBatch {
   const items = textTiers
     .flatMap((t) => t.spans.filter((s) => s.text !== '').map((s) => ({ t, s })))
     .sort((x, y) => x.s.start - y.s.start || x.s.end - y.s.end);
-  const base = path.basename(file);
+  const base = relativeKey(root, file);
   const keys = new Set<string>();
   const records = items.map(({ t, s }, i): ImportRecord => {
     let key = `${base}#${t.name}@${ms(s.start)}`;
@@ -196,4 +198,11 @@ export function segmentsBatch(input: SegmentsInput): ImportBatch {
 /** Rounded to the microsecond, so that 1.5 read from any format is the same number. */
 function round6(x: number): number {
   return Math.round(x * 1e6) / 1e6;
+}
+
+/** File types read as transcripts of a recording (lower case, with the dot). */
+export const TRANSCRIPT_EXTENSIONS = ['.eaf', '.textgrid', '.srt', '.vtt'] as const;
+
+export function isTranscriptFile(name: string): boolean {
+  return !name.startsWith('.') && (TRANSCRIPT_EXTENSIONS as readonly string[]).includes(path.extname(name).toLowerCase());
 }
