@@ -6,12 +6,11 @@ import path from 'node:path';
 import { ApiError, type FileListing } from '../../../shared/api';
 import type { ApiContext } from './context';
 import { isMediaFile } from '../corpus/media-index';
+import { isBelow } from '../path-inside';
 
 /** True when `file` is `root` or lies below it (both already resolved). */
 export function isWithin(file: string, root: string): boolean {
-  if (file === root) return true;
-  const rel = path.relative(root, file);
-  return rel !== '' && !rel.startsWith('..') && !path.isAbsolute(rel);
+  return file === root || isBelow(file, root);
 }
 
 /** The roots as realpaths, dropping the ones that do not exist. */

@@ -4,6 +4,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Db } from '../store/db';
+import { isBelow } from '../path-inside';
 
 export type MediaLookup =
   | { ok: true; file: string; size: number; type: string }
@@ -19,10 +20,6 @@ export function mediaContentType(file: string): string {
   return TYPES[path.extname(file).toLowerCase()] ?? 'application/octet-stream';
 }
 
-function isInside(file: string, root: string): boolean {
-  const rel = path.relative(root, file);
-  return rel !== '' && !rel.startsWith('..') && !path.isAbsolute(rel);
-}
 
 /** The clip of utterance `id`, resolved through symlinks and checked to lie under its corpus root. */
 export function mediaFileOf(db: Db, id: number): MediaLookup {
@@ -39,7 +36,7 @@ export function mediaFileOf(db: Db, id: number): MediaLookup {
   } catch {
     return { ok: false, status: 404, reason: `the media file of utterance ${id} is not on disk: ${r.path}` };
   }
-  if (!isInside(file, root)) return { ok: false, status: 403, reason: `the media file of utterance ${id} is outside its corpus folder ${r.root}` };
+  if (!isBelow(file, root)) return { ok: false, status: 403, reason: `the media file of utterance ${id} is outside its corpus folder ${r.root}` };
   const st = fs.statSync(file);
   if (!st.isFile()) return { ok: false, status: 404, reason: `not a file: ${r.path}` };
   return { ok: true, file, size: st.size, type: mediaContentType(file) };
