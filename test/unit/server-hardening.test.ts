@@ -58,6 +58,15 @@ describe('serve: malformed requests', () => {
     expect(ok.status).toBe(200);
   });
 
+  it('a NUL in the search text is refused (SQLite LIKE would cut the pattern there and match more)', async () => {
+    const r = await post(s.port, `/api/utterances.list?token=${TOKEN}`, JSON.stringify({ q: 'ab\u0000cd' }));
+    const j = JSON.parse(r.body);
+    expect(j.ok).toBe(false);
+    expect(j.error.code).toBe('invalid_input');
+    expect(j.error.message).toContain('the search text contains a NUL character');
+    expect(JSON.parse((await post(s.port, `/api/utterances.list?token=${TOKEN}`, JSON.stringify({ q: 'abcd' }))).body).ok).toBe(true);
+  });
+
   it('log lines name the request without its token', () => {
     expect(withoutToken(`/api/%E0%A4%A?token=${TOKEN}`)).toBe('/api/%E0%A4%A?token=[redacted]');
     expect(withoutToken(`/media/3?x=1&token=${TOKEN}&y=2`)).toBe('/media/3?x=1&token=[redacted]&y=2');
