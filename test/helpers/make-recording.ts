@@ -59,19 +59,19 @@ export function makeToneRecording(dir: string, name: string, spec: ToneRecording
   return { file, durationS, segments };
 }
 
-/** An ELAN 3.0 file with one speaker tier holding the segments (times in ms), linked to `media`. */
-export function toneEaf(file: string, media: string, segments: ToneSegment[], speaker = 'Ann'): string {
+/** An ELAN 3.0 file with one tier per speaker (segment i spoken by speakers[i % n]), linked to `media`. */
+export function toneEaf(file: string, media: string, segments: ToneSegment[], speakers: string[] = ['Ann']): string {
   const slots: string[] = [];
-  const anns: string[] = [];
+  const tiers = speakers.map(() => [] as string[]);
   segments.forEach((s, i) => {
     slots.push(`<TIME_SLOT TIME_SLOT_ID="ts${2 * i + 1}" TIME_VALUE="${Math.round(s.startS * 1000)}"/>`, `<TIME_SLOT TIME_SLOT_ID="ts${2 * i + 2}" TIME_VALUE="${Math.round(s.endS * 1000)}"/>`);
-    anns.push(`<ANNOTATION><ALIGNABLE_ANNOTATION ANNOTATION_ID="a${i + 1}" TIME_SLOT_REF1="ts${2 * i + 1}" TIME_SLOT_REF2="ts${2 * i + 2}"><ANNOTATION_VALUE>${s.text}</ANNOTATION_VALUE></ALIGNABLE_ANNOTATION></ANNOTATION>`);
+    tiers[i % speakers.length].push(`<ANNOTATION><ALIGNABLE_ANNOTATION ANNOTATION_ID="a${i + 1}" TIME_SLOT_REF1="ts${2 * i + 1}" TIME_SLOT_REF2="ts${2 * i + 2}"><ANNOTATION_VALUE>${s.text}</ANNOTATION_VALUE></ALIGNABLE_ANNOTATION></ANNOTATION>`);
   });
   const xml = `<?xml version="1.0" encoding="UTF-8"?>
 <ANNOTATION_DOCUMENT AUTHOR="test" DATE="2026-12-02T10:00:00+00:00" FORMAT="3.0" VERSION="3.0">
 <HEADER MEDIA_FILE="" TIME_UNITS="milliseconds"><MEDIA_DESCRIPTOR MEDIA_URL="file://${media}" RELATIVE_MEDIA_URL="./${path.basename(media)}"/></HEADER>
 <TIME_ORDER>${slots.join('')}</TIME_ORDER>
-<TIER LINGUISTIC_TYPE_REF="words" PARTICIPANT="${speaker}" TIER_ID="${speaker}">${anns.join('')}</TIER>
+${speakers.map((sp, i) => `<TIER LINGUISTIC_TYPE_REF="words" PARTICIPANT="${sp}" TIER_ID="${sp}">${tiers[i].join('')}</TIER>`).join('\n')}
 <LINGUISTIC_TYPE GRAPHIC_REFERENCES="false" LINGUISTIC_TYPE_ID="words" TIME_ALIGNABLE="true"/>
 </ANNOTATION_DOCUMENT>
 `;

@@ -103,16 +103,34 @@ export function TimelineView() {
     if (play) playSegment(s);
   }, [view, playSegment]);
 
-  const edit = useCallback(async (method: 'segments.edit' | 'segments.split' | 'segments.add', input: Record<string, unknown>) => {
+  // edits run one after another, in key order; a nudge applies at once to the spans shown, so a key
+  // pressed before the previous edit's answer builds on it rather than on what the server had
+  const queue = useRef<Promise<void>>(Promise.resolve());
+  const spans = useRef(new Map<number, { start_s: number; end_s: number }>());
+  useEffect(() => {
+    spans.current = new Map((tl?.segments ?? []).map((x) => [x.id, { start_s: x.start_s, end_s: x.end_s }]));
+  }, [tl]);
+  const edit = useCallback((method: 'segments.edit' | 'segments.split' | 'segments.add', input: Record<string, unknown>) => {
     if (!path) return;
-    try {
-      const r = (await call(method, input as never)) as { id: number; newId?: number };
-      await load({ path }, true);
-      setSelected(r.newId ?? r.id);
-    } catch (e) {
-      report(e);
-    }
+    queue.current = queue.current.then(async () => {
+      try {
+        const r = (await call(method, input as never)) as { id: number; newId?: number };
+        await load({ path }, true);
+        setSelected(r.newId ?? r.id);
+      } catch (e) {
+        report(e);
+        await load({ path }, true);
+      }
+    });
   }, [call, load, path, report]);
+  const nudge = useCallback((id: number, dStart: number, dEnd: number) => {
+    const cur = spans.current.get(id);
+    if (!cur) return;
+    const next = { start_s: Math.round((cur.start_s + dStart) * 1000) / 1000, end_s: Math.round((cur.end_s + dEnd) * 1000) / 1000 };
+    spans.current.set(id, next);
+    setTl((t) => (t ? { ...t, segments: t.segments.map((x) => (x.id === id ? { ...x, ...next } : x)) } : t));
+    edit('segments.edit', { id, ...next, source: 'nudge' });
+  }, [edit]);
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
@@ -139,13 +157,13 @@ export function TimelineView() {
         p.pause();
         p.currentTime = Math.max(0, p.currentTime + (k === '.' ? 1 : -1) / fps);
       } else if (seg && (k === '[' || k === ']')) {
-        void edit('segments.edit', { id: seg.id, start_s: seg.start_s + (k === ']' ? NUDGE_S : -NUDGE_S), end_s: seg.end_s, source: 'nudge' });
+        nudge(seg.id, k === ']' ? NUDGE_S : -NUDGE_S, 0);
       } else if (seg && (k === '{' || k === '}')) {
-        void edit('segments.edit', { id: seg.id, start_s: seg.start_s, end_s: seg.end_s + (k === '}' ? NUDGE_S : -NUDGE_S), source: 'nudge' });
+        nudge(seg.id, 0, k === '}' ? NUDGE_S : -NUDGE_S);
       } else if (seg && (k === 's' || k === 'S') && p) {
-        void edit('segments.split', { id: seg.id, at_s: p.currentTime });
+        edit('segments.split', { id: seg.id, at_s: p.currentTime });
       } else if ((k === 'a' || k === 'A') && selection && segs.length) {
-        void edit('segments.add', { near: seg?.id ?? segs[0].id, start_s: selection.start, end_s: selection.end, speaker: seg?.speaker ?? null });
+        edit('segments.add', { near: seg?.id ?? segs[0].id, start_s: selection.start, end_s: selection.end, speaker: seg?.speaker ?? null });
       } else if (k === '+' || k === '=' || k === '-') {
         const dur = tl.duration_s ?? view.end;
         const mid = seg ? (seg.start_s + seg.end_s) / 2 : (view.start + view.end) / 2;
@@ -157,7 +175,7 @@ export function TimelineView() {
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, [tl, selected, seg, selection, view, edit, playSegment, select]);
+  }, [tl, selected, seg, selection, view, edit, nudge, playSegment, select]);
 
   if (recordings.data && recordings.data.length === 0) {
     return (
