@@ -10,7 +10,7 @@ import type { MediaResult } from './process-media';
 import type { ProgressEvent } from '../../../shared/types';
 import { AUDIO_FEATURE_VERSION } from '../features/audio';
 import { VIDEO_FEATURE_VERSION } from '../features/video/select-frames';
-import { runTextStage } from './text-stage';
+import { runTextStageAsync } from './text-stage';
 import { shardMembers, type ShardSpec } from './shard';
 import { runEncoderStage, type EncoderRun } from './encoder-stage';
 import { runNeuralTextStage } from './text-neural-stage';
@@ -133,7 +133,10 @@ export async function runExtraction(db: Db, opts: ExtractOptions): Promise<Extra
     if (opts.signal?.aborted) summary.cancelled = true;
     return summary;
   }
-  summary.text = runTextStage(db, opts.onProgress, members);
+  // in batches with a turn of the event loop between them: a cancel stops it (done batches kept)
+  const text = await runTextStageAsync(db, opts.onProgress, members, opts.signal);
+  summary.text = { encoded: text.encoded, failed: text.failed, refit: text.refit, fittedOn: text.fittedOn };
+  if (text.cancelled) summary.cancelled = true;
   return summary;
 }
 

@@ -9,8 +9,33 @@ import { ProgressMeter } from './progress';
 import type { ProgressEvent } from '../../../shared/types';
 import { TFIDF_DIM, TFIDF_ENCODER, TFIDF_VERSION, encodeText, fitIdf, sparseToBlob } from '../features/text/hashed-tfidf';
 
+export interface TextStageSummary { encoded: number; failed: number; refit: boolean; fittedOn: string | null }
+
 /** `only`: encode just these utterances (a shard); the IDF fit still uses the whole training split. */
-export function runTextStage(db: Db, onProgress?: (e: ProgressEvent) => void, only?: Set<number>) {
+export function runTextStage(db: Db, onProgress?: (e: ProgressEvent) => void, only?: Set<number>): TextStageSummary {
+  const steps = textStageSteps(db, onProgress, only);
+  for (;;) {
+    const r = steps.next();
+    if (r.done) return r.value;
+  }
+}
+
+/**
+ * The same, giving the event loop a turn after each committed batch of 500 so that a cancel (the
+ * app's Cancel, Ctrl-C) gets through: on `signal` it stops there, every batch before it kept.
+ */
+export async function runTextStageAsync(db: Db, onProgress?: (e: ProgressEvent) => void, only?: Set<number>, signal?: AbortSignal): Promise<TextStageSummary & { cancelled: boolean }> {
+  const steps = textStageSteps(db, onProgress, only);
+  for (;;) {
+    const r = steps.next();
+    if (r.done) return { ...r.value, cancelled: false };
+    await new Promise((res) => setImmediate(res));
+    if (signal?.aborted) return { ...r.value, cancelled: true };
+  }
+}
+
+/** The stage as steps: yields its running summary after the fit and after each committed batch. */
+function* textStageSteps(db: Db, onProgress?: (e: ProgressEvent) => void, only?: Set<number>): Generator<TextStageSummary, TextStageSummary> {
   const hasTrain = (db.prepare("SELECT COUNT(*) n FROM utterance WHERE split = 'train' AND text IS NOT NULL").get() as { n: number }).n > 0;
   const fitRows = db
     .prepare(`SELECT key, text FROM utterance WHERE text IS NOT NULL ${hasTrain ? "AND split = 'train'" : ''} ORDER BY key`)
@@ -36,6 +61,7 @@ export function runTextStage(db: Db, onProgress?: (e: ProgressEvent) => void, on
       .run(TFIDF_ENCODER, TFIDF_VERSION, fittedOn, f32ToBlob(idf));
     out.refit = true;
   }
+  yield out;
 
   const todo = db
     .prepare(
@@ -62,6 +88,7 @@ export function runTextStage(db: Db, onProgress?: (e: ProgressEvent) => void, on
     save(todo.slice(i, i + 500));
     meter.done = Math.min(todo.length, i + 500);
     onProgress?.(meter.event());
+    if (i + 500 < todo.length) yield out;
   }
   return out;
 }
