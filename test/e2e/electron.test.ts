@@ -1,14 +1,15 @@
-// The desktop app end to end through Playwright's Electron launcher: the same flow as the browser
-// e2e (browser.test.ts) plus the shell's security from inside the page. It needs the Electron binary
-// (the optional `electron` package, whose install downloads it) and the app built with
-// `npm run build:app`; where either is missing it is skipped and says why.
+// The desktop app end to end through Playwright's Electron launcher, with no CLI step: the app
+// imports the demo corpus through its Import view (the native open dialog answered by a stub in the
+// main process), extracts, and the same flow as the browser e2e follows (browser.test.ts), plus the
+// shell's security from inside the page and a report saved through the save dialog. It needs the
+// Electron binary, better-sqlite3 built for Electron's ABI (docs/desktop.md) and `npm run build:app`;
+// where one is missing it is skipped and says why (in its name and on stderr).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createRequire } from 'node:module';
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { _electron, type ElectronApplication, type Page } from 'playwright-core';
-import { runCli } from '../helpers/cli';
+import { electronStatus, ELECTRON_REBUILD } from '../../src/main/core/native-abi';
 import { tmpDir } from '../helpers/tmp';
 
 const ROOT = path.resolve(__dirname, '../..');
@@ -16,20 +17,17 @@ const DEMO = path.join(ROOT, 'resources/demo');
 const MAIN = path.join(ROOT, 'out/main/index.js');
 const SHOTS = path.join(ROOT, 'test-artifacts/screenshots');
 
-/** The Electron binary, or why there is none. */
+/** The Electron binary, or why the app cannot run here. */
 function findElectron(): { bin: string } | { reason: string } {
-  const req = createRequire(path.join(ROOT, 'package.json'));
-  let bin: unknown;
-  try {
-    bin = req('electron');
-  } catch (e) {
-    const msg = (e as Error).message;
-    return /Cannot find module/.test(msg)
-      ? { reason: 'the optional "electron" package is not installed here (npm install was run without it), so there is no Electron binary' }
-      : { reason: `the "electron" package is installed but its binary is absent (its install downloads it; skipped with ELECTRON_SKIP_BINARY_DOWNLOAD or without internet): ${msg.split('\n')[0]}` };
+  const st = electronStatus(path.join(ROOT, 'package.json'));
+  if (!st.package) return { reason: 'the "electron" package is not installed (run scripts/install.sh)' };
+  if (!st.binary) {
+    return { reason: `the Electron ${st.package} binary is absent (its download was skipped: ELECTRON_SKIP_BINARY_DOWNLOAD or no internet; with internet: node node_modules/electron/install.js)` };
   }
-  if (typeof bin !== 'string' || !fs.existsSync(bin)) return { reason: `the Electron binary is absent (${String(bin)})` };
-  return { bin };
+  if (st.abi !== null && st.better_sqlite3.abi !== null && st.better_sqlite3.abi !== st.abi) {
+    return { reason: `better-sqlite3 is built for ABI ${st.better_sqlite3.abi} (Node), Electron ${st.package} needs ABI ${st.abi}: ${ELECTRON_REBUILD} (docs/desktop.md)` };
+  }
+  return { bin: st.binary };
 }
 
 const found = findElectron();
@@ -66,8 +64,7 @@ describe.skipIf(skipReason !== null)(`Electron app (playwright _electron)${skipR
       const b = spawnSync('npx', ['electron-vite', 'build'], { cwd: ROOT, encoding: 'utf8' });
       expect(b.status, b.stderr).toBe(0);
     }
-    const r = runCli(['analyze', DEMO, '--db', db, '--data-dir', dataDir, '--json']);
-    expect(r.code, r.stderr).toBe(0);
+    fs.cpSync(DEMO, path.join(t.dir, 'demo'), { recursive: true });
     app = await _electron.launch({
       executablePath: (found as { bin: string }).bin,
       args: [MAIN, '--db', db, '--data-dir', dataDir],
@@ -79,11 +76,34 @@ describe.skipIf(skipReason !== null)(`Electron app (playwright _electron)${skipR
     });
     page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
     fs.mkdirSync(SHOTS, { recursive: true });
+    // the native dialogs answer what a user would pick (the app calls them through the electron module)
+    await app.evaluate(({ dialog, shell }, o) => {
+      dialog.showOpenDialog = (async () => ({ canceled: false, filePaths: [o.demo] })) as unknown as typeof dialog.showOpenDialog;
+      dialog.showSaveDialog = (async () => ({ canceled: false, filePath: o.save })) as unknown as typeof dialog.showSaveDialog;
+      shell.showItemInFolder = () => undefined;
+    }, { demo: path.join(t.dir, 'demo'), save: path.join(t.dir, 'saved-report.html') });
   });
   afterAll(async () => {
     await app?.close();
     t.cleanup();
   });
+
+  it('imports the demo folder through the Import view and extracts it as jobs', async () => {
+    await page.getByTestId('corpus-import').click(); // the empty corpus points to the import
+    await page.getByTestId('pick-folder').click();
+    await expect.poll(() => page.getByTestId('import-kind').getAttribute('data-kind')).toBe('folder');
+    await page.screenshot({ path: path.join(SHOTS, 'electron-00-import.png') });
+    await page.getByTestId('import-start').click();
+    const imp = page.locator('[data-testid=job][data-kind=import]').first();
+    await expect.poll(() => imp.getAttribute('data-status'), { timeout: 60_000 }).toBe('done');
+    expect(await imp.getByTestId('job-result').textContent()).toMatch(/^34 added, .*extraction started/);
+    const extract = page.locator('[data-testid=job][data-kind=extract]').first();
+    await expect.poll(() => extract.getAttribute('data-status'), { timeout: 300_000 }).toBe('done');
+    await page.getByTestId('retrain').click();
+    const train = page.locator('[data-testid=job][data-kind=train]').first();
+    await expect.poll(() => train.getAttribute('data-status'), { timeout: 120_000 }).toBe('done');
+    await page.getByTestId('tab-corpus').click();
+  }, 480_000);
 
   it('the page has the bridge and nothing of Node; window.open and navigation away are blocked', async () => {
     expect(await page.evaluate(() => typeof (window as unknown as { require?: unknown }).require)).toBe('undefined');
@@ -139,6 +159,13 @@ describe.skipIf(skipReason !== null)(`Electron app (playwright _electron)${skipR
     expect(sum(after[to])).toBe(sum(before[to]) + 1);
     await page.screenshot({ path: path.join(SHOTS, 'electron-04-evaluation-v2.png') });
     expect(problems).toEqual([]);
+  });
+
+  it('Reports: Save HTML goes through the save dialog to the chosen file', async () => {
+    await page.getByTestId('tab-reports').click();
+    await page.getByTestId('export-html').click();
+    await expect.poll(() => page.getByTestId('export-result').first().textContent(), { timeout: 60_000 }).toMatch(/saved-report\.html/);
+    expect(fs.readFileSync(path.join(t.dir, 'saved-report.html'), 'utf8')).toMatch(/<html/i);
   });
 
   it('remembers the window bounds in the data folder', async () => {
