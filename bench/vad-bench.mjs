@@ -37,7 +37,13 @@ await build({
     resolveDir: root,
     loader: 'ts',
   },
-  bundle: true, platform: 'node', format: 'cjs', target: 'node20', packages: 'external', outfile, logLevel: 'warning',
+  bundle: true,
+  platform: 'node',
+  format: 'cjs',
+  target: 'node20',
+  packages: 'external',
+  outfile,
+  logLevel: 'warning',
 });
 const require = createRequire(path.join(root, 'package.json'));
 const { speechRecording, SileroVad, segmentRecording, locateFfmpeg, closeLauncher } = require(outfile);
@@ -51,7 +57,7 @@ fs.writeFileSync(list, Array.from({ length: reps }, () => `file '${path.join(tmp
 const file = path.join(tmp, 'long.m4a');
 execFileSync(ffmpeg, ['-nostdin', '-loglevel', 'error', '-f', 'concat', '-safe', '0', '-i', list, '-c:a', 'aac', '-b:a', '64k', file]);
 const placed = reps * block.truth.length;
-log(`recording: ${(reps * block.durationS / 60).toFixed(1)} min, ${placed} sentences (AAC in .m4a)`);
+log(`recording: ${((reps * block.durationS) / 60).toFixed(1)} min, ${placed} sentences (AAC in .m4a)`);
 
 const vad = await SileroVad.open(device, log);
 let peakRss = process.memoryUsage().rss;
@@ -67,18 +73,21 @@ closeLauncher();
 const result = {
   date: new Date().toISOString().slice(0, 10),
   machine: `${os.cpus()[0]?.model ?? 'cpu'} x${os.availableParallelism()}, load ${os.loadavg()[0].toFixed(1)}`,
-  device, provider: vad.provider,
+  device,
+  provider: vad.provider,
   recording_s: Math.round(durationS),
   seconds: +(ms / 1000).toFixed(2),
   realtime_x: +((durationS * 1000) / ms).toFixed(1),
-  ms_per_window: +(ms / (durationS * 16000 / 512)).toFixed(3),
+  ms_per_window: +(ms / ((durationS * 16000) / 512)).toFixed(3),
   sentences: placed,
   segments: segments.length,
   peak_rss_mb: Math.round(peakRss / 1048576),
 };
 if (args.json) process.stdout.write(JSON.stringify(result, null, 2) + '\n');
 else {
-  process.stdout.write(`Silero VAD v5 on ${result.provider}: ${result.recording_s} s of speech recording in ${result.seconds} s ` +
-    `(${result.realtime_x}x real time, ${result.ms_per_window} ms per 32 ms window, decode included); ` +
-    `${result.segments} segments for ${result.sentences} sentences; peak RSS ${result.peak_rss_mb} MB (${result.machine})\n`);
+  process.stdout.write(
+    `Silero VAD v5 on ${result.provider}: ${result.recording_s} s of speech recording in ${result.seconds} s ` +
+      `(${result.realtime_x}x real time, ${result.ms_per_window} ms per 32 ms window, decode included); ` +
+      `${result.segments} segments for ${result.sentences} sentences; peak RSS ${result.peak_rss_mb} MB (${result.machine})\n`,
+  );
 }

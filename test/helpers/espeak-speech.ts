@@ -45,7 +45,11 @@ export function wavBytes(x: Float32Array, rate = RATE): Buffer {
 function speak(ffmpeg: string, text: string, voice: string, tmp: string): Float32Array {
   const wav = path.join(tmp, 'say.wav');
   execFileSync('espeak-ng', ['-v', voice, '-s', '160', '-w', wav, text]);
-  const raw = execFileSync(ffmpeg, ['-nostdin', '-loglevel', 'error', '-i', wav, '-ac', '1', '-ar', String(RATE), '-f', 'f32le', 'pipe:1'], { maxBuffer: 1 << 28 });
+  const raw = execFileSync(
+    ffmpeg,
+    ['-nostdin', '-loglevel', 'error', '-i', wav, '-ac', '1', '-ar', String(RATE), '-f', 'f32le', 'pipe:1'],
+    { maxBuffer: 1 << 28 },
+  );
   const x = new Float32Array(raw.buffer.slice(raw.byteOffset, raw.byteOffset + raw.length - (raw.length % 4)));
   let a = 0;
   let b = x.length - 1;
@@ -90,7 +94,7 @@ export function speechRecording(ffmpeg: string, file: string, sentences = SENTEN
   let seed = 12345;
   for (let i = 0; i < all.length; i++) {
     seed = (seed * 1103515245 + 12345) >>> 0;
-    all[i] += ((seed / 2 ** 32) - 0.5) * 0.002;
+    all[i] += (seed / 2 ** 32 - 0.5) * 0.002;
   }
   fs.writeFileSync(file, wavBytes(all));
   return { file, durationS: n / RATE, truth };

@@ -26,11 +26,31 @@ beforeAll(async () => {
   const ffmpeg = clipFfmpeg();
   rec = speechRecording(ffmpeg, path.join(t.dir, 'speech.wav'), SENTENCES.slice(0, 5));
   execFileSync(ffmpeg, [
-    '-nostdin', '-loglevel', 'error', '-f', 'lavfi', '-i', 'testsrc2=s=160x120:r=10', '-i', rec.file,
-    '-shortest', '-c:v', 'libx264', '-g', '40', '-pix_fmt', 'yuv420p', '-c:a', 'aac', video,
+    '-nostdin',
+    '-loglevel',
+    'error',
+    '-f',
+    'lavfi',
+    '-i',
+    'testsrc2=s=160x120:r=10',
+    '-i',
+    rec.file,
+    '-shortest',
+    '-c:v',
+    'libx264',
+    '-g',
+    '40',
+    '-pix_fmt',
+    'yuv420p',
+    '-c:a',
+    'aac',
+    video,
   ]);
   const files = writeTinyModels(path.join(t.dir, 'mirror'));
-  for (const [name, file] of [['wav2vec2-base-960h', files.wav2vec2], ['resnet-50', files.resnet]] as const) {
+  for (const [name, file] of [
+    ['wav2vec2-base-960h', files.wav2vec2],
+    ['resnet-50', files.resnet],
+  ] as const) {
     const r = await cli(['models', 'import', file, '--as', name]);
     expect(r.code, r.stderr).toBe(0);
   }
@@ -46,21 +66,35 @@ describe('import --segment vad, then extract', () => {
     expect(x.code, x.stderr).toBe(0);
 
     const d = new Database(db, { readonly: true });
-    const utts = d.prepare('SELECT id, start_s, end_s FROM utterance ORDER BY idx').all() as { id: number; start_s: number; end_s: number }[];
+    const utts = d.prepare('SELECT id, start_s, end_s FROM utterance ORDER BY idx').all() as {
+      id: number;
+      start_s: number;
+      end_s: number;
+    }[];
     expect(utts).toHaveLength(5);
     const audioVecs: string[] = [];
     for (const u of utts) {
       const a = JSON.parse((d.prepare('SELECT json FROM audio_summary WHERE utterance_id = ?').get(u.id) as { json: string }).json);
       expect(Math.abs(a.duration_s - (u.end_s - u.start_s)), `utterance ${u.id} duration`).toBeLessThan(0.1);
-      const fe = d.prepare('SELECT fps, frame_count, selected, t0_s FROM frame_entropy WHERE utterance_id = ?').get(u.id) as { fps: number; frame_count: number; selected: string; t0_s: number };
+      const fe = d.prepare('SELECT fps, frame_count, selected, t0_s FROM frame_entropy WHERE utterance_id = ?').get(u.id) as {
+        fps: number;
+        frame_count: number;
+        selected: string;
+        t0_s: number;
+      };
       expect(Math.abs(fe.t0_s - u.start_s)).toBeLessThanOrEqual(0.1 + 1e-6);
       expect(Math.abs(fe.frame_count - (u.end_s - u.start_s) * 10)).toBeLessThanOrEqual(2);
       const selected = JSON.parse(fe.selected) as number[];
       expect(selected.length).toBeGreaterThan(0);
       expect(Math.max(...selected)).toBeLessThan(fe.frame_count);
-      const frames = (d.prepare("SELECT frame FROM feature WHERE utterance_id = ? AND kind = 'video.embedding' ORDER BY frame").all(u.id) as { frame: number }[]).map((r) => r.frame);
+      const frames = (
+        d.prepare("SELECT frame FROM feature WHERE utterance_id = ? AND kind = 'video.embedding' ORDER BY frame").all(u.id) as {
+          frame: number;
+        }[]
+      ).map((r) => r.frame);
       expect(frames).toEqual([...new Set(selected)].sort((p, q) => p - q));
-      const w = d.prepare("SELECT data FROM feature WHERE utterance_id = ? AND kind = 'audio.embedding' AND frame = -1").get(u.id) as { data: Buffer } | undefined;
+      const w = d.prepare("SELECT data FROM feature WHERE utterance_id = ? AND kind = 'audio.embedding' AND frame = -1").get(u.id) as
+        { data: Buffer } | undefined;
       expect(w, `utterance ${u.id} wav2vec2`).toBeTruthy();
       audioVecs.push(w!.data.toString('base64'));
     }

@@ -40,11 +40,31 @@ describe('import --segment vad', () => {
         `SELECT u.key, u.idx, u.speaker, u.text, u.label, u.start_s, u.end_s, u.split, dl.key AS dialogue, m.path
          FROM utterance u JOIN dialogue dl ON dl.id = u.dialogue_id JOIN media m ON m.utterance_id = u.id ORDER BY u.idx`,
       )
-      .all() as { key: string; idx: number; speaker: null; text: null; label: null; start_s: number; end_s: number; split: string; dialogue: string; path: string }[];
+      .all() as {
+      key: string;
+      idx: number;
+      speaker: null;
+      text: null;
+      label: null;
+      start_s: number;
+      end_s: number;
+      split: string;
+      dialogue: string;
+      path: string;
+    }[];
     d.close();
     expect(rows).toHaveLength(12);
     rows.forEach((u, i) => {
-      expect(u).toMatchObject({ key: `talk.wav#vad${i + 1}`, idx: i, speaker: null, text: null, label: null, dialogue: 'talk.wav', split: 'unsplit', path: path.join(dir, 'talk.wav') });
+      expect(u).toMatchObject({
+        key: `talk.wav#vad${i + 1}`,
+        idx: i,
+        speaker: null,
+        text: null,
+        label: null,
+        dialogue: 'talk.wav',
+        split: 'unsplit',
+        path: path.join(dir, 'talk.wav'),
+      });
       expect(Math.abs(u.start_s - rec.truth[i].startS), `segment ${i + 1} start`).toBeLessThan(0.25);
       expect(Math.abs(u.end_s - rec.truth[i].endS), `segment ${i + 1} end`).toBeLessThan(0.25);
     });
@@ -54,7 +74,9 @@ describe('import --segment vad', () => {
     const r = await cli(['--json', 'import', path.join(dir, 'talk.wav'), '--segment', 'vad', '--device', 'cpu']);
     expect(r.code, r.stderr).toBe(0);
     const j = r.json();
-    expect(j.segmentation).toEqual([{ file: path.join(dir, 'talk.wav'), segments: 12, duration_s: expect.closeTo(rec.durationS, 1), speech_s: expect.any(Number) }]);
+    expect(j.segmentation).toEqual([
+      { file: path.join(dir, 'talk.wav'), segments: 12, duration_s: expect.closeTo(rec.durationS, 1), speech_s: expect.any(Number) },
+    ]);
     expect(j.imports[0]).toMatchObject({ kind: 'vad-segments', added: 0, updated: 0, unchanged: 12 });
   }, 120_000);
 

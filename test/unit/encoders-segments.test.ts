@@ -32,10 +32,28 @@ const ITEMS: Record<number, [number | null, number | null, number | null, number
 beforeAll(async () => {
   // 6 s, 10 fps h264 (a key frame every 3 s, so segments start mid-GOP) and 16 kHz audio; both change every second
   execFileSync(ffmpeg, [
-    '-nostdin', '-loglevel', 'error', '-y',
-    '-f', 'lavfi', '-i', "color=black:s=96x64:r=10:d=6,format=rgb24,geq=r='40*floor(T)':g='255-40*floor(T)':b='128'",
-    '-f', 'lavfi', '-i', "aevalsrc='0.5*sin(2*PI*(200+150*floor(t))*t)':s=16000:d=6",
-    '-c:v', 'libx264', '-g', '30', '-pix_fmt', 'yuv420p', '-c:a', 'aac', '-shortest', rec,
+    '-nostdin',
+    '-loglevel',
+    'error',
+    '-y',
+    '-f',
+    'lavfi',
+    '-i',
+    "color=black:s=96x64:r=10:d=6,format=rgb24,geq=r='40*floor(T)':g='255-40*floor(T)':b='128'",
+    '-f',
+    'lavfi',
+    '-i',
+    "aevalsrc='0.5*sin(2*PI*(200+150*floor(t))*t)':s=16000:d=6",
+    '-c:v',
+    'libx264',
+    '-g',
+    '30',
+    '-pix_fmt',
+    'yuv420p',
+    '-c:a',
+    'aac',
+    '-shortest',
+    rec,
   ]);
   const files = writeTinyModels(path.join(t.dir, 'mirror'));
   await importModel(data, 'wav2vec2-base-960h', files.wav2vec2);
@@ -43,12 +61,21 @@ beforeAll(async () => {
   db = openDb(path.join(t.dir, 'seg.db'));
   db.prepare("INSERT INTO corpus (id, root, kind) VALUES (1, ?, 'vad-segments')").run(t.dir);
   for (const [id, [s, e, t0, sel]] of Object.entries(ITEMS)) {
-    db.prepare("INSERT INTO utterance (id, corpus_id, key, split, start_s, end_s) VALUES (?, 1, ?, 'unsplit', ?, ?)").run(Number(id), `k${id}`, s, e);
+    db.prepare("INSERT INTO utterance (id, corpus_id, key, split, start_s, end_s) VALUES (?, 1, ?, 'unsplit', ?, ?)").run(
+      Number(id),
+      `k${id}`,
+      s,
+      e,
+    );
     db.prepare('INSERT INTO media (utterance_id, path) VALUES (?, ?)').run(Number(id), rec);
     db.prepare("INSERT INTO stage_status (utterance_id, stage, status, version) VALUES (?, 'media', 'done', 'test')").run(Number(id));
     db.prepare("INSERT INTO audio_summary (utterance_id, json) VALUES (?, '{}')").run(Number(id));
-    db.prepare('INSERT INTO frame_entropy (utterance_id, fps, frame_count, entropy, selected, t0_s) VALUES (?, 10, 60, ?, ?, ?)')
-      .run(Number(id), f32ToBlob(new Float32Array(60)), JSON.stringify(sel), t0);
+    db.prepare('INSERT INTO frame_entropy (utterance_id, fps, frame_count, entropy, selected, t0_s) VALUES (?, 10, 60, ?, ?, ?)').run(
+      Number(id),
+      f32ToBlob(new Float32Array(60)),
+      JSON.stringify(sel),
+      t0,
+    );
   }
 }, 60_000);
 afterAll(() => {
@@ -57,7 +84,10 @@ afterAll(() => {
 });
 
 function vectors(id: number, kind: string): Map<number, Float32Array> {
-  const rows = db.prepare('SELECT frame, data FROM feature WHERE utterance_id = ? AND kind = ? ORDER BY frame').all(id, kind) as { frame: number; data: Buffer }[];
+  const rows = db.prepare('SELECT frame, data FROM feature WHERE utterance_id = ? AND kind = ? ORDER BY frame').all(id, kind) as {
+    frame: number;
+    data: Buffer;
+  }[];
   return new Map(rows.map((r) => [r.frame, new Float32Array(r.data.buffer.slice(r.data.byteOffset, r.data.byteOffset + r.data.length))]));
 }
 
@@ -71,7 +101,10 @@ describe('pretrained encoders on segments', () => {
   it('run on each segment only: its audio span and its own selected frames', async () => {
     const notes: string[] = [];
     const runs = await runEncoderStage(db, { ffmpeg, dataDir: data, device: 'cpu', onNote: (l) => notes.push(l) });
-    expect(runs.map((r) => [r.model, r.encoded, r.failed])).toEqual([['wav2vec2-base-960h', 3, 0], ['resnet-50', 3, 0]]);
+    expect(runs.map((r) => [r.model, r.encoded, r.failed])).toEqual([
+      ['wav2vec2-base-960h', 3, 0],
+      ['resnet-50', 3, 0],
+    ]);
 
     // video: segment-relative indices are kept as stored; segment 2's frames are the whole file's 35, 39, 41
     const v1 = vectors(1, 'video.embedding');

@@ -37,7 +37,13 @@ describe('speechSegments: the rules of get_speech_timestamps', () => {
   const noPad = { padS: 0 };
   it('hysteresis: speech starts at >= threshold, ends only below threshold - 0.15', () => {
     // 1 s silence, 1 s speech, 1 s at 0.4 (between 0.35 and 0.5: still speech), 1 s speech, 1 s silence
-    const p = probs([[1, 0.05], [1, 0.9], [1, 0.4], [1, 0.9], [1, 0.05]]);
+    const p = probs([
+      [1, 0.05],
+      [1, 0.9],
+      [1, 0.4],
+      [1, 0.9],
+      [1, 0.05],
+    ]);
     const segs = speechSegments(p, p.length * VAD_WINDOW, noPad);
     expect(segs).toHaveLength(1);
     expect(segs[0].startS).toBeCloseTo(1, 1);
@@ -45,18 +51,36 @@ describe('speechSegments: the rules of get_speech_timestamps', () => {
   });
 
   it('a pause shorter than min-silence does not split; a longer one does; short speech is dropped', () => {
-    const p = probs([[1, 0], [1, 0.9], [0.3, 0], [1, 0.9], [0.8, 0], [1, 0.9], [1, 0], [0.2, 0.9], [1, 0]]);
+    const p = probs([
+      [1, 0],
+      [1, 0.9],
+      [0.3, 0],
+      [1, 0.9],
+      [0.8, 0],
+      [1, 0.9],
+      [1, 0],
+      [0.2, 0.9],
+      [1, 0],
+    ]);
     const total = p.length * VAD_WINDOW;
     const segs = speechSegments(p, total, noPad);
     // 1-3.3 (the 0.3 s pause kept inside), 4.1-5.1; the 0.2 s burst at 6.1 is shorter than min-speech 0.25
-    expect(segs.map((s) => [Math.round(s.startS * 10) / 10, Math.round(s.endS * 10) / 10])).toEqual([[1, 3.3], [4.1, 5.1]]);
+    expect(segs.map((s) => [Math.round(s.startS * 10) / 10, Math.round(s.endS * 10) / 10])).toEqual([
+      [1, 3.3],
+      [4.1, 5.1],
+    ]);
     expect(speechSegments(p, total, { padS: 0, minSilenceS: 0.2 })).toHaveLength(3);
     expect(speechSegments(p, total, { padS: 0, minSpeechS: 0.1 })).toHaveLength(3);
     expect(speechSegments(p, total, { padS: 0, threshold: 0.95 })).toHaveLength(0);
   });
 
   it('pads each segment, and splits a pause shorter than two pads in the middle; speech to the end is closed there', () => {
-    const p = probs([[0.05, 0], [1, 0.9], [0.6, 0], [1, 0.9]]);
+    const p = probs([
+      [0.05, 0],
+      [1, 0.9],
+      [0.6, 0],
+      [1, 0.9],
+    ]);
     const total = p.length * VAD_WINDOW;
     const segs = speechSegments(p, total, { padS: 0.4, minSilenceS: 0.5 });
     expect(segs).toHaveLength(2);
@@ -122,14 +146,27 @@ describe('Silero VAD v5 on espeak-ng speech', () => {
     const b = batches[0];
     expect(b.kind).toBe('vad-segments');
     expect(b.records).toHaveLength(12);
-    expect(b.records[0]).toMatchObject({ key: 'dev/talk one.wav#vad1', dialogue: 'dev/talk one.wav', split: 'dev', index: 0, speaker: null, text: null, label: null });
+    expect(b.records[0]).toMatchObject({
+      key: 'dev/talk one.wav#vad1',
+      dialogue: 'dev/talk one.wav',
+      split: 'dev',
+      index: 0,
+      speaker: null,
+      text: null,
+      label: null,
+    });
     expect(b.records[11].key).toBe('dev/talk one.wav#vad12');
     expect(b.records.every((r) => r.mediaPath === path.join(dir, 'dev', 'talk one.wav') && r.endS! > r.startS!)).toBe(true);
     expect(recordings.find((r) => r.file.endsWith('talk one.wav'))).toMatchObject({ segments: 12 });
     expect(b.issues.map((i) => [path.basename(i.file), i.message.replace(/:.*/s, '')])).toEqual(
-      expect.arrayContaining([['quiet.wav', 'no speech found in 3.0 s'], ['broken.mp4', 'cannot segment it']]),
+      expect.arrayContaining([
+        ['quiet.wav', 'no speech found in 3.0 s'],
+        ['broken.mp4', 'cannot segment it'],
+      ]),
     );
-    expect(notes.find((l) => l.startsWith('dev/talk one.wav: '))).toMatch(new RegExp(`^dev/talk one\\.wav: 12 speech segments in ${rec.durationS.toFixed(1)} s \\(\\d+\\.\\d s of speech\\)$`));
+    expect(notes.find((l) => l.startsWith('dev/talk one.wav: '))).toMatch(
+      new RegExp(`^dev/talk one\\.wav: 12 speech segments in ${rec.durationS.toFixed(1)} s \\(\\d+\\.\\d s of speech\\)$`),
+    );
     await expect(planVadImport([path.join(t.dir, 'x.eaf')], { ffmpeg })).rejects.toThrow(/cannot read it/);
   }, 60_000);
 });

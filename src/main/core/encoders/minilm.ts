@@ -68,7 +68,12 @@ export class MiniLmEncoder {
     readonly maxTokens: number,
   ) {}
 
-  static async open(model: InstalledModel, device: Device, notes: (l: string) => void, opts: { batchSize?: number; threads?: number } = {}): Promise<MiniLmEncoder> {
+  static async open(
+    model: InstalledModel,
+    device: Device,
+    notes: (l: string) => void,
+    opts: { batchSize?: number; threads?: number } = {},
+  ): Promise<MiniLmEncoder> {
     if (!model.tokenizerPath) throw new Error(`${model.manifest.name}: no tokenizer file`);
     const tokenizer = loadTokenizer(model.tokenizerPath);
     const s = await openSession(model.modelPath, device, notes, opts.threads);

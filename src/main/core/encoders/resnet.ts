@@ -39,7 +39,12 @@ export class ResNetEncoder {
     readonly batchSize: number,
   ) {}
 
-  static async open(model: InstalledModel, device: Device, notes: (l: string) => void, opts: { batchSize?: number; threads?: number } = {}): Promise<ResNetEncoder> {
+  static async open(
+    model: InstalledModel,
+    device: Device,
+    notes: (l: string) => void,
+    opts: { batchSize?: number; threads?: number } = {},
+  ): Promise<ResNetEncoder> {
     const s = await openSession(model.modelPath, device, notes, opts.threads);
     return new ResNetEncoder(s.session, s.provider, s.threads, model, opts.batchSize ?? 16);
   }
@@ -55,7 +60,10 @@ export class ResNetEncoder {
     const out: Float32Array[] = [];
     for (let s = 0; s < n; s += this.batchSize) {
       const e = Math.min(n, s + this.batchSize);
-      const res = await this.session.run({ pixel_values: new ort.Tensor('float32', pixels.subarray(s * per, e * per), [e - s, 3, CROP, CROP]) }, [outName]);
+      const res = await this.session.run(
+        { pixel_values: new ort.Tensor('float32', pixels.subarray(s * per, e * per), [e - s, 3, CROP, CROP]) },
+        [outName],
+      );
       const t = res[outName];
       out.push(...poolImageOutput(t.data as Float32Array, t.dims as number[]));
       t.dispose?.();

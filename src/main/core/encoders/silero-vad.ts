@@ -53,7 +53,11 @@ export class SileroVad {
   private probs: number[] = [];
   samples = 0;
 
-  private constructor(private readonly session: ort.InferenceSession, readonly provider: Provider, readonly modelPath: string) {}
+  private constructor(
+    private readonly session: ort.InferenceSession,
+    readonly provider: Provider,
+    readonly modelPath: string,
+  ) {}
 
   /** One thread: each run is 576 samples, too small for more to help. */
   static async open(device: Device, notes: (l: string) => void, modelPath = vadModelPath()): Promise<SileroVad> {

@@ -47,7 +47,12 @@ export class Wav2Vec2Encoder {
     private readonly chunkSamples: number,
   ) {}
 
-  static async open(model: InstalledModel, device: Device, notes: (l: string) => void, opts: { chunkSeconds?: number; threads?: number } = {}): Promise<Wav2Vec2Encoder> {
+  static async open(
+    model: InstalledModel,
+    device: Device,
+    notes: (l: string) => void,
+    opts: { chunkSeconds?: number; threads?: number } = {},
+  ): Promise<Wav2Vec2Encoder> {
     const s = await openSession(model.modelPath, device, notes, opts.threads);
     const sec = opts.chunkSeconds ?? Number(model.manifest.preprocessing.chunkSeconds ?? 20);
     return new Wav2Vec2Encoder(s.session, s.provider, s.threads, model, Math.round(sec * WAV2VEC2_SAMPLE_RATE));
@@ -69,7 +74,10 @@ export class Wav2Vec2Encoder {
       const res = await this.session.run(feeds, [outName]);
       const t = res[outName];
       const dims = t.dims as number[];
-      if (dims.length !== 3) throw new Error(`${this.model.manifest.name}: output ${outName} has shape [${dims}], expected [1, frames, ${this.model.manifest.dim}]`);
+      if (dims.length !== 3)
+        throw new Error(
+          `${this.model.manifest.name}: output ${outName} has shape [${dims}], expected [1, frames, ${this.model.manifest.dim}]`,
+        );
       const [, T, D] = dims;
       const data = t.data as Float32Array;
       sum ??= new Float64Array(D);

@@ -55,9 +55,8 @@ function spanOf(t: Todo): { startS: number; durationS: number } | null {
 }
 
 function todoFor(db: Db, kind: EmbeddingKind, name: string, version: string): Todo[] {
-  const needs = kind === 'audio.embedding'
-    ? 'EXISTS (SELECT 1 FROM audio_summary a WHERE a.utterance_id = u.id)'
-    : 'fe.utterance_id IS NOT NULL';
+  const needs =
+    kind === 'audio.embedding' ? 'EXISTS (SELECT 1 FROM audio_summary a WHERE a.utterance_id = u.id)' : 'fe.utterance_id IS NOT NULL';
   return db
     .prepare(
       `SELECT u.id, m.path AS file, fe.selected, u.start_s, u.end_s, fe.fps, fe.t0_s FROM utterance u
@@ -99,7 +98,11 @@ async function runAudio(db: Db, model: InstalledModel, o: EncoderStageOptions, n
   const writer = new EmbeddingWriter(db);
   const meter = new ProgressMeter(`extract ${model.manifest.name}`, todo.length);
   const meta = { extractor: model.manifest.name, version, provider: enc.provider };
-  const decode = (t: Todo) => decodePcm16k(o.ffmpeg, t.file, o.signal, spanOf(t) ?? {}).then((pcm) => ({ pcm }), (e: Error) => ({ error: e.message }));
+  const decode = (t: Todo) =>
+    decodePcm16k(o.ffmpeg, t.file, o.signal, spanOf(t) ?? {}).then(
+      (pcm) => ({ pcm }),
+      (e: Error) => ({ error: e.message }),
+    );
   try {
     let next = todo.length ? decode(todo[0]) : null;
     for (let i = 0; i < todo.length && !o.signal?.aborted; i++) {
@@ -135,7 +138,9 @@ async function runAudio(db: Db, model: InstalledModel, o: EncoderStageOptions, n
 async function runVideo(db: Db, model: InstalledModel, o: EncoderStageOptions, note: (l: string) => void): Promise<EncoderRun | null> {
   const kind = 'video.embedding';
   const version = `${model.version}-${RESNET_PREP}`;
-  const todo = todoFor(db, kind, model.manifest.name, version).filter((t) => (!o.only || o.only.has(t.id)) && t.selected && (JSON.parse(t.selected) as number[]).length > 0);
+  const todo = todoFor(db, kind, model.manifest.name, version).filter(
+    (t) => (!o.only || o.only.has(t.id)) && t.selected && (JSON.parse(t.selected) as number[]).length > 0,
+  );
   if (todo.length === 0) return null;
   const enc = await ResNetEncoder.open(model, o.device, note, { batchSize: o.frameBatch }).catch((e: Error) => openFailed(model, e, note));
   if (!enc) return null;
@@ -146,8 +151,14 @@ async function runVideo(db: Db, model: InstalledModel, o: EncoderStageOptions, n
   const meta = { extractor: model.manifest.name, version, provider: enc.provider };
   const decode = (t: Todo) =>
     decodeCroppedFrames(o.ffmpeg, t.file, JSON.parse(t.selected!) as number[], {
-      crop: CROP, resize: RESIZE, signal: o.signal, segment: t.t0_s !== null && t.fps ? { t0S: t.t0_s, fps: t.fps } : undefined,
-    }).then((f) => ({ f }), (e: Error) => ({ error: e.message }));
+      crop: CROP,
+      resize: RESIZE,
+      signal: o.signal,
+      segment: t.t0_s !== null && t.fps ? { t0S: t.t0_s, fps: t.fps } : undefined,
+    }).then(
+      (f) => ({ f }),
+      (e: Error) => ({ error: e.message }),
+    );
 
   // clips wait in `pending` until their frames fill a batch, then run together
   let pending: { t: Todo; frames: number[]; pixels: Float32Array }[] = [];
@@ -210,6 +221,8 @@ async function runVideo(db: Db, model: InstalledModel, o: EncoderStageOptions, n
 
 /** An installed model that does not load (a damaged file): one line, and the run goes on without it. */
 export function openFailed(model: InstalledModel, e: Error, note: (l: string) => void): null {
-  note(`${model.manifest.name}: cannot load ${model.modelPath}: ${e.message.split('\n')[0].slice(0, 300)}; skipped (install it again with models pull or import)`);
+  note(
+    `${model.manifest.name}: cannot load ${model.modelPath}: ${e.message.split('\n')[0].slice(0, 300)}; skipped (install it again with models pull or import)`,
+  );
   return null;
 }

@@ -35,7 +35,11 @@ export interface RecordingSegments {
  * Runs the VAD over one recording, decoded in pieces of pieceS seconds (ffmpeg input seeking); the
  * model's state carries over, so the pieces give what one decode would.
  */
-export async function segmentRecording(vad: SileroVad, file: string, o: SegmentOptions): Promise<{ segments: Segment[]; durationS: number }> {
+export async function segmentRecording(
+  vad: SileroVad,
+  file: string,
+  o: SegmentOptions,
+): Promise<{ segments: Segment[]; durationS: number }> {
   vad.reset();
   const pieceS = o.pieceS ?? 120;
   const want = Math.round(pieceS * VAD_RATE);
@@ -55,7 +59,10 @@ export async function segmentRecording(vad: SileroVad, file: string, o: SegmentO
  * its path relative to the folder, its segments utterances `REL#vad1`, `REL#vad2`... A recording that
  * cannot be decoded is an issue naming it and the reason; the others carry on.
  */
-export async function planVadImport(paths: string[], o: SegmentOptions): Promise<{ batches: ImportBatch[]; recordings: RecordingSegments[] }> {
+export async function planVadImport(
+  paths: string[],
+  o: SegmentOptions,
+): Promise<{ batches: ImportBatch[]; recordings: RecordingSegments[] }> {
   const plans: { root: string; files: string[]; issues: ImportIssue[] }[] = [];
   for (const p of paths) {
     const abs = path.resolve(p);
@@ -67,11 +74,19 @@ export async function planVadImport(paths: string[], o: SegmentOptions): Promise
     }
     if (st.isDirectory()) {
       const listing = listMediaFiles(abs);
-      const issues: ImportIssue[] = listing.unreadable.map((u) => ({ file: u.dir, row: null, message: `folder skipped: cannot read it (${u.reason})` }));
+      const issues: ImportIssue[] = listing.unreadable.map((u) => ({
+        file: u.dir,
+        row: null,
+        message: `folder skipped: cannot read it (${u.reason})`,
+      }));
       if (!listing.files.length) issues.push({ file: abs, row: null, message: 'no media files found in this folder' });
       plans.push({ root: abs, files: listing.files, issues });
     } else if (isMediaFile(path.basename(abs))) plans.push({ root: path.dirname(abs), files: [abs], issues: [] });
-    else throw new ImportError(abs, `--segment vad takes recordings (media files) or folders of them, not '${path.extname(abs) || path.basename(abs)}'`);
+    else
+      throw new ImportError(
+        abs,
+        `--segment vad takes recordings (media files) or folders of them, not '${path.extname(abs) || path.basename(abs)}'`,
+      );
   }
   const note = o.onNote ?? (() => {});
   const vad = await SileroVad.open(o.device ?? 'auto', note);
@@ -90,8 +105,18 @@ export async function planVadImport(paths: string[], o: SegmentOptions): Promise
           if (!segments.length) plan.issues.push({ file, row: null, message: `no speech found in ${durationS.toFixed(1)} s` });
           segments.forEach((s, i) =>
             records.push({
-              key: `${rel}#vad${i + 1}`, split: splitHint(path.dirname(rel)), dialogue: rel, index: i, speaker: null, text: null, label: null,
-              mediaPath: file, startS: s.startS, endS: s.endS, source: file, row: null,
+              key: `${rel}#vad${i + 1}`,
+              split: splitHint(path.dirname(rel)),
+              dialogue: rel,
+              index: i,
+              speaker: null,
+              text: null,
+              label: null,
+              mediaPath: file,
+              startS: s.startS,
+              endS: s.endS,
+              source: file,
+              row: null,
             }),
           );
           note(`${rel}: ${segments.length} speech segments in ${durationS.toFixed(1)} s (${speech.toFixed(1)} s of speech)`);

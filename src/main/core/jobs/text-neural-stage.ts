@@ -14,7 +14,14 @@ import { openFailed, type EncoderRun } from './encoder-stage';
 export async function runNeuralTextStage(
   db: Db,
   model: InstalledModel,
-  o: { device: Device; only?: Set<number>; signal?: AbortSignal; onProgress?: (e: ProgressEvent) => void; onNote?: (l: string) => void; batchSize?: number },
+  o: {
+    device: Device;
+    only?: Set<number>;
+    signal?: AbortSignal;
+    onProgress?: (e: ProgressEvent) => void;
+    onNote?: (l: string) => void;
+    batchSize?: number;
+  },
 ): Promise<{ encoded: number; failed: number; run: EncoderRun | null } | null> {
   const version = `${model.version}-${MINILM_PREP}`;
   const todo = db

@@ -9,11 +9,24 @@ export const PCM_RATE = 16000;
 
 /** ffmpeg's raw output on stdout, collected; `inputArgs` go before -i (input seeking: -ss, -t). */
 export async function ffmpegRaw(
-  ffmpeg: string, file: string, outputArgs: string[], opts: { signal?: AbortSignal; timeoutMs?: number; inputArgs?: string[] } = {},
+  ffmpeg: string,
+  file: string,
+  outputArgs: string[],
+  opts: { signal?: AbortSignal; timeoutMs?: number; inputArgs?: string[] } = {},
 ): Promise<Buffer> {
   const abs = path.resolve(file);
   const chunks: Uint8Array[] = [];
-  const args = ['-nostdin', '-hide_banner', '-loglevel', 'error', ...(opts.inputArgs ?? []), '-i', ffmpegInput(abs), ...outputArgs, 'pipe:1'];
+  const args = [
+    '-nostdin',
+    '-hide_banner',
+    '-loglevel',
+    'error',
+    ...(opts.inputArgs ?? []),
+    '-i',
+    ffmpegInput(abs),
+    ...outputArgs,
+    'pipe:1',
+  ];
   const run = await runFfmpeg(ffmpeg, args, { 1: (b) => chunks.push(b) }, opts.signal, opts.timeoutMs ?? 600_000);
   if (run.code === 0) return Buffer.concat(chunks);
   throw new Error(lastMeaningfulLine(run.stderrLines, abs) || `ffmpeg ended with ${run.signal ?? `exit code ${run.code}`}`);
@@ -35,7 +48,10 @@ export function spanArgs(span: Span = {}): string[] {
 
 /** 16 kHz mono float PCM of a media file's first audio stream, or of a span of it. */
 export async function decodePcm16k(ffmpeg: string, file: string, signal?: AbortSignal, span: Span = {}): Promise<Float32Array> {
-  const buf = await ffmpegRaw(ffmpeg, file, ['-vn', '-sn', '-dn', '-ac', '1', '-ar', String(PCM_RATE), '-f', 'f32le'], { signal, inputArgs: spanArgs(span) });
+  const buf = await ffmpegRaw(ffmpeg, file, ['-vn', '-sn', '-dn', '-ac', '1', '-ar', String(PCM_RATE), '-f', 'f32le'], {
+    signal,
+    inputArgs: spanArgs(span),
+  });
   const n = Math.floor(buf.length / 4);
   // a large Buffer.concat result owns its aligned memory: viewed, not copied (long spans are tens of MB)
   if (buf.byteOffset % 4 === 0 && buf.byteLength === buf.buffer.byteLength) return new Float32Array(buf.buffer, buf.byteOffset, n);
@@ -59,7 +75,12 @@ export interface CropOptions {
  * the file (frame i at t0S + i / fps): ffmpeg seeks to half a frame before t0S so that frame 0 is the
  * first one it keeps, and stops after the last wanted frame.
  */
-export async function decodeCroppedFrames(ffmpeg: string, file: string, frames: number[], o: CropOptions): Promise<{ frames: number[]; rgb: Uint8Array }> {
+export async function decodeCroppedFrames(
+  ffmpeg: string,
+  file: string,
+  frames: number[],
+  o: CropOptions,
+): Promise<{ frames: number[]; rgb: Uint8Array }> {
   const { resize, crop, signal, segment } = o;
   const frameBytes = crop * crop * 3;
   const wanted = [...new Set(frames)].sort((a, b) => a - b);
@@ -71,10 +92,14 @@ export async function decodeCroppedFrames(ffmpeg: string, file: string, frames: 
   if (segment && segment.fps > 0) {
     const half = 0.5 / segment.fps;
     const start = segment.t0S - half;
-    inputArgs = spanArgs({ startS: start > 0 ? start : null, durationS: (wanted[wanted.length - 1] + 1) / segment.fps + (start > 0 ? half : segment.t0S) });
+    inputArgs = spanArgs({
+      startS: start > 0 ? start : null,
+      durationS: (wanted[wanted.length - 1] + 1) / segment.fps + (start > 0 ? half : segment.t0S),
+    });
   }
   // one output frame per selected frame (no frame-rate conversion): -fps_mode since ffmpeg 5.1, -vsync 0 before
-  const run = (sync: string[]) => ffmpegRaw(ffmpeg, file, ['-an', '-sn', '-dn', '-vf', vf, ...sync, '-pix_fmt', 'rgb24', '-f', 'rawvideo'], { signal, inputArgs });
+  const run = (sync: string[]) =>
+    ffmpegRaw(ffmpeg, file, ['-an', '-sn', '-dn', '-vf', vf, ...sync, '-pix_fmt', 'rgb24', '-f', 'rawvideo'], { signal, inputArgs });
   const buf = await run(['-fps_mode', 'passthrough']).catch((e: Error) => {
     if (/Option not found|Unrecognized option|fps_mode/i.test(e.message)) return run(['-vsync', '0']);
     throw e;
