@@ -12,7 +12,7 @@ export function rowNormalise(m: number[][]): number[][] {
   });
 }
 
-export function ConfusionHeatmap(props: { labels: string[]; confusion: number[][]; normalised: boolean; title: string; testId?: string }) {
+export function ConfusionHeatmap(props: { labels: string[]; confusion: number[][]; normalised: boolean; title: string; testId?: string; axes?: { x: string; y: string } }) {
   const { labels, confusion, normalised } = props;
   const theme = useTheme();
   const data = useMemo<Data[]>(() => {
@@ -31,19 +31,19 @@ export function ConfusionHeatmap(props: { labels: string[]; confusion: number[][
         zmin: 0,
         zmax: normalised ? 1 : Math.max(1, ...confusion.flat()),
         texttemplate: normalised ? '%{z:.2f}' : '%{z}',
-        hovertemplate: 'gold %{y}<br>predicted %{x}<br>%{z}<extra></extra>',
+        hovertemplate: `${props.axes?.y ?? 'gold'} %{y}<br>${props.axes?.x ?? 'predicted'} %{x}<br>%{z}<extra></extra>`,
         showscale: true,
       },
     ];
-  }, [labels, confusion, normalised, theme]);
+  }, [labels, confusion, normalised, theme, props.axes?.x, props.axes?.y]);
   const layout = useMemo<Partial<Layout>>(
     () => ({
       title: { text: props.title },
-      xaxis: { title: { text: 'predicted' }, side: 'bottom', type: 'category' },
-      yaxis: { title: { text: 'gold' }, autorange: 'reversed', type: 'category' },
+      xaxis: { title: { text: props.axes?.x ?? 'predicted' }, side: 'bottom', type: 'category' },
+      yaxis: { title: { text: props.axes?.y ?? 'gold' }, autorange: 'reversed', type: 'category' },
       margin: { l: 80, r: 16, t: 40, b: 72 },
     }),
-    [props.title],
+    [props.title, props.axes?.x, props.axes?.y],
   );
   return <Plot testId={props.testId} data={data} layout={layout} height={380} />;
 }

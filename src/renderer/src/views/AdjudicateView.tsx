@@ -32,7 +32,7 @@ export function AdjudicateView() {
   const keys = useMemo(() => keysFor(labels, infoQ.data?.keymap ?? {}), [labels, infoQ.data]);
   const keyOf = useMemo(() => new Map([...keys].map(([k, l]) => [l, k])), [keys]);
   const cur = rows[posRef.current] ?? null;
-  const item = useApiData('annotation.item', cur ? { id: cur.id } : null, [cur?.id]);
+  const item = useApiData('annotation.item', cur ? { id: cur.id } : null, [cur?.id, q.data]);
 
   const decide = useCallback((label: string) => {
     const r = rows[posRef.current];

@@ -36,7 +36,7 @@ export function AgreementView() {
     const text = r.annotators.map((a) => r.annotators.map((b) => {
       if (a === b) return '';
       const p = r.pairwise.find((x) => (x.a === a && x.b === b) || (x.a === b && x.b === a));
-      return p ? `${f3(p.cohen_kappa)}<br>n=${p.n}` : '';
+      return p ? `${f3(p.cohen_kappa)} (n=${p.n})` : '';
     }));
     return {
       data: [{ type: 'heatmap', x: r.annotators, y: r.annotators, z, text, texttemplate: '%{text}', zmin: -1, zmax: 1, colorscale: 'RdBu', hovertemplate: '%{y} vs %{x}<br>kappa %{z:.3f}<extra></extra>' } as Data],
@@ -92,7 +92,7 @@ export function AgreementView() {
             </Section>
             {p && (
               <Section title={`${p.a} vs ${p.b} (${p.n} items)`}>
-                <ConfusionHeatmap labels={r.labels} confusion={p.confusion} normalised={false} title={`rows ${p.a}, columns ${p.b}`} testId="agreement-confusion" />
+                <ConfusionHeatmap labels={r.labels} confusion={p.confusion} normalised={false} title="labels given" axes={{ x: p.b, y: p.a }} testId="agreement-confusion" />
               </Section>
             )}
           </Box>

@@ -1,0 +1,208 @@
+// Annotation as a team does it, in browser mode (serve + Debian's Chromium): two annotators label the
+// demo corpus from the keyboard (10 keys typed 30 ms apart land on 10 consecutive items), shortcuts
+// keep working after a select, a checkbox, a tab and the clip took focus, Annotate opens at the
+// selected utterance, the Agreement view shows the CLI's figures, the disagreements are adjudicated
+// from the keyboard, and a retrain uses the adjudicated gold. Screenshots in test-artifacts/screenshots/.
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import fs from 'node:fs';
+import path from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { runCli } from '../helpers/cli';
+import { startServe, type Served } from '../helpers/serve';
+import { tmpDir } from '../helpers/tmp';
+import { openDb } from '../../src/main/core/store/db';
+
+const CHROMIUM = '/usr/bin/chromium';
+const SHOTS = path.resolve(__dirname, '../../test-artifacts/screenshots');
+const DEMO = path.resolve(__dirname, '../../resources/demo');
+const haveChromium = fs.existsSync(CHROMIUM);
+
+async function shot(page: Page, name: string): Promise<void> {
+  fs.mkdirSync(SHOTS, { recursive: true });
+  await page.mouse.move(0, 0);
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await page.waitForTimeout(600);
+  await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
+}
+
+async function choose(page: Page, testId: string, option: string | RegExp): Promise<void> {
+  await page.getByTestId(testId).click();
+  await page.getByRole('option', { name: option, exact: true }).click();
+  await page.locator('.MuiPopover-root').waitFor({ state: 'detached' });
+}
+
+/** An API call from the page (its cookie carries the token). */
+async function api(page: Page, method: string, input: unknown = {}): Promise<any> {
+  const r = await page.evaluate(async ([m, i]) => (await fetch(`/api/${m}`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(i) })).json(), [method, input] as const);
+  if (!r.ok) throw new Error(`${method}: ${JSON.stringify(r.error)}`);
+  return r.value;
+}
+
+function ok(r: ReturnType<typeof runCli>) {
+  expect(r.code, r.stderr).toBe(0);
+  return r;
+}
+
+describe.skipIf(!haveChromium)('annotation team in browser mode', () => {
+  const t = tmpDir('es-annotate-');
+  const db = path.join(t.dir, 'demo.db');
+  const dataDir = path.join(t.dir, 'data');
+  let served: Served;
+  let browser: Browser;
+  let page: Page;
+  const problems: string[] = [];
+  let train: number[] = [];
+  let labels: string[] = [];
+  const ALICE = ['1', '2', '3', '4', '5', '6', '7', '1', '2', '3'];
+  const BOB = ['1', '2', '3', '4', '1', '1', '7', '1', '1', '3']; // differs from alice on items 5, 6 and 9
+
+  beforeAll(async () => {
+    ok(runCli(['import', DEMO, '--db', db, '-q']));
+    ok(runCli(['extract', '--modalities', 'text', '--db', db, '-q']));
+    served = await startServe(['--db', db, '--data-dir', dataDir, '--workers', '1']);
+    browser = await chromium.launch({ executablePath: CHROMIUM });
+    page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+    page.on('console', (m) => {
+      if (m.type() === 'error') problems.push(`console error: ${m.text()}`);
+    });
+    page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+    await page.goto(`${served.url}#annotate`);
+    train = (await api(page, 'annotation.ids', { split: 'train' })).ids;
+    labels = (await api(page, 'corpus.summary')).labels;
+    expect(train.length).toBeGreaterThan(12);
+  }, 180_000);
+  afterEach(() => {
+    expect(problems, served?.stderr()).toEqual([]);
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await served?.stop();
+    t.cleanup();
+  });
+
+  const position = () => page.getByTestId('annotate-position').textContent();
+  const myLabels = async (who: string) => {
+    const out: (string | null)[] = [];
+    for (const id of train.slice(0, 10)) out.push((await api(page, 'annotation.item', { id })).annotations.find((a: any) => a.annotator === who)?.label ?? null);
+    return out;
+  };
+
+  it('asks the annotator for a name once and shows it in the top bar', async () => {
+    await page.getByTestId('annotator-name-input').fill('alice');
+    await page.getByTestId('annotator-name-save').click();
+    await expect.poll(() => page.getByTestId('annotate-as').textContent()).toBe('alice');
+    await page.getByTestId('tab-corpus').click();
+    await page.getByTestId('tab-annotate').click();
+    await expect.poll(() => page.getByTestId('annotator-name').textContent()).toBe('annotator: alice');
+    expect(await page.getByTestId('annotator-prompt').count()).toBe(0);
+  });
+
+  it('shortcuts work right after the split select, a checkbox, a tab and a click on the clip', async () => {
+    await choose(page, 'annotate-split', 'train'); // no click on the page afterwards
+    await expect.poll(position).toBe(`1 / ${train.length}`);
+    await page.keyboard.press('j');
+    await expect.poll(position).toBe(`2 / ${train.length}`);
+    await page.getByTestId('annotate-advance').click();
+    await page.getByTestId('annotate-advance').click(); // ticked again
+    await page.keyboard.press('k');
+    await expect.poll(position).toBe(`1 / ${train.length}`);
+    await page.getByTestId('tab-annotate').click();
+    await page.keyboard.press('ArrowRight'); // the item moves, the tab does not
+    await expect.poll(position).toBe(`2 / ${train.length}`);
+    expect(await page.getByTestId('view-annotate').count()).toBe(1);
+    expect(await page.getByTestId('tab-annotate').getAttribute('aria-selected')).toBe('true');
+    if (await page.getByTestId('annotate-clip').count()) {
+      await page.getByTestId('annotate-clip').click();
+      await page.keyboard.press('ArrowLeft');
+      await expect.poll(position).toBe(`1 / ${train.length}`);
+    } else {
+      await page.keyboard.press('ArrowLeft');
+      await expect.poll(position).toBe(`1 / ${train.length}`);
+    }
+  });
+
+  it('10 label keys typed 30 ms apart land on 10 consecutive items, in order', async () => {
+    await expect.poll(position).toBe(`1 / ${train.length}`);
+    for (const k of ALICE) {
+      await page.keyboard.press(k);
+      await page.waitForTimeout(30);
+    }
+    await expect.poll(position).toBe(`11 / ${train.length}`);
+    await expect.poll(() => myLabels('alice'), { timeout: 20_000 }).toEqual(ALICE.map((k) => labels[Number(k) - 1]));
+    // the 11th item was not touched
+    expect((await api(page, 'annotation.item', { id: train[10] })).annotations).toEqual([]);
+    await shot(page, 'annotate-01-alice');
+  });
+
+  it('a second annotator labels blind: the first one\'s labels and the model are hidden', async () => {
+    await api(page, 'annotation.setName', { name: 'bob' });
+    await page.reload();
+    await choose(page, 'annotate-split', 'train');
+    await expect.poll(position).toBe(`1 / ${train.length}`);
+    await expect.poll(() => page.getByTestId('annotate-blind').locator('input').isChecked()).toBe(true);
+    expect(await page.getByTestId('other-annotators').count()).toBe(0);
+    await expect.poll(() => page.getByTestId('annotate-label').textContent()).toBe('unlabelled');
+    for (const k of BOB) {
+      await page.keyboard.press(k);
+      await page.waitForTimeout(30);
+    }
+    await expect.poll(() => myLabels('bob'), { timeout: 20_000 }).toEqual(BOB.map((k) => labels[Number(k) - 1]));
+    expect(await myLabels('alice')).toEqual(ALICE.map((k) => labels[Number(k) - 1])); // untouched
+    await shot(page, 'annotate-02-bob-blind');
+  });
+
+  it('Annotate opens at the utterance selected elsewhere', async () => {
+    const id = train[12];
+    await page.goto(`${served.url}#utterance;u=${id}`);
+    await page.reload(); // a hash change alone is not a new page
+    await expect.poll(() => page.getByTestId('utterance-detail').getAttribute('data-id')).toBe(String(id));
+    await page.getByTestId('annotate-here').click();
+    const all = (await api(page, 'annotation.ids', {})).ids;
+    await expect.poll(position).toBe(`${all.indexOf(id) + 1} / ${all.length}`);
+    const text = await page.getByTestId('annotate-text').textContent();
+    expect(text).toBe((await api(page, 'utterances.show', { id })).text);
+  });
+
+  it('the Agreement view shows the figures of `agreement --json`', async () => {
+    const cli = ok(runCli(['agreement', '--db', db, '--json'])).json();
+    expect(cli.annotators).toEqual(['alice', 'bob']);
+    expect(cli.pairwise[0]).toMatchObject({ a: 'alice', b: 'bob', n: 10, percent_agreement: 70 });
+    await page.getByTestId('tab-agreement').click();
+    await expect.poll(() => page.getByTestId('agreement-alpha').textContent()).toContain(cli.krippendorff_alpha.toFixed(3));
+    const row = await page.getByTestId('agreement-pairs').locator('tbody tr').first().textContent();
+    expect(row).toBe(`alice vs bob1070.0%${cli.pairwise[0].cohen_kappa.toFixed(3)}`);
+    await page.getByTestId('agreement-confusion').waitFor();
+    await shot(page, 'annotate-03-agreement');
+  });
+
+  it('majority rule leaves the 3 disagreements open; adjudicated from the keyboard; a retrain uses that gold', async () => {
+    await page.getByTestId('tab-adjudicate').click();
+    await choose(page, 'gold-rule', 'majority');
+    await expect.poll(() => page.getByTestId('adjudicate-position').textContent()).toBe('1 / 3');
+    expect(await page.getByTestId('adjudicate-annotators').textContent()).toBe(`alice: ${labels[4]}bob: ${labels[0]}`);
+    await shot(page, 'annotate-04-adjudicate');
+    for (const k of ['5', '6', '2']) { // alice's labels
+      await page.keyboard.press(k);
+      await page.waitForTimeout(30);
+    }
+    const disputed = [train[4], train[5], train[8]];
+    await expect.poll(async () => (await api(page, 'adjudicate.queue', {})).length, { timeout: 20_000 }).toBe(0);
+    const g = ok(runCli(['gold-rule', '--db', db, '--json'])).json();
+    expect(g).toMatchObject({ rule: 'majority', open: 0 });
+    expect(g.by_source.adjudicate).toBe(3);
+
+    const job = await api(page, 'jobs.train', { fusion: 'none', modalities: ['text'] });
+    await expect.poll(async () => (await api(page, 'jobs.list')).find((j: any) => j.id === job.id)?.status, { timeout: 120_000, interval: 500 }).toBe('done');
+    const h = openDb(db, { readonly: true });
+    try {
+      const m = h.prepare('SELECT params, labels FROM model ORDER BY version DESC LIMIT 1').get() as { params: string; labels: string };
+      const params = JSON.parse(m.params);
+      expect(params.gold).toMatchObject({ rule: 'majority', open: 0 });
+      expect(params.gold.by_source.adjudicate).toBe(3);
+      const snapshot = JSON.parse(m.labels);
+      expect(disputed.map((id) => snapshot[String(id)])).toEqual([labels[4], labels[5], labels[1]]);
+    } finally {
+      h.close();
+    }
+  }, 180_000);
+});
