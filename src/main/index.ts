@@ -171,6 +171,7 @@ async function exportFromDialog(format: ReportFormat): Promise<void> {
   if (!out) return;
   try {
     const r = await exportReportTo(db, format, out, printToPdf);
+    shell.showItemInFolder(r.path); // the file, or the folder of ELAN/TextGrid/MELD files, in the file manager
     await dialog.showMessageBox(win, { type: 'info', message: 'Report exported', detail: `${r.path} (${r.files.length} file(s), ${r.bytes} bytes)${r.notes.length ? '\n' + r.notes.slice(0, 20).join('\n') : ''}` });
   } catch (e) {
     await dialog.showMessageBox(win, { type: 'error', message: 'Export failed', detail: (e as Error).message });
