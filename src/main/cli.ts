@@ -206,7 +206,7 @@ program
   .option('--labels <list>', 'label set (comma-separated); default: taken from the data')
   .option('--tiers <list>', 'for .eaf and .TextGrid files: the tiers holding utterances (comma-separated; default: found from their names and types)')
   .option('--label-tier <tier>', "for .eaf and .TextGrid files: the tier holding the gold labels ('' for none; default: 'emotion (gold)' or a tier named emotion/label)")
-  .option('--media <file>', 'for .TextGrid, .srt and .vtt files: the recording they annotate (default: the media file of the same base name beside each)')
+  .option('--media <file>', 'for .TextGrid, .srt, .vtt and .eaf files: the recording they annotate (default: the media file of the same base name beside each; for .eaf the media it links)')
   .addOption(new Option('--segment <method>', 'cut each recording (a media file, or those in a folder) into speech segments, one utterance each').choices(['vad']))
   .option('--min-silence <s>', 'with --segment vad: a pause this long ends a segment (default 0.5)')
   .option('--min-speech <s>', 'with --segment vad: shorter speech is dropped (default 0.25)')

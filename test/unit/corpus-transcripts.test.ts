@@ -178,6 +178,16 @@ describe('ELAN details', () => {
     expect(b.records.map((r) => [r.startS, r.endS])).toEqual(SEGMENTS.map((s) => [(Math.round(s.start * 1000) + 12000) / 1000, (Math.round(s.end * 1000) + 12000) / 1000]));
   });
 
+  it('a stale link: the media of the same name beside the .eaf, with a note; --media names the recording', () => {
+    const d = tree({ 'talk.eaf': eafOf(SEGMENTS, './moved/talk.wav', { timeOrigin: 1000 }), 'talk.mp4': 'v', 'other.wav': 'a' });
+    const b = readEafFile(path.join(d, 'talk.eaf'), { labelTier: '' });
+    expect(b.records[0]).toMatchObject({ mediaPath: path.join(d, 'talk.mp4'), dialogue: 'talk', startS: 1.5 });
+    expect(b.issues.map((i) => i.message)).toEqual(['linked media not found (file:///nowhere/moved/talk.wav): using talk.mp4 beside the file']);
+    const [m] = planImport([path.join(d, 'talk.eaf')], { media: path.join(d, 'other.wav'), labelTier: '' });
+    expect(m.records[0]).toMatchObject({ mediaPath: path.join(d, 'other.wav'), dialogue: 'other', startS: 1.5 });
+    expect(m.issues).toEqual([]);
+  });
+
   it('decodes numeric character references; reads windows-1252 and UTF-16 files by their declaration or BOM', () => {
     const segs = [{ speaker: 'Zoé', text: 'café “déjà vu” &#233; 😀', start: 0, end: 1, label: 'joy' }];
     const xml = eafOf(segs, './x.wav');

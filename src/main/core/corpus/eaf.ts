@@ -9,7 +9,7 @@ import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import iconv from 'iconv-lite';
 import type { Split } from '../../../shared/types';
 import { decodeText } from './text-file';
-import { dialogueOf } from './transcript';
+import { dialogueOf, mediaBeside, recordingOf } from './transcript';
 import { relativeKey } from './folder';
 import { splitHint } from './media-index';
 import { ImportError, type ImportBatch, type ImportIssue, type ImportRecord } from './types';
@@ -22,10 +22,12 @@ export interface EafOptions {
   labelTier?: string;
   /** the corpus root (a folder being imported); keys are the file's path relative to it (default: its folder) */
   root?: string;
+  /** the recording (--media) instead of the media the file links */
+  media?: string;
 }
 
 interface Ann { id: string; start: number | null; end: number | null; value: string; ref: string | null }
-interface Tier { id: string; type: string; participant: string | null; parent: string | null; anns: Ann[] }
+interface Tier { id: string; type: string; participant: string | null; parent: string | null; anns: Ann[]; annotator?: string | null }
 
 const ARRAYS = new Set(['TIER', 'ANNOTATION', 'TIME_SLOT', 'MEDIA_DESCRIPTOR', 'LINGUISTIC_TYPE', 'CONTROLLED_VOCABULARY', 'CV_ENTRY_ML', 'CVE_VALUE', 'CV_ENTRY', 'PROPERTY']);
 type XmlNode = Record<string, unknown>;
@@ -97,7 +99,7 @@ function readTiers(root: XmlNode, file: string, issues: ImportIssue[]): Tier[] {
   }
   const tiers = ((root.TIER ?? []) as XmlNode[]).map((t): Tier => ({
     id: String(t.TIER_ID), type: String(t.LINGUISTIC_TYPE_REF ?? ''), participant: t.PARTICIPANT ? String(t.PARTICIPANT) : null,
-    parent: t.PARENT_REF ? String(t.PARENT_REF) : null,
+    parent: t.PARENT_REF ? String(t.PARENT_REF) : null, annotator: t.ANNOTATOR ? String(t.ANNOTATOR).trim() || null : null,
     anns: ((t.ANNOTATION ?? []) as XmlNode[]).flatMap((a): Ann[] => {
       const al = a.ALIGNABLE_ANNOTATION as XmlNode | undefined;
       if (al) {
@@ -125,8 +127,11 @@ function readTiers(root: XmlNode, file: string, issues: ImportIssue[]): Tier[] {
   return tiers;
 }
 
-/** The linked media file found on disk (video first) and its TIME_ORIGIN: where the annotations' 0 lies in it, in ms. */
-function linkedMedia(root: XmlNode, file: string, issues: ImportIssue[]): { path: string | null; originMs: number } {
+/**
+ * The linked media file found on disk (video first), else the media file of the same base name beside
+ * the .eaf, and its TIME_ORIGIN: where the annotations' 0 lies in it, in ms.
+ */
+function linkedMedia(root: XmlNode, file: string, issues: ImportIssue[], forced?: string): { path: string | null; originMs: number } {
   const descs = ((root.HEADER as XmlNode | undefined)?.MEDIA_DESCRIPTOR ?? []) as XmlNode[];
   const candidates: { p: string; video: boolean; origin: unknown }[] = [];
   for (const d of descs) {
@@ -143,15 +148,26 @@ function linkedMedia(root: XmlNode, file: string, issues: ImportIssue[]): { path
     }
   }
   candidates.sort((a, b) => Number(b.video) - Number(a.video));
-  const found = candidates.find((c) => fs.existsSync(c.p));
-  if (!found && descs.length) issues.push({ file, row: null, message: `linked media not found: ${descs.map((d) => String(d.MEDIA_URL)).join(', ')}` });
-  let originMs = 0;
-  if (found && found.origin !== undefined && String(found.origin).trim() !== '') {
-    const o = Number(found.origin);
-    if (Number.isFinite(o)) originMs = o;
-    else issues.push({ file, row: null, message: `TIME_ORIGIN '${String(found.origin)}' is not a number of milliseconds; ignored` });
+  if (forced !== undefined) {
+    // --media: that recording, with the TIME_ORIGIN the file gives (its first media's)
+    const o = Number(candidates.find((c) => c.origin !== undefined)?.origin ?? 0);
+    return { path: recordingOf(file, forced, issues), originMs: Number.isFinite(o) ? o : 0 };
   }
-  return { path: found?.p ?? null, originMs };
+  const found = candidates.find((c) => fs.existsSync(c.p));
+  let originMs = 0;
+  // a moved .eaf whose links are stale: the media of the same name beside it (same TIME_ORIGIN)
+  const beside = found ? null : mediaBeside(file);
+  if (!found && descs.length) {
+    const urls = descs.map((d) => String(d.MEDIA_URL)).join(', ');
+    issues.push({ file, row: null, message: beside ? `linked media not found (${urls}): using ${path.basename(beside)} beside the file` : `linked media not found: ${urls}` });
+  }
+  const origin = found ? found.origin : candidates[0]?.origin;
+  if ((found || beside) && origin !== undefined && String(origin).trim() !== '') {
+    const o = Number(origin);
+    if (Number.isFinite(o)) originMs = o;
+    else issues.push({ file, row: null, message: `TIME_ORIGIN '${String(origin)}' is not a number of milliseconds; ignored` });
+  }
+  return { path: found?.p ?? beside, originMs };
 }
 
 /** The CV-typed linguistic types, and each type's vocabulary in order. */
@@ -171,6 +187,14 @@ function vocabularies(root: XmlNode): Map<string, string[]> {
 
 const PREDICTED = /pred/i;
 const LABELISH = /\b(emotions?|labels?)\b/i;
+/** a label tier of one annotator (issue 13): `emotion (NAME)` (not gold, not a prediction) */
+const ANNOTATOR_TIER = /^(?:emotions?|labels?) \((.+)\)$/i;
+function annotatorOfTier(t: Tier): string | null {
+  if (PREDICTED.test(t.id)) return null;
+  const m = ANNOTATOR_TIER.exec(t.id.trim());
+  if (m && !/^gold$/i.test(m[1].trim())) return m[1].trim();
+  return t.annotator && LABELISH.test(t.id) ? t.annotator : null;
+}
 
 export function readEafFile(file: string, opts: EafOptions = {}): ImportBatch {
   const abs = path.resolve(file);
@@ -186,11 +210,12 @@ export function readEafFile(file: string, opts: EafOptions = {}): ImportBatch {
   };
 
   let labelTier: Tier | null = null;
+  const annotatorTiers = tiers.filter((t) => annotatorOfTier(t) !== null && t.id !== opts.labelTier);
   if (opts.labelTier !== undefined) labelTier = opts.labelTier === '' ? null : need(opts.labelTier, 'labels');
   else {
     labelTier = tiers.find((t) => t.id === 'emotion (gold)')
       ?? tiers.find((t) => /gold/i.test(t.id) && LABELISH.test(t.id))
-      ?? tiers.find((t) => LABELISH.test(t.id) && !PREDICTED.test(t.id))
+      ?? tiers.find((t) => LABELISH.test(t.id) && !PREDICTED.test(t.id) && !annotatorTiers.includes(t))
       ?? null;
   }
   const textTiers = opts.textTiers?.length
@@ -204,7 +229,7 @@ export function readEafFile(file: string, opts: EafOptions = {}): ImportBatch {
     const s = splitHint(path.basename(abs, path.extname(abs)));
     return s !== 'unsplit' ? s : splitHint(path.basename(path.dirname(abs)));
   })();
-  const { path: mediaPath, originMs } = linkedMedia(root, abs, issues);
+  const { path: mediaPath, originMs } = linkedMedia(root, abs, issues, opts.media);
   const corpusRoot = opts.root ? path.resolve(opts.root) : path.dirname(abs);
   const base = relativeKey(corpusRoot, abs);
   const dialogue = dialogueOf(corpusRoot, mediaPath, abs); // one dialogue per recording
@@ -216,10 +241,17 @@ export function readEafFile(file: string, opts: EafOptions = {}): ImportBatch {
     split, dialogue, index: i, speaker: t.participant ?? t.id, text: a.value,
     label: labelTier ? labelFor(a, labelTier) : null,
     mediaPath, startS: (a.start! + originMs) / 1000, endS: (a.end! + originMs) / 1000, source: abs, row: null,
+    ...(annotatorTiers.length ? {
+      annotations: annotatorTiers.flatMap((at) => {
+        const l = labelFor(a, at);
+        return l !== null ? [{ annotator: annotatorOfTier(at)!, label: l }] : [];
+      }),
+    } : {}),
   }));
   if (!records.length) issues.push({ file: abs, row: null, message: `the utterance tiers (${textTiers.map((t) => `'${t.id}'`).join(', ')}) hold no annotation with text` });
   return {
-    kind: 'elan-eaf', corpusRoot, labelSet: labelTier ? cvTypes.get(labelTier.type) ?? [] : [],
+    kind: 'elan-eaf', corpusRoot,
+    labelSet: [...new Set([...(labelTier ? cvTypes.get(labelTier.type) ?? [] : []), ...annotatorTiers.flatMap((t) => cvTypes.get(t.type) ?? [])])],
     records, issues, missingMedia: mediaPath ? 0 : records.length,
   };
 }

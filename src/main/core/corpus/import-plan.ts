@@ -24,7 +24,8 @@ export interface PlanOptions {
   tiers?: string[];
   /** .eaf files: the tier holding the gold labels ('' for none; default: found from its name) */
   labelTier?: string;
-  /** .TextGrid, .srt, .vtt files: the recording they annotate (default: the media file of the same base name beside each) */
+  /** .TextGrid, .srt, .vtt, .eaf files: the recording they annotate (default: the media file of the same base name beside
+   *  each; for .eaf the media it links) */
   media?: string;
 }
 
@@ -94,7 +95,7 @@ function asImportError(e: unknown, file: string): ImportError {
 /** root: the folder being imported, when file was found in it (the corpus root and base of the keys) */
 function planFile(file: string, opts: PlanOptions, indexOf: (root: string) => MediaIndex, root?: string): ImportBatch {
   const ext = path.extname(file).toLowerCase();
-  if (ext === '.eaf') return readEafFile(file, { split: opts.split, textTiers: opts.tiers, labelTier: opts.labelTier, root });
+  if (ext === '.eaf') return readEafFile(file, { split: opts.split, textTiers: opts.tiers, labelTier: opts.labelTier, root, media: opts.media });
   if (ext === '.textgrid') return readTextGridFile(file, { split: opts.split, media: opts.media, textTiers: opts.tiers, labelTier: opts.labelTier, root });
   if (ext === '.srt' || ext === '.vtt') return readSubtitleFile(file, { split: opts.split, media: opts.media, textTiers: opts.tiers, root });
   if (ext === '.csv' || ext === '.tsv') {
