@@ -96,6 +96,11 @@ export interface UtteranceRow extends UtteranceListing {
   prediction: string | null;
   /** max class probability of the latest model, null when none */
   confidence: number | null;
+  /** the predicted class's own probability (the SVM decides; its calibrated probabilities can rank
+   * another class first), null when none */
+  prediction_p: number | null;
+  /** the most probable class where that is not the predicted one, else null */
+  top_label: string | null;
 }
 
 export interface CorpusSummary {

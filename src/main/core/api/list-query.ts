@@ -29,7 +29,7 @@ export function listRows(db: Db, f: ListInput): { total: number; rows: Utterance
       SELECT u.id, u.key, u.split, d.key AS dialogue, u.speaker, u.text, u.label, m.path AS media, u.start_s, u.end_s,
         ${STATUS_SQL} AS status,
         (SELECT COUNT(*) FROM item_error e WHERE e.utterance_id = u.id) AS errors,
-        p.label AS prediction, p.probabilities AS confidence
+        p.label AS prediction, p.probabilities AS confidence, NULL AS prediction_p, NULL AS top_label
       FROM utterance u
       LEFT JOIN dialogue d ON d.id = u.dialogue_id
       LEFT JOIN media m ON m.utterance_id = u.id
@@ -47,21 +47,33 @@ export function listRows(db: Db, f: ListInput): { total: number; rows: Utterance
     const { limit: _l, offset: _o, ...filterArgs } = args;
     total = (db.prepare(`SELECT COUNT(*) n FROM (${base})`).get(filterArgs) as { n: number }).n;
   }
-  // confidence = the highest class probability, parsed here (cheaper than json_each per row in SQL);
-  // in place and into the same field: copying 13,000 row objects, or deleting a field (which turns
-  // each object into a slow dictionary), cost several times the query itself (bench:api)
-  for (const r of raw) r.confidence = typeof r.confidence === 'string' ? maxProbability(r.confidence) : null;
+  // confidence = the highest class probability, prediction_p = the predicted class's own probability
+  // and top_label = the highest class where it is not the predicted one (the SVM's decision and its
+  // calibrated probabilities can disagree), parsed here (cheaper than json_each per row in SQL);
+  // in place and into fields the SQL row already has: copying 13,000 row objects, or adding or deleting
+  // a field (which turns each object into a slow dictionary), cost several times the query (bench:api)
+  for (const r of raw) {
+    if (typeof r.confidence === 'string') probabilityFields(r, r.confidence);
+    else r.confidence = null;
+  }
   return { total, rows: raw as UtteranceRow[] };
 }
 
-function maxProbability(json: string): number | null {
+function probabilityFields(r: { prediction: string | null; confidence: string | number | null; prediction_p: number | null; top_label: string | null }, json: string): void {
   let best: number | null = null;
+  let bestLabel: string | null = null;
   const p = JSON.parse(json) as Record<string, unknown>;
   for (const k in p) {
     const v = p[k];
-    if (typeof v === 'number' && (best === null || v > best)) best = v;
+    if (typeof v === 'number' && (best === null || v > best)) {
+      best = v;
+      bestLabel = k;
+    }
   }
-  return best;
+  r.confidence = best;
+  const own = r.prediction !== null ? p[r.prediction] : undefined;
+  r.prediction_p = typeof own === 'number' ? own : null;
+  r.top_label = bestLabel !== null && bestLabel !== r.prediction && best !== r.prediction_p ? bestLabel : null;
 }
 
 /** The utterance the latest model is least sure about (lowest highest-probability), skipping `exclude`. */

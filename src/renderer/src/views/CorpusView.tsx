@@ -137,6 +137,25 @@ const TableBox = styled('div')(({ theme }) => ({
 }));
 
 const HEADERS = ['id', 'split', 'dialogue', 'speaker', 'text', 'label', 'predicted', 'conf.', 'status', 'err.'];
+const HEADER_TIPS: Record<string, string> = {
+  'conf.':
+    "probability of the predicted class (the SVM's decision, as in 'predicted'). The decision and the calibrated probabilities can disagree: * marks a row where another class is more probable (the cell's tooltip names it)",
+};
+
+/** The conf. cell: the predicted class's own probability, and the top class beside it where that differs. */
+function ConfCell(props: { r: UtteranceRow }) {
+  const { r } = props;
+  if (r.prediction_p === null) return <span role="cell" />;
+  const tip = r.top_label !== null && r.confidence !== null
+    ? `p(${r.prediction}) = ${r.prediction_p.toFixed(3)}; the most probable class is ${r.top_label} (${r.confidence.toFixed(3)})`
+    : `p(${r.prediction}) = ${r.prediction_p.toFixed(3)}`;
+  return (
+    <span role="cell" title={tip} data-testid="conf-cell">
+      {r.prediction_p.toFixed(2)}
+      {r.top_label !== null ? '*' : ''}
+    </span>
+  );
+}
 
 const CorpusTable = memo(function CorpusTable(props: {
   lines: Line[];
@@ -155,7 +174,7 @@ const CorpusTable = memo(function CorpusTable(props: {
     <TableBox role="table" aria-label="Utterances" aria-rowcount={props.total}>
       <div role="row" className="es-head">
         {HEADERS.map((h) => (
-          <span role="columnheader" key={h}>
+          <span role="columnheader" key={h} title={HEADER_TIPS[h]}>
             {h}
           </span>
         ))}
@@ -217,7 +236,7 @@ const UtteranceLine = memo(function UtteranceLine(props: { row: UtteranceRow; st
       <span role="cell" className={disagree ? 'es-disagree' : undefined}>
         {r.prediction ?? '—'}
       </span>
-      <span role="cell">{r.confidence === null ? '' : r.confidence.toFixed(2)}</span>
+      <ConfCell r={r} />
       <span role="cell">
         <span className="es-status" data-s={r.status}>
           {r.status}
