@@ -171,6 +171,10 @@ export function startImportJob(
         await new Promise((r) => setImmediate(r));
       }
     }
+    // the planner cuts recordings itself when it knows `segment` (kind 'vad-segments'); say so when it did not
+    if (input.segment && summaries.some((s) => s.kind === 'folder') && !summaries.some((s) => s.kind === 'vad-segments')) {
+      warnings.unshift('automatic segmentation (voice activity) is not available in this build: the recordings were imported as whole clips');
+    }
     progress({ job: 'import: done', done: paths.length, total: paths.length, errors: failedFiles, rate: 0, eta_s: 0 });
     let extractJob: number | null = null;
     let extractNote: string | null = null;
