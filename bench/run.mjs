@@ -6,6 +6,8 @@
 //   scale     bench/scale-bench.ts: at each corpus size, import, extraction clips/s and peak RSS,
 //             database size per 1,000 utterances, SVM retrain, open + list
 //   classify  bench/classify-bench.mjs --json: SVM retrain vs scikit-learn
+//   long      bench/long-recording-bench.ts: every segment of a 10- and a 30-minute recording against one
+//             plain decode of it (ffmpeg -f null), and peak RSS by length (--long-minutes 10,30)
 //   fusion    bench/fusion-bench.mjs --json: fusion training seconds per epoch, beside
 //             bench/python/fusion_torch.py: the same network in PyTorch (the seed's framework)
 //
@@ -26,7 +28,7 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
 const opt = (name, dflt) => (args.includes(name) ? args[args.indexOf(name) + 1] : dflt);
 const flag = (name) => args.includes(name);
-const ALL = ['features', 'scale', 'classify', 'fusion'];
+const ALL = ['features', 'long', 'scale', 'classify', 'fusion'];
 const only = opt('--only', ALL.join(',')).split(',');
 const skip = opt('--skip', '').split(',');
 const parts = ALL.filter((p) => only.includes(p) && !skip.includes(p));
@@ -75,6 +77,10 @@ if (parts.includes('features')) {
   const r = runPart('features', [await bundle('features-bench'), '--clips', opt('--clips', '20')], { inheritStdout: true });
   report.parts.features = { ...r, json: r.ok ? readJson(path.join(resultsDir, 'features.json')) : null };
 }
+if (parts.includes('long')) {
+  // a 30-minute recording with 400 segments (and a 10-minute one, for memory against length)
+  report.parts.long = runPart('long', [await bundle('long-recording-bench'), '--minutes', opt('--long-minutes', '10,30')]);
+}
 if (parts.includes('scale')) {
   const mediaMax = opt('--media-max', process.env.BENCH_10K_MEDIA === '1' ? '10000' : '1000');
   const scaleArgs = ['--sizes', opt('--sizes', '100,1000,10000'), '--media-max', mediaMax, '--open-size', opt('--open-size', '13000')];
@@ -120,6 +126,16 @@ if (fe) {
     add('  the same pass with -skip_loop_filter all (not used)', `${fe.clips} clips`, `${f1(c.decode_pass_skip_loop_filter, 0)} ms`, `our pass ${f1(c.decode_pass, 0)} ms`, 'changes the decoded pixels, so the stored entropy');
   }
 } else if (parts.includes('features')) add('features part', '-', 'failed', '-', report.parts.features?.error ?? '');
+
+const lr = report.parts.long?.json;
+if (lr) {
+  const first = lr.rows[0];
+  for (const r of lr.rows) {
+    add(`long recording: all segments extracted (640x360 25 fps, ${r.segments} segments)`, `${r.minutes} min`, `${f1(r.extract_wall_s)} s (CPU ${f1(r.extract_cpu_s)} s)`,
+      `ffmpeg -i REC -f null - ${f1(r.decode_wall_s)} s (CPU ${f1(r.decode_cpu_s)} s)`, `${f1(r.ratio_wall, 2)}x the decode; target within 2x plus the features' own cost`);
+    add('long recording: extraction peak RSS', `${r.minutes} min`, `${f1(r.extract_peak_rss_mb, 0)} MB`, `at ${first.minutes} min: ${f1(first.extract_peak_rss_mb, 0)} MB`, 'flat in the recording length is the target');
+  }
+} else if (parts.includes('long')) add('long part', '-', 'failed', '-', report.parts.long?.error ?? '');
 
 const sc = report.parts.scale?.json;
 if (sc) {

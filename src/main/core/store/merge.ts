@@ -4,7 +4,7 @@
 // utterances were extracted. Utterances are matched by (corpus root, key), never by row id. For
 // each utterance the shard has stage results for, everything extraction derives (features,
 // audio summary, frame entropy, thumbnails, item errors, stage status, the media columns that
-// probing fills) replaces the main database's rows, unless they are already the same, or the
+// probing fills, a long recording's peaks) replaces the main database's rows, unless they are already the same, or the
 // main database has newer results for that utterance, or the clip changed on disk since.
 //
 // Every shard is checked before anything is written: a shard of another corpus, or one made
@@ -195,6 +195,12 @@ function foldShard(main: Db, shardPath: string): ShardMergeSummary {
            SELECT ${mediaCols.map((c) => 'sm.' + c).join(', ')} FROM shard.media sm JOIN temp.merge_map m ON m.shard_id = sm.utterance_id
            WHERE m.main_id = main.media.utterance_id)
          WHERE utterance_id IN (${taken})`,
+      ).run();
+      // long recordings decoded by this shard: their waveform peaks (one row per media file)
+      const recCols = columns(main, 'main', 'recording').join(', ');
+      main.prepare(
+        `INSERT OR REPLACE INTO main.recording (${recCols}) SELECT ${recCols} FROM shard.recording
+         WHERE path IN (SELECT mm.path FROM main.media mm WHERE mm.utterance_id IN (${taken}))`,
       ).run();
       // fitted encoder state (the TF-IDF table) the shard's text vectors were made with; checked equal above
       const encCols = columns(main, 'main', 'encoder_state').join(', ');
