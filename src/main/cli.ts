@@ -122,7 +122,9 @@ async function vadImport(paths: string[], o: { device: Device; minSilence?: stri
     throw new UsageError((e as Error).message);
   }
   const ffmpeg = locateFfmpeg(globals().ffmpeg);
-  const { batches, recordings } = await planVadImport(paths, { ffmpeg: ffmpeg.path, device: o.device, vad, onNote: progress });
+  const { batches, recordings } = await planVadImport(paths, {
+    ffmpeg: ffmpeg.path, device: o.device, vad, onNote: progress, onProgress: throttledProgress(),
+  });
   await withDb((db) => {
     const imports = batches.map((b) => {
       for (const i of b.issues) progress(`warning: ${i.file}: ${i.message}`);

@@ -7,6 +7,10 @@ import { relativeKey } from '../corpus/folder';
 import { isMediaFile, listMediaFiles, splitHint } from '../corpus/media-index';
 import { ImportError, type ImportBatch, type ImportIssue, type ImportRecord } from '../corpus/types';
 import { decodePcm16k } from '../media/ffmpeg-read';
+import { probeMedia } from '../media/probe';
+import { MediaError } from '../media/errors';
+import type { ProgressEvent } from '../../../shared/types';
+import { ProgressMeter } from './progress';
 import { SileroVad, VAD_RATE, speechSegments, type Segment, type VadOptions } from '../encoders/silero-vad';
 import type { Device } from '../models/providers';
 
@@ -19,6 +23,8 @@ export interface SegmentOptions {
   signal?: AbortSignal;
   /** one line per recording done, and the provider notes */
   onNote?: (line: string) => void;
+  /** progress in seconds of audio (job 'segment vad'), after every piece */
+  onProgress?: (e: ProgressEvent) => void;
 }
 
 /** What segmentation found in one recording. */
@@ -39,6 +45,7 @@ export async function segmentRecording(
   vad: SileroVad,
   file: string,
   o: SegmentOptions,
+  onPiece?: (doneS: number) => void,
 ): Promise<{ segments: Segment[]; durationS: number }> {
   vad.reset();
   const pieceS = o.pieceS ?? 120;
@@ -46,6 +53,7 @@ export async function segmentRecording(
   for (let k = 0; ; k++) {
     const pcm = await decodePcm16k(o.ffmpeg, file, o.signal, { startS: k * pieceS, durationS: pieceS });
     if (pcm.length) await vad.push(pcm, o.signal);
+    onPiece?.(vad.samples / VAD_RATE);
     // a piece more than half a second short is the end (the resampler may give a sample or two less)
     if (pcm.length < want - VAD_RATE / 2) break;
   }
@@ -89,6 +97,22 @@ export async function planVadImport(
       );
   }
   const note = o.onNote ?? (() => {});
+  // probed first: the total length for progress, and a clear reason for a file that is not a recording
+  const probed = new Map<string, number | string>();
+  for (const file of plans.flatMap((p) => p.files)) {
+    try {
+      const info = await probeMedia(o.ffmpeg, file, { signal: o.signal });
+      probed.set(file, info.audio ? info.durationS : 'no audio stream');
+    } catch (e) {
+      if (o.signal?.aborted) throw e;
+      probed.set(file, e instanceof MediaError ? e.reason : (e as Error).message);
+    }
+  }
+  const meter = new ProgressMeter(
+    'segment vad (seconds of audio)',
+    Math.max(1, Math.round([...probed.values()].reduce<number>((a, d) => a + (typeof d === 'number' ? d : 0), 0))),
+  );
+  let doneBefore = 0;
   const vad = await SileroVad.open(o.device ?? 'auto', note);
   const batches: ImportBatch[] = [];
   const recordings: RecordingSegments[] = [];
@@ -99,7 +123,13 @@ export async function planVadImport(
         if (o.signal?.aborted) throw new Error('cancelled');
         const rel = relativeKey(plan.root, file);
         try {
-          const { segments, durationS } = await segmentRecording(vad, file, o);
+          const p = probed.get(file);
+          if (typeof p === 'string') throw new Error(p);
+          const { segments, durationS } = await segmentRecording(vad, file, o, (doneS) => {
+            meter.done = Math.min(meter.total, Math.round(doneBefore + doneS));
+            o.onProgress?.(meter.event());
+          });
+          doneBefore += p ?? durationS;
           const speech = segments.reduce((a, s) => a + s.endS - s.startS, 0);
           recordings.push({ file, segments: segments.length, duration_s: round2(durationS), speech_s: round2(speech) });
           if (!segments.length) plan.issues.push({ file, row: null, message: `no speech found in ${durationS.toFixed(1)} s` });
