@@ -39,7 +39,7 @@ export function eafDocument(t: Timeline, o: EafOptions): { xml: string; notes: s
   const slots = new Map<number, string>(); // ms -> slot id, filled in time order below
   const ms = (s: number) => Math.max(0, Math.round(s * 1000));
   let annId = 0;
-  const tiers: { id: string; type: string; participant?: string; anns: { start: number; end: number; value: string; cve?: string }[] }[] = [];
+  const tiers: { id: string; type: string; participant?: string; annotator?: string; anns: { start: number; end: number; value: string; cve?: string }[] }[] = [];
 
   // transcript tiers: one per speaker, in order of first appearance
   const speakers: (string | null)[] = [];
@@ -53,12 +53,19 @@ export function eafDocument(t: Timeline, o: EafOptions): { xml: string; notes: s
     notes.push(...n);
     tiers.push({ id, type: UTT_TYPE, participant: sp ?? undefined, anns: kept.map((s) => ({ start: ms(s.start), end: ms(s.end), value: s.row.text ?? '' })) });
   }
-  const labelTier = (id: string, pick: (s: Segment) => string | null) => {
+  const labelTier = (id: string, pick: (s: Segment) => string | null, annotator?: string) => {
     const { kept, notes: n } = nonOverlapping(t.segments.filter((s) => pick(s) !== null), id);
     notes.push(...n);
-    tiers.push({ id, type: EMO_TYPE, anns: kept.map((s) => ({ start: ms(s.start), end: ms(s.end), value: pick(s)!, cve: cveId(o.labels, pick(s)!) })) });
+    tiers.push({ id, type: EMO_TYPE, ...(annotator ? { annotator } : {}), anns: kept.map((s) => ({ start: ms(s.start), end: ms(s.end), value: pick(s)!, cve: cveId(o.labels, pick(s)!) })) });
   };
   labelTier(GOLD_TIER, (s) => s.row.label);
+  // one label tier per annotator (issue 13): `emotion (NAME)` with ELAN's ANNOTATOR attribute
+  for (const name of [...new Set(t.segments.flatMap((s) => Object.keys(s.row.annotators ?? {})))].sort()) {
+    let id = `emotion (${name})`;
+    for (let k = 2; tierIds.has(id); k++) id = `emotion (${name}) (${k})`;
+    tierIds.add(id);
+    labelTier(id, (s) => s.row.annotators?.[name] ?? null, name);
+  }
   if (o.version !== null) labelTier(predictedTier(o.version), (s) => s.row.prediction?.label ?? null);
 
   // an annotation needs end > start in whole milliseconds
@@ -77,7 +84,7 @@ export function eafDocument(t: Timeline, o: EafOptions): { xml: string; notes: s
     });
   }
   const tierXml = tiers.map((tier) => ({
-    ...a({ TIER_ID: tier.id, LINGUISTIC_TYPE_REF: tier.type, ...(tier.participant ? { PARTICIPANT: tier.participant } : {}) }),
+    ...a({ TIER_ID: tier.id, LINGUISTIC_TYPE_REF: tier.type, ...(tier.participant ? { PARTICIPANT: tier.participant } : {}), ...(tier.annotator ? { ANNOTATOR: tier.annotator } : {}) }),
     ANNOTATION: tier.anns.map((x) => ({
       ALIGNABLE_ANNOTATION: {
         ...a({

@@ -35,6 +35,8 @@ export interface ExportRow {
   label: string | null;
   label_history: LabelChange[];
   prediction: { model_version: number; label: string; probabilities: Record<string, number> } | null;
+  /** each annotator's current label (issue 13); absent or {} when nobody labelled under a name */
+  annotators?: Record<string, string>;
 }
 
 export interface RowSelection {
@@ -78,11 +80,17 @@ export function exportRows(db: Db, sel: RowSelection = {}): { version: number | 
       .map((r) => [r.id, r]),
   );
   const history = new Map<number, LabelChange[]>();
-  for (const h of db.prepare('SELECT utterance_id, at, who, old_label AS old, new_label AS new, source FROM label_history ORDER BY id').all() as (LabelChange & { utterance_id: number })[]) {
+  for (const h of db.prepare('SELECT utterance_id, at, who, old_label AS old, new_label AS new, source, annotator FROM label_history ORDER BY id').all() as (LabelChange & { utterance_id: number })[]) {
     const { utterance_id, ...change } = h;
     let list = history.get(utterance_id);
     if (!list) history.set(utterance_id, (list = []));
     list.push(change);
+  }
+  const byAnnotator = new Map<number, Record<string, string>>();
+  for (const a of db.prepare('SELECT utterance_id id, annotator, label FROM annotator_label ORDER BY annotator').all() as { id: number; annotator: string; label: string }[]) {
+    let m = byAnnotator.get(a.id);
+    if (!m) byAnnotator.set(a.id, (m = {}));
+    m[a.annotator] = a.label;
   }
   const preds = new Map<number, { label: string; probabilities: string }>();
   if (version !== null) {
@@ -98,6 +106,7 @@ export function exportRows(db: Db, sel: RowSelection = {}): { version: number | 
       start_s: x.start_s, end_s: x.end_s, episode_start_s: x.episode_start_s, episode_end_s: x.episode_end_s, media: l.media, media_duration_s: x.duration_s, status: l.status, label: l.label,
       label_history: history.get(l.id) ?? [],
       prediction: p && version !== null ? { model_version: version, label: p.label, probabilities: JSON.parse(p.probabilities) } : null,
+      annotators: byAnnotator.get(l.id) ?? {},
     };
   });
   return { version, rows };

@@ -27,10 +27,13 @@ export function toJson(t: TableExport): string {
  * as a formula (=, +, -, @, tab, CR first) start with `'` (OWASP's advice against CSV injection).
  */
 export function toCsv(t: TableExport): string {
+  // one column per annotator (issue 13), after the probabilities: `label_<annotator>`
+  const annotators = [...new Set(t.rows.flatMap((r) => Object.keys(r.annotators ?? {})))].sort();
   const header = [
     'id', 'key', 'split', 'dialogue', 'index', 'speaker', 'text', 'start_s', 'end_s', 'media', 'status',
     'label', 'label_changes', 'label_history', 'model_version', 'prediction', 'confidence', 'correct',
     ...t.labels.map((l) => `p_${l}`),
+    ...annotators.map((a) => `label_${a}`),
   ].map(safeCell);
   const lines = t.rows.map((r) => {
     const p = r.prediction;
@@ -40,6 +43,7 @@ export function toCsv(t: TableExport): string {
       r.label, r.label_history.length, JSON.stringify(r.label_history), p?.model_version ?? null, p?.label ?? null,
       conf !== null ? round(conf) : null, p && r.label !== null ? (p.label === r.label ? 1 : 0) : null,
       ...t.labels.map((l) => (p ? round(p.probabilities[l] ?? 0) : null)),
+      ...annotators.map((a) => r.annotators?.[a] ?? null),
     ].map(safeCell);
   });
   return '\ufeff' + stringify([header, ...lines], { quoted_match: /[\r\n]/, cast: { number: (x) => String(x) } });
