@@ -11,6 +11,7 @@
 import { sigmoidPredict, sigmoidTrain } from './libsvm-port';
 import type { LinearModelData } from './linear-svc';
 import { Rng } from './rng';
+import { throwIfAborted as abortIfFired } from '../abort';
 
 /** A row of a sparse design matrix: sorted unique column indices < d and their values. */
 export interface SparseRow {
@@ -39,11 +40,7 @@ export interface SparseLinearOptions {
 }
 
 function throwIfAborted(signal?: AbortSignal): void {
-  if (signal?.aborted) {
-    const e = new Error('training cancelled');
-    e.name = 'AbortError';
-    throw e;
-  }
+  abortIfFired(signal, 'training cancelled');
 }
 
 /**

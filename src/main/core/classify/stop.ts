@@ -1,11 +1,11 @@
 // Cancellation inside the solvers: a `shouldStop` callback polled every so often (each epoch, Newton
 // step or 1000 SMO steps), throwing an AbortError so that a job's Cancel ends a long fit mid-way.
+import { AbortError } from '../abort';
+
 export type ShouldStop = () => boolean;
 
 export function stopError(): Error {
-  const e = new Error('training cancelled');
-  e.name = 'AbortError';
-  return e;
+  return new AbortError('training cancelled');
 }
 
 export function checkStop(shouldStop?: ShouldStop): void {

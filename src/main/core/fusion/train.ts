@@ -6,6 +6,7 @@ import { Rng } from './rng';
 import { FusionNet, derived, type Dims, type NetInputs, type NetSpec, type Norm, type Norms } from './model';
 import { exportOnnx } from './export';
 import type { FusionEpoch, FusionInputs, FusionKind, FusionOptions, TrainedFusion } from './types';
+import { AbortError } from '../abort';
 
 /** Input widths, checking that every present modality has n rows of one width. */
 export function inputDims(x: FusionInputs, n: number): Dims {
@@ -130,9 +131,7 @@ export function weightedCrossEntropy(tf: typeof TF, logits: TF.Tensor2D, y: numb
 }
 
 function abortError(): Error {
-  const e = new Error('fusion training cancelled');
-  e.name = 'AbortError';
-  return e;
+  return new AbortError('fusion training cancelled');
 }
 
 const tick = () => new Promise<void>((r) => setImmediate(r));

@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { TrainError, type TrainOptions, type TrainResult } from './train';
 import { newStopFlag, requestStop, type TrainWorkerData, type TrainWorkerMessage } from './train-protocol';
+import { AbortError } from '../abort';
 
 /** The bundled worker sits beside the bundled CLI / app; the TypeScript sources (tests) use out/node. */
 export function defaultTrainWorkerPath(): string {
@@ -38,11 +39,7 @@ export function trainInWorker(dbPath: string, opts: TrainOptions, workerPath = d
       else if (m.type === 'done') outcome = { ok: true, result: m.result };
       else {
         const e = m.trainError ? new TrainError(m.message) : new Error(m.message);
-        if (m.aborted) {
-          e.message = 'training cancelled';
-          e.name = 'AbortError';
-        }
-        outcome = { ok: false, error: e };
+        outcome = { ok: false, error: m.aborted ? new AbortError('training cancelled') : e };
       }
     });
     worker.on('error', (e) => (outcome ??= { ok: false, error: e }));

@@ -4,6 +4,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { openDb } from '../store/db';
 import { trainModel, TrainError, type TrainOptions } from './train';
 import { sharedFlagSignal, type TrainWorkerData, type TrainWorkerMessage } from './train-protocol';
+import { isAbortError } from '../abort';
 
 const data = workerData as TrainWorkerData;
 const post = (m: TrainWorkerMessage) => parentPort!.postMessage(m);
@@ -18,7 +19,7 @@ async function main(): Promise<void> {
     post({ type: 'done', result });
   } catch (e) {
     const err = e as Error;
-    post({ type: 'failed', message: err?.message ?? String(e), aborted: signal.aborted || err?.name === 'AbortError', trainError: e instanceof TrainError });
+    post({ type: 'failed', message: err?.message ?? String(e), aborted: signal.aborted || isAbortError(err), trainError: e instanceof TrainError });
   } finally {
     dispose();
     db?.close();

@@ -17,6 +17,7 @@ import {
 import { evaluateSplit } from './evaluate';
 import { goldSummary } from '../store/labels';
 import type { GoldSummary } from '../../../shared/types';
+import { throwIfAborted } from '../abort';
 
 export type FusionChoice = 'seed' | 'concat' | 'none';
 export type ClassifierChoice = 'rbf' | 'linear';
@@ -102,11 +103,7 @@ async function checkpoint(signal?: AbortSignal): Promise<void> {
 }
 
 function abortIf(signal?: AbortSignal) {
-  if (signal?.aborted) {
-    const e = new Error('training cancelled');
-    e.name = 'AbortError';
-    throw e;
-  }
+  throwIfAborted(signal, 'training cancelled');
 }
 
 export async function trainModel(db: Db, opts: TrainOptions): Promise<TrainResult> {

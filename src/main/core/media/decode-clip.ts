@@ -14,6 +14,7 @@ import { FrameStatsAccumulator } from '../features/video/entropy';
 import { selectTopFrames } from '../features/video/select-frames';
 import { encodeRgbPng, fitSize, thumbFactor } from '../features/video/thumbnail';
 import { yuv420FrameBytes, yuv420ToRgbThumb, type ColorMatrix } from '../features/video/yuv';
+import { isAbortError } from '../abort';
 
 /** Sample rate of the decoded PCM. */
 export const PCM_SAMPLE_RATE = 16000;
@@ -132,7 +133,7 @@ export async function decodeUnprobed(ffmpeg: string, file: string, opts: DecodeO
     const video = await finishVideo(ffmpeg, file, abs, pass.probe, pass.video, warnings, opts);
     return { probe: pass.probe, pcm: pass.pcm, video, warnings };
   } catch (e) {
-    if ((e as Error).name === 'AbortError') throw e;
+    if (isAbortError(e)) throw e;
     return null;
   }
 }
@@ -158,7 +159,7 @@ async function finishVideo(
       const extra = await thumbPass(ffmpeg, file, abs, probe, missing, v.thumbW, v.thumbH, opts);
       for (const [f, t] of extra) thumbs.set(f, t);
     } catch (e) {
-      if ((e as Error).name === 'AbortError') throw e;
+      if (isAbortError(e)) throw e;
       warnings.push(`thumbnails of frames ${missing.join(', ')} could not be extracted: ${(e as Error).message}`);
     }
   }

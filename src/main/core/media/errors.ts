@@ -1,4 +1,5 @@
 // Errors about one media file: what file, and why it could not be used.
+import { AbortError, isAbortError } from '../abort';
 
 /**
  * A media file could not be probed or decoded. `reason` is short and human readable (it is what
@@ -14,8 +15,6 @@ export class MediaError extends Error {
 /** The error decodeClip / probeMedia reject with when their AbortSignal fires. */
 export function abortError(signal?: AbortSignal): Error {
   const r = signal?.reason;
-  if (r instanceof Error && r.name === 'AbortError') return r;
-  const e = new Error('aborted');
-  e.name = 'AbortError';
-  return e;
+  if (r instanceof Error && isAbortError(r)) return r;
+  return new AbortError('aborted');
 }
