@@ -69,6 +69,7 @@ export function saveImport(db: Db, batch: ImportBatch, who = 'import'): ImportSu
     const labels: string[] = JSON.parse(corpus.label_set);
     for (const l of batch.labelSet) if (!labels.includes(l)) labels.push(l);
     for (const r of batch.records) if (r.label && !labels.includes(r.label)) labels.push(r.label);
+    for (const r of batch.records) for (const a of r.annotations ?? []) if (!labels.includes(a.label)) labels.push(a.label);
     setLabels.run(JSON.stringify(labels), corpus.id);
 
     const s: ImportSummary = {
