@@ -10,6 +10,8 @@ import { readSubtitleFile, cueTime } from '../../src/main/core/corpus/subtitles'
 import { readEafFile } from '../../src/main/core/corpus/eaf';
 import { mediaBeside } from '../../src/main/core/corpus/transcript';
 import type { ImportRecord } from '../../src/main/core/corpus/types';
+import { openDb } from '../../src/main/core/store/db';
+import { saveImport } from '../../src/main/core/store/corpus-repo';
 import { tmpDir } from '../helpers/tmp';
 import { SEGMENTS, csvOf, eafOf, srtOf, textGridLong, textGridShort, vttOf } from '../helpers/transcripts';
 
@@ -168,6 +170,39 @@ describe('a folder with recordings and transcripts', () => {
     // a folder of transcripts only: no empty clip batch
     const only = tree({ 'a.wav': 'a', 'a.srt': srtOf(SEGMENTS) });
     expect(planImport([only]).map((b) => b.kind)).toEqual(['srt']);
+  });
+});
+
+describe('re-importing a transcript', () => {
+  it('adds nothing when unchanged; a moved boundary updates that segment and marks it for extraction again', () => {
+    const d = tree({ 'talk.wav': 'a', 'talk.TextGrid': textGridLong(SEGMENTS) });
+    const db = openDb(path.join(d, 'x.db'));
+    try {
+      const first = saveImport(db, readTextGridFile(path.join(d, 'talk.TextGrid')));
+      expect(first).toMatchObject({ added: SEGMENTS.length, updated: 0 });
+      const ids = db.prepare('SELECT id FROM utterance ORDER BY start_s, end_s').all() as { id: number }[];
+      const done = db.prepare("INSERT INTO stage_status (utterance_id, stage, status, version) VALUES (?, 'media', 'done', 'v')");
+      for (const { id } of ids) done.run(id);
+      expect(saveImport(db, readTextGridFile(path.join(d, 'talk.TextGrid')))).toMatchObject({ added: 0, updated: 0, unchanged: SEGMENTS.length });
+      // Bob's second utterance now ends at 6.4 s instead of 6.2 s
+      const moved = SEGMENTS.map((x) => (x.end === 6.2 ? { ...x, end: 6.4 } : x));
+      fs.writeFileSync(path.join(d, 'talk.TextGrid'), textGridLong(moved));
+      expect(saveImport(db, readTextGridFile(path.join(d, 'talk.TextGrid')))).toMatchObject({ added: 0, updated: 1, unchanged: SEGMENTS.length - 1 });
+      const pending = db.prepare("SELECT u.text, u.end_s FROM utterance u WHERE NOT EXISTS (SELECT 1 FROM stage_status s WHERE s.utterance_id = u.id AND s.stage = 'media')").all();
+      expect(pending).toEqual([{ text: "It's great", end_s: 6.4 }]);
+      // Ann's last utterance now starts at 7.8 s: the key holds the start, yet it stays the same utterance (id, labels)
+      const annId = (db.prepare("SELECT id FROM utterance WHERE text = 'Bye for now'").get() as { id: number }).id;
+      db.prepare("INSERT INTO label_history (utterance_id, old_label, new_label, who, source) VALUES (?, NULL, 'sadness', 'ann', 'annotate')").run(annId);
+      const earlier = moved.map((x) => (x.start === 8 ? { ...x, start: 7.8 } : x));
+      fs.writeFileSync(path.join(d, 'talk.TextGrid'), textGridLong(earlier));
+      expect(saveImport(db, readTextGridFile(path.join(d, 'talk.TextGrid')))).toMatchObject({ added: 0, updated: 1 });
+      expect(db.prepare("SELECT id, key, start_s, label FROM utterance WHERE text = 'Bye for now'").all()).toEqual([
+        { id: annId, key: 'talk.TextGrid#Ann@7800', start_s: 7.8, label: 'sadness' },
+      ]);
+      expect((db.prepare('SELECT COUNT(*) n FROM utterance').get() as { n: number }).n).toBe(SEGMENTS.length);
+    } finally {
+      db.close();
+    }
   });
 });
 

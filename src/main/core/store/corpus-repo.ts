@@ -24,6 +24,11 @@ export interface ImportSummary {
 /** Texts longer than this are stored but warned about (MELD's longest utterance is under 1,000). */
 export const TEXT_WARN_CHARS = 100_000;
 
+interface StoredUtterance {
+  id: number; dialogue_id: number | null; split: string; idx: number | null; speaker: string | null; text: string | null;
+  start_s: number | null; end_s: number | null; episode_start_s: number | null; episode_end_s: number | null;
+}
+
 export function saveImport(db: Db, batch: ImportBatch, who = 'import'): ImportSummary {
   const getCorpus = db.prepare('SELECT id, label_set FROM corpus WHERE root = ?');
   const addCorpus = db.prepare('INSERT INTO corpus (root, kind, label_set) VALUES (?, ?, ?)');
@@ -35,6 +40,13 @@ export function saveImport(db: Db, batch: ImportBatch, who = 'import'): ImportSu
   const getUtt = db.prepare(
     'SELECT id, dialogue_id, split, idx, speaker, text, start_s, end_s, episode_start_s, episode_end_s FROM utterance WHERE corpus_id = ? AND key = ?',
   );
+  const findMoved = db.prepare(
+    `SELECT id, key, dialogue_id, split, idx, speaker, text, start_s, end_s, episode_start_s, episode_end_s FROM utterance
+     WHERE corpus_id = ? AND source = ? AND speaker IS ? AND text IS ? AND start_s < ? AND end_s > ?`,
+  );
+  const setKey = db.prepare('UPDATE utterance SET key = ? WHERE id = ?');
+  const batchKeys = new Set(batch.records.map((r) => r.key));
+  const claimed = new Set<number>();
   const addUtt = db.prepare(
     `INSERT INTO utterance (corpus_id, dialogue_id, key, split, idx, speaker, text, start_s, end_s, episode_start_s, episode_end_s, source, source_row)
      VALUES (@corpus, @dialogue, @key, @split, @idx, @speaker, @text, @start, @end, @epStart, @epEnd, @source, @row)`,
@@ -90,9 +102,18 @@ export function saveImport(db: Db, batch: ImportBatch, who = 'import'): ImportSu
         corpus: corpus.id, dialogue: dialogueId, key: r.key, split: r.split, idx: r.index, speaker: r.speaker,
         text: r.text, start: r.startS, end: r.endS, epStart: r.episodeStartS ?? null, epEnd: r.episodeEndS ?? null, source: r.source, row: r.row,
       };
-      const old = getUtt.get(corpus.id, r.key) as
-        | { id: number; dialogue_id: number | null; split: string; idx: number | null; speaker: string | null; text: string | null; start_s: number | null; end_s: number | null; episode_start_s: number | null; episode_end_s: number | null }
-        | undefined;
+      let old = getUtt.get(corpus.id, r.key) as StoredUtterance | undefined;
+      if (!old && r.startS !== null && r.endS !== null) {
+        // a segment whose start moved in the transcript (its key holds the start): the one utterance of
+        // the same file, speaker and text overlapping it that this import no longer names, kept with its labels
+        const moved = (findMoved.all(corpus.id, r.source, r.speaker, r.text, r.endS, r.startS) as (StoredUtterance & { key: string })[])
+          .filter((c) => !batchKeys.has(c.key) && !claimed.has(c.id));
+        if (moved.length === 1) {
+          old = moved[0];
+          claimed.add(old.id);
+          setKey.run(r.key, old.id);
+        }
+      }
       let id: number;
       if (r.text !== null && r.text.length > TEXT_WARN_CHARS) {
         notes.push({ file: r.source, row: r.row, message: `${r.key}: the text is ${r.text.length.toLocaleString('en')} characters long (over ${TEXT_WARN_CHARS.toLocaleString('en')}); stored as it is, check the source` });
