@@ -49,3 +49,11 @@ describe('isBelow', () => {
     }
   });
 });
+
+describe('transcript dialogues', () => {
+  it("a recording named '..talk.wav' in the corpus keeps its path as the dialogue", async () => {
+    const { dialogueOf } = await import('../../src/main/core/corpus/transcript');
+    expect(dialogueOf('/c', '/c/day1/..talk.wav', '/c/day1/..talk.TextGrid')).toBe('day1/..talk');
+    expect(dialogueOf('/c', '/elsewhere/talk.wav', '/c/talk.TextGrid')).toBe('talk');
+  });
+});

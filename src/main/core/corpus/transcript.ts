@@ -6,6 +6,7 @@ import type { Split } from '../../../shared/types';
 import { relativeKey } from './folder';
 import { isMediaFile, splitHint } from './media-index';
 import { ImportError, MEDIA_EXTENSIONS, type ImportBatch, type ImportIssue, type ImportKind, type ImportRecord } from './types';
+import { isBelow } from '../path-inside';
 
 /** One timed span of a tier (seconds on the transcript's time line). */
 export interface Span { start: number; end: number; text: string }
@@ -133,8 +134,7 @@ export function splitOf(file: string, asked: Split | undefined): Split {
  */
 export function dialogueOf(root: string, media: string | null, file: string): string {
   if (!media) return path.basename(file, path.extname(file));
-  const rel = path.relative(root, media);
-  const inside = rel !== '' && !rel.startsWith('..') && !path.isAbsolute(rel);
+  const inside = isBelow(media, root);
   const p = inside ? relativeKey(root, media) : path.basename(media);
   return p.slice(0, p.length - path.extname(p).length);
 }
