@@ -10,6 +10,8 @@ import { speechRecording, wavBytes, type SpeechRecording } from '../helpers/espe
 import { SileroVad, VAD_WINDOW, speechSegments, vadModelPath } from '../../src/main/core/encoders/silero-vad';
 import { decodePcm16k } from '../../src/main/core/media/ffmpeg-read';
 import { planVadImport, segmentRecording } from '../../src/main/core/jobs/segment';
+import { gpuDevicePresent } from '../../src/main/core/models/providers';
+import { tinyResNet } from '../helpers/tiny-encoders';
 
 const t = tmpDir('es-vad-');
 let rec: SpeechRecording;
@@ -93,6 +95,20 @@ describe('speechSegments: the rules of get_speech_timestamps', () => {
 });
 
 describe('Silero VAD v5 on espeak-ng speech', () => {
+  it.skipIf(gpuDevicePresent())('--device webgpu without a GPU: the same provider fallback as the other encoders, one line', async () => {
+    const lines: string[] = [];
+    const v = await SileroVad.open('webgpu', (l) => lines.push(l));
+    expect(v.provider).toBe('cpu');
+    expect(lines).toEqual(['webgpu execution provider unavailable (no GPU device found (/dev/dri/renderD*, /dev/nvidia0)); using cpu']);
+    await v.release();
+  });
+
+  it('a file that is not Silero VAD v5 is refused naming it', async () => {
+    const f = path.join(t.dir, 'other.onnx');
+    fs.writeFileSync(f, tinyResNet());
+    await expect(SileroVad.open('cpu', () => {}, f)).rejects.toThrow(`${f}: inputs pixel_values, expected Silero VAD v5's input,state,sr`);
+  });
+
   it('is the v5 model from @ricky0123/vad-web, on cpu', () => {
     expect(vadModelPath()).toMatch(/@ricky0123[\\/]vad-web[\\/]dist[\\/]silero_vad_v5\.onnx$/);
     expect(vad.provider).toBe('cpu');
