@@ -120,6 +120,18 @@ describe('transcripts of one recording', () => {
     ]);
   });
 
+  it('SRT in Windows-1252 or UTF-16 (BOM) reads the same as in UTF-8', () => {
+    const segs = [{ speaker: 'Zoé', text: 'Ça va, “très” bien', start: 1, end: 2, label: '' }, { speaker: 'Léo', text: 'Déjà vu…', start: 2.5, end: 3, label: '' }];
+    const d = tree({
+      'u8.srt': srtOf(segs), 'w.srt': iconv.encode(srtOf(segs), 'windows-1252'),
+      'u16.srt': Buffer.concat([Buffer.from([0xff, 0xfe]), iconv.encode(srtOf(segs), 'utf-16le')]),
+    });
+    const read = (f: string) => readSubtitleFile(path.join(d, f)).records.map((r) => [r.speaker, r.text, r.startS, r.endS]);
+    expect(read('u8.srt')).toEqual(segs.map((x) => [x.speaker, x.text, x.start, x.end]));
+    expect(read('w.srt')).toEqual(read('u8.srt'));
+    expect(read('u16.srt')).toEqual(read('u8.srt'));
+  });
+
   it('WebVTT: <v Name> voice tags, header, NOTE and STYLE blocks, cue settings, entities, times without hours', () => {
     const vtt = [
       'WEBVTT - a talk', '', 'NOTE written by hand', 'over two lines', '', 'STYLE', '::cue { color: red }', '',
