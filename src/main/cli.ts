@@ -385,6 +385,8 @@ registerLearnCommands(program, {
 // serve opens (or creates) the database: a new user imports a corpus from the app itself
 registerServeCommands(program, { withDb: (fn) => withDb(fn), out, progress, globals });
 
+registerAgreementCommands(program, { withDb: (fn) => withDb(fn, { mustExist: true }), out, progress, dataDir: () => globals().dir });
+
 registerReportCommands(program, { withDb: (fn) => withDb(fn, { mustExist: true }), out, progress });
 
 function parseId(id: string): number {
@@ -396,8 +398,6 @@ program.parseAsync(process.argv).catch((e: unknown) => {
   const known = e instanceof UsageError || e instanceof ImportError || (e as Error)?.name?.endsWith('Error');
   if ((e as { code?: string })?.code?.startsWith('SQLITE_BUSY')) {
     (e as Error).message = `database ${globals().dbPath} is locked by another process (waited ${busyTimeoutMs() / 1000} s): try again when it has finished (${(e as Error).message})`;
-registerAgreementCommands(program, { withDb: (fn) => withDb(fn, { mustExist: true }), out, progress, dataDir: () => globals().dir });
-
   }
   if ((e as { code?: string })?.code === 'SQLITE_FULL' || (e as { code?: string })?.code === 'ENOSPC') {
     (e as Error).message = `no space left for database ${globals().dbPath}: free some disk space and run the command again; what was saved is kept (${(e as Error).message})`;

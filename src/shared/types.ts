@@ -162,8 +162,6 @@ export interface EvaluateResult extends Metrics {
   /** labelled items of the split that have no stored prediction of this version (should be 0) */
   missing_predictions: number;
   evaluated_at: string;
-}
-
   /** the gold labels scored against: the gold rule and how many gold labels each source made (issue 13) */
   gold?: GoldSummary;
 }
@@ -174,3 +172,5 @@ export interface GoldSummary {
   by_source: Record<string, number>;
   /** items with annotator labels whose gold a tie left open */
   open: number;
+}
+

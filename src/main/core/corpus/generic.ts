@@ -95,6 +95,7 @@ export function readGenericCsv(file: string, mapping: ColumnMapping, opts: Gener
   const seen = new Map<string, number>();
   const perDialogue = new Map<string, number>();
   const records: ImportRecord[] = [];
+  const byKey = new Map<string, ImportRecord>();
   let missingMedia = 0;
   for (const row of table.rows) {
     const issue = (message: string) => issues.push({ file: abs, row: row.line, message });
@@ -156,7 +157,6 @@ export function readGenericCsv(file: string, mapping: ColumnMapping, opts: Gener
     } else {
       key = `${csvName}:${dialogue !== null ? `${dialogue}:` : ''}row${row.line}`;
     }
-    const dup = seen.get(key);
     // id=COL: rows sharing an id are one utterance (a second annotator's copy merges into it)
     const idCell = blankToNull(get('id'));
     if (idCell !== null) key = `id:${idCell}`;
@@ -165,7 +165,7 @@ export function readGenericCsv(file: string, mapping: ColumnMapping, opts: Gener
       issue(`no annotator named; label '${label}' ignored`);
       label = null;
     }
-    if (dup !== undefined) {
+    const dup = seen.get(key);
     if (dup !== undefined && annotator !== undefined && idCell !== null) {
       if (fileCell !== null && !mediaPath) missingMedia--;
       const rec = byKey.get(key)!;
@@ -178,6 +178,7 @@ export function readGenericCsv(file: string, mapping: ColumnMapping, opts: Gener
       }
       continue;
     }
+    if (dup !== undefined) {
       issue(`same media${startS !== null ? ' and start time' : ''} as row ${dup} (${key}); row skipped`);
       if (fileCell !== null && !mediaPath) missingMedia--;
       continue;
@@ -188,7 +189,7 @@ export function readGenericCsv(file: string, mapping: ColumnMapping, opts: Gener
       index = perDialogue.get(dialogue) ?? 0;
       perDialogue.set(dialogue, index + 1);
     }
-    records.push({
+    const rec: ImportRecord = {
       key, split, dialogue, index, speaker: blankToNull(get('speaker')), text: blankToNull(get('text')), label,
       mediaPath, startS, endS, source: abs, row: row.line,
     };
@@ -199,7 +200,7 @@ export function readGenericCsv(file: string, mapping: ColumnMapping, opts: Gener
     byKey.set(key, rec);
     records.push(rec);
   }
-  if (!labelSet) labelSet = [...new Set(records.map((r) => r.label).filter((l): l is string => l !== null))].sort();
+  if (!labelSet) labelSet = [...new Set(records.flatMap((r) => [r.label, ...(r.annotations ?? []).map((a) => a.label)]).filter((l): l is string => l !== null))].sort();
   return { kind: 'generic-csv', corpusRoot: root, labelSet, records, issues, missingMedia };
 }
 

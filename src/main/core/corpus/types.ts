@@ -29,13 +29,13 @@ export interface ImportRecord {
   source: string;
   /** 1-based line of the file where the record starts (the header is line 1); null for folder scans */
   row: number | null;
+  /** labels by named annotators (generic CSV annotator=COL, ELAN tiers per annotator); the store
+   *  keeps each as that annotator's label, the gold label then follows the gold rule */
+  annotations?: { annotator: string; label: string }[];
 }
 
 /** A problem with one row or one file that did not stop the import. */
 export interface ImportIssue {
-  /** labels by named annotators (generic CSV annotator=COL, ELAN tiers per annotator); the store
-   *  keeps each as that annotator's label, the gold label then follows the gold rule */
-  annotations?: { annotator: string; label: string }[];
   file: string;
   row: number | null;
   message: string;
@@ -64,14 +64,14 @@ export interface ColumnMapping {
   start?: string;
   end?: string;
   split?: string;
-}
-
-/** A whole file (or argument) could not be imported; the message names the file and the reason. */
-export class ImportError extends Error {
   /** rows sharing this column's value are one utterance */
   id?: string;
   /** the annotator who gave the row's label (long format: one row per utterance and annotator) */
   annotator?: string;
+}
+
+/** A whole file (or argument) could not be imported; the message names the file and the reason. */
+export class ImportError extends Error {
   readonly file: string;
   readonly reason: string;
   constructor(file: string, reason: string) {

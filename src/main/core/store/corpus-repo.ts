@@ -94,7 +94,6 @@ export function saveImport(db: Db, batch: ImportBatch, who = 'import'): ImportSu
       let dialogueId: number | null = null;
       if (r.dialogue !== null) {
         const dk = r.split + '\u0000' + r.dialogue;
-    for (const r of batch.records) for (const a of r.annotations ?? []) if (!labels.includes(a.label)) labels.push(a.label);
         dialogueId = dialogues.get(dk) ?? (upDialogue.get(corpus.id, r.split, r.dialogue) as { id: number }).id;
         dialogues.set(dk, dialogueId);
       }
@@ -147,6 +146,8 @@ export function saveImport(db: Db, batch: ImportBatch, who = 'import'): ImportSu
           s.updated++;
         }
       }
+      // named annotators' labels: each one's own label (a second annotator's copy adds theirs)
+      for (const a of r.annotations ?? []) setAnnotatorLabel(db, id, a.label, who, r.source, a.annotator, { ifChanged: true });
       // a moved or changed clip is extracted again; an unchanged one keeps its features
       const stat = r.mediaPath ? statOrNull(r.mediaPath) : null;
       const m = getMedia.get(id) as { path: string | null; size: number | null; mtime_ms: number | null } | undefined;
@@ -166,8 +167,6 @@ export function saveImport(db: Db, batch: ImportBatch, who = 'import'): ImportSu
     return s;
   });
   return run.immediate(); // take the write lock first, so a busy database is waited for (busy_timeout)
-      // named annotators' labels: each one's own label (a second annotator's copy adds theirs)
-      for (const a of r.annotations ?? []) setAnnotatorLabel(db, id, a.label, who, r.source, a.annotator, { ifChanged: true });
 }
 
 function statOrNull(p: string): { size: number; mtimeMs: number } | null {
