@@ -1,7 +1,7 @@
 // Learning commands (train, evaluate): registered on the main program by cli.ts.
 import { Option, type Command } from 'commander';
 import type { Db } from './core/store/db';
-import { availableModalities, evaluateSplit, trainModel, type EvaluateResult, type FusionChoice, type Modality } from './core/learn';
+import { availableModalities, nothingToTrainOn, evaluateSplit, trainModel, type EvaluateResult, type FusionChoice, type Modality } from './core/learn';
 import { trainInWorker } from './core/learn/train-in-worker';
 import { cancelJob, finishJob, reapOrphanJobs, reportProgress, startJob } from './core/jobs/job-store';
 import { trainProgressMeter } from './core/api/train-progress';
@@ -20,7 +20,7 @@ class LearnUsageError extends Error {}
 function parseModalities(s: string | undefined, db: Db): Modality[] {
   if (!s) {
     const found = availableModalities(db);
-    if (!found.length) throw new LearnUsageError('no stored features on the training split (run extract first)');
+    if (!found.length) throw new LearnUsageError(nothingToTrainOn(db));
     return found;
   }
   const out: Modality[] = [];

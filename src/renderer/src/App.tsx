@@ -80,12 +80,14 @@ function Shell() {
           <Typography variant="h6" component="h1" sx={{ whiteSpace: 'nowrap' }}>
             Emotion Studio
           </Typography>
-          <Tabs value={view} onChange={(_e, v: View) => setView(v)} sx={{ flex: 1 }} variant="scrollable" scrollButtons={false}>
+          {/* narrow windows (1024 px): compact tabs, scroll arrows when they still do not fit, and the
+              summary caption only from 1200 px, so that no tab is cut off out of reach */}
+          <Tabs value={view} onChange={(_e, v: View) => setView(v)} sx={{ flex: 1, minWidth: 0 }} variant="scrollable" scrollButtons="auto" allowScrollButtonsMobile>
             {TABS.map((t) => (
-              <Tab key={t.view} value={t.view} label={t.label} data-testid={`tab-${t.view}`} />
+              <Tab key={t.view} value={t.view} label={t.label} data-testid={`tab-${t.view}`} sx={{ minWidth: 0, px: { xs: 1, lg: 2 } }} />
             ))}
           </Tabs>
-          <Typography variant="caption" color="text.secondary" sx={{ whiteSpace: 'nowrap' }} data-testid="db-path" title={summary?.db}>
+          <Typography variant="caption" color="text.secondary" sx={{ whiteSpace: 'nowrap', display: { xs: 'none', lg: 'block' } }} data-testid="db-path" title={summary?.db}>
             {summary ? `${summary.total.toLocaleString('en')} utterances · ${summary.latestModel ? `model v${summary.latestModel}` : 'no model'}` : ''}
             {info ? ` · ${info.mode}` : ''}
           </Typography>

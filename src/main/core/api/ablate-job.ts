@@ -3,7 +3,7 @@
 // so the report's ablation table fills. Cancel stops between models; the models made so far stay.
 import { ApiError, type ApiParsedInput, type JobInfo } from '../../../shared/api';
 import type { Db } from '../store/db';
-import { availableModalities, evaluateSplit, trainModel, type Modality } from '../learn';
+import { availableModalities, nothingToTrainOn, evaluateSplit, trainModel, type Modality } from '../learn';
 import type { JobRunner } from './job-runner';
 
 export interface AblationRowResult {
@@ -24,7 +24,7 @@ export function modalitySubsets(all: Modality[]): Modality[][] {
 
 export function startAblateJob(db: Db, jobs: JobRunner, input: ApiParsedInput<'jobs.ablate'>, who: string): JobInfo {
   const all = availableModalities(db);
-  if (!all.length) throw new ApiError('unavailable', 'no stored features on the training split: import a corpus and run extraction first');
+  if (!all.length) throw new ApiError('unavailable', nothingToTrainOn(db));
   const subsets = modalitySubsets(all);
   return jobs.start('ablate', { ...input, modalities: all }, async (signal, progress) => {
     const rows: AblationRowResult[] = [];

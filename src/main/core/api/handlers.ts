@@ -6,7 +6,7 @@ import { ApiError, type ApiHandlers, type AppInfo, type CorpusSummary, type JobI
 import type { EvaluateResult } from '../../../shared/types';
 import { showUtterance, labelHistory } from '../store/queries';
 import { relabel, LabelError } from '../store/labels';
-import { evaluateSplit, EvaluateError, availableModalities, type Modality } from '../learn';
+import { evaluateSplit, EvaluateError, availableModalities, nothingToTrainOn, type Modality } from '../learn';
 import { trainInWorker } from '../learn/train-in-worker';
 import { configOf, FIRST_TRAIN_DEFAULTS, latestModel } from '../../../shared/model-config';
 import { runExtraction } from '../jobs/extract';
@@ -106,7 +106,7 @@ export function createApiHandlers(ctx: ApiContext): ApiHandlers {
 
     'jobs.train': (input) => {
       const available = availableModalities(db);
-      if (!available.length) throw new ApiError('unavailable', 'no stored features on the training split: run extraction first');
+      if (!available.length) throw new ApiError('unavailable', nothingToTrainOn(db));
       // what is not given is the configuration of the model being replaced (the latest), so that
       // "v2 vs v1" compares the labels, not a silent change of configuration
       const replaced = latestModel(modelList(db));

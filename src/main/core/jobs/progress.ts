@@ -17,8 +17,10 @@ export class ProgressMeter {
 }
 
 export function formatProgress(e: ProgressEvent): string {
-  const eta = e.eta_s === null ? '--' : formatDuration(e.eta_s);
-  return `${e.job}: ${e.done}/${e.total} (${e.errors} with errors) ${e.rate.toFixed(1)}/s ETA ${eta}`;
+  // a number that is not finite (nothing done yet, a zero elapsed time) reads '--', never NaN
+  const eta = e.eta_s === null || !Number.isFinite(e.eta_s) ? '--' : formatDuration(e.eta_s);
+  const rate = Number.isFinite(e.rate) ? `${e.rate.toFixed(1)}/s` : '--/s';
+  return `${e.job}: ${e.done}/${e.total} (${e.errors} with errors) ${rate} ETA ${eta}`;
 }
 
 export function formatDuration(s: number): string {

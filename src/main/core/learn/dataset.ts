@@ -271,6 +271,16 @@ export function availableModalities(db: Db): Modality[] {
   return out;
 }
 
+/** Why there is nothing to train on (availableModalities found none): no training split at all, or
+ * a training split without stored features. One message for the CLI and the app. */
+export function nothingToTrainOn(db: Db): string {
+  const train = (db.prepare("SELECT COUNT(*) n FROM utterance WHERE split = 'train'").get() as { n: number }).n;
+  if (train === 0) {
+    return "the corpus has no training split: no utterance is in 'train' (import MELD's train_sent_emo.csv, or a file with --split train; models are fit on train only)";
+  }
+  return `no stored features on the training split (${train} utterance${train === 1 ? '' : 's'}): run extraction first`;
+}
+
 /** Extractor names of the stored features of each modality (on the training split). */
 export function encodersUsed(db: Db, modalities: readonly Modality[]): Record<string, string[]> {
   const kinds: Record<Modality, string> = { audio: 'audio.stats', text: 'text', video: 'video.stats' };

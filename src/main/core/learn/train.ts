@@ -169,7 +169,7 @@ export async function trainModel(db: Db, opts: TrainOptions): Promise<TrainResul
       epochs: opts.fusionEpochs,
       hidden: opts.fusionHidden,
       signal: opts.signal,
-      onProgress: (p) => progress({ stage: 'fusion', message: `epoch ${p.epoch}/${p.epochs}: train loss ${p.trainLoss.toFixed(4)}, held-out (train part) loss ${p.valLoss.toFixed(4)} acc ${p.valAcc.toFixed(3)}`, done: p.epoch, total: p.epochs }),
+      onProgress: (p) => progress({ stage: 'fusion', message: fusionEpochMessage(p), done: p.epoch, total: p.epochs }),
     });
     fusionOnnx = trained.onnx;
     fusionInfo = { bestEpoch: trained.bestEpoch, epochs: trained.history.length, secondsPerEpoch: trained.secondsPerEpoch };
@@ -429,3 +429,13 @@ export function unpackModelData(blob: Buffer): ModelData {
 }
 
 export type { Item };
+
+/** A fusion epoch's progress line; with too few training items nothing is held out, which it says
+ * (rather than printing the held-out loss and accuracy as NaN). */
+export function fusionEpochMessage(p: { epoch: number; epochs: number; trainLoss: number; valLoss: number; valAcc: number }): string {
+  const held = Number.isFinite(p.valLoss) && Number.isFinite(p.valAcc)
+    ? `held-out (train part) loss ${p.valLoss.toFixed(4)} acc ${p.valAcc.toFixed(3)}`
+    : 'nothing held out (too few training items)';
+  const train = Number.isFinite(p.trainLoss) ? p.trainLoss.toFixed(4) : 'not finite (diverged)';
+  return `epoch ${p.epoch}/${p.epochs}: train loss ${train}, ${held}`;
+}

@@ -130,7 +130,9 @@ const TableBox = styled('div')(({ theme }) => ({
   '& .es-status': { display: 'inline-block', padding: '1px 8px', borderRadius: 12, border: '1px solid', fontSize: 12, lineHeight: '18px' },
   '& .es-status[data-s=done]': { color: theme.palette.success.main },
   '& .es-status[data-s=error]': { color: theme.palette.error.main },
-  '& .es-status[data-s=partial], & .es-status[data-s=missing_media]': { color: theme.palette.warning.main },
+  '& .es-status[data-s=partial]': { color: theme.palette.warning.main },
+  // no clip is a normal state (MELD rows used through their transcript): no warning colour
+  '& .es-status[data-s=missing_media]': { color: theme.palette.text.secondary },
   '& .es-status[data-s=pending]': { color: theme.palette.text.secondary },
   '& .es-errors': { color: theme.palette.error.main },
   '& .es-empty': { padding: 16, color: theme.palette.text.secondary },

@@ -77,7 +77,11 @@ export function UtteranceView() {
                 </>
               ) : (
                 <EmptyState title="No video features" testId="no-video-features">
-                  {d.status === 'pending' ? 'Run feature extraction (Jobs view) to compute per-frame entropy.' : 'This item has no decodable video stream.'}
+                  {!d.mediaUrl
+                    ? 'This utterance has no clip, so there is no video to analyse (its transcript is used).'
+                    : d.status === 'pending'
+                      ? 'Run feature extraction (Jobs view) to compute per-frame entropy.'
+                      : 'This clip has no decodable video stream.'}
                 </EmptyState>
               )}
             </CardContent>
