@@ -33,6 +33,13 @@ export const LAYERS = [
     forbid: ['electron', 'fs', 'child_process', 'worker_threads', 'cluster', 'net', 'http', 'https', 'http2', 'dgram', 'dns', 'tls', ...NATIVE_PACKAGES],
   },
   {
+    name: 'encoders',
+    dir: 'src/main/core/encoders',
+    why: 'encoders run ONNX on decoded samples, frames and texts: sessions and providers come from models/; no decoding, processes or database',
+    mayImport: ['src/main/core/encoders', 'src/main/core/models', 'src/shared'],
+    forbid: ['electron', 'child_process', 'worker_threads', 'cluster', 'net', 'http', 'https', 'http2', 'dgram', 'dns', 'tls', 'better-sqlite3', '@ffmpeg-installer/ffmpeg', 'ffmpeg-static', 'playwright-core'],
+  },
+  {
     name: 'renderer',
     dir: 'src/renderer',
     why: 'the renderer is a sandboxed web page: it talks to the app through src/shared/api.ts only',

@@ -64,6 +64,18 @@ describe('layer boundaries (eslint.config.mjs)', () => {
     expect(await layerErrors(file, ok)).toEqual([]);
   });
 
+  it('encoders run ONNX on arrays: models/ for sessions, no media decoding, processes, jobs or database', async () => {
+    const file = 'src/main/core/encoders/lint-probe.ts';
+    const bad = ['../media/ffmpeg-read', '../media/probe', '../jobs/encoder-stage', '../store/db', 'node:child_process', 'worker_threads', 'better-sqlite3', 'ffmpeg-static'];
+    for (const spec of bad) {
+      const errs = await layerErrors(file, `import * as m from '${spec}';\nexport const x = m;\n`);
+      expect(errs, spec).toHaveLength(1);
+      expect(errs[0]).toMatch(/encoders layer/);
+    }
+    const ok = "import * as ort from 'onnxruntime-node';\nimport fs from 'node:fs';\nimport { openSession } from '../models/providers';\nimport type { InstalledModel } from '../models/store';\nimport { CROP } from './resnet';\nexport const x = [ort, fs, openSession, CROP];\nexport type M = InstalledModel;\n";
+    expect(await layerErrors(file, ok)).toEqual([]);
+  });
+
   it('the renderer imports src/shared and itself only, and no Node or native packages', async () => {
     const file = 'src/renderer/src/views/LintProbe.tsx';
     const bad = ['../../../main/core/store/db', '../../../preload/index', 'electron', 'node:path', 'path', 'better-sqlite3', 'onnxruntime-node'];
