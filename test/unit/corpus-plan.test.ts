@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import fs from 'node:fs';
 import path from 'node:path';
-import { planImport } from '../../src/main/core/corpus/import-plan';
+import { planImport, planImportEach } from '../../src/main/core/corpus/import-plan';
 import { ImportError } from '../../src/main/core/corpus/types';
 import { MELD_LABELS } from '../../src/shared/types';
 import { tmpDir } from '../helpers/tmp';
@@ -75,6 +75,31 @@ describe('planImport', () => {
     const [mb] = planImport([path.join(FIX, 'broken/train_sent_emo.csv')]);
     expect(mb.kind).toBe('meld-csv');
     expect(mb.issues.length).toBe(8);
+  });
+
+  it('one file that cannot be imported is reported with its reason; the others are planned (issue 14 items 6, 7)', () => {
+    const eaf = (body: string, doctype = '') => `<?xml version="1.0" encoding="UTF-8"?>${doctype}<ANNOTATION_DOCUMENT><HEADER TIME_UNITS="milliseconds"/>` +
+      '<TIME_ORDER><TIME_SLOT TIME_SLOT_ID="t1" TIME_VALUE="0"/><TIME_SLOT TIME_SLOT_ID="t2" TIME_VALUE="900"/></TIME_ORDER>' +
+      `<TIER TIER_ID="Ann" LINGUISTIC_TYPE_REF="lt"><ANNOTATION><ALIGNABLE_ANNOTATION ANNOTATION_ID="a1" TIME_SLOT_REF1="t1" TIME_SLOT_REF2="t2"><ANNOTATION_VALUE>${body}</ANNOTATION_VALUE></ALIGNABLE_ANNOTATION></ANNOTATION></TIER></ANNOTATION_DOCUMENT>`;
+    const d = tree({
+      'corpus/notes.csv': '', 'corpus/train_sent_emo.csv': HEADER + '1,Hi,Ann,joy,positive,0,0,1,1,,\n',
+      'empty.csv': '\n\n', 'good.eaf': eaf('hello'),
+      'xxe.eaf': eaf('&x;', '<!DOCTYPE ANNOTATION_DOCUMENT [<!ENTITY x SYSTEM "file:///etc/passwd">]>'),
+      'huge.eaf': eaf('&x;', `<!DOCTYPE ANNOTATION_DOCUMENT [<!ENTITY x "${'y'.repeat(20000)}">]>`),
+      'many.eaf': eaf('&e1;', `<!DOCTYPE ANNOTATION_DOCUMENT [${Array.from({ length: 1001 }, (_, i) => `<!ENTITY e${i} "x">`).join('')}]>`),
+    });
+    const p = (f: string) => path.join(d, f);
+    const plan = planImportEach(['corpus', 'empty.csv', 'xxe.eaf', 'good.eaf', 'huge.eaf', 'many.eaf'].map(p));
+    expect(plan.batches.map((b) => [b.kind, b.records.length])).toEqual([['meld-csv', 1], ['elan-eaf', 1]]);
+    expect(plan.batches[0].issues).toEqual([{ file: p('corpus/notes.csv'), row: null, message: 'file not imported: empty file (no header row)' }]);
+    expect(plan.failed.map((f) => [path.basename(f.file), f.message])).toEqual([
+      ['empty.csv', 'empty file (no header row)'],
+      ['xxe.eaf', 'XML refused: External entities are not supported'],
+      ['huge.eaf', 'XML refused: Entity "x" size (20000) exceeds maximum allowed size (10000)'],
+      ['many.eaf', 'XML refused: Entity count (1001) exceeds maximum allowed (1000)'],
+    ]);
+    // all or nothing: the first failure, naming its file
+    expect(() => planImport([p('good.eaf'), p('xxe.eaf')])).toThrow(`${p('xxe.eaf')}: XML refused: External entities are not supported`);
   });
 
   it.skipIf(!fs.existsSync(path.join(MELD, 'train_sent_emo.csv')))('is deterministic on the real MELD folder', () => {
