@@ -7,7 +7,7 @@ import globals from 'globals';
 import layers from './scripts/eslint/layers.mjs';
 
 export default tseslint.config(
-  { ignores: ['out/**', 'dist/**', 'node_modules/**', 'test-artifacts/**', 'bench/results/**', 'resources/**', '.stryker-tmp/**', 'reports/**'] },
+  { ignores: ['out/**', 'dist/**', 'node_modules/**', 'test-artifacts/**', 'bench/results/**', 'resources/**', '.stryker-tmp/**', 'reports/**', 'tmp/**', '.venv*/**', 'scratch/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
