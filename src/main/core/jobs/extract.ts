@@ -71,7 +71,11 @@ export async function runExtraction(db: Db, opts: ExtractOptions): Promise<Extra
     // another extractor on this database (serve + CLI) shares the tasks: each is claimed as it starts
     const claims = new MediaClaims(db, stageVersion);
     const files = new Map(todo.flatMap((t) => (t.segments ?? [{ id: t.id }]).map((s) => [s.id, t.file] as const)));
-    pool.onRecording = (file, o) => db.transaction(() => writer.saveRecording(file, o))();
+    pool.onRecording = (file, o) => {
+      db.transaction(() => writer.saveRecording(file, o))();
+      // ES_TIMING=1: the features' own CPU per recording (the long-recording bench reads it)
+      if (process.env.ES_TIMING === '1' && o.timings) process.stderr.write(`timing ${JSON.stringify({ file, ...o.timings })}\n`);
+    };
     const batch: TaskOutcome[] = [];
     const flush = db.transaction((items: TaskOutcome[]) => {
       for (const o of items) if (o.ok) writer.saveMedia(o.result, o.result.segment ? segVersions : versions);

@@ -96,6 +96,8 @@ export interface RecordingOutcome {
   probe: ProbeInfo | null;
   /** problems of the whole recording (also attached to each of its segments) */
   warnings: string[];
+  /** CPU in feature code, not decoding (ms): audio DSP, frame statistics, thumbnails */
+  timings?: { audioMs: number; frameStatsMs: number; thumbnailsMs: number };
 }
 
 /**
@@ -124,13 +126,17 @@ export async function processRecording(
     failAll('probe', e);
     return { peaks: null, probe: null, warnings: [] };
   }
+  let audioMs = 0;
   const onSegment = (d: DecodedSegment) => {
     reported.add(d.id);
-    onResult(segmentResult(file, probe, d, wants));
+    const t0 = performance.now();
+    const r = segmentResult(file, probe, d, wants);
+    audioMs += performance.now() - t0;
+    onResult(r);
   };
   try {
     const res = await decodeRecording(ffmpeg, file, probe, segments, onSegment, { signal, audio: wants.audio, video: wants.video, peaksPerSecond: wants.audio ? peaksPerSecond : 0 });
-    return { peaks: res.peaks, probe, warnings: res.warnings };
+    return { peaks: res.peaks, probe, warnings: res.warnings, timings: { audioMs, ...res.timings } };
   } catch (e) {
     if (signal?.aborted) throw e;
     failAll('decode', e);

@@ -66,6 +66,8 @@ export interface RecordingDecodeResult {
   offsetS: number;
   peaks: Peaks | null;
   warnings: string[];
+  /** CPU spent here on features rather than decoding: per-frame statistics, thumbnails (ms) */
+  timings: { frameStatsMs: number; thumbnailsMs: number };
 }
 
 /** Seek to the earliest segment when it starts this late (decoding the lead-in would be wasted). */
@@ -110,6 +112,7 @@ export async function decodeRecording(
     warnings.push(`video stream #${pv!.index} (${pv!.codec}) has no usable frame size or rate: not decoded`);
     wantVideo = false;
   }
+  const timings = { frameStatsMs: 0, thumbnailsMs: 0 };
   const sorted = [...segments].sort((a, b) => a.startS - b.startS || a.endS - b.endS);
   const earliest = sorted.length ? Math.max(0, sorted[0].startS) : 0;
   const offsetS = earliest >= SEEK_MIN_S ? Math.floor(earliest) - 1 : 0;
@@ -126,7 +129,7 @@ export async function decodeRecording(
   }));
   if (!wantAudio && !wantVideo) {
     for (const s of segs) emit(s);
-    return { audioS: 0, frames: 0, offsetS, peaks: null, warnings };
+    return { audioS: 0, frames: 0, offsetS, peaks: null, warnings, timings };
   }
 
   const args = ['-nostdin', '-hide_banner', '-loglevel', 'error', '-nostats', '-threads', '1', '-filter_threads', '1'];
@@ -211,7 +214,9 @@ export async function decodeRecording(
   const frameBuf = new Uint8Array(frameBytes);
   const onFrame = (yuv: Uint8Array) => {
     const k = frameIndex++;
+    const t0 = performance.now();
     const st = acc!.pushLuma(yuv, 'limited');
+    timings.frameStatsMs += performance.now() - t0;
     let closed = false;
     while (nextOpen < segsByK0.length && segsByK0[nextOpen].k0 <= k) {
       const s = segsByK0[nextOpen++];
@@ -268,6 +273,7 @@ export async function decodeRecording(
     s.emitted = true;
     let video: SegmentVideo | null = null;
     if (wantVideo && s.entropy.length > 0) {
+      const t0 = performance.now();
       const entropy = Float32Array.from(s.entropy);
       const selected = selectTopFrames(entropy, opts.topK ?? 10);
       const thumbnails: { frame: number; png: Buffer }[] = [];
@@ -285,6 +291,7 @@ export async function decodeRecording(
         fps, width, height, frameCount: entropy.length, entropy, motion: Float32Array.from(s.motion), luma: Float32Array.from(s.luma),
         selected, thumbnails, t0S: offsetS + s.k0 / fps,
       };
+      timings.thumbnailsMs += performance.now() - t0;
     }
     if (s.store) {
       releaseFrames(s.store.map.values());
@@ -324,5 +331,5 @@ export async function decodeRecording(
     }
     emit(s);
   }
-  return { audioS: samples / sr, frames: frameIndex, offsetS, peaks: peaks ? peaks.result(offsetS) : null, warnings };
+  return { audioS: samples / sr, frames: frameIndex, offsetS, peaks: peaks ? peaks.result(offsetS) : null, warnings, timings };
 }
