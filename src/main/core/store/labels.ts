@@ -97,7 +97,10 @@ export interface LabelResult {
  * was adjudicated); under the other rules a `gold:RULE` row follows when the rule's result changes.
  * Runs inside the caller's transaction when there is one.
  */
-export function setAnnotatorLabel(db: Db, utteranceId: number, label: string | null, who: string, source: string, annotator: string): LabelResult {
+export function setAnnotatorLabel(
+  db: Db, utteranceId: number, label: string | null, who: string, source: string, annotator: string,
+  opts: { ifChanged?: boolean } = {}, // imports: nothing to do when the annotator's label is the same
+): LabelResult {
   checkLabel(db, utteranceId, label);
   const name = annotator.trim();
   if (!name) throw new LabelError('annotator name is empty');
@@ -105,7 +108,7 @@ export function setAnnotatorLabel(db: Db, utteranceId: number, label: string | n
   const mine = annotatorLabel(db, utteranceId, name);
   const rule = getGoldRule(db);
   const setsGold = rule.kind === 'latest' && before.source !== 'adjudicate';
-  if (mine === label && (!setsGold || before.label === label)) {
+  if (mine === label && (!setsGold || before.label === label || opts.ifChanged)) {
     return { old: before.label, new: before.label, annotator: name, annotator_old: mine, gold_source: before.source };
   }
   db.prepare(INSERT).run(utteranceId, setsGold ? before.label : mine, label, who, source, name, setsGold ? 1 : 0);
