@@ -18,7 +18,7 @@
 //    median |ours - pyin| <= 2 Hz on frames both call voiced, almost no octave errors, mean F0 over
 //    those frames within 2 Hz, clip mean within 5 Hz ("a few Hz"). Our voicing is stricter than
 //    pyin's (breathy frames with d' > 0.35 are unvoiced), so voiced_ratio is only bounded below.
-import { describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { computeAudioSummary, mfcc, onsetStrength, stft, yinPitch } from '../../src/main/core/features/audio';
 import { fixtureNames, loadFixture } from '../fixtures/audio/signals';
 
@@ -37,7 +37,12 @@ describe('audio features vs torchaudio / librosa references', () => {
   describe.each(names)('%s', (name) => {
     const f = loadFixture(name);
     const ref = f.reference;
-    const s = computeAudioSummary(f.pcm, SR);
+    // computed in each test, not while the file is collected: mutation testing then knows which
+    // tests cover the feature code (a value made at collection time makes every mutant 'static')
+    let s: ReturnType<typeof computeAudioSummary>;
+    beforeEach(() => {
+      s = computeAudioSummary(f.pcm, SR);
+    });
 
     it('input samples match the ones Python analysed', () => {
       expect(f.pcm.length).toBe(f.n_samples);

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
-import { aucMannWhitney, evaluate, rocCurve, trapezoid } from '../../src/main/core/classify/metrics';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { aucMannWhitney, evaluate, rocCurve, trapezoid, weightedF1 } from '../../src/main/core/classify/metrics';
 import { fitStandardizer, loadStandardizer, standardize } from '../../src/main/core/classify/standardize';
 
 const FIX = path.join(__dirname, '..', 'fixtures', 'classify');
@@ -19,7 +19,11 @@ describe('evaluate: hand-computed case with tied scores', () => {
     [0.1, 0.4, 0.5],
     [0.2, 0.3, 0.5],
   ];
-  const m = evaluate(labels, gold, pred, proba);
+  // computed inside each test (not while the file is collected), so mutation testing sees which test covers it
+  let m: ReturnType<typeof evaluate>;
+  beforeEach(() => {
+    m = evaluate(labels, gold, pred, proba);
+  });
 
   it('confusion, accuracy', () => {
     expect(m.confusion).toEqual([
@@ -70,12 +74,15 @@ describe('evaluate: hand-computed case with tied scores', () => {
 
 describe('evaluate: classes absent from gold and / or predictions', () => {
   // gold never c, pred has one c; d appears nowhere
-  const m = evaluate(['a', 'b', 'c', 'd'], [0, 1, 0, 1], [0, 2, 0, 1], [
-    [0.9, 0.05, 0.05, 0],
-    [0.2, 0.3, 0.5, 0],
-    [0.6, 0.2, 0.2, 0],
-    [0.1, 0.8, 0.1, 0],
-  ]);
+  let m: ReturnType<typeof evaluate>;
+  beforeEach(() => {
+    m = evaluate(['a', 'b', 'c', 'd'], [0, 1, 0, 1], [0, 2, 0, 1], [
+      [0.9, 0.05, 0.05, 0],
+      [0.2, 0.3, 0.5, 0],
+      [0.6, 0.2, 0.2, 0],
+      [0.1, 0.8, 0.1, 0],
+    ]);
+  });
   it('0/0 counts as 0; macro over classes seen in gold or predictions', () => {
     expect(m.per_class.c).toEqual({ precision: 0, recall: 0, f1: 0, support: 0 });
     expect(m.per_class.d).toEqual({ precision: 0, recall: 0, f1: 0, support: 0 });
@@ -98,6 +105,60 @@ describe('evaluate: classes absent from gold and / or predictions', () => {
   it('rejects bad indices and lengths', () => {
     expect(() => evaluate(['a'], [0, 1], [0, 0])).toThrow(/gold\[1\]/);
     expect(() => evaluate(['a', 'b'], [0], [0, 1])).toThrow(/predictions/);
+  });
+});
+
+describe('evaluate: input checks, no rows, weightedF1', () => {
+  it('names the bad row and value, for gold and predictions, and the length that differs', () => {
+    const L = ['a', 'b'];
+    expect(() => evaluate(L, [0, 1], [0])).toThrow('evaluate: 2 gold but 1 predictions');
+    expect(() => evaluate(L, [0, 1], [0, 1], [[1, 0]])).toThrow('evaluate: 2 gold but 1 probability rows');
+    expect(() => evaluate(L, [0, 1], [0, 1], [[1, 0], [0, 1]])).not.toThrow();
+    for (const bad of [-1, 2, 0.5, Number.NaN]) {
+      expect(() => evaluate(L, [0, bad], [0, 1])).toThrow(`evaluate: gold[1]=${bad} is not a class index`);
+      expect(() => evaluate(L, [0, 1], [bad, 1])).toThrow(`evaluate: pred[0]=${bad} is not a class index`);
+    }
+    // the last class index is a class
+    expect(evaluate(L, [1], [1]).accuracy).toBe(1);
+  });
+
+  it('no rows: zero scores, no AUC', () => {
+    const m = evaluate(['a', 'b'], [], [], []);
+    expect(m).toMatchObject({ n: 0, accuracy: 0, weighted_f1: 0, macro_f1: 0, macro_auc: null, confusion: [[0, 0], [0, 0]] });
+    expect(m.per_class.a).toEqual({ precision: 0, recall: 0, f1: 0, support: 0 });
+  });
+
+  it('F1 counts false positives and false negatives alike; the confusion matrix is gold by predicted', () => {
+    // class a: tp 1, fp 2, fn 0 -> 2/(2+2) ; class b: tp 0, fp 0, fn 2 -> 0
+    const m = evaluate(['a', 'b'], [0, 1, 1], [0, 0, 0]);
+    expect(m.confusion).toEqual([[1, 0], [2, 0]]);
+    expect(m.per_class.a).toEqual({ precision: 1 / 3, recall: 1, f1: 0.5, support: 1 });
+    expect(m.per_class.b).toEqual({ precision: 0, recall: 0, f1: 0, support: 2 });
+    expect(m.weighted_f1).toBeCloseTo(0.5 / 3, 12);
+    expect(m.macro_f1).toBeCloseTo(0.25, 12);
+    expect(m.accuracy).toBeCloseTo(1 / 3, 12);
+  });
+
+  it('weightedF1 is evaluate(...).weighted_f1 over class indices', () => {
+    const gold = [0, 0, 1, 2, 2, 2];
+    const pred = [0, 1, 1, 2, 0, 2];
+    expect(weightedF1(3, gold, pred)).toBe(evaluate(['0', '1', '2'], gold, pred).weighted_f1);
+    expect(weightedF1(3, gold, pred)).toBeCloseTo((2 * 0.5 + 1 * (2 / 3) + 3 * 0.8) / 6, 12);
+    expect(() => weightedF1(2, gold, pred)).toThrow(/not a class index/);
+  });
+
+  it('ROC and Mann-Whitney AUC over scores in any order, with a tie group in the middle', () => {
+    const scores = [0.1, 0.9, 0.4, 0.4, 0.7, 0.2];
+    const pos = [0, 1, 1, 0, 0, 1];
+    const r = rocCurve(scores, pos)!;
+    expect(r.thresholds).toEqual([0.9, 0.7, 0.4, 0.2, 0.1]);
+    expect(r.tpr).toEqual([0, 1 / 3, 1 / 3, 2 / 3, 1, 1]);
+    expect(r.fpr).toEqual([0, 0, 1 / 3, 2 / 3, 2 / 3, 1]);
+    // positives 0.9 0.4 0.2 vs negatives 0.1 0.4 0.7: (3 + 1.5 + 1) / 9
+    expect(aucMannWhitney(scores, pos)).toBeCloseTo(5.5 / 9, 12);
+    expect(trapezoid(r.fpr, r.tpr)).toBeCloseTo(5.5 / 9, 12);
+    expect(aucMannWhitney([0.5, 0.5, 0.1], [1, 1, 0])).toBe(1);
+    expect(aucMannWhitney([0.1, 0.5, 0.5], [1, 0, 0])).toBe(0);
   });
 });
 
@@ -154,7 +215,10 @@ describe('standardize', () => {
     [3, 10, 7],
     [5, 10, 9],
   ];
-  const p = fitStandardizer(train);
+  let p: ReturnType<typeof fitStandardizer>;
+  beforeEach(() => {
+    p = fitStandardizer(train);
+  });
   it('fits mean and population std on training rows; std 0 becomes 1', () => {
     expect(p.mean).toEqual([3, 10, 7]);
     expect(p.std[0]).toBeCloseTo(Math.sqrt(8 / 3), 12);
