@@ -18,8 +18,12 @@ if [ ${#need[@]} -gt 0 ]; then
 fi
 
 # Without internet these downloads cannot happen: onnxruntime-node's CUDA add-on and electron's
-# binary (see README, "For users with an NVIDIA GPU"; electron's binary installs where it can).
+# binary (see README, "For users with an NVIDIA GPU", and docs/desktop.md: the desktop bundle builds
+# without the binary; ELECTRON_SKIP_BINARY_DOWNLOAD=0 fetches it where there is internet).
 export ONNXRUNTIME_NODE_INSTALL="${ONNXRUNTIME_NODE_INSTALL:-skip}"
 export ELECTRON_SKIP_BINARY_DOWNLOAD="${ELECTRON_SKIP_BINARY_DOWNLOAD:-1}"
 npm ci --no-audit --no-fund
+# the desktop bundle (out/main, out/preload; it says whether the app can start here), then the CLI and
+# the browser renderer (last: out/renderer is then the browser-mode build `serve` expects)
+npm run build:app
 npm run build
