@@ -5,6 +5,7 @@ import tseslint from 'typescript-eslint';
 import reactHooks from 'eslint-plugin-react-hooks';
 import globals from 'globals';
 import layers from './scripts/eslint/layers.mjs';
+import house from './scripts/eslint/conventions.mjs';
 
 export default tseslint.config(
   { ignores: ['out/**', 'dist/**', 'node_modules/**', 'test-artifacts/**', 'bench/results/**', 'resources/**', '.stryker-tmp/**', 'reports/**', 'tmp/**', '.venv*/**', 'scratch/**'] },
@@ -26,6 +27,16 @@ export default tseslint.config(
       'no-useless-assignment': 'off',
       'preserve-caught-error': 'off',
       'no-control-regex': 'off', // cli-text.ts and the importers match control characters on purpose
+    },
+  },
+  {
+    // house conventions (issue 17): a header comment on every source file; files past ~400 lines are a
+    // warning (split them unless there is a reason)
+    files: ['src/**/*.{ts,tsx}', 'scripts/**/*.{mjs,ts}', 'bench/**/*.{mjs,ts}'],
+    plugins: { house },
+    rules: {
+      'house/file-header': 'error',
+      'max-lines': ['warn', { max: 400, skipBlankLines: true, skipComments: true }],
     },
   },
   {

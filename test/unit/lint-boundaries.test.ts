@@ -112,3 +112,19 @@ describe('layer boundaries (eslint.config.mjs)', () => {
     expect(await layerErrors('src/main/cli-lint-probe.ts', code)).toEqual([]);
   });
 });
+
+describe('house conventions (eslint.config.mjs)', () => {
+  const headerErrors = async (rel: string, code: string) => {
+    const [res] = await eslint.lintText(code, { filePath: path.join(ROOT, rel) });
+    return res.messages.filter((m) => m.ruleId === 'house/file-header');
+  };
+
+  it('a source file without a header comment fails; with one, or after a #! line, it passes', async () => {
+    expect(await headerErrors('src/main/core/store/lint-probe.ts', "import fs from 'node:fs';\nexport const x = fs;\n")).toHaveLength(1);
+    // a doc comment further down does not count: the header comes first
+    expect(await headerErrors('src/main/core/store/lint-probe.ts', "import fs from 'node:fs';\n/** fs */\nexport const x = fs;\n")).toHaveLength(1);
+    expect(await headerErrors('src/main/core/store/lint-probe.ts', "// What this file is for.\nimport fs from 'node:fs';\nexport const x = fs;\n")).toEqual([]);
+    expect(await headerErrors('scripts/lint-probe.mjs', "#!/usr/bin/env node\n/* What this script does. */\nconsole.log(1);\n")).toEqual([]);
+    expect(await headerErrors('scripts/lint-probe.mjs', '#!/usr/bin/env node\nconsole.log(1);\n')).toHaveLength(1);
+  });
+});

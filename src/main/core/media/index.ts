@@ -1,3 +1,4 @@
+// The media layer's public surface: ffmpeg location, probe, clip decoding and their errors.
 export * from './errors';
 export * from './locate-ffmpeg';
 export * from './probe';

@@ -1,3 +1,5 @@
+// Audio features of one clip from its 16 kHz mono PCM: the DSP summary (MFCC, spectral centroid, ZCR,
+// RMS, tempo, pitch; means and spreads) and its fixed-length vector, versioned by AUDIO_FEATURE_VERSION.
 import type { AudioSummary } from '../../../../shared/types';
 import { mfcc, MFCC_PARAMS } from './mfcc';
 import { yinPitch } from './pitch';

@@ -1,3 +1,4 @@
+// Mel filterbanks (HTK and Slaney scales), their application to a power spectrogram, and power to dB.
 import type { Spectrogram } from './stft';
 
 /**

@@ -1,3 +1,4 @@
+// MFCC exactly as torchaudio.transforms.MFCC with its defaults (the seed's V3 feature).
 import { applyMel, melFilterbank, powerToDb } from './mel';
 import { stft } from './stft';
 

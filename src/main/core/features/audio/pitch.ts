@@ -1,3 +1,4 @@
+// Fundamental frequency by YIN with a voicing decision, FFT-accelerated.
 import FFT from 'fft.js';
 import { centeredFrameCount } from './window';
 

@@ -1,3 +1,4 @@
+// Frame RMS energy as librosa.feature.rms.
 import { centeredFrameCount } from './window';
 
 export const RMS_PARAMS = { frameLength: 2048, hop: 512 } as const;

@@ -1,3 +1,4 @@
+// Spectral centroid per frame as librosa.feature.spectral_centroid.
 import type { Spectrogram } from './stft';
 
 /**

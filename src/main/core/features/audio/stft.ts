@@ -1,3 +1,4 @@
+// Short-time Fourier transform (power-of-two and mixed-radix sizes) into a frame-major spectrogram.
 import FFT from 'fft.js';
 import { MixedRadixFFT } from './fft-mixed';
 import { centeredFrameCount, hannPeriodic, readFrame, type PadMode } from './window';

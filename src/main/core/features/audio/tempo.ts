@@ -1,3 +1,5 @@
+// Tempo as librosa.beat.beat_track estimates it (onset strength, then the autocorrelation tempogram's
+// peak under a log-normal prior), without running the beat tracker.
 import FFT from 'fft.js';
 import { applyMel, melFilterbank, powerToDb } from './mel';
 import type { Spectrogram } from './stft';

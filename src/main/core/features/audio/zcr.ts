@@ -1,3 +1,4 @@
+// Zero-crossing rate per frame as librosa.feature.zero_crossing_rate.
 import { centeredFrameCount } from './window';
 
 export const ZCR_PARAMS = { frameLength: 2048, hop: 512 } as const;

@@ -1,3 +1,4 @@
+// Video features over decoded frames: entropy statistics, frame selection, thumbnails, yuv420p helpers.
 export * from './entropy';
 export * from './select-frames';
 export * from './thumbnail';
