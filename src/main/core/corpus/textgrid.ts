@@ -122,7 +122,7 @@ export function parseTextGrid(text: string, file: string, issues: ImportIssue[])
         num(`tier '${name}' point ${q + 1} time`);
         str(`tier '${name}' point ${q + 1} mark`);
       }
-      issues.push({ file, row: null, message: `point tier '${name}' (${n} points) left out: only interval tiers hold utterances` });
+      issues.push({ file, row: null, message: `point tier '${name}' (${n} point${n === 1 ? '' : 's'}) left out: only interval tiers hold utterances` });
     } else throw new ImportError(file, `tier ${j + 1} ('${name}'): unknown tier class '${tierClass}'`);
   }
   return tiers;
