@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import fs from 'node:fs';
 import path from 'node:path';
 import iconv from 'iconv-lite';
+import { spawnSync } from 'node:child_process';
 import { planImport, planImportEach } from '../../src/main/core/corpus/import-plan';
 import { readTextGridFile } from '../../src/main/core/corpus/textgrid';
 import { readSubtitleFile, cueTime } from '../../src/main/core/corpus/subtitles';
@@ -48,6 +49,9 @@ describe('transcripts of one recording', () => {
     expect(tg[0]).toEqual({ dialogue: 'talk', index: 0, speaker: 'Ann', text: SEGMENTS[0].text, label: null, media: path.join(d, 'talk.wav'), start: 0.5, end: 2.25, split: 'unsplit' });
     for (const o of others) expect(o).toEqual(tg);
     for (const b of batches) expect(b.issues).toEqual([]);
+    // the ELAN file of this test is valid against ELAN's own schema
+    const v = spawnSync('xmllint', ['--noout', '--schema', path.resolve(__dirname, '../fixtures/elan/EAFv3.0.xsd'), path.join(d, 'talk.eaf')], { encoding: 'utf8' });
+    expect(v.status, v.stderr).toBe(0);
     // overlapping speech of two speakers stays two utterances
     expect(tg.filter((r) => r.start! < 6.2 && r.end! > 5.5).map((r) => r.speaker)).toEqual(['Bob', 'Ann']);
   });
