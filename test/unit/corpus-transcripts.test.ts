@@ -93,7 +93,9 @@ describe('transcripts of one recording', () => {
       'other.TextGrid': 'File type = "ooTextFile"\nObject class = "Sound"\n0\n1\n',
       'cut.TextGrid': textGridLong(SEGMENTS).slice(0, textGridLong(SEGMENTS).lastIndexOf('\n', 600)),
       'junk.TextGrid': 'hello',
+      'chrono.TextGrid': '"Praat chronological TextGrid text file"\n0 10   ! Time domain.\n1   ! Number of tiers.\n',
     });
+    expect(() => readTextGridFile(path.join(d, 'chrono.TextGrid'))).toThrow(/chrono\.TextGrid: a chronological TextGrid/);
     expect(() => readTextGridFile(path.join(d, 'bin.TextGrid'))).toThrow(/bin\.TextGrid: a binary TextGrid/);
     expect(() => readTextGridFile(path.join(d, 'other.TextGrid'))).toThrow(/other\.TextGrid: a Praat 'Sound' object, not a TextGrid/);
     expect(() => readTextGridFile(path.join(d, 'cut.TextGrid'))).toThrow(/cut\.TextGrid: .* expected \(the file ends here\)/);
@@ -163,6 +165,22 @@ describe('transcripts of one recording', () => {
     expect(b.records.every((r) => r.mediaPath === path.join(d, 'other/rec.flac') && r.dialogue === 'other/rec')).toBe(true);
     const plan = planImportEach([path.join(d, 'Talk.TextGrid')], { media: path.join(d, 'nope.wav') });
     expect(plan.failed).toEqual([{ file: path.join(d, 'nope.wav'), row: null, message: '--media: no such file' }]);
+  });
+});
+
+describe('forced-aligner tiers', () => {
+  it('phone and syllable tiers are left out with a note unless named with --tiers', () => {
+    const phones = textGridLong(SEGMENTS).replace('size = 2 \nitem []: ', 'size = 3 \nitem []: ') + [
+      '    item [3]:', '        class = "IntervalTier" ', '        name = "Ann - phones" ', '        xmin = 0 ', '        xmax = 10 ',
+      '        intervals: size = 2 ', '        intervals [1]:', '            xmin = 0 ', '            xmax = 0.6 ', '            text = "h" ',
+      '        intervals [2]:', '            xmin = 0.6 ', '            xmax = 10 ', '            text = "" ', '',
+    ].join('\n');
+    const d = tree({ 'a.TextGrid': phones });
+    const b = readTextGridFile(path.join(d, 'a.TextGrid'), { media: path.join(d, 'a.TextGrid') });
+    expect(b.records).toHaveLength(SEGMENTS.length);
+    expect(b.issues.map((i) => i.message)).toEqual(["tier 'Ann - phones' left out: phones or syllables, not utterances (name the utterance tiers with --tiers)"]);
+    const asked = readTextGridFile(path.join(d, 'a.TextGrid'), { media: path.join(d, 'a.TextGrid'), textTiers: ['Ann - phones'] });
+    expect(asked.records.map((r) => [r.speaker, r.text])).toEqual([['Ann - phones', 'h']]);
   });
 });
 

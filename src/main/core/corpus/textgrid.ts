@@ -67,6 +67,7 @@ function tokenize(src: string, file: string): Token[] {
 /** The tiers of a TextGrid's text; point tiers are noted in issues and left out. */
 export function parseTextGrid(text: string, file: string, issues: ImportIssue[]): TranscriptTier[] {
   const src = text.replace(/^\uFEFF/, '');
+  if (/^\s*"Praat chronological TextGrid text file"/.test(src)) throw new ImportError(file, 'a chronological TextGrid: save it from Praat as a text file (long or short)');
   if (!/^\s*File type\s*=\s*"ooTextFile(?: short)?"/.test(src)) throw new ImportError(file, 'not a Praat TextGrid text file (it does not start with File type = "ooTextFile")');
   const t = tokenize(src, file);
   let k = 0;

@@ -84,6 +84,7 @@ export function recordingOf(file: string, media: string | undefined, issues: Imp
 }
 
 const PREDICTED = /pred/i;
+const SUB_UTTERANCE = /\b(phones?|phonemes?|phonetic|syllables?|segments?)\b/i;
 const LABELISH = /\b(emotions?|labels?)\b/i;
 
 /** The label tier: asked for by name ('' for none), else by its name as ELAN's and the exports' are. */
@@ -163,9 +164,12 @@ export interface SegmentsInput {
 export function segmentsBatch(input: SegmentsInput): ImportBatch {
   const { kind, file, tiers, issues, opts } = input;
   const labelTier = chooseLabelTier(tiers, opts.labelTier, file);
+  // tiers of phones or syllables (a forced aligner's) are never utterances unless asked for
+  const sub = opts.textTiers?.length ? [] : tiers.filter((t) => SUB_UTTERANCE.test(t.name) && t.spans.some((s) => s.text !== ''));
+  if (sub.length) issues.push({ file, row: null, message: `tier${sub.length > 1 ? 's' : ''} ${sub.map((t) => `'${t.name}'`).join(', ')} left out: phones or syllables, not utterances (name the utterance tiers with --tiers)` });
   const textTiers = opts.textTiers?.length
     ? opts.textTiers.map((id) => needTier(tiers, id, 'utterances', file))
-    : tiers.filter((t) => t !== labelTier && !isLabelLike(t.name) && t.spans.some((s) => s.text !== ''));
+    : tiers.filter((t) => t !== labelTier && !isLabelLike(t.name) && !sub.includes(t) && t.spans.some((s) => s.text !== ''));
   if (!textTiers.length) {
     throw new ImportError(file, `no utterance tier found (its tiers: ${tiers.map((t) => `'${t.name}'`).join(', ') || 'none'}); name them with --tiers`);
   }
