@@ -56,12 +56,12 @@ describe('import --segment vad', () => {
     expect(rows).toHaveLength(12);
     rows.forEach((u, i) => {
       expect(u).toMatchObject({
-        key: `talk.wav#vad${i + 1}`,
+        key: `talk.wav#vad@${Math.round(u.start_s * 1000)}`,
         idx: i,
         speaker: null,
         text: null,
         label: null,
-        dialogue: 'talk.wav',
+        dialogue: 'talk',
         split: 'unsplit',
         path: path.join(dir, 'talk.wav'),
       });
@@ -78,6 +78,37 @@ describe('import --segment vad', () => {
       { file: path.join(dir, 'talk.wav'), segments: 12, duration_s: expect.closeTo(rec.durationS, 1), speech_s: expect.any(Number) },
     ]);
     expect(j.imports[0]).toMatchObject({ kind: 'vad-segments', added: 0, updated: 0, unchanged: 12 });
+  }, 120_000);
+
+  it('segmenting again with other options keeps each label on its (moved) stretch of speech', async () => {
+    const d = new Database(db, { readonly: true });
+    const third = d.prepare('SELECT id, key, start_s, end_s FROM utterance ORDER BY start_s LIMIT 1 OFFSET 2').get() as {
+      id: number;
+      key: string;
+      start_s: number;
+      end_s: number;
+    };
+    d.close();
+    const rl = await cli(['relabel', String(third.id), 'joy']);
+    expect(rl.code, rl.stderr).toBe(0);
+    // a wider pad moves every start (new keys): each stored segment overlapping a new one of the same
+    // recording is that segment moved (store/corpus-repo.ts), so the label stays with its stretch of speech
+    const r = await cli(['--json', 'import', path.join(dir, 'talk.wav'), '--segment', 'vad', '--pad', '0.2']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.json().imports[0]).toMatchObject({ added: 0, updated: 12, unchanged: 0 });
+    const d2 = new Database(db, { readonly: true });
+    const after = d2.prepare('SELECT key, label, start_s, end_s FROM utterance WHERE id = ?').get(third.id) as typeof third & {
+      label: string;
+    };
+    const total = d2.prepare('SELECT COUNT(*) n FROM utterance').get() as { n: number };
+    const labelled = d2.prepare("SELECT COUNT(*) n FROM utterance WHERE label = 'joy'").get() as { n: number };
+    d2.close();
+    expect(total.n).toBe(12);
+    expect(after.label).toBe('joy');
+    expect(after.start_s).toBeCloseTo(third.start_s - 0.1, 2);
+    expect(after.end_s).toBeCloseTo(third.end_s + 0.1, 2);
+    expect(after.key).toBe(`talk.wav#vad@${Math.round(after.start_s * 1000)}`);
+    expect(labelled.n).toBe(1);
   }, 120_000);
 
   it('options change the segmentation; a value out of range is refused naming the option', async () => {

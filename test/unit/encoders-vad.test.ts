@@ -163,15 +163,16 @@ describe('Silero VAD v5 on espeak-ng speech', () => {
     expect(b.kind).toBe('vad-segments');
     expect(b.records).toHaveLength(12);
     expect(b.records[0]).toMatchObject({
-      key: 'dev/talk one.wav#vad1',
-      dialogue: 'dev/talk one.wav',
+      key: `dev/talk one.wav#vad@${Math.round(b.records[0].startS! * 1000)}`,
+      dialogue: 'dev/talk one',
       split: 'dev',
       index: 0,
       speaker: null,
       text: null,
       label: null,
     });
-    expect(b.records[11].key).toBe('dev/talk one.wav#vad12');
+    expect(b.records[11].key).toBe(`dev/talk one.wav#vad@${Math.round(b.records[11].startS! * 1000)}`);
+    expect(new Set(b.records.map((r) => r.key)).size).toBe(12);
     expect(b.records.every((r) => r.mediaPath === path.join(dir, 'dev', 'talk one.wav') && r.endS! > r.startS!)).toBe(true);
     expect(recordings.find((r) => r.file.endsWith('talk one.wav'))).toMatchObject({ segments: 12 });
     expect(b.issues.map((i) => [path.basename(i.file), i.message.replace(/:.*/s, '')])).toEqual(

@@ -1,6 +1,8 @@
 // `import --segment vad`: each recording (a media file, or every media file below a folder) is cut
 // into speech segments by Silero VAD (encoders/silero-vad.ts) and becomes a dialogue whose utterances
 // are its segments (start_s/end_s on the shared recording; no text, speaker or label yet).
+// A segment's key is its recording and start time (REL#vad@MS), so a label always stays with the
+// stretch of speech it was given to, even when the recording is segmented again with other options.
 import fs from 'node:fs';
 import path from 'node:path';
 import { relativeKey } from '../corpus/folder';
@@ -64,7 +66,8 @@ export async function segmentRecording(
 
 /**
  * One import batch per path (a recording, or a folder of recordings): every recording a dialogue keyed by
- * its path relative to the folder, its segments utterances `REL#vad1`, `REL#vad2`... A recording that
+ * its path relative to the folder without the extension (as the transcript importers do), its segments
+ * utterances `REL#vad@START_MS` (start in ms: `talk.wav#vad@1250`). A recording that
  * cannot be decoded is an issue naming it and the reason; the others carry on.
  */
 export async function planVadImport(
@@ -135,9 +138,9 @@ export async function planVadImport(
           if (!segments.length) plan.issues.push({ file, row: null, message: `no speech found in ${durationS.toFixed(1)} s` });
           segments.forEach((s, i) =>
             records.push({
-              key: `${rel}#vad${i + 1}`,
+              key: `${rel}#vad@${Math.round(s.startS * 1000)}`,
               split: splitHint(path.dirname(rel)),
-              dialogue: rel,
+              dialogue: rel.slice(0, rel.length - path.extname(rel).length),
               index: i,
               speaker: null,
               text: null,
