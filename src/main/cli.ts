@@ -326,7 +326,7 @@ program
       const a = d.audio;
       out(d, [
         `#${d.id} ${d.key} [${d.split}] ${d.speaker ?? ''}: ${d.text ?? ''}`,
-        `label: ${d.label ?? '-'}  status: ${d.status}  media: ${d.media ?? '(missing)'}`,
+        `label: ${d.label ?? '-'}  status: ${d.status}  media: ${d.media ?? '(missing)'}${d.start_s !== null && d.end_s !== null ? ` [${d.start_s.toFixed(3)} s - ${d.end_s.toFixed(3)} s]` : ''}`,
         d.prediction
           ? `prediction (model ${d.prediction.model_version}): ${d.prediction.label} (p=${(d.prediction.probabilities[d.prediction.label] ?? 0).toFixed(2)})`
           : 'prediction: - (no model trained yet)',

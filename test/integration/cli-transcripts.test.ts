@@ -50,6 +50,7 @@ describe('a long recording imported from a transcript', () => {
     expect(new Set(listed.map((u) => u.dialogue))).toEqual(new Set(['talk'])); // one dialogue per recording
     const show = ok(runCli(['show', String(listed[3].id), '--db', db, '--json'])).json();
     expect(show).toMatchObject({ media: path.join(dir, 'talk.wav'), start_s: 5.5, end_s: 7, speaker: 'Ann', text: 'Wait & see' });
+    expect(ok(runCli(['show', String(listed[3].id), '--db', db])).stdout).toContain(`media: ${path.join(dir, 'talk.wav')} [5.500 s - 7.000 s]`);
   });
 
   it('EAF and TextGrid exports keep the original times, and read back as the same utterances', () => {
