@@ -68,6 +68,7 @@ export const TimelineInput = z.object({ path: z.string().min(1).max(4096).option
   .refine((v) => v.path !== undefined || v.id !== undefined, 'give path or id');
 export const SegmentEditInput = z.object({ id: z.number().int().positive(), start_s: z.number().min(0).max(1e6), end_s: z.number().min(0).max(1e6), source: z.enum(['nudge', 'edit']).default('edit') });
 export const SegmentSplitInput = z.object({ id: z.number().int().positive(), at_s: z.number().min(0).max(1e6) });
+export const SegmentIdInput = z.object({ id: z.number().int().positive() });
 export const SegmentAddInput = z.object({ near: z.number().int().positive(), start_s: z.number().min(0).max(1e6), end_s: z.number().min(0).max(1e6), speaker: z.string().max(200).nullable().default(null) });
 
 /** A path on the machine running the core: in browser mode inside a `serve --root` folder, in the
@@ -211,6 +212,8 @@ export const API = {
   'segments.edit': { input: SegmentEditInput, output: null as unknown as { id: number; start_s: number; end_s: number } },
   'segments.split': { input: SegmentSplitInput, output: null as unknown as { id: number; newId: number } },
   'segments.add': { input: SegmentAddInput, output: null as unknown as { id: number } },
+  'segments.merge': { input: SegmentIdInput, output: null as unknown as { id: number; removed: number } },
+  'segments.delete': { input: SegmentIdInput, output: null as unknown as { id: number } },
   ...ANNOTATION_API,
 } as const;
 

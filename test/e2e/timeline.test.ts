@@ -104,6 +104,19 @@ describe.skipIf(!haveChromium)('timeline view (serve + Chromium)', () => {
     d.close();
     expect(hist.map((h) => h.source)).toEqual(['nudge', 'nudge', 'split', 'split']);
     expect(pending.n).toBe(2); // the edited segment and the new one wait for re-extraction
+    // back to the first half, merge the two halves again (M), then remove the segment (Delete)
+    await page.keyboard.press('ArrowLeft');
+    await expect.poll(() => page.getByTestId('timeline-selected').textContent()).toMatch(/Ann: tone 3/);
+    await page.keyboard.press('m');
+    await expect.poll(() => page.getByTestId('timeline-view').textContent()).toMatch(/60 segments/);
+    await page.keyboard.press('Delete');
+    await expect.poll(() => page.getByTestId('timeline-view').textContent()).toMatch(/59 segments/);
+    const d2 = new Database(db, { readonly: true });
+    const removed = d2.prepare("SELECT COUNT(*) n FROM utterance WHERE split = 'removed'").get() as { n: number };
+    const sources = (d2.prepare('SELECT source FROM segment_history ORDER BY id').all() as { source: string }[]).map((h) => h.source);
+    d2.close();
+    expect(removed.n).toBe(2); // the merged half and the deleted segment, kept with their history
+    expect(sources.slice(4)).toEqual(['merge', 'merge', 'delete']);
     expect(problems).toEqual([]);
   });
 });

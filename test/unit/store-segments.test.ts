@@ -3,7 +3,8 @@
 import { describe, it, expect, afterAll } from 'vitest';
 import path from 'node:path';
 import { openDb } from '../../src/main/core/store/db';
-import { addSegment, listRecordings, segmentHistory, setBoundaries, splitSegment, timelineOf, SegmentError } from '../../src/main/core/store/segments';
+import { addSegment, deleteSegment, listRecordings, mergeWithNext, segmentHistory, setBoundaries, splitSegment, timelineOf, SegmentError } from '../../src/main/core/store/segments';
+import { planMediaTasks } from '../../src/main/core/jobs/media-tasks';
 import { tmpDir } from '../helpers/tmp';
 
 const t = tmpDir('es-seg-');
@@ -67,6 +68,33 @@ describe('segment boundaries', () => {
     const id = addSegment(db, 1, 7, 8.5, 'Cid', 'ann');
     expect(timelineOf(db, rec)!.speakers).toContain('Cid');
     expect(segmentHistory(db, id)).toMatchObject([{ source: 'add', new_start_s: 7, new_end_s: 8.5 }]);
+    db.close();
+  });
+});
+
+describe('merge and delete keep everything', () => {
+  it('merging takes the next segment of the same speaker; the merged one moves to the removed split with its history', () => {
+    const { db, rec } = fixture('merge');
+    // 1 (Ann 0.5-2.5) merges with 3 (Ann 4.5-6.0), not with 2 (Bob)
+    expect(mergeWithNext(db, 1, 'ann')).toEqual({ id: 1, removed: 3 });
+    const tl = timelineOf(db, rec)!;
+    expect(tl.segments.map((s) => [s.id, s.start_s, s.end_s])).toEqual([[1, 0.5, 6.0], [2, 3.0, 5.0]]);
+    expect(tl.segments[0].text).toBe('utt 1 utt 3');
+    expect(segmentHistory(db, 3)).toMatchObject([{ source: 'merge', old_split: 'train', new_split: 'removed' }]);
+    expect((db.prepare('SELECT split FROM utterance WHERE id = 3').get() as { split: string }).split).toBe('removed');
+    expect(() => mergeWithNext(db, 2, 'bob')).toThrow(/no next segment of Bob/);
+    db.close();
+  });
+
+  it('a deleted segment leaves the timeline and extraction but keeps its row, labels and history', () => {
+    const { db, rec } = fixture('delete');
+    deleteSegment(db, 2, 'bob');
+    expect(timelineOf(db, rec)!.segments.map((s) => s.id)).toEqual([1, 3]);
+    expect(segmentHistory(db, 2)).toMatchObject([{ source: 'delete', old_split: 'train', new_split: 'removed' }]);
+    expect(db.prepare('SELECT COUNT(*) n FROM utterance').get()).toEqual({ n: 3 });
+    expect(() => deleteSegment(db, 2, 'bob')).toThrow(/already removed/);
+    db.prepare("DELETE FROM stage_status WHERE stage = 'media'").run();
+    expect(planMediaTasks(db, { audio: true, video: true }).tasks[0].segments!.map((s) => s.id)).toEqual([1, 3]);
     db.close();
   });
 });

@@ -51,7 +51,7 @@ export function planMediaTasks(db: Db, wants: MediaWants, members?: Set<number>,
   const rows = (db.prepare(
     `SELECT u.id, m.path AS file, u.start_s, u.end_s, s.status, s.version FROM utterance u JOIN media m ON m.utterance_id = u.id
      LEFT JOIN stage_status s ON s.utterance_id = u.id AND s.stage = 'media'
-     WHERE m.path IS NOT NULL ORDER BY u.id`,
+     WHERE m.path IS NOT NULL AND u.split <> 'removed' ORDER BY u.id`,
   ).all() as Row[]).filter((r) => !members || members.has(r.id));
   const clipDone = new Set(doneVersions(wants, false));
   const segDone = new Set(doneVersions(wants, true));

@@ -295,7 +295,11 @@ CREATE TABLE segment_history (
   new_start_s REAL NOT NULL,
   new_end_s REAL NOT NULL,
   who TEXT NOT NULL,
-  source TEXT NOT NULL,        -- nudge | split | add | edit
+  source TEXT NOT NULL,        -- nudge | edit | split | add | merge | delete
+  -- a deleted segment (or one merged into the previous) moves to the split 'removed': nothing stored is
+  -- lost, it leaves training, evaluation and the timeline; old_split says where it was
+  old_split TEXT,
+  new_split TEXT,
   at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now'))
 );
 CREATE INDEX segment_history_utt ON segment_history(utterance_id, id);

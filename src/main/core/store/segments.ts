@@ -14,7 +14,7 @@ export function listRecordings(db: Db): RecordingInfo[] {
     `SELECT m.path, MIN(d.key) AS dialogue, COUNT(*) AS segments, MIN(u.id) AS firstId, r.duration_s
      FROM utterance u JOIN media m ON m.utterance_id = u.id LEFT JOIN dialogue d ON d.id = u.dialogue_id
      LEFT JOIN recording r ON r.path = m.path
-     WHERE u.start_s IS NOT NULL AND m.path IS NOT NULL GROUP BY m.path ORDER BY MIN(u.id)`,
+     WHERE u.start_s IS NOT NULL AND m.path IS NOT NULL AND u.split <> 'removed' GROUP BY m.path ORDER BY MIN(u.id)`,
   ).all() as RecordingInfo[];
 }
 
@@ -32,7 +32,7 @@ export function timelineOf(db: Db, path: string): Timeline | null {
      LEFT JOIN prediction p ON p.utterance_id = u.id AND p.model_version = @latest
      LEFT JOIN stage_status s ON s.utterance_id = u.id AND s.stage = 'media'
      LEFT JOIN frame_entropy fe ON fe.utterance_id = u.id
-     WHERE m.path = @path AND u.start_s IS NOT NULL ORDER BY u.start_s, u.id`,
+     WHERE m.path = @path AND u.start_s IS NOT NULL AND u.split <> 'removed' ORDER BY u.start_s, u.id`,
   ).all({ path, latest }) as {
     id: number; speaker: string | null; text: string | null; label: string | null; start_s: number; end_s: number; prediction: string | null;
     status: string | null; t0_s: number | null; fps: number | null; entropy: Buffer | null;
@@ -144,8 +144,48 @@ export function addSegment(db: Db, nearId: number, startS: number, endS: number,
   })();
 }
 
-export interface BoundaryChange { old_start_s: number | null; old_end_s: number | null; new_start_s: number; new_end_s: number; who: string; source: string; at: string }
+/** The split a deleted segment moves to. */
+export const REMOVED_SPLIT = 'removed';
+
+function removeRow(db: Db, r: SegRow, who: string, source: 'delete' | 'merge'): void {
+  db.prepare('INSERT INTO segment_history (utterance_id, old_start_s, old_end_s, new_start_s, new_end_s, who, source, old_split, new_split) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)')
+    .run(r.id, r.start_s, r.end_s, r.start_s, r.end_s, who, source, r.split, REMOVED_SPLIT);
+  db.prepare('UPDATE utterance SET split = ? WHERE id = ?').run(REMOVED_SPLIT, r.id);
+}
+
+/** Deletes a segment from the timeline: it moves to the split 'removed' with its labels and history kept. */
+export function deleteSegment(db: Db, id: number, who: string): void {
+  db.transaction(() => {
+    const r = segmentRow(db, id);
+    if (r.split === REMOVED_SPLIT) throw new SegmentError(`utterance ${id} is already removed`);
+    removeRow(db, r, who, 'delete');
+  })();
+}
+
+/**
+ * Merges a segment with the next one of the same speaker on the same recording: it extends to the
+ * next one's end and takes its text after its own; the next one is removed (kept in 'removed').
+ */
+export function mergeWithNext(db: Db, id: number, who: string): { id: number; removed: number } {
+  return db.transaction(() => {
+    const r = segmentRow(db, id);
+    const next = db.prepare(
+      `SELECT u.id FROM utterance u JOIN media m ON m.utterance_id = u.id
+       WHERE m.path = ? AND u.id <> ? AND u.split <> 'removed' AND u.start_s IS NOT NULL AND u.speaker IS ? AND u.start_s >= ?
+       ORDER BY u.start_s, u.id LIMIT 1`,
+    ).get(r.path, id, r.speaker, r.start_s) as { id: number } | undefined;
+    if (!next) throw new SegmentError(`utterance ${id} has no next segment of ${r.speaker ?? 'its (no) speaker'} to merge with`);
+    const n = segmentRow(db, next.id);
+    setBoundaries(db, id, r.start_s!, Math.max(r.end_s!, n.end_s!), who, 'merge');
+    const text = [r.text, n.text].filter((x) => x && x.trim()).join(' ');
+    if (text !== (r.text ?? '')) db.prepare('UPDATE utterance SET text = ? WHERE id = ?').run(text, id);
+    removeRow(db, n, who, 'merge');
+    return { id, removed: n.id };
+  })();
+}
+
+export interface BoundaryChange { old_start_s: number | null; old_end_s: number | null; new_start_s: number; new_end_s: number; who: string; source: string; old_split: string | null; new_split: string | null; at: string }
 
 export function segmentHistory(db: Db, id: number): BoundaryChange[] {
-  return db.prepare('SELECT old_start_s, old_end_s, new_start_s, new_end_s, who, source, at FROM segment_history WHERE utterance_id = ? ORDER BY id').all(id) as BoundaryChange[];
+  return db.prepare('SELECT old_start_s, old_end_s, new_start_s, new_end_s, who, source, old_split, new_split, at FROM segment_history WHERE utterance_id = ? ORDER BY id').all(id) as BoundaryChange[];
 }

@@ -2,8 +2,9 @@
 // opens at once even for 2 hours), one lane of utterance blocks per speaker coloured by label, the
 // per-frame entropy of the visible span, and a player that plays exactly the selected segment.
 // Keyboard: Space play/pause the segment, arrows previous/next, `,` `.` step a frame, `[` `]` nudge the
-// start and `{` `}` the end by 50 ms, S split at the playhead, A add a segment over the drag selection,
-// + / - zoom. Boundary edits are stored append-only and mark the segment for re-extraction.
+// start and `{` `}` the end by 50 ms, S split at the playhead, M merge with the speaker's next segment,
+// Delete remove (kept in the split 'removed'), A add a segment over the drag selection, + / - zoom.
+// Boundary edits are stored append-only and mark the segment for re-extraction.
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { Box, Button, MenuItem, Select, Stack, Typography } from '@mui/material';
 import type { Timeline, TimelineSegment } from '../../../shared/timeline';
@@ -110,13 +111,13 @@ export function TimelineView() {
   useEffect(() => {
     spans.current = new Map((tl?.segments ?? []).map((x) => [x.id, { start_s: x.start_s, end_s: x.end_s }]));
   }, [tl]);
-  const edit = useCallback((method: 'segments.edit' | 'segments.split' | 'segments.add', input: Record<string, unknown>) => {
+  const edit = useCallback((method: 'segments.edit' | 'segments.split' | 'segments.add' | 'segments.merge' | 'segments.delete', input: Record<string, unknown>) => {
     if (!path) return;
     queue.current = queue.current.then(async () => {
       try {
         const r = (await call(method, input as never)) as { id: number; newId?: number };
         await load({ path }, true);
-        setSelected(r.newId ?? r.id);
+        if (method !== 'segments.delete') setSelected(r.newId ?? r.id);
       } catch (e) {
         report(e);
         await load({ path }, true);
@@ -162,6 +163,12 @@ export function TimelineView() {
         nudge(seg.id, 0, k === '}' ? NUDGE_S : -NUDGE_S);
       } else if (seg && (k === 's' || k === 'S') && p) {
         edit('segments.split', { id: seg.id, at_s: p.currentTime });
+      } else if (seg && (k === 'm' || k === 'M')) {
+        edit('segments.merge', { id: seg.id });
+      } else if (seg && (k === 'Delete' || k === 'Backspace')) {
+        const next = segs[i + 1] ?? segs[i - 1];
+        edit('segments.delete', { id: seg.id });
+        if (next) setSelected(next.id);
       } else if ((k === 'a' || k === 'A') && selection && segs.length) {
         edit('segments.add', { near: seg?.id ?? segs[0].id, start_s: selection.start, end_s: selection.end, speaker: seg?.speaker ?? null });
       } else if (k === '+' || k === '=' || k === '-') {
@@ -225,7 +232,7 @@ export function TimelineView() {
             </Box>
           ) : <Typography variant="body2">Click a block.</Typography>}
           <Typography variant="caption" color="text.secondary" component="div" sx={{ mt: 1 }}>
-            Space play · ← → segments · , . frame · [ ] start ±50 ms · {'{ }'} end ±50 ms · S split at playhead · drag then A add · + − zoom
+            Space play · ← → segments · , . frame · [ ] start ±50 ms · {'{ }'} end ±50 ms · S split at playhead · M merge with next · Del remove · drag then A add · + − zoom
           </Typography>
         </Section></Box>
       </Stack>
