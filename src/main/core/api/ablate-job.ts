@@ -3,7 +3,8 @@
 // so the report's ablation table fills. Cancel stops between models; the models made so far stay.
 import { ApiError, type ApiParsedInput, type JobInfo } from '../../../shared/api';
 import type { Db } from '../store/db';
-import { availableModalities, nothingToTrainOn, evaluateSplit, trainModel, type Modality } from '../learn';
+import { availableModalities, nothingToTrainOn, evaluateSplit, type Modality } from '../learn';
+import { trainInWorker } from '../learn/train-in-worker';
 import type { JobRunner } from './job-runner';
 
 export interface AblationRowResult {
@@ -22,7 +23,7 @@ export function modalitySubsets(all: Modality[]): Modality[][] {
     .sort((a, b) => a.length - b.length);
 }
 
-export function startAblateJob(db: Db, jobs: JobRunner, input: ApiParsedInput<'jobs.ablate'>, who: string): JobInfo {
+export function startAblateJob(db: Db, dbPath: string, jobs: JobRunner, input: ApiParsedInput<'jobs.ablate'>, who: string): JobInfo {
   const all = availableModalities(db);
   if (!all.length) throw new ApiError('unavailable', nothingToTrainOn(db));
   const subsets = modalitySubsets(all);
@@ -35,9 +36,8 @@ export function startAblateJob(db: Db, jobs: JobRunner, input: ApiParsedInput<'j
       const el = (Date.now() - t0) / 1000;
       const rate = el > 0 ? i / el : 0;
       progress({ job: `ablation: ${modalities.join('+')}`, done: i, total: subsets.length, errors: 0, rate, eta_s: rate > 0 ? (subsets.length - i) / rate : null });
-      // give the event loop a turn so the progress reaches the page before a model trains
-      await new Promise((r) => setImmediate(r));
-      const r = await trainModel(db, { fusion: 'none', classifier: input.classifier, modalities, context: false, seed: 1, who, signal });
+      // in a worker thread, as the train job: the API keeps answering, cancel reaches the solvers
+      const r = await trainInWorker(dbPath, { fusion: 'none', classifier: input.classifier, modalities, context: false, seed: 1, who, signal });
       const dev = evaluateSplit(db, 'dev', r.version);
       rows.push({ modalities, model_version: r.version, split: 'dev', n: dev.n, accuracy: dev.accuracy, weighted_f1: dev.weighted_f1, macro_f1: dev.macro_f1 });
     }
