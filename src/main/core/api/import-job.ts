@@ -137,6 +137,8 @@ export function startImportJob(
   policy: PathPolicy,
   input: ApiParsedInput<'jobs.import'>,
   startExtract: () => JobInfo,
+  /** the ffmpeg the app was told to use (automatic segmentation decodes the recordings) */
+  ffmpeg?: string,
 ): JobInfo {
   const paths = input.paths.map((p) => policy.check(p));
   if (input.columns) {
