@@ -166,17 +166,6 @@ describe('preview and import', () => {
     expect(db.prepare("SELECT COUNT(*) n FROM utterance WHERE text = 'inside row'").get()).toEqual({ n: 1 });
   });
 
-  it('segment: vad reaches the planner; without automatic segmentation there the job says the clips came in whole', async () => {
-    const dir = path.join(root, 'recordings');
-    fs.mkdirSync(dir);
-    fs.writeFileSync(path.join(dir, 'talk.wav'), Buffer.alloc(64));
-    const done = await finished((await ok('jobs.import', { paths: [dir], segment: 'vad', extract: false })).id);
-    expect(done.status, done.error ?? '').toBe('done');
-    const r = done.result as { summaries: { kind: string }[]; warnings: string[] };
-    if (r.summaries.some((s) => s.kind === 'vad-segments')) expect(r.warnings.join('\n')).not.toMatch(/not available in this build/);
-    else expect(r.warnings[0]).toMatch(/^automatic segmentation \(voice activity\) is not available in this build/);
-  });
-
   it('a job where every path fails is a failed job naming the file', async () => {
     const done = await finished((await ok('jobs.import', { paths: [path.join(root, 'corpus', 'notes.txt')], extract: false })).id);
     expect(done.status).toBe('failed');
