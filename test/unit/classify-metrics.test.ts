@@ -205,6 +205,8 @@ describe('rocCurve / aucMannWhitney edge cases', () => {
   it('null for one-class gold or NaN scores', () => {
     expect(rocCurve([0.1, 0.2], [1, 1])).toBeNull();
     expect(aucMannWhitney([0.1, 0.2], [0, 0])).toBeNull();
+    expect(aucMannWhitney([0.1, 0.2], [1, 1])).toBeNull();
+    expect(rocCurve([0.1, 0.2], [0, 0])).toBeNull();
     expect(rocCurve([0.1, Number.NaN], [1, 0])).toBeNull();
   });
 });
