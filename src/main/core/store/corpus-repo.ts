@@ -40,13 +40,20 @@ export function saveImport(db: Db, batch: ImportBatch, who = 'import'): ImportSu
   const getUtt = db.prepare(
     'SELECT id, dialogue_id, split, idx, speaker, text, start_s, end_s, episode_start_s, episode_end_s FROM utterance WHERE corpus_id = ? AND key = ?',
   );
-  const findMoved = db.prepare(
+  const fromSource = db.prepare(
     `SELECT id, key, dialogue_id, split, idx, speaker, text, start_s, end_s, episode_start_s, episode_end_s FROM utterance
-     WHERE corpus_id = ? AND source = ? AND speaker IS ? AND text IS ? AND start_s < ? AND end_s > ?`,
+     WHERE corpus_id = ? AND source = ? AND start_s IS NOT NULL AND end_s IS NOT NULL`,
   );
   const setKey = db.prepare('UPDATE utterance SET key = ? WHERE id = ?');
   const batchKeys = new Set(batch.records.map((r) => r.key));
   const claimed = new Set<number>();
+  /** stored segments of a source file that this import no longer names (read once per file) */
+  const unnamed = new Map<string, (StoredUtterance & { key: string })[]>();
+  const unnamedOf = (corpusId: number, source: string) => {
+    let list = unnamed.get(source);
+    if (!list) unnamed.set(source, (list = (fromSource.all(corpusId, source) as (StoredUtterance & { key: string })[]).filter((u) => !batchKeys.has(u.key))));
+    return list;
+  };
   const addUtt = db.prepare(
     `INSERT INTO utterance (corpus_id, dialogue_id, key, split, idx, speaker, text, start_s, end_s, episode_start_s, episode_end_s, source, source_row)
      VALUES (@corpus, @dialogue, @key, @split, @idx, @speaker, @text, @start, @end, @epStart, @epEnd, @source, @row)`,
@@ -105,8 +112,8 @@ export function saveImport(db: Db, batch: ImportBatch, who = 'import'): ImportSu
       if (!old && r.startS !== null && r.endS !== null) {
         // a segment whose start moved in the transcript (its key holds the start): the one utterance of
         // the same file, speaker and text overlapping it that this import no longer names, kept with its labels
-        const moved = (findMoved.all(corpus.id, r.source, r.speaker, r.text, r.endS, r.startS) as (StoredUtterance & { key: string })[])
-          .filter((c) => !batchKeys.has(c.key) && !claimed.has(c.id));
+        const moved = unnamedOf(corpus.id, r.source).filter((c) => !claimed.has(c.id) && c.speaker === r.speaker && c.text === r.text &&
+          c.start_s! < r.endS! && c.end_s! > r.startS!);
         if (moved.length === 1) {
           old = moved[0];
           claimed.add(old.id);
