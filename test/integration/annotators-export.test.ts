@@ -74,6 +74,17 @@ describe('exports with a label per annotator', () => {
     }
   });
 
+  it('HTML report: an inter-annotator agreement section with the counts behind each figure', () => {
+    const out = path.join(t.dir, 'r.html');
+    ok(runCli(['report', '--format', 'html', '--out', out, '--db', db, '-q']));
+    const html = fs.readFileSync(out, 'utf8');
+    const sec = html.slice(html.indexOf('<section id="agreement">'), html.indexOf('</section>', html.indexOf('<section id="agreement">')));
+    expect(sec).toContain('<h2>Inter-annotator agreement</h2>');
+    expect(sec).toContain('alice (1 labels), bob (2 labels); 2 utterances labelled by anyone');
+    expect(sec).toContain('<tr><td>alice vs bob</td><td>1</td><td>0.0%</td><td>0.000</td></tr>');
+    expect(sec).toMatch(/Gold labels: rule <b>latest<\/b>/);
+  });
+
   it('TextGrid: a tier per annotator', () => {
     const out = path.join(t.dir, 'tg');
     ok(runCli(['report', '--format', 'textgrid', '--out', out, '--db', db, '-q']));

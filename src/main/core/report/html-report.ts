@@ -3,6 +3,7 @@
 // stay interactive. The page sets document.body.dataset.ready = '1' once every plot is drawn (the
 // PDF printer waits for it). Tables and the entropy thumbnails are plain HTML/SVG. Every data string
 // is escaped: esc() for the HTML, plotText/escapeTraces for what plotly draws.
+import { agreementSection } from './agreement-section';
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import type { EvaluateResult } from '../../../shared/types';
@@ -183,6 +184,7 @@ ${corpora}
 ${counts}
 <div class="plot" id="label-distribution"></div>
 </section>
+${agreementSection(d.agreement)}
 <section id="metrics"><h2>Metrics per split</h2>
 <p>Every figure names the split it was measured on and the model version. Models are fit on the training split only; dev chooses C; test is never used to choose anything.</p>
 ${metricsSection(d)}

@@ -1,6 +1,7 @@
 // What the HTML (and PDF) report shows, gathered from the database: corpus summary, label
 // distribution, metrics per split naming split and model version, the modality ablation table,
 // the most confused utterances and, on request, per-utterance entropy thumbnails.
+import { reportAgreement, type ReportAgreement } from './agreement-section';
 import type { Db } from '../store/db';
 import { blobToF32 } from '../store/db';
 import { evaluateSplit } from '../learn/evaluate';
@@ -64,6 +65,8 @@ export interface ReportData {
   thumbnails: EntropyThumb[] | null;
   /** true when thumbnails were cut at the limit */
   thumbnails_truncated: boolean;
+  /** inter-annotator agreement (issue 13); null with fewer than two annotators */
+  agreement?: ReportAgreement | null;
 }
 
 export interface ReportDataOptions {
@@ -127,6 +130,7 @@ export function gatherReportData(db: Db, o: ReportDataOptions = {}): ReportData 
     evaluations,
     ablation: storedAblation(db),
     confused: version !== null ? mostConfused(db, version, evaluations.map((e) => e.split), o.confusedPerSplit ?? 15) : [],
+    agreement: reportAgreement(db, o.split),
     ...(o.thumbnails ? entropyThumbs(db, o.split, o.thumbnailLimit ?? 200) : { thumbnails: null, thumbnails_truncated: false }),
   };
 }
