@@ -47,3 +47,8 @@ export function configText(m: ModelVersionInfo): string {
 export function versionLabel(m: ModelVersionInfo): string {
   return `v${m.version} (${configText(m)})`;
 }
+
+/** "v3 · none · linear C=0.2 · text+audio": a chosen version in a closed select (the list shows versionLabel). */
+export function versionShort(m: ModelVersionInfo): string {
+  return `v${m.version} · ${m.fusion} · ${m.classifier}${m.C !== null && m.C !== undefined ? ` C=${m.C}` : ''} · ${m.modalities.join('+')}${m.context ? ' +context' : ''}`;
+}

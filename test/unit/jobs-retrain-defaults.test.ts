@@ -6,7 +6,7 @@ import path from 'node:path';
 import { openDb } from '../../src/main/core/store/db';
 import { createApiHandlers, dispatch, JobRunner } from '../../src/main/core/api';
 import { trainModel } from '../../src/main/core/learn';
-import { configText, versionLabel } from '../../src/shared/model-config';
+import { configText, versionLabel, versionShort } from '../../src/shared/model-config';
 import type { JobEvent, ModelVersionInfo } from '../../src/shared/api';
 import { makeSyntheticFeatureDb } from '../helpers/synthetic-features';
 import { tmpDir } from '../helpers/tmp';
@@ -57,6 +57,7 @@ describe('retrain defaults', () => {
     expect(typeof models[1].C).toBe('number');
     expect(configText(models[0])).toBe('fusion none · rbf SVM C=3 · audio · encoders audio: builtin-audio-dsp · 120 training labels');
     expect(versionLabel(models[0])).toBe('v1 (fusion none · rbf SVM C=3 · audio · encoders audio: builtin-audio-dsp · 120 training labels)');
+    expect(versionShort(models[0])).toBe('v1 · none · rbf C=3 · audio');
     // a setting given explicitly still wins
     const j2 = await call('jobs.train', { classifier: 'linear' });
     expect((await finished(j2.id)).job.status).toBe('done');

@@ -11,9 +11,12 @@ export function FilterSelect(props: {
   minWidth?: number;
   /** how an option is shown (the value stays the option itself) */
   format?: (o: string) => string;
+  /** how the chosen option is shown in the closed select (default: as in the list) */
+  formatSelected?: (o: string) => string;
 }) {
   const id = `filter-${props.label.toLowerCase().replace(/\W+/g, '-')}`;
   const show = props.format ?? ((o: string) => o);
+  const showSelected = props.formatSelected ?? show;
   const hasAny = props.anyLabel !== undefined;
   return (
     <FormControl size="small" sx={{ minWidth: props.minWidth ?? 120 }}>
@@ -26,7 +29,7 @@ export function FilterSelect(props: {
         value={props.value}
         displayEmpty={hasAny}
         notched={hasAny || props.value !== '' ? true : undefined}
-        renderValue={(v) => (v === '' ? (props.anyLabel ?? '') : show(String(v)))}
+        renderValue={(v) => (v === '' ? (props.anyLabel ?? '') : showSelected(String(v)))}
         onChange={(e) => props.onChange(String(e.target.value))}
         data-testid={props.testId}
       >

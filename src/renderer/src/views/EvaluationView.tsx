@@ -5,7 +5,7 @@ import { useEffect, useMemo, useState } from 'react';
 import { Box, Card, CardContent, Stack, Table, TableBody, TableCell, TableHead, TableRow, ToggleButton, ToggleButtonGroup, Typography } from '@mui/material';
 import type { EvaluateResult } from '../../../shared/types';
 import type { ModelVersionInfo } from '../../../shared/api';
-import { configText, versionLabel } from '../../../shared/model-config';
+import { configText, versionLabel, versionShort } from '../../../shared/model-config';
 import { useApiData } from '../api-context';
 import { useStudio } from '../studio-context';
 import { FilterSelect } from '../components/FilterSelect';
@@ -34,6 +34,10 @@ export function EvaluationView() {
     const m = models.data?.find((x) => String(x.version) === v);
     return m ? versionLabel(m) : `v${v}`;
   };
+  const describeShort = (v: string) => {
+    const m = models.data?.find((x) => String(x.version) === v);
+    return m ? versionShort(m) : `v${v}`;
+  };
 
   useEffect(() => {
     if (!split && splits.length) setSplit(splits[0]);
@@ -59,8 +63,8 @@ export function EvaluationView() {
     <Stack spacing={2} data-testid="evaluation">
       <Stack direction="row" spacing={2} sx={{ alignItems: 'center', flexWrap: 'wrap' }}>
         <FilterSelect label="Split" value={split} options={splits} onChange={(v) => setSplit(v as Split)} testId="eval-split" minWidth={100} />
-        <FilterSelect label="Model" value={version === null ? '' : String(version)} options={versions.map(String)} onChange={(v) => setVersion(Number(v))} format={describe} testId="eval-version" minWidth={100} />
-        <FilterSelect label="Compare with" value={compare === null ? '' : String(compare)} options={versions.filter((v) => v !== version).map(String)} onChange={(v) => setCompare(v ? Number(v) : null)} format={describe} anyLabel="none" testId="eval-compare" minWidth={130} />
+        <FilterSelect label="Model" value={version === null ? '' : String(version)} options={versions.map(String)} onChange={(v) => setVersion(Number(v))} format={describe} formatSelected={describeShort} testId="eval-version" minWidth={100} />
+        <FilterSelect label="Compare with" value={compare === null ? '' : String(compare)} options={versions.filter((v) => v !== version).map(String)} onChange={(v) => setCompare(v ? Number(v) : null)} format={describe} formatSelected={describeShort} anyLabel="none" testId="eval-compare" minWidth={130} />
         <ToggleButtonGroup size="small" exclusive value={normalised ? 'norm' : 'counts'} onChange={(_e, v: string | null) => v && setNormalised(v === 'norm')}>
           <ToggleButton value="counts" data-testid="cm-counts">
             counts
