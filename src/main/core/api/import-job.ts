@@ -14,6 +14,9 @@ import { saveImport, type ImportSummary } from '../store/corpus-repo';
 import type { JobRunner } from './job-runner';
 import type { PathPolicy } from './files';
 import { kindOf } from './files';
+import { planVadImport } from '../jobs/segment';
+import { locateFfmpeg } from '../media/locate-ffmpeg';
+import type { ProgressEvent } from '../../../shared/types';
 
 const PREVIEW_ROWS = 8;
 const MAX_DISTINCT = 50;
@@ -148,7 +151,7 @@ export function startImportJob(
       throw new ApiError('invalid_input', `the column mapping: ${e instanceof ImportError ? e.reason : (e as Error).message}`);
     }
   }
-  // segment: 'vad' is read by the planner for recordings without a transcript (corpus/ planImport)
+  // segment: 'vad': recordings without a transcript are cut by Silero VAD instead (planVad below)
   const opts: PlanOptions & { segment?: 'vad' } = { columns: input.columns, labels: input.labels, split: input.split, ...(input.segment ? { segment: input.segment } : {}) };
   return jobs.start('import', { ...input, paths }, async (signal, progress) => {
     const summaries: ImportSummary[] = [];
@@ -160,7 +163,7 @@ export function startImportJob(
       const el = (Date.now() - t0) / 1000;
       progress({ job: `import ${path.basename(paths[i])}`, done: i, total: paths.length, errors: failedFiles, rate: el > 0 ? i / el : 0, eta_s: null });
       // one path at a time, so one bad file is reported and the others are still imported
-      const plan = planImportEach([paths[i]], opts);
+      const plan = input.segment === 'vad' ? await planVad(paths[i], ffmpeg, signal, progress) : planImportEach([paths[i]], opts);
       for (const f of plan.failed) {
         failedFiles++;
         warnings.push(`${f.file}: ${f.message}`);
@@ -173,7 +176,7 @@ export function startImportJob(
         await new Promise((r) => setImmediate(r));
       }
     }
-    // the planner cuts recordings itself when it knows `segment` (kind 'vad-segments'); say so when it did not
+    // segment: 'vad' cuts recordings (kind 'vad-segments'); say so if whole clips came in all the same
     if (input.segment && summaries.some((s) => s.kind === 'folder') && !summaries.some((s) => s.kind === 'vad-segments')) {
       warnings.unshift('automatic segmentation (voice activity) is not available in this build: the recordings were imported as whole clips');
     }
@@ -191,6 +194,19 @@ export function startImportJob(
     if (!summaries.length && failedFiles) throw new Error(warnings.slice(0, 5).join('; '));
     return { result: { summaries, warnings: warnings.slice(0, 500), failedFiles, extractJob, extractNote } satisfies ImportJobResult };
   });
+}
+
+/** `segment: 'vad'`: the recordings of one path cut into speech segments (jobs/segment.ts), reported as planImportEach does. */
+async function planVad(
+  p: string, ffmpeg: string | undefined, signal: AbortSignal, progress: (e: ProgressEvent) => void,
+): Promise<{ batches: ImportBatch[]; failed: { file: string; message: string }[] }> {
+  try {
+    const { batches } = await planVadImport([p], { ffmpeg: locateFfmpeg(ffmpeg).path, device: 'auto', signal, onProgress: progress });
+    return { batches, failed: [] };
+  } catch (e) {
+    if (signal.aborted) throw e;
+    return { batches: [], failed: [{ file: e instanceof ImportError ? e.file : p, message: e instanceof ImportError ? e.reason : (e as Error).message }] };
+  }
 }
 
 /**
