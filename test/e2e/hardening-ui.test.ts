@@ -1,7 +1,7 @@
 // Browser mode against hostile labels and a narrow window (issue 14 items 2, 13, 15): `serve` on a
 // text-only corpus whose labels are HTML (<a href>, <b style>), trained by the CLI; Debian's Chromium
 // at 1024 px. The Evaluation view's confusion matrix and ROC legend draw the labels as text (no link,
-// no giant type), every tab stays reachable, the conf. column is the predicted class's own
+// no giant type), and so are annotator names in the Agreement view; every tab stays reachable, the conf. column is the predicted class's own
 // probability, a text-only row has no warning colour and its video card says it has no clip.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fs from 'node:fs';
@@ -16,6 +16,7 @@ const haveChromium = fs.existsSync(CHROMIUM);
 const LINK = '<a href="http://evil.example">x</a>';
 const BIG = '<b style="font-size:90px">BIG</b>';
 const LABELS = [LINK, BIG, 'calm'];
+const EVIL_ANNOTATOR = '<a href="http://evil.example">ann</a>';
 const WORDS: Record<string, string[]> = { [LINK]: ['angry', 'furious', 'mad'], [BIG]: ['happy', 'glad', 'smile'], calm: ['quiet', 'still', 'peace'] };
 const q = (s: string) => `"${s.replace(/"/g, '""')}"`;
 
@@ -53,6 +54,11 @@ describe.skipIf(!haveChromium)('browser mode: hostile labels, 1024 px', () => {
     ok(['import', path.join(t.dir, 'meld', 'dev_sent_emo.csv')]);
     ok(['extract', '-q']);
     ok(['train', '--modalities', 'text', '--fusion', 'none', '-q']);
+    // two annotators, one with a name that is HTML, for the Agreement view's plots
+    for (const id of [1, 2, 3, 4, 5, 6]) {
+      ok(['relabel', String(id), LABELS[id % 3], '--annotator', EVIL_ANNOTATOR]);
+      ok(['relabel', String(id), LABELS[id % 2], '--annotator', 'bob']);
+    }
     served = await startServe(['--db', db, '--data-dir', path.join(t.dir, 'data')]);
     browser = await chromium.launch({ executablePath: CHROMIUM });
     page = await browser.newPage({ viewport: { width: 1024, height: 768 } });
@@ -100,6 +106,18 @@ describe.skipIf(!haveChromium)('browser mode: hostile labels, 1024 px', () => {
     const legend = await roc.locator('.legendtext').allTextContents();
     expect(legend.some((s) => s.startsWith(`${LINK} (AUC`))).toBe(true);
     expect(legend.some((s) => s.startsWith(`${BIG} (AUC`))).toBe(true);
+    expect(problems).toEqual([]);
+  });
+
+  it('agreement: annotator names are drawn as text in the kappa heatmap and the pair\'s confusion matrix', async () => {
+    await page.getByTestId('tab-agreement').click();
+    const heat = page.getByTestId('agreement-heatmap');
+    await heat.locator('.xtick text').first().waitFor({ timeout: 30_000 });
+    const conf = page.getByTestId('agreement-confusion');
+    await conf.locator('.xtick text').first().waitFor();
+    for (const plot of [heat, conf]) expect(await plot.locator('svg a').count()).toBe(0);
+    expect(await heat.locator('.xtick text, .ytick text').allTextContents()).toContain(EVIL_ANNOTATOR);
+    expect(await conf.locator('.g-xtitle text, .g-ytitle text').allTextContents()).toContain(EVIL_ANNOTATOR);
     expect(problems).toEqual([]);
   });
 

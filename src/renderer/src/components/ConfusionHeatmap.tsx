@@ -4,6 +4,7 @@ import { useMemo } from 'react';
 import { useTheme } from '@mui/material';
 import type { Data, Layout } from 'plotly.js-dist-min';
 import { Plot } from './Plot';
+import { plotText } from '../../../shared/plot-text';
 
 export function rowNormalise(m: number[][]): number[][] {
   return m.map((row) => {
@@ -31,7 +32,8 @@ export function ConfusionHeatmap(props: { labels: string[]; confusion: number[][
         zmin: 0,
         zmax: normalised ? 1 : Math.max(1, ...confusion.flat()),
         texttemplate: normalised ? '%{z:.2f}' : '%{z}',
-        hovertemplate: `${props.axes?.y ?? 'gold'} %{y}<br>${props.axes?.x ?? 'predicted'} %{x}<br>%{z}<extra></extra>`,
+        // the axis names can be annotators' names: escaped, as the template itself is markup
+        hovertemplate: `${plotText(props.axes?.y ?? 'gold')} %{y}<br>${plotText(props.axes?.x ?? 'predicted')} %{x}<br>%{z}<extra></extra>`,
         showscale: true,
       },
     ];

@@ -6,7 +6,7 @@
 // are escaped here (plotText): plotly would otherwise render a label's <a href> or <b> as markup.
 import { useEffect, useRef } from 'react';
 import { useTheme } from '@mui/material';
-import type { Data, Layout, PlotMouseEvent } from 'plotly.js-dist-min';
+import type { Data, Layout, LayoutAxis, PlotMouseEvent } from 'plotly.js-dist-min';
 import { useApi } from '../api-context';
 import { escapeTraces, plotText } from '../../../shared/plot-text';
 
@@ -14,6 +14,14 @@ type PlotlyModule = typeof import('plotly.js-cartesian-dist-min');
 let plotly: Promise<PlotlyModule> | null = null;
 const loadPlotly = (): Promise<PlotlyModule> =>
   (plotly ??= import('plotly.js-cartesian-dist-min').then((m) => ((m as unknown as { default?: PlotlyModule }).default ?? m) as PlotlyModule));
+
+/** An axis title as plotText (axis names can be data: annotators' names). */
+function escapedTitle(axis: Partial<LayoutAxis> | undefined): { title?: Partial<LayoutAxis>['title'] } {
+  const t = axis?.title;
+  if (typeof t === 'string') return { title: { text: plotText(t) } };
+  if (t && typeof t === 'object' && typeof t.text === 'string') return { title: { ...t, text: plotText(t.text) } };
+  return {};
+}
 
 export function Plot(props: {
   data: Data[];
@@ -42,8 +50,8 @@ export function Plot(props: {
       font: { color: fg, family: theme.typography.fontFamily as string, size: 12 },
       ...props.layout,
       ...(typeof props.layout?.title === 'object' && props.layout.title.text ? { title: { ...props.layout.title, text: plotText(props.layout.title.text) } } : {}),
-      xaxis: { gridcolor: grid, zerolinecolor: grid, ...props.layout?.xaxis },
-      yaxis: { gridcolor: grid, zerolinecolor: grid, ...props.layout?.yaxis },
+      xaxis: { gridcolor: grid, zerolinecolor: grid, ...props.layout?.xaxis, ...escapedTitle(props.layout?.xaxis) },
+      yaxis: { gridcolor: grid, zerolinecolor: grid, ...props.layout?.yaxis, ...escapedTitle(props.layout?.yaxis) },
     };
     loadPlotly()
       .then(async (P) => {
