@@ -206,3 +206,36 @@ describe.skipIf(!haveChromium)('annotation team in browser mode', () => {
     }
   }, 180_000);
 });
+
+describe.skipIf(!haveChromium)('a corpus over 20,000 utterances', () => {
+  const t = tmpDir('es-big-');
+  const db = path.join(t.dir, 'big.db');
+  const N = 25_001;
+  let served: Served;
+  let browser: Browser;
+  let page: Page;
+  beforeAll(async () => {
+    const lines = ['text,emotion'];
+    for (let i = 1; i <= N; i++) lines.push(`line ${i},${i % 2 ? 'joy' : 'anger'}`);
+    fs.writeFileSync(path.join(t.dir, 'big.csv'), lines.join('\n') + '\n');
+    ok(runCli(['import', path.join(t.dir, 'big.csv'), '--columns', 'text=text,label=emotion', '--db', db, '-q']));
+    served = await startServe(['--db', db, '--data-dir', path.join(t.dir, 'data'), '--workers', '1']);
+    browser = await chromium.launch({ executablePath: CHROMIUM });
+    page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+  }, 180_000);
+  afterAll(async () => {
+    await browser?.close();
+    await served?.stop();
+    t.cleanup();
+  });
+
+  it('the corpus table reaches the last utterance, and Annotate counts them all', async () => {
+    await page.goto(`${served.url}#corpus`);
+    await expect.poll(() => page.getByTestId('corpus-count').textContent(), { timeout: 60_000 }).toBe('25,001 utterances');
+    const last = Math.max(...(await api(page, 'annotation.ids', {})).ids);
+    await page.getByTestId('corpus-scroll').evaluate((el) => el.scrollTo(0, el.scrollHeight));
+    await expect.poll(() => page.locator(`[data-testid=utterance-row][data-id="${last}"]`).count()).toBe(1);
+    await page.getByTestId('tab-annotate').click();
+    await expect.poll(() => page.getByTestId('annotate-position').textContent(), { timeout: 60_000 }).toBe(`1 / ${N}`);
+  }, 120_000);
+});

@@ -31,7 +31,6 @@ export function DialogueContext(props: { context: ContextUtterance[]; hideLabels
         </Box>
       ))}
       {playing?.mediaUrl && (
-        // eslint-disable-next-line jsx-a11y/media-has-caption
         <audio key={playing.id} src={playing.mediaUrl} autoPlay controls style={{ width: '100%' }} data-testid="context-player" onFocus={(e) => e.currentTarget.blur()} />
       )}
     </Stack>

@@ -5,7 +5,7 @@ import { memo, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { Button, Checkbox, FormControlLabel, Stack, TextField, Typography, styled } from '@mui/material';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import type { ApiInput, UtteranceRow } from '../../../shared/api';
-import { useApiData } from '../api-context';
+import { usePagedList } from '../components/usePagedList';
 import { useStudio } from '../studio-context';
 import { FilterSelect } from '../components/FilterSelect';
 import { EmptyState } from '../components/EmptyState';
@@ -42,7 +42,7 @@ export function CorpusView() {
     ...(hasErrors && { hasErrors: true }),
     ...(q && { q }),
   };
-  const list = useApiData('utterances.list', input, [split, label, prediction, agreement, status, hasErrors, q, modelsTick]);
+  const list = usePagedList(input, [split, label, prediction, agreement, status, hasErrors, q, modelsTick]); // any corpus size
 
   const lines = useMemo<Line[]>(() => {
     const rows = list.data?.rows ?? [];
