@@ -36,10 +36,35 @@ function pct(x: number): string {
   return (100 * x).toFixed(1);
 }
 
+const ci = (i: [number, number] | undefined) => (i ? ` [${pct(i[0])}, ${pct(i[1])}]` : '');
+
+function diffLine(what: string, d: NonNullable<EvaluateResult['compare']> | NonNullable<EvaluateResult['baselines']>['majority']['model_minus_baseline']): string {
+  const f = d.weighted_f1;
+  const pts = (x: number) => `${x >= 0 ? '+' : ''}${(x * 100).toFixed(1)}`;
+  return `${what}: weighted F1 ${pts(f.diff)} points [${pts(f.ci95[0])}, ${pts(f.ci95[1])}]${d.within_noise ? ': within noise (the interval holds 0)' : ''}`;
+}
+
+function baselineLines(r: EvaluateResult): string[] {
+  const out: string[] = [];
+  const b = r.baselines;
+  if (b) {
+    out.push(`baseline majority class (${b.majority.label}): weighted F1 ${pct(b.majority.weighted_f1)}%${ci(b.majority.ci95.weighted_f1)}, accuracy ${pct(b.majority.accuracy)}%`);
+    out.push(`  ${diffLine('model minus majority', b.majority.model_minus_baseline)}`);
+    if (b.linear) {
+      out.push(`baseline plain linear SVM (C=1, unweighted, ${b.linear.text_encoder} text, ${b.linear.n_train} train items): weighted F1 ${pct(b.linear.weighted_f1)}%${ci(b.linear.ci95.weighted_f1)}, accuracy ${pct(b.linear.accuracy)}%`);
+      out.push(`  ${diffLine('model minus plain linear', b.linear.model_minus_baseline)}`);
+    } else out.push('baseline plain linear SVM: no text features on the training split');
+  }
+  if (r.compare) out.push(diffLine(`v${r.model_version} minus v${r.compare.version} (paired, n=${r.compare.n})`, r.compare));
+  return out;
+}
+
 export function metricsTable(r: EvaluateResult): string {
   const lines = [
     `model v${r.model_version} (${r.fusion === 'none' ? 'no fusion' : r.fusion + ' fusion'}, ${r.classifier} SVM${r.C !== null ? `, C=${r.C}` : ''}, ${r.modalities.join('+')}${r.context ? ', context' : ''}) on the ${r.split} split: n=${r.n}`,
-    `accuracy ${pct(r.accuracy)}%  weighted F1 ${pct(r.weighted_f1)}%  macro F1 ${pct(r.macro_f1)}%  macro AUC ${r.macro_auc === null ? '-' : r.macro_auc.toFixed(3)}`,
+    `accuracy ${pct(r.accuracy)}%${ci(r.ci95?.accuracy)}  weighted F1 ${pct(r.weighted_f1)}%${ci(r.ci95?.weighted_f1)}  macro F1 ${pct(r.macro_f1)}%${ci(r.ci95?.macro_f1)}  macro AUC ${r.macro_auc === null ? '-' : r.macro_auc.toFixed(3)}`,
+    ...(r.bootstrap ? [`(95% intervals: bootstrap over ${r.bootstrap.groups} dialogues, ${r.bootstrap.resamples} resamples, seed ${r.bootstrap.seed})`] : []),
+    ...baselineLines(r),
     '',
     `${'class'.padEnd(10)} ${'prec'.padStart(6)} ${'recall'.padStart(6)} ${'F1'.padStart(6)} ${'AUC'.padStart(6)} ${'n'.padStart(6)}`,
   ];
@@ -140,11 +165,15 @@ export function registerLearnCommands(program: Command, ctx: CliContext): void {
     .description('metrics of a stored model on a split: its predictions against the current labels')
     .addOption(new Option('--split <split>', 'split to score').choices(['train', 'dev', 'test']).makeOptionMandatory())
     .option('--model <n>', 'model version (default: the latest)')
+    .option('--compare <v>', 'paired bootstrap difference with this model version on the same items')
+    .option('--no-baselines', 'leave out the majority-class and plain linear baselines (the linear one is fit here: seconds)')
     .action(async (o) => {
       await ctx.withDb((db) => {
         const v = o.model !== undefined ? Number(o.model) : undefined;
         if (v !== undefined && !Number.isInteger(v)) throw new LearnUsageError(`--model must be a version number (got ${o.model})`);
-        const r = evaluateSplit(db, o.split, v);
+        const cmp = o.compare !== undefined ? Number(o.compare) : undefined;
+        if (cmp !== undefined && !Number.isInteger(cmp)) throw new LearnUsageError(`--compare must be a version number (got ${o.compare})`);
+        const r = evaluateSplit(db, o.split, v, { baselines: o.baselines !== false, compare: cmp });
         if (r.n === 0) ctx.progress(`warning: the ${o.split} split has no labelled utterance`);
         ctx.out(r, metricsTable(r));
       });

@@ -164,6 +164,31 @@ export interface EvaluateResult extends Metrics {
   evaluated_at: string;
   /** the gold labels scored against: the gold rule and how many gold labels each source made (issue 13) */
   gold?: GoldSummary;
+  /** seeded bootstrap 95% intervals over the split's dialogues (learn/bootstrap.ts) */
+  ci95?: { accuracy: [number, number]; weighted_f1: [number, number]; macro_f1: [number, number]; macro_auc: [number, number] | null; per_class_f1: Record<string, [number, number]> };
+  bootstrap?: { resamples: number; seed: number; unit: 'dialogue'; groups: number; level: number };
+  /** the same split scored by trivial models: read every figure against these */
+  baselines?: { majority: BaselineScore & { label: string }; linear: (BaselineScore & { text_encoder: string; C: number; class_weight: string; n_train: number }) | null };
+  /** `evaluate --compare V`: this model minus version V, paired on the same items */
+  compare?: PairedComparison & { version: number };
+}
+
+export interface PairedComparison {
+  accuracy: { diff: number; ci95: [number, number] };
+  weighted_f1: { diff: number; ci95: [number, number] };
+  macro_f1: { diff: number; ci95: [number, number] };
+  /** the weighted F1 difference's interval holds 0 */
+  within_noise: boolean;
+  n: number;
+}
+
+export interface BaselineScore {
+  n: number;
+  accuracy: number;
+  weighted_f1: number;
+  macro_f1: number;
+  ci95: { accuracy: [number, number]; weighted_f1: [number, number]; macro_f1: [number, number] };
+  model_minus_baseline: PairedComparison;
 }
 
 /** Which rule made the gold labels (store/labels.ts goldSummary). */

@@ -4,6 +4,8 @@
 import type { Db } from '../store/db';
 import { evaluate } from '../classify';
 import { goldSummary } from '../store/labels';
+import { bootstrapCi, pairedDifference, weightedMetrics, type ScoredItems } from './bootstrap';
+import { baselinePredictions } from './baselines';
 
 export type { EvaluateResult } from '../../../shared/types';
 import type { EvaluateResult } from '../../../shared/types';
@@ -14,7 +16,14 @@ export function latestModelVersion(db: Db): number | null {
   return (db.prepare('SELECT MAX(version) v FROM model').get() as { v: number | null }).v;
 }
 
-export function evaluateSplit(db: Db, split: string, version?: number): EvaluateResult {
+export interface EvaluateOptions {
+  /** add the majority-class and plain linear baselines on the same split (fits a linear SVM: seconds on MELD) */
+  baselines?: boolean;
+  /** a paired bootstrap comparison with this model version on the same items */
+  compare?: number;
+}
+
+export function evaluateSplit(db: Db, split: string, version?: number, opts: EvaluateOptions = {}): EvaluateResult {
   const v = version ?? latestModelVersion(db);
   if (v === null || v === undefined) throw new EvaluateError('no trained model in this database (run train first)');
   const m = db.prepare('SELECT params, metrics FROM model WHERE version = ?').get(v) as { params: string; metrics: string | null } | undefined;
@@ -26,11 +35,13 @@ export function evaluateSplit(db: Db, split: string, version?: number): Evaluate
   const classOf = new Map(labels.map((l, k) => [l, k]));
   const rows = db
     .prepare(
-      `SELECT u.id, u.label gold, p.label pred, p.probabilities FROM utterance u
+      `SELECT u.id, u.label gold, u.dialogue_id, p.label pred, p.probabilities FROM utterance u
        LEFT JOIN prediction p ON p.utterance_id = u.id AND p.model_version = ?
        WHERE u.split = ? AND u.label IS NOT NULL ORDER BY u.id`,
     )
-    .all(v, split) as { id: number; gold: string; pred: string | null; probabilities: string | null }[];
+    .all(v, split) as { id: number; gold: string; dialogue_id: number | null; pred: string | null; probabilities: string | null }[];
+  const ids: number[] = [];
+  const group: (number | null)[] = [];
   const gold: number[] = [];
   const pred: number[] = [];
   const proba: number[][] = [];
@@ -43,6 +54,8 @@ export function evaluateSplit(db: Db, split: string, version?: number): Evaluate
       continue;
     }
     const p = JSON.parse(r.probabilities) as Record<string, number>;
+    ids.push(r.id);
+    group.push(r.dialogue_id);
     gold.push(g);
     pred.push(classOf.get(r.pred)!);
     proba.push(labels.map((l) => p[l] ?? 0));
@@ -63,6 +76,11 @@ export function evaluateSplit(db: Db, split: string, version?: number): Evaluate
     evaluated_at: new Date().toISOString(),
     gold: goldSummary(db, split),
   };
+  // intervals: a seeded bootstrap over the split's dialogues
+  const scored: ScoredItems = { gold, pred, proba, group };
+  Object.assign(result, bootstrapCi(labels, scored));
+  if (opts.baselines) result.baselines = baselinesOn(db, labels, ids, gold, pred, group);
+  if (opts.compare !== undefined) result.compare = compareWith(db, opts.compare, labels, ids, gold, pred, group);
   // stored per split (a split without labelled items has nothing to store)
   if (result.n > 0) db.transaction(() => {
     const cur = db.prepare('SELECT metrics FROM model WHERE version = ?').get(v) as { metrics: string | null };
@@ -71,4 +89,51 @@ export function evaluateSplit(db: Db, split: string, version?: number): Evaluate
     db.prepare('UPDATE model SET metrics = ? WHERE version = ?').run(JSON.stringify(all), v);
   })();
   return result;
+}
+
+const baselineCache = new Map<string, NonNullable<EvaluateResult['baselines']>>();
+
+/** Majority and plain linear baselines on the same items, each with its interval and the paired difference to the model. */
+function baselinesOn(db: Db, labels: string[], ids: number[], gold: number[], pred: number[], group: (number | null)[]): NonNullable<EvaluateResult['baselines']> {
+  // refit only when the training labels or the text features changed
+  const stamp = db.prepare(
+    `SELECT (SELECT COALESCE(MAX(id), 0) FROM label_history) h, (SELECT COUNT(*) FROM feature WHERE kind = 'text') t,
+            (SELECT COUNT(*) FROM utterance WHERE split = 'train') n`,
+  ).get() as { h: number; t: number; n: number };
+  const key = JSON.stringify([labels, ids, stamp]);
+  const hit = baselineCache.get(key);
+  if (hit) return hit;
+  const b = baselinePredictions(db, labels, ids);
+  const ones = new Float64Array(ids.length).fill(1);
+  const score = (m: Map<number, number>) => {
+    const keep = ids.map((id, i) => (m.has(id) ? i : -1)).filter((i) => i >= 0);
+    const g = keep.map((i) => gold[i]);
+    const p = keep.map((i) => m.get(ids[i])!);
+    const grp = keep.map((i) => group[i]);
+    const point = weightedMetrics(labels.length, g, p, ones.subarray(0, keep.length));
+    return {
+      n: keep.length, accuracy: point.accuracy, weighted_f1: point.weighted_f1, macro_f1: point.macro_f1,
+      ci95: bootstrapCi(labels, { gold: g, pred: p, group: grp }).ci95,
+      // the model minus this baseline, paired on the same items
+      model_minus_baseline: pairedDifference(labels.length, g, keep.map((i) => pred[i]), p, grp),
+    };
+  };
+  const out: NonNullable<EvaluateResult['baselines']> = {
+    majority: { label: b.majority.label, ...score(b.majority.pred) },
+    linear: b.linear ? { text_encoder: b.linear.text_encoder, C: 1, class_weight: 'none', n_train: b.linear.n_train, ...score(b.linear.pred) } : null,
+  };
+  if (baselineCache.size > 16) baselineCache.clear();
+  baselineCache.set(key, out);
+  return out;
+}
+
+function compareWith(db: Db, other: number, labels: string[], ids: number[], gold: number[], pred: number[], group: (number | null)[]): NonNullable<EvaluateResult['compare']> {
+  const m = db.prepare('SELECT 1 FROM model WHERE version = ?').get(other);
+  if (!m) throw new EvaluateError(`no model version ${other} to compare with`);
+  const classOf = new Map(labels.map((l, k) => [l, k]));
+  const theirs = new Map((db.prepare('SELECT utterance_id id, label FROM prediction WHERE model_version = ?').all(other) as { id: number; label: string }[])
+    .filter((r) => classOf.has(r.label)).map((r) => [r.id, classOf.get(r.label)!]));
+  const keep = ids.map((id, i) => (theirs.has(id) ? i : -1)).filter((i) => i >= 0);
+  const d = pairedDifference(labels.length, keep.map((i) => gold[i]), keep.map((i) => pred[i]), keep.map((i) => theirs.get(ids[i])!), keep.map((i) => group[i]));
+  return { version: other, ...d };
 }
