@@ -20,7 +20,7 @@ import { doctor } from './core/doctor';
 import { electronStatus } from './core/native-abi';
 import type { ItemStatus, Split } from '../shared/types';
 import { registerLearnCommands } from './cli-learn';
-import { registerAgreementCommands, defaultAnnotator } from './cli-agree';
+import { registerAgreementCommands, defaultAnnotator, asAnnotator } from './cli-agree';
 import { registerReportCommands, defaultReportPath, reportLine } from './cli-report';
 import { writeReport } from './core/report';
 import { registerModelsCommands, encodersLine } from './cli-models';
@@ -86,7 +86,7 @@ function throttledProgress() {
 }
 
 function doImport(
-  db: Db, paths: string[], o: { split?: Split; columns?: string; labels?: string; tiers?: string; labelTier?: string; media?: string },
+  db: Db, paths: string[], o: { split?: Split; columns?: string; labels?: string; tiers?: string; labelTier?: string; media?: string; annotator?: string },
   failed: { file: string; reason: string }[] = [],
 ): ImportSummary[] {
   for (const p of paths) if (!fs.existsSync(p)) throw new UsageError(`cannot read ${p}: no such file or folder`);
@@ -106,6 +106,7 @@ function doImport(
   }
   return plan.batches.map((b) => {
     for (const i of b.issues) progress(`warning: ${i.file}${i.row !== null ? ` row ${i.row}` : ''}: ${i.message}`);
+    if (o.annotator) asAnnotator(b, o.annotator);
     const s = saveImport(db, b);
     for (const n of s.notes) progress(`warning: ${n}`);
     return s;
@@ -204,7 +205,8 @@ program
   .description('import folders of media, MELD CSVs (split from the name or --split), other CSVs with --columns, ELAN .eaf, Praat .TextGrid, .srt and .vtt transcripts')
   .argument('<paths...>')
   .addOption(splitOption)
-  .option('--columns <mapping>', 'for a non-MELD CSV: text=COL,label=COL[,file=COL,speaker=COL,dialogue=COL,start=COL,end=COL]')
+  .option('--columns <mapping>', 'for a non-MELD CSV: text=COL,label=COL[,file=COL,speaker=COL,dialogue=COL,start=COL,end=COL,id=COL,annotator=COL]')
+  .option('--annotator <name>', "the files' labels are this annotator's (one annotator's copy of a corpus), not gold labels")
   .option('--labels <list>', 'label set (comma-separated); default: taken from the data')
   .option('--tiers <list>', 'for .eaf and .TextGrid files: the tiers holding utterances (comma-separated; default: found from their names and types)')
   .option('--label-tier <tier>', "for .eaf and .TextGrid files: the tier holding the gold labels ('' for none; default: 'emotion (gold)' or a tier named emotion/label)")

@@ -79,6 +79,20 @@ describe('agreement --json on generated long-format CSVs with missing ratings', 
     }
   });
 
+  it('import --annotator: plain copies of one corpus, one per annotator, become their labels on the same utterances', () => {
+    const dir = path.join(t.dir, 'plain');
+    fs.mkdirSync(dir);
+    fs.writeFileSync(path.join(dir, 'alice.csv'), 'id,text,emotion\n1,hello,joy\n2,ugh,anger\n3,fine,neutral\n');
+    fs.writeFileSync(path.join(dir, 'bob.csv'), 'id,text,emotion\n1,hello,joy\n2,ugh,sadness\n3,fine,neutral\n');
+    const db = path.join(dir, 'es.db');
+    for (const who of ['alice', 'bob']) ok(runCli(['import', path.join(dir, `${who}.csv`), '--columns', 'id=id,text=text,label=emotion', '--annotator', who, '--db', db, '-q']));
+    expect(ok(runCli(['list', '--db', db, '--json'])).json().map((r: any) => [r.text, r.label])).toEqual([['hello', 'joy'], ['ugh', 'sadness'], ['fine', 'neutral']]);
+    const a = ok(runCli(['agreement', '--db', db, '--json'])).json();
+    expect(a.pairwise).toMatchObject([{ a: 'alice', b: 'bob', n: 3 }]);
+    expect(a.pairwise[0].percent_agreement).toBeCloseTo(200 / 3, 4);
+    expect(runCli(['import', path.join(dir, 'bob.csv'), '--columns', 'id=id,text=text,label=emotion', '--annotator', ' ', '--db', db]).stderr).toMatch(/--annotator: the name is empty/);
+  });
+
   it('relabel --annotator, gold rule, disagreements, adjudicate, a model as one more rater', () => {
     const dir = path.join(t.dir, 'flow');
     fs.mkdirSync(dir);
