@@ -45,4 +45,28 @@ describe('training in a worker thread', () => {
     expect((bad as Error).message).toMatch(/no modality/);
     expect(models().map((m) => m.version)).toEqual([1]);
   });
+
+  it('stores its model while another connection is writing (no stale-snapshot "database is locked")', { timeout: 60_000 }, async () => {
+    // the process that starts the worker writes job progress meanwhile: here a write transaction is
+    // open when the worker reaches its store step, and commits 300 ms later
+    const other = openDb(file);
+    try {
+      other.exec('BEGIN IMMEDIATE');
+      other.prepare("INSERT INTO job (kind, status) VALUES ('train', 'running')").run();
+      let commit: Promise<void> | null = null;
+      const r = await trainInWorker(file, {
+        fusion: 'none', classifier: 'linear', modalities: ['audio'], context: false, seed: 1, C: 1,
+        onProgress: (p) => {
+          if (p.stage === 'store') commit ??= new Promise((res) => setTimeout(() => res(other.exec('COMMIT') && undefined), 300));
+        },
+      });
+      await commit;
+      expect(r.version).toBe(2);
+      expect(models().map((m) => m.version)).toEqual([1, 2]);
+    } finally {
+      if (other.inTransaction) other.exec('ROLLBACK');
+      other.close();
+    }
+  });
 });
+

@@ -87,7 +87,7 @@ export function evaluateSplit(db: Db, split: string, version?: number, opts: Eva
     const all = cur.metrics ? (JSON.parse(cur.metrics) as Record<string, unknown>) : {};
     all[split] = result;
     db.prepare('UPDATE model SET metrics = ? WHERE version = ?').run(JSON.stringify(all), v);
-  })();
+  }).immediate(); // read-then-write: take the write lock first (another connection may be writing)
   return result;
 }
 

@@ -361,7 +361,9 @@ function storeModel(db: Db, opts: TrainOptions, p: Prepared, f: Fitted): TrainRe
       ins.run(items[i].id, v, labels[f.pred[i]], JSON.stringify(obj));
     }
     return v;
-  })();
+    // IMMEDIATE: the write lock first (waiting its turn), so the MAX(version) read cannot go stale
+    // while another connection writes (the process that started this worker writes job progress)
+  }).immediate();
 
   const metrics: TrainResult['metrics'] = {};
   for (const split of ['train', 'dev', 'test']) {
