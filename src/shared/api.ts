@@ -38,7 +38,14 @@ export const NextUncertainInput = z.object({
   /** skip these (already seen in this session) */
   exclude: z.array(z.number().int()).max(20000).default([]),
 });
-export const EvaluateInput = z.object({ split: SplitSchema, version: z.number().int().positive().optional() });
+export const EvaluateInput = z.object({
+  split: SplitSchema,
+  version: z.number().int().positive().optional(),
+  /** the majority-class and plain linear baselines on the same items (a linear SVM fit: seconds on MELD; cached) */
+  baselines: z.boolean().default(true),
+  /** a paired bootstrap comparison with this model version */
+  compare: z.number().int().positive().optional(),
+});
 /** A retrain: each setting left out is the latest model's (the one being replaced); with no model yet fusion none, linear, no context, every modality with features. */
 export const TrainInput = z.object({
   /** seed: the published BiLSTM + attention network; concat: the baseline; none: SVM on the standardised features (fastest) */

@@ -79,9 +79,9 @@ export function createApiHandlers(ctx: ApiContext): ApiHandlers {
 
     'models.list': () => modelList(db),
 
-    'evaluate.split': ({ split, version }) => {
+    'evaluate.split': ({ split, version, baselines, compare }) => {
       try {
-        return evaluateSplit(db, split, version) as EvaluateResult;
+        return evaluateSplit(db, split, version, { baselines, compare }) as EvaluateResult;
       } catch (e) {
         if (e instanceof EvaluateError) throw new ApiError('not_found', e.message);
         throw e;

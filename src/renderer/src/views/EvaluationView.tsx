@@ -48,8 +48,9 @@ export function EvaluationView() {
   }, [versions]);
 
   const ready = split !== '' && version !== null;
-  const main = useApiData('evaluate.split', ready ? { split, version } : null, [split, version, modelsTick]);
-  const other = useApiData('evaluate.split', ready && compare !== null && compare !== version ? { split, version: compare } : null, [split, compare, version, modelsTick]);
+  const paired = compare !== null && compare !== version ? compare : undefined;
+  const main = useApiData('evaluate.split', ready ? { split, version, compare: paired } : null, [split, version, paired, modelsTick]);
+  const other = useApiData('evaluate.split', ready && paired !== undefined ? { split, version: paired, baselines: false } : null, [split, paired, version, modelsTick]);
 
   if (models.data && models.data.length === 0) {
     return (
@@ -83,11 +84,17 @@ export function EvaluationView() {
             {r.split} split · model v{r.model_version} · {r.fusion} fusion · {r.classifier} SVM{r.C !== null ? ` (C=${r.C})` : ''} · {r.modalities.join('+')} · n={r.n}
           </Typography>
           <Stack direction="row" spacing={2} useFlexGap sx={{ flexWrap: 'wrap' }} data-testid="eval-metrics">
-            <Metric name="accuracy" value={r.accuracy} />
-            <Metric name="weighted F1" value={r.weighted_f1} />
-            <Metric name="macro F1" value={r.macro_f1} />
-            <Metric name="macro AUC" value={r.macro_auc} />
+            <Metric name="accuracy" value={r.accuracy} ci={r.ci95?.accuracy} />
+            <Metric name="weighted F1" value={r.weighted_f1} ci={r.ci95?.weighted_f1} />
+            <Metric name="macro F1" value={r.macro_f1} ci={r.ci95?.macro_f1} />
+            <Metric name="macro AUC" value={r.macro_auc} ci={r.ci95?.macro_auc ?? undefined} />
           </Stack>
+          {r.bootstrap && (
+            <Typography variant="caption" color="text.secondary" data-testid="eval-ci-note">
+              95% intervals: bootstrap over the split's {r.bootstrap.groups} dialogues ({r.bootstrap.resamples} resamples, seed {r.bootstrap.seed}); utterances of one dialogue are resampled together.
+            </Typography>
+          )}
+          {r.baselines && <Baselines r={r} />}
           {r.missing_predictions > 0 && (
             <Typography color="warning.main" variant="body2">
               {r.missing_predictions} labelled item(s) of this split have no prediction from this model (labelled after it was trained?).
@@ -114,7 +121,7 @@ export function EvaluationView() {
   );
 }
 
-function Metric(props: { name: string; value: number | null }) {
+function Metric(props: { name: string; value: number | null; ci?: [number, number] }) {
   return (
     <Card variant="outlined" sx={{ minWidth: 140 }}>
       <CardContent sx={{ py: 1, '&:last-child': { pb: 1 } }}>
@@ -124,6 +131,60 @@ function Metric(props: { name: string; value: number | null }) {
         <Typography variant="h5" data-metric={props.name}>
           {fmt(props.value)}
         </Typography>
+        {props.ci && (
+          <Typography variant="caption" color="text.secondary" data-ci={props.name}>
+            95% CI {fmt(props.ci[0])}–{fmt(props.ci[1])}
+          </Typography>
+        )}
+      </CardContent>
+    </Card>
+  );
+}
+
+const signed = (x: number) => `${x > 0 ? '+' : ''}${x.toFixed(3)}`;
+
+/** Paired difference text: "+0.012 [−0.010, +0.031], within noise". */
+export function pairedText(d: { diff: number; ci95: [number, number] }, withinNoise: boolean): string {
+  return `${signed(d.diff)} [${signed(d.ci95[0])}, ${signed(d.ci95[1])}]${withinNoise ? ' · within noise' : ''}`;
+}
+
+function Baselines(props: { r: EvaluateResult }) {
+  const b = props.r.baselines!;
+  const rows = [
+    { name: `majority class (${b.majority.label})`, s: b.majority },
+    ...(b.linear ? [{ name: `plain linear SVM (C=1, unweighted, ${b.linear.text_encoder})`, s: b.linear }] : []),
+  ];
+  return (
+    <Card variant="outlined" data-testid="baselines">
+      <CardContent>
+        <Typography variant="subtitle2">Baselines on the same {props.r.split} items</Typography>
+        <Table size="small">
+          <TableHead>
+            <TableRow>
+              <TableCell>baseline</TableCell>
+              <TableCell>weighted F1 (95% CI)</TableCell>
+              <TableCell>accuracy</TableCell>
+              <TableCell>model − baseline, weighted F1 (paired)</TableCell>
+            </TableRow>
+          </TableHead>
+          <TableBody>
+            {rows.map(({ name, s }) => (
+              <TableRow key={name} data-testid="baseline-row">
+                <TableCell>{name}</TableCell>
+                <TableCell>{fmt(s.weighted_f1)} ({fmt(s.ci95.weighted_f1[0])}–{fmt(s.ci95.weighted_f1[1])})</TableCell>
+                <TableCell>{fmt(s.accuracy)}</TableCell>
+                <TableCell sx={{ color: s.model_minus_baseline.within_noise ? 'text.secondary' : s.model_minus_baseline.weighted_f1.diff > 0 ? 'success.main' : 'error.main' }}>
+                  {pairedText(s.model_minus_baseline.weighted_f1, s.model_minus_baseline.within_noise)}
+                </TableCell>
+              </TableRow>
+            ))}
+            {!b.linear && (
+              <TableRow>
+                <TableCell colSpan={4}>plain linear baseline: no text features on the training split</TableCell>
+              </TableRow>
+            )}
+          </TableBody>
+        </Table>
       </CardContent>
     </Card>
   );
@@ -220,6 +281,12 @@ function Comparison(props: { a: EvaluateResult; b: EvaluateResult; models: Model
             </Typography>
           );
         })}
+        {a.compare && a.compare.version === b.model_version && (
+          <Typography variant="body2" data-testid="comparison-paired" sx={{ mt: 1 }}>
+            Paired bootstrap over the same {a.compare.n} items, v{a.model_version} − v{b.model_version}: weighted F1 {pairedText(a.compare.weighted_f1, a.compare.within_noise)}
+            {a.compare.within_noise ? ' (the two cannot be told apart on this split)' : ''}; accuracy {pairedText(a.compare.accuracy, false)}.
+          </Typography>
+        )}
         <Table size="small">
           <TableHead>
             <TableRow>
