@@ -22,7 +22,18 @@ export function startJob(db: Db, kind: JobKind, params: unknown): { id: number; 
 }
 
 export function reportProgress(db: Db, id: number, p: ProgressEvent): void {
-  db.prepare('UPDATE job SET progress = ? WHERE id = ?').run(JSON.stringify(p), id);
+  // best effort: a progress line is skipped while another connection (the training worker storing its
+  // model and predictions) holds the write lock, rather than failing the job it reports on
+  // and it does not wait for the lock either (better-sqlite3 blocks the thread while it waits)
+  const wait = db.pragma('busy_timeout', { simple: true }) as number;
+  db.pragma('busy_timeout = 0');
+  try {
+    db.prepare('UPDATE job SET progress = ? WHERE id = ?').run(JSON.stringify(p), id);
+  } catch (e) {
+    if ((e as { code?: string }).code !== 'SQLITE_BUSY') throw e;
+  } finally {
+    db.pragma(`busy_timeout = ${wait}`);
+  }
 }
 
 export function finishJob(db: Db, id: number, outcome: { status: 'done'; result: unknown } | { status: 'failed' | 'cancelled'; error: string }): void {
