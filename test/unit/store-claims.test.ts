@@ -5,6 +5,7 @@ import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { openDb } from '../../src/main/core/store/db';
 import { claim, expireStale, heartbeat, Lease, listClaims, newHolder, release } from '../../src/main/core/store/claims';
+import { snapshotForShard } from '../../src/main/core/store/merge';
 import { tmpDir } from '../helpers/tmp';
 
 const t = tmpDir('es-claims-');
@@ -77,4 +78,20 @@ describe('store: work claims', () => {
     l2.close();
     expect(listClaims(a)).toEqual([]);
   });
+
+  it('a shard snapshot of the database starts with no claims (those belong to the extractors of the main one)', () => {
+    const h = newHolder();
+    expect(claim(a, ['media:/c/x.mp4'], h)).toEqual(['media:/c/x.mp4']);
+    const shard = path.join(t.dir, 'shard-0.db');
+    expect(snapshotForShard(file, shard)).toBe(true);
+    const s = openDb(shard);
+    try {
+      expect(listClaims(s)).toEqual([]);
+    } finally {
+      s.close();
+    }
+    expect(listClaims(a).map((c) => c.key)).toEqual(['media:/c/x.mp4']);
+    release(a, h);
+  });
 });
+

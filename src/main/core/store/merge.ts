@@ -248,6 +248,13 @@ export function snapshotForShard(mainPath: string, shardPath: string): boolean {
   } finally {
     src.close();
   }
+  // work claims of extractors running on the main database are theirs, not the shard's (store/claims.ts)
+  const snap = new Database(tmp);
+  try {
+    if (snap.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'work_claim'").get()) snap.exec('DELETE FROM work_claim');
+  } finally {
+    snap.close();
+  }
   fs.renameSync(tmp, shardPath);
   return true;
 }
