@@ -18,7 +18,7 @@ export default {
   ],
   // what the sandbox needs: sources, tests with their fixtures, configs, the built out/node (a unit test
   // starts the training worker from it; node_modules is linked)
-  ignorePatterns: ['out/*', '!out/node', 'dist', 'test-artifacts', 'bench/results', 'resources/demo/**/*.mp4', '.venv-pyref', 'reports'],
+  ignorePatterns: ['out/*', '!out/node', 'dist', 'test-artifacts', 'bench/results', '.venv-pyref', 'reports'],
   concurrency: 2,
   timeoutMS: 60_000,
   reporters: ['clear-text', 'progress', 'html', 'json'],

@@ -7,7 +7,8 @@ import Database from 'better-sqlite3';
 import { runCli } from '../helpers/cli';
 import { tmpDir } from '../helpers/tmp';
 import { emptyFile, makeClip } from '../helpers/make-clips';
-import { inShard, keyHash, parseShard, shardMembers } from '../../src/main/core/jobs/shard';
+import { formatShard, inShard, keyHash, parseShard, shardMembers } from '../../src/main/core/jobs/shard';
+import { openDb } from '../../src/main/core/store/db';
 import { miniDemo } from '../helpers/mini-demo';
 
 
@@ -44,6 +45,41 @@ describe('shard partition', () => {
     expect(() => parseShard('4/4')).toThrow(/between 0 and N-1/);
     expect(() => parseShard('1of4')).toThrow(/I\/N/);
     expect(() => parseShard('0/0')).toThrow(/at least 1/);
+    expect(parseShard(' 12 / 40 ')).toEqual({ index: 12, count: 40 });
+    for (const bad of ['x1/4', '1/4x', '1x/4', '1/x4', '1 of/4', '-1/4', '1/', '/4']) expect(() => parseShard(bad), bad).toThrow(/--shard must be I\/N/);
+    expect(formatShard(parseShard('3/16'))).toBe('3/16');
+  });
+
+  it('segments of one recording share a shard, by the path under the corpus root (any root)', () => {
+    const t = tmpDir('es-shard-rec-');
+    try {
+      const members = (root: string) => {
+        const db = openDb(path.join(t.dir, `${path.basename(root)}.db`));
+        try {
+          db.prepare("INSERT INTO corpus (id, root, kind) VALUES (1, ?, 'folder')").run(root);
+          const add = db.prepare("INSERT INTO utterance (id, corpus_id, key, split, start_s, end_s) VALUES (?, 1, ?, 'unsplit', ?, ?)");
+          const media = db.prepare('INSERT INTO media (utterance_id, path) VALUES (?, ?)');
+          for (let k = 0; k < 24; k++) {
+            const rec = `day${k % 6}/talk ${k % 3}.wav`; // 18 segments over 6 recordings ...
+            add.run(k + 1, `${rec}#${k}`, k < 18 ? k : null, k < 18 ? k + 1 : null); // ... and 6 whole clips
+            media.run(k + 1, path.join(root, rec));
+          }
+          return [0, 1, 2].map((i) => [...shardMembers(db, { index: i, count: 3 })].sort((a, b) => a - b));
+        } finally {
+          db.close();
+        }
+      };
+      const a = members('/data/a');
+      expect(members('/mnt/elsewhere/b')).toEqual(a); // another root, the same relative paths
+      expect(a.flat().sort((x, y) => x - y)).toEqual(Array.from({ length: 24 }, (_, k) => k + 1));
+      for (let k = 0; k < 24; k++) {
+        const rec = `day${k % 6}/talk ${k % 3}.wav`;
+        const key = k < 18 ? `recording:${rec}` : `${rec}#${k}`;
+        expect(a[keyHash(key) % 3], `utterance ${k + 1}`).toContain(k + 1);
+      }
+    } finally {
+      t.cleanup();
+    }
   });
 
   it('puts every key in exactly one shard, evenly, and the same way every time', () => {
@@ -99,6 +135,7 @@ describe('shard membership follows the utterance, not the row', () => {
         expect(membersByKey(main, spec), `shard ${spec}`).toEqual(inCopy);
         all.push(...inCopy);
       }
+      expect(all).toHaveLength(11); // every utterance in exactly one shard
       expect(all.sort()).toEqual(membersByKey(copy, '0/1'));
     }
     t.cleanup();
