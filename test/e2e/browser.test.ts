@@ -317,8 +317,11 @@ describe.skipIf(!haveChromium)('browser mode (serve + Chromium)', () => {
     const result = (await job.getByTestId('job-result').textContent()) ?? '';
     // text, audio and video have features: 7 combinations, singletons first, each scored on dev
     expect(result.split(' · ')).toHaveLength(7);
-    expect(result).toMatch(/^\w+ v3: weighted F1 \d\.\d{3} on dev/);
-    expect(result).toMatch(/ · \w+\+\w+\+\w+ v9: weighted F1 \d\.\d{3} on dev$/);
+    expect(result).toMatch(/^\w+ v\d+: weighted F1 \d\.\d{3} on dev · /);
+    expect(result).toMatch(/ · \w+\+\w+\+\w+ v\d+: weighted F1 \d\.\d{3} on dev$/);
+    // seven new model versions in a row, one per combination
+    const versions = [...result.matchAll(/ v(\d+): /g)].map((m) => Number(m[1]));
+    expect(versions).toEqual(versions.map((_v, i) => versions[0] + i));
     await shot(page, '10-jobs-ablation');
   }, 300_000);
 
@@ -432,7 +435,7 @@ describe.skipIf(!haveChromium)('corpus table at 13,000 rows', () => {
     await page.getByText('line 12345 says hello', { exact: true }).click();
     await page.getByTestId('utterance-detail').waitFor();
     expect(await page.getByTestId('no-media').textContent()).toMatch(/No media/);
-    expect(await page.getByTestId('no-video-features').textContent()).toMatch(/extraction/);
+    expect(await page.getByTestId('no-video-features').textContent()).toMatch(/has no clip/);
     expect(await page.getByTestId('no-prediction').textContent()).toMatch(/Train a model/);
     await shot(page, '15-utterance-text-only');
     await page.getByTestId('tab-evaluation').click();
