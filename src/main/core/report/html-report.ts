@@ -37,27 +37,58 @@ function modelLine(e: EvaluateResult): string {
   return `model version ${e.model_version} (${e.fusion === 'none' ? 'no fusion' : `${e.fusion} fusion`}, ${e.classifier} SVM${e.C !== null ? `, C=${e.C}` : ''}, ${e.modalities.join('+')}${e.context ? ', dialogue context' : ''})`;
 }
 
+/** "55.2% (53.1–57.3)": a figure with its 95% interval, when there is one */
+function withCi(x: number, ci: [number, number] | null | undefined, fmt: (v: number) => string = pct): string {
+  return ci ? `${fmt(x)} <span class="ci">(${fmt(ci[0])}–${fmt(ci[1])})</span>` : fmt(x);
+}
+
+/** a paired difference in points with its interval, and whether it is within noise */
+function diffCell(d: { diff: number; ci95: [number, number] }): string {
+  const pts = (v: number) => `${v >= 0 ? '+' : '−'}${Math.abs(100 * v).toFixed(1)}`;
+  const noise = d.ci95[0] <= 0 && d.ci95[1] >= 0;
+  return `${pts(d.diff)} <span class="ci">(${pts(d.ci95[0])} to ${pts(d.ci95[1])})</span>${noise ? ' <i>within noise</i>' : ''}`;
+}
+
+/** The model beside the majority-class and plain linear baselines on the same items, with intervals. */
+function baselinesTable(e: EvaluateResult): string {
+  const b = e.baselines;
+  if (!b) return '';
+  const rows: (string | number)[][] = [[`<b>this model</b> (v${e.model_version})`, e.n, withCi(e.accuracy, e.ci95?.accuracy), withCi(e.weighted_f1, e.ci95?.weighted_f1), withCi(e.macro_f1, e.ci95?.macro_f1), '']];
+  const add = (name: string, s: NonNullable<EvaluateResult['baselines']>['majority'] | NonNullable<NonNullable<EvaluateResult['baselines']>['linear']>) =>
+    rows.push([name, s.n, withCi(s.accuracy, s.ci95.accuracy), withCi(s.weighted_f1, s.ci95.weighted_f1), withCi(s.macro_f1, s.ci95.macro_f1), diffCell(s.model_minus_baseline.weighted_f1)]);
+  add(`majority class (always “${esc(b.majority.label)}”)`, b.majority);
+  if (b.linear) add(`plain linear SVM on ${esc(b.linear.text_encoder)} text features (C=${b.linear.C}, no class weighting, ${b.linear.n_train} training items)`, b.linear);
+  return `<h4>Baselines on the same items</h4>
+${table(['model', 'n', 'accuracy', 'weighted F1', 'macro F1', 'weighted F1: model − baseline (paired)'], rows, 'baselines')}
+${b.linear ? '' : '<p class="note">No plain linear baseline: the training split has no text features.</p>'}`;
+}
+
 function metricsSection(d: ReportData): string {
   if (!d.model) return '<p class="note">No model has been trained in this database yet: run <code>train</code> (or <code>analyze</code>) for metrics.</p>';
   if (!d.evaluations.length) return `<p class="note">Model version ${d.model.version} is trained, but no held-out split (dev, test) has labelled utterances to score it on.</p>`;
   const summary = table(
     ['split', 'model version', 'n', 'accuracy', 'weighted F1', 'macro F1', 'macro AUC'],
-    d.evaluations.map((e) => [esc(e.split), e.model_version, e.n, pct(e.accuracy), pct(e.weighted_f1), pct(e.macro_f1), f3(e.macro_auc)]),
+    d.evaluations.map((e) => [esc(e.split), e.model_version, e.n, withCi(e.accuracy, e.ci95?.accuracy), withCi(e.weighted_f1, e.ci95?.weighted_f1), withCi(e.macro_f1, e.ci95?.macro_f1), withCi(e.macro_auc ?? NaN, e.macro_auc === null ? null : e.ci95?.macro_auc, f3)]),
     'metrics-summary',
   );
+  const boot = d.evaluations.find((e) => e.bootstrap)?.bootstrap;
+  const ciNote = boot
+    ? `<p class="ci-note">In brackets: 95% intervals from a seeded bootstrap over dialogues (${boot.resamples} resamples, seed ${boot.seed}; utterances of a dialogue are resampled together). Differences whose interval holds 0 are <i>within noise</i>.</p>`
+    : '';
   const per = d.evaluations.map((e) => {
     const rows = e.labels.map((l) => {
       const c = e.per_class[l];
-      return [esc(l), pct(c.precision), pct(c.recall), pct(c.f1), f3(e.auc[l]), c.support];
+      return [esc(l), pct(c.precision), pct(c.recall), withCi(c.f1, e.ci95?.per_class_f1[l]), f3(e.auc[l]), c.support];
     });
     return `<section class="split" data-split="${esc(e.split)}">
 <h3>${esc(e.split)} split · ${esc(modelLine(e))}</h3>
-<p>n = ${e.n} labelled utterances${e.missing_predictions ? `; ${e.missing_predictions} without a prediction of this model (not counted)` : ''}. Accuracy ${pct(e.accuracy)}, weighted F1 ${pct(e.weighted_f1)}, macro F1 ${pct(e.macro_f1)}.</p>
-${table(['class', 'precision', 'recall', 'F1', 'AUC (one-vs-rest)', 'support'], rows, 'per-class')}
+<p>n = ${e.n} labelled utterances${e.missing_predictions ? `; ${e.missing_predictions} without a prediction of this model (not counted)` : ''}. Accuracy ${withCi(e.accuracy, e.ci95?.accuracy)}, weighted F1 ${withCi(e.weighted_f1, e.ci95?.weighted_f1)}, macro F1 ${withCi(e.macro_f1, e.ci95?.macro_f1)}.</p>
+${baselinesTable(e)}
+${table(['class', 'precision', 'recall', 'F1 (95% interval)', 'AUC (one-vs-rest)', 'support'], rows, 'per-class')}
 <div class="plots"><div class="plot" id="confusion-${esc(e.split)}"></div><div class="plot" id="roc-${esc(e.split)}"></div></div>
 </section>`;
   });
-  return summary + per.join('\n');
+  return summary + ciNote + per.join('\n');
 }
 
 function ablationSection(d: ReportData): string {
@@ -145,7 +176,7 @@ th{background:#f2f5fa}td:not(:first-child){font-variant-numeric:tabular-nums}.co
 .plots{display:flex;flex-wrap:wrap;gap:8px}.plot{width:680px;height:380px}
 .thumbs{display:flex;flex-wrap:wrap;gap:10px}.thumb{margin:0;width:224px;font-size:11px}.thumb img{width:224px;height:auto;display:block}
 .entropy-thumb polyline{fill:none;stroke:#3465a4;stroke-width:1.2}.entropy-thumb circle{fill:#cc0000}
-code{background:#f2f5fa;padding:0 3px}
+code{background:#f2f5fa;padding:0 3px}.ci{color:#667;font-size:12px;white-space:nowrap}h4{font-size:13px;margin:12px 0 4px}
 @media print{body{padding:0;max-width:none}section.split,.plot,table,figure{break-inside:avoid}h2{break-after:avoid}}
 `;
 

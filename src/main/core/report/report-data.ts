@@ -78,6 +78,8 @@ export interface ReportDataOptions {
   thumbnailLimit?: number;
   /** confused utterances listed per split (default 15) */
   confusedPerSplit?: number;
+  /** the majority-class and plain linear baselines beside each split's metrics (default true; fits a linear SVM) */
+  baselines?: boolean;
 }
 
 export function gatherReportData(db: Db, o: ReportDataOptions = {}): ReportData {
@@ -111,7 +113,7 @@ export function gatherReportData(db: Db, o: ReportDataOptions = {}): ReportData 
     // held-out splits only: metrics on the training split would measure fit, not generalisation
     const splits = o.split ? [o.split] : (['dev', 'test'] as const);
     for (const s of splits) {
-      const e = evaluateSplit(db, s, version);
+      const e = evaluateSplit(db, s, version, { baselines: o.baselines ?? true });
       if (e.n > 0 || o.split) evaluations.push(e);
     }
   }
