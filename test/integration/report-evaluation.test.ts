@@ -24,7 +24,6 @@ function ok(r: ReturnType<typeof runCli>) {
 describe('report: intervals and baselines', () => {
   const t = tmpDir('es-report-eval-');
   const db = path.join(t.dir, 'demo.db');
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   let ev: any;
   let html: string;
   afterAll(() => t.cleanup());
