@@ -52,7 +52,7 @@ export function ReportsView() {
               {r.url && (
                 <>
                   {' · '}
-                  <Link href={r.url} download data-testid="export-download">
+                  <Link href={r.url} download data-testid="download-link">
                     {/\.zip(\?|$)/.test(r.url) ? 'download (zip)' : 'download'}
                   </Link>
                 </>
