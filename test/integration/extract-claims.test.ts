@@ -9,14 +9,16 @@ import Database from 'better-sqlite3';
 import { makeClip } from '../helpers/make-clips';
 import { runCli, runCliAsync } from '../helpers/cli';
 import { tmpDir } from '../helpers/tmp';
+import { writeTinyModels } from '../helpers/tiny-encoders';
 import { openDb } from '../../src/main/core/store/db';
 import { runExtraction } from '../../src/main/core/jobs/extract';
 import { locateFfmpeg } from '../../src/main/core/media/locate-ffmpeg';
 
 const N = 12;
 
-/** An ffmpeg that logs each input file (-i) to `log`, waits for `gate` when given, then runs the real one. */
-function wrapper(file: string, log: string, gate: string | null): string {
+/** An ffmpeg that logs each input file (-i) to `log` (with `all`: its whole command line), waits for
+ * `gate` when given, then runs the real one. */
+function wrapper(file: string, log: string, gate: string | null, all = false): string {
   const real = locateFfmpeg().path;
   const q = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
   fs.writeFileSync(
@@ -24,7 +26,7 @@ function wrapper(file: string, log: string, gate: string | null): string {
     [
       '#!/bin/sh',
       'prev=',
-      `for a in "$@"; do [ "$prev" = "-i" ] && printf '%s\\n' "$a" >> ${q(log)}; prev="$a"; done`,
+      all ? `printf '%s\\n' "$*" >> ${q(log)}` : `for a in "$@"; do [ "$prev" = "-i" ] && printf '%s\\n' "$a" >> ${q(log)}; prev="$a"; done`,
       gate ? `while [ ! -e ${q(gate)} ]; do sleep 0.05; done` : '',
       `exec ${q(real)} "$@"`,
       '',
@@ -107,4 +109,53 @@ describe('two extractors on one database', () => {
     expect(jobs[0].status).toBe('done');
     expect(JSON.parse(jobs[0].result).media.processed).toBe(sb.media.processed);
   });
+
+  it('share the pretrained encoders items too: each clip embedded by one of them', { timeout: 300_000 }, async () => {
+    const db2 = path.join(t.dir, 'enc.db');
+    const data = path.join(t.dir, 'data');
+    expect(runCli(['import', corpus, '--db', db2, '--quiet']).code).toBe(0);
+    // the media stage first, with no model installed; then the tiny wav2vec2 and ResNet-50
+    const first = runCli(['extract', '--db', db2, '--data-dir', data, '--quiet', '--json']);
+    expect(first.code, first.stderr).toBe(0);
+    const tiny = writeTinyModels(path.join(t.dir, 'mirror'));
+    for (const [file, name] of [[tiny.wav2vec2, 'wav2vec2-base-960h'], [tiny.resnet, 'resnet-50']]) {
+      const imp = runCli(['models', 'import', file, '--as', name, '--data-dir', data]);
+      expect(imp.code, imp.stderr).toBe(0);
+    }
+    const gate = path.join(t.dir, 'gate2');
+    const logA = path.join(t.dir, 'enc-a.log');
+    const logB = path.join(t.dir, 'enc-b.log');
+    const ffA = wrapper(path.join(t.dir, 'ffmpeg-enc-a.sh'), logA, gate, true);
+    const ffB = wrapper(path.join(t.dir, 'ffmpeg-enc-b.sh'), logB, null, true);
+    const embedded = () => count(db2, "SELECT COUNT(DISTINCT utterance_id) n FROM feature WHERE kind = 'audio.embedding'");
+
+    const conn = openDb(db2);
+    const a = runExtraction(conn, { ffmpeg: ffA, workers: 1, dataDir: data, device: 'cpu' });
+    await until(() => lines(logA).length > 0, 'the in-process run to start its first wav2vec2 decode');
+    const b = runCliAsync(['extract', '--db', db2, '--data-dir', data, '--device', 'cpu', '--ffmpeg', ffB, '--workers', '1', '--quiet', '--json']);
+    await until(() => embedded() >= 2, 'the CLI to store two wav2vec2 embeddings');
+    fs.writeFileSync(gate, '');
+    const [sa, rb] = await Promise.all([a, b]);
+    conn.close();
+    expect(rb.code, rb.stderr).toBe(0);
+    const sb = rb.json();
+
+    // per encoder: the clips decoded for it by A and by B are disjoint and cover the corpus
+    // (lines naming no clip are ffmpeg -version and the like)
+    const clips = (log: string, audio: boolean) =>
+      new Set(lines(log).filter((l) => l.includes('-ar 16000') === audio).flatMap((l) => /c\d\d\.mp4/.exec(l)?.[0] ?? []));
+    for (const audio of [true, false]) {
+      const byA = clips(logA, audio);
+      const byB = clips(logB, audio);
+      expect([...byA].filter((f) => byB.has(f)), audio ? 'wav2vec2' : 'resnet').toEqual([]);
+      expect(byA.size + byB.size, audio ? 'wav2vec2' : 'resnet').toBe(N);
+    }
+    const encoded = (s: { encoders?: { model: string; encoded: number }[] }, model: string) => s.encoders?.find((e) => e.model === model)?.encoded ?? 0;
+    for (const m of ['wav2vec2-base-960h', 'resnet-50']) expect(encoded(sa, m) + encoded(sb, m), m).toBe(N);
+    expect(encoded(sb, 'wav2vec2-base-960h')).toBeGreaterThanOrEqual(2);
+    expect(embedded()).toBe(N);
+    expect(count(db2, "SELECT COUNT(DISTINCT utterance_id) n FROM feature WHERE kind = 'video.embedding'")).toBe(N);
+    expect(count(db2, 'SELECT COUNT(*) n FROM work_claim')).toBe(0);
+  });
 });
+

@@ -14,6 +14,7 @@ import { ResNetEncoder, toPixelValues, RESNET_PREP, CROP, RESIZE } from '../enco
 import { decodeCroppedFrames, decodePcm16k } from '../media/ffmpeg-read';
 import { EmbeddingWriter, type EmbeddingKind } from './embedding-writer';
 import { ProgressMeter } from './progress';
+import { ItemClaims } from './media-claims';
 
 export interface EncoderRun {
   model: string;
@@ -98,8 +99,10 @@ async function runAudio(db: Db, model: InstalledModel, o: EncoderStageOptions, n
   const writer = new EmbeddingWriter(db);
   const meter = new ProgressMeter(`extract ${model.manifest.name}`, todo.length);
   const meta = { extractor: model.manifest.name, version, provider: enc.provider };
+  // another extractor on this database shares the items: each is claimed as its decode starts
+  const claims = encoderClaims(db, kind, model.manifest.name, version);
   const decode = (t: Todo) =>
-    decodePcm16k(o.ffmpeg, t.file, o.signal, spanOf(t) ?? {}).then(
+    !claims.accept(t.id) ? Promise.resolve({ skip: true as const }) : decodePcm16k(o.ffmpeg, t.file, o.signal, spanOf(t) ?? {}).then(
       (pcm) => ({ pcm }),
       (e: Error) => ({ error: e.message }),
     );
@@ -109,6 +112,10 @@ async function runAudio(db: Db, model: InstalledModel, o: EncoderStageOptions, n
       const got = await next!;
       next = i + 1 < todo.length ? decode(todo[i + 1]) : null; // decode ahead while the model runs
       const t = todo[i];
+      if ('skip' in got) {
+        meter.done++; // held or done by another extractor
+        continue;
+      }
       let vec: Float32Array | null = null;
       let err = 'error' in got ? got.error : null;
       if (!err && 'pcm' in got) {
@@ -130,6 +137,7 @@ async function runAudio(db: Db, model: InstalledModel, o: EncoderStageOptions, n
     }
     await next?.catch(() => {});
   } finally {
+    claims.close();
     await enc.release();
   }
   return run;
@@ -149,8 +157,9 @@ async function runVideo(db: Db, model: InstalledModel, o: EncoderStageOptions, n
   const writer = new EmbeddingWriter(db);
   const meter = new ProgressMeter(`extract ${model.manifest.name}`, todo.length);
   const meta = { extractor: model.manifest.name, version, provider: enc.provider };
+  const claims = encoderClaims(db, kind, model.manifest.name, version);
   const decode = (t: Todo) =>
-    decodeCroppedFrames(o.ffmpeg, t.file, JSON.parse(t.selected!) as number[], {
+    !claims.accept(t.id) ? Promise.resolve({ skip: true as const }) : decodeCroppedFrames(o.ffmpeg, t.file, JSON.parse(t.selected!) as number[], {
       crop: CROP,
       resize: RESIZE,
       signal: o.signal,
@@ -201,6 +210,10 @@ async function runVideo(db: Db, model: InstalledModel, o: EncoderStageOptions, n
       const got = await next;
       if (i + 1 < todo.length) next = decode(todo[i + 1]);
       const t = todo[i];
+      if ('skip' in got) {
+        meter.done++; // held or done by another extractor
+        continue;
+      }
       if ('error' in got) {
         writer.fail(t.id, kind, t.file, got.error, version);
         run.failed++;
@@ -214,9 +227,16 @@ async function runVideo(db: Db, model: InstalledModel, o: EncoderStageOptions, n
     if (!o.signal?.aborted) await flush();
     await next.catch(() => {});
   } finally {
+    claims.close(); // after the last flush: an item is handed back once its result is stored
     await enc.release();
   }
   return run;
+}
+
+/** Claims on this encoder's items; an item is done once it has this model version's features. */
+function encoderClaims(db: Db, kind: EmbeddingKind, name: string, version: string): ItemClaims {
+  const has = db.prepare('SELECT 1 FROM feature WHERE utterance_id = ? AND kind = ? AND extractor = ? AND version = ? LIMIT 1').pluck();
+  return new ItemClaims(db, `${kind}:${name}:${version}`, (id) => has.get(id, kind, name, version) !== undefined);
 }
 
 /** An installed model that does not load (a damaged file): one line, and the run goes on without it. */

@@ -1,6 +1,7 @@
-// The media stage's share of the work when several extractors run on one database (serve's job and a
-// CLI `extract`): each task (a clip or a recording, keyed by its media file) is claimed right before
-// it is decoded, and skipped when another live extractor holds it or has finished it meanwhile.
+// The share of the work when several extractors run on one database (serve's job and a CLI
+// `extract`): each media task (a clip or a recording, keyed by its media file), and each item of a
+// pretrained encoder, is claimed right before it is decoded, and skipped when another live extractor
+// holds it or has finished it meanwhile.
 import type { Db } from '../store/db';
 import { Lease } from '../store/claims';
 import type { MediaTask } from './worker-pool';
@@ -39,3 +40,26 @@ export class MediaClaims {
     return (t.segments ?? [{ id: t.id }]).some((s) => !done.has(this.version.get(s.id) as string));
   }
 }
+
+/** Per-utterance claims for a stage that goes item by item (a pretrained encoder). */
+export class ItemClaims {
+  private readonly lease: Lease;
+  /** items left to another extractor */
+  elsewhere = 0;
+
+  /** `done(id)`: the item has this stage's result now (checked inside the claim) */
+  constructor(db: Db, private readonly prefix: string, private readonly done: (id: number) => boolean) {
+    this.lease = new Lease(db, 'extract');
+  }
+
+  accept(id: number): boolean {
+    if (this.lease.take(`${this.prefix}:${id}`, () => !this.done(id))) return true;
+    this.elsewhere++;
+    return false;
+  }
+
+  close(): void {
+    this.lease.close();
+  }
+}
+
