@@ -1,7 +1,9 @@
 // From a long video with no transcript to per-segment features, through the built CLI: import
 // --segment vad, then extract with the (tiny stand-in) pretrained encoders installed. Each segment
 // gets its own audio statistics over [start_s, end_s], its own frames (indices from t0_s), a wav2vec2
-// vector of its own audio and ResNet vectors of exactly its selected frames.
+// vector of its own audio and ResNet vectors of exactly its selected frames: the video's frames all
+// differ (grey level from the frame number), so each stored vector names the frame of the file it came
+// from, which must be the media stage's frame t0_s * fps + i.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -12,6 +14,9 @@ import { tmpDir } from '../helpers/tmp';
 import { clipFfmpeg, hasEspeak } from '../helpers/make-clips';
 import { speechRecording, SENTENCES, type SpeechRecording } from '../helpers/espeak-speech';
 import { writeTinyModels } from '../helpers/tiny-encoders';
+import { findInstalled } from '../../src/main/core/models/store';
+import { ResNetEncoder, toPixelValues, CROP, RESIZE } from '../../src/main/core/encoders/resnet';
+import { decodeCroppedFrames } from '../../src/main/core/media/ffmpeg-read';
 
 const t = tmpDir('es-cli-seg-x-');
 const db = path.join(t.dir, 'x.db');
@@ -25,27 +30,28 @@ beforeAll(async () => {
   fs.mkdirSync(path.dirname(video), { recursive: true });
   const ffmpeg = clipFfmpeg();
   rec = speechRecording(ffmpeg, path.join(t.dir, 'speech.wav'), SENTENCES.slice(0, 5));
-  execFileSync(ffmpeg, [
-    '-nostdin',
-    '-loglevel',
-    'error',
+  // grey level from the frame number (and chroma past 220 frames): every frame differs; lossless h264
+  const frames = "color=black:s=160x120:r=10,format=yuv420p,geq=lum='16+mod(N\\,220)':cb='100+20*floor(N/220)':cr=128";
+  const args = [
     '-f',
     'lavfi',
     '-i',
-    'testsrc2=s=160x120:r=10',
+    frames,
     '-i',
     rec.file,
     '-shortest',
     '-c:v',
     'libx264',
+    '-qp',
+    '0',
     '-g',
     '40',
     '-pix_fmt',
     'yuv420p',
     '-c:a',
     'aac',
-    video,
-  ]);
+  ];
+  execFileSync(ffmpeg, ['-nostdin', '-loglevel', 'error', ...args, video]);
   const files = writeTinyModels(path.join(t.dir, 'mirror'));
   for (const [name, file] of [
     ['wav2vec2-base-960h', files.wav2vec2],
@@ -99,6 +105,37 @@ describe('import --segment vad, then extract', () => {
       audioVecs.push(w!.data.toString('base64'));
     }
     expect(new Set(audioVecs).size).toBe(5); // each segment's own audio
+
+    // every stored frame vector is the file's frame round(t0_s * fps) + i (nearest among all its frames)
+    const resnet = await ResNetEncoder.open(findInstalled(data, 'resnet-50')!, 'cpu', () => {});
+    const n = Math.floor(rec.durationS * 10) - 1;
+    const all = await decodeCroppedFrames(clipFfmpeg(), video, [...Array(n).keys()], { crop: CROP, resize: RESIZE });
+    const ref = await resnet.embed(toPixelValues(all.rgb, n), n);
+    await resnet.release();
+    const nearest = (v: Float32Array) => {
+      let best = -1;
+      let bestD = Infinity;
+      ref.forEach((r, k) => {
+        let dist = 0;
+        for (let j = 0; j < r.length; j++) dist += (r[j] - v[j]) ** 2;
+        if (dist < bestD) [best, bestD] = [k, dist];
+      });
+      return best;
+    };
+    let checked = 0;
+    for (const u of utts) {
+      const fe = d.prepare('SELECT t0_s FROM frame_entropy WHERE utterance_id = ?').get(u.id) as { t0_s: number };
+      const rows = d.prepare("SELECT frame, data FROM feature WHERE utterance_id = ? AND kind = 'video.embedding'").all(u.id) as {
+        frame: number;
+        data: Buffer;
+      }[];
+      for (const r of rows) {
+        const v = new Float32Array(r.data.buffer.slice(r.data.byteOffset, r.data.byteOffset + r.data.length));
+        expect(nearest(v), `utterance ${u.id} frame ${r.frame}`).toBe(Math.round(fe.t0_s * 10) + r.frame);
+        checked++;
+      }
+    }
+    expect(checked).toBeGreaterThan(10);
     const errors = d.prepare("SELECT message FROM item_error WHERE level = 'error'").all();
     d.close();
     expect(errors).toEqual([]);
