@@ -1,6 +1,6 @@
 // Browser mode's file browser: the `serve --root` folders and what lies below them (the server never
 // lists anything outside). A folder opens on click; "Choose" picks it or a file for the import.
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { Box, Button, Chip, List, ListItemButton, ListItemText, Stack, Typography } from '@mui/material';
 import { useApiData } from '../api-context';
 
@@ -8,11 +8,20 @@ export function FileBrowser(props: { onChoose: (path: string) => void }) {
   const [dir, setDir] = useState<string | undefined>(undefined);
   const q = useApiData('files.list', dir === undefined ? {} : { path: dir }, [dir]);
   const l = q.data;
+  // one root (the usual case: the home folder): open it directly, there is nothing to choose above it
+  const [single, setSingle] = useState(false);
+  useEffect(() => {
+    if (l && l.path === null && l.entries.length === 1) {
+      setSingle(true);
+      setDir(l.entries[0].path);
+    }
+  }, [l]);
+  const atTop = !l || l.path === null || (single && l.parent === null);
   return (
     <Box data-testid="file-browser">
       <Stack direction="row" spacing={1} sx={{ alignItems: 'center', mb: 1, flexWrap: 'wrap' }}>
-        <Button size="small" disabled={!l || l.path === null} onClick={() => setDir(l?.parent ?? undefined)} data-testid="browse-up">
-          {l?.parent ? 'Up' : 'Folders'}
+        <Button size="small" disabled={atTop} onClick={() => setDir(l?.parent ?? undefined)} data-testid="browse-up">
+          {l?.parent || single ? 'Up' : 'Folders'}
         </Button>
         <Typography variant="body2" sx={{ fontFamily: 'monospace', flex: 1, wordBreak: 'break-all' }} data-testid="browse-path">
           {l?.path ?? 'Folders this server may read'}
