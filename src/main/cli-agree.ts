@@ -32,7 +32,7 @@ export function asAnnotator(b: ImportBatch, name: string): void {
   }
 }
 
-const f3 = (x: number | null) => (x === null ? '-' : x.toFixed(3));
+const f3 = (x: number | null) => (x === null ? '-' : (Number(x.toFixed(3)) || 0).toFixed(3)); // no '-0.000'
 
 export function agreementText(r: AgreementReport): string {
   if (r.annotators.length < 2) return `agreement: ${r.annotators.length} annotator(s) over ${r.n_items} items: nothing to compare (label with --annotator NAME, or import annotator=COL)`;

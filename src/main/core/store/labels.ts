@@ -1,8 +1,19 @@
 // Annotation writes: every change is a new label_history row naming its annotator; the triggers keep
 // each annotator's current label (annotator_label) and the gold label (utterance.label) from the rows.
+import type { Statement } from 'better-sqlite3';
 import type { Db } from './db';
 
 export class LabelError extends Error {}
+
+// prepared once per connection: an import of a long-format CSV calls these once per row
+const cache = new WeakMap<Db, Map<string, Statement<unknown[], unknown>>>();
+function q(db: Db, sql: string): Statement<unknown[], unknown> {
+  let m = cache.get(db);
+  if (!m) cache.set(db, (m = new Map()));
+  let st = m.get(sql);
+  if (!st) m.set(sql, (st = db.prepare(sql)));
+  return st;
+}
 
 /** How the gold label of an item nobody adjudicated is made: `latest` (the last change by anyone:
  * the single-annotator behaviour), `majority` (of the annotators' current labels; ties left open) or
@@ -23,7 +34,7 @@ export function goldRuleName(r: GoldRule): string {
 }
 
 export function getGoldRule(db: Db): GoldRule {
-  const r = db.prepare('SELECT rule FROM gold_rule WHERE id = 1').get() as { rule: string } | undefined;
+  const r = q(db, 'SELECT rule FROM gold_rule WHERE id = 1').get() as { rule: string } | undefined;
   return r ? parseGoldRule(r.rule) : { kind: 'latest' };
 }
 
@@ -43,11 +54,11 @@ function checkLabel(db: Db, utteranceId: number, label: string | null): void {
 }
 
 function gold(db: Db, id: number): { label: string | null; source: string | null } {
-  return db.prepare('SELECT label, gold_source AS source FROM utterance WHERE id = ?').get(id) as { label: string | null; source: string | null };
+  return q(db, 'SELECT label, gold_source AS source FROM utterance WHERE id = ?').get(id) as { label: string | null; source: string | null };
 }
 
 function annotatorLabel(db: Db, id: number, annotator: string): string | null {
-  const r = db.prepare('SELECT label FROM annotator_label WHERE utterance_id = ? AND annotator = ?').get(id, annotator) as { label: string } | undefined;
+  const r = q(db, 'SELECT label FROM annotator_label WHERE utterance_id = ? AND annotator = ?').get(id, annotator) as { label: string } | undefined;
   return r?.label ?? null;
 }
 
@@ -57,7 +68,7 @@ const INSERT = `INSERT INTO label_history (utterance_id, old_label, new_label, w
 /** What the rule makes of one item's labels; undefined: the rule has nothing to say (keep the gold). */
 function ruleGold(db: Db, id: number, rule: GoldRule): string | null | undefined {
   if (rule.kind === 'latest') {
-    const r = db.prepare(
+    const r = q(db, 
       `SELECT new_label FROM label_history WHERE utterance_id = ? AND source NOT LIKE 'gold:%' AND source <> 'adjudicate'
        ORDER BY id DESC LIMIT 1`).get(id) as { new_label: string | null } | undefined;
     return r ? r.new_label : undefined;
@@ -66,7 +77,7 @@ function ruleGold(db: Db, id: number, rule: GoldRule): string | null | undefined
     const l = annotatorLabel(db, id, rule.name);
     return l ?? undefined;
   }
-  const rows = db.prepare('SELECT label, COUNT(*) n FROM annotator_label WHERE utterance_id = ? GROUP BY label ORDER BY n DESC').all(id) as { label: string; n: number }[];
+  const rows = q(db, 'SELECT label, COUNT(*) n FROM annotator_label WHERE utterance_id = ? GROUP BY label ORDER BY n DESC').all(id) as { label: string; n: number }[];
   if (rows.length === 0) return undefined;
   return rows.length > 1 && rows[1].n === rows[0].n ? null : rows[0].label;
 }
@@ -77,7 +88,7 @@ function applyRule(db: Db, id: number, rule: GoldRule, who: string): boolean {
   if (g.source === 'adjudicate') return false;
   const want = ruleGold(db, id, rule);
   if (want === undefined || want === g.label) return false;
-  db.prepare(INSERT).run(id, g.label, want, who, `gold:${goldRuleName(rule)}`, null, 1);
+  q(db, INSERT).run(id, g.label, want, who, `gold:${goldRuleName(rule)}`, null, 1);
   return true;
 }
 
@@ -111,7 +122,7 @@ export function setAnnotatorLabel(
   if (mine === label && (!setsGold || before.label === label || opts.ifChanged)) {
     return { old: before.label, new: before.label, annotator: name, annotator_old: mine, gold_source: before.source };
   }
-  db.prepare(INSERT).run(utteranceId, setsGold ? before.label : mine, label, who, source, name, setsGold ? 1 : 0);
+  q(db, INSERT).run(utteranceId, setsGold ? before.label : mine, label, who, source, name, setsGold ? 1 : 0);
   if (!setsGold) applyRule(db, utteranceId, rule, who);
   const after = gold(db, utteranceId);
   return { old: before.label, new: after.label, annotator: name, annotator_old: mine, gold_source: after.source };
@@ -133,10 +144,10 @@ export function adjudicate(db: Db, utteranceId: number, label: string | null, wh
       if (before.source === 'adjudicate') {
         const rule = getGoldRule(db);
         const want = ruleGold(db, utteranceId, rule);
-        db.prepare(INSERT).run(utteranceId, before.label, want === undefined ? before.label : want, who, `gold:${goldRuleName(rule)}`, null, 1);
+        q(db, INSERT).run(utteranceId, before.label, want === undefined ? before.label : want, who, `gold:${goldRuleName(rule)}`, null, 1);
       }
     } else if (!(before.source === 'adjudicate' && before.label === label)) {
-      db.prepare(INSERT).run(utteranceId, before.label, label, who, 'adjudicate', null, 1);
+      q(db, INSERT).run(utteranceId, before.label, label, who, 'adjudicate', null, 1);
     }
     const after = gold(db, utteranceId);
     return { old: before.label, new: after.label, annotator: who, annotator_old: null, gold_source: after.source };
@@ -146,8 +157,8 @@ export function adjudicate(db: Db, utteranceId: number, label: string | null, wh
 /** Stores the gold rule and applies it to every item with annotator labels that nobody adjudicated. */
 export function setGoldRule(db: Db, rule: GoldRule, who: string): { rule: string; changed: number } {
   return db.transaction(() => {
-    db.prepare('INSERT INTO gold_rule (id, rule) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET rule = excluded.rule').run(goldRuleName(rule));
-    const ids = db.prepare('SELECT DISTINCT utterance_id id FROM annotator_label ORDER BY id').all() as { id: number }[];
+    q(db, 'INSERT INTO gold_rule (id, rule) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET rule = excluded.rule').run(goldRuleName(rule));
+    const ids = q(db, 'SELECT DISTINCT utterance_id id FROM annotator_label ORDER BY id').all() as { id: number }[];
     let changed = 0;
     for (const { id } of ids) if (applyRule(db, id, rule, who)) changed++;
     return { rule: goldRuleName(rule), changed };
@@ -156,7 +167,7 @@ export function setGoldRule(db: Db, rule: GoldRule, who: string): { rule: string
 
 /** The annotators with how many current labels each has (optionally in one split). */
 export function listAnnotators(db: Db, split?: string): { name: string; labels: number }[] {
-  return db.prepare(
+  return q(db, 
     `SELECT a.annotator name, COUNT(*) labels FROM annotator_label a JOIN utterance u ON u.id = a.utterance_id
      ${split ? 'WHERE u.split = ?' : ''} GROUP BY a.annotator ORDER BY a.annotator`,
   ).all(...(split ? [split] : [])) as { name: string; labels: number }[];
@@ -164,7 +175,7 @@ export function listAnnotators(db: Db, split?: string): { name: string; labels: 
 
 /** Every annotator's current label of one utterance. */
 export function annotatorLabels(db: Db, utteranceId: number): { annotator: string; label: string }[] {
-  return db.prepare('SELECT annotator, label FROM annotator_label WHERE utterance_id = ? ORDER BY annotator').all(utteranceId) as { annotator: string; label: string }[];
+  return q(db, 'SELECT annotator, label FROM annotator_label WHERE utterance_id = ? ORDER BY annotator').all(utteranceId) as { annotator: string; label: string }[];
 }
 
 /** Which rule made the gold labels: the stored rule and the number of gold labels by the change that
@@ -172,8 +183,8 @@ export function annotatorLabels(db: Db, utteranceId: number): { annotator: strin
 export function goldSummary(db: Db, split?: string): { rule: string; by_source: Record<string, number>; open: number } {
   const where = split ? 'AND split = ?' : '';
   const args = split ? [split] : [];
-  const rows = db.prepare(`SELECT CASE WHEN gold_source IN ('relabel', 'annotate', 'undo', 'adjudicate') OR gold_source LIKE 'gold:%' THEN gold_source ELSE 'import' END s, COUNT(*) n FROM utterance WHERE label IS NOT NULL ${where} GROUP BY s ORDER BY s`).all(...args) as { s: string; n: number }[];
-  const open = (db.prepare(
+  const rows = q(db, `SELECT CASE WHEN gold_source IN ('relabel', 'annotate', 'undo', 'adjudicate') OR gold_source LIKE 'gold:%' THEN gold_source ELSE 'import' END s, COUNT(*) n FROM utterance WHERE label IS NOT NULL ${where} GROUP BY s ORDER BY s`).all(...args) as { s: string; n: number }[];
+  const open = (q(db, 
     `SELECT COUNT(*) n FROM utterance WHERE label IS NULL ${where} AND EXISTS (SELECT 1 FROM annotator_label a WHERE a.utterance_id = utterance.id)`,
   ).get(...args) as { n: number }).n;
   return { rule: goldRuleName(getGoldRule(db)), by_source: Object.fromEntries(rows.map((r) => [r.s, r.n])), open };
