@@ -19,9 +19,9 @@ export function openDb(file: string, opts: { readonly?: boolean } = {}): Db {
   } catch (e) {
     throw diskFullError(e, file) ?? new DbError(`cannot open database ${file}: ${(e as Error).message}`);
   }
-  // a second process (the app and the CLI) waits for a lock instead of failing at once
-  db.pragma(`busy_timeout = ${busyTimeoutMs()}`);
   try {
+    // a second process (the app and the CLI) waits for a lock instead of failing at once
+    db.pragma(`busy_timeout = ${busyTimeoutMs()}`);
     // a newer build's file is refused before anything is written to it (not even the WAL switch)
     refuseNewer(db, file);
     if (!opts.readonly) {
@@ -32,6 +32,8 @@ export function openDb(file: string, opts: { readonly?: boolean } = {}): Db {
     }
   } catch (e) {
     db.close();
+    // SQLite opens any file lazily: a text file named .db fails at the first statement
+    if ((e as { code?: unknown }).code === 'SQLITE_NOTADB') throw new DbError(`cannot open database ${file}: ${(e as Error).message}`);
     throw diskFullError(e, file) ?? e;
   }
   return db;
