@@ -414,7 +414,7 @@ describe.skipIf(!haveChromium)('corpus table at 13,000 rows', () => {
     await page.getByTestId('mapping-import').click();
     const imp = page.locator('[data-testid=job][data-kind=import]').first();
     await expect.poll(() => imp.getAttribute('data-status'), { timeout: 60_000 }).toBe('done');
-    expect(await imp.getByTestId('job-result').textContent()).toBe('13000 added, 0 updated, 0 unchanged');
+    expect(await imp.getByTestId('job-result').textContent()).toBe('13,000 added, 0 updated, 0 unchanged');
     expect(await page.locator('[data-testid=job][data-kind=extract]').count()).toBe(0);
     await page.getByTestId('tab-corpus').click();
 
