@@ -131,6 +131,13 @@ describe.skipIf(!haveChromium)('annotation team in browser mode', () => {
     await expect.poll(() => myLabels('alice'), { timeout: 20_000 }).toEqual(ALICE.map((k) => labels[Number(k) - 1]));
     // the 11th item was not touched
     expect((await api(page, 'annotation.item', { id: train[10] })).annotations).toEqual([]);
+    // U undoes the last one: back on item 10, its gold label as before
+    const gold10 = (await api(page, 'utterances.show', { id: train[9] })).label_history[0].new;
+    await page.keyboard.press('u');
+    await expect.poll(position).toBe(`10 / ${train.length}`);
+    await expect.poll(async () => (await api(page, 'utterances.show', { id: train[9] })).label).toBe(gold10);
+    await page.keyboard.press(ALICE[9]);
+    await expect.poll(position).toBe(`11 / ${train.length}`);
     await shot(page, 'annotate-01-alice');
   });
 

@@ -90,16 +90,21 @@ export function AnnotationView() {
     if (n) setPos(Math.min(n - 1, Math.max(0, posRef.current + delta)));
   }, [setPos]);
 
-  const send = useCallback(
+  // one change, now (apply), or after every change queued before it (send)
+  const apply = useCallback(
     (id: number, label: string | null, source: 'annotate' | 'undo') =>
-      queue.push(() => call('utterances.relabel', { id, label, source })).then((r) => {
+      call('utterances.relabel', { id, label, source }).then((r) => {
         setHistories((h) => ({ ...h, [id]: r.history }));
         setGolds((g) => ({ ...g, [id]: r.new }));
         setMine((m) => ({ ...m, [id]: label }));
         reloadSummary();
         return r as typeof r & { annotator_old?: string | null };
       }),
-    [queue, call, reloadSummary],
+    [call, reloadSummary],
+  );
+  const send = useCallback(
+    (id: number, label: string | null, source: 'annotate' | 'undo') => queue.push(() => apply(id, label, source)),
+    [queue, apply],
   );
 
   // the item is fixed when the key is pressed; the cursor moves before the server answers
@@ -117,12 +122,12 @@ export function AnnotationView() {
     queue.push(async () => {
       const last = undoRef.current.pop();
       if (!last) return;
-      await send(last.id, latestRule ? last.gold : last.mine, 'undo');
+      await apply(last.id, latestRule ? last.gold : last.mine, 'undo'); // inside the queue already
       setSessionChanges((c) => c.slice(0, -1));
       const i = idsRef.current.indexOf(last.id);
       if (i >= 0) setPos(i);
     }).catch(report);
-  }, [queue, send, latestRule, setPos, report]);
+  }, [queue, apply, latestRule, setPos, report]);
 
   const nextUncertain = useCallback(() => {
     call('annotate.nextUncertain', { ...(split && { split }), exclude: seen }).then((s) => {
