@@ -315,7 +315,8 @@ describe('serve on an analysed demo database', () => {
     const again = await s.ok('reports.export', { format: 'csv', split: 'dev' });
     expect(again.path).not.toBe(csv.path); // never overwrites an earlier export
     const eaf = await s.ok('reports.export', { format: 'eaf' });
-    expect(eaf.url).toBeNull();
+    // a folder of files: offered as a zip (serve-import.test.ts opens it)
+    expect(eaf.url).toMatch(/^\/report\/report-[\w-]+-eaf\.zip\?token=/);
     expect(fs.statSync(eaf.path).isDirectory()).toBe(true);
     expect(fs.readdirSync(eaf.path).some((f) => f.endsWith('.eaf'))).toBe(true);
     expect(await s.call('reports.export', { format: 'csv', version: 42 })).toMatchObject({ ok: false, error: { code: 'not_found' } });
