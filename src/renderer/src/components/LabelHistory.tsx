@@ -19,7 +19,11 @@ export function LabelHistory(props: { history: LabelChange[] }) {
         {rows.map((h, i) => (
           <TableRow key={`${h.at}-${i}`}>
             <TableCell sx={{ whiteSpace: 'nowrap' }}>{new Date(h.at).toLocaleString()}</TableCell>
-            <TableCell>{h.who}</TableCell>
+            <TableCell>
+              {h.who}
+              {/* whose label it is, when not the person's own (issue 13); no annotator: the gold label itself */}
+              {h.annotator && h.annotator !== h.who ? ` for ${h.annotator}` : h.annotator === null && (h.source === 'adjudicate' || h.source.startsWith('gold:')) ? ' (gold)' : ''}
+            </TableCell>
             <TableCell>
               {h.old ?? '∅'} → <b>{h.new ?? '∅'}</b>
             </TableCell>
