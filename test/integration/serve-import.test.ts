@@ -7,6 +7,7 @@ import http from 'node:http';
 import fs from 'node:fs';
 import path from 'node:path';
 import { startServe, type Served } from '../helpers/serve';
+import { runCli } from '../helpers/cli';
 import { tmpDir } from '../helpers/tmp';
 
 function get(base: string, p: string): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: Buffer }> {
@@ -105,6 +106,15 @@ describe('serve --root: file browser, import and zip downloads', () => {
     expect(first).toBe(fs.readFileSync(path.join(t.dir, 'data', 'reports', names[0]), 'utf8'));
     // without the token: refused, as every other request
     expect((await get(base, exp.value.url.replace(/\?token=.*/, ''))).status).toBe(401);
+  });
+
+  it('doctor --json says whether the desktop app can start here (electron package, binary, better-sqlite3 ABI)', () => {
+    const d = runCli(['doctor', '--db', db, '--json']).json();
+    expect(d.electron).toMatchObject({ package: '39.8.9', abi: 140, better_sqlite3: { abi: Number(process.versions.modules), for: 'node' } });
+    expect(d.electron.notes.join('\n')).toMatch(/npx @electron\/rebuild -f -w better-sqlite3/);
+    expect(d.electron.binary === null || fs.existsSync(d.electron.binary)).toBe(true);
+    const human = runCli(['doctor', '--db', db]).stdout;
+    expect(human).toMatch(/^electron: 39\.8\.9, binary (absent|present \(.+\)), better-sqlite3 built for node$/m);
   });
 
   it('--root must be a folder', async () => {
