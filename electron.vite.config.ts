@@ -17,6 +17,9 @@ export default defineConfig({
   renderer: {
     root: resolve(__dirname, 'src/renderer'),
     build: {
+      // not out/renderer: that is the browser-mode build (`npm run build`, with its build stamp) that
+      // `serve` and the tests use; the two builds never overwrite each other
+      outDir: resolve(__dirname, 'out/app-renderer'),
       rollupOptions: {
         input: resolve(__dirname, 'src/renderer/index.html'),
         // MUI's 'use client' directives mean nothing here (no server components): not worth a warning each

@@ -23,7 +23,7 @@ fi
 export ONNXRUNTIME_NODE_INSTALL="${ONNXRUNTIME_NODE_INSTALL:-skip}"
 export ELECTRON_SKIP_BINARY_DOWNLOAD="${ELECTRON_SKIP_BINARY_DOWNLOAD:-1}"
 npm ci --no-audit --no-fund
-# the desktop bundle (out/main, out/preload; it says whether the app can start here), then the CLI and
-# the browser renderer (last: out/renderer is then the browser-mode build `serve` expects)
+# the desktop bundle (out/main, out/preload, out/app-renderer; it says whether the app can start here),
+# then the CLI and the browser-mode renderer (out/node, out/renderer)
 npm run build:app
 npm run build

@@ -34,7 +34,9 @@ function argValue(name: string): string | undefined {
 const dir = dataDir(argValue('--data-dir'));
 const dbPath = path.resolve(argValue('--db') ?? process.env.EMOTION_STUDIO_DB ?? defaultDbPath(dir));
 const devUrl = !app.isPackaged ? process.env.ELECTRON_RENDERER_URL : undefined;
-const appUrl = devUrl ?? pathToFileURL(path.join(__dirname, '../renderer/index.html')).href;
+// electron-vite's renderer build, beside out/main (out/renderer is the browser-mode build of `npm run build`)
+const appPage = path.join(__dirname, '../app-renderer/index.html');
+const appUrl = devUrl ?? pathToFileURL(appPage).href;
 
 let db: Db | null = null;
 let api: AppApi | null = null;
@@ -64,7 +66,7 @@ function createWindow(): BrowserWindow {
     }
   });
   if (devUrl) void w.loadURL(devUrl);
-  else void w.loadFile(path.join(__dirname, '../renderer/index.html'));
+  else void w.loadFile(appPage);
   return w;
 }
 
