@@ -83,7 +83,7 @@ export function registerLearnCommands(program: Command, ctx: CliContext): void {
   program
     .command('train')
     .description('fit on the training split only (vocabulary, standardisation, fusion, SVM); C chosen on dev when it has labels; predictions for every utterance stored as a new model version')
-    .addOption(new Option('--fusion <kind>', "fusion network: seed (the published architecture), concat (baseline), none (SVM on the standardised concatenation); auto = seed with 2+ modalities, none with one").choices(['auto', 'seed', 'concat', 'none']).default('auto'))
+    .addOption(new Option('--fusion <kind>', "fusion network: seed (the published architecture), concat (baseline), dialogue (a BiLSTM over each dialogue's utterances, speaker changes as input, trained on training dialogues), none (SVM on the standardised concatenation); auto = seed with 2+ modalities, none with one").choices(['auto', 'seed', 'concat', 'dialogue', 'none']).default('auto'))
     .addOption(new Option('--classifier <kind>', 'SVM kernel: linear (fast) or rbf (the seed system)').choices(['linear', 'rbf']).default('linear'))
     .option('--modalities <list>', 'comma-separated from audio,text,video (default: those with stored features)')
     .option('--context', "add the previous utterance of the dialogue (its text and whether the speaker changed)")
@@ -93,6 +93,7 @@ export function registerLearnCommands(program: Command, ctx: CliContext): void {
     .option('--no-balanced', 'all class weights 1 (default: chosen on dev with C for the linear SVM without fusion, else unweighted)')
     .option('--vocab <k>', 'text vocabulary size (hashed TF-IDF indices with the highest train document frequency; default: all of them for the linear SVM without fusion, else 4096)')
     .option('--epochs <n>', 'fusion network: maximum epochs (default 30, early stopping on a held-out part of train)')
+    .addOption(new Option('--select <how>', 'how the linear SVM without fusion chooses C and the class weighting: cv (3-fold cross-validation on train, grouped by dialogue; dev only confirms) or dev (best dev weighted F1)').choices(['cv', 'dev']).default('cv'))
     .action(async (o) => {
       await ctx.withDb(async (db) => {
         const modalities = parseModalities(o.modalities, db);
@@ -121,6 +122,7 @@ export function registerLearnCommands(program: Command, ctx: CliContext): void {
           const r = await trainInWorker(db.name, {
             fusion, classifier: o.classifier, modalities, context: !!o.context, seed, C, balanced: o.balanced as boolean | undefined, vocabSize: vocab,
             fusionEpochs: o.epochs !== undefined ? Number(o.epochs) : undefined,
+            select: o.select as 'cv' | 'dev',
             signal: job.signal,
             onProgress: (p) => {
               ctx.progress(`${p.stage}: ${p.message}`);
@@ -133,14 +135,15 @@ export function registerLearnCommands(program: Command, ctx: CliContext): void {
           const dev = r.metrics.dev;
           const sec = r.seconds;
           const human = [
-            `model version ${r.version}: trained on ${r.nTrain} training items, C=${r.C}${r.grid ? ` (chosen on the dev split, ${r.nDev} items)` : ' (fixed)'}`,
+            `model version ${r.version}: trained on ${r.nTrain} training items, C=${r.C}${r.selection.chosen.balanced ? ', balanced class weights' : ''}`,
+            `chosen by ${r.selection.method === 'cv' ? ((r.selection.folds ?? 0) > 1 ? `${r.selection.folds}-fold cross-validation on train (grouped by dialogue)` : 'held-out training dialogues') : r.selection.method === 'dev' ? `the dev split (${r.nDev} items)` : 'no search'}: ${r.selection.why}${r.selection.score !== null ? ` (score ${pct(r.selection.score)}%)` : ''}`,
             `gold labels: rule ${r.gold.rule} (${Object.entries(r.gold.by_source).map(([k, v]) => `${k} ${v}`).join(', ')}${r.gold.open ? `; ${r.gold.open} left open by ties, not trained on` : ''})`,
             `time: ${sec.total.toFixed(1)} s (data ${sec.data.toFixed(1)}, fusion ${sec.fusion.toFixed(1)}, C choice ${sec.choose.toFixed(1)}, SVM ${sec.svm.toFixed(1)}, predict ${sec.predict.toFixed(1)})`,
             dev
               ? `dev split: n=${dev.n}, accuracy ${pct(dev.accuracy)}%, weighted F1 ${pct(dev.weighted_f1)}%, macro F1 ${pct(dev.macro_f1)}%`
               : 'dev split: no labelled items (nothing to report; C not tuned)',
           ].join('\n');
-          const result = { job: job.id, version: r.version, n_train: r.nTrain, C: r.C, grid: r.grid, seconds: r.seconds, fusion, fusion_info: r.fusionInfo, dev: dev ?? null, gold: r.gold };
+          const result = { job: job.id, version: r.version, n_train: r.nTrain, C: r.C, grid: r.grid, selection: r.selection, seconds: r.seconds, fusion, fusion_info: r.fusionInfo, dev: dev ?? null, gold: r.gold };
           reportProgress(db, job.id, { job: 'train store: done', done: 100, total: 100, errors: 0, rate: 0, eta_s: 0 });
           finishJob(db, job.id, { status: 'done', result });
           ctx.out(result, human);

@@ -7,5 +7,5 @@ export { trainSvm, loadSvm, gammaScale, balancedClassWeights, linearSvmFromData 
 export { trainSparseLinear, predictSparse, predictProbaSparse, decisionSparse } from './sparse-linear-svc';
 export type { SparseRow, SparseLinearOptions } from './sparse-linear-svc';
 export type { SvmModel, SvmOptions, SvmParams, SvmInfo, FeatureRows } from './svm';
-export { chooseParams, chooseSparseLinear } from './choose-params';
-export type { ChooseParamsOptions, ChosenParams, GridScore, SparseChoiceOptions } from './choose-params';
+export { chooseParams, chooseSparseLinear, chooseSparseLinearCv, groupFolds } from './choose-params';
+export type { ChooseParamsOptions, ChosenParams, GridScore, SparseChoiceOptions, SparseCvOptions, CvScore } from './choose-params';

@@ -9,13 +9,13 @@ export const IR_VERSION = 8;
 
 type Attr = Record<string, unknown>;
 
-function attrInt(name: string, i: number): Attr {
+export function attrInt(name: string, i: number): Attr {
   return { name, type: AttributeType.INT, i };
 }
-function attrInts(name: string, ints: number[]): Attr {
+export function attrInts(name: string, ints: number[]): Attr {
   return { name, type: AttributeType.INTS, ints };
 }
-function attrString(name: string, s: string): Attr {
+export function attrString(name: string, s: string): Attr {
   return { name, type: AttributeType.STRING, s: new TextEncoder().encode(s) };
 }
 
@@ -23,7 +23,7 @@ function bytesOf(a: Float32Array | BigInt64Array): Uint8Array {
   return new Uint8Array(a.buffer.slice(a.byteOffset, a.byteOffset + a.byteLength));
 }
 
-class Graph {
+export class Graph {
   readonly nodes: Attr[] = [];
   readonly inits: Attr[] = [];
   private n = 0;
@@ -63,13 +63,13 @@ class Graph {
 }
 
 /** Column block [c0, c0+w) of a row-major [rows, cols] matrix, transposed to [w, rows]. */
-function colsT(m: Float32Array, rows: number, cols: number, c0: number, w: number): Float32Array {
+export function colsT(m: Float32Array, rows: number, cols: number, c0: number, w: number): Float32Array {
   const out = new Float32Array(w * rows);
   for (let r = 0; r < rows; r++) for (let j = 0; j < w; j++) out[j * rows + r] = m[r * cols + c0 + j];
   return out;
 }
 
-function valueInfo(name: string, dims: (number | string)[]) {
+export function valueInfo(name: string, dims: (number | string)[]) {
   return {
     name,
     type: {

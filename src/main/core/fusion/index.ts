@@ -3,3 +3,5 @@ export type { FusionInputs, FusionOptions, FusionProgress, FusionEpoch, FusionKi
 export { trainFusion } from './train';
 export { FusionRunner, type FusionRunnerOptions, type FusionOutputs } from './runner';
 export { describeFusionModel } from './describe';
+export { trainDialogueFusion, type DialogueInputs, type DialogueOptions, type TrainedDialogue } from './dialogue';
+export { DialogueRunner } from './dialogue-export';

@@ -1,11 +1,12 @@
 // Training from the database, honestly: everything that is fitted (text vocabulary, standardisation,
-// fusion network, SVM) sees only labelled items of the TRAINING split. The dev split (when it has
-// labels) is used for one thing only: choosing C (and nothing is ever chosen on test). The fusion
+// fusion network, SVM) sees only labelled items of the TRAINING split. The linear SVM without fusion
+// chooses C and the class weighting by cross-validation on the training split grouped by dialogue
+// (dev only confirms); the other paths choose C on dev; nothing is ever chosen on test. The fusion
 // network's early-stopping rows are carved out of the training rows by trainFusion itself.
 import zlib from 'node:zlib';
 import type { Db } from '../store/db';
 import {
-  balancedClassWeights, chooseParams, chooseSparseLinear, fitStandardizer, linearSvmFromData, loadSvm, predictProbaSparse, predictSparse, standardize,
+  balancedClassWeights, chooseParams, chooseSparseLinear, chooseSparseLinearCv, fitStandardizer, linearSvmFromData, loadSvm, predictProbaSparse, predictSparse, standardize,
   trainSparseLinear, trainSvm, type ChosenParams, type StandardizerParams, type SvmModel,
 } from '../classify';
 import { stopOnSignal } from '../classify/stop';
@@ -15,11 +16,12 @@ import {
   buildBlocks, chooseVocabulary, concat, encodersUsed, FRAMES, labelSet, loadItems, DEFAULT_VOCAB, type Blocks, type Item, type Modality,
 } from './dataset';
 import { evaluateSplit } from './evaluate';
+import { dialogueRepresentation } from './dialogue-rows';
 import { goldSummary } from '../store/labels';
 import type { GoldSummary } from '../../../shared/types';
 import { throwIfAborted } from '../abort';
 
-export type FusionChoice = 'seed' | 'concat' | 'none';
+export type FusionChoice = 'seed' | 'concat' | 'dialogue' | 'none';
 export type ClassifierChoice = 'rbf' | 'linear';
 
 export interface TrainProgress {
@@ -44,6 +46,14 @@ export interface TrainOptions {
    * linear SVM (fusion 'none' + linear) where both are tried and dev chooses (with the C).
    */
   balanced?: boolean;
+  /**
+   * how the sparse linear SVM (fusion 'none' + linear) chooses C and the class weighting: 'cv'
+   * (default) by cross-validation on the training split, folds grouped by dialogue, dev only
+   * confirms; 'dev' by weighted F1 on the dev split (overfits a small dev split)
+   */
+  select?: 'cv' | 'dev';
+  /** folds of the 'cv' choice (default 3) */
+  cvFolds?: number;
   /** text vocabulary size (default 4096; the sparse linear SVM: the whole training vocabulary) */
   vocabSize?: number;
   /** fusion network: maximum epochs (default 30) and hidden size (default 128) */
@@ -56,12 +66,25 @@ export interface TrainOptions {
   signal?: AbortSignal;
 }
 
+/** What was chosen, how, and why (stored in the model params as `selection`, printed by `train`). */
+export interface Selection {
+  method: 'cv' | 'dev' | 'fixed';
+  /** cv: folds of the training split; unit dialogue */
+  folds?: number;
+  unit?: 'dialogue';
+  chosen: { C: number; balanced: boolean };
+  /** the chosen candidate's score by the method's measure (cv: mean held-out-fold weighted F1; dev: dev weighted F1) */
+  score: number | null;
+  why: string;
+}
+
 export interface TrainResult {
   version: number;
   nTrain: number;
   nDev: number;
   C: number;
   grid: ChosenParams['scores'] | null;
+  selection: Selection;
   seconds: { data: number; fusion: number; choose: number; svm: number; predict: number; total: number };
   fusionInfo: { bestEpoch: number; epochs: number; secondsPerEpoch: number } | null;
   /** metrics of the new model on each labelled split, each naming its split */
@@ -145,7 +168,21 @@ export async function trainModel(db: Db, opts: TrainOptions): Promise<TrainResul
   let standardizer: StandardizerParams | null = null;
   let fusionOnnx: Uint8Array | null = null;
   let fusionInfo: TrainResult['fusionInfo'] = null;
-  if (opts.fusion === 'none') {
+  // dialogue fusion: C is chosen on the training dialogues the network held out (dev only confirms)
+  let chooseOn: number[] | null = null;
+  if (opts.fusion === 'dialogue') {
+    progress({ stage: 'fusion', message: `training the dialogue network (BiLSTM over each dialogue) on the training dialogues (${trainRows.length} labelled items)` });
+    const yOf = new Map(trainRows.map((i, k) => [i, yTrain[k]]));
+    const dr = await dialogueRepresentation(items, blocks, trainRows, yOf, labels.length, {
+      seed: opts.seed, epochs: opts.fusionEpochs, hidden: opts.fusionHidden, providers: opts.providers, signal: opts.signal,
+      onProgress: (p) => progress({ stage: 'fusion', message: fusionEpochMessage(p), done: p.epoch, total: p.epochs }),
+    });
+    fusionOnnx = dr.trained.onnx;
+    fusionInfo = { bestEpoch: dr.trained.bestEpoch, epochs: dr.trained.epochs, secondsPerEpoch: dr.trained.secondsPerEpoch };
+    standardizer = fitStandardizer(trainRows.map((i) => dr.repr[i]));
+    X = standardize(standardizer, dr.repr);
+    chooseOn = dr.heldOutRows;
+  } else if (opts.fusion === 'none') {
     const dense = all.map((i) => concat([blocks.audio[i], blocks.video[i], blocks.context[i]]));
     const dDense = dense[0].length;
     let denseStd: Float32Array[] = dense;
@@ -188,12 +225,29 @@ export async function trainModel(db: Db, opts: TrainOptions): Promise<TrainResul
   const tFusion = now();
   await checkpoint(opts.signal);
 
-  // C on dev (never test)
+  // C on dev (never test); dialogue fusion: on the training dialogues its network held out
   const Xtrain = trainRows.map((i) => X[i]);
   let C = opts.C ?? 1;
   let grid: ChosenParams['scores'] | null = null;
-  const balanced = opts.balanced ?? false;
-  if (opts.C === undefined && devRows.length > 0) {
+  const balanced = opts.balanced ?? opts.fusion === 'dialogue';
+  let selection: Selection | null = null;
+  if (opts.C === undefined && chooseOn && chooseOn.length > 0) {
+    const Cs = opts.Cs ?? [0.01, 0.03, 0.1, 0.3, 1];
+    const held = new Set(chooseOn);
+    const fitRows = trainRows.filter((i) => !held.has(i));
+    const yOfRow = new Map(trainRows.map((i, k) => [i, yTrain[k]]));
+    progress({ stage: 'choose', message: `choosing C on the ${chooseOn.length} training items the dialogue network held out`, done: 0, total: Cs.length });
+    const chosen = chooseParams(fitRows.map((i) => X[i]), fitRows.map((i) => yOfRow.get(i)!), chooseOn.map((i) => X[i]), chooseOn.map((i) => yOfRow.get(i)!), {
+      kernel: opts.classifier, balanced, Cs, gammas: ['scale'], seed: opts.seed, nClasses: labels.length, linearSolver: 'dual', shouldStop: stopOnSignal(opts.signal),
+      onProgress: (done, total, s) => progress({ stage: 'choose', message: `C=${s.C}: held-out (train) weighted F1 ${s.weighted_f1.toFixed(4)} (${s.trainSeconds.toFixed(1)} s)`, done, total }),
+    });
+    C = chosen.best.C;
+    grid = chosen.scores;
+    selection = {
+      method: 'cv', folds: 1, unit: 'dialogue', chosen: { C, balanced }, score: chosen.best.weighted_f1,
+      why: `highest weighted F1 on the ${chooseOn.length} training utterances of the dialogues the network held out for early stopping, among C in {${Cs.join(', ')}}${balanced ? ', balanced class weights' : ''}; dev only confirms`,
+    };
+  } else if (opts.C === undefined && devRows.length > 0) {
     const Cs = opts.Cs ?? (opts.classifier === 'linear' ? [0.1, 0.3, 1] : [1, 3, 10]);
     progress({ stage: 'choose', message: `choosing C on the dev split (${devRows.length} items) among ${Cs.join(', ')}`, done: 0, total: Cs.length });
     const chosen = chooseParams(Xtrain, yTrain, devRows.map((i) => X[i]), yDev, {
@@ -210,6 +264,9 @@ export async function trainModel(db: Db, opts: TrainOptions): Promise<TrainResul
     C = chosen.best.C;
     grid = chosen.scores;
   }
+  selection ??= grid
+    ? { method: 'dev', chosen: { C, balanced }, score: Math.max(...grid.map((g) => g.weighted_f1)), why: `highest dev weighted F1 among C in {${grid.map((g) => g.C).join(', ')}}` }
+    : { method: 'fixed', chosen: { C, balanced }, score: null, why: opts.C !== undefined ? 'C given' : 'no dev split to choose on: C=1' };
   const tChoose = now();
   await checkpoint(opts.signal);
 
@@ -236,7 +293,7 @@ export async function trainModel(db: Db, opts: TrainOptions): Promise<TrainResul
     svm: svm.serialize(),
   };
   const prepared: Prepared = { items, all, labels, trainRows, devRows, yTrain, yDev, vocabulary, blocks, t0, tData, labelled };
-  return storeModel(db, opts, prepared, { data, pred, proba, C, balanced, gamma: svm.params.gamma, grid, fusionInfo, extra: {}, times: [tFusion, tChoose, tSvm, tPredict] });
+  return storeModel(db, opts, prepared, { data, pred, proba, C, balanced, gamma: svm.params.gamma, grid, selection, fusionInfo, extra: {}, times: [tFusion, tChoose, tSvm, tPredict] });
 }
 
 interface Prepared {
@@ -271,17 +328,36 @@ async function trainSparse(db: Db, opts: TrainOptions, p: Prepared): Promise<Tra
   let C = opts.C ?? 1;
   let balanced = opts.balanced ?? false;
   let grid: ChosenParams['scores'] | null = null;
-  if (opts.C === undefined && devRows.length > 0) {
+  let selection: Selection = { method: 'fixed', chosen: { C, balanced }, score: null, why: opts.C !== undefined ? 'C given' : 'no dev split to choose on: C=1' };
+  const Cs = opts.Cs ?? [0.05, 0.1, 0.2, 0.5, 1];
+  const weightings = opts.balanced === undefined ? [false, true] : [opts.balanced];
+  const dialogues = new Set(trainRows.map((i) => items[i].dialogueId ?? `u${i}`)).size;
+  if (opts.C === undefined && (opts.select ?? 'cv') === 'cv' && dialogues >= 2) {
+    const folds = Math.min(opts.cvFolds ?? 3, dialogues);
+    progress({ stage: 'choose', message: `choosing C and the class weighting by ${folds}-fold cross-validation on the training split (grouped by dialogue)`, done: 0, total: Cs.length * weightings.length });
+    const chosen = await chooseSparseLinearCv(Xtrain, yTrain, {
+      Cs, balanced: weightings, d, nClasses: labels.length, seed: opts.seed, signal: opts.signal, folds,
+      groups: trainRows.map((i) => items[i].dialogueId),
+      onProgress: (done, total, s) => progress({ stage: 'choose', message: `C=${s.C}${s.balanced ? ' balanced' : ''}: cross-validated weighted F1 ${s.weighted_f1.toFixed(4)} (${s.trainSeconds.toFixed(1)} s)`, done, total }),
+    });
+    C = chosen.best.C;
+    balanced = chosen.bestBalanced;
+    grid = chosen.scores;
+    selection = {
+      method: 'cv', folds, unit: 'dialogue', chosen: { C, balanced }, score: chosen.best.weighted_f1,
+      why: `highest mean held-out weighted F1 over ${folds} folds of the training split (whole dialogues per fold) among C in {${Cs.join(', ')}} x ${weightings.map((b) => (b ? 'balanced' : 'unweighted')).join('/')}; dev only confirms`,
+    };
+  } else if (opts.C === undefined && devRows.length > 0) {
     progress({ stage: 'choose', message: `choosing C and the class weighting on the dev split (${devRows.length} items)`, done: 0, total: 1 });
     const chosen = await chooseSparseLinear(Xtrain, yTrain, devRows.map((i) => X[i]), yDev, {
-      Cs: opts.Cs ?? [0.05, 0.1, 0.2, 0.5, 1],
-      balanced: opts.balanced === undefined ? [false, true] : [opts.balanced],
+      Cs, balanced: weightings,
       d, nClasses: labels.length, seed: opts.seed, signal: opts.signal,
       onProgress: (done, total, s) => progress({ stage: 'choose', message: `C=${s.C}${s.balanced ? ' balanced' : ''}: dev weighted F1 ${s.weighted_f1.toFixed(4)} (${s.trainSeconds.toFixed(1)} s)`, done, total }),
     });
     C = chosen.best.C;
     balanced = chosen.bestBalanced;
     grid = chosen.scores;
+    selection = { method: 'dev', chosen: { C, balanced }, score: chosen.best.weighted_f1, why: `highest dev weighted F1 among C in {${Cs.join(', ')}} x ${weightings.map((b) => (b ? 'balanced' : 'unweighted')).join('/')}` };
   }
   const tChoose = now();
   await checkpoint(opts.signal);
@@ -311,12 +387,12 @@ async function trainSparse(db: Db, opts: TrainOptions, p: Prepared): Promise<Tra
     svm: svm.serialize(),
   };
   const extra = { layout: 'sparse', columns: d, context_turns: opts.context ? CONTEXT_TURNS : 0 };
-  return storeModel(db, opts, p, { data, pred, proba, C, balanced, gamma: null, grid, fusionInfo: null, extra, times: [tFusion, tChoose, tSvm, tPredict] });
+  return storeModel(db, opts, p, { data, pred, proba, C, balanced, gamma: null, grid, selection, fusionInfo: null, extra, times: [tFusion, tChoose, tSvm, tPredict] });
 }
 
 interface Fitted {
   data: ModelData; pred: number[]; proba: number[][]; C: number; balanced: boolean; gamma: number | null;
-  grid: ChosenParams['scores'] | null; fusionInfo: TrainResult['fusionInfo']; extra: Record<string, unknown>;
+  grid: ChosenParams['scores'] | null; selection: Selection; fusionInfo: TrainResult['fusionInfo']; extra: Record<string, unknown>;
   /** end of the fusion, C choice, SVM and prediction stages */
   times: [number, number, number, number];
 }
@@ -336,9 +412,10 @@ function storeModel(db: Db, opts: TrainOptions, p: Prepared, f: Fitted): TrainRe
     balanced: f.balanced,
     vocabulary_size: vocabulary.length,
     grid: f.grid,
+    selection: f.selection,
     fusion_info: f.fusionInfo,
     n_train: trainRows.length,
-    n_dev_for_C: f.grid ? devRows.length : 0,
+    n_dev_for_C: f.selection.method === 'dev' ? devRows.length : 0,
     labels,
     gold: goldSummary(db, 'train'),
     ...f.extra,
@@ -378,6 +455,7 @@ function storeModel(db: Db, opts: TrainOptions, p: Prepared, f: Fitted): TrainRe
     nDev: devRows.length,
     C: f.C,
     grid: f.grid,
+    selection: f.selection,
     seconds: { data: s(p.t0, p.tData), fusion: s(p.tData, tFusion), choose: s(tFusion, tChoose), svm: s(tChoose, tSvm), predict: s(tSvm, tPredict), total: s(p.t0, tEnd) },
     fusionInfo: f.fusionInfo,
     metrics,
