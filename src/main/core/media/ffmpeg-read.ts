@@ -87,7 +87,10 @@ export async function decodeCroppedFrames(
   if (wanted.length === 0) return { frames: [], rgb: new Uint8Array(0) };
   const select = `select='${wanted.map((f) => `eq(n\\,${f})`).join('+')}'`;
   const scale = `scale='if(gt(iw,ih),-2,${resize})':'if(gt(iw,ih),${resize},-2)':flags=bilinear`;
-  const vf = `${select},${scale},crop=${crop}:${crop}`;
+  // a segment's frames were counted at a constant rate (media/decode-recording.ts): count them the same
+  // way here, so that on a variable-rate source frame i is the same picture in both passes
+  const cfr = segment && segment.fps > 0 ? `fps=${segment.fps},` : '';
+  const vf = `${cfr}${select},${scale},crop=${crop}:${crop}`;
   let inputArgs: string[] = [];
   if (segment && segment.fps > 0) {
     const half = 0.5 / segment.fps;
