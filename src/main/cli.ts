@@ -161,6 +161,8 @@ function importLine(s: ImportSummary): string {
 
 async function doExtract(db: Db, o: { workers?: string; shardSpec?: ShardSpec; device?: string }): Promise<ExtractSummary> {
   const g = globals();
+  // a usage error before any work: no job row, nothing started
+  const workers = o.workers !== undefined ? wholeNumberOption(o.workers, '--workers') : undefined;
   const ffmpeg = locateFfmpeg(g.ffmpeg);
   progress(`ffmpeg: ${ffmpeg.path} (${ffmpeg.version}, from ${ffmpeg.source})`);
   const ac = new AbortController();
@@ -175,7 +177,7 @@ async function doExtract(db: Db, o: { workers?: string; shardSpec?: ShardSpec; d
   try {
     return await runExtraction(db, {
       ffmpeg: ffmpeg.path,
-      workers: o.workers !== undefined ? wholeNumberOption(o.workers, '--workers') : undefined,
+      workers,
       signal: job.signal,
       shard: o.shardSpec,
       onProgress: job.tap(throttledProgress()),
