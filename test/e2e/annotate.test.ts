@@ -154,6 +154,9 @@ describe.skipIf(!haveChromium)('annotation team in browser mode', () => {
       await page.waitForTimeout(30);
     }
     await expect.poll(() => myLabels('bob'), { timeout: 20_000 }).toEqual(BOB.map((k) => labels[Number(k) - 1]));
+    // nothing on the page names alice or her labels (the session line shows bob's own labels only)
+    expect(await page.getByTestId('session-changes').textContent()).toBe(`this session: ${train.slice(0, 10).map((id, i) => `#${id} ${labels[Number(BOB[i]) - 1]}`).join(', ')}`);
+    expect(await page.getByTestId('annotation').textContent()).not.toContain('alice');
     expect(await myLabels('alice')).toEqual(ALICE.map((k) => labels[Number(k) - 1])); // untouched
     await shot(page, 'annotate-02-bob-blind');
   });

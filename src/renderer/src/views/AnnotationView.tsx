@@ -47,7 +47,7 @@ export function AnnotationView() {
   const [blind, setBlind] = useState<boolean | null>(null);
   const [keymapOpen, setKeymapOpen] = useState(false);
   const [nameDraft, setNameDraft] = useState('');
-  const [sessionChanges, setSessionChanges] = useState<{ id: number; old: string | null; new: string | null }[]>([]);
+  const [sessionChanges, setSessionChanges] = useState<{ id: number; old: string | null; new: string | null; mine: string | null }[]>([]);
   const undoRef = useRef<Change[]>([]);
   const [seen, setSeen] = useState<number[]>([]);
   const [suggestion, setSuggestion] = useState<{ id: number | null; confidence: number | null } | null>(null);
@@ -114,7 +114,7 @@ export function AnnotationView() {
     if (advance) move(1);
     send(id, l, 'annotate').then((r) => {
       undoRef.current.push({ id, gold: r.old, mine: r.annotator_old ?? null });
-      setSessionChanges((c) => [...c, { id, old: r.old, new: r.new }]);
+      setSessionChanges((c) => [...c, { id, old: r.old, new: r.new, mine: l }]);
     }, report);
   }, [advance, move, send, report]);
 
@@ -282,7 +282,8 @@ export function AnnotationView() {
             )}
             {sessionChanges.length > 0 && (
               <Typography variant="caption" color="text.secondary" data-testid="session-changes">
-                this session: {sessionChanges.map((c) => `#${c.id} ${c.old ?? '∅'}→${c.new ?? '∅'}`).join(', ')}
+                {/* blind: only your own labels (the gold before would show the others') */}
+                this session: {sessionChanges.map((c) => (isBlind ? `#${c.id} ${c.mine ?? '∅'}` : `#${c.id} ${c.old ?? '∅'}→${c.new ?? '∅'}`)).join(', ')}
               </Typography>
             )}
           </Stack>
