@@ -8,6 +8,7 @@ import { tmpDir } from '../helpers/tmp';
 import { makeToneRecording, toneEaf } from '../helpers/make-recording';
 import { shardMembers } from '../../src/main/core/jobs/shard';
 import { openDb } from '../../src/main/core/store/db';
+import { deleteSegment, setBoundaries } from '../../src/main/core/store/segments';
 
 function dump(dbFile: string) {
   const d = new Database(dbFile, { readonly: true });
@@ -64,5 +65,21 @@ describe('long recordings across shards', () => {
     expect(a.entropy).toHaveLength(16);
     expect(a).toEqual(b);
     expect(runCli(['extract', '--db', main, '--json']).json().media).toMatchObject({ processed: 0, skipped: 16 });
+  });
+
+  it('re-importing the transcripts keeps spans edited on the timeline and segments removed there', () => {
+    const db = openDb(main);
+    const [a, b] = db.prepare('SELECT id, start_s, end_s FROM utterance ORDER BY id LIMIT 2').all() as { id: number; start_s: number; end_s: number }[];
+    setBoundaries(db, a.id, a.start_s + 0.1, a.end_s, 'ann', 'nudge');
+    deleteSegment(db, b.id, 'ann');
+    db.close();
+    const again = runCli(['import', path.join(t.dir, 'corpus'), '--db', main]);
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stderr).toMatch(/its span was edited on the timeline/);
+    const d = new Database(main, { readonly: true });
+    const rows = d.prepare('SELECT id, start_s, split FROM utterance WHERE id IN (?, ?) ORDER BY id').all(a.id, b.id) as { id: number; start_s: number; split: string }[];
+    d.close();
+    expect(rows[0].start_s).toBeCloseTo(a.start_s + 0.1, 3);
+    expect(rows[1].split).toBe('removed');
   });
 });

@@ -97,7 +97,8 @@ export function saveImport(db: Db, batch: ImportBatch, who = 'import'): ImportSu
     };
     const notes: { file: string; row: number | null; message: string }[] = [];
     const dialogues = new Map<string, number>();
-    for (const r of batch.records) {
+    const editedOnTimeline = db.prepare('SELECT 1 FROM segment_history WHERE utterance_id = ? LIMIT 1').pluck();
+    for (let r of batch.records) {
       let dialogueId: number | null = null;
       if (r.dialogue !== null) {
         const dk = r.split + '\u0000' + r.dialogue;
@@ -130,6 +131,17 @@ export function saveImport(db: Db, batch: ImportBatch, who = 'import'): ImportSu
         s.added++;
       } else {
         id = old.id;
+        // boundaries edited on the timeline (segment_history) win over the transcript's, and a segment
+        // removed there stays removed: a re-import never undoes a user's edit
+        if (editedOnTimeline.get(id)) {
+          if (old.start_s !== r.startS || old.end_s !== r.endS) {
+            notes.push({ file: r.source, row: r.row, message: `${r.key}: its span was edited on the timeline (${old.start_s}-${old.end_s} s); the transcript's ${r.startS}-${r.endS} s is not applied` });
+          }
+          row.start = old.start_s;
+          row.end = old.end_s;
+          if (old.split === 'removed') row.split = old.split as typeof row.split;
+          r = { ...r, startS: old.start_s, endS: old.end_s, split: row.split as typeof r.split };
+        }
         const same = old.dialogue_id === dialogueId && old.split === r.split && old.idx === r.index &&
           old.speaker === r.speaker && old.text === r.text && old.start_s === r.startS && old.end_s === r.endS &&
           old.episode_start_s === row.epStart && old.episode_end_s === row.epEnd;
