@@ -199,7 +199,7 @@ function batchTensors(tf: typeof TF, inp: DialogueInputs, dias: number[][], d: n
 }
 
 /** Class-weighted cross-entropy over the labelled positions of a batch (label -1: not counted). */
-function batchLoss(tf: typeof TF, logits: TF.Tensor2D[], dias: number[][], y: number[], w: number[], C: number): { loss: TF.Scalar; weightSum: number; correct: number; n: number } {
+function batchLoss(tf: typeof TF, logits: TF.Tensor2D[], dias: number[][], y: number[], w: number[], C: number): { loss: TF.Scalar; weightSum: number } {
   const T = logits.length;
   const B = dias.length;
   const onehot = new Float32Array(T * B * C);
@@ -213,7 +213,7 @@ function batchLoss(tf: typeof TF, logits: TF.Tensor2D[], dias: number[][], y: nu
   });
   const all = tf.concat(logits, 0);
   const total = tf.neg(tf.sum(tf.mul(tf.tensor2d(onehot, [T * B, C]), tf.logSoftmax(all))));
-  return { loss: (weightSum > 0 ? tf.div(total, weightSum) : tf.mul(total, 0)) as TF.Scalar, weightSum, correct: 0, n: 0 };
+  return { loss: (weightSum > 0 ? tf.div(total, weightSum) : tf.mul(total, 0)) as TF.Scalar, weightSum };
 }
 
 const tick = () => new Promise<void>((r) => setImmediate(r));
@@ -248,19 +248,31 @@ export async function trainDialogueFusion(inp: DialogueInputs, y: number[], nCla
   const varList = [...net.vars.values()];
   const optimizer = tf.train.adam(opts.lr ?? 1e-3);
 
-  const valLoss = (): number => {
+  const valLoss = (): { loss: number; acc: number } => {
     let ls = 0;
     let ws = 0;
+    let correct = 0;
+    let n = 0;
     for (let s = 0; s < heldOut.length; s += 64) {
       const dias = heldOut.slice(s, s + 64).map((k) => inp.dialogues[k]);
       tf.tidy(() => {
         const { steps, masks } = batchTensors(tf, inp, dias, d);
-        const { loss, weightSum } = batchLoss(tf, net.forward(steps, masks).logits, dias, y, classWeights, nClasses);
+        const { logits } = net.forward(steps, masks);
+        const { loss, weightSum } = batchLoss(tf, logits, dias, y, classWeights, nClasses);
         ls += loss.dataSync()[0] * weightSum;
         ws += weightSum;
+        logits.forEach((lg, t) => {
+          const pred = tf.argMax(lg, 1).dataSync();
+          dias.forEach((rows, b) => {
+            if (t < rows.length && y[rows[t]] >= 0) {
+              n++;
+              if (pred[b] === y[rows[t]]) correct++;
+            }
+          });
+        });
       });
     }
-    return ws > 0 ? ls / ws : NaN;
+    return { loss: ws > 0 ? ls / ws : NaN, acc: n > 0 ? correct / n : NaN };
   };
 
   let best = Infinity;
@@ -299,8 +311,9 @@ export async function trainDialogueFusion(inp: DialogueInputs, y: number[], nCla
         cost.dispose();
         await tick();
       }
-      const vl = heldOut.length ? valLoss() : NaN;
-      opts.onProgress?.({ epoch, epochs, trainLoss: ws > 0 ? ls / ws : NaN, valLoss: vl, valAcc: NaN });
+      const v = heldOut.length ? valLoss() : { loss: NaN, acc: NaN };
+      const vl = v.loss;
+      opts.onProgress?.({ epoch, epochs, trainLoss: ws > 0 ? ls / ws : NaN, valLoss: vl, valAcc: v.acc });
       if (!heldOut.length) {
         bestEpoch = epoch;
         continue;
