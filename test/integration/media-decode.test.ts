@@ -378,6 +378,33 @@ describe('decodeUnprobed (probe and decode in one ffmpeg run)', () => {
     },
   );
 
+  it.each(['normal', 'meld', 'wav', 'm4a', 'unicode'])('%s, audio only: one run, the same probe and samples as probe + decode, no frame', async (k) => {
+    const one = await decodeUnprobed(ffmpeg, clips[k], { video: false });
+    expect(one).not.toBeNull();
+    const two = await probeAndDecode(clips[k], { video: false });
+    expect(one!.video).toBeNull();
+    expect(one!.probe).toEqual(two.probe);
+    expect(one!.warnings).toEqual([]);
+    expect(Buffer.from(one!.pcm!.buffer).equals(Buffer.from(two.pcm!.buffer))).toBe(true);
+    expect(one!.pcm!.length).toBeGreaterThan(8000);
+  });
+
+  it.each(['normal', 'videoOnly', 'noise'])('%s, video only: the same probe and frame statistics as probe + decode, no audio', async (k) => {
+    const one = await decodeUnprobed(ffmpeg, clips[k], { audio: false });
+    expect(one).not.toBeNull();
+    const two = await probeAndDecode(clips[k], { audio: false });
+    expect(one!.pcm).toBeNull();
+    expect(one!.probe).toEqual(two.probe);
+    expect(Array.from(one!.video!.entropy)).toEqual(Array.from(two.video!.entropy));
+    expect(one!.video!.selected).toEqual(two.video!.selected);
+  });
+
+  it.each([['videoOnly', { video: false }], ['wav', { audio: false }], ['truncated', { video: false }], ['text', { video: false }]] as const)(
+    '%s with %o: the stream asked for is missing or damaged, so null', async (k, o) => {
+      expect(await decodeUnprobed(ffmpeg, clips[k], o)).toBeNull();
+    },
+  );
+
   it('a missing file or a missing ffmpeg is null too; an abort rejects', async () => {
     expect(await decodeUnprobed(ffmpeg, path.join(dir, 'nope.mp4'))).toBeNull();
     expect(await decodeUnprobed(path.join(dir, 'no-ffmpeg'), clips.normal)).toBeNull();

@@ -87,6 +87,24 @@ describe.skipIf(process.platform === 'win32')('ffmpeg launcher', () => {
     expect(digest(await decode(clips[0])).selected.length).toBeGreaterThan(0);
   });
 
+  it('a finished run leaves no pid behind for the exit trap; a running one has its pid there', async () => {
+    await decode(clips[0]);
+    const pidFiles = () => fs.readdirSync(launcherDir()!).map((s) => `${launcherDir()}/${s}/pid`).filter((f) => fs.existsSync(f));
+    expect(pidFiles().length).toBeGreaterThan(0);
+    // emptied by a shell builtin once ffmpeg exited: the trap never kills a pid reused since
+    for (const f of pidFiles()) expect(fs.readFileSync(f, 'utf8')).toBe('');
+    const c = new AbortController();
+    const p = decodeClip(ffmpeg, long, await probeMedia(ffmpeg, long), { signal: c.signal }).catch((e: Error) => e);
+    const t0 = Date.now();
+    while (processesWith(long).length === 0 && Date.now() - t0 < 5000) await new Promise((r) => setTimeout(r, 10));
+    const running = processesWith(long);
+    const held = pidFiles().map((f) => fs.readFileSync(f, 'utf8').trim()).filter(Boolean).map(Number);
+    c.abort();
+    await p;
+    expect(running.length).toBeGreaterThan(0);
+    expect(held).toEqual(running);
+  });
+
   it('a launcher shell that dies is replaced on the next run', async () => {
     await decode(clips[0]);
     const pid = launcherPid();

@@ -230,9 +230,11 @@ class ShellLauncher {
       return m && wanted.has(Number(m[1])) ? `file:${fifo(Number(m[1]))}` : a;
     });
     const stderr = wanted.has(2) ? quote(fifo(2)) : '/dev/null';
-    const pidFile = quote(path.join(set, 'pid')); // read by the shell's exit trap
+    // read by the shell's exit trap; emptied (a builtin, where rm was one more fork + exec per run)
+    // once ffmpeg has exited, so that the trap never kills a pid reused by another process
+    const pidFile = quote(path.join(set, 'pid'));
     const line = `{ ${[cmd, ...argv].map(quote).join(' ')} </dev/null >/dev/null 2>${stderr} & p=$!; echo $p > ${pidFile}; echo "p ${id} $p"; `
-      + `wait $p; r=$?; rm -f ${pidFile}; echo "x ${id} $r"; } &\n`;
+      + `wait $p; r=$?; : > ${pidFile}; echo "x ${id} $r"; } &\n`;
     const run: Run = { pid: null, killed: false, onExit: () => {}, onLost: () => {} };
     const exited = new Promise<number>((resolve, reject) => {
       run.onExit = resolve;
