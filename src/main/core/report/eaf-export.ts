@@ -58,14 +58,15 @@ export function eafDocument(t: Timeline, o: EafOptions): { xml: string; notes: s
     notes.push(...n);
     tiers.push({ id, type: EMO_TYPE, ...(annotator ? { annotator } : {}), anns: kept.map((s) => ({ start: ms(s.start), end: ms(s.end), value: pick(s)!, cve: cveId(o.labels, pick(s)!) })) });
   };
-  labelTier(GOLD_TIER, (s) => s.row.label);
-  // one label tier per annotator (issue 13): `emotion (NAME)` with ELAN's ANNOTATOR attribute
+  // one label tier per annotator (issue 13): `emotion (NAME)` with ELAN's ANNOTATOR attribute, before
+  // the gold and predicted tiers (which stay the last two)
   for (const name of [...new Set(t.segments.flatMap((s) => Object.keys(s.row.annotators ?? {})))].sort()) {
     let id = `emotion (${name})`;
     for (let k = 2; tierIds.has(id); k++) id = `emotion (${name}) (${k})`;
     tierIds.add(id);
     labelTier(id, (s) => s.row.annotators?.[name] ?? null, name);
   }
+  labelTier(GOLD_TIER, (s) => s.row.label);
   if (o.version !== null) labelTier(predictedTier(o.version), (s) => s.row.prediction?.label ?? null);
 
   // an annotation needs end > start in whole milliseconds

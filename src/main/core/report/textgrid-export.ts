@@ -47,14 +47,15 @@ export function textGrid(t: Timeline, version: number | null): { text: string; n
     names.add(name);
     tiers.push(tierOf(name, t.segments.filter((s) => s.row.speaker === sp), (s) => s.row.text ?? '', xmax, notes));
   }
-  tiers.push(tierOf(GOLD_TIER, t.segments.filter((s) => s.row.label !== null), (s) => s.row.label!, xmax, notes));
-  // one tier per annotator (issue 13), named as the ELAN export names them
+  // one tier per annotator (issue 13), named as the ELAN export names them, before
+  // the gold and predicted tiers (which stay the last two)
   for (const who of [...new Set(t.segments.flatMap((s) => Object.keys(s.row.annotators ?? {})))].sort()) {
     let name = `emotion (${who})`;
     for (let k = 2; names.has(name); k++) name = `emotion (${who}) (${k})`;
     names.add(name);
     tiers.push(tierOf(name, t.segments.filter((s) => s.row.annotators?.[who] !== undefined), (s) => s.row.annotators![who], xmax, notes));
   }
+  tiers.push(tierOf(GOLD_TIER, t.segments.filter((s) => s.row.label !== null), (s) => s.row.label!, xmax, notes));
   if (version !== null) {
     tiers.push(tierOf(predictedTier(version), t.segments.filter((s) => s.row.prediction), (s) => s.row.prediction!.label, xmax, notes));
   }

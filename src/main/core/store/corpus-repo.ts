@@ -166,7 +166,7 @@ export function saveImport(db: Db, batch: ImportBatch, who = 'import'): ImportSu
         }
       }
       // named annotators' labels: each one's own label (a second annotator's copy adds theirs)
-      for (const a of r.annotations ?? []) setAnnotatorLabel(db, id, a.label, who, r.source, a.annotator, { ifChanged: true });
+      for (const a of r.annotations ?? []) setAnnotatorLabel(db, id, a.label, who, r.source, a.annotator, { ifChanged: true, keepGold: r.label !== null });
       // a moved or changed clip is extracted again; an unchanged one keeps its features
       const stat = r.mediaPath ? statOrNull(r.mediaPath) : null;
       const m = getMedia.get(id) as { path: string | null; size: number | null; mtime_ms: number | null } | undefined;

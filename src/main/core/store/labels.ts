@@ -110,7 +110,9 @@ export interface LabelResult {
  */
 export function setAnnotatorLabel(
   db: Db, utteranceId: number, label: string | null, who: string, source: string, annotator: string,
-  opts: { ifChanged?: boolean } = {}, // imports: nothing to do when the annotator's label is the same
+  // imports: nothing to do when the annotator's label is the same (ifChanged); the file's own gold label
+  // stays the gold label (keepGold: an ELAN file with a gold tier and annotators' tiers)
+  opts: { ifChanged?: boolean; keepGold?: boolean } = {},
 ): LabelResult {
   checkLabel(db, utteranceId, label);
   const name = annotator.trim();
@@ -118,12 +120,12 @@ export function setAnnotatorLabel(
   const before = gold(db, utteranceId);
   const mine = annotatorLabel(db, utteranceId, name);
   const rule = getGoldRule(db);
-  const setsGold = rule.kind === 'latest' && before.source !== 'adjudicate';
+  const setsGold = rule.kind === 'latest' && before.source !== 'adjudicate' && !opts.keepGold;
   if (mine === label && (!setsGold || before.label === label || opts.ifChanged)) {
     return { old: before.label, new: before.label, annotator: name, annotator_old: mine, gold_source: before.source };
   }
   q(db, INSERT).run(utteranceId, setsGold ? before.label : mine, label, who, source, name, setsGold ? 1 : 0);
-  if (!setsGold) applyRule(db, utteranceId, rule, who);
+  if (!setsGold && !opts.keepGold) applyRule(db, utteranceId, rule, who);
   const after = gold(db, utteranceId);
   return { old: before.label, new: after.label, annotator: name, annotator_old: mine, gold_source: after.source };
 }
