@@ -83,6 +83,21 @@ describe('annotators and the gold label', () => {
     expect(goldSummary(db)).toMatchObject({ rule: 'majority', open: 0 });
   });
 
+  it("an import with its own gold label and annotators' labels keeps its gold; without one, the rule decides", () => {
+    open();
+    const withGold = { ...record(7, 'neutral'), annotations: [{ annotator: 'ann', label: 'joy' }, { annotator: 'ben', label: 'anger' }] };
+    const noGold = { ...record(8, null), annotations: [{ annotator: 'ann', label: 'joy' }, { annotator: 'ben', label: 'anger' }] };
+    saveImport(db, { kind: 'elan-eaf', corpusRoot: '/c', labelSet: [], records: [withGold, noGold], issues: [], missingMedia: 2 });
+    const [a, b] = (db.prepare("SELECT id FROM utterance WHERE key IN ('u7', 'u8') ORDER BY key").all() as { id: number }[]).map((r) => r.id);
+    expect(goldOf(a)).toEqual({ label: 'neutral', s: '/c/x.csv' });
+    expect(annotatorLabels(db, a)).toEqual([{ annotator: 'ann', label: 'joy' }, { annotator: 'ben', label: 'anger' }]);
+    expect(goldOf(b).label).toBe('anger'); // latest: the last annotator's label
+    // importing the same again adds nothing
+    const n = (db.prepare('SELECT COUNT(*) n FROM label_history').get() as { n: number }).n;
+    saveImport(db, { kind: 'elan-eaf', corpusRoot: '/c', labelSet: [], records: [withGold, noGold], issues: [], missingMedia: 2 });
+    expect((db.prepare('SELECT COUNT(*) n FROM label_history').get() as { n: number }).n).toBe(n);
+  });
+
   it('switching the rule recomputes every item nobody adjudicated; items without annotator labels keep their gold', () => {
     open();
     relabel(db, ids[1], 'joy', 'alice');
