@@ -203,6 +203,8 @@ describe.skipIf(!haveChromium)('annotation team in browser mode', () => {
 
     const job = await api(page, 'jobs.train', { fusion: 'none', modalities: ['text'] });
     await expect.poll(async () => (await api(page, 'jobs.list')).find((j: any) => j.id === job.id)?.status, { timeout: 120_000, interval: 500 }).toBe('done');
+    await page.getByTestId('tab-jobs').click();
+    await expect.poll(() => page.getByTestId('job-result').allTextContents()).toContainEqual(expect.stringMatching(/^model v1 · trained on 24 items · gold: majority, 3 adjudicated/));
     const h = openDb(db, { readonly: true });
     try {
       const m = h.prepare('SELECT params, labels FROM model ORDER BY version DESC LIMIT 1').get() as { params: string; labels: string };

@@ -130,7 +130,7 @@ export function createApiHandlers(ctx: ApiContext): ApiHandlers {
           Object.entries(r.metrics).map(([split, m]) => [split, { split, n: m.n, accuracy: m.accuracy, weighted_f1: m.weighted_f1, macro_f1: m.macro_f1 }]),
         );
         progress({ job: 'train store: done', done: 100, total: 100, errors: 0, rate: 0, eta_s: 0 });
-        return { result: { version: r.version, n_train: r.nTrain, C: r.C, seconds: r.seconds.total, metrics } };
+        return { result: { version: r.version, n_train: r.nTrain, C: r.C, seconds: r.seconds.total, metrics, gold: r.gold } };
       });
     },
 

@@ -182,7 +182,9 @@ function jobSummary(j: JobInfo): string | null {
   if (j.kind === 'train' && typeof r.version === 'number') {
     const m = r.metrics as Record<string, { split: string; weighted_f1: number }> | undefined;
     const f1 = m ? Object.values(m).map((x) => `weighted F1 ${x.weighted_f1.toFixed(3)} on ${x.split}`) : [];
-    return [`model v${r.version}`, typeof r.n_train === 'number' ? `trained on ${r.n_train} items` : null, ...f1].filter(Boolean).join(' · ');
+    const gold = r.gold as { rule: string; by_source: Record<string, number> } | undefined; // which rule made the gold labels (issue 13)
+    const goldText = gold ? `gold: ${gold.rule}${gold.by_source.adjudicate ? `, ${gold.by_source.adjudicate} adjudicated` : ''}` : null;
+    return [`model v${r.version}`, typeof r.n_train === 'number' ? `trained on ${r.n_train} items` : null, goldText, ...f1].filter(Boolean).join(' · ');
   }
   return null;
 }
