@@ -40,7 +40,8 @@ def swapped(F, y):
 
 
 def case(name, rng, n_pos, n_neg, sep, flip=0.0):
-    dec = np.concatenate([rng.normal(sep, 1.0, n_pos), rng.normal(-sep, 1.0, n_neg)])
+    spread = 1.0 if sep < 5 else 4.0
+    dec = np.concatenate([rng.normal(sep, spread, n_pos), rng.normal(-sep, spread, n_neg)])
     y = np.concatenate([np.ones(n_pos), -np.ones(n_neg)])
     if flip:
         k = rng.random(y.shape[0]) < flip
@@ -60,6 +61,9 @@ def main():
         case("imbalanced 150 positive / 30 negative, noisy", rng, 150, 30, 0.8, flip=0.1),
         case("balanced 60 / 60, well separated", rng, 60, 60, 2.0, flip=0.05),
         case("small 4 positive / 9 negative", rng, 4, 9, 0.7),
+        # decision values up to ~25 (below sklearn's rescaling threshold of 30): exp(+-fApB) overflows
+        # in the wrong branch of the numerically safe log-loss
+        case("large decision values, nearly separable", rng, 40, 60, 12.0, flip=0.03),
     ]
     meta = {"sklearn": sklearn.__version__, "numpy": np.__version__, "scipy": scipy.__version__}
     with open(os.path.join(OUT, "sigmoid.json"), "w") as f:
