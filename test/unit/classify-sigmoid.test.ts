@@ -30,6 +30,14 @@ describe('sigmoidTrain against sklearn.calibration._sigmoid_calibration', () => 
     });
   }
 
+  it('sigmoidPredict stays in [0, 1] for any decision value (the overflow-safe branch is taken)', () => {
+    expect(sigmoidPredict(1000, -1, 0)).toBe(1); // fApB = -1000: exp(1000) would be Infinity / Infinity
+    expect(sigmoidPredict(-1000, -1, 0)).toBe(0);
+    expect(sigmoidPredict(0, -1, 0)).toBe(0.5);
+    expect(sigmoidPredict(2, -1, 0)).toBeCloseTo(1 / (1 + Math.exp(-2)), 15);
+    expect(sigmoidPredict(-2, -1, 0.5)).toBeCloseTo(1 / (1 + Math.exp(2.5)), 15);
+  });
+
   it('labels > 0 are the positive class: P(positive) rises with the decision value', () => {
     const c = fx.cases[0];
     const [A, B] = sigmoidTrain(c.dec, c.labels);
