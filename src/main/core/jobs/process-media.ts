@@ -62,13 +62,7 @@ export async function processMedia(ffmpeg: string, utteranceId: number, file: st
   } else if (!decoded.pcm) {
     r.errors.push({ stage: 'audio', file, message: 'no audio track', level: 'error' });
   } else {
-    try {
-      r.audio = computeAudioSummary(decoded.pcm, 16000);
-      r.audioVector = audioFeatureVector(r.audio);
-      if (isSilent(decoded.pcm)) r.errors.push({ stage: 'audio', file, message: 'audio is silent (peak below -60 dBFS): no pitch', level: 'warning' });
-    } catch (e) {
-      r.errors.push({ stage: 'audio', file, message: reasonOf(e), level: 'error' });
-    }
+    addAudioFeatures(r, decoded.pcm, 'audio');
   }
 
   const v = decoded.video;
@@ -154,13 +148,7 @@ function segmentResult(file: string, probe: ProbeInfo, d: DecodedSegment, wants:
     if (!d.pcm || d.pcm.length === 0) {
       r.errors.push({ stage: 'audio', file, message: 'no audio in the segment', level: 'error' });
     } else {
-      try {
-        r.audio = computeAudioSummary(d.pcm, 16000);
-        r.audioVector = audioFeatureVector(r.audio);
-        if (isSilent(d.pcm)) r.errors.push({ stage: 'audio', file, message: 'segment is silent (peak below -60 dBFS): no pitch', level: 'warning' });
-      } catch (e) {
-        r.errors.push({ stage: 'audio', file, message: reasonOf(e), level: 'error' });
-      }
+      addAudioFeatures(r, d.pcm, 'segment');
     }
   } else if (wants.audio) {
     r.errors.push({ stage: 'audio', file, message: 'no audio track', level: 'error' });
@@ -182,6 +170,17 @@ function segmentResult(file: string, probe: ProbeInfo, d: DecodedSegment, wants:
   }
   r.failed = !r.audio && !r.video;
   return r;
+}
+
+/** The audio features of a clip's or a segment's PCM into `r`, or the reason they could not be made. */
+function addAudioFeatures(r: MediaResult, pcm: Float32Array, what: 'audio' | 'segment'): void {
+  try {
+    r.audio = computeAudioSummary(pcm, 16000);
+    r.audioVector = audioFeatureVector(r.audio);
+    if (isSilent(pcm)) r.errors.push({ stage: 'audio', file: r.file, message: `${what} is silent (peak below -60 dBFS): no pitch`, level: 'warning' });
+  } catch (e) {
+    r.errors.push({ stage: 'audio', file: r.file, message: reasonOf(e), level: 'error' });
+  }
 }
 
 function reasonOf(e: unknown): string {
