@@ -3,6 +3,7 @@ import { Option, type Command } from 'commander';
 import type { Db } from './core/store/db';
 import { availableModalities, nothingToTrainOn, evaluateSplit, trainModel, type EvaluateResult, type FusionChoice, type Modality } from './core/learn';
 import { trainInWorker } from './core/learn/train-in-worker';
+import { contextAblation } from './core/learn/context-ablation';
 import { cancelJob, finishJob, reapOrphanJobs, reportProgress, startJob } from './core/jobs/job-store';
 import { trainProgressMeter } from './core/api/train-progress';
 
@@ -187,11 +188,27 @@ export function registerLearnCommands(program: Command, ctx: CliContext): void {
     .description('modality ablations in one go: a model per combination of the modalities with features, each scored on the dev split')
     .addOption(new Option('--classifier <kind>', 'SVM kernel').choices(['linear', 'rbf']).default('linear'))
     .option('--C <value>', 'fixed SVM C (default: chosen on dev for each combination)')
+    .option('--context', 'compare dialogue context instead of modalities: the modalities with features without context, with the previous utterance (--context) and with --fusion dialogue, each on dev with its 95% interval and the paired difference to no context')
     .action(async (o) => {
       await ctx.withDb(async (db) => {
         const all = availableModalities(db);
         const C = o.C !== undefined ? Number(o.C) : undefined;
         if (C !== undefined && !(C > 0)) throw new LearnUsageError(`--C must be > 0 (got ${o.C})`);
+        if (o.context) {
+          const crows = await contextAblation(db, { modalities: all, classifier: o.classifier, C, onRow: (w) => ctx.progress(`ablation: ${all.join('+')}, context ${w}`) });
+          const iv = (c?: [number, number]) => (c ? `(${pct(c[0])}-${pct(c[1])})` : '');
+          const dd = (r: (typeof crows)[number]) => {
+            const d = r.minus_none?.weighted_f1;
+            if (!d) return '';
+            const p = (v: number) => `${v >= 0 ? '+' : ''}${(100 * v).toFixed(1)}`;
+            return `${p(d.diff)} (${p(d.ci95[0])} to ${p(d.ci95[1])})${r.minus_none!.within_noise ? ' within noise' : ''}`;
+          };
+          ctx.out(crows, [
+            `context (${all.join('+')})    model  dev n  weighted F1 (95% interval)   macro F1   weighted F1 minus no context (paired)`,
+            ...crows.map((r) => `${r.context.padEnd(22)}${String(r.model_version).padStart(5)}  ${String(r.n).padStart(5)}  ${`${pct(r.weighted_f1)} ${iv(r.ci95?.weighted_f1)}`.padEnd(27)}  ${pct(r.macro_f1).padStart(8)}   ${dd(r)}`),
+          ].join('\n'));
+          return;
+        }
         const rows: { modalities: Modality[]; version: number; dev: EvaluateResult }[] = [];
         // every non-empty subset, singletons first; fusion 'none' so the rows differ by modality only
         const subsets = [...Array(2 ** all.length).keys()].slice(1)

@@ -1,6 +1,6 @@
-// trainModel with fusion 'dialogue' on a small stored corpus: the network and the SVM are fitted on
-// training dialogues only (changing every dev label and text leaves them bit for bit the same), C is
-// chosen on the training dialogues the network held out, and predictions exist for every split.
+// trainModel with fusion 'dialogue' on a small stored corpus: the cross-fitted dialogue networks and
+// the SVM are fitted on training dialogues only (changing every dev label and text leaves them bit
+// for bit the same), C is chosen by grouped cross-validation on train, every split is predicted.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import path from 'node:path';
 import { openDb, type Db } from '../../src/main/core/store/db';
@@ -63,9 +63,11 @@ describe('train --fusion dialogue', () => {
 
   it('NO LEAK: every dev label and text changed leaves the network, the SVM and the train predictions identical', async () => {
     const a = await trainModel(db, opts);
-    expect(a.selection.method).toBe('cv');
-    expect(a.selection.why).toMatch(/training utterances of the dialogues the network held out/);
-    expect(a.fusionInfo!.epochs).toBeGreaterThan(0);
+    expect(a.selection).toMatchObject({ method: 'cv', folds: 3, unit: 'dialogue' });
+    expect(a.fusionInfo!.epochs).toBeGreaterThanOrEqual(3); // one network per fold
+    const params = JSON.parse((db.prepare('SELECT params FROM model WHERE version = ?').get(a.version) as { params: string }).params);
+    expect(params.dialogue).toMatchObject({ folds: 3, columns: 3 });
+    expect(params.fusion).toBe('dialogue');
     const nUtt = (db.prepare('SELECT COUNT(*) n FROM utterance').get() as { n: number }).n;
     expect((db.prepare('SELECT COUNT(*) n FROM prediction WHERE model_version = ?').get(a.version) as { n: number }).n).toBe(nUtt);
     expect(a.metrics.dev.n).toBeGreaterThan(0);

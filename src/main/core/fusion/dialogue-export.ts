@@ -7,13 +7,16 @@ import { attrInt, attrString, colsT, Graph, IR_VERSION, OPSET, valueInfo } from 
 import type { Norm } from './model';
 import type { DialogueSpec } from './dialogue';
 
-export function exportDialogueOnnx(spec: DialogueSpec, norm: Norm, w: Map<string, Float32Array>): Uint8Array {
-  const { d, H, h, nClasses } = spec;
-  const get = (k: string) => w.get(k)!;
-  const g = new Graph();
-  const x = g.op('Mul', [g.op('Sub', ['x', g.float('x.mean', [d], norm.mean)]), g.float('x.scale', [d], norm.scale)]);
-  const p = g.op('Relu', [g.op('Gemm', [x, g.float('proj.W', [d, H], get('proj.W')), g.float('proj.b', [H], get('proj.b'))])]); // [T, H]
-  const seq = g.op('Unsqueeze', [p, g.int64('axes1', [1])]); // [T, 1, H]
+export interface DialogueWeights { spec: DialogueSpec; norm: Norm; w: Map<string, Float32Array> }
+
+/** One network's subgraph on input x; returns its repr [T, H + 2h] and logits [T, C] names. */
+function subgraph(g: Graph, net: DialogueWeights, k: number): { repr: string; logits: string } {
+  const { d, H, h, nClasses } = net.spec;
+  const get = (name: string) => net.w.get(name)!;
+  const n = (name: string) => `f${k}.${name}`;
+  const x = g.op('Mul', [g.op('Sub', ['x', g.float(n('x.mean'), [d], net.norm.mean)]), g.float(n('x.scale'), [d], net.norm.scale)]);
+  const p = g.op('Relu', [g.op('Gemm', [x, g.float(n('proj.W'), [d, H], get('proj.W')), g.float(n('proj.b'), [H], get('proj.b'))])]); // [T, H]
+  const seq = g.op('Unsqueeze', [p, g.int64(n('axes1'), [1])]); // [T, 1, H]
   const Wk = get('lstm.W');
   const bk = get('lstm.b');
   const Rk = get('lstm.R');
@@ -30,25 +33,44 @@ export function exportDialogueOnnx(spec: DialogueSpec, norm: Norm, w: Map<string
   }
   const [y] = g.opMulti(
     'LSTM',
-    [seq, g.float('lstm.W_onnx', [2, 4 * h, H], Wo), g.float('lstm.R_onnx', [2, 4 * h, h], Ro), g.float('lstm.B_onnx', [2, 8 * h], Bo)],
+    [seq, g.float(n('lstm.W_onnx'), [2, 4 * h, H], Wo), g.float(n('lstm.R_onnx'), [2, 4 * h, h], Ro), g.float(n('lstm.B_onnx'), [2, 8 * h], Bo)],
     1,
     [attrString('direction', 'bidirectional'), attrInt('hidden_size', h)],
   ); // Y [T, 2, 1, h]
-  const o = g.op('Reshape', [y, g.int64('shape_o', [-1, 2 * h])]); // [T, 2h]: forward, then backward
-  const repr = g.op('Concat', [p, o], [attrInt('axis', 1)], 'repr');
-  g.op('Gemm', [repr, g.float('fc.W', [H + 2 * h, nClasses], get('fc.W')), g.float('fc.b', [nClasses], get('fc.b'))], [], 'logits');
+  const o = g.op('Reshape', [y, g.int64(n('shape_o'), [-1, 2 * h])]); // [T, 2h]: forward, then backward
+  const repr = g.op('Concat', [p, o], [attrInt('axis', 1)]);
+  const logits = g.op('Gemm', [repr, g.float(n('fc.W'), [H + 2 * h, nClasses], get('fc.W')), g.float(n('fc.b'), [nClasses], get('fc.b'))]);
+  return { repr, logits };
+}
+
+/**
+ * K networks of one shape (the cross-fitted folds; K = 1 for one network) in one graph on the same
+ * input x [T, d]: outputs repr [K, T, H + 2h], logits [K, T, C] and probs [K, T, C] (softmax).
+ */
+export function exportDialogueOnnx(nets: DialogueWeights[]): Uint8Array {
+  const { d, H, h, nClasses } = nets[0].spec;
+  const g = new Graph();
+  const subs = nets.map((net, k) => subgraph(g, net, k));
+  const stack = (names: string[], out: string) => {
+    const un = names.map((x) => g.op('Unsqueeze', [x, g.int64(g.fresh('axes0'), [0])]));
+    return un.length === 1 ? g.op('Identity', un, [], out) : g.op('Concat', un, [attrInt('axis', 0)], out);
+  };
+  stack(subs.map((s) => s.repr), 'repr');
+  const logits = stack(subs.map((s) => s.logits), 'logits');
+  g.op('Softmax', [logits], [attrInt('axis', -1)], 'probs');
+  const K = nets.length;
   return encodeModel({
     irVersion: IR_VERSION,
     opsetImport: [{ domain: '', version: OPSET }],
     producerName: 'emotion-studio',
     producerVersion: '0.1.0',
-    docString: 'dialogue fusion network (BiLSTM over the utterances of a dialogue)',
+    docString: 'dialogue fusion network(s) (BiLSTM over the utterances of a dialogue)',
     graph: {
       name: 'fusion_dialogue', node: g.nodes, initializer: g.inits,
       input: [valueInfo('x', ['T', d])],
-      output: [valueInfo('repr', ['T', H + 2 * h]), valueInfo('logits', ['T', nClasses])],
+      output: [valueInfo('repr', [K, 'T', H + 2 * h]), valueInfo('logits', [K, 'T', nClasses]), valueInfo('probs', [K, 'T', nClasses])],
     },
-    metadataProps: [{ key: 'emotion-studio.fusion', value: JSON.stringify({ kind: 'dialogue', d, hidden: H, lstmHidden: h, nClasses, reprDim: H + 2 * h }) }],
+    metadataProps: [{ key: 'emotion-studio.fusion', value: JSON.stringify({ kind: 'dialogue', folds: K, d, hidden: H, lstmHidden: h, nClasses, reprDim: H + 2 * h }) }],
   });
 }
 
@@ -60,22 +82,33 @@ export class DialogueRunner {
     return new DialogueRunner(await ort.InferenceSession.create(onnx, { executionProviders: providers }));
   }
 
-  /** The representation of every row named by `dialogues` (rows not named stay undefined). */
-  async represent(x: Float32Array[], dialogues: number[][]): Promise<Float32Array[]> {
-    const out: Float32Array[] = new Array(x.length);
+  /**
+   * An output ('repr' or 'probs') of every row named by `dialogues`, per network: out[k][row]
+   * (rows not named stay undefined).
+   */
+  async run(x: Float32Array[], dialogues: number[][], output: 'repr' | 'probs' = 'repr'): Promise<Float32Array[][]> {
+    const out: Float32Array[][] = [];
     for (const rows of dialogues) {
       if (!rows.length) continue;
       const d = x[rows[0]].length;
       const buf = new Float32Array(rows.length * d);
       rows.forEach((r, t) => buf.set(x[r], t * d));
-      const res = await this.session.run({ x: new ort.Tensor('float32', buf, [rows.length, d]) }, ['repr']);
-      const t = res.repr;
-      const dim = (t.dims as number[])[1];
+      const res = await this.session.run({ x: new ort.Tensor('float32', buf, [rows.length, d]) }, [output]);
+      const t = res[output];
+      const [K, T, dim] = t.dims as number[];
       const data = t.data as Float32Array;
-      rows.forEach((r, i) => (out[r] = data.slice(i * dim, (i + 1) * dim)));
+      for (let k = 0; k < K; k++) {
+        out[k] ??= new Array(x.length);
+        for (let i = 0; i < T; i++) out[k][rows[i]] = data.slice((k * T + i) * dim, (k * T + i + 1) * dim);
+      }
       t.dispose?.();
     }
     return out;
+  }
+
+  /** The first network's representation of every row named by `dialogues`. */
+  async represent(x: Float32Array[], dialogues: number[][]): Promise<Float32Array[]> {
+    return (await this.run(x, dialogues, 'repr'))[0] ?? new Array(x.length);
   }
 
   async release(): Promise<void> {

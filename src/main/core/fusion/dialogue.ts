@@ -10,7 +10,7 @@ import type * as TF from '@tensorflow/tfjs-core';
 import { tfReady } from './tf';
 import { Rng } from './rng';
 import { balancedWeights, fitNorm } from './train';
-import { exportDialogueOnnx } from './dialogue-export';
+import { exportDialogueOnnx, type DialogueWeights } from './dialogue-export';
 import type { Norm } from './model';
 import type { FusionProgress } from './types';
 import { AbortError } from '../abort';
@@ -43,7 +43,10 @@ export interface DialogueOptions {
 export interface DialogueSpec { d: number; H: number; h: number; nClasses: number }
 
 export interface TrainedDialogue {
+  /** the network alone as an ONNX graph (exportDialogueOnnx of `weights`) */
   onnx: Uint8Array;
+  /** its best weights and input standardisation (to export several networks as one graph) */
+  weights: DialogueWeights;
   spec: DialogueSpec;
   reprDim: number;
   bestEpoch: number;
@@ -242,7 +245,12 @@ export async function trainDialogueFusion(inp: DialogueInputs, y: number[], nCla
   const labelledFit = fitRows.filter((r) => y[r] >= 0);
   if (!labelledFit.length) throw new Error('dialogue fusion: no labelled training utterance');
   const classWeights = balancedWeights(y, labelledFit, nClasses);
+  // centred, then ONE scale for every column (1 / the mean per-column std): a per-column scale would
+  // blow rare hashed terms up and drown the rest (the first epochs then only learn to undo it)
   const norm = fitNorm(inp.x, fitRows, d);
+  let meanStd = 0;
+  for (let j = 0; j < d; j++) meanStd += 1 / norm.scale[j] / d;
+  norm.scale.fill(1 / Math.max(meanStd, 1e-6));
   const spec: DialogueSpec = { d, H, h, nClasses };
   const net = new DialogueNet(tf, spec, norm, rng);
   const varList = [...net.vars.values()];
@@ -335,7 +343,7 @@ export async function trainDialogueFusion(inp: DialogueInputs, y: number[], nCla
       }));
     }
     return {
-      onnx: exportDialogueOnnx(spec, norm, snap), spec, reprDim: H + 2 * h, bestEpoch, epochs: ran,
+      onnx: exportDialogueOnnx([{ spec, norm, w: snap }]), weights: { spec, norm, w: snap }, spec, reprDim: H + 2 * h, bestEpoch, epochs: ran,
       secondsPerEpoch: (performance.now() - t0) / 1000 / Math.max(1, ran), heldOut, probeRepr, params: net.paramCount(),
     };
   } finally {

@@ -4,4 +4,4 @@ export { trainFusion } from './train';
 export { FusionRunner, type FusionRunnerOptions, type FusionOutputs } from './runner';
 export { describeFusionModel } from './describe';
 export { trainDialogueFusion, type DialogueInputs, type DialogueOptions, type TrainedDialogue } from './dialogue';
-export { DialogueRunner } from './dialogue-export';
+export { DialogueRunner, exportDialogueOnnx, type DialogueWeights } from './dialogue-export';

@@ -1,8 +1,10 @@
 // The glue of `--fusion dialogue`: each dialogue's utterances in order (per split), the utterance
-// vector [text, audio, video, speaker changed], the network trained on TRAINING dialogues only, and
-// the representation of every utterance from the exported ONNX graph (what the SVM learns from).
+// vector [text, audio, video, speaker changed], cross-fitted networks trained on TRAINING dialogues
+// only, and every utterance's dialogue-model class probabilities from the exported ONNX graph (the
+// linear SVM learns from them beside the utterance's own features).
 import { concat, type Blocks, type Item } from './dataset';
-import { DialogueRunner, trainDialogueFusion, type TrainedDialogue } from '../fusion';
+import { DialogueRunner, exportDialogueOnnx, trainDialogueFusion, type DialogueWeights } from '../fusion';
+import { groupFolds } from '../classify';
 import type { FusionProgress } from '../fusion';
 
 /** Rows of each dialogue in utterance order, never mixing splits (an item without a dialogue is its own). */
@@ -32,43 +34,71 @@ export function utteranceVectors(items: Item[], blocks: Blocks, seqs: number[][]
   return x;
 }
 
-export interface DialogueRepr {
-  repr: Float32Array[];
-  trained: TrainedDialogue;
-  /** training rows the network did not fit on (its early-stopping dialogues) */
-  heldOutRows: number[];
+export interface DialogueFeatures {
+  /** per item: the dialogue model's class probabilities (training items: from the fold network that did not fit them) */
+  probs: Float32Array[];
+  /** the fold networks as one ONNX graph (outputs stacked per fold) */
+  onnx: Uint8Array;
+  folds: number;
+  bestEpochs: number[];
+  epochs: number;
+  secondsPerEpoch: number;
 }
 
+export const DIALOGUE_FOLDS = 3;
+
 /**
- * Trains on the training rows' dialogues (yOf: class of a training row, -1 unlabelled) and represents
- * every item. Nothing of another split enters the training call.
+ * Cross-fitted dialogue networks: the training split's dialogues in DIALOGUE_FOLDS seeded folds; the
+ * network of fold k is trained on the other folds' dialogues only (early stopping on a held-out part
+ * of those) and gives the class probabilities of fold k's items, so that no training item's feature
+ * comes from a network that saw its label; every other item gets the mean over the fold networks.
+ * Nothing of another split enters any training call.
  */
-export async function dialogueRepresentation(
-  items: Item[], blocks: Blocks, trainRows: number[], yOf: Map<number, number>, nClasses: number,
-  o: { seed: number; epochs?: number; hidden?: number; providers?: string[]; signal?: AbortSignal; onProgress?: (p: FusionProgress) => void },
-): Promise<DialogueRepr> {
+export async function dialogueFeatures(
+  items: Item[], blocks: Blocks, yOf: Map<number, number>, nClasses: number,
+  o: { seed: number; epochs?: number; hidden?: number; providers?: string[]; signal?: AbortSignal; onProgress?: (fold: number, p: FusionProgress) => void },
+): Promise<DialogueFeatures> {
   const all = items.map((_, i) => i);
   const seqsAll = dialogueSequences(items, all);
   const x = utteranceVectors(items, blocks, seqsAll);
-  const trainSet = new Set(trainRows);
-  // training sequences: the training split's dialogues (their unlabelled items stay, unscored)
-  const trainSeqs = seqsAll.filter((s) => items[s[0]].split === 'train').map((s) => s.filter((i) => items[i].split === 'train'));
-  // compact row numbering for the training call, so that it holds training items only
-  const trainItems = trainSeqs.flat();
-  const local = new Map(trainItems.map((r, k) => [r, k]));
-  const trained = await trainDialogueFusion(
-    { x: trainItems.map((r) => x[r]), dialogues: trainSeqs.map((s) => s.map((r) => local.get(r)!)) },
-    trainItems.map((r) => (trainSet.has(r) ? yOf.get(r) ?? -1 : -1)),
-    nClasses,
-    { seed: o.seed, epochs: o.epochs, hidden: o.hidden, signal: o.signal, onProgress: o.onProgress },
-  );
-  const runner = await DialogueRunner.create(trained.onnx, o.providers);
-  let repr: Float32Array[];
+  const trainSeqs = seqsAll.filter((s) => items[s[0]].split === 'train');
+  if (trainSeqs.length < DIALOGUE_FOLDS) throw new Error(`dialogue fusion needs at least ${DIALOGUE_FOLDS} training dialogues (got ${trainSeqs.length})`);
+  const fold = groupFolds(trainSeqs.map((_, k) => k), DIALOGUE_FOLDS, o.seed);
+  const nets: DialogueWeights[] = [];
+  const bestEpochs: number[] = [];
+  let epochs = 0;
+  let seconds = 0;
+  for (let k = 0; k < DIALOGUE_FOLDS; k++) {
+    const fitSeqs = trainSeqs.filter((_, j) => fold[j] !== k);
+    const rows = fitSeqs.flat();
+    const local = new Map(rows.map((r, j) => [r, j]));
+    const tr = await trainDialogueFusion(
+      { x: rows.map((r) => x[r]), dialogues: fitSeqs.map((s) => s.map((r) => local.get(r)!)) },
+      rows.map((r) => yOf.get(r) ?? -1),
+      nClasses,
+      { seed: o.seed + k, epochs: o.epochs, hidden: o.hidden ?? 64, patience: 3, signal: o.signal, onProgress: (p) => o.onProgress?.(k, p) },
+    );
+    nets.push(tr.weights);
+    bestEpochs.push(tr.bestEpoch);
+    epochs += tr.epochs;
+    seconds += tr.secondsPerEpoch * tr.epochs;
+  }
+  const onnx = exportDialogueOnnx(nets);
+  const runner = await DialogueRunner.create(onnx, o.providers);
+  let perFold: Float32Array[][];
   try {
-    repr = await runner.represent(x, seqsAll);
+    perFold = await runner.run(x, seqsAll, 'probs');
   } finally {
     await runner.release();
   }
-  const heldOutRows = trained.heldOut.flatMap((k) => trainSeqs[k]).filter((r) => trainSet.has(r));
-  return { repr, trained, heldOutRows };
+  const foldOfRow = new Map<number, number>();
+  trainSeqs.forEach((s, j) => s.forEach((r) => foldOfRow.set(r, fold[j])));
+  const probs = all.map((i) => {
+    const f = foldOfRow.get(i);
+    if (f !== undefined) return perFold[f][i];
+    const m = new Float32Array(nClasses);
+    for (let k = 0; k < DIALOGUE_FOLDS; k++) for (let c = 0; c < nClasses; c++) m[c] += perFold[k][i][c] / DIALOGUE_FOLDS;
+    return m;
+  });
+  return { probs, onnx, folds: DIALOGUE_FOLDS, bestEpochs, epochs, secondsPerEpoch: seconds / Math.max(1, epochs) };
 }

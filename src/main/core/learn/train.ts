@@ -16,7 +16,7 @@ import {
   buildBlocks, chooseVocabulary, concat, encodersUsed, FRAMES, labelSet, loadItems, DEFAULT_VOCAB, type Blocks, type Item, type Modality,
 } from './dataset';
 import { evaluateSplit } from './evaluate';
-import { dialogueRepresentation } from './dialogue-rows';
+import { dialogueFeatures, DIALOGUE_FOLDS } from './dialogue-rows';
 import { goldSummary } from '../store/labels';
 import type { GoldSummary } from '../../../shared/types';
 import { throwIfAborted } from '../abort';
@@ -151,7 +151,9 @@ export async function trainModel(db: Db, opts: TrainOptions): Promise<TrainResul
 
   // vocabulary on the training items only
   const needText = opts.modalities.includes('text') || opts.context;
-  const sparse = opts.fusion === 'none' && opts.classifier === 'linear';
+  // dialogue fusion: its cross-fitted class probabilities join the sparse linear SVM's columns
+  if (opts.fusion === 'dialogue' && opts.classifier !== 'linear') throw new TrainError('--fusion dialogue trains the linear SVM (its dialogue-model probabilities beside the utterance features)');
+  const sparse = (opts.fusion === 'none' || opts.fusion === 'dialogue') && opts.classifier === 'linear';
   const vocabulary = needText ? chooseVocabulary(trainRows.map((i) => items[i].text), opts.vocabSize ?? (sparse ? Infinity : DEFAULT_VOCAB)) : [];
   if (needText && vocabulary.length === 0) throw new TrainError('no training utterance has text features (run extract first)');
   const spec = { modalities: opts.modalities, context: opts.context, vocabulary };
@@ -161,28 +163,25 @@ export async function trainModel(db: Db, opts: TrainOptions): Promise<TrainResul
     : buildBlocks(items, all, items, spec);
   const tData = now();
   await checkpoint(opts.signal);
-  if (sparse) return trainSparse(db, opts, { items, all, labels, trainRows, devRows, yTrain, yDev, vocabulary, blocks, t0, tData, labelled });
+  let dialogue: Prepared['dialogue'];
+  if (opts.fusion === 'dialogue') {
+    const dense = buildBlocks(items, all, items, { ...spec, context: false, vocabulary: chooseVocabulary(trainRows.map((i) => items[i].text), opts.vocabSize ?? DEFAULT_VOCAB) });
+    progress({ stage: 'fusion', message: `training the dialogue networks (BiLSTM over each dialogue, cross-fitted on the training dialogues, ${trainRows.length} labelled items)` });
+    const f = await dialogueFeatures(items, dense, new Map(trainRows.map((i, k) => [i, yTrain[k]])), labels.length, {
+      seed: opts.seed, epochs: opts.fusionEpochs, hidden: opts.fusionHidden, providers: opts.providers, signal: opts.signal,
+      onProgress: (k, p) => progress({ stage: 'fusion', message: `fold network ${k + 1}/${DIALOGUE_FOLDS}: ${fusionEpochMessage(p)}`, done: p.epoch, total: p.epochs }),
+    });
+    dialogue = { probs: f.probs, onnx: f.onnx, info: { bestEpoch: Math.round(f.bestEpochs.reduce((a, b) => a + b, 0) / f.folds), epochs: f.epochs, secondsPerEpoch: f.secondsPerEpoch }, folds: f.folds, bestEpochs: f.bestEpochs };
+    await checkpoint(opts.signal);
+  }
+  if (sparse) return trainSparse(db, opts, { items, all, labels, trainRows, devRows, yTrain, yDev, vocabulary, blocks, t0, tData, labelled, dialogue });
 
   // the SVM's input for every item
   let X: Float32Array[];
   let standardizer: StandardizerParams | null = null;
   let fusionOnnx: Uint8Array | null = null;
   let fusionInfo: TrainResult['fusionInfo'] = null;
-  // dialogue fusion: C is chosen on the training dialogues the network held out (dev only confirms)
-  let chooseOn: number[] | null = null;
-  if (opts.fusion === 'dialogue') {
-    progress({ stage: 'fusion', message: `training the dialogue network (BiLSTM over each dialogue) on the training dialogues (${trainRows.length} labelled items)` });
-    const yOf = new Map(trainRows.map((i, k) => [i, yTrain[k]]));
-    const dr = await dialogueRepresentation(items, blocks, trainRows, yOf, labels.length, {
-      seed: opts.seed, epochs: opts.fusionEpochs, hidden: opts.fusionHidden, providers: opts.providers, signal: opts.signal,
-      onProgress: (p) => progress({ stage: 'fusion', message: fusionEpochMessage(p), done: p.epoch, total: p.epochs }),
-    });
-    fusionOnnx = dr.trained.onnx;
-    fusionInfo = { bestEpoch: dr.trained.bestEpoch, epochs: dr.trained.epochs, secondsPerEpoch: dr.trained.secondsPerEpoch };
-    standardizer = fitStandardizer(trainRows.map((i) => dr.repr[i]));
-    X = standardize(standardizer, dr.repr);
-    chooseOn = dr.heldOutRows;
-  } else if (opts.fusion === 'none') {
+  if (opts.fusion === 'none') {
     const dense = all.map((i) => concat([blocks.audio[i], blocks.video[i], blocks.context[i]]));
     const dDense = dense[0].length;
     let denseStd: Float32Array[] = dense;
@@ -201,7 +200,7 @@ export async function trainModel(db: Db, opts: TrainOptions): Promise<TrainResul
     });
     progress({ stage: 'fusion', message: `training the ${opts.fusion} fusion network on ${trainRows.length} training items` });
     const trained = await trainFusion(sub(trainRows), yTrain, labels.length, {
-      kind: opts.fusion,
+      kind: opts.fusion as 'seed' | 'concat', // ('dialogue' went the sparse way above)
       seed: opts.seed,
       epochs: opts.fusionEpochs,
       hidden: opts.fusionHidden,
@@ -229,25 +228,9 @@ export async function trainModel(db: Db, opts: TrainOptions): Promise<TrainResul
   const Xtrain = trainRows.map((i) => X[i]);
   let C = opts.C ?? 1;
   let grid: ChosenParams['scores'] | null = null;
-  const balanced = opts.balanced ?? opts.fusion === 'dialogue';
+  const balanced = opts.balanced ?? false;
   let selection: Selection | null = null;
-  if (opts.C === undefined && chooseOn && chooseOn.length > 0) {
-    const Cs = opts.Cs ?? [0.01, 0.03, 0.1, 0.3, 1];
-    const held = new Set(chooseOn);
-    const fitRows = trainRows.filter((i) => !held.has(i));
-    const yOfRow = new Map(trainRows.map((i, k) => [i, yTrain[k]]));
-    progress({ stage: 'choose', message: `choosing C on the ${chooseOn.length} training items the dialogue network held out`, done: 0, total: Cs.length });
-    const chosen = chooseParams(fitRows.map((i) => X[i]), fitRows.map((i) => yOfRow.get(i)!), chooseOn.map((i) => X[i]), chooseOn.map((i) => yOfRow.get(i)!), {
-      kernel: opts.classifier, balanced, Cs, gammas: ['scale'], seed: opts.seed, nClasses: labels.length, linearSolver: 'dual', shouldStop: stopOnSignal(opts.signal),
-      onProgress: (done, total, s) => progress({ stage: 'choose', message: `C=${s.C}: held-out (train) weighted F1 ${s.weighted_f1.toFixed(4)} (${s.trainSeconds.toFixed(1)} s)`, done, total }),
-    });
-    C = chosen.best.C;
-    grid = chosen.scores;
-    selection = {
-      method: 'cv', folds: 1, unit: 'dialogue', chosen: { C, balanced }, score: chosen.best.weighted_f1,
-      why: `highest weighted F1 on the ${chooseOn.length} training utterances of the dialogues the network held out for early stopping, among C in {${Cs.join(', ')}}${balanced ? ', balanced class weights' : ''}; dev only confirms`,
-    };
-  } else if (opts.C === undefined && devRows.length > 0) {
+  if (opts.C === undefined && devRows.length > 0) {
     const Cs = opts.Cs ?? (opts.classifier === 'linear' ? [0.1, 0.3, 1] : [1, 3, 10]);
     progress({ stage: 'choose', message: `choosing C on the dev split (${devRows.length} items) among ${Cs.join(', ')}`, done: 0, total: Cs.length });
     const chosen = chooseParams(Xtrain, yTrain, devRows.map((i) => X[i]), yDev, {
@@ -299,6 +282,8 @@ export async function trainModel(db: Db, opts: TrainOptions): Promise<TrainResul
 interface Prepared {
   items: Item[]; all: number[]; labels: string[]; trainRows: number[]; devRows: number[]; yTrain: number[]; yDev: number[];
   vocabulary: number[]; blocks: Blocks; t0: number; tData: number; labelled: (split: string) => number[];
+  /** fusion 'dialogue': per item the cross-fitted dialogue-model probabilities, the fold networks' graph */
+  dialogue?: { probs: Float32Array[]; onnx: Uint8Array; info: NonNullable<TrainResult['fusionInfo']>; folds: number; bestEpochs: number[] };
 }
 
 /**
@@ -310,7 +295,7 @@ async function trainSparse(db: Db, opts: TrainOptions, p: Prepared): Promise<Tra
   const progress = (q: TrainProgress) => opts.onProgress?.(q);
   const now = () => performance.now();
   const { items, all, labels, trainRows, devRows, yTrain, yDev, vocabulary, blocks } = p;
-  const dense = all.map((i) => concat([blocks.audio[i], blocks.video[i]]));
+  const dense = all.map((i) => concat([blocks.audio[i], blocks.video[i], p.dialogue ? p.dialogue.probs[i] : new Float32Array(0)]));
   const denseWidth = dense[0]?.length ?? 0;
   let standardizer: StandardizerParams | null = null;
   let denseStd: Float32Array[] | undefined;
@@ -381,13 +366,16 @@ async function trainSparse(db: Db, opts: TrainOptions, p: Prepared): Promise<Tra
   const tPredict = now();
 
   const data: ModelData = {
-    format: 'emotion-studio-model', formatVersion: 1, labels, modalities: [...opts.modalities], context: opts.context, fusion: 'none',
-    vocabulary, standardizer, fusionOnnx: null, framesV: FRAMES,
+    format: 'emotion-studio-model', formatVersion: 1, labels, modalities: [...opts.modalities], context: opts.context, fusion: opts.fusion,
+    vocabulary, standardizer, fusionOnnx: p.dialogue ? Buffer.from(p.dialogue.onnx).toString('base64') : null, framesV: FRAMES,
     layout: { kind: 'sparse', denseWidth, contextTurns: CONTEXT_TURNS, contextDecay: CONTEXT_DECAY, contextWeight: CONTEXT_WEIGHT },
     svm: svm.serialize(),
   };
-  const extra = { layout: 'sparse', columns: d, context_turns: opts.context ? CONTEXT_TURNS : 0 };
-  return storeModel(db, opts, p, { data, pred, proba, C, balanced, gamma: null, grid, selection, fusionInfo: null, extra, times: [tFusion, tChoose, tSvm, tPredict] });
+  const extra = {
+    layout: 'sparse', columns: d, context_turns: opts.context ? CONTEXT_TURNS : 0,
+    ...(p.dialogue ? { dialogue: { folds: p.dialogue.folds, best_epochs: p.dialogue.bestEpochs, columns: labels.length, features: 'cross-fitted dialogue-model class probabilities' } } : {}),
+  };
+  return storeModel(db, opts, p, { data, pred, proba, C, balanced, gamma: null, grid, selection, fusionInfo: p.dialogue?.info ?? null, extra, times: [tFusion, tChoose, tSvm, tPredict] });
 }
 
 interface Fitted {
