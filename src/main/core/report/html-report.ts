@@ -217,7 +217,7 @@ ${counts}
 </section>
 ${agreementSection(d.agreement)}
 <section id="metrics"><h2>Metrics per split</h2>
-<p>Every figure names the split it was measured on and the model version. Models are fit on the training split only; dev chooses C; test is never used to choose anything.</p>
+<p>Every figure names the split it was measured on and the model version. Models are fit on the training split only; C and the class weighting are chosen by cross-validation on the training split grouped by dialogue (the linear SVM without fusion and with dialogue fusion) or on dev (the other fusion paths), as each model's parameters say; test is never used to choose anything.</p>
 ${metricsSection(d)}
 </section>
 <section id="ablation"><h2>Modality ablation</h2>
