@@ -18,6 +18,11 @@ export const ListInput = z.object({
   agreement: z.enum(['agree', 'disagree']).optional(),
   status: z.enum(['pending', 'done', 'partial', 'error', 'missing_media']).optional(),
   hasErrors: z.boolean().optional(),
+  /** issue 13: one speaker; items an annotator labelled; items without a gold label; items whose annotators disagree */
+  speaker: z.string().max(200).optional(),
+  annotator: z.string().max(100).optional(),
+  unlabelled: z.boolean().optional(),
+  annotatorsDisagree: z.boolean().optional(),
   // SQLite's LIKE stops at a NUL: a pattern cut there would match far more than was asked for
   q: z.string().max(500).refine((v) => !v.includes('\u0000'), 'the search text contains a NUL character').optional(),
   offset: z.number().int().min(0).default(0),

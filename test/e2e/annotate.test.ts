@@ -217,6 +217,35 @@ describe.skipIf(!haveChromium)('annotation team in browser mode', () => {
       h.close();
     }
   }, 180_000);
+
+  it('the corpus table filters by annotator, disagreement, speaker and unlabelled, and sorts by a column', async () => {
+    await page.getByTestId('tab-corpus').click();
+    const count = () => page.getByTestId('corpus-count').textContent();
+    await expect.poll(count).toBe('34 utterances');
+    await page.getByTestId('filter-annotators-disagree').click();
+    await expect.poll(count).toBe('3 utterances');
+    await page.getByTestId('filter-annotators-disagree').click();
+    await choose(page, 'filter-annotator', 'alice');
+    await expect.poll(count).toBe('10 utterances');
+    await choose(page, 'filter-annotator', 'any');
+    const speaker = (await api(page, 'utterances.show', { id: train[0] })).speaker;
+    await page.getByTestId('filter-speaker').fill(speaker);
+    const n = (await api(page, 'utterances.list', { speaker })).total;
+    await expect.poll(count).toBe(`${n} utterance${n === 1 ? '' : 's'}`);
+    await page.getByTestId('filter-speaker').fill('');
+    await page.getByTestId('filter-unlabelled').click();
+    await expect.poll(count).toBe(`${(await api(page, 'utterances.list', { unlabelled: true })).total} utterances`.replace(/^1 utterances$/, '1 utterance'));
+    await page.getByTestId('filter-unlabelled').click();
+    await expect.poll(count).toBe('34 utterances');
+    await page.getByTestId('sort-id').click(); // ascending, flat
+    await page.getByTestId('sort-id').click(); // descending
+    const all = (await api(page, 'annotation.ids', {})).ids;
+    await expect.poll(() => page.getByTestId('utterance-row').first().getAttribute('data-id')).toBe(String(Math.max(...all)));
+    expect(await page.getByTestId('dialogue-row').count()).toBe(0);
+    await page.getByTestId('sort-id').click(); // back to dialogues
+    await expect.poll(() => page.getByTestId('dialogue-row').count()).toBeGreaterThan(0);
+    await shot(page, 'annotate-05-corpus-filters');
+  });
 });
 
 describe.skipIf(!haveChromium)('a corpus over 20,000 utterances', () => {

@@ -17,6 +17,10 @@ export function listRows(db: Db, f: ListInput): { total: number; rows: Utterance
   if (f.prediction) { inner.push('p.label = @prediction'); args.prediction = f.prediction; }
   if (f.agreement === 'agree') inner.push('p.label IS NOT NULL AND u.label IS NOT NULL AND p.label = u.label');
   if (f.agreement === 'disagree') inner.push('p.label IS NOT NULL AND u.label IS NOT NULL AND p.label <> u.label');
+  if (f.speaker) { inner.push('u.speaker = @speaker'); args.speaker = f.speaker; }
+  if (f.annotator) { inner.push('EXISTS (SELECT 1 FROM annotator_label a WHERE a.utterance_id = u.id AND a.annotator = @annotator)'); args.annotator = f.annotator; }
+  if (f.unlabelled) inner.push('u.label IS NULL');
+  if (f.annotatorsDisagree) inner.push('(SELECT COUNT(DISTINCT a.label) FROM annotator_label a WHERE a.utterance_id = u.id) > 1');
   if (f.q) {
     inner.push("(u.text LIKE @q ESCAPE '\\' OR u.speaker LIKE @q ESCAPE '\\' OR u.key LIKE @q ESCAPE '\\')");
     args.q = `%${f.q.replace(/[%_\\]/g, '\\$&')}%`;

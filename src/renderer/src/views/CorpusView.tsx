@@ -6,6 +6,7 @@ import { Button, Checkbox, FormControlLabel, Stack, TextField, Typography, style
 import { useVirtualizer } from '@tanstack/react-virtual';
 import type { ApiInput, UtteranceRow } from '../../../shared/api';
 import { usePagedList } from '../components/usePagedList';
+import { useApiData } from '../api-context';
 import { useStudio } from '../studio-context';
 import { FilterSelect } from '../components/FilterSelect';
 import { EmptyState } from '../components/EmptyState';
@@ -25,6 +26,12 @@ export function CorpusView() {
   const [agreement, setAgreement] = useState('');
   const [status, setStatus] = useState('');
   const [hasErrors, setHasErrors] = useState(false);
+  const [speaker, setSpeaker] = useState('');
+  const [annotator, setAnnotator] = useState('');
+  const [unlabelled, setUnlabelled] = useState(false);
+  const [disagree, setDisagree] = useState(false);
+  const [sort, setSort] = useState<{ col: string; desc: boolean } | null>(null);
+  const annotators = useApiData('annotation.info', {}, [modelsTick]).data?.annotators.map((a) => a.name) ?? [];
   const [search, setSearch] = useState('');
   const [q, setQ] = useState('');
   const [collapsed, setCollapsed] = useState<Set<string>>(new Set());
@@ -40,12 +47,18 @@ export function CorpusView() {
     ...(agreement && { agreement: agreement as 'agree' | 'disagree' }),
     ...(status && { status: status as (typeof STATUSES)[number] }),
     ...(hasErrors && { hasErrors: true }),
+    ...(speaker.trim() && { speaker: speaker.trim() }),
+    ...(annotator && { annotator }),
+    ...(unlabelled && { unlabelled: true }),
+    ...(disagree && { annotatorsDisagree: true }),
     ...(q && { q }),
   };
-  const list = usePagedList(input, [split, label, prediction, agreement, status, hasErrors, q, modelsTick]); // any corpus size
+  const list = usePagedList(input, [split, label, prediction, agreement, status, hasErrors, q, speaker, annotator, unlabelled, disagree, modelsTick]); // any corpus size
 
   const lines = useMemo<Line[]>(() => {
     const rows = list.data?.rows ?? [];
+    // a sorted column: one flat list (the dialogue grouping would break it up)
+    if (sort) return sortRows(rows, sort.col, sort.desc).map((row): Line => ({ kind: 'utt', row }));
     const groups = new Map<string, UtteranceRow[]>();
     for (const r of rows) {
       const k = `${r.split}/${r.dialogue ?? '-'}`;
@@ -59,7 +72,7 @@ export function CorpusView() {
       if (!collapsed.has(key)) for (const row of g) out.push({ kind: 'utt', row });
     }
     return out;
-  }, [list.data, collapsed]);
+  }, [list.data, collapsed, sort]);
 
   const labels = summary?.labels ?? [];
   const toggle = useCallback(
@@ -95,11 +108,15 @@ export function CorpusView() {
         <FilterSelect label="Agreement" value={agreement} options={['agree', 'disagree']} onChange={setAgreement} anyLabel="any" testId="filter-agreement" />
         <FilterSelect label="Status" value={status} options={STATUSES} onChange={setStatus} anyLabel="any" testId="filter-status" />
         <FormControlLabel control={<Checkbox size="small" checked={hasErrors} onChange={(e) => setHasErrors(e.target.checked)} />} label="with errors" />
+        <TextField size="small" label="Speaker" value={speaker} onChange={(e) => setSpeaker(e.target.value)} slotProps={{ htmlInput: { 'data-testid': 'filter-speaker' } }} sx={{ width: 120 }} />
+        <FilterSelect label="Annotator" value={annotator} options={annotators} onChange={setAnnotator} anyLabel="any" testId="filter-annotator" />
+        <FormControlLabel control={<Checkbox size="small" checked={unlabelled} onChange={(e) => setUnlabelled(e.target.checked)} data-testid="filter-unlabelled" />} label="unlabelled" />
+        <FormControlLabel control={<Checkbox size="small" checked={disagree} onChange={(e) => setDisagree(e.target.checked)} data-testid="filter-annotators-disagree" />} label="annotators disagree" />
         <Typography variant="body2" color="text.secondary" data-testid="corpus-count" sx={{ ml: 'auto' }}>
           {list.loading ? 'loading…' : list.data ? `${list.data.total.toLocaleString('en')} utterance${list.data.total === 1 ? '' : 's'}` : ''}
         </Typography>
       </Stack>
-      <CorpusTable lines={lines} total={list.data?.total ?? 0} empty={!!list.data && lines.length === 0} collapsed={collapsed} onToggle={toggle} onOpen={openUtterance} />
+      <CorpusTable sort={sort} onSort={setSort} lines={lines} total={list.data?.total ?? 0} empty={!!list.data && lines.length === 0} collapsed={collapsed} onToggle={toggle} onOpen={openUtterance} />
     </Stack>
   );
 }
@@ -159,6 +176,24 @@ function ConfCell(props: { r: UtteranceRow }) {
   );
 }
 
+const SORT_FIELD: Record<string, (r: UtteranceRow) => string | number | null> = {
+  id: (r) => r.id, split: (r) => r.split, dialogue: (r) => r.dialogue, speaker: (r) => r.speaker, text: (r) => r.text,
+  label: (r) => r.label, predicted: (r) => r.prediction, 'conf.': (r) => r.confidence, status: (r) => r.status, 'err.': (r) => r.errors,
+};
+
+/** Rows sorted by a column header (empty values last, ties by id). */
+export function sortRows(rows: UtteranceRow[], col: string, desc: boolean): UtteranceRow[] {
+  const get = SORT_FIELD[col] ?? SORT_FIELD.id;
+  const dir = desc ? -1 : 1;
+  return [...rows].sort((a, b) => {
+    const x = get(a);
+    const y = get(b);
+    if (x === null || x === undefined || y === null || y === undefined) return x === y || (x == null && y == null) ? a.id - b.id : x == null ? 1 : -1;
+    const c = typeof x === 'number' && typeof y === 'number' ? x - y : String(x).localeCompare(String(y), undefined, { numeric: true });
+    return c !== 0 ? dir * c : a.id - b.id;
+  });
+}
+
 const CorpusTable = memo(function CorpusTable(props: {
   lines: Line[];
   total: number;
@@ -166,8 +201,10 @@ const CorpusTable = memo(function CorpusTable(props: {
   collapsed: Set<string>;
   onToggle: (key: string) => void;
   onOpen: (id: number) => void;
+  sort: { col: string; desc: boolean } | null;
+  onSort: (s: { col: string; desc: boolean } | null) => void;
 }) {
-  const { lines, collapsed, onToggle, onOpen } = props;
+  const { lines, collapsed, onToggle, onOpen, sort, onSort } = props;
   const scrollRef = useRef<HTMLDivElement>(null);
   // fixed row height, no measuring; a small overscan and no flushSync in the scroll handler: on a fast
   // scroll every visible row is new each frame, and rendering fewer of them, batched, keeps frames short
@@ -176,8 +213,11 @@ const CorpusTable = memo(function CorpusTable(props: {
     <TableBox role="table" aria-label="Utterances" aria-rowcount={props.total}>
       <div role="row" className="es-head">
         {HEADERS.map((h) => (
-          <span role="columnheader" key={h} title={HEADER_TIPS[h]}>
-            {h}
+          // a click sorts by the column, again the other way, a third time back to dialogues
+          <span role="columnheader" key={h} title={`${HEADER_TIPS[h] ?? h} (click to sort)`} data-testid={`sort-${h}`} style={{ cursor: 'pointer', userSelect: 'none' }}
+            aria-sort={sort?.col === h ? (sort.desc ? 'descending' : 'ascending') : 'none'}
+            onClick={() => onSort(sort?.col !== h ? { col: h, desc: false } : !sort.desc ? { col: h, desc: true } : null)}>
+            {h}{sort?.col === h ? (sort.desc ? ' ▼' : ' ▲') : ''}
           </span>
         ))}
       </div>
