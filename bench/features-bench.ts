@@ -19,14 +19,16 @@ import { runExtraction } from '../src/main/core/jobs/extract';
 const args = process.argv.slice(2);
 const opt = (name: string, dflt: string) => (args.includes(name) ? args[args.indexOf(name) + 1] : dflt);
 const N = Number(opt('--clips', '20'));
+/** clips for the audio-only CLI row (issue 15: 200 MELD-length espeak clips at 320x240) */
+const AUDIO_N = Number(opt('--audio-clips', '200'));
 const ROOT = path.resolve(__dirname, '../..');
 const CACHE = opt('--cache', path.join(os.homedir(), '.cache', 'emotion-studio-bench'));
 const PYTHON = opt('--python', path.join(ROOT, '.venv-pyref', 'bin', 'python'));
 
-async function clips(kind: string, spec: ClipSpec): Promise<string[]> {
+async function clips(kind: string, spec: ClipSpec, n = N): Promise<string[]> {
   const dir = path.join(CACHE, kind);
   const out: string[] = [];
-  for (let i = 0; i < N; i++) {
+  for (let i = 0; i < n; i++) {
     const name = `dia${i}_utt0.mp4`;
     const file = path.join(dir, name);
     if (!fs.existsSync(file)) await makeClip(dir, name, { ...spec, audio: { kind: 'speech', text: SENTENCES[i % SENTENCES.length] } });
@@ -136,6 +138,13 @@ async function main() {
     decode_only_no_scale: cpuPerClip((f) => ['-loglevel', 'error', '-threads', '1', '-i', `file:${f}`, '-map', '0:0', '-an', '-f', 'null', '-']),
   };
 
+  // 5. `extract --modalities audio` through the built CLI, the whole process (start-up, workers,
+  // ffmpeg, SQLite, text stage), on AUDIO_N clips at 320x240 (the first N are the ones above), beside
+  // the seed's Python feature code on the same clips. Wall and CPU (user + sys of the CLI and every
+  // ffmpeg it ran, from this process's reaped children): on a loaded machine only the CPU means much.
+  const audioSet = await clips('small-320x240', { ...meldLikeSpec(3.6), video: { w: 320, h: 240, fps: 24, pattern: 'testsrc2' } }, AUDIO_N);
+  results.audio_cli = audioCli(path.dirname(audioSet[0]), audioSet);
+
   results.decode_floor_clips_per_s_720p = await floor(meld);
   results.extract_clips_per_s_720p = await extraction(path.dirname(meld[0]));
   results.decode_floor_clips_per_s_320x240 = await floor(small);
@@ -153,6 +162,12 @@ async function main() {
     hr(`ffmpeg decode alone, ${res} (floor, all cores)`, `${f.toFixed(1)} clips/s`);
     hr(`whole-clip extraction, ${res} (all cores)`, `${e.toFixed(1)} clips/s`, `${((e / f) * 100).toFixed(0)}% of the decode floor (target >= 20 clips/s)`);
   }
+  const ac = results.audio_cli as Record<string, number | null>;
+  hr(`extract --modalities audio, ${ac.clips} clips, whole CLI process`, `${ac.wall_s!.toFixed(2)} s`, `CPU ${ac.cpu_s!.toFixed(2)} s (${((ac.cpu_s! / ac.clips!) * 1000).toFixed(1)} ms per clip)`);
+  if (ac.seed_wall_s !== null) {
+    hr("  the seed's Python feature code, same clips (one thread)", `${ac.seed_wall_s.toFixed(2)} s`,
+      `CPU ${ac.seed_cpu_s?.toFixed(2) ?? 'n/a'} s; seed / ours: wall ${(ac.seed_wall_s / ac.wall_s!).toFixed(2)}x, CPU ${ac.seed_cpu_s ? (ac.seed_cpu_s / ac.cpu_s!).toFixed(2) : 'n/a'}x (target wall >= 3x)`);
+  }
   const cpu = results.ffmpeg_cpu_ms_per_clip_720p as unknown as Record<string, number | null>;
   const ms = (x: number | null) => (x === null ? 'n/a' : `${x.toFixed(0)} ms`);
   hr('ffmpeg CPU per 720p clip: probe', ms(cpu.probe));
@@ -163,6 +178,42 @@ async function main() {
   fs.mkdirSync(path.dirname(outFile), { recursive: true });
   fs.writeFileSync(outFile, JSON.stringify({ date: new Date().toISOString(), ffmpeg, clips: N, ...results }, null, 2));
   console.log(`\nwritten: ${outFile}`);
+}
+
+/** CPU seconds (user + sys) of this process's reaped children (USER_HZ 100). */
+function childCpuS(): number {
+  const f = fs.readFileSync('/proc/self/stat', 'utf8').split(') ')[1].split(' ');
+  return (Number(f[13]) + Number(f[14])) / 100;
+}
+
+function audioCli(dir: string, files: string[]): Record<string, number | null> {
+  const cli = path.join(ROOT, 'bin', 'emotion-studio.js');
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'es-bench-audio-'));
+  const env = { ...process.env, EMOTION_STUDIO_DATA: path.join(work, 'data') }; // no pretrained models
+  const db = path.join(work, 'audio.db');
+  try {
+    const imp = spawnSync(process.execPath, [cli, 'import', dir, '--db', db, '-q'], { env, encoding: 'utf8' });
+    if (imp.status !== 0) throw new Error(`import failed: ${imp.stderr.trim().split('\n').at(-1)}`);
+    const c0 = childCpuS();
+    const t0 = performance.now();
+    const r = spawnSync(process.execPath, [cli, 'extract', '--db', db, '--modalities', 'audio', '-q', '--json'], { env, encoding: 'utf8', maxBuffer: 64 << 20 });
+    const wall = (performance.now() - t0) / 1000;
+    const cpu = childCpuS() - c0;
+    if (r.status !== 0) throw new Error(`extract failed: ${r.stderr.trim().split('\n').at(-1)}`);
+    const processed = JSON.parse(r.stdout).media?.processed ?? 0;
+    let seed: { total_s: number; cpu_s?: number; clips: number } | null = null;
+    if (fs.existsSync(PYTHON)) {
+      const s = spawnSync(PYTHON, [path.join(ROOT, 'bench/python/seed_features.py'), '--ffmpeg', locateFfmpeg().path, ...files], { encoding: 'utf8', maxBuffer: 64 << 20 });
+      if (s.status === 0) seed = JSON.parse(s.stdout.trim().split('\n').at(-1)!);
+      else console.log(`seed reference failed: ${s.stderr.trim().split('\n').at(-1)}`);
+    }
+    return {
+      clips: processed, cores: os.availableParallelism(), wall_s: wall, cpu_s: cpu,
+      seed_wall_s: seed?.total_s ?? null, seed_cpu_s: seed?.cpu_s ?? null, seed_clips: seed?.clips ?? null,
+    };
+  } finally {
+    fs.rmSync(work, { recursive: true, force: true });
+  }
 }
 
 main().catch((e) => {

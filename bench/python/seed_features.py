@@ -9,7 +9,8 @@ zero_crossing_rate, rms (means), beat_track tempo and piptrack pitch (mean of th
 pitch bins), tiled 5 x 5 to 25 values (V4).
 
 Prints one JSON object to stdout:
-    {"clips": n, "total_s": s, "per_clip_ms": ms, "failed": k, "threads": t, "warmup_s": w}
+    {"cpu_s": c, "clips": n, "total_s": s, "per_clip_ms": ms, "failed": k, "threads": t, "warmup_s": w}
+cpu_s: CPU of the clip loop (this process + its ffmpeg children).
 total_s / per_clip_ms cover decode + features of the clips that succeeded, excluding the Python
 imports and a one-off warm-up on a synthetic second of audio (numba compiles librosa's kernels
 on first use, which is start-up cost like the imports). --threads (default 1) pins torch and
@@ -20,6 +21,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import subprocess
 import sys
 import time
@@ -85,6 +87,10 @@ def main() -> int:
     warmup = time.perf_counter() - t0
 
     out = open(args.features_out, "w") if args.features_out else None
+    # CPU of the clip loop: this process and the ffmpeg runs it waited for (wall time means
+    # little on a loaded machine; one thread, so on an idle one its wall is about this)
+    cpu0 = time.process_time()
+    ch0 = resource.getrusage(resource.RUSAGE_CHILDREN)
     done = 0
     failed = 0
     total = 0.0
@@ -106,9 +112,12 @@ def main() -> int:
         done += 1
         if out:
             out.write(json.dumps({"clip": path, **feats}) + "\n")
+    ch1 = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = time.process_time() - cpu0 + (ch1.ru_utime - ch0.ru_utime) + (ch1.ru_stime - ch0.ru_stime)
     if out:
         out.close()
     print(json.dumps({
+        "cpu_s": round(cpu, 6),
         "clips": done,
         "total_s": round(total, 6),
         "per_clip_ms": round(1000 * total / done, 3) if done else None,
