@@ -173,6 +173,30 @@ describe.skipIf(!haveChromium)('annotation team in browser mode', () => {
     expect(text).toBe((await api(page, 'utterances.show', { id })).text);
   });
 
+  it('relabel in the utterance view; remapped keys are kept in the settings and work', async () => {
+    const id = train[14];
+    await page.goto(`${served.url}#utterance;u=${id}`);
+    await page.reload();
+    await expect.poll(() => page.getByTestId('utterance-detail').getAttribute('data-id')).toBe(String(id));
+    const before = await page.getByTestId('gold-label').textContent();
+    const to = labels.find((l) => l !== before)!;
+    await choose(page, 'utterance-relabel', to);
+    await expect.poll(() => page.getByTestId('gold-label').textContent()).toBe(to);
+    expect((await api(page, 'annotation.item', { id })).annotations).toEqual([{ annotator: 'bob', label: to }]);
+
+    await page.getByTestId('annotate-here').click();
+    await page.getByTestId('keymap-open').click();
+    await page.locator(`[data-testid=keymap-dialog] input[data-label="${labels[3]}"]`).fill('x');
+    await page.getByTestId('keymap-save').click();
+    await page.getByTestId('keymap-dialog').waitFor({ state: 'detached' });
+    const saved = JSON.parse(fs.readFileSync(path.join(dataDir, 'ui-settings.json'), 'utf8')).keymap;
+    expect(saved.x).toBe(labels[3]);
+    expect(Object.values(saved).filter((l) => l === labels[3])).toHaveLength(1); // its old key 4 is gone
+    await expect.poll(() => page.locator(`[data-testid=label-keys] button[data-label="${labels[3]}"]`).getAttribute('data-key')).toBe('x');
+    await page.keyboard.press('x');
+    await expect.poll(async () => (await api(page, 'annotation.item', { id })).annotations).toEqual([{ annotator: 'bob', label: labels[3] }]);
+  });
+
   it('the Agreement view shows the figures of `agreement --json`', async () => {
     const cli = ok(runCli(['agreement', '--db', db, '--json'])).json();
     expect(cli.annotators).toEqual(['alice', 'bob']);
