@@ -38,6 +38,9 @@ async function api(page: Page, method: string, input: unknown = {}): Promise<any
   return r.value;
 }
 
+/** expect.poll with room for a loaded machine (the default gives up after 1 s) */
+const poll = <T,>(fn: () => T | Promise<T>, o: { timeout?: number; interval?: number } = {}) => expect.poll(fn, { timeout: 15_000, interval: 100, ...o });
+
 function ok(r: ReturnType<typeof runCli>) {
   expect(r.code, r.stderr).toBe(0);
   return r;
@@ -90,54 +93,54 @@ describe.skipIf(!haveChromium)('annotation team in browser mode', () => {
   it('asks the annotator for a name once and shows it in the top bar', async () => {
     await page.getByTestId('annotator-name-input').fill('alice');
     await page.getByTestId('annotator-name-save').click();
-    await expect.poll(() => page.getByTestId('annotate-as').textContent()).toBe('alice');
+    await poll(() => page.getByTestId('annotate-as').textContent()).toBe('alice');
     await page.getByTestId('tab-corpus').click();
     await page.getByTestId('tab-annotate').click();
-    await expect.poll(() => page.getByTestId('annotator-name').textContent()).toBe('annotator: alice');
+    await poll(() => page.getByTestId('annotator-name').textContent()).toBe('annotator: alice');
     expect(await page.getByTestId('annotator-prompt').count()).toBe(0);
   });
 
   it('shortcuts work right after the split select, a checkbox, a tab and a click on the clip', async () => {
     await choose(page, 'annotate-split', 'train'); // no click on the page afterwards
-    await expect.poll(position).toBe(`1 / ${train.length}`);
+    await poll(position).toBe(`1 / ${train.length}`);
     await page.keyboard.press('j');
-    await expect.poll(position).toBe(`2 / ${train.length}`);
+    await poll(position).toBe(`2 / ${train.length}`);
     await page.getByTestId('annotate-advance').click();
     await page.getByTestId('annotate-advance').click(); // ticked again
     await page.keyboard.press('k');
-    await expect.poll(position).toBe(`1 / ${train.length}`);
+    await poll(position).toBe(`1 / ${train.length}`);
     await page.getByTestId('tab-annotate').click();
     await page.keyboard.press('ArrowRight'); // the item moves, the tab does not
-    await expect.poll(position).toBe(`2 / ${train.length}`);
+    await poll(position).toBe(`2 / ${train.length}`);
     expect(await page.getByTestId('view-annotate').count()).toBe(1);
     expect(await page.getByTestId('tab-annotate').getAttribute('aria-selected')).toBe('true');
     if (await page.getByTestId('annotate-clip').count()) {
       await page.getByTestId('annotate-clip').click();
       await page.keyboard.press('ArrowLeft');
-      await expect.poll(position).toBe(`1 / ${train.length}`);
+      await poll(position).toBe(`1 / ${train.length}`);
     } else {
       await page.keyboard.press('ArrowLeft');
-      await expect.poll(position).toBe(`1 / ${train.length}`);
+      await poll(position).toBe(`1 / ${train.length}`);
     }
   });
 
   it('10 label keys typed 30 ms apart land on 10 consecutive items, in order', async () => {
-    await expect.poll(position).toBe(`1 / ${train.length}`);
+    await poll(position).toBe(`1 / ${train.length}`);
     for (const k of ALICE) {
       await page.keyboard.press(k);
       await page.waitForTimeout(30);
     }
-    await expect.poll(position).toBe(`11 / ${train.length}`);
-    await expect.poll(() => myLabels('alice'), { timeout: 20_000 }).toEqual(ALICE.map((k) => labels[Number(k) - 1]));
+    await poll(position).toBe(`11 / ${train.length}`);
+    await poll(() => myLabels('alice'), { timeout: 20_000 }).toEqual(ALICE.map((k) => labels[Number(k) - 1]));
     // the 11th item was not touched
     expect((await api(page, 'annotation.item', { id: train[10] })).annotations).toEqual([]);
     // U undoes the last one: back on item 10, its gold label as before
     const gold10 = (await api(page, 'utterances.show', { id: train[9] })).label_history[0].new;
     await page.keyboard.press('u');
-    await expect.poll(position).toBe(`10 / ${train.length}`);
-    await expect.poll(async () => (await api(page, 'utterances.show', { id: train[9] })).label).toBe(gold10);
+    await poll(position).toBe(`10 / ${train.length}`);
+    await poll(async () => (await api(page, 'utterances.show', { id: train[9] })).label).toBe(gold10);
     await page.keyboard.press(ALICE[9]);
-    await expect.poll(position).toBe(`11 / ${train.length}`);
+    await poll(position).toBe(`11 / ${train.length}`);
     await shot(page, 'annotate-01-alice');
   });
 
@@ -145,15 +148,15 @@ describe.skipIf(!haveChromium)('annotation team in browser mode', () => {
     await api(page, 'annotation.setName', { name: 'bob' });
     await page.reload();
     await choose(page, 'annotate-split', 'train');
-    await expect.poll(position).toBe(`1 / ${train.length}`);
-    await expect.poll(() => page.getByTestId('annotate-blind').locator('input').isChecked()).toBe(true);
+    await poll(position).toBe(`1 / ${train.length}`);
+    await poll(() => page.getByTestId('annotate-blind').locator('input').isChecked()).toBe(true);
     expect(await page.getByTestId('other-annotators').count()).toBe(0);
-    await expect.poll(() => page.getByTestId('annotate-label').textContent()).toBe('unlabelled');
+    await poll(() => page.getByTestId('annotate-label').textContent()).toBe('unlabelled');
     for (const k of BOB) {
       await page.keyboard.press(k);
       await page.waitForTimeout(30);
     }
-    await expect.poll(() => myLabels('bob'), { timeout: 20_000 }).toEqual(BOB.map((k) => labels[Number(k) - 1]));
+    await poll(() => myLabels('bob'), { timeout: 20_000 }).toEqual(BOB.map((k) => labels[Number(k) - 1]));
     // nothing on the page names alice or her labels (the session line shows bob's own labels only)
     expect(await page.getByTestId('session-changes').textContent()).toBe(`this session: ${train.slice(0, 10).map((id, i) => `#${id} ${labels[Number(BOB[i]) - 1]}`).join(', ')}`);
     expect(await page.getByTestId('annotation').textContent()).not.toContain('alice');
@@ -165,10 +168,10 @@ describe.skipIf(!haveChromium)('annotation team in browser mode', () => {
     const id = train[12];
     await page.goto(`${served.url}#utterance;u=${id}`);
     await page.reload(); // a hash change alone is not a new page
-    await expect.poll(() => page.getByTestId('utterance-detail').getAttribute('data-id')).toBe(String(id));
+    await poll(() => page.getByTestId('utterance-detail').getAttribute('data-id')).toBe(String(id));
     await page.getByTestId('annotate-here').click();
     const all = (await api(page, 'annotation.ids', {})).ids;
-    await expect.poll(position).toBe(`${all.indexOf(id) + 1} / ${all.length}`);
+    await poll(position).toBe(`${all.indexOf(id) + 1} / ${all.length}`);
     const text = await page.getByTestId('annotate-text').textContent();
     expect(text).toBe((await api(page, 'utterances.show', { id })).text);
   });
@@ -177,11 +180,11 @@ describe.skipIf(!haveChromium)('annotation team in browser mode', () => {
     const id = train[14];
     await page.goto(`${served.url}#utterance;u=${id}`);
     await page.reload();
-    await expect.poll(() => page.getByTestId('utterance-detail').getAttribute('data-id')).toBe(String(id));
+    await poll(() => page.getByTestId('utterance-detail').getAttribute('data-id')).toBe(String(id));
     const before = await page.getByTestId('gold-label').textContent();
     const to = labels.find((l) => l !== before)!;
     await choose(page, 'utterance-relabel', to);
-    await expect.poll(() => page.getByTestId('gold-label').textContent()).toBe(to);
+    await poll(() => page.getByTestId('gold-label').textContent()).toBe(to);
     expect((await api(page, 'annotation.item', { id })).annotations).toEqual([{ annotator: 'bob', label: to }]);
 
     await page.getByTestId('annotate-here').click();
@@ -192,9 +195,9 @@ describe.skipIf(!haveChromium)('annotation team in browser mode', () => {
     const saved = JSON.parse(fs.readFileSync(path.join(dataDir, 'ui-settings.json'), 'utf8')).keymap;
     expect(saved.x).toBe(labels[3]);
     expect(Object.values(saved).filter((l) => l === labels[3])).toHaveLength(1); // its old key 4 is gone
-    await expect.poll(() => page.locator(`[data-testid=label-keys] button[data-label="${labels[3]}"]`).getAttribute('data-key')).toBe('x');
+    await poll(() => page.locator(`[data-testid=label-keys] button[data-label="${labels[3]}"]`).getAttribute('data-key')).toBe('x');
     await page.keyboard.press('x');
-    await expect.poll(async () => (await api(page, 'annotation.item', { id })).annotations).toEqual([{ annotator: 'bob', label: labels[3] }]);
+    await poll(async () => (await api(page, 'annotation.item', { id })).annotations).toEqual([{ annotator: 'bob', label: labels[3] }]);
   });
 
   it('the Agreement view shows the figures of `agreement --json`', async () => {
@@ -202,7 +205,7 @@ describe.skipIf(!haveChromium)('annotation team in browser mode', () => {
     expect(cli.annotators).toEqual(['alice', 'bob']);
     expect(cli.pairwise[0]).toMatchObject({ a: 'alice', b: 'bob', n: 10, percent_agreement: 70 });
     await page.getByTestId('tab-agreement').click();
-    await expect.poll(() => page.getByTestId('agreement-alpha').textContent()).toContain(cli.krippendorff_alpha.toFixed(3));
+    await poll(() => page.getByTestId('agreement-alpha').textContent()).toContain(cli.krippendorff_alpha.toFixed(3));
     const row = await page.getByTestId('agreement-pairs').locator('tbody tr').first().textContent();
     expect(row).toBe(`alice vs bob1070.0%${cli.pairwise[0].cohen_kappa.toFixed(3)}`);
     await page.getByTestId('agreement-confusion').waitFor();
@@ -212,7 +215,7 @@ describe.skipIf(!haveChromium)('annotation team in browser mode', () => {
   it('majority rule leaves the 3 disagreements open; adjudicated from the keyboard; a retrain uses that gold', async () => {
     await page.getByTestId('tab-adjudicate').click();
     await choose(page, 'gold-rule', 'majority');
-    await expect.poll(() => page.getByTestId('adjudicate-position').textContent()).toBe('1 / 3');
+    await poll(() => page.getByTestId('adjudicate-position').textContent()).toBe('1 / 3');
     expect(await page.getByTestId('adjudicate-annotators').textContent()).toBe(`alice: ${labels[4]}bob: ${labels[0]}`);
     await shot(page, 'annotate-04-adjudicate');
     for (const k of ['5', '6', '2']) { // alice's labels
@@ -220,15 +223,15 @@ describe.skipIf(!haveChromium)('annotation team in browser mode', () => {
       await page.waitForTimeout(30);
     }
     const disputed = [train[4], train[5], train[8]];
-    await expect.poll(async () => (await api(page, 'adjudicate.queue', {})).length, { timeout: 20_000 }).toBe(0);
+    await poll(async () => (await api(page, 'adjudicate.queue', {})).length, { timeout: 20_000 }).toBe(0);
     const g = ok(runCli(['gold-rule', '--db', db, '--json'])).json();
     expect(g).toMatchObject({ rule: 'majority', open: 0 });
     expect(g.by_source.adjudicate).toBe(3);
 
     const job = await api(page, 'jobs.train', { fusion: 'none', modalities: ['text'] });
-    await expect.poll(async () => (await api(page, 'jobs.list')).find((j: any) => j.id === job.id)?.status, { timeout: 120_000, interval: 500 }).toBe('done');
+    await poll(async () => (await api(page, 'jobs.list')).find((j: any) => j.id === job.id)?.status, { timeout: 120_000, interval: 500 }).toBe('done');
     await page.getByTestId('tab-jobs').click();
-    await expect.poll(() => page.getByTestId('job-result').allTextContents()).toContainEqual(expect.stringMatching(/^model v1 · trained on 24 items · gold: majority, 3 adjudicated/));
+    await poll(() => page.getByTestId('job-result').allTextContents()).toContainEqual(expect.stringMatching(/^model v1 · trained on 24 items · gold: majority, 3 adjudicated/));
     const h = openDb(db, { readonly: true });
     try {
       const m = h.prepare('SELECT params, labels FROM model ORDER BY version DESC LIMIT 1').get() as { params: string; labels: string };
@@ -245,29 +248,29 @@ describe.skipIf(!haveChromium)('annotation team in browser mode', () => {
   it('the corpus table filters by annotator, disagreement, speaker and unlabelled, and sorts by a column', async () => {
     await page.getByTestId('tab-corpus').click();
     const count = () => page.getByTestId('corpus-count').textContent();
-    await expect.poll(count).toBe('34 utterances');
+    await poll(count).toBe('34 utterances');
     await page.getByTestId('filter-annotators-disagree').click();
-    await expect.poll(count).toBe('3 utterances');
+    await poll(count).toBe('3 utterances');
     await page.getByTestId('filter-annotators-disagree').click();
     await choose(page, 'filter-annotator', 'alice');
-    await expect.poll(count).toBe('10 utterances');
+    await poll(count).toBe('10 utterances');
     await choose(page, 'filter-annotator', 'any');
     const speaker = (await api(page, 'utterances.show', { id: train[0] })).speaker;
     await page.getByTestId('filter-speaker').fill(speaker);
     const n = (await api(page, 'utterances.list', { speaker })).total;
-    await expect.poll(count).toBe(`${n} utterance${n === 1 ? '' : 's'}`);
+    await poll(count).toBe(`${n} utterance${n === 1 ? '' : 's'}`);
     await page.getByTestId('filter-speaker').fill('');
     await page.getByTestId('filter-unlabelled').click();
-    await expect.poll(count).toBe(`${(await api(page, 'utterances.list', { unlabelled: true })).total} utterances`.replace(/^1 utterances$/, '1 utterance'));
+    await poll(count).toBe(`${(await api(page, 'utterances.list', { unlabelled: true })).total} utterances`.replace(/^1 utterances$/, '1 utterance'));
     await page.getByTestId('filter-unlabelled').click();
-    await expect.poll(count).toBe('34 utterances');
+    await poll(count).toBe('34 utterances');
     await page.getByTestId('sort-id').click(); // ascending, flat
     await page.getByTestId('sort-id').click(); // descending
     const all = (await api(page, 'annotation.ids', {})).ids;
-    await expect.poll(() => page.getByTestId('utterance-row').first().getAttribute('data-id')).toBe(String(Math.max(...all)));
+    await poll(() => page.getByTestId('utterance-row').first().getAttribute('data-id')).toBe(String(Math.max(...all)));
     expect(await page.getByTestId('dialogue-row').count()).toBe(0);
     await page.getByTestId('sort-id').click(); // back to dialogues
-    await expect.poll(() => page.getByTestId('dialogue-row').count()).toBeGreaterThan(0);
+    await poll(() => page.getByTestId('dialogue-row').count()).toBeGreaterThan(0);
     await shot(page, 'annotate-05-corpus-filters');
   });
 });
@@ -296,11 +299,11 @@ describe.skipIf(!haveChromium)('a corpus over 20,000 utterances', () => {
 
   it('the corpus table reaches the last utterance, and Annotate counts them all', async () => {
     await page.goto(`${served.url}#corpus`);
-    await expect.poll(() => page.getByTestId('corpus-count').textContent(), { timeout: 60_000 }).toBe('25,001 utterances');
+    await poll(() => page.getByTestId('corpus-count').textContent(), { timeout: 60_000 }).toBe('25,001 utterances');
     const last = Math.max(...(await api(page, 'annotation.ids', {})).ids);
     await page.getByTestId('corpus-scroll').evaluate((el) => el.scrollTo(0, el.scrollHeight));
-    await expect.poll(() => page.locator(`[data-testid=utterance-row][data-id="${last}"]`).count()).toBe(1);
+    await poll(() => page.locator(`[data-testid=utterance-row][data-id="${last}"]`).count()).toBe(1);
     await page.getByTestId('tab-annotate').click();
-    await expect.poll(() => page.getByTestId('annotate-position').textContent(), { timeout: 60_000 }).toBe(`1 / ${N}`);
+    await poll(() => page.getByTestId('annotate-position').textContent(), { timeout: 60_000 }).toBe(`1 / ${N}`);
   }, 120_000);
 });
