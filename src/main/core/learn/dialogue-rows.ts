@@ -4,7 +4,8 @@
 // linear SVM learns from them beside the utterance's own features).
 import { concat, type Blocks, type Item } from './dataset';
 import { DialogueRunner, exportDialogueOnnx, trainDialogueFusion, type DialogueWeights } from '../fusion';
-import { groupFolds } from '../classify';
+import { balancedClassWeights, decisionSparse, groupFolds, trainSparseLinear } from '../classify';
+import { buildSparseRows, sparseWidth } from './sparse-rows';
 import type { FusionProgress } from '../fusion';
 
 /** Rows of each dialogue in utterance order, never mixing splits (an item without a dialogue is its own). */
@@ -46,6 +47,8 @@ export interface DialogueFeatures {
 }
 
 export const DIALOGUE_FOLDS = 3;
+/** the weight of the standardised dialogue-model columns in the linear SVM's rows */
+export const DIALOGUE_WEIGHT = 0.3;
 
 /**
  * Cross-fitted dialogue networks: the training split's dialogues in DIALOGUE_FOLDS seeded folds; the
@@ -101,4 +104,32 @@ export async function dialogueFeatures(
     return m;
   });
   return { probs, onnx, folds: DIALOGUE_FOLDS, bestEpochs, epochs, secondsPerEpoch: seconds / Math.max(1, epochs) };
+}
+
+/**
+ * Stage one of the dialogue model (as the MELD paper's bcLSTM runs over utterance features learnt
+ * first): each utterance's class scores from the sparse linear SVM on its own text (C = 0.1,
+ * balanced). Training utterances get out-of-fold scores (3 folds of training dialogues; the SVM of
+ * fold k never saw fold k), every other utterance the mean of the three fold SVMs' scores.
+ */
+export function utteranceScores(items: Item[], vocabulary: number[], trainRows: number[], yTrain: number[], nClasses: number, seed: number): Float32Array[] {
+  const all = items.map((_, i) => i);
+  const layout = { vocabulary, context: false, denseWidth: 0 };
+  const X = buildSparseRows(items, all, layout);
+  const d = sparseWidth(layout);
+  const fold = groupFolds(trainRows.map((i) => items[i].dialogueId), DIALOGUE_FOLDS, seed);
+  const out: Float32Array[] = all.map(() => new Float32Array(nClasses));
+  const isTrain = new Map(trainRows.map((i, j) => [i, fold[j]]));
+  for (let k = 0; k < DIALOGUE_FOLDS; k++) {
+    const fit = trainRows.map((i, j) => [i, j] as const).filter(([, j]) => fold[j] !== k);
+    const y = fit.map(([, j]) => yTrain[j]);
+    const m = trainSparseLinear(fit.map(([i]) => X[i]), d, y, { C: 0.1, classWeight: balancedClassWeights(y, nClasses), probability: false, seed });
+    const targets = all.filter((i) => { const f = isTrain.get(i); return f === undefined || f === k; });
+    const dec = decisionSparse(m, targets.map((i) => X[i]));
+    targets.forEach((i, t) => {
+      const w = isTrain.has(i) ? 1 : 1 / DIALOGUE_FOLDS;
+      m.classes.forEach((c, j) => (out[i][c] += w * dec[t][j]));
+    });
+  }
+  return out;
 }

@@ -16,7 +16,7 @@ import {
   buildBlocks, chooseVocabulary, concat, encodersUsed, FRAMES, labelSet, loadItems, DEFAULT_VOCAB, type Blocks, type Item, type Modality,
 } from './dataset';
 import { evaluateSplit } from './evaluate';
-import { dialogueFeatures, DIALOGUE_FOLDS } from './dialogue-rows';
+import { dialogueFeatures, utteranceScores, DIALOGUE_FOLDS, DIALOGUE_WEIGHT } from './dialogue-rows';
 import { goldSummary } from '../store/labels';
 import type { GoldSummary } from '../../../shared/types';
 import { throwIfAborted } from '../abort';
@@ -165,7 +165,9 @@ export async function trainModel(db: Db, opts: TrainOptions): Promise<TrainResul
   await checkpoint(opts.signal);
   let dialogue: Prepared['dialogue'];
   if (opts.fusion === 'dialogue') {
-    const dense = buildBlocks(items, all, items, { ...spec, context: false, vocabulary: chooseVocabulary(trainRows.map((i) => items[i].text), opts.vocabSize ?? DEFAULT_VOCAB) });
+    // the network runs over each utterance's out-of-fold class scores (stage one), audio and video
+    const scores = needText ? utteranceScores(items, vocabulary, trainRows, yTrain, labels.length, opts.seed) : all.map(() => new Float32Array(0));
+    const dense: Blocks = { ...blocks, text: scores };
     progress({ stage: 'fusion', message: `training the dialogue networks (BiLSTM over each dialogue, cross-fitted on the training dialogues, ${trainRows.length} labelled items)` });
     const f = await dialogueFeatures(items, dense, new Map(trainRows.map((i, k) => [i, yTrain[k]])), labels.length, {
       seed: opts.seed, epochs: opts.fusionEpochs, hidden: opts.fusionHidden, providers: opts.providers, signal: opts.signal,
@@ -302,6 +304,9 @@ async function trainSparse(db: Db, opts: TrainOptions, p: Prepared): Promise<Tra
   if (denseWidth > 0) {
     standardizer = fitStandardizer(trainRows.map((i) => dense[i]));
     denseStd = standardize(standardizer, dense);
+    // the dialogue-model columns at a reduced weight: standardised, they would outweigh the
+    // utterance's own (unit-norm) text row and the SVM would lean on the weaker network
+    if (p.dialogue) for (const r of denseStd) for (let j = denseWidth - labels.length; j < denseWidth; j++) r[j] *= DIALOGUE_WEIGHT;
   }
   const layout = { vocabulary, context: opts.context, denseWidth };
   const d = sparseWidth(layout);
@@ -373,7 +378,7 @@ async function trainSparse(db: Db, opts: TrainOptions, p: Prepared): Promise<Tra
   };
   const extra = {
     layout: 'sparse', columns: d, context_turns: opts.context ? CONTEXT_TURNS : 0,
-    ...(p.dialogue ? { dialogue: { folds: p.dialogue.folds, best_epochs: p.dialogue.bestEpochs, columns: labels.length, features: 'cross-fitted dialogue-model class probabilities' } } : {}),
+    ...(p.dialogue ? { dialogue: { folds: p.dialogue.folds, best_epochs: p.dialogue.bestEpochs, columns: labels.length, weight: DIALOGUE_WEIGHT, features: 'cross-fitted dialogue-model class probabilities' } } : {}),
   };
   return storeModel(db, opts, p, { data, pred, proba, C, balanced, gamma: null, grid, selection, fusionInfo: p.dialogue?.info ?? null, extra, times: [tFusion, tChoose, tSvm, tPredict] });
 }
