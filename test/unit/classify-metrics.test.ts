@@ -239,9 +239,20 @@ describe('standardize', () => {
       expect(col.reduce((a, b) => a + b, 0)).toBeCloseTo(0, 6);
     }
   });
-  it('rejects bad input', () => {
-    expect(() => fitStandardizer([])).toThrow();
-    expect(() => standardize(p, [[1, 2]])).toThrow(/length/);
-    expect(() => loadStandardizer('{"mean":[1]}')).toThrow();
+  it('rejects bad input, saying what is wrong', () => {
+    expect(() => fitStandardizer([])).toThrow('fitStandardizer: no rows');
+    expect(() => fitStandardizer([[1, 2, 3], [4]])).toThrow('fitStandardizer: row of length 1, expected 3');
+    expect(() => standardize(p, [[1, 2]])).toThrow('standardize: row of length 2, expected 3');
+    const shape = 'loadStandardizer: expected {mean: number[], std: number[]} of equal length';
+    for (const bad of ['{"mean":[1]}', '{"std":[1]}', '{"mean":[1],"std":[1,2]}', '{"mean":1,"std":[1]}', 'null']) expect(() => loadStandardizer(bad), bad).toThrow(shape);
+  });
+
+  it('a stored std of 0, negative or not a number reads as 1; a constant or infinite column gets std 1', () => {
+    expect(loadStandardizer({ mean: [1, '2' as unknown as number, 3, 4], std: [0, -2, 'x' as unknown as number, 2] })).toEqual({ mean: [1, 2, 3, 4], std: [1, 1, 1, 2] });
+    const q = fitStandardizer([[1, Number.POSITIVE_INFINITY, 5], [5, 0, 5]]);
+    expect(q.std).toEqual([2, 1, 1]);
+    expect(q.mean[0]).toBe(3);
+    expect(q.mean).toHaveLength(3);
+    expect(fitStandardizer([Float32Array.from([2, 4])])).toEqual({ mean: [2, 4], std: [1, 1] });
   });
 });
