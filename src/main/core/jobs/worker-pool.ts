@@ -50,8 +50,8 @@ export class WorkerPool {
       return null;
     };
     const lanes = this.size > 0
-      ? this.workers.map((w) => this.lane(take, onOutcome, (t, emit) => this.onWorker(w, t, emit)))
-      : [this.lane(take, onOutcome, (t, emit) => this.inProcess(t, emit))];
+      ? this.workers.map((w) => this.lane(take, onOutcome, (t, emit, stop) => this.onWorker(w, t, emit, stop)))
+      : [this.lane(take, onOutcome, (t, emit, stop) => this.inProcess(t, emit, stop))];
     const abort = () => {
       for (const w of this.workers) w.postMessage({ type: 'abort' });
       for (const c of this.controllers) c.abort();
@@ -87,13 +87,35 @@ export class WorkerPool {
     if (this.size === 0) await closeLauncher();
   }
 
-  private async lane(take: () => MediaTask | null, onOutcome: (o: TaskOutcome) => void, exec: (t: MediaTask, emit: (o: TaskOutcome) => void) => Promise<void>) {
-    for (let t = take(); t; t = take()) await exec(t, onOutcome);
+  /**
+   * Runs tasks one after another. An outcome handler that throws (the database is full, say) stops
+   * the task in flight and rejects the lane with that error; the task's other outcomes are dropped.
+   */
+  private async lane(
+    take: () => MediaTask | null, onOutcome: (o: TaskOutcome) => void,
+    exec: (t: MediaTask, emit: (o: TaskOutcome) => void, stop: { now: () => void }) => Promise<void>,
+  ) {
+    for (let t = take(); t; t = take()) {
+      let failure: { error: unknown } | null = null;
+      const stop = { now: () => {} };
+      const emit = (o: TaskOutcome) => {
+        if (failure) return;
+        try {
+          onOutcome(o);
+        } catch (e) {
+          failure = { error: e };
+          stop.now();
+        }
+      };
+      await exec(t, emit, stop);
+      if (failure) throw (failure as { error: unknown }).error;
+    }
   }
 
   /** A task in a worker: a clip's one result, or a recording's segment results as they come. */
-  private onWorker(w: Worker, t: MediaTask, emit: (o: TaskOutcome) => void): Promise<void> {
+  private onWorker(w: Worker, t: MediaTask, emit: (o: TaskOutcome) => void, stop: { now: () => void }): Promise<void> {
     const pending = new Set((t.segments ?? [{ id: t.id }]).map((s) => s.id));
+    stop.now = () => w.postMessage({ type: 'abort' });
     return new Promise((resolve) => {
       type Msg = { type: 'result'; result: MediaResult } | { type: 'failed'; id: number; message: string; aborted: boolean }
         | { type: 'recording'; file: string; outcome: RecordingOutcome };
@@ -130,9 +152,10 @@ export class WorkerPool {
     });
   }
 
-  private async inProcess(t: MediaTask, emit: (o: TaskOutcome) => void): Promise<void> {
+  private async inProcess(t: MediaTask, emit: (o: TaskOutcome) => void, stop: { now: () => void }): Promise<void> {
     const c = new AbortController();
     this.controllers.add(c);
+    stop.now = () => c.abort();
     const pending = new Set((t.segments ?? [{ id: t.id }]).map((s) => s.id));
     try {
       if (t.segments) {
