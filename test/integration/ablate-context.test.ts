@@ -1,0 +1,36 @@
+// `ablate --context` on the demo corpus: three models on the same modalities (no context, previous
+// utterance, dialogue network), each scored on dev with its 95% interval, the latter two with the
+// paired difference to the first, as `evaluate --compare` computes it.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import path from 'node:path';
+import { runCli } from '../helpers/cli';
+import { tmpDir } from '../helpers/tmp';
+
+const DEMO = path.resolve(__dirname, '../../resources/demo');
+
+describe('ablate --context', () => {
+  const t = tmpDir('es-ablate-context-');
+  const db = path.join(t.dir, 'demo.db');
+  afterAll(() => t.cleanup());
+  beforeAll(() => {
+    const r = runCli(['analyze', DEMO, '--db', db, '--json', '-q', '--no-report']);
+    expect(r.code, r.stderr).toBe(0);
+  });
+
+  it('rows for none, previous utterance and dialogue with intervals and paired differences to none', () => {
+    const r = runCli(['ablate', '--db', db, '--context', '--json', '-q']);
+    expect(r.code, r.stderr).toBe(0);
+    const rows = r.json();
+    expect(rows.map((x: { context: string }) => x.context)).toEqual(['none', 'previous utterance', 'dialogue']);
+    expect(rows.map((x: { fusion: string }) => x.fusion)).toEqual(['none', 'none', 'dialogue']);
+    for (const x of rows) {
+      expect(x.split).toBe('dev');
+      expect(x.ci95.weighted_f1[0]).toBeLessThanOrEqual(x.weighted_f1);
+      expect(x.ci95.weighted_f1[1]).toBeGreaterThanOrEqual(x.weighted_f1);
+    }
+    expect(rows[0].minus_none).toBeNull();
+    const ev = runCli(['evaluate', '--db', db, '--split', 'dev', '--model', String(rows[2].model_version), '--compare', String(rows[0].model_version), '--no-baselines', '--json']).json();
+    expect(rows[2].minus_none.weighted_f1).toEqual(ev.compare.weighted_f1);
+    expect(rows[2].weighted_f1).toBeCloseTo(rows[0].weighted_f1 + rows[2].minus_none.weighted_f1.diff, 12);
+  }, 300_000);
+});
