@@ -159,7 +159,17 @@ function importLine(s: ImportSummary): string {
     (s.sourceLabelChanged ? `; ${s.sourceLabelChanged} with a label changed in the source (the gold label kept)` : '');
 }
 
-async function doExtract(db: Db, o: { workers?: string; shardSpec?: ShardSpec; device?: string }): Promise<ExtractSummary> {
+/** `--modalities audio,video,text` for extract: which streams to decode (text always has its own stage). */
+function extractWants(list: string | undefined): { audio: boolean; video: boolean } {
+  if (list === undefined) return { audio: true, video: true };
+  const parts = list.split(',').map((p) => p.trim()).filter(Boolean);
+  for (const p of parts) if (!['audio', 'video', 'text'].includes(p)) throw new Error(`--modalities: unknown modality '${p}' (audio, video, text)`);
+  if (!parts.length) throw new Error('--modalities names no modality');
+  return { audio: parts.includes('audio'), video: parts.includes('video') };
+}
+
+async function doExtract(db: Db, o: { workers?: string; shardSpec?: ShardSpec; device?: string; modalities?: string }): Promise<ExtractSummary> {
+  const wants = extractWants(o.modalities);
   const g = globals();
   // a usage error before any work: no job row, nothing started
   const workers = o.workers !== undefined ? wholeNumberOption(o.workers, '--workers') : undefined;
@@ -184,6 +194,7 @@ async function doExtract(db: Db, o: { workers?: string; shardSpec?: ShardSpec; d
       dataDir: g.dir,
       device: (o.device ?? 'auto') as Device,
       onNote: progress,
+      wants,
     }).then(
       (s) => job.done(s, s.cancelled ? `cancelled: ${s.media.processed} clips processed before the stop; run extraction again to resume` : undefined),
       (e) => job.failed(e),
@@ -232,7 +243,7 @@ program
   .command('extract')
   .description('features for every utterance not yet done (resumable)')
   .option('--workers <n>', 'parallel clips (default: the number of cores)')
-  .option('--modalities <list>', 'audio,video,text (built-in encoders all run together for now)')
+  .option('--modalities <list>', 'audio,video,text: what to extract (audio-only work decodes no frame); default all')
   .addOption(new Option('--device <device>', 'execution provider for neural encoders').choices(['auto', 'cpu', 'cuda', 'webgpu']).default('auto'))
   .option('--shard <I/N>', 'only shard I of N (0-based; by a hash of the utterance key), into --db; fold shards back with merge')
   .option('--from <main.db>', 'with --shard: make --db as a snapshot of this database when it does not exist yet')
