@@ -6,6 +6,7 @@
 // a store bounded by a memory budget (highest-entropy frames win once it is full; a second pass
 // extracts any selected frame that was not kept). Only the ~10 selected frames are ever converted
 // to thumbnails: a plain copy per frame costs far less than downscaling every frame.
+import { FrameChunker } from './frame-chunks';
 import { FrameStore, assemblyBuffer, releaseAssembly, releaseFrames, takeFrame } from './frame-store';
 import { runFfmpeg, type LevelledStderr, type RunResult } from './run-ffmpeg';
 import { MediaError, abortError } from './errors';
@@ -261,7 +262,6 @@ function mainPass(
   };
 
   // a frame the store wants is copied into a pooled buffer
-  let fill = 0;
   const onFrame = (yuv: Uint8Array): boolean => {
     const stats = video!.stats;
     const index = stats.frameCount;
@@ -273,26 +273,9 @@ function mainPass(
     if (evicted) releaseFrames([evicted]);
     return true;
   };
-  const onFrames = (b: Uint8Array) => {
-    // a plain Uint8Array view: copies from and indexing into Buffer (a subclass) take slower paths
-    const chunk = new Uint8Array(b.buffer, b.byteOffset, b.length);
-    let off = 0;
-    while (off < chunk.length) {
-      if (fill === 0 && chunk.length - off >= frameBytes) {
-        onFrame(chunk.subarray(off, off + frameBytes));
-        off += frameBytes;
-        continue;
-      }
-      const n = Math.min(frameBytes - fill, chunk.length - off);
-      frameBuf.set(chunk.subarray(off, off + n), fill);
-      fill += n;
-      off += n;
-      if (fill === frameBytes) {
-        fill = 0;
-        onFrame(frameBuf);
-      }
-    }
-  };
+  let chunker: FrameChunker | null = null;
+  // made with the first frames: the frame size is known by then
+  const onFrames = (b: Uint8Array) => (chunker ??= new FrameChunker(frameBytes, frameBuf, onFrame)).push(b);
   // unprobed: frames that arrive before the header line gave their size wait here (copies: the
   // read buffer is reused)
   const early: Uint8Array[] = [];
@@ -331,7 +314,7 @@ function mainPass(
     if (!probe) {
       // anything but a clean run goes the probed way, which words each problem precisely
       parsed ??= header.some((l) => /^Input #0,/.test(l)) ? parseProbe(header.join('\n'), file, abs) : null;
-      if (run.code !== 0 || run.errorLines > 0 || !parsed || (wantVideo && !video) || fill > 0) return { kind: 'fallback' };
+      if (run.code !== 0 || run.errorLines > 0 || !parsed || (wantVideo && !video) || (chunker?.fill ?? 0) > 0) return { kind: 'fallback' };
     }
     const pr = (probe ?? parsed)!;
     const v = video as VideoPassState | null;
@@ -359,6 +342,7 @@ function mainPass(
     } else if (run.errorLines > 0) {
       warnings.push(`decoder reported ${run.errorLines} error line(s), last: ${stderrLast}`);
     }
+    const fill = chunker?.fill ?? 0;
     if (fill > 0) warnings.push(`last frame incomplete (${fill} of ${frameBytes} bytes): dropped`);
     // a truncated file often decodes "successfully" up to where the data ends
     const dur = pr.durationS;

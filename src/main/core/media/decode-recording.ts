@@ -2,6 +2,7 @@
 // the samples and frames go by: each segment gets its own PCM, per-frame statistics, selected frames
 // and thumbnails, and memory stays bounded by the longest open segment, not by the recording.
 import { FrameStore, releaseFrames, takeFrame } from './frame-store';
+import { FrameChunker } from './frame-chunks';
 import { runFfmpeg } from './run-ffmpeg';
 import { MediaError, abortError } from './errors';
 import { checkMediaFile, ffmpegInput, lastMeaningfulLine, type ProbeInfo } from './probe';
@@ -210,8 +211,6 @@ export async function decodeRecording(
   let nextOpen = 0; // segs[nextOpen..] have not started yet (by frame)
   let open: SegState[] = [];
   const segsByK0 = wantVideo ? [...segs].sort((a, b) => a.k0 - b.k0) : [];
-  let fill = 0;
-  const frameBuf = new Uint8Array(frameBytes);
   const onFrame = (yuv: Uint8Array) => {
     const k = frameIndex++;
     const t0 = cpuMs();
@@ -249,25 +248,8 @@ export async function decodeRecording(
       for (const s of segs) if (s.audioDone && s.videoDone && !s.emitted) emit(s);
     }
   };
-  const onVideo = (b: Uint8Array) => {
-    const chunk = new Uint8Array(b.buffer, b.byteOffset, b.length);
-    let off = 0;
-    while (off < chunk.length) {
-      if (fill === 0 && chunk.length - off >= frameBytes) {
-        onFrame(chunk.subarray(off, off + frameBytes));
-        off += frameBytes;
-        continue;
-      }
-      const n = Math.min(frameBytes - fill, chunk.length - off);
-      frameBuf.set(chunk.subarray(off, off + n), fill);
-      fill += n;
-      off += n;
-      if (fill === frameBytes) {
-        fill = 0;
-        onFrame(frameBuf);
-      }
-    }
-  };
+  const chunker = new FrameChunker(frameBytes, new Uint8Array(frameBytes), onFrame);
+  const onVideo = (b: Uint8Array) => chunker.push(b);
 
   function emit(s: SegState): void {
     s.emitted = true;
