@@ -2,6 +2,7 @@
 // not a database, the busy timeout from the environment, the full-disk message, float32 blobs.
 import { afterEach, describe, expect, it } from 'vitest';
 import fs from 'node:fs';
+import Database from 'better-sqlite3';
 import path from 'node:path';
 import { blobToF32, busyTimeoutMs, DbError, diskFullError, f32ToBlob, LATEST_SCHEMA, openDb, schemaVersion } from '../../src/main/core/store/db';
 import { tmpDir } from '../helpers/tmp';
@@ -20,7 +21,6 @@ describe('openDb', () => {
     expect(() => openDb(missing, { readonly: true })).toThrow(new DbError(`database not found: ${missing}`));
     expect(fs.existsSync(path.join(dir(), 'sub'))).toBe(false);
     const f = path.join(dir(), 'plain.db');
-    const Database = require('better-sqlite3');
     new Database(f).close(); // an empty SQLite file, user_version 0, rollback journal
     const ro = openDb(f, { readonly: true });
     expect(schemaVersion(ro)).toBe(0);
@@ -42,7 +42,6 @@ describe('openDb', () => {
     expect(() => openDb(txt)).toThrow(new DbError(`cannot open database ${txt}: file is not a database`));
     const newer = path.join(dir(), 'newer.db');
     openDb(newer).close();
-    const Database = require('better-sqlite3');
     const raw = new Database(newer);
     raw.pragma(`user_version = ${LATEST_SCHEMA + 3}`);
     raw.close();
