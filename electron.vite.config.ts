@@ -8,7 +8,11 @@ export default defineConfig({
       rollupOptions: {
         // the extraction worker sits beside index.js (worker-pool.ts looks there first); playwright-core
         // is only the CLI's PDF printer (the app prints with webContents.printToPDF), never bundled
-        input: { index: resolve(__dirname, 'src/main/index.ts'), 'extract-worker': resolve(__dirname, 'src/main/core/jobs/extract-worker.ts'), 'train-worker': resolve(__dirname, 'src/main/core/learn/train-worker.ts') },
+        input: {
+          index: resolve(__dirname, 'src/main/index.ts'),
+          'extract-worker': resolve(__dirname, 'src/main/core/jobs/extract-worker.ts'),
+          'train-worker': resolve(__dirname, 'src/main/core/learn/train-worker.ts'),
+        },
         external: ['better-sqlite3', 'onnxruntime-node', 'playwright-core'],
       },
     },

@@ -8,7 +8,21 @@ import layers from './scripts/eslint/layers.mjs';
 import house from './scripts/eslint/conventions.mjs';
 
 export default tseslint.config(
-  { ignores: ['out/**', 'dist/**', 'node_modules/**', 'test-artifacts/**', 'bench/results/**', 'resources/**', '.stryker-tmp/**', 'reports/**', 'tmp/**', '.venv*/**', 'scratch/**'] },
+  {
+    ignores: [
+      'out/**',
+      'dist/**',
+      'node_modules/**',
+      'test-artifacts/**',
+      'bench/results/**',
+      'resources/**',
+      '.stryker-tmp/**',
+      'reports/**',
+      'tmp/**',
+      '.venv*/**',
+      'scratch/**',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -20,7 +34,13 @@ export default tseslint.config(
       // unused names are dead code or a forgotten use; a leading _ says "deliberately unused"
       '@typescript-eslint/no-unused-vars': [
         'error',
-        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none', destructuredArrayIgnorePattern: '^_', ignoreRestSiblings: true },
+        {
+          argsIgnorePattern: '^_',
+          varsIgnorePattern: '^_',
+          caughtErrors: 'none',
+          destructuredArrayIgnorePattern: '^_',
+          ignoreRestSiblings: true,
+        },
       ],
       // style or taste rather than bugs: left to review
       '@typescript-eslint/no-explicit-any': 'off',

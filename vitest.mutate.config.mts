@@ -7,13 +7,20 @@ import { defineConfig } from 'vitest/config';
 // (it stays the real build) would refuse it as stale
 process.env.ES_TEST_ALLOW_STALE_BUILD = '1';
 
-const only = process.env.MUTATE_TESTS?.split(',').map((s) => s.trim()).filter(Boolean);
+const only = process.env.MUTATE_TESTS?.split(',')
+  .map((s) => s.trim())
+  .filter(Boolean);
 
 export default defineConfig({
   test: {
     include: only?.length ? only : ['test/unit/**/*.test.ts'],
     // tests that spawn the CLI bundle or load ONNX models would not see a mutant in src/
-    exclude: ['test/unit/security.test.ts', 'test/unit/models-*.test.ts', 'test/unit/text-encoder.test.ts', 'test/unit/fusion-onnx.test.ts'],
+    exclude: [
+      'test/unit/security.test.ts',
+      'test/unit/models-*.test.ts',
+      'test/unit/text-encoder.test.ts',
+      'test/unit/fusion-onnx.test.ts',
+    ],
     testTimeout: 120_000,
     hookTimeout: 180_000,
     fileParallelism: false,

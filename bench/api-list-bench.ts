@@ -27,13 +27,21 @@ const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'es-api-bench-'));
 async function main(): Promise<void> {
   try {
     const csv = path.join(dir, 'corpus.csv');
-    fs.writeFileSync(csv, ['text,label,speaker,dialogue', ...Array.from({ length: N }, (_v, i) => `line ${i} of the corpus says something,${LABELS[i % 7]},S${i % 9},${Math.floor(i / 12)}`)].join('\n'));
+    fs.writeFileSync(
+      csv,
+      [
+        'text,label,speaker,dialogue',
+        ...Array.from({ length: N }, (_v, i) => `line ${i} of the corpus says something,${LABELS[i % 7]},S${i % 9},${Math.floor(i / 12)}`),
+      ].join('\n'),
+    );
     const db = openDb(path.join(dir, 'bench.db'));
     for (const b of planImport([csv], { columns: 'text=text,label=label,speaker=speaker,dialogue=dialogue' })) saveImport(db, b);
     let seed = 1;
-    const rnd = () => ((seed = (seed * 16807) % 2147483647) / 2147483647);
+    const rnd = () => (seed = (seed * 16807) % 2147483647) / 2147483647;
     db.transaction(() => {
-      db.prepare("INSERT INTO model (version, params, labels) VALUES (1, ?, '{}')").run(JSON.stringify({ fusion: 'none', classifier: 'linear', modalities: ['text'], context: false, labels: LABELS }));
+      db.prepare("INSERT INTO model (version, params, labels) VALUES (1, ?, '{}')").run(
+        JSON.stringify({ fusion: 'none', classifier: 'linear', modalities: ['text'], context: false, labels: LABELS }),
+      );
       const ins = db.prepare('INSERT INTO prediction (utterance_id, model_version, label, probabilities) VALUES (?, 1, ?, ?)');
       for (const { id } of db.prepare('SELECT id FROM utterance').all() as { id: number }[]) {
         const w = LABELS.map(() => rnd());
@@ -59,7 +67,10 @@ async function main(): Promise<void> {
       ['utterances.list, all rows with prediction + confidence', time(() => listRows(db, all))],
       ['utterances.list, agreement=disagree', time(() => listRows(db, { ...all, agreement: 'disagree' }))],
       ['utterances.list, q=says + prediction=joy', time(() => listRows(db, { ...all, q: 'says', prediction: 'joy' }))],
-      ['utterances.list, status=pending, page of 100 at offset 6000 (+ count)', time(() => listRows(db, { ...all, status: 'pending', offset: 6000, limit: 100 }))],
+      [
+        'utterances.list, status=pending, page of 100 at offset 6000 (+ count)',
+        time(() => listRows(db, { ...all, status: 'pending', offset: 6000, limit: 100 })),
+      ],
       ['annotate.nextUncertain', time(() => nextUncertain(db, { exclude: [] }))],
     ];
     const total = listRows(db, all).total;
@@ -69,9 +80,18 @@ async function main(): Promise<void> {
     const open = async (input: object) => {
       const file = path.join(dir, 'bench.db');
       const db2 = openDb(file);
-      const api = createApi({ db: db2, dbPath: file, dataDir: path.join(dir, 'data'), mode: 'browser', urls: { media: (id) => `/media/${id}`, thumbnail: (id, f) => `/thumb/${id}/${f}` } });
+      const api = createApi({
+        db: db2,
+        dbPath: file,
+        dataDir: path.join(dir, 'data'),
+        mode: 'browser',
+        urls: { media: (id) => `/media/${id}`, thumbnail: (id, f) => `/thumb/${id}/${f}` },
+      });
       try {
-        for (const [m, i] of [['corpus.summary', {}], ['utterances.list', input]] as const) {
+        for (const [m, i] of [
+          ['corpus.summary', {}],
+          ['utterances.list', input],
+        ] as const) {
           const r = await api.call(m, i);
           if (!r.ok) throw new Error(`${m}: ${r.error.message}`);
           JSON.stringify(r);
@@ -93,7 +113,9 @@ async function main(): Promise<void> {
     };
     rows.push(['open database + corpus.summary + first page of 100 rows (API, JSON)', await timeAsync(() => open({ limit: 100 }))]);
     rows.push(['open database + corpus.summary + all rows (API, JSON)', await timeAsync(() => open({}))]);
-    console.log(`utterances: ${total}; median of ${REPS} runs; load average ${os.loadavg()[0].toFixed(1)} on ${os.availableParallelism()} cores`);
+    console.log(
+      `utterances: ${total}; median of ${REPS} runs; load average ${os.loadavg()[0].toFixed(1)} on ${os.availableParallelism()} cores`,
+    );
     for (const [name, ms] of rows) console.log(`${ms.toFixed(1).padStart(8)} ms  ${name}`);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });

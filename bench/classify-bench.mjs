@@ -33,8 +33,16 @@ const opt = (name, dflt) => {
 const DIM = Number(opt('--dim', '256'));
 const LINEAR_DIMS = opt('--linear-dims', `${DIM},500`).split(',').filter(Boolean).map(Number);
 // the reference venv: scripts/pyref/setup.sh's, or any venv with scikit-learn (pip --index-url the local index)
-const PYTHON = opt('--python', ['.venv-pyref', '.venv-sklearn'].map((v) => path.join(root, v, 'bin', 'python')).find((p) => fs.existsSync(p)) ?? path.join(root, '.venv-pyref', 'bin', 'python'));
-const MELD = opt('--meld', [path.resolve(root, '../shared/data/meld'), '/work/shared/data/meld'].find((p) => fs.existsSync(path.join(p, 'train_sent_emo.csv'))) ?? '');
+const PYTHON = opt(
+  '--python',
+  ['.venv-pyref', '.venv-sklearn'].map((v) => path.join(root, v, 'bin', 'python')).find((p) => fs.existsSync(p)) ??
+    path.join(root, '.venv-pyref', 'bin', 'python'),
+);
+const MELD = opt(
+  '--meld',
+  [path.resolve(root, '../shared/data/meld'), '/work/shared/data/meld'].find((p) => fs.existsSync(path.join(p, 'train_sent_emo.csv'))) ??
+    '',
+);
 const JSON_OUT = flag('--json');
 const log = (...a) => (JSON_OUT ? console.error(...a) : console.log(...a));
 
@@ -128,8 +136,20 @@ const cpuTime = async (f) => {
   return [r, (performance.now() - t) / 1000, (u.user + u.system) / 1e6];
 };
 
-const results = { machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, node: process.version, loadavg: os.loadavg() }, rows: COUNTS.reduce((a, b) => a + b, 0), linear: [], rbf: null, sklearn: null, meld: null };
-log(`classify bench: ${results.rows} training rows, 7 classes (MELD imbalance), ${os.cpus().length} CPUs, load ${os.loadavg().map((v) => v.toFixed(2)).join(' ')}`);
+const results = {
+  machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, node: process.version, loadavg: os.loadavg() },
+  rows: COUNTS.reduce((a, b) => a + b, 0),
+  linear: [],
+  rbf: null,
+  sklearn: null,
+  meld: null,
+};
+log(
+  `classify bench: ${results.rows} training rows, 7 classes (MELD imbalance), ${os.cpus().length} CPUs, load ${os
+    .loadavg()
+    .map((v) => v.toFixed(2))
+    .join(' ')}`,
+);
 
 for (const d of LINEAR_DIMS) {
   const { train, held } = synth(d, 42 + d, COUNTS);
@@ -139,10 +159,25 @@ for (const d of LINEAR_DIMS) {
   const [m1, s1] = time(() => C.trainSvm(Xtr, train.y, { kernel: 'linear', C: 1, balanced: true, probability: false }));
   const [m2, s2, cpu2] = time(() => C.trainSvm(Xtr, train.y, { kernel: 'linear', C: 1, balanced: true, probability: true }));
   const [m3, s3] = time(() => C.trainSvm(Xtr, train.y, { kernel: 'linear', C: 0.1, balanced: true, probability: true }));
-  const f1 = (m) => C.evaluate(COUNTS.map((_, k) => `c${k}`), held.y, m.predict(Xho)).weighted_f1;
-  const row = { dim: d, C1: s1, C1_proba: s2, C1_proba_cpu: cpu2, C01_proba: s3, heldout_weighted_f1: { C1: f1(m1), C1_proba: f1(m2), C01: f1(m3) }, sklearn: null };
+  const f1 = (m) =>
+    C.evaluate(
+      COUNTS.map((_, k) => `c${k}`),
+      held.y,
+      m.predict(Xho),
+    ).weighted_f1;
+  const row = {
+    dim: d,
+    C1: s1,
+    C1_proba: s2,
+    C1_proba_cpu: cpu2,
+    C01_proba: s3,
+    heldout_weighted_f1: { C1: f1(m1), C1_proba: f1(m2), C01: f1(m3) },
+    sklearn: null,
+  };
   results.linear.push(row);
-  log(`linear  ${results.rows} x ${d}: C=1 ${s1.toFixed(2)} s | C=1 + probabilities ${s2.toFixed(2)} s (${cpu2.toFixed(2)} s CPU) | C=0.1 + probabilities ${s3.toFixed(2)} s  (target <= 5 s; held-out wF1 ${row.heldout_weighted_f1.C1.toFixed(3)})`);
+  log(
+    `linear  ${results.rows} x ${d}: C=1 ${s1.toFixed(2)} s | C=1 + probabilities ${s2.toFixed(2)} s (${cpu2.toFixed(2)} s CPU) | C=0.1 + probabilities ${s3.toFixed(2)} s  (target <= 5 s; held-out wF1 ${row.heldout_weighted_f1.C1.toFixed(3)})`,
+  );
   if (haveSklearn()) {
     writeF32(Xtr, d, path.join(tmp, 'Ltr.f32'));
     writeF32(Xho, d, path.join(tmp, 'Lho.f32'));
@@ -166,7 +201,9 @@ print(json.dumps({'fit_s': time.time() - s, 'pred': m.predict(H).tolist()}))
       const ours = m1.predict(Xho);
       const agree = out.pred.filter((v, i) => v === ours[i]).length / ours.length;
       row.sklearn = { LinearSVC_C1_s: out.fit_s, ratio_ours_over_sklearn: s1 / out.fit_s, prediction_agreement: agree };
-      log(`        sklearn LinearSVC(C=1, dual=False, tol=0.01, class_weight='balanced'): ${out.fit_s.toFixed(2)} s; ours / sklearn = ${(s1 / out.fit_s).toFixed(2)}; prediction agreement ${(agree * 100).toFixed(1)}%`);
+      log(
+        `        sklearn LinearSVC(C=1, dual=False, tol=0.01, class_weight='balanced'): ${out.fit_s.toFixed(2)} s; ours / sklearn = ${(s1 / out.fit_s).toFixed(2)}; prediction agreement ${(agree * 100).toFixed(1)}%`,
+      );
     }
   }
 }
@@ -176,15 +213,34 @@ if (!flag('--no-rbf')) {
   const sp = C.fitStandardizer(train.X);
   const Xtr = C.standardize(sp, train.X);
   const Xho = C.standardize(sp, held.X);
-  const [m, s, sCpu] = time(() => C.trainSvm(Xtr, train.y, { kernel: 'rbf', C: 1, gamma: 'scale', balanced: true, probability: true, seed: 0 }));
+  const [m, s, sCpu] = time(() =>
+    C.trainSvm(Xtr, train.y, { kernel: 'rbf', C: 1, gamma: 'scale', balanced: true, probability: true, seed: 0 }),
+  );
   const [pred, sp1] = time(() => m.predict(Xho));
   const [, sp2] = time(() => m.predictProba(Xho));
-  const wf1 = C.evaluate(COUNTS.map((_, k) => `c${k}`), held.y, pred).weighted_f1;
-  results.rbf = { dim: DIM, train_proba_s: s, train_proba_cpu_s: sCpu, nSV: m.info.nSupportVectors, predict_s: sp1, predict_proba_s: sp2, heldout_rows: Xho.length, heldout_weighted_f1: wf1 };
-  log(`rbf     ${results.rows} x ${DIM}: train + probabilities ${s.toFixed(2)} s, ${sCpu.toFixed(2)} s CPU (target <= 60 s), ${m.info.nSupportVectors} SVs; predict ${Xho.length} rows ${sp1.toFixed(2)} s, probabilities ${sp2.toFixed(2)} s; held-out wF1 ${wf1.toFixed(3)}`);
+  const wf1 = C.evaluate(
+    COUNTS.map((_, k) => `c${k}`),
+    held.y,
+    pred,
+  ).weighted_f1;
+  results.rbf = {
+    dim: DIM,
+    train_proba_s: s,
+    train_proba_cpu_s: sCpu,
+    nSV: m.info.nSupportVectors,
+    predict_s: sp1,
+    predict_proba_s: sp2,
+    heldout_rows: Xho.length,
+    heldout_weighted_f1: wf1,
+  };
+  log(
+    `rbf     ${results.rows} x ${DIM}: train + probabilities ${s.toFixed(2)} s, ${sCpu.toFixed(2)} s CPU (target <= 60 s), ${m.info.nSupportVectors} SVs; predict ${Xho.length} rows ${sp1.toFixed(2)} s, probabilities ${sp2.toFixed(2)} s; held-out wF1 ${wf1.toFixed(3)}`,
+  );
 
   if (!haveSklearn()) {
-    log(`sklearn: skipped (${flag('--no-sklearn') ? '--no-sklearn' : `${PYTHON} not found; make the venv with scikit-learn, see scripts/pyref/make_classify_fixtures.py`})`);
+    log(
+      `sklearn: skipped (${flag('--no-sklearn') ? '--no-sklearn' : `${PYTHON} not found; make the venv with scikit-learn, see scripts/pyref/make_classify_fixtures.py`})`,
+    );
   } else {
     writeF32(Xtr, DIM, path.join(tmp, 'Xtr.f32'));
     writeF32(Xho, DIM, path.join(tmp, 'Xho.f32'));
@@ -206,7 +262,9 @@ print(json.dumps({'fit_s': fit, 'nSV': int(m.n_support_.sum()), 'pred': m.predic
     if (out) {
       const agree = out.pred.filter((v, i) => v === pred[i]).length / pred.length;
       results.sklearn = { fit_proba_s: out.fit_s, nSV: out.nSV, ratio_ours_over_sklearn: s / out.fit_s, prediction_agreement: agree };
-      log(`sklearn SVC (same data and params, native LIBSVM): ${out.fit_s.toFixed(2)} s, ${out.nSV} SVs; ours / sklearn = ${(s / out.fit_s).toFixed(2)}; prediction agreement on held-out ${(agree * 100).toFixed(1)}%`);
+      log(
+        `sklearn SVC (same data and params, native LIBSVM): ${out.fit_s.toFixed(2)} s, ${out.nSV} SVs; ours / sklearn = ${(s / out.fit_s).toFixed(2)}; prediction agreement on held-out ${(agree * 100).toFixed(1)}%`,
+      );
     }
   }
 }
@@ -228,9 +286,16 @@ export { saveImport } from './src/main/core/store/corpus-repo';
 export { runTextStage } from './src/main/core/jobs/text-stage';
 export { trainModel, loadItems, chooseVocabulary, labelSet } from './src/main/core/learn';
 export { buildSparseRows, sparseWidth } from './src/main/core/learn/sparse-rows';`,
-      resolveDir: root, loader: 'ts',
+      resolveDir: root,
+      loader: 'ts',
     },
-    outfile: lb, bundle: true, platform: 'node', format: 'cjs', target: 'node20', packages: 'external', logLevel: 'warning',
+    outfile: lb,
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    packages: 'external',
+    logLevel: 'warning',
   });
   const L = createRequire(import.meta.url)(lb);
   fs.rmSync(lb, { force: true });
@@ -239,10 +304,22 @@ export { buildSparseRows, sparseWidth } from './src/main/core/learn/sparse-rows'
     for (const b of L.planImport([path.join(MELD, 'train_sent_emo.csv'), path.join(MELD, 'dev_sent_emo.csv')])) L.saveImport(db, b);
     L.runTextStage(db);
     const Cq = 0.2;
-    const [r, wall, cpu] = await cpuTime(() => L.trainModel(db, { fusion: 'none', classifier: 'linear', modalities: ['text'], context: false, seed: 1, C: Cq, balanced: true }));
-    const m = { rows: r.nTrain, C: Cq, retrain_wall_s: wall, retrain_cpu_s: cpu, svm_wall_s: r.seconds.svm, dev_weighted_f1: r.metrics.dev?.weighted_f1 ?? null, sklearn: null };
+    const [r, wall, cpu] = await cpuTime(() =>
+      L.trainModel(db, { fusion: 'none', classifier: 'linear', modalities: ['text'], context: false, seed: 1, C: Cq, balanced: true }),
+    );
+    const m = {
+      rows: r.nTrain,
+      C: Cq,
+      retrain_wall_s: wall,
+      retrain_cpu_s: cpu,
+      svm_wall_s: r.seconds.svm,
+      dev_weighted_f1: r.metrics.dev?.weighted_f1 ?? null,
+      sklearn: null,
+    };
     results.meld = m;
-    log(`meld    quick retrain (train --fusion none --classifier linear --C ${Cq} --balanced, text, ${r.nTrain} utterances, with probabilities): ${wall.toFixed(2)} s wall, ${cpu.toFixed(2)} s CPU (SVM alone ${r.seconds.svm.toFixed(2)} s; target <= 5 s); dev wF1 ${m.dev_weighted_f1?.toFixed(4)}`);
+    log(
+      `meld    quick retrain (train --fusion none --classifier linear --C ${Cq} --balanced, text, ${r.nTrain} utterances, with probabilities): ${wall.toFixed(2)} s wall, ${cpu.toFixed(2)} s CPU (SVM alone ${r.seconds.svm.toFixed(2)} s; target <= 5 s); dev wF1 ${m.dev_weighted_f1?.toFixed(4)}`,
+    );
     if (!haveSklearn()) return;
     // the same sparse matrix for sklearn: CSR of train and dev rows
     const items = L.loadItems(db, ['text']);
@@ -250,7 +327,10 @@ export { buildSparseRows, sparseWidth } from './src/main/core/learn/sparse-rows'
     const rowsOf = (split) => items.map((_, i) => i).filter((i) => items[i].split === split && items[i].label !== null);
     const tr = rowsOf('train');
     const dv = rowsOf('dev');
-    const vocabulary = L.chooseVocabulary(tr.map((i) => items[i].text), Infinity);
+    const vocabulary = L.chooseVocabulary(
+      tr.map((i) => items[i].text),
+      Infinity,
+    );
     const layout = { vocabulary, context: false, denseWidth: 0 };
     const writeCsr = (rows, name) => {
       const X = L.buildSparseRows(items, rows, layout);
@@ -258,7 +338,10 @@ export { buildSparseRows, sparseWidth } from './src/main/core/learn/sparse-rows'
       X.forEach((x, k) => (indptr[k + 1] = indptr[k] + x.indices.length));
       const ind = new Int32Array(indptr[X.length]);
       const val = new Float64Array(indptr[X.length]);
-      X.forEach((x, k) => { ind.set(x.indices, indptr[k]); val.set(x.values, indptr[k]); });
+      X.forEach((x, k) => {
+        ind.set(x.indices, indptr[k]);
+        val.set(x.values, indptr[k]);
+      });
       fs.writeFileSync(path.join(tmp, `${name}.indptr`), Buffer.from(indptr.buffer));
       fs.writeFileSync(path.join(tmp, `${name}.ind`), Buffer.from(ind.buffer));
       fs.writeFileSync(path.join(tmp, `${name}.val`), Buffer.from(val.buffer));
@@ -284,7 +367,9 @@ print(json.dumps({'fit_s': fit, 'fit_calibrated_s': fit + cal, 'dev_wf1': f1_sco
 `);
     if (out) {
       m.sklearn = out;
-      log(`        sklearn LinearSVC(C=${Cq}, class_weight='balanced', tol=0.01) on the same ${tr.length} x ${vocabulary.length} sparse matrix: ${out.fit_s.toFixed(2)} s, + CalibratedClassifierCV(cv=3) ${out.fit_calibrated_s.toFixed(2)} s; dev wF1 ${out.dev_wf1.toFixed(4)}`);
+      log(
+        `        sklearn LinearSVC(C=${Cq}, class_weight='balanced', tol=0.01) on the same ${tr.length} x ${vocabulary.length} sparse matrix: ${out.fit_s.toFixed(2)} s, + CalibratedClassifierCV(cv=3) ${out.fit_calibrated_s.toFixed(2)} s; dev wF1 ${out.dev_wf1.toFixed(4)}`,
+      );
     }
   } finally {
     db.close();
@@ -293,9 +378,17 @@ print(json.dumps({'fit_s': fit, 'fit_calibrated_s': fit + cal, 'dev_wf1': f1_sco
 
 // the two retrain targets of the product, side by side with the reference
 const load = os.loadavg()[0];
-if (results.meld) log(`target  quick retrain (linear, MELD text, probabilities) <= 5 s: ${results.meld.retrain_wall_s.toFixed(2)} s wall, ${results.meld.retrain_cpu_s.toFixed(2)} s CPU${results.meld.sklearn ? `; sklearn LinearSVC + calibration ${results.meld.sklearn.fit_calibrated_s.toFixed(2)} s` : ''}`);
-if (results.rbf) log(`target  full RBF with probabilities <= 60 s: ${results.rbf.train_proba_s.toFixed(2)} s wall, ${results.rbf.train_proba_cpu_s.toFixed(2)} s CPU${results.sklearn ? `; sklearn SVC ${results.sklearn.fit_proba_s.toFixed(2)} s` : ''}`);
-log(`(load average ${load.toFixed(2)} on ${os.cpus().length} CPUs: wall times above 1 load per CPU include waiting for the CPU; the CPU figure does not)`);
+if (results.meld)
+  log(
+    `target  quick retrain (linear, MELD text, probabilities) <= 5 s: ${results.meld.retrain_wall_s.toFixed(2)} s wall, ${results.meld.retrain_cpu_s.toFixed(2)} s CPU${results.meld.sklearn ? `; sklearn LinearSVC + calibration ${results.meld.sklearn.fit_calibrated_s.toFixed(2)} s` : ''}`,
+  );
+if (results.rbf)
+  log(
+    `target  full RBF with probabilities <= 60 s: ${results.rbf.train_proba_s.toFixed(2)} s wall, ${results.rbf.train_proba_cpu_s.toFixed(2)} s CPU${results.sklearn ? `; sklearn SVC ${results.sklearn.fit_proba_s.toFixed(2)} s` : ''}`,
+  );
+log(
+  `(load average ${load.toFixed(2)} on ${os.cpus().length} CPUs: wall times above 1 load per CPU include waiting for the CPU; the CPU figure does not)`,
+);
 
 fs.rmSync(tmp, { recursive: true, force: true });
 if (JSON_OUT) console.log(JSON.stringify(results, null, 2));

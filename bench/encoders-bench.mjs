@@ -33,7 +33,9 @@ if (names.some((n) => !fs.existsSync(path.join(cache, n, 'model.onnx')))) {
   // any python with torch + onnx (+ onnxscript for torch's exporter): --python, $BENCH_PYTHON, or the reference venv
   const py = args.python ?? process.env.BENCH_PYTHON ?? path.join(root, '.venv-pyref', 'bin', 'python');
   if (!fs.existsSync(py)) {
-    log(`bench:encoders needs a python with torch and onnx to export the models once: bash scripts/pyref/setup.sh, or --python PATH / BENCH_PYTHON (looked for ${py})`);
+    log(
+      `bench:encoders needs a python with torch and onnx to export the models once: bash scripts/pyref/setup.sh, or --python PATH / BENCH_PYTHON (looked for ${py})`,
+    );
     process.exit(2);
   }
   log(`exporting the three architectures (random weights) to ${cache} with ${py} ...`);
@@ -52,24 +54,58 @@ function meldSentences() {
   const rows = parse(fs.readFileSync(f, 'latin1'), { columns: true, relax_column_count: true });
   return rows.map((r) => r.Utterance).filter(Boolean);
 }
-const words = 'so what are you doing tonight i don t know maybe we could go see a movie oh my god that is amazing no way really yeah'.split(' ');
-const sentences = (meldSentences() ?? Array.from({ length: nSentences }, (_, i) => Array.from({ length: 4 + (i % 17) }, (_, k) => words[(i * 7 + k * 3) % words.length]).join(' '))).slice(0, nSentences);
+const words = 'so what are you doing tonight i don t know maybe we could go see a movie oh my god that is amazing no way really yeah'.split(
+  ' ',
+);
+const sentences = (
+  meldSentences() ??
+  Array.from({ length: nSentences }, (_, i) =>
+    Array.from({ length: 4 + (i % 17) }, (_, k) => words[(i * 7 + k * 3) % words.length]).join(' '),
+  )
+).slice(0, nSentences);
 const tokFile = path.join(cache, 'all-MiniLM-L6-v2', 'tokenizer.json');
 if (!fs.existsSync(tokFile)) {
   const vocab = ['[PAD]', '[UNK]', '[CLS]', '[SEP]', '[MASK]'];
   const seen = new Set(vocab);
-  for (const s of sentences) for (const w of s.toLowerCase().match(/[a-z0-9]+|[^\sa-z0-9]/g) ?? []) if (!seen.has(w)) { seen.add(w); vocab.push(w); }
+  for (const s of sentences)
+    for (const w of s.toLowerCase().match(/[a-z0-9]+|[^\sa-z0-9]/g) ?? [])
+      if (!seen.has(w)) {
+        seen.add(w);
+        vocab.push(w);
+      }
   for (let i = 0; vocab.length < 30522; i++) vocab.push(`[unused${i}]`);
   const tok = (t) => ({ id: t, ids: [vocab.indexOf(t)], tokens: [t] });
-  fs.writeFileSync(tokFile, JSON.stringify({
-    version: '1.0', truncation: null, padding: null,
-    added_tokens: vocab.slice(0, 5).map((content, id) => ({ id, content, single_word: false, lstrip: false, rstrip: false, normalized: false, special: true })),
-    normalizer: { type: 'BertNormalizer', clean_text: true, handle_chinese_chars: true, strip_accents: null, lowercase: true },
-    pre_tokenizer: { type: 'BertPreTokenizer' },
-    post_processor: { type: 'TemplateProcessing', single: [{ SpecialToken: { id: '[CLS]', type_id: 0 } }, { Sequence: { id: 'A', type_id: 0 } }, { SpecialToken: { id: '[SEP]', type_id: 0 } }], pair: [], special_tokens: { '[CLS]': tok('[CLS]'), '[SEP]': tok('[SEP]') } },
-    decoder: { type: 'WordPiece', prefix: '##', cleanup: true },
-    model: { type: 'WordPiece', unk_token: '[UNK]', continuing_subword_prefix: '##', max_input_chars_per_word: 100, vocab: Object.fromEntries(vocab.map((t, i) => [t, i])) },
-  }));
+  fs.writeFileSync(
+    tokFile,
+    JSON.stringify({
+      version: '1.0',
+      truncation: null,
+      padding: null,
+      added_tokens: vocab
+        .slice(0, 5)
+        .map((content, id) => ({ id, content, single_word: false, lstrip: false, rstrip: false, normalized: false, special: true })),
+      normalizer: { type: 'BertNormalizer', clean_text: true, handle_chinese_chars: true, strip_accents: null, lowercase: true },
+      pre_tokenizer: { type: 'BertPreTokenizer' },
+      post_processor: {
+        type: 'TemplateProcessing',
+        single: [
+          { SpecialToken: { id: '[CLS]', type_id: 0 } },
+          { Sequence: { id: 'A', type_id: 0 } },
+          { SpecialToken: { id: '[SEP]', type_id: 0 } },
+        ],
+        pair: [],
+        special_tokens: { '[CLS]': tok('[CLS]'), '[SEP]': tok('[SEP]') },
+      },
+      decoder: { type: 'WordPiece', prefix: '##', cleanup: true },
+      model: {
+        type: 'WordPiece',
+        unk_token: '[UNK]',
+        continuing_subword_prefix: '##',
+        max_input_chars_per_word: 100,
+        vocab: Object.fromEntries(vocab.map((t, i) => [t, i])),
+      },
+    }),
+  );
 }
 
 // 3. the tool's encoder code, bundled from the TypeScript sources
@@ -89,7 +125,13 @@ await build({
     resolveDir: root,
     loader: 'ts',
   },
-  bundle: true, platform: 'node', format: 'cjs', target: 'node20', packages: 'external', outfile, logLevel: 'warning',
+  bundle: true,
+  platform: 'node',
+  format: 'cjs',
+  target: 'node20',
+  packages: 'external',
+  outfile,
+  logLevel: 'warning',
 });
 const require = createRequire(path.join(root, 'package.json'));
 const { importModel, findInstalled, Wav2Vec2Encoder, ResNetEncoder, toPixelValues, MiniLmEncoder } = require(outfile);
@@ -113,7 +155,17 @@ const now = () => performance.now() / 1000;
   const out = await enc.embed(toPixelValues(rgb, nFrames), nFrames);
   const s = now() - t0;
   if (out.length !== nFrames || out[0].length !== 2048) throw new Error('resnet-50: unexpected output');
-  results.push({ model: 'resnet-50', metric: 'frames/s', value: nFrames / s, target: '>= 15', ok: nFrames / s >= 15, provider: enc.provider, threads: enc.threads, work: `${nFrames} frames 224x224, batch 16`, seconds: s });
+  results.push({
+    model: 'resnet-50',
+    metric: 'frames/s',
+    value: nFrames / s,
+    target: '>= 15',
+    ok: nFrames / s >= 15,
+    provider: enc.provider,
+    threads: enc.threads,
+    work: `${nFrames} frames 224x224, batch 16`,
+    seconds: s,
+  });
   await enc.release();
 }
 
@@ -121,14 +173,28 @@ const now = () => performance.now() / 1000;
 {
   const enc = await Wav2Vec2Encoder.open(findInstalled(data, 'wav2vec2-base-960h'), device, notes, { threads });
   const n = Math.round(clipSeconds * 16000);
-  const clip = (k) => Float32Array.from({ length: n }, (_, i) => 0.3 * Math.sin((2 * Math.PI * (120 + 20 * k) * i) / 16000) + 0.05 * Math.sin(i * 0.731 * (k + 1)));
+  const clip = (k) =>
+    Float32Array.from(
+      { length: n },
+      (_, i) => 0.3 * Math.sin((2 * Math.PI * (120 + 20 * k) * i) / 16000) + 0.05 * Math.sin(i * 0.731 * (k + 1)),
+    );
   await enc.embed(clip(99)); // warm-up
   const clips = Array.from({ length: nClips }, (_, k) => clip(k));
   const t0 = now();
   for (const c of clips) await enc.embed(c);
   const s = now() - t0;
   const rtf = s / (nClips * clipSeconds);
-  results.push({ model: 'wav2vec2-base-960h', metric: 'real-time factor', value: rtf, target: '<= 0.1', ok: rtf <= 0.1, provider: enc.provider, threads: enc.threads, work: `${nClips} clips of ${clipSeconds} s`, seconds: s });
+  results.push({
+    model: 'wav2vec2-base-960h',
+    metric: 'real-time factor',
+    value: rtf,
+    target: '<= 0.1',
+    ok: rtf <= 0.1,
+    provider: enc.provider,
+    threads: enc.threads,
+    work: `${nClips} clips of ${clipSeconds} s`,
+    seconds: s,
+  });
   await enc.release();
 }
 
@@ -141,7 +207,17 @@ const now = () => performance.now() / 1000;
   const s = now() - t0;
   if (out.length !== sentences.length || out[0].length !== 384) throw new Error('all-MiniLM-L6-v2: unexpected output');
   const avgTokens = sentences.reduce((a, x) => a + enc.tokenize(x).ids.length, 0) / sentences.length;
-  results.push({ model: 'all-MiniLM-L6-v2', metric: 'sentences/s', value: sentences.length / s, target: '>= 200', ok: sentences.length / s >= 200, provider: enc.provider, threads: enc.threads, work: `${sentences.length} MELD sentences (mean ${avgTokens.toFixed(1)} tokens), batch 32`, seconds: s });
+  results.push({
+    model: 'all-MiniLM-L6-v2',
+    metric: 'sentences/s',
+    value: sentences.length / s,
+    target: '>= 200',
+    ok: sentences.length / s >= 200,
+    provider: enc.provider,
+    threads: enc.threads,
+    work: `${sentences.length} MELD sentences (mean ${avgTokens.toFixed(1)} tokens), batch 32`,
+    seconds: s,
+  });
   await enc.release();
 }
 
@@ -149,10 +225,17 @@ const machine = `${os.cpus()[0]?.model ?? 'cpu'} x${os.availableParallelism()}, 
 if (args.json) process.stdout.write(JSON.stringify({ machine, device, results }, null, 2) + '\n');
 else {
   console.log(`pretrained encoders, random weights, ${machine}`);
-  console.log(`${'model'.padEnd(20)} ${'metric'.padEnd(17)} ${'value'.padStart(8)}  ${'target'.padEnd(7)} ${'met'.padEnd(4)} provider threads  work`);
+  console.log(
+    `${'model'.padEnd(20)} ${'metric'.padEnd(17)} ${'value'.padStart(8)}  ${'target'.padEnd(7)} ${'met'.padEnd(4)} provider threads  work`,
+  );
   for (const r of results) {
-    console.log(`${r.model.padEnd(20)} ${r.metric.padEnd(17)} ${r.value.toFixed(r.value < 1 ? 3 : 1).padStart(8)}  ${r.target.padEnd(7)} ${(r.ok ? 'yes' : 'NO').padEnd(4)} ${r.provider.padEnd(8)} ${String(r.threads).padStart(7)}  ${r.work} in ${r.seconds.toFixed(1)} s`);
+    console.log(
+      `${r.model.padEnd(20)} ${r.metric.padEnd(17)} ${r.value.toFixed(r.value < 1 ? 3 : 1).padStart(8)}  ${r.target.padEnd(7)} ${(r.ok ? 'yes' : 'NO').padEnd(4)} ${r.provider.padEnd(8)} ${String(r.threads).padStart(7)}  ${r.work} in ${r.seconds.toFixed(1)} s`,
+    );
   }
 }
 fs.mkdirSync(path.join(root, 'bench/results'), { recursive: true });
-fs.writeFileSync(path.join(root, 'bench/results/encoders.json'), JSON.stringify({ date: new Date().toISOString(), machine, device, results }, null, 2) + '\n');
+fs.writeFileSync(
+  path.join(root, 'bench/results/encoders.json'),
+  JSON.stringify({ date: new Date().toISOString(), machine, device, results }, null, 2) + '\n',
+);

@@ -60,9 +60,36 @@ function makeClips(ffmpeg, res) {
     if (fs.existsSync(file)) continue;
     const wav = `${file}.speech.wav`;
     execFileSync('espeak-ng', ['-w', wav, SENTENCES[i % SENTENCES.length]]);
-    execFileSync(ffmpeg, ['-nostdin', '-hide_banner', '-loglevel', 'error', '-y', '-f', 'lavfi', '-i', `testsrc2=s=${SIZES[res]}:r=24:d=3.6`, '-i', wav,
-      '-af', 'aresample=48000,apad,atrim=0:3.6,pan=stereo|c0=c0|c1=c0', '-c:v', 'libx264', '-preset', 'veryfast', '-pix_fmt', 'yuv420p', '-b:v', '1500k',
-      '-c:a', 'aac', '-b:a', '128k', '-t', '3.6', file]);
+    execFileSync(ffmpeg, [
+      '-nostdin',
+      '-hide_banner',
+      '-loglevel',
+      'error',
+      '-y',
+      '-f',
+      'lavfi',
+      '-i',
+      `testsrc2=s=${SIZES[res]}:r=24:d=3.6`,
+      '-i',
+      wav,
+      '-af',
+      'aresample=48000,apad,atrim=0:3.6,pan=stereo|c0=c0|c1=c0',
+      '-c:v',
+      'libx264',
+      '-preset',
+      'veryfast',
+      '-pix_fmt',
+      'yuv420p',
+      '-b:v',
+      '1500k',
+      '-c:a',
+      'aac',
+      '-b:a',
+      '128k',
+      '-t',
+      '3.6',
+      file,
+    ]);
     fs.rmSync(wav, { force: true });
   }
   return dir;
@@ -79,7 +106,10 @@ function timed(cmd, argv, env) {
   const t0 = performance.now();
   const r = spawnSync(cmd, argv, { encoding: 'utf8', env, maxBuffer: 64 << 20 });
   const wall = (performance.now() - t0) / 1000;
-  if (r.status !== 0) throw new Error(`${path.basename(cmd)} ${argv.slice(0, 2).join(' ')} failed (${r.status ?? r.signal}): ${(r.stderr ?? '').trim().split('\n').at(-1)}`);
+  if (r.status !== 0)
+    throw new Error(
+      `${path.basename(cmd)} ${argv.slice(0, 2).join(' ')} failed (${r.status ?? r.signal}): ${(r.stderr ?? '').trim().split('\n').at(-1)}`,
+    );
   return { wall, cpu: childCpuS() - c0, stdout: r.stdout };
 }
 
@@ -95,7 +125,10 @@ function extract(cli, dir, work, extraEnv = {}) {
 
 /** ffmpeg decoding every frame and the audio alone, one process per clip, all cores busy. */
 function decodeFloor(ffmpeg, dir) {
-  const files = fs.readdirSync(dir).filter((f) => f.endsWith('.mp4')).map((f) => path.join(dir, f));
+  const files = fs
+    .readdirSync(dir)
+    .filter((f) => f.endsWith('.mp4'))
+    .map((f) => path.join(dir, f));
   const lanes = os.availableParallelism();
   const script = `for f in "$@"; do echo "$f"; done | xargs -P ${lanes} -I{} ${JSON.stringify(ffmpeg)} -nostdin -v error -threads 1 -i {} -f null -`;
   const t = timed('bash', ['-c', script, 'floor', ...files]);
@@ -106,7 +139,12 @@ const ffmpeg = ffmpegPath();
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'es-speed-'));
 const cores = os.availableParallelism();
 const results = { date: new Date().toISOString(), cores, load_avg_start: os.loadavg(), ffmpeg, clips: N, rounds: ROUNDS, runs: [] };
-console.log(`ffmpeg ${ffmpeg}; ${cores} cores; load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}; ${N} clips of 3.6 s per set; ${ROUNDS} rounds`);
+console.log(
+  `ffmpeg ${ffmpeg}; ${cores} cores; load average ${os
+    .loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ')}; ${N} clips of 3.6 s per set; ${ROUNDS} rounds`,
+);
 try {
   for (const res of RES) {
     const dir = makeClips(ffmpeg, res);
@@ -118,12 +156,16 @@ try {
 } finally {
   fs.rmSync(work, { recursive: true, force: true });
 }
-console.log(`\n${'set'.padEnd(8)} ${'what'.padEnd(44)} ${'clips/s'.padStart(8)} ${'CPU ms/clip'.padStart(12)} ${'cores/CPU clips/s'.padStart(18)}`);
+console.log(
+  `\n${'set'.padEnd(8)} ${'what'.padEnd(44)} ${'clips/s'.padStart(8)} ${'CPU ms/clip'.padStart(12)} ${'cores/CPU clips/s'.padStart(18)}`,
+);
 for (const r of results.runs) {
   r.clips_per_s = r.clips / r.wall_s;
   r.cpu_ms_per_clip = (r.cpu_s / r.clips) * 1000;
   r.cpu_bound_clips_per_s = (cores * 1000) / r.cpu_ms_per_clip;
-  console.log(`${r.res.padEnd(8)} ${r.what.slice(-44).padEnd(44)} ${r.clips_per_s.toFixed(2).padStart(8)} ${r.cpu_ms_per_clip.toFixed(0).padStart(12)} ${r.cpu_bound_clips_per_s.toFixed(1).padStart(18)}`);
+  console.log(
+    `${r.res.padEnd(8)} ${r.what.slice(-44).padEnd(44)} ${r.clips_per_s.toFixed(2).padStart(8)} ${r.cpu_ms_per_clip.toFixed(0).padStart(12)} ${r.cpu_bound_clips_per_s.toFixed(1).padStart(18)}`,
+  );
 }
 console.log('target: whole-clip extraction >= 20 clips/s; "cores/CPU" = the rate this CPU cost allows with every core free');
 results.load_avg_end = os.loadavg();

@@ -50,7 +50,12 @@ function hr(label: string, value: string, note = ''): void {
 
 async function main() {
   const ffmpeg = locateFfmpeg();
-  console.log(`load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}; ffmpeg: ${ffmpeg.path} (${ffmpeg.version}, ${ffmpeg.source}); ${os.availableParallelism()} cores; ${N} clips of 3.6 s`);
+  console.log(
+    `load average ${os
+      .loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')}; ffmpeg: ${ffmpeg.path} (${ffmpeg.version}, ${ffmpeg.source}); ${os.availableParallelism()} cores; ${N} clips of 3.6 s`,
+  );
   const meld = await clips('meld-720p', meldLikeSpec(3.6));
   const small = await clips('small-320x240', { ...meldLikeSpec(3.6), video: { w: 320, h: 240, fps: 24, pattern: 'testsrc2' } });
   const results: Record<string, number | string | null | Record<string, number | null>> = {};
@@ -121,21 +126,72 @@ async function main() {
     if (!fs.existsSync('/usr/bin/time')) return null;
     let total = 0;
     for (const f of meld) {
-      const r = spawnSync('/usr/bin/time', ['-f', '%U %S', ffmpeg.path, '-nostdin', '-hide_banner', '-y', ...argsFor(f)], { encoding: 'utf8' });
+      const r = spawnSync('/usr/bin/time', ['-f', '%U %S', ffmpeg.path, '-nostdin', '-hide_banner', '-y', ...argsFor(f)], {
+        encoding: 'utf8',
+      });
       const m = /([\d.]+) ([\d.]+)\s*$/.exec(r.stderr);
       if (!m) return null;
       total += Number(m[1]) + Number(m[2]);
     }
     return (total / meld.length) * 1000;
   };
-  const mainPass = (extra: string[]) => (f: string) => ['-loglevel', 'error', '-threads', '1', '-filter_threads', '1', ...extra, '-i', `file:${f}`,
-    '-map', '0:1', '-vn', '-ac', '1', '-ar', '16000', '-rematrix_maxval', '1', '-c:a', 'pcm_f32le', '-f', 'f32le', '/dev/null',
-    '-map', '0:0', '-an', '-vf', 'scale=320:180:flags=area:out_range=tv', '-pix_fmt', 'yuv420p', '-vsync', '0', '-c:v', 'rawvideo', '-f', 'rawvideo', '/dev/null'];
+  const mainPass = (extra: string[]) => (f: string) => [
+    '-loglevel',
+    'error',
+    '-threads',
+    '1',
+    '-filter_threads',
+    '1',
+    ...extra,
+    '-i',
+    `file:${f}`,
+    '-map',
+    '0:1',
+    '-vn',
+    '-ac',
+    '1',
+    '-ar',
+    '16000',
+    '-rematrix_maxval',
+    '1',
+    '-c:a',
+    'pcm_f32le',
+    '-f',
+    'f32le',
+    '/dev/null',
+    '-map',
+    '0:0',
+    '-an',
+    '-vf',
+    'scale=320:180:flags=area:out_range=tv',
+    '-pix_fmt',
+    'yuv420p',
+    '-vsync',
+    '0',
+    '-c:v',
+    'rawvideo',
+    '-f',
+    'rawvideo',
+    '/dev/null',
+  ];
   results.ffmpeg_cpu_ms_per_clip_720p = {
     probe: cpuPerClip((f) => ['-i', `file:${f}`]),
     decode_pass: cpuPerClip(mainPass([])),
     decode_pass_skip_loop_filter: cpuPerClip(mainPass(['-skip_loop_filter', 'all'])),
-    decode_only_no_scale: cpuPerClip((f) => ['-loglevel', 'error', '-threads', '1', '-i', `file:${f}`, '-map', '0:0', '-an', '-f', 'null', '-']),
+    decode_only_no_scale: cpuPerClip((f) => [
+      '-loglevel',
+      'error',
+      '-threads',
+      '1',
+      '-i',
+      `file:${f}`,
+      '-map',
+      '0:0',
+      '-an',
+      '-f',
+      'null',
+      '-',
+    ]),
   };
 
   // 5. `extract --modalities audio` through the built CLI, the whole process (start-up, workers,
@@ -153,20 +209,39 @@ async function main() {
   console.log('');
   const ratio = (seed: number | null, ours: number) => (seed === null ? '' : `seed / ours = ${(seed / ours).toFixed(2)} (target >= 3)`);
   hr('audio per clip, ours: probe + decode + DSP (1 core)', `${oursMs.toFixed(1)} ms`);
-  hr("audio per clip, seed's Python: decode + librosa/torchaudio", seedMs === null ? 'n/a' : `${seedMs.toFixed(1)} ms`, ratio(seedMs, oursMs));
+  hr(
+    "audio per clip, seed's Python: decode + librosa/torchaudio",
+    seedMs === null ? 'n/a' : `${seedMs.toFixed(1)} ms`,
+    ratio(seedMs, oursMs),
+  );
   hr('audio per clip, ours: DSP only', `${oursDspMs.toFixed(1)} ms`);
-  hr("audio per clip, seed's Python: features only", seedDspMs === null ? 'n/a' : `${seedDspMs.toFixed(1)} ms`, ratio(seedDspMs, oursDspMs));
+  hr(
+    "audio per clip, seed's Python: features only",
+    seedDspMs === null ? 'n/a' : `${seedDspMs.toFixed(1)} ms`,
+    ratio(seedDspMs, oursDspMs),
+  );
   for (const res of ['720p', '320x240']) {
     const f = results[`decode_floor_clips_per_s_${res}`] as number;
     const e = results[`extract_clips_per_s_${res}`] as number;
     hr(`ffmpeg decode alone, ${res} (floor, all cores)`, `${f.toFixed(1)} clips/s`);
-    hr(`whole-clip extraction, ${res} (all cores)`, `${e.toFixed(1)} clips/s`, `${((e / f) * 100).toFixed(0)}% of the decode floor (target >= 20 clips/s)`);
+    hr(
+      `whole-clip extraction, ${res} (all cores)`,
+      `${e.toFixed(1)} clips/s`,
+      `${((e / f) * 100).toFixed(0)}% of the decode floor (target >= 20 clips/s)`,
+    );
   }
   const ac = results.audio_cli as Record<string, number | null>;
-  hr(`extract --modalities audio, ${ac.clips} clips, whole CLI process`, `${ac.wall_s!.toFixed(2)} s`, `CPU ${ac.cpu_s!.toFixed(2)} s (${((ac.cpu_s! / ac.clips!) * 1000).toFixed(1)} ms per clip)`);
+  hr(
+    `extract --modalities audio, ${ac.clips} clips, whole CLI process`,
+    `${ac.wall_s!.toFixed(2)} s`,
+    `CPU ${ac.cpu_s!.toFixed(2)} s (${((ac.cpu_s! / ac.clips!) * 1000).toFixed(1)} ms per clip)`,
+  );
   if (ac.seed_wall_s !== null) {
-    hr("  the seed's Python feature code, same clips (one thread)", `${ac.seed_wall_s.toFixed(2)} s`,
-      `CPU ${ac.seed_cpu_s?.toFixed(2) ?? 'n/a'} s; seed / ours: wall ${(ac.seed_wall_s / ac.wall_s!).toFixed(2)}x, CPU ${ac.seed_cpu_s ? (ac.seed_cpu_s / ac.cpu_s!).toFixed(2) : 'n/a'}x (target wall >= 3x)`);
+    hr(
+      "  the seed's Python feature code, same clips (one thread)",
+      `${ac.seed_wall_s.toFixed(2)} s`,
+      `CPU ${ac.seed_cpu_s?.toFixed(2) ?? 'n/a'} s; seed / ours: wall ${(ac.seed_wall_s / ac.wall_s!).toFixed(2)}x, CPU ${ac.seed_cpu_s ? (ac.seed_cpu_s / ac.cpu_s!).toFixed(2) : 'n/a'}x (target wall >= 3x)`,
+    );
   }
   const cpu = results.ffmpeg_cpu_ms_per_clip_720p as unknown as Record<string, number | null>;
   const ms = (x: number | null) => (x === null ? 'n/a' : `${x.toFixed(0)} ms`);
@@ -196,20 +271,32 @@ function audioCli(dir: string, files: string[]): Record<string, number | null> {
     if (imp.status !== 0) throw new Error(`import failed: ${imp.stderr.trim().split('\n').at(-1)}`);
     const c0 = childCpuS();
     const t0 = performance.now();
-    const r = spawnSync(process.execPath, [cli, 'extract', '--db', db, '--modalities', 'audio', '-q', '--json'], { env, encoding: 'utf8', maxBuffer: 64 << 20 });
+    const r = spawnSync(process.execPath, [cli, 'extract', '--db', db, '--modalities', 'audio', '-q', '--json'], {
+      env,
+      encoding: 'utf8',
+      maxBuffer: 64 << 20,
+    });
     const wall = (performance.now() - t0) / 1000;
     const cpu = childCpuS() - c0;
     if (r.status !== 0) throw new Error(`extract failed: ${r.stderr.trim().split('\n').at(-1)}`);
     const processed = JSON.parse(r.stdout).media?.processed ?? 0;
     let seed: { total_s: number; cpu_s?: number; clips: number } | null = null;
     if (fs.existsSync(PYTHON)) {
-      const s = spawnSync(PYTHON, [path.join(ROOT, 'bench/python/seed_features.py'), '--ffmpeg', locateFfmpeg().path, ...files], { encoding: 'utf8', maxBuffer: 64 << 20 });
+      const s = spawnSync(PYTHON, [path.join(ROOT, 'bench/python/seed_features.py'), '--ffmpeg', locateFfmpeg().path, ...files], {
+        encoding: 'utf8',
+        maxBuffer: 64 << 20,
+      });
       if (s.status === 0) seed = JSON.parse(s.stdout.trim().split('\n').at(-1)!);
       else console.log(`seed reference failed: ${s.stderr.trim().split('\n').at(-1)}`);
     }
     return {
-      clips: processed, cores: os.availableParallelism(), wall_s: wall, cpu_s: cpu,
-      seed_wall_s: seed?.total_s ?? null, seed_cpu_s: seed?.cpu_s ?? null, seed_clips: seed?.clips ?? null,
+      clips: processed,
+      cores: os.availableParallelism(),
+      wall_s: wall,
+      cpu_s: cpu,
+      seed_wall_s: seed?.total_s ?? null,
+      seed_cpu_s: seed?.cpu_s ?? null,
+      seed_clips: seed?.clips ?? null,
     };
   } finally {
     fs.rmSync(work, { recursive: true, force: true });

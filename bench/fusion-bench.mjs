@@ -69,7 +69,10 @@ for (const size of sizes) {
     const opts = { kind, seed: 1, epochs, batchSize, hidden, patience: epochs + 1, audioParts: c.audioParts };
     const trained = await trainFusion(x, y, nClasses, {
       ...opts,
-      onProgress: (p) => log(`[${size}/${kind}] epoch ${p.epoch}/${p.epochs} train ${p.trainLoss.toFixed(4)} val ${p.valLoss.toFixed(4)} acc ${p.valAcc.toFixed(3)}`),
+      onProgress: (p) =>
+        log(
+          `[${size}/${kind}] epoch ${p.epoch}/${p.epochs} train ${p.trainLoss.toFixed(4)} val ${p.valLoss.toFixed(4)} acc ${p.valAcc.toFixed(3)}`,
+        ),
     });
     const spec = { kind, dims: trained.dims, nClasses, hidden, heads: 8, audioParts: c.audioParts };
     const macs = forwardMacs(spec);
@@ -99,7 +102,9 @@ for (const size of sizes) {
       reprDim: out[0].length,
     };
     results.push(r);
-    log(`[${size}/${kind}] ${r.secondsPerEpoch} s/epoch, ${r.params} params, ~${r.estGflopPerEpoch} GFLOP/epoch (${r.achievedGflops} GFLOP/s), ONNX ${r.onnxRowsPerSecond} rows/s`);
+    log(
+      `[${size}/${kind}] ${r.secondsPerEpoch} s/epoch, ${r.params} params, ~${r.estGflopPerEpoch} GFLOP/epoch (${r.achievedGflops} GFLOP/s), ONNX ${r.onnxRowsPerSecond} rows/s`,
+    );
   }
 }
 if (args.json) console.log(JSON.stringify(results, null, 2));

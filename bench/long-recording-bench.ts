@@ -15,20 +15,40 @@ const args = process.argv.slice(2);
 const opt = (name: string, dflt: string) => (args.includes(name) ? args[args.indexOf(name) + 1] : dflt);
 const ROOT = path.resolve(__dirname, '../..');
 const CLI = path.join(ROOT, 'bin', 'emotion-studio.js');
-const MINUTES = opt('--minutes', '10,30').split(',').map(Number).filter((n) => n > 0);
+const MINUTES = opt('--minutes', '10,30')
+  .split(',')
+  .map(Number)
+  .filter((n) => n > 0);
 const CACHE = opt('--cache', path.join(os.homedir(), '.cache', 'emotion-studio-bench'));
 const OUT = path.resolve(opt('--out', path.join(ROOT, 'bench', 'results', 'long-recording.json')));
 const TIME = fs.existsSync('/usr/bin/time') ? '/usr/bin/time' : null;
 
-interface Run { wall_s: number; cpu_s: number | null; peak_rss_mb: number | null; stdout: string; stderr: string }
+interface Run {
+  wall_s: number;
+  cpu_s: number | null;
+  peak_rss_mb: number | null;
+  stdout: string;
+  stderr: string;
+}
 
 function timed(cmd: string, argv: string[], env: Record<string, string> = {}): Run {
   const t = performance.now();
-  const r = spawnSync(TIME ?? cmd, TIME ? ['-f', '%M %U %S', cmd, ...argv] : argv, { encoding: 'utf8', maxBuffer: 256 << 20, env: { ...process.env, ...env } });
+  const r = spawnSync(TIME ?? cmd, TIME ? ['-f', '%M %U %S', cmd, ...argv] : argv, {
+    encoding: 'utf8',
+    maxBuffer: 256 << 20,
+    env: { ...process.env, ...env },
+  });
   const wall = (performance.now() - t) / 1000;
   const m = TIME ? /(\d+) ([\d.]+) ([\d.]+)\s*$/.exec(r.stderr) : null;
-  if (r.status !== 0) throw new Error(`${cmd} ${argv.join(' ')} failed (${r.status}): ${r.stderr.trim().split('\n').slice(-3).join(' | ')}`);
-  return { wall_s: wall, cpu_s: m ? Number(m[2]) + Number(m[3]) : null, peak_rss_mb: m ? Number(m[1]) / 1024 : null, stdout: r.stdout, stderr: r.stderr };
+  if (r.status !== 0)
+    throw new Error(`${cmd} ${argv.join(' ')} failed (${r.status}): ${r.stderr.trim().split('\n').slice(-3).join(' | ')}`);
+  return {
+    wall_s: wall,
+    cpu_s: m ? Number(m[2]) + Number(m[3]) : null,
+    peak_rss_mb: m ? Number(m[1]) / 1024 : null,
+    stdout: r.stdout,
+    stderr: r.stderr,
+  };
 }
 
 const results: Record<string, unknown>[] = [];
@@ -42,7 +62,14 @@ for (const minutes of MINUTES) {
     process.stderr.write(`making a ${minutes}-minute recording (${segments} segments) in ${dir}\n`);
     made = makeToneRecording(dir, 'session', { segments, toneS: 3.0, gapS: 1.5, f0: 100, step: 0.75, fps: 25, width: 640, height: 360 });
   }
-  const segs = made?.segments ?? Array.from({ length: segments }, (_, i) => ({ startS: i * 4.5 + 1.5, endS: i * 4.5 + 4.5, freq: 100 + i * 0.75, text: `tone ${i + 1}` }));
+  const segs =
+    made?.segments ??
+    Array.from({ length: segments }, (_, i) => ({
+      startS: i * 4.5 + 1.5,
+      endS: i * 4.5 + 4.5,
+      freq: 100 + i * 0.75,
+      text: `tone ${i + 1}`,
+    }));
   const eaf = toneEaf(path.join(dir, 'session.eaf'), rec, segs);
   const db = path.join(os.tmpdir(), `es-long-bench-${minutes}-${process.pid}.db`);
   for (const f of [db, `${db}-wal`, `${db}-shm`]) fs.rmSync(f, { force: true });
@@ -51,22 +78,37 @@ for (const minutes of MINUTES) {
   const extract = timed(process.execPath, [CLI, 'extract', '--db', db, '--json', '--modalities', 'audio,video'], { ES_TIMING: '1' });
   const media = JSON.parse(extract.stdout).media;
   // the features' own CPU in the same run (audio DSP, frame statistics, thumbnails), from ES_TIMING lines
-  const timing = extract.stderr.split('\n').filter((l) => l.startsWith('timing ')).map((l) => JSON.parse(l.slice(7)));
+  const timing = extract.stderr
+    .split('\n')
+    .filter((l) => l.startsWith('timing '))
+    .map((l) => JSON.parse(l.slice(7)));
   const featuresS = timing.reduce((a, t) => a + t.audioMs + t.frameStatsMs + t.thumbnailsMs, 0) / 1000;
   for (const f of [db, `${db}-wal`, `${db}-shm`]) fs.rmSync(f, { force: true });
   const row = {
-    minutes, segments, processed: media.processed, failed: media.failed,
-    decode_wall_s: decode.wall_s, decode_cpu_s: decode.cpu_s,
-    extract_wall_s: extract.wall_s, extract_cpu_s: extract.cpu_s, extract_peak_rss_mb: extract.peak_rss_mb,
+    minutes,
+    segments,
+    processed: media.processed,
+    failed: media.failed,
+    decode_wall_s: decode.wall_s,
+    decode_cpu_s: decode.cpu_s,
+    extract_wall_s: extract.wall_s,
+    extract_cpu_s: extract.cpu_s,
+    extract_peak_rss_mb: extract.peak_rss_mb,
     ratio_wall: extract.wall_s / decode.wall_s,
     features_cpu_s: featuresS,
     // the target: extraction within 2x the plain decode plus the features' own cost
     target_cpu_s: decode.cpu_s !== null ? 2 * decode.cpu_s + featuresS : null,
   };
-  process.stderr.write(`${minutes} min, ${segments} segments: extraction ${row.extract_wall_s.toFixed(1)} s (CPU ${row.extract_cpu_s?.toFixed(1)} s, peak RSS ${row.extract_peak_rss_mb?.toFixed(0)} MB) vs ffmpeg -f null ${row.decode_wall_s.toFixed(1)} s (CPU ${row.decode_cpu_s?.toFixed(1)} s): ${row.ratio_wall.toFixed(2)}x; features' own CPU ${featuresS.toFixed(1)} s; target CPU <= ${row.target_cpu_s?.toFixed(1)} s\n`);
+  process.stderr.write(
+    `${minutes} min, ${segments} segments: extraction ${row.extract_wall_s.toFixed(1)} s (CPU ${row.extract_cpu_s?.toFixed(1)} s, peak RSS ${row.extract_peak_rss_mb?.toFixed(0)} MB) vs ffmpeg -f null ${row.decode_wall_s.toFixed(1)} s (CPU ${row.decode_cpu_s?.toFixed(1)} s): ${row.ratio_wall.toFixed(2)}x; features' own CPU ${featuresS.toFixed(1)} s; target CPU <= ${row.target_cpu_s?.toFixed(1)} s\n`,
+  );
   results.push(row);
 }
 fs.mkdirSync(path.dirname(OUT), { recursive: true });
-const out = { date: new Date().toISOString(), machine: { cores: os.availableParallelism(), cpu: os.cpus()[0]?.model, loadavg: os.loadavg() }, rows: results };
+const out = {
+  date: new Date().toISOString(),
+  machine: { cores: os.availableParallelism(), cpu: os.cpus()[0]?.model, loadavg: os.loadavg() },
+  rows: results,
+};
 fs.writeFileSync(OUT, JSON.stringify(out, null, 2));
 console.log(JSON.stringify(out));

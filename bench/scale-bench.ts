@@ -20,12 +20,18 @@ const args = process.argv.slice(2);
 const opt = (name: string, dflt: string) => (args.includes(name) ? args[args.indexOf(name) + 1] : dflt);
 const ROOT = path.resolve(__dirname, '../..');
 const CLI = path.join(ROOT, 'bin', 'emotion-studio.js');
-const SIZES = opt('--sizes', '100,1000,10000').split(',').map(Number).filter((n) => n > 0).sort((a, b) => a - b);
+const SIZES = opt('--sizes', '100,1000,10000')
+  .split(',')
+  .map(Number)
+  .filter((n) => n > 0)
+  .sort((a, b) => a - b);
 const MEDIA_MAX = Number(opt('--media-max', '1000'));
 const OPEN_SIZE = Number(opt('--open-size', '13000'));
 const CACHE = opt('--cache', path.join(os.homedir(), '.cache', 'emotion-studio-bench'));
 const OUT = path.resolve(opt('--out', path.join(ROOT, 'bench', 'results', 'scale.json')));
-const MELD_CSV = [path.join(ROOT, '../shared/data/meld/train_sent_emo.csv'), '/work/shared/data/meld/train_sent_emo.csv'].find((p) => fs.existsSync(p));
+const MELD_CSV = [path.join(ROOT, '../shared/data/meld/train_sent_emo.csv'), '/work/shared/data/meld/train_sent_emo.csv'].find((p) =>
+  fs.existsSync(p),
+);
 const DISTINCT_CLIPS = 20;
 const TIME = fs.existsSync('/usr/bin/time') ? '/usr/bin/time' : null;
 
@@ -64,7 +70,8 @@ function cli(cliArgs: string[], env?: Record<string, string>): Run {
       stderr = lines.slice(0, -1).join('\n');
     }
   }
-  if (r.status !== 0) throw new Error(`emotion-studio ${cliArgs.join(' ')} failed (${r.status}): ${stderr.trim().split('\n').slice(-3).join(' | ')}`);
+  if (r.status !== 0)
+    throw new Error(`emotion-studio ${cliArgs.join(' ')} failed (${r.status}): ${stderr.trim().split('\n').slice(-3).join(' | ')}`);
   return { wall_s: wall, cpu_s: cpu, peak_rss_mb: rss, code: r.status, stdout: r.stdout, stderr };
 }
 
@@ -74,7 +81,8 @@ async function sourceClips(): Promise<string[]> {
   const out: string[] = [];
   for (let i = 0; i < DISTINCT_CLIPS; i++) {
     const file = path.join(dir, `dia${i}_utt0.mp4`);
-    if (!fs.existsSync(file)) await makeClip(dir, path.basename(file), { ...meldLikeSpec(3.6), audio: { kind: 'speech', text: SENTENCES[i % SENTENCES.length] } });
+    if (!fs.existsSync(file))
+      await makeClip(dir, path.basename(file), { ...meldLikeSpec(3.6), audio: { kind: 'speech', text: SENTENCES[i % SENTENCES.length] } });
     out.push(file);
   }
   return out;
@@ -111,13 +119,25 @@ function makeCorpus(n: number, withMedia: boolean, rows: MeldRow[], clips: strin
   if (fs.existsSync(csv)) return dir;
   fs.rmSync(dir, { recursive: true, force: true });
   fs.mkdirSync(path.join(dir, 'train_splits'), { recursive: true });
-  const cols = ['Sr No.', 'Utterance', 'Speaker', 'Emotion', 'Sentiment', 'Dialogue_ID', 'Utterance_ID', 'Season', 'Episode', 'StartTime', 'EndTime'];
+  const cols = [
+    'Sr No.',
+    'Utterance',
+    'Speaker',
+    'Emotion',
+    'Sentiment',
+    'Dialogue_ID',
+    'Utterance_ID',
+    'Season',
+    'Episode',
+    'StartTime',
+    'EndTime',
+  ];
   const lines = [cols.join(',')];
   const maxDia = Math.max(...rows.map((r) => Number(r.Dialogue_ID))) + 1;
   for (let i = 0; i < n; i++) {
     const r = rows[i % rows.length];
     const dia = Number(r.Dialogue_ID) + Math.floor(i / rows.length) * maxDia;
-    lines.push(cols.map((c) => csvField(c === 'Sr No.' ? String(i + 1) : c === 'Dialogue_ID' ? String(dia) : r[c] ?? '')).join(','));
+    lines.push(cols.map((c) => csvField(c === 'Sr No.' ? String(i + 1) : c === 'Dialogue_ID' ? String(dia) : (r[c] ?? ''))).join(','));
     if (withMedia) {
       const target = path.join(dir, 'train_splits', `dia${dia}_utt${r.Utterance_ID}.mp4`);
       const src = clips[i % clips.length];
@@ -139,7 +159,11 @@ function dbBytes(db: string): { total: number; tables: Record<string, number> } 
     d.pragma('wal_checkpoint(TRUNCATE)');
     const tables: Record<string, number> = {};
     try {
-      for (const r of d.prepare('SELECT name, SUM(pgsize) bytes FROM dbstat GROUP BY name ORDER BY 2 DESC').all() as { name: string; bytes: number }[]) tables[r.name] = r.bytes;
+      for (const r of d.prepare('SELECT name, SUM(pgsize) bytes FROM dbstat GROUP BY name ORDER BY 2 DESC').all() as {
+        name: string;
+        bytes: number;
+      }[])
+        tables[r.name] = r.bytes;
     } catch {
       // dbstat not compiled in: the total is still known
     }
@@ -165,14 +189,23 @@ async function main() {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'es-scale-'));
   const results: Record<string, unknown>[] = [];
   const skipped: { size: number; what: string; why: string }[] = [];
-  console.error(`scale bench: sizes ${SIZES.join(', ')}; media up to ${MEDIA_MAX}; ${os.availableParallelism()} cores; load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+  console.error(
+    `scale bench: sizes ${SIZES.join(', ')}; media up to ${MEDIA_MAX}; ${os.availableParallelism()} cores; load average ${os
+      .loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')}`,
+  );
   try {
     for (const n of SIZES) {
       const withMedia = n <= MEDIA_MAX;
       if (!withMedia) {
         // the estimate comes from this run's largest tier with clips (else 6 clips/s, what 720p gave on this 2-core machine)
         const rate = (results.filter((r) => r.media).at(-1)?.extract as { clips_per_s?: number } | undefined)?.clips_per_s ?? 6;
-        skipped.push({ size: n, what: 'media extraction (audio + video features)', why: `above --media-max ${MEDIA_MAX}: ${n} clips at ${rate.toFixed(2)} clips/s would take about ${(n / rate / 60).toFixed(0)} min here (--media-max ${n}${n === 10000 ? ' or BENCH_10K_MEDIA=1' : ''} runs it); import, text features, database, SVM and listing measured` });
+        skipped.push({
+          size: n,
+          what: 'media extraction (audio + video features)',
+          why: `above --media-max ${MEDIA_MAX}: ${n} clips at ${rate.toFixed(2)} clips/s would take about ${(n / rate / 60).toFixed(0)} min here (--media-max ${n}${n === 10000 ? ' or BENCH_10K_MEDIA=1' : ''} runs it); import, text features, database, SVM and listing measured`,
+        });
       }
       const dir = makeCorpus(n, withMedia, rows, clips);
       const db = path.join(tmp, `scale-${n}.db`);
@@ -192,18 +225,26 @@ async function main() {
         media: withMedia,
         import: { wall_s: imp.wall_s, peak_rss_mb: imp.peak_rss_mb },
         extract: {
-          wall_s: ex.wall_s, cpu_s: ex.cpu_s, peak_rss_mb: ex.peak_rss_mb, clips: exJson.media.processed, failed: exJson.media.failed,
+          wall_s: ex.wall_s,
+          cpu_s: ex.cpu_s,
+          peak_rss_mb: ex.peak_rss_mb,
+          clips: exJson.media.processed,
+          failed: exJson.media.failed,
           clips_per_s: withMedia ? exJson.media.processed / ex.wall_s : null,
           rss_mb_by_clips: rssCurve,
         },
         db: { bytes: size.total, mb_per_1000: size.total / 1e6 / (n / 1000), tables_bytes: size.tables },
-        clip_bytes: withMedia ? clips.reduce((a, c, i) => a + (i < n ? fs.statSync(c).size * Math.ceil((n - i) / clips.length) : 0), 0) : null,
+        clip_bytes: withMedia
+          ? clips.reduce((a, c, i) => a + (i < n ? fs.statSync(c).size * Math.ceil((n - i) / clips.length) : 0), 0)
+          : null,
         train_linear: { wall_s: tr.wall_s, peak_rss_mb: tr.peak_rss_mb },
         list_cli: { wall_s: list.wall_s, rows: (JSON.parse(list.stdout) as unknown[]).length },
         open_list_in_process_ms: inproc.ms,
       };
       results.push(r);
-      console.error(`[${n}] extract ${r.extract.wall_s.toFixed(1)} s${withMedia ? ` (${r.extract.clips_per_s!.toFixed(2)} clips/s)` : ''}, peak RSS ${r.extract.peak_rss_mb?.toFixed(0) ?? '?'} MB${rssCurve.length ? ` (main process RSS ${rssCurve.map(([c, m]) => `${m.toFixed(0)} MB at ${c}`).join(', ')} clips)` : ''}; db ${(size.total / 1e6).toFixed(1)} MB; train ${tr.wall_s.toFixed(1)} s; list ${list.wall_s.toFixed(2)} s`);
+      console.error(
+        `[${n}] extract ${r.extract.wall_s.toFixed(1)} s${withMedia ? ` (${r.extract.clips_per_s!.toFixed(2)} clips/s)` : ''}, peak RSS ${r.extract.peak_rss_mb?.toFixed(0) ?? '?'} MB${rssCurve.length ? ` (main process RSS ${rssCurve.map(([c, m]) => `${m.toFixed(0)} MB at ${c}`).join(', ')} clips)` : ''}; db ${(size.total / 1e6).toFixed(1)} MB; train ${tr.wall_s.toFixed(1)} s; list ${list.wall_s.toFixed(2)} s`,
+      );
       fs.rmSync(db, { force: true });
     }
 
@@ -224,7 +265,16 @@ async function main() {
         rows: runs[0].rows,
       };
     }
-    const report = { date: new Date().toISOString(), cores: os.availableParallelism(), loadavg: os.loadavg(), distinct_clips: DISTINCT_CLIPS, media_max: MEDIA_MAX, sizes: results, skipped, open };
+    const report = {
+      date: new Date().toISOString(),
+      cores: os.availableParallelism(),
+      loadavg: os.loadavg(),
+      distinct_clips: DISTINCT_CLIPS,
+      media_max: MEDIA_MAX,
+      sizes: results,
+      skipped,
+      open,
+    };
     fs.mkdirSync(path.dirname(OUT), { recursive: true });
     fs.writeFileSync(OUT, JSON.stringify(report, null, 2));
     console.log(JSON.stringify(report));

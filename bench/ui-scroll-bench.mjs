@@ -28,12 +28,35 @@ let server;
 let browser;
 try {
   const labels = ['joy', 'anger', 'neutral', 'sadness', 'surprise', 'fear', 'disgust'];
-  const csv = ['text,label,speaker,dialogue', ...Array.from({ length: ROWS }, (_v, i) => `"utterance ${i + 1}: a sentence of ordinary length, as a transcript line would be",${labels[i % 7]},S${i % 5},${Math.floor(i / 12)}`)];
+  const csv = [
+    'text,label,speaker,dialogue',
+    ...Array.from(
+      { length: ROWS },
+      (_v, i) =>
+        `"utterance ${i + 1}: a sentence of ordinary length, as a transcript line would be",${labels[i % 7]},S${i % 5},${Math.floor(i / 12)}`,
+    ),
+  ];
   fs.writeFileSync(path.join(tmp, 'rows.csv'), csv.join('\n'));
-  const imp = spawnSync(process.execPath, [cli, 'import', path.join(tmp, 'rows.csv'), '--columns', 'text=text,label=label,speaker=speaker,dialogue=dialogue', '--db', db, '--data-dir', dataDir], { encoding: 'utf8' });
+  const imp = spawnSync(
+    process.execPath,
+    [
+      cli,
+      'import',
+      path.join(tmp, 'rows.csv'),
+      '--columns',
+      'text=text,label=label,speaker=speaker,dialogue=dialogue',
+      '--db',
+      db,
+      '--data-dir',
+      dataDir,
+    ],
+    { encoding: 'utf8' },
+  );
   if (imp.status !== 0) throw new Error(`import failed: ${imp.stderr}`);
 
-  server = spawn(process.execPath, [cli, 'serve', '--port', '0', '--json', '--db', db, '--data-dir', dataDir], { stdio: ['ignore', 'pipe', 'inherit'] });
+  server = spawn(process.execPath, [cli, 'serve', '--port', '0', '--json', '--db', db, '--data-dir', dataDir], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   const url = await new Promise((resolve, reject) => {
     let out = '';
     server.stdout.on('data', (b) => {
@@ -48,7 +71,10 @@ try {
   const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
   const t0 = Date.now();
   await page.goto(url);
-  await page.getByTestId('corpus-count').filter({ hasText: `${ROWS.toLocaleString('en')} utterances` }).waitFor({ timeout: 60_000 });
+  await page
+    .getByTestId('corpus-count')
+    .filter({ hasText: `${ROWS.toLocaleString('en')} utterances` })
+    .waitFor({ timeout: 60_000 });
   await page.getByTestId('utterance-row').first().waitFor();
   const firstShowMs = Date.now() - t0;
 
@@ -80,7 +106,11 @@ try {
   // the reference: the same rows (from the same API answer) as a plain table in a scroll box
   const refBuildMs = await page.evaluate(async () => {
     const token = new URLSearchParams(location.search).get('token');
-    const r = await fetch(`/api/utterances.list?token=${token}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' }).then((x) => x.json());
+    const r = await fetch(`/api/utterances.list?token=${token}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{}',
+    }).then((x) => x.json());
     const t = performance.now();
     const box = document.createElement('div');
     box.id = 'plain-ref';
@@ -108,7 +138,12 @@ try {
   const stats = (g) => {
     const s = [...g].sort((a, b) => a - b);
     const q = (p) => s[Math.min(s.length - 1, Math.floor(p * s.length))];
-    return { median_ms: +q(0.5).toFixed(1), p95_ms: +q(0.95).toFixed(1), max_ms: +s[s.length - 1].toFixed(1), over_50ms: s.filter((x) => x > 50).length };
+    return {
+      median_ms: +q(0.5).toFixed(1),
+      p95_ms: +q(0.95).toFixed(1),
+      max_ms: +s[s.length - 1].toFixed(1),
+      over_50ms: s.filter((x) => x > 50).length,
+    };
   };
   const result = {
     rows: ROWS,
@@ -121,11 +156,18 @@ try {
   };
   if (args.includes('--json')) console.log(JSON.stringify(result));
   else {
-    console.log(`Corpus table, ${ROWS.toLocaleString('en')} rows, ${STEPS} scroll steps (one per frame), Chromium ${result.chromium}, ${result.cpus} CPUs`);
+    console.log(
+      `Corpus table, ${ROWS.toLocaleString('en')} rows, ${STEPS} scroll steps (one per frame), Chromium ${result.chromium}, ${result.cpus} CPUs`,
+    );
     console.log(`  page to rows shown: ${firstShowMs} ms`);
     console.log('  table                frame median   p95     max   >50ms  rows in DOM');
-    for (const [name, r] of [['virtualised (app)', result.virtualised], ['plain (reference)', result.plain_reference]]) {
-      console.log(`  ${name.padEnd(20)} ${String(r.median_ms).padStart(8)} ${String(r.p95_ms).padStart(7)} ${String(r.max_ms).padStart(7)} ${String(r.over_50ms).padStart(6)} ${String(r.rows_in_dom).padStart(11)}`);
+    for (const [name, r] of [
+      ['virtualised (app)', result.virtualised],
+      ['plain (reference)', result.plain_reference],
+    ]) {
+      console.log(
+        `  ${name.padEnd(20)} ${String(r.median_ms).padStart(8)} ${String(r.p95_ms).padStart(7)} ${String(r.max_ms).padStart(7)} ${String(r.over_50ms).padStart(6)} ${String(r.rows_in_dom).padStart(11)}`,
+      );
     }
     console.log(`  (the plain table took ${result.plain_reference.build_ms} ms to build and lay out once)`);
   }

@@ -16,7 +16,9 @@ try {
   const pathTxt = path.join(path.dirname(pj), 'path.txt');
   const bin = fs.existsSync(pathTxt) ? path.join(path.dirname(pj), 'dist', fs.readFileSync(pathTxt, 'utf8').trim()) : null;
   if (!bin || !fs.existsSync(bin)) {
-    lines.push(`Electron ${version}: the binary is absent (download skipped: ELECTRON_SKIP_BINARY_DOWNLOAD or no internet); the app is bundled in out/ but cannot start here. With internet: node node_modules/electron/install.js`);
+    lines.push(
+      `Electron ${version}: the binary is absent (download skipped: ELECTRON_SKIP_BINARY_DOWNLOAD or no internet); the app is bundled in out/ but cannot start here. With internet: node node_modules/electron/install.js`,
+    );
   }
 } catch {
   lines.push('the electron package is not installed: run scripts/install.sh');
@@ -44,4 +46,7 @@ if (electronAbi && sqliteAbi && sqliteAbi !== electronAbi) {
   );
 }
 if (lines.length) console.warn(`build:app: the bundle is built; before the app can run here:\n${lines.map((l) => `  ${l}`).join('\n')}`);
-else console.log(`build:app: Electron ${version} binary present, better-sqlite3 built for its ABI ${electronAbi}: npx electron . starts the app`);
+else
+  console.log(
+    `build:app: Electron ${version} binary present, better-sqlite3 built for its ABI ${electronAbi}: npx electron . starts the app`,
+  );

@@ -5,7 +5,16 @@ import os from 'node:os';
 import type { CliContext } from './cli-learn';
 import { computeAgreement, type AgreementReport } from './core/agreement';
 import { adjudicationQueue, ratedItems } from './core/store/annotators';
-import { adjudicate, getGoldRule, goldRuleName, goldSummary, listAnnotators, parseGoldRule, setGoldRule, LabelError } from './core/store/labels';
+import {
+  adjudicate,
+  getGoldRule,
+  goldRuleName,
+  goldSummary,
+  listAnnotators,
+  parseGoldRule,
+  setGoldRule,
+  LabelError,
+} from './core/store/labels';
 import { readUiSettings } from './core/api/ui-settings';
 import type { ImportBatch } from './core/corpus/types';
 
@@ -35,13 +44,17 @@ export function asAnnotator(b: ImportBatch, name: string): void {
 const f3 = (x: number | null) => (x === null ? '-' : (Number(x.toFixed(3)) || 0).toFixed(3)); // no '-0.000'
 
 export function agreementText(r: AgreementReport): string {
-  if (r.annotators.length < 2) return `agreement: ${r.annotators.length} annotator(s) over ${r.n_items} items: nothing to compare (label with --annotator NAME, or import annotator=COL)`;
+  if (r.annotators.length < 2)
+    return `agreement: ${r.annotators.length} annotator(s) over ${r.n_items} items: nothing to compare (label with --annotator NAME, or import annotator=COL)`;
   const lines = [
     `annotators: ${r.annotators.map((a) => `${a} (${r.ratings_per_annotator[a]})`).join(', ')}; ${r.n_items} items with a label`,
     `Krippendorff's alpha (nominal): ${f3(r.krippendorff_alpha)}${r.krippendorff_alpha_ci95 ? ` [95% CI ${f3(r.krippendorff_alpha_ci95[0])}, ${f3(r.krippendorff_alpha_ci95[1])}]` : ''} over ${r.krippendorff_n_items} items with 2+ labels`,
     `Fleiss' kappa: ${f3(r.fleiss_kappa)} over the ${r.fleiss_n_items} items every annotator labelled`,
     'pairwise:',
-    ...r.pairwise.map((p) => `  ${p.a} vs ${p.b}: n=${p.n}, agreement ${p.percent_agreement === null ? '-' : p.percent_agreement.toFixed(1) + '%'}, Cohen's kappa ${f3(p.cohen_kappa)}`),
+    ...r.pairwise.map(
+      (p) =>
+        `  ${p.a} vs ${p.b}: n=${p.n}, agreement ${p.percent_agreement === null ? '-' : p.percent_agreement.toFixed(1) + '%'}, Cohen's kappa ${f3(p.cohen_kappa)}`,
+    ),
     'per label (one vs rest):',
     ...r.per_label.map((l) => `  ${l.label}: kappa ${f3(l.kappa)} (${l.ratings} labels)`),
   ];
@@ -58,7 +71,9 @@ function positiveInt(v: string | undefined, what: string): number | undefined {
 export function registerAgreementCommands(program: Command, ctx: CliContext & { dataDir: () => string }): void {
   program
     .command('agreement')
-    .description("inter-annotator agreement: pairwise Cohen's kappa, Fleiss' kappa, Krippendorff's alpha with a bootstrap 95% interval, per-label kappa")
+    .description(
+      "inter-annotator agreement: pairwise Cohen's kappa, Fleiss' kappa, Krippendorff's alpha with a bootstrap 95% interval, per-label kappa",
+    )
     .addOption(new Option('--split <split>', 'only this split').choices(['train', 'dev', 'test', 'unsplit']))
     .option('--include-model <version>', 'count this model version as one more rater (model:V)')
     .option('--seed <n>', 'bootstrap seed', '1')
@@ -85,13 +100,22 @@ export function registerAgreementCommands(program: Command, ctx: CliContext & { 
 
   program
     .command('gold-rule')
-    .description('show or set how the gold label of items nobody adjudicated is made: latest (default), majority (ties left open), annotator=NAME')
+    .description(
+      'show or set how the gold label of items nobody adjudicated is made: latest (default), majority (ties left open), annotator=NAME',
+    )
     .argument('[rule]')
     .action(async (rule: string | undefined) => {
       await ctx.withDb((db) => {
         if (rule === undefined) {
           const s = goldSummary(db);
-          ctx.out(s, `gold rule: ${s.rule}; gold labels by source: ${Object.entries(s.by_source).map(([k, v]) => `${k} ${v}`).join(', ') || 'none'}; left open: ${s.open}`);
+          ctx.out(
+            s,
+            `gold rule: ${s.rule}; gold labels by source: ${
+              Object.entries(s.by_source)
+                .map(([k, v]) => `${k} ${v}`)
+                .join(', ') || 'none'
+            }; left open: ${s.open}`,
+          );
           return;
         }
         const r = setGoldRule(db, parseGoldRule(rule), defaultAnnotator(ctx.dataDir()));
@@ -117,17 +141,34 @@ export function registerAgreementCommands(program: Command, ctx: CliContext & { 
 
   program
     .command('disagreements')
-    .description('the adjudication queue: items where annotators disagree or a tie left the gold open (--with-model: also where the latest model disagrees with the gold)')
+    .description(
+      'the adjudication queue: items where annotators disagree or a tie left the gold open (--with-model: also where the latest model disagrees with the gold)',
+    )
     .addOption(new Option('--split <split>').choices(['train', 'dev', 'test', 'unsplit']))
     .option('--with-model', 'also items the latest model predicts differently from the gold label')
     .option('--all', 'include items already adjudicated')
     .option('--limit <n>')
     .action(async (o) => {
       await ctx.withDb((db) => {
-        const q = adjudicationQueue(db, { split: o.split, withModel: !!o.withModel, includeAdjudicated: !!o.all, limit: positiveInt(o.limit, '--limit') });
-        ctx.out(q, q.length
-          ? q.map((x) => `${x.id}\t${x.reason}\tgold ${x.gold ?? '-'}\t${Object.entries(x.annotators).map(([a, l]) => `${a}:${l}`).join(' ')}${x.prediction ? `\tmodel:${x.prediction.label}` : ''}\t${x.text ?? ''}`).join('\n')
-          : `nothing to adjudicate (gold rule ${goldRuleName(getGoldRule(db))})`);
+        const q = adjudicationQueue(db, {
+          split: o.split,
+          withModel: !!o.withModel,
+          includeAdjudicated: !!o.all,
+          limit: positiveInt(o.limit, '--limit'),
+        });
+        ctx.out(
+          q,
+          q.length
+            ? q
+                .map(
+                  (x) =>
+                    `${x.id}\t${x.reason}\tgold ${x.gold ?? '-'}\t${Object.entries(x.annotators)
+                      .map(([a, l]) => `${a}:${l}`)
+                      .join(' ')}${x.prediction ? `\tmodel:${x.prediction.label}` : ''}\t${x.text ?? ''}`,
+                )
+                .join('\n')
+            : `nothing to adjudicate (gold rule ${goldRuleName(getGoldRule(db))})`,
+        );
       });
     });
 }

@@ -12,7 +12,9 @@ export class ArgumentError extends Error {
 export function wholeNumberOption(value: string, option: string, min = 1, max = Number.MAX_SAFE_INTEGER): number {
   const n = /^\d{1,15}$/.test(value.trim()) ? Number(value.trim()) : NaN;
   if (!(n >= min && n <= max)) {
-    throw new ArgumentError(`${option} takes a whole number ${max < Number.MAX_SAFE_INTEGER ? `from ${min} to ${max}` : `of ${min} or more`} (got '${value}')`);
+    throw new ArgumentError(
+      `${option} takes a whole number ${max < Number.MAX_SAFE_INTEGER ? `from ${min} to ${max}` : `of ${min} or more`} (got '${value}')`,
+    );
   }
   return n;
 }

@@ -1,7 +1,15 @@
 // Learning commands (train, evaluate): registered on the main program by cli.ts.
 import { Option, type Command } from 'commander';
 import type { Db } from './core/store/db';
-import { availableModalities, nothingToTrainOn, evaluateSplit, trainModel, type EvaluateResult, type FusionChoice, type Modality } from './core/learn';
+import {
+  availableModalities,
+  nothingToTrainOn,
+  evaluateSplit,
+  trainModel,
+  type EvaluateResult,
+  type FusionChoice,
+  type Modality,
+} from './core/learn';
 import { trainInWorker } from './core/learn/train-in-worker';
 import { contextAblation } from './core/learn/context-ablation';
 import { cancelJob, finishJob, reapOrphanJobs, reportProgress, startJob } from './core/jobs/job-store';
@@ -25,8 +33,12 @@ function parseModalities(s: string | undefined, db: Db): Modality[] {
     return found;
   }
   const out: Modality[] = [];
-  for (const part of s.split(',').map((p) => p.trim()).filter(Boolean)) {
-    if (part !== 'audio' && part !== 'text' && part !== 'video') throw new LearnUsageError(`unknown modality '${part}' (audio, text, video)`);
+  for (const part of s
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean)) {
+    if (part !== 'audio' && part !== 'text' && part !== 'video')
+      throw new LearnUsageError(`unknown modality '${part}' (audio, text, video)`);
     if (!out.includes(part)) out.push(part);
   }
   if (!out.length) throw new LearnUsageError('--modalities names no modality');
@@ -39,7 +51,10 @@ function pct(x: number): string {
 
 const ci = (i: [number, number] | undefined) => (i ? ` [${pct(i[0])}, ${pct(i[1])}]` : '');
 
-function diffLine(what: string, d: NonNullable<EvaluateResult['compare']> | NonNullable<EvaluateResult['baselines']>['majority']['model_minus_baseline']): string {
+function diffLine(
+  what: string,
+  d: NonNullable<EvaluateResult['compare']> | NonNullable<EvaluateResult['baselines']>['majority']['model_minus_baseline'],
+): string {
   const f = d.weighted_f1;
   const pts = (x: number) => `${x >= 0 ? '+' : ''}${(x * 100).toFixed(1)}`;
   return `${what}: weighted F1 ${pts(f.diff)} points [${pts(f.ci95[0])}, ${pts(f.ci95[1])}]${d.within_noise ? ': within noise (the interval holds 0)' : ''}`;
@@ -49,10 +64,14 @@ function baselineLines(r: EvaluateResult): string[] {
   const out: string[] = [];
   const b = r.baselines;
   if (b) {
-    out.push(`baseline majority class (${b.majority.label}): weighted F1 ${pct(b.majority.weighted_f1)}%${ci(b.majority.ci95.weighted_f1)}, accuracy ${pct(b.majority.accuracy)}%`);
+    out.push(
+      `baseline majority class (${b.majority.label}): weighted F1 ${pct(b.majority.weighted_f1)}%${ci(b.majority.ci95.weighted_f1)}, accuracy ${pct(b.majority.accuracy)}%`,
+    );
     out.push(`  ${diffLine('model minus majority', b.majority.model_minus_baseline)}`);
     if (b.linear) {
-      out.push(`baseline plain linear SVM (C=1, unweighted, ${b.linear.text_encoder} text, ${b.linear.n_train} train items): weighted F1 ${pct(b.linear.weighted_f1)}%${ci(b.linear.ci95.weighted_f1)}, accuracy ${pct(b.linear.accuracy)}%`);
+      out.push(
+        `baseline plain linear SVM (C=1, unweighted, ${b.linear.text_encoder} text, ${b.linear.n_train} train items): weighted F1 ${pct(b.linear.weighted_f1)}%${ci(b.linear.ci95.weighted_f1)}, accuracy ${pct(b.linear.accuracy)}%`,
+      );
       out.push(`  ${diffLine('model minus plain linear', b.linear.model_minus_baseline)}`);
     } else out.push('baseline plain linear SVM: no text features on the training split');
   }
@@ -64,7 +83,9 @@ export function metricsTable(r: EvaluateResult): string {
   const lines = [
     `model v${r.model_version} (${r.fusion === 'none' ? 'no fusion' : r.fusion + ' fusion'}, ${r.classifier} SVM${r.C !== null ? `, C=${r.C}` : ''}, ${r.modalities.join('+')}${r.context ? ', context' : ''}) on the ${r.split} split: n=${r.n}`,
     `accuracy ${pct(r.accuracy)}%${ci(r.ci95?.accuracy)}  weighted F1 ${pct(r.weighted_f1)}%${ci(r.ci95?.weighted_f1)}  macro F1 ${pct(r.macro_f1)}%${ci(r.ci95?.macro_f1)}  macro AUC ${r.macro_auc === null ? '-' : r.macro_auc.toFixed(3)}`,
-    ...(r.bootstrap ? [`(95% intervals: bootstrap over ${r.bootstrap.groups} dialogues, ${r.bootstrap.resamples} resamples, seed ${r.bootstrap.seed})`] : []),
+    ...(r.bootstrap
+      ? [`(95% intervals: bootstrap over ${r.bootstrap.groups} dialogues, ${r.bootstrap.resamples} resamples, seed ${r.bootstrap.seed})`]
+      : []),
     ...baselineLines(r),
     '',
     `${'class'.padEnd(10)} ${'prec'.padStart(6)} ${'recall'.padStart(6)} ${'F1'.padStart(6)} ${'AUC'.padStart(6)} ${'n'.padStart(6)}`,
@@ -72,29 +93,53 @@ export function metricsTable(r: EvaluateResult): string {
   for (const l of r.labels) {
     const c = r.per_class[l];
     const auc = r.auc[l];
-    lines.push(`${l.padEnd(10)} ${pct(c.precision).padStart(6)} ${pct(c.recall).padStart(6)} ${pct(c.f1).padStart(6)} ${(auc === null ? '-' : auc.toFixed(3)).padStart(6)} ${String(c.support).padStart(6)}`);
+    lines.push(
+      `${l.padEnd(10)} ${pct(c.precision).padStart(6)} ${pct(c.recall).padStart(6)} ${pct(c.f1).padStart(6)} ${(auc === null ? '-' : auc.toFixed(3)).padStart(6)} ${String(c.support).padStart(6)}`,
+    );
   }
   lines.push('', 'confusion (rows gold, columns predicted):', ' '.repeat(10) + r.labels.map((l) => l.slice(0, 6).padStart(7)).join(''));
   r.confusion.forEach((row, g) => lines.push(r.labels[g].padEnd(10) + row.map((v) => String(v).padStart(7)).join('')));
-  if (r.missing_predictions > 0) lines.push(`warning: ${r.missing_predictions} labelled items have no prediction of this model (imported after training?)`);
+  if (r.missing_predictions > 0)
+    lines.push(`warning: ${r.missing_predictions} labelled items have no prediction of this model (imported after training?)`);
   return lines.join('\n');
 }
 
 export function registerLearnCommands(program: Command, ctx: CliContext): void {
   program
     .command('train')
-    .description('fit on the training split only (vocabulary, standardisation, fusion, SVM); C chosen on dev when it has labels; predictions for every utterance stored as a new model version')
-    .addOption(new Option('--fusion <kind>', "fusion network: seed (the published architecture), concat (baseline), dialogue (a BiLSTM over each dialogue's utterances, speaker changes as input, trained on training dialogues), none (SVM on the standardised concatenation); auto = seed with 2+ modalities, none with one").choices(['auto', 'seed', 'concat', 'dialogue', 'none']).default('auto'))
-    .addOption(new Option('--classifier <kind>', 'SVM kernel: linear (fast) or rbf (the seed system)').choices(['linear', 'rbf']).default('linear'))
+    .description(
+      'fit on the training split only (vocabulary, standardisation, fusion, SVM); C chosen on dev when it has labels; predictions for every utterance stored as a new model version',
+    )
+    .addOption(
+      new Option(
+        '--fusion <kind>',
+        "fusion network: seed (the published architecture), concat (baseline), dialogue (a BiLSTM over each dialogue's utterances, speaker changes as input, trained on training dialogues), none (SVM on the standardised concatenation); auto = seed with 2+ modalities, none with one",
+      )
+        .choices(['auto', 'seed', 'concat', 'dialogue', 'none'])
+        .default('auto'),
+    )
+    .addOption(
+      new Option('--classifier <kind>', 'SVM kernel: linear (fast) or rbf (the seed system)').choices(['linear', 'rbf']).default('linear'),
+    )
     .option('--modalities <list>', 'comma-separated from audio,text,video (default: those with stored features)')
-    .option('--context', "add the previous utterance of the dialogue (its text and whether the speaker changed)")
+    .option('--context', 'add the previous utterance of the dialogue (its text and whether the speaker changed)')
     .option('--seed <n>', 'random seed', '1')
     .option('--C <value>', 'fixed SVM C (default: chosen on dev by weighted F1 when dev has labels, else 1)')
     .option('--balanced', "class-weighted SVM ('balanced', as the seed system)")
     .option('--no-balanced', 'all class weights 1 (default: chosen on dev with C for the linear SVM without fusion, else unweighted)')
-    .option('--vocab <k>', 'text vocabulary size (hashed TF-IDF indices with the highest train document frequency; default: all of them for the linear SVM without fusion, else 4096)')
+    .option(
+      '--vocab <k>',
+      'text vocabulary size (hashed TF-IDF indices with the highest train document frequency; default: all of them for the linear SVM without fusion, else 4096)',
+    )
     .option('--epochs <n>', 'fusion network: maximum epochs (default 30, early stopping on a held-out part of train)')
-    .addOption(new Option('--select <how>', 'how the linear SVM without fusion chooses C and the class weighting: cv (3-fold cross-validation on train, grouped by dialogue; dev only confirms) or dev (best dev weighted F1)').choices(['cv', 'dev']).default('cv'))
+    .addOption(
+      new Option(
+        '--select <how>',
+        'how the linear SVM without fusion chooses C and the class weighting: cv (3-fold cross-validation on train, grouped by dialogue; dev only confirms) or dev (best dev weighted F1)',
+      )
+        .choices(['cv', 'dev'])
+        .default('cv'),
+    )
     .action(async (o) => {
       await ctx.withDb(async (db) => {
         const modalities = parseModalities(o.modalities, db);
@@ -104,12 +149,24 @@ export function registerLearnCommands(program: Command, ctx: CliContext): void {
         const vocab = o.vocab !== undefined ? Number(o.vocab) : undefined;
         if (!Number.isInteger(seed)) throw new LearnUsageError(`--seed must be an integer (got ${o.seed})`);
         if (C !== undefined && !(C > 0)) throw new LearnUsageError(`--C must be > 0 (got ${o.C})`);
-        if (vocab !== undefined && !(Number.isInteger(vocab) && vocab > 0)) throw new LearnUsageError(`--vocab must be a positive integer (got ${o.vocab})`);
-        ctx.progress(`training: fusion ${fusion}, ${o.classifier} SVM, modalities ${modalities.join(',')}${o.context ? ', with dialogue context' : ''}`);
+        if (vocab !== undefined && !(Number.isInteger(vocab) && vocab > 0))
+          throw new LearnUsageError(`--vocab must be a positive integer (got ${o.vocab})`);
+        ctx.progress(
+          `training: fusion ${fusion}, ${o.classifier} SVM, modalities ${modalities.join(',')}${o.context ? ', with dialogue context' : ''}`,
+        );
         // a stored job as the app's: its row holds the parameters, the last progress and the result
         // (or the error); Ctrl-C cancels it between training steps and is recorded as 'cancelled'
         reapOrphanJobs(db);
-        const params = { fusion, classifier: o.classifier, modalities, context: !!o.context, seed, C: C ?? null, balanced: o.balanced ?? null, vocab: vocab ?? null };
+        const params = {
+          fusion,
+          classifier: o.classifier,
+          modalities,
+          context: !!o.context,
+          seed,
+          C: C ?? null,
+          balanced: o.balanced ?? null,
+          vocab: vocab ?? null,
+        };
         const job = startJob(db, 'train', params);
         const onSigint = () => {
           ctx.progress('cancelling: the training stops at its next step');
@@ -121,7 +178,14 @@ export function registerLearnCommands(program: Command, ctx: CliContext): void {
         try {
           // in a worker thread: Ctrl-C is handled at once and reaches the C search and the solvers
           const r = await trainInWorker(db.name, {
-            fusion, classifier: o.classifier, modalities, context: !!o.context, seed, C, balanced: o.balanced as boolean | undefined, vocabSize: vocab,
+            fusion,
+            classifier: o.classifier,
+            modalities,
+            context: !!o.context,
+            seed,
+            C,
+            balanced: o.balanced as boolean | undefined,
+            vocabSize: vocab,
             fusionEpochs: o.epochs !== undefined ? Number(o.epochs) : undefined,
             select: o.select as 'cv' | 'dev',
             signal: job.signal,
@@ -138,13 +202,27 @@ export function registerLearnCommands(program: Command, ctx: CliContext): void {
           const human = [
             `model version ${r.version}: trained on ${r.nTrain} training items, C=${r.C}${r.selection.chosen.balanced ? ', balanced class weights' : ''}`,
             `chosen by ${r.selection.method === 'cv' ? ((r.selection.folds ?? 0) > 1 ? `${r.selection.folds}-fold cross-validation on train (grouped by dialogue)` : 'held-out training dialogues') : r.selection.method === 'dev' ? `the dev split (${r.nDev} items)` : 'no search'}: ${r.selection.why}${r.selection.score !== null ? ` (score ${pct(r.selection.score)}%)` : ''}`,
-            `gold labels: rule ${r.gold.rule} (${Object.entries(r.gold.by_source).map(([k, v]) => `${k} ${v}`).join(', ')}${r.gold.open ? `; ${r.gold.open} left open by ties, not trained on` : ''})`,
+            `gold labels: rule ${r.gold.rule} (${Object.entries(r.gold.by_source)
+              .map(([k, v]) => `${k} ${v}`)
+              .join(', ')}${r.gold.open ? `; ${r.gold.open} left open by ties, not trained on` : ''})`,
             `time: ${sec.total.toFixed(1)} s (data ${sec.data.toFixed(1)}, fusion ${sec.fusion.toFixed(1)}, C choice ${sec.choose.toFixed(1)}, SVM ${sec.svm.toFixed(1)}, predict ${sec.predict.toFixed(1)})`,
             dev
               ? `dev split: n=${dev.n}, accuracy ${pct(dev.accuracy)}%, weighted F1 ${pct(dev.weighted_f1)}%, macro F1 ${pct(dev.macro_f1)}%`
               : 'dev split: no labelled items (nothing to report; C not tuned)',
           ].join('\n');
-          const result = { job: job.id, version: r.version, n_train: r.nTrain, C: r.C, grid: r.grid, selection: r.selection, seconds: r.seconds, fusion, fusion_info: r.fusionInfo, dev: dev ?? null, gold: r.gold };
+          const result = {
+            job: job.id,
+            version: r.version,
+            n_train: r.nTrain,
+            C: r.C,
+            grid: r.grid,
+            selection: r.selection,
+            seconds: r.seconds,
+            fusion,
+            fusion_info: r.fusionInfo,
+            dev: dev ?? null,
+            gold: r.gold,
+          };
           reportProgress(db, job.id, { job: 'train store: done', done: 100, total: 100, errors: 0, rate: 0, eta_s: 0 });
           finishJob(db, job.id, { status: 'done', result });
           ctx.out(result, human);
@@ -188,14 +266,22 @@ export function registerLearnCommands(program: Command, ctx: CliContext): void {
     .description('modality ablations in one go: a model per combination of the modalities with features, each scored on the dev split')
     .addOption(new Option('--classifier <kind>', 'SVM kernel').choices(['linear', 'rbf']).default('linear'))
     .option('--C <value>', 'fixed SVM C (default: chosen on dev for each combination)')
-    .option('--context', 'compare dialogue context instead of modalities: the modalities with features without context, with the previous utterance (--context) and with --fusion dialogue, each on dev with its 95% interval and the paired difference to no context')
+    .option(
+      '--context',
+      'compare dialogue context instead of modalities: the modalities with features without context, with the previous utterance (--context) and with --fusion dialogue, each on dev with its 95% interval and the paired difference to no context',
+    )
     .action(async (o) => {
       await ctx.withDb(async (db) => {
         const all = availableModalities(db);
         const C = o.C !== undefined ? Number(o.C) : undefined;
         if (C !== undefined && !(C > 0)) throw new LearnUsageError(`--C must be > 0 (got ${o.C})`);
         if (o.context) {
-          const crows = await contextAblation(db, { modalities: all, classifier: o.classifier, C, onRow: (w) => ctx.progress(`ablation: ${all.join('+')}, context ${w}`) });
+          const crows = await contextAblation(db, {
+            modalities: all,
+            classifier: o.classifier,
+            C,
+            onRow: (w) => ctx.progress(`ablation: ${all.join('+')}, context ${w}`),
+          });
           const iv = (c?: [number, number]) => (c ? `(${pct(c[0])}-${pct(c[1])})` : '');
           const dd = (r: (typeof crows)[number]) => {
             const d = r.minus_none?.weighted_f1;
@@ -203,15 +289,22 @@ export function registerLearnCommands(program: Command, ctx: CliContext): void {
             const p = (v: number) => `${v >= 0 ? '+' : ''}${(100 * v).toFixed(1)}`;
             return `${p(d.diff)} (${p(d.ci95[0])} to ${p(d.ci95[1])})${r.minus_none!.within_noise ? ' within noise' : ''}`;
           };
-          ctx.out(crows, [
-            `context (${all.join('+')})    model  dev n  weighted F1 (95% interval)   macro F1   weighted F1 minus no context (paired)`,
-            ...crows.map((r) => `${r.context.padEnd(22)}${String(r.model_version).padStart(5)}  ${String(r.n).padStart(5)}  ${`${pct(r.weighted_f1)} ${iv(r.ci95?.weighted_f1)}`.padEnd(27)}  ${pct(r.macro_f1).padStart(8)}   ${dd(r)}`),
-          ].join('\n'));
+          ctx.out(
+            crows,
+            [
+              `context (${all.join('+')})    model  dev n  weighted F1 (95% interval)   macro F1   weighted F1 minus no context (paired)`,
+              ...crows.map(
+                (r) =>
+                  `${r.context.padEnd(22)}${String(r.model_version).padStart(5)}  ${String(r.n).padStart(5)}  ${`${pct(r.weighted_f1)} ${iv(r.ci95?.weighted_f1)}`.padEnd(27)}  ${pct(r.macro_f1).padStart(8)}   ${dd(r)}`,
+              ),
+            ].join('\n'),
+          );
           return;
         }
         const rows: { modalities: Modality[]; version: number; dev: EvaluateResult }[] = [];
         // every non-empty subset, singletons first; fusion 'none' so the rows differ by modality only
-        const subsets = [...Array(2 ** all.length).keys()].slice(1)
+        const subsets = [...Array(2 ** all.length).keys()]
+          .slice(1)
           .map((mask) => all.filter((_, k) => mask & (1 << k)))
           .sort((a, b) => a.length - b.length);
         for (const modalities of subsets) {
@@ -221,9 +314,23 @@ export function registerLearnCommands(program: Command, ctx: CliContext): void {
         }
         const human = [
           'modalities            model  dev n  accuracy  weighted F1  macro F1   (split: dev)',
-          ...rows.map((r) => `${r.modalities.join('+').padEnd(22)}${String(r.version).padStart(5)}  ${String(r.dev.n).padStart(5)}  ${pct(r.dev.accuracy).padStart(8)}  ${pct(r.dev.weighted_f1).padStart(11)}  ${pct(r.dev.macro_f1).padStart(8)}`),
+          ...rows.map(
+            (r) =>
+              `${r.modalities.join('+').padEnd(22)}${String(r.version).padStart(5)}  ${String(r.dev.n).padStart(5)}  ${pct(r.dev.accuracy).padStart(8)}  ${pct(r.dev.weighted_f1).padStart(11)}  ${pct(r.dev.macro_f1).padStart(8)}`,
+          ),
         ].join('\n');
-        ctx.out(rows.map((r) => ({ modalities: r.modalities, model_version: r.version, split: 'dev', n: r.dev.n, accuracy: r.dev.accuracy, weighted_f1: r.dev.weighted_f1, macro_f1: r.dev.macro_f1 })), human);
+        ctx.out(
+          rows.map((r) => ({
+            modalities: r.modalities,
+            model_version: r.version,
+            split: 'dev',
+            n: r.dev.n,
+            accuracy: r.dev.accuracy,
+            weighted_f1: r.dev.weighted_f1,
+            macro_f1: r.dev.macro_f1,
+          })),
+          human,
+        );
       });
     });
 }

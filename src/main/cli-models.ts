@@ -29,7 +29,10 @@ function progressBar(write: (s: string) => void) {
   return (file: string, done: number, total: number | null) => {
     const tty = process.stderr.isTTY;
     const pct = total ? Math.floor((100 * done) / total) : -1;
-    if (file !== lastFile) { lastFile = file; lastPct = -1; }
+    if (file !== lastFile) {
+      lastFile = file;
+      lastPct = -1;
+    }
     if (tty) {
       const w = 30;
       const bar = total ? '#'.repeat(Math.round((w * done) / total)).padEnd(w, '.') : '';
@@ -59,11 +62,26 @@ export function registerModelsCommands(program: Command, ctx: ModelsCliContext):
     .description('the known models, whether each is installed, and where')
     .action(() => {
       const rows = listModels(ctx.dataDir()).map(({ manifest: m, installed: i }) => ({
-        name: m.name, modality: m.modality, dim: m.dim, license: m.license, source: m.source,
-        installed: !!i, path: i?.modelPath ?? null, version: i?.version ?? null, size: i?.info.size ?? null,
+        name: m.name,
+        modality: m.modality,
+        dim: m.dim,
+        license: m.license,
+        source: m.source,
+        installed: !!i,
+        path: i?.modelPath ?? null,
+        version: i?.version ?? null,
+        size: i?.info.size ?? null,
         installed_from: i ? `${i.info.source} ${i.info.from}` : null,
       }));
-      ctx.out(rows, rows.map((r) => `${r.name.padEnd(20)} ${r.modality.padEnd(6)} ${String(r.dim).padStart(5)}-d  ${r.installed ? `installed ${r.path} (${mb(r.size!)})` : 'not installed (built-in encoder used)'}`).join('\n'));
+      ctx.out(
+        rows,
+        rows
+          .map(
+            (r) =>
+              `${r.name.padEnd(20)} ${r.modality.padEnd(6)} ${String(r.dim).padStart(5)}-d  ${r.installed ? `installed ${r.path} (${mb(r.size!)})` : 'not installed (built-in encoder used)'}`,
+          )
+          .join('\n'),
+      );
     });
 
   models

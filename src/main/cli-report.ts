@@ -20,7 +20,9 @@ const NOTES_SHOWN = 20;
 export function registerReportCommands(program: Command, ctx: CliContext): void {
   program
     .command('report')
-    .description('write the report (html, pdf) or export the corpus (csv, json: utterances with gold label, label history, prediction; eaf, textgrid: one file per media file; meld: one CSV per split)')
+    .description(
+      'write the report (html, pdf) or export the corpus (csv, json: utterances with gold label, label history, prediction; eaf, textgrid: one file per media file; meld: one CSV per split)',
+    )
     .addOption(new Option('--format <format>', 'output format').choices([...REPORT_FORMATS]).makeOptionMandatory())
     .requiredOption('--out <path>', 'file to write (html, pdf, csv, json) or folder (eaf, textgrid, meld)')
     .addOption(new Option('--split <split>', 'only this split').choices(['train', 'dev', 'test', 'unsplit']))
@@ -29,15 +31,22 @@ export function registerReportCommands(program: Command, ctx: CliContext): void 
     .option('--ablate', 'html/pdf: first train one model per modality combination for the ablation table (takes a while)')
     .action(async (o) => {
       const version = o.version !== undefined ? Number(o.version) : undefined;
-      if (version !== undefined && !(Number.isInteger(version) && version > 0)) throw new ReportError(`--version must be a model version number (got ${o.version})`);
+      if (version !== undefined && !(Number.isInteger(version) && version > 0))
+        throw new ReportError(`--version must be a model version number (got ${o.version})`);
       await ctx.withDb(async (db) => {
         const r = await writeReport(db, {
-          format: o.format as ReportFormat, out: o.out, split: o.split as Split | undefined, version,
-          thumbnails: !!o.thumbnails, ablate: !!o.ablate, onProgress: ctx.progress,
+          format: o.format as ReportFormat,
+          out: o.out,
+          split: o.split as Split | undefined,
+          version,
+          thumbnails: !!o.thumbnails,
+          ablate: !!o.ablate,
+          onProgress: ctx.progress,
         });
         // notes can run to one per utterance (MELD's overlapping times): show the first ones and a count
         for (const n of r.notes.slice(0, NOTES_SHOWN)) ctx.progress(`note: ${n}`);
-        if (r.notes.length > NOTES_SHOWN) ctx.progress(`note: ... and ${r.notes.length - NOTES_SHOWN} more (all of them in --json under "notes")`);
+        if (r.notes.length > NOTES_SHOWN)
+          ctx.progress(`note: ... and ${r.notes.length - NOTES_SHOWN} more (all of them in --json under "notes")`);
         ctx.out({ format: o.format, ...r }, reportLine(r, o.format));
       });
     });

@@ -41,7 +41,9 @@ function mergeLine(s: MergeSummary): string {
 export function registerScaleCommands(program: Command, ctx: ScaleCliContext): void {
   program
     .command('merge')
-    .description('fold shard databases (extract --shard I/N) into the --db database; shards of another corpus or feature version are refused')
+    .description(
+      'fold shard databases (extract --shard I/N) into the --db database; shards of another corpus or feature version are refused',
+    )
     .argument('<shards...>', 'shard database files')
     .action((shards: string[]) => {
       const main = ctx.dbPath();

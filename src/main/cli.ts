@@ -35,7 +35,13 @@ import { parseVadOptions, planVadImport } from './core/jobs/segment';
 
 class UsageError extends Error {}
 
-interface Globals { db?: string; dataDir?: string; json?: boolean; ffmpeg?: string; quiet?: boolean }
+interface Globals {
+  db?: string;
+  dataDir?: string;
+  json?: boolean;
+  ffmpeg?: string;
+  quiet?: boolean;
+}
 
 const program = new Command('emotion-studio')
   .description('Multimodal emotion recognition in conversation: import, extract, train, evaluate, annotate, report')
@@ -86,18 +92,29 @@ function throttledProgress() {
 }
 
 function doImport(
-  db: Db, paths: string[], o: { split?: Split; columns?: string; labels?: string; tiers?: string; labelTier?: string; media?: string; annotator?: string },
+  db: Db,
+  paths: string[],
+  o: { split?: Split; columns?: string; labels?: string; tiers?: string; labelTier?: string; media?: string; annotator?: string },
   failed: { file: string; reason: string }[] = [],
 ): ImportSummary[] {
   for (const p of paths) if (!fs.existsSync(p)) throw new UsageError(`cannot read ${p}: no such file or folder`);
-  const plan = planImportEach(paths.map((p) => path.resolve(p)), {
-    split: o.split,
-    columns: o.columns,
-    labels: o.labels?.split(',').map((s) => s.trim()).filter(Boolean),
-    tiers: o.tiers?.split(',').map((s) => s.trim()).filter(Boolean),
-    labelTier: o.labelTier,
-    media: o.media,
-  });
+  const plan = planImportEach(
+    paths.map((p) => path.resolve(p)),
+    {
+      split: o.split,
+      columns: o.columns,
+      labels: o.labels
+        ?.split(',')
+        .map((s) => s.trim())
+        .filter(Boolean),
+      tiers: o.tiers
+        ?.split(',')
+        .map((s) => s.trim())
+        .filter(Boolean),
+      labelTier: o.labelTier,
+      media: o.media,
+    },
+  );
   // a file that cannot be imported is reported and left out; the others are imported (exit 0)
   if (!plan.batches.length && plan.failed.length) throw new ImportError(plan.failed[0].file, plan.failed[0].message);
   for (const f of plan.failed) {
@@ -114,7 +131,10 @@ function doImport(
 }
 
 /** import --segment vad: Silero VAD cuts each recording into segments (jobs/segment.ts), then they are stored. */
-async function vadImport(paths: string[], o: { device: Device; minSilence?: string; minSpeech?: string; pad?: string; threshold?: string }): Promise<void> {
+async function vadImport(
+  paths: string[],
+  o: { device: Device; minSilence?: string; minSpeech?: string; pad?: string; threshold?: string },
+): Promise<void> {
   for (const p of paths) if (!fs.existsSync(p)) throw new UsageError(`cannot read ${p}: no such file or folder`);
   let vad;
   try {
@@ -124,14 +144,21 @@ async function vadImport(paths: string[], o: { device: Device; minSilence?: stri
   }
   const ffmpeg = locateFfmpeg(globals().ffmpeg);
   const { batches, recordings } = await planVadImport(paths, {
-    ffmpeg: ffmpeg.path, device: o.device, vad, onNote: progress, onProgress: throttledProgress(),
+    ffmpeg: ffmpeg.path,
+    device: o.device,
+    vad,
+    onNote: progress,
+    onProgress: throttledProgress(),
   });
   await withDb((db) => {
     const imports = batches.map((b) => {
       for (const i of b.issues) progress(`warning: ${i.file}: ${i.message}`);
       return saveImport(db, b);
     });
-    const lines = recordings.map((r) => `${r.file}: ${r.error ? `not segmented (${r.error})` : `${r.segments} segments (${r.speech_s} s of speech in ${r.duration_s} s)`}`);
+    const lines = recordings.map(
+      (r) =>
+        `${r.file}: ${r.error ? `not segmented (${r.error})` : `${r.segments} segments (${r.speech_s} s of speech in ${r.duration_s} s)`}`,
+    );
     out({ database: globals().dbPath, imports, segmentation: recordings }, [...lines, ...imports.map(importLine)].join('\n'));
   });
 }
@@ -139,36 +166,49 @@ async function vadImport(paths: string[], o: { device: Device; minSilence?: stri
 /** The learning half of the main job: the seed architecture (fusion + SVM) on whatever modalities
  * have features, fit on train only, then scored on each labelled held-out split. */
 async function trainAndEvaluate(db: Db): Promise<{ train: TrainResult | null; evaluations: EvaluateResult[] }> {
-  const classes = (db.prepare("SELECT COUNT(DISTINCT label) n FROM utterance WHERE split = 'train' AND label IS NOT NULL").get() as { n: number }).n;
+  const classes = (
+    db.prepare("SELECT COUNT(DISTINCT label) n FROM utterance WHERE split = 'train' AND label IS NOT NULL").get() as { n: number }
+  ).n;
   const modalities = availableModalities(db);
   if (classes < 2 || modalities.length === 0) return { train: null, evaluations: [] };
   const fusion = modalities.length > 1 ? 'seed' : 'none';
   progress(`training: fusion ${fusion}, linear SVM, modalities ${modalities.join(',')}`);
   const train = await trainModel(db, {
-    fusion, classifier: 'linear', modalities, context: false, seed: 1,
+    fusion,
+    classifier: 'linear',
+    modalities,
+    context: false,
+    seed: 1,
     onProgress: (p) => progress(`${p.stage}: ${p.message}`),
   });
-  const evaluations = (['dev', 'test'] as const)
-    .map((split) => evaluateSplit(db, split, train.version))
-    .filter((e) => e.n > 0);
+  const evaluations = (['dev', 'test'] as const).map((split) => evaluateSplit(db, split, train.version)).filter((e) => e.n > 0);
   return { train, evaluations };
 }
 
 function importLine(s: ImportSummary): string {
-  return `imported ${s.kind} from ${s.root}: ${s.added} added, ${s.updated} updated, ${s.unchanged} unchanged, ${s.missingMedia} without media, ${s.issues} issues` +
-    (s.sourceLabelChanged ? `; ${s.sourceLabelChanged} with a label changed in the source (the gold label kept)` : '');
+  return (
+    `imported ${s.kind} from ${s.root}: ${s.added} added, ${s.updated} updated, ${s.unchanged} unchanged, ${s.missingMedia} without media, ${s.issues} issues` +
+    (s.sourceLabelChanged ? `; ${s.sourceLabelChanged} with a label changed in the source (the gold label kept)` : '')
+  );
 }
 
 /** `--modalities audio,video,text` for extract: which streams to decode (text always has its own stage). */
 function extractWants(list: string | undefined): { audio: boolean; video: boolean } {
   if (list === undefined) return { audio: true, video: true };
-  const parts = list.split(',').map((p) => p.trim()).filter(Boolean);
-  for (const p of parts) if (!['audio', 'video', 'text'].includes(p)) throw new Error(`--modalities: unknown modality '${p}' (audio, video, text)`);
+  const parts = list
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean);
+  for (const p of parts)
+    if (!['audio', 'video', 'text'].includes(p)) throw new Error(`--modalities: unknown modality '${p}' (audio, video, text)`);
   if (!parts.length) throw new Error('--modalities names no modality');
   return { audio: parts.includes('audio'), video: parts.includes('video') };
 }
 
-async function doExtract(db: Db, o: { workers?: string; shardSpec?: ShardSpec; device?: string; modalities?: string }): Promise<ExtractSummary> {
+async function doExtract(
+  db: Db,
+  o: { workers?: string; shardSpec?: ShardSpec; device?: string; modalities?: string },
+): Promise<ExtractSummary> {
   const wants = extractWants(o.modalities);
   const g = globals();
   // a usage error before any work: no job row, nothing started
@@ -196,7 +236,11 @@ async function doExtract(db: Db, o: { workers?: string; shardSpec?: ShardSpec; d
       onNote: progress,
       wants,
     }).then(
-      (s) => job.done(s, s.cancelled ? `cancelled: ${s.media.processed} clips processed before the stop; run extraction again to resume` : undefined),
+      (s) =>
+        job.done(
+          s,
+          s.cancelled ? `cancelled: ${s.media.processed} clips processed before the stop; run extraction again to resume` : undefined,
+        ),
       (e) => job.failed(e),
     );
   } finally {
@@ -205,37 +249,65 @@ async function doExtract(db: Db, o: { workers?: string; shardSpec?: ShardSpec; d
 }
 
 function extractLine(s: ExtractSummary): string {
-  return `media: ${s.media.processed} processed (${s.media.failed} failed), ${s.media.skipped} already done` +
+  return (
+    `media: ${s.media.processed} processed (${s.media.failed} failed), ${s.media.skipped} already done` +
     `; text: ${s.text.encoded} encoded (${s.text.failed} failed)${s.text.refit ? `, IDF fit on ${s.text.fittedOn}` : ''}` +
     encodersLine(s.encoders) +
-    (s.cancelled ? '; cancelled: rerun to resume' : '');
+    (s.cancelled ? '; cancelled: rerun to resume' : '')
+  );
 }
 
 const splitOption = new Option('--split <split>', 'split of the imported rows').choices(['train', 'dev', 'test', 'unsplit']);
 
 program
   .command('import')
-  .description('import folders of media, MELD CSVs (split from the name or --split), other CSVs with --columns, ELAN .eaf, Praat .TextGrid, .srt and .vtt transcripts')
+  .description(
+    'import folders of media, MELD CSVs (split from the name or --split), other CSVs with --columns, ELAN .eaf, Praat .TextGrid, .srt and .vtt transcripts',
+  )
   .argument('<paths...>')
   .addOption(splitOption)
-  .option('--columns <mapping>', 'for a non-MELD CSV: text=COL,label=COL[,file=COL,speaker=COL,dialogue=COL,start=COL,end=COL,id=COL,annotator=COL]')
+  .option(
+    '--columns <mapping>',
+    'for a non-MELD CSV: text=COL,label=COL[,file=COL,speaker=COL,dialogue=COL,start=COL,end=COL,id=COL,annotator=COL]',
+  )
   .option('--annotator <name>', "the files' labels are this annotator's (one annotator's copy of a corpus), not gold labels")
   .option('--labels <list>', 'label set (comma-separated); default: taken from the data')
-  .option('--tiers <list>', 'for .eaf and .TextGrid files: the tiers holding utterances (comma-separated; default: found from their names and types)')
-  .option('--label-tier <tier>', "for .eaf and .TextGrid files: the tier holding the gold labels ('' for none; default: 'emotion (gold)' or a tier named emotion/label)")
-  .option('--media <file>', 'for .TextGrid, .srt, .vtt and .eaf files: the recording they annotate (default: the media file of the same base name beside each; for .eaf the media it links)')
-  .addOption(new Option('--segment <method>', 'cut each recording (a media file, or those in a folder) into speech segments, one utterance each').choices(['vad']))
+  .option(
+    '--tiers <list>',
+    'for .eaf and .TextGrid files: the tiers holding utterances (comma-separated; default: found from their names and types)',
+  )
+  .option(
+    '--label-tier <tier>',
+    "for .eaf and .TextGrid files: the tier holding the gold labels ('' for none; default: 'emotion (gold)' or a tier named emotion/label)",
+  )
+  .option(
+    '--media <file>',
+    'for .TextGrid, .srt, .vtt and .eaf files: the recording they annotate (default: the media file of the same base name beside each; for .eaf the media it links)',
+  )
+  .addOption(
+    new Option(
+      '--segment <method>',
+      'cut each recording (a media file, or those in a folder) into speech segments, one utterance each',
+    ).choices(['vad']),
+  )
   .option('--min-silence <s>', 'with --segment vad: a pause this long ends a segment (default 0.5)')
   .option('--min-speech <s>', 'with --segment vad: shorter speech is dropped (default 0.25)')
   .option('--pad <s>', 'with --segment vad: seconds added before and after each segment (default 0.1)')
   .option('--threshold <p>', 'with --segment vad: speech probability that starts a segment (default 0.5)')
-  .addOption(new Option('--device <device>', 'with --segment vad: execution provider for the VAD model').choices(['auto', 'cpu', 'cuda', 'webgpu']).default('auto'))
+  .addOption(
+    new Option('--device <device>', 'with --segment vad: execution provider for the VAD model')
+      .choices(['auto', 'cpu', 'cuda', 'webgpu'])
+      .default('auto'),
+  )
   .action(async (paths: string[], o) => {
     if (o.segment === 'vad') return vadImport(paths, o);
     await withDb((db) => {
       const failed: { file: string; reason: string }[] = [];
       const res = doImport(db, paths, o, failed);
-      out({ database: globals().dbPath, imports: res, failed }, [...res.map(importLine), ...failed.map((f) => `not imported: ${f.file}: ${f.reason}`)].join('\n'));
+      out(
+        { database: globals().dbPath, imports: res, failed },
+        [...res.map(importLine), ...failed.map((f) => `not imported: ${f.file}: ${f.reason}`)].join('\n'),
+      );
     });
   });
 
@@ -244,7 +316,9 @@ program
   .description('features for every utterance not yet done (resumable)')
   .option('--workers <n>', 'parallel clips (default: the number of cores)')
   .option('--modalities <list>', 'audio,video,text: what to extract (audio-only work decodes no frame); default all')
-  .addOption(new Option('--device <device>', 'execution provider for neural encoders').choices(['auto', 'cpu', 'cuda', 'webgpu']).default('auto'))
+  .addOption(
+    new Option('--device <device>', 'execution provider for neural encoders').choices(['auto', 'cpu', 'cuda', 'webgpu']).default('auto'),
+  )
   .option('--shard <I/N>', 'only shard I of N (0-based; by a hash of the utterance key), into --db; fold shards back with merge')
   .option('--from <main.db>', 'with --shard: make --db as a snapshot of this database when it does not exist yet')
   .action(async (o) => {
@@ -267,7 +341,11 @@ program
   .option('--columns <mapping>', 'for a non-MELD CSV, as in import')
   .option('--labels <list>', 'label set (comma-separated)')
   .option('--workers <n>', 'parallel clips (default: the number of cores)')
-  .addOption(new Option('--device <device>', 'execution provider for the pretrained encoders').choices(['auto', 'cpu', 'cuda', 'webgpu']).default('auto'))
+  .addOption(
+    new Option('--device <device>', 'execution provider for the pretrained encoders')
+      .choices(['auto', 'cpu', 'cuda', 'webgpu'])
+      .default('auto'),
+  )
   .option('--report <path>', 'the HTML report (default: next to the database, <db name>-report.html)')
   .option('--no-report', 'write no report')
   .action(async (paths: string[], o) => {
@@ -303,8 +381,13 @@ program
         [
           `database: ${g.dbPath}`,
           extractLine(extract),
-          train ? `model version ${train.version}: fit on ${train.nTrain} training items` : 'no model trained: the training split needs labels of at least 2 classes',
-          ...evaluations.map((e) => `${e.split} split (model ${e.model_version}): n=${e.n}, accuracy ${(e.accuracy * 100).toFixed(1)}%, weighted F1 ${(e.weighted_f1 * 100).toFixed(1)}%, macro F1 ${(e.macro_f1 * 100).toFixed(1)}%`),
+          train
+            ? `model version ${train.version}: fit on ${train.nTrain} training items`
+            : 'no model trained: the training split needs labels of at least 2 classes',
+          ...evaluations.map(
+            (e) =>
+              `${e.split} split (model ${e.model_version}): n=${e.n}, accuracy ${(e.accuracy * 100).toFixed(1)}%, weighted F1 ${(e.weighted_f1 * 100).toFixed(1)}%, macro F1 ${(e.macro_f1 * 100).toFixed(1)}%`,
+          ),
           reportText,
         ].join('\n'),
       );
@@ -322,12 +405,23 @@ program
   .option('--search <text>')
   .option('--limit <n>')
   .action(async (o) => {
-    await withDb((db) => {
-      const limit = o.limit !== undefined ? wholeNumberOption(o.limit, '--limit') : undefined;
-      const rows = listUtterances(db, { split: o.split, label: o.label, status: o.status as ItemStatus, search: o.search, limit });
-      const f = (v: string | null | undefined, none = '-') => (v === null || v === undefined ? none : termText(v));
-      out(rows, rows.map((r) => `${r.id}\t${r.split}\t${f(r.dialogue)}\t${f(r.label)}\t${r.status}${r.errors ? ` (${r.errors} errors)` : ''}\t${f(r.text ?? r.media, '')}`).join('\n'));
-    }, { mustExist: true });
+    await withDb(
+      (db) => {
+        const limit = o.limit !== undefined ? wholeNumberOption(o.limit, '--limit') : undefined;
+        const rows = listUtterances(db, { split: o.split, label: o.label, status: o.status as ItemStatus, search: o.search, limit });
+        const f = (v: string | null | undefined, none = '-') => (v === null || v === undefined ? none : termText(v));
+        out(
+          rows,
+          rows
+            .map(
+              (r) =>
+                `${r.id}\t${r.split}\t${f(r.dialogue)}\t${f(r.label)}\t${r.status}${r.errors ? ` (${r.errors} errors)` : ''}\t${f(r.text ?? r.media, '')}`,
+            )
+            .join('\n'),
+        );
+      },
+      { mustExist: true },
+    );
   });
 
 program
@@ -335,23 +429,38 @@ program
   .description('one utterance with its features and errors')
   .argument('<id>')
   .action(async (id: string) => {
-    await withDb((db) => {
-      const d = showUtterance(db, parseId(id));
-      if (!d) throw new UsageError(`no utterance with id ${id}`);
-      const a = d.audio;
-      out(d, [
-        `#${d.id} ${d.key} [${d.split}] ${d.speaker ?? ''}: ${d.text ?? ''}`,
-        `label: ${d.label ?? '-'}  status: ${d.status}  media: ${d.media ?? '(missing)'}${d.start_s !== null && d.end_s !== null ? ` [${d.start_s.toFixed(3)} s - ${d.end_s.toFixed(3)} s]` : ''}`,
-        d.prediction
-          ? `prediction (model ${d.prediction.model_version}): ${d.prediction.label} (p=${(d.prediction.probabilities[d.prediction.label] ?? 0).toFixed(2)})`
-          : 'prediction: - (no model trained yet)',
-        a ? `audio: ${a.duration_s.toFixed(2)} s, pitch ${a.pitch_hz?.toFixed(1) ?? '-'} Hz (voiced ${(a.voiced_ratio * 100).toFixed(0)}%), rms ${a.rms.toFixed(4)}, zcr ${a.zcr.toFixed(4)}, centroid ${a.spectral_centroid_hz.toFixed(0)} Hz, tempo ${a.tempo_bpm.toFixed(0)} bpm` : 'audio: -',
-        d.video ? `video: ${d.video.frame_count} frames at ${d.video.fps} fps, selected ${d.video.selected_frames.join(' ')}` : 'video: -',
-        `text features: ${d.text_features ? `${d.text_features.encoder} (${d.text_features.dim}${d.text_features.provider ? `, ${d.text_features.provider}` : ''})` : '-'}`,
-        ...[d.audio?.embedding && `audio embedding: ${d.audio.embedding.model} (${d.audio.embedding.dim}, ${d.audio.embedding.provider ?? '-'})`, d.video?.embedding && `video embedding: ${d.video.embedding.model} (${d.video.embedding.dim} per selected frame, ${d.video.embedding.provider ?? '-'})`].filter((l): l is string => !!l),
-        ...d.errors.map((e) => `${e.level}: [${e.stage}] ${e.file ?? ''}: ${e.message}`),
-      ].join('\n'));
-    }, { mustExist: true });
+    await withDb(
+      (db) => {
+        const d = showUtterance(db, parseId(id));
+        if (!d) throw new UsageError(`no utterance with id ${id}`);
+        const a = d.audio;
+        out(
+          d,
+          [
+            `#${d.id} ${d.key} [${d.split}] ${d.speaker ?? ''}: ${d.text ?? ''}`,
+            `label: ${d.label ?? '-'}  status: ${d.status}  media: ${d.media ?? '(missing)'}${d.start_s !== null && d.end_s !== null ? ` [${d.start_s.toFixed(3)} s - ${d.end_s.toFixed(3)} s]` : ''}`,
+            d.prediction
+              ? `prediction (model ${d.prediction.model_version}): ${d.prediction.label} (p=${(d.prediction.probabilities[d.prediction.label] ?? 0).toFixed(2)})`
+              : 'prediction: - (no model trained yet)',
+            a
+              ? `audio: ${a.duration_s.toFixed(2)} s, pitch ${a.pitch_hz?.toFixed(1) ?? '-'} Hz (voiced ${(a.voiced_ratio * 100).toFixed(0)}%), rms ${a.rms.toFixed(4)}, zcr ${a.zcr.toFixed(4)}, centroid ${a.spectral_centroid_hz.toFixed(0)} Hz, tempo ${a.tempo_bpm.toFixed(0)} bpm`
+              : 'audio: -',
+            d.video
+              ? `video: ${d.video.frame_count} frames at ${d.video.fps} fps, selected ${d.video.selected_frames.join(' ')}`
+              : 'video: -',
+            `text features: ${d.text_features ? `${d.text_features.encoder} (${d.text_features.dim}${d.text_features.provider ? `, ${d.text_features.provider}` : ''})` : '-'}`,
+            ...[
+              d.audio?.embedding &&
+                `audio embedding: ${d.audio.embedding.model} (${d.audio.embedding.dim}, ${d.audio.embedding.provider ?? '-'})`,
+              d.video?.embedding &&
+                `video embedding: ${d.video.embedding.model} (${d.video.embedding.dim} per selected frame, ${d.video.embedding.provider ?? '-'})`,
+            ].filter((l): l is string => !!l),
+            ...d.errors.map((e) => `${e.level}: [${e.stage}] ${e.file ?? ''}: ${e.message}`),
+          ].join('\n'),
+        );
+      },
+      { mustExist: true },
+    );
   });
 
 program
@@ -362,16 +471,20 @@ program
   .option('--annotator <name>', 'whose label this is (default: the name in the settings, else the OS user)')
   .option('--who <name>', 'same as --annotator (older name)')
   .action(async (id: string, label: string, o) => {
-    await withDb((db) => {
-      const who = o.annotator ?? o.who ?? defaultAnnotator(globals().dir);
-      const r = relabel(db, parseId(id), label, who);
-      const human = r.old === r.new
-        ? r.annotator_old === label
-          ? `#${id}: already ${label}; nothing changed`
-          : `#${id}: gold label stays ${r.new ?? '-'}; ${who}'s label ${label} recorded (was ${r.annotator_old ?? 'none'})`
-        : `#${id}: ${r.old ?? '-'} -> ${r.new ?? '-'}${r.new !== label ? ` (${who}'s label ${label}; gold by ${r.gold_source})` : ''}`;
-      out({ id: Number(id), ...r }, human);
-    }, { mustExist: true });
+    await withDb(
+      (db) => {
+        const who = o.annotator ?? o.who ?? defaultAnnotator(globals().dir);
+        const r = relabel(db, parseId(id), label, who);
+        const human =
+          r.old === r.new
+            ? r.annotator_old === label
+              ? `#${id}: already ${label}; nothing changed`
+              : `#${id}: gold label stays ${r.new ?? '-'}; ${who}'s label ${label} recorded (was ${r.annotator_old ?? 'none'})`
+            : `#${id}: ${r.old ?? '-'} -> ${r.new ?? '-'}${r.new !== label ? ` (${who}'s label ${label}; gold by ${r.gold_source})` : ''}`;
+        out({ id: Number(id), ...r }, human);
+      },
+      { mustExist: true },
+    );
   });
 
 program
@@ -380,10 +493,28 @@ program
   .action(() => {
     const g = globals();
     const r = { ...doctor({ ffmpeg: g.ffmpeg, db: g.dbPath, dataDir: g.dir }), electron: electronStatus() };
-    const el = r.electron.package ? `electron: ${r.electron.package}, binary ${r.electron.binary ? `present (${r.electron.binary})` : 'absent'}, better-sqlite3 built for ${r.electron.better_sqlite3.for}${r.electron.notes.map((n) => `\n  ${n}`).join('')}` : `electron: not installed${r.electron.notes.map((n) => `\n  ${n}`).join('')}`;
-    const f = 'error' in r.ffmpeg ? `ffmpeg: NOT FOUND: ${r.ffmpeg.error}` : `ffmpeg: ${r.ffmpeg.path} (${r.ffmpeg.version}, from ${r.ffmpeg.source}; started ${r.ffmpeg_launch === 'shell' ? 'by a launcher shell, outputs through FIFOs' : 'by Node\'s spawn'})`;
-    const o = 'error' in r.onnxruntime ? `onnxruntime: unavailable: ${r.onnxruntime.error}` : `onnxruntime: ${r.onnxruntime.version}, providers: ${r.onnxruntime.providers.map((p) => p.name + (!p.installed ? ' (not installed)' : p.auto ? '' : ' (no GPU found)')).join(', ')}${r.onnxruntime.providers.some((p) => p.name === 'cuda' && !p.installed) ? `\n  CUDA provider libraries (CUDA 12 + cuDNN 9 machines): ${r.onnxruntime.cuda_install}` : ''}`;
-    out(r, [f, o, `models: ${r.models.map((m) => `${m.name} ${m.present ? 'present' : 'absent (built-in encoders used)'}`).join('; ')}`, el, `database: ${r.database}`, `data folder: ${r.data_dir}`].join('\n'));
+    const el = r.electron.package
+      ? `electron: ${r.electron.package}, binary ${r.electron.binary ? `present (${r.electron.binary})` : 'absent'}, better-sqlite3 built for ${r.electron.better_sqlite3.for}${r.electron.notes.map((n) => `\n  ${n}`).join('')}`
+      : `electron: not installed${r.electron.notes.map((n) => `\n  ${n}`).join('')}`;
+    const f =
+      'error' in r.ffmpeg
+        ? `ffmpeg: NOT FOUND: ${r.ffmpeg.error}`
+        : `ffmpeg: ${r.ffmpeg.path} (${r.ffmpeg.version}, from ${r.ffmpeg.source}; started ${r.ffmpeg_launch === 'shell' ? 'by a launcher shell, outputs through FIFOs' : "by Node's spawn"})`;
+    const o =
+      'error' in r.onnxruntime
+        ? `onnxruntime: unavailable: ${r.onnxruntime.error}`
+        : `onnxruntime: ${r.onnxruntime.version}, providers: ${r.onnxruntime.providers.map((p) => p.name + (!p.installed ? ' (not installed)' : p.auto ? '' : ' (no GPU found)')).join(', ')}${r.onnxruntime.providers.some((p) => p.name === 'cuda' && !p.installed) ? `\n  CUDA provider libraries (CUDA 12 + cuDNN 9 machines): ${r.onnxruntime.cuda_install}` : ''}`;
+    out(
+      r,
+      [
+        f,
+        o,
+        `models: ${r.models.map((m) => `${m.name} ${m.present ? 'present' : 'absent (built-in encoders used)'}`).join('; ')}`,
+        el,
+        `database: ${r.database}`,
+        `data folder: ${r.data_dir}`,
+      ].join('\n'),
+    );
   });
 
 const scaleContext = { dbPath: () => globals().dbPath, out, progress };
@@ -409,15 +540,20 @@ function parseId(id: string): number {
   return Number(id);
 }
 
-program.parseAsync(process.argv).catch((e: unknown) => {
-  const known = e instanceof UsageError || e instanceof ImportError || (e as Error)?.name?.endsWith('Error');
-  if ((e as { code?: string })?.code?.startsWith('SQLITE_BUSY')) {
-    (e as Error).message = `database ${globals().dbPath} is locked by another process (waited ${busyTimeoutMs() / 1000} s): try again when it has finished (${(e as Error).message})`;
-  }
-  if ((e as { code?: string })?.code === 'SQLITE_FULL' || (e as { code?: string })?.code === 'ENOSPC') {
-    (e as Error).message = `no space left for database ${globals().dbPath}: free some disk space and run the command again; what was saved is kept (${(e as Error).message})`;
-  }
-  process.stderr.write(`emotion-studio: ${termLines(String((e as Error).message ?? e))}\n`);
-  if (!known || process.env.EMOTION_STUDIO_DEBUG) process.stderr.write(((e as Error).stack ?? '') + '\n');
-  process.exitCode = 1;
-}).finally(() => closeLauncher()); // reap this thread's ffmpeg launcher shell (media/launcher.ts)
+program
+  .parseAsync(process.argv)
+  .catch((e: unknown) => {
+    const known = e instanceof UsageError || e instanceof ImportError || (e as Error)?.name?.endsWith('Error');
+    if ((e as { code?: string })?.code?.startsWith('SQLITE_BUSY')) {
+      (e as Error).message =
+        `database ${globals().dbPath} is locked by another process (waited ${busyTimeoutMs() / 1000} s): try again when it has finished (${(e as Error).message})`;
+    }
+    if ((e as { code?: string })?.code === 'SQLITE_FULL' || (e as { code?: string })?.code === 'ENOSPC') {
+      (e as Error).message =
+        `no space left for database ${globals().dbPath}: free some disk space and run the command again; what was saved is kept (${(e as Error).message})`;
+    }
+    process.stderr.write(`emotion-studio: ${termLines(String((e as Error).message ?? e))}\n`);
+    if (!known || process.env.EMOTION_STUDIO_DEBUG) process.stderr.write(((e as Error).stack ?? '') + '\n');
+    process.exitCode = 1;
+  })
+  .finally(() => closeLauncher()); // reap this thread's ffmpeg launcher shell (media/launcher.ts)

@@ -7,15 +7,33 @@ import { Readable } from 'node:stream';
 import { pathToFileURL } from 'node:url';
 import { openDb, type Db } from './core/store/db';
 import { dataDir, defaultDbPath } from './core/settings';
-import { createApi, mediaFileOf, parseRange, readUiSettings, restorableBounds, thumbnailOf, writeUiSettings, type AppApi } from './core/api';
+import {
+  createApi,
+  mediaFileOf,
+  parseRange,
+  readUiSettings,
+  restorableBounds,
+  thumbnailOf,
+  writeUiSettings,
+  type AppApi,
+} from './core/api';
 import { availableReportFormats, exportReportTo, isSingleFileFormat } from './core/api/reports';
 import type { HtmlToPdf, ReportFormat } from './core/report';
 import type { DesktopDialogs } from './core/api/context';
 import { abiMismatchAdvice } from './core/native-abi';
 import { API } from '../shared/api';
 import {
-  MEDIA_SCHEME, MEDIA_SCHEME_PRIVILEGES, WEB_PREFERENCES, electronCsp, isAllowedNavigation, isAllowedPermission, mediaUrlFor, parseMediaUrl,
-  thumbUrlFor, webPreferences, windowOpenPolicy,
+  MEDIA_SCHEME,
+  MEDIA_SCHEME_PRIVILEGES,
+  WEB_PREFERENCES,
+  electronCsp,
+  isAllowedNavigation,
+  isAllowedPermission,
+  mediaUrlFor,
+  parseMediaUrl,
+  thumbUrlFor,
+  webPreferences,
+  windowOpenPolicy,
 } from './security';
 
 // must happen before 'ready'
@@ -43,7 +61,10 @@ let api: AppApi | null = null;
 let win: BrowserWindow | null = null;
 
 function createWindow(): BrowserWindow {
-  const saved = restorableBounds(readUiSettings(dir).window, screen.getAllDisplays().map((d) => d.workArea));
+  const saved = restorableBounds(
+    readUiSettings(dir).window,
+    screen.getAllDisplays().map((d) => d.workArea),
+  );
   const w = new BrowserWindow({
     x: saved?.x,
     y: saved?.y,
@@ -89,18 +110,27 @@ function handleMedia(request: Request): Response {
   if (!r || !db) return new Response('not found', { status: 404 });
   if (r.kind === 'thumb') {
     const png = thumbnailOf(db, r.id, r.frame);
-    return png ? new Response(new Uint8Array(png), { headers: { 'Content-Type': 'image/png' } }) : new Response('no such thumbnail', { status: 404 });
+    return png
+      ? new Response(new Uint8Array(png), { headers: { 'Content-Type': 'image/png' } })
+      : new Response('no such thumbnail', { status: 404 });
   }
   const f = mediaFileOf(db, r.id);
   if (!f.ok) return new Response(f.reason, { status: f.status });
   const range = parseRange(request.headers.get('range') ?? undefined, f.size);
-  if (range === 'unsatisfiable') return new Response('range not satisfiable', { status: 416, headers: { 'Content-Range': `bytes */${f.size}` } });
+  if (range === 'unsatisfiable')
+    return new Response('range not satisfiable', { status: 416, headers: { 'Content-Range': `bytes */${f.size}` } });
   const headers: Record<string, string> = { 'Content-Type': f.type, 'Accept-Ranges': 'bytes' };
-  const body = (start: number, end: number) => Readable.toWeb(fs.createReadStream(f.file, { start, end })) as unknown as ReadableStream<Uint8Array>;
-  if (!range) return new Response(body(0, Math.max(0, f.size - 1)), { status: 200, headers: { ...headers, 'Content-Length': String(f.size) } });
+  const body = (start: number, end: number) =>
+    Readable.toWeb(fs.createReadStream(f.file, { start, end })) as unknown as ReadableStream<Uint8Array>;
+  if (!range)
+    return new Response(body(0, Math.max(0, f.size - 1)), { status: 200, headers: { ...headers, 'Content-Length': String(f.size) } });
   return new Response(body(range.start, range.end), {
     status: 206,
-    headers: { ...headers, 'Content-Length': String(range.end - range.start + 1), 'Content-Range': `bytes ${range.start}-${range.end}/${f.size}` },
+    headers: {
+      ...headers,
+      'Content-Length': String(range.end - range.start + 1),
+      'Content-Range': `bytes ${range.start}-${range.end}/${f.size}`,
+    },
   });
 }
 
@@ -113,16 +143,42 @@ function importFromMenu(kind: 'folder' | 'files'): void {
 const desktopDialogs: DesktopDialogs = {
   async pickPaths(kind) {
     if (!win) return [];
-    const choice = await dialog.showOpenDialog(win, kind === 'folder'
-      ? { title: 'Import a corpus folder', properties: ['openDirectory'] }
-      : {
-          title: 'Import files',
-          properties: ['openFile', 'multiSelections'],
-          filters: [
-            { name: 'Corpus files', extensions: ['csv', 'tsv', 'eaf', 'TextGrid', 'textgrid', 'srt', 'vtt', 'mp4', 'mkv', 'mov', 'webm', 'avi', 'wav', 'mp3', 'flac', 'm4a', 'ogg', 'opus', 'aac'] },
-            { name: 'All files', extensions: ['*'] },
-          ],
-        });
+    const choice = await dialog.showOpenDialog(
+      win,
+      kind === 'folder'
+        ? { title: 'Import a corpus folder', properties: ['openDirectory'] }
+        : {
+            title: 'Import files',
+            properties: ['openFile', 'multiSelections'],
+            filters: [
+              {
+                name: 'Corpus files',
+                extensions: [
+                  'csv',
+                  'tsv',
+                  'eaf',
+                  'TextGrid',
+                  'textgrid',
+                  'srt',
+                  'vtt',
+                  'mp4',
+                  'mkv',
+                  'mov',
+                  'webm',
+                  'avi',
+                  'wav',
+                  'mp3',
+                  'flac',
+                  'm4a',
+                  'ogg',
+                  'opus',
+                  'aac',
+                ],
+              },
+              { name: 'All files', extensions: ['*'] },
+            ],
+          },
+    );
     return choice.canceled ? [] : choice.filePaths;
   },
   async savePath(o) {
@@ -163,18 +219,28 @@ async function exportFromDialog(format: ReportFormat): Promise<void> {
   if (!win || !db) return;
   let out: string | undefined;
   if (isSingleFileFormat(format)) {
-    const choice = await dialog.showSaveDialog(win, { title: `Export ${format.toUpperCase()} report`, defaultPath: `emotion-studio-report.${format}` });
+    const choice = await dialog.showSaveDialog(win, {
+      title: `Export ${format.toUpperCase()} report`,
+      defaultPath: `emotion-studio-report.${format}`,
+    });
     out = choice.canceled ? undefined : choice.filePath;
   } else {
     // ELAN, TextGrid and MELD exports are a folder of files
-    const choice = await dialog.showOpenDialog(win, { title: `Export ${format} files into a folder`, properties: ['openDirectory', 'createDirectory'] });
+    const choice = await dialog.showOpenDialog(win, {
+      title: `Export ${format} files into a folder`,
+      properties: ['openDirectory', 'createDirectory'],
+    });
     out = choice.canceled ? undefined : choice.filePaths[0];
   }
   if (!out) return;
   try {
     const r = await exportReportTo(db, format, out, printToPdf);
     shell.showItemInFolder(r.path); // the file, or the folder of ELAN/TextGrid/MELD files, in the file manager
-    await dialog.showMessageBox(win, { type: 'info', message: 'Report exported', detail: `${r.path} (${r.files.length} file(s), ${r.bytes} bytes)${r.notes.length ? '\n' + r.notes.slice(0, 20).join('\n') : ''}` });
+    await dialog.showMessageBox(win, {
+      type: 'info',
+      message: 'Report exported',
+      detail: `${r.path} (${r.files.length} file(s), ${r.bytes} bytes)${r.notes.length ? '\n' + r.notes.slice(0, 20).join('\n') : ''}`,
+    });
   } catch (e) {
     await dialog.showMessageBox(win, { type: 'error', message: 'Export failed', detail: (e as Error).message });
   }
@@ -187,7 +253,11 @@ function buildMenu(): void {
       label: 'File',
       submenu: [
         { label: 'Import Corpus Folder…', accelerator: 'CmdOrCtrl+O', click: () => importFromMenu('folder') },
-        { label: 'Import Files (CSV, ELAN, TextGrid, subtitles, recordings)…', accelerator: 'CmdOrCtrl+I', click: () => importFromMenu('files') },
+        {
+          label: 'Import Files (CSV, ELAN, TextGrid, subtitles, recordings)…',
+          accelerator: 'CmdOrCtrl+I',
+          click: () => importFromMenu('files'),
+        },
         {
           label: 'Export Report',
           submenu: formats.length
@@ -235,7 +305,15 @@ function openDbOrExplain(): Db | null {
 void app.whenReady().then(() => {
   db = openDbOrExplain();
   if (!db) return;
-  api = createApi({ db, dbPath, dataDir: dir, mode: 'electron', urls: { media: mediaUrlFor, thumbnail: thumbUrlFor }, pdfPrinter: printToPdf, desktop: desktopDialogs });
+  api = createApi({
+    db,
+    dbPath,
+    dataDir: dir,
+    mode: 'electron',
+    urls: { media: mediaUrlFor, thumbnail: thumbUrlFor },
+    pdfPrinter: printToPdf,
+    desktop: desktopDialogs,
+  });
   api.onJob((e) => {
     if (win && !win.isDestroyed()) win.webContents.send('job', e);
   });

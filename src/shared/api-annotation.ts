@@ -19,9 +19,17 @@ export const AnnotateIdsInput = z.object({
   /** only items whose annotators disagree */
   disagree: z.boolean().optional(),
 });
-export const AnnotationItemInput = z.object({ id: z.number().int().positive(), before: z.number().int().min(0).max(20).default(3), after: z.number().int().min(0).max(20).default(3) });
+export const AnnotationItemInput = z.object({
+  id: z.number().int().positive(),
+  before: z.number().int().min(0).max(20).default(3),
+  after: z.number().int().min(0).max(20).default(3),
+});
 export const AgreementInput = z.object({ split: Split.optional(), includeModel: z.number().int().positive().optional() });
-export const QueueInput = z.object({ split: Split.optional(), withModel: z.boolean().default(false), includeAdjudicated: z.boolean().default(false) });
+export const QueueInput = z.object({
+  split: Split.optional(),
+  withModel: z.boolean().default(false),
+  includeAdjudicated: z.boolean().default(false),
+});
 export const AdjudicateInput = z.object({ id: z.number().int().positive(), label: z.string().min(1).max(100).nullable() });
 export const GoldRuleInput = z.object({ rule: z.string().min(1).max(120) });
 
@@ -101,15 +109,54 @@ export const ANNOTATION_API = {
   'annotation.setName': { input: AnnotatorNameInput, output: null as unknown as AnnotationInfo },
   'annotation.setKeymap': { input: KeymapInput, output: null as unknown as AnnotationInfo },
   'annotation.ids': { input: AnnotateIdsInput, output: null as unknown as { ids: number[] } },
-  'annotation.item': { input: AnnotationItemInput, output: null as unknown as { annotations: { annotator: string; label: string }[]; context: ContextUtterance[] } },
+  'annotation.item': {
+    input: AnnotationItemInput,
+    output: null as unknown as { annotations: { annotator: string; label: string }[]; context: ContextUtterance[] },
+  },
   'agreement.compute': { input: AgreementInput, output: null as unknown as AgreementReport & { gold_rule: string } },
   'adjudicate.queue': { input: QueueInput, output: null as unknown as QueueItem[] },
-  'adjudicate.set': { input: AdjudicateInput, output: null as unknown as { old: string | null; new: string | null; gold_source: string | null; history: LabelChange[] } },
+  'adjudicate.set': {
+    input: AdjudicateInput,
+    output: null as unknown as { old: string | null; new: string | null; gold_source: string | null; history: LabelChange[] },
+  },
   'gold.setRule': { input: GoldRuleInput, output: null as unknown as GoldSummary & { changed: number } },
 } as const;
 
 /** Default shortcut keys beyond the key map: 1..9, 0, then the top letter row (none of J K N U). */
-export const DEFAULT_KEYS = ['1', '2', '3', '4', '5', '6', '7', '8', '9', '0', 'q', 'w', 'e', 'r', 't', 'y', 'i', 'o', 'p', 'a', 's', 'd', 'f', 'g', 'h', 'l', 'z', 'x', 'c', 'v', 'b', 'm'];
+export const DEFAULT_KEYS = [
+  '1',
+  '2',
+  '3',
+  '4',
+  '5',
+  '6',
+  '7',
+  '8',
+  '9',
+  '0',
+  'q',
+  'w',
+  'e',
+  'r',
+  't',
+  'y',
+  'i',
+  'o',
+  'p',
+  'a',
+  's',
+  'd',
+  'f',
+  'g',
+  'h',
+  'l',
+  'z',
+  'x',
+  'c',
+  'v',
+  'b',
+  'm',
+];
 
 /** key -> label for a label set: the saved map first (keys of labels in the set), then defaults. */
 export function keysFor(labels: readonly string[], keymap: Record<string, string>): Map<string, string> {

@@ -24,7 +24,11 @@ export const ListInput = z.object({
   unlabelled: z.boolean().optional(),
   annotatorsDisagree: z.boolean().optional(),
   // SQLite's LIKE stops at a NUL: a pattern cut there would match far more than was asked for
-  q: z.string().max(500).refine((v) => !v.includes('\u0000'), 'the search text contains a NUL character').optional(),
+  q: z
+    .string()
+    .max(500)
+    .refine((v) => !v.includes('\u0000'), 'the search text contains a NUL character')
+    .optional(),
   offset: z.number().int().min(0).default(0),
   limit: z.number().int().min(1).max(20000).default(20000),
 });
@@ -56,11 +60,17 @@ export const TrainInput = z.object({
   /** seed: the published BiLSTM + attention network; concat: the baseline; none: SVM on the standardised features (fastest) */
   fusion: z.enum(['seed', 'concat', 'none']).optional(),
   classifier: z.enum(['linear', 'rbf']).optional(),
-  modalities: z.array(z.enum(['text', 'audio', 'video'])).min(1).optional(),
+  modalities: z
+    .array(z.enum(['text', 'audio', 'video']))
+    .min(1)
+    .optional(),
   context: z.boolean().optional(),
 });
 export const ExtractInput = z.object({
-  modalities: z.array(z.enum(['text', 'audio', 'video'])).min(1).optional(),
+  modalities: z
+    .array(z.enum(['text', 'audio', 'video']))
+    .min(1)
+    .optional(),
   /** execution provider of the pretrained encoders (installed in the data folder); default auto */
   device: z.enum(['auto', 'cpu', 'cuda', 'webgpu']).optional(),
 });
@@ -76,12 +86,23 @@ export const SettingsInput = z.object({
 export const Empty = z.object({}).default({});
 
 /** Long recordings: the timeline of one recording (by its media path, or by any of its utterances). */
-export const TimelineInput = z.object({ path: z.string().min(1).max(4096).optional(), id: z.number().int().positive().optional() })
+export const TimelineInput = z
+  .object({ path: z.string().min(1).max(4096).optional(), id: z.number().int().positive().optional() })
   .refine((v) => v.path !== undefined || v.id !== undefined, 'give path or id');
-export const SegmentEditInput = z.object({ id: z.number().int().positive(), start_s: z.number().min(0).max(1e6), end_s: z.number().min(0).max(1e6), source: z.enum(['nudge', 'edit']).default('edit') });
+export const SegmentEditInput = z.object({
+  id: z.number().int().positive(),
+  start_s: z.number().min(0).max(1e6),
+  end_s: z.number().min(0).max(1e6),
+  source: z.enum(['nudge', 'edit']).default('edit'),
+});
 export const SegmentSplitInput = z.object({ id: z.number().int().positive(), at_s: z.number().min(0).max(1e6) });
 export const SegmentIdInput = z.object({ id: z.number().int().positive() });
-export const SegmentAddInput = z.object({ near: z.number().int().positive(), start_s: z.number().min(0).max(1e6), end_s: z.number().min(0).max(1e6), speaker: z.string().max(200).nullable().default(null) });
+export const SegmentAddInput = z.object({
+  near: z.number().int().positive(),
+  start_s: z.number().min(0).max(1e6),
+  end_s: z.number().min(0).max(1e6),
+  speaker: z.string().max(200).nullable().default(null),
+});
 
 /** A path on the machine running the core: in browser mode inside a `serve --root` folder, in the
  * desktop app one the user picked in the native dialog (see src/main/core/api/files.ts). */
@@ -156,9 +177,7 @@ export interface JobInfo {
 }
 
 /** Pushed to the renderer while jobs run (IPC channel 'job', or WebSocket message). */
-export type JobEvent =
-  | { type: 'progress'; job: JobInfo }
-  | { type: 'finished'; job: JobInfo };
+export type JobEvent = { type: 'progress'; job: JobInfo } | { type: 'finished'; job: JobInfo };
 
 export interface AppInfo {
   version: string;
@@ -203,8 +222,14 @@ export const API = {
   'settings.set': { input: SettingsInput, output: null as unknown as AppInfo },
   'corpus.summary': { input: Empty, output: null as unknown as CorpusSummary },
   'utterances.list': { input: ListInput, output: null as unknown as { total: number; rows: UtteranceRow[] } },
-  'utterances.show': { input: IdInput, output: null as unknown as UtteranceDetail & { mediaUrl: string | null; thumbnails: { frame: number; url: string }[] } },
-  'utterances.relabel': { input: RelabelInput, output: null as unknown as { old: string | null; new: string | null; history: LabelChange[] } },
+  'utterances.show': {
+    input: IdInput,
+    output: null as unknown as UtteranceDetail & { mediaUrl: string | null; thumbnails: { frame: number; url: string }[] },
+  },
+  'utterances.relabel': {
+    input: RelabelInput,
+    output: null as unknown as { old: string | null; new: string | null; history: LabelChange[] },
+  },
   'annotate.nextUncertain': { input: NextUncertainInput, output: null as unknown as { id: number | null; confidence: number | null } },
   'models.list': { input: Empty, output: null as unknown as ModelVersionInfo[] },
   'evaluate.split': { input: EvaluateInput, output: null as unknown as EvaluateResult },

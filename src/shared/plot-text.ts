@@ -9,8 +9,7 @@ export function plotText(s: string): string {
 /** Trace attributes that hold data strings (category coordinates, names, per-point text). */
 const TEXT_KEYS = ['x', 'y', 'text', 'hovertext', 'name', 'labels', 'ids'] as const;
 
-const escapeValue = (v: unknown): unknown =>
-  typeof v === 'string' ? plotText(v) : Array.isArray(v) ? v.map(escapeValue) : v;
+const escapeValue = (v: unknown): unknown => (typeof v === 'string' ? plotText(v) : Array.isArray(v) ? v.map(escapeValue) : v);
 
 /** The traces with every data string escaped (numbers and templates untouched; a new array, a new object per trace). */
 export function escapeTraces<T extends object>(data: readonly T[]): T[] {

@@ -165,10 +165,19 @@ export interface EvaluateResult extends Metrics {
   /** the gold labels scored against: the gold rule and how many gold labels each source made (issue 13) */
   gold?: GoldSummary;
   /** seeded bootstrap 95% intervals over the split's dialogues (learn/bootstrap.ts) */
-  ci95?: { accuracy: [number, number]; weighted_f1: [number, number]; macro_f1: [number, number]; macro_auc: [number, number] | null; per_class_f1: Record<string, [number, number]> };
+  ci95?: {
+    accuracy: [number, number];
+    weighted_f1: [number, number];
+    macro_f1: [number, number];
+    macro_auc: [number, number] | null;
+    per_class_f1: Record<string, [number, number]>;
+  };
   bootstrap?: { resamples: number; seed: number; unit: 'dialogue'; groups: number; level: number };
   /** the same split scored by trivial models: read every figure against these */
-  baselines?: { majority: BaselineScore & { label: string }; linear: (BaselineScore & { text_encoder: string; C: number; class_weight: string; n_train: number }) | null };
+  baselines?: {
+    majority: BaselineScore & { label: string };
+    linear: (BaselineScore & { text_encoder: string; C: number; class_weight: string; n_train: number }) | null;
+  };
   /** `evaluate --compare V`: this model minus version V, paired on the same items */
   compare?: PairedComparison & { version: number };
 }
@@ -198,4 +207,3 @@ export interface GoldSummary {
   /** items with annotator labels whose gold a tie left open */
   open: number;
 }
-

@@ -33,13 +33,18 @@ async function choose(page: Page, testId: string, option: string | RegExp): Prom
 
 /** An API call from the page (its cookie carries the token). */
 async function api(page: Page, method: string, input: unknown = {}): Promise<any> {
-  const r = await page.evaluate(async ([m, i]) => (await fetch(`/api/${m}`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(i) })).json(), [method, input] as const);
+  const r = await page.evaluate(
+    async ([m, i]) =>
+      (await fetch(`/api/${m}`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(i) })).json(),
+    [method, input] as const,
+  );
   if (!r.ok) throw new Error(`${method}: ${JSON.stringify(r.error)}`);
   return r.value;
 }
 
 /** expect.poll with room for a loaded machine (the default gives up after 1 s) */
-const poll = <T,>(fn: () => T | Promise<T>, o: { timeout?: number; interval?: number } = {}) => expect.poll(fn, { timeout: 15_000, interval: 100, ...o });
+const poll = <T>(fn: () => T | Promise<T>, o: { timeout?: number; interval?: number } = {}) =>
+  expect.poll(fn, { timeout: 15_000, interval: 100, ...o });
 
 function ok(r: ReturnType<typeof runCli>) {
   expect(r.code, r.stderr).toBe(0);
@@ -86,7 +91,8 @@ describe.skipIf(!haveChromium)('annotation team in browser mode', () => {
   const position = () => page.getByTestId('annotate-position').textContent();
   const myLabels = async (who: string) => {
     const out: (string | null)[] = [];
-    for (const id of train.slice(0, 10)) out.push((await api(page, 'annotation.item', { id })).annotations.find((a: any) => a.annotator === who)?.label ?? null);
+    for (const id of train.slice(0, 10))
+      out.push((await api(page, 'annotation.item', { id })).annotations.find((a: any) => a.annotator === who)?.label ?? null);
     return out;
   };
 
@@ -144,7 +150,7 @@ describe.skipIf(!haveChromium)('annotation team in browser mode', () => {
     await shot(page, 'annotate-01-alice');
   });
 
-  it('a second annotator labels blind: the first one\'s labels and the model are hidden', async () => {
+  it("a second annotator labels blind: the first one's labels and the model are hidden", async () => {
     await api(page, 'annotation.setName', { name: 'bob' });
     await page.reload();
     await choose(page, 'annotate-split', 'train');
@@ -158,7 +164,12 @@ describe.skipIf(!haveChromium)('annotation team in browser mode', () => {
     }
     await poll(() => myLabels('bob'), { timeout: 20_000 }).toEqual(BOB.map((k) => labels[Number(k) - 1]));
     // nothing on the page names alice or her labels (the session line shows bob's own labels only)
-    expect(await page.getByTestId('session-changes').textContent()).toBe(`this session: ${train.slice(0, 10).map((id, i) => `#${id} ${labels[Number(BOB[i]) - 1]}`).join(', ')}`);
+    expect(await page.getByTestId('session-changes').textContent()).toBe(
+      `this session: ${train
+        .slice(0, 10)
+        .map((id, i) => `#${id} ${labels[Number(BOB[i]) - 1]}`)
+        .join(', ')}`,
+    );
     expect(await page.getByTestId('annotation').textContent()).not.toContain('alice');
     expect(await myLabels('alice')).toEqual(ALICE.map((k) => labels[Number(k) - 1])); // untouched
     await shot(page, 'annotate-02-bob-blind');
@@ -218,7 +229,8 @@ describe.skipIf(!haveChromium)('annotation team in browser mode', () => {
     await poll(() => page.getByTestId('adjudicate-position').textContent()).toBe('1 / 3');
     expect(await page.getByTestId('adjudicate-annotators').textContent()).toBe(`alice: ${labels[4]}bob: ${labels[0]}`);
     await shot(page, 'annotate-04-adjudicate');
-    for (const k of ['5', '6', '2']) { // alice's labels
+    for (const k of ['5', '6', '2']) {
+      // alice's labels
       await page.keyboard.press(k);
       await page.waitForTimeout(30);
     }
@@ -229,9 +241,14 @@ describe.skipIf(!haveChromium)('annotation team in browser mode', () => {
     expect(g.by_source.adjudicate).toBe(3);
 
     const job = await api(page, 'jobs.train', { fusion: 'none', modalities: ['text'] });
-    await poll(async () => (await api(page, 'jobs.list')).find((j: any) => j.id === job.id)?.status, { timeout: 120_000, interval: 500 }).toBe('done');
+    await poll(async () => (await api(page, 'jobs.list')).find((j: any) => j.id === job.id)?.status, {
+      timeout: 120_000,
+      interval: 500,
+    }).toBe('done');
     await page.getByTestId('tab-jobs').click();
-    await poll(() => page.getByTestId('job-result').allTextContents()).toContainEqual(expect.stringMatching(/^model v1 · trained on 24 items · gold: majority, 3 adjudicated/));
+    await poll(() => page.getByTestId('job-result').allTextContents()).toContainEqual(
+      expect.stringMatching(/^model v1 · trained on 24 items · gold: majority, 3 adjudicated/),
+    );
     const h = openDb(db, { readonly: true });
     try {
       const m = h.prepare('SELECT params, labels FROM model ORDER BY version DESC LIMIT 1').get() as { params: string; labels: string };
@@ -261,7 +278,9 @@ describe.skipIf(!haveChromium)('annotation team in browser mode', () => {
     await poll(count).toBe(`${n} utterance${n === 1 ? '' : 's'}`);
     await page.getByTestId('filter-speaker').fill('');
     await page.getByTestId('filter-unlabelled').click();
-    await poll(count).toBe(`${(await api(page, 'utterances.list', { unlabelled: true })).total} utterances`.replace(/^1 utterances$/, '1 utterance'));
+    await poll(count).toBe(
+      `${(await api(page, 'utterances.list', { unlabelled: true })).total} utterances`.replace(/^1 utterances$/, '1 utterance'),
+    );
     await page.getByTestId('filter-unlabelled').click();
     await poll(count).toBe('34 utterances');
     await page.getByTestId('sort-id').click(); // ascending, flat

@@ -34,7 +34,8 @@ async function openPage(browser: Browser, url: string, problems: string[]): Prom
   });
   page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
   await page.goto(url);
-  if ((await page.locator('#root').count()) === 0) throw new Error(`${url} did not serve the app page: is out/renderer built (npm run build)?\n${await page.content()}`);
+  if ((await page.locator('#root').count()) === 0)
+    throw new Error(`${url} did not serve the app page: is out/renderer built (npm run build)?\n${await page.content()}`);
   return page;
 }
 
@@ -57,10 +58,12 @@ async function choose(page: Page, testId: string, option: string | RegExp): Prom
 /** The confusion matrix as the page shows it: gold label -> row of counts. */
 async function confusion(page: Page): Promise<Record<string, number[]>> {
   return page.$$eval('[data-testid=confusion-table] tbody tr', (rows) =>
-    Object.fromEntries(rows.map((r) => {
-      const cells = Array.from(r.querySelectorAll('td')).map((td) => td.textContent ?? '');
-      return [cells[0], cells.slice(1).map(Number)];
-    })),
+    Object.fromEntries(
+      rows.map((r) => {
+        const cells = Array.from(r.querySelectorAll('td')).map((td) => td.textContent ?? '');
+        return [cells[0], cells.slice(1).map(Number)];
+      }),
+    ),
   );
 }
 const sum = (xs: number[] | undefined) => (xs ?? []).reduce((a, b) => a + b, 0);
@@ -101,15 +104,30 @@ describe.skipIf(!haveChromium)('browser mode (serve + Chromium)', () => {
     expect(await entry('dev_splits_complete').count()).toBe(1);
     await shot(page, '00-import-browser');
     // the server refuses what lies outside the root, whatever the page asks (the cookie carries the token)
-    const outside = await page.evaluate(async (p) => (await fetch('/api/files.list', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ path: p }) })).json(), path.dirname(corpora));
-    expect(outside).toMatchObject({ ok: false, error: { code: 'invalid_input', message: expect.stringMatching(/outside the folders this server may read/) } });
+    const outside = await page.evaluate(
+      async (p) =>
+        (
+          await fetch('/api/files.list', {
+            method: 'POST',
+            headers: { 'Content-Type': 'application/json' },
+            body: JSON.stringify({ path: p }),
+          })
+        ).json(),
+      path.dirname(corpora),
+    );
+    expect(outside).toMatchObject({
+      ok: false,
+      error: { code: 'invalid_input', message: expect.stringMatching(/outside the folders this server may read/) },
+    });
     await page.getByTestId('browse-up').click();
     await expect.poll(() => page.getByTestId('browse-path').textContent()).toBe(fs.realpathSync(corpora));
     expect(await page.getByTestId('browse-up').isDisabled()).toBe(true); // no way above the root
     await entry('demo').click();
     await page.getByTestId('browse-choose-folder').click();
     await expect.poll(() => page.getByTestId('import-kind').getAttribute('data-kind')).toBe('folder');
-    expect(await page.getByTestId('import-kind').textContent()).toMatch(/2 CSV file\(s\): dev_sent_emo\.csv \(MELD\), train_sent_emo\.csv \(MELD\)/);
+    expect(await page.getByTestId('import-kind').textContent()).toMatch(
+      /2 CSV file\(s\): dev_sent_emo\.csv \(MELD\), train_sent_emo\.csv \(MELD\)/,
+    );
     expect(await page.getByTestId('import-map').count()).toBe(0); // MELD: no mapping needed
     await shot(page, '00-import-preview');
     await page.getByTestId('import-start').click();
@@ -117,13 +135,24 @@ describe.skipIf(!haveChromium)('browser mode (serve + Chromium)', () => {
     await page.getByTestId('jobs').waitFor();
     const imp = page.locator('[data-testid=job][data-kind=import]').first();
     await expect.poll(() => imp.getAttribute('data-status'), { timeout: 60_000 }).toBe('done');
-    expect(await imp.getByTestId('job-result').textContent()).toMatch(/^34 added, 0 updated, 0 unchanged · 1 without media · .*extraction started \(job #\d+\)/);
+    expect(await imp.getByTestId('job-result').textContent()).toMatch(
+      /^34 added, 0 updated, 0 unchanged · 1 without media · .*extraction started \(job #\d+\)/,
+    );
   }, 120_000);
 
   it('jobs: extraction shows progress with an ETA, cancels, a second run finishes; retrain makes model v1', async () => {
     const job = page.locator('[data-testid=job][data-kind=extract]').first();
     await expect.poll(() => job.getAttribute('data-status')).toBe('running');
-    await expect.poll(() => job.getByTestId('job-progress').textContent().catch(() => ''), { timeout: 60_000, interval: 50 }).toMatch(/\d+\/33 .*ETA \d/);
+    await expect
+      .poll(
+        () =>
+          job
+            .getByTestId('job-progress')
+            .textContent()
+            .catch(() => ''),
+        { timeout: 60_000, interval: 50 },
+      )
+      .toMatch(/\d+\/33 .*ETA \d/);
     // the server (its worker threads too) is frozen until the cancel request is on its way, so the job
     // cannot finish its 33 clips first however fast the machine: at most the clips in flight complete
     served.child.kill('SIGSTOP');
@@ -211,7 +240,9 @@ describe.skipIf(!haveChromium)('browser mode (serve + Chromium)', () => {
     await page.getByTestId('confusion').locator('.hm, image').first().waitFor({ state: 'attached' });
     before = await confusion(page);
     expect(Object.values(before).reduce((a, r) => a + sum(r), 0)).toBe(10);
-    expect(await page.getByTestId('roc-curves').locator('.legendtext').allTextContents()).toEqual(expect.arrayContaining([expect.stringMatching(/AUC/)]));
+    expect(await page.getByTestId('roc-curves').locator('.legendtext').allTextContents()).toEqual(
+      expect.arrayContaining([expect.stringMatching(/AUC/)]),
+    );
     expect(await page.getByTestId('per-class').locator('tbody tr').count()).toBe(7);
     await shot(page, '05-evaluation-v1');
     await page.getByTestId('cm-normalised').click();
@@ -226,7 +257,10 @@ describe.skipIf(!haveChromium)('browser mode (serve + Chromium)', () => {
     await choose(page, 'annotate-split', 'dev');
     await expect.poll(() => page.getByTestId('annotate-position').textContent()).toBe('1 / 10');
     await page.getByTestId('annotate-text').click(); // focus out of the select: keys go to the view
-    const labels = await page.getByTestId('label-keys').locator('button').evaluateAll((bs) => bs.map((b) => b.getAttribute('data-label') ?? ''));
+    const labels = await page
+      .getByTestId('label-keys')
+      .locator('button')
+      .evaluateAll((bs) => bs.map((b) => b.getAttribute('data-label') ?? ''));
     expect(labels).toHaveLength(7);
     const from = (await page.getByTestId('annotate-label').textContent()) ?? '';
     const to = labels.find((l) => l !== from)!;
@@ -300,7 +334,9 @@ describe.skipIf(!haveChromium)('browser mode (serve + Chromium)', () => {
     await page.getByTestId('tab-reports').click();
     await page.getByTestId('reports').waitFor();
     expect(await page.getByTestId('no-report-formats').count()).toBe(0);
-    const offered = await page.locator('[data-testid^=export-]:not([data-testid=export-result])').evaluateAll((bs) => bs.map((b) => b.getAttribute('data-testid')));
+    const offered = await page
+      .locator('[data-testid^=export-]:not([data-testid=export-result])')
+      .evaluateAll((bs) => bs.map((b) => b.getAttribute('data-testid')));
     // Chromium is here (this test needs it), so PDF is offered too: every format of reports.export
     expect([...offered].sort()).toEqual(['csv', 'eaf', 'html', 'json', 'meld', 'pdf', 'textgrid'].map((f) => `export-${f}`));
     await page.getByTestId('export-csv').click();
@@ -405,7 +441,13 @@ describe.skipIf(!haveChromium)('corpus table at 13,000 rows', () => {
     const dialog = page.getByTestId('mapping-dialog');
     await dialog.waitFor();
     expect(await dialog.getByTestId('mapping-rows').locator('tbody tr').count()).toBe(8);
-    expect(await dialog.getByTestId('mapping-rows').locator('tbody tr td').allTextContents().then((c) => c.slice(0, 2))).toEqual(['line 1 says hello', 'joy']);
+    expect(
+      await dialog
+        .getByTestId('mapping-rows')
+        .locator('tbody tr td')
+        .allTextContents()
+        .then((c) => c.slice(0, 2)),
+    ).toEqual(['line 1 says hello', 'joy']);
     expect(await page.getByTestId('mapping-import').isDisabled()).toBe(true); // no text or file column yet
     await choose(page, 'map-text', 'Line');
     await choose(page, 'map-label', 'Feeling');

@@ -22,10 +22,14 @@ function findElectron(): { bin: string } | { reason: string } {
   const st = electronStatus(path.join(ROOT, 'package.json'));
   if (!st.package) return { reason: 'the "electron" package is not installed (run scripts/install.sh)' };
   if (!st.binary) {
-    return { reason: `the Electron ${st.package} binary is absent (its download was skipped: ELECTRON_SKIP_BINARY_DOWNLOAD or no internet; with internet: node node_modules/electron/install.js)` };
+    return {
+      reason: `the Electron ${st.package} binary is absent (its download was skipped: ELECTRON_SKIP_BINARY_DOWNLOAD or no internet; with internet: node node_modules/electron/install.js)`,
+    };
   }
   if (st.abi !== null && st.better_sqlite3.abi !== null && st.better_sqlite3.abi !== st.abi) {
-    return { reason: `better-sqlite3 is built for ABI ${st.better_sqlite3.abi} (Node), Electron ${st.package} needs ABI ${st.abi}: ${ELECTRON_REBUILD} (docs/desktop.md)` };
+    return {
+      reason: `better-sqlite3 is built for ABI ${st.better_sqlite3.abi} (Node), Electron ${st.package} needs ABI ${st.abi}: ${ELECTRON_REBUILD} (docs/desktop.md)`,
+    };
   }
   return { bin: st.binary };
 }
@@ -38,10 +42,12 @@ const sum = (xs: number[] | undefined) => (xs ?? []).reduce((a, b) => a + b, 0);
 
 async function confusion(page: Page): Promise<Record<string, number[]>> {
   return page.$$eval('[data-testid=confusion-table] tbody tr', (rows) =>
-    Object.fromEntries(rows.map((r) => {
-      const cells = Array.from(r.querySelectorAll('td')).map((td) => td.textContent ?? '');
-      return [cells[0], cells.slice(1).map(Number)];
-    })),
+    Object.fromEntries(
+      rows.map((r) => {
+        const cells = Array.from(r.querySelectorAll('td')).map((td) => td.textContent ?? '');
+        return [cells[0], cells.slice(1).map(Number)];
+      }),
+    ),
   );
 }
 
@@ -77,11 +83,14 @@ describe.skipIf(skipReason !== null)(`Electron app (playwright _electron)${skipR
     page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
     fs.mkdirSync(SHOTS, { recursive: true });
     // the native dialogs answer what a user would pick (the app calls them through the electron module)
-    await app.evaluate(({ dialog, shell }, o) => {
-      dialog.showOpenDialog = (async () => ({ canceled: false, filePaths: [o.demo] })) as unknown as typeof dialog.showOpenDialog;
-      dialog.showSaveDialog = (async () => ({ canceled: false, filePath: o.save })) as unknown as typeof dialog.showSaveDialog;
-      shell.showItemInFolder = () => undefined;
-    }, { demo: path.join(t.dir, 'demo'), save: path.join(t.dir, 'saved-report.html') });
+    await app.evaluate(
+      ({ dialog, shell }, o) => {
+        dialog.showOpenDialog = (async () => ({ canceled: false, filePaths: [o.demo] })) as unknown as typeof dialog.showOpenDialog;
+        dialog.showSaveDialog = (async () => ({ canceled: false, filePath: o.save })) as unknown as typeof dialog.showSaveDialog;
+        shell.showItemInFolder = () => undefined;
+      },
+      { demo: path.join(t.dir, 'demo'), save: path.join(t.dir, 'saved-report.html') },
+    );
   });
   afterAll(async () => {
     await app?.close();
@@ -108,7 +117,9 @@ describe.skipIf(skipReason !== null)(`Electron app (playwright _electron)${skipR
   it('the page has the bridge and nothing of Node; window.open and navigation away are blocked', async () => {
     expect(await page.evaluate(() => typeof (window as unknown as { require?: unknown }).require)).toBe('undefined');
     expect(await page.evaluate(() => typeof (globalThis as unknown as { process?: unknown }).process)).toBe('undefined');
-    expect(await page.evaluate(() => typeof (window as unknown as { emotionStudio?: { call?: unknown } }).emotionStudio?.call)).toBe('function');
+    expect(await page.evaluate(() => typeof (window as unknown as { emotionStudio?: { call?: unknown } }).emotionStudio?.call)).toBe(
+      'function',
+    );
     expect(await page.evaluate(() => window.open('https://example.com/'))).toBeNull();
     const before = page.url();
     await page.evaluate(() => {
@@ -130,7 +141,15 @@ describe.skipIf(skipReason !== null)(`Electron app (playwright _electron)${skipR
     const video = page.getByTestId('clip');
     expect(await video.getAttribute('src')).toMatch(/^es-media:\/\/media\/\d+$/);
     await expect.poll(() => video.evaluate((v: HTMLVideoElement) => v.readyState), { timeout: 20_000 }).toBeGreaterThanOrEqual(1);
-    await expect.poll(() => page.getByTestId('thumbnails').locator('img').nth(0).evaluate((i: HTMLImageElement) => i.naturalWidth)).toBeGreaterThan(0);
+    await expect
+      .poll(() =>
+        page
+          .getByTestId('thumbnails')
+          .locator('img')
+          .nth(0)
+          .evaluate((i: HTMLImageElement) => i.naturalWidth),
+      )
+      .toBeGreaterThan(0);
     await page.screenshot({ path: path.join(SHOTS, 'electron-02-utterance.png') });
 
     await page.getByTestId('tab-evaluation').click();
@@ -141,7 +160,10 @@ describe.skipIf(skipReason !== null)(`Electron app (playwright _electron)${skipR
     await choose(page, 'annotate-split', 'dev');
     await expect.poll(() => page.getByTestId('annotate-position').textContent()).toBe('1 / 10');
     await page.getByTestId('annotate-text').click();
-    const labels = await page.getByTestId('label-keys').locator('button').evaluateAll((bs) => bs.map((b) => b.getAttribute('data-label') ?? ''));
+    const labels = await page
+      .getByTestId('label-keys')
+      .locator('button')
+      .evaluateAll((bs) => bs.map((b) => b.getAttribute('data-label') ?? ''));
     const from = (await page.getByTestId('annotate-label').textContent()) ?? '';
     const to = labels.find((l) => l !== from)!;
     await page.keyboard.press(String(labels.indexOf(to) + 1));

@@ -17,11 +17,18 @@ const LINK = '<a href="http://evil.example">x</a>';
 const BIG = '<b style="font-size:90px">BIG</b>';
 const LABELS = [LINK, BIG, 'calm'];
 const EVIL_ANNOTATOR = '<a href="http://evil.example">ann</a>';
-const WORDS: Record<string, string[]> = { [LINK]: ['angry', 'furious', 'mad'], [BIG]: ['happy', 'glad', 'smile'], calm: ['quiet', 'still', 'peace'] };
+const WORDS: Record<string, string[]> = {
+  [LINK]: ['angry', 'furious', 'mad'],
+  [BIG]: ['happy', 'glad', 'smile'],
+  calm: ['quiet', 'still', 'peace'],
+};
 const q = (s: string) => `"${s.replace(/"/g, '""')}"`;
 
 function corpus(dir: string): void {
-  for (const [split, n] of [['train', 45], ['dev', 18]] as const) {
+  for (const [split, n] of [
+    ['train', 45],
+    ['dev', 18],
+  ] as const) {
     const lines = ['text,label'];
     for (let i = 0; i < n; i++) {
       const l = LABELS[i % 3];
@@ -32,7 +39,10 @@ function corpus(dir: string): void {
   }
   // one MELD row whose clip is missing: a text-only utterance
   fs.mkdirSync(path.join(dir, 'meld'));
-  fs.writeFileSync(path.join(dir, 'meld', 'dev_sent_emo.csv'), 'Sr No.,Utterance,Speaker,Emotion,Sentiment,Dialogue_ID,Utterance_ID,Season,Episode,StartTime,EndTime\n1,Only words here,Ann,joy,positive,0,0,,,,\n');
+  fs.writeFileSync(
+    path.join(dir, 'meld', 'dev_sent_emo.csv'),
+    'Sr No.,Utterance,Speaker,Emotion,Sentiment,Dialogue_ID,Utterance_ID,Season,Episode,StartTime,EndTime\n1,Only words here,Ann,joy,positive,0,0,,,,\n',
+  );
 }
 
 describe.skipIf(!haveChromium)('browser mode: hostile labels, 1024 px', () => {
@@ -62,7 +72,9 @@ describe.skipIf(!haveChromium)('browser mode: hostile labels, 1024 px', () => {
     served = await startServe(['--db', db, '--data-dir', path.join(t.dir, 'data')]);
     browser = await chromium.launch({ executablePath: CHROMIUM });
     page = await browser.newPage({ viewport: { width: 1024, height: 768 } });
-    page.on('console', (m) => { if (m.type() === 'error') problems.push(`console error: ${m.text()}`); });
+    page.on('console', (m) => {
+      if (m.type() === 'error') problems.push(`console error: ${m.text()}`);
+    });
     page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
     await page.goto(served.url);
     await page.getByTestId('tab-corpus').waitFor();
@@ -76,7 +88,11 @@ describe.skipIf(!haveChromium)('browser mode: hostile labels, 1024 px', () => {
   it('at 1024 px every tab can be reached: shown whole, or behind a scroll arrow', async () => {
     const tabs = page.locator('[role=tab][data-testid^=tab-]');
     expect(await tabs.count()).toBe(10);
-    const box = async (sel: string) => page.locator(sel).evaluate((e) => { const r = e.getBoundingClientRect(); return { left: r.left, right: r.right }; });
+    const box = async (sel: string) =>
+      page.locator(sel).evaluate((e) => {
+        const r = e.getBoundingClientRect();
+        return { left: r.left, right: r.right };
+      });
     const scroller = await box('.MuiTabs-scroller');
     const hidden: string[] = [];
     for (const id of await tabs.evaluateAll((els) => els.map((e) => e.getAttribute('data-testid')!))) {
@@ -109,7 +125,7 @@ describe.skipIf(!haveChromium)('browser mode: hostile labels, 1024 px', () => {
     expect(problems).toEqual([]);
   });
 
-  it('agreement: annotator names are drawn as text in the kappa heatmap and the pair\'s confusion matrix', async () => {
+  it("agreement: annotator names are drawn as text in the kappa heatmap and the pair's confusion matrix", async () => {
     await page.getByTestId('tab-agreement').click();
     const heat = page.getByTestId('agreement-heatmap');
     await heat.locator('.xtick text').first().waitFor({ timeout: 30_000 });
@@ -121,7 +137,7 @@ describe.skipIf(!haveChromium)('browser mode: hostile labels, 1024 px', () => {
     expect(problems).toEqual([]);
   });
 
-  it('corpus: conf. is the predicted class\'s probability (tooltip says so); a text-only row has no warning colour', async () => {
+  it("corpus: conf. is the predicted class's probability (tooltip says so); a text-only row has no warning colour", async () => {
     await page.getByTestId('tab-corpus').click();
     const cells = page.getByTestId('conf-cell');
     await cells.first().waitFor();
@@ -129,8 +145,14 @@ describe.skipIf(!haveChromium)('browser mode: hostile labels, 1024 px', () => {
       expect(await c.textContent()).toMatch(/^[01]\.\d\d\*?$/);
       expect(await c.getAttribute('title')).toMatch(/^p\(.+\) = [01]\.\d{3}/);
     }
-    expect(await page.locator('[role=columnheader]', { hasText: 'conf.' }).getAttribute('title')).toMatch(/probability of the predicted class/);
-    const colour = (s: string) => page.locator(`.es-status[data-s=${s}]`).first().evaluate((e) => getComputedStyle(e).color);
+    expect(await page.locator('[role=columnheader]', { hasText: 'conf.' }).getAttribute('title')).toMatch(
+      /probability of the predicted class/,
+    );
+    const colour = (s: string) =>
+      page
+        .locator(`.es-status[data-s=${s}]`)
+        .first()
+        .evaluate((e) => getComputedStyle(e).color);
     const missing = await colour('missing_media');
     const warning = await page.evaluate(() => {
       const probe = document.createElement('span');

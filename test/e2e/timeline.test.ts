@@ -77,7 +77,9 @@ describe.skipIf(!haveChromium)('timeline view (serve + Chromium)', () => {
     await page.locator('.MuiPopover-root').waitFor({ state: 'detached' });
     await expect.poll(() => media((p) => p.playbackRate)).toBe(1.5);
     await page.locator('body').click({ position: { x: 5, y: 800 } });
-    await media((p) => { p.currentTime = 7.0; });
+    await media((p) => {
+      p.currentTime = 7.0;
+    });
     await page.keyboard.press('.');
     await expect.poll(() => media((p) => Math.round(p.currentTime * 100) / 100)).toBe(7.1); // 10 fps: one frame is 0.1 s
     const sel = Number((await block('tone 3').getAttribute('data-testid'))!.split('-').pop());
@@ -95,12 +97,18 @@ describe.skipIf(!haveChromium)('timeline view (serve + Chromium)', () => {
     await expect.poll(() => row().end_s).toBeCloseTo(s.endS + 0.05, 3);
     expect(row().start_s).toBeCloseTo(s.startS + 0.05, 3);
     // split at the playhead, inside the selected segment
-    await media((p) => { p.currentTime = 6.8; });
+    await media((p) => {
+      p.currentTime = 6.8;
+    });
     await page.keyboard.press('s');
     await expect.poll(() => page.getByTestId('timeline-view').textContent()).toMatch(/61 segments/);
     const d = new Database(db, { readonly: true });
     const hist = d.prepare('SELECT source, who FROM segment_history ORDER BY id').all() as { source: string }[];
-    const pending = d.prepare("SELECT COUNT(*) n FROM utterance u LEFT JOIN stage_status s ON s.utterance_id = u.id AND s.stage = 'media' WHERE s.status IS NULL").get() as { n: number };
+    const pending = d
+      .prepare(
+        "SELECT COUNT(*) n FROM utterance u LEFT JOIN stage_status s ON s.utterance_id = u.id AND s.stage = 'media' WHERE s.status IS NULL",
+      )
+      .get() as { n: number };
     d.close();
     expect(hist.map((h) => h.source)).toEqual(['nudge', 'nudge', 'split', 'split']);
     expect(pending.n).toBe(2); // the edited segment and the new one wait for re-extraction

@@ -49,7 +49,13 @@ interface Importer {
 }
 
 const IMPORTERS: Importer[] = [
-  { name: 'MELD CSV', file: 'train_sent_emo.csv', seed: fs.readFileSync(path.join(ROOT, 'resources/demo/train_sent_emo.csv')), opts: {}, available: true },
+  {
+    name: 'MELD CSV',
+    file: 'train_sent_emo.csv',
+    seed: fs.readFileSync(path.join(ROOT, 'resources/demo/train_sent_emo.csv')),
+    opts: {},
+    available: true,
+  },
   {
     name: 'generic CSV',
     file: 'ratings.csv',
@@ -58,8 +64,20 @@ const IMPORTERS: Importer[] = [
     available: true,
   },
   // ELAN import lands in src/main/core/corpus/eaf.ts; until then planImport refuses .eaf files
-  { name: 'ELAN EAF', file: 'session.eaf', seed: Buffer.from(EAF_SEED), opts: {}, available: fs.existsSync(path.join(ROOT, 'src/main/core/corpus/eaf.ts')) },
-  { name: 'Praat TextGrid', file: 'talk.TextGrid', seed: Buffer.from(textGridLong(SEGMENTS, { labels: true, pointTier: true })), opts: {}, available: true },
+  {
+    name: 'ELAN EAF',
+    file: 'session.eaf',
+    seed: Buffer.from(EAF_SEED),
+    opts: {},
+    available: fs.existsSync(path.join(ROOT, 'src/main/core/corpus/eaf.ts')),
+  },
+  {
+    name: 'Praat TextGrid',
+    file: 'talk.TextGrid',
+    seed: Buffer.from(textGridLong(SEGMENTS, { labels: true, pointTier: true })),
+    opts: {},
+    available: true,
+  },
   { name: 'SRT', file: 'talk.srt', seed: Buffer.from(srtOf(SEGMENTS)), opts: {}, available: true },
   { name: 'WebVTT', file: 'talk.vtt', seed: Buffer.from(vttOf(SEGMENTS)), opts: {}, available: true },
 ];
@@ -109,61 +127,81 @@ describe.each(IMPORTERS)('fuzz: $name importer', (imp) => {
     }
   });
 
-  it.skipIf(!imp.available)(`${CASES} mutants (seed ${SEED}): an ImportError naming the file or a whole import, never a crash`, () => {
-    const dbFile = path.join(t.dir, 'fuzz.db');
-    const db = openDb(dbFile);
-    const outcomes: { m: Mutant; o: Outcome; dir: string }[] = [];
-    try {
-      mutants(imp.seed, SEED, CASES).forEach((m, i) => {
-        const dir = path.join(t.dir, `case${i}`);
-        outcomes.push({ m, o: importOne(db, imp, dir, m), dir });
-        fs.rmSync(path.join(dir, imp.file)); // keep the disk small; the db keeps what was imported
-      });
-      expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
-      // an accepted file is stored whole; a refused one left no corpus
-      const perRoot = new Map((db.prepare('SELECT c.root, COUNT(u.id) n FROM corpus c LEFT JOIN utterance u ON u.corpus_id = c.id GROUP BY c.id').all() as { root: string; n: number }[]).map((r) => [r.root, r.n]));
-      for (const { m, o, dir } of outcomes) {
-        if (o.kind === 'imported') {
-          expect(perRoot.has(o.corpusRoot), m.name).toBe(true);
-          expect(perRoot.get(o.corpusRoot)! > 0 || o.records === 0, m.name).toBe(true);
-        } else {
-          expect([...perRoot.keys()].some((r) => r === dir || r.startsWith(dir + path.sep)), `${m.name}: refused but a corpus is stored`).toBe(false);
-        }
-      }
-      // both outcomes occur: the mutations do reach the error paths
-      expect(outcomes.some((x) => x.o.kind === 'refused')).toBe(true);
-      expect(outcomes.some((x) => x.o.kind === 'imported')).toBe(true);
-    } finally {
-      db.close();
-    }
-  }, 300_000);
-
-  it.skipIf(!imp.available)('through the CLI: exit 0 or a one-line error naming the file, no stack, no partial corpus', () => {
-    // one CLI run per kind of damage a user meets most (each run is a Node start-up)
-    const picks = mutants(imp.seed, SEED + 1, 27).filter((m) => /truncate |utf16be|hugeField|unclosedQuote|randomBytes|dropColumn/.test(m.name + ' '));
-    expect(picks.length).toBeGreaterThanOrEqual(5);
-    for (const m of picks) {
-      const dir = path.join(t.dir, 'cli', m.name.replace(/\W+/g, '_'));
-      fs.mkdirSync(dir, { recursive: true });
-      const file = path.join(dir, imp.file);
-      fs.writeFileSync(file, m.bytes);
-      const db = path.join(dir, 'x.db');
-      const r = runCli(['import', file, '--db', db, ...(imp.opts.columns ? ['--columns', imp.opts.columns] : [])]);
-      expect([0, 1], `${m.name}: ${r.stderr}`).toContain(r.code);
-      expect(r.stderr, m.name).not.toMatch(/\n\s+at /);
-      const d = new Database(db, { readonly: true });
+  it.skipIf(!imp.available)(
+    `${CASES} mutants (seed ${SEED}): an ImportError naming the file or a whole import, never a crash`,
+    () => {
+      const dbFile = path.join(t.dir, 'fuzz.db');
+      const db = openDb(dbFile);
+      const outcomes: { m: Mutant; o: Outcome; dir: string }[] = [];
       try {
-        expect(d.pragma('integrity_check', { simple: true })).toBe('ok');
-        if (r.code === 1) {
-          expect(r.stderr, m.name).toContain(file);
-          expect(d.prepare('SELECT COUNT(*) n FROM corpus').get(), m.name).toEqual({ n: 0 });
-          expect(d.prepare('SELECT COUNT(*) n FROM utterance').get(), m.name).toEqual({ n: 0 });
+        mutants(imp.seed, SEED, CASES).forEach((m, i) => {
+          const dir = path.join(t.dir, `case${i}`);
+          outcomes.push({ m, o: importOne(db, imp, dir, m), dir });
+          fs.rmSync(path.join(dir, imp.file)); // keep the disk small; the db keeps what was imported
+        });
+        expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
+        // an accepted file is stored whole; a refused one left no corpus
+        const perRoot = new Map(
+          (
+            db.prepare('SELECT c.root, COUNT(u.id) n FROM corpus c LEFT JOIN utterance u ON u.corpus_id = c.id GROUP BY c.id').all() as {
+              root: string;
+              n: number;
+            }[]
+          ).map((r) => [r.root, r.n]),
+        );
+        for (const { m, o, dir } of outcomes) {
+          if (o.kind === 'imported') {
+            expect(perRoot.has(o.corpusRoot), m.name).toBe(true);
+            expect(perRoot.get(o.corpusRoot)! > 0 || o.records === 0, m.name).toBe(true);
+          } else {
+            expect(
+              [...perRoot.keys()].some((r) => r === dir || r.startsWith(dir + path.sep)),
+              `${m.name}: refused but a corpus is stored`,
+            ).toBe(false);
+          }
         }
+        // both outcomes occur: the mutations do reach the error paths
+        expect(outcomes.some((x) => x.o.kind === 'refused')).toBe(true);
+        expect(outcomes.some((x) => x.o.kind === 'imported')).toBe(true);
       } finally {
-        d.close();
+        db.close();
       }
-    }
-  }, 300_000);
+    },
+    300_000,
+  );
+
+  it.skipIf(!imp.available)(
+    'through the CLI: exit 0 or a one-line error naming the file, no stack, no partial corpus',
+    () => {
+      // one CLI run per kind of damage a user meets most (each run is a Node start-up)
+      const picks = mutants(imp.seed, SEED + 1, 27).filter((m) =>
+        /truncate |utf16be|hugeField|unclosedQuote|randomBytes|dropColumn/.test(m.name + ' '),
+      );
+      expect(picks.length).toBeGreaterThanOrEqual(5);
+      for (const m of picks) {
+        const dir = path.join(t.dir, 'cli', m.name.replace(/\W+/g, '_'));
+        fs.mkdirSync(dir, { recursive: true });
+        const file = path.join(dir, imp.file);
+        fs.writeFileSync(file, m.bytes);
+        const db = path.join(dir, 'x.db');
+        const r = runCli(['import', file, '--db', db, ...(imp.opts.columns ? ['--columns', imp.opts.columns] : [])]);
+        expect([0, 1], `${m.name}: ${r.stderr}`).toContain(r.code);
+        expect(r.stderr, m.name).not.toMatch(/\n\s+at /);
+        const d = new Database(db, { readonly: true });
+        try {
+          expect(d.pragma('integrity_check', { simple: true })).toBe('ok');
+          if (r.code === 1) {
+            expect(r.stderr, m.name).toContain(file);
+            expect(d.prepare('SELECT COUNT(*) n FROM corpus').get(), m.name).toEqual({ n: 0 });
+            expect(d.prepare('SELECT COUNT(*) n FROM utterance').get(), m.name).toEqual({ n: 0 });
+          }
+        } finally {
+          d.close();
+        }
+      }
+    },
+    300_000,
+  );
 });
 
 describe('import is one transaction', () => {
@@ -174,13 +212,21 @@ describe('import is one transaction', () => {
       openDb(db).close();
       const d = new Database(db);
       // a real SQLite failure on the 6th utterance (as a full disk or a constraint would raise)
-      d.exec("CREATE TRIGGER boom BEFORE INSERT ON utterance WHEN (SELECT COUNT(*) FROM utterance) >= 5 BEGIN SELECT RAISE(ABORT, 'simulated failure while saving'); END;");
+      d.exec(
+        "CREATE TRIGGER boom BEFORE INSERT ON utterance WHEN (SELECT COUNT(*) FROM utterance) >= 5 BEGIN SELECT RAISE(ABORT, 'simulated failure while saving'); END;",
+      );
       d.close();
       const r = runCli(['import', path.join(ROOT, 'resources/demo'), '--db', db]);
       expect(r.code).toBe(1);
       expect(r.stderr).toMatch(/simulated failure while saving/);
       const after = new Database(db, { readonly: true });
-      expect(after.prepare('SELECT (SELECT COUNT(*) FROM corpus) c, (SELECT COUNT(*) FROM utterance) u, (SELECT COUNT(*) FROM label_history) l, (SELECT COUNT(*) FROM media) m').get()).toEqual({ c: 0, u: 0, l: 0, m: 0 });
+      expect(
+        after
+          .prepare(
+            'SELECT (SELECT COUNT(*) FROM corpus) c, (SELECT COUNT(*) FROM utterance) u, (SELECT COUNT(*) FROM label_history) l, (SELECT COUNT(*) FROM media) m',
+          )
+          .get(),
+      ).toEqual({ c: 0, u: 0, l: 0, m: 0 });
       expect(after.pragma('integrity_check', { simple: true })).toBe('ok');
       after.close();
     } finally {

@@ -51,7 +51,8 @@ export const MUTATIONS: Record<string, Mutation> = {
   },
   invalidUtf8: (s, r) => {
     let b = s;
-    for (let i = 0, n = 1 + at(r, 10); i < n; i++) b = splice(b, at(r, b.length), 0, Buffer.from(pick(r, [[0xff], [0xc3], [0xe2, 0x82], [0xf0, 0x9f, 0x98], [0x92], [0x80, 0x80]])));
+    for (let i = 0, n = 1 + at(r, 10); i < n; i++)
+      b = splice(b, at(r, b.length), 0, Buffer.from(pick(r, [[0xff], [0xc3], [0xe2, 0x82], [0xf0, 0x9f, 0x98], [0x92], [0x80, 0x80]])));
     return b;
   },
   utf16le: (s) => Buffer.concat([Buffer.from([0xff, 0xfe]), iconv.encode(s.toString('utf8'), 'utf16le')]),
@@ -114,7 +115,8 @@ export const MUTATIONS: Record<string, Mutation> = {
   },
   controlChars: (s, r) => {
     let b = s;
-    for (let i = 0, n = 1 + at(r, 20); i < n; i++) b = splice(b, at(r, b.length), 0, Buffer.from([pick(r, [1, 7, 8, 11, 12, 27, 127, 0x1f])]));
+    for (let i = 0, n = 1 + at(r, 20); i < n; i++)
+      b = splice(b, at(r, b.length), 0, Buffer.from([pick(r, [1, 7, 8, 11, 12, 27, 127, 0x1f])]));
     return b;
   },
   weirdUnicode: (s, r) => {
@@ -125,7 +127,13 @@ export const MUTATIONS: Record<string, Mutation> = {
     }
     return Buffer.from(t);
   },
-  xmlBomb: (s, r) => Buffer.concat([s, Buffer.from('<!DOCTYPE x [<!ENTITY a "' + 'a'.repeat(1000) + '"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;">]><x>&b;</x>'.repeat(1 + at(r, 3)))]),
+  xmlBomb: (s, r) =>
+    Buffer.concat([
+      s,
+      Buffer.from(
+        '<!DOCTYPE x [<!ENTITY a "' + 'a'.repeat(1000) + '"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;">]><x>&b;</x>'.repeat(1 + at(r, 3)),
+      ),
+    ]),
 };
 
 /** `n` mutants of `src`, each mutation a few times with the seed, then random stacks of two. */

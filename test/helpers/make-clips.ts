@@ -91,10 +91,13 @@ function buildArgs(file: string, spec: ClipSpec): { args: string[]; speech: { wa
     const size = `s=${w}x${h}:r=${fps}:d=${d}`;
     const pattern = video.pattern ?? 'testsrc2';
     const src =
-      pattern === 'color' ? `color=c=${video.color ?? 'gray'}:${size}`
-      : pattern === 'black' ? `color=c=black:${size}`
-      : pattern === 'noise' ? `color=c=gray:${size},noise=alls=100:allf=t+u`
-      : `${pattern}=${size}`;
+      pattern === 'color'
+        ? `color=c=${video.color ?? 'gray'}:${size}`
+        : pattern === 'black'
+          ? `color=c=black:${size}`
+          : pattern === 'noise'
+            ? `color=c=gray:${size},noise=alls=100:allf=t+u`
+            : `${pattern}=${size}`;
     args.push('-f', 'lavfi', '-i', src);
   }
   if (audio) {
@@ -117,15 +120,27 @@ function buildArgs(file: string, spec: ClipSpec): { args: string[]; speech: { wa
     args.push('-af', chain.join(','));
   }
   if (video) {
-    const vcodec = container === 'webm' ? ['-c:v', 'libvpx', '-deadline', 'realtime', '-cpu-used', '8'] : container === 'avi' ? ['-c:v', 'mpeg4', '-q:v', '4'] : ['-c:v', 'libx264', '-preset', 'veryfast'];
+    const vcodec =
+      container === 'webm'
+        ? ['-c:v', 'libvpx', '-deadline', 'realtime', '-cpu-used', '8']
+        : container === 'avi'
+          ? ['-c:v', 'mpeg4', '-q:v', '4']
+          : ['-c:v', 'libx264', '-preset', 'veryfast'];
     args.push(...vcodec, '-pix_fmt', 'yuv420p');
     args.push(...(video.bitrate ? ['-b:v', video.bitrate] : container === 'webm' || container === 'avi' ? [] : ['-crf', '23']));
   }
   if (audio) {
     const acodec: Record<ClipContainer, string[]> = {
-      mp4: ['-c:a', 'aac', '-b:a', '128k'], mov: ['-c:a', 'aac', '-b:a', '128k'], m4a: ['-c:a', 'aac', '-b:a', '128k'],
-      mkv: ['-c:a', 'aac', '-b:a', '128k'], avi: ['-c:a', 'libmp3lame'], webm: ['-c:a', 'libopus'], wav: ['-c:a', 'pcm_s16le'],
-      mp3: ['-c:a', 'libmp3lame'], flac: ['-c:a', 'flac'], ogg: ['-c:a', 'libvorbis'],
+      mp4: ['-c:a', 'aac', '-b:a', '128k'],
+      mov: ['-c:a', 'aac', '-b:a', '128k'],
+      m4a: ['-c:a', 'aac', '-b:a', '128k'],
+      mkv: ['-c:a', 'aac', '-b:a', '128k'],
+      avi: ['-c:a', 'libmp3lame'],
+      webm: ['-c:a', 'libopus'],
+      wav: ['-c:a', 'pcm_s16le'],
+      mp3: ['-c:a', 'libmp3lame'],
+      flac: ['-c:a', 'flac'],
+      ogg: ['-c:a', 'libvorbis'],
     };
     args.push(...acodec[container]);
   }

@@ -6,7 +6,12 @@ import path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { clipFfmpeg } from './make-clips';
 
-export interface ToneSegment { startS: number; endS: number; freq: number; text: string }
+export interface ToneSegment {
+  startS: number;
+  endS: number;
+  freq: number;
+  text: string;
+}
 
 export interface ToneRecordingSpec {
   segments: number;
@@ -23,7 +28,11 @@ export interface ToneRecordingSpec {
   height?: number;
 }
 
-export function makeToneRecording(dir: string, name: string, spec: ToneRecordingSpec): { file: string; durationS: number; segments: ToneSegment[] } {
+export function makeToneRecording(
+  dir: string,
+  name: string,
+  spec: ToneRecordingSpec,
+): { file: string; durationS: number; segments: ToneSegment[] } {
   const sr = 16000;
   const toneS = spec.toneS ?? 2.0;
   const gapS = spec.gapS ?? 0.6;
@@ -46,9 +55,30 @@ export function makeToneRecording(dir: string, name: string, spec: ToneRecording
   const file = path.join(dir, fps ? `${name}.mp4` : `${name}.wav`);
   const args = ['-nostdin', '-hide_banner', '-loglevel', 'error', '-y', '-f', 'f32le', '-ar', String(sr), '-ac', '1', '-i', raw];
   if (fps) {
-    args.push('-f', 'lavfi', '-i', `testsrc2=s=${spec.width ?? 320}x${spec.height ?? 240}:r=${fps}:d=${durationS}`,
-      '-map', '1:v', '-map', '0:a', '-c:v', 'libx264', '-preset', 'veryfast', '-crf', '28', '-pix_fmt', 'yuv420p', '-g', String(fps * 10),
-      '-c:a', 'aac', '-b:a', '96k');
+    args.push(
+      '-f',
+      'lavfi',
+      '-i',
+      `testsrc2=s=${spec.width ?? 320}x${spec.height ?? 240}:r=${fps}:d=${durationS}`,
+      '-map',
+      '1:v',
+      '-map',
+      '0:a',
+      '-c:v',
+      'libx264',
+      '-preset',
+      'veryfast',
+      '-crf',
+      '28',
+      '-pix_fmt',
+      'yuv420p',
+      '-g',
+      String(fps * 10),
+      '-c:a',
+      'aac',
+      '-b:a',
+      '96k',
+    );
   } else {
     args.push('-c:a', 'pcm_s16le');
   }
@@ -64,8 +94,13 @@ export function toneEaf(file: string, media: string, segments: ToneSegment[], sp
   const slots: string[] = [];
   const tiers = speakers.map(() => [] as string[]);
   segments.forEach((s, i) => {
-    slots.push(`<TIME_SLOT TIME_SLOT_ID="ts${2 * i + 1}" TIME_VALUE="${Math.round(s.startS * 1000)}"/>`, `<TIME_SLOT TIME_SLOT_ID="ts${2 * i + 2}" TIME_VALUE="${Math.round(s.endS * 1000)}"/>`);
-    tiers[i % speakers.length].push(`<ANNOTATION><ALIGNABLE_ANNOTATION ANNOTATION_ID="a${i + 1}" TIME_SLOT_REF1="ts${2 * i + 1}" TIME_SLOT_REF2="ts${2 * i + 2}"><ANNOTATION_VALUE>${s.text}</ANNOTATION_VALUE></ALIGNABLE_ANNOTATION></ANNOTATION>`);
+    slots.push(
+      `<TIME_SLOT TIME_SLOT_ID="ts${2 * i + 1}" TIME_VALUE="${Math.round(s.startS * 1000)}"/>`,
+      `<TIME_SLOT TIME_SLOT_ID="ts${2 * i + 2}" TIME_VALUE="${Math.round(s.endS * 1000)}"/>`,
+    );
+    tiers[i % speakers.length].push(
+      `<ANNOTATION><ALIGNABLE_ANNOTATION ANNOTATION_ID="a${i + 1}" TIME_SLOT_REF1="ts${2 * i + 1}" TIME_SLOT_REF2="ts${2 * i + 2}"><ANNOTATION_VALUE>${s.text}</ANNOTATION_VALUE></ALIGNABLE_ANNOTATION></ANNOTATION>`,
+    );
   });
   const xml = `<?xml version="1.0" encoding="UTF-8"?>
 <ANNOTATION_DOCUMENT AUTHOR="test" DATE="2026-12-02T10:00:00+00:00" FORMAT="3.0" VERSION="3.0">

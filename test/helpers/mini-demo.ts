@@ -14,7 +14,10 @@ export function miniDemo(dest: string): string {
     ['dev_sent_emo.csv', 'dev_splits_complete', ['2']],
   ];
   for (const [csv, clips, dialogues] of keep) {
-    const lines = fs.readFileSync(path.join(DEMO, csv), 'utf8').split('\n').filter((l) => l.trim());
+    const lines = fs
+      .readFileSync(path.join(DEMO, csv), 'utf8')
+      .split('\n')
+      .filter((l) => l.trim());
     const rows = lines.slice(1).filter((l) => dialogues.includes((parse(l) as string[][])[0][5]));
     fs.mkdirSync(path.join(dest, clips), { recursive: true });
     fs.writeFileSync(path.join(dest, csv), [lines[0], ...rows].join('\n') + '\n');

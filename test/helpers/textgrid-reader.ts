@@ -2,9 +2,23 @@
 // reader it keeps only the values — quoted strings ("" escapes a quote), numbers and <flags> — and
 // skips labels such as `xmin =` and `item [1]:`, so it reads both the long and the short format.
 
-export interface TgInterval { xmin: number; xmax: number; text: string }
-export interface TgTier { cls: string; name: string; xmin: number; xmax: number; intervals: TgInterval[] }
-export interface TextGridFile { xmin: number; xmax: number; tiers: TgTier[] }
+export interface TgInterval {
+  xmin: number;
+  xmax: number;
+  text: string;
+}
+export interface TgTier {
+  cls: string;
+  name: string;
+  xmin: number;
+  xmax: number;
+  intervals: TgInterval[];
+}
+export interface TextGridFile {
+  xmin: number;
+  xmax: number;
+  tiers: TgTier[];
+}
 
 type Token = { s: string } | { n: number } | { flag: string };
 
@@ -19,7 +33,11 @@ function tokens(src: string): Token[] {
       for (;;) {
         if (i >= src.length) throw new Error('unterminated string');
         if (src[i] === '"') {
-          if (src[i + 1] === '"') { s += '"'; i += 2; continue; }
+          if (src[i + 1] === '"') {
+            s += '"';
+            i += 2;
+            continue;
+          }
           i++;
           break;
         }
@@ -36,7 +54,10 @@ function tokens(src: string): Token[] {
       i = src.indexOf(']', i) + 1; // item [1]:, intervals [3]:
     } else if (/[-+\d.]/.test(c) && !/[A-Za-z_]/.test(src[i - 1] ?? ' ')) {
       const m = /^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?/.exec(src.slice(i, i + 40));
-      if (!m) { i++; continue; }
+      if (!m) {
+        i++;
+        continue;
+      }
       out.push({ n: Number(m[0]) });
       i += m[0].length;
     } else if (/[A-Za-z_]/.test(c)) {
@@ -49,8 +70,16 @@ function tokens(src: string): Token[] {
 export function readTextGrid(src: string): TextGridFile {
   const t = tokens(src.replace(/^\uFEFF/, ''));
   let k = 0;
-  const str = () => { const x = t[k++]; if (!x || !('s' in x)) throw new Error(`string expected at token ${k - 1}`); return x.s; };
-  const num = () => { const x = t[k++]; if (!x || !('n' in x)) throw new Error(`number expected at token ${k - 1}`); return x.n; };
+  const str = () => {
+    const x = t[k++];
+    if (!x || !('s' in x)) throw new Error(`string expected at token ${k - 1}`);
+    return x.s;
+  };
+  const num = () => {
+    const x = t[k++];
+    if (!x || !('n' in x)) throw new Error(`number expected at token ${k - 1}`);
+    return x.n;
+  };
   if (str() !== 'ooTextFile' || str() !== 'TextGrid') throw new Error('not a TextGrid');
   const xmin = num();
   const xmax = num();
@@ -67,7 +96,10 @@ export function readTextGrid(src: string): TextGridFile {
     const intervals: TgInterval[] = [];
     for (let q = 0; q < n; q++) {
       if (cls === 'IntervalTier') intervals.push({ xmin: num(), xmax: num(), text: str() });
-      else { const at = num(); intervals.push({ xmin: at, xmax: at, text: str() }); }
+      else {
+        const at = num();
+        intervals.push({ xmin: at, xmax: at, text: str() });
+      }
     }
     tiers.push({ cls, name, xmin: tx0, xmax: tx1, intervals });
   }

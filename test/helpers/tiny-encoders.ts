@@ -34,13 +34,29 @@ const vi = (name: string, elemType: number, dims: Dim[]) => ({
   type: { tensorType: { elemType, shape: { dim: dims.map((d) => (typeof d === 'string' ? { dimParam: d } : { dimValue: d })) } } },
 });
 const f32 = (name: string, dims: number[], data: Float32Array) => ({ name, dims, dataType: DataType.FLOAT, rawData: bytes(data) });
-const i64 = (name: string, values: number[]) => ({ name, dims: [values.length], dataType: DataType.INT64, rawData: bytes(BigInt64Array.from(values.map(BigInt))) });
-const node = (opType: string, input: string[], output: string[], attribute: Record<string, unknown>[] = []) => ({ opType, input, output, name: `${opType}_${output[0]}`, attribute });
+const i64 = (name: string, values: number[]) => ({
+  name,
+  dims: [values.length],
+  dataType: DataType.INT64,
+  rawData: bytes(BigInt64Array.from(values.map(BigInt))),
+});
+const node = (opType: string, input: string[], output: string[], attribute: Record<string, unknown>[] = []) => ({
+  opType,
+  input,
+  output,
+  name: `${opType}_${output[0]}`,
+  attribute,
+});
 const ints = (name: string, v: number[]) => ({ name, type: AttributeType.INTS, ints: v });
 const int = (name: string, v: number) => ({ name, type: AttributeType.INT, i: v });
 
 function model(nodes: unknown[], inits: unknown[], inputs: unknown[], outputs: unknown[]): Uint8Array {
-  return encodeModel({ irVersion: 8, opsetImport: [{ domain: '', version: 17 }], producerName: 'emotion-studio-tests', graph: { name: 'tiny', node: nodes, initializer: inits, input: inputs, output: outputs } });
+  return encodeModel({
+    irVersion: 8,
+    opsetImport: [{ domain: '', version: 17 }],
+    producerName: 'emotion-studio-tests',
+    graph: { name: 'tiny', node: nodes, initializer: inits, input: inputs, output: outputs },
+  });
 }
 
 export const w2vWeights = () => ({ W: weights(1, W2V.dim * W2V.kernel), B: weights(2, W2V.dim) });
@@ -74,7 +90,10 @@ export function tinyResNet(opts: { classifierHead?: boolean; inputName?: string;
   const inits: unknown[] = [...(opts.externalWeights ? [] : [f32('proj.W', [RESNET.dim, 3, 1, 1], W)]), f32('proj.B', [RESNET.dim], B)];
   let outputs = [vi('pooler_output', DataType.FLOAT, ['batch_size', RESNET.dim, 1, 1])];
   if (opts.classifierHead) {
-    nodes.push(node('Flatten', ['pooler_output'], ['flat'], [int('axis', 1)]), node('Gemm', ['flat', 'fc.W', 'fc.B'], ['logits'], [int('transB', 1)]));
+    nodes.push(
+      node('Flatten', ['pooler_output'], ['flat'], [int('axis', 1)]),
+      node('Gemm', ['flat', 'fc.W', 'fc.B'], ['logits'], [int('transB', 1)]),
+    );
     inits.push(f32('fc.W', [10, RESNET.dim], weights(7, 10 * RESNET.dim)), f32('fc.B', [10], weights(8, 10)));
     outputs = [vi('logits', DataType.FLOAT, ['batch_size', 10])];
   }
@@ -87,18 +106,73 @@ export function tinyResNet(opts: { classifierHead?: boolean; inputName?: string;
 function withExternalInitializer(m: Uint8Array, name: string, dims: number[]): Uint8Array {
   const w = protobuf.Writer.create();
   for (const d of dims) w.uint32((1 << 3) | 0).int64(d);
-  w.uint32((2 << 3) | 0).int32(DataType.FLOAT).uint32((8 << 3) | 2).string(name);
+  w.uint32((2 << 3) | 0)
+    .int32(DataType.FLOAT)
+    .uint32((8 << 3) | 2)
+    .string(name);
   const n = dims.reduce((a, b) => a * b, 1) * 4;
-  for (const [k, v] of [['location', 'model.onnx.data'], ['offset', '0'], ['length', String(n)]]) {
-    w.uint32((13 << 3) | 2).bytes(protobuf.Writer.create().uint32((1 << 3) | 2).string(k).uint32((2 << 3) | 2).string(v).finish());
+  for (const [k, v] of [
+    ['location', 'model.onnx.data'],
+    ['offset', '0'],
+    ['length', String(n)],
+  ]) {
+    w.uint32((13 << 3) | 2).bytes(
+      protobuf.Writer.create()
+        .uint32((1 << 3) | 2)
+        .string(k)
+        .uint32((2 << 3) | 2)
+        .string(v)
+        .finish(),
+    );
   }
   w.uint32((14 << 3) | 0).int32(1); // data_location: EXTERNAL
   // appended as a graph initializer (GraphProto field 5)
-  return appendToGraph(m, protobuf.Writer.create().uint32((5 << 3) | 2).bytes(w.finish()).finish());
+  return appendToGraph(
+    m,
+    protobuf.Writer.create()
+      .uint32((5 << 3) | 2)
+      .bytes(w.finish())
+      .finish(),
+  );
 }
 
-export const TINY_VOCAB = ['[PAD]', '[UNK]', '[CLS]', '[SEP]', 'hello', 'world', 'i', 'am', 'happy', 'sad', 'play', '##ing', '##s', 'you', 'are', 'the', 'good', '.', ',', '!', '?', 'what', 'oh', 'my', 'god', 'no', 'yes', 'it', 'is', 'fine'];
-export const minilmWeights = () => ({ E: weights(9, TINY_VOCAB.length * MINILM.dim), T: weights(10, 2 * MINILM.dim), M: weights(11, MINILM.dim) });
+export const TINY_VOCAB = [
+  '[PAD]',
+  '[UNK]',
+  '[CLS]',
+  '[SEP]',
+  'hello',
+  'world',
+  'i',
+  'am',
+  'happy',
+  'sad',
+  'play',
+  '##ing',
+  '##s',
+  'you',
+  'are',
+  'the',
+  'good',
+  '.',
+  ',',
+  '!',
+  '?',
+  'what',
+  'oh',
+  'my',
+  'god',
+  'no',
+  'yes',
+  'it',
+  'is',
+  'fine',
+];
+export const minilmWeights = () => ({
+  E: weights(9, TINY_VOCAB.length * MINILM.dim),
+  T: weights(10, 2 * MINILM.dim),
+  M: weights(11, MINILM.dim),
+});
 
 export function tinyMiniLm(opts: { outputName?: string } = {}): Uint8Array {
   const out = opts.outputName ?? 'last_hidden_state';
@@ -122,7 +196,15 @@ export function tinyMiniLm(opts: { outputName?: string } = {}): Uint8Array {
 
 /** A BERT-style WordPiece tokenizer.json over TINY_VOCAB (lower-casing, punctuation split, [CLS] ... [SEP]). */
 export function tinyTokenizerJson(): string {
-  const special = (id: number, content: string) => ({ id, content, single_word: false, lstrip: false, rstrip: false, normalized: false, special: true });
+  const special = (id: number, content: string) => ({
+    id,
+    content,
+    single_word: false,
+    lstrip: false,
+    rstrip: false,
+    normalized: false,
+    special: true,
+  });
   const tok = (t: string) => ({ id: t, ids: [TINY_VOCAB.indexOf(t)], tokens: [t] });
   return JSON.stringify({
     version: '1.0',
@@ -133,12 +215,28 @@ export function tinyTokenizerJson(): string {
     pre_tokenizer: { type: 'BertPreTokenizer' },
     post_processor: {
       type: 'TemplateProcessing',
-      single: [{ SpecialToken: { id: '[CLS]', type_id: 0 } }, { Sequence: { id: 'A', type_id: 0 } }, { SpecialToken: { id: '[SEP]', type_id: 0 } }],
-      pair: [{ SpecialToken: { id: '[CLS]', type_id: 0 } }, { Sequence: { id: 'A', type_id: 0 } }, { SpecialToken: { id: '[SEP]', type_id: 0 } }, { Sequence: { id: 'B', type_id: 1 } }, { SpecialToken: { id: '[SEP]', type_id: 1 } }],
+      single: [
+        { SpecialToken: { id: '[CLS]', type_id: 0 } },
+        { Sequence: { id: 'A', type_id: 0 } },
+        { SpecialToken: { id: '[SEP]', type_id: 0 } },
+      ],
+      pair: [
+        { SpecialToken: { id: '[CLS]', type_id: 0 } },
+        { Sequence: { id: 'A', type_id: 0 } },
+        { SpecialToken: { id: '[SEP]', type_id: 0 } },
+        { Sequence: { id: 'B', type_id: 1 } },
+        { SpecialToken: { id: '[SEP]', type_id: 1 } },
+      ],
       special_tokens: { '[CLS]': tok('[CLS]'), '[SEP]': tok('[SEP]') },
     },
     decoder: { type: 'WordPiece', prefix: '##', cleanup: true },
-    model: { type: 'WordPiece', unk_token: '[UNK]', continuing_subword_prefix: '##', max_input_chars_per_word: 100, vocab: Object.fromEntries(TINY_VOCAB.map((t, i) => [t, i])) },
+    model: {
+      type: 'WordPiece',
+      unk_token: '[UNK]',
+      continuing_subword_prefix: '##',
+      max_input_chars_per_word: 100,
+      vocab: Object.fromEntries(TINY_VOCAB.map((t, i) => [t, i])),
+    },
   });
 }
 

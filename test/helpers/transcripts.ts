@@ -1,7 +1,13 @@
 // Writers of one set of timed segments as a Praat TextGrid (long and short), SRT, WebVTT and ELAN file,
 // for the importer tests (written here independently of the exporters in src/main/core/report).
 
-export interface Seg { speaker: string; text: string; start: number; end: number; label: string }
+export interface Seg {
+  speaker: string;
+  text: string;
+  start: number;
+  end: number;
+  label: string;
+}
 
 /** Two speakers over 10 s, with one stretch of overlapping speech (5.5 to 6.2 s); times in whole ms. */
 export const SEGMENTS: Seg[] = [
@@ -13,7 +19,11 @@ export const SEGMENTS: Seg[] = [
 ];
 const TOTAL = 10;
 
-interface Iv { xmin: number; xmax: number; text: string }
+interface Iv {
+  xmin: number;
+  xmax: number;
+  text: string;
+}
 
 /** Intervals covering [0, TOTAL]: the spans, with empty intervals in the gaps. */
 function cover(spans: { start: number; end: number; text: string }[]): Iv[] {
@@ -28,7 +38,11 @@ function cover(spans: { start: number; end: number; text: string }[]): Iv[] {
   return out;
 }
 
-interface TgTier { name: string; ivs?: Iv[]; points?: { at: number; mark: string }[] }
+interface TgTier {
+  name: string;
+  ivs?: Iv[];
+  points?: { at: number; mark: string }[];
+}
 
 function tgTiers(segs: Seg[], o: { labels?: boolean; pointTier?: boolean }): TgTier[] {
   const speakers = [...new Set(segs.map((s) => s.speaker))];
@@ -43,7 +57,14 @@ function tgTiers(segs: Seg[], o: { labels?: boolean; pointTier?: boolean }): TgT
     }
     tiers.push({ name: 'emotion', ivs: cover(merged) });
   }
-  if (o.pointTier) tiers.push({ name: 'bell', points: [{ at: 1, mark: 'ding' }, { at: 3.5, mark: '' }] });
+  if (o.pointTier)
+    tiers.push({
+      name: 'bell',
+      points: [
+        { at: 1, mark: 'ding' },
+        { at: 3.5, mark: '' },
+      ],
+    });
   return tiers;
 }
 
@@ -51,15 +72,45 @@ const q = (s: string) => `"${s.replace(/"/g, '""')}"`;
 
 export function textGridLong(segs: Seg[], o: { labels?: boolean; pointTier?: boolean } = {}): string {
   const tiers = tgTiers(segs, o);
-  const L = ['File type = "ooTextFile"', 'Object class = "TextGrid"', '', 'xmin = 0 ', `xmax = ${TOTAL} `, 'tiers? <exists> ', `size = ${tiers.length} `, 'item []: '];
+  const L = [
+    'File type = "ooTextFile"',
+    'Object class = "TextGrid"',
+    '',
+    'xmin = 0 ',
+    `xmax = ${TOTAL} `,
+    'tiers? <exists> ',
+    `size = ${tiers.length} `,
+    'item []: ',
+  ];
   tiers.forEach((t, i) => {
     L.push(`    item [${i + 1}]:`);
     if (t.ivs) {
-      L.push('        class = "IntervalTier" ', `        name = ${q(t.name)} `, '        xmin = 0 ', `        xmax = ${TOTAL} `, `        intervals: size = ${t.ivs.length} `);
-      t.ivs.forEach((iv, k) => L.push(`        intervals [${k + 1}]:`, `            xmin = ${iv.xmin} `, `            xmax = ${iv.xmax} `, `            text = ${q(iv.text)} `));
+      L.push(
+        '        class = "IntervalTier" ',
+        `        name = ${q(t.name)} `,
+        '        xmin = 0 ',
+        `        xmax = ${TOTAL} `,
+        `        intervals: size = ${t.ivs.length} `,
+      );
+      t.ivs.forEach((iv, k) =>
+        L.push(
+          `        intervals [${k + 1}]:`,
+          `            xmin = ${iv.xmin} `,
+          `            xmax = ${iv.xmax} `,
+          `            text = ${q(iv.text)} `,
+        ),
+      );
     } else {
-      L.push('        class = "TextTier" ', `        name = ${q(t.name)} `, '        xmin = 0 ', `        xmax = ${TOTAL} `, `        points: size = ${t.points!.length} `);
-      t.points!.forEach((p, k) => L.push(`        points [${k + 1}]:`, `            number = ${p.at} `, `            mark = ${q(p.mark)} `));
+      L.push(
+        '        class = "TextTier" ',
+        `        name = ${q(t.name)} `,
+        '        xmin = 0 ',
+        `        xmax = ${TOTAL} `,
+        `        points: size = ${t.points!.length} `,
+      );
+      t.points!.forEach((p, k) =>
+        L.push(`        points [${k + 1}]:`, `            number = ${p.at} `, `            mark = ${q(p.mark)} `),
+      );
     }
   });
   return L.join('\n') + '\n';
@@ -93,14 +144,22 @@ export function srtOf(segs: Seg[]): string {
 const vttEsc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
 export function vttOf(segs: Seg[]): string {
-  return 'WEBVTT\n\n' + segs.map((s) => `${clock(s.start, '.')} --> ${clock(s.end, '.')} line:90%\n<v ${s.speaker}>${vttEsc(s.text)}</v>\n`).join('\n');
+  return (
+    'WEBVTT\n\n' +
+    segs.map((s) => `${clock(s.start, '.')} --> ${clock(s.end, '.')} line:90%\n<v ${s.speaker}>${vttEsc(s.text)}</v>\n`).join('\n')
+  );
 }
 
 const csvCell = (s: string) => (/[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
 
 /** A generic CSV of segments: file,start,end,speaker,text (times in seconds). */
 export function csvOf(segs: Seg[], media: string): string {
-  return ['file,start,end,speaker,text', ...segs.map((s) => [media, String(s.start), String(s.end), s.speaker, s.text].map(csvCell).join(','))].join('\n') + '\n';
+  return (
+    [
+      'file,start,end,speaker,text',
+      ...segs.map((s) => [media, String(s.start), String(s.end), s.speaker, s.text].map(csvCell).join(',')),
+    ].join('\n') + '\n'
+  );
 }
 
 const xmlEsc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
@@ -110,10 +169,16 @@ export function eafOf(segs: Seg[], media: string, o: { timeOrigin?: number } = {
   const speakers = [...new Set(segs.map((s) => s.speaker))];
   const slots: string[] = [];
   const tiers = speakers.map((sp) => {
-    const anns = segs.map((s, i) => ({ s, i })).filter(({ s }) => s.speaker === sp).map(({ s, i }) => {
-      slots.push(`<TIME_SLOT TIME_SLOT_ID="ts${2 * i + 1}" TIME_VALUE="${Math.round(s.start * 1000)}"/>`, `<TIME_SLOT TIME_SLOT_ID="ts${2 * i + 2}" TIME_VALUE="${Math.round(s.end * 1000)}"/>`);
-      return `    <ANNOTATION><ALIGNABLE_ANNOTATION ANNOTATION_ID="a${i + 1}" TIME_SLOT_REF1="ts${2 * i + 1}" TIME_SLOT_REF2="ts${2 * i + 2}"><ANNOTATION_VALUE>${xmlEsc(s.text)}</ANNOTATION_VALUE></ALIGNABLE_ANNOTATION></ANNOTATION>`;
-    });
+    const anns = segs
+      .map((s, i) => ({ s, i }))
+      .filter(({ s }) => s.speaker === sp)
+      .map(({ s, i }) => {
+        slots.push(
+          `<TIME_SLOT TIME_SLOT_ID="ts${2 * i + 1}" TIME_VALUE="${Math.round(s.start * 1000)}"/>`,
+          `<TIME_SLOT TIME_SLOT_ID="ts${2 * i + 2}" TIME_VALUE="${Math.round(s.end * 1000)}"/>`,
+        );
+        return `    <ANNOTATION><ALIGNABLE_ANNOTATION ANNOTATION_ID="a${i + 1}" TIME_SLOT_REF1="ts${2 * i + 1}" TIME_SLOT_REF2="ts${2 * i + 2}"><ANNOTATION_VALUE>${xmlEsc(s.text)}</ANNOTATION_VALUE></ALIGNABLE_ANNOTATION></ANNOTATION>`;
+      });
     return `  <TIER LINGUISTIC_TYPE_REF="utterance" PARTICIPANT="${xmlEsc(sp)}" TIER_ID="${xmlEsc(sp)}">\n${anns.join('\n')}\n  </TIER>`;
   });
   const origin = o.timeOrigin !== undefined ? ` TIME_ORIGIN="${o.timeOrigin}"` : '';

@@ -29,7 +29,19 @@ describe('ablate --context', () => {
       expect(x.ci95.weighted_f1[1]).toBeGreaterThanOrEqual(x.weighted_f1);
     }
     expect(rows[0].minus_none).toBeNull();
-    const ev = runCli(['evaluate', '--db', db, '--split', 'dev', '--model', String(rows[2].model_version), '--compare', String(rows[0].model_version), '--no-baselines', '--json']).json();
+    const ev = runCli([
+      'evaluate',
+      '--db',
+      db,
+      '--split',
+      'dev',
+      '--model',
+      String(rows[2].model_version),
+      '--compare',
+      String(rows[0].model_version),
+      '--no-baselines',
+      '--json',
+    ]).json();
     expect(rows[2].minus_none.weighted_f1).toEqual(ev.compare.weighted_f1);
     expect(rows[2].weighted_f1).toBeCloseTo(rows[0].weighted_f1 + rows[2].minus_none.weighted_f1.diff, 12);
   }, 300_000);

@@ -37,7 +37,10 @@ describe('exports with a label per annotator', () => {
 
   it('CSV: a label_<annotator> column each; JSON: an annotators object per utterance', () => {
     ok(runCli(['report', '--format', 'csv', '--out', path.join(t.dir, 'x.csv'), '--db', db, '-q']));
-    const rows = parse(fs.readFileSync(path.join(t.dir, 'x.csv'), 'utf8').replace(/^\ufeff/, ''), { columns: true }) as Record<string, string>[];
+    const rows = parse(fs.readFileSync(path.join(t.dir, 'x.csv'), 'utf8').replace(/^\ufeff/, ''), { columns: true }) as Record<
+      string,
+      string
+    >[];
     expect(Object.keys(rows[0]).slice(-2)).toEqual(['label_alice', 'label_bob']);
     const r1 = rows.find((r) => Number(r.id) === first.id)!;
     expect([r1.label, r1.label_alice, r1.label_bob]).toEqual(['anger', 'joy', 'anger']);
@@ -49,7 +52,7 @@ describe('exports with a label per annotator', () => {
     expect(j.utterances.find((u: any) => u.id === first.id).label_history.map((h: any) => h.annotator)).toEqual([null, 'alice', 'bob']);
   });
 
-  it('EAF: a tier per annotator that imports back as those annotators\' labels', () => {
+  it("EAF: a tier per annotator that imports back as those annotators' labels", () => {
     const out = path.join(t.dir, 'eaf');
     ok(runCli(['report', '--format', 'eaf', '--out', out, '--db', db, '-q']));
     const file = path.join(out, `${first.key.replace('/', '_')}.eaf`);
@@ -65,7 +68,8 @@ describe('exports with a label per annotator', () => {
     const h = openDb(db2, { readonly: true });
     try {
       expect(h.prepare('SELECT annotator, label FROM annotator_label ORDER BY annotator').all()).toEqual([
-        { annotator: 'alice', label: 'joy' }, { annotator: 'bob', label: 'anger' },
+        { annotator: 'alice', label: 'joy' },
+        { annotator: 'bob', label: 'anger' },
       ]);
       // the gold tier is still the gold label, not an annotator's tier
       expect(h.prepare('SELECT label FROM utterance').pluck().all()).toEqual(['anger']);

@@ -37,7 +37,15 @@ beforeAll(() => {
   }
   fs.writeFileSync(path.join(t.dir, 'lines.csv'), rows.join('\n') + '\n');
   db = openDb(path.join(t.dir, 'a.db'));
-  api = createApi({ db, dbPath: path.join(t.dir, 'a.db'), dataDir: path.join(t.dir, 'data'), mode: 'browser', urls: { media: () => '', thumbnail: () => '' }, browseRoots: [fs.realpathSync(t.dir)], workers: 1 });
+  api = createApi({
+    db,
+    dbPath: path.join(t.dir, 'a.db'),
+    dataDir: path.join(t.dir, 'data'),
+    mode: 'browser',
+    urls: { media: () => '', thumbnail: () => '' },
+    browseRoots: [fs.realpathSync(t.dir)],
+    workers: 1,
+  });
 });
 afterAll(async () => {
   await api.close();

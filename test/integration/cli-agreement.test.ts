@@ -51,7 +51,9 @@ describe('agreement --json on generated long-format CSVs with missing ratings', 
     const got = ok(runCli(['agreement', '--db', db, '--json', '--draws', '300'])).json();
     expectReference(got, REF.cases[name]);
     // seeded: the same interval again
-    expect(ok(runCli(['agreement', '--db', db, '--json', '--draws', '300'])).json().krippendorff_alpha_ci95).toEqual(got.krippendorff_alpha_ci95);
+    expect(ok(runCli(['agreement', '--db', db, '--json', '--draws', '300'])).json().krippendorff_alpha_ci95).toEqual(
+      got.krippendorff_alpha_ci95,
+    );
     expect(ok(runCli(['agreement', '--db', db])).stdout).toMatch(/Krippendorff's alpha \(nominal\): \d\.\d{3} \[95% CI/);
   });
 
@@ -60,10 +62,14 @@ describe('agreement --json on generated long-format CSVs with missing ratings', 
     fs.mkdirSync(dir);
     const lines = fs.readFileSync(path.join(DIR, 'three_annotators.csv'), 'utf8').trim().split(/\r?\n/);
     for (const who of REF.cases.three_annotators.annotators) {
-      fs.writeFileSync(path.join(dir, `${who}.csv`), [lines[0], ...lines.slice(1).filter((l) => l.split(',')[1] === who)].join('\n') + '\n');
+      fs.writeFileSync(
+        path.join(dir, `${who}.csv`),
+        [lines[0], ...lines.slice(1).filter((l) => l.split(',')[1] === who)].join('\n') + '\n',
+      );
     }
     const db = path.join(dir, 'es.db');
-    for (const who of REF.cases.three_annotators.annotators) ok(runCli(['import', path.join(dir, `${who}.csv`), '--columns', COLUMNS, '--db', db, '-q']));
+    for (const who of REF.cases.three_annotators.annotators)
+      ok(runCli(['import', path.join(dir, `${who}.csv`), '--columns', COLUMNS, '--db', db, '-q']));
     // importing a copy again changes nothing
     const again = ok(runCli(['import', path.join(dir, 'bob.csv'), '--columns', COLUMNS, '--db', db, '--json', '-q'])).json();
     expect(again.imports[0].added).toBe(0);
@@ -72,8 +78,9 @@ describe('agreement --json on generated long-format CSVs with missing ratings', 
     expectReference(ok(runCli(['agreement', '--db', db, '--json', '--draws', '200'])).json(), REF.cases.three_annotators);
     const h = openDb(db);
     try {
-      expect((h.prepare('SELECT COUNT(*) n FROM label_history WHERE annotator IS NOT NULL').get() as { n: number }).n)
-        .toBe(lines.length - 1);
+      expect((h.prepare('SELECT COUNT(*) n FROM label_history WHERE annotator IS NOT NULL').get() as { n: number }).n).toBe(
+        lines.length - 1,
+      );
     } finally {
       h.close();
     }
@@ -85,12 +92,35 @@ describe('agreement --json on generated long-format CSVs with missing ratings', 
     fs.writeFileSync(path.join(dir, 'alice.csv'), 'id,text,emotion\n1,hello,joy\n2,ugh,anger\n3,fine,neutral\n');
     fs.writeFileSync(path.join(dir, 'bob.csv'), 'id,text,emotion\n1,hello,joy\n2,ugh,sadness\n3,fine,neutral\n');
     const db = path.join(dir, 'es.db');
-    for (const who of ['alice', 'bob']) ok(runCli(['import', path.join(dir, `${who}.csv`), '--columns', 'id=id,text=text,label=emotion', '--annotator', who, '--db', db, '-q']));
-    expect(ok(runCli(['list', '--db', db, '--json'])).json().map((r: any) => [r.text, r.label])).toEqual([['hello', 'joy'], ['ugh', 'sadness'], ['fine', 'neutral']]);
+    for (const who of ['alice', 'bob'])
+      ok(
+        runCli([
+          'import',
+          path.join(dir, `${who}.csv`),
+          '--columns',
+          'id=id,text=text,label=emotion',
+          '--annotator',
+          who,
+          '--db',
+          db,
+          '-q',
+        ]),
+      );
+    expect(
+      ok(runCli(['list', '--db', db, '--json']))
+        .json()
+        .map((r: any) => [r.text, r.label]),
+    ).toEqual([
+      ['hello', 'joy'],
+      ['ugh', 'sadness'],
+      ['fine', 'neutral'],
+    ]);
     const a = ok(runCli(['agreement', '--db', db, '--json'])).json();
     expect(a.pairwise).toMatchObject([{ a: 'alice', b: 'bob', n: 3 }]);
     expect(a.pairwise[0].percent_agreement).toBeCloseTo(200 / 3, 4);
-    expect(runCli(['import', path.join(dir, 'bob.csv'), '--columns', 'id=id,text=text,label=emotion', '--annotator', ' ', '--db', db]).stderr).toMatch(/--annotator: the name is empty/);
+    expect(
+      runCli(['import', path.join(dir, 'bob.csv'), '--columns', 'id=id,text=text,label=emotion', '--annotator', ' ', '--db', db]).stderr,
+    ).toMatch(/--annotator: the name is empty/);
   });
 
   it('relabel --annotator, gold rule, disagreements, adjudicate, a model as one more rater', () => {
@@ -99,15 +129,21 @@ describe('agreement --json on generated long-format CSVs with missing ratings', 
     fs.writeFileSync(path.join(dir, 'c.csv'), 'id,text,emotion\n1,hello,joy\n2,ugh,anger\n3,fine,neutral\n');
     const db = path.join(dir, 'es.db');
     ok(runCli(['import', path.join(dir, 'c.csv'), '--columns', 'id=id,text=text,label=emotion', '--db', db, '-q']));
-    const ids = ok(runCli(['list', '--db', db, '--json'])).json().map((r: any) => r.id);
-    const rel = (id: number, label: string, who: string) => ok(runCli(['relabel', String(id), label, '--annotator', who, '--db', db, '--json'])).json();
+    const ids = ok(runCli(['list', '--db', db, '--json']))
+      .json()
+      .map((r: any) => r.id);
+    const rel = (id: number, label: string, who: string) =>
+      ok(runCli(['relabel', String(id), label, '--annotator', who, '--db', db, '--json'])).json();
     expect(rel(ids[0], 'joy', 'ann')).toMatchObject({ annotator: 'ann', old: 'joy', new: 'joy' });
     rel(ids[0], 'anger', 'ben');
     rel(ids[1], 'anger', 'ann');
     rel(ids[1], 'anger', 'ben');
     rel(ids[2], 'neutral', 'ann');
     rel(ids[2], 'joy', 'ben');
-    expect(ok(runCli(['annotators', '--db', db, '--json'])).json()).toEqual([{ name: 'ann', labels: 3 }, { name: 'ben', labels: 3 }]);
+    expect(ok(runCli(['annotators', '--db', db, '--json'])).json()).toEqual([
+      { name: 'ann', labels: 3 },
+      { name: 'ben', labels: 3 },
+    ]);
     const g = ok(runCli(['gold-rule', 'majority', '--db', db, '--json'])).json();
     expect(g).toMatchObject({ rule: 'majority', changed: 2, open: 2 }); // ids[0] and ids[2] tie 1-1
     const q = ok(runCli(['disagreements', '--db', db, '--json'])).json();
@@ -115,9 +151,21 @@ describe('agreement --json on generated long-format CSVs with missing ratings', 
       [ids[0], 'annotators disagree', null, { ann: 'joy', ben: 'anger' }],
       [ids[2], 'annotators disagree', null, { ann: 'neutral', ben: 'joy' }],
     ]);
-    expect(ok(runCli(['adjudicate', String(ids[0]), 'joy', '--who', 'judge', '--db', db, '--json'])).json()).toMatchObject({ old: null, new: 'joy', gold_source: 'adjudicate' });
-    expect(ok(runCli(['disagreements', '--db', db, '--json'])).json().map((x: any) => x.id)).toEqual([ids[2]]);
-    expect(ok(runCli(['gold-rule', '--db', db, '--json'])).json()).toEqual({ rule: 'majority', by_source: { adjudicate: 1, relabel: 1 }, open: 1 }); // ids[1]: the majority agreed with its gold, no new row
+    expect(ok(runCli(['adjudicate', String(ids[0]), 'joy', '--who', 'judge', '--db', db, '--json'])).json()).toMatchObject({
+      old: null,
+      new: 'joy',
+      gold_source: 'adjudicate',
+    });
+    expect(
+      ok(runCli(['disagreements', '--db', db, '--json']))
+        .json()
+        .map((x: any) => x.id),
+    ).toEqual([ids[2]]);
+    expect(ok(runCli(['gold-rule', '--db', db, '--json'])).json()).toEqual({
+      rule: 'majority',
+      by_source: { adjudicate: 1, relabel: 1 },
+      open: 1,
+    }); // ids[1]: the majority agreed with its gold, no new row
     const bad = runCli(['adjudicate', String(ids[2]), 'boredom', '--db', db]);
     expect(bad.code).toBe(1);
     expect(bad.stderr).toMatch(/label 'boredom' is not in this corpus's label set/);

@@ -18,7 +18,12 @@ describe('analyze a folder with bad input', () => {
   const detail = (name: string) => runCli(['show', String(byName(name).id), '--db', db, '--json']).json() as UtteranceDetail;
 
   beforeAll(async () => {
-    const av = { durationS: 1.5, container: 'mp4' as const, video: { w: 160, h: 120, fps: 12 }, audio: { kind: 'sine' as const, freq: 220 } };
+    const av = {
+      durationS: 1.5,
+      container: 'mp4' as const,
+      video: { w: 160, h: 120, fps: 12 },
+      audio: { kind: 'sine' as const, freq: 220 },
+    };
     const good = await makeClip(corpus, 'good.mp4', av);
     await makeClip(corpus, 'été 1/dia1 utt2.mp4', av);
     truncatedCopy(good, path.join(corpus, 'truncated.mp4'), 0.5);
@@ -85,7 +90,8 @@ describe('analyze a folder with bad input', () => {
       const v = new Float32Array(r.data.buffer.slice(r.data.byteOffset, r.data.byteOffset + r.data.byteLength));
       expect(v.every(Number.isFinite)).toBe(true);
     }
-    for (const r of d.prepare('SELECT json FROM audio_summary').all() as { json: string }[]) expect(r.json).not.toMatch(/NaN|Infinity|null,"mfcc/);
+    for (const r of d.prepare('SELECT json FROM audio_summary').all() as { json: string }[])
+      expect(r.json).not.toMatch(/NaN|Infinity|null,"mfcc/);
     expect(d.pragma('integrity_check', { simple: true })).toBe('ok');
     d.close();
   });

@@ -17,17 +17,23 @@ describe('analyze resources/demo', () => {
     expect(job.train.version).toBe(1);
     expect(job.evaluations.map((e: { split: string }) => e.split)).toEqual(['dev']);
     expect(job.evaluations[0]).toMatchObject({ split: 'dev', n: 10, model_version: 1 });
-    expect(Object.keys(job.evaluations[0])).toEqual(expect.arrayContaining(['accuracy', 'weighted_f1', 'macro_f1', 'per_class', 'confusion', 'auc', 'roc'])); // the row without its clip is predicted from its text
+    expect(Object.keys(job.evaluations[0])).toEqual(
+      expect.arrayContaining(['accuracy', 'weighted_f1', 'macro_f1', 'per_class', 'confusion', 'auc', 'roc']),
+    ); // the row without its clip is predicted from its text
     const rows = runCli(['list', '--db', db, '--json']).json();
     expect(rows).toHaveLength(34);
-    for (const row of rows) expect(Object.keys(row)).toEqual(expect.arrayContaining(['id', 'split', 'dialogue', 'speaker', 'text', 'label', 'media', 'status', 'errors']));
+    for (const row of rows)
+      expect(Object.keys(row)).toEqual(
+        expect.arrayContaining(['id', 'split', 'dialogue', 'speaker', 'text', 'label', 'media', 'status', 'errors']),
+      );
     expect(rows.filter((x: { status: string }) => x.status === 'missing_media')).toHaveLength(1);
     expect(rows.filter((x: { status: string }) => x.status === 'done')).toHaveLength(33);
 
     const d = runCli(['show', String(rows.find((x: { split: string }) => x.split === 'train').id), '--db', db, '--json']).json();
     expect(d).toMatchObject({ split: 'train', dialogue: '0', text_features: { encoder: 'builtin-hashed-tfidf' } });
     expect(d.audio).toMatchObject({ sample_rate: 16000 });
-    for (const k of ['duration_s', 'voiced_ratio', 'rms', 'zcr', 'spectral_centroid_hz', 'tempo_bpm', 'pitch_hz']) expect(typeof d.audio[k]).toBe('number');
+    for (const k of ['duration_s', 'voiced_ratio', 'rms', 'zcr', 'spectral_centroid_hz', 'tempo_bpm', 'pitch_hz'])
+      expect(typeof d.audio[k]).toBe('number');
     expect(d.audio.pitch_hz).toBeGreaterThan(60); // espeak speech
     expect(d.audio.mfcc_mean).toHaveLength(25);
     expect(d.audio.mfcc_std).toHaveLength(25);
@@ -45,7 +51,15 @@ describe('analyze resources/demo', () => {
     const r = runCli(['ablate', '--db', db, '--json']);
     expect(r.code, r.stderr).toBe(0);
     const rows = r.json();
-    expect(rows.map((x: { modalities: string[] }) => x.modalities.join('+'))).toEqual(['audio', 'text', 'video', 'audio+text', 'audio+video', 'text+video', 'audio+text+video']);
+    expect(rows.map((x: { modalities: string[] }) => x.modalities.join('+'))).toEqual([
+      'audio',
+      'text',
+      'video',
+      'audio+text',
+      'audio+video',
+      'text+video',
+      'audio+text+video',
+    ]);
     for (const x of rows) expect(x).toMatchObject({ split: 'dev', n: 10 });
     expect(new Set(rows.map((x: { model_version: number }) => x.model_version)).size).toBe(7);
   });

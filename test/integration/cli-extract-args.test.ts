@@ -19,7 +19,10 @@ describe('extract --workers', () => {
     const jobs = () => {
       const d = new Database(db, { readonly: true });
       try {
-        return (d.prepare('SELECT COUNT(*) n FROM job').get() as { n: number }).n + (d.prepare('SELECT COUNT(*) n FROM stage_status').get() as { n: number }).n;
+        return (
+          (d.prepare('SELECT COUNT(*) n FROM job').get() as { n: number }).n +
+          (d.prepare('SELECT COUNT(*) n FROM stage_status').get() as { n: number }).n
+        );
       } finally {
         d.close();
       }

@@ -85,16 +85,20 @@ describe('CLI: control characters, arguments and label messages', () => {
     expect(again.stdout).toBe('#2: already sadness; nothing changed\n');
   });
 
-  it('a label changed in the source: reported on re-import, the annotator\'s gold label kept', () => {
+  it("a label changed in the source: reported on re-import, the annotator's gold label kept", () => {
     expect(runCli(['relabel', '4', 'joy', '--db', db, '--annotator', 'ann']).code).toBe(0); // 'fine' (id 4): anger -> joy
     const changed = rows.map((r, i): [string, string, string] => (i === 4 ? [r[0], r[1], 'fear'] : r));
     fs.writeFileSync(csv, meldCsv(changed));
     const r = runCli(['import', csv, '--db', db]);
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stderr).toMatch(/warning: .*dev_sent_emo\.csv row 7: dev\/dia0_utt4: the label in the source changed from anger to fear since it was imported; the gold label joy is kept \(relabel 4 fear to take the source's\)/);
+    expect(r.stderr).toMatch(
+      /warning: .*dev_sent_emo\.csv row 7: dev\/dia0_utt4: the label in the source changed from anger to fear since it was imported; the gold label joy is kept \(relabel 4 fear to take the source's\)/,
+    );
     expect(r.stdout).toContain('0 updated, 3 unchanged');
     expect(r.stdout).toContain('1 with a label changed in the source (the gold label kept)');
-    const j = runCli(['import', csv, '--db', db, '--json', '-q']).json() as { imports: { sourceLabelChanged: number; unchanged: number }[] };
+    const j = runCli(['import', csv, '--db', db, '--json', '-q']).json() as {
+      imports: { sourceLabelChanged: number; unchanged: number }[];
+    };
     expect(j.imports[0]).toMatchObject({ sourceLabelChanged: 1, unchanged: 3 });
     const u = runCli(['show', '4', '--db', db, '--json']).json() as { label: string };
     expect(u.label).toBe('joy');
@@ -106,6 +110,8 @@ describe('CLI: control characters, arguments and label messages', () => {
     fs.writeFileSync(big, meldCsv([['x'.repeat(150_000), 'Al', 'joy']]));
     const r = runCli(['import', big, '--db', db]);
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stderr).toMatch(/warning: .*dev_sent_emo\.csv row 2: dev\/dia0_utt0: the text is 150,000 characters long \(over 100,000\); stored as it is, check the source/);
+    expect(r.stderr).toMatch(
+      /warning: .*dev_sent_emo\.csv row 2: dev\/dia0_utt0: the text is 150,000 characters long \(over 100,000\); stored as it is, check the source/,
+    );
   });
 });

@@ -33,7 +33,12 @@ describe('resumable extraction', () => {
   const corpus = path.join(t.dir, 'clips');
 
   beforeAll(async () => {
-    const first = await makeClip(corpus, 'c00.mp4', { durationS: 2, container: 'mp4', video: { w: 320, h: 240, fps: 24 }, audio: { kind: 'sine', freq: 200 } });
+    const first = await makeClip(corpus, 'c00.mp4', {
+      durationS: 2,
+      container: 'mp4',
+      video: { w: 320, h: 240, fps: 24 },
+      audio: { kind: 'sine', freq: 200 },
+    });
     for (let i = 1; i < N; i++) fs.copyFileSync(first, path.join(corpus, `c${String(i).padStart(2, '0')}.mp4`));
   });
   afterAll(() => t.cleanup());
@@ -68,7 +73,10 @@ describe('resumable extraction', () => {
 
     const d = new Database(db, { readonly: true });
     expect(d.pragma('integrity_check', { simple: true })).toBe('ok');
-    expect(d.prepare("SELECT COUNT(*) n, SUM(status = 'done') done FROM stage_status WHERE stage = 'media'").get()).toEqual({ n: N, done: N });
+    expect(d.prepare("SELECT COUNT(*) n, SUM(status = 'done') done FROM stage_status WHERE stage = 'media'").get()).toEqual({
+      n: N,
+      done: N,
+    });
     expect(d.prepare("SELECT COUNT(*) n FROM feature WHERE kind = 'audio.stats'").get()).toEqual({ n: N });
     expect(d.prepare('SELECT COUNT(*) n FROM frame_entropy').get()).toEqual({ n: N });
     expect(d.prepare('SELECT COUNT(*) n FROM item_error').get()).toEqual({ n: 0 });

@@ -63,7 +63,15 @@ describe('decodeRecording', () => {
   it('cuts a segment that runs past the end of the recording, with a warning', async () => {
     const results: MediaResult[] = [];
     const end = segs.at(-1)!.endS;
-    await processRecording(clipFfmpeg(), file, [{ id: 5, startS: end - 0.5, endS: end + 3 }, { id: 6, startS: end + 10, endS: end + 11 }], (r) => results.push(r));
+    await processRecording(
+      clipFfmpeg(),
+      file,
+      [
+        { id: 5, startS: end - 0.5, endS: end + 3 },
+        { id: 6, startS: end + 10, endS: end + 11 },
+      ],
+      (r) => results.push(r),
+    );
     const cut = results.find((r) => r.utteranceId === 5)!;
     expect(cut.failed).toBe(false);
     expect(cut.errors.map((e) => e.message).join(' ')).toMatch(/segment ends after the end of the audio .*cut there/);
@@ -76,7 +84,15 @@ describe('decodeRecording', () => {
     const bad = path.join(t.dir, 'notes.mp4');
     fs.writeFileSync(bad, 'this is not a video\n'.repeat(100));
     const results: MediaResult[] = [];
-    await processRecording(clipFfmpeg(), bad, [{ id: 1, startS: 0, endS: 1 }, { id: 2, startS: 1, endS: 2 }], (r) => results.push(r));
+    await processRecording(
+      clipFfmpeg(),
+      bad,
+      [
+        { id: 1, startS: 0, endS: 1 },
+        { id: 2, startS: 1, endS: 2 },
+      ],
+      (r) => results.push(r),
+    );
     expect(results.map((r) => r.utteranceId).sort()).toEqual([1, 2]);
     for (const r of results) {
       expect(r.failed).toBe(true);

@@ -26,7 +26,9 @@ function wrapper(file: string, log: string, gate: string | null, all = false): s
     [
       '#!/bin/sh',
       'prev=',
-      all ? `printf '%s\\n' "$*" >> ${q(log)}` : `for a in "$@"; do [ "$prev" = "-i" ] && printf '%s\\n' "$a" >> ${q(log)}; prev="$a"; done`,
+      all
+        ? `printf '%s\\n' "$*" >> ${q(log)}`
+        : `for a in "$@"; do [ "$prev" = "-i" ] && printf '%s\\n' "$a" >> ${q(log)}; prev="$a"; done`,
       gate ? `while [ ! -e ${q(gate)} ]; do sleep 0.05; done` : '',
       `exec ${q(real)} "$@"`,
       '',
@@ -60,7 +62,12 @@ describe('two extractors on one database', () => {
   const corpus = path.join(t.dir, 'clips');
   const db = path.join(t.dir, 'two.db');
   beforeAll(async () => {
-    const first = await makeClip(corpus, 'c00.mp4', { durationS: 1, container: 'mp4', video: { w: 160, h: 120, fps: 12 }, audio: { kind: 'sine', freq: 220 } });
+    const first = await makeClip(corpus, 'c00.mp4', {
+      durationS: 1,
+      container: 'mp4',
+      video: { w: 160, h: 120, fps: 12 },
+      audio: { kind: 'sine', freq: 220 },
+    });
     for (let i = 1; i < N; i++) fs.copyFileSync(first, path.join(corpus, `c${String(i).padStart(2, '0')}.mp4`));
     const r = runCli(['import', corpus, '--db', db, '--quiet']);
     expect(r.code, r.stderr).toBe(0);
@@ -103,7 +110,11 @@ describe('two extractors on one database', () => {
 
     // the CLI's run is a stored job, as `train` is
     const d = new Database(db, { readonly: true });
-    const jobs = d.prepare("SELECT kind, status, params, result, progress FROM job WHERE kind = 'extract'").all() as { status: string; result: string; progress: string | null }[];
+    const jobs = d.prepare("SELECT kind, status, params, result, progress FROM job WHERE kind = 'extract'").all() as {
+      status: string;
+      result: string;
+      progress: string | null;
+    }[];
     d.close();
     expect(jobs).toHaveLength(1);
     expect(jobs[0].status).toBe('done');
@@ -118,7 +129,10 @@ describe('two extractors on one database', () => {
     const first = runCli(['extract', '--db', db2, '--data-dir', data, '--quiet', '--json']);
     expect(first.code, first.stderr).toBe(0);
     const tiny = writeTinyModels(path.join(t.dir, 'mirror'));
-    for (const [file, name] of [[tiny.wav2vec2, 'wav2vec2-base-960h'], [tiny.resnet, 'resnet-50']]) {
+    for (const [file, name] of [
+      [tiny.wav2vec2, 'wav2vec2-base-960h'],
+      [tiny.resnet, 'resnet-50'],
+    ]) {
       const imp = runCli(['models', 'import', file, '--as', name, '--data-dir', data]);
       expect(imp.code, imp.stderr).toBe(0);
     }
@@ -132,7 +146,21 @@ describe('two extractors on one database', () => {
     const conn = openDb(db2);
     const a = runExtraction(conn, { ffmpeg: ffA, workers: 1, dataDir: data, device: 'cpu' });
     await until(() => lines(logA).length > 0, 'the in-process run to start its first wav2vec2 decode');
-    const b = runCliAsync(['extract', '--db', db2, '--data-dir', data, '--device', 'cpu', '--ffmpeg', ffB, '--workers', '1', '--quiet', '--json']);
+    const b = runCliAsync([
+      'extract',
+      '--db',
+      db2,
+      '--data-dir',
+      data,
+      '--device',
+      'cpu',
+      '--ffmpeg',
+      ffB,
+      '--workers',
+      '1',
+      '--quiet',
+      '--json',
+    ]);
     await until(() => embedded() >= 2, 'the CLI to store two wav2vec2 embeddings');
     fs.writeFileSync(gate, '');
     const [sa, rb] = await Promise.all([a, b]);
@@ -143,14 +171,22 @@ describe('two extractors on one database', () => {
     // per encoder: the clips decoded for it by A and by B are disjoint and cover the corpus
     // (lines naming no clip are ffmpeg -version and the like)
     const clips = (log: string, audio: boolean) =>
-      new Set(lines(log).filter((l) => l.includes('-ar 16000') === audio).flatMap((l) => /c\d\d\.mp4/.exec(l)?.[0] ?? []));
+      new Set(
+        lines(log)
+          .filter((l) => l.includes('-ar 16000') === audio)
+          .flatMap((l) => /c\d\d\.mp4/.exec(l)?.[0] ?? []),
+      );
     for (const audio of [true, false]) {
       const byA = clips(logA, audio);
       const byB = clips(logB, audio);
-      expect([...byA].filter((f) => byB.has(f)), audio ? 'wav2vec2' : 'resnet').toEqual([]);
+      expect(
+        [...byA].filter((f) => byB.has(f)),
+        audio ? 'wav2vec2' : 'resnet',
+      ).toEqual([]);
       expect(byA.size + byB.size, audio ? 'wav2vec2' : 'resnet').toBe(N);
     }
-    const encoded = (s: { encoders?: { model: string; encoded: number }[] }, model: string) => s.encoders?.find((e) => e.model === model)?.encoded ?? 0;
+    const encoded = (s: { encoders?: { model: string; encoded: number }[] }, model: string) =>
+      s.encoders?.find((e) => e.model === model)?.encoded ?? 0;
     for (const m of ['wav2vec2-base-960h', 'resnet-50']) expect(encoded(sa, m) + encoded(sb, m), m).toBe(N);
     expect(encoded(sb, 'wav2vec2-base-960h')).toBeGreaterThanOrEqual(2);
     expect(embedded()).toBe(N);
@@ -158,4 +194,3 @@ describe('two extractors on one database', () => {
     expect(count(db2, 'SELECT COUNT(*) n FROM work_claim')).toBe(0);
   });
 });
-

@@ -37,7 +37,9 @@ describe.skipIf(!mounted)('opening a database on a full disk', () => {
     for (const args of [['list'], ['import', path.join(DEMO, 'dev_sent_emo.csv')]]) {
       const r = runCli([...args, '--db', db]);
       expect(r.code).toBe(1);
-      expect(r.stderr).toContain(`emotion-studio: no space left for database ${db}: free some disk space and run the command again; what was saved is kept`);
+      expect(r.stderr).toContain(
+        `emotion-studio: no space left for database ${db}: free some disk space and run the command again; what was saved is kept`,
+      );
       expect(r.stderr).not.toMatch(/^emotion-studio: disk I\/O error/m);
     }
     expect(() => openDb(db)).toThrow(DbError);

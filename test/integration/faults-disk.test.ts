@@ -22,8 +22,14 @@ function state(db: string) {
     return {
       integrity: d.pragma('integrity_check', { simple: true }),
       done: (d.prepare("SELECT COUNT(*) n FROM stage_status WHERE stage = 'media'").get() as { n: number }).n,
-      halfSaved: (d.prepare(`SELECT COUNT(*) n FROM stage_status s WHERE s.stage = 'media' AND s.status = 'done'
-        AND NOT EXISTS (SELECT 1 FROM frame_entropy e WHERE e.utterance_id = s.utterance_id)`).get() as { n: number }).n,
+      halfSaved: (
+        d
+          .prepare(
+            `SELECT COUNT(*) n FROM stage_status s WHERE s.stage = 'media' AND s.status = 'done'
+        AND NOT EXISTS (SELECT 1 FROM frame_entropy e WHERE e.utterance_id = s.utterance_id)`,
+          )
+          .get() as { n: number }
+      ).n,
     };
   } finally {
     d.close();
@@ -63,7 +69,9 @@ describe('disk full during extraction', () => {
     } else {
       // no mount permission: the kernel stops the child at the file size limit (SIGXFSZ) instead
       const limit = fs.statSync(db).size + 300_000;
-      const p = spawnSync('prlimit', [`--fsize=${limit}`, process.execPath, CLI, 'extract', '--db', db, '--workers', '1'], { encoding: 'utf8' });
+      const p = spawnSync('prlimit', [`--fsize=${limit}`, process.execPath, CLI, 'extract', '--db', db, '--workers', '1'], {
+        encoding: 'utf8',
+      });
       expect(p.status === 1 || p.signal === 'SIGXFSZ', p.stderr).toBe(true);
     }
     const after = state(db);

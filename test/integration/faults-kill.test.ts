@@ -76,7 +76,12 @@ describe('kill -9 at random points', () => {
   const r = rng(SEED);
 
   beforeAll(async () => {
-    const first = await makeClip(corpus, 'c00.mp4', { durationS: 2, container: 'mp4', video: { w: 320, h: 240, fps: 24 }, audio: { kind: 'speech' } });
+    const first = await makeClip(corpus, 'c00.mp4', {
+      durationS: 2,
+      container: 'mp4',
+      video: { w: 320, h: 240, fps: 24 },
+      audio: { kind: 'speech' },
+    });
     for (let i = 1; i < N; i++) fs.copyFileSync(first, path.join(corpus, `c${String(i).padStart(2, '0')}.mp4`));
   }, 60_000);
   afterAll(() => t.cleanup());
@@ -104,7 +109,12 @@ describe('kill -9 at random points', () => {
       }
       killed++;
       const c = consistency(db);
-      expect(c, `after a kill ${ms} ms after progress line ${line}`).toMatchObject({ integrity: 'ok', doneWithoutFeatures: 0, featuresWithoutStage: 0, textDoneWithoutFeature: 0 });
+      expect(c, `after a kill ${ms} ms after progress line ${line}`).toMatchObject({
+        integrity: 'ok',
+        doneWithoutFeatures: 0,
+        featuresWithoutStage: 0,
+        textDoneWithoutFeature: 0,
+      });
       expect(c.mediaDone).toBeGreaterThanOrEqual(last); // nothing committed is ever lost
       last = c.mediaDone;
       // no ffmpeg outlives the killed CLI (one waiting to open a FIFO whose reader died would wait for good)
@@ -117,23 +127,27 @@ describe('kill -9 at random points', () => {
     expect(consistency(db)).toMatchObject({ integrity: 'ok', mediaDone: N, doneWithoutFeatures: 0, featuresWithoutStage: 0 });
   }, 240_000);
 
-  it.skipIf(process.platform !== 'linux')('kill -9 just as an ffmpeg starts, 3 times: no ffmpeg outlives the CLI', async () => {
-    // the moment an ffmpeg has started but not yet opened its outputs: with its reader gone it
-    // would wait in open() for good unless the launcher shell kills it (media/launcher.ts)
-    const db = path.join(t.dir, 'early.db');
-    expect(runCli(['import', corpus, '--db', db]).code).toBe(0);
-    for (let k = 0; k < 3; k++) {
-      const child = startCli(['extract', '--db', db, '--workers', '2']);
-      const exited = new Promise((r) => child.once('exit', r));
-      child.stdout!.resume();
-      child.stderr!.resume();
-      const t0 = Date.now();
-      while (naming(corpus).length === 0 && Date.now() - t0 < 20_000) await new Promise((r) => setTimeout(r, 1));
-      child.kill('SIGKILL');
-      await exited;
-      expect(await leftovers(corpus)).toEqual([]);
-    }
-  }, 120_000);
+  it.skipIf(process.platform !== 'linux')(
+    'kill -9 just as an ffmpeg starts, 3 times: no ffmpeg outlives the CLI',
+    async () => {
+      // the moment an ffmpeg has started but not yet opened its outputs: with its reader gone it
+      // would wait in open() for good unless the launcher shell kills it (media/launcher.ts)
+      const db = path.join(t.dir, 'early.db');
+      expect(runCli(['import', corpus, '--db', db]).code).toBe(0);
+      for (let k = 0; k < 3; k++) {
+        const child = startCli(['extract', '--db', db, '--workers', '2']);
+        const exited = new Promise((r) => child.once('exit', r));
+        child.stdout!.resume();
+        child.stderr!.resume();
+        const t0 = Date.now();
+        while (naming(corpus).length === 0 && Date.now() - t0 < 20_000) await new Promise((r) => setTimeout(r, 1));
+        child.kill('SIGKILL');
+        await exited;
+        expect(await leftovers(corpus)).toEqual([]);
+      }
+    },
+    120_000,
+  );
 
   it(`training killed 3 times (seed ${SEED}): no half-stored model, the next train is whole`, async () => {
     const demo = path.join(t.dir, 'demo.db');
@@ -146,7 +160,13 @@ describe('kill -9 at random points', () => {
           integrity: d.pragma('integrity_check', { simple: true }),
           versions: (d.prepare('SELECT version FROM model ORDER BY version').all() as { version: number }[]).map((x) => x.version),
           // a model exists only with a prediction for every utterance (stored in one transaction)
-          partial: (d.prepare('SELECT COUNT(*) n FROM model m WHERE (SELECT COUNT(*) FROM prediction p WHERE p.model_version = m.version) <> (SELECT COUNT(*) FROM utterance)').get() as { n: number }).n,
+          partial: (
+            d
+              .prepare(
+                'SELECT COUNT(*) n FROM model m WHERE (SELECT COUNT(*) FROM prediction p WHERE p.model_version = m.version) <> (SELECT COUNT(*) FROM utterance)',
+              )
+              .get() as { n: number }
+          ).n,
         };
       } finally {
         d.close();

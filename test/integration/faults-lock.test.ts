@@ -66,7 +66,11 @@ describe('database locked by another process', () => {
     const holder = await holdLock(db);
     try {
       const env = { EMOTION_STUDIO_BUSY_TIMEOUT_MS: '1500' };
-      for (const args of [['relabel', '1', 'joy'], ['import', DEMO], ['extract', '--workers', '1']]) {
+      for (const args of [
+        ['relabel', '1', 'joy'],
+        ['import', DEMO],
+        ['extract', '--workers', '1'],
+      ]) {
         const r = await runCliAsync([...args, '--db', db], env);
         expect(r.code, `${args[0]}: ${r.stderr}`).toBe(1);
         expect(r.stderr).toContain(`database ${db} is locked by another process (waited 1.5 s)`);
@@ -87,27 +91,32 @@ describe('database locked by another process', () => {
     expect(r.json()).toMatchObject({ new: 'joy' });
   }, 120_000);
 
-  it.skipIf(process.platform !== 'linux')('a lock released while a writer waits lets the writer through', async () => {
-    const holder = await holdLock(db);
-    const child = spawn(process.execPath, [CLI, 'relabel', '2', 'fear', '--db', db, '--json'], {
-      env: { ...process.env, EMOTION_STUDIO_BUSY_TIMEOUT_MS: '120000' }, stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout!.on('data', (b) => (stdout += b));
-    child.stderr!.on('data', (b) => (stderr += b));
-    const exited = new Promise<number | null>((r) => child.once('close', (c) => r(c)));
-    // release only once the writer is provably waiting: its main thread sleeping in SQLite's busy
-    // handler (clock_nanosleep) several polls in a row, however long the machine takes to get there
-    const waited = await busyWaiting(child.pid!, () => child.exitCode !== null);
-    holder.kill('SIGKILL');
-    const code = await exited;
-    expect(waited, `the writer never waited for the lock: ${stderr}`).toBe(true);
-    const r = { code, stdout, stderr };
-    expect(r.code, r.stderr).toBe(0);
-    expect(JSON.parse(r.stdout)).toMatchObject({ new: 'fear' });
-    expect(integrity(db)).toBe('ok');
-  }, 60_000);
+  it.skipIf(process.platform !== 'linux')(
+    'a lock released while a writer waits lets the writer through',
+    async () => {
+      const holder = await holdLock(db);
+      const child = spawn(process.execPath, [CLI, 'relabel', '2', 'fear', '--db', db, '--json'], {
+        env: { ...process.env, EMOTION_STUDIO_BUSY_TIMEOUT_MS: '120000' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let stdout = '';
+      let stderr = '';
+      child.stdout!.on('data', (b) => (stdout += b));
+      child.stderr!.on('data', (b) => (stderr += b));
+      const exited = new Promise<number | null>((r) => child.once('close', (c) => r(c)));
+      // release only once the writer is provably waiting: its main thread sleeping in SQLite's busy
+      // handler (clock_nanosleep) several polls in a row, however long the machine takes to get there
+      const waited = await busyWaiting(child.pid!, () => child.exitCode !== null);
+      holder.kill('SIGKILL');
+      const code = await exited;
+      expect(waited, `the writer never waited for the lock: ${stderr}`).toBe(true);
+      const r = { code, stdout, stderr };
+      expect(r.code, r.stderr).toBe(0);
+      expect(JSON.parse(r.stdout)).toMatchObject({ new: 'fear' });
+      expect(integrity(db)).toBe('ok');
+    },
+    60_000,
+  );
 });
 
 describe('serve and the CLI on the same database at once', () => {
@@ -144,7 +153,9 @@ describe('serve and the CLI on the same database at once', () => {
 
   async function api(method: string, input: unknown): Promise<{ ok: boolean; value?: any; error?: { message: string } }> {
     const r = await fetch(`${base}/api/${method}?token=${encodeURIComponent(token)}`, {
-      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(input),
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(input),
     });
     return r.json() as Promise<{ ok: boolean; value?: unknown; error?: { message: string } }>;
   }
@@ -186,7 +197,10 @@ describe('serve and the CLI on the same database at once', () => {
     })();
 
     const [app, codes] = await Promise.all([appSide, cliSide]);
-    expect(codes.every((c) => c === 0), JSON.stringify(codes)).toBe(true);
+    expect(
+      codes.every((c) => c === 0),
+      JSON.stringify(codes),
+    ).toBe(true);
     for (const r of app.results) expect(r.ok, r.error?.message).toBe(true);
     expect(app.job.status, app.job.error ?? '').toBe('done');
 
@@ -199,13 +213,25 @@ describe('serve and the CLI on the same database at once', () => {
       expect(total).toBeGreaterThan(historyBefore);
       expect(h.find((x) => x.source === 'annotate')?.n ?? 0).toBeGreaterThan(0); // the app's
       expect(h.find((x) => x.source === 'relabel')?.n ?? 0).toBeGreaterThan(0); // the CLI's
-      const mismatched = d.prepare(`SELECT COUNT(*) n FROM utterance u WHERE u.label IS NOT
+      const mismatched = d
+        .prepare(
+          `SELECT COUNT(*) n FROM utterance u WHERE u.label IS NOT
         (SELECT new_label FROM label_history l WHERE l.utterance_id = u.id ORDER BY l.id DESC LIMIT 1)
-        AND EXISTS (SELECT 1 FROM label_history l WHERE l.utterance_id = u.id)`).get() as { n: number };
+        AND EXISTS (SELECT 1 FROM label_history l WHERE l.utterance_id = u.id)`,
+        )
+        .get() as { n: number };
       expect(mismatched.n).toBe(0);
       // both trainings stored whole models
       expect((d.prepare('SELECT COUNT(*) n FROM model').get() as { n: number }).n).toBe(modelsBefore + 2);
-      expect((d.prepare('SELECT COUNT(*) n FROM model m WHERE (SELECT COUNT(*) FROM prediction p WHERE p.model_version = m.version) <> (SELECT COUNT(*) FROM utterance)').get() as { n: number }).n).toBe(0);
+      expect(
+        (
+          d
+            .prepare(
+              'SELECT COUNT(*) n FROM model m WHERE (SELECT COUNT(*) FROM prediction p WHERE p.model_version = m.version) <> (SELECT COUNT(*) FROM utterance)',
+            )
+            .get() as { n: number }
+        ).n,
+      ).toBe(0);
     } finally {
       d.close();
     }

@@ -25,7 +25,12 @@ describe('media deleted between import and extraction', () => {
   const corpus = path.join(t.dir, 'clips');
   const db = path.join(t.dir, 'g.db');
   beforeAll(async () => {
-    const first = await makeClip(corpus, 'c0.mp4', { durationS: 1.5, container: 'mp4', video: { w: 160, h: 120, fps: 12 }, audio: { kind: 'sine' } });
+    const first = await makeClip(corpus, 'c0.mp4', {
+      durationS: 1.5,
+      container: 'mp4',
+      video: { w: 160, h: 120, fps: 12 },
+      audio: { kind: 'sine' },
+    });
     for (let i = 1; i < 6; i++) fs.copyFileSync(first, path.join(corpus, `c${i}.mp4`));
   }, 60_000);
   afterAll(() => t.cleanup());
@@ -61,7 +66,12 @@ describe('a model file replaced by garbage', () => {
 
   it('extraction names the file in one line, carries on without that encoder, and the database stays intact', async () => {
     const corpus = path.join(t.dir, 'clips');
-    const first = await makeClip(corpus, 'c0.mp4', { durationS: 1, container: 'mp4', video: { w: 160, h: 120, fps: 12 }, audio: { kind: 'sine' } });
+    const first = await makeClip(corpus, 'c0.mp4', {
+      durationS: 1,
+      container: 'mp4',
+      video: { w: 160, h: 120, fps: 12 },
+      audio: { kind: 'sine' },
+    });
     fs.copyFileSync(first, path.join(corpus, 'c1.mp4'));
     const data = path.join(t.dir, 'data');
     const tiny = writeTinyModels(path.join(t.dir, 'mirror'));

@@ -15,7 +15,14 @@ function api(base: string, token: string, method: string, input: unknown, timeou
   return new Promise((resolve, reject) => {
     const body = JSON.stringify(input);
     const req = http.request(
-      { host: u.hostname, port: u.port, path: `/api/${method}`, method: 'POST', agent: false, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' } },
+      {
+        host: u.hostname,
+        port: u.port,
+        path: `/api/${method}`,
+        method: 'POST',
+        agent: false,
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      },
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
@@ -93,7 +100,19 @@ describe('CLI train: Ctrl-C during the C search', () => {
   afterAll(() => t.cleanup());
 
   it('stops inside the first C candidate: exit 130, job cancelled, no model', { timeout: 240_000 }, async () => {
-    const child = startCli(['train', '--db', db, '--data-dir', path.join(t.dir, 'data'), '--fusion', 'none', '--classifier', 'rbf', '--modalities', 'audio']);
+    const child = startCli([
+      'train',
+      '--db',
+      db,
+      '--data-dir',
+      path.join(t.dir, 'data'),
+      '--fusion',
+      'none',
+      '--classifier',
+      'rbf',
+      '--modalities',
+      'audio',
+    ]);
     let err = '';
     const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
     await new Promise<void>((resolve, reject) => {

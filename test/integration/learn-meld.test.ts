@@ -28,7 +28,9 @@ const base: TrainOptions = { fusion: 'none', classifier: 'linear', modalities: [
 
 function predictions(db: Db, version: number, split: string): Map<number, string> {
   const rows = db
-    .prepare('SELECT p.utterance_id id, p.label FROM prediction p JOIN utterance u ON u.id = p.utterance_id WHERE p.model_version = ? AND u.split = ? ORDER BY p.utterance_id')
+    .prepare(
+      'SELECT p.utterance_id id, p.label FROM prediction p JOIN utterance u ON u.id = p.utterance_id WHERE p.model_version = ? AND u.split = ? ORDER BY p.utterance_id',
+    )
     .all(version, split) as { id: number; label: string }[];
   return new Map(rows.map((r) => [r.id, r.label]));
 }
@@ -55,7 +57,8 @@ describe.runIf(have)('learn: train and evaluate from the database (MELD annotati
       const split = b.records[0]?.split;
       const keep = split === 'train' ? N_TRAIN : N_DEV;
       saveImport(db, { ...b, records: b.records.slice(0, keep), missingMedia: 0 });
-      if (split === 'dev') saveImport(db, { ...b, records: b.records.slice(N_DEV, N_DEV + N_TEST).map((r) => ({ ...r, split: 'test' })), missingMedia: 0 });
+      if (split === 'dev')
+        saveImport(db, { ...b, records: b.records.slice(N_DEV, N_DEV + N_TEST).map((r) => ({ ...r, split: 'test' })), missingMedia: 0 });
     }
     expect((db.prepare("SELECT COUNT(*) n FROM utterance WHERE split = 'test'").get() as { n: number }).n).toBe(N_TEST);
     const s = runTextStage(db);
@@ -95,7 +98,11 @@ describe.runIf(have)('learn: train and evaluate from the database (MELD annotati
     // fitting on train only: the training split is fitted far better than dev
     expect(r.metrics.train.weighted_f1).toBeGreaterThan(dev.weighted_f1);
 
-    const m = db.prepare('SELECT params, labels, metrics FROM model WHERE version = 1').get() as { params: string; labels: string; metrics: string };
+    const m = db.prepare('SELECT params, labels, metrics FROM model WHERE version = 1').get() as {
+      params: string;
+      labels: string;
+      metrics: string;
+    };
     const params = JSON.parse(m.params);
     expect(params).toMatchObject({ fusion: 'none', classifier: 'linear', modalities: ['text'], C: r.C });
     expect(Object.keys(JSON.parse(m.labels)).length).toBe(N_TRAIN);
@@ -107,13 +114,20 @@ describe.runIf(have)('learn: train and evaluate from the database (MELD annotati
 
   it('NO LEAK: changing every dev and test label and text leaves the fitted model and the train predictions identical', async () => {
     const before = await trainModel(db, { ...base, C: 1 });
-    const heldIds = (db.prepare("SELECT id, label FROM utterance WHERE split IN ('dev', 'test') ORDER BY id").all() as { id: number; label: string }[]);
+    const heldIds = db.prepare("SELECT id, label FROM utterance WHERE split IN ('dev', 'test') ORDER BY id").all() as {
+      id: number;
+      label: string;
+    }[];
     expect(heldIds.length).toBe(N_DEV + N_TEST);
     const set = ['anger', 'disgust', 'fear', 'joy', 'neutral', 'sadness', 'surprise'];
     for (const d of heldIds) relabel(db, d.id, set[(set.indexOf(d.label) + 3) % set.length], 'test');
-    db.prepare("UPDATE utterance SET text = 'completely different words ' || id || ' !!! zebra quantum' WHERE split IN ('dev', 'test')").run();
+    db.prepare(
+      "UPDATE utterance SET text = 'completely different words ' || id || ' !!! zebra quantum' WHERE split IN ('dev', 'test')",
+    ).run();
     // as a re-import with changed text does: the text stage redoes those items
-    db.prepare("DELETE FROM stage_status WHERE stage = 'text' AND utterance_id IN (SELECT id FROM utterance WHERE split IN ('dev', 'test'))").run();
+    db.prepare(
+      "DELETE FROM stage_status WHERE stage = 'text' AND utterance_id IN (SELECT id FROM utterance WHERE split IN ('dev', 'test'))",
+    ).run();
     const s = runTextStage(db);
     expect(s.refit).toBe(false); // the IDF table is fit on train texts only
     expect(s.encoded).toBe(heldIds.length);
@@ -131,7 +145,11 @@ describe.runIf(have)('learn: train and evaluate from the database (MELD annotati
 
   it('relabel then retrain: a new version, and consistently relabelled items are predicted as their new class', async () => {
     const prev = await trainModel(db, { ...base, C: 1 });
-    const ids = (db.prepare("SELECT id FROM utterance WHERE split = 'train' AND (text LIKE '%okay%' OR text LIKE '%yeah%') ORDER BY id").all() as { id: number }[]).map((r) => r.id);
+    const ids = (
+      db.prepare("SELECT id FROM utterance WHERE split = 'train' AND (text LIKE '%okay%' OR text LIKE '%yeah%') ORDER BY id").all() as {
+        id: number;
+      }[]
+    ).map((r) => r.id);
     expect(ids.length).toBeGreaterThanOrEqual(100);
     for (const id of ids) relabel(db, id, 'anger', 'test');
     const next = await trainModel(db, { ...base, C: 1 });
@@ -151,22 +169,26 @@ describe.runIf(have)('learn: train and evaluate from the database (MELD annotati
 
   it('trains as a stored job: progress stored, cancel leaves no model, a finished job stores its result', async () => {
     const runner = new JobRunner(db);
-    const finished = () => new Promise<JobEvent>((resolve) => {
-      const off = runner.onEvent((e) => e.type === 'finished' && (off(), resolve(e)));
-    });
+    const finished = () =>
+      new Promise<JobEvent>((resolve) => {
+        const off = runner.onEvent((e) => e.type === 'finished' && (off(), resolve(e)));
+      });
     const models = () => (db.prepare('SELECT COUNT(*) n FROM model').get() as { n: number }).n;
     const n0 = models();
-    const work = (cancelAt?: string) => async (signal: AbortSignal, progress: (p: ReturnType<ReturnType<typeof trainProgressMeter>>) => void) => {
-      const meter = trainProgressMeter();
-      const r = await trainModel(db, {
-        ...base, Cs: [0.3, 1], signal,
-        onProgress: (p) => {
-          progress(meter(p));
-          if (p.stage === cancelAt) runner.cancel(job.id);
-        },
-      });
-      return { result: { version: r.version } };
-    };
+    const work =
+      (cancelAt?: string) => async (signal: AbortSignal, progress: (p: ReturnType<ReturnType<typeof trainProgressMeter>>) => void) => {
+        const meter = trainProgressMeter();
+        const r = await trainModel(db, {
+          ...base,
+          Cs: [0.3, 1],
+          signal,
+          onProgress: (p) => {
+            progress(meter(p));
+            if (p.stage === cancelAt) runner.cancel(job.id);
+          },
+        });
+        return { result: { version: r.version } };
+      };
     let done = finished();
     let job = runner.start('train', { cancelAt: 'choose' }, work('choose'));
     let ev = await done;
@@ -181,29 +203,57 @@ describe.runIf(have)('learn: train and evaluate from the database (MELD annotati
     expect(ev.job.status).toBe('done');
     expect(ev.job.result).toEqual({ version: n0 + 1 });
     expect(models()).toBe(n0 + 1);
-    expect(runner.list().slice(0, 2).map((j) => j.status)).toEqual(['done', 'cancelled']);
+    expect(
+      runner
+        .list()
+        .slice(0, 2)
+        .map((j) => j.status),
+    ).toEqual(['done', 'cancelled']);
   }, 60_000);
 
-  it.runIf(fs.existsSync(CLI))('CLI: evaluate --json follows the contract; train with --context prints its dev split', () => {
-    db.pragma('wal_checkpoint(TRUNCATE)');
-    const tr = runCli(['train', '--db', dbFile, '--context', '--C', '1', '--vocab', '512', '--json', '-q']);
-    expect(tr.code, tr.stderr).toBe(0);
-    const tj = tr.json();
-    expect(tj.dev.split).toBe('dev');
-    // the CLI's training is a stored job too, with its result
-    const row = db.prepare('SELECT kind, status, result FROM job WHERE id = ?').get(tj.job) as { kind: string; status: string; result: string };
-    expect(row).toMatchObject({ kind: 'train', status: 'done' });
-    expect(JSON.parse(row.result).version).toBe(tj.version);
-    const ev = runCli(['evaluate', '--split', 'dev', '--db', dbFile, '--json']);
-    expect(ev.code, ev.stderr).toBe(0);
-    const j = ev.json();
-    for (const k of ['split', 'n', 'accuracy', 'weighted_f1', 'macro_f1', 'per_class', 'confusion', 'auc', 'labels', 'model_version', 'encoders', 'fusion', 'classifier']) expect(j).toHaveProperty(k);
-    expect(j.model_version).toBe(tj.version);
-    expect(j.context).toBe(true);
-    const human = runCli(['evaluate', '--split', 'dev', '--db', dbFile, '--model', '1']);
-    expect(human.code).toBe(0);
-    expect(human.stdout).toMatch(/model v1 .* on the dev split/);
-    const bad = runCli(['evaluate', '--split', 'dev', '--db', dbFile, '--model', '99']);
-    expect(bad.code).not.toBe(0);
-  }, 60_000);
+  it.runIf(fs.existsSync(CLI))(
+    'CLI: evaluate --json follows the contract; train with --context prints its dev split',
+    () => {
+      db.pragma('wal_checkpoint(TRUNCATE)');
+      const tr = runCli(['train', '--db', dbFile, '--context', '--C', '1', '--vocab', '512', '--json', '-q']);
+      expect(tr.code, tr.stderr).toBe(0);
+      const tj = tr.json();
+      expect(tj.dev.split).toBe('dev');
+      // the CLI's training is a stored job too, with its result
+      const row = db.prepare('SELECT kind, status, result FROM job WHERE id = ?').get(tj.job) as {
+        kind: string;
+        status: string;
+        result: string;
+      };
+      expect(row).toMatchObject({ kind: 'train', status: 'done' });
+      expect(JSON.parse(row.result).version).toBe(tj.version);
+      const ev = runCli(['evaluate', '--split', 'dev', '--db', dbFile, '--json']);
+      expect(ev.code, ev.stderr).toBe(0);
+      const j = ev.json();
+      for (const k of [
+        'split',
+        'n',
+        'accuracy',
+        'weighted_f1',
+        'macro_f1',
+        'per_class',
+        'confusion',
+        'auc',
+        'labels',
+        'model_version',
+        'encoders',
+        'fusion',
+        'classifier',
+      ])
+        expect(j).toHaveProperty(k);
+      expect(j.model_version).toBe(tj.version);
+      expect(j.context).toBe(true);
+      const human = runCli(['evaluate', '--split', 'dev', '--db', dbFile, '--model', '1']);
+      expect(human.code).toBe(0);
+      expect(human.stdout).toMatch(/model v1 .* on the dev split/);
+      const bad = runCli(['evaluate', '--split', 'dev', '--db', dbFile, '--model', '99']);
+      expect(bad.code).not.toBe(0);
+    },
+    60_000,
+  );
 });

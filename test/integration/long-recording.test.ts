@@ -26,12 +26,20 @@ describe('segment-level extraction of a long recording', () => {
 
   it('gives every utterance the pitch, duration and frames of its own segment', () => {
     expect(extract.json().media).toMatchObject({ processed: 60, failed: 0 });
-    const list = runCli(['list', '--db', db, '--json']).json() as { id: number; text: string; start_s: number | null; end_s: number | null }[];
+    const list = runCli(['list', '--db', db, '--json']).json() as {
+      id: number;
+      text: string;
+      start_s: number | null;
+      end_s: number | null;
+    }[];
     expect(list).toHaveLength(60);
     const d = new Database(db, { readonly: true });
     const stored = (id: number) => ({
       audio: JSON.parse((d.prepare('SELECT json FROM audio_summary WHERE utterance_id = ?').get(id) as { json: string }).json),
-      frames: (d.prepare('SELECT frame_count, selected FROM frame_entropy WHERE utterance_id = ?').get(id) as { frame_count: number; selected: string }),
+      frames: d.prepare('SELECT frame_count, selected FROM frame_entropy WHERE utterance_id = ?').get(id) as {
+        frame_count: number;
+        selected: string;
+      },
     });
     try {
       for (const u of list) {
@@ -39,7 +47,9 @@ describe('segment-level extraction of a long recording', () => {
         expect(u.start_s).toBeCloseTo(seg.startS, 3);
         expect(u.end_s).toBeCloseTo(seg.endS, 3);
         const { audio, frames } = stored(u.id);
-        expect(Math.abs(audio.pitch_hz - seg.freq) / seg.freq, `${u.text}: ${audio.pitch_hz} Hz for a ${seg.freq} Hz tone`).toBeLessThan(0.03);
+        expect(Math.abs(audio.pitch_hz - seg.freq) / seg.freq, `${u.text}: ${audio.pitch_hz} Hz for a ${seg.freq} Hz tone`).toBeLessThan(
+          0.03,
+        );
         expect(Math.abs(audio.duration_s - (seg.endS - seg.startS))).toBeLessThan(0.1);
         // 10 fps: about 10 entropies per second of segment, the selected frames among them
         expect(frames.frame_count).toBeGreaterThanOrEqual(19);
@@ -67,12 +77,19 @@ describe('segment-level extraction of a long recording', () => {
     try {
       const thumbs = d.prepare('SELECT COUNT(DISTINCT utterance_id) n FROM thumbnail').get() as { n: number };
       expect(thumbs.n).toBe(60);
-      const rec = d.prepare('SELECT duration_s, peaks_per_s, peaks_offset_s, length(peaks) bytes FROM recording').all() as { duration_s: number; peaks_per_s: number; peaks_offset_s: number; bytes: number }[];
+      const rec = d.prepare('SELECT duration_s, peaks_per_s, peaks_offset_s, length(peaks) bytes FROM recording').all() as {
+        duration_s: number;
+        peaks_per_s: number;
+        peaks_offset_s: number;
+        bytes: number;
+      }[];
       expect(rec).toHaveLength(1);
       expect(rec[0].duration_s).toBeCloseTo(156, 0);
       expect(rec[0].peaks_offset_s).toBe(0);
       expect(Math.abs(rec[0].bytes / 2 / rec[0].peaks_per_s - 156)).toBeLessThan(0.5);
-      const t0 = d.prepare('SELECT t0_s FROM frame_entropy fe JOIN utterance u ON u.id = fe.utterance_id ORDER BY u.start_s').all() as { t0_s: number }[];
+      const t0 = d.prepare('SELECT t0_s FROM frame_entropy fe JOIN utterance u ON u.id = fe.utterance_id ORDER BY u.start_s').all() as {
+        t0_s: number;
+      }[];
       t0.forEach((r, i) => expect(Math.abs(r.t0_s - segments[i].startS)).toBeLessThanOrEqual(0.1));
     } finally {
       d.close();
@@ -85,20 +102,31 @@ describe('segment-level extraction of a long recording', () => {
     expect(again.json().media).toMatchObject({ processed: 0, skipped: 60 });
     // as after a kill in the middle of the recording: the later half has no stage result yet
     const d = new Database(db);
-    const blobs = () => d.prepare("SELECT u.key, hex(f.data) h FROM feature f JOIN utterance u ON u.id = f.utterance_id WHERE f.kind LIKE 'audio.%' OR f.kind LIKE 'video.%' ORDER BY u.key").all();
+    const blobs = () =>
+      d
+        .prepare(
+          "SELECT u.key, hex(f.data) h FROM feature f JOIN utterance u ON u.id = f.utterance_id WHERE f.kind LIKE 'audio.%' OR f.kind LIKE 'video.%' ORDER BY u.key",
+        )
+        .all();
     const before = blobs();
     d.prepare("DELETE FROM stage_status WHERE stage = 'media' AND utterance_id IN (SELECT id FROM utterance WHERE start_s > 78)").run();
-    const left = (d.prepare("SELECT COUNT(*) n FROM utterance WHERE start_s > 78").get() as { n: number }).n;
+    const left = (d.prepare('SELECT COUNT(*) n FROM utterance WHERE start_s > 78').get() as { n: number }).n;
     d.close();
     const resumed = runCli(['extract', '--db', db, '--json']);
     expect(resumed.json().media).toMatchObject({ processed: left, skipped: 60 - left, failed: 0 });
     const d2 = new Database(db, { readonly: true });
-    const after = d2.prepare("SELECT u.key, hex(f.data) h FROM feature f JOIN utterance u ON u.id = f.utterance_id WHERE f.kind LIKE 'audio.%' OR f.kind LIKE 'video.%' ORDER BY u.key").all();
+    const after = d2
+      .prepare(
+        "SELECT u.key, hex(f.data) h FROM feature f JOIN utterance u ON u.id = f.utterance_id WHERE f.kind LIKE 'audio.%' OR f.kind LIKE 'video.%' ORDER BY u.key",
+      )
+      .all();
     d2.close();
     // decoded from a seek near the first remaining segment: every feature again, the pitch still right
     expect(after.length).toBe(before.length);
     const d3 = new Database(db, { readonly: true });
-    const late = d3.prepare('SELECT u.text, a.json FROM utterance u JOIN audio_summary a ON a.utterance_id = u.id WHERE u.start_s > 78').all() as { text: string; json: string }[];
+    const late = d3
+      .prepare('SELECT u.text, a.json FROM utterance u JOIN audio_summary a ON a.utterance_id = u.id WHERE u.start_s > 78')
+      .all() as { text: string; json: string }[];
     d3.close();
     for (const r of late) {
       const seg = segments.find((s) => s.text === r.text)!;

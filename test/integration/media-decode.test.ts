@@ -3,7 +3,15 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { MediaError, decodeClip, decodeUnprobed, locateFfmpeg, probeMedia, type DecodedClip, type ProbeInfo } from '../../src/main/core/media';
+import {
+  MediaError,
+  decodeClip,
+  decodeUnprobed,
+  locateFfmpeg,
+  probeMedia,
+  type DecodedClip,
+  type ProbeInfo,
+} from '../../src/main/core/media';
 import { defaultMinSpacing } from '../../src/main/core/features/video/select-frames';
 import { clipFfmpeg, emptyFile, hasEspeak, makeClip, meldLikeSpec, truncatedCopy } from '../helpers/make-clips';
 import { tmpDir } from '../helpers/tmp';
@@ -17,16 +25,60 @@ const clips: Record<string, string> = {};
 beforeAll(async () => {
   const speech = hasEspeak();
   const jobs: [string, Promise<string>][] = [
-    ['normal', makeClip(dir, 'normal.mp4', { durationS: 2, container: 'mp4', video: { w: 640, h: 360, fps: 25 }, audio: { kind: 'sine', freq: 440 } })],
+    [
+      'normal',
+      makeClip(dir, 'normal.mp4', {
+        durationS: 2,
+        container: 'mp4',
+        video: { w: 640, h: 360, fps: 25 },
+        audio: { kind: 'sine', freq: 440 },
+      }),
+    ],
     ['meld', makeClip(dir, 'meld.mp4', speech ? meldLikeSpec(2) : { ...meldLikeSpec(2), audio: { kind: 'sine' } })],
-    ['faststart', makeClip(dir, 'faststart.mp4', { durationS: 3, container: 'mp4', video: { w: 320, h: 180, fps: 24 }, audio: { kind: 'sine' }, faststart: true })],
-    ['videoOnly', makeClip(dir, 'video only.mkv', { durationS: 1, container: 'mkv', video: { w: 320, h: 240, fps: 30, pattern: 'noise' } })],
+    [
+      'faststart',
+      makeClip(dir, 'faststart.mp4', {
+        durationS: 3,
+        container: 'mp4',
+        video: { w: 320, h: 180, fps: 24 },
+        audio: { kind: 'sine' },
+        faststart: true,
+      }),
+    ],
+    [
+      'videoOnly',
+      makeClip(dir, 'video only.mkv', { durationS: 1, container: 'mkv', video: { w: 320, h: 240, fps: 30, pattern: 'noise' } }),
+    ],
     ['wav', makeClip(dir, 'speech.wav', { durationS: 1.5, container: 'wav', audio: speech ? { kind: 'speech' } : { kind: 'sine' } })],
     ['m4a', makeClip(dir, 'tone.m4a', { durationS: 1, container: 'm4a', audio: { kind: 'sine', freq: 300 } })],
-    ['silent', makeClip(dir, 'silent.mp4', { durationS: 1, container: 'mp4', video: { w: 160, h: 120, fps: 24, pattern: 'color', color: 'red' }, audio: { kind: 'silence' } })],
+    [
+      'silent',
+      makeClip(dir, 'silent.mp4', {
+        durationS: 1,
+        container: 'mp4',
+        video: { w: 160, h: 120, fps: 24, pattern: 'color', color: 'red' },
+        audio: { kind: 'silence' },
+      }),
+    ],
     ['tiny', makeClip(dir, 'tiny.mp4', { durationS: 0.02, container: 'mp4', video: { w: 64, h: 48, fps: 24 }, audio: { kind: 'sine' } })],
-    ['unicode', makeClip(dir, 'clips/été 1/dia1 utt2.mp4', { durationS: 1, container: 'mp4', video: { w: 320, h: 240, fps: 24 }, audio: { kind: 'sine' } })],
-    ['colon', makeClip(dir, 'clips/take:2 [final].mp4', { durationS: 0.5, container: 'mp4', video: { w: 96, h: 64, fps: 24 }, audio: { kind: 'sine' } })],
+    [
+      'unicode',
+      makeClip(dir, 'clips/été 1/dia1 utt2.mp4', {
+        durationS: 1,
+        container: 'mp4',
+        video: { w: 320, h: 240, fps: 24 },
+        audio: { kind: 'sine' },
+      }),
+    ],
+    [
+      'colon',
+      makeClip(dir, 'clips/take:2 [final].mp4', {
+        durationS: 0.5,
+        container: 'mp4',
+        video: { w: 96, h: 64, fps: 24 },
+        audio: { kind: 'sine' },
+      }),
+    ],
     ['noise', makeClip(dir, 'noise.mkv', { durationS: 2, container: 'mkv', video: { w: 320, h: 240, fps: 24, pattern: 'noise' } })],
     ['long', makeClip(dir, 'long.mp4', { durationS: 20, container: 'mp4', video: { w: 160, h: 90, fps: 24 }, audio: { kind: 'sine' } })],
   ];
@@ -356,16 +408,24 @@ describe('decodeUnprobed (probe and decode in one ffmpeg run)', () => {
   const plain = (d: DecodedClip) => ({
     probe: d.probe,
     pcm: Buffer.from(d.pcm!.buffer).toString('base64'),
-    video: { ...d.video!, entropy: Array.from(d.video!.entropy), motion: Array.from(d.video!.motion), luma: Array.from(d.video!.luma),
-      thumbnails: d.video!.thumbnails.map((t) => ({ frame: t.frame, png: t.png.toString('base64') })) },
+    video: {
+      ...d.video!,
+      entropy: Array.from(d.video!.entropy),
+      motion: Array.from(d.video!.motion),
+      luma: Array.from(d.video!.luma),
+      thumbnails: d.video!.thumbnails.map((t) => ({ frame: t.frame, png: t.png.toString('base64') })),
+    },
     warnings: d.warnings,
   });
 
-  it.each(['normal', 'meld', 'faststart', 'unicode', 'colon', 'long'])('%s: the same probe, samples, frames and thumbnails as probe + decode', async (k) => {
-    const one = await decodeUnprobed(ffmpeg, clips[k]);
-    expect(one).not.toBeNull();
-    expect(plain(one!)).toEqual(plain(await probeAndDecode(clips[k])));
-  });
+  it.each(['normal', 'meld', 'faststart', 'unicode', 'colon', 'long'])(
+    '%s: the same probe, samples, frames and thumbnails as probe + decode',
+    async (k) => {
+      const one = await decodeUnprobed(ffmpeg, clips[k]);
+      expect(one).not.toBeNull();
+      expect(plain(one!)).toEqual(plain(await probeAndDecode(clips[k])));
+    },
+  );
 
   it('a long clip past the frame budget: the second thumbnail pass still runs', async () => {
     const one = await decodeUnprobed(ffmpeg, clips.long, { thumbnailBudgetBytes: 20 * 1024 });
@@ -373,37 +433,47 @@ describe('decodeUnprobed (probe and decode in one ffmpeg run)', () => {
   });
 
   it.each(['videoOnly', 'wav', 'm4a', 'truncated', 'truncatedFaststart', 'empty', 'text', 'subtitles'])(
-    '%s: not the plain case, so null (the caller probes and gets the precise message)', async (k) => {
+    '%s: not the plain case, so null (the caller probes and gets the precise message)',
+    async (k) => {
       expect(await decodeUnprobed(ffmpeg, clips[k])).toBeNull();
     },
   );
 
-  it.each(['normal', 'meld', 'wav', 'm4a', 'unicode'])('%s, audio only: one run, the same probe and samples as probe + decode, no frame', async (k) => {
-    const one = await decodeUnprobed(ffmpeg, clips[k], { video: false });
-    expect(one).not.toBeNull();
-    const two = await probeAndDecode(clips[k], { video: false });
-    expect(one!.video).toBeNull();
-    expect(one!.probe).toEqual(two.probe);
-    expect(one!.warnings).toEqual([]);
-    expect(Buffer.from(one!.pcm!.buffer).equals(Buffer.from(two.pcm!.buffer))).toBe(true);
-    expect(one!.pcm!.length).toBeGreaterThan(8000);
-  });
-
-  it.each(['normal', 'videoOnly', 'noise'])('%s, video only: the same probe and frame statistics as probe + decode, no audio', async (k) => {
-    const one = await decodeUnprobed(ffmpeg, clips[k], { audio: false });
-    expect(one).not.toBeNull();
-    const two = await probeAndDecode(clips[k], { audio: false });
-    expect(one!.pcm).toBeNull();
-    expect(one!.probe).toEqual(two.probe);
-    expect(Array.from(one!.video!.entropy)).toEqual(Array.from(two.video!.entropy));
-    expect(one!.video!.selected).toEqual(two.video!.selected);
-  });
-
-  it.each([['videoOnly', { video: false }], ['wav', { audio: false }], ['truncated', { video: false }], ['text', { video: false }]] as const)(
-    '%s with %o: the stream asked for is missing or damaged, so null', async (k, o) => {
-      expect(await decodeUnprobed(ffmpeg, clips[k], o)).toBeNull();
+  it.each(['normal', 'meld', 'wav', 'm4a', 'unicode'])(
+    '%s, audio only: one run, the same probe and samples as probe + decode, no frame',
+    async (k) => {
+      const one = await decodeUnprobed(ffmpeg, clips[k], { video: false });
+      expect(one).not.toBeNull();
+      const two = await probeAndDecode(clips[k], { video: false });
+      expect(one!.video).toBeNull();
+      expect(one!.probe).toEqual(two.probe);
+      expect(one!.warnings).toEqual([]);
+      expect(Buffer.from(one!.pcm!.buffer).equals(Buffer.from(two.pcm!.buffer))).toBe(true);
+      expect(one!.pcm!.length).toBeGreaterThan(8000);
     },
   );
+
+  it.each(['normal', 'videoOnly', 'noise'])(
+    '%s, video only: the same probe and frame statistics as probe + decode, no audio',
+    async (k) => {
+      const one = await decodeUnprobed(ffmpeg, clips[k], { audio: false });
+      expect(one).not.toBeNull();
+      const two = await probeAndDecode(clips[k], { audio: false });
+      expect(one!.pcm).toBeNull();
+      expect(one!.probe).toEqual(two.probe);
+      expect(Array.from(one!.video!.entropy)).toEqual(Array.from(two.video!.entropy));
+      expect(one!.video!.selected).toEqual(two.video!.selected);
+    },
+  );
+
+  it.each([
+    ['videoOnly', { video: false }],
+    ['wav', { audio: false }],
+    ['truncated', { video: false }],
+    ['text', { video: false }],
+  ] as const)('%s with %o: the stream asked for is missing or damaged, so null', async (k, o) => {
+    expect(await decodeUnprobed(ffmpeg, clips[k], o)).toBeNull();
+  });
 
   it('a missing file or a missing ffmpeg is null too; an abort rejects', async () => {
     expect(await decodeUnprobed(ffmpeg, path.join(dir, 'nope.mp4'))).toBeNull();
@@ -414,4 +484,3 @@ describe('decodeUnprobed (probe and decode in one ffmpeg run)', () => {
     await expect(p).rejects.toMatchObject({ name: 'AbortError' });
   });
 });
-

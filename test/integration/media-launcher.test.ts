@@ -15,11 +15,21 @@ let long = '';
 
 beforeAll(async () => {
   for (let i = 0; i < 4; i++) {
-    clips.push(await makeClip(dir, `c${i}.mp4`, {
-      durationS: 1 + i * 0.5, container: 'mp4', video: { w: 320, h: 240, fps: 24, pattern: i % 2 ? 'noise' : 'testsrc2' }, audio: { kind: 'sine', freq: 300 + 100 * i },
-    }));
+    clips.push(
+      await makeClip(dir, `c${i}.mp4`, {
+        durationS: 1 + i * 0.5,
+        container: 'mp4',
+        video: { w: 320, h: 240, fps: 24, pattern: i % 2 ? 'noise' : 'testsrc2' },
+        audio: { kind: 'sine', freq: 300 + 100 * i },
+      }),
+    );
   }
-  long = await makeClip(dir, 'long.mp4', { durationS: 20, container: 'mp4', video: { w: 320, h: 240, fps: 24, pattern: 'noise' }, audio: { kind: 'sine' } });
+  long = await makeClip(dir, 'long.mp4', {
+    durationS: 20,
+    container: 'mp4',
+    video: { w: 320, h: 240, fps: 24, pattern: 'noise' },
+    audio: { kind: 'sine' },
+  });
 });
 afterEach(() => {
   delete process.env.ES_FFMPEG_LAUNCH;
@@ -89,7 +99,11 @@ describe.skipIf(process.platform === 'win32')('ffmpeg launcher', () => {
 
   it('a finished run leaves no pid behind for the exit trap; a running one has its pid there', async () => {
     await decode(clips[0]);
-    const pidFiles = () => fs.readdirSync(launcherDir()!).map((s) => `${launcherDir()}/${s}/pid`).filter((f) => fs.existsSync(f));
+    const pidFiles = () =>
+      fs
+        .readdirSync(launcherDir()!)
+        .map((s) => `${launcherDir()}/${s}/pid`)
+        .filter((f) => fs.existsSync(f));
     expect(pidFiles().length).toBeGreaterThan(0);
     // emptied by a shell builtin once ffmpeg exited: the trap never kills a pid reused since
     for (const f of pidFiles()) expect(fs.readFileSync(f, 'utf8')).toBe('');
@@ -98,7 +112,10 @@ describe.skipIf(process.platform === 'win32')('ffmpeg launcher', () => {
     const t0 = Date.now();
     while (processesWith(long).length === 0 && Date.now() - t0 < 5000) await new Promise((r) => setTimeout(r, 10));
     const running = processesWith(long);
-    const held = pidFiles().map((f) => fs.readFileSync(f, 'utf8').trim()).filter(Boolean).map(Number);
+    const held = pidFiles()
+      .map((f) => fs.readFileSync(f, 'utf8').trim())
+      .filter(Boolean)
+      .map(Number);
     c.abort();
     await p;
     expect(running.length).toBeGreaterThan(0);
@@ -125,7 +142,7 @@ describe.skipIf(process.platform === 'win32')('ffmpeg launcher', () => {
     expect(fs.existsSync(launcherDir()!)).toBe(true);
   });
 
-  it('closing the launcher reaps the shell, so ffmpeg CPU shows in this process\'s children usage', async () => {
+  it("closing the launcher reaps the shell, so ffmpeg CPU shows in this process's children usage", async () => {
     await closeLauncher();
     const before = childCpuS();
     await decode(long);

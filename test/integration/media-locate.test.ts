@@ -43,7 +43,9 @@ describe('locateFfmpeg', () => {
   it('a bad setting is a clear error, with no silent fall back', () => {
     const missing = path.join(dir, 'no such', 'ffmpeg');
     expect(() => locateFfmpeg(missing)).toThrow(`ffmpeg from setting (${missing}) does not work: no such file`);
-    expect(() => locateFfmpeg(undefined, { env: { [FFMPEG_ENV]: missing } })).toThrow(`ffmpeg from ${FFMPEG_ENV} (${missing}) does not work`);
+    expect(() => locateFfmpeg(undefined, { env: { [FFMPEG_ENV]: missing } })).toThrow(
+      `ffmpeg from ${FFMPEG_ENV} (${missing}) does not work`,
+    );
     const notExec = path.join(dir, 'not-exec');
     fs.writeFileSync(notExec, 'x', { mode: 0o644 });
     expect(() => locateFfmpeg(notExec)).toThrow(/does not work: not executable \(permission denied\)/);
@@ -56,7 +58,10 @@ describe('locateFfmpeg', () => {
   });
 
   it.skipIf(!hasInstaller)('falls back to PATH, and reports it', () => {
-    const info = locateFfmpeg(undefined, { env: { PATH: `/nonexistent${path.delimiter}${installerDir}` }, sources: ['ffmpeg-static', 'PATH'] });
+    const info = locateFfmpeg(undefined, {
+      env: { PATH: `/nonexistent${path.delimiter}${installerDir}` },
+      sources: ['ffmpeg-static', 'PATH'],
+    });
     expect(info).toMatchObject({ path: installerBin, source: 'PATH' });
   });
 

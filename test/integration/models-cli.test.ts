@@ -81,12 +81,16 @@ describe('models pull', () => {
     const r = await cli(['models', 'pull', 'all-MiniLM-L6-v2', '--base-url', `${base}/ok`, '--data-dir', data, '--json']);
     expect(r.code, r.stderr).toBe(0);
     expect(r.json()).toMatchObject({ name: 'all-MiniLM-L6-v2', source: 'pull', output: 'last_hidden_state' });
-    expect(fs.readFileSync(path.join(data, 'models/all-MiniLM-L6-v2/model.onnx'))).toEqual(fs.readFileSync(path.join(mirror, 'all-MiniLM-L6-v2/model.onnx')));
+    expect(fs.readFileSync(path.join(data, 'models/all-MiniLM-L6-v2/model.onnx'))).toEqual(
+      fs.readFileSync(path.join(mirror, 'all-MiniLM-L6-v2/model.onnx')),
+    );
     expect(fs.existsSync(path.join(data, 'models/all-MiniLM-L6-v2/tokenizer.json'))).toBe(true);
     expect(fs.existsSync(path.join(data, 'models/all-MiniLM-L6-v2/.staging'))).toBe(false);
     const list = (await cli(['models', 'list', '--data-dir', data, '--json'])).json();
     expect(list.map((m: { name: string; installed: boolean }) => [m.name, m.installed])).toEqual([
-      ['wav2vec2-base-960h', false], ['resnet-50', false], ['all-MiniLM-L6-v2', true],
+      ['wav2vec2-base-960h', false],
+      ['resnet-50', false],
+      ['all-MiniLM-L6-v2', true],
     ]);
   });
 
@@ -102,7 +106,9 @@ describe('models pull', () => {
     expect(second.code, second.stderr).toBe(0);
     expect(second.json().resumed).toEqual([{ file: 'model.onnx', from: partSize }]);
     expect(requests.filter((q) => q.url === '/cut/resnet-50/model.onnx').map((q) => q.range)).toEqual([undefined, `bytes=${partSize}-`]);
-    expect(fs.readFileSync(path.join(data, 'models/resnet-50/model.onnx'))).toEqual(fs.readFileSync(path.join(mirror, 'resnet-50/model.onnx')));
+    expect(fs.readFileSync(path.join(data, 'models/resnet-50/model.onnx'))).toEqual(
+      fs.readFileSync(path.join(mirror, 'resnet-50/model.onnx')),
+    );
   });
 
   it('reports a 404 and a server that hangs (timeout) with the URL, and installs nothing', async () => {
@@ -123,9 +129,21 @@ describe('models import', () => {
   const data = path.join(t.dir, 'data-import');
 
   it('refuses a file whose inputs do not match the manifest, naming the mismatch', async () => {
-    const r = await cli(['models', 'import', path.join(mirror, 'wav2vec2-base-960h/model.onnx'), '--as', 'all-MiniLM-L6-v2', '--tokenizer', path.join(mirror, 'all-MiniLM-L6-v2/tokenizer.json'), '--data-dir', data]);
+    const r = await cli([
+      'models',
+      'import',
+      path.join(mirror, 'wav2vec2-base-960h/model.onnx'),
+      '--as',
+      'all-MiniLM-L6-v2',
+      '--tokenizer',
+      path.join(mirror, 'all-MiniLM-L6-v2/tokenizer.json'),
+      '--data-dir',
+      data,
+    ]);
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/does not match the all-MiniLM-L6-v2 manifest: input 'input_ids' \(int64 \[batch_size, sequence_length\]\) is missing; input 'attention_mask'.*is missing; input 'input_values' \(float32 \[batch_size, sequence_length\]\) is not one of the model's inputs/);
+    expect(r.stderr).toMatch(
+      /does not match the all-MiniLM-L6-v2 manifest: input 'input_ids' \(int64 \[batch_size, sequence_length\]\) is missing; input 'attention_mask'.*is missing; input 'input_values' \(float32 \[batch_size, sequence_length\]\) is not one of the model's inputs/,
+    );
     expect(fs.existsSync(path.join(data, 'models/all-MiniLM-L6-v2/installed.json'))).toBe(false);
   });
 });
@@ -137,10 +155,23 @@ describe('extract with the pretrained encoders', () => {
   let clipA = '';
 
   beforeAll(async () => {
-    clipA = await makeClip(corpus, 'a.mp4', { durationS: 1.5, container: 'mp4', video: { w: 320, h: 240, fps: 12 }, audio: { kind: 'sine', freq: 300 } });
-    await makeClip(corpus, 'b.mp4', { durationS: 1, container: 'mp4', video: { w: 160, h: 240, fps: 12, pattern: 'color', color: 'red' }, audio: { kind: 'noise' } });
+    clipA = await makeClip(corpus, 'a.mp4', {
+      durationS: 1.5,
+      container: 'mp4',
+      video: { w: 320, h: 240, fps: 12 },
+      audio: { kind: 'sine', freq: 300 },
+    });
+    await makeClip(corpus, 'b.mp4', {
+      durationS: 1,
+      container: 'mp4',
+      video: { w: 160, h: 240, fps: 12, pattern: 'color', color: 'red' },
+      audio: { kind: 'noise' },
+    });
     await makeClip(corpus, 'c.wav', { durationS: 1, container: 'wav', audio: { kind: 'sine', freq: 500 } });
-    fs.writeFileSync(path.join(corpus, 'items.csv'), 'text,label,file,split\n"Hello, world!",joy,a.mp4,train\nOh my god no,anger,b.mp4,train\nyou are fine,neutral,c.wav,dev\n');
+    fs.writeFileSync(
+      path.join(corpus, 'items.csv'),
+      'text,label,file,split\n"Hello, world!",joy,a.mp4,train\nOh my god no,anger,b.mp4,train\nyou are fine,neutral,c.wav,dev\n',
+    );
     for (const [name, file, extra] of [
       ['wav2vec2-base-960h', 'wav2vec2-base-960h/model.onnx', []],
       ['resnet-50', 'resnet-50/model.onnx', []],
@@ -149,7 +180,14 @@ describe('extract with the pretrained encoders', () => {
       const r = await cli(['models', 'import', path.join(mirror, file), '--as', name, ...extra, '--data-dir', data]);
       expect(r.code, r.stderr).toBe(0);
     }
-    const imp = await cli(['import', path.join(corpus, 'items.csv'), '--columns', 'text=text,label=label,file=file,split=split', '--db', db]);
+    const imp = await cli([
+      'import',
+      path.join(corpus, 'items.csv'),
+      '--columns',
+      'text=text,label=label,file=file,split=split',
+      '--db',
+      db,
+    ]);
     expect(imp.code, imp.stderr).toBe(0);
   });
 
@@ -159,7 +197,9 @@ describe('extract with the pretrained encoders', () => {
     const s = r.json();
     expect(s.text).toMatchObject({ encoded: 3, failed: 0, encoder: 'all-MiniLM-L6-v2' });
     expect(s.encoders.map((e: { model: string; encoded: number; provider: string }) => [e.model, e.encoded, e.provider])).toEqual([
-      ['wav2vec2-base-960h', 3, 'cpu'], ['resnet-50', 2, 'cpu'], ['all-MiniLM-L6-v2', 3, 'cpu'],
+      ['wav2vec2-base-960h', 3, 'cpu'],
+      ['resnet-50', 2, 'cpu'],
+      ['all-MiniLM-L6-v2', 3, 'cpu'],
     ]);
     expect(r.stderr).toMatch(/resnet-50: 2 clips on cpu \(\d+ threads\)/);
 
@@ -176,7 +216,9 @@ describe('extract with the pretrained encoders', () => {
     expect(list.every((x) => x.status === 'done')).toBe(true);
 
     const sql = new Database(db, { readonly: true });
-    const rows = sql.prepare("SELECT frame, dim, version FROM feature WHERE utterance_id = ? AND kind = 'video.embedding' ORDER BY frame").all(a.id) as { frame: number; dim: number; version: string }[];
+    const rows = sql
+      .prepare("SELECT frame, dim, version FROM feature WHERE utterance_id = ? AND kind = 'video.embedding' ORDER BY frame")
+      .all(a.id) as { frame: number; dim: number; version: string }[];
     expect(rows.map((x) => x.frame)).toEqual([...show.video.selected_frames].sort((x: number, y: number) => x - y));
     expect(rows.length).toBeGreaterThan(1);
     const installed = findInstalled(data, 'resnet-50')!;
@@ -184,7 +226,9 @@ describe('extract with the pretrained encoders', () => {
 
     // the stored text vector is the hand-computed masked mean, L2-normalised
     const blob = (kind: string) => {
-      const b = (sql.prepare('SELECT data FROM feature WHERE utterance_id = ? AND kind = ? AND frame = -1').get(a.id, kind) as { data: Buffer }).data;
+      const b = (
+        sql.prepare('SELECT data FROM feature WHERE utterance_id = ? AND kind = ? AND frame = -1').get(a.id, kind) as { data: Buffer }
+      ).data;
       return new Float32Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength));
     };
     const { ids } = tokenize(loadTokenizer(path.join(mirror, 'all-MiniLM-L6-v2/tokenizer.json')), 'Hello, world!', 256);
@@ -207,16 +251,23 @@ describe('extract with the pretrained encoders', () => {
     const sel = (await cli(['show', String(b.id), '--db', db, '--json'])).json().video.selected_frames as number[];
     const crops = await decodeCroppedFrames(clipFfmpeg(), path.join(corpus, 'b.mp4'), sel, { crop: CROP, resize: RESIZE });
     expect(crops.rgb.length).toBe(sel.length * 224 * 224 * 3);
-    const mean = [0, 1, 2].map((c) => { let s2 = 0; for (let p = c; p < 224 * 224 * 3; p += 3) s2 += crops.rgb[p]; return s2 / (224 * 224); });
+    const mean = [0, 1, 2].map((c) => {
+      let s2 = 0;
+      for (let p = c; p < 224 * 224 * 3; p += 3) s2 += crops.rgb[p];
+      return s2 / (224 * 224);
+    });
     expect(mean[0]).toBeGreaterThan(235);
     expect(mean[1] + mean[2]).toBeLessThan(30);
     const { W, B } = resnetWeights();
     const norm = mean.map((m, c) => (m / 255 - IMAGENET_MEAN[c]) / IMAGENET_STD[c]);
-    const frames = sql.prepare("SELECT data FROM feature WHERE utterance_id = ? AND kind = 'video.embedding' ORDER BY frame").all(b.id) as { data: Buffer }[];
+    const frames = sql.prepare("SELECT data FROM feature WHERE utterance_id = ? AND kind = 'video.embedding' ORDER BY frame").all(b.id) as {
+      data: Buffer;
+    }[];
     expect(frames).toHaveLength(sel.length);
     for (const f of frames) {
       const v = new Float32Array(f.data.buffer.slice(f.data.byteOffset, f.data.byteOffset + f.data.byteLength));
-      for (let c = 0; c < 2048; c += 97) expect(v[c]).toBeCloseTo(B[c] + W[c * 3] * norm[0] + W[c * 3 + 1] * norm[1] + W[c * 3 + 2] * norm[2], 4);
+      for (let c = 0; c < 2048; c += 97)
+        expect(v[c]).toBeCloseTo(B[c] + W[c * 3] * norm[0] + W[c * 3 + 1] * norm[1] + W[c * 3 + 2] * norm[2], 4);
     }
     sql.close();
   });
@@ -239,7 +290,9 @@ describe('extract with the pretrained encoders', () => {
   it('doctor --json lists the installed models and the ONNX Runtime providers', async () => {
     const d = (await cli(['doctor', '--data-dir', data, '--db', db, '--json'])).json();
     expect(d.models.map((m: { name: string; present: boolean }) => [m.name, m.present])).toEqual([
-      ['wav2vec2-base-960h', true], ['resnet-50', true], ['all-MiniLM-L6-v2', true],
+      ['wav2vec2-base-960h', true],
+      ['resnet-50', true],
+      ['all-MiniLM-L6-v2', true],
     ]);
     expect(d.models[1].path).toBe(path.join(data, 'models/resnet-50/model.onnx'));
     expect(d.models[1].version).toBe(findInstalled(data, 'resnet-50')!.version);
@@ -259,7 +312,9 @@ describe('extract with the pretrained encoders', () => {
     const fallback = r.stderr.split('\n').filter((l) => l.startsWith('webgpu execution provider unavailable'));
     expect(fallback).toHaveLength(1);
     expect(fallback[0]).toMatch(/^webgpu execution provider unavailable \(.+\); using cpu$/);
-    expect(r.json().encoders.map((e: { model: string; encoded: number; provider: string }) => [e.model, e.encoded, e.provider])).toEqual([['wav2vec2-base-960h', 3, 'cpu']]);
+    expect(r.json().encoders.map((e: { model: string; encoded: number; provider: string }) => [e.model, e.encoded, e.provider])).toEqual([
+      ['wav2vec2-base-960h', 3, 'cpu'],
+    ]);
     const tr = await cli(['train', '--db', db, '--json', '--fusion', 'none']);
     expect(tr.code, tr.stderr).toBe(0);
     const sql = new Database(db, { readonly: true });
@@ -294,20 +349,44 @@ describe('extract with the pretrained encoders', () => {
 
   it('the API extraction job (UI, serve) runs the installed encoders too, on the device it is given', async () => {
     const db3 = path.join(t.dir, 'api.db');
-    const imp = await cli(['import', path.join(corpus, 'items.csv'), '--columns', 'text=text,label=label,file=file,split=split', '--db', db3]);
+    const imp = await cli([
+      'import',
+      path.join(corpus, 'items.csv'),
+      '--columns',
+      'text=text,label=label,file=file,split=split',
+      '--db',
+      db3,
+    ]);
     expect(imp.code, imp.stderr).toBe(0);
     const handle = openDb(db3);
-    const api = createApi({ db: handle, dbPath: db3, dataDir: data, mode: 'browser', urls: { media: () => '', thumbnail: () => '' }, ffmpeg: clipFfmpeg(), workers: 1 });
-    const finished = new Promise<any>((resolve) => api.onJob((e) => { if (e.type === 'finished') resolve(e.job); }));
+    const api = createApi({
+      db: handle,
+      dbPath: db3,
+      dataDir: data,
+      mode: 'browser',
+      urls: { media: () => '', thumbnail: () => '' },
+      ffmpeg: clipFfmpeg(),
+      workers: 1,
+    });
+    const finished = new Promise<any>((resolve) =>
+      api.onJob((e) => {
+        if (e.type === 'finished') resolve(e.job);
+      }),
+    );
     const started = await api.call('jobs.extract', { device: 'cpu' });
     expect(started.ok).toBe(true);
-    expect(await api.call('jobs.extract', { device: 'tpu' })).toMatchObject({ ok: false, error: { code: 'invalid_input', message: expect.stringContaining('device') } });
+    expect(await api.call('jobs.extract', { device: 'tpu' })).toMatchObject({
+      ok: false,
+      error: { code: 'invalid_input', message: expect.stringContaining('device') },
+    });
     const job = await finished;
     await api.close();
     handle.close();
     expect(job.status, job.error).toBe('done');
     expect(job.result.encoders.map((e: { model: string; encoded: number; provider: string }) => [e.model, e.encoded, e.provider])).toEqual([
-      ['wav2vec2-base-960h', 3, 'cpu'], ['resnet-50', 2, 'cpu'], ['all-MiniLM-L6-v2', 3, 'cpu'],
+      ['wav2vec2-base-960h', 3, 'cpu'],
+      ['resnet-50', 2, 'cpu'],
+      ['all-MiniLM-L6-v2', 3, 'cpu'],
     ]);
     const show = (await cli(['show', '1', '--db', db3, '--json'])).json();
     expect(show.text_features).toMatchObject({ encoder: 'all-MiniLM-L6-v2', provider: 'cpu' });
@@ -323,7 +402,9 @@ describe('extract with the pretrained encoders', () => {
     for (const i of items) expect(i.audio!.length).toBe(768 + AUDIO_DIM);
     const a = items.find((i) => i.video)!;
     const emb = sql.prepare("SELECT data FROM feature WHERE utterance_id = ? AND kind = 'audio.embedding'").get(a.id) as { data: Buffer };
-    expect(Array.from(a.audio!.subarray(0, 768))).toEqual(Array.from(new Float32Array(emb.data.buffer.slice(emb.data.byteOffset, emb.data.byteOffset + emb.data.byteLength))));
+    expect(Array.from(a.audio!.subarray(0, 768))).toEqual(
+      Array.from(new Float32Array(emb.data.buffer.slice(emb.data.byteOffset, emb.data.byteOffset + emb.data.byteLength))),
+    );
     sql.prepare("UPDATE feature SET version = 'other' WHERE utterance_id = ? AND kind = 'audio.embedding'").run(a.id);
     expect(() => loadItems(sql)).toThrow(/audio.embedding features come from 2 model versions .*run extract again/);
     sql.close();

@@ -54,11 +54,17 @@ describe.skipIf(!hasPraat)('TextGrids written by Praat', () => {
     fs.writeFileSync(file, script(segs, dir));
     const p = spawnSync('praat', ['--run', file], { encoding: 'utf8' });
     expect(p.status, p.stderr).toBe(0);
-    const utf16 = fs.readFileSync(path.join(dir, 'long.TextGrid')).subarray(0, 2).equals(Buffer.from([0xfe, 0xff]));
+    const utf16 = fs
+      .readFileSync(path.join(dir, 'long.TextGrid'))
+      .subarray(0, 2)
+      .equals(Buffer.from([0xfe, 0xff]));
     expect(utf16).toBe(segs !== SEGMENTS);
     for (const f of ['long.TextGrid', 'short.TextGrid']) {
       const b = readTextGridFile(path.join(dir, f), { media: path.join(dir, 'talk.wav') });
-      expect(b.records.map((r) => [r.speaker, r.text, r.label, r.startS, r.endS]), f).toEqual(segs.map((s) => [s.speaker, s.text, s.label, s.start, s.end]));
+      expect(
+        b.records.map((r) => [r.speaker, r.text, r.label, r.startS, r.endS]),
+        f,
+      ).toEqual(segs.map((s) => [s.speaker, s.text, s.label, s.start, s.end]));
       expect(b.issues.map((i) => i.message)).toEqual(["point tier 'bell' (1 point) left out: only interval tiers hold utterances"]);
     }
   });

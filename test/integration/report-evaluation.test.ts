@@ -14,7 +14,12 @@ const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
 const ci = (c: [number, number]) => `(${pct(c[0])}–${pct(c[1])})`;
 const pts = (v: number) => `${v >= 0 ? '+' : '−'}${Math.abs(100 * v).toFixed(1)}`;
 /** the HTML's text: tags dropped, entities that matter here decoded, spaces collapsed */
-const textOf = (html: string) => html.replace(/<[^>]+>/g, ' ').replace(/&#39;/g, "'").replace(/&amp;/g, '&').replace(/\s+/g, ' ');
+const textOf = (html: string) =>
+  html
+    .replace(/<[^>]+>/g, ' ')
+    .replace(/&#39;/g, "'")
+    .replace(/&amp;/g, '&')
+    .replace(/\s+/g, ' ');
 
 function ok(r: ReturnType<typeof runCli>) {
   expect(r.code, r.stderr).toBe(0);
@@ -61,7 +66,9 @@ describe('report: intervals and baselines', () => {
     const d = maj.model_minus_baseline.weighted_f1;
     expect(rows[1]).toContain(`${pts(d.diff)} (${pts(d.ci95[0])} to ${pts(d.ci95[1])})`);
     const lin = ev.baselines.linear;
-    expect(rows[2]).toContain(`plain linear SVM on ${lin.text_encoder} text features (C=1, no class weighting, ${lin.n_train} training items)`);
+    expect(rows[2]).toContain(
+      `plain linear SVM on ${lin.text_encoder} text features (C=1, no class weighting, ${lin.n_train} training items)`,
+    );
     expect(rows[2]).toContain(`${pct(lin.accuracy)} ${ci(lin.ci95.accuracy)}`);
     expect(rows[2]).toContain(`${pct(lin.macro_f1)} ${ci(lin.ci95.macro_f1)}`);
     // a difference whose interval holds 0 is said to be within noise, one that does not is not

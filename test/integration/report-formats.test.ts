@@ -19,7 +19,17 @@ const SHOTS = path.join(ROOT, 'test-artifacts/screenshots');
 const CHROMIUM = process.env.EMOTION_STUDIO_CHROMIUM ?? '/usr/bin/chromium';
 const has = (cmd: string) => spawnSync('sh', ['-c', `command -v ${cmd}`]).status === 0;
 
-interface Listed { id: number; split: string; dialogue: string | null; speaker: string | null; text: string | null; label: string | null; media: string | null; status: string; errors: number }
+interface Listed {
+  id: number;
+  split: string;
+  dialogue: string | null;
+  speaker: string | null;
+  text: string | null;
+  label: string | null;
+  media: string | null;
+  status: string;
+  errors: number;
+}
 
 function ok(r: ReturnType<typeof runCli>) {
   expect(r.code, r.stderr).toBe(0);
@@ -54,14 +64,23 @@ describe('report formats on the demo corpus', () => {
       const page = await browser.newPage({ viewport: { width: 1100, height: 900 } });
       const errors: string[] = [];
       const requests: string[] = [];
-      page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+      page.on('console', (m) => {
+        if (m.type() === 'error') errors.push(m.text());
+      });
       page.on('pageerror', (e) => errors.push(e.message));
-      page.on('request', (r) => { if (!r.url().startsWith('file:') && !r.url().startsWith('data:')) requests.push(r.url()); });
+      page.on('request', (r) => {
+        if (!r.url().startsWith('file:') && !r.url().startsWith('data:')) requests.push(r.url());
+      });
       await page.goto(`file://${out}`);
       await page.waitForFunction(() => document.body.dataset.ready !== undefined, undefined, { timeout: 60_000 });
       expect(await page.evaluate(() => document.body.dataset.ready)).toBe('1');
       // label distribution + confusion and ROC of the dev split, each an SVG drawn by plotly
-      const plots = await page.evaluate(() => Array.from(document.querySelectorAll('.js-plotly-plot')).map((p) => ({ id: p.id, svgs: p.querySelectorAll('svg.main-svg').length })));
+      const plots = await page.evaluate(() =>
+        Array.from(document.querySelectorAll('.js-plotly-plot')).map((p) => ({
+          id: p.id,
+          svgs: p.querySelectorAll('svg.main-svg').length,
+        })),
+      );
       expect(plots.map((p) => p.id).sort()).toEqual(['confusion-dev', 'label-distribution', 'roc-dev']);
       for (const p of plots) expect(p.svgs, p.id).toBeGreaterThan(0);
       // the ROC plot has a curve per class plus the chance line, the confusion heatmap its cells
@@ -101,7 +120,9 @@ describe('report formats on the demo corpus', () => {
   });
 
   it('a missing Chromium or an unwritable --out gives a clear error and a non-zero exit', () => {
-    const r = runCli(['report', '--db', db, '--format', 'pdf', '--out', path.join(t.dir, 'x.pdf')], { env: { EMOTION_STUDIO_CHROMIUM: '/nonexistent/chromium' } });
+    const r = runCli(['report', '--db', db, '--format', 'pdf', '--out', path.join(t.dir, 'x.pdf')], {
+      env: { EMOTION_STUDIO_CHROMIUM: '/nonexistent/chromium' },
+    });
     expect(r.code).not.toBe(0);
     expect(r.stderr).toContain('Chromium not found at /nonexistent/chromium (EMOTION_STUDIO_CHROMIUM)');
     const blocked = runCli(['report', '--db', db, '--format', 'csv', '--out', path.join(db, 'x.csv')]); // the database is a file
@@ -190,14 +211,31 @@ describe('report formats on the demo corpus', () => {
 
   it.skipIf(!has('praat'))('Praat itself reads the TextGrids', () => {
     const script = path.join(t.dir, 'read.praat');
-    fs.writeFileSync(script, [
-      'form Read', '  sentence file', 'endform', 'Read from file: file$', 'n = Get number of tiers',
-      'for t to n', '  name$ = Get tier name: t', '  ni = Get number of intervals: t', '  for i to ni',
-      '    lab$ = Get label of interval: t, i', '    appendInfoLine: name$, tab$, lab$', '  endfor', 'endfor', '',
-    ].join('\n'));
+    fs.writeFileSync(
+      script,
+      [
+        'form Read',
+        '  sentence file',
+        'endform',
+        'Read from file: file$',
+        'n = Get number of tiers',
+        'for t to n',
+        '  name$ = Get tier name: t',
+        '  ni = Get number of intervals: t',
+        '  for i to ni',
+        '    lab$ = Get label of interval: t, i',
+        '    appendInfoLine: name$, tab$, lab$',
+        '  endfor',
+        'endfor',
+        '',
+      ].join('\n'),
+    );
     const dir = path.join(t.dir, 'textgrid');
     const dev = listed.find((x) => x.text?.includes('“team update”'))!;
-    const file = fs.readdirSync(dir).map((f) => path.join(dir, f)).find((f) => fs.readFileSync(f, 'utf8').includes('“team update”'))!;
+    const file = fs
+      .readdirSync(dir)
+      .map((f) => path.join(dir, f))
+      .find((f) => fs.readFileSync(f, 'utf8').includes('“team update”'))!;
     const p = spawnSync('praat', ['--run', script, file], { encoding: 'utf8' });
     expect(p.status, p.stderr).toBe(0);
     const lines = p.stdout.trim().split('\n');
@@ -214,7 +252,15 @@ describe('report formats on the demo corpus', () => {
     const html = fs.readFileSync(out, 'utf8');
     const table = /<table class="ablation">([\s\S]*?)<\/table>/.exec(html)![1];
     const rows = [...table.matchAll(/<tr><td>([^<]+)<\/td><td>(\d+)<\/td>/g)].map((m) => [m[1], Number(m[2])]);
-    expect(rows.map((r) => r[0])).toEqual(['audio', 'text', 'video', 'audio + text', 'audio + video', 'text + video', 'audio + text + video']);
+    expect(rows.map((r) => r[0])).toEqual([
+      'audio',
+      'text',
+      'video',
+      'audio + text',
+      'audio + video',
+      'text + video',
+      'audio + text + video',
+    ]);
     expect(rows.map((r) => r[1])).toEqual([2, 3, 4, 5, 6, 7, 8]); // the versions the ablation trained
     expect(html).toContain('dev split · model version 1'); // metrics stay on the version asked for
     expect(html).not.toContain('test split');
@@ -261,16 +307,19 @@ describe('MELD CSV export round-trips', () => {
     expect(b.map(pick)).toEqual(a.map(pick));
   });
 
-  it.skipIf(!fs.existsSync(path.join(MELD_DIR, 'dev_sent_emo.csv')))('MELD itself (train + dev CSVs): the same 11k utterances come back', () => {
-    const db1 = path.join(t.dir, 'meld1.db');
-    const db2 = path.join(t.dir, 'meld2.db');
-    const dir = path.join(t.dir, 'meld-out');
-    ok(runCli(['import', path.join(MELD_DIR, 'train_sent_emo.csv'), path.join(MELD_DIR, 'dev_sent_emo.csv'), '--db', db1, '-q']));
-    ok(runCli(['report', '--db', db1, '--format', 'meld', '--out', dir]));
-    ok(runCli(['import', dir, '--db', db2, '-q']));
-    const norm = (rows: Listed[]) => rows.map(({ id: _id, media: _m, ...x }) => JSON.stringify(x)).sort();
-    const one = norm(ok(runCli(['list', '--db', db1, '--json'])).json());
-    expect(one.length).toBeGreaterThan(11_000);
-    expect(norm(ok(runCli(['list', '--db', db2, '--json'])).json())).toEqual(one); // ids aside: the folder import reads dev before train
-  });
+  it.skipIf(!fs.existsSync(path.join(MELD_DIR, 'dev_sent_emo.csv')))(
+    'MELD itself (train + dev CSVs): the same 11k utterances come back',
+    () => {
+      const db1 = path.join(t.dir, 'meld1.db');
+      const db2 = path.join(t.dir, 'meld2.db');
+      const dir = path.join(t.dir, 'meld-out');
+      ok(runCli(['import', path.join(MELD_DIR, 'train_sent_emo.csv'), path.join(MELD_DIR, 'dev_sent_emo.csv'), '--db', db1, '-q']));
+      ok(runCli(['report', '--db', db1, '--format', 'meld', '--out', dir]));
+      ok(runCli(['import', dir, '--db', db2, '-q']));
+      const norm = (rows: Listed[]) => rows.map(({ id: _id, media: _m, ...x }) => JSON.stringify(x)).sort();
+      const one = norm(ok(runCli(['list', '--db', db1, '--json'])).json());
+      expect(one.length).toBeGreaterThan(11_000);
+      expect(norm(ok(runCli(['list', '--db', db2, '--json'])).json())).toEqual(one); // ids aside: the folder import reads dev before train
+    },
+  );
 });

@@ -22,20 +22,59 @@ function evaluation(): EvaluateResult {
   const roc = { fpr: [0, 0.5, 1], tpr: [0, 1, 1], thresholds: [1, 0.5, 0] };
   const cls = { precision: 0.5, recall: 0.5, f1: 0.5, support: 2 };
   return {
-    split: 'dev', labels: LABELS, model_version: 1, encoders: {}, fusion: 'none', classifier: 'linear', modalities: ['text'], context: false, C: 1,
-    missing_predictions: 0, evaluated_at: '2026-01-01T00:00:00Z', n: 6, accuracy: 0.5, weighted_f1: 0.5, macro_f1: 0.5,
-    per_class: Object.fromEntries(LABELS.map((l) => [l, cls])), confusion: [[1, 1, 0], [0, 1, 1], [1, 0, 1]],
-    auc: Object.fromEntries(LABELS.map((l) => [l, 0.75])), macro_auc: 0.75, roc: Object.fromEntries(LABELS.map((l) => [l, roc])),
+    split: 'dev',
+    labels: LABELS,
+    model_version: 1,
+    encoders: {},
+    fusion: 'none',
+    classifier: 'linear',
+    modalities: ['text'],
+    context: false,
+    C: 1,
+    missing_predictions: 0,
+    evaluated_at: '2026-01-01T00:00:00Z',
+    n: 6,
+    accuracy: 0.5,
+    weighted_f1: 0.5,
+    macro_f1: 0.5,
+    per_class: Object.fromEntries(LABELS.map((l) => [l, cls])),
+    confusion: [
+      [1, 1, 0],
+      [0, 1, 1],
+      [1, 0, 1],
+    ],
+    auc: Object.fromEntries(LABELS.map((l) => [l, 0.75])),
+    macro_auc: 0.75,
+    roc: Object.fromEntries(LABELS.map((l) => [l, roc])),
   } as unknown as EvaluateResult;
 }
 
 export function reportData(): ReportData {
   return {
-    generated_at: '2026-01-01T00:00:00Z', database: '/x/evil.db',
-    model: { version: 1, created_at: '2026-01-01', fusion: 'none', classifier: 'linear', modalities: ['text'], context: false, C: 1, n_train: 6 },
-    corpora: [{ root: '/corpus', kind: 'generic-csv', labels: LABELS }], counts: [{ split: 'dev', status: 'done', n: 6 }],
-    total: 6, dialogues: 1, speakers: 1, labels: LABELS, distribution: { dev: Object.fromEntries(LABELS.map((l) => [l, 2])) },
-    evaluations: [evaluation()], ablation: [], confused: [], thumbnails: null, thumbnails_truncated: false,
+    generated_at: '2026-01-01T00:00:00Z',
+    database: '/x/evil.db',
+    model: {
+      version: 1,
+      created_at: '2026-01-01',
+      fusion: 'none',
+      classifier: 'linear',
+      modalities: ['text'],
+      context: false,
+      C: 1,
+      n_train: 6,
+    },
+    corpora: [{ root: '/corpus', kind: 'generic-csv', labels: LABELS }],
+    counts: [{ split: 'dev', status: 'done', n: 6 }],
+    total: 6,
+    dialogues: 1,
+    speakers: 1,
+    labels: LABELS,
+    distribution: { dev: Object.fromEntries(LABELS.map((l) => [l, 2])) },
+    evaluations: [evaluation()],
+    ablation: [],
+    confused: [],
+    thumbnails: null,
+    thumbnails_truncated: false,
   };
 }
 
@@ -56,9 +95,11 @@ describe.skipIf(!haveChromium)('HTML and PDF report: labels drawn by plotly are 
       expect(svg.length).toBeGreaterThan(1000);
       expect(await page.locator('.plot svg a').count()).toBe(0);
       // links anywhere in the plots (the heatmap's own <image> has a data: URL)
-      const hrefs = await page.$$eval('.plot svg *', (els) => els
-        .filter((e) => !/^data:/.test(e.getAttribute('href') ?? e.getAttributeNS('http://www.w3.org/1999/xlink', 'href') ?? 'data:'))
-        .map((e) => e.outerHTML.slice(0, 200)));
+      const hrefs = await page.$$eval('.plot svg *', (els) =>
+        els
+          .filter((e) => !/^data:/.test(e.getAttribute('href') ?? e.getAttributeNS('http://www.w3.org/1999/xlink', 'href') ?? 'data:'))
+          .map((e) => e.outerHTML.slice(0, 200)),
+      );
       expect(hrefs).toEqual([]);
       expect(await page.locator('.plot svg [style*="90px"]').count()).toBe(0); // the <b style> label drew no giant text
       // the confusion matrix's ticks, the ROC legend and the bar chart show the label literally

@@ -11,7 +11,6 @@ import { formatShard, inShard, keyHash, parseShard, shardMembers } from '../../s
 import { openDb } from '../../src/main/core/store/db';
 import { miniDemo } from '../helpers/mini-demo';
 
-
 /** Everything extraction stores, by utterance key, in a stable order. */
 function dump(dbFile: string) {
   const d = new Database(dbFile, { readonly: true });
@@ -19,12 +18,20 @@ function dump(dbFile: string) {
     const q = (sql: string) => d.prepare(sql).all();
     return {
       integrity: d.pragma('integrity_check', { simple: true }),
-      feature: q('SELECT u.key, f.kind, f.frame, f.extractor, f.version, f.provider, f.dim, f.layout, hex(f.data) data FROM feature f JOIN utterance u ON u.id = f.utterance_id ORDER BY u.key, f.kind, f.frame'),
+      feature: q(
+        'SELECT u.key, f.kind, f.frame, f.extractor, f.version, f.provider, f.dim, f.layout, hex(f.data) data FROM feature f JOIN utterance u ON u.id = f.utterance_id ORDER BY u.key, f.kind, f.frame',
+      ),
       audio: q('SELECT u.key, a.json FROM audio_summary a JOIN utterance u ON u.id = a.utterance_id ORDER BY u.key'),
-      entropy: q('SELECT u.key, e.fps, e.frame_count, hex(e.entropy) e, hex(e.motion) m, e.selected FROM frame_entropy e JOIN utterance u ON u.id = e.utterance_id ORDER BY u.key'),
+      entropy: q(
+        'SELECT u.key, e.fps, e.frame_count, hex(e.entropy) e, hex(e.motion) m, e.selected FROM frame_entropy e JOIN utterance u ON u.id = e.utterance_id ORDER BY u.key',
+      ),
       thumbs: q('SELECT u.key, t.frame, hex(t.png) png FROM thumbnail t JOIN utterance u ON u.id = t.utterance_id ORDER BY u.key, t.frame'),
-      stages: q('SELECT u.key, s.stage, s.status, s.version FROM stage_status s JOIN utterance u ON u.id = s.utterance_id ORDER BY u.key, s.stage'),
-      errors: q('SELECT u.key, e.stage, e.file, e.message, e.level FROM item_error e LEFT JOIN utterance u ON u.id = e.utterance_id ORDER BY u.key, e.stage, e.message'),
+      stages: q(
+        'SELECT u.key, s.stage, s.status, s.version FROM stage_status s JOIN utterance u ON u.id = s.utterance_id ORDER BY u.key, s.stage',
+      ),
+      errors: q(
+        'SELECT u.key, e.stage, e.file, e.message, e.level FROM item_error e LEFT JOIN utterance u ON u.id = e.utterance_id ORDER BY u.key, e.stage, e.message',
+      ),
       media: q('SELECT u.key, m.* FROM media m JOIN utterance u ON u.id = m.utterance_id ORDER BY u.key'),
       encoder: q('SELECT name, version, fitted_on, hex(data) data FROM encoder_state ORDER BY name'),
     };
@@ -46,7 +53,8 @@ describe('shard partition', () => {
     expect(() => parseShard('1of4')).toThrow(/I\/N/);
     expect(() => parseShard('0/0')).toThrow(/at least 1/);
     expect(parseShard(' 12 / 40 ')).toEqual({ index: 12, count: 40 });
-    for (const bad of ['x1/4', '1/4x', '1x/4', '1/x4', '1 of/4', '-1/4', '1/', '/4']) expect(() => parseShard(bad), bad).toThrow(/--shard must be I\/N/);
+    for (const bad of ['x1/4', '1/4x', '1x/4', '1/x4', '1 of/4', '-1/4', '1/', '/4'])
+      expect(() => parseShard(bad), bad).toThrow(/--shard must be I\/N/);
     expect(formatShard(parseShard('3/16'))).toBe('3/16');
   });
 
@@ -112,9 +120,15 @@ describe('shard membership follows the utterance, not the row', () => {
       const d = new Database(file, { readonly: true });
       try {
         const ids = shardMembers(d, parseShard(spec));
-        const rows = d.prepare('SELECT u.id, u.key FROM utterance u JOIN corpus c ON c.id = u.corpus_id WHERE c.root = ?').all(corpus) as { id: number; key: string }[];
+        const rows = d.prepare('SELECT u.id, u.key FROM utterance u JOIN corpus c ON c.id = u.corpus_id WHERE c.root = ?').all(corpus) as {
+          id: number;
+          key: string;
+        }[];
         expect(rows).toHaveLength(11);
-        return rows.filter((r) => ids.has(r.id)).map((r) => r.key).sort();
+        return rows
+          .filter((r) => ids.has(r.id))
+          .map((r) => r.key)
+          .sort();
       } finally {
         d.close();
       }
@@ -140,7 +154,6 @@ describe('shard membership follows the utterance, not the row', () => {
     }
     t.cleanup();
   });
-
 });
 
 describe('extract --shard I/N + merge equals one run', () => {
@@ -199,10 +212,15 @@ describe('extract --shard I/N + merge equals one run', () => {
     expect(list).toEqual(runCli(['list', '--db', single, '--json']).json());
     expect(list.filter((r: { status: string }) => r.status === 'error')).toHaveLength(1);
     // show for a few utterances: the broken one, the clipless one, two whole ones
-    const picks = [...list.filter((r: { status: string }) => r.status !== 'done'), ...list.filter((r: { status: string }) => r.status === 'done').slice(0, 2)];
+    const picks = [
+      ...list.filter((r: { status: string }) => r.status !== 'done'),
+      ...list.filter((r: { status: string }) => r.status === 'done').slice(0, 2),
+    ];
     expect(picks.length).toBeGreaterThanOrEqual(3);
     for (const r of picks) {
-      expect(runCli(['show', String(r.id), '--db', main, '--json']).json()).toEqual(runCli(['show', String(r.id), '--db', single, '--json']).json());
+      expect(runCli(['show', String(r.id), '--db', main, '--json']).json()).toEqual(
+        runCli(['show', String(r.id), '--db', single, '--json']).json(),
+      );
     }
   });
 
@@ -211,7 +229,10 @@ describe('extract --shard I/N + merge equals one run', () => {
     expect(e.media.processed).toBe(0);
     expect(e.text).toMatchObject({ encoded: 0, refit: false });
     const again = runCli(['merge', s0, s1, '--db', main, '--json']).json();
-    expect(again.shards.map((s: { merged: number; unchanged: number }) => [s.merged, s.unchanged > 0])).toEqual([[0, true], [0, true]]);
+    expect(again.shards.map((s: { merged: number; unchanged: number }) => [s.merged, s.unchanged > 0])).toEqual([
+      [0, true],
+      [0, true],
+    ]);
     expect(dump(main)).toEqual(dump(single));
   });
 

@@ -15,22 +15,34 @@ import { tmpDir } from '../helpers/tmp';
 
 const DEMO = path.resolve(__dirname, '../../resources/demo');
 
-interface Res { status: number; headers: http.IncomingHttpHeaders; body: Buffer; json: () => any }
+interface Res {
+  status: number;
+  headers: http.IncomingHttpHeaders;
+  body: Buffer;
+  json: () => any;
+}
 
 /** A raw HTTP request (fetch would not let the test set Host or Origin). */
-function request(base: string, pathAndQuery: string, o: { method?: string; headers?: Record<string, string>; body?: string } = {}): Promise<Res> {
+function request(
+  base: string,
+  pathAndQuery: string,
+  o: { method?: string; headers?: Record<string, string>; body?: string } = {},
+): Promise<Res> {
   const u = new URL(base);
   return new Promise((resolve, reject) => {
     // agent: false, a connection per request: a kept-alive socket that the server closes after its
     // idle timeout (while the test ran the CLI) would otherwise make a later request hang up
-    const req = http.request({ host: u.hostname, port: u.port, path: pathAndQuery, method: o.method ?? 'GET', headers: o.headers, agent: false }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => {
-        const body = Buffer.concat(chunks);
-        resolve({ status: res.statusCode ?? 0, headers: res.headers, body, json: () => JSON.parse(body.toString('utf8')) });
-      });
-    });
+    const req = http.request(
+      { host: u.hostname, port: u.port, path: pathAndQuery, method: o.method ?? 'GET', headers: o.headers, agent: false },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => {
+          const body = Buffer.concat(chunks);
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, body, json: () => JSON.parse(body.toString('utf8')) });
+        });
+      },
+    );
     req.on('error', reject);
     if (o.body !== undefined) req.write(o.body);
     req.end();
@@ -42,7 +54,11 @@ function server(s: Served) {
   const token = u.searchParams.get('token')!;
   const base = `${u.protocol}//${u.host}`;
   const call = async (method: string, input?: unknown) => {
-    const r = await request(base, `/api/${method}`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: input === undefined ? '' : JSON.stringify(input) });
+    const r = await request(base, `/api/${method}`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: input === undefined ? '' : JSON.stringify(input),
+    });
     expect(r.status).toBe(200);
     return r.json();
   };
@@ -121,7 +137,11 @@ describe('serve on an analysed demo database', () => {
       expect(bad.status, `${x.path} with a wrong token`).toBe(403);
       const badHeader = await request(s.base, x.path, { method: x.method, body: x.body, headers: { authorization: `Bearer ${wrong}` } });
       expect(badHeader.status, `${x.path} with a wrong bearer token`).toBe(403);
-      const badCookie = await request(s.base, x.path, { method: x.method, body: x.body, headers: { cookie: `es_token_${s.port}=${wrong}` } });
+      const badCookie = await request(s.base, x.path, {
+        method: x.method,
+        body: x.body,
+        headers: { cookie: `es_token_${s.port}=${wrong}` },
+      });
       expect(badCookie.status, `${x.path} with a wrong cookie`).toBe(403);
       const good = await request(s.base, `${x.path}?token=${s.token}`, { method: x.method, body: x.body });
       expect(good.status, `${x.path} with the token`).toBeLessThan(300);
@@ -151,7 +171,11 @@ describe('serve on an analysed demo database', () => {
     expect(page.headers['access-control-allow-origin']).toBeUndefined();
     const evilHost = await request(s.base, `/?token=${s.token}`, { headers: { host: `evil.example:${s.port}` } });
     expect(evilHost.status).toBe(403);
-    const evilOrigin = await request(s.base, `/api/corpus.summary?token=${s.token}`, { method: 'POST', body: '{}', headers: { origin: 'http://evil.example' } });
+    const evilOrigin = await request(s.base, `/api/corpus.summary?token=${s.token}`, {
+      method: 'POST',
+      body: '{}',
+      headers: { origin: 'http://evil.example' },
+    });
     expect(evilOrigin.status).toBe(403);
     expect(evilOrigin.headers['access-control-allow-origin']).toBeUndefined();
     await expect(openEvents(s.base, `?token=${s.token}`, { origin: 'http://evil.example' })).rejects.toThrow('refused 403');
@@ -161,7 +185,9 @@ describe('serve on an analysed demo database', () => {
   });
 
   it('listens on 127.0.0.1 only, and refuses any other --host', async () => {
-    const external = Object.values(os.networkInterfaces()).flat().find((i) => i && i.family === 'IPv4' && !i.internal);
+    const external = Object.values(os.networkInterfaces())
+      .flat()
+      .find((i) => i && i.family === 'IPv4' && !i.internal);
     if (external) {
       const err = await new Promise<string>((resolve) => {
         const c = net.connect({ host: external.address, port: s.port }, () => {
@@ -195,7 +221,11 @@ describe('serve on an analysed demo database', () => {
       expect(r.error.code, JSON.stringify(r)).toBe('invalid_input');
       expect(r.error.message.length).toBeGreaterThan(5);
     }
-    const bad = await request(s.base, '/api/corpus.summary', { method: 'POST', body: '{not json', headers: { authorization: `Bearer ${s.token}` } });
+    const bad = await request(s.base, '/api/corpus.summary', {
+      method: 'POST',
+      body: '{not json',
+      headers: { authorization: `Bearer ${s.token}` },
+    });
     expect(bad.json()).toMatchObject({ ok: false, error: { code: 'invalid_input' } });
     const get = await request(s.base, `/api/corpus.summary?token=${s.token}`);
     expect(get.status).toBe(405);
@@ -211,7 +241,22 @@ describe('serve on an analysed demo database', () => {
     expect(all.total).toBe(34);
     expect(all.rows).toHaveLength(34);
     for (const r of all.rows) {
-      expect(Object.keys(r)).toEqual(expect.arrayContaining(['id', 'key', 'split', 'dialogue', 'speaker', 'text', 'label', 'media', 'status', 'errors', 'prediction', 'confidence']));
+      expect(Object.keys(r)).toEqual(
+        expect.arrayContaining([
+          'id',
+          'key',
+          'split',
+          'dialogue',
+          'speaker',
+          'text',
+          'label',
+          'media',
+          'status',
+          'errors',
+          'prediction',
+          'confidence',
+        ]),
+      );
       expect(r.prediction).toMatch(/anger|disgust|sadness|joy|neutral|surprise|fear/);
       expect(r.confidence).toBeGreaterThan(1 / 7 - 1e-9);
       expect(r.confidence).toBeLessThanOrEqual(1);
@@ -294,7 +339,10 @@ describe('serve on an analysed demo database', () => {
     const shown = runCli(['show', String(dev.id), '--db', db, '--json']).json();
     expect(shown.label).toBe(to);
     expect(shown.label_history.map((h: any) => h.new)).toEqual([dev.label, to, dev.label, to]);
-    expect(await s.call('utterances.relabel', { id: dev.id, label: 'boredom' })).toMatchObject({ ok: false, error: { code: 'invalid_input', message: expect.stringMatching(/label set/) } });
+    expect(await s.call('utterances.relabel', { id: dev.id, label: 'boredom' })).toMatchObject({
+      ok: false,
+      error: { code: 'invalid_input', message: expect.stringMatching(/label set/) },
+    });
     expect(await s.call('utterances.relabel', { id: 999999, label: 'joy' })).toMatchObject({ ok: false, error: { code: 'not_found' } });
   });
 

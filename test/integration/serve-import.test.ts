@@ -13,11 +13,13 @@ import { tmpDir } from '../helpers/tmp';
 function get(base: string, p: string): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: Buffer }> {
   const u = new URL(base);
   return new Promise((resolve, reject) => {
-    http.get({ host: u.hostname, port: u.port, path: p, agent: false }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
-    }).on('error', reject);
+    http
+      .get({ host: u.hostname, port: u.port, path: p, agent: false }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
+      })
+      .on('error', reject);
   });
 }
 
@@ -33,11 +35,21 @@ describe('serve --root: file browser, import and zip downloads', () => {
     const u = new URL(base);
     const body = JSON.stringify(input ?? {});
     return new Promise((resolve, reject) => {
-      const req = http.request({ host: u.hostname, port: u.port, path: `/api/${method}`, method: 'POST', agent: false, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' } }, (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => resolve(JSON.parse(Buffer.concat(chunks).toString('utf8'))));
-      });
+      const req = http.request(
+        {
+          host: u.hostname,
+          port: u.port,
+          path: `/api/${method}`,
+          method: 'POST',
+          agent: false,
+          headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () => resolve(JSON.parse(Buffer.concat(chunks).toString('utf8'))));
+        },
+      );
       req.on('error', reject);
       req.end(body);
     });
@@ -69,24 +81,45 @@ describe('serve --root: file browser, import and zip downloads', () => {
     expect(top).toMatchObject({ ok: true, value: { path: null, entries: [{ path: fs.realpathSync(root), dir: true }] } });
     const talks = await call('files.list', { path: path.join(root, 'talks') });
     expect(talks.value.entries.map((e: { name: string }) => e.name)).toEqual(['talks.csv']); // the link outside is not shown
-    for (const p of [outside, path.join(root, '..'), path.join(root, 'talks', 'elsewhere'), path.join(root, 'talks', 'elsewhere', 'private.csv'), '/etc']) {
+    for (const p of [
+      outside,
+      path.join(root, '..'),
+      path.join(root, 'talks', 'elsewhere'),
+      path.join(root, 'talks', 'elsewhere', 'private.csv'),
+      '/etc',
+    ]) {
       for (const m of ['files.list', 'import.preview']) {
         const r = await call(m, { path: p });
-        expect(r, `${m} ${p}`).toMatchObject({ ok: false, error: { code: 'invalid_input', message: expect.stringMatching(/outside the folders this server may read \(serve --root\)$/) } });
+        expect(r, `${m} ${p}`).toMatchObject({
+          ok: false,
+          error: { code: 'invalid_input', message: expect.stringMatching(/outside the folders this server may read \(serve --root\)$/) },
+        });
       }
     }
   });
 
   it('imports a generic CSV with a mapping and offers the ELAN export as a zip', async () => {
     const preview = await call('import.preview', { path: path.join(root, 'talks', 'talks.csv') });
-    expect(preview.value).toMatchObject({ kind: 'csv', suggested: { text: 'utterance', label: 'emotion', dialogue: 'conv', start: 'start', end: 'end' } });
-    const job = await call('jobs.import', { paths: [path.join(root, 'talks', 'talks.csv')], columns: 'text=utterance,label=emotion,dialogue=conv,start=start,end=end', extract: false });
+    expect(preview.value).toMatchObject({
+      kind: 'csv',
+      suggested: { text: 'utterance', label: 'emotion', dialogue: 'conv', start: 'start', end: 'end' },
+    });
+    const job = await call('jobs.import', {
+      paths: [path.join(root, 'talks', 'talks.csv')],
+      columns: 'text=utterance,label=emotion,dialogue=conv,start=start,end=end',
+      extract: false,
+    });
     expect(job).toMatchObject({ ok: true, value: { kind: 'import' } });
     let info: any;
-    await expect.poll(async () => {
-      info = (await call('jobs.list')).value.find((j: { id: number }) => j.id === job.value.id);
-      return info.status;
-    }, { timeout: 30_000 }).toBe('done');
+    await expect
+      .poll(
+        async () => {
+          info = (await call('jobs.list')).value.find((j: { id: number }) => j.id === job.value.id);
+          return info.status;
+        },
+        { timeout: 30_000 },
+      )
+      .toBe('done');
     expect(info.result.summaries[0]).toMatchObject({ kind: 'generic-csv', added: 3 });
 
     const exp = await call('reports.export', { format: 'eaf' });
@@ -110,7 +143,11 @@ describe('serve --root: file browser, import and zip downloads', () => {
 
   it('doctor --json says whether the desktop app can start here (electron package, binary, better-sqlite3 ABI)', () => {
     const d = runCli(['doctor', '--db', db, '--json']).json();
-    expect(d.electron).toMatchObject({ package: '39.8.9', abi: 140, better_sqlite3: { abi: Number(process.versions.modules), for: 'node' } });
+    expect(d.electron).toMatchObject({
+      package: '39.8.9',
+      abi: 140,
+      better_sqlite3: { abi: Number(process.versions.modules), for: 'node' },
+    });
     expect(d.electron.notes.join('\n')).toMatch(/npx @electron\/rebuild -f -w better-sqlite3/);
     expect(d.electron.binary === null || fs.existsSync(d.electron.binary)).toBe(true);
     const human = runCli(['doctor', '--db', db]).stdout;

@@ -3,14 +3,24 @@ import { describe, expect, it } from 'vitest';
 import fs from 'node:fs';
 import path from 'node:path';
 import {
-  alphaBootstrap, cohenKappa, computeAgreement, fleissCategoryKappa, fleissKappa, itemsFromLong, krippendorffAlpha,
+  alphaBootstrap,
+  cohenKappa,
+  computeAgreement,
+  fleissCategoryKappa,
+  fleissKappa,
+  itemsFromLong,
+  krippendorffAlpha,
 } from '../../src/main/core/agreement';
 
 const DIR = path.join(__dirname, '..', 'fixtures', 'agreement');
 const REF = JSON.parse(fs.readFileSync(path.join(DIR, 'reference.json'), 'utf8'));
 
 function readLong(name: string) {
-  const lines = fs.readFileSync(path.join(DIR, `${name}.csv`), 'utf8').trim().split(/\r?\n/).slice(1);
+  const lines = fs
+    .readFileSync(path.join(DIR, `${name}.csv`), 'utf8')
+    .trim()
+    .split(/\r?\n/)
+    .slice(1);
   return lines.map((l) => {
     const [item, rater, , label] = l.split(',');
     return { item, rater, label };
@@ -29,7 +39,12 @@ describe('published examples', () => {
 
   it("Krippendorff's worked nominal example with missing values: alpha 0.743", () => {
     const obs: (number | null)[][] = REF.krippendorff_example.observers;
-    const units = obs[0].map((_, u) => obs.map((o) => o[u]).filter((v): v is number => v !== null).map(String));
+    const units = obs[0].map((_, u) =>
+      obs
+        .map((o) => o[u])
+        .filter((v): v is number => v !== null)
+        .map(String),
+    );
     const a = krippendorffAlpha(units);
     expect(a.alpha!.toFixed(3)).toBe('0.743');
     expect(a.alpha).toBeCloseTo(REF.krippendorff_example.alpha, 6);

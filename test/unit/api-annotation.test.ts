@@ -18,13 +18,35 @@ afterAll(() => db.close());
 const dataDir = path.join(t.dir, 'data');
 
 const rec = (i: number, speaker: string): ImportRecord => ({
-  key: `u${i}`, split: i < 4 ? 'train' : 'dev', dialogue: 'd1', index: i, speaker, text: `line ${i}`, label: null,
-  mediaPath: null, startS: null, endS: null, source: '/c/x.csv', row: i + 2,
+  key: `u${i}`,
+  split: i < 4 ? 'train' : 'dev',
+  dialogue: 'd1',
+  index: i,
+  speaker,
+  text: `line ${i}`,
+  label: null,
+  mediaPath: null,
+  startS: null,
+  endS: null,
+  source: '/c/x.csv',
+  row: i + 2,
 });
-saveImport(db, { kind: 'generic-csv', corpusRoot: '/c', labelSet: ['anger', 'joy', 'neutral'], records: [0, 1, 2, 3, 4, 5].map((i) => rec(i, i % 2 ? 'B' : 'A')), issues: [], missingMedia: 6 });
+saveImport(db, {
+  kind: 'generic-csv',
+  corpusRoot: '/c',
+  labelSet: ['anger', 'joy', 'neutral'],
+  records: [0, 1, 2, 3, 4, 5].map((i) => rec(i, i % 2 ? 'B' : 'A')),
+  issues: [],
+  missingMedia: 6,
+});
 const ids = (db.prepare('SELECT id FROM utterance ORDER BY id').all() as { id: number }[]).map((r) => r.id);
 const handlers = createApiHandlers({
-  db, dbPath: path.join(t.dir, 'api.db'), dataDir, mode: 'browser', jobs: new JobRunner(db), who: 'osuser',
+  db,
+  dbPath: path.join(t.dir, 'api.db'),
+  dataDir,
+  mode: 'browser',
+  jobs: new JobRunner(db),
+  who: 'osuser',
   urls: { media: (id) => `/media/${id}`, thumbnail: (id, f) => `/thumb/${id}/${f}` },
 });
 const ok = async (m: string, input: unknown) => {
@@ -40,13 +62,22 @@ describe('annotation API', () => {
     expect(JSON.parse(fs.readFileSync(path.join(dataDir, 'ui-settings.json'), 'utf8')).annotator).toBe('ann');
     await ok('utterances.relabel', { id: ids[0], label: 'joy' });
     await ok('utterances.relabel', { id: ids[1], label: 'anger', annotator: 'ben' });
-    expect((await ok('annotation.info', {})).annotators).toEqual([{ name: 'ann', labels: 1 }, { name: 'ben', labels: 1 }]);
+    expect((await ok('annotation.info', {})).annotators).toEqual([
+      { name: 'ann', labels: 1 },
+      { name: 'ben', labels: 1 },
+    ]);
   });
 
   it('key map: saved, refused for the navigation keys and for a key given twice', async () => {
     expect((await ok('annotation.setKeymap', { keymap: { x: 'joy' } })).keymap).toEqual({ x: 'joy' });
-    expect(await dispatch(handlers, 'annotation.setKeymap', { keymap: { j: 'joy' } })).toMatchObject({ ok: false, error: { code: 'invalid_input', message: expect.stringMatching(/J\/K move/) } });
-    expect(await dispatch(handlers, 'annotation.setKeymap', { keymap: { x: 'joy', X: 'anger' } })).toMatchObject({ ok: false, error: { code: 'invalid_input', message: expect.stringMatching(/twice/) } });
+    expect(await dispatch(handlers, 'annotation.setKeymap', { keymap: { j: 'joy' } })).toMatchObject({
+      ok: false,
+      error: { code: 'invalid_input', message: expect.stringMatching(/J\/K move/) },
+    });
+    expect(await dispatch(handlers, 'annotation.setKeymap', { keymap: { x: 'joy', X: 'anger' } })).toMatchObject({
+      ok: false,
+      error: { code: 'invalid_input', message: expect.stringMatching(/twice/) },
+    });
   });
 
   it('ids: filters by split, speaker, annotator, not labelled by, disagreement', async () => {
@@ -59,11 +90,18 @@ describe('annotation API', () => {
     expect((await ok('annotation.ids', { disagree: true })).ids).toEqual([ids[0]]);
   });
 
-  it('item: every annotator\'s label and the dialogue around it, the current one marked', async () => {
+  it("item: every annotator's label and the dialogue around it, the current one marked", async () => {
     const r = await ok('annotation.item', { id: ids[2], before: 1, after: 1 });
     expect(r.annotations).toEqual([]);
-    expect(r.context.map((c: any) => [c.id, c.current, c.mediaUrl])).toEqual([[ids[1], false, null], [ids[2], true, null], [ids[3], false, null]]);
-    expect((await ok('annotation.item', { id: ids[0] })).annotations).toEqual([{ annotator: 'ann', label: 'joy' }, { annotator: 'ben', label: 'anger' }]);
+    expect(r.context.map((c: any) => [c.id, c.current, c.mediaUrl])).toEqual([
+      [ids[1], false, null],
+      [ids[2], true, null],
+      [ids[3], false, null],
+    ]);
+    expect((await ok('annotation.item', { id: ids[0] })).annotations).toEqual([
+      { annotator: 'ann', label: 'joy' },
+      { annotator: 'ben', label: 'anger' },
+    ]);
     expect(await dispatch(handlers, 'annotation.item', { id: 99999 })).toMatchObject({ ok: false, error: { code: 'not_found' } });
   });
 
@@ -71,7 +109,10 @@ describe('annotation API', () => {
     const a = await ok('agreement.compute', {});
     expect(a).toMatchObject({ annotators: ['ann', 'ben'], n_items: 2, gold_rule: 'latest' });
     expect(a.pairwise[0]).toMatchObject({ a: 'ann', b: 'ben', n: 1, percent_agreement: 0 });
-    expect(await dispatch(handlers, 'agreement.compute', { includeModel: 3 })).toMatchObject({ ok: false, error: { code: 'not_found', message: expect.stringMatching(/no model version 3/) } });
+    expect(await dispatch(handlers, 'agreement.compute', { includeModel: 3 })).toMatchObject({
+      ok: false,
+      error: { code: 'not_found', message: expect.stringMatching(/no model version 3/) },
+    });
     expect((await ok('adjudicate.queue', {})).map((q: any) => q.id)).toEqual([ids[0]]);
     expect(await ok('gold.setRule', { rule: 'majority' })).toMatchObject({ rule: 'majority', open: 1 });
     const adj = await ok('adjudicate.set', { id: ids[0], label: 'joy' });
@@ -80,6 +121,9 @@ describe('annotation API', () => {
     expect(await ok('adjudicate.queue', {})).toEqual([]);
     expect((await ok('adjudicate.queue', { includeAdjudicated: true })).map((q: any) => q.id)).toEqual([ids[0]]);
     expect(await dispatch(handlers, 'gold.setRule', { rule: 'loudest' })).toMatchObject({ ok: false, error: { code: 'invalid_input' } });
-    expect(await dispatch(handlers, 'adjudicate.set', { id: ids[0], label: 'boredom' })).toMatchObject({ ok: false, error: { code: 'invalid_input', message: expect.stringMatching(/label set/) } });
+    expect(await dispatch(handlers, 'adjudicate.set', { id: ids[0], label: 'boredom' })).toMatchObject({
+      ok: false,
+      error: { code: 'invalid_input', message: expect.stringMatching(/label set/) },
+    });
   });
 });

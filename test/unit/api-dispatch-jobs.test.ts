@@ -15,22 +15,38 @@ afterAll(() => db.close());
 describe('dispatch', () => {
   const jobs = new JobRunner(db);
   const handlers = createApiHandlers({
-    db, dbPath: path.join(t.dir, 'api.db'), dataDir: path.join(t.dir, 'data'), mode: 'browser', jobs,
+    db,
+    dbPath: path.join(t.dir, 'api.db'),
+    dataDir: path.join(t.dir, 'data'),
+    mode: 'browser',
+    jobs,
     urls: { media: (id) => `/media/${id}`, thumbnail: (id, f) => `/thumb/${id}/${f}` },
   });
 
   it('validates before any handler runs and answers typed results', async () => {
-    expect(await dispatch(handlers, 'nope.nope', {})).toEqual({ ok: false, error: { code: 'invalid_input', message: "unknown API method 'nope.nope'" } });
+    expect(await dispatch(handlers, 'nope.nope', {})).toEqual({
+      ok: false,
+      error: { code: 'invalid_input', message: "unknown API method 'nope.nope'" },
+    });
     expect(await dispatch(handlers, 'constructor', {})).toMatchObject({ ok: false, error: { code: 'invalid_input' } });
     expect(await dispatch(handlers, '__proto__', {})).toMatchObject({ ok: false, error: { code: 'invalid_input' } });
     const bad = await dispatch(handlers, 'utterances.list', { limit: 0, split: 'x' });
     expect(bad).toMatchObject({ ok: false, error: { code: 'invalid_input' } });
     if (!bad.ok) expect(bad.error.message).toMatch(/limit|split/);
-    expect(await dispatch(handlers, 'utterances.show', { id: 1, extra: 'ignored' })).toMatchObject({ ok: false, error: { code: 'not_found' } });
+    expect(await dispatch(handlers, 'utterances.show', { id: 1, extra: 'ignored' })).toMatchObject({
+      ok: false,
+      error: { code: 'not_found' },
+    });
     // defaults from the schema reach the handler
     expect(await dispatch(handlers, 'utterances.list', undefined)).toEqual({ ok: true, value: { total: 0, rows: [] } });
-    expect(await dispatch(handlers, 'corpus.summary', null)).toMatchObject({ ok: true, value: { total: 0, corpora: [], latestModel: null } });
-    expect(await dispatch(handlers, 'evaluate.split', { split: 'dev' })).toMatchObject({ ok: false, error: { code: 'not_found', message: expect.stringMatching(/no trained model/) } });
+    expect(await dispatch(handlers, 'corpus.summary', null)).toMatchObject({
+      ok: true,
+      value: { total: 0, corpora: [], latestModel: null },
+    });
+    expect(await dispatch(handlers, 'evaluate.split', { split: 'dev' })).toMatchObject({
+      ok: false,
+      error: { code: 'not_found', message: expect.stringMatching(/no trained model/) },
+    });
     expect(await dispatch(handlers, 'jobs.train', {})).toMatchObject({ ok: false, error: { code: 'unavailable' } });
   });
 
@@ -39,13 +55,24 @@ describe('dispatch', () => {
     for (const method of Object.keys(API)) {
       for (const bad of [42, 'x', [1], true]) {
         const r = await dispatch(handlers, method, bad);
-        expect(r, `${method} ${JSON.stringify(bad)}`).toMatchObject({ ok: false, error: { code: 'invalid_input', message: expect.stringContaining(method) } });
+        expect(r, `${method} ${JSON.stringify(bad)}`).toMatchObject({
+          ok: false,
+          error: { code: 'invalid_input', message: expect.stringContaining(method) },
+        });
       }
     }
   });
 
   it('keeps ApiError codes and turns anything else into internal with its message', async () => {
-    const h = { ...handlers, 'jobs.list': () => { throw new ApiError('conflict', 'busy'); }, 'models.list': () => { throw new TypeError('boom'); } };
+    const h = {
+      ...handlers,
+      'jobs.list': () => {
+        throw new ApiError('conflict', 'busy');
+      },
+      'models.list': () => {
+        throw new TypeError('boom');
+      },
+    };
     expect(await dispatch(h, 'jobs.list', {})).toEqual({ ok: false, error: { code: 'conflict', message: 'busy' } });
     expect(await dispatch(h, 'models.list', {})).toEqual({ ok: false, error: { code: 'internal', message: 'boom' } });
   });
@@ -87,7 +114,12 @@ describe('JobRunner', () => {
   });
 
   it('cancels through the signal, and records a failure with its message', async () => {
-    const job = runner.start('extract', {}, (signal) => new Promise((resolve) => signal.addEventListener('abort', () => resolve({ result: null, cancelled: 'cancelled: 3 kept' }))));
+    const job = runner.start(
+      'extract',
+      {},
+      (signal) =>
+        new Promise((resolve) => signal.addEventListener('abort', () => resolve({ result: null, cancelled: 'cancelled: 3 kept' }))),
+    );
     const done = finished(job.id);
     await new Promise((r) => setTimeout(r, 10));
     expect(runner.cancel(job.id).id).toBe(job.id);
@@ -104,7 +136,12 @@ describe('JobRunner', () => {
   });
 
   it('shutdown cancels running jobs and waits until they stored their outcome', { timeout: 10_000 }, async () => {
-    const job = runner.start('train', {}, (signal) => new Promise((_resolve, reject) => signal.addEventListener('abort', () => setTimeout(() => reject(new Error('aborted')), 30))));
+    const job = runner.start(
+      'train',
+      {},
+      (signal) =>
+        new Promise((_resolve, reject) => signal.addEventListener('abort', () => setTimeout(() => reject(new Error('aborted')), 30))),
+    );
     await runner.shutdown();
     expect(runner.list().find((j) => j.id === job.id)).toMatchObject({ status: 'cancelled' });
   });

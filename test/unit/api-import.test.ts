@@ -41,7 +41,10 @@ beforeAll(() => {
   fs.mkdirSync(path.join(root, 'corpus', 'sub'), { recursive: true });
   fs.mkdirSync(outside, { recursive: true });
   fs.writeFileSync(path.join(outside, 'secret.csv'), 'text,label\nsecret words,joy\n');
-  fs.writeFileSync(path.join(root, 'corpus', 'lines.csv'), 'Sentence;Feeling;Who\nI am glad;joy;A\nso sad today;sadness;B\nwhat now;neutral;A\nyay;joy;B\n');
+  fs.writeFileSync(
+    path.join(root, 'corpus', 'lines.csv'),
+    'Sentence;Feeling;Who\nI am glad;joy;A\nso sad today;sadness;B\nwhat now;neutral;A\nyay;joy;B\n',
+  );
   fs.writeFileSync(path.join(root, 'corpus', 'broken.csv'), '');
   fs.writeFileSync(path.join(root, 'corpus', 'notes.txt'), 'x');
   fs.writeFileSync(path.join(root, '.hidden'), 'x');
@@ -49,7 +52,14 @@ beforeAll(() => {
   fs.symlinkSync(outside, path.join(root, 'corpus', 'dir-out'));
   fs.symlinkSync(path.join(root, 'corpus', 'lines.csv'), path.join(root, 'corpus', 'sub', 'link-in.csv'));
   db = openDb(path.join(t.dir, 'app.db'));
-  api = createApi({ db, dbPath: path.join(t.dir, 'app.db'), dataDir: path.join(t.dir, 'data'), mode: 'browser', urls: { media: () => '', thumbnail: () => '' }, browseRoots: [fs.realpathSync(root)] });
+  api = createApi({
+    db,
+    dbPath: path.join(t.dir, 'app.db'),
+    dataDir: path.join(t.dir, 'data'),
+    mode: 'browser',
+    urls: { media: () => '', thumbnail: () => '' },
+    browseRoots: [fs.realpathSync(root)],
+  });
 });
 afterAll(async () => {
   await api.close();
@@ -60,15 +70,25 @@ afterAll(async () => {
 describe('file browser (browser mode)', () => {
   it('lists the roots, then a folder with kinds, folders first, no hidden files, no links that lead outside', async () => {
     const top = await ok('files.list', {});
-    expect(top).toEqual({ path: null, parent: null, entries: [{ name: fs.realpathSync(root), path: fs.realpathSync(root), dir: true, size: null, kind: 'folder' }] });
+    expect(top).toEqual({
+      path: null,
+      parent: null,
+      entries: [{ name: fs.realpathSync(root), path: fs.realpathSync(root), dir: true, size: null, kind: 'folder' }],
+    });
     const r = await ok('files.list', { path: path.join(fs.realpathSync(root), 'corpus') });
     expect(r.entries.map((e: { name: string }) => e.name)).toEqual(['sub', 'broken.csv', 'lines.csv', 'notes.txt']);
-    expect(r.entries.find((e: { name: string }) => e.name === 'lines.csv')).toMatchObject({ dir: false, kind: 'csv', size: expect.any(Number) });
+    expect(r.entries.find((e: { name: string }) => e.name === 'lines.csv')).toMatchObject({
+      dir: false,
+      kind: 'csv',
+      size: expect.any(Number),
+    });
     expect(r.parent).toBe(fs.realpathSync(root));
     // at a root there is no way up
     expect((await ok('files.list', { path: fs.realpathSync(root) })).parent).toBeNull();
     // a link to a file inside the root is fine
-    expect((await ok('files.list', { path: path.join(root, 'corpus', 'sub') })).entries.map((e: { name: string }) => e.name)).toEqual(['link-in.csv']);
+    expect((await ok('files.list', { path: path.join(root, 'corpus', 'sub') })).entries.map((e: { name: string }) => e.name)).toEqual([
+      'link-in.csv',
+    ]);
   });
 
   it.each([
@@ -82,7 +102,11 @@ describe('file browser (browser mode)', () => {
     ['a missing path outside (no hint that it is missing)', () => path.join(outside, 'nope')],
   ])('refuses %s for listing, preview and import', async (_name, p) => {
     const target = p();
-    for (const [m, input] of [['files.list', { path: target }], ['import.preview', { path: target }], ['jobs.import', { paths: [target], extract: false }]] as const) {
+    for (const [m, input] of [
+      ['files.list', { path: target }],
+      ['import.preview', { path: target }],
+      ['jobs.import', { paths: [target], extract: false }],
+    ] as const) {
       const e = await refused(m, input);
       expect(e.code).toBe('invalid_input');
       expect(e.message).toMatch(/outside the folders this server may read \(serve --root\)/);
@@ -100,14 +124,18 @@ describe('file browser (browser mode)', () => {
 });
 
 describe('preview and import', () => {
-  it('previews a generic CSV: header, first rows, a guessed mapping and each column\'s values', async () => {
+  it("previews a generic CSV: header, first rows, a guessed mapping and each column's values", async () => {
     const p = await ok('import.preview', { path: path.join(root, 'corpus', 'lines.csv') });
     expect(p.kind).toBe('csv');
     expect(p.header).toEqual(['Sentence', 'Feeling', 'Who']);
     expect(p.rows[0]).toEqual(['I am glad', 'joy', 'A']);
     expect(p.totalRows).toBe(4);
     expect(p.suggested).toEqual({ text: 'Sentence', speaker: 'Who' });
-    expect(p.values.find((v: { column: string }) => v.column === 'Feeling')).toEqual({ column: 'Feeling', distinct: ['joy', 'neutral', 'sadness'], more: false });
+    expect(p.values.find((v: { column: string }) => v.column === 'Feeling')).toEqual({
+      column: 'Feeling',
+      distinct: ['joy', 'neutral', 'sadness'],
+      more: false,
+    });
     expect(p.needsMapping).toBe(fs.realpathSync(path.join(root, 'corpus', 'lines.csv')));
   });
 
@@ -127,7 +155,11 @@ describe('preview and import', () => {
   });
 
   it('imports a generic CSV with the mapping as a job; a bad file beside it is named and the job carries on', async () => {
-    const job = await ok('jobs.import', { paths: [path.join(root, 'corpus', 'broken.csv'), path.join(root, 'corpus', 'lines.csv')], columns: 'text=Sentence,label=Feeling,speaker=Who', extract: false });
+    const job = await ok('jobs.import', {
+      paths: [path.join(root, 'corpus', 'broken.csv'), path.join(root, 'corpus', 'lines.csv')],
+      columns: 'text=Sentence,label=Feeling,speaker=Who',
+      extract: false,
+    });
     expect(job).toMatchObject({ kind: 'import', status: 'running' });
     const done = await finished(job.id);
     expect(done.status, done.error ?? '').toBe('done');
@@ -143,8 +175,14 @@ describe('preview and import', () => {
       { text: 'yay', label: 'joy', speaker: 'B' },
     ]);
     // the same import again adds nothing and does not start an extraction
-    const again = await finished((await ok('jobs.import', { paths: [path.join(root, 'corpus', 'lines.csv')], columns: 'text=Sentence,label=Feeling,speaker=Who' })).id);
-    expect(again.result).toMatchObject({ summaries: [expect.objectContaining({ added: 0, unchanged: 4 })], extractJob: null, extractNote: 'nothing new to extract' });
+    const again = await finished(
+      (await ok('jobs.import', { paths: [path.join(root, 'corpus', 'lines.csv')], columns: 'text=Sentence,label=Feeling,speaker=Who' })).id,
+    );
+    expect(again.result).toMatchObject({
+      summaries: [expect.objectContaining({ added: 0, unchanged: 4 })],
+      extractJob: null,
+      extractNote: 'nothing new to extract',
+    });
   });
 
   it('importing a folder never stores what a link inside it leads to outside the roots', async () => {
@@ -157,12 +195,16 @@ describe('preview and import', () => {
     const done = await finished((await ok('jobs.import', { paths: [dir], columns: 'text=text,label=label,file=file', extract: false })).id);
     expect(done.status, done.error ?? '').toBe('done');
     const r = done.result as { warnings: string[] };
-    expect(r.warnings).toEqual(expect.arrayContaining([
-      expect.stringMatching(/zz-out\.csv: not imported: it lies outside the folders this server may read/),
-      expect.stringMatching(/ok\.csv row 3: its media file is outside the folders this server may read; imported without it/),
-    ]));
+    expect(r.warnings).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/zz-out\.csv: not imported: it lies outside the folders this server may read/),
+        expect.stringMatching(/ok\.csv row 3: its media file is outside the folders this server may read; imported without it/),
+      ]),
+    );
     expect(db.prepare("SELECT COUNT(*) n FROM utterance WHERE text = 'secret words'").get()).toEqual({ n: 0 });
-    expect(db.prepare("SELECT m.path FROM utterance u LEFT JOIN media m ON m.utterance_id = u.id WHERE u.text = 'outside clip'").get()).toEqual({ path: null });
+    expect(
+      db.prepare("SELECT m.path FROM utterance u LEFT JOIN media m ON m.utterance_id = u.id WHERE u.text = 'outside clip'").get(),
+    ).toEqual({ path: null });
     expect(db.prepare("SELECT COUNT(*) n FROM utterance WHERE text = 'inside row'").get()).toEqual({ n: 1 });
   });
 
@@ -179,7 +221,11 @@ describe('desktop mode', () => {
     const d2 = openDb(path.join(t2.dir, 'd.db'));
     let picks: string[] = [];
     const desk = createApi({
-      db: d2, dbPath: path.join(t2.dir, 'd.db'), dataDir: path.join(t2.dir, 'data'), mode: 'electron', urls: { media: () => '', thumbnail: () => '' },
+      db: d2,
+      dbPath: path.join(t2.dir, 'd.db'),
+      dataDir: path.join(t2.dir, 'data'),
+      mode: 'electron',
+      urls: { media: () => '', thumbnail: () => '' },
       desktop: { pickPaths: async () => picks, savePath: async () => null, reveal: () => undefined },
     });
     try {

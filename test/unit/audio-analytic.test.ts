@@ -151,7 +151,12 @@ describe('audio features on analytic signals', () => {
     const imp = new Float32Array(SR);
     imp[5000] = 1;
     expectAllFinite(computeAudioSummary(imp, SR));
-    expectAllFinite(computeAudioSummary(new Float32Array(SR).map((_, i) => (i % 64 < 32 ? 1 : -1)), SR));
+    expectAllFinite(
+      computeAudioSummary(
+        new Float32Array(SR).map((_, i) => (i % 64 < 32 ? 1 : -1)),
+        SR,
+      ),
+    );
   });
 
   it('NaN / Infinity samples are treated as 0 and never reach the output', () => {

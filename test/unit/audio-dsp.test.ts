@@ -71,7 +71,10 @@ describe('audio DSP building blocks', () => {
     const frame = new Float64Array(400);
     for (const t of [0, 7, 15]) {
       readFrame(x, t * 200 - 200, frame, 'reflect');
-      const [er, ei] = naiveDft(frame.map((v, i) => v * w[i]), new Float64Array(400));
+      const [er, ei] = naiveDft(
+        frame.map((v, i) => v * w[i]),
+        new Float64Array(400),
+      );
       for (const k of [0, 1, 5, 50, 199, 200]) {
         const p = er[k] * er[k] + ei[k] * ei[k];
         expect(Math.abs(spec.data[t * 201 + k] - p)).toBeLessThan(1e-9 * Math.max(1, p));
@@ -89,7 +92,16 @@ describe('audio DSP building blocks', () => {
   });
 
   it('mel filterbanks: triangles peak at 1, Slaney ones have unit area', () => {
-    const htk = melFilterbank({ sampleRate: 16000, nFft: 400, nMels: 128, fMin: 0, fMax: 8000, scale: 'htk', norm: null, binFreqs: 'torchaudio' });
+    const htk = melFilterbank({
+      sampleRate: 16000,
+      nFft: 400,
+      nMels: 128,
+      fMin: 0,
+      fMax: 8000,
+      scale: 'htk',
+      norm: null,
+      binFreqs: 'torchaudio',
+    });
     expect(htk.nMels).toBe(128);
     let empty = 0;
     for (let m = 0; m < 128; m++) {
@@ -98,7 +110,16 @@ describe('audio DSP building blocks', () => {
     }
     // 128 HTK bands over 201 bins: torchaudio warns that some low bands are empty, and so are ours
     expect(empty).toBeGreaterThan(0);
-    const sl = melFilterbank({ sampleRate: 16000, nFft: 2048, nMels: 128, fMin: 0, fMax: 8000, scale: 'slaney', norm: 'slaney', binFreqs: 'librosa' });
+    const sl = melFilterbank({
+      sampleRate: 16000,
+      nFft: 2048,
+      nMels: 128,
+      fMin: 0,
+      fMax: 8000,
+      scale: 'slaney',
+      norm: 'slaney',
+      binFreqs: 'librosa',
+    });
     const df = 16000 / 2048;
     for (const m of [10, 60, 120]) {
       let area = 0;

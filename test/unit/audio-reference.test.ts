@@ -108,48 +108,50 @@ describe('audio features vs torchaudio / librosa references', () => {
     const pyinVoiced = Array.from(ref.pyin_voiced, (ch) => ch === '1');
     const pitched = ref.pyin_voiced_ratio > 0.5;
     // (the 1 kHz click track has no pitch in the 60-500 Hz range: only tempo is checked there)
-    if (pitched) it('pitch agrees with pyin on voiced frames (few Hz)', () => {
-      const tr = yinPitch(f.pcm, SR);
-      expect(tr.voiced.length).toBe(ref.pitch_frames);
-      const diffs: number[] = [];
-      let gross = 0;
-      let oursOnly = 0;
-      let nOurs = 0;
-      let sumOurs = 0;
-      let sumPyin = 0;
-      for (let t = 0; t < tr.voiced.length; t++) {
-        if (tr.voiced[t]) nOurs++;
-        if (tr.voiced[t] && pyinVoiced[t]) {
-          diffs.push(Math.abs(tr.f0[t] - ref.pyin_f0[t]));
-          if (Math.abs(tr.f0[t] / ref.pyin_f0[t] - 1) > 0.2) gross++;
-          sumOurs += tr.f0[t];
-          sumPyin += ref.pyin_f0[t];
-        } else if (tr.voiced[t]) oursOnly++;
-      }
-      diffs.sort((a, b) => a - b);
-      const n = diffs.length;
-      expect(n).toBeGreaterThan(20);
-      expect(diffs[n >> 1]).toBeLessThan(2); // median, Hz
-      expect(gross / n).toBeLessThanOrEqual(0.02); // octave errors
-      expect(Math.abs(sumOurs / n - sumPyin / n)).toBeLessThan(2);
-      // precision of our voicing: what we call voiced, pyin calls voiced too
-      expect(oursOnly / nOurs).toBeLessThan(0.05);
-      // recall: stricter than pyin, but not by much
-      expect(s.voiced_ratio).toBeGreaterThan(0.7 * ref.pyin_voiced_ratio);
-      // the clip-level value that goes into AudioSummary
-      expect(s.pitch_hz).not.toBeNull();
-      expect(Math.abs((s.pitch_hz ?? 0) - (ref.pyin_mean_f0 ?? 0))).toBeLessThan(5);
-    });
+    if (pitched)
+      it('pitch agrees with pyin on voiced frames (few Hz)', () => {
+        const tr = yinPitch(f.pcm, SR);
+        expect(tr.voiced.length).toBe(ref.pitch_frames);
+        const diffs: number[] = [];
+        let gross = 0;
+        let oursOnly = 0;
+        let nOurs = 0;
+        let sumOurs = 0;
+        let sumPyin = 0;
+        for (let t = 0; t < tr.voiced.length; t++) {
+          if (tr.voiced[t]) nOurs++;
+          if (tr.voiced[t] && pyinVoiced[t]) {
+            diffs.push(Math.abs(tr.f0[t] - ref.pyin_f0[t]));
+            if (Math.abs(tr.f0[t] / ref.pyin_f0[t] - 1) > 0.2) gross++;
+            sumOurs += tr.f0[t];
+            sumPyin += ref.pyin_f0[t];
+          } else if (tr.voiced[t]) oursOnly++;
+        }
+        diffs.sort((a, b) => a - b);
+        const n = diffs.length;
+        expect(n).toBeGreaterThan(20);
+        expect(diffs[n >> 1]).toBeLessThan(2); // median, Hz
+        expect(gross / n).toBeLessThanOrEqual(0.02); // octave errors
+        expect(Math.abs(sumOurs / n - sumPyin / n)).toBeLessThan(2);
+        // precision of our voicing: what we call voiced, pyin calls voiced too
+        expect(oursOnly / nOurs).toBeLessThan(0.05);
+        // recall: stricter than pyin, but not by much
+        expect(s.voiced_ratio).toBeGreaterThan(0.7 * ref.pyin_voiced_ratio);
+        // the clip-level value that goes into AudioSummary
+        expect(s.pitch_hz).not.toBeNull();
+        expect(Math.abs((s.pitch_hz ?? 0) - (ref.pyin_mean_f0 ?? 0))).toBeLessThan(5);
+      });
 
-    if (pitched) it('pitch is close to librosa.yin frame by frame', () => {
-      const tr = yinPitch(f.pcm, SR);
-      const diffs: number[] = [];
-      for (let t = 0; t < tr.voiced.length; t++) {
-        if (tr.voiced[t] && pyinVoiced[t]) diffs.push(Math.abs(tr.f0[t] - ref.yin_f0[t]));
-      }
-      diffs.sort((a, b) => a - b);
-      expect(diffs[diffs.length >> 1]).toBeLessThan(1.5);
-    });
+    if (pitched)
+      it('pitch is close to librosa.yin frame by frame', () => {
+        const tr = yinPitch(f.pcm, SR);
+        const diffs: number[] = [];
+        for (let t = 0; t < tr.voiced.length; t++) {
+          if (tr.voiced[t] && pyinVoiced[t]) diffs.push(Math.abs(tr.f0[t] - ref.yin_f0[t]));
+        }
+        diffs.sort((a, b) => a - b);
+        expect(diffs[diffs.length >> 1]).toBeLessThan(1.5);
+      });
 
     it('never returns NaN or Infinity', () => {
       for (const v of Object.values(s)) {

@@ -22,7 +22,10 @@ describe('build stamp', () => {
       const cwd = process.cwd();
       process.chdir(t.dir); // the stamp names inputs relative to the repository root, as esbuild does
       try {
-        writeStamp({ inputs: { 'src/a.ts': {}, 'src/b.ts': {}, 'node_modules/x/index.js': {} } }, path.join('out', 'node', 'build-inputs.json'));
+        writeStamp(
+          { inputs: { 'src/a.ts': {}, 'src/b.ts': {}, 'node_modules/x/index.js': {} } },
+          path.join('out', 'node', 'build-inputs.json'),
+        );
       } finally {
         process.chdir(cwd);
       }

@@ -76,12 +76,17 @@ describe('evaluate: classes absent from gold and / or predictions', () => {
   // gold never c, pred has one c; d appears nowhere
   let m: ReturnType<typeof evaluate>;
   beforeEach(() => {
-    m = evaluate(['a', 'b', 'c', 'd'], [0, 1, 0, 1], [0, 2, 0, 1], [
-      [0.9, 0.05, 0.05, 0],
-      [0.2, 0.3, 0.5, 0],
-      [0.6, 0.2, 0.2, 0],
-      [0.1, 0.8, 0.1, 0],
-    ]);
+    m = evaluate(
+      ['a', 'b', 'c', 'd'],
+      [0, 1, 0, 1],
+      [0, 2, 0, 1],
+      [
+        [0.9, 0.05, 0.05, 0],
+        [0.2, 0.3, 0.5, 0],
+        [0.6, 0.2, 0.2, 0],
+        [0.1, 0.8, 0.1, 0],
+      ],
+    );
   });
   it('0/0 counts as 0; macro over classes seen in gold or predictions', () => {
     expect(m.per_class.c).toEqual({ precision: 0, recall: 0, f1: 0, support: 0 });
@@ -113,7 +118,17 @@ describe('evaluate: input checks, no rows, weightedF1', () => {
     const L = ['a', 'b'];
     expect(() => evaluate(L, [0, 1], [0])).toThrow('evaluate: 2 gold but 1 predictions');
     expect(() => evaluate(L, [0, 1], [0, 1], [[1, 0]])).toThrow('evaluate: 2 gold but 1 probability rows');
-    expect(() => evaluate(L, [0, 1], [0, 1], [[1, 0], [0, 1]])).not.toThrow();
+    expect(() =>
+      evaluate(
+        L,
+        [0, 1],
+        [0, 1],
+        [
+          [1, 0],
+          [0, 1],
+        ],
+      ),
+    ).not.toThrow();
     for (const bad of [-1, 2, 0.5, Number.NaN]) {
       expect(() => evaluate(L, [0, bad], [0, 1])).toThrow(`evaluate: gold[1]=${bad} is not a class index`);
       expect(() => evaluate(L, [0, 1], [bad, 1])).toThrow(`evaluate: pred[0]=${bad} is not a class index`);
@@ -124,14 +139,27 @@ describe('evaluate: input checks, no rows, weightedF1', () => {
 
   it('no rows: zero scores, no AUC', () => {
     const m = evaluate(['a', 'b'], [], [], []);
-    expect(m).toMatchObject({ n: 0, accuracy: 0, weighted_f1: 0, macro_f1: 0, macro_auc: null, confusion: [[0, 0], [0, 0]] });
+    expect(m).toMatchObject({
+      n: 0,
+      accuracy: 0,
+      weighted_f1: 0,
+      macro_f1: 0,
+      macro_auc: null,
+      confusion: [
+        [0, 0],
+        [0, 0],
+      ],
+    });
     expect(m.per_class.a).toEqual({ precision: 0, recall: 0, f1: 0, support: 0 });
   });
 
   it('F1 counts false positives and false negatives alike; the confusion matrix is gold by predicted', () => {
     // class a: tp 1, fp 2, fn 0 -> 2/(2+2) ; class b: tp 0, fp 0, fn 2 -> 0
     const m = evaluate(['a', 'b'], [0, 1, 1], [0, 0, 0]);
-    expect(m.confusion).toEqual([[1, 0], [2, 0]]);
+    expect(m.confusion).toEqual([
+      [1, 0],
+      [2, 0],
+    ]);
     expect(m.per_class.a).toEqual({ precision: 1 / 3, recall: 1, f1: 0.5, support: 1 });
     expect(m.per_class.b).toEqual({ precision: 0, recall: 0, f1: 0, support: 2 });
     expect(m.weighted_f1).toBeCloseTo(0.5 / 3, 12);
@@ -188,7 +216,12 @@ describe('evaluate against sklearn fixtures', () => {
           roc.tpr.forEach((v, i) => expect(v).toBeCloseTo(e.roc[l].tpr[i], 10));
           // trapezoid area = Mann-Whitney with ties 1/2
           const pos = c.gold.map((g: number) => (g === k ? 1 : 0));
-          expect(aucMannWhitney(c.proba.map((r: number[]) => r[k]), pos)).toBeCloseTo(e.auc[l], 12);
+          expect(
+            aucMannWhitney(
+              c.proba.map((r: number[]) => r[k]),
+              pos,
+            ),
+          ).toBeCloseTo(e.auc[l], 12);
         }
       });
     });
@@ -244,12 +277,19 @@ describe('standardize', () => {
     expect(() => fitStandardizer([[1, 2, 3], [4]])).toThrow('fitStandardizer: row of length 1, expected 3');
     expect(() => standardize(p, [[1, 2]])).toThrow('standardize: row of length 2, expected 3');
     const shape = 'loadStandardizer: expected {mean: number[], std: number[]} of equal length';
-    for (const bad of ['{"mean":[1]}', '{"std":[1]}', '{"mean":[1],"std":[1,2]}', '{"mean":1,"std":[1]}', 'null']) expect(() => loadStandardizer(bad), bad).toThrow(shape);
+    for (const bad of ['{"mean":[1]}', '{"std":[1]}', '{"mean":[1],"std":[1,2]}', '{"mean":1,"std":[1]}', 'null'])
+      expect(() => loadStandardizer(bad), bad).toThrow(shape);
   });
 
   it('a stored std of 0, negative or not a number reads as 1; a constant or infinite column gets std 1', () => {
-    expect(loadStandardizer({ mean: [1, '2' as unknown as number, 3, 4], std: [0, -2, 'x' as unknown as number, 2] })).toEqual({ mean: [1, 2, 3, 4], std: [1, 1, 1, 2] });
-    const q = fitStandardizer([[1, Number.POSITIVE_INFINITY, 5], [5, 0, 5]]);
+    expect(loadStandardizer({ mean: [1, '2' as unknown as number, 3, 4], std: [0, -2, 'x' as unknown as number, 2] })).toEqual({
+      mean: [1, 2, 3, 4],
+      std: [1, 1, 1, 2],
+    });
+    const q = fitStandardizer([
+      [1, Number.POSITIVE_INFINITY, 5],
+      [5, 0, 5],
+    ]);
     expect(q.std).toEqual([2, 1, 1]);
     expect(q.mean[0]).toBe(3);
     expect(q.mean).toHaveLength(3);

@@ -44,7 +44,10 @@ describe('sigmoidTrain against sklearn.calibration._sigmoid_calibration', () => 
     expect(A).toBeLessThan(0);
     expect(sigmoidPredict(3, A, B)).toBeGreaterThan(sigmoidPredict(-3, A, B));
     // relabelling 0 instead of -1 as negative gives the same fit
-    const [A0, B0] = sigmoidTrain(c.dec, c.labels.map((l) => (l > 0 ? 1 : 0)));
+    const [A0, B0] = sigmoidTrain(
+      c.dec,
+      c.labels.map((l) => (l > 0 ? 1 : 0)),
+    );
     expect([A0, B0]).toEqual([A, B]);
   });
 });

@@ -3,11 +3,23 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { decisionSparse, predictProbaSparse, predictSparse, trainSparseLinear, type SparseRow } from '../../src/main/core/classify/sparse-linear-svc';
+import {
+  decisionSparse,
+  predictProbaSparse,
+  predictSparse,
+  trainSparseLinear,
+  type SparseRow,
+} from '../../src/main/core/classify/sparse-linear-svc';
 import { balancedClassWeights } from '../../src/main/core/classify/svm';
 
 const fx = JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'fixtures', 'classify', 'svm.json'), 'utf8'));
-const c = fx.linear[0] as { Xtrain: number[][]; ytrain: number[]; Xtest: number[][]; params: { C: number }; expected: { predict: number[]; decision: number[][] } };
+const c = fx.linear[0] as {
+  Xtrain: number[][];
+  ytrain: number[];
+  Xtest: number[][];
+  params: { C: number };
+  expected: { predict: number[]; decision: number[][] };
+};
 
 /** Dense rows as sparse rows (zeros dropped), half of them with plain arrays, half typed. */
 function sparse(X: number[][]): SparseRow[] {
@@ -30,7 +42,9 @@ describe('sparse linear SVM', () => {
     const pred = predictSparse(m, Xt);
     expect(pred.filter((v, i) => v === c.expected.predict[i]).length / pred.length).toBeGreaterThanOrEqual(0.95);
     let maxDiff = 0;
-    decisionSparse(m, Xt).forEach((row, i) => row.forEach((v, k) => (maxDiff = Math.max(maxDiff, Math.abs(v - c.expected.decision[i][k])))));
+    decisionSparse(m, Xt).forEach((row, i) =>
+      row.forEach((v, k) => (maxDiff = Math.max(maxDiff, Math.abs(v - c.expected.decision[i][k])))),
+    );
     expect(maxDiff).toBeLessThan(0.05);
   });
 
@@ -56,14 +70,40 @@ describe('sparse linear SVM', () => {
   });
 
   it('rejects columns outside the width and non-finite values, naming the row', () => {
-    expect(() => trainSparseLinear([{ indices: [d], values: [1] }, { indices: [0], values: [1] }], d, [0, 1], { C: 1, probability: false, seed: 0 })).toThrow(/row 0 has column/);
-    expect(() => trainSparseLinear([{ indices: [0], values: [1] }, { indices: [0], values: [NaN] }], d, [0, 1], { C: 1, probability: false, seed: 0 })).toThrow(/row 1 column 0 is not finite/);
+    expect(() =>
+      trainSparseLinear(
+        [
+          { indices: [d], values: [1] },
+          { indices: [0], values: [1] },
+        ],
+        d,
+        [0, 1],
+        { C: 1, probability: false, seed: 0 },
+      ),
+    ).toThrow(/row 0 has column/);
+    expect(() =>
+      trainSparseLinear(
+        [
+          { indices: [0], values: [1] },
+          { indices: [0], values: [NaN] },
+        ],
+        d,
+        [0, 1],
+        { C: 1, probability: false, seed: 0 },
+      ),
+    ).toThrow(/row 1 column 0 is not finite/);
   });
 
   it('stops with an AbortError when its signal is aborted', () => {
     const ac = new AbortController();
     let seen = 0;
-    const run = () => trainSparseLinear(sparse(c.Xtrain), d, c.ytrain, { ...opts, probability: true, signal: ac.signal, onProgress: () => ++seen === 2 && ac.abort() });
+    const run = () =>
+      trainSparseLinear(sparse(c.Xtrain), d, c.ytrain, {
+        ...opts,
+        probability: true,
+        signal: ac.signal,
+        onProgress: () => ++seen === 2 && ac.abort(),
+      });
     expect(run).toThrow(expect.objectContaining({ name: 'AbortError' }));
     expect(seen).toBe(2);
   });

@@ -20,7 +20,13 @@ function argmax(r: number[]): number {
 }
 
 /** Gaussian blobs with a seeded generator. */
-function blobs(counts: number[], d: number, centers: number[][], seed: number, f32 = true): { X: (Float32Array | number[])[]; y: number[] } {
+function blobs(
+  counts: number[],
+  d: number,
+  centers: number[][],
+  seed: number,
+  f32 = true,
+): { X: (Float32Array | number[])[]; y: number[] } {
   const rng = new Rng(seed);
   const gauss = (): number => {
     let u = 0;
@@ -75,7 +81,9 @@ describe('RBF C-SVC against sklearn SVC (same LIBSVM algorithm)', () => {
       // priors swapped: 0.027); the binary case's internal CV folds differ too much from sklearn's
       // (0.041, swapped 0.051) for a margin, so classify-sigmoid.test.ts checks the fit itself there
       if (model.classes.length > 2) {
-        const meanPerClass = model.classes.map((_, k) => proba.reduce((s, row, i) => s + Math.abs(row[k] - c.expected.predict_proba[i][k]), 0) / proba.length);
+        const meanPerClass = model.classes.map(
+          (_, k) => proba.reduce((s, row, i) => s + Math.abs(row[k] - c.expected.predict_proba[i][k]), 0) / proba.length,
+        );
         expect(Math.max(...meanPerClass)).toBeLessThan(0.015);
       }
       const am = agreement(proba.map(argmax), c.expected.predict_proba.map(argmax));
@@ -126,14 +134,34 @@ describe('balanced class weights', () => {
 
   it('change the decision for a rare class (fails without them)', () => {
     // 300 majority rows around the origin, 15 rare rows around (1.5, 0)
-    const { X, y } = blobs([300, 15], 2, [[0, 0], [1.5, 0]], 7);
-    const probe = [[1.5, 0], [2, 0.5], [1.5, -0.5]];
+    const { X, y } = blobs(
+      [300, 15],
+      2,
+      [
+        [0, 0],
+        [1.5, 0],
+      ],
+      7,
+    );
+    const probe = [
+      [1.5, 0],
+      [2, 0.5],
+      [1.5, -0.5],
+    ];
     const plain = trainSvm(X, y, { kernel: 'rbf', C: 1, gamma: 0.5, balanced: false, probability: false });
     const bal = trainSvm(X, y, { kernel: 'rbf', C: 1, gamma: 0.5, balanced: true, probability: false });
     expect(plain.predict(probe)).toEqual([0, 0, 0]);
     expect(bal.predict(probe)).toEqual([1, 1, 1]);
     // and on held-out rows, the rare class is found far more often
-    const test = blobs([300, 60], 2, [[0, 0], [1.5, 0]], 99);
+    const test = blobs(
+      [300, 60],
+      2,
+      [
+        [0, 0],
+        [1.5, 0],
+      ],
+      99,
+    );
     const recall = (m: SvmModel): number => {
       const p = m.predict(test.X);
       return test.y.filter((c, i) => c === 1 && p[i] === 1).length / 60;

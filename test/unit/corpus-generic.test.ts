@@ -55,7 +55,16 @@ describe('readGenericCsv', () => {
       ['ratings.csv:c3:row7', 'unsplit', 'mixed', null],
     ]);
     expect(b.missingMedia).toBe(2);
-    expect(b.records[0]).toMatchObject({ text: 'I love it', speaker: 'Ann', dialogue: 'c1', index: 0, startS: 0.5, endS: 2, row: 2, source: csv });
+    expect(b.records[0]).toMatchObject({
+      text: 'I love it',
+      speaker: 'Ann',
+      dialogue: 'c1',
+      index: 0,
+      startS: 0.5,
+      endS: 2,
+      row: 2,
+      source: csv,
+    });
     expect(b.records[2]).toMatchObject({ dialogue: 'c1', index: 2 });
     expect(b.records[5]).toMatchObject({ startS: 62.5, endS: 64, text: 'No clip at all' });
     expect(b.issues).toEqual([{ file: csv, row: 7, message: "split 'whatever' is not train, dev or test; imported as 'unsplit'" }]);
@@ -74,7 +83,10 @@ describe('readGenericCsv', () => {
     const { csv } = corpus();
     const b = readGenericCsv(csv, { text: 'Transcript', label: 'Polarity' }, { labels: ['pos', 'neg'], split: 'dev' });
     expect(b.records.map((r) => [r.key, r.label, r.split])).toEqual([
-      ['ratings.csv:row2', 'pos', 'dev'], ['ratings.csv:row3', 'neg', 'dev'], ['ratings.csv:row5', 'pos', 'dev'], ['ratings.csv:row6', 'neg', 'dev'],
+      ['ratings.csv:row2', 'pos', 'dev'],
+      ['ratings.csv:row3', 'neg', 'dev'],
+      ['ratings.csv:row5', 'pos', 'dev'],
+      ['ratings.csv:row6', 'neg', 'dev'],
     ]);
     expect(b.issues.map((i) => i.row)).toEqual([4, 7]);
     expect(b.missingMedia).toBe(0);

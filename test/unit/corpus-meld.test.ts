@@ -65,9 +65,19 @@ describe.skipIf(!haveMeld)('MELD CSVs (the real train and dev files)', () => {
   it('keeps typographic characters, speakers, ids and times', () => {
     const r0 = train.records[0];
     expect(r0).toMatchObject({
-      key: 'train/dia0_utt0', dialogue: '0', index: 0, speaker: 'Chandler', label: 'neutral',
+      key: 'train/dia0_utt0',
+      dialogue: '0',
+      index: 0,
+      speaker: 'Chandler',
+      label: 'neutral',
       text: 'also I was the point person on my company’s transition from the KL-5 to GR-6 system.',
-      episodeStartS: 976.059, episodeEndS: 981.731, startS: null, endS: null, row: 2, mediaPath: null, source: path.join(MELD, 'train_sent_emo.csv'),
+      episodeStartS: 976.059,
+      episodeEndS: 981.731,
+      startS: null,
+      endS: null,
+      row: 2,
+      mediaPath: null,
+      source: path.join(MELD, 'train_sent_emo.csv'),
     });
     expect(train.records[1].text).toBe('You must’ve had your hands full.');
     expect(countChar(train, '’')).toBe(3550);
@@ -102,14 +112,21 @@ describe('MELD CSV edge cases', () => {
     const file = path.join(FIX, 'broken/train_sent_emo.csv');
     const b = readMeldCsv(file, { media: new Map() });
     expect(b.records.map((r) => [r.key, r.row])).toEqual([
-      ['train/dia0_utt0', 2], ['train/dia0_utt2', 4], ['train/dia1_utt1', 9], ['train/dia1_utt3', 12],
+      ['train/dia0_utt0', 2],
+      ['train/dia0_utt2', 4],
+      ['train/dia1_utt1', 9],
+      ['train/dia1_utt3', 12],
     ]);
     expect(b.records[1].text).toBe('Two lines,\nwith a comma and “quotes” — it’s fine');
     expect(b.records[2]).toMatchObject({ label: 'surprise', episodeStartS: null, episodeEndS: 9, startS: null, endS: null });
     expect(b.records[3].text).toBe('He said "no" twice');
     const byRow = Object.fromEntries(b.issues.map((i) => [i.row, i.message]));
     expect(b.issues.every((i) => i.file === file)).toBe(true);
-    expect(Object.keys(byRow).map(Number).sort((x, y) => x - y)).toEqual([3, 6, 7, 8, 9, 10, 11, 13]);
+    expect(
+      Object.keys(byRow)
+        .map(Number)
+        .sort((x, y) => x - y),
+    ).toEqual([3, 6, 7, 8, 9, 10, 11, 13]);
     expect(byRow[3]).toMatch(/7 fields where the header has 11/);
     expect(byRow[6]).toMatch(/Dialogue_ID 'x7' is not a whole number/);
     expect(byRow[7]).toMatch(/Dialogue_ID is empty/);
@@ -185,7 +202,10 @@ describe('MELD CSV edge cases', () => {
     const b = readMeldCsv(csv);
     expect(b.corpusRoot).toBe(d);
     expect(b.records.map((r) => r.mediaPath && path.relative(d, r.mediaPath))).toEqual([
-      path.join('MELD.Raw/train/train_splits/dia0_utt0.mp4'), null, path.join('extra clips/dia1_utt0.wav'), null,
+      path.join('MELD.Raw/train/train_splits/dia0_utt0.mp4'),
+      null,
+      path.join('extra clips/dia1_utt0.wav'),
+      null,
     ]);
     expect(b.missingMedia).toBe(2);
     const dev = readMeldCsv(csv, { split: 'dev' });

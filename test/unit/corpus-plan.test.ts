@@ -62,7 +62,12 @@ describe('planImport', () => {
   });
 
   it('dispatches files: MELD CSV, generic CSV (needs --columns), media file, .eaf, others', () => {
-    const d = tree({ 'other.csv': 'clip,words,mood\nb.wav,hello,calm\n', 'b.wav': 'x', 'talk.eaf': '<ANNOTATION_DOCUMENT/>', 'x.docx': 'x' });
+    const d = tree({
+      'other.csv': 'clip,words,mood\nb.wav,hello,calm\n',
+      'b.wav': 'x',
+      'talk.eaf': '<ANNOTATION_DOCUMENT/>',
+      'x.docx': 'x',
+    });
     expect(() => planImport([path.join(d, 'other.csv')])).toThrow(/other\.csv: not a MELD CSV .*--columns text=COL,label=COL/);
     const [g] = planImport([path.join(d, 'other.csv')], { columns: 'text=words,label=mood', labels: ['calm', 'tense'] });
     expect(g).toMatchObject({ kind: 'generic-csv', labelSet: ['calm', 'tense'] });
@@ -78,20 +83,28 @@ describe('planImport', () => {
   });
 
   it('one file that cannot be imported is reported with its reason; the others are planned (issue 14 items 6, 7)', () => {
-    const eaf = (body: string, doctype = '') => `<?xml version="1.0" encoding="UTF-8"?>${doctype}<ANNOTATION_DOCUMENT><HEADER TIME_UNITS="milliseconds"/>` +
+    const eaf = (body: string, doctype = '') =>
+      `<?xml version="1.0" encoding="UTF-8"?>${doctype}<ANNOTATION_DOCUMENT><HEADER TIME_UNITS="milliseconds"/>` +
       '<TIME_ORDER><TIME_SLOT TIME_SLOT_ID="t1" TIME_VALUE="0"/><TIME_SLOT TIME_SLOT_ID="t2" TIME_VALUE="900"/></TIME_ORDER>' +
       `<TIER TIER_ID="Ann" LINGUISTIC_TYPE_REF="lt"><ANNOTATION><ALIGNABLE_ANNOTATION ANNOTATION_ID="a1" TIME_SLOT_REF1="t1" TIME_SLOT_REF2="t2"><ANNOTATION_VALUE>${body}</ANNOTATION_VALUE></ALIGNABLE_ANNOTATION></ANNOTATION></TIER></ANNOTATION_DOCUMENT>`;
     const d = tree({
-      'corpus/notes.csv': '', 'corpus/train_sent_emo.csv': HEADER + '1,Hi,Ann,joy,positive,0,0,1,1,,\n',
-      'empty.csv': '\n\n', 'good.eaf': eaf('hello'),
+      'corpus/notes.csv': '',
+      'corpus/train_sent_emo.csv': HEADER + '1,Hi,Ann,joy,positive,0,0,1,1,,\n',
+      'empty.csv': '\n\n',
+      'good.eaf': eaf('hello'),
       'xxe.eaf': eaf('&x;', '<!DOCTYPE ANNOTATION_DOCUMENT [<!ENTITY x SYSTEM "file:///etc/passwd">]>'),
       'huge.eaf': eaf('&x;', `<!DOCTYPE ANNOTATION_DOCUMENT [<!ENTITY x "${'y'.repeat(20000)}">]>`),
       'many.eaf': eaf('&e1;', `<!DOCTYPE ANNOTATION_DOCUMENT [${Array.from({ length: 1001 }, (_, i) => `<!ENTITY e${i} "x">`).join('')}]>`),
     });
     const p = (f: string) => path.join(d, f);
     const plan = planImportEach(['corpus', 'empty.csv', 'xxe.eaf', 'good.eaf', 'huge.eaf', 'many.eaf'].map(p));
-    expect(plan.batches.map((b) => [b.kind, b.records.length])).toEqual([['meld-csv', 1], ['elan-eaf', 1]]);
-    expect(plan.batches[0].issues).toEqual([{ file: p('corpus/notes.csv'), row: null, message: 'file not imported: empty file (no header row)' }]);
+    expect(plan.batches.map((b) => [b.kind, b.records.length])).toEqual([
+      ['meld-csv', 1],
+      ['elan-eaf', 1],
+    ]);
+    expect(plan.batches[0].issues).toEqual([
+      { file: p('corpus/notes.csv'), row: null, message: 'file not imported: empty file (no header row)' },
+    ]);
     expect(plan.failed.map((f) => [path.basename(f.file), f.message])).toEqual([
       ['empty.csv', 'empty file (no header row)'],
       ['xxe.eaf', 'XML refused: External entities are not supported'],

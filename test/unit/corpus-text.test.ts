@@ -52,7 +52,10 @@ describe('parseCsvText', () => {
   it('sniffs ; and tab delimiters and numbers lines through quoted line breaks and blank lines', () => {
     const p = parseCsvText('a;b\r\n"1\r\nx";2\r\n\r\n3;4\r\n', 'f.csv');
     expect(p.delimiter).toBe(';');
-    expect(p.rows).toEqual([{ fields: ['1\nx', '2'], line: 2 }, { fields: ['3', '4'], line: 5 }]);
+    expect(p.rows).toEqual([
+      { fields: ['1\nx', '2'], line: 2 },
+      { fields: ['3', '4'], line: 5 },
+    ]);
     expect(parseCsvText('a\tb\n1\t2\n', 'f.tsv').rows[0].fields).toEqual(['1', '2']);
   });
 

@@ -32,12 +32,25 @@ function tree(files: Record<string, string | Buffer>): string {
 }
 
 /** What makes two imports the same utterances (keys and sources name the transcript file). */
-const essence = (r: ImportRecord) => ({ dialogue: r.dialogue, index: r.index, speaker: r.speaker, text: r.text, label: r.label, media: r.mediaPath, start: r.startS, end: r.endS, split: r.split });
+const essence = (r: ImportRecord) => ({
+  dialogue: r.dialogue,
+  index: r.index,
+  speaker: r.speaker,
+  text: r.text,
+  label: r.label,
+  media: r.mediaPath,
+  start: r.startS,
+  end: r.endS,
+  split: r.split,
+});
 
 describe('transcripts of one recording', () => {
   it('TextGrid, SRT, WebVTT, ELAN files and a file,start,end CSV with the same times import to the same utterances', () => {
     const d = tree({
-      'talk.wav': 'RIFF', 'talk.TextGrid': textGridLong(SEGMENTS), 'talk.srt': srtOf(SEGMENTS), 'talk.vtt': vttOf(SEGMENTS),
+      'talk.wav': 'RIFF',
+      'talk.TextGrid': textGridLong(SEGMENTS),
+      'talk.srt': srtOf(SEGMENTS),
+      'talk.vtt': vttOf(SEGMENTS),
       'talk.eaf': eafOf(SEGMENTS, './talk.wav'),
       'segments.csv': csvOf(SEGMENTS, 'talk.wav'),
     });
@@ -46,11 +59,25 @@ describe('transcripts of one recording', () => {
     expect(batches.map((b) => b.kind)).toEqual(['praat-textgrid', 'srt', 'webvtt', 'elan-eaf', 'generic-csv']);
     const [tg, ...others] = batches.map((b) => b.records.map(essence));
     expect(tg).toHaveLength(SEGMENTS.length);
-    expect(tg[0]).toEqual({ dialogue: 'talk', index: 0, speaker: 'Ann', text: SEGMENTS[0].text, label: null, media: path.join(d, 'talk.wav'), start: 0.5, end: 2.25, split: 'unsplit' });
+    expect(tg[0]).toEqual({
+      dialogue: 'talk',
+      index: 0,
+      speaker: 'Ann',
+      text: SEGMENTS[0].text,
+      label: null,
+      media: path.join(d, 'talk.wav'),
+      start: 0.5,
+      end: 2.25,
+      split: 'unsplit',
+    });
     for (const o of others) expect(o).toEqual(tg);
     for (const b of batches) expect(b.issues).toEqual([]);
     // the ELAN file of this test is valid against ELAN's own schema
-    const v = spawnSync('xmllint', ['--noout', '--schema', path.resolve(__dirname, '../fixtures/elan/EAFv3.0.xsd'), path.join(d, 'talk.eaf')], { encoding: 'utf8' });
+    const v = spawnSync(
+      'xmllint',
+      ['--noout', '--schema', path.resolve(__dirname, '../fixtures/elan/EAFv3.0.xsd'), path.join(d, 'talk.eaf')],
+      { encoding: 'utf8' },
+    );
     expect(v.status, v.stderr).toBe(0);
     // overlapping speech of two speakers stays two utterances
     expect(tg.filter((r) => r.start! < 6.2 && r.end! > 5.5).map((r) => r.speaker)).toEqual(['Bob', 'Ann']);
@@ -76,7 +103,7 @@ describe('transcripts of one recording', () => {
     expect(a.missingMedia).toBe(SEGMENTS.length);
   });
 
-  it('TextGrid: an emotion tier labels the speakers\' intervals by overlap; --tiers and --label-tier choose', () => {
+  it("TextGrid: an emotion tier labels the speakers' intervals by overlap; --tiers and --label-tier choose", () => {
     const d = tree({ 'x.TextGrid': textGridLong(SEGMENTS, { labels: true }), 'x.mp4': 'v' });
     const b = readTextGridFile(path.join(d, 'x.TextGrid'));
     expect(b.records.map((r) => r.label)).toEqual(SEGMENTS.map((s) => s.label));
@@ -84,7 +111,9 @@ describe('transcripts of one recording', () => {
     expect(b.labelSet.sort()).toEqual([...new Set(SEGMENTS.map((s) => s.label))].sort());
     const only = readTextGridFile(path.join(d, 'x.TextGrid'), { textTiers: ['Bob'], labelTier: '' });
     expect(only.records.every((r) => r.speaker === 'Bob' && r.label === null)).toBe(true);
-    expect(() => readTextGridFile(path.join(d, 'x.TextGrid'), { textTiers: ['Carol'] })).toThrow(/x\.TextGrid: no tier 'Carol' for the utterances \(its tiers: 'Ann', 'Bob', 'emotion'\)/);
+    expect(() => readTextGridFile(path.join(d, 'x.TextGrid'), { textTiers: ['Carol'] })).toThrow(
+      /x\.TextGrid: no tier 'Carol' for the utterances \(its tiers: 'Ann', 'Bob', 'emotion'\)/,
+    );
   });
 
   it('TextGrid: refuses with the file named: binary, not a TextGrid, cut short', () => {
@@ -104,12 +133,31 @@ describe('transcripts of one recording', () => {
 
   it('SRT: speaker from a NAME: prefix, tags stripped, lines joined; broken cues are issues', () => {
     const srt = [
-      '1', '00:00:01,000 --> 00:00:02,500', '<i>ANN:</i> Where were you', '<b>all night</b>?', '',
-      '2', '00:00:03,000 --> 00:00:04,000', '{\\an8}Nobody knows.', '',
-      '3', '00:00:05,000 --> 00:00:04,000', 'backwards', '',
-      '4', '00:00:06,000 -> 00:00:07,000', 'bad arrow', '',
-      '5', '00:00:08,000 --> 00:00:09,000', 'Dr. Smith: Calm down.', '',
-      '6', '00:00:10,000 --> 00:00:11,000', '', '',
+      '1',
+      '00:00:01,000 --> 00:00:02,500',
+      '<i>ANN:</i> Where were you',
+      '<b>all night</b>?',
+      '',
+      '2',
+      '00:00:03,000 --> 00:00:04,000',
+      '{\\an8}Nobody knows.',
+      '',
+      '3',
+      '00:00:05,000 --> 00:00:04,000',
+      'backwards',
+      '',
+      '4',
+      '00:00:06,000 -> 00:00:07,000',
+      'bad arrow',
+      '',
+      '5',
+      '00:00:08,000 --> 00:00:09,000',
+      'Dr. Smith: Calm down.',
+      '',
+      '6',
+      '00:00:10,000 --> 00:00:11,000',
+      '',
+      '',
     ].join('\r\n');
     const d = tree({ 'film.en.srt': srt, 'film.mkv': 'v', 'film.wav': 'a' });
     const b = readSubtitleFile(path.join(d, 'film.en.srt'));
@@ -127,9 +175,13 @@ describe('transcripts of one recording', () => {
   });
 
   it('SRT in Windows-1252 or UTF-16 (BOM) reads the same as in UTF-8', () => {
-    const segs = [{ speaker: 'Zoé', text: 'Ça va, “très” bien', start: 1, end: 2, label: '' }, { speaker: 'Léo', text: 'Déjà vu…', start: 2.5, end: 3, label: '' }];
+    const segs = [
+      { speaker: 'Zoé', text: 'Ça va, “très” bien', start: 1, end: 2, label: '' },
+      { speaker: 'Léo', text: 'Déjà vu…', start: 2.5, end: 3, label: '' },
+    ];
     const d = tree({
-      'u8.srt': srtOf(segs), 'w.srt': iconv.encode(srtOf(segs), 'windows-1252'),
+      'u8.srt': srtOf(segs),
+      'w.srt': iconv.encode(srtOf(segs), 'windows-1252'),
       'u16.srt': Buffer.concat([Buffer.from([0xff, 0xfe]), iconv.encode(srtOf(segs), 'utf-16le')]),
     });
     const read = (f: string) => readSubtitleFile(path.join(d, f)).records.map((r) => [r.speaker, r.text, r.startS, r.endS]);
@@ -140,10 +192,24 @@ describe('transcripts of one recording', () => {
 
   it('WebVTT: <v Name> voice tags, header, NOTE and STYLE blocks, cue settings, entities, times without hours', () => {
     const vtt = [
-      'WEBVTT - a talk', '', 'NOTE written by hand', 'over two lines', '', 'STYLE', '::cue { color: red }', '',
-      'intro', '00:01.000 --> 00:02.500 align:start position:10%', '<v.loud Ann Lee>Caf&eacute;? No: caf&#233; &amp; tea</v>', '',
-      '00:00:03.000 --> 00:00:04.250', '<v Bob><c.yellow>I</c> <00:00:03.500>said &lt;no&gt;', '',
-      '00:00:05.000 --> 00:00:06.000', 'JO: fine &#x1F600;', '',
+      'WEBVTT - a talk',
+      '',
+      'NOTE written by hand',
+      'over two lines',
+      '',
+      'STYLE',
+      '::cue { color: red }',
+      '',
+      'intro',
+      '00:01.000 --> 00:02.500 align:start position:10%',
+      '<v.loud Ann Lee>Caf&eacute;? No: caf&#233; &amp; tea</v>',
+      '',
+      '00:00:03.000 --> 00:00:04.250',
+      '<v Bob><c.yellow>I</c> <00:00:03.500>said &lt;no&gt;',
+      '',
+      '00:00:05.000 --> 00:00:06.000',
+      'JO: fine &#x1F600;',
+      '',
     ].join('\n');
     const d = tree({ 'talk.vtt': vtt });
     const b = readSubtitleFile(path.join(d, 'talk.vtt'), { media: path.join(d, 'talk.vtt') });
@@ -153,7 +219,9 @@ describe('transcripts of one recording', () => {
       ['Bob', 'I said <no>', 3, 4.25],
       ['JO', 'fine 😀', 5, 6],
     ]);
-    expect(() => readSubtitleFile(path.join(tree({ 'x.vtt': '1\n00:00:01.000 --> 00:00:02.000\nhi\n' }), 'x.vtt'))).toThrow(/x\.vtt: not a WebVTT file/);
+    expect(() => readSubtitleFile(path.join(tree({ 'x.vtt': '1\n00:00:01.000 --> 00:00:02.000\nhi\n' }), 'x.vtt'))).toThrow(
+      /x\.vtt: not a WebVTT file/,
+    );
     expect(cueTime('1:02:03.4')).toBe(3723.4);
     expect(cueTime('00:61.000')).toBeNull();
   });
@@ -170,37 +238,62 @@ describe('transcripts of one recording', () => {
 
 describe('forced-aligner tiers', () => {
   it('phone and syllable tiers are left out with a note unless named with --tiers', () => {
-    const phones = textGridLong(SEGMENTS).replace('size = 2 \nitem []: ', 'size = 3 \nitem []: ') + [
-      '    item [3]:', '        class = "IntervalTier" ', '        name = "Ann - phones" ', '        xmin = 0 ', '        xmax = 10 ',
-      '        intervals: size = 2 ', '        intervals [1]:', '            xmin = 0 ', '            xmax = 0.6 ', '            text = "h" ',
-      '        intervals [2]:', '            xmin = 0.6 ', '            xmax = 10 ', '            text = "" ', '',
-    ].join('\n');
+    const phones =
+      textGridLong(SEGMENTS).replace('size = 2 \nitem []: ', 'size = 3 \nitem []: ') +
+      [
+        '    item [3]:',
+        '        class = "IntervalTier" ',
+        '        name = "Ann - phones" ',
+        '        xmin = 0 ',
+        '        xmax = 10 ',
+        '        intervals: size = 2 ',
+        '        intervals [1]:',
+        '            xmin = 0 ',
+        '            xmax = 0.6 ',
+        '            text = "h" ',
+        '        intervals [2]:',
+        '            xmin = 0.6 ',
+        '            xmax = 10 ',
+        '            text = "" ',
+        '',
+      ].join('\n');
     const d = tree({ 'a.TextGrid': phones });
     const b = readTextGridFile(path.join(d, 'a.TextGrid'), { media: path.join(d, 'a.TextGrid') });
     expect(b.records).toHaveLength(SEGMENTS.length);
-    expect(b.issues.map((i) => i.message)).toEqual(["tier 'Ann - phones' left out: phones or syllables, not utterances (name the utterance tiers with --tiers)"]);
+    expect(b.issues.map((i) => i.message)).toEqual([
+      "tier 'Ann - phones' left out: phones or syllables, not utterances (name the utterance tiers with --tiers)",
+    ]);
     const asked = readTextGridFile(path.join(d, 'a.TextGrid'), { media: path.join(d, 'a.TextGrid'), textTiers: ['Ann - phones'] });
     expect(asked.records.map((r) => [r.speaker, r.text])).toEqual([['Ann - phones', 'h']]);
   });
 });
 
 describe('a folder with recordings and transcripts', () => {
-  it('each transcript gives its recording\'s segments, other media files are clips; a broken transcript is an issue', () => {
+  it("each transcript gives its recording's segments, other media files are clips; a broken transcript is an issue", () => {
     const d = tree({
-      'talk.wav': 'a', 'talk.TextGrid': textGridLong(SEGMENTS), 'other.wav': 'b', 'day2/b.mp3': 'c', 'day2/b.srt': srtOf(SEGMENTS),
-      'broken.vtt': 'not a vtt', '.hidden/x.srt': srtOf(SEGMENTS),
+      'talk.wav': 'a',
+      'talk.TextGrid': textGridLong(SEGMENTS),
+      'other.wav': 'b',
+      'day2/b.mp3': 'c',
+      'day2/b.srt': srtOf(SEGMENTS),
+      'broken.vtt': 'not a vtt',
+      '.hidden/x.srt': srtOf(SEGMENTS),
     });
     const plan = planImportEach([d], { labelTier: '' });
     expect(plan.failed).toEqual([]);
     expect(plan.batches.map((b) => [b.kind, b.corpusRoot, b.records.length])).toEqual([
-      ['srt', d, SEGMENTS.length], ['praat-textgrid', d, SEGMENTS.length], ['folder', d, 1],
+      ['srt', d, SEGMENTS.length],
+      ['praat-textgrid', d, SEGMENTS.length],
+      ['folder', d, 1],
     ]);
     const [srt, tg, clips] = plan.batches;
     expect(srt.records[0]).toMatchObject({ key: 'day2/b.srt#Ann@500', dialogue: 'day2/b', mediaPath: path.join(d, 'day2/b.mp3') });
     expect(tg.records[0]).toMatchObject({ key: 'talk.TextGrid#Ann@500', dialogue: 'talk', mediaPath: path.join(d, 'talk.wav') });
     expect(clips.records.map((r) => r.key)).toEqual(['other.wav']);
     expect(srt.issues).toEqual([]);
-    expect(clips.issues.map((i) => [path.basename(i.file), i.message])).toEqual([['broken.vtt', "file not imported: not a WebVTT file (its first line is not 'WEBVTT')"]]);
+    expect(clips.issues.map((i) => [path.basename(i.file), i.message])).toEqual([
+      ['broken.vtt', "file not imported: not a WebVTT file (its first line is not 'WEBVTT')"],
+    ]);
     // a folder of transcripts only: no empty clip batch
     const only = tree({ 'a.wav': 'a', 'a.srt': srtOf(SEGMENTS) });
     expect(planImport([only]).map((b) => b.kind)).toEqual(['srt']);
@@ -217,16 +310,30 @@ describe('re-importing a transcript', () => {
       const ids = db.prepare('SELECT id FROM utterance ORDER BY start_s, end_s').all() as { id: number }[];
       const done = db.prepare("INSERT INTO stage_status (utterance_id, stage, status, version) VALUES (?, 'media', 'done', 'v')");
       for (const { id } of ids) done.run(id);
-      expect(saveImport(db, readTextGridFile(path.join(d, 'talk.TextGrid')))).toMatchObject({ added: 0, updated: 0, unchanged: SEGMENTS.length });
+      expect(saveImport(db, readTextGridFile(path.join(d, 'talk.TextGrid')))).toMatchObject({
+        added: 0,
+        updated: 0,
+        unchanged: SEGMENTS.length,
+      });
       // Bob's second utterance now ends at 6.4 s instead of 6.2 s
       const moved = SEGMENTS.map((x) => (x.end === 6.2 ? { ...x, end: 6.4 } : x));
       fs.writeFileSync(path.join(d, 'talk.TextGrid'), textGridLong(moved));
-      expect(saveImport(db, readTextGridFile(path.join(d, 'talk.TextGrid')))).toMatchObject({ added: 0, updated: 1, unchanged: SEGMENTS.length - 1 });
-      const pending = db.prepare("SELECT u.text, u.end_s FROM utterance u WHERE NOT EXISTS (SELECT 1 FROM stage_status s WHERE s.utterance_id = u.id AND s.stage = 'media')").all();
+      expect(saveImport(db, readTextGridFile(path.join(d, 'talk.TextGrid')))).toMatchObject({
+        added: 0,
+        updated: 1,
+        unchanged: SEGMENTS.length - 1,
+      });
+      const pending = db
+        .prepare(
+          "SELECT u.text, u.end_s FROM utterance u WHERE NOT EXISTS (SELECT 1 FROM stage_status s WHERE s.utterance_id = u.id AND s.stage = 'media')",
+        )
+        .all();
       expect(pending).toEqual([{ text: "It's great", end_s: 6.4 }]);
       // Ann's last utterance now starts at 7.8 s: the key holds the start, yet it stays the same utterance (id, labels)
       const annId = (db.prepare("SELECT id FROM utterance WHERE text = 'Bye for now'").get() as { id: number }).id;
-      db.prepare("INSERT INTO label_history (utterance_id, old_label, new_label, who, source) VALUES (?, NULL, 'sadness', 'ann', 'annotate')").run(annId);
+      db.prepare(
+        "INSERT INTO label_history (utterance_id, old_label, new_label, who, source) VALUES (?, NULL, 'sadness', 'ann', 'annotate')",
+      ).run(annId);
       const earlier = moved.map((x) => (x.start === 8 ? { ...x, start: 7.8 } : x));
       fs.writeFileSync(path.join(d, 'talk.TextGrid'), textGridLong(earlier));
       expect(saveImport(db, readTextGridFile(path.join(d, 'talk.TextGrid')))).toMatchObject({ added: 0, updated: 1 });
@@ -244,14 +351,18 @@ describe('ELAN details', () => {
   it('TIME_ORIGIN places the annotations in the media', () => {
     const d = tree({ 'talk.eaf': eafOf(SEGMENTS, './talk.wav', { timeOrigin: 12000 }), 'talk.wav': 'a' });
     const b = readEafFile(path.join(d, 'talk.eaf'), { labelTier: '' });
-    expect(b.records.map((r) => [r.startS, r.endS])).toEqual(SEGMENTS.map((s) => [(Math.round(s.start * 1000) + 12000) / 1000, (Math.round(s.end * 1000) + 12000) / 1000]));
+    expect(b.records.map((r) => [r.startS, r.endS])).toEqual(
+      SEGMENTS.map((s) => [(Math.round(s.start * 1000) + 12000) / 1000, (Math.round(s.end * 1000) + 12000) / 1000]),
+    );
   });
 
   it('a stale link: the media of the same name beside the .eaf, with a note; --media names the recording', () => {
     const d = tree({ 'talk.eaf': eafOf(SEGMENTS, './moved/talk.wav', { timeOrigin: 1000 }), 'talk.mp4': 'v', 'other.wav': 'a' });
     const b = readEafFile(path.join(d, 'talk.eaf'), { labelTier: '' });
     expect(b.records[0]).toMatchObject({ mediaPath: path.join(d, 'talk.mp4'), dialogue: 'talk', startS: 1.5 });
-    expect(b.issues.map((i) => i.message)).toEqual(['linked media not found (file:///nowhere/moved/talk.wav): using talk.mp4 beside the file']);
+    expect(b.issues.map((i) => i.message)).toEqual([
+      'linked media not found (file:///nowhere/moved/talk.wav): using talk.mp4 beside the file',
+    ]);
     const [m] = planImport([path.join(d, 'talk.eaf')], { media: path.join(d, 'other.wav'), labelTier: '' });
     expect(m.records[0]).toMatchObject({ mediaPath: path.join(d, 'other.wav'), dialogue: 'other', startS: 1.5 });
     expect(m.issues).toEqual([]);

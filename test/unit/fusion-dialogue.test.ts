@@ -37,20 +37,27 @@ function corpus(nDialogues: number, seed: number, d = 6) {
 describe('dialogue fusion', () => {
   it('ONNX round trip: the exported graph gives the training-time representation, every dialogue length', async () => {
     const c = corpus(60, 1);
-    const probe = [c.dialogues[0], c.dialogues[1], c.dialogues.find((r) => r.length === 1)!, [...c.dialogues].sort((a, b) => b.length - a.length)[0]];
+    const probe = [
+      c.dialogues[0],
+      c.dialogues[1],
+      c.dialogues.find((r) => r.length === 1)!,
+      [...c.dialogues].sort((a, b) => b.length - a.length)[0],
+    ];
     const tr = await trainDialogueFusion({ x: c.x, dialogues: c.dialogues }, c.y, 3, { seed: 3, hidden: 16, epochs: 3, probe });
     expect(tr.reprDim).toBe(32);
     const runner = await DialogueRunner.create(tr.onnx);
     try {
       const repr = await runner.represent(c.x, probe);
-      probe.forEach((rows, k) => rows.forEach((r, t) => {
-        const a = tr.probeRepr![k][t];
-        const b = repr[r];
-        expect(b.length).toBe(32);
-        let maxDiff = 0;
-        for (let j = 0; j < a.length; j++) maxDiff = Math.max(maxDiff, Math.abs(a[j] - b[j]));
-        expect(maxDiff, `dialogue ${k} step ${t}`).toBeLessThan(1e-4);
-      }));
+      probe.forEach((rows, k) =>
+        rows.forEach((r, t) => {
+          const a = tr.probeRepr![k][t];
+          const b = repr[r];
+          expect(b.length).toBe(32);
+          let maxDiff = 0;
+          for (let j = 0; j < a.length; j++) maxDiff = Math.max(maxDiff, Math.abs(a[j] - b[j]));
+          expect(maxDiff, `dialogue ${k} step ${t}`).toBeLessThan(1e-4);
+        }),
+      );
       // the representation of an utterance depends on its neighbours (the backward direction too)
       const d0 = probe[3];
       const alone = await runner.represent(c.x, [d0.slice(0, 1)]);
@@ -73,18 +80,22 @@ describe('dialogue fusion', () => {
       const repr = await runner.represent(test.x, test.dialogues);
       const means = [0, 1, 2].map(() => new Float64Array(tr.reprDim));
       const counts = [0, 0, 0];
-      test.dialogues.forEach((rows) => rows.slice(1).forEach((r) => {
-        counts[test.y[r]]++;
-        repr[r].forEach((v, j) => (means[test.y[r]][j] += v));
-      }));
+      test.dialogues.forEach((rows) =>
+        rows.slice(1).forEach((r) => {
+          counts[test.y[r]]++;
+          repr[r].forEach((v, j) => (means[test.y[r]][j] += v));
+        }),
+      );
       means.forEach((m, k) => m.forEach((_, j) => (m[j] /= counts[k])));
       let correct = 0;
       let n = 0;
-      test.dialogues.forEach((rows) => rows.slice(1).forEach((r) => {
-        const dist = means.map((m) => m.reduce((s, v, j) => s + (v - repr[r][j]) ** 2, 0));
-        if (dist.indexOf(Math.min(...dist)) === test.y[r]) correct++;
-        n++;
-      }));
+      test.dialogues.forEach((rows) =>
+        rows.slice(1).forEach((r) => {
+          const dist = means.map((m) => m.reduce((s, v, j) => s + (v - repr[r][j]) ** 2, 0));
+          if (dist.indexOf(Math.min(...dist)) === test.y[r]) correct++;
+          n++;
+        }),
+      );
       expect(correct / n).toBeGreaterThan(0.8);
     } finally {
       await runner.release();

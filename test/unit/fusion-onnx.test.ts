@@ -68,9 +68,18 @@ function maxAbsDiff(rows: Float32Array[], flat: Float32Array): number {
 
 const base = { nClasses: 5, hidden: 16, heads: 4 };
 const cases: [string, NetSpec][] = [
-  ['seed, three modalities, voice in 3 parts, frames fed directly', { kind: 'seed', ...base, dims: { dA: 14, dT: 20, framesV: 6, dV: 5 }, audioParts: [8, 4, 2] }],
-  ['seed, frames projected (dV > hidden), one voice part', { kind: 'seed', ...base, dims: { dA: 9, dT: 11, framesV: 4, dV: 24 }, audioParts: [9] }],
-  ['seed, 8 heads, no audio', { kind: 'seed', nClasses: 3, hidden: 32, heads: 8, dims: { dA: 0, dT: 13, framesV: 10, dV: 3 }, audioParts: [] }],
+  [
+    'seed, three modalities, voice in 3 parts, frames fed directly',
+    { kind: 'seed', ...base, dims: { dA: 14, dT: 20, framesV: 6, dV: 5 }, audioParts: [8, 4, 2] },
+  ],
+  [
+    'seed, frames projected (dV > hidden), one voice part',
+    { kind: 'seed', ...base, dims: { dA: 9, dT: 11, framesV: 4, dV: 24 }, audioParts: [9] },
+  ],
+  [
+    'seed, 8 heads, no audio',
+    { kind: 'seed', nClasses: 3, hidden: 32, heads: 8, dims: { dA: 0, dT: 13, framesV: 10, dV: 3 }, audioParts: [] },
+  ],
   ['seed, video only', { kind: 'seed', ...base, dims: { dA: 0, dT: 0, framesV: 3, dV: 7 }, audioParts: [] }],
   ['concat, three modalities', { kind: 'concat', ...base, dims: { dA: 14, dT: 20, framesV: 6, dV: 5 }, audioParts: [14] }],
   ['concat, text only', { kind: 'concat', ...base, dims: { dA: 0, dT: 20, framesV: 10, dV: 0 }, audioParts: [] }],

@@ -98,7 +98,9 @@ describe('fusion training', () => {
     expect(performance.now() - abortedAt).toBeLessThan(500);
     expect(epochs).toBeLessThan(50);
     // an already aborted signal refuses to start
-    await expect(trainFusion(x, y, 3, { ...base, kind: 'seed', signal: AbortSignal.abort() })).rejects.toMatchObject({ name: 'AbortError' });
+    await expect(trainFusion(x, y, 3, { ...base, kind: 'seed', signal: AbortSignal.abort() })).rejects.toMatchObject({
+      name: 'AbortError',
+    });
   });
 
   it('leaves no tensors behind, trained or cancelled', async () => {
@@ -139,7 +141,13 @@ describe('fusion training', () => {
 
   it('honours class weights: a zero-weight class is never predicted, a heavily weighted rare class always is', async () => {
     const { x, y } = synthetic({ n: 300, nClasses: 2, ...small, signal: 'none', seed: 8, priors: [0.9, 0.1] });
-    expect(balancedWeights(y, y.map((_, i) => i), 2)[1]).toBeGreaterThan(3);
+    expect(
+      balancedWeights(
+        y,
+        y.map((_, i) => i),
+        2,
+      )[1],
+    ).toBeGreaterThan(3);
     const opts: FusionOptions = { ...base, kind: 'concat', epochs: 3, valFraction: 0 };
     const onlyMajor = await trainFusion(x, y, 2, { ...opts, classWeights: [1, 0] });
     const onlyRare = await trainFusion(x, y, 2, { ...opts, classWeights: [0, 1] });

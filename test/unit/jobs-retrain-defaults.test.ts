@@ -24,7 +24,11 @@ describe('retrain defaults', () => {
     db.close();
   });
   const handlers = createApiHandlers({
-    db, dbPath: file, dataDir: path.join(t.dir, 'data'), mode: 'browser', jobs,
+    db,
+    dbPath: file,
+    dataDir: path.join(t.dir, 'data'),
+    mode: 'browser',
+    jobs,
     urls: { media: (id) => `/media/${id}`, thumbnail: (id, f) => `/thumb/${id}/${f}` },
   });
   const finished = (id: number) =>
@@ -42,25 +46,38 @@ describe('retrain defaults', () => {
     return r.value as any;
   };
 
-  it('jobs.train without settings uses the replaced model configuration; models.list shows each configuration', { timeout: 120_000 }, async () => {
-    await trainModel(db, { fusion: 'none', classifier: 'rbf', modalities: ['audio'], context: false, seed: 1, C: 3 });
-    const job = await call('jobs.train', {});
-    expect(job.kind).toBe('train');
-    const fin = await finished(job.id);
-    expect(fin.job.status, fin.job.error ?? '').toBe('done');
-    const params = (db.prepare('SELECT params FROM job WHERE id = ?').get(job.id) as { params: string }).params;
-    expect(JSON.parse(params)).toMatchObject({ fusion: 'none', classifier: 'rbf', modalities: ['audio'], context: false, based_on: 1 });
-    const models = (await call('models.list', {})) as ModelVersionInfo[];
-    expect(models.map((m) => [m.version, m.fusion, m.classifier])).toEqual([[1, 'none', 'rbf'], [2, 'none', 'rbf']]);
-    expect(models[0]).toMatchObject({ C: 3, balanced: false, n_train: 120, modalities: ['audio'] });
-    expect(models[1].n_train).toBe(120);
-    expect(typeof models[1].C).toBe('number');
-    expect(configText(models[0])).toBe('fusion none · rbf SVM C=3 · audio · encoders audio: builtin-audio-dsp · 120 training labels');
-    expect(versionLabel(models[0])).toBe('v1 (fusion none · rbf SVM C=3 · audio · encoders audio: builtin-audio-dsp · 120 training labels)');
-    expect(versionShort(models[0])).toBe('v1 · none · rbf C=3 · audio');
-    // a setting given explicitly still wins
-    const j2 = await call('jobs.train', { classifier: 'linear' });
-    expect((await finished(j2.id)).job.status).toBe('done');
-    expect(JSON.parse((db.prepare('SELECT params FROM job WHERE id = ?').get(j2.id) as { params: string }).params)).toMatchObject({ fusion: 'none', classifier: 'linear', based_on: 2 });
-  });
+  it(
+    'jobs.train without settings uses the replaced model configuration; models.list shows each configuration',
+    { timeout: 120_000 },
+    async () => {
+      await trainModel(db, { fusion: 'none', classifier: 'rbf', modalities: ['audio'], context: false, seed: 1, C: 3 });
+      const job = await call('jobs.train', {});
+      expect(job.kind).toBe('train');
+      const fin = await finished(job.id);
+      expect(fin.job.status, fin.job.error ?? '').toBe('done');
+      const params = (db.prepare('SELECT params FROM job WHERE id = ?').get(job.id) as { params: string }).params;
+      expect(JSON.parse(params)).toMatchObject({ fusion: 'none', classifier: 'rbf', modalities: ['audio'], context: false, based_on: 1 });
+      const models = (await call('models.list', {})) as ModelVersionInfo[];
+      expect(models.map((m) => [m.version, m.fusion, m.classifier])).toEqual([
+        [1, 'none', 'rbf'],
+        [2, 'none', 'rbf'],
+      ]);
+      expect(models[0]).toMatchObject({ C: 3, balanced: false, n_train: 120, modalities: ['audio'] });
+      expect(models[1].n_train).toBe(120);
+      expect(typeof models[1].C).toBe('number');
+      expect(configText(models[0])).toBe('fusion none · rbf SVM C=3 · audio · encoders audio: builtin-audio-dsp · 120 training labels');
+      expect(versionLabel(models[0])).toBe(
+        'v1 (fusion none · rbf SVM C=3 · audio · encoders audio: builtin-audio-dsp · 120 training labels)',
+      );
+      expect(versionShort(models[0])).toBe('v1 · none · rbf C=3 · audio');
+      // a setting given explicitly still wins
+      const j2 = await call('jobs.train', { classifier: 'linear' });
+      expect((await finished(j2.id)).job.status).toBe('done');
+      expect(JSON.parse((db.prepare('SELECT params FROM job WHERE id = ?').get(j2.id) as { params: string }).params)).toMatchObject({
+        fusion: 'none',
+        classifier: 'linear',
+        based_on: 2,
+      });
+    },
+  );
 });

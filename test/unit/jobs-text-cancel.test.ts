@@ -18,15 +18,34 @@ describe('text stage: cancel', () => {
     try {
       const words = ['happy', 'sad', 'angry', 'calm', 'surprised', 'bored'];
       const records: ImportRecord[] = Array.from({ length: 1300 }, (_, i) => ({
-        key: `train/dia${Math.floor(i / 10)}_utt${i % 10}`, split: 'train', dialogue: String(Math.floor(i / 10)), index: i % 10, speaker: 'A',
-        text: `${words[i % 6]} words number ${i}`, label: i % 2 ? 'joy' : 'sadness', mediaPath: null, startS: null, endS: null, source: '/t/train.csv', row: i + 2,
+        key: `train/dia${Math.floor(i / 10)}_utt${i % 10}`,
+        split: 'train',
+        dialogue: String(Math.floor(i / 10)),
+        index: i % 10,
+        speaker: 'A',
+        text: `${words[i % 6]} words number ${i}`,
+        label: i % 2 ? 'joy' : 'sadness',
+        mediaPath: null,
+        startS: null,
+        endS: null,
+        source: '/t/train.csv',
+        row: i + 2,
       }));
-      saveImport(db, { kind: 'meld-csv', corpusRoot: '/t', labelSet: ['joy', 'sadness'], records, issues: [], missingMedia: records.length });
+      saveImport(db, {
+        kind: 'meld-csv',
+        corpusRoot: '/t',
+        labelSet: ['joy', 'sadness'],
+        records,
+        issues: [],
+        missingMedia: records.length,
+      });
       const textRows = () => (db.prepare("SELECT COUNT(*) n FROM stage_status WHERE stage = 'text'").get() as { n: number }).n;
 
       const ac = new AbortController();
       const s = await runExtraction(db, {
-        ffmpeg: '/nonexistent/ffmpeg', workers: 0, signal: ac.signal,
+        ffmpeg: '/nonexistent/ffmpeg',
+        workers: 0,
+        signal: ac.signal,
         onProgress: (e) => {
           if (e.job === 'extract text' && e.done >= 500) ac.abort(); // the app's Cancel, after the first batch
         },

@@ -89,7 +89,14 @@ describe('bootstrap over dialogues', () => {
     expect(d.within_noise).toBe(false);
     // two equally good, differently wrong models: the difference is centred near zero
     const other = synthetic(new Rng(10), 80, 5, 4, 0.5);
-    const e = pairedDifference(4, s.gold, s.pred, other.pred.map((p, i) => (other.pred[i] === other.gold[i] ? s.gold[i] : (s.gold[i] + 1) % 4)), s.group, 300);
+    const e = pairedDifference(
+      4,
+      s.gold,
+      s.pred,
+      other.pred.map((p, i) => (other.pred[i] === other.gold[i] ? s.gold[i] : (s.gold[i] + 1) % 4)),
+      s.group,
+      300,
+    );
     expect(e.weighted_f1.ci95[0]).toBeLessThan(0.05);
     expect(e.weighted_f1.ci95[1]).toBeGreaterThan(-0.05);
   });

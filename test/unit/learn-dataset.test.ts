@@ -6,7 +6,15 @@ import { saveImport } from '../../src/main/core/store/corpus-repo';
 import { runTextStage } from '../../src/main/core/jobs/text-stage';
 import type { ImportRecord } from '../../src/main/core/corpus/types';
 import {
-  availableModalities, buildBlocks, chooseVocabulary, denseText, evaluateSplit, loadItems, loadModelData, trainModel, videoVector,
+  availableModalities,
+  buildBlocks,
+  chooseVocabulary,
+  denseText,
+  evaluateSplit,
+  loadItems,
+  loadModelData,
+  trainModel,
+  videoVector,
 } from '../../src/main/core/learn';
 import { tmpDir } from '../helpers/tmp';
 
@@ -15,8 +23,18 @@ const WORDS: Record<string, string> = { anger: 'furious outrage', joy: 'wonderfu
 
 function rec(split: 'train' | 'dev', d: number, u: number, label: string, speaker: string): ImportRecord {
   return {
-    key: `${split}/dia${d}_utt${u}`, split, dialogue: String(d), index: u, speaker, text: `${WORDS[label]} number ${u}`, label,
-    mediaPath: null, startS: null, endS: null, source: `/c/${split}.csv`, row: u + 2,
+    key: `${split}/dia${d}_utt${u}`,
+    split,
+    dialogue: String(d),
+    index: u,
+    speaker,
+    text: `${WORDS[label]} number ${u}`,
+    label,
+    mediaPath: null,
+    startS: null,
+    endS: null,
+    source: `/c/${split}.csv`,
+    row: u + 2,
   };
 }
 
@@ -28,8 +46,12 @@ function build(db: Db, nTrain = 60, nDev = 18): void {
   saveImport(db, { kind: 'meld-csv', corpusRoot: '/c', labelSet: LABELS, records, issues: [], missingMedia: records.length });
   runTextStage(db);
   const rows = db.prepare('SELECT id, label FROM utterance ORDER BY id').all() as { id: number; label: string }[];
-  const addFeature = db.prepare("INSERT INTO feature (utterance_id, kind, frame, extractor, version, dim, layout, data) VALUES (?, 'audio.stats', -1, 'builtin-audio-dsp', '1', 60, 'dense', ?)");
-  const addFrames = db.prepare('INSERT INTO frame_entropy (utterance_id, fps, frame_count, entropy, motion, selected) VALUES (?, 25, 30, ?, ?, ?)');
+  const addFeature = db.prepare(
+    "INSERT INTO feature (utterance_id, kind, frame, extractor, version, dim, layout, data) VALUES (?, 'audio.stats', -1, 'builtin-audio-dsp', '1', 60, 'dense', ?)",
+  );
+  const addFrames = db.prepare(
+    'INSERT INTO frame_entropy (utterance_id, fps, frame_count, entropy, motion, selected) VALUES (?, 25, 30, ?, ?, ?)',
+  );
   for (const r of rows) {
     const k = LABELS.indexOf(r.label);
     const a = new Float32Array(60).map((_, j) => (j === 0 ? k * 3 : ((r.id * 7 + j) % 5) / 5));
@@ -48,7 +70,10 @@ describe('learn: dataset assembly', () => {
   });
 
   it('densifies over the vocabulary and renormalises to unit length; zeros when nothing is kept', () => {
-    const vm = new Map([[10, 0], [20, 1]]);
+    const vm = new Map([
+      [10, 0],
+      [20, 1],
+    ]);
     const d = denseText({ indices: Uint32Array.from([10, 15, 20]), values: Float32Array.from([0.6, 0.5, 0.8]) }, vm, 3);
     expect(d[0]).toBeCloseTo(0.6);
     expect(d[1]).toBeCloseTo(0.8);
@@ -91,7 +116,10 @@ describe('learn: items, context and fusion from a database', () => {
     expect(items[second.prev].id).toBe(first.id);
     expect(second.audio?.length).toBe(60);
     expect(second.video?.length).toBe(20);
-    const vocab = chooseVocabulary(items.filter((i) => i.split === 'train').map((i) => i.text), 64);
+    const vocab = chooseVocabulary(
+      items.filter((i) => i.split === 'train').map((i) => i.text),
+      64,
+    );
     const rows = [items.indexOf(first), items.indexOf(second)];
     const b = buildBlocks(items, rows, items, { modalities: ['text', 'audio'], context: true, vocabulary: vocab });
     expect(b.text[0].length).toBe(2 * vocab.length);
@@ -102,7 +130,14 @@ describe('learn: items, context and fusion from a database', () => {
   });
 
   it('no fusion: linear SVM on text + standardised audio and video; predictions for all splits', async () => {
-    const r = await trainModel(db, { fusion: 'none', classifier: 'linear', modalities: ['audio', 'text', 'video'], context: true, seed: 3, Cs: [0.1, 1] });
+    const r = await trainModel(db, {
+      fusion: 'none',
+      classifier: 'linear',
+      modalities: ['audio', 'text', 'video'],
+      context: true,
+      seed: 3,
+      Cs: [0.1, 1],
+    });
     expect(r.version).toBe(1);
     const dev = evaluateSplit(db, 'dev');
     expect(dev.n).toBe(18);
@@ -117,18 +152,31 @@ describe('learn: items, context and fusion from a database', () => {
     expect(params.encoders).toEqual({ audio: ['builtin-audio-dsp'], text: ['builtin-hashed-tfidf'], video: ['frame-entropy'] });
   }, 30_000);
 
-  it.each(['concat', 'seed'] as const)('%s fusion: network on train only, representation then SVM, ONNX stored', async (kind) => {
-    const r = await trainModel(db, { fusion: kind, classifier: 'rbf', modalities: ['audio', 'text', 'video'], context: false, seed: 1, C: 1, fusionEpochs: 3, fusionHidden: 16 });
-    expect(r.fusionInfo!.epochs).toBeGreaterThanOrEqual(1);
-    const { data, svm } = loadModelData(db, r.version);
-    expect(data.fusion).toBe(kind);
-    expect(Buffer.from(data.fusionOnnx!, 'base64').length).toBeGreaterThan(1000);
-    expect(svm.nFeatures).toBe(16);
-    const n = (db.prepare('SELECT COUNT(*) n FROM prediction WHERE model_version = ?').get(r.version) as { n: number }).n;
-    expect(n).toBe(78);
-    const dev = evaluateSplit(db, 'dev', r.version);
-    expect(dev.fusion).toBe(kind);
-    expect(dev.classifier).toBe('rbf');
-    expect(dev.n).toBe(18);
-  }, 60_000);
+  it.each(['concat', 'seed'] as const)(
+    '%s fusion: network on train only, representation then SVM, ONNX stored',
+    async (kind) => {
+      const r = await trainModel(db, {
+        fusion: kind,
+        classifier: 'rbf',
+        modalities: ['audio', 'text', 'video'],
+        context: false,
+        seed: 1,
+        C: 1,
+        fusionEpochs: 3,
+        fusionHidden: 16,
+      });
+      expect(r.fusionInfo!.epochs).toBeGreaterThanOrEqual(1);
+      const { data, svm } = loadModelData(db, r.version);
+      expect(data.fusion).toBe(kind);
+      expect(Buffer.from(data.fusionOnnx!, 'base64').length).toBeGreaterThan(1000);
+      expect(svm.nFeatures).toBe(16);
+      const n = (db.prepare('SELECT COUNT(*) n FROM prediction WHERE model_version = ?').get(r.version) as { n: number }).n;
+      expect(n).toBe(78);
+      const dev = evaluateSplit(db, 'dev', r.version);
+      expect(dev.fusion).toBe(kind);
+      expect(dev.classifier).toBe('rbf');
+      expect(dev.n).toBe(18);
+    },
+    60_000,
+  );
 });

@@ -14,7 +14,11 @@ import { relabel } from '../../src/main/core/store/labels';
 import { tmpDir } from '../helpers/tmp';
 
 const LABELS = ['anger', 'joy', 'neutral'];
-const WORDS: Record<string, string[]> = { anger: ['furious', 'outrage', 'hate'], joy: ['wonderful', 'delight', 'love'], neutral: ['table', 'chair', 'door'] };
+const WORDS: Record<string, string[]> = {
+  anger: ['furious', 'outrage', 'hate'],
+  joy: ['wonderful', 'delight', 'love'],
+  neutral: ['table', 'chair', 'door'],
+};
 
 function build(db: Db): void {
   const records: ImportRecord[] = [];
@@ -24,8 +28,18 @@ function build(db: Db): void {
       for (let u = 0; u < 2 + (d % 4); u++, n++) {
         const label = LABELS[(d + u) % 3];
         records.push({
-          key: `${split}/dia${d}_utt${u}`, split, dialogue: `${split}${d}`, index: u, speaker: u % 2 ? 'A' : 'B',
-          text: `${WORDS[label][n % 3]} number ${n}`, label, mediaPath: null, startS: null, endS: null, source: `/c/${split}.csv`, row: n + 2,
+          key: `${split}/dia${d}_utt${u}`,
+          split,
+          dialogue: `${split}${d}`,
+          index: u,
+          speaker: u % 2 ? 'A' : 'B',
+          text: `${WORDS[label][n % 3]} number ${n}`,
+          label,
+          mediaPath: null,
+          startS: null,
+          endS: null,
+          source: `/c/${split}.csv`,
+          row: n + 2,
         });
       }
     }
@@ -47,12 +61,28 @@ describe('train --fusion dialogue', () => {
     t.cleanup();
   });
 
-  const opts = { fusion: 'dialogue' as const, classifier: 'linear' as const, modalities: ['text' as const], context: false, seed: 1, fusionEpochs: 3, fusionHidden: 16 };
-  const trainPreds = (v: number) => db.prepare("SELECT p.utterance_id, p.label, p.probabilities FROM prediction p JOIN utterance u ON u.id = p.utterance_id WHERE p.model_version = ? AND u.split = 'train' ORDER BY 1").all(v);
+  const opts = {
+    fusion: 'dialogue' as const,
+    classifier: 'linear' as const,
+    modalities: ['text' as const],
+    context: false,
+    seed: 1,
+    fusionEpochs: 3,
+    fusionHidden: 16,
+  };
+  const trainPreds = (v: number) =>
+    db
+      .prepare(
+        "SELECT p.utterance_id, p.label, p.probabilities FROM prediction p JOIN utterance u ON u.id = p.utterance_id WHERE p.model_version = ? AND u.split = 'train' ORDER BY 1",
+      )
+      .all(v);
 
   it('orders each dialogue by index and never mixes splits', () => {
     const items = loadItems(db, ['text']);
-    const seqs = dialogueSequences(items, items.map((_, i) => i));
+    const seqs = dialogueSequences(
+      items,
+      items.map((_, i) => i),
+    );
     expect(seqs).toHaveLength(48);
     for (const s of seqs) {
       expect(new Set(s.map((i) => items[i].split)).size).toBe(1);
@@ -72,7 +102,8 @@ describe('train --fusion dialogue', () => {
     expect((db.prepare('SELECT COUNT(*) n FROM prediction WHERE model_version = ?').get(a.version) as { n: number }).n).toBe(nUtt);
     expect(a.metrics.dev.n).toBeGreaterThan(0);
 
-    for (const r of db.prepare("SELECT id, label FROM utterance WHERE split = 'dev'").all() as { id: number; label: string }[]) relabel(db, r.id, LABELS[(LABELS.indexOf(r.label) + 1) % 3], 'test');
+    for (const r of db.prepare("SELECT id, label FROM utterance WHERE split = 'dev'").all() as { id: number; label: string }[])
+      relabel(db, r.id, LABELS[(LABELS.indexOf(r.label) + 1) % 3], 'test');
     db.prepare("UPDATE utterance SET text = 'zebra quantum ' || id WHERE split = 'dev'").run();
     db.prepare("DELETE FROM stage_status WHERE stage = 'text' AND utterance_id IN (SELECT id FROM utterance WHERE split = 'dev')").run();
     runTextStage(db);
@@ -90,7 +121,12 @@ describe('train --fusion dialogue', () => {
     expect(b.selection).toEqual(a.selection);
     expect(trainPreds(b.version)).toEqual(trainPreds(a.version));
     // what the control sees: the dev predictions did change (the dev texts feed the representation)
-    const devPreds = (v: number) => db.prepare("SELECT p.probabilities FROM prediction p JOIN utterance u ON u.id = p.utterance_id WHERE p.model_version = ? AND u.split = 'dev' ORDER BY p.utterance_id").all(v);
+    const devPreds = (v: number) =>
+      db
+        .prepare(
+          "SELECT p.probabilities FROM prediction p JOIN utterance u ON u.id = p.utterance_id WHERE p.model_version = ? AND u.split = 'dev' ORDER BY p.utterance_id",
+        )
+        .all(v);
     expect(devPreds(b.version)).not.toEqual(devPreds(a.version));
   }, 300_000);
 });

@@ -13,7 +13,11 @@ import { groupFolds } from '../../src/main/core/classify';
 import { tmpDir } from '../helpers/tmp';
 
 const LABELS = ['anger', 'joy', 'neutral'];
-const WORDS: Record<string, string[]> = { anger: ['furious', 'outrage', 'hate'], joy: ['wonderful', 'delight', 'love'], neutral: ['table', 'chair', 'door'] };
+const WORDS: Record<string, string[]> = {
+  anger: ['furious', 'outrage', 'hate'],
+  joy: ['wonderful', 'delight', 'love'],
+  neutral: ['table', 'chair', 'door'],
+};
 
 function build(db: Db): void {
   const records: ImportRecord[] = [];
@@ -26,7 +30,20 @@ function build(db: Db): void {
         // a word of the class, and a word of another class in one utterance out of three (noise)
         const other = LABELS[(d + u + 1) % 3];
         const text = `${WORDS[label][n % 3]} ${n % 3 === 0 ? WORDS[other][(n >> 1) % 3] : 'well'} number ${n}`;
-        records.push({ key: `${split}/dia${d}_utt${u}`, split, dialogue: `${split}${d}`, index: u, speaker: u % 2 ? 'A' : 'B', text, label, mediaPath: null, startS: null, endS: null, source: `/c/${split}.csv`, row: n + 2 });
+        records.push({
+          key: `${split}/dia${d}_utt${u}`,
+          split,
+          dialogue: `${split}${d}`,
+          index: u,
+          speaker: u % 2 ? 'A' : 'B',
+          text,
+          label,
+          mediaPath: null,
+          startS: null,
+          endS: null,
+          source: `/c/${split}.csv`,
+          row: n + 2,
+        });
       }
     }
   }
@@ -64,9 +81,17 @@ describe('train: C and class weighting by grouped cross-validation on train', ()
     t.cleanup();
   });
 
-  const base = { fusion: 'none' as const, classifier: 'linear' as const, modalities: ['text' as const], context: false, seed: 1, Cs: [0.01, 0.1, 1] };
+  const base = {
+    fusion: 'none' as const,
+    classifier: 'linear' as const,
+    modalities: ['text' as const],
+    context: false,
+    seed: 1,
+    Cs: [0.01, 0.1, 1],
+  };
   const scramble = () => {
-    for (const r of db.prepare("SELECT id, label FROM utterance WHERE split = 'dev'").all() as { id: number; label: string }[]) relabel(db, r.id, LABELS[(LABELS.indexOf(r.label) + 1) % 3], 'test');
+    for (const r of db.prepare("SELECT id, label FROM utterance WHERE split = 'dev'").all() as { id: number; label: string }[])
+      relabel(db, r.id, LABELS[(LABELS.indexOf(r.label) + 1) % 3], 'test');
   };
 
   it('chooses without looking at dev: scrambled dev labels leave the choice and its scores unchanged (dev-based choice changes)', async () => {

@@ -17,7 +17,10 @@ makeSyntheticFeatureDb(file, { nTrain: 120, nDev: 30 });
 const models = () => {
   const db = openDb(file);
   try {
-    return (db.prepare('SELECT version, params FROM model ORDER BY version').all() as { version: number; params: string }[]).map((r) => ({ version: r.version, ...JSON.parse(r.params) }));
+    return (db.prepare('SELECT version, params FROM model ORDER BY version').all() as { version: number; params: string }[]).map((r) => ({
+      version: r.version,
+      ...JSON.parse(r.params),
+    }));
   } finally {
     db.close();
   }
@@ -26,7 +29,15 @@ const models = () => {
 describe('training in a worker thread', () => {
   it('trains with the concat fusion network there and relays every stage', { timeout: 120_000 }, async () => {
     const stages: TrainProgress['stage'][] = [];
-    const r = await trainInWorker(file, { fusion: 'concat', classifier: 'linear', modalities: ['audio'], context: false, seed: 1, fusionEpochs: 3, onProgress: (p) => stages.push(p.stage) });
+    const r = await trainInWorker(file, {
+      fusion: 'concat',
+      classifier: 'linear',
+      modalities: ['audio'],
+      context: false,
+      seed: 1,
+      fusionEpochs: 3,
+      onProgress: (p) => stages.push(p.stage),
+    });
     expect(r.version).toBe(1);
     expect(r.nTrain).toBe(120);
     expect(r.metrics.dev).toMatchObject({ split: 'dev', n: 30 });
@@ -37,10 +48,19 @@ describe('training in a worker thread', () => {
   it('a cancel before it starts stores nothing; a data error arrives as a TrainError', { timeout: 60_000 }, async () => {
     const ac = new AbortController();
     ac.abort();
-    const e = await trainInWorker(file, { fusion: 'none', classifier: 'rbf', modalities: ['audio'], context: false, seed: 1, signal: ac.signal }).catch((x: Error) => x);
+    const e = await trainInWorker(file, {
+      fusion: 'none',
+      classifier: 'rbf',
+      modalities: ['audio'],
+      context: false,
+      seed: 1,
+      signal: ac.signal,
+    }).catch((x: Error) => x);
     expect(e).toBeInstanceOf(Error);
     expect((e as Error).name).toBe('AbortError');
-    const bad = await trainInWorker(file, { fusion: 'none', classifier: 'linear', modalities: [], context: false, seed: 1 }).catch((x: Error) => x);
+    const bad = await trainInWorker(file, { fusion: 'none', classifier: 'linear', modalities: [], context: false, seed: 1 }).catch(
+      (x: Error) => x,
+    );
     expect(bad).toBeInstanceOf(TrainError);
     expect((bad as Error).message).toMatch(/no modality/);
     expect(models().map((m) => m.version)).toEqual([1]);
@@ -55,7 +75,12 @@ describe('training in a worker thread', () => {
       other.prepare("INSERT INTO job (kind, status) VALUES ('train', 'running')").run();
       let commit: Promise<void> | null = null;
       const r = await trainInWorker(file, {
-        fusion: 'none', classifier: 'linear', modalities: ['audio'], context: false, seed: 1, C: 1,
+        fusion: 'none',
+        classifier: 'linear',
+        modalities: ['audio'],
+        context: false,
+        seed: 1,
+        C: 1,
         onProgress: (p) => {
           if (p.stage === 'store') commit ??= new Promise((res) => setTimeout(() => res(other.exec('COMMIT') && undefined), 300));
         },
@@ -69,4 +94,3 @@ describe('training in a worker thread', () => {
     }
   });
 });
-

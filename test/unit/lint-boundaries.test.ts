@@ -40,51 +40,92 @@ describe('layer boundaries (eslint.config.mjs)', () => {
 
   it('core never reaches up into the CLI, the server, the desktop shell or the renderer', async () => {
     const file = 'src/main/core/api/lint-probe.ts';
-    for (const spec of ['../../cli', '../../cli-report', '../../server/server', '../../index', '../../../preload/index', '../../../renderer/src/App']) {
+    for (const spec of [
+      '../../cli',
+      '../../cli-report',
+      '../../server/server',
+      '../../index',
+      '../../../preload/index',
+      '../../../renderer/src/App',
+    ]) {
       const errs = await layerErrors(file, `import * as m from '${spec}';\nexport const x = m;\n`);
       expect(errs, spec).toHaveLength(1);
       expect(errs[0]).toMatch(/outside the core layer/);
     }
     // inside core, shared, and data outside src/ are fine
-    const ok = "import { openDb } from '../store/db';\nimport type { ApiResult } from '../../../shared/api';\nimport pkg from '../../../../package.json';\nexport const x = [openDb, pkg];\nexport type R = ApiResult<number>;\n";
+    const ok =
+      "import { openDb } from '../store/db';\nimport type { ApiResult } from '../../../shared/api';\nimport pkg from '../../../../package.json';\nexport const x = [openDb, pkg];\nexport type R = ApiResult<number>;\n";
     expect(await layerErrors(file, ok)).toEqual([]);
   });
 
   it('features are pure: no files, processes, threads, ONNX, or other core layers', async () => {
     const file = 'src/main/core/features/audio/lint-probe.ts';
-    const bad = ['node:fs', 'fs', 'fs/promises', 'node:child_process', 'worker_threads', 'onnxruntime-node', 'better-sqlite3', '../../media/probe', '../../models/providers', '../../encoders/wav2vec2'];
+    const bad = [
+      'node:fs',
+      'fs',
+      'fs/promises',
+      'node:child_process',
+      'worker_threads',
+      'onnxruntime-node',
+      'better-sqlite3',
+      '../../media/probe',
+      '../../models/providers',
+      '../../encoders/wav2vec2',
+    ];
     for (const spec of bad) {
       const errs = await layerErrors(file, `import * as m from '${spec}';\nexport const x = m;\n`);
       expect(errs, spec).toHaveLength(1);
       expect(errs[0]).toMatch(/features layer/);
     }
     // a type-level import of a native package counts too
-    expect(await layerErrors(file, "type Ort = typeof import('onnxruntime-node');\nexport const o = null as unknown as Ort;\n")).toHaveLength(1);
-    const ok = "import FFT from 'fft.js';\nimport zlib from 'node:zlib';\nimport { rms } from './rms';\nimport { entropy } from '../video/entropy';\nimport type { AudioSummary } from '../../../../shared/types';\nexport const x = [FFT, zlib, rms, entropy];\nexport type S = AudioSummary;\n";
+    expect(
+      await layerErrors(file, "type Ort = typeof import('onnxruntime-node');\nexport const o = null as unknown as Ort;\n"),
+    ).toHaveLength(1);
+    const ok =
+      "import FFT from 'fft.js';\nimport zlib from 'node:zlib';\nimport { rms } from './rms';\nimport { entropy } from '../video/entropy';\nimport type { AudioSummary } from '../../../../shared/types';\nexport const x = [FFT, zlib, rms, entropy];\nexport type S = AudioSummary;\n";
     expect(await layerErrors(file, ok)).toEqual([]);
   });
 
   it('encoders run ONNX on arrays: models/ for sessions, no media decoding, processes, jobs or database', async () => {
     const file = 'src/main/core/encoders/lint-probe.ts';
-    const bad = ['../media/ffmpeg-read', '../media/probe', '../jobs/encoder-stage', '../store/db', 'node:child_process', 'worker_threads', 'better-sqlite3', 'ffmpeg-static'];
+    const bad = [
+      '../media/ffmpeg-read',
+      '../media/probe',
+      '../jobs/encoder-stage',
+      '../store/db',
+      'node:child_process',
+      'worker_threads',
+      'better-sqlite3',
+      'ffmpeg-static',
+    ];
     for (const spec of bad) {
       const errs = await layerErrors(file, `import * as m from '${spec}';\nexport const x = m;\n`);
       expect(errs, spec).toHaveLength(1);
       expect(errs[0]).toMatch(/encoders layer/);
     }
-    const ok = "import * as ort from 'onnxruntime-node';\nimport fs from 'node:fs';\nimport { openSession } from '../models/providers';\nimport type { InstalledModel } from '../models/store';\nimport { CROP } from './resnet';\nexport const x = [ort, fs, openSession, CROP];\nexport type M = InstalledModel;\n";
+    const ok =
+      "import * as ort from 'onnxruntime-node';\nimport fs from 'node:fs';\nimport { openSession } from '../models/providers';\nimport type { InstalledModel } from '../models/store';\nimport { CROP } from './resnet';\nexport const x = [ort, fs, openSession, CROP];\nexport type M = InstalledModel;\n";
     expect(await layerErrors(file, ok)).toEqual([]);
   });
 
   it('the renderer imports src/shared and itself only, and no Node or native packages', async () => {
     const file = 'src/renderer/src/views/LintProbe.tsx';
-    const bad = ['../../../main/core/store/db', '../../../preload/index', 'electron', 'node:path', 'path', 'better-sqlite3', 'onnxruntime-node'];
+    const bad = [
+      '../../../main/core/store/db',
+      '../../../preload/index',
+      'electron',
+      'node:path',
+      'path',
+      'better-sqlite3',
+      'onnxruntime-node',
+    ];
     for (const spec of bad) {
       const errs = await layerErrors(file, `import * as m from '${spec}';\nexport const x = m;\n`);
       expect(errs, spec).toHaveLength(1);
       expect(errs[0]).toMatch(/renderer layer/);
     }
-    const ok = "import { useState } from 'react';\nimport { Box } from '@mui/material';\nimport type { ApiResult } from '../../../shared/api';\nimport { EmptyState } from '../components/EmptyState';\nexport const x = [useState, Box, EmptyState];\nexport type R = ApiResult<number>;\n";
+    const ok =
+      "import { useState } from 'react';\nimport { Box } from '@mui/material';\nimport type { ApiResult } from '../../../shared/api';\nimport { EmptyState } from '../components/EmptyState';\nexport const x = [useState, Box, EmptyState];\nexport type R = ApiResult<number>;\n";
     expect(await layerErrors(file, ok)).toEqual([]);
   });
 
@@ -95,7 +136,8 @@ describe('layer boundaries (eslint.config.mjs)', () => {
       expect(errs, spec).toHaveLength(1);
       expect(errs[0]).toMatch(/preload layer/);
     }
-    const ok = "import { contextBridge } from 'electron';\nimport type { ApiResult } from '../shared/api';\nexport const x = contextBridge;\nexport type R = ApiResult<number>;\n";
+    const ok =
+      "import { contextBridge } from 'electron';\nimport type { ApiResult } from '../shared/api';\nexport const x = contextBridge;\nexport type R = ApiResult<number>;\n";
     expect(await layerErrors(file, ok)).toEqual([]);
   });
 
@@ -104,7 +146,12 @@ describe('layer boundaries (eslint.config.mjs)', () => {
     for (const spec of ['../main/core/store/db', 'node:fs', 'electron']) {
       expect(await layerErrors(file, `import * as m from '${spec}';\nexport const x = m;\n`), spec).toHaveLength(1);
     }
-    expect(await layerErrors(file, "import { z } from 'zod';\nimport type { AppInfo } from './api';\nexport const x = z;\nexport type A = AppInfo;\n")).toEqual([]);
+    expect(
+      await layerErrors(
+        file,
+        "import { z } from 'zod';\nimport type { AppInfo } from './api';\nexport const x = z;\nexport type A = AppInfo;\n",
+      ),
+    ).toEqual([]);
   });
 
   it('the CLI and the server may use core (the rule does not cover them)', async () => {
@@ -122,9 +169,18 @@ describe('house conventions (eslint.config.mjs)', () => {
   it('a source file without a header comment fails; with one, or after a #! line, it passes', async () => {
     expect(await headerErrors('src/main/core/store/lint-probe.ts', "import fs from 'node:fs';\nexport const x = fs;\n")).toHaveLength(1);
     // a doc comment further down does not count: the header comes first
-    expect(await headerErrors('src/main/core/store/lint-probe.ts', "import fs from 'node:fs';\n/** fs */\nexport const x = fs;\n")).toHaveLength(1);
-    expect(await headerErrors('src/main/core/store/lint-probe.ts', "// What this file is for.\nimport fs from 'node:fs';\nexport const x = fs;\n")).toEqual([]);
-    expect(await headerErrors('scripts/lint-probe.mjs', "#!/usr/bin/env node\n/* What this script does. */\nconsole.log(1);\n")).toEqual([]);
+    expect(
+      await headerErrors('src/main/core/store/lint-probe.ts', "import fs from 'node:fs';\n/** fs */\nexport const x = fs;\n"),
+    ).toHaveLength(1);
+    expect(
+      await headerErrors(
+        'src/main/core/store/lint-probe.ts',
+        "// What this file is for.\nimport fs from 'node:fs';\nexport const x = fs;\n",
+      ),
+    ).toEqual([]);
+    expect(await headerErrors('scripts/lint-probe.mjs', '#!/usr/bin/env node\n/* What this script does. */\nconsole.log(1);\n')).toEqual(
+      [],
+    );
     expect(await headerErrors('scripts/lint-probe.mjs', '#!/usr/bin/env node\nconsole.log(1);\n')).toHaveLength(1);
   });
 });

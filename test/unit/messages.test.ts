@@ -13,14 +13,18 @@ describe('progress lines', () => {
   it('a fusion epoch with nothing held out says so instead of NaN', () => {
     const m = fusionEpochMessage({ epoch: 3, epochs: 30, trainLoss: 1.23456, valLoss: NaN, valAcc: NaN });
     expect(m).toBe('epoch 3/30: train loss 1.2346, nothing held out (too few training items)');
-    expect(fusionEpochMessage({ epoch: 1, epochs: 2, trainLoss: 0.5, valLoss: 0.25, valAcc: 0.5 })).toBe('epoch 1/2: train loss 0.5000, held-out (train part) loss 0.2500 acc 0.500');
+    expect(fusionEpochMessage({ epoch: 1, epochs: 2, trainLoss: 0.5, valLoss: 0.25, valAcc: 0.5 })).toBe(
+      'epoch 1/2: train loss 0.5000, held-out (train part) loss 0.2500 acc 0.500',
+    );
     expect(fusionEpochMessage({ epoch: 1, epochs: 2, trainLoss: NaN, valLoss: NaN, valAcc: NaN })).not.toContain('NaN');
   });
 
   it('a job progress line with an unknown rate or ETA shows --', () => {
     const line = formatProgress({ job: 'extract', done: 0, total: 10, errors: 0, rate: NaN, eta_s: NaN });
     expect(line).toBe('extract: 0/10 (0 with errors) --/s ETA --');
-    expect(formatProgress({ job: 'extract', done: 5, total: 10, errors: 1, rate: 2, eta_s: 2.5 })).toBe('extract: 5/10 (1 with errors) 2.0/s ETA 3s');
+    expect(formatProgress({ job: 'extract', done: 5, total: 10, errors: 1, rate: 2, eta_s: 2.5 })).toBe(
+      'extract: 5/10 (1 with errors) 2.0/s ETA 3s',
+    );
   });
 });
 

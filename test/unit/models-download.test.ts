@@ -79,7 +79,9 @@ describe('download', () => {
 
   it('rejects a checksum mismatch and removes the download', async () => {
     const dest = path.join(t.dir, 'badsha.bin');
-    await expect(download(`${base}/file`, dest, { sha256: '0'.repeat(64) })).rejects.toThrow(/sha256 [0-9a-f]{64} does not match the expected 0{64} \(the download was removed\)/);
+    await expect(download(`${base}/file`, dest, { sha256: '0'.repeat(64) })).rejects.toThrow(
+      /sha256 [0-9a-f]{64} does not match the expected 0{64} \(the download was removed\)/,
+    );
     expect(fs.existsSync(dest)).toBe(false);
     expect(fs.existsSync(`${dest}.part`)).toBe(false);
   });
@@ -104,10 +106,15 @@ describe('download', () => {
     // machine does: the cut arrives over the network before the .part file is even open; the code
     // must not report the error before the file has every byte
     const busy = Array.from({ length: 4 }, () => new Promise((r) => crypto.pbkdf2('x', 'y', 200_000, 64, 'sha512', r)));
-    const err = await download(`${base}/burst`, dest).then(() => null, (e: Error) => e);
+    const err = await download(`${base}/burst`, dest).then(
+      () => null,
+      (e: Error) => e,
+    );
     const part = fs.existsSync(`${dest}.part`) ? fs.readFileSync(`${dest}.part`) : null; // read at once, before the pool frees up
     await Promise.all(busy);
-    expect(err?.message).toMatch(new RegExp(`${base}/burst: transfer broken after \\d+ bytes( \\(aborted\\))?; run the pull again to resume`));
+    expect(err?.message).toMatch(
+      new RegExp(`${base}/burst: transfer broken after \\d+ bytes( \\(aborted\\))?; run the pull again to resume`),
+    );
     const got = Number(/after (\d+) bytes/.exec(err!.message)![1]);
     expect(got).toBeGreaterThan(0);
     expect(part?.length).toBe(got);
@@ -149,7 +156,9 @@ describe('download', () => {
   it('a resume at the wrong offset is refused and the partial file removed', async () => {
     const dest = path.join(t.dir, 'offset.bin');
     fs.writeFileSync(`${dest}.part`, body.subarray(0, 1000));
-    await expect(download(`${base}/wrong-offset`, dest)).rejects.toThrow(`${base}/wrong-offset: the server resumed at the wrong offset (bytes 0-${body.length - 1}/${body.length}); the partial file was removed, run the pull again`);
+    await expect(download(`${base}/wrong-offset`, dest)).rejects.toThrow(
+      `${base}/wrong-offset: the server resumed at the wrong offset (bytes 0-${body.length - 1}/${body.length}); the partial file was removed, run the pull again`,
+    );
     expect(fs.existsSync(`${dest}.part`)).toBe(false);
     expect(fs.existsSync(dest)).toBe(false);
   });

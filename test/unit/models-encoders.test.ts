@@ -6,7 +6,16 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { tmpDir } from '../helpers/tmp';
 import {
-  TINY_VOCAB, W2V, minilmWeights, resnetWeights, tinyMiniLm, tinyResNet, tinyTokenizerJson, tinyWav2Vec2, w2vWeights, writeTinyModels,
+  TINY_VOCAB,
+  W2V,
+  minilmWeights,
+  resnetWeights,
+  tinyMiniLm,
+  tinyResNet,
+  tinyTokenizerJson,
+  tinyWav2Vec2,
+  w2vWeights,
+  writeTinyModels,
 } from '../helpers/tiny-encoders';
 import { importModel } from '../../src/main/core/models/install';
 import { findInstalled } from '../../src/main/core/models/store';
@@ -78,7 +87,10 @@ describe('MiniLM: tokenizer, mean pooling over the mask, L2 norm, batching', () 
       const want = new Float64Array(384);
       for (const id of ids) for (let d = 0; d < 384; d++) want[d] += (E[id * 384 + d] + T[d] + M[d]) / ids.length;
       const n = l2(want);
-      expectClose(batched[k], Array.from(want, (x) => x / n));
+      expectClose(
+        batched[k],
+        Array.from(want, (x) => x / n),
+      );
       expect(l2(batched[k])).toBeCloseTo(1, 5);
       const [alone] = await enc.embed([texts[k]]);
       expectClose(batched[k], alone, 1e-5);
@@ -90,7 +102,9 @@ describe('MiniLM: tokenizer, mean pooling over the mask, L2 norm, batching', () 
 describe('wav2vec2: normalisation, chunks, mean over time', () => {
   function handEmbedding(x: Float32Array, ranges: [number, number][]): Float64Array {
     const { W, B } = w2vWeights();
-    const D = W2V.dim, K = W2V.kernel, S = W2V.stride;
+    const D = W2V.dim,
+      K = W2V.kernel,
+      S = W2V.stride;
     const sum = new Float64Array(D);
     let frames = 0;
     for (const [s, e] of ranges) {
@@ -126,9 +140,20 @@ describe('wav2vec2: normalisation, chunks, mean over time', () => {
     expectClose(await whole.embed(pcm), handEmbedding(x, [[0, x.length]]));
     const chunked = await Wav2Vec2Encoder.open(model, 'cpu', noNotes, { chunkSeconds: 0.5 });
     const ranges = chunkRanges(x.length, 8000);
-    expect(ranges).toEqual([[0, 8000], [8000, 16000], [16000, 24000], [24000, 32000], [32000, 36800]]);
+    expect(ranges).toEqual([
+      [0, 8000],
+      [8000, 16000],
+      [16000, 24000],
+      [24000, 32000],
+      [32000, 36800],
+    ]);
     // a tail shorter than 0.2 s joins the chunk before it
-    expect(chunkRanges(33600, 8000)).toEqual([[0, 8000], [8000, 16000], [16000, 24000], [24000, 33600]]);
+    expect(chunkRanges(33600, 8000)).toEqual([
+      [0, 8000],
+      [8000, 16000],
+      [16000, 24000],
+      [24000, 33600],
+    ]);
     expectClose(await chunked.embed(pcm), handEmbedding(x, ranges));
     await expect(whole.embed(new Float32Array(100))).rejects.toThrow(/too short/);
     await whole.release();
@@ -184,7 +209,9 @@ describe('published exports with a task head', () => {
     const d3 = path.join(t.dir, 'data-wrong');
     const f = path.join(t.dir, 'wrong.onnx');
     fs.writeFileSync(f, tinyResNet({ inputName: 'image' }));
-    await expect(importModel(d3, 'resnet-50', f)).rejects.toThrow(/input 'pixel_values' \(float32 \[batch_size, 3, 224, 224\]\) is missing; input 'image' .* is not one of the model's inputs/);
+    await expect(importModel(d3, 'resnet-50', f)).rejects.toThrow(
+      /input 'pixel_values' \(float32 \[batch_size, 3, 224, 224\]\) is missing; input 'image' .* is not one of the model's inputs/,
+    );
     fs.writeFileSync(f, tinyWav2Vec2());
     await expect(importModel(d3, 'resnet-50', f)).rejects.toThrow(/input 'pixel_values'.*is missing.*output 'pooler_output' is missing/);
     fs.writeFileSync(f, tinyMiniLm());
@@ -196,7 +223,9 @@ describe('published exports with a task head', () => {
     fs.mkdirSync(path.dirname(ext), { recursive: true });
     fs.writeFileSync(ext, tinyResNet({ externalWeights: true }));
     fs.writeFileSync(`${ext}.data`, Buffer.from(resnetWeights().W.buffer));
-    await expect(importModel(d3, 'resnet-50', ext)).rejects.toThrow(`${ext} keeps its weights in a separate external-data file; only single-file ONNX models can be installed`);
+    await expect(importModel(d3, 'resnet-50', ext)).rejects.toThrow(
+      `${ext} keeps its weights in a separate external-data file; only single-file ONNX models can be installed`,
+    );
     const tokBad = path.join(t.dir, 'tok.json');
     fs.writeFileSync(tokBad, '{"model": {}}');
     await expect(importModel(d3, 'all-MiniLM-L6-v2', f.replace('wrong', 'wrong2'), tokBad)).rejects.toThrow(/cannot read/);
@@ -232,13 +261,16 @@ describe('execution provider choice', () => {
     expect(lines).toEqual(['webgpu execution provider unavailable (no GPU device found (/dev/dri/renderD*, /dev/nvidia0)); using cpu']);
   });
 
-  it.skipIf(cudaLibrariesInstalled() || gpuDevicePresent())('auto on a machine without a GPU: cpu, and one line (once per process) saying why', async () => {
-    const lines: string[] = [];
-    for (let k = 0; k < 2; k++) {
-      const s = await openSession(files.resnet, 'auto', (l) => lines.push(l), 1);
-      expect(s.provider).toBe('cpu');
-      await s.session.release();
-    }
-    expect(lines).toEqual([`device auto: using cpu (CUDA provider libraries not installed (${CUDA_INSTALL}); no GPU device for WebGPU)`]);
-  });
+  it.skipIf(cudaLibrariesInstalled() || gpuDevicePresent())(
+    'auto on a machine without a GPU: cpu, and one line (once per process) saying why',
+    async () => {
+      const lines: string[] = [];
+      for (let k = 0; k < 2; k++) {
+        const s = await openSession(files.resnet, 'auto', (l) => lines.push(l), 1);
+        expect(s.provider).toBe('cpu');
+        await s.session.release();
+      }
+      expect(lines).toEqual([`device auto: using cpu (CUDA provider libraries not installed (${CUDA_INSTALL}); no GPU device for WebGPU)`]);
+    },
+  );
 });

@@ -29,7 +29,9 @@ describe('native ABI', () => {
     expect(st.abi).toBe(140);
     // this process loads better-sqlite3 (the store tests do), so it is built for this Node
     expect(st.better_sqlite3).toMatchObject({ abi: Number(process.versions.modules), for: 'node' });
-    expect(st.notes.join('\n')).toMatch(new RegExp(`Electron 39\\.8\\.9 needs ABI 140: the desktop app needs ${ELECTRON_REBUILD.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`));
+    expect(st.notes.join('\n')).toMatch(
+      new RegExp(`Electron 39\\.8\\.9 needs ABI 140: the desktop app needs ${ELECTRON_REBUILD.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`),
+    );
     if (!st.binary) expect(st.notes.join('\n')).toMatch(/the Electron binary is absent/);
   });
 });

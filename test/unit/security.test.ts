@@ -6,8 +6,19 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { IncomingMessage } from 'node:http';
 import {
-  MEDIA_SCHEME, MEDIA_SCHEME_PRIVILEGES, WEB_PREFERENCES, browserCsp, contentSecurityPolicy, electronCsp, isAllowedNavigation,
-  isAllowedPermission, mediaUrlFor, parseMediaUrl, thumbUrlFor, webPreferences, windowOpenPolicy,
+  MEDIA_SCHEME,
+  MEDIA_SCHEME_PRIVILEGES,
+  WEB_PREFERENCES,
+  browserCsp,
+  contentSecurityPolicy,
+  electronCsp,
+  isAllowedNavigation,
+  isAllowedPermission,
+  mediaUrlFor,
+  parseMediaUrl,
+  thumbUrlFor,
+  webPreferences,
+  windowOpenPolicy,
 } from '../../src/main/security';
 import { mediaFileOf, parseRange } from '../../src/main/core/api/media-lookup';
 import { openDb } from '../../src/main/core/store/db';
@@ -15,21 +26,39 @@ import { cookieName, newToken, presentedToken, tokenMatches } from '../../src/ma
 import { resolveStatic } from '../../src/main/server/static-files';
 import { tmpDir } from '../helpers/tmp';
 
-const directives = (csp: string) => Object.fromEntries(csp.split(';').map((d) => d.trim().split(/\s+/)).map(([k, ...v]) => [k, v]));
+const directives = (csp: string) =>
+  Object.fromEntries(
+    csp
+      .split(';')
+      .map((d) => d.trim().split(/\s+/))
+      .map(([k, ...v]) => [k, v]),
+  );
 
 describe('BrowserWindow webPreferences', () => {
   it('isolate and sandbox the renderer, without Node and with web security', () => {
     const p = webPreferences('/app/out/preload/index.js');
     expect(p).toMatchObject({
-      preload: '/app/out/preload/index.js', contextIsolation: true, sandbox: true, nodeIntegration: false, nodeIntegrationInWorker: false,
-      nodeIntegrationInSubFrames: false, webSecurity: true, allowRunningInsecureContent: false, webviewTag: false, experimentalFeatures: false,
+      preload: '/app/out/preload/index.js',
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      nodeIntegrationInWorker: false,
+      nodeIntegrationInSubFrames: false,
+      webSecurity: true,
+      allowRunningInsecureContent: false,
+      webviewTag: false,
+      experimentalFeatures: false,
     });
     expect(WEB_PREFERENCES).not.toHaveProperty('preload');
   });
 });
 
 describe('Content-Security-Policy', () => {
-  for (const [name, csp] of [['electron', electronCsp()], ['browser', browserCsp(4321)], ['default', contentSecurityPolicy()]] as const) {
+  for (const [name, csp] of [
+    ['electron', electronCsp()],
+    ['browser', browserCsp(4321)],
+    ['default', contentSecurityPolicy()],
+  ] as const) {
     it(`${name}: only the app itself, no eval, no inline script, no remote host, no plugins, no framing`, () => {
       const d = directives(csp);
       expect(d['default-src']).toEqual(["'self'"]);
@@ -40,7 +69,11 @@ describe('Content-Security-Policy', () => {
       expect(d['form-action']).toEqual(["'none'"]);
       expect(csp).not.toMatch(/unsafe-eval|\*|https?:/);
       // remote schemes nowhere; the only non-self sources are data:/blob: and this app's own ws/es-media
-      for (const [k, v] of Object.entries(d)) for (const src of v) expect(src, `${k} ${src}`).toMatch(/^'self'$|^'none'$|^'unsafe-inline'$|^data:$|^blob:$|^es-media:$|^ws:\/\/(127\.0\.0\.1|localhost):4321$/);
+      for (const [k, v] of Object.entries(d))
+        for (const src of v)
+          expect(src, `${k} ${src}`).toMatch(
+            /^'self'$|^'none'$|^'unsafe-inline'$|^data:$|^blob:$|^es-media:$|^ws:\/\/(127\.0\.0\.1|localhost):4321$/,
+          );
       expect(d['style-src']).toEqual(["'self'", "'unsafe-inline'"]); // MUI and plotly write styles
     });
   }
@@ -83,7 +116,8 @@ describe('navigation, new windows, permissions', () => {
   });
   it('window.open is denied and every permission refused', () => {
     expect(windowOpenPolicy()).toEqual({ action: 'deny' });
-    for (const p of ['media', 'geolocation', 'notifications', 'clipboard-read', 'openExternal', 'fullscreen']) expect(isAllowedPermission(p)).toBe(false);
+    for (const p of ['media', 'geolocation', 'notifications', 'clipboard-read', 'openExternal', 'fullscreen'])
+      expect(isAllowedPermission(p)).toBe(false);
   });
 });
 
@@ -96,10 +130,21 @@ describe('es-media:// URLs', () => {
     expect(parseMediaUrl(mediaUrlFor(42))).toEqual({ kind: 'media', id: 42 });
     expect(parseMediaUrl(thumbUrlFor(42, 0))).toEqual({ kind: 'thumb', id: 42, frame: 0 });
     for (const bad of [
-      'es-media://media/../../etc/passwd', 'es-media://media/%2e%2e%2fetc', 'es-media://media/1/2', 'es-media://media/0', 'es-media://media/-1',
-      'es-media://media/1?path=/etc/passwd', 'es-media://file/etc/passwd', 'es-media://thumb/1', 'es-media://media/abc', 'file:///etc/passwd',
-      'http://media/1', 'es-media://user@media/1', 'es-media://media:80/1',
-    ]) expect(parseMediaUrl(bad), bad).toBeNull();
+      'es-media://media/../../etc/passwd',
+      'es-media://media/%2e%2e%2fetc',
+      'es-media://media/1/2',
+      'es-media://media/0',
+      'es-media://media/-1',
+      'es-media://media/1?path=/etc/passwd',
+      'es-media://file/etc/passwd',
+      'es-media://thumb/1',
+      'es-media://media/abc',
+      'file:///etc/passwd',
+      'http://media/1',
+      'es-media://user@media/1',
+      'es-media://media:80/1',
+    ])
+      expect(parseMediaUrl(bad), bad).toBeNull();
   });
 });
 
@@ -115,7 +160,13 @@ describe('media lookup (behind /media and es-media://media/ID)', () => {
       const db = openDb(path.join(t.dir, 'm.db'));
       try {
         db.prepare("INSERT INTO corpus (id, root, kind) VALUES (1, ?, 'folder')").run(root);
-        const clips = [path.join(root, 'a.mp4'), path.join(root, 'link.mp4'), path.join(root, '..', 'secret.mp4'), path.join(root, 'gone.mp4'), null];
+        const clips = [
+          path.join(root, 'a.mp4'),
+          path.join(root, 'link.mp4'),
+          path.join(root, '..', 'secret.mp4'),
+          path.join(root, 'gone.mp4'),
+          null,
+        ];
         clips.forEach((file, k) => {
           db.prepare("INSERT INTO utterance (id, corpus_id, key, split) VALUES (?, 1, ?, 'train')").run(k + 1, `u${k}`);
           db.prepare('INSERT INTO media (utterance_id, path) VALUES (?, ?)').run(k + 1, file);
@@ -166,7 +217,7 @@ describe('browser-mode token', () => {
     expect(tokenMatches('', a)).toBe(false);
     expect(tokenMatches(a.toUpperCase(), a)).toBe(false);
   });
-  it('is read from the query, a bearer header or this port\'s cookie (not another port\'s)', () => {
+  it("is read from the query, a bearer header or this port's cookie (not another port's)", () => {
     const u = (q = '') => new URL(`http://127.0.0.1:9/${q}`);
     expect(presentedToken(req({}), u('?token=abc'), 9)).toEqual({ token: 'abc', source: 'query' });
     expect(presentedToken(req({ authorization: 'Bearer xyz' }), u(), 9)).toEqual({ token: 'xyz', source: 'header' });
@@ -187,7 +238,14 @@ describe('static files of the renderer', () => {
       expect(resolveStatic(t.dir, '/')).toBe(path.join(t.dir, 'index.html'));
       expect(resolveStatic(t.dir, '/assets/main.js')).toBe(path.join(t.dir, 'assets', 'main.js'));
       expect(resolveStatic(t.dir, '/evaluation')).toBe(path.join(t.dir, 'index.html')); // a client route
-      for (const bad of ['/../secret.txt-es-test', '/..%2fsecret.txt-es-test', '/assets/../../secret.txt-es-test', '/%00', '/%E0%A4%A', '/assets/nope.js']) {
+      for (const bad of [
+        '/../secret.txt-es-test',
+        '/..%2fsecret.txt-es-test',
+        '/assets/../../secret.txt-es-test',
+        '/%00',
+        '/%E0%A4%A',
+        '/assets/nope.js',
+      ]) {
         expect(resolveStatic(t.dir, bad), bad).toBeNull();
       }
     } finally {

@@ -12,12 +12,21 @@ const TOKEN = 'tok-' + 'x'.repeat(40);
 
 function post(port: number, p: string, body: Buffer | string): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
-    const req = http.request({ host: '127.0.0.1', port, path: p, method: 'POST', headers: { Host: `127.0.0.1:${port}`, 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) } }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
-      res.on('error', reject);
-    });
+    const req = http.request(
+      {
+        host: '127.0.0.1',
+        port,
+        path: p,
+        method: 'POST',
+        headers: { Host: `127.0.0.1:${port}`, 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) },
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
+        res.on('error', reject);
+      },
+    );
     req.on('error', reject);
     req.end(body);
   });
@@ -53,7 +62,10 @@ describe('serve: malformed requests', () => {
     const big = JSON.stringify({ q: 'a'.repeat(3 << 20) });
     const r = await post(s.port, `/api/list?token=${TOKEN}`, big);
     expect(r.status).toBe(413);
-    expect(JSON.parse(r.body)).toEqual({ ok: false, error: { code: 'invalid_input', message: 'request body larger than 1048576 bytes (1 MiB)' } });
+    expect(JSON.parse(r.body)).toEqual({
+      ok: false,
+      error: { code: 'invalid_input', message: 'request body larger than 1048576 bytes (1 MiB)' },
+    });
     const ok = await post(s.port, `/api/app.info?token=${TOKEN}`, '{}');
     expect(ok.status).toBe(200);
   });

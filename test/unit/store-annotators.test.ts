@@ -4,7 +4,14 @@ import path from 'node:path';
 import { openDb, type Db } from '../../src/main/core/store/db';
 import { saveImport } from '../../src/main/core/store/corpus-repo';
 import {
-  adjudicate, annotatorLabels, goldSummary, listAnnotators, parseGoldRule, relabel, setGoldRule, LabelError,
+  adjudicate,
+  annotatorLabels,
+  goldSummary,
+  listAnnotators,
+  parseGoldRule,
+  relabel,
+  setGoldRule,
+  LabelError,
 } from '../../src/main/core/store/labels';
 import { labelHistory } from '../../src/main/core/store/queries';
 import type { ImportRecord } from '../../src/main/core/corpus/types';
@@ -12,8 +19,18 @@ import { tmpDir } from '../helpers/tmp';
 
 function record(i: number, label: string | null): ImportRecord {
   return {
-    key: `u${i}`, split: 'train', dialogue: '0', index: i, speaker: 'A', text: `line ${i}`, label,
-    mediaPath: null, startS: null, endS: null, source: '/c/x.csv', row: i + 2,
+    key: `u${i}`,
+    split: 'train',
+    dialogue: '0',
+    index: i,
+    speaker: 'A',
+    text: `line ${i}`,
+    label,
+    mediaPath: null,
+    startS: null,
+    endS: null,
+    source: '/c/x.csv',
+    row: i + 2,
   };
 }
 
@@ -24,10 +41,18 @@ describe('annotators and the gold label', () => {
   const open = () => {
     t = tmpDir();
     db = openDb(path.join(t.dir, 'es.db'));
-    saveImport(db, { kind: 'generic-csv', corpusRoot: '/c', labelSet: ['anger', 'joy', 'neutral'], records: [record(0, 'neutral'), record(1, null), record(2, null)], issues: [], missingMedia: 3 });
+    saveImport(db, {
+      kind: 'generic-csv',
+      corpusRoot: '/c',
+      labelSet: ['anger', 'joy', 'neutral'],
+      records: [record(0, 'neutral'), record(1, null), record(2, null)],
+      issues: [],
+      missingMedia: 3,
+    });
     ids.splice(0, ids.length, ...(db.prepare('SELECT id FROM utterance ORDER BY id').all() as { id: number }[]).map((r) => r.id));
   };
-  const goldOf = (id: number) => db.prepare('SELECT label, gold_source s FROM utterance WHERE id = ?').get(id) as { label: string | null; s: string | null };
+  const goldOf = (id: number) =>
+    db.prepare('SELECT label, gold_source s FROM utterance WHERE id = ?').get(id) as { label: string | null; s: string | null };
   afterEach(() => {
     db?.close();
     t?.cleanup();
@@ -39,7 +64,10 @@ describe('annotators and the gold label', () => {
     expect(r).toMatchObject({ old: 'neutral', new: 'joy', annotator: 'alice', annotator_old: null });
     relabel(db, ids[0], 'anger', 'bob');
     expect(goldOf(ids[0])).toEqual({ label: 'anger', s: 'relabel' });
-    expect(annotatorLabels(db, ids[0])).toEqual([{ annotator: 'alice', label: 'joy' }, { annotator: 'bob', label: 'anger' }]);
+    expect(annotatorLabels(db, ids[0])).toEqual([
+      { annotator: 'alice', label: 'joy' },
+      { annotator: 'bob', label: 'anger' },
+    ]);
     expect(labelHistory(db, ids[0]).map((h) => h.new)).toEqual(['neutral', 'joy', 'anger']);
     // the same label again by the same annotator is no change
     relabel(db, ids[0], 'anger', 'bob');
@@ -47,7 +75,10 @@ describe('annotators and the gold label', () => {
     // but alice restating her label makes it the latest change again
     relabel(db, ids[0], 'joy', 'alice');
     expect(goldOf(ids[0]).label).toBe('joy');
-    expect(listAnnotators(db)).toEqual([{ name: 'alice', labels: 1 }, { name: 'bob', labels: 1 }]);
+    expect(listAnnotators(db)).toEqual([
+      { name: 'alice', labels: 1 },
+      { name: 'bob', labels: 1 },
+    ]);
     expect(() => relabel(db, ids[0], 'boredom', 'alice')).toThrow(LabelError);
   });
 
@@ -85,12 +116,29 @@ describe('annotators and the gold label', () => {
 
   it("an import with its own gold label and annotators' labels keeps its gold; without one, the rule decides", () => {
     open();
-    const withGold = { ...record(7, 'neutral'), annotations: [{ annotator: 'ann', label: 'joy' }, { annotator: 'ben', label: 'anger' }] };
-    const noGold = { ...record(8, null), annotations: [{ annotator: 'ann', label: 'joy' }, { annotator: 'ben', label: 'anger' }] };
+    const withGold = {
+      ...record(7, 'neutral'),
+      annotations: [
+        { annotator: 'ann', label: 'joy' },
+        { annotator: 'ben', label: 'anger' },
+      ],
+    };
+    const noGold = {
+      ...record(8, null),
+      annotations: [
+        { annotator: 'ann', label: 'joy' },
+        { annotator: 'ben', label: 'anger' },
+      ],
+    };
     saveImport(db, { kind: 'elan-eaf', corpusRoot: '/c', labelSet: [], records: [withGold, noGold], issues: [], missingMedia: 2 });
-    const [a, b] = (db.prepare("SELECT id FROM utterance WHERE key IN ('u7', 'u8') ORDER BY key").all() as { id: number }[]).map((r) => r.id);
+    const [a, b] = (db.prepare("SELECT id FROM utterance WHERE key IN ('u7', 'u8') ORDER BY key").all() as { id: number }[]).map(
+      (r) => r.id,
+    );
     expect(goldOf(a)).toEqual({ label: 'neutral', s: '/c/x.csv' });
-    expect(annotatorLabels(db, a)).toEqual([{ annotator: 'ann', label: 'joy' }, { annotator: 'ben', label: 'anger' }]);
+    expect(annotatorLabels(db, a)).toEqual([
+      { annotator: 'ann', label: 'joy' },
+      { annotator: 'ben', label: 'anger' },
+    ]);
     expect(goldOf(b).label).toBe('anger'); // latest: the last annotator's label
     // importing the same again adds nothing
     const n = (db.prepare('SELECT COUNT(*) n FROM label_history').get() as { n: number }).n;

@@ -94,4 +94,3 @@ describe('store: work claims', () => {
     release(a, h);
   });
 });
-

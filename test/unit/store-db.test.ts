@@ -4,7 +4,16 @@ import { afterEach, describe, expect, it } from 'vitest';
 import fs from 'node:fs';
 import Database from 'better-sqlite3';
 import path from 'node:path';
-import { blobToF32, busyTimeoutMs, DbError, diskFullError, f32ToBlob, LATEST_SCHEMA, openDb, schemaVersion } from '../../src/main/core/store/db';
+import {
+  blobToF32,
+  busyTimeoutMs,
+  DbError,
+  diskFullError,
+  f32ToBlob,
+  LATEST_SCHEMA,
+  openDb,
+  schemaVersion,
+} from '../../src/main/core/store/db';
 import { tmpDir } from '../helpers/tmp';
 
 let t: ReturnType<typeof tmpDir> | undefined;
@@ -50,7 +59,14 @@ describe('openDb', () => {
 
   it('busy timeout: 10 s, or a whole number of ms >= 0 from EMOTION_STUDIO_BUSY_TIMEOUT_MS', () => {
     expect(busyTimeoutMs()).toBe(10000);
-    for (const [v, want] of [['2500', 2500], ['0', 0], ['-1', 10000], ['1.5', 10000], ['abc', 10000], ['', 0]] as const) {
+    for (const [v, want] of [
+      ['2500', 2500],
+      ['0', 0],
+      ['-1', 10000],
+      ['1.5', 10000],
+      ['abc', 10000],
+      ['', 0],
+    ] as const) {
       process.env.EMOTION_STUDIO_BUSY_TIMEOUT_MS = v;
       expect(busyTimeoutMs(), v).toBe(want);
     }
@@ -67,7 +83,9 @@ describe('diskFullError', () => {
     for (const code of ['SQLITE_FULL', 'ENOSPC', 'SQLITE_IOERR_SHMSIZE']) {
       const e = diskFullError(err(code), '/x/es.db');
       expect(e).toBeInstanceOf(DbError);
-      expect(e!.message).toBe(`no space left for database /x/es.db: free some disk space and run the command again; what was saved is kept (boom ${code}, ${code})`);
+      expect(e!.message).toBe(
+        `no space left for database /x/es.db: free some disk space and run the command again; what was saved is kept (boom ${code}, ${code})`,
+      );
     }
   });
   it('other errors, and I/O errors where the disk has room, are not', () => {

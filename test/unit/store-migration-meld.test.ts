@@ -15,13 +15,15 @@ afterEach(() => {
 });
 
 describe('migration 3 (MELD episode times)', () => {
-  it('moves a MELD corpus\'s times to episode_start_s/end_s and leaves segments of other corpora alone', () => {
+  it("moves a MELD corpus's times to episode_start_s/end_s and leaves segments of other corpora alone", () => {
     t = tmpDir('es-mig-');
     const file = path.join(t.dir, 'old.db');
     const old = new Database(file);
     for (const m of MIGRATIONS.filter((x) => x.version <= 2)) old.exec(m.sql);
     old.pragma('user_version = 2');
-    old.prepare("INSERT INTO corpus (id, root, kind, label_set) VALUES (1, '/meld', 'meld-csv', '[]'), (2, '/talks', 'elan-eaf', '[]')").run();
+    old
+      .prepare("INSERT INTO corpus (id, root, kind, label_set) VALUES (1, '/meld', 'meld-csv', '[]'), (2, '/talks', 'elan-eaf', '[]')")
+      .run();
     const add = old.prepare('INSERT INTO utterance (corpus_id, key, split, start_s, end_s) VALUES (?, ?, ?, ?, ?)');
     add.run(1, 'train/dia0_utt0', 'train', 976.059, 981.731);
     add.run(1, 'train/dia0_utt1', 'train', null, 983.442);

@@ -64,18 +64,31 @@ INSERT INTO prediction VALUES (1, 1, 'joy', '{"joy":0.9,"anger":0.1}'), (2, 1, '
 INSERT INTO job (id, kind, status, params, result, finished_at) VALUES (1, 'extract', 'done', '{}', '{"n":2}', '2026-01-01T00:01:00.000Z'),
  (2, 'train', 'running', NULL, NULL, NULL);
 `);
-  const feat = db.prepare('INSERT INTO feature (utterance_id, kind, frame, extractor, version, provider, dim, layout, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)');
+  const feat = db.prepare(
+    'INSERT INTO feature (utterance_id, kind, frame, extractor, version, provider, dim, layout, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+  );
   feat.run(1, 'audio.stats', -1, 'es-audio', '1', null, 3, 'dense', F32([0.25, -1.5, 3e-7]));
   feat.run(1, 'video.embedding', 4, 'clip', '2', 'cpu', 2, 'dense', F32([1, 2]));
-  feat.run(2, 'text', -1, 'tfidf', '1', null, 1000, 'sparse', Buffer.concat([Buffer.from(Uint32Array.from([3, 999]).buffer), F32([0.5, 0.5])]));
+  feat.run(
+    2,
+    'text',
+    -1,
+    'tfidf',
+    '1',
+    null,
+    1000,
+    'sparse',
+    Buffer.concat([Buffer.from(Uint32Array.from([3, 999]).buffer), F32([0.5, 0.5])]),
+  );
   db.prepare('INSERT INTO frame_entropy VALUES (?, ?, ?, ?, ?, ?)').run(1, 25, 3, F32([7.1, 7.2, 7.3]), F32([0, 0.1, 0.2]), '[0,2]');
   db.prepare('INSERT INTO thumbnail VALUES (?, ?, ?)').run(1, 0, Buffer.from([0x89, 0x50, 0x4e, 0x47]));
 }
 
 /** A plausible value for a column of a table no seed knows (a migration added after this test). */
 function genericValue(db: Database.Database, table: string, col: { name: string; type: string }, k: number): unknown {
-  const fk = (db.prepare(`PRAGMA foreign_key_list(${JSON.stringify(table)})`).all() as { from: string; table: string; to: string | null }[])
-    .find((f) => f.from === col.name);
+  const fk = (
+    db.prepare(`PRAGMA foreign_key_list(${JSON.stringify(table)})`).all() as { from: string; table: string; to: string | null }[]
+  ).find((f) => f.from === col.name);
   if (fk) {
     const r = db.prepare(`SELECT ${fk.to ?? 'rowid'} AS v FROM ${JSON.stringify(fk.table)} LIMIT 1`).get() as { v: unknown } | undefined;
     return r?.v ?? null;
@@ -94,12 +107,14 @@ function seedEmptyTables(db: Database.Database): string[] {
     if ((db.prepare(`SELECT COUNT(*) n FROM ${JSON.stringify(table)}`).get() as { n: number }).n > 0) continue;
     const info = db.prepare(`PRAGMA table_info(${JSON.stringify(table)})`).all() as { name: string; type: string; pk: number }[];
     // a single INTEGER PRIMARY KEY is the rowid: left to SQLite
-    const rowid = info.filter((c) => c.pk > 0).length === 1 ? info.find((c) => c.pk === 1 && c.type.toUpperCase() === 'INTEGER') : undefined;
+    const rowid =
+      info.filter((c) => c.pk > 0).length === 1 ? info.find((c) => c.pk === 1 && c.type.toUpperCase() === 'INTEGER') : undefined;
     const cols = info.filter((c) => c !== rowid);
     try {
       for (let k = 0; k < 2; k++) {
-        db.prepare(`INSERT INTO ${JSON.stringify(table)} (${cols.map((c) => JSON.stringify(c.name)).join(', ')}) VALUES (${cols.map(() => '?').join(', ')})`)
-          .run(...cols.map((c) => genericValue(db, table, c, k)));
+        db.prepare(
+          `INSERT INTO ${JSON.stringify(table)} (${cols.map((c) => JSON.stringify(c.name)).join(', ')}) VALUES (${cols.map(() => '?').join(', ')})`,
+        ).run(...cols.map((c) => genericValue(db, table, c, k)));
       }
       filled.push(table);
     } catch (e) {
@@ -111,7 +126,9 @@ function seedEmptyTables(db: Database.Database): string[] {
 }
 
 function tablesOf(db: Database.Database): string[] {
-  return (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name").all() as { name: string }[]).map((r) => r.name);
+  return (
+    db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name").all() as { name: string }[]
+  ).map((r) => r.name);
 }
 
 /** Every row of every table, columns by name, ordered by all columns (tables without a rowid too). */
@@ -119,7 +136,10 @@ function dump(db: Database.Database | Db): Record<string, { cols: string[]; rows
   const out: Record<string, { cols: string[]; rows: unknown[][] }> = {};
   for (const table of tablesOf(db as Database.Database)) {
     const cols = (db.prepare(`PRAGMA table_info(${JSON.stringify(table)})`).all() as { name: string }[]).map((c) => c.name);
-    const rows = db.prepare(`SELECT * FROM ${JSON.stringify(table)} ORDER BY ${cols.map((_, i) => i + 1).join(', ')}`).raw().all() as unknown[][];
+    const rows = db
+      .prepare(`SELECT * FROM ${JSON.stringify(table)} ORDER BY ${cols.map((_, i) => i + 1).join(', ')}`)
+      .raw()
+      .all() as unknown[][];
     out[table] = { cols, rows };
   }
   return out;
@@ -211,8 +231,14 @@ describe('every migration upgrades a database of the previous version holding da
       for (const [table, { cols, rows }] of Object.entries(expected)) {
         expect(after[table], `table ${table} is gone after migration ${m.version}`).toBeDefined();
         const idx = cols.map((c) => after[table].cols.indexOf(c));
-        expect(cols.filter((_, k) => idx[k] < 0), `columns of ${table} dropped by migration ${m.version}`).toEqual([]);
-        expect(after[table].rows.map((r) => idx.map((k) => r[k])), `rows of ${table} after migration ${m.version}`).toEqual(rows);
+        expect(
+          cols.filter((_, k) => idx[k] < 0),
+          `columns of ${table} dropped by migration ${m.version}`,
+        ).toEqual([]);
+        expect(
+          after[table].rows.map((r) => idx.map((k) => r[k])),
+          `rows of ${table} after migration ${m.version}`,
+        ).toEqual(rows);
       }
     });
   }
@@ -229,8 +255,12 @@ describe('every migration upgrades a database of the previous version holding da
     expect(after.utterance.rows.length).toBe(before.utterance.rows.length);
     const idx = before.label_history.cols.map((c) => after.label_history.cols.indexOf(c));
     expect(after.label_history.rows.map((r) => idx.map((k) => r[k]))).toEqual(before.label_history.rows);
-    expect((db.prepare('SELECT id, label FROM utterance ORDER BY id').all() as { label: string | null }[]).map((r) => r.label))
-      .toEqual(['joy', 'neutral', null, null]);
+    expect((db.prepare('SELECT id, label FROM utterance ORDER BY id').all() as { label: string | null }[]).map((r) => r.label)).toEqual([
+      'joy',
+      'neutral',
+      null,
+      null,
+    ]);
     // and annotation still works on the upgraded file
     expect(relabel(db, 1, 'anger', 'ann')).toMatchObject({ old: 'joy', new: 'anger' });
     db.close();
@@ -238,7 +268,8 @@ describe('every migration upgrades a database of the previous version holding da
 });
 
 describe('utterance.label is derived from the append-only history (migration 4)', () => {
-  const labelOf = (db: Db, id: number) => (db.prepare('SELECT label FROM utterance WHERE id = ?').get(id) as { label: string | null }).label;
+  const labelOf = (db: Db, id: number) =>
+    (db.prepare('SELECT label FROM utterance WHERE id = ?').get(id) as { label: string | null }).label;
 
   it('refuses a direct UPDATE or a labelled INSERT; the history trigger and relabel still write it', () => {
     const f = file('guard.db');
@@ -249,19 +280,27 @@ describe('utterance.label is derived from the append-only history (migration 4)'
     expect(() => db.prepare("UPDATE utterance SET label = 'anger' WHERE id = 1").run()).toThrow(/derived from label_history/);
     expect(() => db.prepare('UPDATE utterance SET label = NULL WHERE id = 1').run()).toThrow(/derived from label_history/);
     expect(() => db.prepare("UPDATE utterance SET label = 'joy' WHERE id = 4").run()).toThrow(/derived from label_history/);
-    expect(() => db.prepare("INSERT INTO utterance (corpus_id, key, split, label) VALUES (1, 'x', 'train', 'joy')").run()).toThrow(/derived from label_history/);
+    expect(() => db.prepare("INSERT INTO utterance (corpus_id, key, split, label) VALUES (1, 'x', 'train', 'joy')").run()).toThrow(
+      /derived from label_history/,
+    );
     expect(labelOf(db, 1)).toBe('joy');
     // other columns of a labelled row are still writable (re-import updates text, speaker, times)
     db.prepare("UPDATE utterance SET text = 'Hello.', speaker = 'Joey' WHERE id = 1").run();
     expect(relabel(db, 1, 'anger', 'ann')).toMatchObject({ old: 'joy', new: 'anger' });
     expect(labelOf(db, 1)).toBe('anger');
-    db.prepare("INSERT INTO label_history (utterance_id, old_label, new_label, who, source) VALUES (4, NULL, 'joy', 'ann', 'relabel')").run();
+    db.prepare(
+      "INSERT INTO label_history (utterance_id, old_label, new_label, who, source) VALUES (4, NULL, 'joy', 'ann', 'relabel')",
+    ).run();
     expect(labelOf(db, 4)).toBe('joy');
     expect(relabel(db, 4, null, 'ann')).toMatchObject({ old: 'joy', new: null });
     expect(labelOf(db, 4)).toBeNull();
     // every current label equals the latest history entry
-    const disagree = db.prepare(`SELECT COUNT(*) n FROM utterance u WHERE u.label IS NOT
-      (SELECT h.new_label FROM label_history h WHERE h.utterance_id = u.id ORDER BY h.id DESC LIMIT 1)`).get() as { n: number };
+    const disagree = db
+      .prepare(
+        `SELECT COUNT(*) n FROM utterance u WHERE u.label IS NOT
+      (SELECT h.new_label FROM label_history h WHERE h.utterance_id = u.id ORDER BY h.id DESC LIMIT 1)`,
+      )
+      .get() as { n: number };
     expect(disagree.n).toBe(0);
     db.close();
   });

@@ -3,7 +3,17 @@
 import { describe, it, expect, afterAll } from 'vitest';
 import path from 'node:path';
 import { openDb } from '../../src/main/core/store/db';
-import { addSegment, deleteSegment, listRecordings, mergeWithNext, segmentHistory, setBoundaries, splitSegment, timelineOf, SegmentError } from '../../src/main/core/store/segments';
+import {
+  addSegment,
+  deleteSegment,
+  listRecordings,
+  mergeWithNext,
+  segmentHistory,
+  setBoundaries,
+  splitSegment,
+  timelineOf,
+  SegmentError,
+} from '../../src/main/core/store/segments';
 import { planMediaTasks } from '../../src/main/core/jobs/media-tasks';
 import { tmpDir } from '../helpers/tmp';
 
@@ -15,9 +25,14 @@ function fixture(name: string) {
   db.prepare("INSERT INTO corpus (id, root, kind) VALUES (1, ?, 'elan-eaf')").run(t.dir);
   db.prepare("INSERT INTO dialogue (id, corpus_id, split, key) VALUES (1, 1, 'train', 'talk')").run();
   const rec = path.join(t.dir, 'talk.mp4');
-  [[0.5, 2.5, 'Ann'], [3.0, 5.0, 'Bob'], [4.5, 6.0, 'Ann']].forEach(([s, e, sp], i) => {
-    db.prepare("INSERT INTO utterance (id, corpus_id, dialogue_id, key, split, speaker, text, start_s, end_s) VALUES (?, 1, 1, ?, 'train', ?, ?, ?, ?)")
-      .run(i + 1, `talk#${i + 1}`, sp, `utt ${i + 1}`, s, e);
+  [
+    [0.5, 2.5, 'Ann'],
+    [3.0, 5.0, 'Bob'],
+    [4.5, 6.0, 'Ann'],
+  ].forEach(([s, e, sp], i) => {
+    db.prepare(
+      "INSERT INTO utterance (id, corpus_id, dialogue_id, key, split, speaker, text, start_s, end_s) VALUES (?, 1, 1, ?, 'train', ?, ?, ?, ?)",
+    ).run(i + 1, `talk#${i + 1}`, sp, `utt ${i + 1}`, s, e);
     db.prepare('INSERT INTO media (utterance_id, path) VALUES (?, ?)').run(i + 1, rec);
     db.prepare("INSERT INTO stage_status (utterance_id, stage, status, version) VALUES (?, 'media', 'done', 'x')").run(i + 1);
   });
@@ -29,8 +44,13 @@ describe('segment boundaries', () => {
   it('a nudge is recorded with who and the old span, and marks the segment for re-extraction', () => {
     const { db, rec } = fixture('nudge');
     expect(setBoundaries(db, 1, 0.55, 2.5, 'ann', 'nudge')).toEqual({ start_s: 0.55, end_s: 2.5 });
-    expect(segmentHistory(db, 1)).toMatchObject([{ old_start_s: 0.5, old_end_s: 2.5, new_start_s: 0.55, new_end_s: 2.5, who: 'ann', source: 'nudge' }]);
-    const status = db.prepare("SELECT utterance_id FROM stage_status WHERE stage = 'media' ORDER BY utterance_id").all().map((r: any) => r.utterance_id);
+    expect(segmentHistory(db, 1)).toMatchObject([
+      { old_start_s: 0.5, old_end_s: 2.5, new_start_s: 0.55, new_end_s: 2.5, who: 'ann', source: 'nudge' },
+    ]);
+    const status = db
+      .prepare("SELECT utterance_id FROM stage_status WHERE stage = 'media' ORDER BY utterance_id")
+      .all()
+      .map((r: any) => r.utterance_id);
     expect(status).toEqual([2, 3]);
     // no change, no history row
     setBoundaries(db, 1, 0.55, 2.5, 'ann');
@@ -78,7 +98,10 @@ describe('merge and delete keep everything', () => {
     // 1 (Ann 0.5-2.5) merges with 3 (Ann 4.5-6.0), not with 2 (Bob)
     expect(mergeWithNext(db, 1, 'ann')).toEqual({ id: 1, removed: 3 });
     const tl = timelineOf(db, rec)!;
-    expect(tl.segments.map((s) => [s.id, s.start_s, s.end_s])).toEqual([[1, 0.5, 6.0], [2, 3.0, 5.0]]);
+    expect(tl.segments.map((s) => [s.id, s.start_s, s.end_s])).toEqual([
+      [1, 0.5, 6.0],
+      [2, 3.0, 5.0],
+    ]);
     expect(tl.segments[0].text).toBe('utt 1 utt 3');
     expect(segmentHistory(db, 3)).toMatchObject([{ source: 'merge', old_split: 'train', new_split: 'removed' }]);
     expect((db.prepare('SELECT split FROM utterance WHERE id = 3').get() as { split: string }).split).toBe('removed');

@@ -10,8 +10,19 @@ import { tmpDir } from '../helpers/tmp';
 
 function record(i: number, over: Partial<ImportRecord> = {}): ImportRecord {
   return {
-    key: `train/dia0_utt${i}`, split: 'train', dialogue: '0', index: i, speaker: 'Ross', text: `line ${i}`,
-    label: 'neutral', mediaPath: null, startS: null, endS: null, source: '/c/train_sent_emo.csv', row: i + 2, ...over,
+    key: `train/dia0_utt${i}`,
+    split: 'train',
+    dialogue: '0',
+    index: i,
+    speaker: 'Ross',
+    text: `line ${i}`,
+    label: 'neutral',
+    mediaPath: null,
+    startS: null,
+    endS: null,
+    source: '/c/train_sent_emo.csv',
+    row: i + 2,
+    ...over,
   };
 }
 

@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { TFIDF_DIM, blobToSparse, encodeText, fitIdf, sparseToBlob, termCounts, tokenize } from '../../src/main/core/features/text/hashed-tfidf';
+import {
+  TFIDF_DIM,
+  blobToSparse,
+  encodeText,
+  fitIdf,
+  sparseToBlob,
+  termCounts,
+  tokenize,
+} from '../../src/main/core/features/text/hashed-tfidf';
 
 describe('built-in hashed TF-IDF text encoder', () => {
   const train = ['I am so happy today!', 'This is awful, I hate it.', 'Okay, see you tomorrow.', 'happy happy joy'];

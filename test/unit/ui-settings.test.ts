@@ -31,7 +31,13 @@ describe('restorableBounds', () => {
   const right = { x: 1440, y: 0, width: 1920, height: 1080 };
   it('keeps the position on a display, the size clamped to the largest display', () => {
     expect(restorableBounds(undefined, [laptop])).toBeUndefined();
-    expect(restorableBounds({ x: 1500, y: 50, width: 1200, height: 800, maximized: true }, [laptop, right])).toEqual({ x: 1500, y: 50, width: 1200, height: 800, maximized: true });
+    expect(restorableBounds({ x: 1500, y: 50, width: 1200, height: 800, maximized: true }, [laptop, right])).toEqual({
+      x: 1500,
+      y: 50,
+      width: 1200,
+      height: 800,
+      maximized: true,
+    });
     expect(restorableBounds({ x: 0, y: 0, width: 4000, height: 3000 }, [laptop, right])).toEqual({ x: 0, y: 0, width: 1920, height: 1080 });
   });
   it('drops the position when the window would land off every display (a monitor unplugged)', () => {

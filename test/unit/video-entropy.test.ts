@@ -1,8 +1,20 @@
 import { describe, expect, it } from 'vitest';
 import { PNG } from 'pngjs';
 import {
-  FrameStatsAccumulator, LIMITED_TO_FULL_LUMA, downscaleRgb, encodeRgbPng, fitSize, frameEntropy, grayHistogram,
-  histogramEntropy, meanLuma, frameMotion, rgbToGray, thumbFactor, yuv420FrameBytes, yuv420ToRgbThumb,
+  FrameStatsAccumulator,
+  LIMITED_TO_FULL_LUMA,
+  downscaleRgb,
+  encodeRgbPng,
+  fitSize,
+  frameEntropy,
+  grayHistogram,
+  histogramEntropy,
+  meanLuma,
+  frameMotion,
+  rgbToGray,
+  thumbFactor,
+  yuv420FrameBytes,
+  yuv420ToRgbThumb,
 } from '../../src/main/core/features/video';
 
 /** Deterministic uniform bytes (xorshift32). */
@@ -10,9 +22,11 @@ function randomBytes(n: number, seed = 12345): Uint8Array {
   const out = new Uint8Array(n);
   let x = seed >>> 0 || 1;
   for (let i = 0; i < n; i++) {
-    x ^= x << 13; x >>>= 0;
+    x ^= x << 13;
+    x >>>= 0;
     x ^= x >>> 17;
-    x ^= x << 5; x >>>= 0;
+    x ^= x << 5;
+    x >>>= 0;
     out[i] = x & 255;
   }
   return out;
@@ -54,7 +68,7 @@ describe('rgbToGray', () => {
   it('uses BT.601 luma weights', () => {
     const rgb = Uint8Array.from([255, 0, 0, 0, 255, 0, 0, 0, 255, 255, 255, 255, 0, 0, 0, 128, 128, 128]);
     const g = rgbToGray(rgb);
-    expect(Array.from(g)).toEqual([76, 150, 29, 255, 0, 128]) // round(0.299*255), round(0.587*255), round(0.114*255);
+    expect(Array.from(g)).toEqual([76, 150, 29, 255, 0, 128]); // round(0.299*255), round(0.587*255), round(0.114*255);
     // within 1 level of the float formula for random pixels
     const r = randomBytes(3 * 1000, 99);
     const gg = rgbToGray(r);
@@ -67,7 +81,8 @@ describe('rgbToGray', () => {
 
 describe('FrameStatsAccumulator', () => {
   it('computes entropy, mean luma and motion per rgb frame', () => {
-    const w = 8, h = 4;
+    const w = 8,
+      h = 4;
     const acc = new FrameStatsAccumulator(w, h);
     const black = new Uint8Array(w * h * 3);
     const white = new Uint8Array(w * h * 3).fill(255);
@@ -86,7 +101,9 @@ describe('FrameStatsAccumulator', () => {
   });
 
   it('pushLuma on a limited-range plane equals the full-range gray statistics', () => {
-    const w = 64, h = 36, n = w * h;
+    const w = 64,
+      h = 36,
+      n = w * h;
     const acc = new FrameStatsAccumulator(w, h);
     const a = randomBytes(n, 1).map((v) => 16 + (v % 220));
     const b = randomBytes(n, 2).map((v) => 16 + (v % 220));
@@ -110,7 +127,9 @@ describe('FrameStatsAccumulator', () => {
 
   it('pushLuma gives exactly the reference statistics when the pixel count is not a multiple of 4', () => {
     // the hot loop works 4 pixels at a time with 4 histograms; the tail and the sums must match
-    const w = 7, h = 5, n = w * h;
+    const w = 7,
+      h = 5,
+      n = w * h;
     const acc = new FrameStatsAccumulator(w, h);
     const frames = [randomBytes(n + 9, 3), randomBytes(n + 9, 4), randomBytes(n + 9, 5)]; // planes longer than w x h
     let prev: Uint8Array | null = null;
@@ -152,7 +171,8 @@ describe('thumbnails', () => {
   });
 
   it('converts yuv420p to rgb (gray, red, BT.709)', () => {
-    const w = 4, h = 2;
+    const w = 4,
+      h = 2;
     const frame = new Uint8Array(yuv420FrameBytes(w, h));
     frame.fill(126, 0, w * h); // Y
     frame.fill(128, w * h); // U, V neutral
@@ -178,7 +198,8 @@ describe('thumbnails', () => {
   });
 
   it('encodeRgbPng writes a PNG that decodes to the same pixels', () => {
-    const w = 37, h = 11;
+    const w = 37,
+      h = 11;
     const rgb = randomBytes(w * h * 3, 5);
     const png = encodeRgbPng(rgb, w, h);
     expect(png.subarray(0, 8)).toEqual(Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]));

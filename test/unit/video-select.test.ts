@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import {
-  VIDEO_FEATURE_DIM, VIDEO_FEATURE_VERSION, defaultMinSpacing, selectTopFrames, videoFeatureVector,
+  VIDEO_FEATURE_DIM,
+  VIDEO_FEATURE_VERSION,
+  defaultMinSpacing,
+  selectTopFrames,
+  videoFeatureVector,
 } from '../../src/main/core/features/video/select-frames';
 
 describe('selectTopFrames', () => {

@@ -8,7 +8,9 @@ export interface DoctorReport {
   ffmpeg: FfmpegInfo | { error: string };
   /** how ffmpeg is started: through a small launcher shell with FIFO outputs, or Node's spawn (media/launcher.ts) */
   ffmpeg_launch: LaunchMode;
-  onnxruntime: { version: string; providers: { name: string; bundled: boolean; installed: boolean; auto: boolean }[]; cuda_install: string } | { error: string };
+  onnxruntime:
+    | { version: string; providers: { name: string; bundled: boolean; installed: boolean; auto: boolean }[]; cuda_install: string }
+    | { error: string };
   models: { name: string; present: boolean; path: string | null; version: string | null; source: string | null }[];
   database: string;
   data_dir: string;
@@ -39,7 +41,11 @@ export function doctor(opts: { ffmpeg?: string; db: string; dataDir: string }): 
     ffmpeg_launch: launchMode(),
     onnxruntime,
     models: listModels(opts.dataDir).map(({ manifest, installed }) => ({
-      name: manifest.name, present: !!installed, path: installed?.modelPath ?? null, version: installed?.version ?? null, source: installed ? installed.info.source : null,
+      name: manifest.name,
+      present: !!installed,
+      path: installed?.modelPath ?? null,
+      version: installed?.version ?? null,
+      source: installed ? installed.info.source : null,
     })),
     database: opts.db,
     data_dir: opts.dataDir,

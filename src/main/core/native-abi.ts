@@ -75,9 +75,27 @@ export function electronStatus(from: string = __filename): ElectronStatus {
   }
   const sqlite = sqliteAbi(req);
   if (abi !== null && sqlite.abi !== null && sqlite.abi !== abi) {
-    notes.push(`better-sqlite3 is built for ${sqlite.abi === Number(process.versions.modules) ? 'Node' : `ABI ${sqlite.abi}`}, Electron ${version} needs ABI ${abi}: the desktop app needs ${ELECTRON_REBUILD} (and the CLI then ${NODE_REBUILD})`);
+    notes.push(
+      `better-sqlite3 is built for ${sqlite.abi === Number(process.versions.modules) ? 'Node' : `ABI ${sqlite.abi}`}, Electron ${version} needs ABI ${abi}: the desktop app needs ${ELECTRON_REBUILD} (and the CLI then ${NODE_REBUILD})`,
+    );
   }
-  return { package: version, binary, abi, better_sqlite3: { ...sqlite, for: sqlite.abi === null ? 'unknown' : sqlite.abi === Number(process.versions.modules) ? 'node' : sqlite.abi === abi ? 'electron' : 'other' }, notes };
+  return {
+    package: version,
+    binary,
+    abi,
+    better_sqlite3: {
+      ...sqlite,
+      for:
+        sqlite.abi === null
+          ? 'unknown'
+          : sqlite.abi === Number(process.versions.modules)
+            ? 'node'
+            : sqlite.abi === abi
+              ? 'electron'
+              : 'other',
+    },
+    notes,
+  };
 }
 
 function sqliteAbi(req: NodeRequire): { abi: number | null; error?: string } {

@@ -52,14 +52,22 @@ export interface RunningServer {
 
 export async function startServer(o: ServeOptions): Promise<RunningServer> {
   const host = o.host ?? SERVE_HOST;
-  if (host !== SERVE_HOST) throw new ServeError(`serve binds ${SERVE_HOST} only (got --host ${host}): the API can read and change your corpus, so it is never exposed to a network`);
+  if (host !== SERVE_HOST)
+    throw new ServeError(
+      `serve binds ${SERVE_HOST} only (got --host ${host}): the API can read and change your corpus, so it is never exposed to a network`,
+    );
   const token = o.token ?? newToken();
   let port = 0;
   const enc = encodeURIComponent(token);
   // reports this server wrote, by name: /report/NAME serves these and nothing else
   const reports = new Map<string, string>();
   const api = createApi({
-    db: o.db, dbPath: o.dbPath, dataDir: o.dataDir, mode: 'browser', ffmpeg: o.ffmpeg, workers: o.workers,
+    db: o.db,
+    dbPath: o.dbPath,
+    dataDir: o.dataDir,
+    mode: 'browser',
+    ffmpeg: o.ffmpeg,
+    workers: o.workers,
     browseRoots: resolveRoots(o.roots ?? [os.homedir()]),
     urls: {
       media: (id) => `/media/${id}?token=${enc}`,
@@ -81,9 +89,11 @@ export async function startServer(o: ServeOptions): Promise<RunningServer> {
   const gate = (req: http.IncomingMessage, url: URL): { status: 0 | 401 | 403; reason: string; viaQuery: boolean } => {
     if (!allowedHosts().has(req.headers.host ?? '')) return { status: 403, reason: 'unexpected Host header', viaQuery: false };
     const origin = req.headers.origin;
-    if (origin !== undefined && !allowedOrigins().has(origin)) return { status: 403, reason: 'cross-origin request refused', viaQuery: false };
+    if (origin !== undefined && !allowedOrigins().has(origin))
+      return { status: 403, reason: 'cross-origin request refused', viaQuery: false };
     const t = presentedToken(req, url, port);
-    if (!t || t.token === '') return { status: 401, reason: 'missing token: open the URL that `emotion-studio serve` printed', viaQuery: false };
+    if (!t || t.token === '')
+      return { status: 401, reason: 'missing token: open the URL that `emotion-studio serve` printed', viaQuery: false };
     if (!tokenMatches(t.token, token)) return { status: 403, reason: 'wrong token', viaQuery: false };
     return { status: 0, reason: '', viaQuery: t.source === 'query' };
   };
@@ -121,13 +131,21 @@ export async function startServer(o: ServeOptions): Promise<RunningServer> {
         name = decodeURIComponent(p.slice('/api/'.length));
       } catch {
         req.resume();
-        return sendJson(res, { ok: false, error: { code: 'invalid_input', message: 'the API method name has a malformed percent-encoding' } }, 400);
+        return sendJson(
+          res,
+          { ok: false, error: { code: 'invalid_input', message: 'the API method name has a malformed percent-encoding' } },
+          400,
+        );
       }
       let body: unknown;
       try {
         const raw = await readBody(req);
         if (raw === 'too large') {
-          return sendJson(res, { ok: false, error: { code: 'invalid_input', message: `request body larger than ${MAX_BODY} bytes (1 MiB)` } }, 413);
+          return sendJson(
+            res,
+            { ok: false, error: { code: 'invalid_input', message: `request body larger than ${MAX_BODY} bytes (1 MiB)` } },
+            413,
+          );
         }
         body = raw.length ? JSON.parse(raw.toString('utf8')) : undefined;
       } catch (e) {
@@ -181,14 +199,24 @@ export async function startServer(o: ServeOptions): Promise<RunningServer> {
     const base = { 'Content-Type': f.type, 'Accept-Ranges': 'bytes', 'Cache-Control': 'private, no-cache' };
     if (range === 'unsatisfiable') return sendText(res, 416, 'range not satisfiable', { 'Content-Range': `bytes */${f.size}` });
     if (range) {
-      res.writeHead(206, { ...base, 'Content-Length': range.end - range.start + 1, 'Content-Range': `bytes ${range.start}-${range.end}/${f.size}` });
+      res.writeHead(206, {
+        ...base,
+        'Content-Length': range.end - range.start + 1,
+        'Content-Range': `bytes ${range.start}-${range.end}/${f.size}`,
+      });
       if (head) res.end();
-      else fs.createReadStream(f.file, { start: range.start, end: range.end }).on('error', () => res.destroy()).pipe(res);
+      else
+        fs.createReadStream(f.file, { start: range.start, end: range.end })
+          .on('error', () => res.destroy())
+          .pipe(res);
       return;
     }
     res.writeHead(200, { ...base, 'Content-Length': f.size });
     if (head) res.end();
-    else fs.createReadStream(f.file).on('error', () => res.destroy()).pipe(res);
+    else
+      fs.createReadStream(f.file)
+        .on('error', () => res.destroy())
+        .pipe(res);
   }
 
   // job events over WebSocket /events (same token, Host and Origin rules as every request)
@@ -202,7 +230,9 @@ export async function startServer(o: ServeOptions): Promise<RunningServer> {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const g = gate(req, url);
     const refuse = (status: number, reason: string) => {
-      socket.end(`HTTP/1.1 ${status} ${http.STATUS_CODES[status]}\r\nContent-Type: text/plain\r\nConnection: close\r\nContent-Length: ${Buffer.byteLength(reason)}\r\n\r\n${reason}`);
+      socket.end(
+        `HTTP/1.1 ${status} ${http.STATUS_CODES[status]}\r\nContent-Type: text/plain\r\nConnection: close\r\nContent-Length: ${Buffer.byteLength(reason)}\r\n\r\n${reason}`,
+      );
     };
     if (g.status !== 0) return refuse(g.status, g.reason);
     if (url.pathname !== '/events') return refuse(404, 'not found');
@@ -216,7 +246,14 @@ export async function startServer(o: ServeOptions): Promise<RunningServer> {
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', (e: NodeJS.ErrnoException) =>
-      reject(new ServeError(e.code === 'EADDRINUSE' ? `port ${o.port} is in use on ${host} (choose another with --port, or 0 for any free port)` : `cannot listen on ${host}:${o.port ?? 0}: ${e.message}`)));
+      reject(
+        new ServeError(
+          e.code === 'EADDRINUSE'
+            ? `port ${o.port} is in use on ${host} (choose another with --port, or 0 for any free port)`
+            : `cannot listen on ${host}:${o.port ?? 0}: ${e.message}`,
+        ),
+      ),
+    );
     server.listen(o.port ?? 0, host, () => resolve());
   });
   port = (server.address() as { port: number }).port;
@@ -250,7 +287,11 @@ function sendText(res: http.ServerResponse, status: number, text: string, header
  * refused before the API saw them: 400 (a malformed method name), 413 (a body over the limit). */
 function sendJson(res: http.ServerResponse, value: unknown, status = 200): void {
   const body = JSON.stringify(value);
-  res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store', 'Content-Length': Buffer.byteLength(body) });
+  res.writeHead(status, {
+    'Content-Type': 'application/json; charset=utf-8',
+    'Cache-Control': 'no-store',
+    'Content-Length': Buffer.byteLength(body),
+  });
   res.end(body);
 }
 

@@ -1,6 +1,21 @@
 // The window: app bar (views, theme toggle), the current view, and one snackbar for API errors.
 import { useCallback, useMemo, useState } from 'react';
-import { Alert, AppBar, Box, Button, CssBaseline, Snackbar, Tab, Tabs, ThemeProvider, Toolbar, Typography, createTheme, useMediaQuery, useTheme } from '@mui/material';
+import {
+  Alert,
+  AppBar,
+  Box,
+  Button,
+  CssBaseline,
+  Snackbar,
+  Tab,
+  Tabs,
+  ThemeProvider,
+  Toolbar,
+  Typography,
+  createTheme,
+  useMediaQuery,
+  useTheme,
+} from '@mui/material';
 import type { EmotionStudioApi } from '../../shared/api';
 import { ApiProvider, useApi } from './api-context';
 import { StudioProvider, useStudio, type View } from './studio-context';
@@ -82,13 +97,28 @@ function Shell() {
           </Typography>
           {/* narrow windows (1024 px): compact tabs, scroll arrows when they still do not fit, and the
               summary caption only from 1200 px, so that no tab is cut off out of reach */}
-          <Tabs value={view} onChange={(_e, v: View) => setView(v)} sx={{ flex: 1, minWidth: 0 }} variant="scrollable" scrollButtons="auto" allowScrollButtonsMobile>
+          <Tabs
+            value={view}
+            onChange={(_e, v: View) => setView(v)}
+            sx={{ flex: 1, minWidth: 0 }}
+            variant="scrollable"
+            scrollButtons="auto"
+            allowScrollButtonsMobile
+          >
             {TABS.map((t) => (
               <Tab key={t.view} value={t.view} label={t.label} data-testid={`tab-${t.view}`} sx={{ minWidth: 0, px: { xs: 1, lg: 2 } }} />
             ))}
           </Tabs>
-          <Typography variant="caption" color="text.secondary" sx={{ whiteSpace: 'nowrap', display: { xs: 'none', lg: 'block' } }} data-testid="db-path" title={summary?.db}>
-            {summary ? `${summary.total.toLocaleString('en')} utterances · ${summary.latestModel ? `model v${summary.latestModel}` : 'no model'}` : ''}
+          <Typography
+            variant="caption"
+            color="text.secondary"
+            sx={{ whiteSpace: 'nowrap', display: { xs: 'none', lg: 'block' } }}
+            data-testid="db-path"
+            title={summary?.db}
+          >
+            {summary
+              ? `${summary.total.toLocaleString('en')} utterances · ${summary.latestModel ? `model v${summary.latestModel}` : 'no model'}`
+              : ''}
             {info ? ` · ${info.mode}` : ''}
           </Typography>
           <AnnotatorBadge />

@@ -53,7 +53,10 @@ function createHttpApi(token: string): EmotionStudioApi {
           body: JSON.stringify(input ?? {}),
         });
       } catch (e) {
-        return { ok: false, error: { code: 'unavailable', message: `the Emotion Studio server cannot be reached (${(e as Error).message})` } };
+        return {
+          ok: false,
+          error: { code: 'unavailable', message: `the Emotion Studio server cannot be reached (${(e as Error).message})` },
+        };
       }
       const body = await res.text();
       try {
@@ -62,7 +65,10 @@ function createHttpApi(token: string): EmotionStudioApi {
       } catch {
         /* not JSON: reported below */
       }
-      const message = res.status === 401 || res.status === 403 ? 'the server refused the request: the page URL lacks the right ?token=' : `HTTP ${res.status}: ${body.slice(0, 200)}`;
+      const message =
+        res.status === 401 || res.status === 403
+          ? 'the server refused the request: the page URL lacks the right ?token='
+          : `HTTP ${res.status}: ${body.slice(0, 200)}`;
       return { ok: false, error: { code: res.status === 404 ? 'not_found' : 'internal', message } };
     },
     onJob(listener) {

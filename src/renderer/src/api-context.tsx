@@ -53,7 +53,11 @@ export function useApi(): ApiContextValue {
 /** Loads `method(input)` whenever `key` changes; errors go to the snackbar and to `error`. */
 export function useApiData<M extends ApiMethod>(method: M, input: ApiInput<M> | null, key: unknown[]) {
   const { call, report } = useApi();
-  const [state, setState] = useState<{ data: ApiOutput<M> | null; error: string | null; loading: boolean }>({ data: null, error: null, loading: input !== null });
+  const [state, setState] = useState<{ data: ApiOutput<M> | null; error: string | null; loading: boolean }>({
+    data: null,
+    error: null,
+    loading: input !== null,
+  });
   const [tick, setTick] = useState(0);
   const inputRef = useRef(input);
   inputRef.current = input;

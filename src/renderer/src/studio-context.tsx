@@ -5,7 +5,18 @@ import { createContext, useCallback, useContext, useEffect, useMemo, useState, t
 import type { AppInfo, CorpusSummary } from '../../shared/api';
 import { useApiData, useJobEvents } from './api-context';
 
-export const VIEWS = ['import', 'corpus', 'utterance', 'timeline', 'annotate', 'adjudicate', 'agreement', 'evaluation', 'jobs', 'reports'] as const;
+export const VIEWS = [
+  'import',
+  'corpus',
+  'utterance',
+  'timeline',
+  'annotate',
+  'adjudicate',
+  'agreement',
+  'evaluation',
+  'jobs',
+  'reports',
+] as const;
 export type View = (typeof VIEWS)[number];
 
 interface StudioValue {

@@ -122,7 +122,10 @@ function mulberry32(seed: number): () => number {
 /** A 95% interval for Krippendorff's alpha: percentile bootstrap over the pairable units (units drawn
  * with replacement), `draws` resamples from a seeded generator. null when alpha is undefined.
  * Each unit's coincidences are computed once; a resample only sums them (fast on 10,000s of units). */
-export function alphaBootstrap(units: readonly (readonly string[])[], opts: { draws?: number; seed?: number } = {}): [number, number] | null {
+export function alphaBootstrap(
+  units: readonly (readonly string[])[],
+  opts: { draws?: number; seed?: number } = {},
+): [number, number] | null {
   const pairable = units.filter((u) => u.length >= 2);
   if (krippendorffAlpha(pairable).alpha === null) return null;
   const index = new Map<string, number>();

@@ -15,7 +15,10 @@ export type { AgreementReport, LabelAgreement, PairAgreement } from '../../../sh
 
 const round = (x: number | null) => (x === null ? null : Math.round(x * 1e6) / 1e6);
 
-export function computeAgreement(items: readonly RatedItem[], opts: { labels?: string[]; draws?: number; seed?: number } = {}): AgreementReport {
+export function computeAgreement(
+  items: readonly RatedItem[],
+  opts: { labels?: string[]; draws?: number; seed?: number } = {},
+): AgreementReport {
   const raterSet = new Set<string>();
   const labels = [...(opts.labels ?? [])];
   const perRater: Record<string, number> = {};
@@ -46,9 +49,12 @@ export function computeAgreement(items: readonly RatedItem[], opts: { labels?: s
       }
       const same = a.reduce((s, x, k) => s + (x === b[k] ? 1 : 0), 0);
       pairwise.push({
-        a: raters[i], b: raters[j], n: a.length,
+        a: raters[i],
+        b: raters[j],
+        n: a.length,
         percent_agreement: a.length ? round((100 * same) / a.length) : null,
-        cohen_kappa: round(cohenKappa(a, b)), confusion,
+        cohen_kappa: round(cohenKappa(a, b)),
+        confusion,
       });
     }
   }

@@ -18,7 +18,8 @@ export interface AblationRowResult {
 }
 
 export function modalitySubsets(all: Modality[]): Modality[][] {
-  return [...Array(2 ** all.length).keys()].slice(1)
+  return [...Array(2 ** all.length).keys()]
+    .slice(1)
     .map((mask) => all.filter((_, k) => mask & (1 << k)))
     .sort((a, b) => a.length - b.length);
 }
@@ -32,14 +33,38 @@ export function startAblateJob(db: Db, dbPath: string, jobs: JobRunner, input: A
     const t0 = Date.now();
     for (let i = 0; i < subsets.length; i++) {
       const modalities = subsets[i];
-      if (signal.aborted) return { result: { rows }, cancelled: `cancelled after ${rows.length} of ${subsets.length} combinations (their models stay)` };
+      if (signal.aborted)
+        return { result: { rows }, cancelled: `cancelled after ${rows.length} of ${subsets.length} combinations (their models stay)` };
       const el = (Date.now() - t0) / 1000;
       const rate = el > 0 ? i / el : 0;
-      progress({ job: `ablation: ${modalities.join('+')}`, done: i, total: subsets.length, errors: 0, rate, eta_s: rate > 0 ? (subsets.length - i) / rate : null });
+      progress({
+        job: `ablation: ${modalities.join('+')}`,
+        done: i,
+        total: subsets.length,
+        errors: 0,
+        rate,
+        eta_s: rate > 0 ? (subsets.length - i) / rate : null,
+      });
       // in a worker thread, as the train job: the API keeps answering, cancel reaches the solvers
-      const r = await trainInWorker(dbPath, { fusion: 'none', classifier: input.classifier, modalities, context: false, seed: 1, who, signal });
+      const r = await trainInWorker(dbPath, {
+        fusion: 'none',
+        classifier: input.classifier,
+        modalities,
+        context: false,
+        seed: 1,
+        who,
+        signal,
+      });
       const dev = evaluateSplit(db, 'dev', r.version);
-      rows.push({ modalities, model_version: r.version, split: 'dev', n: dev.n, accuracy: dev.accuracy, weighted_f1: dev.weighted_f1, macro_f1: dev.macro_f1 });
+      rows.push({
+        modalities,
+        model_version: r.version,
+        split: 'dev',
+        n: dev.n,
+        accuracy: dev.accuracy,
+        weighted_f1: dev.weighted_f1,
+        macro_f1: dev.macro_f1,
+      });
     }
     progress({ job: 'ablation: done', done: subsets.length, total: subsets.length, errors: 0, rate: 0, eta_s: 0 });
     return { result: { rows } };

@@ -10,8 +10,16 @@ import { readUiSettings, writeUiSettings } from './ui-settings';
 import { mediaFileOf } from './media-lookup';
 import type { ApiContext } from './context';
 
-type AnnotationMethods = 'annotation.info' | 'annotation.setName' | 'annotation.setKeymap' | 'annotation.ids' | 'annotation.item'
-  | 'agreement.compute' | 'adjudicate.queue' | 'adjudicate.set' | 'gold.setRule';
+type AnnotationMethods =
+  | 'annotation.info'
+  | 'annotation.setName'
+  | 'annotation.setKeymap'
+  | 'annotation.ids'
+  | 'annotation.item'
+  | 'agreement.compute'
+  | 'adjudicate.queue'
+  | 'adjudicate.set'
+  | 'gold.setRule';
 
 function typed<T>(fn: () => T): T {
   try {
@@ -32,7 +40,13 @@ export function annotationHandlers(ctx: ApiContext, who: string): Pick<ApiHandle
   const { db } = ctx;
   const info = (): AnnotationInfo => {
     const s = readUiSettings(ctx.dataDir);
-    return { annotator: s.annotator ?? who, named: !!s.annotator, annotators: listAnnotators(db), gold: goldSummary(db), keymap: s.keymap ?? {} };
+    return {
+      annotator: s.annotator ?? who,
+      named: !!s.annotator,
+      annotators: listAnnotators(db),
+      gold: goldSummary(db),
+      keymap: s.keymap ?? {},
+    };
   };
   return {
     'annotation.info': () => info(),
@@ -44,7 +58,8 @@ export function annotationHandlers(ctx: ApiContext, who: string): Pick<ApiHandle
       const seen = new Set<string>();
       for (const k of Object.keys(keymap)) {
         const low = k.toLowerCase();
-        if (['j', 'k', 'n', 'u', ' '].includes(low)) throw new ApiError('invalid_input', `key '${k}' is taken (J/K move, N next uncertain, U undo, space plays)`);
+        if (['j', 'k', 'n', 'u', ' '].includes(low))
+          throw new ApiError('invalid_input', `key '${k}' is taken (J/K move, N next uncertain, U undo, space plays)`);
         if (seen.has(low)) throw new ApiError('invalid_input', `key '${k}' given twice`);
         seen.add(low);
       }
@@ -54,22 +69,38 @@ export function annotationHandlers(ctx: ApiContext, who: string): Pick<ApiHandle
     'annotation.ids': (f) => {
       const where: string[] = [];
       const args: Record<string, unknown> = {};
-      if (f.split) { where.push('u.split = @split'); args.split = f.split; }
-      if (f.speaker) { where.push('u.speaker = @speaker'); args.speaker = f.speaker; }
-      if (f.annotator) { where.push('EXISTS (SELECT 1 FROM annotator_label a WHERE a.utterance_id = u.id AND a.annotator = @annotator)'); args.annotator = f.annotator; }
-      if (f.unlabelledBy) { where.push('NOT EXISTS (SELECT 1 FROM annotator_label a WHERE a.utterance_id = u.id AND a.annotator = @unl)'); args.unl = f.unlabelledBy; }
+      if (f.split) {
+        where.push('u.split = @split');
+        args.split = f.split;
+      }
+      if (f.speaker) {
+        where.push('u.speaker = @speaker');
+        args.speaker = f.speaker;
+      }
+      if (f.annotator) {
+        where.push('EXISTS (SELECT 1 FROM annotator_label a WHERE a.utterance_id = u.id AND a.annotator = @annotator)');
+        args.annotator = f.annotator;
+      }
+      if (f.unlabelledBy) {
+        where.push('NOT EXISTS (SELECT 1 FROM annotator_label a WHERE a.utterance_id = u.id AND a.annotator = @unl)');
+        args.unl = f.unlabelledBy;
+      }
       if (f.disagree) where.push('(SELECT COUNT(DISTINCT a.label) FROM annotator_label a WHERE a.utterance_id = u.id) > 1');
-      const rows = db.prepare(`SELECT u.id FROM utterance u ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY u.id`).pluck().all(args) as number[];
+      const rows = db
+        .prepare(`SELECT u.id FROM utterance u ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY u.id`)
+        .pluck()
+        .all(args) as number[];
       return { ids: rows };
     },
     'annotation.item': ({ id, before, after }) => {
-      const u = db.prepare('SELECT dialogue_id, idx FROM utterance WHERE id = ?').get(id) as { dialogue_id: number | null; idx: number | null } | undefined;
+      const u = db.prepare('SELECT dialogue_id, idx FROM utterance WHERE id = ?').get(id) as
+        { dialogue_id: number | null; idx: number | null } | undefined;
       if (!u) throw new ApiError('not_found', `no utterance with id ${id}`);
       let rows: { id: number; idx: number | null; speaker: string | null; text: string | null; label: string | null }[];
       if (u.dialogue_id !== null && u.idx !== null) {
-        rows = db.prepare(
-          `SELECT id, idx, speaker, text, label FROM utterance WHERE dialogue_id = ? AND idx BETWEEN ? AND ? ORDER BY idx, id`,
-        ).all(u.dialogue_id, u.idx - before, u.idx + after) as typeof rows;
+        rows = db
+          .prepare(`SELECT id, idx, speaker, text, label FROM utterance WHERE dialogue_id = ? AND idx BETWEEN ? AND ? ORDER BY idx, id`)
+          .all(u.dialogue_id, u.idx - before, u.idx + after) as typeof rows;
       } else {
         rows = db.prepare('SELECT id, idx, speaker, text, label FROM utterance WHERE id = ?').all(id) as typeof rows;
       }
@@ -79,18 +110,21 @@ export function annotationHandlers(ctx: ApiContext, who: string): Pick<ApiHandle
       });
       return { annotations: annotatorLabels(db, id), context };
     },
-    'agreement.compute': ({ split, includeModel }) => typed(() => {
-      const { items, labels } = ratedItems(db, { split, includeModel });
-      return { ...computeAgreement(items, { labels }), gold_rule: goldSummary(db, split).rule };
-    }),
+    'agreement.compute': ({ split, includeModel }) =>
+      typed(() => {
+        const { items, labels } = ratedItems(db, { split, includeModel });
+        return { ...computeAgreement(items, { labels }), gold_rule: goldSummary(db, split).rule };
+      }),
     'adjudicate.queue': (q) => adjudicationQueue(db, q),
-    'adjudicate.set': ({ id, label }) => typed(() => {
-      const r = adjudicate(db, id, label, annotatorName(ctx, who));
-      return { old: r.old, new: r.new, gold_source: r.gold_source, history: labelHistory(db, id) };
-    }),
-    'gold.setRule': ({ rule }) => typed(() => {
-      const r = setGoldRule(db, parseGoldRule(rule), annotatorName(ctx, who));
-      return { ...goldSummary(db), changed: r.changed };
-    }),
+    'adjudicate.set': ({ id, label }) =>
+      typed(() => {
+        const r = adjudicate(db, id, label, annotatorName(ctx, who));
+        return { old: r.old, new: r.new, gold_source: r.gold_source, history: labelHistory(db, id) };
+      }),
+    'gold.setRule': ({ rule }) =>
+      typed(() => {
+        const r = setGoldRule(db, parseGoldRule(rule), annotatorName(ctx, who));
+        return { ...goldSummary(db), changed: r.changed };
+      }),
   };
 }

@@ -93,7 +93,11 @@ export class PathPolicy {
     const roots = this.allowedRoots();
     if (!roots.length) throw new ApiError('unavailable', 'this server was started without a folder to browse (serve --root DIR)');
     if (p === undefined) {
-      return { path: null, parent: null, entries: roots.map((r) => ({ name: r, path: r, dir: true, size: null, kind: 'folder' as const })) };
+      return {
+        path: null,
+        parent: null,
+        entries: roots.map((r) => ({ name: r, path: r, dir: true, size: null, kind: 'folder' as const })),
+      };
     }
     const dir = this.check(p);
     let st: fs.Stats;

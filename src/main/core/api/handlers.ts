@@ -37,7 +37,13 @@ export function createApiHandlers(ctx: ApiContext): ApiHandlers {
     } catch {
       ffmpeg = null;
     }
-    return { version: pkg.version, mode: ctx.mode, ffmpeg, reportFormats: availableReportFormats(ctx.pdfPrinter), theme: readUiSettings(ctx.dataDir).theme };
+    return {
+      version: pkg.version,
+      mode: ctx.mode,
+      ffmpeg,
+      reportFormats: availableReportFormats(ctx.pdfPrinter),
+      theme: readUiSettings(ctx.dataDir).theme,
+    };
   };
 
   const handlers: ApiHandlers = {
@@ -98,7 +104,14 @@ export function createApiHandlers(ctx: ApiContext): ApiHandlers {
       // the built-in encoders of all modalities run in one pass; `modalities` is kept with the job
       return ctx.jobs.start('extract', input, async (signal, progress) => {
         // the data folder's pretrained encoders run too (with none installed: the built-in ones only)
-        const s = await runExtraction(db, { ffmpeg, workers: ctx.workers, dataDir: ctx.dataDir, device: input.device ?? 'auto', signal, onProgress: progress });
+        const s = await runExtraction(db, {
+          ffmpeg,
+          workers: ctx.workers,
+          dataDir: ctx.dataDir,
+          device: input.device ?? 'auto',
+          signal,
+          onProgress: progress,
+        });
         const kept = `${s.media.processed} clips processed (${s.media.failed} failed) before the stop; run extraction again to resume`;
         return s.cancelled ? { result: s, cancelled: `cancelled: ${kept}` } : { result: s };
       });
@@ -117,17 +130,30 @@ export function createApiHandlers(ctx: ApiContext): ApiHandlers {
       const classifier = input.classifier ?? base?.classifier ?? FIRST_TRAIN_DEFAULTS.classifier;
       const context = input.context ?? base?.context ?? FIRST_TRAIN_DEFAULTS.context;
       const missing = modalities.filter((m) => !available.includes(m));
-      if (missing.length) throw new ApiError('unavailable', `no stored ${missing.join(', ')} features on the training split (available: ${available.join(', ')})`);
+      if (missing.length)
+        throw new ApiError(
+          'unavailable',
+          `no stored ${missing.join(', ')} features on the training split (available: ${available.join(', ')})`,
+        );
       const params = { fusion, classifier, modalities, context, based_on: replaced?.version ?? null };
       return ctx.jobs.start('train', params, async (signal, progress) => {
         const meter = trainProgressMeter();
         // in a worker thread on its own connection: the API keeps answering; cancel reaches the solvers
         const r = await trainInWorker(ctx.dbPath, {
-          fusion, classifier, modalities, context, seed: 1, who, signal,
+          fusion,
+          classifier,
+          modalities,
+          context,
+          seed: 1,
+          who,
+          signal,
           onProgress: (p) => progress(meter(p)),
         });
         const metrics = Object.fromEntries(
-          Object.entries(r.metrics).map(([split, m]) => [split, { split, n: m.n, accuracy: m.accuracy, weighted_f1: m.weighted_f1, macro_f1: m.macro_f1 }]),
+          Object.entries(r.metrics).map(([split, m]) => [
+            split,
+            { split, n: m.n, accuracy: m.accuracy, weighted_f1: m.weighted_f1, macro_f1: m.macro_f1 },
+          ]),
         );
         progress({ job: 'train store: done', done: 100, total: 100, errors: 0, rate: 0, eta_s: 0 });
         return { result: { version: r.version, n_train: r.nTrain, C: r.C, seconds: r.seconds.total, metrics, gold: r.gold } };
@@ -155,8 +181,14 @@ export function createApiHandlers(ctx: ApiContext): ApiHandlers {
 }
 
 function corpusSummary(db: Db, dbPath: string): CorpusSummary {
-  const corpora = (db.prepare('SELECT id, root, kind, label_set FROM corpus ORDER BY id').all() as { id: number; root: string; kind: string; label_set: string }[])
-    .map((c) => ({ id: c.id, root: c.root, kind: c.kind, labels: JSON.parse(c.label_set) as string[] }));
+  const corpora = (
+    db.prepare('SELECT id, root, kind, label_set FROM corpus ORDER BY id').all() as {
+      id: number;
+      root: string;
+      kind: string;
+      label_set: string;
+    }[]
+  ).map((c) => ({ id: c.id, root: c.root, kind: c.kind, labels: JSON.parse(c.label_set) as string[] }));
   const labels: string[] = [];
   for (const c of corpora) for (const l of c.labels) if (!labels.includes(l)) labels.push(l);
   // labels found in the data but outside any declared set (generic CSVs without --labels) come last
@@ -176,18 +208,37 @@ function corpusSummary(db: Db, dbPath: string): CorpusSummary {
 
 function modelList(db: Db): ModelVersionInfo[] {
   const rows = db.prepare('SELECT version, created_at, params, metrics FROM model ORDER BY version').all() as {
-    version: number; created_at: string; params: string; metrics: string | null;
+    version: number;
+    created_at: string;
+    params: string;
+    metrics: string | null;
   }[];
   return rows.map((r) => {
     const p = JSON.parse(r.params) as {
-      fusion: string; classifier: string; modalities: string[]; context: boolean; encoders?: Record<string, string[]>; C?: number; balanced?: boolean; n_train?: number;
+      fusion: string;
+      classifier: string;
+      modalities: string[];
+      context: boolean;
+      encoders?: Record<string, string[]>;
+      C?: number;
+      balanced?: boolean;
+      n_train?: number;
     };
     const m = r.metrics ? (JSON.parse(r.metrics) as Record<string, { weighted_f1?: number }>) : {};
     const weighted_f1: Record<string, number> = {};
     for (const [split, v] of Object.entries(m)) if (typeof v?.weighted_f1 === 'number') weighted_f1[split] = v.weighted_f1;
     return {
-      version: r.version, created_at: r.created_at, fusion: p.fusion, classifier: p.classifier, modalities: p.modalities,
-      context: !!p.context, encoders: p.encoders ?? {}, C: p.C ?? null, balanced: p.balanced ?? null, n_train: p.n_train ?? null, weighted_f1,
+      version: r.version,
+      created_at: r.created_at,
+      fusion: p.fusion,
+      classifier: p.classifier,
+      modalities: p.modalities,
+      context: !!p.context,
+      encoders: p.encoders ?? {},
+      C: p.C ?? null,
+      balanced: p.balanced ?? null,
+      n_train: p.n_train ?? null,
+      weighted_f1,
     };
   });
 }

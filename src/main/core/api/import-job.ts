@@ -152,16 +152,32 @@ export function startImportJob(
     }
   }
   // segment: 'vad': recordings without a transcript are cut by Silero VAD instead (planVad below)
-  const opts: PlanOptions & { segment?: 'vad' } = { columns: input.columns, labels: input.labels, split: input.split, ...(input.segment ? { segment: input.segment } : {}) };
+  const opts: PlanOptions & { segment?: 'vad' } = {
+    columns: input.columns,
+    labels: input.labels,
+    split: input.split,
+    ...(input.segment ? { segment: input.segment } : {}),
+  };
   return jobs.start('import', { ...input, paths }, async (signal, progress) => {
     const summaries: ImportSummary[] = [];
     const warnings: string[] = [];
     let failedFiles = 0;
     const t0 = Date.now();
     for (let i = 0; i < paths.length; i++) {
-      if (signal.aborted) return { result: { summaries, warnings, failedFiles, extractJob: null, extractNote: null }, cancelled: `cancelled after ${i} of ${paths.length} paths (what was stored stays)` };
+      if (signal.aborted)
+        return {
+          result: { summaries, warnings, failedFiles, extractJob: null, extractNote: null },
+          cancelled: `cancelled after ${i} of ${paths.length} paths (what was stored stays)`,
+        };
       const el = (Date.now() - t0) / 1000;
-      progress({ job: `import ${path.basename(paths[i])}`, done: i, total: paths.length, errors: failedFiles, rate: el > 0 ? i / el : 0, eta_s: null });
+      progress({
+        job: `import ${path.basename(paths[i])}`,
+        done: i,
+        total: paths.length,
+        errors: failedFiles,
+        rate: el > 0 ? i / el : 0,
+        eta_s: null,
+      });
       // one path at a time, so one bad file is reported and the others are still imported
       const plan = input.segment === 'vad' ? await planVad(paths[i], ffmpeg, signal, progress) : planImportEach([paths[i]], opts);
       for (const f of plan.failed) {
@@ -178,7 +194,9 @@ export function startImportJob(
     }
     // segment: 'vad' cuts recordings (kind 'vad-segments'); say so if whole clips came in all the same
     if (input.segment && summaries.some((s) => s.kind === 'folder') && !summaries.some((s) => s.kind === 'vad-segments')) {
-      warnings.unshift('automatic segmentation (voice activity) is not available in this build: the recordings were imported as whole clips');
+      warnings.unshift(
+        'automatic segmentation (voice activity) is not available in this build: the recordings were imported as whole clips',
+      );
     }
     progress({ job: 'import: done', done: paths.length, total: paths.length, errors: failedFiles, rate: 0, eta_s: 0 });
     let extractJob: number | null = null;
@@ -198,14 +216,20 @@ export function startImportJob(
 
 /** `segment: 'vad'`: the recordings of one path cut into speech segments (jobs/segment.ts), reported as planImportEach does. */
 async function planVad(
-  p: string, ffmpeg: string | undefined, signal: AbortSignal, progress: (e: ProgressEvent) => void,
+  p: string,
+  ffmpeg: string | undefined,
+  signal: AbortSignal,
+  progress: (e: ProgressEvent) => void,
 ): Promise<{ batches: ImportBatch[]; failed: { file: string; message: string }[] }> {
   try {
     const { batches } = await planVadImport([p], { ffmpeg: locateFfmpeg(ffmpeg).path, device: 'auto', signal, onProgress: progress });
     return { batches, failed: [] };
   } catch (e) {
     if (signal.aborted) throw e;
-    return { batches: [], failed: [{ file: e instanceof ImportError ? e.file : p, message: e instanceof ImportError ? e.reason : (e as Error).message }] };
+    return {
+      batches: [],
+      failed: [{ file: e instanceof ImportError ? e.file : p, message: e instanceof ImportError ? e.reason : (e as Error).message }],
+    };
   }
 }
 
@@ -225,7 +249,9 @@ function confine(b: ImportBatch, policy: PathPolicy, warnings: string[]): void {
   for (const f of dropped) warnings.push(`${f}: not imported: it lies outside the folders this server may read (a link?)`);
   for (const r of kept) {
     if (r.mediaPath && !ok(r.mediaPath)) {
-      warnings.push(`${r.source}${r.row !== null ? ` row ${r.row}` : ''}: its media file is outside the folders this server may read; imported without it`);
+      warnings.push(
+        `${r.source}${r.row !== null ? ` row ${r.row}` : ''}: its media file is outside the folders this server may read; imported without it`,
+      );
       r.mediaPath = null;
       b.missingMedia++;
     }

@@ -30,7 +30,11 @@ export class JobRunner {
     if (busy) throw new ApiError('conflict', `a ${kind} job is already running (job ${busy.id}); cancel it or wait for it to finish`);
     reapOrphanJobs(this.db);
     // extractors share the work through claims (store/claims.ts), so only a second training elsewhere is refused
-    const other = kind === 'extract' ? undefined : this.db.prepare("SELECT id, pid FROM job WHERE kind = ? AND status = 'running' AND pid <> ?").get(kind, process.pid) as { id: number; pid: number } | undefined;
+    const other =
+      kind === 'extract'
+        ? undefined
+        : (this.db.prepare("SELECT id, pid FROM job WHERE kind = ? AND status = 'running' AND pid <> ?").get(kind, process.pid) as
+            { id: number; pid: number } | undefined);
     if (other) throw new ApiError('conflict', `a ${kind} job is already running in another process (job ${other.id}, pid ${other.pid})`);
     const { id, signal } = startJob(this.db, kind, params);
     const info = getJob(this.db, id)!;
@@ -43,7 +47,8 @@ export class JobRunner {
     const job = getJob(this.db, jobId);
     if (!job) throw new ApiError('not_found', `no job with id ${jobId}`);
     if (job.status !== 'running') return job;
-    if (!cancelJob(jobId)) throw new ApiError('conflict', `job ${jobId} is not running in this process (started by pid of another program)`);
+    if (!cancelJob(jobId))
+      throw new ApiError('conflict', `job ${jobId} is not running in this process (started by pid of another program)`);
     return getJob(this.db, jobId)!;
   }
 
@@ -83,7 +88,8 @@ export class JobRunner {
     try {
       if (signal.aborted) throw new Error('cancelled before it started');
       const out = await work(signal, progress);
-      if (out.cancelled !== undefined || signal.aborted) finishJob(this.db, id, { status: 'cancelled', error: out.cancelled ?? 'cancelled' });
+      if (out.cancelled !== undefined || signal.aborted)
+        finishJob(this.db, id, { status: 'cancelled', error: out.cancelled ?? 'cancelled' });
       else finishJob(this.db, id, { status: 'done', result: out.result });
     } catch (e) {
       if (signal.aborted) finishJob(this.db, id, { status: 'cancelled', error: 'cancelled' });

@@ -12,20 +12,38 @@ export function listRows(db: Db, f: ListInput): { total: number; rows: Utterance
   const inner: string[] = [];
   const outer: string[] = [];
   const args: Record<string, unknown> = { limit: f.limit, offset: f.offset };
-  if (f.split) { inner.push('u.split = @split'); args.split = f.split; }
-  if (f.label) { inner.push('u.label = @label'); args.label = f.label; }
-  if (f.prediction) { inner.push('p.label = @prediction'); args.prediction = f.prediction; }
+  if (f.split) {
+    inner.push('u.split = @split');
+    args.split = f.split;
+  }
+  if (f.label) {
+    inner.push('u.label = @label');
+    args.label = f.label;
+  }
+  if (f.prediction) {
+    inner.push('p.label = @prediction');
+    args.prediction = f.prediction;
+  }
   if (f.agreement === 'agree') inner.push('p.label IS NOT NULL AND u.label IS NOT NULL AND p.label = u.label');
   if (f.agreement === 'disagree') inner.push('p.label IS NOT NULL AND u.label IS NOT NULL AND p.label <> u.label');
-  if (f.speaker) { inner.push('u.speaker = @speaker'); args.speaker = f.speaker; }
-  if (f.annotator) { inner.push('EXISTS (SELECT 1 FROM annotator_label a WHERE a.utterance_id = u.id AND a.annotator = @annotator)'); args.annotator = f.annotator; }
+  if (f.speaker) {
+    inner.push('u.speaker = @speaker');
+    args.speaker = f.speaker;
+  }
+  if (f.annotator) {
+    inner.push('EXISTS (SELECT 1 FROM annotator_label a WHERE a.utterance_id = u.id AND a.annotator = @annotator)');
+    args.annotator = f.annotator;
+  }
   if (f.unlabelled) inner.push('u.label IS NULL');
   if (f.annotatorsDisagree) inner.push('(SELECT COUNT(DISTINCT a.label) FROM annotator_label a WHERE a.utterance_id = u.id) > 1');
   if (f.q) {
     inner.push("(u.text LIKE @q ESCAPE '\\' OR u.speaker LIKE @q ESCAPE '\\' OR u.key LIKE @q ESCAPE '\\')");
     args.q = `%${f.q.replace(/[%_\\]/g, '\\$&')}%`;
   }
-  if (f.status) { outer.push('x.status = @status'); args.status = f.status; }
+  if (f.status) {
+    outer.push('x.status = @status');
+    args.status = f.status;
+  }
   if (f.hasErrors === true) outer.push('x.errors > 0');
   if (f.hasErrors === false) outer.push('x.errors = 0');
   const base = `
@@ -63,7 +81,10 @@ export function listRows(db: Db, f: ListInput): { total: number; rows: Utterance
   return { total, rows: raw as UtteranceRow[] };
 }
 
-function probabilityFields(r: { prediction: string | null; confidence: string | number | null; prediction_p: number | null; top_label: string | null }, json: string): void {
+function probabilityFields(
+  r: { prediction: string | null; confidence: string | number | null; prediction_p: number | null; top_label: string | null },
+  json: string,
+): void {
   let best: number | null = null;
   let bestLabel: string | null = null;
   const p = JSON.parse(json) as Record<string, unknown>;

@@ -6,25 +6,37 @@ import path from 'node:path';
 import type { Db } from '../store/db';
 import { isBelow } from '../path-inside';
 
-export type MediaLookup =
-  | { ok: true; file: string; size: number; type: string }
-  | { ok: false; status: 403 | 404; reason: string };
+export type MediaLookup = { ok: true; file: string; size: number; type: string } | { ok: false; status: 403 | 404; reason: string };
 
 const TYPES: Record<string, string> = {
-  '.mp4': 'video/mp4', '.m4v': 'video/mp4', '.mov': 'video/quicktime', '.mkv': 'video/x-matroska', '.webm': 'video/webm',
-  '.avi': 'video/x-msvideo', '.mpg': 'video/mpeg', '.mpeg': 'video/mpeg', '.ts': 'video/mp2t', '.wav': 'audio/wav',
-  '.mp3': 'audio/mpeg', '.flac': 'audio/flac', '.m4a': 'audio/mp4', '.aac': 'audio/aac', '.ogg': 'audio/ogg', '.opus': 'audio/ogg',
+  '.mp4': 'video/mp4',
+  '.m4v': 'video/mp4',
+  '.mov': 'video/quicktime',
+  '.mkv': 'video/x-matroska',
+  '.webm': 'video/webm',
+  '.avi': 'video/x-msvideo',
+  '.mpg': 'video/mpeg',
+  '.mpeg': 'video/mpeg',
+  '.ts': 'video/mp2t',
+  '.wav': 'audio/wav',
+  '.mp3': 'audio/mpeg',
+  '.flac': 'audio/flac',
+  '.m4a': 'audio/mp4',
+  '.aac': 'audio/aac',
+  '.ogg': 'audio/ogg',
+  '.opus': 'audio/ogg',
 };
 
 export function mediaContentType(file: string): string {
   return TYPES[path.extname(file).toLowerCase()] ?? 'application/octet-stream';
 }
 
-
 /** The clip of utterance `id`, resolved through symlinks and checked to lie under its corpus root. */
 export function mediaFileOf(db: Db, id: number): MediaLookup {
   const r = db
-    .prepare('SELECT m.path, c.root FROM utterance u JOIN corpus c ON c.id = u.corpus_id LEFT JOIN media m ON m.utterance_id = u.id WHERE u.id = ?')
+    .prepare(
+      'SELECT m.path, c.root FROM utterance u JOIN corpus c ON c.id = u.corpus_id LEFT JOIN media m ON m.utterance_id = u.id WHERE u.id = ?',
+    )
     .get(id) as { path: string | null; root: string } | undefined;
   if (!r) return { ok: false, status: 404, reason: `no utterance with id ${id}` };
   if (!r.path) return { ok: false, status: 404, reason: `utterance ${id} has no media file` };
@@ -36,7 +48,8 @@ export function mediaFileOf(db: Db, id: number): MediaLookup {
   } catch {
     return { ok: false, status: 404, reason: `the media file of utterance ${id} is not on disk: ${r.path}` };
   }
-  if (!isBelow(file, root)) return { ok: false, status: 403, reason: `the media file of utterance ${id} is outside its corpus folder ${r.root}` };
+  if (!isBelow(file, root))
+    return { ok: false, status: 403, reason: `the media file of utterance ${id} is outside its corpus folder ${r.root}` };
   const st = fs.statSync(file);
   if (!st.isFile()) return { ok: false, status: 404, reason: `not a file: ${r.path}` };
   return { ok: true, file, size: st.size, type: mediaContentType(file) };
@@ -48,7 +61,9 @@ export function thumbnailOf(db: Db, id: number, frame: number): Buffer | null {
 }
 
 export function thumbnailFrames(db: Db, id: number): number[] {
-  return (db.prepare('SELECT frame FROM thumbnail WHERE utterance_id = ? ORDER BY frame').all(id) as { frame: number }[]).map((r) => r.frame);
+  return (db.prepare('SELECT frame FROM thumbnail WHERE utterance_id = ? ORDER BY frame').all(id) as { frame: number }[]).map(
+    (r) => r.frame,
+  );
 }
 
 /**

@@ -48,7 +48,8 @@ export async function saveReportWithDialog(
   printer?: HtmlToPdf,
 ): Promise<{ path: string | null; bytes: number }> {
   if (!desktop) throw new ApiError('unavailable', 'no save dialog in browser mode: reports.export offers a download');
-  if (!availableReportFormats(printer).includes(input.format)) throw new ApiError('unavailable', `${input.format} reports are not available here`);
+  if (!availableReportFormats(printer).includes(input.format))
+    throw new ApiError('unavailable', `${input.format} reports are not available here`);
   const single = isSingleFileFormat(input.format);
   const out = await desktop.savePath({
     title: single ? `Export ${input.format.toUpperCase()} report` : `Export ${input.format} files into a folder`,

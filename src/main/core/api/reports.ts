@@ -5,7 +5,15 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Db } from '../store/db';
 import { ApiError, type ApiParsedInput } from '../../../shared/api';
-import { REPORT_FORMATS, ReportError, locateChromium, writeReport, type HtmlToPdf, type ReportFormat, type WriteReportResult } from '../report';
+import {
+  REPORT_FORMATS,
+  ReportError,
+  locateChromium,
+  writeReport,
+  type HtmlToPdf,
+  type ReportFormat,
+  type WriteReportResult,
+} from '../report';
 
 const SINGLE_FILE = new Set<string>(['html', 'pdf', 'csv', 'json']);
 
@@ -35,14 +43,23 @@ function toApiError(e: unknown): unknown {
 }
 
 /** Writes a report into <dataDir>/reports and returns where (a file, or a folder for eaf/textgrid/meld). */
-export async function exportReport(db: Db, dataDir: string, input: ApiParsedInput<'reports.export'>, printer?: HtmlToPdf): Promise<WriteReportResult> {
+export async function exportReport(
+  db: Db,
+  dataDir: string,
+  input: ApiParsedInput<'reports.export'>,
+  printer?: HtmlToPdf,
+): Promise<WriteReportResult> {
   if (!availableReportFormats(printer).includes(input.format)) {
-    throw new ApiError('unavailable', `${input.format} reports are not available here (no Chromium found to print the PDF; install chromium or set EMOTION_STUDIO_CHROMIUM)`);
+    throw new ApiError(
+      'unavailable',
+      `${input.format} reports are not available here (no Chromium found to print the PDF; install chromium or set EMOTION_STUDIO_CHROMIUM)`,
+    );
   }
   const dir = path.join(dataDir, 'reports');
   fs.mkdirSync(dir, { recursive: true });
   const name = `report-${stamp()}${input.version ? `-v${input.version}` : ''}${input.split ? `-${input.split}` : ''}`;
-  const target = (k: number) => path.join(dir, `${name}${k > 1 ? `-${k}` : ''}${SINGLE_FILE.has(input.format) ? `.${input.format}` : `-${input.format}`}`);
+  const target = (k: number) =>
+    path.join(dir, `${name}${k > 1 ? `-${k}` : ''}${SINGLE_FILE.has(input.format) ? `.${input.format}` : `-${input.format}`}`);
   let k = 1;
   while (fs.existsSync(target(k))) k++;
   const out = target(k);

@@ -1,9 +1,20 @@
 // API handlers of the timeline: a recording's segments, peaks and entropy, and boundary edits.
 import { ApiError, type ApiHandlers } from '../../../shared/api';
 import type { ApiContext } from './context';
-import { SegmentError, addSegment, deleteSegment, listRecordings, mergeWithNext, recordingOf, setBoundaries, splitSegment, timelineOf } from '../store/segments';
+import {
+  SegmentError,
+  addSegment,
+  deleteSegment,
+  listRecordings,
+  mergeWithNext,
+  recordingOf,
+  setBoundaries,
+  splitSegment,
+  timelineOf,
+} from '../store/segments';
 
-type TimelineMethods = 'timeline.recordings' | 'timeline.get' | 'segments.edit' | 'segments.split' | 'segments.add' | 'segments.merge' | 'segments.delete';
+type TimelineMethods =
+  'timeline.recordings' | 'timeline.get' | 'segments.edit' | 'segments.split' | 'segments.add' | 'segments.merge' | 'segments.delete';
 
 export function timelineHandlers(ctx: ApiContext, who: string): Pick<ApiHandlers, TimelineMethods> {
   const { db } = ctx;
@@ -28,9 +39,10 @@ export function timelineHandlers(ctx: ApiContext, who: string): Pick<ApiHandlers
     'segments.split': ({ id, at_s }) => guard(() => splitSegment(db, id, at_s, who)),
     'segments.add': ({ near, start_s, end_s, speaker }) => guard(() => ({ id: addSegment(db, near, start_s, end_s, speaker, who) })),
     'segments.merge': ({ id }) => guard(() => mergeWithNext(db, id, who)),
-    'segments.delete': ({ id }) => guard(() => {
-      deleteSegment(db, id, who);
-      return { id };
-    }),
+    'segments.delete': ({ id }) =>
+      guard(() => {
+        deleteSegment(db, id, who);
+        return { id };
+      }),
   };
 }

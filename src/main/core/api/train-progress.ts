@@ -16,6 +16,13 @@ export function trainProgressMeter(startedAt = Date.now()) {
     const pct = Math.min(99, before + within * SHARE[p.stage]);
     const elapsed = (Date.now() - startedAt) / 1000;
     const rate = elapsed > 0 ? pct / elapsed : 0;
-    return { job: `train ${p.stage}: ${p.message}`, done: Math.round(pct), total: 100, errors: 0, rate, eta_s: pct > 0 && rate > 0 ? (100 - pct) / rate : null };
+    return {
+      job: `train ${p.stage}: ${p.message}`,
+      done: Math.round(pct),
+      total: 100,
+      errors: 0,
+      rate,
+      eta_s: pct > 0 && rate > 0 ? (100 - pct) / rate : null,
+    };
   };
 }

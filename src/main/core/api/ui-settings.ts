@@ -3,7 +3,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
 
-export interface WindowBounds { x?: number; y?: number; width: number; height: number; maximized?: boolean }
+export interface WindowBounds {
+  x?: number;
+  y?: number;
+  width: number;
+  height: number;
+  maximized?: boolean;
+}
 
 export interface UiSettings {
   theme: 'light' | 'dark' | 'system';
@@ -23,8 +29,16 @@ export function readUiSettings(dataDir: string): UiSettings {
     const w = raw.window;
     const okWindow = w && Number.isFinite(w.width) && Number.isFinite(w.height) && w.width >= 200 && w.height >= 150;
     const annotator = typeof raw.annotator === 'string' && raw.annotator.trim() ? raw.annotator.trim().slice(0, 100) : undefined;
-    const km = raw.keymap && typeof raw.keymap === 'object' ? Object.entries(raw.keymap).filter(([k, v]) => typeof v === 'string' && k.length >= 1 && k.length <= 12) : [];
-    return { theme, ...(okWindow ? { window: w } : {}), ...(annotator ? { annotator } : {}), ...(km.length ? { keymap: Object.fromEntries(km) as Record<string, string> } : {}) };
+    const km =
+      raw.keymap && typeof raw.keymap === 'object'
+        ? Object.entries(raw.keymap).filter(([k, v]) => typeof v === 'string' && k.length >= 1 && k.length <= 12)
+        : [];
+    return {
+      theme,
+      ...(okWindow ? { window: w } : {}),
+      ...(annotator ? { annotator } : {}),
+      ...(km.length ? { keymap: Object.fromEntries(km) as Record<string, string> } : {}),
+    };
   } catch {
     return { theme: 'system' };
   }
@@ -40,7 +54,12 @@ export function writeUiSettings(dataDir: string, patch: Partial<UiSettings>): Ui
   return next;
 }
 
-export interface Rect { x: number; y: number; width: number; height: number }
+export interface Rect {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
 
 /**
  * The saved window bounds to restore on these displays' work areas: the position only when enough
@@ -54,10 +73,13 @@ export function restorableBounds(saved: WindowBounds | undefined, workAreas: Rec
   const width = maxW ? Math.min(saved.width, maxW) : saved.width;
   const height = maxH ? Math.min(saved.height, maxH) : saved.height;
   const { x, y } = saved;
-  const visible = x !== undefined && y !== undefined && workAreas.some((a) => {
-    const w = Math.min(x + width, a.x + a.width) - Math.max(x, a.x);
-    const h = Math.min(y + height, a.y + a.height) - Math.max(y, a.y);
-    return w >= 100 && h >= 40;
-  });
+  const visible =
+    x !== undefined &&
+    y !== undefined &&
+    workAreas.some((a) => {
+      const w = Math.min(x + width, a.x + a.width) - Math.max(x, a.x);
+      const h = Math.min(y + height, a.y + a.height) - Math.max(y, a.y);
+      return w >= 100 && h >= 40;
+    });
   return { ...(visible ? { x, y } : {}), width, height, ...(saved.maximized ? { maximized: true } : {}) };
 }

@@ -126,7 +126,13 @@ export interface SparseChoiceOptions {
  * to the earlier candidate (unweighted first, then smaller C). Async: it gives the event loop a
  * turn after each candidate, so that a cancel (Ctrl-C, the app's cancel request) gets through.
  */
-export async function chooseSparseLinear(Xtrain: readonly SparseRow[], ytrain: number[], Xdev: readonly SparseRow[], ydev: number[], o: SparseChoiceOptions): Promise<ChosenParams & { bestBalanced: boolean }> {
+export async function chooseSparseLinear(
+  Xtrain: readonly SparseRow[],
+  ytrain: number[],
+  Xdev: readonly SparseRow[],
+  ydev: number[],
+  o: SparseChoiceOptions,
+): Promise<ChosenParams & { bestBalanced: boolean }> {
   if (Xdev.length === 0) throw new Error('chooseSparseLinear: empty dev set');
   const scores: GridScore[] = [];
   const total = o.Cs.length * o.balanced.length;
@@ -135,7 +141,14 @@ export async function chooseSparseLinear(Xtrain: readonly SparseRow[], ytrain: n
     for (const C of o.Cs) {
       const t0 = performance.now();
       const m = trainSparseLinear(Xtrain, o.d, ytrain, { C, classWeight, probability: false, seed: o.seed, signal: o.signal });
-      const s: GridScore = { C, gamma: null, gammaLabel: null, weighted_f1: weightedF1(o.nClasses, ydev, predictSparse(m, Xdev)), trainSeconds: (performance.now() - t0) / 1000, balanced: bal };
+      const s: GridScore = {
+        C,
+        gamma: null,
+        gammaLabel: null,
+        weighted_f1: weightedF1(o.nClasses, ydev, predictSparse(m, Xdev)),
+        trainSeconds: (performance.now() - t0) / 1000,
+        balanced: bal,
+      };
       scores.push(s);
       o.onProgress?.(scores.length, total, s);
       await new Promise((r) => setImmediate(r));
@@ -194,7 +207,11 @@ export function groupFolds(groups: readonly (string | number | null)[], k: numbe
  * earlier candidate (unweighted first, then smaller C). No dev or test row is seen here, so the
  * dev split stays free to confirm the choice.
  */
-export async function chooseSparseLinearCv(X: readonly SparseRow[], y: number[], o: SparseCvOptions): Promise<ChosenParams & { bestBalanced: boolean; scores: CvScore[] }> {
+export async function chooseSparseLinearCv(
+  X: readonly SparseRow[],
+  y: number[],
+  o: SparseCvOptions,
+): Promise<ChosenParams & { bestBalanced: boolean; scores: CvScore[] }> {
   const k = Math.max(2, Math.min(o.folds ?? 3, new Set(o.groups).size));
   const fold = groupFolds(o.groups, k, o.seed);
   const parts = [...Array(k).keys()].map((f) => {
@@ -216,7 +233,15 @@ export async function chooseSparseLinearCv(X: readonly SparseRow[], y: number[],
         await new Promise((r) => setImmediate(r));
       }
       const mean = per.reduce((a, b) => a + b, 0) / per.length;
-      const s: CvScore = { C, gamma: null, gammaLabel: null, weighted_f1: mean, trainSeconds: (performance.now() - t0) / 1000, balanced: bal, folds: per };
+      const s: CvScore = {
+        C,
+        gamma: null,
+        gammaLabel: null,
+        weighted_f1: mean,
+        trainSeconds: (performance.now() - t0) / 1000,
+        balanced: bal,
+        folds: per,
+      };
       scores.push(s);
       o.onProgress?.(scores.length, total, s);
     }

@@ -270,7 +270,7 @@ function tronL2Svc(
       for (let k = 0; k < d1; k++) M[k] += c * Xp[o + k] * Xp[o + k];
     }
     const alphaPcg = 0.01;
-    for (let k = 0; k < d1; k++) M[k] = (1 - alphaPcg) + alphaPcg * (1 + 2 * M[k]);
+    for (let k = 0; k < d1; k++) M[k] = 1 - alphaPcg + alphaPcg * (1 + 2 * M[k]);
   };
   const dotv = (a: Float64Array, b: Float64Array): number => {
     let s = 0;

@@ -75,7 +75,18 @@ function toCsr(X: readonly SparseRow[]): Csr {
 }
 
 /** Dual coordinate descent (Hsieh et al. 2008, LIBLINEAR's solve_l2r_l1l2_svc, L2 loss, shrinking). */
-function solveDual(X: Csr, rows: Int32Array, d: number, y: Int8Array, Ci: Float64Array, eps: number, maxIter: number, rng: Rng, alpha0?: Float64Array, signal?: AbortSignal): { w: Float64Array; alpha: Float64Array } {
+function solveDual(
+  X: Csr,
+  rows: Int32Array,
+  d: number,
+  y: Int8Array,
+  Ci: Float64Array,
+  eps: number,
+  maxIter: number,
+  rng: Rng,
+  alpha0?: Float64Array,
+  signal?: AbortSignal,
+): { w: Float64Array; alpha: Float64Array } {
   const n = rows.length;
   const { ptr, ind, val } = X;
   const w = new Float64Array(d + 1); // last entry: the bias (feature value 1)
@@ -155,8 +166,17 @@ function solveDual(X: Csr, rows: Int32Array, d: number, y: Int8Array, Ci: Float6
  * fit's dual variables per row of X (the probability folds start from the full fit's).
  */
 function trainOvr(
-  X: Csr, y: ArrayLike<number>, rows: Int32Array, classes: number[], d: number, o: SparseLinearOptions, rng: Rng, eps: number, tick: () => void,
-  warm?: Map<number, Float64Array>, keep?: Map<number, Float64Array>,
+  X: Csr,
+  y: ArrayLike<number>,
+  rows: Int32Array,
+  classes: number[],
+  d: number,
+  o: SparseLinearOptions,
+  rng: Rng,
+  eps: number,
+  tick: () => void,
+  warm?: Map<number, Float64Array>,
+  keep?: Map<number, Float64Array>,
 ): Float64Array {
   const n = rows.length;
   const Ci = new Float64Array(n);

@@ -155,7 +155,16 @@ export function trainSvm(X: FeatureRows, y: ArrayLike<number>, opts: SvmOptions)
       onProgress: opts.onProgress,
       shouldStop: opts.shouldStop,
     });
-    const params: SvmParams = { kernel: 'rbf', C: opts.C, gamma, gammaSpec, balanced: opts.balanced, probability: opts.probability, seed, classWeight };
+    const params: SvmParams = {
+      kernel: 'rbf',
+      C: opts.C,
+      gamma,
+      gammaSpec,
+      balanced: opts.balanced,
+      probability: opts.probability,
+      seed,
+      classWeight,
+    };
     const svmInfo: SvmInfo = {
       trainSeconds: (performance.now() - t0) / 1000,
       nTrain: X.length,
@@ -176,8 +185,22 @@ export function trainSvm(X: FeatureRows, y: ArrayLike<number>, opts: SvmOptions)
     onProgress: opts.onProgress,
     shouldStop: opts.shouldStop,
   });
-  const params: SvmParams = { kernel: 'linear', C: opts.C, gamma: null, gammaSpec: null, balanced: opts.balanced, probability: opts.probability, seed, classWeight };
-  const svmInfo: SvmInfo = { trainSeconds: (performance.now() - t0) / 1000, nTrain: X.length, nSupportVectors: null, iterations: info.epochs };
+  const params: SvmParams = {
+    kernel: 'linear',
+    C: opts.C,
+    gamma: null,
+    gammaSpec: null,
+    balanced: opts.balanced,
+    probability: opts.probability,
+    seed,
+    classWeight,
+  };
+  const svmInfo: SvmInfo = {
+    trainSeconds: (performance.now() - t0) / 1000,
+    nTrain: X.length,
+    nSupportVectors: null,
+    iterations: info.epochs,
+  };
   return new LinearSvm(model, nClasses, params, svmInfo);
 }
 
@@ -241,7 +264,15 @@ abstract class BaseSvm<M extends CommonModelData = CommonModelData> implements S
   abstract decisionFunction(X: FeatureRows): number[][];
   protected abstract modelJson(): unknown;
   serialize(): string {
-    return JSON.stringify({ format: FORMAT, version: VERSION, kernel: this.kernel, nClasses: this.nClasses, params: this.params, info: this.info, model: this.modelJson() });
+    return JSON.stringify({
+      format: FORMAT,
+      version: VERSION,
+      kernel: this.kernel,
+      nClasses: this.nClasses,
+      params: this.params,
+      info: this.info,
+      model: this.modelJson(),
+    });
   }
 }
 

@@ -100,7 +100,10 @@ function skipMessage(err: { code?: string; message?: string } | undefined): stri
 
 /** Header name normalised for matching: lower case, letters and digits only ('Sr No.' -> 'srno'). */
 export function normHeader(h: string): string {
-  return h.normalize('NFKC').toLowerCase().replace(/[^\p{L}\p{N}]+/gu, '');
+  return h
+    .normalize('NFKC')
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}]+/gu, '');
 }
 
 /** Index of a column by name: exact, then trimmed case-insensitive, then normalised; -1 when absent. */

@@ -26,13 +26,38 @@ export interface EafOptions {
   media?: string;
 }
 
-interface Ann { id: string; start: number | null; end: number | null; value: string; ref: string | null }
-interface Tier { id: string; type: string; participant: string | null; parent: string | null; anns: Ann[]; annotator?: string | null }
+interface Ann {
+  id: string;
+  start: number | null;
+  end: number | null;
+  value: string;
+  ref: string | null;
+}
+interface Tier {
+  id: string;
+  type: string;
+  participant: string | null;
+  parent: string | null;
+  anns: Ann[];
+  annotator?: string | null;
+}
 
-const ARRAYS = new Set(['TIER', 'ANNOTATION', 'TIME_SLOT', 'MEDIA_DESCRIPTOR', 'LINGUISTIC_TYPE', 'CONTROLLED_VOCABULARY', 'CV_ENTRY_ML', 'CVE_VALUE', 'CV_ENTRY', 'PROPERTY']);
+const ARRAYS = new Set([
+  'TIER',
+  'ANNOTATION',
+  'TIME_SLOT',
+  'MEDIA_DESCRIPTOR',
+  'LINGUISTIC_TYPE',
+  'CONTROLLED_VOCABULARY',
+  'CV_ENTRY_ML',
+  'CVE_VALUE',
+  'CV_ENTRY',
+  'PROPERTY',
+]);
 type XmlNode = Record<string, unknown>;
 
-const text = (v: unknown): string => (v === undefined || v === null ? '' : typeof v === 'object' ? String((v as XmlNode)['#text'] ?? '') : String(v));
+const text = (v: unknown): string =>
+  v === undefined || v === null ? '' : typeof v === 'object' ? String((v as XmlNode)['#text'] ?? '') : String(v);
 
 /**
  * The document's text: a BOM decides (UTF-8, UTF-16), else UTF-16 seen from its NULs, else the encoding
@@ -57,7 +82,8 @@ export function decodeXmlBytes(buf: Buffer, file: string, issues: ImportIssue[])
     }
   }
   // browsers and ELAN alike read Latin-1 labels as Windows-1252 (0x92 is a quote, not a control)
-  const enc = declared === 'iso-8859-1' || declared === 'latin1' || declared === 'us-ascii' || declared === 'ascii' ? 'windows-1252' : declared;
+  const enc =
+    declared === 'iso-8859-1' || declared === 'latin1' || declared === 'us-ascii' || declared === 'ascii' ? 'windows-1252' : declared;
   if (!iconv.encodingExists(enc)) throw new ImportError(file, `its XML declaration names the encoding '${decl![1]}', which is not known`);
   return iconv.decode(buf, enc);
 }
@@ -75,7 +101,11 @@ function parseEaf(file: string, issues: ImportIssue[]): XmlNode {
   let doc: XmlNode;
   try {
     doc = new XMLParser({
-      ignoreAttributes: false, attributeNamePrefix: '', parseTagValue: false, parseAttributeValue: false, trimValues: false,
+      ignoreAttributes: false,
+      attributeNamePrefix: '',
+      parseTagValue: false,
+      parseAttributeValue: false,
+      trimValues: false,
       // numeric character references (&#233; &#x1F600;) decoded, as XML wants
       htmlEntities: true,
       isArray: (name) => ARRAYS.has(name),
@@ -91,15 +121,19 @@ function parseEaf(file: string, issues: ImportIssue[]): XmlNode {
 
 function readTiers(root: XmlNode, file: string, issues: ImportIssue[]): Tier[] {
   const header = (root.HEADER ?? {}) as XmlNode;
-  if (header.TIME_UNITS && header.TIME_UNITS !== 'milliseconds') throw new ImportError(file, `TIME_UNITS '${String(header.TIME_UNITS)}' is not supported (milliseconds only)`);
+  if (header.TIME_UNITS && header.TIME_UNITS !== 'milliseconds')
+    throw new ImportError(file, `TIME_UNITS '${String(header.TIME_UNITS)}' is not supported (milliseconds only)`);
   const slots = new Map<string, number | null>();
   for (const s of ((root.TIME_ORDER as XmlNode | undefined)?.TIME_SLOT ?? []) as XmlNode[]) {
     const v = s.TIME_VALUE === undefined ? null : Number(s.TIME_VALUE);
     slots.set(String(s.TIME_SLOT_ID), v !== null && Number.isFinite(v) ? v : null);
   }
   const tiers = ((root.TIER ?? []) as XmlNode[]).map((t): Tier => ({
-    id: String(t.TIER_ID), type: String(t.LINGUISTIC_TYPE_REF ?? ''), participant: t.PARTICIPANT ? String(t.PARTICIPANT) : null,
-    parent: t.PARENT_REF ? String(t.PARENT_REF) : null, annotator: t.ANNOTATOR ? String(t.ANNOTATOR).trim() || null : null,
+    id: String(t.TIER_ID),
+    type: String(t.LINGUISTIC_TYPE_REF ?? ''),
+    participant: t.PARTICIPANT ? String(t.PARTICIPANT) : null,
+    parent: t.PARENT_REF ? String(t.PARENT_REF) : null,
+    annotator: t.ANNOTATOR ? String(t.ANNOTATOR).trim() || null : null,
     anns: ((t.ANNOTATION ?? []) as XmlNode[]).flatMap((a): Ann[] => {
       const al = a.ALIGNABLE_ANNOTATION as XmlNode | undefined;
       if (al) {
@@ -108,7 +142,17 @@ function readTiers(root: XmlNode, file: string, issues: ImportIssue[]): Tier[] {
         return [{ id: String(al.ANNOTATION_ID), start: s, end: e, value: text(al.ANNOTATION_VALUE).trim(), ref: null }];
       }
       const rf = a.REF_ANNOTATION as XmlNode | undefined;
-      return rf ? [{ id: String(rf.ANNOTATION_ID), start: null, end: null, value: text(rf.ANNOTATION_VALUE).trim(), ref: String(rf.ANNOTATION_REF) }] : [];
+      return rf
+        ? [
+            {
+              id: String(rf.ANNOTATION_ID),
+              start: null,
+              end: null,
+              value: text(rf.ANNOTATION_VALUE).trim(),
+              ref: String(rf.ANNOTATION_REF),
+            },
+          ]
+        : [];
     }),
   }));
   // reference annotations take the times of what they refer to (following chains)
@@ -159,7 +203,13 @@ function linkedMedia(root: XmlNode, file: string, issues: ImportIssue[], forced?
   const beside = found ? null : mediaBeside(file);
   if (!found && descs.length) {
     const urls = descs.map((d) => String(d.MEDIA_URL)).join(', ');
-    issues.push({ file, row: null, message: beside ? `linked media not found (${urls}): using ${path.basename(beside)} beside the file` : `linked media not found: ${urls}` });
+    issues.push({
+      file,
+      row: null,
+      message: beside
+        ? `linked media not found (${urls}): using ${path.basename(beside)} beside the file`
+        : `linked media not found: ${urls}`,
+    });
   }
   const origin = found ? found.origin : candidates[0]?.origin;
   if ((found || beside) && origin !== undefined && String(origin).trim() !== '') {
@@ -213,22 +263,30 @@ export function readEafFile(file: string, opts: EafOptions = {}): ImportBatch {
   const annotatorTiers = tiers.filter((t) => annotatorOfTier(t) !== null && t.id !== opts.labelTier);
   if (opts.labelTier !== undefined) labelTier = opts.labelTier === '' ? null : need(opts.labelTier, 'labels');
   else {
-    labelTier = tiers.find((t) => t.id === 'emotion (gold)')
-      ?? tiers.find((t) => /gold/i.test(t.id) && LABELISH.test(t.id))
-      ?? tiers.find((t) => LABELISH.test(t.id) && !PREDICTED.test(t.id) && !annotatorTiers.includes(t))
-      ?? null;
+    labelTier =
+      tiers.find((t) => t.id === 'emotion (gold)') ??
+      tiers.find((t) => /gold/i.test(t.id) && LABELISH.test(t.id)) ??
+      tiers.find((t) => LABELISH.test(t.id) && !PREDICTED.test(t.id) && !annotatorTiers.includes(t)) ??
+      null;
   }
   const textTiers = opts.textTiers?.length
     ? opts.textTiers.map((id) => need(id, 'utterances'))
-    : tiers.filter((t) => t !== labelTier && !t.parent && !cvTypes.has(t.type) && !PREDICTED.test(t.id) && !LABELISH.test(t.id) && t.anns.length > 0);
+    : tiers.filter(
+        (t) => t !== labelTier && !t.parent && !cvTypes.has(t.type) && !PREDICTED.test(t.id) && !LABELISH.test(t.id) && t.anns.length > 0,
+      );
   if (!textTiers.length) {
-    throw new ImportError(abs, `no utterance tier found (its tiers: ${names.map((n) => `'${n}'`).join(', ') || 'none'}); name them with --tiers`);
+    throw new ImportError(
+      abs,
+      `no utterance tier found (its tiers: ${names.map((n) => `'${n}'`).join(', ') || 'none'}); name them with --tiers`,
+    );
   }
 
-  const split: Split = opts.split ?? (() => {
-    const s = splitHint(path.basename(abs, path.extname(abs)));
-    return s !== 'unsplit' ? s : splitHint(path.basename(path.dirname(abs)));
-  })();
+  const split: Split =
+    opts.split ??
+    (() => {
+      const s = splitHint(path.basename(abs, path.extname(abs)));
+      return s !== 'unsplit' ? s : splitHint(path.basename(path.dirname(abs)));
+    })();
   const { path: mediaPath, originMs } = linkedMedia(root, abs, issues, opts.media);
   const corpusRoot = opts.root ? path.resolve(opts.root) : path.dirname(abs);
   const base = relativeKey(corpusRoot, abs);
@@ -238,21 +296,41 @@ export function readEafFile(file: string, opts: EafOptions = {}): ImportBatch {
     .sort((x, y) => x.a.start! - y.a.start! || x.a.end! - y.a.end!);
   const records = anns.map(({ t, a }, i): ImportRecord => ({
     key: `${base}#${t.id}@${a.start}`,
-    split, dialogue, index: i, speaker: t.participant ?? t.id, text: a.value,
+    split,
+    dialogue,
+    index: i,
+    speaker: t.participant ?? t.id,
+    text: a.value,
     label: labelTier ? labelFor(a, labelTier) : null,
-    mediaPath, startS: (a.start! + originMs) / 1000, endS: (a.end! + originMs) / 1000, source: abs, row: null,
-    ...(annotatorTiers.length ? {
-      annotations: annotatorTiers.flatMap((at) => {
-        const l = labelFor(a, at);
-        return l !== null ? [{ annotator: annotatorOfTier(at)!, label: l }] : [];
-      }),
-    } : {}),
+    mediaPath,
+    startS: (a.start! + originMs) / 1000,
+    endS: (a.end! + originMs) / 1000,
+    source: abs,
+    row: null,
+    ...(annotatorTiers.length
+      ? {
+          annotations: annotatorTiers.flatMap((at) => {
+            const l = labelFor(a, at);
+            return l !== null ? [{ annotator: annotatorOfTier(at)!, label: l }] : [];
+          }),
+        }
+      : {}),
   }));
-  if (!records.length) issues.push({ file: abs, row: null, message: `the utterance tiers (${textTiers.map((t) => `'${t.id}'`).join(', ')}) hold no annotation with text` });
+  if (!records.length)
+    issues.push({
+      file: abs,
+      row: null,
+      message: `the utterance tiers (${textTiers.map((t) => `'${t.id}'`).join(', ')}) hold no annotation with text`,
+    });
   return {
-    kind: 'elan-eaf', corpusRoot,
-    labelSet: [...new Set([...(labelTier ? cvTypes.get(labelTier.type) ?? [] : []), ...annotatorTiers.flatMap((t) => cvTypes.get(t.type) ?? [])])],
-    records, issues, missingMedia: mediaPath ? 0 : records.length,
+    kind: 'elan-eaf',
+    corpusRoot,
+    labelSet: [
+      ...new Set([...(labelTier ? (cvTypes.get(labelTier.type) ?? []) : []), ...annotatorTiers.flatMap((t) => cvTypes.get(t.type) ?? [])]),
+    ],
+    records,
+    issues,
+    missingMedia: mediaPath ? 0 : records.length,
   };
 }
 

@@ -28,7 +28,11 @@ export function scanMediaFolder(dir: string): ImportBatch {
   }
   if (!st.isDirectory()) throw new ImportError(root, 'not a folder');
   const listing = listMediaFiles(root);
-  const issues: ImportIssue[] = listing.unreadable.map((u) => ({ file: u.dir, row: null, message: `folder skipped: cannot read it (${u.reason})` }));
+  const issues: ImportIssue[] = listing.unreadable.map((u) => ({
+    file: u.dir,
+    row: null,
+    message: `folder skipped: cannot read it (${u.reason})`,
+  }));
   const records = listing.files.map((file) => mediaRecord(root, file));
   if (!records.length) issues.push({ file: root, row: null, message: NO_MEDIA });
   return { kind: 'folder', corpusRoot: root, labelSet: [], records, issues, missingMedia: 0 };
@@ -39,8 +43,17 @@ export function mediaRecord(root: string, file: string): ImportRecord {
   const key = relativeKey(root, file);
   const m = MELD_NAME.exec(path.basename(file, path.extname(file)));
   return {
-    key, split: splitHint(path.dirname(path.relative(root, file))), dialogue: m ? String(Number(m[1])) : null,
-    index: m ? Number(m[2]) : null, speaker: null, text: null, label: null, mediaPath: file, startS: null, endS: null,
-    source: file, row: null,
+    key,
+    split: splitHint(path.dirname(path.relative(root, file))),
+    dialogue: m ? String(Number(m[1])) : null,
+    index: m ? Number(m[2]) : null,
+    speaker: null,
+    text: null,
+    label: null,
+    mediaPath: file,
+    startS: null,
+    endS: null,
+    source: file,
+    row: null,
   };
 }

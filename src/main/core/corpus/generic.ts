@@ -9,7 +9,13 @@ import { blankToNull } from './meld';
 import { ImportError, type ColumnMapping, type ImportBatch, type ImportIssue, type ImportRecord } from './types';
 
 const MAPPING_KEYS = ['text', 'label', 'file', 'speaker', 'dialogue', 'start', 'end', 'split', 'id', 'annotator'] as const;
-const MAPPING_ALIASES: Record<string, keyof ColumnMapping> = { media: 'file', path: 'file', clip: 'file', utterance: 'text', emotion: 'label' };
+const MAPPING_ALIASES: Record<string, keyof ColumnMapping> = {
+  media: 'file',
+  path: 'file',
+  clip: 'file',
+  utterance: 'text',
+  emotion: 'label',
+};
 
 /**
  * Parses 'text=Utterance,label=Emotion,file=clip' into a ColumnMapping (keys: text label file speaker
@@ -20,7 +26,10 @@ const MAPPING_ALIASES: Record<string, keyof ColumnMapping> = { media: 'file', pa
 export function parseColumnMapping(spec: string): ColumnMapping {
   const out: ColumnMapping = {};
   const fail = (reason: string): never => {
-    throw new ImportError('--columns', `${reason} (expected text=COL,label=COL[,file=COL,speaker=COL,dialogue=COL,start=COL,end=COL,split=COL,id=COL,annotator=COL])`);
+    throw new ImportError(
+      '--columns',
+      `${reason} (expected text=COL,label=COL[,file=COL,speaker=COL,dialogue=COL,start=COL,end=COL,split=COL,id=COL,annotator=COL])`,
+    );
   };
   for (const part of spec.split(',')) {
     if (part.trim() === '') continue;
@@ -79,7 +88,10 @@ export function readGenericCsv(file: string, mapping: ColumnMapping, opts: Gener
     else cols[k] = i;
   }
   if (absent.length) {
-    throw new ImportError(abs, `column${absent.length > 1 ? 's' : ''} not found: ${absent.join(', ')} (its columns: ${table.header.join(', ') || 'none'})`);
+    throw new ImportError(
+      abs,
+      `column${absent.length > 1 ? 's' : ''} not found: ${absent.join(', ')} (its columns: ${table.header.join(', ') || 'none'})`,
+    );
   }
   const root = path.resolve(opts.mediaRoot ?? path.dirname(abs));
   const csvName = path.basename(abs);
@@ -190,8 +202,18 @@ export function readGenericCsv(file: string, mapping: ColumnMapping, opts: Gener
       perDialogue.set(dialogue, index + 1);
     }
     const rec: ImportRecord = {
-      key, split, dialogue, index, speaker: blankToNull(get('speaker')), text: blankToNull(get('text')), label,
-      mediaPath, startS, endS, source: abs, row: row.line,
+      key,
+      split,
+      dialogue,
+      index,
+      speaker: blankToNull(get('speaker')),
+      text: blankToNull(get('text')),
+      label,
+      mediaPath,
+      startS,
+      endS,
+      source: abs,
+      row: row.line,
     };
     if (annotator !== undefined) {
       rec.label = null; // the gold label follows the gold rule (store/labels.ts)
@@ -200,7 +222,10 @@ export function readGenericCsv(file: string, mapping: ColumnMapping, opts: Gener
     byKey.set(key, rec);
     records.push(rec);
   }
-  if (!labelSet) labelSet = [...new Set(records.flatMap((r) => [r.label, ...(r.annotations ?? []).map((a) => a.label)]).filter((l): l is string => l !== null))].sort();
+  if (!labelSet)
+    labelSet = [
+      ...new Set(records.flatMap((r) => [r.label, ...(r.annotations ?? []).map((a) => a.label)]).filter((l): l is string => l !== null)),
+    ].sort();
   return { kind: 'generic-csv', corpusRoot: root, labelSet, records, issues, missingMedia };
 }
 

@@ -95,12 +95,16 @@ function asImportError(e: unknown, file: string): ImportError {
 /** root: the folder being imported, when file was found in it (the corpus root and base of the keys) */
 function planFile(file: string, opts: PlanOptions, indexOf: (root: string) => MediaIndex, root?: string): ImportBatch {
   const ext = path.extname(file).toLowerCase();
-  if (ext === '.eaf') return readEafFile(file, { split: opts.split, textTiers: opts.tiers, labelTier: opts.labelTier, root, media: opts.media });
-  if (ext === '.textgrid') return readTextGridFile(file, { split: opts.split, media: opts.media, textTiers: opts.tiers, labelTier: opts.labelTier, root });
-  if (ext === '.srt' || ext === '.vtt') return readSubtitleFile(file, { split: opts.split, media: opts.media, textTiers: opts.tiers, root });
+  if (ext === '.eaf')
+    return readEafFile(file, { split: opts.split, textTiers: opts.tiers, labelTier: opts.labelTier, root, media: opts.media });
+  if (ext === '.textgrid')
+    return readTextGridFile(file, { split: opts.split, media: opts.media, textTiers: opts.tiers, labelTier: opts.labelTier, root });
+  if (ext === '.srt' || ext === '.vtt')
+    return readSubtitleFile(file, { split: opts.split, media: opts.media, textTiers: opts.tiers, root });
   if (ext === '.csv' || ext === '.tsv') {
     const { header } = readCsvFile(file);
-    if (looksLikeMeld(header)) return readMeldCsv(file, { split: opts.split, mediaRoot: path.dirname(file), media: indexOf(path.dirname(file)) });
+    if (looksLikeMeld(header))
+      return readMeldCsv(file, { split: opts.split, mediaRoot: path.dirname(file), media: indexOf(path.dirname(file)) });
     if (!opts.columns) {
       throw new ImportError(
         file,
@@ -113,7 +117,10 @@ function planFile(file: string, opts: PlanOptions, indexOf: (root: string) => Me
     const root = path.dirname(file);
     return { kind: 'folder', corpusRoot: root, labelSet: [], records: [mediaRecord(root, file)], issues: [], missingMedia: 0 };
   }
-  throw new ImportError(file, `unsupported file type '${ext || path.basename(file)}' (expected a folder, a .csv, a media file, an .eaf, a .TextGrid, an .srt or a .vtt)`);
+  throw new ImportError(
+    file,
+    `unsupported file type '${ext || path.basename(file)}' (expected a folder, a .csv, a media file, an .eaf, a .TextGrid, an .srt or a .vtt)`,
+  );
 }
 
 function planFolder(dir: string, opts: PlanOptions, indexOf: (root: string) => MediaIndex): ImportBatch[] {

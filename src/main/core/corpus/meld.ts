@@ -8,8 +8,17 @@ import { ImportError, type ImportBatch, type ImportIssue, type ImportRecord } fr
 
 /** MELD's header, in its order. */
 export const MELD_HEADER = [
-  'Sr No.', 'Utterance', 'Speaker', 'Emotion', 'Sentiment', 'Dialogue_ID', 'Utterance_ID', 'Season', 'Episode',
-  'StartTime', 'EndTime',
+  'Sr No.',
+  'Utterance',
+  'Speaker',
+  'Emotion',
+  'Sentiment',
+  'Dialogue_ID',
+  'Utterance_ID',
+  'Season',
+  'Episode',
+  'StartTime',
+  'EndTime',
 ] as const;
 
 /** The columns an importable MELD CSV must have. */
@@ -61,13 +70,22 @@ export function readMeldCsv(file: string, opts: MeldCsvOptions = {}): ImportBatc
   const fromName = splitFromFileName(abs);
   const split: Split = opts.split ?? fromName ?? 'unsplit';
   if (!opts.split && !fromName) {
-    issues.push({ file: abs, row: null, message: "the file name names no split (train/dev/test): rows imported as 'unsplit' (use --split)" });
+    issues.push({
+      file: abs,
+      row: null,
+      message: "the file name names no split (train/dev/test): rows imported as 'unsplit' (use --split)",
+    });
   }
   const media = opts.media ?? indexMediaFiles(root);
   const col = (name: string) => findColumn(table.header, name);
   const c = {
-    text: col('Utterance'), speaker: col('Speaker'), emotion: col('Emotion'), dia: col('Dialogue_ID'),
-    utt: col('Utterance_ID'), start: col('StartTime'), end: col('EndTime'),
+    text: col('Utterance'),
+    speaker: col('Speaker'),
+    emotion: col('Emotion'),
+    dia: col('Dialogue_ID'),
+    utt: col('Utterance_ID'),
+    start: col('StartTime'),
+    end: col('EndTime'),
   };
   const labels = new Set<string>(MELD_LABELS);
   const seen = new Map<string, number>();
@@ -109,9 +127,21 @@ export function readMeldCsv(file: string, opts: MeldCsvOptions = {}): ImportBatc
     const mediaPath = findClip(media, name, split);
     if (!mediaPath) missingMedia++;
     records.push({
-      key, split, dialogue: String(dia), index: utt, speaker: textCell(f[c.speaker]), text: textCell(f[c.text]),
+      key,
+      split,
+      dialogue: String(dia),
+      index: utt,
+      speaker: textCell(f[c.speaker]),
+      text: textCell(f[c.text]),
       // StartTime/EndTime are times in the TV episode; each MELD clip is already cut: a whole clip
-      label: rawLabel || null, mediaPath, startS: null, endS: null, episodeStartS: startS, episodeEndS: endS, source: abs, row: row.line,
+      label: rawLabel || null,
+      mediaPath,
+      startS: null,
+      endS: null,
+      episodeStartS: startS,
+      episodeEndS: endS,
+      source: abs,
+      row: row.line,
     });
   }
   return { kind: 'meld-csv', corpusRoot: root, labelSet: [...MELD_LABELS], records, issues, missingMedia };

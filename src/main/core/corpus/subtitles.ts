@@ -5,9 +5,16 @@ import { readTextFile } from './text-file';
 import { segmentsBatch, type Span, type TranscriptOptions, type TranscriptTier } from './transcript';
 import { ImportError, type ImportBatch, type ImportIssue } from './types';
 
-export interface Cue { start: number; end: number; speaker: string | null; text: string; line: number }
+export interface Cue {
+  start: number;
+  end: number;
+  speaker: string | null;
+  text: string;
+  line: number;
+}
 
-const TIMING = /^\s*((?:\d+:)?\d{1,2}:\d{2}[.,]\d{1,3}|\d+[.,]\d{1,3})\s*-->\s*((?:\d+:)?\d{1,2}:\d{2}[.,]\d{1,3}|\d+[.,]\d{1,3})(?:\s+.*)?$/;
+const TIMING =
+  /^\s*((?:\d+:)?\d{1,2}:\d{2}[.,]\d{1,3}|\d+[.,]\d{1,3})\s*-->\s*((?:\d+:)?\d{1,2}:\d{2}[.,]\d{1,3}|\d+[.,]\d{1,3})(?:\s+.*)?$/;
 
 /** Seconds from '01:02:03,456', '02:03.456' (WebVTT without hours) or '3.5'; null when malformed. */
 export function cueTime(s: string): number | null {
@@ -47,7 +54,13 @@ function cueText(lines: string[], vtt: boolean): { speaker: string | null; text:
   }
   joined = joined.replace(/<[^>\n]*>/g, '').replace(/\{\\[^}\n]*\}/g, '');
   if (vtt) joined = decodeRefs(joined);
-  let text = joined.split('\n').map((l) => l.trim()).filter(Boolean).join(' ').replace(/\s+/g, ' ').trim();
+  let text = joined
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean)
+    .join(' ')
+    .replace(/\s+/g, ' ')
+    .trim();
   if (!speaker) {
     const m = NAME_PREFIX.exec(text);
     if (m) {
@@ -60,7 +73,10 @@ function cueText(lines: string[], vtt: boolean): { speaker: string | null; text:
 
 /** The cues of an SRT (vtt false) or WebVTT (vtt true) text; broken cues are issues. */
 export function parseSubtitles(src: string, file: string, vtt: boolean, issues: ImportIssue[]): Cue[] {
-  const lines = src.replace(/^\uFEFF/, '').replace(/\r\n?/g, '\n').split('\n');
+  const lines = src
+    .replace(/^\uFEFF/, '')
+    .replace(/\r\n?/g, '\n')
+    .split('\n');
   let i = 0;
   if (vtt) {
     if (!/^WEBVTT(?:[ \t].*)?$/.test(lines[0] ?? '')) throw new ImportError(file, "not a WebVTT file (its first line is not 'WEBVTT')");
@@ -76,14 +92,22 @@ export function parseSubtitles(src: string, file: string, vtt: boolean, issues: 
     if (vtt && /^(NOTE|STYLE|REGION)(?:\s|$)/.test(block[0])) continue; // comment and style blocks
     const t = block.findIndex((l) => l.includes('-->'));
     if (t < 0 || t > 1) {
-      issues.push({ file, row: blockStart + 1, message: 'no cue timing line (00:00:01,000 --> 00:00:02,000) where a cue should start; block left out' });
+      issues.push({
+        file,
+        row: blockStart + 1,
+        message: 'no cue timing line (00:00:01,000 --> 00:00:02,000) where a cue should start; block left out',
+      });
       continue;
     }
     const m = TIMING.exec(block[t]);
     const start = m ? cueTime(m[1]) : null;
     const end = m ? cueTime(m[2]) : null;
     if (start === null || end === null) {
-      issues.push({ file, row: blockStart + t + 1, message: `'${block[t].trim()}' is not a cue timing (00:00:01,000 --> 00:00:02,000); cue left out` });
+      issues.push({
+        file,
+        row: blockStart + t + 1,
+        message: `'${block[t].trim()}' is not a cue timing (00:00:01,000 --> 00:00:02,000); cue left out`,
+      });
       continue;
     }
     if (!(end > start)) {

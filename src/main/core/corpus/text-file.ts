@@ -11,8 +11,15 @@ export interface DecodedText {
 }
 
 const LATIN_SINGLE_BYTE = new Set([
-  'iso-8859-1', 'iso-8859-2', 'iso-8859-9', 'iso-8859-15', 'windows-1250', 'windows-1252', 'windows-1254',
-  'windows-1257', 'windows-1258',
+  'iso-8859-1',
+  'iso-8859-2',
+  'iso-8859-9',
+  'iso-8859-15',
+  'windows-1250',
+  'windows-1252',
+  'windows-1254',
+  'windows-1257',
+  'windows-1258',
 ]);
 const MULTI_BYTE = new Set(['shift_jis', 'euc-jp', 'euc-kr', 'gb18030', 'big5', 'iso-2022-jp', 'iso-2022-kr', 'iso-2022-cn']);
 
@@ -40,8 +47,10 @@ export function decodeText(buf: Buffer, file = '(buffer)'): DecodedText {
     if (t !== null) return { text: t, encoding: 'utf-8' };
     buf = buf.subarray(3);
   }
-  if (buf.length >= 2 && buf[0] === 0xff && buf[1] === 0xfe) return { text: iconv.decode(buf.subarray(2), 'utf-16le'), encoding: 'utf-16le' };
-  if (buf.length >= 2 && buf[0] === 0xfe && buf[1] === 0xff) return { text: iconv.decode(buf.subarray(2), 'utf-16be'), encoding: 'utf-16be' };
+  if (buf.length >= 2 && buf[0] === 0xff && buf[1] === 0xfe)
+    return { text: iconv.decode(buf.subarray(2), 'utf-16le'), encoding: 'utf-16le' };
+  if (buf.length >= 2 && buf[0] === 0xfe && buf[1] === 0xff)
+    return { text: iconv.decode(buf.subarray(2), 'utf-16be'), encoding: 'utf-16be' };
   if (buf.length >= 4 && buf[0] === 0x50 && buf[1] === 0x4b && buf[2] === 0x03 && buf[3] === 0x04) {
     throw new ImportError(file, 'this is a zip archive (an Excel or OpenDocument workbook?), not a text file: save it as CSV');
   }
@@ -49,7 +58,9 @@ export function decodeText(buf: Buffer, file = '(buffer)'): DecodedText {
   if (utf8 !== null && !utf8.includes('\u0000')) return { text: utf8, encoding: 'utf-8' };
   if (buf.includes(0)) {
     // UTF-16 without a BOM shows as NULs in every other byte of ASCII text
-    const even = countZeros(buf, 0), odd = countZeros(buf, 1), half = buf.length / 2;
+    const even = countZeros(buf, 0),
+      odd = countZeros(buf, 1),
+      half = buf.length / 2;
     const enc = odd > half * 0.3 && even < half * 0.05 ? 'utf-16le' : even > half * 0.3 && odd < half * 0.05 ? 'utf-16be' : null;
     if (enc) {
       const text = iconv.decode(buf, enc);
@@ -112,10 +123,16 @@ function guessEncoding(buf: Buffer): string {
 function utf8SeqLen(buf: Buffer, i: number): number {
   const b = buf[i];
   let n: number, min: number;
-  if (b >= 0xc2 && b <= 0xdf) { n = 2; min = 0x80; }
-  else if (b >= 0xe0 && b <= 0xef) { n = 3; min = 0x800; }
-  else if (b >= 0xf0 && b <= 0xf4) { n = 4; min = 0x10000; }
-  else return 0;
+  if (b >= 0xc2 && b <= 0xdf) {
+    n = 2;
+    min = 0x80;
+  } else if (b >= 0xe0 && b <= 0xef) {
+    n = 3;
+    min = 0x800;
+  } else if (b >= 0xf0 && b <= 0xf4) {
+    n = 4;
+    min = 0x10000;
+  } else return 0;
   if (i + n > buf.length) return 0;
   let cp = b & (0xff >> (n + 1));
   for (let k = 1; k < n; k++) {

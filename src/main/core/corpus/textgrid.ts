@@ -67,8 +67,10 @@ function tokenize(src: string, file: string): Token[] {
 /** The tiers of a TextGrid's text; point tiers are noted in issues and left out. */
 export function parseTextGrid(text: string, file: string, issues: ImportIssue[]): TranscriptTier[] {
   const src = text.replace(/^\uFEFF/, '');
-  if (/^\s*"Praat chronological TextGrid text file"/.test(src)) throw new ImportError(file, 'a chronological TextGrid: save it from Praat as a text file (long or short)');
-  if (!/^\s*File type\s*=\s*"ooTextFile(?: short)?"/.test(src)) throw new ImportError(file, 'not a Praat TextGrid text file (it does not start with File type = "ooTextFile")');
+  if (/^\s*"Praat chronological TextGrid text file"/.test(src))
+    throw new ImportError(file, 'a chronological TextGrid: save it from Praat as a text file (long or short)');
+  if (!/^\s*File type\s*=\s*"ooTextFile(?: short)?"/.test(src))
+    throw new ImportError(file, 'not a Praat TextGrid text file (it does not start with File type = "ooTextFile")');
   const t = tokenize(src, file);
   let k = 0;
   const where = () => `value ${k + 1}`;
@@ -79,7 +81,8 @@ export function parseTextGrid(text: string, file: string, issues: ImportIssue[])
   };
   const num = (what: string) => {
     const x = t[k++];
-    if (!x || !('n' in x) || !Number.isFinite(x.n)) throw new ImportError(file, `${what}: a number expected (${x ? where() : 'the file ends here'})`);
+    if (!x || !('n' in x) || !Number.isFinite(x.n))
+      throw new ImportError(file, `${what}: a number expected (${x ? where() : 'the file ends here'})`);
     return x.n;
   };
   const count = (what: string) => {
@@ -110,9 +113,15 @@ export function parseTextGrid(text: string, file: string, issues: ImportIssue[])
       for (let q = 0; q < n; q++) {
         const start = num(`tier '${name}' interval ${q + 1} xmin`);
         const end = num(`tier '${name}' interval ${q + 1} xmax`);
-        const text = str(`tier '${name}' interval ${q + 1} text`).replace(/\s+/g, ' ').trim();
+        const text = str(`tier '${name}' interval ${q + 1} text`)
+          .replace(/\s+/g, ' ')
+          .trim();
         if (text !== '' && !(end > start)) {
-          issues.push({ file, row: null, message: `tier '${name}': interval ${q + 1} ends (${end} s) before it starts (${start} s); left out` });
+          issues.push({
+            file,
+            row: null,
+            message: `tier '${name}': interval ${q + 1} ends (${end} s) before it starts (${start} s); left out`,
+          });
           continue;
         }
         spans.push({ start, end, text });
@@ -123,7 +132,11 @@ export function parseTextGrid(text: string, file: string, issues: ImportIssue[])
         num(`tier '${name}' point ${q + 1} time`);
         str(`tier '${name}' point ${q + 1} mark`);
       }
-      issues.push({ file, row: null, message: `point tier '${name}' (${n} point${n === 1 ? '' : 's'}) left out: only interval tiers hold utterances` });
+      issues.push({
+        file,
+        row: null,
+        message: `point tier '${name}' (${n} point${n === 1 ? '' : 's'}) left out: only interval tiers hold utterances`,
+      });
     } else throw new ImportError(file, `tier ${j + 1} ('${name}'): unknown tier class '${tierClass}'`);
   }
   return tiers;
@@ -139,7 +152,8 @@ export function readTextGridFile(file: string, opts: TranscriptOptions = {}): Im
   } catch (e) {
     throw new ImportError(abs, `cannot read the file (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
   }
-  if (buf.subarray(0, 12).toString('latin1') === 'ooBinaryFile') throw new ImportError(abs, 'a binary TextGrid: save it from Praat as a text file (long or short)');
+  if (buf.subarray(0, 12).toString('latin1') === 'ooBinaryFile')
+    throw new ImportError(abs, 'a binary TextGrid: save it from Praat as a text file (long or short)');
   const { text } = decodeText(buf, abs);
   const tiers = parseTextGrid(text, abs, issues);
   return segmentsBatch({ kind: 'praat-textgrid', file: abs, tiers, issues, opts });

@@ -9,10 +9,18 @@ import { ImportError, MEDIA_EXTENSIONS, type ImportBatch, type ImportIssue, type
 import { isBelow } from '../path-inside';
 
 /** One timed span of a tier (seconds on the transcript's time line). */
-export interface Span { start: number; end: number; text: string }
+export interface Span {
+  start: number;
+  end: number;
+  text: string;
+}
 /** A tier: a speaker's utterances, or labels. */
 /** A tier: a speaker's utterances, or labels; speaker undefined: the tier's name is the speaker. */
-export interface TranscriptTier { name: string; speaker?: string | null; spans: Span[] }
+export interface TranscriptTier {
+  name: string;
+  speaker?: string | null;
+  spans: Span[];
+}
 
 export interface TranscriptOptions {
   split?: Split;
@@ -37,7 +45,10 @@ export function mediaBeside(file: string): string | null {
   const dir = path.dirname(file);
   let names: string[];
   try {
-    names = fs.readdirSync(dir).filter((n) => isMediaFile(n)).sort();
+    names = fs
+      .readdirSync(dir)
+      .filter((n) => isMediaFile(n))
+      .sort();
   } catch {
     return null;
   }
@@ -78,7 +89,11 @@ export function recordingOf(file: string, media: string | undefined, issues: Imp
   const found = mediaBeside(file);
   if (!found) {
     const base = path.basename(file, path.extname(file));
-    issues.push({ file, row: null, message: `no media file named '${base}.*' beside it (give the recording with --media FILE): utterances imported without media` });
+    issues.push({
+      file,
+      row: null,
+      message: `no media file named '${base}.*' beside it (give the recording with --media FILE): utterances imported without media`,
+    });
   }
   return found;
 }
@@ -90,10 +105,12 @@ const LABELISH = /\b(emotions?|labels?)\b/i;
 /** The label tier: asked for by name ('' for none), else by its name as ELAN's and the exports' are. */
 export function chooseLabelTier<T extends { name: string }>(tiers: T[], asked: string | undefined, file: string): T | null {
   if (asked !== undefined) return asked === '' ? null : needTier(tiers, asked, 'labels', file);
-  return tiers.find((t) => t.name === 'emotion (gold)')
-    ?? tiers.find((t) => /gold/i.test(t.name) && LABELISH.test(t.name))
-    ?? tiers.find((t) => LABELISH.test(t.name) && !PREDICTED.test(t.name))
-    ?? null;
+  return (
+    tiers.find((t) => t.name === 'emotion (gold)') ??
+    tiers.find((t) => /gold/i.test(t.name) && LABELISH.test(t.name)) ??
+    tiers.find((t) => LABELISH.test(t.name) && !PREDICTED.test(t.name)) ??
+    null
+  );
 }
 
 /** Whether a tier looks like labels or predictions (never utterances by default). */
@@ -103,7 +120,8 @@ export function isLabelLike(name: string): boolean {
 
 export function needTier<T extends { name: string }>(tiers: T[], id: string, what: string, file: string): T {
   const t = tiers.find((x) => x.name === id);
-  if (!t) throw new ImportError(file, `no tier '${id}' for the ${what} (its tiers: ${tiers.map((x) => `'${x.name}'`).join(', ') || 'none'})`);
+  if (!t)
+    throw new ImportError(file, `no tier '${id}' for the ${what} (its tiers: ${tiers.map((x) => `'${x.name}'`).join(', ') || 'none'})`);
   return t;
 }
 
@@ -166,12 +184,20 @@ export function segmentsBatch(input: SegmentsInput): ImportBatch {
   const labelTier = chooseLabelTier(tiers, opts.labelTier, file);
   // tiers of phones or syllables (a forced aligner's) are never utterances unless asked for
   const sub = opts.textTiers?.length ? [] : tiers.filter((t) => SUB_UTTERANCE.test(t.name) && t.spans.some((s) => s.text !== ''));
-  if (sub.length) issues.push({ file, row: null, message: `tier${sub.length > 1 ? 's' : ''} ${sub.map((t) => `'${t.name}'`).join(', ')} left out: phones or syllables, not utterances (name the utterance tiers with --tiers)` });
+  if (sub.length)
+    issues.push({
+      file,
+      row: null,
+      message: `tier${sub.length > 1 ? 's' : ''} ${sub.map((t) => `'${t.name}'`).join(', ')} left out: phones or syllables, not utterances (name the utterance tiers with --tiers)`,
+    });
   const textTiers = opts.textTiers?.length
     ? opts.textTiers.map((id) => needTier(tiers, id, 'utterances', file))
     : tiers.filter((t) => t !== labelTier && !isLabelLike(t.name) && !sub.includes(t) && t.spans.some((s) => s.text !== ''));
   if (!textTiers.length) {
-    throw new ImportError(file, `no utterance tier found (its tiers: ${tiers.map((t) => `'${t.name}'`).join(', ') || 'none'}); name them with --tiers`);
+    throw new ImportError(
+      file,
+      `no utterance tier found (its tiers: ${tiers.map((t) => `'${t.name}'`).join(', ') || 'none'}); name them with --tiers`,
+    );
   }
   const mediaPath = input.media !== undefined ? input.media : recordingOf(file, opts.media, issues);
   const root = opts.root ?? path.dirname(file);
@@ -189,12 +215,26 @@ export function segmentsBatch(input: SegmentsInput): ImportBatch {
     for (let k = 2; keys.has(key); k++) key = `${base}#${t.name}@${ms(s.start)}~${k}`;
     keys.add(key);
     return {
-      key, split, dialogue, index: i, speaker: t.speaker === undefined ? t.name : t.speaker, text: s.text,
+      key,
+      split,
+      dialogue,
+      index: i,
+      speaker: t.speaker === undefined ? t.name : t.speaker,
+      text: s.text,
       label: labelTier ? labelByOverlap(s.start, s.end, labels) : null,
-      mediaPath, startS: round6(s.start + offset), endS: round6(s.end + offset), source: file, row: null,
+      mediaPath,
+      startS: round6(s.start + offset),
+      endS: round6(s.end + offset),
+      source: file,
+      row: null,
     };
   });
-  if (!records.length) issues.push({ file, row: null, message: `the utterance tiers (${textTiers.map((t) => `'${t.name}'`).join(', ')}) hold no span with text` });
+  if (!records.length)
+    issues.push({
+      file,
+      row: null,
+      message: `the utterance tiers (${textTiers.map((t) => `'${t.name}'`).join(', ')}) hold no span with text`,
+    });
   const labelSet = labelTier ? [...new Set(labels.map((l) => l.text))] : [];
   return { kind, corpusRoot: root, labelSet, records, issues, missingMedia: mediaPath ? 0 : records.length };
 }

@@ -7,7 +7,11 @@ import { attrInt, attrString, colsT, Graph, IR_VERSION, OPSET, valueInfo } from 
 import type { Norm } from './model';
 import type { DialogueSpec } from './dialogue';
 
-export interface DialogueWeights { spec: DialogueSpec; norm: Norm; w: Map<string, Float32Array> }
+export interface DialogueWeights {
+  spec: DialogueSpec;
+  norm: Norm;
+  w: Map<string, Float32Array>;
+}
 
 /** One network's subgraph on input x; returns its repr [T, H + 2h] and logits [T, C] names. */
 function subgraph(g: Graph, net: DialogueWeights, k: number): { repr: string; logits: string } {
@@ -33,7 +37,12 @@ function subgraph(g: Graph, net: DialogueWeights, k: number): { repr: string; lo
   }
   const [y] = g.opMulti(
     'LSTM',
-    [seq, g.float(n('lstm.W_onnx'), [2, 4 * h, H], Wo), g.float(n('lstm.R_onnx'), [2, 4 * h, h], Ro), g.float(n('lstm.B_onnx'), [2, 8 * h], Bo)],
+    [
+      seq,
+      g.float(n('lstm.W_onnx'), [2, 4 * h, H], Wo),
+      g.float(n('lstm.R_onnx'), [2, 4 * h, h], Ro),
+      g.float(n('lstm.B_onnx'), [2, 8 * h], Bo),
+    ],
     1,
     [attrString('direction', 'bidirectional'), attrInt('hidden_size', h)],
   ); // Y [T, 2, 1, h]
@@ -55,8 +64,14 @@ export function exportDialogueOnnx(nets: DialogueWeights[]): Uint8Array {
     const un = names.map((x) => g.op('Unsqueeze', [x, g.int64(g.fresh('axes0'), [0])]));
     return un.length === 1 ? g.op('Identity', un, [], out) : g.op('Concat', un, [attrInt('axis', 0)], out);
   };
-  stack(subs.map((s) => s.repr), 'repr');
-  const logits = stack(subs.map((s) => s.logits), 'logits');
+  stack(
+    subs.map((s) => s.repr),
+    'repr',
+  );
+  const logits = stack(
+    subs.map((s) => s.logits),
+    'logits',
+  );
   g.op('Softmax', [logits], [attrInt('axis', -1)], 'probs');
   const K = nets.length;
   return encodeModel({
@@ -66,11 +81,18 @@ export function exportDialogueOnnx(nets: DialogueWeights[]): Uint8Array {
     producerVersion: '0.1.0',
     docString: 'dialogue fusion network(s) (BiLSTM over the utterances of a dialogue)',
     graph: {
-      name: 'fusion_dialogue', node: g.nodes, initializer: g.inits,
+      name: 'fusion_dialogue',
+      node: g.nodes,
+      initializer: g.inits,
       input: [valueInfo('x', ['T', d])],
       output: [valueInfo('repr', [K, 'T', H + 2 * h]), valueInfo('logits', [K, 'T', nClasses]), valueInfo('probs', [K, 'T', nClasses])],
     },
-    metadataProps: [{ key: 'emotion-studio.fusion', value: JSON.stringify({ kind: 'dialogue', folds: K, d, hidden: H, lstmHidden: h, nClasses, reprDim: H + 2 * h }) }],
+    metadataProps: [
+      {
+        key: 'emotion-studio.fusion',
+        value: JSON.stringify({ kind: 'dialogue', folds: K, d, hidden: H, lstmHidden: h, nClasses, reprDim: H + 2 * h }),
+      },
+    ],
   });
 }
 

@@ -119,7 +119,11 @@ export function exportOnnx(net: FusionNet, meta: Record<string, string> = {}): U
       const Bo = new Float32Array(2 * 8 * h);
       for (let dir = 0; dir < 2; dir++) {
         // ONNX gate order i, o, f, c; the forget gate stays zero (no effect from a zero state)
-        for (const [q, src] of [[0, 0], [1, 1], [3, 2]]) {
+        for (const [q, src] of [
+          [0, 0],
+          [1, 1],
+          [3, 2],
+        ]) {
           const c0 = (2 * src + dir) * h;
           Wo.set(colsT(Wk, inDim, 6 * h, c0, h), (dir * 4 + q) * h * inDim);
           Bo.set(bk.subarray(c0, c0 + h), dir * 8 * h + q * h);
@@ -128,7 +132,12 @@ export function exportOnnx(net: FusionNet, meta: Record<string, string> = {}): U
       const seq = g.op('Unsqueeze', [x, g.int64(g.fresh('axes0'), [0])]); // [1, N, in]
       const [, yh] = g.opMulti(
         'LSTM',
-        [seq, g.float(`${prefix}.lstm.W_onnx`, [2, 4 * h, inDim], Wo), g.float(`${prefix}.lstm.R_onnx`, [2, 4 * h, h], zeros(2 * 4 * h * h)), g.float(`${prefix}.lstm.B_onnx`, [2, 8 * h], Bo)],
+        [
+          seq,
+          g.float(`${prefix}.lstm.W_onnx`, [2, 4 * h, inDim], Wo),
+          g.float(`${prefix}.lstm.R_onnx`, [2, 4 * h, h], zeros(2 * 4 * h * h)),
+          g.float(`${prefix}.lstm.B_onnx`, [2, 8 * h], Bo),
+        ],
         2,
         [attrString('direction', 'bidirectional'), attrInt('hidden_size', h)],
       ); // Y_h [2, N, h]
@@ -182,7 +191,12 @@ export function exportOnnx(net: FusionNet, meta: Record<string, string> = {}): U
       }
       const [y] = g.opMulti(
         'LSTM',
-        [seq, g.float('video.lstm.W_onnx', [2, 4 * h, inV], Wo), g.float('video.lstm.R_onnx', [2, 4 * h, h], Ro), g.float('video.lstm.B_onnx', [2, 8 * h], Bo)],
+        [
+          seq,
+          g.float('video.lstm.W_onnx', [2, 4 * h, inV], Wo),
+          g.float('video.lstm.R_onnx', [2, 4 * h, h], Ro),
+          g.float('video.lstm.B_onnx', [2, 8 * h], Bo),
+        ],
         1,
         [attrString('direction', 'bidirectional'), attrInt('hidden_size', h)],
       ); // Y [F, 2, N, h]
@@ -240,7 +254,15 @@ export function exportOnnx(net: FusionNet, meta: Record<string, string> = {}): U
       output: [valueInfo('repr', ['N', d.reprDim]), valueInfo('logits', ['N', spec.nClasses])],
     },
     metadataProps: Object.entries({
-      'emotion-studio.fusion': JSON.stringify({ kind: spec.kind, dims: spec.dims, nClasses: spec.nClasses, hidden: H, heads: spec.heads, audioParts: spec.audioParts, reprDim: d.reprDim }),
+      'emotion-studio.fusion': JSON.stringify({
+        kind: spec.kind,
+        dims: spec.dims,
+        nClasses: spec.nClasses,
+        hidden: H,
+        heads: spec.heads,
+        audioParts: spec.audioParts,
+        reprDim: d.reprDim,
+      }),
       ...meta,
     }).map(([key, value]) => ({ key, value })),
   };

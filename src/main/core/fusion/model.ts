@@ -99,7 +99,8 @@ export function validateSpec(spec: NetSpec): void {
   if (!Number.isInteger(hidden) || hidden < 2) throw new Error('fusion: hidden must be an integer >= 2');
   if (spec.kind === 'seed') {
     if (hidden % 2 !== 0) throw new Error('fusion: hidden must be even (BiLSTM hidden = hidden / 2)');
-    if (!Number.isInteger(heads) || heads < 1 || hidden % heads !== 0) throw new Error(`fusion: heads (${heads}) must divide hidden (${hidden})`);
+    if (!Number.isInteger(heads) || heads < 1 || hidden % heads !== 0)
+      throw new Error(`fusion: heads (${heads}) must divide hidden (${hidden})`);
     if (dims.dA > 0) {
       const sum = spec.audioParts.reduce((a, b) => a + b, 0);
       if (spec.audioParts.some((p) => !Number.isInteger(p) || p < 1) || sum !== dims.dA) {
@@ -132,7 +133,11 @@ export class FusionNet {
   private readonly norm: { [K in keyof Norms | 'videoFlat']?: { mean: TF.Tensor1D; scale: TF.Tensor1D } } = {};
   readonly d: ReturnType<typeof derived>;
 
-  constructor(readonly spec: NetSpec, readonly norms: Norms, rng: Rng) {
+  constructor(
+    readonly spec: NetSpec,
+    readonly norms: Norms,
+    rng: Rng,
+  ) {
     validateSpec(spec);
     this.d = derived(spec);
     for (const k of ['audio', 'text', 'video'] as const) {
@@ -194,7 +199,10 @@ export class FusionNet {
 
   private add(name: string, shape: number[], data: Float32Array): void {
     // (tidy disposes the initial tensor; the variable keeps its data)
-    this.vars.set(name, tf.tidy(() => tf.variable(tf.tensor(data, shape), true)));
+    this.vars.set(
+      name,
+      tf.tidy(() => tf.variable(tf.tensor(data, shape), true)),
+    );
   }
 
   /** Length-1 BiLSTM from a zero state: only the i, o and c input weights matter; columns

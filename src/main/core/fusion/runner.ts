@@ -73,7 +73,8 @@ export class FusionRunner {
           buf.set(rows[i], (i - s) * w);
         }
         if (name === 'video') {
-          if (!(x.framesV >= 1) || w % x.framesV !== 0) throw new Error(`fusion: video rows of width ${w} do not split into framesV=${x.framesV} frames`);
+          if (!(x.framesV >= 1) || w % x.framesV !== 0)
+            throw new Error(`fusion: video rows of width ${w} do not split into framesV=${x.framesV} frames`);
           feeds[name] = new ort.Tensor('float32', buf, [e - s, x.framesV, w / x.framesV]);
         } else {
           feeds[name] = new ort.Tensor('float32', buf, [e - s, w]);

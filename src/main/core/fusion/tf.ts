@@ -62,4 +62,3 @@ export function tfReady(): Promise<TF> {
   })();
   return ready;
 }
-

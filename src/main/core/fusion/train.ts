@@ -43,7 +43,8 @@ export function batchInputs(tf: typeof TF, x: FusionInputs, spec: { kind: Fusion
   const inp: NetInputs = {};
   if (dims.dA > 0) inp.audio = tf.tensor2d(gatherRows(x.audio, idx, dims.dA), [B, dims.dA]);
   if (dims.dT > 0) inp.text = tf.tensor2d(gatherRows(x.text, idx, dims.dT), [B, dims.dT]);
-  if (dims.dV > 0 && spec.kind === 'concat') inp.videoFlat = tf.tensor2d(gatherRows(x.video, idx, dims.framesV * dims.dV), [B, dims.framesV * dims.dV]);
+  if (dims.dV > 0 && spec.kind === 'concat')
+    inp.videoFlat = tf.tensor2d(gatherRows(x.video, idx, dims.framesV * dims.dV), [B, dims.framesV * dims.dV]);
   if (dims.dV > 0 && spec.kind === 'seed') {
     const { framesV: F, dV } = dims;
     inp.videoFrames = Array.from({ length: F }, (_, f) => {
@@ -114,7 +115,12 @@ export function balancedWeights(y: number[], idx: number[], nClasses: number): n
 
 /** Class-weighted cross-entropy, normalised by the summed weights of the rows (as torch's
  * CrossEntropyLoss(weight=w, reduction='mean')). */
-export function weightedCrossEntropy(tf: typeof TF, logits: TF.Tensor2D, y: number[], classWeights: number[]): { loss: TF.Scalar; weightSum: number } {
+export function weightedCrossEntropy(
+  tf: typeof TF,
+  logits: TF.Tensor2D,
+  y: number[],
+  classWeights: number[],
+): { loss: TF.Scalar; weightSum: number } {
   const B = y.length;
   const C = logits.shape[1];
   const onehot = new Float32Array(B * C);

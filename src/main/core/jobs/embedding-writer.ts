@@ -27,7 +27,12 @@ export class EmbeddingWriter {
   }
 
   /** Saves the vectors of one utterance (frame -1 for a per-utterance vector); false if one is not finite. */
-  save(id: number, kind: EmbeddingKind, rows: { frame: number; vector: Float32Array }[], m: { extractor: string; version: string; provider: string }): boolean {
+  save(
+    id: number,
+    kind: EmbeddingKind,
+    rows: { frame: number; vector: Float32Array }[],
+    m: { extractor: string; version: string; provider: string },
+  ): boolean {
     if (rows.some((r) => !allFinite(r.vector))) return false;
     this.s.drop.run(id, kind);
     this.s.clearErrors.run(id, kind);

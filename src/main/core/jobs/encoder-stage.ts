@@ -102,10 +102,12 @@ async function runAudio(db: Db, model: InstalledModel, o: EncoderStageOptions, n
   // another extractor on this database shares the items: each is claimed as its decode starts
   const claims = encoderClaims(db, kind, model.manifest.name, version);
   const decode = (t: Todo) =>
-    !claims.accept(t.id) ? Promise.resolve({ skip: true as const }) : decodePcm16k(o.ffmpeg, t.file, o.signal, spanOf(t) ?? {}).then(
-      (pcm) => ({ pcm }),
-      (e: Error) => ({ error: e.message }),
-    );
+    !claims.accept(t.id)
+      ? Promise.resolve({ skip: true as const })
+      : decodePcm16k(o.ffmpeg, t.file, o.signal, spanOf(t) ?? {}).then(
+          (pcm) => ({ pcm }),
+          (e: Error) => ({ error: e.message }),
+        );
   try {
     let next = todo.length ? decode(todo[0]) : null;
     for (let i = 0; i < todo.length && !o.signal?.aborted; i++) {
@@ -159,15 +161,17 @@ async function runVideo(db: Db, model: InstalledModel, o: EncoderStageOptions, n
   const meta = { extractor: model.manifest.name, version, provider: enc.provider };
   const claims = encoderClaims(db, kind, model.manifest.name, version);
   const decode = (t: Todo) =>
-    !claims.accept(t.id) ? Promise.resolve({ skip: true as const }) : decodeCroppedFrames(o.ffmpeg, t.file, JSON.parse(t.selected!) as number[], {
-      crop: CROP,
-      resize: RESIZE,
-      signal: o.signal,
-      segment: t.t0_s !== null && t.fps ? { t0S: t.t0_s, fps: t.fps } : undefined,
-    }).then(
-      (f) => ({ f }),
-      (e: Error) => ({ error: e.message }),
-    );
+    !claims.accept(t.id)
+      ? Promise.resolve({ skip: true as const })
+      : decodeCroppedFrames(o.ffmpeg, t.file, JSON.parse(t.selected!) as number[], {
+          crop: CROP,
+          resize: RESIZE,
+          signal: o.signal,
+          segment: t.t0_s !== null && t.fps ? { t0S: t.t0_s, fps: t.fps } : undefined,
+        }).then(
+          (f) => ({ f }),
+          (e: Error) => ({ error: e.message }),
+        );
 
   // clips wait in `pending` until their frames fill a batch, then run together
   let pending: { t: Todo; frames: number[]; pixels: Float32Array }[] = [];

@@ -5,15 +5,31 @@ import { processMedia, processRecording, type MediaResult, type MediaWants } fro
 import type { SegmentSpec } from '../media/decode-recording';
 import { closeLauncher } from '../media/launcher';
 
-interface Task { type: 'task'; ffmpeg: string; id: number; file: string; segments?: SegmentSpec[]; wants?: MediaWants }
-interface Abort { type: 'abort' }
-interface Close { type: 'close' }
+interface Task {
+  type: 'task';
+  ffmpeg: string;
+  id: number;
+  file: string;
+  segments?: SegmentSpec[];
+  wants?: MediaWants;
+}
+interface Abort {
+  type: 'abort';
+}
+interface Close {
+  type: 'close';
+}
 
 let current: AbortController | null = null;
 
 function postResult(r: MediaResult): void {
-  const transfer = [r.audioVector?.buffer, r.video?.entropy.buffer, r.video?.motion.buffer, r.video?.luma.buffer, r.video?.vector.buffer]
-    .filter((b): b is ArrayBuffer => b instanceof ArrayBuffer);
+  const transfer = [
+    r.audioVector?.buffer,
+    r.video?.entropy.buffer,
+    r.video?.motion.buffer,
+    r.video?.luma.buffer,
+    r.video?.vector.buffer,
+  ].filter((b): b is ArrayBuffer => b instanceof ArrayBuffer);
   parentPort!.postMessage({ type: 'result', result: r }, transfer);
 }
 // ES_MEM_LOG=1: this worker's own V8 heap every 25 clips (the main thread logs the process RSS)
@@ -46,7 +62,9 @@ parentPort!.on('message', async (msg: Task | Abort | Close) => {
     current = null;
     if (MEM_LOG && ++done % 25 === 0) {
       const h = getHeapStatistics();
-      process.stderr.write(`mem worker=${threadId} clips=${done} heap=${(h.used_heap_size / 1048576).toFixed(1)} heapTotal=${(h.total_heap_size / 1048576).toFixed(1)}\n`);
+      process.stderr.write(
+        `mem worker=${threadId} clips=${done} heap=${(h.used_heap_size / 1048576).toFixed(1)} heapTotal=${(h.total_heap_size / 1048576).toFixed(1)}\n`,
+      );
     }
   }
 });

@@ -53,7 +53,8 @@ export async function runExtraction(db: Db, opts: ExtractOptions): Promise<Extra
   const wants = opts.wants ?? { audio: true, video: true };
   const stageVersion = mediaStageVersion(wants);
   // clips and recordings (segments grouped by their media file: one decode each)
-  const plan = wants.audio || wants.video ? planMediaTasks(db, wants, members, opts.limit) : { tasks: [], items: 0, skipped: 0, pending: 0 };
+  const plan =
+    wants.audio || wants.video ? planMediaTasks(db, wants, members, opts.limit) : { tasks: [], items: 0, skipped: 0, pending: 0 };
   const todo = plan.tasks;
   const summary: ExtractSummary = {
     media: { processed: 0, failed: 0, skipped: plan.skipped, pending: plan.pending },
@@ -123,14 +124,26 @@ export async function runExtraction(db: Db, opts: ExtractOptions): Promise<Extra
   summary.encoders = [];
   const device = opts.device ?? 'auto';
   if (opts.dataDir) {
-    summary.encoders.push(...(await runEncoderStage(db, { ffmpeg: opts.ffmpeg, dataDir: opts.dataDir, device, signal: opts.signal, onProgress: opts.onProgress, onNote: opts.onNote, only: members })));
+    summary.encoders.push(
+      ...(await runEncoderStage(db, {
+        ffmpeg: opts.ffmpeg,
+        dataDir: opts.dataDir,
+        device,
+        signal: opts.signal,
+        onProgress: opts.onProgress,
+        onNote: opts.onNote,
+        only: members,
+      })),
+    );
     if (opts.signal?.aborted) {
       summary.cancelled = true;
       return summary;
     }
   }
   const minilm = opts.dataDir ? findInstalled(opts.dataDir, 'all-MiniLM-L6-v2') : null;
-  const neural = minilm ? await runNeuralTextStage(db, minilm, { device, signal: opts.signal, onProgress: opts.onProgress, onNote: opts.onNote, only: members }) : null;
+  const neural = minilm
+    ? await runNeuralTextStage(db, minilm, { device, signal: opts.signal, onProgress: opts.onProgress, onNote: opts.onNote, only: members })
+    : null;
   if (minilm && neural) {
     summary.text = { encoded: neural.encoded, failed: neural.failed, refit: false, fittedOn: null, encoder: minilm.manifest.name };
     if (neural.run) summary.encoders.push(neural.run);
@@ -149,12 +162,20 @@ const MEM_LOG = process.env.ES_MEM_LOG === '1';
 function logMemory(done: number): void {
   const m = process.memoryUsage();
   const mb = (b: number) => (b / 1048576).toFixed(1);
-  process.stderr.write(`mem clips=${done} rss=${mb(m.rss)} heap=${mb(m.heapUsed)} external=${mb(m.external)} arrayBuffers=${mb(m.arrayBuffers)}\n`);
+  process.stderr.write(
+    `mem clips=${done} rss=${mb(m.rss)} heap=${mb(m.heapUsed)} external=${mb(m.external)} arrayBuffers=${mb(m.arrayBuffers)}\n`,
+  );
 }
 
 function failedResult(utteranceId: number, file: string, message: string): MediaResult {
   return {
-    utteranceId, file, probe: null, audio: null, audioVector: null, video: null, failed: true,
+    utteranceId,
+    file,
+    probe: null,
+    audio: null,
+    audioVector: null,
+    video: null,
+    failed: true,
     errors: [{ stage: 'decode', file, message, level: 'error' }],
   };
 }

@@ -7,14 +7,23 @@ import type { ProgressEvent } from '../../../shared/types';
 import type { JobInfo, JobKind } from '../../../shared/api';
 
 interface JobRow {
-  id: number; kind: string; status: JobInfo['status']; params: string | null; result: string | null;
-  progress: string | null; error: string | null; started_at: string; finished_at: string | null;
+  id: number;
+  kind: string;
+  status: JobInfo['status'];
+  params: string | null;
+  result: string | null;
+  progress: string | null;
+  error: string | null;
+  started_at: string;
+  finished_at: string | null;
 }
 
 const controllers = new Map<number, AbortController>();
 
 export function startJob(db: Db, kind: JobKind, params: unknown): { id: number; signal: AbortSignal } {
-  const r = db.prepare("INSERT INTO job (kind, status, params, pid) VALUES (?, 'running', ?, ?)").run(kind, JSON.stringify(params ?? null), process.pid);
+  const r = db
+    .prepare("INSERT INTO job (kind, status, params, pid) VALUES (?, 'running', ?, ?)")
+    .run(kind, JSON.stringify(params ?? null), process.pid);
   const id = Number(r.lastInsertRowid);
   const ac = new AbortController();
   controllers.set(id, ac);
@@ -36,12 +45,23 @@ export function reportProgress(db: Db, id: number, p: ProgressEvent): void {
   }
 }
 
-export function finishJob(db: Db, id: number, outcome: { status: 'done'; result: unknown } | { status: 'failed' | 'cancelled'; error: string }): void {
+export function finishJob(
+  db: Db,
+  id: number,
+  outcome: { status: 'done'; result: unknown } | { status: 'failed' | 'cancelled'; error: string },
+): void {
   controllers.delete(id);
   if (outcome.status === 'done') {
-    db.prepare("UPDATE job SET status = 'done', result = ?, finished_at = strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE id = ?").run(JSON.stringify(outcome.result ?? null), id);
+    db.prepare("UPDATE job SET status = 'done', result = ?, finished_at = strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE id = ?").run(
+      JSON.stringify(outcome.result ?? null),
+      id,
+    );
   } else {
-    db.prepare("UPDATE job SET status = ?, error = ?, finished_at = strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE id = ?").run(outcome.status, outcome.error, id);
+    db.prepare("UPDATE job SET status = ?, error = ?, finished_at = strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE id = ?").run(
+      outcome.status,
+      outcome.error,
+      id,
+    );
   }
 }
 
@@ -134,7 +154,13 @@ export function startCliJob(db: Db, kind: JobKind, params: unknown, outer?: Abor
     },
     failed(e: unknown): never {
       off();
-      finishJob(db, id, signal.aborted ? { status: 'cancelled', error: 'cancelled' } : { status: 'failed', error: e instanceof Error ? e.message : String(e) });
+      finishJob(
+        db,
+        id,
+        signal.aborted
+          ? { status: 'cancelled', error: 'cancelled' }
+          : { status: 'failed', error: e instanceof Error ? e.message : String(e) },
+      );
       throw e;
     },
   };

@@ -13,7 +13,10 @@ export class MediaClaims {
   /** utterances left to another extractor (held there, or done there meanwhile) */
   elsewhere = 0;
 
-  constructor(db: Db, private readonly stageVersion: string) {
+  constructor(
+    db: Db,
+    private readonly stageVersion: string,
+  ) {
     this.lease = new Lease(db, 'extract');
     this.version = db.prepare("SELECT version FROM stage_status WHERE utterance_id = ? AND stage = 'media'").pluck();
   }
@@ -48,7 +51,11 @@ export class ItemClaims {
   elsewhere = 0;
 
   /** `done(id)`: the item has this stage's result now (checked inside the claim) */
-  constructor(db: Db, private readonly prefix: string, private readonly done: (id: number) => boolean) {
+  constructor(
+    db: Db,
+    private readonly prefix: string,
+    private readonly done: (id: number) => boolean,
+  ) {
     this.lease = new Lease(db, 'extract');
   }
 
@@ -62,4 +69,3 @@ export class ItemClaims {
     this.lease.close();
   }
 }
-

@@ -41,18 +41,29 @@ export interface MediaPlan {
   pending: number;
 }
 
-interface Row { id: number; file: string; start_s: number | null; end_s: number | null; status: string | null; version: string | null }
+interface Row {
+  id: number;
+  file: string;
+  start_s: number | null;
+  end_s: number | null;
+  status: string | null;
+  version: string | null;
+}
 
 /**
  * Tasks in utterance order; a recording is one task with its segments (utterances with a start
  * and an end on that file), placed where its first segment comes. `limit` caps the utterances.
  */
 export function planMediaTasks(db: Db, wants: MediaWants, members?: Set<number>, limit?: number): MediaPlan {
-  const rows = (db.prepare(
-    `SELECT u.id, m.path AS file, u.start_s, u.end_s, s.status, s.version FROM utterance u JOIN media m ON m.utterance_id = u.id
+  const rows = (
+    db
+      .prepare(
+        `SELECT u.id, m.path AS file, u.start_s, u.end_s, s.status, s.version FROM utterance u JOIN media m ON m.utterance_id = u.id
      LEFT JOIN stage_status s ON s.utterance_id = u.id AND s.stage = 'media'
      WHERE m.path IS NOT NULL AND u.split <> 'removed' ORDER BY u.id`,
-  ).all() as Row[]).filter((r) => !members || members.has(r.id));
+      )
+      .all() as Row[]
+  ).filter((r) => !members || members.has(r.id));
   const clipDone = new Set(doneVersions(wants, false));
   const segDone = new Set(doneVersions(wants, true));
   const tasks: MediaTask[] = [];

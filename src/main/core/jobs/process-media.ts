@@ -10,7 +10,10 @@ import { decodeRecording, type DecodedSegment, type SegmentSpec } from '../media
 import type { Peaks } from '../features/audio/peaks';
 
 /** Which streams to decode (`extract --modalities`): audio-only work never decodes a frame. */
-export interface MediaWants { audio: boolean; video: boolean }
+export interface MediaWants {
+  audio: boolean;
+  video: boolean;
+}
 const ALL: MediaWants = { audio: true, video: true };
 
 export interface MediaResult {
@@ -20,7 +23,8 @@ export interface MediaResult {
   audio: AudioSummary | null;
   audioVector: Float32Array | null;
   /** the decoded video's statistics; thumbnails as plain bytes (a Buffer arrives from a worker as one) */
-  video: (Omit<DecodedVideo, 'thumbnails'> & { thumbnails: { frame: number; png: Uint8Array }[]; vector: Float32Array; t0S?: number }) | null;
+  video:
+    (Omit<DecodedVideo, 'thumbnails'> & { thumbnails: { frame: number; png: Uint8Array }[]; vector: Float32Array; t0S?: number }) | null;
   /** a segment of a longer recording: its span in the media file */
   segment?: { startS: number; endS: number };
   errors: ItemError[];
@@ -30,7 +34,13 @@ export interface MediaResult {
 
 const AUDIO_ONLY_EXT = new Set(['.wav', '.mp3', '.flac', '.ogg', '.opus', '.m4a', '.aac']);
 
-export async function processMedia(ffmpeg: string, utteranceId: number, file: string, signal?: AbortSignal, wants: MediaWants = ALL): Promise<MediaResult> {
+export async function processMedia(
+  ffmpeg: string,
+  utteranceId: number,
+  file: string,
+  signal?: AbortSignal,
+  wants: MediaWants = ALL,
+): Promise<MediaResult> {
   const r: MediaResult = { utteranceId, file, probe: null, audio: null, audioVector: null, video: null, errors: [], failed: false };
   const fail = (stage: string, e: unknown): MediaResult => {
     r.errors.push({ stage, file, message: reasonOf(e), level: 'error' });
@@ -100,16 +110,28 @@ export interface RecordingOutcome {
  * cannot be probed or decoded gives every segment not yet reported an error with the reason.
  */
 export async function processRecording(
-  ffmpeg: string, file: string, segments: SegmentSpec[], onResult: (r: MediaResult) => void, signal?: AbortSignal,
-  wants: MediaWants = ALL, peaksPerSecond = 50,
+  ffmpeg: string,
+  file: string,
+  segments: SegmentSpec[],
+  onResult: (r: MediaResult) => void,
+  signal?: AbortSignal,
+  wants: MediaWants = ALL,
+  peaksPerSecond = 50,
 ): Promise<RecordingOutcome> {
   const reported = new Set<number>();
   const failAll = (stage: string, e: unknown) => {
     for (const sg of segments) {
       if (reported.has(sg.id)) continue;
       onResult({
-        utteranceId: sg.id, file, probe: null, audio: null, audioVector: null, video: null, failed: true,
-        segment: { startS: sg.startS, endS: sg.endS }, errors: [{ stage, file, message: reasonOf(e), level: 'error' }],
+        utteranceId: sg.id,
+        file,
+        probe: null,
+        audio: null,
+        audioVector: null,
+        video: null,
+        failed: true,
+        segment: { startS: sg.startS, endS: sg.endS },
+        errors: [{ stage, file, message: reasonOf(e), level: 'error' }],
       });
     }
   };
@@ -129,7 +151,12 @@ export async function processRecording(
     onResult(r);
   };
   try {
-    const res = await decodeRecording(ffmpeg, file, probe, segments, onSegment, { signal, audio: wants.audio, video: wants.video, peaksPerSecond: wants.audio ? peaksPerSecond : 0 });
+    const res = await decodeRecording(ffmpeg, file, probe, segments, onSegment, {
+      signal,
+      audio: wants.audio,
+      video: wants.video,
+      peaksPerSecond: wants.audio ? peaksPerSecond : 0,
+    });
     return { peaks: res.peaks, probe, warnings: res.warnings, timings: { audioMs, ...res.timings } };
   } catch (e) {
     if (signal?.aborted) throw e;
@@ -141,8 +168,15 @@ export async function processRecording(
 function segmentResult(file: string, probe: ProbeInfo, d: DecodedSegment, wants: MediaWants): MediaResult {
   const span = { startS: d.startS, endS: d.endS };
   const r: MediaResult = {
-    utteranceId: d.id, file, probe: { ...probe, durationS: Math.max(0, d.endS - d.startS) }, audio: null, audioVector: null, video: null,
-    errors: d.warnings.map((message) => ({ stage: 'decode', file, message, level: 'warning' as const })), failed: false, segment: span,
+    utteranceId: d.id,
+    file,
+    probe: { ...probe, durationS: Math.max(0, d.endS - d.startS) },
+    audio: null,
+    audioVector: null,
+    video: null,
+    errors: d.warnings.map((message) => ({ stage: 'decode', file, message, level: 'warning' as const })),
+    failed: false,
+    segment: span,
   };
   if (wants.audio && probe.audio) {
     if (!d.pcm || d.pcm.length === 0) {
@@ -159,9 +193,17 @@ function segmentResult(file: string, probe: ProbeInfo, d: DecodedSegment, wants:
       r.errors.push({ stage: 'video', file, message: 'no video frame in the segment', level: 'error' });
     } else {
       r.video = {
-        fps: v.fps, width: v.width, height: v.height, frameCount: v.frameCount, entropy: v.entropy, motion: v.motion, luma: v.luma,
-        selected: v.selected, thumbnails: v.thumbnails.map((t) => ({ frame: t.frame, png: new Uint8Array(t.png) })),
-        vector: videoFeatureVector(v.entropy, v.motion, v.luma), t0S: v.t0S,
+        fps: v.fps,
+        width: v.width,
+        height: v.height,
+        frameCount: v.frameCount,
+        entropy: v.entropy,
+        motion: v.motion,
+        luma: v.luma,
+        selected: v.selected,
+        thumbnails: v.thumbnails.map((t) => ({ frame: t.frame, png: new Uint8Array(t.png) })),
+        vector: videoFeatureVector(v.entropy, v.motion, v.luma),
+        t0S: v.t0S,
       };
     }
   } else if (wants.video) {
@@ -177,7 +219,8 @@ function addAudioFeatures(r: MediaResult, pcm: Float32Array, what: 'audio' | 'se
   try {
     r.audio = computeAudioSummary(pcm, 16000);
     r.audioVector = audioFeatureVector(r.audio);
-    if (isSilent(pcm)) r.errors.push({ stage: 'audio', file: r.file, message: `${what} is silent (peak below -60 dBFS): no pitch`, level: 'warning' });
+    if (isSilent(pcm))
+      r.errors.push({ stage: 'audio', file: r.file, message: `${what} is silent (peak below -60 dBFS): no pitch`, level: 'warning' });
   } catch (e) {
     r.errors.push({ stage: 'audio', file: r.file, message: reasonOf(e), level: 'error' });
   }

@@ -6,7 +6,10 @@ export class ProgressMeter {
   done = 0;
   errors = 0;
 
-  constructor(readonly job: string, readonly total: number) {}
+  constructor(
+    readonly job: string,
+    readonly total: number,
+  ) {}
 
   event(): ProgressEvent {
     const elapsed = (Date.now() - this.started) / 1000;

@@ -19,7 +19,10 @@ export function parseShard(s: string): ShardSpec {
   const index = Number(m[1]);
   const count = Number(m[2]);
   if (count < 1) throw new ShardSpecError(`--shard ${s}: N must be at least 1`);
-  if (index >= count) throw new ShardSpecError(`--shard ${s}: I must be between 0 and N-1 (shards are numbered from 0, as Slurm's and Kubernetes' array indices)`);
+  if (index >= count)
+    throw new ShardSpecError(
+      `--shard ${s}: I must be between 0 and N-1 (shards are numbered from 0, as Slurm's and Kubernetes' array indices)`,
+    );
   return { index, count };
 }
 
@@ -44,10 +47,12 @@ export function inShard(key: string, spec: ShardSpec): boolean {
  */
 export function shardMembers(db: Db, spec: ShardSpec): Set<number> {
   const ids = new Set<number>();
-  const rows = db.prepare(
-    `SELECT u.id, u.key, u.start_s, m.path, c.root FROM utterance u JOIN corpus c ON c.id = u.corpus_id
+  const rows = db
+    .prepare(
+      `SELECT u.id, u.key, u.start_s, m.path, c.root FROM utterance u JOIN corpus c ON c.id = u.corpus_id
      LEFT JOIN media m ON m.utterance_id = u.id`,
-  ).iterate() as IterableIterator<{ id: number; key: string; start_s: number | null; path: string | null; root: string }>;
+    )
+    .iterate() as IterableIterator<{ id: number; key: string; start_s: number | null; path: string | null; root: string }>;
   for (const r of rows) {
     const key = r.start_s !== null && r.path ? `recording:${path.relative(r.root, r.path).split(path.sep).join('/')}` : r.key;
     if (inShard(key, spec)) ids.add(r.id);

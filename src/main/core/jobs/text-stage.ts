@@ -9,7 +9,12 @@ import { ProgressMeter } from './progress';
 import type { ProgressEvent } from '../../../shared/types';
 import { TFIDF_DIM, TFIDF_ENCODER, TFIDF_VERSION, encodeText, fitIdf, sparseToBlob } from '../features/text/hashed-tfidf';
 
-export interface TextStageSummary { encoded: number; failed: number; refit: boolean; fittedOn: string | null }
+export interface TextStageSummary {
+  encoded: number;
+  failed: number;
+  refit: boolean;
+  fittedOn: string | null;
+}
 
 /** `only`: encode just these utterances (a shard); the IDF fit still uses the whole training split. */
 export function runTextStage(db: Db, onProgress?: (e: ProgressEvent) => void, only?: Set<number>): TextStageSummary {
@@ -24,7 +29,12 @@ export function runTextStage(db: Db, onProgress?: (e: ProgressEvent) => void, on
  * The same, giving the event loop a turn after each committed batch of 500 so that a cancel (the
  * app's Cancel, Ctrl-C) gets through: on `signal` it stops there, every batch before it kept.
  */
-export async function runTextStageAsync(db: Db, onProgress?: (e: ProgressEvent) => void, only?: Set<number>, signal?: AbortSignal): Promise<TextStageSummary & { cancelled: boolean }> {
+export async function runTextStageAsync(
+  db: Db,
+  onProgress?: (e: ProgressEvent) => void,
+  only?: Set<number>,
+  signal?: AbortSignal,
+): Promise<TextStageSummary & { cancelled: boolean }> {
   const steps = textStageSteps(db, onProgress, only);
   for (;;) {
     const r = steps.next();
@@ -35,7 +45,11 @@ export async function runTextStageAsync(db: Db, onProgress?: (e: ProgressEvent) 
 }
 
 /** The stage as steps: yields its running summary after the fit and after each committed batch. */
-function* textStageSteps(db: Db, onProgress?: (e: ProgressEvent) => void, only?: Set<number>): Generator<TextStageSummary, TextStageSummary> {
+function* textStageSteps(
+  db: Db,
+  onProgress?: (e: ProgressEvent) => void,
+  only?: Set<number>,
+): Generator<TextStageSummary, TextStageSummary> {
   const hasTrain = (db.prepare("SELECT COUNT(*) n FROM utterance WHERE split = 'train' AND text IS NOT NULL").get() as { n: number }).n > 0;
   const fitRows = db
     .prepare(`SELECT key, text FROM utterance WHERE text IS NOT NULL ${hasTrain ? "AND split = 'train'" : ''} ORDER BY key`)
@@ -51,14 +65,17 @@ function* textStageSteps(db: Db, onProgress?: (e: ProgressEvent) => void, only?:
 
   let idf: Float32Array;
   const state = db.prepare('SELECT version, fitted_on, data FROM encoder_state WHERE name = ?').get(TFIDF_ENCODER) as
-    | { version: string; fitted_on: string; data: Buffer }
-    | undefined;
+    { version: string; fitted_on: string; data: Buffer } | undefined;
   if (state && state.fitted_on === fittedOn && state.version === TFIDF_VERSION) {
     idf = blobToF32(state.data);
   } else {
     idf = fitIdf(fitRows.map((r) => r.text));
-    db.prepare('INSERT OR REPLACE INTO encoder_state (name, version, fitted_on, data) VALUES (?, ?, ?, ?)')
-      .run(TFIDF_ENCODER, TFIDF_VERSION, fittedOn, f32ToBlob(idf));
+    db.prepare('INSERT OR REPLACE INTO encoder_state (name, version, fitted_on, data) VALUES (?, ?, ?, ?)').run(
+      TFIDF_ENCODER,
+      TFIDF_VERSION,
+      fittedOn,
+      f32ToBlob(idf),
+    );
     out.refit = true;
   }
   yield out;

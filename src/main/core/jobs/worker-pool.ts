@@ -7,7 +7,11 @@ import { closeLauncher } from '../media/launcher';
 import type { SegmentSpec } from '../media/decode-recording';
 
 /** A whole clip (one utterance), or a recording with its segments (one decode, a result per segment). */
-export interface MediaTask { id: number; file: string; segments?: SegmentSpec[] }
+export interface MediaTask {
+  id: number;
+  file: string;
+  segments?: SegmentSpec[];
+}
 
 export type TaskOutcome = { ok: true; result: MediaResult } | { ok: false; id: number; message: string; aborted: boolean };
 
@@ -31,7 +35,12 @@ export class WorkerPool {
   /** a recording task's own outcome (peaks, probe), after its segments' results */
   onRecording?: (file: string, o: RecordingOutcome) => void;
 
-  constructor(readonly size: number, private readonly ffmpeg: string, workerPath = size > 0 ? defaultWorkerPath() : '', private readonly wants: MediaWants = { audio: true, video: true }) {
+  constructor(
+    readonly size: number,
+    private readonly ffmpeg: string,
+    workerPath = size > 0 ? defaultWorkerPath() : '',
+    private readonly wants: MediaWants = { audio: true, video: true },
+  ) {
     // trackUnmanagedFds off: the ffmpeg launcher opens its FIFOs with fs.openSync and hands each fd
     // to a pipe socket that closes it; tracking would warn "opened in unmanaged mode twice" for every
     // read end (media/launcher.ts)
@@ -40,7 +49,12 @@ export class WorkerPool {
 
   /** Runs tasks with at most `size` (or 1 in-process) at a time, reporting each outcome as it lands. */
   /** `accept`: asked right before a task starts (work claims, jobs/media-claims.ts); false skips it. */
-  async run(tasks: MediaTask[], onOutcome: (o: TaskOutcome) => void, signal?: AbortSignal, accept?: (t: MediaTask) => boolean): Promise<void> {
+  async run(
+    tasks: MediaTask[],
+    onOutcome: (o: TaskOutcome) => void,
+    signal?: AbortSignal,
+    accept?: (t: MediaTask) => boolean,
+  ): Promise<void> {
     let next = 0;
     const take = (): MediaTask | null => {
       while (!signal?.aborted && next < tasks.length) {
@@ -49,9 +63,10 @@ export class WorkerPool {
       }
       return null;
     };
-    const lanes = this.size > 0
-      ? this.workers.map((w) => this.lane(take, onOutcome, (t, emit, stop) => this.onWorker(w, t, emit, stop)))
-      : [this.lane(take, onOutcome, (t, emit, stop) => this.inProcess(t, emit, stop))];
+    const lanes =
+      this.size > 0
+        ? this.workers.map((w) => this.lane(take, onOutcome, (t, emit, stop) => this.onWorker(w, t, emit, stop)))
+        : [this.lane(take, onOutcome, (t, emit, stop) => this.inProcess(t, emit, stop))];
     const abort = () => {
       for (const w of this.workers) w.postMessage({ type: 'abort' });
       for (const c of this.controllers) c.abort();
@@ -65,25 +80,27 @@ export class WorkerPool {
   }
 
   async close(): Promise<void> {
-    await Promise.all(this.workers.map(async (w) => {
-      // let the worker reap its ffmpeg launcher first (bounded: a wedged worker is terminated anyway)
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(done, 6000);
-        function done() {
-          clearTimeout(timer);
-          w.off('message', onMessage);
-          w.off('exit', done);
-          resolve();
-        }
-        const onMessage = (m: { type: string }) => {
-          if (m.type === 'closed') done();
-        };
-        w.on('message', onMessage);
-        w.once('exit', done);
-        w.postMessage({ type: 'close' });
-      });
-      await w.terminate();
-    }));
+    await Promise.all(
+      this.workers.map(async (w) => {
+        // let the worker reap its ffmpeg launcher first (bounded: a wedged worker is terminated anyway)
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(done, 6000);
+          function done() {
+            clearTimeout(timer);
+            w.off('message', onMessage);
+            w.off('exit', done);
+            resolve();
+          }
+          const onMessage = (m: { type: string }) => {
+            if (m.type === 'closed') done();
+          };
+          w.on('message', onMessage);
+          w.once('exit', done);
+          w.postMessage({ type: 'close' });
+        });
+        await w.terminate();
+      }),
+    );
     if (this.size === 0) await closeLauncher();
   }
 
@@ -92,7 +109,8 @@ export class WorkerPool {
    * the task in flight and rejects the lane with that error; the task's other outcomes are dropped.
    */
   private async lane(
-    take: () => MediaTask | null, onOutcome: (o: TaskOutcome) => void,
+    take: () => MediaTask | null,
+    onOutcome: (o: TaskOutcome) => void,
     exec: (t: MediaTask, emit: (o: TaskOutcome) => void, stop: { now: () => void }) => Promise<void>,
   ) {
     for (let t = take(); t; t = take()) {
@@ -117,7 +135,9 @@ export class WorkerPool {
     const pending = new Set((t.segments ?? [{ id: t.id }]).map((s) => s.id));
     stop.now = () => w.postMessage({ type: 'abort' });
     return new Promise((resolve) => {
-      type Msg = { type: 'result'; result: MediaResult } | { type: 'failed'; id: number; message: string; aborted: boolean }
+      type Msg =
+        | { type: 'result'; result: MediaResult }
+        | { type: 'failed'; id: number; message: string; aborted: boolean }
         | { type: 'recording'; file: string; outcome: RecordingOutcome };
       const onMessage = (m: Msg) => {
         if (m.type === 'recording') {
@@ -159,10 +179,17 @@ export class WorkerPool {
     const pending = new Set((t.segments ?? [{ id: t.id }]).map((s) => s.id));
     try {
       if (t.segments) {
-        const outcome = await processRecording(this.ffmpeg, t.file, t.segments, (r) => {
-          pending.delete(r.utteranceId);
-          emit({ ok: true, result: r });
-        }, c.signal, this.wants);
+        const outcome = await processRecording(
+          this.ffmpeg,
+          t.file,
+          t.segments,
+          (r) => {
+            pending.delete(r.utteranceId);
+            emit({ ok: true, result: r });
+          },
+          c.signal,
+          this.wants,
+        );
         this.onRecording?.(t.file, outcome);
       } else {
         emit({ ok: true, result: await processMedia(this.ffmpeg, t.id, t.file, c.signal, this.wants) });

@@ -17,7 +17,9 @@ export interface BaselinePredictions {
 export function baselinePredictions(db: Db, labels: string[], ids: number[]): BaselinePredictions {
   const classOf = new Map(labels.map((l, k) => [l, k]));
   const items = loadItems(db, ['text']);
-  const train = items.map((it, r) => [it, r] as [Item, number]).filter(([it]) => it.split === 'train' && it.label !== null && classOf.has(it.label));
+  const train = items
+    .map((it, r) => [it, r] as [Item, number])
+    .filter(([it]) => it.split === 'train' && it.label !== null && classOf.has(it.label));
   const counts = new Array<number>(labels.length).fill(0);
   for (const [it] of train) counts[classOf.get(it.label!)!]++;
   const maj = counts.indexOf(Math.max(...counts));
@@ -26,12 +28,33 @@ export function baselinePredictions(db: Db, labels: string[], ids: number[]): Ba
   const withText = train.filter(([it]) => it.text);
   const enc = db.prepare("SELECT extractor FROM feature WHERE kind = 'text' LIMIT 1").get() as { extractor: string } | undefined;
   if (withText.length < 2 || new Set(withText.map(([it]) => it.label)).size < 2 || !enc) return { majority, linear: null };
-  const layout = { vocabulary: chooseVocabulary(withText.map(([it]) => it.text), Number.MAX_SAFE_INTEGER), context: false, denseWidth: 0 };
-  const X = buildSparseRows(items, withText.map(([, r]) => r), layout);
+  const layout = {
+    vocabulary: chooseVocabulary(
+      withText.map(([it]) => it.text),
+      Number.MAX_SAFE_INTEGER,
+    ),
+    context: false,
+    denseWidth: 0,
+  };
+  const X = buildSparseRows(
+    items,
+    withText.map(([, r]) => r),
+    layout,
+  );
   const y = withText.map(([it]) => classOf.get(it.label!)!);
   const model = trainSparseLinear(X, layout.vocabulary.length, y, { C: 1, probability: false, seed: 1 });
   const rowOf = new Map(items.map((it, r) => [it.id, r]));
   const targets = ids.filter((id) => rowOf.has(id));
-  const pred = predictSparse(model, buildSparseRows(items, targets.map((id) => rowOf.get(id)!), layout));
-  return { majority, linear: { text_encoder: enc.extractor, n_train: withText.length, pred: new Map(targets.map((id, i) => [id, pred[i]])) } };
+  const pred = predictSparse(
+    model,
+    buildSparseRows(
+      items,
+      targets.map((id) => rowOf.get(id)!),
+      layout,
+    ),
+  );
+  return {
+    majority,
+    linear: { text_encoder: enc.extractor, n_train: withText.length, pred: new Map(targets.map((id, i) => [id, pred[i]])) },
+  };
 }

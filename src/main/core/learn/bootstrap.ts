@@ -19,7 +19,13 @@ export interface ScoredItems {
   group: (string | number | null)[];
 }
 
-export interface PointMetrics { accuracy: number; weighted_f1: number; macro_f1: number; macro_auc: number | null; per_class_f1: number[] }
+export interface PointMetrics {
+  accuracy: number;
+  weighted_f1: number;
+  macro_f1: number;
+  macro_auc: number | null;
+  per_class_f1: number[];
+}
 
 export interface BootstrapCi {
   accuracy: Interval;
@@ -29,7 +35,13 @@ export interface BootstrapCi {
   per_class_f1: Record<string, Interval>;
 }
 
-export interface BootstrapInfo { resamples: number; seed: number; unit: 'dialogue'; groups: number; level: 0.95 }
+export interface BootstrapInfo {
+  resamples: number;
+  seed: number;
+  unit: 'dialogue';
+  groups: number;
+  level: 0.95;
+}
 
 /** Metrics of items weighted by w (w[i] copies of item i). */
 export function weightedMetrics(K: number, gold: number[], pred: number[], w: ArrayLike<number>, auc?: AucIndex): PointMetrics {
@@ -63,15 +75,22 @@ export function weightedMetrics(K: number, gold: number[], pred: number[], w: Ar
     }
   }
   return {
-    accuracy: total ? correct / total : 0, weighted_f1: total ? weighted / total : 0, macro_f1: macroN ? macro / macroN : 0,
-    macro_auc: auc ? auc.macro(w) : null, per_class_f1: f1,
+    accuracy: total ? correct / total : 0,
+    weighted_f1: total ? weighted / total : 0,
+    macro_f1: macroN ? macro / macroN : 0,
+    macro_auc: auc ? auc.macro(w) : null,
+    per_class_f1: f1,
   };
 }
 
 /** One-vs-rest AUCs with item weights, from each class's scores sorted once. */
 export class AucIndex {
   private readonly order: Int32Array[];
-  constructor(private readonly K: number, private readonly gold: number[], private readonly proba: ArrayLike<number>[]) {
+  constructor(
+    private readonly K: number,
+    private readonly gold: number[],
+    private readonly proba: ArrayLike<number>[],
+  ) {
     this.order = [];
     for (let k = 0; k < K; k++) {
       const idx = Int32Array.from(gold.keys());
@@ -100,7 +119,7 @@ export class AucIndex {
     let pos = 0;
     let neg = 0;
     let area = 0;
-    for (let i = 0; i < idx.length; ) {
+    for (let i = 0; i < idx.length;) {
       // a run of equal scores: its positives beat the negatives below and tie with those in the run
       const s = this.proba[idx[i]][k];
       let runPos = 0;
@@ -160,7 +179,12 @@ function resample(groups: number[][], n: number, resamples: number, seed: number
 }
 
 /** Percentile 95% intervals of every figure, resampling dialogues with replacement. */
-export function bootstrapCi(labels: string[], items: ScoredItems, resamples = BOOTSTRAP_RESAMPLES, seed = BOOTSTRAP_SEED): { ci95: BootstrapCi; bootstrap: BootstrapInfo } {
+export function bootstrapCi(
+  labels: string[],
+  items: ScoredItems,
+  resamples = BOOTSTRAP_RESAMPLES,
+  seed = BOOTSTRAP_SEED,
+): { ci95: BootstrapCi; bootstrap: BootstrapInfo } {
   const K = labels.length;
   const n = items.gold.length;
   const groups = groupsOf(items.group);
@@ -182,7 +206,10 @@ export function bootstrapCi(labels: string[], items: ScoredItems, resamples = BO
   }
   return {
     ci95: {
-      accuracy: interval(acc), weighted_f1: interval(wf1), macro_f1: interval(mf1), macro_auc: mauc.length ? interval(mauc) : null,
+      accuracy: interval(acc),
+      weighted_f1: interval(wf1),
+      macro_f1: interval(mf1),
+      macro_auc: mauc.length ? interval(mauc) : null,
       per_class_f1: Object.fromEntries(labels.map((l, k) => [l, interval(perClass[k])])),
     },
     bootstrap: { resamples, seed, unit: 'dialogue', groups: groups.length, level: 0.95 },
@@ -201,7 +228,15 @@ export interface PairedDifference {
 }
 
 /** Paired bootstrap of A - B: the same dialogue resamples scored for both models. */
-export function pairedDifference(K: number, gold: number[], predA: number[], predB: number[], group: (string | number | null)[], resamples = BOOTSTRAP_RESAMPLES, seed = BOOTSTRAP_SEED): PairedDifference {
+export function pairedDifference(
+  K: number,
+  gold: number[],
+  predA: number[],
+  predB: number[],
+  group: (string | number | null)[],
+  resamples = BOOTSTRAP_RESAMPLES,
+  seed = BOOTSTRAP_SEED,
+): PairedDifference {
   const n = gold.length;
   const groups = groupsOf(group);
   const ones = new Float64Array(n).fill(1);
@@ -220,7 +255,9 @@ export function pairedDifference(K: number, gold: number[], predA: number[], pre
   const out = { accuracy: fig('accuracy'), weighted_f1: fig('weighted_f1'), macro_f1: fig('macro_f1') };
   const holds0 = (i: Interval) => i[0] <= 1e-12 && i[1] >= -1e-12;
   return {
-    ...out, within_noise: holds0(out.weighted_f1.ci95), n,
+    ...out,
+    within_noise: holds0(out.weighted_f1.ci95),
+    n,
     bootstrap: { resamples, seed, unit: 'dialogue', groups: groups.length, level: 0.95 },
   };
 }

@@ -21,8 +21,18 @@ export interface ContextRow {
   minus_none: EvaluateResult['compare'] | null;
 }
 
-export async function contextAblation(db: Db, o: { modalities: Modality[]; classifier: 'linear' | 'rbf'; C?: number; seed?: number; onRow?: (what: string) => void }): Promise<ContextRow[]> {
-  const base: TrainOptions = { fusion: 'none', classifier: o.classifier, modalities: o.modalities, context: false, seed: o.seed ?? 1, C: o.C };
+export async function contextAblation(
+  db: Db,
+  o: { modalities: Modality[]; classifier: 'linear' | 'rbf'; C?: number; seed?: number; onRow?: (what: string) => void },
+): Promise<ContextRow[]> {
+  const base: TrainOptions = {
+    fusion: 'none',
+    classifier: o.classifier,
+    modalities: o.modalities,
+    context: false,
+    seed: o.seed ?? 1,
+    C: o.C,
+  };
   const variants: [ContextRow['context'], Partial<TrainOptions>][] = [
     ['none', {}],
     ['previous utterance', { context: true }],
@@ -36,8 +46,16 @@ export async function contextAblation(db: Db, o: { modalities: Modality[]; class
     const dev = evaluateSplit(db, 'dev', r.version, noneVersion === null ? {} : { compare: noneVersion });
     if (noneVersion === null) noneVersion = r.version;
     rows.push({
-      context, model_version: r.version, fusion: dev.fusion, split: 'dev', n: dev.n, accuracy: dev.accuracy, weighted_f1: dev.weighted_f1, macro_f1: dev.macro_f1,
-      ci95: dev.ci95 ?? null, minus_none: dev.compare ?? null,
+      context,
+      model_version: r.version,
+      fusion: dev.fusion,
+      split: 'dev',
+      n: dev.n,
+      accuracy: dev.accuracy,
+      weighted_f1: dev.weighted_f1,
+      macro_f1: dev.macro_f1,
+      ci95: dev.ci95 ?? null,
+      minus_none: dev.compare ?? null,
     });
   }
   return rows;

@@ -41,23 +41,46 @@ export interface Item {
 
 /** Every utterance (all splits) with its stored features, ordered by id. */
 export function loadItems(db: Db, modalities: readonly Modality[] = ALL_MODALITIES): Item[] {
-  const rows = db
-    .prepare('SELECT id, split, corpus_id, dialogue_id, idx, speaker, label FROM utterance ORDER BY id')
-    .all() as { id: number; split: string; corpus_id: number; dialogue_id: number | null; idx: number | null; speaker: string | null; label: string | null }[];
+  const rows = db.prepare('SELECT id, split, corpus_id, dialogue_id, idx, speaker, label FROM utterance ORDER BY id').all() as {
+    id: number;
+    split: string;
+    corpus_id: number;
+    dialogue_id: number | null;
+    idx: number | null;
+    speaker: string | null;
+    label: string | null;
+  }[];
   const items: Item[] = rows.map((r) => ({
-    id: r.id, split: r.split, corpusId: r.corpus_id, dialogueId: r.dialogue_id, idx: r.idx, speaker: r.speaker, label: r.label,
-    text: null, audio: null, video: null, prev: -1,
+    id: r.id,
+    split: r.split,
+    corpusId: r.corpus_id,
+    dialogueId: r.dialogue_id,
+    idx: r.idx,
+    speaker: r.speaker,
+    label: r.label,
+    text: null,
+    audio: null,
+    video: null,
+    prev: -1,
   }));
   const byId = new Map<number, Item>();
   for (const it of items) byId.set(it.id, it);
 
   // a pretrained text encoder's vectors never mix with another version's or with the built-in's
-  const textVersions = db.prepare("SELECT DISTINCT extractor, version, layout FROM feature WHERE kind = 'text'").all() as { extractor: string; version: string; layout: string }[];
+  const textVersions = db.prepare("SELECT DISTINCT extractor, version, layout FROM feature WHERE kind = 'text'").all() as {
+    extractor: string;
+    version: string;
+    layout: string;
+  }[];
   if (textVersions.some((v) => v.layout === 'dense') && textVersions.length > 1) {
-    throw new Error(`text features come from ${textVersions.length} encoders or versions (${textVersions.map((v) => `${v.extractor}@${v.version}`).join(', ')}): run extract again so that every item uses the same one`);
+    throw new Error(
+      `text features come from ${textVersions.length} encoders or versions (${textVersions.map((v) => `${v.extractor}@${v.version}`).join(', ')}): run extract again so that every item uses the same one`,
+    );
   }
   // text is always loaded (the dialogue context needs it even when text is not a modality)
-  for (const f of db.prepare("SELECT utterance_id, layout, dim, data FROM feature WHERE kind = 'text' AND frame = -1").iterate() as Iterable<{ utterance_id: number; layout: string; dim: number; data: Buffer }>) {
+  for (const f of db
+    .prepare("SELECT utterance_id, layout, dim, data FROM feature WHERE kind = 'text' AND frame = -1")
+    .iterate() as Iterable<{ utterance_id: number; layout: string; dim: number; data: Buffer }>) {
     const it = byId.get(f.utterance_id);
     if (!it) continue;
     if (f.layout === 'sparse') it.text = blobToSparse(f.data);
@@ -66,14 +89,21 @@ export function loadItems(db: Db, modalities: readonly Modality[] = ALL_MODALITI
       const d = blobToF32(f.data);
       const idx: number[] = [];
       const val: number[] = [];
-      for (let k = 0; k < d.length; k++) if (d[k] !== 0) { idx.push(k); val.push(d[k]); }
+      for (let k = 0; k < d.length; k++)
+        if (d[k] !== 0) {
+          idx.push(k);
+          val.push(d[k]);
+        }
       it.text = { indices: Uint32Array.from(idx), values: Float32Array.from(val) };
     }
   }
   if (modalities.includes('audio')) {
     const emb = embeddingsOf(db, 'audio.embedding');
     const embDim = emb.size ? emb.values().next().value![0].vector.length : 0;
-    for (const f of db.prepare("SELECT utterance_id, data FROM feature WHERE kind = 'audio.stats' AND frame = -1").iterate() as Iterable<{ utterance_id: number; data: Buffer }>) {
+    for (const f of db.prepare("SELECT utterance_id, data FROM feature WHERE kind = 'audio.stats' AND frame = -1").iterate() as Iterable<{
+      utterance_id: number;
+      data: Buffer;
+    }>) {
       const it = byId.get(f.utterance_id);
       if (!it) continue;
       const v = blobToF32(f.data);
@@ -86,7 +116,12 @@ export function loadItems(db: Db, modalities: readonly Modality[] = ALL_MODALITI
     }
   }
   if (modalities.includes('video')) {
-    for (const f of db.prepare('SELECT utterance_id, entropy, motion, selected FROM frame_entropy').iterate() as Iterable<{ utterance_id: number; entropy: Buffer; motion: Buffer | null; selected: string }>) {
+    for (const f of db.prepare('SELECT utterance_id, entropy, motion, selected FROM frame_entropy').iterate() as Iterable<{
+      utterance_id: number;
+      entropy: Buffer;
+      motion: Buffer | null;
+      selected: string;
+    }>) {
       const it = byId.get(f.utterance_id);
       if (!it) continue;
       it.video = videoVector(blobToF32(f.entropy), f.motion ? blobToF32(f.motion) : null, JSON.parse(f.selected) as number[]);
@@ -94,7 +129,10 @@ export function loadItems(db: Db, modalities: readonly Modality[] = ALL_MODALITI
     const emb = embeddingsOf(db, 'video.embedding');
     if (emb.size) {
       const embDim = emb.values().next().value![0].vector.length;
-      for (const f of db.prepare('SELECT utterance_id, selected FROM frame_entropy').iterate() as Iterable<{ utterance_id: number; selected: string }>) {
+      for (const f of db.prepare('SELECT utterance_id, selected FROM frame_entropy').iterate() as Iterable<{
+        utterance_id: number;
+        selected: string;
+      }>) {
         const it = byId.get(f.utterance_id);
         if (!it?.video) continue;
         const byFrame = new Map((emb.get(f.utterance_id) ?? []).map((r) => [r.frame, r.vector]));
@@ -120,12 +158,19 @@ export function loadItems(db: Db, modalities: readonly Modality[] = ALL_MODALITI
 
 /** Stored pretrained-encoder vectors of one kind per utterance; throws when two model versions are stored. */
 function embeddingsOf(db: Db, kind: 'audio.embedding' | 'video.embedding'): Map<number, { frame: number; vector: Float32Array }[]> {
-  const versions = db.prepare('SELECT DISTINCT extractor, version FROM feature WHERE kind = ?').all(kind) as { extractor: string; version: string }[];
+  const versions = db.prepare('SELECT DISTINCT extractor, version FROM feature WHERE kind = ?').all(kind) as {
+    extractor: string;
+    version: string;
+  }[];
   if (versions.length > 1) {
-    throw new Error(`${kind} features come from ${versions.length} model versions (${versions.map((v) => `${v.extractor}@${v.version}`).join(', ')}): run extract again so that every item uses the installed model`);
+    throw new Error(
+      `${kind} features come from ${versions.length} model versions (${versions.map((v) => `${v.extractor}@${v.version}`).join(', ')}): run extract again so that every item uses the installed model`,
+    );
   }
   const out = new Map<number, { frame: number; vector: Float32Array }[]>();
-  for (const f of db.prepare('SELECT utterance_id, frame, data FROM feature WHERE kind = ? ORDER BY utterance_id, frame').iterate(kind) as Iterable<{ utterance_id: number; frame: number; data: Buffer }>) {
+  for (const f of db
+    .prepare('SELECT utterance_id, frame, data FROM feature WHERE kind = ? ORDER BY utterance_id, frame')
+    .iterate(kind) as Iterable<{ utterance_id: number; frame: number; data: Buffer }>) {
     let l = out.get(f.utterance_id);
     if (!l) out.set(f.utterance_id, (l = []));
     l.push({ frame: f.frame, vector: blobToF32(f.data) });
@@ -134,7 +179,12 @@ function embeddingsOf(db: Db, kind: 'audio.embedding' | 'video.embedding'): Map<
 }
 
 /** Per selected frame [entropy, motion, embedding...] (zeros where a frame has no embedding). */
-export function withFrameEmbeddings(stats: Float32Array, selected: number[], byFrame: Map<number, Float32Array>, embDim: number): Float32Array {
+export function withFrameEmbeddings(
+  stats: Float32Array,
+  selected: number[],
+  byFrame: Map<number, Float32Array>,
+  embDim: number,
+): Float32Array {
   const per = FRAME_DIM + embDim;
   const out = new Float32Array(FRAMES * per);
   for (let k = 0; k < FRAMES; k++) {
@@ -265,8 +315,10 @@ export function labelSet(db: Db): string[] {
 export function availableModalities(db: Db): Modality[] {
   const has = (sql: string) => (db.prepare(sql).get() as { n: number } | undefined) !== undefined;
   const out: Modality[] = [];
-  if (has("SELECT 1 n FROM feature f JOIN utterance u ON u.id = f.utterance_id WHERE u.split = 'train' AND f.kind = 'audio.stats' LIMIT 1")) out.push('audio');
-  if (has("SELECT 1 n FROM feature f JOIN utterance u ON u.id = f.utterance_id WHERE u.split = 'train' AND f.kind = 'text' LIMIT 1")) out.push('text');
+  if (has("SELECT 1 n FROM feature f JOIN utterance u ON u.id = f.utterance_id WHERE u.split = 'train' AND f.kind = 'audio.stats' LIMIT 1"))
+    out.push('audio');
+  if (has("SELECT 1 n FROM feature f JOIN utterance u ON u.id = f.utterance_id WHERE u.split = 'train' AND f.kind = 'text' LIMIT 1"))
+    out.push('text');
   if (has("SELECT 1 n FROM frame_entropy f JOIN utterance u ON u.id = f.utterance_id WHERE u.split = 'train' LIMIT 1")) out.push('video');
   return out;
 }
@@ -288,19 +340,29 @@ export function encodersUsed(db: Db, modalities: readonly Modality[]): Record<st
   const out: Record<string, string[]> = {};
   for (const m of modalities) {
     const rows = db
-      .prepare("SELECT DISTINCT f.extractor FROM feature f JOIN utterance u ON u.id = f.utterance_id WHERE u.split = 'train' AND f.kind = ? ORDER BY f.extractor")
+      .prepare(
+        "SELECT DISTINCT f.extractor FROM feature f JOIN utterance u ON u.id = f.utterance_id WHERE u.split = 'train' AND f.kind = ? ORDER BY f.extractor",
+      )
       .all(kinds[m]) as { extractor: string }[];
     out[m] = rows.map((r) => r.extractor);
     if (m === 'video') out[m] = out[m].length ? out[m].map((e) => `${e} (frame entropy, motion)`) : ['frame-entropy'];
     if (m === 'text') {
       // a pretrained (dense) text encoder is named with its model version (the built-in's version is its IDF fit)
-      const dense = db.prepare("SELECT DISTINCT f.extractor, f.version FROM feature f JOIN utterance u ON u.id = f.utterance_id WHERE u.split = 'train' AND f.kind = 'text' AND f.layout = 'dense'").all() as { extractor: string; version: string }[];
-      out[m] = out[m].flatMap((e) => (dense.some((d) => d.extractor === e) ? dense.filter((d) => d.extractor === e).map((d) => `${e}@${d.version}`) : [e]));
+      const dense = db
+        .prepare(
+          "SELECT DISTINCT f.extractor, f.version FROM feature f JOIN utterance u ON u.id = f.utterance_id WHERE u.split = 'train' AND f.kind = 'text' AND f.layout = 'dense'",
+        )
+        .all() as { extractor: string; version: string }[];
+      out[m] = out[m].flatMap((e) =>
+        dense.some((d) => d.extractor === e) ? dense.filter((d) => d.extractor === e).map((d) => `${e}@${d.version}`) : [e],
+      );
     }
     const ek = embeddings[m];
     if (ek) {
       const e = db
-        .prepare("SELECT DISTINCT f.extractor, f.version FROM feature f JOIN utterance u ON u.id = f.utterance_id WHERE u.split = 'train' AND f.kind = ? ORDER BY 1")
+        .prepare(
+          "SELECT DISTINCT f.extractor, f.version FROM feature f JOIN utterance u ON u.id = f.utterance_id WHERE u.split = 'train' AND f.kind = ? ORDER BY 1",
+        )
         .all(ek) as { extractor: string; version: string }[];
       out[m].push(...e.map((r) => `${r.extractor}@${r.version}`));
     }

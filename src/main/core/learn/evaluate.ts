@@ -26,10 +26,17 @@ export interface EvaluateOptions {
 export function evaluateSplit(db: Db, split: string, version?: number, opts: EvaluateOptions = {}): EvaluateResult {
   const v = version ?? latestModelVersion(db);
   if (v === null || v === undefined) throw new EvaluateError('no trained model in this database (run train first)');
-  const m = db.prepare('SELECT params, metrics FROM model WHERE version = ?').get(v) as { params: string; metrics: string | null } | undefined;
+  const m = db.prepare('SELECT params, metrics FROM model WHERE version = ?').get(v) as
+    { params: string; metrics: string | null } | undefined;
   if (!m) throw new EvaluateError(`no model version ${v}`);
   const params = JSON.parse(m.params) as {
-    fusion: string; classifier: string; modalities: string[]; context: boolean; encoders: Record<string, string[]>; C?: number; labels: string[];
+    fusion: string;
+    classifier: string;
+    modalities: string[];
+    context: boolean;
+    encoders: Record<string, string[]>;
+    C?: number;
+    labels: string[];
   };
   const labels = params.labels;
   const classOf = new Map(labels.map((l, k) => [l, k]));
@@ -82,24 +89,34 @@ export function evaluateSplit(db: Db, split: string, version?: number, opts: Eva
   if (opts.baselines) result.baselines = baselinesOn(db, labels, ids, gold, pred, group);
   if (opts.compare !== undefined) result.compare = compareWith(db, opts.compare, labels, ids, gold, pred, group);
   // stored per split (a split without labelled items has nothing to store)
-  if (result.n > 0) db.transaction(() => {
-    const cur = db.prepare('SELECT metrics FROM model WHERE version = ?').get(v) as { metrics: string | null };
-    const all = cur.metrics ? (JSON.parse(cur.metrics) as Record<string, unknown>) : {};
-    all[split] = result;
-    db.prepare('UPDATE model SET metrics = ? WHERE version = ?').run(JSON.stringify(all), v);
-  }).immediate(); // read-then-write: take the write lock first (another connection may be writing)
+  if (result.n > 0)
+    db.transaction(() => {
+      const cur = db.prepare('SELECT metrics FROM model WHERE version = ?').get(v) as { metrics: string | null };
+      const all = cur.metrics ? (JSON.parse(cur.metrics) as Record<string, unknown>) : {};
+      all[split] = result;
+      db.prepare('UPDATE model SET metrics = ? WHERE version = ?').run(JSON.stringify(all), v);
+    }).immediate(); // read-then-write: take the write lock first (another connection may be writing)
   return result;
 }
 
 const baselineCache = new Map<string, NonNullable<EvaluateResult['baselines']>>();
 
 /** Majority and plain linear baselines on the same items, each with its interval and the paired difference to the model. */
-function baselinesOn(db: Db, labels: string[], ids: number[], gold: number[], pred: number[], group: (number | null)[]): NonNullable<EvaluateResult['baselines']> {
+function baselinesOn(
+  db: Db,
+  labels: string[],
+  ids: number[],
+  gold: number[],
+  pred: number[],
+  group: (number | null)[],
+): NonNullable<EvaluateResult['baselines']> {
   // refit only when the training labels or the text features changed
-  const stamp = db.prepare(
-    `SELECT (SELECT COALESCE(MAX(id), 0) FROM label_history) h, (SELECT COUNT(*) FROM feature WHERE kind = 'text') t,
+  const stamp = db
+    .prepare(
+      `SELECT (SELECT COALESCE(MAX(id), 0) FROM label_history) h, (SELECT COUNT(*) FROM feature WHERE kind = 'text') t,
             (SELECT COUNT(*) FROM utterance WHERE split = 'train') n`,
-  ).get() as { h: number; t: number; n: number };
+    )
+    .get() as { h: number; t: number; n: number };
   const key = JSON.stringify([labels, ids, stamp]);
   const hit = baselineCache.get(key);
   if (hit) return hit;
@@ -112,28 +129,56 @@ function baselinesOn(db: Db, labels: string[], ids: number[], gold: number[], pr
     const grp = keep.map((i) => group[i]);
     const point = weightedMetrics(labels.length, g, p, ones.subarray(0, keep.length));
     return {
-      n: keep.length, accuracy: point.accuracy, weighted_f1: point.weighted_f1, macro_f1: point.macro_f1,
+      n: keep.length,
+      accuracy: point.accuracy,
+      weighted_f1: point.weighted_f1,
+      macro_f1: point.macro_f1,
       ci95: bootstrapCi(labels, { gold: g, pred: p, group: grp }).ci95,
       // the model minus this baseline, paired on the same items
-      model_minus_baseline: pairedDifference(labels.length, g, keep.map((i) => pred[i]), p, grp),
+      model_minus_baseline: pairedDifference(
+        labels.length,
+        g,
+        keep.map((i) => pred[i]),
+        p,
+        grp,
+      ),
     };
   };
   const out: NonNullable<EvaluateResult['baselines']> = {
     majority: { label: b.majority.label, ...score(b.majority.pred) },
-    linear: b.linear ? { text_encoder: b.linear.text_encoder, C: 1, class_weight: 'none', n_train: b.linear.n_train, ...score(b.linear.pred) } : null,
+    linear: b.linear
+      ? { text_encoder: b.linear.text_encoder, C: 1, class_weight: 'none', n_train: b.linear.n_train, ...score(b.linear.pred) }
+      : null,
   };
   if (baselineCache.size > 16) baselineCache.clear();
   baselineCache.set(key, out);
   return out;
 }
 
-function compareWith(db: Db, other: number, labels: string[], ids: number[], gold: number[], pred: number[], group: (number | null)[]): NonNullable<EvaluateResult['compare']> {
+function compareWith(
+  db: Db,
+  other: number,
+  labels: string[],
+  ids: number[],
+  gold: number[],
+  pred: number[],
+  group: (number | null)[],
+): NonNullable<EvaluateResult['compare']> {
   const m = db.prepare('SELECT 1 FROM model WHERE version = ?').get(other);
   if (!m) throw new EvaluateError(`no model version ${other} to compare with`);
   const classOf = new Map(labels.map((l, k) => [l, k]));
-  const theirs = new Map((db.prepare('SELECT utterance_id id, label FROM prediction WHERE model_version = ?').all(other) as { id: number; label: string }[])
-    .filter((r) => classOf.has(r.label)).map((r) => [r.id, classOf.get(r.label)!]));
+  const theirs = new Map(
+    (db.prepare('SELECT utterance_id id, label FROM prediction WHERE model_version = ?').all(other) as { id: number; label: string }[])
+      .filter((r) => classOf.has(r.label))
+      .map((r) => [r.id, classOf.get(r.label)!]),
+  );
   const keep = ids.map((id, i) => (theirs.has(id) ? i : -1)).filter((i) => i >= 0);
-  const d = pairedDifference(labels.length, keep.map((i) => gold[i]), keep.map((i) => pred[i]), keep.map((i) => theirs.get(ids[i])!), keep.map((i) => group[i]));
+  const d = pairedDifference(
+    labels.length,
+    keep.map((i) => gold[i]),
+    keep.map((i) => pred[i]),
+    keep.map((i) => theirs.get(ids[i])!),
+    keep.map((i) => group[i]),
+  );
   return { version: other, ...d };
 }

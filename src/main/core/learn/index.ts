@@ -4,7 +4,19 @@ export type { TrainOptions, TrainResult, TrainProgress, FusionChoice, Classifier
 export { evaluateSplit, latestModelVersion, EvaluateError } from './evaluate';
 export type { EvaluateResult } from './evaluate';
 export {
-  loadItems, chooseVocabulary, denseText, videoVector, buildBlocks, labelSet, availableModalities, nothingToTrainOn, encodersUsed,
-  ALL_MODALITIES, DEFAULT_VOCAB, FRAMES, FRAME_DIM, AUDIO_DIM,
+  loadItems,
+  chooseVocabulary,
+  denseText,
+  videoVector,
+  buildBlocks,
+  labelSet,
+  availableModalities,
+  nothingToTrainOn,
+  encodersUsed,
+  ALL_MODALITIES,
+  DEFAULT_VOCAB,
+  FRAMES,
+  FRAME_DIM,
+  AUDIO_DIM,
 } from './dataset';
 export type { Item, Modality, Blocks } from './dataset';

@@ -19,7 +19,12 @@ async function main(): Promise<void> {
     post({ type: 'done', result });
   } catch (e) {
     const err = e as Error;
-    post({ type: 'failed', message: err?.message ?? String(e), aborted: signal.aborted || isAbortError(err), trainError: e instanceof TrainError });
+    post({
+      type: 'failed',
+      message: err?.message ?? String(e),
+      aborted: signal.aborted || isAbortError(err),
+      trainError: e instanceof TrainError,
+    });
   } finally {
     dispose();
     db?.close();

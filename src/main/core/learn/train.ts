@@ -6,14 +6,37 @@
 import zlib from 'node:zlib';
 import type { Db } from '../store/db';
 import {
-  balancedClassWeights, chooseParams, chooseSparseLinear, chooseSparseLinearCv, fitStandardizer, linearSvmFromData, loadSvm, predictProbaSparse, predictSparse, standardize,
-  trainSparseLinear, trainSvm, type ChosenParams, type StandardizerParams, type SvmModel,
+  balancedClassWeights,
+  chooseParams,
+  chooseSparseLinear,
+  chooseSparseLinearCv,
+  fitStandardizer,
+  linearSvmFromData,
+  loadSvm,
+  predictProbaSparse,
+  predictSparse,
+  standardize,
+  trainSparseLinear,
+  trainSvm,
+  type ChosenParams,
+  type StandardizerParams,
+  type SvmModel,
 } from '../classify';
 import { stopOnSignal } from '../classify/stop';
 import { buildSparseRows, sparseWidth, CONTEXT_DECAY, CONTEXT_TURNS, CONTEXT_WEIGHT } from './sparse-rows';
 import { FusionRunner, trainFusion, type FusionInputs } from '../fusion';
 import {
-  buildBlocks, chooseVocabulary, concat, encodersUsed, FRAMES, labelSet, loadItems, DEFAULT_VOCAB, type Blocks, type Item, type Modality,
+  buildBlocks,
+  chooseVocabulary,
+  concat,
+  encodersUsed,
+  FRAMES,
+  labelSet,
+  loadItems,
+  DEFAULT_VOCAB,
+  type Blocks,
+  type Item,
+  type Modality,
 } from './dataset';
 import { evaluateSplit } from './evaluate';
 import { dialogueFeatures, utteranceScores, DIALOGUE_FOLDS, DIALOGUE_WEIGHT } from './dialogue-rows';
@@ -141,7 +164,8 @@ export async function trainModel(db: Db, opts: TrainOptions): Promise<TrainResul
   progress({ stage: 'data', message: 'loading stored features' });
   const items = loadItems(db, opts.modalities);
   const all = items.map((_, i) => i);
-  const labelled = (split: string) => all.filter((i) => items[i].split === split && items[i].label !== null && classOf.has(items[i].label!));
+  const labelled = (split: string) =>
+    all.filter((i) => items[i].split === split && items[i].label !== null && classOf.has(items[i].label!));
   const trainRows = labelled('train');
   const devRows = labelled('dev');
   if (trainRows.length === 0) throw new TrainError('the training split has no labelled utterance');
@@ -152,9 +176,15 @@ export async function trainModel(db: Db, opts: TrainOptions): Promise<TrainResul
   // vocabulary on the training items only
   const needText = opts.modalities.includes('text') || opts.context;
   // dialogue fusion: its cross-fitted class probabilities join the sparse linear SVM's columns
-  if (opts.fusion === 'dialogue' && opts.classifier !== 'linear') throw new TrainError('--fusion dialogue trains the linear SVM (its dialogue-model probabilities beside the utterance features)');
+  if (opts.fusion === 'dialogue' && opts.classifier !== 'linear')
+    throw new TrainError('--fusion dialogue trains the linear SVM (its dialogue-model probabilities beside the utterance features)');
   const sparse = (opts.fusion === 'none' || opts.fusion === 'dialogue') && opts.classifier === 'linear';
-  const vocabulary = needText ? chooseVocabulary(trainRows.map((i) => items[i].text), opts.vocabSize ?? (sparse ? Infinity : DEFAULT_VOCAB)) : [];
+  const vocabulary = needText
+    ? chooseVocabulary(
+        trainRows.map((i) => items[i].text),
+        opts.vocabSize ?? (sparse ? Infinity : DEFAULT_VOCAB),
+      )
+    : [];
   if (needText && vocabulary.length === 0) throw new TrainError('no training utterance has text features (run extract first)');
   const spec = { modalities: opts.modalities, context: opts.context, vocabulary };
   // the sparse path builds its text columns itself (a dense block of the whole vocabulary would not fit)
@@ -166,17 +196,57 @@ export async function trainModel(db: Db, opts: TrainOptions): Promise<TrainResul
   let dialogue: Prepared['dialogue'];
   if (opts.fusion === 'dialogue') {
     // the network runs over each utterance's out-of-fold class scores (stage one), audio and video
-    const scores = needText ? utteranceScores(items, vocabulary, trainRows, yTrain, labels.length, opts.seed) : all.map(() => new Float32Array(0));
+    const scores = needText
+      ? utteranceScores(items, vocabulary, trainRows, yTrain, labels.length, opts.seed)
+      : all.map(() => new Float32Array(0));
     const dense: Blocks = { ...blocks, text: scores };
-    progress({ stage: 'fusion', message: `training the dialogue networks (BiLSTM over each dialogue, cross-fitted on the training dialogues, ${trainRows.length} labelled items)` });
-    const f = await dialogueFeatures(items, dense, new Map(trainRows.map((i, k) => [i, yTrain[k]])), labels.length, {
-      seed: opts.seed, epochs: opts.fusionEpochs, hidden: opts.fusionHidden, providers: opts.providers, signal: opts.signal,
-      onProgress: (k, p) => progress({ stage: 'fusion', message: `fold network ${k + 1}/${DIALOGUE_FOLDS}: ${fusionEpochMessage(p)}`, done: p.epoch, total: p.epochs }),
+    progress({
+      stage: 'fusion',
+      message: `training the dialogue networks (BiLSTM over each dialogue, cross-fitted on the training dialogues, ${trainRows.length} labelled items)`,
     });
-    dialogue = { probs: f.probs, onnx: f.onnx, info: { bestEpoch: Math.round(f.bestEpochs.reduce((a, b) => a + b, 0) / f.folds), epochs: f.epochs, secondsPerEpoch: f.secondsPerEpoch }, folds: f.folds, bestEpochs: f.bestEpochs };
+    const f = await dialogueFeatures(items, dense, new Map(trainRows.map((i, k) => [i, yTrain[k]])), labels.length, {
+      seed: opts.seed,
+      epochs: opts.fusionEpochs,
+      hidden: opts.fusionHidden,
+      providers: opts.providers,
+      signal: opts.signal,
+      onProgress: (k, p) =>
+        progress({
+          stage: 'fusion',
+          message: `fold network ${k + 1}/${DIALOGUE_FOLDS}: ${fusionEpochMessage(p)}`,
+          done: p.epoch,
+          total: p.epochs,
+        }),
+    });
+    dialogue = {
+      probs: f.probs,
+      onnx: f.onnx,
+      info: {
+        bestEpoch: Math.round(f.bestEpochs.reduce((a, b) => a + b, 0) / f.folds),
+        epochs: f.epochs,
+        secondsPerEpoch: f.secondsPerEpoch,
+      },
+      folds: f.folds,
+      bestEpochs: f.bestEpochs,
+    };
     await checkpoint(opts.signal);
   }
-  if (sparse) return trainSparse(db, opts, { items, all, labels, trainRows, devRows, yTrain, yDev, vocabulary, blocks, t0, tData, labelled, dialogue });
+  if (sparse)
+    return trainSparse(db, opts, {
+      items,
+      all,
+      labels,
+      trainRows,
+      devRows,
+      yTrain,
+      yDev,
+      vocabulary,
+      blocks,
+      t0,
+      tData,
+      labelled,
+      dialogue,
+    });
 
   // the SVM's input for every item
   let X: Float32Array[];
@@ -234,29 +304,64 @@ export async function trainModel(db: Db, opts: TrainOptions): Promise<TrainResul
   let selection: Selection | null = null;
   if (opts.C === undefined && devRows.length > 0) {
     const Cs = opts.Cs ?? (opts.classifier === 'linear' ? [0.1, 0.3, 1] : [1, 3, 10]);
-    progress({ stage: 'choose', message: `choosing C on the dev split (${devRows.length} items) among ${Cs.join(', ')}`, done: 0, total: Cs.length });
-    const chosen = chooseParams(Xtrain, yTrain, devRows.map((i) => X[i]), yDev, {
-      kernel: opts.classifier,
-      balanced,
-      Cs,
-      gammas: ['scale'],
-      seed: opts.seed,
-      nClasses: labels.length,
-      linearSolver: 'dual',
-      shouldStop: stopOnSignal(opts.signal),
-      onProgress: (done, total, s) => progress({ stage: 'choose', message: `C=${s.C}: dev weighted F1 ${s.weighted_f1.toFixed(4)} (${s.trainSeconds.toFixed(1)} s)`, done, total }),
+    progress({
+      stage: 'choose',
+      message: `choosing C on the dev split (${devRows.length} items) among ${Cs.join(', ')}`,
+      done: 0,
+      total: Cs.length,
     });
+    const chosen = chooseParams(
+      Xtrain,
+      yTrain,
+      devRows.map((i) => X[i]),
+      yDev,
+      {
+        kernel: opts.classifier,
+        balanced,
+        Cs,
+        gammas: ['scale'],
+        seed: opts.seed,
+        nClasses: labels.length,
+        linearSolver: 'dual',
+        shouldStop: stopOnSignal(opts.signal),
+        onProgress: (done, total, s) =>
+          progress({
+            stage: 'choose',
+            message: `C=${s.C}: dev weighted F1 ${s.weighted_f1.toFixed(4)} (${s.trainSeconds.toFixed(1)} s)`,
+            done,
+            total,
+          }),
+      },
+    );
     C = chosen.best.C;
     grid = chosen.scores;
   }
   selection ??= grid
-    ? { method: 'dev', chosen: { C, balanced }, score: Math.max(...grid.map((g) => g.weighted_f1)), why: `highest dev weighted F1 among C in {${grid.map((g) => g.C).join(', ')}}` }
+    ? {
+        method: 'dev',
+        chosen: { C, balanced },
+        score: Math.max(...grid.map((g) => g.weighted_f1)),
+        why: `highest dev weighted F1 among C in {${grid.map((g) => g.C).join(', ')}}`,
+      }
     : { method: 'fixed', chosen: { C, balanced }, score: null, why: opts.C !== undefined ? 'C given' : 'no dev split to choose on: C=1' };
   const tChoose = now();
   await checkpoint(opts.signal);
 
-  progress({ stage: 'svm', message: `training the ${opts.classifier} SVM (C=${C}${balanced ? ', balanced' : ''}) on ${trainRows.length} training items` });
-  const svm = trainSvm(Xtrain, yTrain, { kernel: opts.classifier, C, gamma: 'scale', balanced, probability: true, seed: opts.seed, nClasses: labels.length, linearSolver: 'dual', shouldStop: stopOnSignal(opts.signal) });
+  progress({
+    stage: 'svm',
+    message: `training the ${opts.classifier} SVM (C=${C}${balanced ? ', balanced' : ''}) on ${trainRows.length} training items`,
+  });
+  const svm = trainSvm(Xtrain, yTrain, {
+    kernel: opts.classifier,
+    C,
+    gamma: 'scale',
+    balanced,
+    probability: true,
+    seed: opts.seed,
+    nClasses: labels.length,
+    linearSolver: 'dual',
+    shouldStop: stopOnSignal(opts.signal),
+  });
   const tSvm = now();
   await checkpoint(opts.signal);
 
@@ -278,12 +383,34 @@ export async function trainModel(db: Db, opts: TrainOptions): Promise<TrainResul
     svm: svm.serialize(),
   };
   const prepared: Prepared = { items, all, labels, trainRows, devRows, yTrain, yDev, vocabulary, blocks, t0, tData, labelled };
-  return storeModel(db, opts, prepared, { data, pred, proba, C, balanced, gamma: svm.params.gamma, grid, selection, fusionInfo, extra: {}, times: [tFusion, tChoose, tSvm, tPredict] });
+  return storeModel(db, opts, prepared, {
+    data,
+    pred,
+    proba,
+    C,
+    balanced,
+    gamma: svm.params.gamma,
+    grid,
+    selection,
+    fusionInfo,
+    extra: {},
+    times: [tFusion, tChoose, tSvm, tPredict],
+  });
 }
 
 interface Prepared {
-  items: Item[]; all: number[]; labels: string[]; trainRows: number[]; devRows: number[]; yTrain: number[]; yDev: number[];
-  vocabulary: number[]; blocks: Blocks; t0: number; tData: number; labelled: (split: string) => number[];
+  items: Item[];
+  all: number[];
+  labels: string[];
+  trainRows: number[];
+  devRows: number[];
+  yTrain: number[];
+  yDev: number[];
+  vocabulary: number[];
+  blocks: Blocks;
+  t0: number;
+  tData: number;
+  labelled: (split: string) => number[];
   /** fusion 'dialogue': per item the cross-fitted dialogue-model probabilities, the fold networks' graph */
   dialogue?: { probs: Float32Array[]; onnx: Uint8Array; info: NonNullable<TrainResult['fusionInfo']>; folds: number; bestEpochs: number[] };
 }
@@ -318,50 +445,118 @@ async function trainSparse(db: Db, opts: TrainOptions, p: Prepared): Promise<Tra
   let C = opts.C ?? 1;
   let balanced = opts.balanced ?? false;
   let grid: ChosenParams['scores'] | null = null;
-  let selection: Selection = { method: 'fixed', chosen: { C, balanced }, score: null, why: opts.C !== undefined ? 'C given' : 'no dev split to choose on: C=1' };
+  let selection: Selection = {
+    method: 'fixed',
+    chosen: { C, balanced },
+    score: null,
+    why: opts.C !== undefined ? 'C given' : 'no dev split to choose on: C=1',
+  };
   const Cs = opts.Cs ?? [0.05, 0.1, 0.2, 0.5, 1];
   const weightings = opts.balanced === undefined ? [false, true] : [opts.balanced];
   const dialogues = new Set(trainRows.map((i) => items[i].dialogueId ?? `u${i}`)).size;
   if (opts.C === undefined && (opts.select ?? 'cv') === 'cv' && dialogues >= 2) {
     const folds = Math.min(opts.cvFolds ?? 3, dialogues);
-    progress({ stage: 'choose', message: `choosing C and the class weighting by ${folds}-fold cross-validation on the training split (grouped by dialogue)`, done: 0, total: Cs.length * weightings.length });
+    progress({
+      stage: 'choose',
+      message: `choosing C and the class weighting by ${folds}-fold cross-validation on the training split (grouped by dialogue)`,
+      done: 0,
+      total: Cs.length * weightings.length,
+    });
     const chosen = await chooseSparseLinearCv(Xtrain, yTrain, {
-      Cs, balanced: weightings, d, nClasses: labels.length, seed: opts.seed, signal: opts.signal, folds,
+      Cs,
+      balanced: weightings,
+      d,
+      nClasses: labels.length,
+      seed: opts.seed,
+      signal: opts.signal,
+      folds,
       groups: trainRows.map((i) => items[i].dialogueId),
-      onProgress: (done, total, s) => progress({ stage: 'choose', message: `C=${s.C}${s.balanced ? ' balanced' : ''}: cross-validated weighted F1 ${s.weighted_f1.toFixed(4)} (${s.trainSeconds.toFixed(1)} s)`, done, total }),
+      onProgress: (done, total, s) =>
+        progress({
+          stage: 'choose',
+          message: `C=${s.C}${s.balanced ? ' balanced' : ''}: cross-validated weighted F1 ${s.weighted_f1.toFixed(4)} (${s.trainSeconds.toFixed(1)} s)`,
+          done,
+          total,
+        }),
     });
     C = chosen.best.C;
     balanced = chosen.bestBalanced;
     grid = chosen.scores;
     selection = {
-      method: 'cv', folds, unit: 'dialogue', chosen: { C, balanced }, score: chosen.best.weighted_f1,
+      method: 'cv',
+      folds,
+      unit: 'dialogue',
+      chosen: { C, balanced },
+      score: chosen.best.weighted_f1,
       why: `highest mean held-out weighted F1 over ${folds} folds of the training split (whole dialogues per fold) among C in {${Cs.join(', ')}} x ${weightings.map((b) => (b ? 'balanced' : 'unweighted')).join('/')}; dev only confirms`,
     };
   } else if (opts.C === undefined && devRows.length > 0) {
-    progress({ stage: 'choose', message: `choosing C and the class weighting on the dev split (${devRows.length} items)`, done: 0, total: 1 });
-    const chosen = await chooseSparseLinear(Xtrain, yTrain, devRows.map((i) => X[i]), yDev, {
-      Cs, balanced: weightings,
-      d, nClasses: labels.length, seed: opts.seed, signal: opts.signal,
-      onProgress: (done, total, s) => progress({ stage: 'choose', message: `C=${s.C}${s.balanced ? ' balanced' : ''}: dev weighted F1 ${s.weighted_f1.toFixed(4)} (${s.trainSeconds.toFixed(1)} s)`, done, total }),
+    progress({
+      stage: 'choose',
+      message: `choosing C and the class weighting on the dev split (${devRows.length} items)`,
+      done: 0,
+      total: 1,
     });
+    const chosen = await chooseSparseLinear(
+      Xtrain,
+      yTrain,
+      devRows.map((i) => X[i]),
+      yDev,
+      {
+        Cs,
+        balanced: weightings,
+        d,
+        nClasses: labels.length,
+        seed: opts.seed,
+        signal: opts.signal,
+        onProgress: (done, total, s) =>
+          progress({
+            stage: 'choose',
+            message: `C=${s.C}${s.balanced ? ' balanced' : ''}: dev weighted F1 ${s.weighted_f1.toFixed(4)} (${s.trainSeconds.toFixed(1)} s)`,
+            done,
+            total,
+          }),
+      },
+    );
     C = chosen.best.C;
     balanced = chosen.bestBalanced;
     grid = chosen.scores;
-    selection = { method: 'dev', chosen: { C, balanced }, score: chosen.best.weighted_f1, why: `highest dev weighted F1 among C in {${Cs.join(', ')}} x ${weightings.map((b) => (b ? 'balanced' : 'unweighted')).join('/')}` };
+    selection = {
+      method: 'dev',
+      chosen: { C, balanced },
+      score: chosen.best.weighted_f1,
+      why: `highest dev weighted F1 among C in {${Cs.join(', ')}} x ${weightings.map((b) => (b ? 'balanced' : 'unweighted')).join('/')}`,
+    };
   }
   const tChoose = now();
   await checkpoint(opts.signal);
 
-  progress({ stage: 'svm', message: `training the linear SVM (C=${C}${balanced ? ', balanced' : ''}, ${d} sparse columns) on ${trainRows.length} training items` });
+  progress({
+    stage: 'svm',
+    message: `training the linear SVM (C=${C}${balanced ? ', balanced' : ''}, ${d} sparse columns) on ${trainRows.length} training items`,
+  });
   const classWeight = balanced ? balancedClassWeights(yTrain, labels.length) : new Array<number>(labels.length).fill(1);
   const ts = now();
   const model = trainSparseLinear(Xtrain, d, yTrain, {
-    C, classWeight, probability: true, seed: opts.seed, signal: opts.signal,
-    onProgress: (done, total) => progress({ stage: 'svm', message: `binary problem ${done}/${total} (one-vs-rest and the probability folds)`, done, total }),
+    C,
+    classWeight,
+    probability: true,
+    seed: opts.seed,
+    signal: opts.signal,
+    onProgress: (done, total) =>
+      progress({ stage: 'svm', message: `binary problem ${done}/${total} (one-vs-rest and the probability folds)`, done, total }),
   });
-  const svm = linearSvmFromData(model, labels.length, { kernel: 'linear', C, gamma: null, gammaSpec: null, balanced, probability: true, seed: opts.seed, classWeight }, {
-    trainSeconds: (now() - ts) / 1000, nTrain: trainRows.length, nSupportVectors: null, iterations: 0,
-  });
+  const svm = linearSvmFromData(
+    model,
+    labels.length,
+    { kernel: 'linear', C, gamma: null, gammaSpec: null, balanced, probability: true, seed: opts.seed, classWeight },
+    {
+      trainSeconds: (now() - ts) / 1000,
+      nTrain: trainRows.length,
+      nSupportVectors: null,
+      iterations: 0,
+    },
+  );
   const tSvm = now();
   await checkpoint(opts.signal);
 
@@ -371,21 +566,61 @@ async function trainSparse(db: Db, opts: TrainOptions, p: Prepared): Promise<Tra
   const tPredict = now();
 
   const data: ModelData = {
-    format: 'emotion-studio-model', formatVersion: 1, labels, modalities: [...opts.modalities], context: opts.context, fusion: opts.fusion,
-    vocabulary, standardizer, fusionOnnx: p.dialogue ? Buffer.from(p.dialogue.onnx).toString('base64') : null, framesV: FRAMES,
+    format: 'emotion-studio-model',
+    formatVersion: 1,
+    labels,
+    modalities: [...opts.modalities],
+    context: opts.context,
+    fusion: opts.fusion,
+    vocabulary,
+    standardizer,
+    fusionOnnx: p.dialogue ? Buffer.from(p.dialogue.onnx).toString('base64') : null,
+    framesV: FRAMES,
     layout: { kind: 'sparse', denseWidth, contextTurns: CONTEXT_TURNS, contextDecay: CONTEXT_DECAY, contextWeight: CONTEXT_WEIGHT },
     svm: svm.serialize(),
   };
   const extra = {
-    layout: 'sparse', columns: d, context_turns: opts.context ? CONTEXT_TURNS : 0,
-    ...(p.dialogue ? { dialogue: { folds: p.dialogue.folds, best_epochs: p.dialogue.bestEpochs, columns: labels.length, weight: DIALOGUE_WEIGHT, features: 'cross-fitted dialogue-model class probabilities' } } : {}),
+    layout: 'sparse',
+    columns: d,
+    context_turns: opts.context ? CONTEXT_TURNS : 0,
+    ...(p.dialogue
+      ? {
+          dialogue: {
+            folds: p.dialogue.folds,
+            best_epochs: p.dialogue.bestEpochs,
+            columns: labels.length,
+            weight: DIALOGUE_WEIGHT,
+            features: 'cross-fitted dialogue-model class probabilities',
+          },
+        }
+      : {}),
   };
-  return storeModel(db, opts, p, { data, pred, proba, C, balanced, gamma: null, grid, selection, fusionInfo: p.dialogue?.info ?? null, extra, times: [tFusion, tChoose, tSvm, tPredict] });
+  return storeModel(db, opts, p, {
+    data,
+    pred,
+    proba,
+    C,
+    balanced,
+    gamma: null,
+    grid,
+    selection,
+    fusionInfo: p.dialogue?.info ?? null,
+    extra,
+    times: [tFusion, tChoose, tSvm, tPredict],
+  });
 }
 
 interface Fitted {
-  data: ModelData; pred: number[]; proba: number[][]; C: number; balanced: boolean; gamma: number | null;
-  grid: ChosenParams['scores'] | null; selection: Selection; fusionInfo: TrainResult['fusionInfo']; extra: Record<string, unknown>;
+  data: ModelData;
+  pred: number[];
+  proba: number[][];
+  C: number;
+  balanced: boolean;
+  gamma: number | null;
+  grid: ChosenParams['scores'] | null;
+  selection: Selection;
+  fusionInfo: TrainResult['fusionInfo'];
+  extra: Record<string, unknown>;
   /** end of the fusion, C choice, SVM and prediction stages */
   times: [number, number, number, number];
 }
@@ -417,23 +652,29 @@ function storeModel(db: Db, opts: TrainOptions, p: Prepared, f: Fitted): TrainRe
   for (const i of trainRows) snapshot[String(items[i].id)] = items[i].label!;
 
   opts.onProgress?.({ stage: 'store', message: 'storing the model and its predictions' });
-  const version = db.transaction(() => {
-    const v = ((db.prepare('SELECT COALESCE(MAX(version), 0) v FROM model').get() as { v: number }).v) + 1;
-    db.prepare('INSERT INTO model (version, params, labels, metrics, data) VALUES (?, ?, ?, NULL, ?)')
-      .run(v, JSON.stringify(params), JSON.stringify(snapshot), packModelData(f.data));
-    const ins = db.prepare('INSERT INTO prediction (utterance_id, model_version, label, probabilities) VALUES (?, ?, ?, ?)');
-    for (let i = 0; i < items.length; i++) {
-      // the label is the SVM's own decision (one-vs-one votes / largest decision value, as the
-      // C choice scored it), the probabilities its calibrated estimates (as sklearn's SVC)
-      const pr = f.proba[i];
-      const obj: Record<string, number> = {};
-      labels.forEach((l, k) => (obj[l] = pr[k]));
-      ins.run(items[i].id, v, labels[f.pred[i]], JSON.stringify(obj));
-    }
-    return v;
-    // IMMEDIATE: the write lock first (waiting its turn), so the MAX(version) read cannot go stale
-    // while another connection writes (the process that started this worker writes job progress)
-  }).immediate();
+  const version = db
+    .transaction(() => {
+      const v = (db.prepare('SELECT COALESCE(MAX(version), 0) v FROM model').get() as { v: number }).v + 1;
+      db.prepare('INSERT INTO model (version, params, labels, metrics, data) VALUES (?, ?, ?, NULL, ?)').run(
+        v,
+        JSON.stringify(params),
+        JSON.stringify(snapshot),
+        packModelData(f.data),
+      );
+      const ins = db.prepare('INSERT INTO prediction (utterance_id, model_version, label, probabilities) VALUES (?, ?, ?, ?)');
+      for (let i = 0; i < items.length; i++) {
+        // the label is the SVM's own decision (one-vs-one votes / largest decision value, as the
+        // C choice scored it), the probabilities its calibrated estimates (as sklearn's SVC)
+        const pr = f.proba[i];
+        const obj: Record<string, number> = {};
+        labels.forEach((l, k) => (obj[l] = pr[k]));
+        ins.run(items[i].id, v, labels[f.pred[i]], JSON.stringify(obj));
+      }
+      return v;
+      // IMMEDIATE: the write lock first (waiting its turn), so the MAX(version) read cannot go stale
+      // while another connection writes (the process that started this worker writes job progress)
+    })
+    .immediate();
 
   const metrics: TrainResult['metrics'] = {};
   for (const split of ['train', 'dev', 'test']) {
@@ -449,7 +690,14 @@ function storeModel(db: Db, opts: TrainOptions, p: Prepared, f: Fitted): TrainRe
     C: f.C,
     grid: f.grid,
     selection: f.selection,
-    seconds: { data: s(p.t0, p.tData), fusion: s(p.tData, tFusion), choose: s(tFusion, tChoose), svm: s(tChoose, tSvm), predict: s(tSvm, tPredict), total: s(p.t0, tEnd) },
+    seconds: {
+      data: s(p.t0, p.tData),
+      fusion: s(p.tData, tFusion),
+      choose: s(tFusion, tChoose),
+      svm: s(tChoose, tSvm),
+      predict: s(tSvm, tPredict),
+      total: s(p.t0, tEnd),
+    },
     fusionInfo: f.fusionInfo,
     metrics,
     gold: params.gold,
@@ -506,9 +754,10 @@ export type { Item };
 /** A fusion epoch's progress line; with too few training items nothing is held out, which it says
  * (rather than printing the held-out loss and accuracy as NaN). */
 export function fusionEpochMessage(p: { epoch: number; epochs: number; trainLoss: number; valLoss: number; valAcc: number }): string {
-  const held = Number.isFinite(p.valLoss) && Number.isFinite(p.valAcc)
-    ? `held-out (train part) loss ${p.valLoss.toFixed(4)} acc ${p.valAcc.toFixed(3)}`
-    : 'nothing held out (too few training items)';
+  const held =
+    Number.isFinite(p.valLoss) && Number.isFinite(p.valAcc)
+      ? `held-out (train part) loss ${p.valLoss.toFixed(4)} acc ${p.valAcc.toFixed(3)}`
+      : 'nothing held out (too few training items)';
   const train = Number.isFinite(p.trainLoss) ? p.trainLoss.toFixed(4) : 'not finite (diverged)';
   return `epoch ${p.epoch}/${p.epochs}: train loss ${train}, ${held}`;
 }

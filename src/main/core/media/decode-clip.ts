@@ -144,7 +144,13 @@ export async function decodeUnprobed(ffmpeg: string, file: string, opts: DecodeO
 
 /** Entropy statistics, frame selection and the selected frames' thumbnails of a finished pass. */
 async function finishVideo(
-  ffmpeg: string, file: string, abs: string, probe: ProbeInfo, v: VideoPassState | null, warnings: string[], opts: DecodeOptions,
+  ffmpeg: string,
+  file: string,
+  abs: string,
+  probe: ProbeInfo,
+  v: VideoPassState | null,
+  warnings: string[],
+  opts: DecodeOptions,
 ): Promise<DecodedVideo | null> {
   if (!v) return null;
   const { entropy, luma, motion } = v.stats.result();
@@ -208,18 +214,52 @@ type MainPassResult =
  * (the frame size from its output header line, before any frame is handled).
  */
 function mainPass(
-  ffmpeg: string, file: string, abs: string, probe: ProbeInfo | null, wantAudio: boolean, wantVideo: boolean, opts: DecodeOptions,
+  ffmpeg: string,
+  file: string,
+  abs: string,
+  probe: ProbeInfo | null,
+  wantAudio: boolean,
+  wantVideo: boolean,
+  opts: DecodeOptions,
 ): Promise<MainPassResult> {
   // -flush_packets 0 on the outputs: ffmpeg fills its 32 kB output buffer before each write instead
   // of writing every packet (an AAC frame is ~1.4 kB of 16 kHz f32 PCM: 170 writes per 3.6 s clip,
   // each a wake-up, a read and a callback here; 8 with it)
-  const args = ['-nostdin', '-hide_banner', '-loglevel', probe ? 'error' : 'level+info', '-nostats', '-threads', '1', '-filter_threads', '1'];
+  const args = [
+    '-nostdin',
+    '-hide_banner',
+    '-loglevel',
+    probe ? 'error' : 'level+info',
+    '-nostats',
+    '-threads',
+    '1',
+    '-filter_threads',
+    '1',
+  ];
   if (opts.fastDecode) args.push('-skip_loop_filter', 'all');
   args.push('-i', ffmpegInput(abs));
   if (wantAudio) {
     // -rematrix_maxval 1: the mono downmix is the channel mean (the default can exceed 1.0 for float)
-    args.push('-map', probe ? `0:${probe.audio!.index}` : '0:a:0', '-vn', '-sn', '-dn', '-ac', '1', '-ar', String(PCM_SAMPLE_RATE), '-rematrix_maxval', '1',
-      '-c:a', 'pcm_f32le', '-flush_packets', '0', '-f', 'f32le', 'pipe:3');
+    args.push(
+      '-map',
+      probe ? `0:${probe.audio!.index}` : '0:a:0',
+      '-vn',
+      '-sn',
+      '-dn',
+      '-ac',
+      '1',
+      '-ar',
+      String(PCM_SAMPLE_RATE),
+      '-rematrix_maxval',
+      '1',
+      '-c:a',
+      'pcm_f32le',
+      '-flush_packets',
+      '0',
+      '-f',
+      'f32le',
+      'pipe:3',
+    );
   }
   let video: VideoPassState | null = null;
   let frameBytes = 0;
@@ -233,8 +273,14 @@ function mainPass(
     const matrix: ColorMatrix = pv.colorMatrix ?? (pv.height >= 720 ? 'bt709' : 'bt601');
     store = new FrameStore(Math.floor((opts.thumbnailBudgetBytes ?? 48 * 1024 * 1024) / frameBytes));
     video = {
-      width, height, thumbW: Math.floor(width / thumbFactorN), thumbH: Math.floor(height / thumbFactorN), thumbFactor: thumbFactorN, matrix,
-      stats: new FrameStatsAccumulator(width, height), frames: store.map,
+      width,
+      height,
+      thumbW: Math.floor(width / thumbFactorN),
+      thumbH: Math.floor(height / thumbFactorN),
+      thumbFactor: thumbFactorN,
+      matrix,
+      stats: new FrameStatsAccumulator(width, height),
+      frames: store.map,
     };
     // frames are assembled in frameBuf (reused: fresh pages fault, see runFfmpeg)
     frameBuf = assemblyBuffer(frameBytes);
@@ -250,8 +296,26 @@ function mainPass(
       // fitSize's rule as an ffmpeg expression (checked against fitSize once the header is read)
       scale = `scale=w='max(2,trunc(min(${ANALYSIS_MAX_WIDTH},iw)/2)*2)':h='max(2,round(ih*ow/iw/2)*2)':${flags}`;
     }
-    args.push('-map', probe ? `0:${probe.video!.index}` : '0:V:0', '-an', '-sn', '-dn', '-vf', scale,
-      '-pix_fmt', 'yuv420p', '-vsync', '0', '-c:v', 'rawvideo', '-flush_packets', '0', '-f', 'rawvideo', 'pipe:4');
+    args.push(
+      '-map',
+      probe ? `0:${probe.video!.index}` : '0:V:0',
+      '-an',
+      '-sn',
+      '-dn',
+      '-vf',
+      scale,
+      '-pix_fmt',
+      'yuv420p',
+      '-vsync',
+      '0',
+      '-c:v',
+      'rawvideo',
+      '-flush_packets',
+      '0',
+      '-f',
+      'rawvideo',
+      'pipe:4',
+    );
   }
 
   const audioChunks: Uint8Array[] = []; // stream chunks, not reused: kept as they are
@@ -287,87 +351,96 @@ function mainPass(
     }
     early.push(Uint8Array.from(b));
     earlyBytes += b.length;
-    if (earlyBytes > 64 * 1024 * 1024) throw new Error('no frame size in ffmpeg\'s header');
+    if (earlyBytes > 64 * 1024 * 1024) throw new Error("no frame size in ffmpeg's header");
   };
 
   // unprobed: the stderr header (input streams, then the output streams)
   let parsed: ProbeInfo | null = null;
   const header: string[] = [];
-  const levelled: LevelledStderr | undefined = probe ? undefined : {
-    onInfo: (line, rearm) => {
-      if (header.length < 2000) header.push(line);
-      const out = /^\s*Stream #\d+:\d+.*: Video: rawvideo\b.*?, (\d+)x(\d+)\b/.exec(line);
-      if (!out || video) return;
-      parsed = parseProbe(header.join('\n'), file, abs);
-      const pv = parsed.video;
-      const [w, h] = [Number(out[1]), Number(out[2])];
-      const expected = pv ? fitSize(pv.width, pv.height, ANALYSIS_MAX_WIDTH) : null;
-      if (!pv || !expected || expected.width !== w || expected.height !== h) throw new Error(`unexpected analysis frame size ${w}x${h}`);
-      rearm(opts.timeoutMs ?? STALL_TIMEOUT_MS);
-      startVideo(pv, w, h);
-      for (const c of early.splice(0)) onFrames(c);
-    },
-  };
+  const levelled: LevelledStderr | undefined = probe
+    ? undefined
+    : {
+        onInfo: (line, rearm) => {
+          if (header.length < 2000) header.push(line);
+          const out = /^\s*Stream #\d+:\d+.*: Video: rawvideo\b.*?, (\d+)x(\d+)\b/.exec(line);
+          if (!out || video) return;
+          parsed = parseProbe(header.join('\n'), file, abs);
+          const pv = parsed.video;
+          const [w, h] = [Number(out[1]), Number(out[2])];
+          const expected = pv ? fitSize(pv.width, pv.height, ANALYSIS_MAX_WIDTH) : null;
+          if (!pv || !expected || expected.width !== w || expected.height !== h)
+            throw new Error(`unexpected analysis frame size ${w}x${h}`);
+          rearm(opts.timeoutMs ?? STALL_TIMEOUT_MS);
+          startVideo(pv, w, h);
+          for (const c of early.splice(0)) onFrames(c);
+        },
+      };
 
   const timeoutMs = opts.timeoutMs ?? STALL_TIMEOUT_MS;
-  return runFfmpeg(ffmpeg, args, { 3: wantAudio ? onAudio : null, 4: wantVideo ? onVideo : null }, opts.signal, timeoutMs, [4], levelled).then((run): MainPassResult => {
-    if (!probe) {
-      // anything but a clean run goes the probed way, which words each problem precisely
-      parsed ??= header.some((l) => /^Input #0,/.test(l)) ? parseProbe(header.join('\n'), file, abs) : null;
-      if (run.code !== 0 || run.errorLines > 0 || !parsed || (wantVideo && !video) || (chunker?.fill ?? 0) > 0) return { kind: 'fallback' };
-    }
-    const pr = (probe ?? parsed)!;
-    const v = video as VideoPassState | null;
-    const warnings: string[] = [];
-    const stderrLast = lastMeaningfulLine(run.stderrLines, abs);
-    const frames = v?.stats.frameCount ?? 0;
-    const samples = Math.floor(audioBytes / 4);
-    const failed = run.code !== 0;
-    if (failed && samples === 0 && frames === 0) {
-      // a stream whose decoder cannot even be opened: retry with the other stream alone
-      const text = run.stderrLines.join('\n');
-      const bad = /(?:Decoder \(codec [^)]*\) not found|Error while opening decoder) for input stream #0:(\d+)/.exec(text);
-      if (bad && wantAudio && wantVideo) {
-        const idx = Number(bad[1]);
-        const stream = idx === pr.audio?.index ? 'audio' : idx === pr.video?.index ? 'video' : null;
-        if (stream) {
-          const codec = stream === 'audio' ? pr.audio!.codec : pr.video!.codec;
-          return { kind: 'drop-stream', stream, warning: `${stream} stream #${idx} (${codec}) cannot be decoded: ${stderrLast}` };
+  return runFfmpeg(ffmpeg, args, { 3: wantAudio ? onAudio : null, 4: wantVideo ? onVideo : null }, opts.signal, timeoutMs, [4], levelled)
+    .then((run): MainPassResult => {
+      if (!probe) {
+        // anything but a clean run goes the probed way, which words each problem precisely
+        parsed ??= header.some((l) => /^Input #0,/.test(l)) ? parseProbe(header.join('\n'), file, abs) : null;
+        if (run.code !== 0 || run.errorLines > 0 || !parsed || (wantVideo && !video) || (chunker?.fill ?? 0) > 0)
+          return { kind: 'fallback' };
+      }
+      const pr = (probe ?? parsed)!;
+      const v = video as VideoPassState | null;
+      const warnings: string[] = [];
+      const stderrLast = lastMeaningfulLine(run.stderrLines, abs);
+      const frames = v?.stats.frameCount ?? 0;
+      const samples = Math.floor(audioBytes / 4);
+      const failed = run.code !== 0;
+      if (failed && samples === 0 && frames === 0) {
+        // a stream whose decoder cannot even be opened: retry with the other stream alone
+        const text = run.stderrLines.join('\n');
+        const bad = /(?:Decoder \(codec [^)]*\) not found|Error while opening decoder) for input stream #0:(\d+)/.exec(text);
+        if (bad && wantAudio && wantVideo) {
+          const idx = Number(bad[1]);
+          const stream = idx === pr.audio?.index ? 'audio' : idx === pr.video?.index ? 'video' : null;
+          if (stream) {
+            const codec = stream === 'audio' ? pr.audio!.codec : pr.video!.codec;
+            return { kind: 'drop-stream', stream, warning: `${stream} stream #${idx} (${codec}) cannot be decoded: ${stderrLast}` };
+          }
+        }
+        throw new MediaError(file, `decoding failed: ${stderrLast || exitText(run)}`);
+      }
+      if (failed) {
+        warnings.push(
+          `ffmpeg stopped with an error after decoding ${describe(samples, frames, wantAudio, wantVideo)}: ${stderrLast || exitText(run)}`,
+        );
+      } else if (run.errorLines > 0) {
+        warnings.push(`decoder reported ${run.errorLines} error line(s), last: ${stderrLast}`);
+      }
+      const fill = chunker?.fill ?? 0;
+      if (fill > 0) warnings.push(`last frame incomplete (${fill} of ${frameBytes} bytes): dropped`);
+      // a truncated file often decodes "successfully" up to where the data ends
+      const dur = pr.durationS;
+      if (dur > 0.5) {
+        const audioS = samples / PCM_SAMPLE_RATE;
+        if (wantAudio && audioS < dur * 0.9 - 0.1)
+          warnings.push(`audio ends early: ${audioS.toFixed(2)} s decoded of ${dur.toFixed(2)} s (truncated or damaged file?)`);
+        const fps = pr.video?.fps ?? 0;
+        if (wantVideo && fps > 0 && fps <= 240 && frames < dur * fps * 0.9 - 2) {
+          warnings.push(`video ends early: ${frames} frames decoded of about ${Math.round(dur * fps)} (truncated or damaged file?)`);
         }
       }
-      throw new MediaError(file, `decoding failed: ${stderrLast || exitText(run)}`);
-    }
-    if (failed) {
-      warnings.push(`ffmpeg stopped with an error after decoding ${describe(samples, frames, wantAudio, wantVideo)}: ${stderrLast || exitText(run)}`);
-    } else if (run.errorLines > 0) {
-      warnings.push(`decoder reported ${run.errorLines} error line(s), last: ${stderrLast}`);
-    }
-    const fill = chunker?.fill ?? 0;
-    if (fill > 0) warnings.push(`last frame incomplete (${fill} of ${frameBytes} bytes): dropped`);
-    // a truncated file often decodes "successfully" up to where the data ends
-    const dur = pr.durationS;
-    if (dur > 0.5) {
-      const audioS = samples / PCM_SAMPLE_RATE;
-      if (wantAudio && audioS < dur * 0.9 - 0.1) warnings.push(`audio ends early: ${audioS.toFixed(2)} s decoded of ${dur.toFixed(2)} s (truncated or damaged file?)`);
-      const fps = pr.video?.fps ?? 0;
-      if (wantVideo && fps > 0 && fps <= 240 && frames < dur * fps * 0.9 - 2) {
-        warnings.push(`video ends early: ${frames} frames decoded of about ${Math.round(dur * fps)} (truncated or damaged file?)`);
+      let pcm: Float32Array | null = null;
+      if (wantAudio) {
+        pcm = new Float32Array(samples);
+        const bytes = new Uint8Array(pcm.buffer);
+        let o = 0;
+        for (const c of audioChunks) {
+          const n = Math.min(c.length, bytes.length - o);
+          bytes.set(c.subarray(0, n), o);
+          o += n;
+        }
+        if (samples === 0) warnings.push('audio stream decoded to 0 samples');
       }
-    }
-    let pcm: Float32Array | null = null;
-    if (wantAudio) {
-      pcm = new Float32Array(samples);
-      const bytes = new Uint8Array(pcm.buffer);
-      let o = 0;
-      for (const c of audioChunks) {
-        const n = Math.min(c.length, bytes.length - o);
-        bytes.set(c.subarray(0, n), o);
-        o += n;
-      }
-      if (samples === 0) warnings.push('audio stream decoded to 0 samples');
-    }
-    return { kind: 'ok', probe: pr, pcm, video: v, warnings };
-  }).finally(() => releaseAssembly(frameBuf));
+      return { kind: 'ok', probe: pr, pcm, video: v, warnings };
+    })
+    .finally(() => releaseAssembly(frameBuf));
 }
 
 /** A stall timeout (runFfmpeg re-arms it on every output): 60 s without any progress, whatever the
@@ -387,15 +460,41 @@ function exitText(run: RunResult): string {
 
 /** Second pass for thumbnails that were not kept: decodes up to the last wanted frame and scales just those. */
 function thumbPass(
-  ffmpeg: string, file: string, abs: string, probe: ProbeInfo, frames: number[], w: number, h: number, opts: DecodeOptions,
+  ffmpeg: string,
+  file: string,
+  abs: string,
+  probe: ProbeInfo,
+  frames: number[],
+  w: number,
+  h: number,
+  opts: DecodeOptions,
 ): Promise<Map<number, Uint8Array>> {
   const sorted = [...frames].sort((a, b) => a - b);
   const expr = sorted.map((f) => `eq(n,${f})`).join('+');
   const args = ['-nostdin', '-hide_banner', '-loglevel', 'error', '-threads', '1', '-filter_threads', '1'];
   if (opts.fastDecode) args.push('-skip_loop_filter', 'all');
-  args.push('-i', ffmpegInput(abs), '-map', `0:${probe.video!.index}`, '-an', '-sn', '-dn',
-    '-vf', `select='${expr}',scale=${w}:${h}:flags=area`, '-vsync', '0', '-frames:v', String(sorted.length),
-    '-pix_fmt', 'rgb24', '-c:v', 'rawvideo', '-f', 'rawvideo', 'pipe:1');
+  args.push(
+    '-i',
+    ffmpegInput(abs),
+    '-map',
+    `0:${probe.video!.index}`,
+    '-an',
+    '-sn',
+    '-dn',
+    '-vf',
+    `select='${expr}',scale=${w}:${h}:flags=area`,
+    '-vsync',
+    '0',
+    '-frames:v',
+    String(sorted.length),
+    '-pix_fmt',
+    'rgb24',
+    '-c:v',
+    'rawvideo',
+    '-f',
+    'rawvideo',
+    'pipe:1',
+  );
   const bytes = w * h * 3;
   const out = new Map<number, Uint8Array>();
   let cur = new Uint8Array(bytes);
@@ -422,4 +521,3 @@ function thumbPass(
     return out;
   });
 }
-

@@ -100,7 +100,11 @@ interface SegState {
  * `onSegment` stay valid either way.
  */
 export async function decodeRecording(
-  ffmpeg: string, file: string, probe: ProbeInfo, segments: SegmentSpec[], onSegment: (s: DecodedSegment) => void,
+  ffmpeg: string,
+  file: string,
+  probe: ProbeInfo,
+  segments: SegmentSpec[],
+  onSegment: (s: DecodedSegment) => void,
   opts: RecordingDecodeOptions = {},
 ): Promise<RecordingDecodeResult> {
   if (opts.signal?.aborted) throw abortError(opts.signal);
@@ -125,8 +129,15 @@ export async function decodeRecording(
     s1: Math.max(0, Math.round((spec.endS - offsetS) * sr)),
     k0: fps ? Math.max(0, Math.ceil((spec.startS - offsetS) * fps - 1e-6)) : 0,
     k1: fps ? Math.max(0, Math.ceil((spec.endS - offsetS) * fps - 1e-6)) : 0,
-    pcm: null, audioDone: !wantAudio, videoDone: !wantVideo,
-    entropy: [], motion: [], luma: [], store: null, warnings: [], emitted: false,
+    pcm: null,
+    audioDone: !wantAudio,
+    videoDone: !wantVideo,
+    entropy: [],
+    motion: [],
+    luma: [],
+    store: null,
+    warnings: [],
+    emitted: false,
   }));
   if (!wantAudio && !wantVideo) {
     for (const s of segs) emit(s);
@@ -137,8 +148,24 @@ export async function decodeRecording(
   if (offsetS > 0) args.push('-ss', String(offsetS));
   args.push('-i', ffmpegInput(abs));
   if (wantAudio) {
-    args.push('-map', `0:${probe.audio!.index}`, '-vn', '-sn', '-dn', '-ac', '1', '-ar', String(sr), '-rematrix_maxval', '1',
-      '-c:a', 'pcm_f32le', '-f', 'f32le', 'pipe:3');
+    args.push(
+      '-map',
+      `0:${probe.audio!.index}`,
+      '-vn',
+      '-sn',
+      '-dn',
+      '-ac',
+      '1',
+      '-ar',
+      String(sr),
+      '-rematrix_maxval',
+      '1',
+      '-c:a',
+      'pcm_f32le',
+      '-f',
+      'f32le',
+      'pipe:3',
+    );
   }
   let width = 0;
   let height = 0;
@@ -153,8 +180,26 @@ export async function decodeRecording(
     tFactor = thumbFactor(width, THUMB_MAX_WIDTH);
     acc = new FrameStatsAccumulator(width, height);
     // a constant output rate makes frame k's time exact (offset + k / fps) on variable-rate sources too
-    args.push('-map', `0:${pv!.index}`, '-an', '-sn', '-dn', '-vf', `scale=${width}:${height}:flags=area:out_range=tv`,
-      '-pix_fmt', 'yuv420p', '-vsync', 'cfr', '-r', String(fps), '-c:v', 'rawvideo', '-f', 'rawvideo', 'pipe:4');
+    args.push(
+      '-map',
+      `0:${pv!.index}`,
+      '-an',
+      '-sn',
+      '-dn',
+      '-vf',
+      `scale=${width}:${height}:flags=area:out_range=tv`,
+      '-pix_fmt',
+      'yuv420p',
+      '-vsync',
+      'cfr',
+      '-r',
+      String(fps),
+      '-c:v',
+      'rawvideo',
+      '-f',
+      'rawvideo',
+      'pipe:4',
+    );
   }
   const storeCapacity = frameBytes ? Math.max(16, Math.floor((opts.thumbnailBudgetBytes ?? 48 * 1024 * 1024) / frameBytes)) : 0;
   const thumbW = Math.floor(width / tFactor);
@@ -270,8 +315,16 @@ export async function decodeRecording(
       }
       if (missing.length) s.warnings.push(`no thumbnail for frames ${missing.join(', ')} (not kept within the memory budget)`);
       video = {
-        fps, width, height, frameCount: entropy.length, entropy, motion: Float32Array.from(s.motion), luma: Float32Array.from(s.luma),
-        selected, thumbnails, t0S: offsetS + s.k0 / fps,
+        fps,
+        width,
+        height,
+        frameCount: entropy.length,
+        entropy,
+        motion: Float32Array.from(s.motion),
+        luma: Float32Array.from(s.luma),
+        selected,
+        thumbnails,
+        t0S: offsetS + s.k0 / fps,
       };
       timings.thumbnailsMs += cpuMs() - t0;
     }
@@ -286,15 +339,25 @@ export async function decodeRecording(
     onSegment(seg);
   }
 
-  const run = await runFfmpeg(ffmpeg, args, { 3: wantAudio ? onAudio : null, 4: wantVideo ? onVideo : null }, opts.signal,
-    opts.timeoutMs ?? STALL_TIMEOUT_MS, [4]);
+  const run = await runFfmpeg(
+    ffmpeg,
+    args,
+    { 3: wantAudio ? onAudio : null, 4: wantVideo ? onVideo : null },
+    opts.signal,
+    opts.timeoutMs ?? STALL_TIMEOUT_MS,
+    [4],
+  );
   const samples = aStart + Math.floor(wpos / 4);
   const stderrLast = lastMeaningfulLine(run.stderrLines, abs);
   if (run.code !== 0 && samples === 0 && frameIndex === 0) {
-    throw new MediaError(file, `decoding failed: ${stderrLast || (run.signal ? `ffmpeg killed by ${run.signal}` : `ffmpeg exited with code ${run.code}`)}`);
+    throw new MediaError(
+      file,
+      `decoding failed: ${stderrLast || (run.signal ? `ffmpeg killed by ${run.signal}` : `ffmpeg exited with code ${run.code}`)}`,
+    );
   }
   const endS = (n: number, rate: number) => (offsetS + n / rate).toFixed(2);
-  if (run.code !== 0) warnings.push(`ffmpeg stopped with an error at ${endS(wantAudio ? samples : frameIndex, wantAudio ? sr : fps)} s: ${stderrLast}`);
+  if (run.code !== 0)
+    warnings.push(`ffmpeg stopped with an error at ${endS(wantAudio ? samples : frameIndex, wantAudio ? sr : fps)} s: ${stderrLast}`);
   else if (run.errorLines > 0) warnings.push(`decoder reported ${run.errorLines} error line(s), last: ${stderrLast}`);
   // the end of the media: what is left is cut at what was decoded, with a warning
   for (const s of segs) {

@@ -7,7 +7,11 @@ import { AbortError, isAbortError } from '../abort';
  */
 export class MediaError extends Error {
   override readonly name = 'MediaError';
-  constructor(readonly file: string, readonly reason: string, options?: { cause?: unknown }) {
+  constructor(
+    readonly file: string,
+    readonly reason: string,
+    options?: { cause?: unknown },
+  ) {
     super(`${file}: ${reason}`, options);
   }
 }

@@ -86,17 +86,27 @@ export async function closeLauncher(timeoutMs = 5000): Promise<void> {
 /** A socket reading `fd` (a pipe), with a reused buffer when the output has one. */
 function readerFor(o: Output, init: { fd?: number; handle?: unknown }): net.Socket {
   const opts: Record<string, unknown> = { ...init, readable: true, writable: false };
-  if (o.buffer) opts.onread = { buffer: o.buffer, callback: (n: number, buf: Uint8Array) => { o.onData(buf.subarray(0, n)); } };
+  if (o.buffer)
+    opts.onread = {
+      buffer: o.buffer,
+      callback: (n: number, buf: Uint8Array) => {
+        o.onData(buf.subarray(0, n));
+      },
+    };
   const sock = new net.Socket(opts as net.SocketConstructorOpts);
   if (!o.buffer) sock.on('data', (b: Buffer) => o.onData(b));
-  sock.on('error', () => { /* reported through the exit status */ });
+  sock.on('error', () => {
+    /* reported through the exit status */
+  });
   sock.on('end', () => sock.destroy());
   return sock;
 }
 
 /** Resolves once every stream has closed. */
 function allClosed(streams: Readable[]): Promise<void> {
-  return Promise.all(streams.map((s) => (s.destroyed && s.closed ? Promise.resolve() : new Promise<void>((r) => s.once('close', () => r()))))).then(() => undefined);
+  return Promise.all(
+    streams.map((s) => (s.destroyed && s.closed ? Promise.resolve() : new Promise<void>((r) => s.once('close', () => r())))),
+  ).then(() => undefined);
 }
 
 function launchDirect(cmd: string, args: string[], outputs: Output[]): Launched {
@@ -123,7 +133,9 @@ function launchDirect(cmd: string, args: string[], outputs: Output[]): Launched 
       readers.push(readerFor(o, { handle }).resume());
     } else {
       stream.on('data', (b: Buffer) => o.onData(b));
-      stream.on('error', () => { /* reported through the exit status */ });
+      stream.on('error', () => {
+        /* reported through the exit status */
+      });
       readers.push(stream);
     }
   }
@@ -195,12 +207,16 @@ class ShellLauncher {
     this.sh.stdout!.on('data', (s: string) => this.onLines(s));
     this.sh.on('error', () => this.lost(new Error('the ffmpeg launcher (/bin/sh) could not be started')));
     this.sh.on('close', () => this.lost(new Error('the ffmpeg launcher (/bin/sh) exited'))); // close: after its last lines were read
-    this.sh.stdin!.on('error', () => { /* the exit handler reports it */ });
+    this.sh.stdin!.on('error', () => {
+      /* the exit handler reports it */
+    });
     // When this process dies (kill -9 too), the shell sees the end of its input and exits: then it
     // kills the runs still going and removes the FIFOs. Without that, an ffmpeg whose reader
     // vanished before it opened its FIFO would wait in open() for good. Ctrl-C is left to this
     // process (it aborts its runs and says so), so the shell ignores SIGINT.
-    this.sh.stdin!.write(`D=${quote(this.fifoDir)}; trap 'for f in "$D"/*/pid; do read p < "$f" && kill -9 "$p"; done 2>/dev/null; rm -rf "$D"' EXIT; trap 'exit 143' TERM HUP; trap '' INT\n`);
+    this.sh.stdin!.write(
+      `D=${quote(this.fifoDir)}; trap 'for f in "$D"/*/pid; do read p < "$f" && kill -9 "$p"; done 2>/dev/null; rm -rf "$D"' EXIT; trap 'exit 143' TERM HUP; trap '' INT\n`,
+    );
     // the shell must not keep this process alive; the runs' own pipes and timers do that
     this.sh.unref();
     (this.sh.stdin as net.Socket).unref();
@@ -233,8 +249,9 @@ class ShellLauncher {
     // read by the shell's exit trap; emptied (a builtin, where rm was one more fork + exec per run)
     // once ffmpeg has exited, so that the trap never kills a pid reused by another process
     const pidFile = quote(path.join(set, 'pid'));
-    const line = `{ ${[cmd, ...argv].map(quote).join(' ')} </dev/null >/dev/null 2>${stderr} & p=$!; echo $p > ${pidFile}; echo "p ${id} $p"; `
-      + `wait $p; r=$?; : > ${pidFile}; echo "x ${id} $r"; } &\n`;
+    const line =
+      `{ ${[cmd, ...argv].map(quote).join(' ')} </dev/null >/dev/null 2>${stderr} & p=$!; echo $p > ${pidFile}; echo "p ${id} $p"; ` +
+      `wait $p; r=$?; : > ${pidFile}; echo "x ${id} $r"; } &\n`;
     const run: Run = { pid: null, killed: false, onExit: () => {}, onLost: () => {} };
     const exited = new Promise<number>((resolve, reject) => {
       run.onExit = resolve;
@@ -253,7 +270,9 @@ class ShellLauncher {
         for (const o of outputs) {
           try {
             fs.closeSync(fs.openSync(fifo(o.fd), fs.constants.O_WRONLY | fs.constants.O_NONBLOCK));
-          } catch { /* our read end is already closed */ }
+          } catch {
+            /* our read end is already closed */
+          }
         }
         await allClosed(readers);
         this.freeSets.push(set);
@@ -279,7 +298,12 @@ class ShellLauncher {
     const exited = new Promise<void>((resolve) => this.sh.once('close', () => resolve()));
     this.sh.stdin!.end('wait\n'); // reap the finished runs' subshells, or their usage is lost with them
     let timer: NodeJS.Timeout | undefined;
-    await Promise.race([exited, new Promise<void>((resolve) => { timer = setTimeout(resolve, timeoutMs); })]);
+    await Promise.race([
+      exited,
+      new Promise<void>((resolve) => {
+        timer = setTimeout(resolve, timeoutMs);
+      }),
+    ]);
     clearTimeout(timer);
     fs.rmSync(this.fifoDir, { recursive: true, force: true });
     fifoDirs.delete(this.fifoDir);
@@ -294,7 +318,11 @@ class ShellLauncher {
   private newSet(): string {
     const set = path.join(this.fifoDir, String(this.nextSet++));
     fs.mkdirSync(set);
-    const r = spawnSync('mkfifo', FIFO_FDS.map((fd) => path.join(set, String(fd))), { stdio: 'ignore' });
+    const r = spawnSync(
+      'mkfifo',
+      FIFO_FDS.map((fd) => path.join(set, String(fd))),
+      { stdio: 'ignore' },
+    );
     if (r.status !== 0) throw new Error('mkfifo failed');
     return set;
   }
@@ -331,7 +359,9 @@ class ShellLauncher {
 function killPid(pid: number): void {
   try {
     process.kill(pid, 'SIGKILL');
-  } catch { /* already gone */ }
+  } catch {
+    /* already gone */
+  }
 }
 
 /** The shell's $? for a process killed by signal N is 128 + N. */

@@ -42,7 +42,9 @@ export function locateFfmpeg(setting?: string, opts: LocateOptions = {}): Ffmpeg
     const hit = cache.get(key);
     if (hit) return hit;
   }
-  const info = explicit ? fromSetting(explicit, setting?.trim() ? 'setting' : FFMPEG_ENV) : fromAuto(env, opts.sources ?? FFMPEG_AUTO_SOURCES);
+  const info = explicit
+    ? fromSetting(explicit, setting?.trim() ? 'setting' : FFMPEG_ENV)
+    : fromAuto(env, opts.sources ?? FFMPEG_AUTO_SOURCES);
   if (cacheable) cache.set(key, info);
   return info;
 }
@@ -57,7 +59,8 @@ function fromSetting(value: string, origin: string): FfmpegInfo {
   }
   if (st.isDirectory()) {
     const inside = path.join(p, exeName());
-    if (!fs.existsSync(inside)) throw new Error(`ffmpeg from ${origin} (${value}) does not work: it is a folder without ${exeName()} in it`);
+    if (!fs.existsSync(inside))
+      throw new Error(`ffmpeg from ${origin} (${value}) does not work: it is a folder without ${exeName()} in it`);
     p = inside;
   }
   const v = tryVersion(p);
@@ -86,7 +89,10 @@ function fromAuto(env: Record<string, string | undefined>, sources: readonly Exc
   );
 }
 
-function candidate(source: Exclude<FfmpegSource, 'setting'>, env: Record<string, string | undefined>): { path: string } | { error: string } {
+function candidate(
+  source: Exclude<FfmpegSource, 'setting'>,
+  env: Record<string, string | undefined>,
+): { path: string } | { error: string } {
   if (source === 'ffmpeg-static') {
     let p: unknown;
     try {
@@ -127,12 +133,20 @@ function candidate(source: Exclude<FfmpegSource, 'setting'>, env: Record<string,
 function tryVersion(p: string): { version: string } | { error: string } {
   let out: string;
   try {
-    out = execFileSync(p, ['-hide_banner', '-version'], { encoding: 'utf8', timeout: 15_000, stdio: ['ignore', 'pipe', 'pipe'], windowsHide: true });
+    out = execFileSync(p, ['-hide_banner', '-version'], {
+      encoding: 'utf8',
+      timeout: 15_000,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      windowsHide: true,
+    });
   } catch (e) {
     const code = errno(e);
     if (code === 'ENOENT') return { error: 'no such file' };
     if (code === 'EACCES') return { error: 'not executable (permission denied)' };
-    const stderr = String((e as { stderr?: unknown }).stderr ?? '').trim().split('\n').pop();
+    const stderr = String((e as { stderr?: unknown }).stderr ?? '')
+      .trim()
+      .split('\n')
+      .pop();
     return { error: `\`-version\` failed: ${stderr || (e as Error).message}` };
   }
   return parseVersion(out) ?? { error: `not an ffmpeg binary (\`-version\` printed: ${out.split('\n')[0].slice(0, 120) || 'nothing'})` };

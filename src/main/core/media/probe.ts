@@ -100,7 +100,7 @@ export function parseProbe(stderr: string, file: string, abs = file): ProbeInfo 
     const index = Number(m[1]);
     const rest = m[3];
     const fields = splitTopLevel(rest);
-    const codec = (/^([\w.-]+)/.exec(rest)?.[1] ?? 'unknown');
+    const codec = /^([\w.-]+)/.exec(rest)?.[1] ?? 'unknown';
     if (m[2] === 'Audio' && !info.audio) {
       const sr = /(\d+) Hz/.exec(rest);
       info.audio = { sampleRate: sr ? Number(sr[1]) : 0, channels: parseChannels(rest), codec, index };
@@ -111,8 +111,13 @@ export function parseProbe(stderr: string, file: string, abs = file): ProbeInfo 
       const details = pf?.[2] ?? '';
       const colorMatrix = /bt709/.test(details) ? 'bt709' : /bt470bg|smpte170m|bt601/.test(details) ? 'bt601' : null;
       info.video = {
-        width: size ? Number(size[1]) : 0, height: size ? Number(size[2]) : 0, fps: parseFps(rest), codec, index,
-        pixFmt: pf ? pf[1] : '', colorMatrix,
+        width: size ? Number(size[1]) : 0,
+        height: size ? Number(size[2]) : 0,
+        fps: parseFps(rest),
+        codec,
+        index,
+        pixFmt: pf ? pf[1] : '',
+        colorMatrix,
       };
       // a lone still image stream (png / mjpeg / bmp cover art without a frame rate)
       still = STILL_CODECS.has(codec) && !/[\d.]+k? fps/.test(rest);
@@ -130,7 +135,8 @@ function openFailureReason(lines: string[], abs: string): string {
   if (/moov atom not found/.test(text) && !misdetected) return 'truncated or incomplete MP4 (moov atom not found)';
   if (misdetected) return 'not a media file, or corrupt (no recognisable container)';
   const last = lastMeaningfulLine(lines, abs);
-  if (/Invalid data found when processing input/.test(text)) return 'not a media file, or corrupt (ffmpeg: Invalid data found when processing input)';
+  if (/Invalid data found when processing input/.test(text))
+    return 'not a media file, or corrupt (ffmpeg: Invalid data found when processing input)';
   if (/No such file or directory/.test(last)) return 'file does not exist';
   if (/Permission denied/.test(last)) return 'permission denied (file is not readable)';
   if (/Is a directory/.test(last)) return 'is a directory, not a media file';
@@ -138,7 +144,8 @@ function openFailureReason(lines: string[], abs: string): string {
 }
 
 // trailing lines that say nothing about the cause
-const UNINFORMATIVE = /^(At least one output file must be specified|Conversion failed!|To ignore this, add a trailing '\?' to the map\.|Exiting normally)/;
+const UNINFORMATIVE =
+  /^(At least one output file must be specified|Conversion failed!|To ignore this, add a trailing '\?' to the map\.|Exiting normally)/;
 
 /** Last informative stderr line (skipping "Conversion failed!" and the like) with ffmpeg's "file:PATH: " / "[demuxer @ 0x..] " prefixes removed. */
 export function lastMeaningfulLine(lines: string[], abs?: string): string {
@@ -176,7 +183,13 @@ function splitTopLevel(s: string): string[] {
 }
 
 const LAYOUTS: Record<string, number> = {
-  mono: 1, stereo: 2, downmix: 2, quad: 4, hexagonal: 6, octagonal: 8, hexadecagonal: 16,
+  mono: 1,
+  stereo: 2,
+  downmix: 2,
+  quad: 4,
+  hexagonal: 6,
+  octagonal: 8,
+  hexadecagonal: 16,
 };
 
 function parseChannels(rest: string): number {

@@ -37,8 +37,13 @@ const LEVEL_TAG = /^\[(quiet|panic|fatal|error|warning|info|verbose|debug|trace)
  * more CPU than the whole entropy pass.
  */
 export function runFfmpeg(
-  ffmpeg: string, args: string[], handlers: Record<number, ((b: Uint8Array) => void) | null>, signal: AbortSignal | undefined, timeoutMs: number,
-  reusable: number[] = [], levelled?: LevelledStderr,
+  ffmpeg: string,
+  args: string[],
+  handlers: Record<number, ((b: Uint8Array) => void) | null>,
+  signal: AbortSignal | undefined,
+  timeoutMs: number,
+  reusable: number[] = [],
+  levelled?: LevelledStderr,
 ): Promise<RunResult> {
   if (signal?.aborted) return Promise.reject(abortError(signal));
   const lines: string[] = [];
@@ -105,7 +110,11 @@ export function runFfmpeg(
   // decoding never times out while a wedged run still does; capped because Node clamps a delay past
   // 2^31-1 ms to 1 ms
   let stallMs = Math.min(Math.max(1, timeoutMs), MAX_TIMER_MS);
-  const arm = (ms: number) => setTimeout(() => fail(new Error(`ffmpeg timed out after ${ms < 1000 ? `${ms} ms` : `${Math.round(ms / 1000)} s`} without progress`)), ms);
+  const arm = (ms: number) =>
+    setTimeout(
+      () => fail(new Error(`ffmpeg timed out after ${ms < 1000 ? `${ms} ms` : `${Math.round(ms / 1000)} s`} without progress`)),
+      ms,
+    );
   let timer = arm(stallMs);
   let lastArm = Date.now();
   const rearm = (ms: number) => {

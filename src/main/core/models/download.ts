@@ -40,7 +40,9 @@ export async function download(url: string, dest: string, o: DownloadOptions = {
     if (!m || Number(m[1]) !== have) {
       res.destroy();
       fs.rmSync(part, { force: true });
-      throw new ModelError(`${url}: the server resumed at the wrong offset (${res.headers['content-range'] ?? 'no Content-Range'}); the partial file was removed, run the pull again`);
+      throw new ModelError(
+        `${url}: the server resumed at the wrong offset (${res.headers['content-range'] ?? 'no Content-Range'}); the partial file was removed, run the pull again`,
+      );
     }
     total = m[2] === '*' ? null : Number(m[2]);
     append = true;
@@ -74,7 +76,15 @@ export async function download(url: string, dest: string, o: DownloadOptions = {
       out.on('close', () => (closed = true));
       const arm = () => {
         clearTimeout(timer);
-        timer = setTimeout(() => fail(new ModelError(`${url}: no data from the server for ${Math.round(idleMs / 1000)} s after ${done} bytes (timed out); run the pull again to resume`)), idleMs);
+        timer = setTimeout(
+          () =>
+            fail(
+              new ModelError(
+                `${url}: no data from the server for ${Math.round(idleMs / 1000)} s after ${done} bytes (timed out); run the pull again to resume`,
+              ),
+            ),
+          idleMs,
+        );
       };
       // the transfer is over: the bytes already received are written out (the file opened first, if it
       // is still opening) before the error is reported; only a write error itself rejects at once
@@ -98,16 +108,21 @@ export async function download(url: string, dest: string, o: DownloadOptions = {
         arm();
         o.onProgress?.(done, total);
       });
-      res.on('error', (e) => fail(new ModelError(`${url}: transfer broken after ${done} bytes (${e.message}); run the pull again to resume`)));
+      res.on('error', (e) =>
+        fail(new ModelError(`${url}: transfer broken after ${done} bytes (${e.message}); run the pull again to resume`)),
+      );
       res.on('close', () => {
         if (!res.complete) fail(new ModelError(`${url}: transfer broken after ${done} bytes; run the pull again to resume`));
       });
       out.on('finish', () => clearTimeout(timer));
       out.on('error', (e) => {
-        if (failed) reject(new ModelError(`cannot write ${part}: ${e.message}`)); // while flushing after a failure
+        if (failed)
+          reject(new ModelError(`cannot write ${part}: ${e.message}`)); // while flushing after a failure
         else fail(new ModelError(`cannot write ${part}: ${e.message}`), true);
       });
-      out.on('finish', () => { if (!failed) resolve(); });
+      out.on('finish', () => {
+        if (!failed) resolve();
+      });
       res.pipe(out);
     });
   }
@@ -115,7 +130,9 @@ export async function download(url: string, dest: string, o: DownloadOptions = {
   const expected = o.size ?? total;
   if (expected !== null && expected !== undefined && size !== expected) {
     if (size > expected) fs.rmSync(part, { force: true });
-    throw new ModelError(`${url}: got ${size} bytes, expected ${expected}${size < expected ? '; run the pull again to resume' : ' (the partial file was removed)'}`);
+    throw new ModelError(
+      `${url}: got ${size} bytes, expected ${expected}${size < expected ? '; run the pull again to resume' : ' (the partial file was removed)'}`,
+    );
   }
   const sha256 = await sha256File(part);
   if (o.sha256 && sha256 !== o.sha256.toLowerCase()) {

@@ -34,7 +34,8 @@ function shapeProblem(want: Dim[], got: Dim[]): string | null {
   for (let i = 0; i < want.length; i++) {
     // a symbolic (or -1) axis of the graph accepts any size: only two fixed sizes can disagree
     const g = got[i];
-    if (typeof want[i] === 'number' && typeof g === 'number' && g >= 0 && want[i] !== g) return `shape ${fmt(got)}, expected ${fmt(want)} (axis ${i})`;
+    if (typeof want[i] === 'number' && typeof g === 'number' && g >= 0 && want[i] !== g)
+      return `shape ${fmt(got)}, expected ${fmt(want)} (axis ${i})`;
   }
   return null;
 }
@@ -53,7 +54,10 @@ export function compareIo(m: Manifest, io: ModelIo): string[] {
     if (s) problems.push(`input '${want.name}' has ${s}`);
   }
   for (const got of io.inputs) {
-    if (!m.inputs.some((w) => w.name === got.name)) problems.push(`input '${got.name}' (${got.type} ${fmt(got.shape)}) is not one of the model's inputs (${m.inputs.map((i) => i.name).join(', ')})`);
+    if (!m.inputs.some((w) => w.name === got.name))
+      problems.push(
+        `input '${got.name}' (${got.type} ${fmt(got.shape)}) is not one of the model's inputs (${m.inputs.map((i) => i.name).join(', ')})`,
+      );
   }
   const want: IoSpec = m.output;
   const name = outputName(m, io);

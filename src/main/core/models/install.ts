@@ -31,7 +31,13 @@ export async function pullModel(dataDir: string, name: string, o: PullOptions = 
   const resumed: InstallResult['resumed'] = [];
   for (const f of m.files) {
     const url = o.baseUrl ? `${o.baseUrl.replace(/\/+$/, '')}/${m.name}/${f.file}` : f.url;
-    const dl: DownloadOptions = { size: f.size, sha256: f.sha256, idleTimeoutMs: o.idleTimeoutMs, signal: o.signal, onProgress: (d, t) => o.onProgress?.(f.file, d, t) };
+    const dl: DownloadOptions = {
+      size: f.size,
+      sha256: f.sha256,
+      idleTimeoutMs: o.idleTimeoutMs,
+      signal: o.signal,
+      onProgress: (d, t) => o.onProgress?.(f.file, d, t),
+    };
     const r = await download(url, path.join(staging, f.file), dl);
     if (r.resumedFrom > 0) resumed.push({ file: f.file, from: r.resumedFrom });
   }
@@ -59,7 +65,12 @@ function stagingDir(dataDir: string, name: ModelName): string {
   return d;
 }
 
-async function finishInstall(dataDir: string, m: Manifest, source: 'pull' | 'import', from: string): Promise<Omit<InstallResult, 'resumed'>> {
+async function finishInstall(
+  dataDir: string,
+  m: Manifest,
+  source: 'pull' | 'import',
+  from: string,
+): Promise<Omit<InstallResult, 'resumed'>> {
   const dir = modelDir(dataDir, m.name);
   const staging = path.join(dir, '.staging');
   const modelName = m.files.find((f) => f.role === 'model')!.file;
@@ -75,7 +86,10 @@ async function finishInstall(dataDir: string, m: Manifest, source: 'pull' | 'imp
     fs.rmSync(staging, { recursive: true, force: true });
     const msg = (e as Error).message;
     // exports over 2 GB (and newer torch exports) keep their weights in a sibling PATH.data file
-    if (/external data/i.test(msg)) throw new ModelError(`${label} keeps its weights in a separate external-data file; only single-file ONNX models can be installed (re-save it as one file, e.g. onnx.save_model(onnx.load(PATH), OUT) in Python)`);
+    if (/external data/i.test(msg))
+      throw new ModelError(
+        `${label} keeps its weights in a separate external-data file; only single-file ONNX models can be installed (re-save it as one file, e.g. onnx.save_model(onnx.load(PATH), OUT) in Python)`,
+      );
     throw new ModelError(`${label} is not a loadable ONNX model: ${firstLine(msg)}`);
   }
   let tapped: string | null = null;
@@ -111,7 +125,13 @@ async function finishInstall(dataDir: string, m: Manifest, source: 'pull' | 'imp
   for (const f of m.files) fs.renameSync(path.join(staging, f.file), path.join(dir, f.file));
   fs.rmSync(staging, { recursive: true, force: true });
   writeInstalled(dir, {
-    name: m.name, source, from, sha256, size, installed_at: new Date().toISOString(), output: outputName(m, io),
+    name: m.name,
+    source,
+    from,
+    sha256,
+    size,
+    installed_at: new Date().toISOString(),
+    output: outputName(m, io),
     ...(tokenizerSha ? { tokenizer_sha256: tokenizerSha } : {}),
   });
   const model = findInstalled(dataDir, m.name);

@@ -38,12 +38,24 @@ function headInput(nodes: GraphNodes, from: string): string | null {
 /** The model with `tensor` also returned as graph output `name` (float32). */
 export function addOutput(model: Uint8Array, tensor: string, name: string): Uint8Array {
   const root = ModelProto.root;
-  const nodeBytes = root.lookupType('onnx.NodeProto').encode({ input: [tensor], output: [name], name: `tap_${name}`, opType: 'Identity' }).finish();
-  const outBytes = root.lookupType('onnx.ValueInfoProto').encode({ name, type: { tensorType: { elemType: 1 } } }).finish();
+  const nodeBytes = root
+    .lookupType('onnx.NodeProto')
+    .encode({ input: [tensor], output: [name], name: `tap_${name}`, opType: 'Identity' })
+    .finish();
+  const outBytes = root
+    .lookupType('onnx.ValueInfoProto')
+    .encode({ name, type: { tensorType: { elemType: 1 } } })
+    .finish();
   const w = protobuf.Writer.create();
   // an inner tensor that already has the wanted name only needs to be declared an output
   if (tensor !== name) w.uint32((1 << 3) | 2).bytes(nodeBytes);
-  return appendToGraph(model, w.uint32((12 << 3) | 2).bytes(outBytes).finish());
+  return appendToGraph(
+    model,
+    w
+      .uint32((12 << 3) | 2)
+      .bytes(outBytes)
+      .finish(),
+  );
 }
 
 /** The model with `extra` (encoded GraphProto fields) appended to its graph; every other byte kept. */
@@ -57,7 +69,10 @@ export function appendToGraph(model: Uint8Array, extra: Uint8Array): Uint8Array 
       const len = r.uint32();
       const payloadStart = r.pos;
       const payloadEnd = payloadStart + len;
-      const head = protobuf.Writer.create().uint32(tag).uint32(len + extra.length).finish();
+      const head = protobuf.Writer.create()
+        .uint32(tag)
+        .uint32(len + extra.length)
+        .finish();
       const out = new Uint8Array(fieldStart + head.length + len + extra.length + (model.length - payloadEnd));
       out.set(model.subarray(0, fieldStart), 0);
       out.set(head, fieldStart);

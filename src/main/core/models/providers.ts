@@ -52,7 +52,8 @@ export function gpuDevicePresent(): boolean {
 }
 
 export function candidates(device: Device): Provider[] {
-  if (device === 'auto') return [...(cudaLibrariesInstalled() ? (['cuda'] as const) : []), ...(gpuDevicePresent() ? (['webgpu'] as const) : []), 'cpu'];
+  if (device === 'auto')
+    return [...(cudaLibrariesInstalled() ? (['cuda'] as const) : []), ...(gpuDevicePresent() ? (['webgpu'] as const) : []), 'cpu'];
   return device === 'cpu' ? ['cpu'] : [device, 'cpu'];
 }
 
@@ -76,7 +77,12 @@ export interface OpenedSession {
 }
 
 /** Creates the session on the first provider that works; `notes` gets one line per fallback. */
-export async function openSession(model: string | Uint8Array, device: Device, notes: (line: string) => void, threads = defaultThreads()): Promise<OpenedSession> {
+export async function openSession(
+  model: string | Uint8Array,
+  device: Device,
+  notes: (line: string) => void,
+  threads = defaultThreads(),
+): Promise<OpenedSession> {
   const tries = candidates(device);
   let lastError = '';
   if (device === 'auto' && !autoSkipSaid) {

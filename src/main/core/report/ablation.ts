@@ -6,7 +6,8 @@ import { availableModalities, evaluateSplit, trainModel, type Modality } from '.
 
 export async function runAblation(db: Db, onProgress?: (line: string) => void): Promise<number[]> {
   const all = availableModalities(db);
-  const subsets = [...Array(2 ** all.length).keys()].slice(1)
+  const subsets = [...Array(2 ** all.length).keys()]
+    .slice(1)
     .map((mask) => all.filter((_, k) => mask & (1 << k)))
     .sort((a, b) => a.length - b.length);
   const versions: number[] = [];

@@ -25,13 +25,28 @@ const table = (head: string[], rows: (string | number)[][]) =>
 
 export function agreementSection(a: ReportAgreement | null | undefined): string {
   if (!a) return '';
-  const gold = `Gold labels: rule <b>${esc(a.gold.rule)}</b>; by source ${Object.entries(a.gold.by_source).map(([k, v]) => `${esc(k)} ${v}`).join(', ') || 'none'}${a.gold.open ? `; ${a.gold.open} left open by ties (not trained on)` : ''}.`;
+  const gold = `Gold labels: rule <b>${esc(a.gold.rule)}</b>; by source ${
+    Object.entries(a.gold.by_source)
+      .map(([k, v]) => `${esc(k)} ${v}`)
+      .join(', ') || 'none'
+  }${a.gold.open ? `; ${a.gold.open} left open by ties (not trained on)` : ''}.`;
   return `<section id="agreement"><h2>Inter-annotator agreement</h2>
 <p>${a.annotators.map((x) => `${esc(x)} (${a.ratings_per_annotator[x]} labels)`).join(', ')}; ${a.n_items} utterances labelled by anyone.</p>
 <p>Krippendorff's alpha (nominal): <b>${f3(a.krippendorff_alpha)}</b>${a.krippendorff_alpha_ci95 ? ` (95% bootstrap interval ${f3(a.krippendorff_alpha_ci95[0])} to ${f3(a.krippendorff_alpha_ci95[1])}, ${a.bootstrap.draws} resamples of the utterances)` : ''} over ${a.krippendorff_n_items} utterances with two or more labels.
 Fleiss' kappa: <b>${f3(a.fleiss_kappa)}</b> over the ${a.fleiss_n_items} utterances every annotator labelled.</p>
-${table(['annotators', 'utterances both labelled', 'agreement', "Cohen's kappa"], a.pairwise.map((p) => [`${esc(p.a)} vs ${esc(p.b)}`, p.n, p.percent_agreement === null ? '–' : `${p.percent_agreement.toFixed(1)}%`, f3(p.cohen_kappa)]))}
-${table(['label', 'kappa (one vs rest)', 'labels given', 'utterances'], a.per_label.map((l) => [esc(l.label), f3(l.kappa), l.ratings, l.n_items]))}
+${table(
+  ['annotators', 'utterances both labelled', 'agreement', "Cohen's kappa"],
+  a.pairwise.map((p) => [
+    `${esc(p.a)} vs ${esc(p.b)}`,
+    p.n,
+    p.percent_agreement === null ? '–' : `${p.percent_agreement.toFixed(1)}%`,
+    f3(p.cohen_kappa),
+  ]),
+)}
+${table(
+  ['label', 'kappa (one vs rest)', 'labels given', 'utterances'],
+  a.per_label.map((l) => [esc(l.label), f3(l.kappa), l.ratings, l.n_items]),
+)}
 <p>${gold}</p>
 </section>`;
 }

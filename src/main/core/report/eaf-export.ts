@@ -15,9 +15,21 @@ const EMO_TYPE = 'emotion';
 const CV_ID = 'emotions';
 
 const MIME: Record<string, string> = {
-  '.mp4': 'video/mp4', '.m4v': 'video/mp4', '.mov': 'video/quicktime', '.mkv': 'video/x-matroska', '.webm': 'video/webm',
-  '.avi': 'video/x-msvideo', '.mpg': 'video/mpeg', '.mpeg': 'video/mpeg', '.wav': 'audio/x-wav', '.mp3': 'audio/mpeg',
-  '.m4a': 'audio/mp4', '.aac': 'audio/aac', '.flac': 'audio/flac', '.ogg': 'audio/ogg', '.opus': 'audio/ogg',
+  '.mp4': 'video/mp4',
+  '.m4v': 'video/mp4',
+  '.mov': 'video/quicktime',
+  '.mkv': 'video/x-matroska',
+  '.webm': 'video/webm',
+  '.avi': 'video/x-msvideo',
+  '.mpg': 'video/mpeg',
+  '.mpeg': 'video/mpeg',
+  '.wav': 'audio/x-wav',
+  '.mp3': 'audio/mpeg',
+  '.m4a': 'audio/mp4',
+  '.aac': 'audio/aac',
+  '.flac': 'audio/flac',
+  '.ogg': 'audio/ogg',
+  '.opus': 'audio/ogg',
 };
 
 export interface EafOptions {
@@ -31,15 +43,20 @@ export interface EafOptions {
 }
 
 type Attrs = Record<string, string | number | boolean>;
-const a = (attrs: Attrs): Record<string, string> =>
-  Object.fromEntries(Object.entries(attrs).map(([k, v]) => [`@_${k}`, String(v)]));
+const a = (attrs: Attrs): Record<string, string> => Object.fromEntries(Object.entries(attrs).map(([k, v]) => [`@_${k}`, String(v)]));
 
 export function eafDocument(t: Timeline, o: EafOptions): { xml: string; notes: string[] } {
   const notes = [...t.notes];
   const slots = new Map<number, string>(); // ms -> slot id, filled in time order below
   const ms = (s: number) => Math.max(0, Math.round(s * 1000));
   let annId = 0;
-  const tiers: { id: string; type: string; participant?: string; annotator?: string; anns: { start: number; end: number; value: string; cve?: string }[] }[] = [];
+  const tiers: {
+    id: string;
+    type: string;
+    participant?: string;
+    annotator?: string;
+    anns: { start: number; end: number; value: string; cve?: string }[];
+  }[] = [];
 
   // transcript tiers: one per speaker, in order of first appearance
   const speakers: (string | null)[] = [];
@@ -49,14 +66,30 @@ export function eafDocument(t: Timeline, o: EafOptions): { xml: string; notes: s
     let id = sp ?? 'utterance';
     for (let k = 2; tierIds.has(id); k++) id = `${sp ?? 'utterance'} (${k})`;
     tierIds.add(id);
-    const { kept, notes: n } = nonOverlapping(t.segments.filter((s) => s.row.speaker === sp), id);
+    const { kept, notes: n } = nonOverlapping(
+      t.segments.filter((s) => s.row.speaker === sp),
+      id,
+    );
     notes.push(...n);
-    tiers.push({ id, type: UTT_TYPE, participant: sp ?? undefined, anns: kept.map((s) => ({ start: ms(s.start), end: ms(s.end), value: s.row.text ?? '' })) });
+    tiers.push({
+      id,
+      type: UTT_TYPE,
+      participant: sp ?? undefined,
+      anns: kept.map((s) => ({ start: ms(s.start), end: ms(s.end), value: s.row.text ?? '' })),
+    });
   }
   const labelTier = (id: string, pick: (s: Segment) => string | null, annotator?: string) => {
-    const { kept, notes: n } = nonOverlapping(t.segments.filter((s) => pick(s) !== null), id);
+    const { kept, notes: n } = nonOverlapping(
+      t.segments.filter((s) => pick(s) !== null),
+      id,
+    );
     notes.push(...n);
-    tiers.push({ id, type: EMO_TYPE, ...(annotator ? { annotator } : {}), anns: kept.map((s) => ({ start: ms(s.start), end: ms(s.end), value: pick(s)!, cve: cveId(o.labels, pick(s)!) })) });
+    tiers.push({
+      id,
+      type: EMO_TYPE,
+      ...(annotator ? { annotator } : {}),
+      anns: kept.map((s) => ({ start: ms(s.start), end: ms(s.end), value: pick(s)!, cve: cveId(o.labels, pick(s)!) })),
+    });
   };
   // one label tier per annotator (issue 13): `emotion (NAME)` with ELAN's ANNOTATOR attribute, before
   // the gold and predicted tiers (which stay the last two)
@@ -85,11 +118,18 @@ export function eafDocument(t: Timeline, o: EafOptions): { xml: string; notes: s
     });
   }
   const tierXml = tiers.map((tier) => ({
-    ...a({ TIER_ID: tier.id, LINGUISTIC_TYPE_REF: tier.type, ...(tier.participant ? { PARTICIPANT: tier.participant } : {}), ...(tier.annotator ? { ANNOTATOR: tier.annotator } : {}) }),
+    ...a({
+      TIER_ID: tier.id,
+      LINGUISTIC_TYPE_REF: tier.type,
+      ...(tier.participant ? { PARTICIPANT: tier.participant } : {}),
+      ...(tier.annotator ? { ANNOTATOR: tier.annotator } : {}),
+    }),
     ANNOTATION: tier.anns.map((x) => ({
       ALIGNABLE_ANNOTATION: {
         ...a({
-          ANNOTATION_ID: `a${++annId}`, TIME_SLOT_REF1: slots.get(x.start)!, TIME_SLOT_REF2: slots.get(x.end)!,
+          ANNOTATION_ID: `a${++annId}`,
+          TIME_SLOT_REF1: slots.get(x.start)!,
+          TIME_SLOT_REF2: slots.get(x.end)!,
           ...(x.cve ? { CVE_REF: x.cve } : {}),
         }),
         ANNOTATION_VALUE: x.value,
@@ -104,8 +144,12 @@ export function eafDocument(t: Timeline, o: EafOptions): { xml: string; notes: s
     '?xml': a({ version: '1.0', encoding: 'UTF-8' }),
     ANNOTATION_DOCUMENT: {
       ...a({
-        AUTHOR: o.author ?? 'emotion-studio', DATE: new Date().toISOString().replace(/\.\d+Z$/, 'Z'), FORMAT: '3.0', VERSION: '3.0',
-        'xmlns:xsi': 'http://www.w3.org/2001/XMLSchema-instance', 'xsi:noNamespaceSchemaLocation': EAF_SCHEMA_URL,
+        AUTHOR: o.author ?? 'emotion-studio',
+        DATE: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
+        FORMAT: '3.0',
+        VERSION: '3.0',
+        'xmlns:xsi': 'http://www.w3.org/2001/XMLSchema-instance',
+        'xsi:noNamespaceSchemaLocation': EAF_SCHEMA_URL,
       }),
       HEADER: header,
       TIME_ORDER: { TIME_SLOT: [...slots].map(([v, id]) => a({ TIME_SLOT_ID: id, TIME_VALUE: v })) },
@@ -116,10 +160,19 @@ export function eafDocument(t: Timeline, o: EafOptions): { xml: string; notes: s
       ],
       LANGUAGE: a({ LANG_DEF: 'http://cdb.iso.org/lg/CDB-00130975-001', LANG_ID: 'eng', LANG_LABEL: 'English (eng)' }),
       CONSTRAINT: [
-        a({ DESCRIPTION: "Time subdivision of parent annotation's time interval, no time gaps allowed within this interval", STEREOTYPE: 'Time_Subdivision' }),
-        a({ DESCRIPTION: 'Symbolic subdivision of a parent annotation. Annotations refering to the same parent are ordered', STEREOTYPE: 'Symbolic_Subdivision' }),
+        a({
+          DESCRIPTION: "Time subdivision of parent annotation's time interval, no time gaps allowed within this interval",
+          STEREOTYPE: 'Time_Subdivision',
+        }),
+        a({
+          DESCRIPTION: 'Symbolic subdivision of a parent annotation. Annotations refering to the same parent are ordered',
+          STEREOTYPE: 'Symbolic_Subdivision',
+        }),
         a({ DESCRIPTION: '1-1 association with a parent annotation', STEREOTYPE: 'Symbolic_Association' }),
-        a({ DESCRIPTION: 'Time alignable annotations within the parent annotation\'s time interval, gaps are allowed', STEREOTYPE: 'Included_In' }),
+        a({
+          DESCRIPTION: "Time alignable annotations within the parent annotation's time interval, gaps are allowed",
+          STEREOTYPE: 'Included_In',
+        }),
       ],
       CONTROLLED_VOCABULARY: {
         ...a({ CV_ID }),
@@ -128,7 +181,14 @@ export function eafDocument(t: Timeline, o: EafOptions): { xml: string; notes: s
       },
     },
   };
-  const xml = new XMLBuilder({ ignoreAttributes: false, attributeNamePrefix: '@_', format: true, indentBy: '    ', suppressEmptyNode: true, suppressBooleanAttributes: false }).build(doc);
+  const xml = new XMLBuilder({
+    ignoreAttributes: false,
+    attributeNamePrefix: '@_',
+    format: true,
+    indentBy: '    ',
+    suppressEmptyNode: true,
+    suppressBooleanAttributes: false,
+  }).build(doc);
   return { xml, notes };
 }
 

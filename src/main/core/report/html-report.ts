@@ -53,22 +53,55 @@ function diffCell(d: { diff: number; ci95: [number, number] }): string {
 function baselinesTable(e: EvaluateResult): string {
   const b = e.baselines;
   if (!b) return '';
-  const rows: (string | number)[][] = [[`<b>this model</b> (v${e.model_version})`, e.n, withCi(e.accuracy, e.ci95?.accuracy), withCi(e.weighted_f1, e.ci95?.weighted_f1), withCi(e.macro_f1, e.ci95?.macro_f1), '']];
-  const add = (name: string, s: NonNullable<EvaluateResult['baselines']>['majority'] | NonNullable<NonNullable<EvaluateResult['baselines']>['linear']>) =>
-    rows.push([name, s.n, withCi(s.accuracy, s.ci95.accuracy), withCi(s.weighted_f1, s.ci95.weighted_f1), withCi(s.macro_f1, s.ci95.macro_f1), diffCell(s.model_minus_baseline.weighted_f1)]);
+  const rows: (string | number)[][] = [
+    [
+      `<b>this model</b> (v${e.model_version})`,
+      e.n,
+      withCi(e.accuracy, e.ci95?.accuracy),
+      withCi(e.weighted_f1, e.ci95?.weighted_f1),
+      withCi(e.macro_f1, e.ci95?.macro_f1),
+      '',
+    ],
+  ];
+  const add = (
+    name: string,
+    s: NonNullable<EvaluateResult['baselines']>['majority'] | NonNullable<NonNullable<EvaluateResult['baselines']>['linear']>,
+  ) =>
+    rows.push([
+      name,
+      s.n,
+      withCi(s.accuracy, s.ci95.accuracy),
+      withCi(s.weighted_f1, s.ci95.weighted_f1),
+      withCi(s.macro_f1, s.ci95.macro_f1),
+      diffCell(s.model_minus_baseline.weighted_f1),
+    ]);
   add(`majority class (always “${esc(b.majority.label)}”)`, b.majority);
-  if (b.linear) add(`plain linear SVM on ${esc(b.linear.text_encoder)} text features (C=${b.linear.C}, no class weighting, ${b.linear.n_train} training items)`, b.linear);
+  if (b.linear)
+    add(
+      `plain linear SVM on ${esc(b.linear.text_encoder)} text features (C=${b.linear.C}, no class weighting, ${b.linear.n_train} training items)`,
+      b.linear,
+    );
   return `<h4>Baselines on the same items</h4>
 ${table(['model', 'n', 'accuracy', 'weighted F1', 'macro F1', 'weighted F1: model − baseline (paired)'], rows, 'baselines')}
 ${b.linear ? '' : '<p class="note">No plain linear baseline: the training split has no text features.</p>'}`;
 }
 
 function metricsSection(d: ReportData): string {
-  if (!d.model) return '<p class="note">No model has been trained in this database yet: run <code>train</code> (or <code>analyze</code>) for metrics.</p>';
-  if (!d.evaluations.length) return `<p class="note">Model version ${d.model.version} is trained, but no held-out split (dev, test) has labelled utterances to score it on.</p>`;
+  if (!d.model)
+    return '<p class="note">No model has been trained in this database yet: run <code>train</code> (or <code>analyze</code>) for metrics.</p>';
+  if (!d.evaluations.length)
+    return `<p class="note">Model version ${d.model.version} is trained, but no held-out split (dev, test) has labelled utterances to score it on.</p>`;
   const summary = table(
     ['split', 'model version', 'n', 'accuracy', 'weighted F1', 'macro F1', 'macro AUC'],
-    d.evaluations.map((e) => [esc(e.split), e.model_version, e.n, withCi(e.accuracy, e.ci95?.accuracy), withCi(e.weighted_f1, e.ci95?.weighted_f1), withCi(e.macro_f1, e.ci95?.macro_f1), withCi(e.macro_auc ?? NaN, e.macro_auc === null ? null : e.ci95?.macro_auc, f3)]),
+    d.evaluations.map((e) => [
+      esc(e.split),
+      e.model_version,
+      e.n,
+      withCi(e.accuracy, e.ci95?.accuracy),
+      withCi(e.weighted_f1, e.ci95?.weighted_f1),
+      withCi(e.macro_f1, e.ci95?.macro_f1),
+      withCi(e.macro_auc ?? NaN, e.macro_auc === null ? null : e.ci95?.macro_auc, f3),
+    ]),
     'metrics-summary',
   );
   const boot = d.evaluations.find((e) => e.bootstrap)?.bootstrap;
@@ -93,43 +126,78 @@ ${table(['class', 'precision', 'recall', 'F1 (95% interval)', 'AUC (one-vs-rest)
 
 function ablationSection(d: ReportData): string {
   const combos = d.ablation.length;
-  const note = combos < 2
-    ? `<p class="note">${combos === 0 ? 'No model has dev metrics stored.' : 'Only one modality combination has stored dev metrics.'} Run <code>emotion-studio ablate</code> (or <code>report --ablate</code>) to fill this table: it trains one model per combination of modalities.</p>`
-    : '<p>One row per modality combination (its latest stored model), each scored on the <b>dev</b> split.</p>';
+  const note =
+    combos < 2
+      ? `<p class="note">${combos === 0 ? 'No model has dev metrics stored.' : 'Only one modality combination has stored dev metrics.'} Run <code>emotion-studio ablate</code> (or <code>report --ablate</code>) to fill this table: it trains one model per combination of modalities.</p>`
+      : '<p>One row per modality combination (its latest stored model), each scored on the <b>dev</b> split.</p>';
   if (!combos) return note;
-  return note + table(
-    ['modalities', 'model version', 'fusion', 'classifier', 'split', 'n', 'accuracy', 'weighted F1', 'macro F1'],
-    d.ablation.map((r) => [esc(r.modalities.join(' + ')), r.model_version, esc(r.fusion), esc(r.classifier), r.split, r.n, pct(r.accuracy), pct(r.weighted_f1), pct(r.macro_f1)]),
-    'ablation',
+  return (
+    note +
+    table(
+      ['modalities', 'model version', 'fusion', 'classifier', 'split', 'n', 'accuracy', 'weighted F1', 'macro F1'],
+      d.ablation.map((r) => [
+        esc(r.modalities.join(' + ')),
+        r.model_version,
+        esc(r.fusion),
+        esc(r.classifier),
+        r.split,
+        r.n,
+        pct(r.accuracy),
+        pct(r.weighted_f1),
+        pct(r.macro_f1),
+      ]),
+      'ablation',
+    )
   );
 }
 
 function confusedSection(d: ReportData): string {
   if (!d.confused.length) return '<p class="note">No misclassified labelled utterance in the scored splits.</p>';
-  return '<p>Misclassified utterances the model was most sure about (highest probability of the wrong class).</p>' + table(
-    ['id', 'split', 'speaker', 'text', 'gold', 'predicted', 'p(predicted)', 'p(gold)'],
-    d.confused.map((c) => [c.id, esc(c.split), esc(c.speaker ?? ''), esc(c.text ?? ''), esc(c.gold), esc(c.predicted), c.p_predicted.toFixed(2), c.p_gold.toFixed(2)]),
-    'confused',
+  return (
+    '<p>Misclassified utterances the model was most sure about (highest probability of the wrong class).</p>' +
+    table(
+      ['id', 'split', 'speaker', 'text', 'gold', 'predicted', 'p(predicted)', 'p(gold)'],
+      d.confused.map((c) => [
+        c.id,
+        esc(c.split),
+        esc(c.speaker ?? ''),
+        esc(c.text ?? ''),
+        esc(c.gold),
+        esc(c.predicted),
+        c.p_predicted.toFixed(2),
+        c.p_gold.toFixed(2),
+      ]),
+      'confused',
+    )
   );
 }
 
 /** A small inline SVG of the per-frame entropy, the selected frames marked. */
 function sparkline(t: EntropyThumb): string {
-  const W = 220, H = 48, n = t.entropy.length;
+  const W = 220,
+    H = 48,
+    n = t.entropy.length;
   if (!n) return '';
-  const lo = Math.min(...t.entropy), hi = Math.max(...t.entropy);
+  const lo = Math.min(...t.entropy),
+    hi = Math.max(...t.entropy);
   const x = (i: number) => (n === 1 ? W / 2 : (i / (n - 1)) * (W - 4) + 2);
   const y = (v: number) => (hi > lo ? H - 4 - ((v - lo) / (hi - lo)) * (H - 8) : H / 2);
   const pts = t.entropy.map((v, i) => `${x(i).toFixed(1)},${y(v).toFixed(1)}`).join(' ');
-  const marks = t.selected.filter((i) => i < n).map((i) => `<circle cx="${x(i).toFixed(1)}" cy="${y(t.entropy[i]).toFixed(1)}" r="2.5"/>`).join('');
+  const marks = t.selected
+    .filter((i) => i < n)
+    .map((i) => `<circle cx="${x(i).toFixed(1)}" cy="${y(t.entropy[i]).toFixed(1)}" r="2.5"/>`)
+    .join('');
   return `<svg class="entropy-thumb" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" role="img" aria-label="frame entropy of utterance ${t.id}"><polyline points="${pts}"/>${marks}</svg>`;
 }
 
 function thumbnailsSection(d: ReportData): string {
   if (!d.thumbnails) return '';
-  if (!d.thumbnails.length) return '<section id="thumbnails"><h2>Entropy thumbnails</h2><p class="note">No utterance has per-frame entropy (no video extracted).</p></section>';
-  const cards = d.thumbnails.map((t) => `<figure class="thumb">${t.frame_png ? `<img src="${t.frame_png}" alt="frame of utterance ${t.id}">` : ''}${sparkline(t)}
-<figcaption>#${t.id} ${esc(t.key)} · ${esc(t.label ?? '-')} · ${t.entropy.length} frames at ${t.fps} fps<br>${esc(t.text ?? '')}</figcaption></figure>`);
+  if (!d.thumbnails.length)
+    return '<section id="thumbnails"><h2>Entropy thumbnails</h2><p class="note">No utterance has per-frame entropy (no video extracted).</p></section>';
+  const cards = d.thumbnails.map(
+    (t) => `<figure class="thumb">${t.frame_png ? `<img src="${t.frame_png}" alt="frame of utterance ${t.id}">` : ''}${sparkline(t)}
+<figcaption>#${t.id} ${esc(t.key)} · ${esc(t.label ?? '-')} · ${t.entropy.length} frames at ${t.fps} fps<br>${esc(t.text ?? '')}</figcaption></figure>`,
+  );
   return `<section id="thumbnails"><h2>Entropy thumbnails</h2><p>Per-frame Shannon entropy (bits) of each utterance's video; dots mark the frames selected for the video features; the image is the selected frame with the highest entropy.${d.thumbnails_truncated ? ` Only the first ${d.thumbnails.length} utterances are shown.` : ''}</p><div class="thumbs">${cards.join('\n')}</div></section>`;
 }
 
@@ -147,15 +215,48 @@ function figures(d: ReportData): Record<string, { data: unknown[]; layout: Recor
   };
   for (const e of d.evaluations) {
     figs[`confusion-${e.split}`] = {
-      data: [{ type: 'heatmap', z: e.confusion, x: e.labels, y: e.labels, colorscale: [[0, '#f7fbff'], [0.5, '#6baed6'], [1, '#08306b']], texttemplate: '%{z}', hovertemplate: 'gold %{y}<br>predicted %{x}<br>%{z}<extra></extra>' }],
-      layout: { ...base, title: { text: `Confusion, ${e.split} split, model v${e.model_version}` }, xaxis: { title: { text: 'predicted' } }, yaxis: { title: { text: 'gold' }, autorange: 'reversed' } },
+      data: [
+        {
+          type: 'heatmap',
+          z: e.confusion,
+          x: e.labels,
+          y: e.labels,
+          colorscale: [
+            [0, '#f7fbff'],
+            [0.5, '#6baed6'],
+            [1, '#08306b'],
+          ],
+          texttemplate: '%{z}',
+          hovertemplate: 'gold %{y}<br>predicted %{x}<br>%{z}<extra></extra>',
+        },
+      ],
+      layout: {
+        ...base,
+        title: { text: `Confusion, ${e.split} split, model v${e.model_version}` },
+        xaxis: { title: { text: 'predicted' } },
+        yaxis: { title: { text: 'gold' }, autorange: 'reversed' },
+      },
     };
-    const curves = e.labels.filter((l) => e.roc[l]).map((l) => ({
-      type: 'scatter', mode: 'lines', name: `${l} (AUC ${f3(e.auc[l])})`, x: e.roc[l]!.fpr, y: e.roc[l]!.tpr,
-    }));
+    const curves = e.labels
+      .filter((l) => e.roc[l])
+      .map((l) => ({
+        type: 'scatter',
+        mode: 'lines',
+        name: `${l} (AUC ${f3(e.auc[l])})`,
+        x: e.roc[l]!.fpr,
+        y: e.roc[l]!.tpr,
+      }));
     figs[`roc-${e.split}`] = {
-      data: [...curves, { type: 'scatter', mode: 'lines', name: 'chance', x: [0, 1], y: [0, 1], line: { dash: 'dot', color: '#999' }, hoverinfo: 'skip' }],
-      layout: { ...base, title: { text: `ROC one-vs-rest, ${e.split} split, model v${e.model_version} (macro AUC ${f3(e.macro_auc)})` }, xaxis: { title: { text: 'false positive rate' }, range: [-0.02, 1.02] }, yaxis: { title: { text: 'true positive rate' }, range: [-0.02, 1.02] } },
+      data: [
+        ...curves,
+        { type: 'scatter', mode: 'lines', name: 'chance', x: [0, 1], y: [0, 1], line: { dash: 'dot', color: '#999' }, hoverinfo: 'skip' },
+      ],
+      layout: {
+        ...base,
+        title: { text: `ROC one-vs-rest, ${e.split} split, model v${e.model_version} (macro AUC ${f3(e.macro_auc)})` },
+        xaxis: { title: { text: 'false positive rate' }, range: [-0.02, 1.02] },
+        yaxis: { title: { text: 'true positive rate' }, range: [-0.02, 1.02] },
+      },
     };
   }
   // labels, split names and trace names are data: plotly would draw <a href>/<b> in them as markup
@@ -192,13 +293,19 @@ const PAGE_SCRIPT = `
 })();`;
 
 export function renderHtml(d: ReportData): string {
-  const corpora = table(['corpus root', 'kind', 'label set'], d.corpora.map((c) => [esc(c.root), esc(c.kind), esc(c.labels.join(', '))]));
+  const corpora = table(
+    ['corpus root', 'kind', 'label set'],
+    d.corpora.map((c) => [esc(c.root), esc(c.kind), esc(c.labels.join(', '))]),
+  );
   const splits = [...new Set(d.counts.map((c) => c.split))];
   const statuses = [...new Set(d.counts.map((c) => c.status))];
-  const counts = table(['split', ...statuses, 'total'], splits.map((s) => {
-    const row = statuses.map((st) => d.counts.find((c) => c.split === s && c.status === st)?.n ?? 0);
-    return [esc(s), ...row, row.reduce((a, b) => a + b, 0)];
-  }));
+  const counts = table(
+    ['split', ...statuses, 'total'],
+    splits.map((s) => {
+      const row = statuses.map((st) => d.counts.find((c) => c.split === s && c.status === st)?.n ?? 0);
+      return [esc(s), ...row, row.reduce((a, b) => a + b, 0)];
+    }),
+  );
   const m = d.model;
   const json = JSON.stringify(figures(d)).replace(/</g, '\\u003c');
   return `<!doctype html>

@@ -67,8 +67,12 @@ export async function writeReport(db: Db, o: WriteReportOptions): Promise<WriteR
     } catch (e) {
       // name the file we meant to write, not only the path component the OS tripped on
       const err = e as NodeJS.ErrnoException;
-      const why = err.code === 'EEXIST' || err.code === 'ENOTDIR' ? `${err.path ?? 'a part of its path'} is a file, not a folder`
-        : err.code === 'EACCES' || err.code === 'EPERM' ? 'permission denied' : err.message;
+      const why =
+        err.code === 'EEXIST' || err.code === 'ENOTDIR'
+          ? `${err.path ?? 'a part of its path'} is a file, not a folder`
+          : err.code === 'EACCES' || err.code === 'EPERM'
+            ? 'permission denied'
+            : err.message;
       throw new ReportError(`cannot write ${file}: ${why}`);
     }
     files.push(file);
@@ -105,7 +109,10 @@ export async function writeReport(db: Db, o: WriteReportOptions): Promise<WriteR
       const { rows } = exportRows(db, { split: o.split, version: version ?? undefined });
       const mf = meldFiles(rows);
       if (out.toLowerCase().endsWith('.csv')) {
-        if (mf.length !== 1) throw new ReportError(`the MELD export writes one CSV per split (${mf.map((f) => f.split).join(', ') || 'none here'}): give a folder as --out, or one --split`);
+        if (mf.length !== 1)
+          throw new ReportError(
+            `the MELD export writes one CSV per split (${mf.map((f) => f.split).join(', ') || 'none here'}): give a folder as --out, or one --split`,
+          );
         write(out, mf[0].csv);
       } else for (const f of mf) write(path.join(out, f.name), f.csv);
       for (const f of mf) notes.push(...f.notes.map((n) => `${f.name}: ${n}`));
@@ -120,7 +127,8 @@ export async function writeReport(db: Db, o: WriteReportOptions): Promise<WriteR
       const tls = timelines(rows);
       // --out naming a file: fine for one media file, else a folder is needed
       const single = path.extname(out).toLowerCase() === ext.toLowerCase();
-      if (single && tls.length !== 1) throw new ReportError(`${tls.length} media files to write, one ${ext} each: give a folder as --out (or narrow with --split)`);
+      if (single && tls.length !== 1)
+        throw new ReportError(`${tls.length} media files to write, one ${ext} each: give a folder as --out (or narrow with --split)`);
       for (const t of tls) {
         const file = single ? out : path.join(out, `${t.name}${ext}`);
         const d = o.format === 'eaf' ? eafDocument(t, { labels, version, outDir: path.dirname(file) }) : textGrid(t, version);

@@ -9,7 +9,12 @@ import type { ExportRow } from './rows';
 import { safeCell } from '../csv-formula';
 
 const SENTIMENT: Record<string, string> = {
-  anger: 'negative', disgust: 'negative', sadness: 'negative', fear: 'negative', joy: 'positive', neutral: 'neutral',
+  anger: 'negative',
+  disgust: 'negative',
+  sadness: 'negative',
+  fear: 'negative',
+  joy: 'positive',
+  neutral: 'neutral',
 };
 
 export interface MeldFile {
@@ -76,13 +81,24 @@ function meldFile(split: Split, rows: ExportRow[]): MeldFile {
     utts.add(utt);
     const label = r.label ?? '';
     // StartTime/EndTime: MELD's episode times; an utterance from elsewhere gives its span in its media
-    const [start, end] = r.episode_start_s !== null || r.episode_end_s !== null ? [r.episode_start_s, r.episode_end_s] : [r.start_s, r.end_s];
-    return [i + 1, r.text ?? '', r.speaker ?? '', label, SENTIMENT[label] ?? '', dia, utt, '', '', meldTime(start), meldTime(end)].map(safeCell);
+    const [start, end] =
+      r.episode_start_s !== null || r.episode_end_s !== null ? [r.episode_start_s, r.episode_end_s] : [r.start_s, r.end_s];
+    return [i + 1, r.text ?? '', r.speaker ?? '', label, SENTIMENT[label] ?? '', dia, utt, '', '', meldTime(start), meldTime(end)].map(
+      safeCell,
+    );
   });
   // MELD's importer keeps only its seven emotions: say which labels a re-import would drop
   const outside = new Map<string, number>();
-  for (const r of rows) if (r.label !== null && !(MELD_LABELS as readonly string[]).includes(r.label)) outside.set(r.label, (outside.get(r.label) ?? 0) + 1);
-  for (const [l, n] of outside) notes.push(`label '${l}' (${n} row${n > 1 ? 's' : ''}) is not one of MELD's ${MELD_LABELS.join(', ')}: importing this file skips those rows`);
-  const csv = stringify([[...MELD_HEADER], ...lines], { record_delimiter: '\r\n', quoted_match: /[\r\n]/, cast: { number: (x) => String(x) } });
+  for (const r of rows)
+    if (r.label !== null && !(MELD_LABELS as readonly string[]).includes(r.label)) outside.set(r.label, (outside.get(r.label) ?? 0) + 1);
+  for (const [l, n] of outside)
+    notes.push(
+      `label '${l}' (${n} row${n > 1 ? 's' : ''}) is not one of MELD's ${MELD_LABELS.join(', ')}: importing this file skips those rows`,
+    );
+  const csv = stringify([[...MELD_HEADER], ...lines], {
+    record_delimiter: '\r\n',
+    quoted_match: /[\r\n]/,
+    cast: { number: (x) => String(x) },
+  });
   return { name: `${split}_sent_emo.csv`, split, csv, rows: lines.length, notes };
 }

@@ -45,7 +45,9 @@ function isFile(p: string): boolean {
 function onPath(name: string): string | null {
   try {
     const cmd = process.platform === 'win32' ? 'where' : 'which';
-    const out = execFileSync(cmd, [name], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).split(/\r?\n/)[0].trim();
+    const out = execFileSync(cmd, [name], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] })
+      .split(/\r?\n/)[0]
+      .trim();
     return out && isFile(out) ? out : null;
   } catch {
     return null;
@@ -70,9 +72,13 @@ export function chromiumPrinter(opts: { chromium?: string; timeoutMs?: number } 
       if (state !== '1') throw new ReportError(`the report page failed to draw its plots: ${errors.join('; ') || 'unknown error'}`);
       await page.emulateMedia({ media: 'print' });
       return await page.pdf({
-        format: 'A4', printBackground: true, margin: { top: '14mm', bottom: '16mm', left: '12mm', right: '12mm' },
-        displayHeaderFooter: true, headerTemplate: '<span></span>',
-        footerTemplate: '<div style="font-size:8px;width:100%;text-align:center;color:#777">Emotion Studio report · <span class="pageNumber"></span> / <span class="totalPages"></span></div>',
+        format: 'A4',
+        printBackground: true,
+        margin: { top: '14mm', bottom: '16mm', left: '12mm', right: '12mm' },
+        displayHeaderFooter: true,
+        headerTemplate: '<span></span>',
+        footerTemplate:
+          '<div style="font-size:8px;width:100%;text-align:center;color:#777">Emotion Studio report · <span class="pageNumber"></span> / <span class="totalPages"></span></div>',
       });
     } finally {
       await browser.close();

@@ -50,7 +50,16 @@ export interface EntropyThumb {
 export interface ReportData {
   generated_at: string;
   database: string;
-  model: { version: number; created_at: string; fusion: string; classifier: string; modalities: string[]; context: boolean; C: number | null; n_train: number } | null;
+  model: {
+    version: number;
+    created_at: string;
+    fusion: string;
+    classifier: string;
+    modalities: string[];
+    context: boolean;
+    C: number | null;
+    n_train: number;
+  } | null;
   corpora: { root: string; kind: string; labels: string[] }[];
   counts: { split: string; status: string; n: number }[];
   total: number;
@@ -84,8 +93,9 @@ export interface ReportDataOptions {
 
 export function gatherReportData(db: Db, o: ReportDataOptions = {}): ReportData {
   const version = resolveVersion(db, o.version);
-  const corpora = (db.prepare('SELECT root, kind, label_set FROM corpus ORDER BY id').all() as { root: string; kind: string; label_set: string }[])
-    .map((c) => ({ root: c.root, kind: c.kind, labels: JSON.parse(c.label_set) as string[] }));
+  const corpora = (
+    db.prepare('SELECT root, kind, label_set FROM corpus ORDER BY id').all() as { root: string; kind: string; label_set: string }[]
+  ).map((c) => ({ root: c.root, kind: c.kind, labels: JSON.parse(c.label_set) as string[] }));
   // statuses as `list` gives them
   const tally = new Map<string, { split: string; status: string; n: number }>();
   for (const u of listUtterances(db)) {
@@ -97,18 +107,31 @@ export function gatherReportData(db: Db, o: ReportDataOptions = {}): ReportData 
   const counts = [...tally.values()].sort((a, b) => a.split.localeCompare(b.split) || a.status.localeCompare(b.status));
   const one = (sql: string) => (db.prepare(sql).get() as { n: number }).n;
   const distribution: Record<string, Record<string, number>> = {};
-  for (const r of db.prepare("SELECT split, COALESCE(label, '(none)') label, COUNT(*) n FROM utterance GROUP BY split, label ORDER BY split").all() as { split: string; label: string; n: number }[]) {
+  for (const r of db
+    .prepare("SELECT split, COALESCE(label, '(none)') label, COUNT(*) n FROM utterance GROUP BY split, label ORDER BY split")
+    .all() as { split: string; label: string; n: number }[]) {
     (distribution[r.split] ??= {})[r.label] = r.n;
   }
 
   let model: ReportData['model'] = null;
   const evaluations: EvaluateResult[] = [];
   if (version !== null) {
-    const m = db.prepare('SELECT version, created_at, params, labels FROM model WHERE version = ?').get(version) as { version: number; created_at: string; params: string; labels: string };
+    const m = db.prepare('SELECT version, created_at, params, labels FROM model WHERE version = ?').get(version) as {
+      version: number;
+      created_at: string;
+      params: string;
+      labels: string;
+    };
     const p = JSON.parse(m.params) as { fusion: string; classifier: string; modalities: string[]; context: boolean; C?: number };
     model = {
-      version, created_at: m.created_at, fusion: p.fusion, classifier: p.classifier, modalities: p.modalities, context: p.context,
-      C: p.C ?? null, n_train: Object.keys(JSON.parse(m.labels) as object).length,
+      version,
+      created_at: m.created_at,
+      fusion: p.fusion,
+      classifier: p.classifier,
+      modalities: p.modalities,
+      context: p.context,
+      C: p.C ?? null,
+      n_train: Object.keys(JSON.parse(m.labels) as object).length,
     };
     // held-out splits only: metrics on the training split would measure fit, not generalisation
     const splits = o.split ? [o.split] : (['dev', 'test'] as const);
@@ -131,7 +154,15 @@ export function gatherReportData(db: Db, o: ReportDataOptions = {}): ReportData 
     distribution,
     evaluations,
     ablation: storedAblation(db),
-    confused: version !== null ? mostConfused(db, version, evaluations.map((e) => e.split), o.confusedPerSplit ?? 15) : [],
+    confused:
+      version !== null
+        ? mostConfused(
+            db,
+            version,
+            evaluations.map((e) => e.split),
+            o.confusedPerSplit ?? 15,
+          )
+        : [],
     agreement: reportAgreement(db, o.split),
     ...(o.thumbnails ? entropyThumbs(db, o.split, o.thumbnailLimit ?? 200) : { thumbnails: null, thumbnails_truncated: false }),
   };
@@ -142,7 +173,11 @@ export function gatherReportData(db: Db, o: ReportDataOptions = {}): ReportData 
  * modality combination (its latest version). `ablate` (or report --ablate) fills it.
  */
 export function storedAblation(db: Db): AblationRow[] {
-  const rows = db.prepare('SELECT version, params, metrics FROM model WHERE metrics IS NOT NULL ORDER BY version DESC').all() as { version: number; params: string; metrics: string }[];
+  const rows = db.prepare('SELECT version, params, metrics FROM model WHERE metrics IS NOT NULL ORDER BY version DESC').all() as {
+    version: number;
+    params: string;
+    metrics: string;
+  }[];
   const byCombo = new Map<string, AblationRow>();
   for (const r of rows) {
     const p = JSON.parse(r.params) as { modalities: string[]; fusion: string; classifier: string };
@@ -151,11 +186,20 @@ export function storedAblation(db: Db): AblationRow[] {
     const combo = [...p.modalities].sort().join('+');
     if (byCombo.has(combo)) continue;
     byCombo.set(combo, {
-      modalities: p.modalities, model_version: r.version, fusion: p.fusion, classifier: p.classifier, split: 'dev', n: dev.n,
-      accuracy: dev.accuracy, weighted_f1: dev.weighted_f1, macro_f1: dev.macro_f1,
+      modalities: p.modalities,
+      model_version: r.version,
+      fusion: p.fusion,
+      classifier: p.classifier,
+      split: 'dev',
+      n: dev.n,
+      accuracy: dev.accuracy,
+      weighted_f1: dev.weighted_f1,
+      macro_f1: dev.macro_f1,
     });
   }
-  return [...byCombo.values()].sort((a, b) => a.modalities.length - b.modalities.length || a.modalities.join().localeCompare(b.modalities.join()));
+  return [...byCombo.values()].sort(
+    (a, b) => a.modalities.length - b.modalities.length || a.modalities.join().localeCompare(b.modalities.join()),
+  );
 }
 
 function mostConfused(db: Db, version: number, splits: string[], perSplit: number): ConfusedItem[] {
@@ -166,7 +210,18 @@ function mostConfused(db: Db, version: number, splits: string[], perSplit: numbe
      WHERE u.split = ? AND u.label IS NOT NULL AND p.label <> u.label`,
   );
   for (const s of splits) {
-    const rows = (q.all(version, s) as { id: number; key: string; split: string; speaker: string | null; text: string | null; gold: string; predicted: string; probabilities: string }[])
+    const rows = (
+      q.all(version, s) as {
+        id: number;
+        key: string;
+        split: string;
+        speaker: string | null;
+        text: string | null;
+        gold: string;
+        predicted: string;
+        probabilities: string;
+      }[]
+    )
       .map((r) => {
         const p = JSON.parse(r.probabilities) as Record<string, number>;
         const { probabilities: _, ...rest } = r;
@@ -179,10 +234,21 @@ function mostConfused(db: Db, version: number, splits: string[], perSplit: numbe
 }
 
 function entropyThumbs(db: Db, split: Split | undefined, limit: number): { thumbnails: EntropyThumb[]; thumbnails_truncated: boolean } {
-  const rows = db.prepare(
-    `SELECT u.id, u.key, u.split, u.label, u.text, f.fps, f.entropy, f.selected FROM utterance u JOIN frame_entropy f ON f.utterance_id = u.id
+  const rows = db
+    .prepare(
+      `SELECT u.id, u.key, u.split, u.label, u.text, f.fps, f.entropy, f.selected FROM utterance u JOIN frame_entropy f ON f.utterance_id = u.id
      ${split ? 'WHERE u.split = ?' : ''} ORDER BY u.id LIMIT ?`,
-  ).all(...(split ? [split, limit + 1] : [limit + 1])) as { id: number; key: string; split: string; label: string | null; text: string | null; fps: number; entropy: Buffer; selected: string }[];
+    )
+    .all(...(split ? [split, limit + 1] : [limit + 1])) as {
+    id: number;
+    key: string;
+    split: string;
+    label: string | null;
+    text: string | null;
+    fps: number;
+    entropy: Buffer;
+    selected: string;
+  }[];
   const png = db.prepare('SELECT png FROM thumbnail WHERE utterance_id = ? AND frame = ?');
   const thumbnails = rows.slice(0, limit).map((r): EntropyThumb => {
     const entropy = Array.from(blobToF32(r.entropy), (v) => Math.round(v * 1000) / 1000);
@@ -190,7 +256,14 @@ function entropyThumbs(db: Db, split: Split | undefined, limit: number): { thumb
     const best = [...selected].sort((a, b) => (entropy[b] ?? 0) - (entropy[a] ?? 0))[0];
     const img = best !== undefined ? (png.get(r.id, best) as { png: Buffer } | undefined) : undefined;
     return {
-      id: r.id, key: r.key, split: r.split, label: r.label, text: r.text, fps: r.fps, entropy, selected,
+      id: r.id,
+      key: r.key,
+      split: r.split,
+      label: r.label,
+      text: r.text,
+      fps: r.fps,
+      entropy,
+      selected,
       frame_png: img ? `data:image/png;base64,${img.png.toString('base64')}` : null,
     };
   });

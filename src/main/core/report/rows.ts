@@ -73,28 +73,51 @@ export function exportRows(db: Db, sel: RowSelection = {}): { version: number | 
   const version = resolveVersion(db, sel.version);
   const listing = listUtterances(db, { split: sel.split });
   const extra = new Map(
-    (db.prepare(
-      `SELECT u.id, u.key, u.idx, u.start_s, u.end_s, u.episode_start_s, u.episode_end_s, c.root, m.duration_s FROM utterance u
+    (
+      db
+        .prepare(
+          `SELECT u.id, u.key, u.idx, u.start_s, u.end_s, u.episode_start_s, u.episode_end_s, c.root, m.duration_s FROM utterance u
        JOIN corpus c ON c.id = u.corpus_id LEFT JOIN media m ON m.utterance_id = u.id`,
-    ).all() as { id: number; key: string; idx: number | null; start_s: number | null; end_s: number | null; episode_start_s: number | null; episode_end_s: number | null; root: string; duration_s: number | null }[])
-      .map((r) => [r.id, r]),
+        )
+        .all() as {
+        id: number;
+        key: string;
+        idx: number | null;
+        start_s: number | null;
+        end_s: number | null;
+        episode_start_s: number | null;
+        episode_end_s: number | null;
+        root: string;
+        duration_s: number | null;
+      }[]
+    ).map((r) => [r.id, r]),
   );
   const history = new Map<number, LabelChange[]>();
-  for (const h of db.prepare('SELECT utterance_id, at, who, old_label AS old, new_label AS new, source, annotator FROM label_history ORDER BY id').all() as (LabelChange & { utterance_id: number })[]) {
+  for (const h of db
+    .prepare('SELECT utterance_id, at, who, old_label AS old, new_label AS new, source, annotator FROM label_history ORDER BY id')
+    .all() as (LabelChange & { utterance_id: number })[]) {
     const { utterance_id, ...change } = h;
     let list = history.get(utterance_id);
     if (!list) history.set(utterance_id, (list = []));
     list.push(change);
   }
   const byAnnotator = new Map<number, Record<string, string>>();
-  for (const a of db.prepare('SELECT utterance_id id, annotator, label FROM annotator_label ORDER BY annotator').all() as { id: number; annotator: string; label: string }[]) {
+  for (const a of db.prepare('SELECT utterance_id id, annotator, label FROM annotator_label ORDER BY annotator').all() as {
+    id: number;
+    annotator: string;
+    label: string;
+  }[]) {
     let m = byAnnotator.get(a.id);
     if (!m) byAnnotator.set(a.id, (m = {}));
     m[a.annotator] = a.label;
   }
   const preds = new Map<number, { label: string; probabilities: string }>();
   if (version !== null) {
-    for (const p of db.prepare('SELECT utterance_id, label, probabilities FROM prediction WHERE model_version = ?').all(version) as { utterance_id: number; label: string; probabilities: string }[]) {
+    for (const p of db.prepare('SELECT utterance_id, label, probabilities FROM prediction WHERE model_version = ?').all(version) as {
+      utterance_id: number;
+      label: string;
+      probabilities: string;
+    }[]) {
       preds.set(p.utterance_id, p);
     }
   }
@@ -102,8 +125,22 @@ export function exportRows(db: Db, sel: RowSelection = {}): { version: number | 
     const x = extra.get(l.id)!;
     const p = preds.get(l.id);
     return {
-      id: l.id, key: x.key, corpus: x.root, split: l.split, dialogue: l.dialogue, index: x.idx, speaker: l.speaker, text: l.text,
-      start_s: x.start_s, end_s: x.end_s, episode_start_s: x.episode_start_s, episode_end_s: x.episode_end_s, media: l.media, media_duration_s: x.duration_s, status: l.status, label: l.label,
+      id: l.id,
+      key: x.key,
+      corpus: x.root,
+      split: l.split,
+      dialogue: l.dialogue,
+      index: x.idx,
+      speaker: l.speaker,
+      text: l.text,
+      start_s: x.start_s,
+      end_s: x.end_s,
+      episode_start_s: x.episode_start_s,
+      episode_end_s: x.episode_end_s,
+      media: l.media,
+      media_duration_s: x.duration_s,
+      status: l.status,
+      label: l.label,
       label_history: history.get(l.id) ?? [],
       prediction: p && version !== null ? { model_version: version, label: p.label, probabilities: JSON.parse(p.probabilities) } : null,
       annotators: byAnnotator.get(l.id) ?? {},

@@ -13,11 +13,13 @@ export interface TableExport {
 
 /** One object, the rows under `utterances`; the rows keep the shape of ExportRow. */
 export function toJson(t: TableExport): string {
-  return JSON.stringify(
-    { generated_at: new Date().toISOString(), model_version: t.model_version, split: t.split, labels: t.labels, utterances: t.rows },
-    null,
-    2,
-  ) + '\n';
+  return (
+    JSON.stringify(
+      { generated_at: new Date().toISOString(), model_version: t.model_version, split: t.split, labels: t.labels, utterances: t.rows },
+      null,
+      2,
+    ) + '\n'
+  );
 }
 
 /**
@@ -30,8 +32,24 @@ export function toCsv(t: TableExport): string {
   // one column per annotator (issue 13), after the probabilities: `label_<annotator>`
   const annotators = [...new Set(t.rows.flatMap((r) => Object.keys(r.annotators ?? {})))].sort();
   const header = [
-    'id', 'key', 'split', 'dialogue', 'index', 'speaker', 'text', 'start_s', 'end_s', 'media', 'status',
-    'label', 'label_changes', 'label_history', 'model_version', 'prediction', 'confidence', 'correct',
+    'id',
+    'key',
+    'split',
+    'dialogue',
+    'index',
+    'speaker',
+    'text',
+    'start_s',
+    'end_s',
+    'media',
+    'status',
+    'label',
+    'label_changes',
+    'label_history',
+    'model_version',
+    'prediction',
+    'confidence',
+    'correct',
     ...t.labels.map((l) => `p_${l}`),
     ...annotators.map((a) => `label_${a}`),
   ].map(safeCell);
@@ -39,9 +57,24 @@ export function toCsv(t: TableExport): string {
     const p = r.prediction;
     const conf = p ? Math.max(...Object.values(p.probabilities)) : null;
     return [
-      r.id, r.key, r.split, r.dialogue, r.index, r.speaker, r.text, r.start_s, r.end_s, r.media, r.status,
-      r.label, r.label_history.length, JSON.stringify(r.label_history), p?.model_version ?? null, p?.label ?? null,
-      conf !== null ? round(conf) : null, p && r.label !== null ? (p.label === r.label ? 1 : 0) : null,
+      r.id,
+      r.key,
+      r.split,
+      r.dialogue,
+      r.index,
+      r.speaker,
+      r.text,
+      r.start_s,
+      r.end_s,
+      r.media,
+      r.status,
+      r.label,
+      r.label_history.length,
+      JSON.stringify(r.label_history),
+      p?.model_version ?? null,
+      p?.label ?? null,
+      conf !== null ? round(conf) : null,
+      p && r.label !== null ? (p.label === r.label ? 1 : 0) : null,
       ...t.labels.map((l) => (p ? round(p.probabilities[l] ?? 0) : null)),
       ...annotators.map((a) => r.annotators?.[a] ?? null),
     ].map(safeCell);

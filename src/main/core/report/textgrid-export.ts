@@ -4,8 +4,15 @@
 import { nonOverlapping, type Segment, type Timeline } from './timeline';
 import { GOLD_TIER, predictedTier } from './eaf-export';
 
-interface Interval { xmin: number; xmax: number; text: string }
-interface Tier { name: string; intervals: Interval[] }
+interface Interval {
+  xmin: number;
+  xmax: number;
+  text: string;
+}
+interface Tier {
+  name: string;
+  intervals: Interval[];
+}
 
 /** Seconds with millisecond precision, as plain decimals (never exponent notation). */
 function num(x: number): string {
@@ -45,7 +52,15 @@ export function textGrid(t: Timeline, version: number | null): { text: string; n
     let name = sp ?? 'utterance';
     for (let k = 2; names.has(name); k++) name = `${sp ?? 'utterance'} (${k})`;
     names.add(name);
-    tiers.push(tierOf(name, t.segments.filter((s) => s.row.speaker === sp), (s) => s.row.text ?? '', xmax, notes));
+    tiers.push(
+      tierOf(
+        name,
+        t.segments.filter((s) => s.row.speaker === sp),
+        (s) => s.row.text ?? '',
+        xmax,
+        notes,
+      ),
+    );
   }
   // one tier per annotator (issue 13), named as the ELAN export names them, before
   // the gold and predicted tiers (which stay the last two)
@@ -53,19 +68,64 @@ export function textGrid(t: Timeline, version: number | null): { text: string; n
     let name = `emotion (${who})`;
     for (let k = 2; names.has(name); k++) name = `emotion (${who}) (${k})`;
     names.add(name);
-    tiers.push(tierOf(name, t.segments.filter((s) => s.row.annotators?.[who] !== undefined), (s) => s.row.annotators![who], xmax, notes));
+    tiers.push(
+      tierOf(
+        name,
+        t.segments.filter((s) => s.row.annotators?.[who] !== undefined),
+        (s) => s.row.annotators![who],
+        xmax,
+        notes,
+      ),
+    );
   }
-  tiers.push(tierOf(GOLD_TIER, t.segments.filter((s) => s.row.label !== null), (s) => s.row.label!, xmax, notes));
+  tiers.push(
+    tierOf(
+      GOLD_TIER,
+      t.segments.filter((s) => s.row.label !== null),
+      (s) => s.row.label!,
+      xmax,
+      notes,
+    ),
+  );
   if (version !== null) {
-    tiers.push(tierOf(predictedTier(version), t.segments.filter((s) => s.row.prediction), (s) => s.row.prediction!.label, xmax, notes));
+    tiers.push(
+      tierOf(
+        predictedTier(version),
+        t.segments.filter((s) => s.row.prediction),
+        (s) => s.row.prediction!.label,
+        xmax,
+        notes,
+      ),
+    );
   }
   const top = Math.max(xmax, ...tiers.map((x) => x.intervals[x.intervals.length - 1].xmax));
   for (const x of tiers) x.intervals[x.intervals.length - 1].xmax = top; // all tiers end together
-  const L: string[] = ['File type = "ooTextFile"', 'Object class = "TextGrid"', '', 'xmin = 0 ', `xmax = ${num(top)} `, 'tiers? <exists> ', `size = ${tiers.length} `, 'item []: '];
+  const L: string[] = [
+    'File type = "ooTextFile"',
+    'Object class = "TextGrid"',
+    '',
+    'xmin = 0 ',
+    `xmax = ${num(top)} `,
+    'tiers? <exists> ',
+    `size = ${tiers.length} `,
+    'item []: ',
+  ];
   tiers.forEach((tier, i) => {
-    L.push(`    item [${i + 1}]:`, '        class = "IntervalTier" ', `        name = ${quote(tier.name)} `, '        xmin = 0 ', `        xmax = ${num(top)} `, `        intervals: size = ${tier.intervals.length} `);
+    L.push(
+      `    item [${i + 1}]:`,
+      '        class = "IntervalTier" ',
+      `        name = ${quote(tier.name)} `,
+      '        xmin = 0 ',
+      `        xmax = ${num(top)} `,
+      `        intervals: size = ${tier.intervals.length} `,
+    );
     tier.intervals.forEach((iv, k) => {
-      L.push(`        intervals [${k + 1}]:`, `            xmin = ${num(iv.xmin)} `, `            xmax = ${num(iv.xmax)} `, `            text = ${quote(iv.text)} `);
+      L.push(
+        `        intervals [${k + 1}]:`,
+        `            xmin = ${num(iv.xmin)} `,
+        `            xmax = ${num(iv.xmax)} `,
+        `            text = ${quote(iv.text)} `,
+      );
     });
   });
   return { text: L.join('\n') + '\n', notes };

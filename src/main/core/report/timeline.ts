@@ -39,9 +39,12 @@ export function timelines(rows: ExportRow[]): Timeline[] {
   for (const g of groups.values()) {
     g.sort((a, b) => (a.index ?? Infinity) - (b.index ?? Infinity) || (a.start_s ?? 0) - (b.start_s ?? 0) || a.id - b.id);
     const first = g[0];
-    const base = first.media !== null
-      ? path.basename(first.media, path.extname(first.media))
-      : first.dialogue !== null ? `dialogue-${first.dialogue}` : `utterance-${first.id}`;
+    const base =
+      first.media !== null
+        ? path.basename(first.media, path.extname(first.media))
+        : first.dialogue !== null
+          ? `dialogue-${first.dialogue}`
+          : `utterance-${first.id}`;
     out.push({ ...place(g), name: uniqueName(safeName((first.split !== 'unsplit' ? first.split + '_' : '') + base), names) });
   }
   return out;
@@ -66,7 +69,8 @@ function place(g: ExportRow[]): Omit<Timeline, 'name'> {
   } else {
     let t = 0;
     segments = g.map((r) => {
-      const span = r.start_s !== null && r.end_s !== null && r.end_s > r.start_s ? r.end_s - r.start_s : r.media_duration_s ?? UNTIMED_SPAN_S;
+      const span =
+        r.start_s !== null && r.end_s !== null && r.end_s > r.start_s ? r.end_s - r.start_s : (r.media_duration_s ?? UNTIMED_SPAN_S);
       const s = { row: r, start: t, end: t + span };
       t += span;
       return s;
@@ -78,7 +82,12 @@ function place(g: ExportRow[]): Omit<Timeline, 'name'> {
 }
 
 function safeName(s: string): string {
-  return s.replace(/[^\p{L}\p{N}._-]+/gu, '_').replace(/^[._]+/, '').slice(0, 120) || 'timeline';
+  return (
+    s
+      .replace(/[^\p{L}\p{N}._-]+/gu, '_')
+      .replace(/^[._]+/, '')
+      .slice(0, 120) || 'timeline'
+  );
 }
 
 function uniqueName(s: string, used: Set<string>): string {
@@ -102,7 +111,8 @@ export function nonOverlapping(segs: Segment[], tier: string): { kept: Segment[]
       notes.push(`tier ${tier}: utterance ${s.row.key} overlaps the previous one completely; left out of this tier`);
       continue;
     }
-    if (start > s.start) notes.push(`tier ${tier}: utterance ${s.row.key} overlaps the previous one; its start moved to ${start.toFixed(3)} s`);
+    if (start > s.start)
+      notes.push(`tier ${tier}: utterance ${s.row.key} overlaps the previous one; its start moved to ${start.toFixed(3)} s`);
     kept.push({ ...s, start });
     last = s.end;
   }

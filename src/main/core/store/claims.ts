@@ -37,20 +37,22 @@ export function claim(db: Db, keys: readonly string[], holder: Holder, o: ClaimO
   const ins = db.prepare('INSERT INTO work_claim (key, holder, pid, heartbeat_ms) VALUES (?, ?, ?, ?) ON CONFLICT(key) DO NOTHING');
   const who = db.prepare('SELECT holder FROM work_claim WHERE key = ?').pluck();
   const drop = db.prepare('DELETE FROM work_claim WHERE key = ? AND holder = ?');
-  return db.transaction(() => {
-    expireStale(db, { staleMs: o.staleMs, now });
-    const got: string[] = [];
-    for (const k of keys) {
-      ins.run(k, holder.id, holder.pid, now);
-      if (who.get(k) !== holder.id) continue;
-      if (o.stillWanted && !o.stillWanted(k)) {
-        drop.run(k, holder.id);
-        continue;
+  return db
+    .transaction(() => {
+      expireStale(db, { staleMs: o.staleMs, now });
+      const got: string[] = [];
+      for (const k of keys) {
+        ins.run(k, holder.id, holder.pid, now);
+        if (who.get(k) !== holder.id) continue;
+        if (o.stillWanted && !o.stillWanted(k)) {
+          drop.run(k, holder.id);
+          continue;
+        }
+        got.push(k);
       }
-      got.push(k);
-    }
-    return got;
-  }).immediate();
+      return got;
+    })
+    .immediate();
 }
 
 /** Gives keys back (all of the holder's when `keys` is omitted). */
@@ -69,7 +71,11 @@ export function heartbeat(db: Db, holder: Holder, now = Date.now()): void {
 export function expireStale(db: Db, o: { staleMs?: number; now?: number } = {}): number {
   const now = o.now ?? Date.now();
   const staleMs = o.staleMs ?? DEFAULT_STALE_MS;
-  const rows = db.prepare('SELECT holder, pid, MAX(heartbeat_ms) hb FROM work_claim GROUP BY holder, pid').all() as { holder: string; pid: number; hb: number }[];
+  const rows = db.prepare('SELECT holder, pid, MAX(heartbeat_ms) hb FROM work_claim GROUP BY holder, pid').all() as {
+    holder: string;
+    pid: number;
+    hb: number;
+  }[];
   let n = 0;
   const del = db.prepare('DELETE FROM work_claim WHERE holder = ?');
   for (const r of rows) {
@@ -81,7 +87,12 @@ export function expireStale(db: Db, o: { staleMs?: number; now?: number } = {}):
 
 /** Who holds what (for doctor / tests). */
 export function listClaims(db: Db): { key: string; holder: string; pid: number; heartbeat_ms: number }[] {
-  return db.prepare('SELECT key, holder, pid, heartbeat_ms FROM work_claim ORDER BY key').all() as { key: string; holder: string; pid: number; heartbeat_ms: number }[];
+  return db.prepare('SELECT key, holder, pid, heartbeat_ms FROM work_claim ORDER BY key').all() as {
+    key: string;
+    holder: string;
+    pid: number;
+    heartbeat_ms: number;
+  }[];
 }
 
 /**
@@ -92,15 +103,22 @@ export class Lease {
   readonly holder: Holder;
   private readonly timer: NodeJS.Timeout;
 
-  constructor(private readonly db: Db, label = 'extract', private readonly staleMs = DEFAULT_STALE_MS) {
+  constructor(
+    private readonly db: Db,
+    label = 'extract',
+    private readonly staleMs = DEFAULT_STALE_MS,
+  ) {
     this.holder = newHolder(label);
-    this.timer = setInterval(() => {
-      try {
-        heartbeat(this.db, this.holder);
-      } catch {
-        // a busy database this time: the next beat (well within staleMs) tries again
-      }
-    }, Math.max(1000, Math.floor(staleMs / 4)));
+    this.timer = setInterval(
+      () => {
+        try {
+          heartbeat(this.db, this.holder);
+        } catch {
+          // a busy database this time: the next beat (well within staleMs) tries again
+        }
+      },
+      Math.max(1000, Math.floor(staleMs / 4)),
+    );
     this.timer.unref();
   }
 

@@ -25,8 +25,16 @@ export interface ImportSummary {
 export const TEXT_WARN_CHARS = 100_000;
 
 interface StoredUtterance {
-  id: number; dialogue_id: number | null; split: string; idx: number | null; speaker: string | null; text: string | null;
-  start_s: number | null; end_s: number | null; episode_start_s: number | null; episode_end_s: number | null;
+  id: number;
+  dialogue_id: number | null;
+  split: string;
+  idx: number | null;
+  speaker: string | null;
+  text: string | null;
+  start_s: number | null;
+  end_s: number | null;
+  episode_start_s: number | null;
+  episode_end_s: number | null;
 }
 
 export function saveImport(db: Db, batch: ImportBatch, who = 'import'): ImportSummary {
@@ -51,7 +59,11 @@ export function saveImport(db: Db, batch: ImportBatch, who = 'import'): ImportSu
   const unnamed = new Map<string, (StoredUtterance & { key: string })[]>();
   const unnamedOf = (corpusId: number, source: string) => {
     let list = unnamed.get(source);
-    if (!list) unnamed.set(source, (list = (fromSource.all(corpusId, source) as (StoredUtterance & { key: string })[]).filter((u) => !batchKeys.has(u.key))));
+    if (!list)
+      unnamed.set(
+        source,
+        (list = (fromSource.all(corpusId, source) as (StoredUtterance & { key: string })[]).filter((u) => !batchKeys.has(u.key))),
+      );
     return list;
   };
   const addUtt = db.prepare(
@@ -62,9 +74,7 @@ export function saveImport(db: Db, batch: ImportBatch, who = 'import'): ImportSu
     `UPDATE utterance SET dialogue_id=@dialogue, split=@split, idx=@idx, speaker=@speaker, text=@text,
        start_s=@start, end_s=@end, episode_start_s=@epStart, episode_end_s=@epEnd, source=@source, source_row=@row WHERE id=@id`,
   );
-  const addLabel = db.prepare(
-    'INSERT INTO label_history (utterance_id, old_label, new_label, who, source) VALUES (?, NULL, ?, ?, ?)',
-  );
+  const addLabel = db.prepare('INSERT INTO label_history (utterance_id, old_label, new_label, who, source) VALUES (?, NULL, ?, ?, ?)');
   const getMedia = db.prepare('SELECT path, size, mtime_ms FROM media WHERE utterance_id = ?');
   const putMedia = db.prepare(
     `INSERT INTO media (utterance_id, path, size, mtime_ms) VALUES (?, ?, ?, ?)
@@ -92,8 +102,16 @@ export function saveImport(db: Db, batch: ImportBatch, who = 'import'): ImportSu
     setLabels.run(JSON.stringify(labels), corpus.id);
 
     const s: ImportSummary = {
-      corpusId: corpus.id, kind: batch.kind, root: batch.corpusRoot, added: 0, updated: 0, unchanged: 0,
-      missingMedia: batch.missingMedia, issues: batch.issues.length, sourceLabelChanged: 0, notes: [],
+      corpusId: corpus.id,
+      kind: batch.kind,
+      root: batch.corpusRoot,
+      added: 0,
+      updated: 0,
+      unchanged: 0,
+      missingMedia: batch.missingMedia,
+      issues: batch.issues.length,
+      sourceLabelChanged: 0,
+      notes: [],
     };
     const notes: { file: string; row: number | null; message: string }[] = [];
     const dialogues = new Map<string, number>();
@@ -106,15 +124,27 @@ export function saveImport(db: Db, batch: ImportBatch, who = 'import'): ImportSu
         dialogues.set(dk, dialogueId);
       }
       const row = {
-        corpus: corpus.id, dialogue: dialogueId, key: r.key, split: r.split, idx: r.index, speaker: r.speaker,
-        text: r.text, start: r.startS, end: r.endS, epStart: r.episodeStartS ?? null, epEnd: r.episodeEndS ?? null, source: r.source, row: r.row,
+        corpus: corpus.id,
+        dialogue: dialogueId,
+        key: r.key,
+        split: r.split,
+        idx: r.index,
+        speaker: r.speaker,
+        text: r.text,
+        start: r.startS,
+        end: r.endS,
+        epStart: r.episodeStartS ?? null,
+        epEnd: r.episodeEndS ?? null,
+        source: r.source,
+        row: r.row,
       };
       let old = getUtt.get(corpus.id, r.key) as StoredUtterance | undefined;
       if (!old && r.startS !== null && r.endS !== null) {
         // a segment whose start moved in the transcript (its key holds the start): the one utterance of
         // the same file, speaker and text overlapping it that this import no longer names, kept with its labels
-        const moved = unnamedOf(corpus.id, r.source).filter((c) => !claimed.has(c.id) && c.speaker === r.speaker && c.text === r.text &&
-          c.start_s! < r.endS! && c.end_s! > r.startS!);
+        const moved = unnamedOf(corpus.id, r.source).filter(
+          (c) => !claimed.has(c.id) && c.speaker === r.speaker && c.text === r.text && c.start_s! < r.endS! && c.end_s! > r.startS!,
+        );
         if (moved.length === 1) {
           old = moved[0];
           claimed.add(old.id);
@@ -123,7 +153,11 @@ export function saveImport(db: Db, batch: ImportBatch, who = 'import'): ImportSu
       }
       let id: number;
       if (r.text !== null && r.text.length > TEXT_WARN_CHARS) {
-        notes.push({ file: r.source, row: r.row, message: `${r.key}: the text is ${r.text.length.toLocaleString('en')} characters long (over ${TEXT_WARN_CHARS.toLocaleString('en')}); stored as it is, check the source` });
+        notes.push({
+          file: r.source,
+          row: r.row,
+          message: `${r.key}: the text is ${r.text.length.toLocaleString('en')} characters long (over ${TEXT_WARN_CHARS.toLocaleString('en')}); stored as it is, check the source`,
+        });
       }
       if (!old) {
         id = Number(addUtt.run(row).lastInsertRowid);
@@ -135,16 +169,27 @@ export function saveImport(db: Db, batch: ImportBatch, who = 'import'): ImportSu
         // removed there stays removed: a re-import never undoes a user's edit
         if (editedOnTimeline.get(id)) {
           if (old.start_s !== r.startS || old.end_s !== r.endS) {
-            notes.push({ file: r.source, row: r.row, message: `${r.key}: its span was edited on the timeline (${old.start_s}-${old.end_s} s); the transcript's ${r.startS}-${r.endS} s is not applied` });
+            notes.push({
+              file: r.source,
+              row: r.row,
+              message: `${r.key}: its span was edited on the timeline (${old.start_s}-${old.end_s} s); the transcript's ${r.startS}-${r.endS} s is not applied`,
+            });
           }
           row.start = old.start_s;
           row.end = old.end_s;
           if (old.split === 'removed') row.split = old.split as typeof row.split;
           r = { ...r, startS: old.start_s, endS: old.end_s, split: row.split as typeof r.split };
         }
-        const same = old.dialogue_id === dialogueId && old.split === r.split && old.idx === r.index &&
-          old.speaker === r.speaker && old.text === r.text && old.start_s === r.startS && old.end_s === r.endS &&
-          old.episode_start_s === row.epStart && old.episode_end_s === row.epEnd;
+        const same =
+          old.dialogue_id === dialogueId &&
+          old.split === r.split &&
+          old.idx === r.index &&
+          old.speaker === r.speaker &&
+          old.text === r.text &&
+          old.start_s === r.startS &&
+          old.end_s === r.endS &&
+          old.episode_start_s === row.epStart &&
+          old.episode_end_s === row.epEnd;
         // a label changed in the source is reported, never applied over the stored gold label
         let labelChanged = false;
         if (r.label !== null) {
@@ -153,7 +198,11 @@ export function saveImport(db: Db, batch: ImportBatch, who = 'import'): ImportSu
           if (was && was.new_label !== r.label && now !== r.label) {
             labelChanged = true;
             s.sourceLabelChanged++;
-            notes.push({ file: r.source, row: r.row, message: `${r.key}: the label in the source changed from ${was.new_label ?? '-'} to ${r.label} since it was imported; the gold label ${now ?? '-'} is kept (relabel ${id} ${r.label} to take the source's)` });
+            notes.push({
+              file: r.source,
+              row: r.row,
+              message: `${r.key}: the label in the source changed from ${was.new_label ?? '-'} to ${r.label} since it was imported; the gold label ${now ?? '-'} is kept (relabel ${id} ${r.label} to take the source's)`,
+            });
           }
         }
         if (same && !labelChanged) s.unchanged++;
@@ -166,7 +215,8 @@ export function saveImport(db: Db, batch: ImportBatch, who = 'import'): ImportSu
         }
       }
       // named annotators' labels: each one's own label (a second annotator's copy adds theirs)
-      for (const a of r.annotations ?? []) setAnnotatorLabel(db, id, a.label, who, r.source, a.annotator, { ifChanged: true, keepGold: r.label !== null });
+      for (const a of r.annotations ?? [])
+        setAnnotatorLabel(db, id, a.label, who, r.source, a.annotator, { ifChanged: true, keepGold: r.label !== null });
       // a moved or changed clip is extracted again; an unchanged one keeps its features
       const stat = r.mediaPath ? statOrNull(r.mediaPath) : null;
       const m = getMedia.get(id) as { path: string | null; size: number | null; mtime_ms: number | null } | undefined;

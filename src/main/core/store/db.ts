@@ -44,9 +44,15 @@ export function openDb(file: string, opts: { readonly?: boolean } = {}): Db {
  * cannot grow) or another I/O error: those count when the database's folder has no free block. */
 export function diskFullError(e: unknown, file: string): DbError | null {
   const code = String((e as { code?: unknown })?.code ?? '');
-  const full = code === 'SQLITE_FULL' || code === 'ENOSPC' || code === 'SQLITE_IOERR_SHMSIZE' || (code.startsWith('SQLITE_IOERR') && noFreeSpace(file));
+  const full =
+    code === 'SQLITE_FULL' ||
+    code === 'ENOSPC' ||
+    code === 'SQLITE_IOERR_SHMSIZE' ||
+    (code.startsWith('SQLITE_IOERR') && noFreeSpace(file));
   if (!full) return null;
-  return new DbError(`no space left for database ${file}: free some disk space and run the command again; what was saved is kept (${(e as Error).message}, ${code})`);
+  return new DbError(
+    `no space left for database ${file}: free some disk space and run the command again; what was saved is kept (${(e as Error).message}, ${code})`,
+  );
 }
 
 function noFreeSpace(file: string): boolean {

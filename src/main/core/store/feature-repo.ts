@@ -11,9 +11,7 @@ export class FeatureWriter {
 
   constructor(private readonly db: Db) {
     this.stmts = {
-      clearErrors: db.prepare(
-        `DELETE FROM item_error WHERE utterance_id = ? AND stage IN (${MEDIA_STAGES.map(() => '?').join(',')})`,
-      ),
+      clearErrors: db.prepare(`DELETE FROM item_error WHERE utterance_id = ? AND stage IN (${MEDIA_STAGES.map(() => '?').join(',')})`),
       clearTextErrors: db.prepare("DELETE FROM item_error WHERE utterance_id = ? AND stage = 'text'"),
       addError: db.prepare('INSERT INTO item_error (utterance_id, stage, file, message, level) VALUES (?, ?, ?, ?, ?)'),
       media: db.prepare(
@@ -24,9 +22,7 @@ export class FeatureWriter {
         `INSERT OR REPLACE INTO feature (utterance_id, kind, frame, extractor, version, provider, dim, layout, data)
          VALUES (@id, @kind, @frame, @extractor, @version, @provider, @dim, @layout, @data)`,
       ),
-      dropMediaFeatures: db.prepare(
-        "DELETE FROM feature WHERE utterance_id = ? AND (kind LIKE 'audio.%' OR kind LIKE 'video.%')",
-      ),
+      dropMediaFeatures: db.prepare("DELETE FROM feature WHERE utterance_id = ? AND (kind LIKE 'audio.%' OR kind LIKE 'video.%')"),
       audio: db.prepare('INSERT OR REPLACE INTO audio_summary (utterance_id, json) VALUES (?, ?)'),
       dropAudio: db.prepare('DELETE FROM audio_summary WHERE utterance_id = ?'),
       entropy: db.prepare(
@@ -64,17 +60,29 @@ export class FeatureWriter {
     s.dropThumbs.run(id);
     if (r.probe) {
       s.media.run({
-        id, duration: r.probe.durationS, hasAudio: r.probe.audio ? 1 : 0, hasVideo: r.probe.video ? 1 : 0,
-        fps: r.video?.fps ?? r.probe.video?.fps ?? null, width: r.video?.width ?? r.probe.video?.width ?? null,
-        height: r.video?.height ?? r.probe.video?.height ?? null, sr: r.probe.audio?.sampleRate ?? null,
+        id,
+        duration: r.probe.durationS,
+        hasAudio: r.probe.audio ? 1 : 0,
+        hasVideo: r.probe.video ? 1 : 0,
+        fps: r.video?.fps ?? r.probe.video?.fps ?? null,
+        width: r.video?.width ?? r.probe.video?.width ?? null,
+        height: r.video?.height ?? r.probe.video?.height ?? null,
+        sr: r.probe.audio?.sampleRate ?? null,
         frames: r.video?.frameCount ?? null,
       });
     }
     if (r.audio && r.audioVector && allFinite(r.audioVector)) {
       s.audio.run(id, JSON.stringify(r.audio));
       s.feature.run({
-        id, kind: 'audio.stats', frame: -1, extractor: 'builtin-audio-dsp', version: versions.audio, provider: null,
-        dim: r.audioVector.length, layout: 'dense', data: f32ToBlob(r.audioVector),
+        id,
+        kind: 'audio.stats',
+        frame: -1,
+        extractor: 'builtin-audio-dsp',
+        version: versions.audio,
+        provider: null,
+        dim: r.audioVector.length,
+        layout: 'dense',
+        data: f32ToBlob(r.audioVector),
       });
     }
     if (r.video && allFinite(r.video.entropy) && allFinite(r.video.vector)) {
@@ -82,8 +90,15 @@ export class FeatureWriter {
       s.entropy.run(id, v.fps, v.frameCount, f32ToBlob(v.entropy), f32ToBlob(v.motion), JSON.stringify(v.selected), v.t0S ?? null);
       for (const t of v.thumbnails) s.thumb.run(id, t.frame, Buffer.from(t.png));
       s.feature.run({
-        id, kind: 'video.stats', frame: -1, extractor: 'builtin-frame-stats', version: versions.video, provider: null,
-        dim: v.vector.length, layout: 'dense', data: f32ToBlob(v.vector),
+        id,
+        kind: 'video.stats',
+        frame: -1,
+        extractor: 'builtin-frame-stats',
+        version: versions.video,
+        provider: null,
+        dim: v.vector.length,
+        layout: 'dense',
+        data: f32ToBlob(v.vector),
       });
     }
     s.stage.run(id, 'media', r.failed ? 'error' : 'done', versions.stage);
@@ -102,12 +117,21 @@ export class FeatureWriter {
       }
     }
     this.stmts.recording.run({
-      path, duration: o.probe.durationS, hasVideo: o.probe.video ? 1 : 0, fps: o.probe.video?.fps ?? null,
-      pps: p?.binsPerSecond ?? null, offset: p?.offsetS ?? null, peaks: blob,
+      path,
+      duration: o.probe.durationS,
+      hasVideo: o.probe.video ? 1 : 0,
+      fps: o.probe.video?.fps ?? null,
+      pps: p?.binsPerSecond ?? null,
+      offset: p?.offsetS ?? null,
+      peaks: blob,
     });
   }
 
-  saveText(id: number, feature: { extractor: string; version: string; dim: number; layout: 'dense' | 'sparse'; data: Buffer } | null, error: string | null): void {
+  saveText(
+    id: number,
+    feature: { extractor: string; version: string; dim: number; layout: 'dense' | 'sparse'; data: Buffer } | null,
+    error: string | null,
+  ): void {
     const s = this.stmts;
     s.clearTextErrors.run(id);
     if (feature) s.feature.run({ id, kind: 'text', frame: -1, provider: null, ...feature });

@@ -39,9 +39,8 @@ export function getGoldRule(db: Db): GoldRule {
 }
 
 export function labelSetOf(db: Db, utteranceId: number): string[] {
-  const r = db
-    .prepare('SELECT c.label_set FROM utterance u JOIN corpus c ON c.id = u.corpus_id WHERE u.id = ?')
-    .get(utteranceId) as { label_set: string } | undefined;
+  const r = db.prepare('SELECT c.label_set FROM utterance u JOIN corpus c ON c.id = u.corpus_id WHERE u.id = ?').get(utteranceId) as
+    { label_set: string } | undefined;
   if (!r) throw new LabelError(`no utterance with id ${utteranceId}`);
   return JSON.parse(r.label_set);
 }
@@ -54,11 +53,15 @@ function checkLabel(db: Db, utteranceId: number, label: string | null): void {
 }
 
 function gold(db: Db, id: number): { label: string | null; source: string | null } {
-  return q(db, 'SELECT label, gold_source AS source FROM utterance WHERE id = ?').get(id) as { label: string | null; source: string | null };
+  return q(db, 'SELECT label, gold_source AS source FROM utterance WHERE id = ?').get(id) as {
+    label: string | null;
+    source: string | null;
+  };
 }
 
 function annotatorLabel(db: Db, id: number, annotator: string): string | null {
-  const r = q(db, 'SELECT label FROM annotator_label WHERE utterance_id = ? AND annotator = ?').get(id, annotator) as { label: string } | undefined;
+  const r = q(db, 'SELECT label FROM annotator_label WHERE utterance_id = ? AND annotator = ?').get(id, annotator) as
+    { label: string } | undefined;
   return r?.label ?? null;
 }
 
@@ -68,16 +71,21 @@ const INSERT = `INSERT INTO label_history (utterance_id, old_label, new_label, w
 /** What the rule makes of one item's labels; undefined: the rule has nothing to say (keep the gold). */
 function ruleGold(db: Db, id: number, rule: GoldRule): string | null | undefined {
   if (rule.kind === 'latest') {
-    const r = q(db, 
+    const r = q(
+      db,
       `SELECT new_label FROM label_history WHERE utterance_id = ? AND source NOT LIKE 'gold:%' AND source <> 'adjudicate'
-       ORDER BY id DESC LIMIT 1`).get(id) as { new_label: string | null } | undefined;
+       ORDER BY id DESC LIMIT 1`,
+    ).get(id) as { new_label: string | null } | undefined;
     return r ? r.new_label : undefined;
   }
   if (rule.kind === 'annotator') {
     const l = annotatorLabel(db, id, rule.name);
     return l ?? undefined;
   }
-  const rows = q(db, 'SELECT label, COUNT(*) n FROM annotator_label WHERE utterance_id = ? GROUP BY label ORDER BY n DESC').all(id) as { label: string; n: number }[];
+  const rows = q(db, 'SELECT label, COUNT(*) n FROM annotator_label WHERE utterance_id = ? GROUP BY label ORDER BY n DESC').all(id) as {
+    label: string;
+    n: number;
+  }[];
   if (rows.length === 0) return undefined;
   return rows.length > 1 && rows[1].n === rows[0].n ? null : rows[0].label;
 }
@@ -109,7 +117,12 @@ export interface LabelResult {
  * Runs inside the caller's transaction when there is one.
  */
 export function setAnnotatorLabel(
-  db: Db, utteranceId: number, label: string | null, who: string, source: string, annotator: string,
+  db: Db,
+  utteranceId: number,
+  label: string | null,
+  who: string,
+  source: string,
+  annotator: string,
   // imports: nothing to do when the annotator's label is the same (ifChanged); the file's own gold label
   // stays the gold label (keepGold: an ELAN file with a gold tier and annotators' tiers)
   opts: { ifChanged?: boolean; keepGold?: boolean } = {},
@@ -139,37 +152,50 @@ export function relabel(db: Db, utteranceId: number, label: string | null, who: 
 /** The adjudicated gold label (source `adjudicate`): it wins over the gold rule until cleared
  * (label null: the rule's label again). */
 export function adjudicate(db: Db, utteranceId: number, label: string | null, who: string): LabelResult {
-  return db.transaction(() => {
-    checkLabel(db, utteranceId, label);
-    const before = gold(db, utteranceId);
-    if (label === null) {
-      if (before.source === 'adjudicate') {
-        const rule = getGoldRule(db);
-        const want = ruleGold(db, utteranceId, rule);
-        q(db, INSERT).run(utteranceId, before.label, want === undefined ? before.label : want, who, `gold:${goldRuleName(rule)}`, null, 1);
+  return db
+    .transaction(() => {
+      checkLabel(db, utteranceId, label);
+      const before = gold(db, utteranceId);
+      if (label === null) {
+        if (before.source === 'adjudicate') {
+          const rule = getGoldRule(db);
+          const want = ruleGold(db, utteranceId, rule);
+          q(db, INSERT).run(
+            utteranceId,
+            before.label,
+            want === undefined ? before.label : want,
+            who,
+            `gold:${goldRuleName(rule)}`,
+            null,
+            1,
+          );
+        }
+      } else if (!(before.source === 'adjudicate' && before.label === label)) {
+        q(db, INSERT).run(utteranceId, before.label, label, who, 'adjudicate', null, 1);
       }
-    } else if (!(before.source === 'adjudicate' && before.label === label)) {
-      q(db, INSERT).run(utteranceId, before.label, label, who, 'adjudicate', null, 1);
-    }
-    const after = gold(db, utteranceId);
-    return { old: before.label, new: after.label, annotator: who, annotator_old: null, gold_source: after.source };
-  }).immediate();
+      const after = gold(db, utteranceId);
+      return { old: before.label, new: after.label, annotator: who, annotator_old: null, gold_source: after.source };
+    })
+    .immediate();
 }
 
 /** Stores the gold rule and applies it to every item with annotator labels that nobody adjudicated. */
 export function setGoldRule(db: Db, rule: GoldRule, who: string): { rule: string; changed: number } {
-  return db.transaction(() => {
-    q(db, 'INSERT INTO gold_rule (id, rule) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET rule = excluded.rule').run(goldRuleName(rule));
-    const ids = q(db, 'SELECT DISTINCT utterance_id id FROM annotator_label ORDER BY id').all() as { id: number }[];
-    let changed = 0;
-    for (const { id } of ids) if (applyRule(db, id, rule, who)) changed++;
-    return { rule: goldRuleName(rule), changed };
-  }).immediate();
+  return db
+    .transaction(() => {
+      q(db, 'INSERT INTO gold_rule (id, rule) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET rule = excluded.rule').run(goldRuleName(rule));
+      const ids = q(db, 'SELECT DISTINCT utterance_id id FROM annotator_label ORDER BY id').all() as { id: number }[];
+      let changed = 0;
+      for (const { id } of ids) if (applyRule(db, id, rule, who)) changed++;
+      return { rule: goldRuleName(rule), changed };
+    })
+    .immediate();
 }
 
 /** The annotators with how many current labels each has (optionally in one split). */
 export function listAnnotators(db: Db, split?: string): { name: string; labels: number }[] {
-  return q(db, 
+  return q(
+    db,
     `SELECT a.annotator name, COUNT(*) labels FROM annotator_label a JOIN utterance u ON u.id = a.utterance_id
      ${split ? 'WHERE u.split = ?' : ''} GROUP BY a.annotator ORDER BY a.annotator`,
   ).all(...(split ? [split] : [])) as { name: string; labels: number }[];
@@ -177,7 +203,10 @@ export function listAnnotators(db: Db, split?: string): { name: string; labels: 
 
 /** Every annotator's current label of one utterance. */
 export function annotatorLabels(db: Db, utteranceId: number): { annotator: string; label: string }[] {
-  return q(db, 'SELECT annotator, label FROM annotator_label WHERE utterance_id = ? ORDER BY annotator').all(utteranceId) as { annotator: string; label: string }[];
+  return q(db, 'SELECT annotator, label FROM annotator_label WHERE utterance_id = ? ORDER BY annotator').all(utteranceId) as {
+    annotator: string;
+    label: string;
+  }[];
 }
 
 /** Which rule made the gold labels: the stored rule and the number of gold labels by the change that
@@ -185,9 +214,15 @@ export function annotatorLabels(db: Db, utteranceId: number): { annotator: strin
 export function goldSummary(db: Db, split?: string): { rule: string; by_source: Record<string, number>; open: number } {
   const where = split ? 'AND split = ?' : '';
   const args = split ? [split] : [];
-  const rows = q(db, `SELECT CASE WHEN gold_source IN ('relabel', 'annotate', 'undo', 'adjudicate') OR gold_source LIKE 'gold:%' THEN gold_source ELSE 'import' END s, COUNT(*) n FROM utterance WHERE label IS NOT NULL ${where} GROUP BY s ORDER BY s`).all(...args) as { s: string; n: number }[];
-  const open = (q(db, 
-    `SELECT COUNT(*) n FROM utterance WHERE label IS NULL ${where} AND EXISTS (SELECT 1 FROM annotator_label a WHERE a.utterance_id = utterance.id)`,
-  ).get(...args) as { n: number }).n;
+  const rows = q(
+    db,
+    `SELECT CASE WHEN gold_source IN ('relabel', 'annotate', 'undo', 'adjudicate') OR gold_source LIKE 'gold:%' THEN gold_source ELSE 'import' END s, COUNT(*) n FROM utterance WHERE label IS NOT NULL ${where} GROUP BY s ORDER BY s`,
+  ).all(...args) as { s: string; n: number }[];
+  const open = (
+    q(
+      db,
+      `SELECT COUNT(*) n FROM utterance WHERE label IS NULL ${where} AND EXISTS (SELECT 1 FROM annotator_label a WHERE a.utterance_id = utterance.id)`,
+    ).get(...args) as { n: number }
+  ).n;
   return { rule: goldRuleName(getGoldRule(db)), by_source: Object.fromEntries(rows.map((r) => [r.s, r.n])), open };
 }

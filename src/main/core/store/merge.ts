@@ -43,7 +43,11 @@ export interface MergeSummary {
   integrity: string;
 }
 
-interface EncoderState { name: string; version: string; fitted_on: string }
+interface EncoderState {
+  name: string;
+  version: string;
+  fitted_on: string;
+}
 
 export function mergeShards(mainPath: string, shardPaths: string[], onProgress?: (line: string) => void): MergeSummary {
   if (shardPaths.length === 0) throw new MergeError('merge needs at least one shard database');
@@ -53,19 +57,23 @@ export function mergeShards(mainPath: string, shardPaths: string[], onProgress?:
     for (const s of shardPaths) {
       const real = realOrNull(s);
       if (!real) throw new MergeError(`shard not found: ${s}`);
-      if (real === realOrNull(mainPath)) throw new MergeError(`${s} is the main database itself; give the shard databases and --db the main one`);
+      if (real === realOrNull(mainPath))
+        throw new MergeError(`${s} is the main database itself; give the shard databases and --db the main one`);
       if (seen.has(real)) throw new MergeError(`${s} is given twice`);
       seen.add(real);
     }
     const textStates = new Map<string, EncoderState>();
-    const mainText = main.prepare('SELECT name, version, fitted_on FROM encoder_state WHERE name = ?').get(TFIDF_ENCODER) as EncoderState | undefined;
+    const mainText = main.prepare('SELECT name, version, fitted_on FROM encoder_state WHERE name = ?').get(TFIDF_ENCODER) as
+      EncoderState | undefined;
     if (mainText) textStates.set(mainText.name, mainText);
     for (const s of shardPaths) checkShard(main, mainPath, s, textStates);
 
     const shards: ShardMergeSummary[] = [];
     for (const s of shardPaths) {
       const r = foldShard(main, s);
-      onProgress?.(`${s}: ${r.merged} merged, ${r.unchanged} already the same, ${r.keptNewer} newer in the main database, ${r.mediaChanged} with a changed clip (skipped)`);
+      onProgress?.(
+        `${s}: ${r.merged} merged, ${r.unchanged} already the same, ${r.keptNewer} newer in the main database, ${r.mediaChanged} with a changed clip (skipped)`,
+      );
       shards.push(r);
     }
     const integrity = String(main.pragma('integrity_check', { simple: true }));
@@ -88,7 +96,9 @@ function checkShard(main: Db, mainPath: string, shardPath: string, textStates: M
   try {
     let tables: Set<string>;
     try {
-      tables = new Set((shard.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as { name: string }[]).map((r) => r.name));
+      tables = new Set(
+        (shard.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as { name: string }[]).map((r) => r.name),
+      );
     } catch (e) {
       throw new MergeError(`${shardPath} is not an emotion-studio database: ${(e as Error).message}`);
     }
@@ -98,46 +108,70 @@ function checkShard(main: Db, mainPath: string, shardPath: string, textStates: M
     const sv = schemaVersion(shard);
     const mv = schemaVersion(main);
     if (sv !== mv) {
-      throw new MergeError(`${shardPath} has database schema ${sv} and ${mainPath} has ${mv}: make shards and merge them with the same emotion-studio version`);
+      throw new MergeError(
+        `${shardPath} has database schema ${sv} and ${mainPath} has ${mv}: make shards and merge them with the same emotion-studio version`,
+      );
     }
 
-    const mainCorpora = new Map((main.prepare('SELECT root, kind FROM corpus').all() as { root: string; kind: string }[]).map((c) => [c.root, c.kind]));
-    const shardCorpora = shard.prepare('SELECT DISTINCT c.root, c.kind FROM corpus c JOIN utterance u ON u.corpus_id = c.id JOIN stage_status s ON s.utterance_id = u.id').all() as { root: string; kind: string }[];
+    const mainCorpora = new Map(
+      (main.prepare('SELECT root, kind FROM corpus').all() as { root: string; kind: string }[]).map((c) => [c.root, c.kind]),
+    );
+    const shardCorpora = shard
+      .prepare(
+        'SELECT DISTINCT c.root, c.kind FROM corpus c JOIN utterance u ON u.corpus_id = c.id JOIN stage_status s ON s.utterance_id = u.id',
+      )
+      .all() as { root: string; kind: string }[];
     for (const c of shardCorpora) {
       if (!mainCorpora.has(c.root)) {
-        throw new MergeError(`${shardPath} holds results for corpus ${c.root}, which ${mainPath} does not have: it is a shard of another database (import that corpus into the main database first)`);
+        throw new MergeError(
+          `${shardPath} holds results for corpus ${c.root}, which ${mainPath} does not have: it is a shard of another database (import that corpus into the main database first)`,
+        );
       }
       if (mainCorpora.get(c.root) !== c.kind) {
-        throw new MergeError(`${shardPath}: corpus ${c.root} was imported as ${c.kind} there and as ${mainCorpora.get(c.root)} in ${mainPath}: not the same corpus`);
+        throw new MergeError(
+          `${shardPath}: corpus ${c.root} was imported as ${c.kind} there and as ${mainCorpora.get(c.root)} in ${mainPath}: not the same corpus`,
+        );
       }
     }
     const mainKeys = main.prepare('SELECT 1 FROM utterance u JOIN corpus c ON c.id = u.corpus_id WHERE c.root = ? AND u.key = ?');
     const missing: string[] = [];
     let nMissing = 0;
-    for (const u of shard.prepare(
-      'SELECT DISTINCT c.root, u.key FROM utterance u JOIN corpus c ON c.id = u.corpus_id JOIN stage_status s ON s.utterance_id = u.id',
-    ).iterate() as IterableIterator<{ root: string; key: string }>) {
+    for (const u of shard
+      .prepare(
+        'SELECT DISTINCT c.root, u.key FROM utterance u JOIN corpus c ON c.id = u.corpus_id JOIN stage_status s ON s.utterance_id = u.id',
+      )
+      .iterate() as IterableIterator<{ root: string; key: string }>) {
       if (!mainKeys.get(u.root, u.key)) {
         nMissing++;
         if (missing.length < 3) missing.push(u.key);
       }
     }
     if (nMissing > 0) {
-      throw new MergeError(`${shardPath} has results for ${nMissing} utterance(s) that ${mainPath} does not have (e.g. ${missing.join(', ')}): not a shard of this database, or the corpus was re-imported differently`);
+      throw new MergeError(
+        `${shardPath} has results for ${nMissing} utterance(s) that ${mainPath} does not have (e.g. ${missing.join(', ')}): not a shard of this database, or the corpus was re-imported differently`,
+      );
     }
 
-    const mediaVersions = (shard.prepare("SELECT DISTINCT version FROM stage_status WHERE stage = 'media'").all() as { version: string }[]).map((r) => r.version);
+    const mediaVersions = (
+      shard.prepare("SELECT DISTINCT version FROM stage_status WHERE stage = 'media'").all() as { version: string }[]
+    ).map((r) => r.version);
     const known = new Set(knownMediaVersions());
     const foreign = mediaVersions.filter((v) => !known.has(v));
     if (foreign.length > 0) {
-      throw new MergeError(`${shardPath} was extracted with media feature version '${foreign[0]}', but this emotion-studio makes '${MEDIA_STAGE_VERSION}': extract the shard again with this version`);
+      throw new MergeError(
+        `${shardPath} was extracted with media feature version '${foreign[0]}', but this emotion-studio makes '${MEDIA_STAGE_VERSION}': extract the shard again with this version`,
+      );
     }
-    const st = shard.prepare('SELECT name, version, fitted_on FROM encoder_state WHERE name = ?').get(TFIDF_ENCODER) as EncoderState | undefined;
-    const hasText = (shard.prepare("SELECT COUNT(*) n FROM stage_status WHERE stage = 'text' AND status = 'done'").get() as { n: number }).n > 0;
+    const st = shard.prepare('SELECT name, version, fitted_on FROM encoder_state WHERE name = ?').get(TFIDF_ENCODER) as
+      EncoderState | undefined;
+    const hasText =
+      (shard.prepare("SELECT COUNT(*) n FROM stage_status WHERE stage = 'text' AND status = 'done'").get() as { n: number }).n > 0;
     if (st && hasText) {
       const known = textStates.get(st.name);
       if (known && (known.version !== st.version || known.fitted_on !== st.fitted_on)) {
-        throw new MergeError(`${shardPath}: its text features were fit on other training texts (${st.fitted_on}) than the main database or an earlier shard (${known.fitted_on}): make the shard from the current main database`);
+        throw new MergeError(
+          `${shardPath}: its text features were fit on other training texts (${st.fitted_on}) than the main database or an earlier shard (${known.fitted_on}): make the shard from the current main database`,
+        );
       }
       textStates.set(st.name, st);
     }
@@ -184,30 +218,38 @@ function foldShard(main: Db, shardPath: string): ShardMergeSummary {
         if (lost.length) throw new MergeError(`${shardPath}: table ${t} lacks column(s) ${lost.join(', ')}`);
         main.prepare(`DELETE FROM main.${t} WHERE utterance_id IN (${taken})`).run();
         const select = cols.map((c) => (c === 'utterance_id' ? 'm.main_id' : `x.${c}`)).join(', ');
-        main.prepare(
-          `INSERT INTO main.${t} (${cols.join(', ')}) SELECT ${select} FROM shard.${t} x
+        main
+          .prepare(
+            `INSERT INTO main.${t} (${cols.join(', ')}) SELECT ${select} FROM shard.${t} x
            JOIN temp.merge_map m ON m.shard_id = x.utterance_id AND m.action = 'take'`,
-        ).run();
+          )
+          .run();
       }
       const mediaCols = columns(main, 'main', 'media').filter((c) => !MEDIA_IMPORT_COLUMNS.has(c));
-      main.prepare(
-        `UPDATE main.media SET (${mediaCols.join(', ')}) = (
+      main
+        .prepare(
+          `UPDATE main.media SET (${mediaCols.join(', ')}) = (
            SELECT ${mediaCols.map((c) => 'sm.' + c).join(', ')} FROM shard.media sm JOIN temp.merge_map m ON m.shard_id = sm.utterance_id
            WHERE m.main_id = main.media.utterance_id)
          WHERE utterance_id IN (${taken})`,
-      ).run();
+        )
+        .run();
       // long recordings decoded by this shard: their waveform peaks (one row per media file)
       const recCols = columns(main, 'main', 'recording').join(', ');
-      main.prepare(
-        `INSERT OR REPLACE INTO main.recording (${recCols}) SELECT ${recCols} FROM shard.recording
+      main
+        .prepare(
+          `INSERT OR REPLACE INTO main.recording (${recCols}) SELECT ${recCols} FROM shard.recording
          WHERE path IN (SELECT mm.path FROM main.media mm WHERE mm.utterance_id IN (${taken}))`,
-      ).run();
+        )
+        .run();
       // fitted encoder state (the TF-IDF table) the shard's text vectors were made with; checked equal above
       const encCols = columns(main, 'main', 'encoder_state').join(', ');
       main.prepare(`INSERT OR IGNORE INTO main.encoder_state (${encCols}) SELECT ${encCols} FROM shard.encoder_state`).run();
 
       const counts = Object.fromEntries(
-        (main.prepare('SELECT action, COUNT(*) n FROM temp.merge_map GROUP BY action').all() as { action: string; n: number }[]).map((r) => [r.action, r.n]),
+        (main.prepare('SELECT action, COUNT(*) n FROM temp.merge_map GROUP BY action').all() as { action: string; n: number }[]).map(
+          (r) => [r.action, r.n],
+        ),
       );
       main.exec('DROP TABLE temp.merge_map');
       return {

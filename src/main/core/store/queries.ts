@@ -1,9 +1,7 @@
 // Read side: the `list` and `show` shapes of the DESIGN.md contract.
 import type { Db } from './db';
 import { blobToF32 } from './db';
-import type {
-  AudioSummary, ItemError, ItemStatus, LabelChange, Split, UtteranceDetail, UtteranceListing,
-} from '../../../shared/types';
+import type { AudioSummary, ItemError, ItemStatus, LabelChange, Split, UtteranceDetail, UtteranceListing } from '../../../shared/types';
 
 // status: the worst of what is known about an item (see README, "Item status"); the API's list uses it too
 export const STATUS_SQL = `
@@ -39,13 +37,29 @@ export interface ListFilter {
 export function listUtterances(db: Db, f: ListFilter = {}): UtteranceListing[] {
   const where: string[] = [];
   const args: Record<string, unknown> = {};
-  if (f.split) { where.push('u.split = @split'); args.split = f.split; }
-  if (f.label) { where.push('u.label = @label'); args.label = f.label; }
-  if (f.search) { where.push("u.text LIKE @search ESCAPE '\\'"); args.search = `%${f.search.replace(/[%_\\]/g, '\\$&')}%`; }
+  if (f.split) {
+    where.push('u.split = @split');
+    args.split = f.split;
+  }
+  if (f.label) {
+    where.push('u.label = @label');
+    args.label = f.label;
+  }
+  if (f.search) {
+    where.push("u.text LIKE @search ESCAPE '\\'");
+    args.search = `%${f.search.replace(/[%_\\]/g, '\\$&')}%`;
+  }
   let sql = `SELECT * FROM (${LIST_SQL}${where.length ? ' WHERE ' + where.join(' AND ') : ''}) x`;
-  if (f.status) { sql += ' WHERE x.status = @status'; args.status = f.status; }
+  if (f.status) {
+    sql += ' WHERE x.status = @status';
+    args.status = f.status;
+  }
   sql += ' ORDER BY x.id';
-  if (f.limit !== undefined) { sql += ' LIMIT @limit OFFSET @offset'; args.limit = f.limit; args.offset = f.offset ?? 0; }
+  if (f.limit !== undefined) {
+    sql += ' LIMIT @limit OFFSET @offset';
+    args.limit = f.limit;
+    args.offset = f.offset ?? 0;
+  }
   return db.prepare(sql).all(args) as UtteranceListing[];
 }
 
@@ -63,20 +77,17 @@ export function labelHistory(db: Db, utteranceId: number): LabelChange[] {
 
 export function showUtterance(db: Db, id: number): UtteranceDetail | null {
   const row = db.prepare(`SELECT x.*, u.key FROM (${LIST_SQL} WHERE u.id = ?) x JOIN utterance u ON u.id = x.id`).get(id) as
-    | (UtteranceListing & { key: string })
-    | undefined;
+    (UtteranceListing & { key: string }) | undefined;
   if (!row) return null;
   const media = db.prepare('SELECT * FROM media WHERE utterance_id = ?').get(id) as
-    | { fps: number | null; width: number | null; height: number | null; frame_count: number | null }
-    | undefined;
+    { fps: number | null; width: number | null; height: number | null; frame_count: number | null } | undefined;
   const audioRow = db.prepare('SELECT json FROM audio_summary WHERE utterance_id = ?').get(id) as { json: string } | undefined;
   const fe = db.prepare('SELECT fps, frame_count, entropy, selected FROM frame_entropy WHERE utterance_id = ?').get(id) as
-    | { fps: number; frame_count: number; entropy: Buffer; selected: string }
-    | undefined;
+    { fps: number; frame_count: number; entropy: Buffer; selected: string } | undefined;
   const feat = (kind: string) =>
-    db.prepare('SELECT extractor, version, dim, provider FROM feature WHERE utterance_id = ? AND kind = ? ORDER BY frame LIMIT 1').get(id, kind) as
-      | { extractor: string; version: string; dim: number; provider: string | null }
-      | undefined;
+    db
+      .prepare('SELECT extractor, version, dim, provider FROM feature WHERE utterance_id = ? AND kind = ? ORDER BY frame LIMIT 1')
+      .get(id, kind) as { extractor: string; version: string; dim: number; provider: string | null } | undefined;
   // the model version and the execution provider that made the vectors (pretrained encoders)
   const embedding = (kind: string) => {
     const f = feat(kind);
@@ -102,9 +113,7 @@ export function showUtterance(db: Db, id: number): UtteranceDetail | null {
     start_s: row.start_s,
     end_s: row.end_s,
     status: row.status,
-    prediction: pred
-      ? { label: pred.label, probabilities: JSON.parse(pred.probabilities), model_version: pred.model_version }
-      : null,
+    prediction: pred ? { label: pred.label, probabilities: JSON.parse(pred.probabilities), model_version: pred.model_version } : null,
     audio: audioRow ? { ...(JSON.parse(audioRow.json) as AudioSummary), embedding: embedding('audio.embedding') } : null,
     video: fe
       ? {
@@ -117,7 +126,9 @@ export function showUtterance(db: Db, id: number): UtteranceDetail | null {
           embedding: embedding('video.embedding'),
         }
       : null,
-    text_features: text ? { encoder: text.extractor, dim: text.dim, version: text.version, ...(text.provider ? { provider: text.provider } : {}) } : null,
+    text_features: text
+      ? { encoder: text.extractor, dim: text.dim, version: text.version, ...(text.provider ? { provider: text.provider } : {}) }
+      : null,
     errors: itemErrors(db, id),
   };
 }

@@ -7,5 +7,13 @@ export function AnnotatorBadge() {
   const { view } = useStudio();
   const q = useApiData('annotation.info', {}, [view]);
   if (!q.data) return null;
-  return <Chip size="small" variant="outlined" label={`annotator: ${q.data.annotator}`} data-testid="annotator-name" title={q.data.named ? 'set in Annotate' : 'the OS user: set your name in Annotate'} />;
+  return (
+    <Chip
+      size="small"
+      variant="outlined"
+      label={`annotator: ${q.data.annotator}`}
+      data-testid="annotator-name"
+      title={q.data.named ? 'set in Annotate' : 'the OS user: set your name in Annotate'}
+    />
+  );
 }

@@ -2,7 +2,13 @@
 import { useState } from 'react';
 import { Button, Dialog, DialogActions, DialogContent, DialogTitle, Stack, TextField } from '@mui/material';
 
-export function KeymapDialog(props: { open: boolean; keys: Map<string, string>; labels: string[]; onClose: () => void; onSave: (keymap: Record<string, string>) => void }) {
+export function KeymapDialog(props: {
+  open: boolean;
+  keys: Map<string, string>;
+  labels: string[];
+  onClose: () => void;
+  onSave: (keymap: Record<string, string>) => void;
+}) {
   const byLabel = new Map([...props.keys].map(([k, l]) => [l, k]));
   const [draft, setDraft] = useState<Record<string, string>>(() => Object.fromEntries(props.labels.map((l) => [l, byLabel.get(l) ?? ''])));
   return (
@@ -27,7 +33,15 @@ export function KeymapDialog(props: { open: boolean; keys: Map<string, string>; 
         <Button
           variant="contained"
           data-testid="keymap-save"
-          onClick={() => props.onSave(Object.fromEntries(Object.entries(draft).filter(([, k]) => k).map(([l, k]) => [k, l])))}
+          onClick={() =>
+            props.onSave(
+              Object.fromEntries(
+                Object.entries(draft)
+                  .filter(([, k]) => k)
+                  .map(([l, k]) => [k, l]),
+              ),
+            )
+          }
         >
           Save
         </Button>

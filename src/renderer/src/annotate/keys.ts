@@ -21,7 +21,10 @@ export function serialQueue() {
     push<T>(task: () => Promise<T>): Promise<T> {
       pending++;
       const run = tail.then(task, task);
-      tail = run.then(() => pending--, () => pending--);
+      tail = run.then(
+        () => pending--,
+        () => pending--,
+      );
       return run;
     },
     get pending() {

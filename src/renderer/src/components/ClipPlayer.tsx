@@ -7,7 +7,16 @@ export const isAudioOnly = (media: string | null): boolean => media !== null && 
 
 export function ClipPlayer(props: { src: string; media: string | null; maxHeight: number; ref?: Ref<HTMLMediaElement>; testId?: string }) {
   if (isAudioOnly(props.media)) {
-    return <audio ref={props.ref as Ref<HTMLAudioElement>} src={props.src} controls preload="metadata" data-testid={props.testId} style={{ width: '100%', marginTop: 8 }} />;
+    return (
+      <audio
+        ref={props.ref as Ref<HTMLAudioElement>}
+        src={props.src}
+        controls
+        preload="metadata"
+        data-testid={props.testId}
+        style={{ width: '100%', marginTop: 8 }}
+      />
+    );
   }
   return (
     <video

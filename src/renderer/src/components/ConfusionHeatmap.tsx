@@ -13,7 +13,14 @@ export function rowNormalise(m: number[][]): number[][] {
   });
 }
 
-export function ConfusionHeatmap(props: { labels: string[]; confusion: number[][]; normalised: boolean; title: string; testId?: string; axes?: { x: string; y: string } }) {
+export function ConfusionHeatmap(props: {
+  labels: string[];
+  confusion: number[][];
+  normalised: boolean;
+  title: string;
+  testId?: string;
+  axes?: { x: string; y: string };
+}) {
   const { labels, confusion, normalised } = props;
   const theme = useTheme();
   const data = useMemo<Data[]>(() => {

@@ -4,11 +4,18 @@ import type { ReactNode } from 'react';
 
 export function EmptyState(props: { title: string; children?: ReactNode; testId?: string }) {
   return (
-    <Box data-testid={props.testId ?? 'empty-state'} sx={{ p: 3, border: 1, borderColor: 'divider', borderStyle: 'dashed', borderRadius: 1, color: 'text.secondary' }}>
+    <Box
+      data-testid={props.testId ?? 'empty-state'}
+      sx={{ p: 3, border: 1, borderColor: 'divider', borderStyle: 'dashed', borderRadius: 1, color: 'text.secondary' }}
+    >
       <Typography variant="subtitle1" color="text.primary">
         {props.title}
       </Typography>
-      {props.children && <Typography variant="body2" component="div">{props.children}</Typography>}
+      {props.children && (
+        <Typography variant="body2" component="div">
+          {props.children}
+        </Typography>
+      )}
     </Box>
   );
 }

@@ -12,7 +12,15 @@ export function EntropyPlot(props: { entropy: number[]; fps: number; selected: n
     const t = entropy.map((_e, i) => i / fps);
     const sel = selected.filter((f) => f >= 0 && f < entropy.length);
     return [
-      { type: 'scatter', mode: 'lines', x: t, y: entropy, name: 'frame entropy', line: { color: theme.palette.primary.main, width: 1.5 }, hovertemplate: 't=%{x:.2f}s<br>%{y:.3f} bits<extra></extra>' },
+      {
+        type: 'scatter',
+        mode: 'lines',
+        x: t,
+        y: entropy,
+        name: 'frame entropy',
+        line: { color: theme.palette.primary.main, width: 1.5 },
+        hovertemplate: 't=%{x:.2f}s<br>%{y:.3f} bits<extra></extra>',
+      },
       {
         type: 'scatter',
         mode: 'markers',
@@ -36,5 +44,13 @@ export function EntropyPlot(props: { entropy: number[]; fps: number; selected: n
     }),
     [],
   );
-  return <Plot testId="entropy-plot" data={data} layout={layout} height={300} onClick={(e) => e.points[0] && props.onSeek(Number(e.points[0].x))} />;
+  return (
+    <Plot
+      testId="entropy-plot"
+      data={data}
+      layout={layout}
+      height={300}
+      onClick={(e) => e.points[0] && props.onSeek(Number(e.points[0].x))}
+    />
+  );
 }

@@ -3,7 +3,12 @@ import { Table, TableBody, TableCell, TableHead, TableRow, Typography } from '@m
 import type { LabelChange } from '../../../shared/types';
 
 export function LabelHistory(props: { history: LabelChange[] }) {
-  if (props.history.length === 0) return <Typography variant="body2" color="text.secondary">No label yet.</Typography>;
+  if (props.history.length === 0)
+    return (
+      <Typography variant="body2" color="text.secondary">
+        No label yet.
+      </Typography>
+    );
   const rows = [...props.history].reverse();
   return (
     <Table size="small" data-testid="label-history">
@@ -22,7 +27,11 @@ export function LabelHistory(props: { history: LabelChange[] }) {
             <TableCell>
               {h.who}
               {/* whose label it is, when not the person's own (issue 13); no annotator: the gold label itself */}
-              {h.annotator && h.annotator !== h.who ? ` for ${h.annotator}` : h.annotator === null && (h.source === 'adjudicate' || h.source.startsWith('gold:')) ? ' (gold)' : ''}
+              {h.annotator && h.annotator !== h.who
+                ? ` for ${h.annotator}`
+                : h.annotator === null && (h.source === 'adjudicate' || h.source.startsWith('gold:'))
+                  ? ' (gold)'
+                  : ''}
             </TableCell>
             <TableCell>
               {h.old ?? '∅'} → <b>{h.new ?? '∅'}</b>

@@ -2,7 +2,21 @@
 // label, file, ...) prefilled with the server's guess, and the label set found in the chosen label column.
 import { useMemo, useState } from 'react';
 import {
-  Alert, Button, Chip, Dialog, DialogActions, DialogContent, DialogTitle, Stack, Table, TableBody, TableCell, TableContainer, TableHead, TableRow, Typography,
+  Alert,
+  Button,
+  Chip,
+  Dialog,
+  DialogActions,
+  DialogContent,
+  DialogTitle,
+  Stack,
+  Table,
+  TableBody,
+  TableCell,
+  TableContainer,
+  TableHead,
+  TableRow,
+  Typography,
 } from '@mui/material';
 import type { ImportPreview } from '../../../shared/api';
 import { FilterSelect } from './FilterSelect';
@@ -12,7 +26,9 @@ export type Mapping = Partial<Record<(typeof MAPPING_FIELDS)[number], string>>;
 
 /** 'text=COL,label=COL,...' as `import --columns` takes it (a column name may not contain a comma). */
 export function mappingSpec(m: Mapping): string {
-  return MAPPING_FIELDS.filter((k) => m[k]).map((k) => `${k}=${m[k]}`).join(',');
+  return MAPPING_FIELDS.filter((k) => m[k])
+    .map((k) => `${k}=${m[k]}`)
+    .join(',');
 }
 
 export function MappingDialog(props: { preview: ImportPreview; onCancel: () => void; onImport: (columns: string) => void }) {
@@ -26,7 +42,8 @@ export function MappingDialog(props: { preview: ImportPreview; onCancel: () => v
       <DialogTitle>Columns of {p.needsMapping?.split(/[\\/]/).pop()}</DialogTitle>
       <DialogContent>
         <Typography variant="body2" color="text.secondary" sx={{ mb: 1 }}>
-          Say which column holds what: text (the transcript) or file (the clip) at least. {p.totalRows.toLocaleString('en')} rows; the first {p.rows.length} below.
+          Say which column holds what: text (the transcript) or file (the clip) at least. {p.totalRows.toLocaleString('en')} rows; the first{' '}
+          {p.rows.length} below.
           {p.kind === 'folder' ? ' The mapping applies to every CSV of the folder that is not in MELD’s format.' : ''}
         </Typography>
         <Stack direction="row" spacing={1} useFlexGap sx={{ flexWrap: 'wrap', mb: 2 }}>
@@ -73,9 +90,19 @@ export function MappingDialog(props: { preview: ImportPreview; onCancel: () => v
         </TableContainer>
         <Stack direction="row" spacing={1} useFlexGap sx={{ mt: 2, alignItems: 'center', flexWrap: 'wrap' }} data-testid="mapping-labels">
           <Typography variant="subtitle2">Label set found:</Typography>
-          {!m.label && <Typography variant="body2" color="text.secondary">no label column chosen (the utterances come in unlabelled)</Typography>}
-          {labelValues?.distinct.map((l) => <Chip key={l} size="small" label={l} data-testid="mapping-label" />)}
-          {labelValues?.more && <Typography variant="body2" color="warning.main">… and more (over 50 distinct values: is this the label column?)</Typography>}
+          {!m.label && (
+            <Typography variant="body2" color="text.secondary">
+              no label column chosen (the utterances come in unlabelled)
+            </Typography>
+          )}
+          {labelValues?.distinct.map((l) => (
+            <Chip key={l} size="small" label={l} data-testid="mapping-label" />
+          ))}
+          {labelValues?.more && (
+            <Typography variant="body2" color="warning.main">
+              … and more (over 50 distinct values: is this the label column?)
+            </Typography>
+          )}
         </Stack>
         {commas.length > 0 && (
           <Alert severity="warning" sx={{ mt: 2 }}>

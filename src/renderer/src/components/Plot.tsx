@@ -13,7 +13,9 @@ import { escapeTraces, plotText } from '../../../shared/plot-text';
 type PlotlyModule = typeof import('plotly.js-cartesian-dist-min');
 let plotly: Promise<PlotlyModule> | null = null;
 const loadPlotly = (): Promise<PlotlyModule> =>
-  (plotly ??= import('plotly.js-cartesian-dist-min').then((m) => ((m as unknown as { default?: PlotlyModule }).default ?? m) as PlotlyModule));
+  (plotly ??= import('plotly.js-cartesian-dist-min').then(
+    (m) => ((m as unknown as { default?: PlotlyModule }).default ?? m) as PlotlyModule,
+  ));
 
 /** An axis title as plotText (axis names can be data: annotators' names). */
 function escapedTitle(axis: Partial<LayoutAxis> | undefined): { title?: Partial<LayoutAxis>['title'] } {
@@ -49,14 +51,20 @@ export function Plot(props: {
       plot_bgcolor: 'rgba(0,0,0,0)',
       font: { color: fg, family: theme.typography.fontFamily as string, size: 12 },
       ...props.layout,
-      ...(typeof props.layout?.title === 'object' && props.layout.title.text ? { title: { ...props.layout.title, text: plotText(props.layout.title.text) } } : {}),
+      ...(typeof props.layout?.title === 'object' && props.layout.title.text
+        ? { title: { ...props.layout.title, text: plotText(props.layout.title.text) } }
+        : {}),
       xaxis: { gridcolor: grid, zerolinecolor: grid, ...props.layout?.xaxis, ...escapedTitle(props.layout?.xaxis) },
       yaxis: { gridcolor: grid, zerolinecolor: grid, ...props.layout?.yaxis, ...escapedTitle(props.layout?.yaxis) },
     };
     loadPlotly()
       .then(async (P) => {
         if (!live) return;
-        await P.react(el, escapeTraces(props.data), layout, { displaylogo: false, responsive: true, modeBarButtonsToRemove: ['sendDataToCloud'] as never });
+        await P.react(el, escapeTraces(props.data), layout, {
+          displaylogo: false,
+          responsive: true,
+          modeBarButtonsToRemove: ['sendDataToCloud'] as never,
+        });
         const gd = el as unknown as { removeAllListeners?: (n: string) => void; on?: (n: string, f: (e: PlotMouseEvent) => void) => void };
         gd.removeAllListeners?.('plotly_click');
         gd.on?.('plotly_click', (e) => onClick.current?.(e));

@@ -5,7 +5,10 @@ import { useEffect, useRef, useState, type MouseEvent } from 'react';
 import { Box, Typography, useTheme } from '@mui/material';
 import type { Timeline, TimelineSegment } from '../../../shared/timeline';
 
-export interface Span { start: number; end: number }
+export interface Span {
+  start: number;
+  end: number;
+}
 
 const LABEL_COLORS = ['#1f77b4', '#d62728', '#2ca02c', '#9467bd', '#ff7f0e', '#8c564b', '#e377c2', '#7f7f7f', '#bcbd22', '#17becf'];
 export const labelColor = (labels: string[], l: string | null): string => {
@@ -103,7 +106,7 @@ export function TimelineCanvas(p: Props) {
       const { t0_s, fps, values } = s.entropy!;
       g.beginPath();
       values.forEach((v, i) => {
-        const px = (((t0_s + i / fps) - p.view.start) / span) * w;
+        const px = ((t0_s + i / fps - p.view.start) / span) * w;
         const py = h - ((v - lo) / (hi - lo)) * h;
         if (i === 0) g.moveTo(px, py);
         else g.lineTo(px, py);
@@ -152,35 +155,84 @@ export function TimelineCanvas(p: Props) {
           }}
         />
         {p.selection && (
-          <Box data-testid="timeline-selection" sx={{ position: 'absolute', top: 0, height: 64, left: `${x(p.selection.start)}%`, width: `${x(p.selection.end) - x(p.selection.start)}%`, bgcolor: 'primary.main', opacity: 0.2, pointerEvents: 'none' }} />
+          <Box
+            data-testid="timeline-selection"
+            sx={{
+              position: 'absolute',
+              top: 0,
+              height: 64,
+              left: `${x(p.selection.start)}%`,
+              width: `${x(p.selection.end) - x(p.selection.start)}%`,
+              bgcolor: 'primary.main',
+              opacity: 0.2,
+              pointerEvents: 'none',
+            }}
+          />
         )}
         {lanes.map((sp) => (
-          <Box key={sp} sx={{ position: 'relative', height: LANE_H, borderTop: `1px solid ${theme.palette.divider}` }} data-testid="timeline-lane">
-            <Typography variant="caption" sx={{ position: 'absolute', left: 2, top: 4, color: 'text.secondary', zIndex: 1, pointerEvents: 'none' }}>
+          <Box
+            key={sp}
+            sx={{ position: 'relative', height: LANE_H, borderTop: `1px solid ${theme.palette.divider}` }}
+            data-testid="timeline-lane"
+          >
+            <Typography
+              variant="caption"
+              sx={{ position: 'absolute', left: 2, top: 4, color: 'text.secondary', zIndex: 1, pointerEvents: 'none' }}
+            >
               {sp || 'no speaker'}
             </Typography>
-            {visible.filter((s) => (s.speaker ?? '') === sp).map((s) => {
-              const sel = s.id === p.selected;
-              return (
-                <Box
-                  key={s.id}
-                  data-testid={`timeline-block-${s.id}`}
-                  title={`${s.text ?? ''} (${s.label ?? 'unlabelled'})`}
-                  onClick={() => p.onSelect(s)}
-                  sx={{
-                    position: 'absolute', top: 3, height: LANE_H - 6, left: `${Math.max(0, x(s.start_s))}%`, width: `${Math.max(0.2, x(Math.min(s.end_s, p.view.end)) - Math.max(0, x(s.start_s)))}%`,
-                    bgcolor: labelColor(p.labels, s.label), opacity: sel ? 1 : 0.75, borderRadius: 0.5, cursor: 'pointer', overflow: 'hidden',
-                    outline: sel ? `2px solid ${theme.palette.text.primary}` : 'none', color: '#fff', fontSize: 11, px: 0.5, whiteSpace: 'nowrap', lineHeight: `${LANE_H - 6}px`,
-                  }}
-                >
-                  {s.label ?? ''} {s.text ?? ''}
-                </Box>
-              );
-            })}
+            {visible
+              .filter((s) => (s.speaker ?? '') === sp)
+              .map((s) => {
+                const sel = s.id === p.selected;
+                return (
+                  <Box
+                    key={s.id}
+                    data-testid={`timeline-block-${s.id}`}
+                    title={`${s.text ?? ''} (${s.label ?? 'unlabelled'})`}
+                    onClick={() => p.onSelect(s)}
+                    sx={{
+                      position: 'absolute',
+                      top: 3,
+                      height: LANE_H - 6,
+                      left: `${Math.max(0, x(s.start_s))}%`,
+                      width: `${Math.max(0.2, x(Math.min(s.end_s, p.view.end)) - Math.max(0, x(s.start_s)))}%`,
+                      bgcolor: labelColor(p.labels, s.label),
+                      opacity: sel ? 1 : 0.75,
+                      borderRadius: 0.5,
+                      cursor: 'pointer',
+                      overflow: 'hidden',
+                      outline: sel ? `2px solid ${theme.palette.text.primary}` : 'none',
+                      color: '#fff',
+                      fontSize: 11,
+                      px: 0.5,
+                      whiteSpace: 'nowrap',
+                      lineHeight: `${LANE_H - 6}px`,
+                    }}
+                  >
+                    {s.label ?? ''} {s.text ?? ''}
+                  </Box>
+                );
+              })}
           </Box>
         ))}
-        <canvas ref={ent} data-testid="timeline-entropy" style={{ width: '100%', height: 48, display: 'block', borderTop: `1px solid ${theme.palette.divider}` }} />
-        <Box sx={{ position: 'absolute', top: 0, bottom: 0, left: headLeft, width: '1px', bgcolor: 'error.main', pointerEvents: 'none', display: p.now >= p.view.start && p.now <= p.view.end ? 'block' : 'none' }} />
+        <canvas
+          ref={ent}
+          data-testid="timeline-entropy"
+          style={{ width: '100%', height: 48, display: 'block', borderTop: `1px solid ${theme.palette.divider}` }}
+        />
+        <Box
+          sx={{
+            position: 'absolute',
+            top: 0,
+            bottom: 0,
+            left: headLeft,
+            width: '1px',
+            bgcolor: 'error.main',
+            pointerEvents: 'none',
+            display: p.now >= p.view.start && p.now <= p.view.end ? 'block' : 'none',
+          }}
+        />
       </Box>
       <Typography variant="caption" color="text.secondary">
         frame entropy of the visible span{range ? ` (${range[0].toFixed(2)}–${range[1].toFixed(2)} bits)` : ': not extracted yet'}

@@ -8,7 +8,10 @@ export const PAGE = 20000;
 
 export function usePagedList(input: ApiInput<'utterances.list'>, key: unknown[]) {
   const { call, report } = useApi();
-  const [state, setState] = useState<{ data: { total: number; rows: UtteranceRow[] } | null; loading: boolean }>({ data: null, loading: true });
+  const [state, setState] = useState<{ data: { total: number; rows: UtteranceRow[] } | null; loading: boolean }>({
+    data: null,
+    loading: true,
+  });
   const inputRef = useRef(input);
   inputRef.current = input;
   useEffect(() => {

@@ -34,15 +34,20 @@ export function AdjudicateView() {
   const cur = rows[posRef.current] ?? null;
   const item = useApiData('annotation.item', cur ? { id: cur.id } : null, [cur?.id, q.data]);
 
-  const decide = useCallback((label: string) => {
-    const r = rows[posRef.current];
-    if (!r) return;
-    setPos(Math.min(rows.length - 1, posRef.current + 1));
-    queue.push(() => call('adjudicate.set', { id: r.id, label })).then((x) => {
-      setDecided((d) => ({ ...d, [r.id]: x.new }));
-      reloadSummary();
-    }, report);
-  }, [rows, queue, call, reloadSummary, report]);
+  const decide = useCallback(
+    (label: string) => {
+      const r = rows[posRef.current];
+      if (!r) return;
+      setPos(Math.min(rows.length - 1, posRef.current + 1));
+      queue
+        .push(() => call('adjudicate.set', { id: r.id, label }))
+        .then((x) => {
+          setDecided((d) => ({ ...d, [r.id]: x.new }));
+          reloadSummary();
+        }, report);
+    },
+    [rows, queue, call, reloadSummary, report],
+  );
 
   const h = useRef({ decide, keys, n: rows.length });
   h.current = { decide, keys, n: rows.length };
@@ -75,21 +80,51 @@ export function AdjudicateView() {
   return (
     <Stack spacing={2} data-testid="adjudicate">
       <Stack direction="row" spacing={2} useFlexGap sx={{ alignItems: 'center', flexWrap: 'wrap' }}>
-        <FilterSelect label="Gold rule" value={rule} options={['latest', 'majority', ...annotators.map((a) => `annotator=${a}`)]} onChange={setRule} testId="gold-rule" minWidth={170} />
-        <FormControlLabel control={<Checkbox size="small" checked={withModel} onChange={(e) => setWithModel(e.target.checked)} data-testid="adjudicate-with-model" />} label="also where the model disagrees with the gold" />
-        <FormControlLabel control={<Checkbox size="small" checked={includeDone} onChange={(e) => setIncludeDone(e.target.checked)} />} label="include adjudicated" />
+        <FilterSelect
+          label="Gold rule"
+          value={rule}
+          options={['latest', 'majority', ...annotators.map((a) => `annotator=${a}`)]}
+          onChange={setRule}
+          testId="gold-rule"
+          minWidth={170}
+        />
+        <FormControlLabel
+          control={
+            <Checkbox
+              size="small"
+              checked={withModel}
+              onChange={(e) => setWithModel(e.target.checked)}
+              data-testid="adjudicate-with-model"
+            />
+          }
+          label="also where the model disagrees with the gold"
+        />
+        <FormControlLabel
+          control={<Checkbox size="small" checked={includeDone} onChange={(e) => setIncludeDone(e.target.checked)} />}
+          label="include adjudicated"
+        />
         <Typography variant="body2" data-testid="adjudicate-position">
           {rows.length ? `${posRef.current + 1} / ${rows.length}` : q.data ? 'nothing to adjudicate' : ''}
         </Typography>
-        <Button size="small" onClick={(e) => (e.currentTarget.blur(), setTick((t) => t + 1))} data-testid="adjudicate-reload">Reload queue</Button>
+        <Button size="small" onClick={(e) => (e.currentTarget.blur(), setTick((t) => t + 1))} data-testid="adjudicate-reload">
+          Reload queue
+        </Button>
       </Stack>
       {infoQ.data && (
         <Typography variant="caption" color="text.secondary" data-testid="gold-summary">
-          gold labels by source: {Object.entries(infoQ.data.gold.by_source).map(([k, v]) => `${k} ${v}`).join(', ') || 'none'} · left open by ties: {infoQ.data.gold.open}
+          gold labels by source:{' '}
+          {Object.entries(infoQ.data.gold.by_source)
+            .map(([k, v]) => `${k} ${v}`)
+            .join(', ') || 'none'}{' '}
+          · left open by ties: {infoQ.data.gold.open}
         </Typography>
       )}
       {!cur ? (
-        q.data && <EmptyState title="Nothing to adjudicate">No item where annotators disagree{withModel ? ' or the model disagrees with the gold' : ''}.</EmptyState>
+        q.data && (
+          <EmptyState title="Nothing to adjudicate">
+            No item where annotators disagree{withModel ? ' or the model disagrees with the gold' : ''}.
+          </EmptyState>
+        )
       ) : (
         <Box sx={{ display: 'grid', gridTemplateColumns: { xs: '1fr', md: '1fr 1fr' }, gap: 2 }}>
           <Stack spacing={2}>
@@ -98,10 +133,17 @@ export function AdjudicateView() {
                 <Chip size="small" label={cur.split} />
                 <Chip size="small" label={cur.reason} color="warning" variant="outlined" />
               </Stack>
-              <Typography variant="h6" component="p" data-testid="adjudicate-text">{cur.text ?? <em>no transcript</em>}</Typography>
+              <Typography variant="h6" component="p" data-testid="adjudicate-text">
+                {cur.text ?? <em>no transcript</em>}
+              </Typography>
               <Typography variant="body1" sx={{ mt: 1 }}>
                 gold: <b data-testid="adjudicate-gold">{cur.id in decided ? decided[cur.id] : (cur.gold ?? 'open')}</b>
-                {!(cur.id in decided) && cur.gold_source && <Typography component="span" variant="caption" color="text.secondary"> ({cur.gold_source})</Typography>}
+                {!(cur.id in decided) && cur.gold_source && (
+                  <Typography component="span" variant="caption" color="text.secondary">
+                    {' '}
+                    ({cur.gold_source})
+                  </Typography>
+                )}
               </Typography>
               <Box data-testid="adjudicate-annotators" sx={{ mt: 1 }}>
                 {Object.entries(cur.annotators).map(([a, l]) => (
@@ -112,7 +154,9 @@ export function AdjudicateView() {
             <Stack direction="row" spacing={1} useFlexGap sx={{ flexWrap: 'wrap' }} data-testid="adjudicate-keys">
               {labels.map((l) => (
                 <Button key={l} size="small" variant="outlined" data-label={l} onClick={(e) => (e.currentTarget.blur(), decide(l))}>
-                  <Box component="kbd" sx={{ mr: 1, px: 0.5, border: 1, borderRadius: 0.5, fontSize: 11 }}>{(keyOf.get(l) ?? '–').toUpperCase()}</Box>
+                  <Box component="kbd" sx={{ mr: 1, px: 0.5, border: 1, borderRadius: 0.5, fontSize: 11 }}>
+                    {(keyOf.get(l) ?? '–').toUpperCase()}
+                  </Box>
                   {l}
                 </Button>
               ))}
@@ -121,9 +165,16 @@ export function AdjudicateView() {
           <Stack spacing={2}>
             <Section title="Model">
               {cur.prediction ? (
-                <ProbabilityBars probabilities={cur.prediction.probabilities} labels={labels} predicted={cur.prediction.label} gold={cur.gold} />
+                <ProbabilityBars
+                  probabilities={cur.prediction.probabilities}
+                  labels={labels}
+                  predicted={cur.prediction.label}
+                  gold={cur.gold}
+                />
               ) : (
-                <Typography variant="body2" color="text.secondary">no prediction (train a model in Jobs)</Typography>
+                <Typography variant="body2" color="text.secondary">
+                  no prediction (train a model in Jobs)
+                </Typography>
               )}
             </Section>
             <Section title="Dialogue">

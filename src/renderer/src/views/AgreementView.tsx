@@ -28,19 +28,42 @@ export function AgreementView() {
   const heat = useMemo<{ data: Data[]; layout: Partial<Layout> } | null>(() => {
     if (!r || r.annotators.length < 2) return null;
     const n = r.annotators.length;
-    const z = r.annotators.map((a) => r.annotators.map((b) => {
-      if (a === b) return 1;
-      const p = r.pairwise.find((x) => (x.a === a && x.b === b) || (x.a === b && x.b === a));
-      return p?.cohen_kappa ?? null;
-    }));
-    const text = r.annotators.map((a) => r.annotators.map((b) => {
-      if (a === b) return '';
-      const p = r.pairwise.find((x) => (x.a === a && x.b === b) || (x.a === b && x.b === a));
-      return p ? `${f3(p.cohen_kappa)} (n=${p.n})` : '';
-    }));
+    const z = r.annotators.map((a) =>
+      r.annotators.map((b) => {
+        if (a === b) return 1;
+        const p = r.pairwise.find((x) => (x.a === a && x.b === b) || (x.a === b && x.b === a));
+        return p?.cohen_kappa ?? null;
+      }),
+    );
+    const text = r.annotators.map((a) =>
+      r.annotators.map((b) => {
+        if (a === b) return '';
+        const p = r.pairwise.find((x) => (x.a === a && x.b === b) || (x.a === b && x.b === a));
+        return p ? `${f3(p.cohen_kappa)} (n=${p.n})` : '';
+      }),
+    );
     return {
-      data: [{ type: 'heatmap', x: r.annotators, y: r.annotators, z, text, texttemplate: '%{text}', zmin: -1, zmax: 1, colorscale: 'RdBu', hovertemplate: '%{y} vs %{x}<br>kappa %{z:.3f}<extra></extra>' } as Data],
-      layout: { title: { text: "pairwise Cohen's kappa" }, margin: { l: 90, r: 16, t: 40, b: 60 }, yaxis: { autorange: 'reversed', type: 'category' }, xaxis: { type: 'category' }, height: Math.max(260, 80 + 60 * n) },
+      data: [
+        {
+          type: 'heatmap',
+          x: r.annotators,
+          y: r.annotators,
+          z,
+          text,
+          texttemplate: '%{text}',
+          zmin: -1,
+          zmax: 1,
+          colorscale: 'RdBu',
+          hovertemplate: '%{y} vs %{x}<br>kappa %{z:.3f}<extra></extra>',
+        } as Data,
+      ],
+      layout: {
+        title: { text: "pairwise Cohen's kappa" },
+        margin: { l: 90, r: 16, t: 40, b: 60 },
+        yaxis: { autorange: 'reversed', type: 'category' },
+        xaxis: { type: 'category' },
+        height: Math.max(260, 80 + 60 * n),
+      },
     };
   }, [r]);
 
@@ -49,20 +72,44 @@ export function AgreementView() {
   return (
     <Stack spacing={2} data-testid="agreement">
       <Stack direction="row" spacing={2} sx={{ alignItems: 'center' }}>
-        <FilterSelect label="Split" value={split} options={['train', 'dev', 'test', 'unsplit']} onChange={(v) => setSplit(v as Split | '')} anyLabel="all" testId="agreement-split" minWidth={100} />
-        <FilterSelect label="Model as rater" value={model} options={versions} onChange={setModel} anyLabel="none" format={(v) => `model v${v}`} testId="agreement-model" minWidth={140} />
-        {r && <Typography variant="caption" color="text.secondary">gold rule: {r.gold_rule}</Typography>}
+        <FilterSelect
+          label="Split"
+          value={split}
+          options={['train', 'dev', 'test', 'unsplit']}
+          onChange={(v) => setSplit(v as Split | '')}
+          anyLabel="all"
+          testId="agreement-split"
+          minWidth={100}
+        />
+        <FilterSelect
+          label="Model as rater"
+          value={model}
+          options={versions}
+          onChange={setModel}
+          anyLabel="none"
+          format={(v) => `model v${v}`}
+          testId="agreement-model"
+          minWidth={140}
+        />
+        {r && (
+          <Typography variant="caption" color="text.secondary">
+            gold rule: {r.gold_rule}
+          </Typography>
+        )}
       </Stack>
       {!r ? (
         <Typography color="text.secondary">{q.loading ? 'computing…' : ''}</Typography>
       ) : r.annotators.length < 2 ? (
-        <EmptyState title="Fewer than two annotators">Agreement needs two or more annotators' labels: label under your name in Annotate, or import annotator=COL.</EmptyState>
+        <EmptyState title="Fewer than two annotators">
+          Agreement needs two or more annotators' labels: label under your name in Annotate, or import annotator=COL.
+        </EmptyState>
       ) : (
         <>
           <Section title="Overall">
             <Typography variant="body1" data-testid="agreement-alpha">
               Krippendorff's alpha (nominal): <b>{f3(r.krippendorff_alpha)}</b>
-              {r.krippendorff_alpha_ci95 && ` (95% CI ${f3(r.krippendorff_alpha_ci95[0])} to ${f3(r.krippendorff_alpha_ci95[1])})`} · {r.krippendorff_n_items} items with 2+ labels
+              {r.krippendorff_alpha_ci95 && ` (95% CI ${f3(r.krippendorff_alpha_ci95[0])} to ${f3(r.krippendorff_alpha_ci95[1])})`} ·{' '}
+              {r.krippendorff_n_items} items with 2+ labels
             </Typography>
             <Typography variant="body1" data-testid="agreement-fleiss">
               Fleiss' kappa: <b>{f3(r.fleiss_kappa)}</b> · {r.fleiss_n_items} items every annotator labelled
@@ -76,12 +123,19 @@ export function AgreementView() {
               {heat && <Plot testId="agreement-heatmap" data={heat.data} layout={heat.layout} height={heat.layout.height as number} />}
               <Table size="small" data-testid="agreement-pairs">
                 <TableHead>
-                  <TableRow><TableCell>pair</TableCell><TableCell align="right">items</TableCell><TableCell align="right">agreement</TableCell><TableCell align="right">Cohen's kappa</TableCell></TableRow>
+                  <TableRow>
+                    <TableCell>pair</TableCell>
+                    <TableCell align="right">items</TableCell>
+                    <TableCell align="right">agreement</TableCell>
+                    <TableCell align="right">Cohen's kappa</TableCell>
+                  </TableRow>
                 </TableHead>
                 <TableBody>
                   {r.pairwise.map((x, i) => (
                     <TableRow key={`${x.a}-${x.b}`} hover selected={i === pair} onClick={() => setPair(i)} sx={{ cursor: 'pointer' }}>
-                      <TableCell>{x.a} vs {x.b}</TableCell>
+                      <TableCell>
+                        {x.a} vs {x.b}
+                      </TableCell>
                       <TableCell align="right">{x.n}</TableCell>
                       <TableCell align="right">{x.percent_agreement === null ? '–' : `${x.percent_agreement.toFixed(1)}%`}</TableCell>
                       <TableCell align="right">{f3(x.cohen_kappa)}</TableCell>
@@ -92,14 +146,26 @@ export function AgreementView() {
             </Section>
             {p && (
               <Section title={`${p.a} vs ${p.b} (${p.n} items)`}>
-                <ConfusionHeatmap labels={r.labels} confusion={p.confusion} normalised={false} title="labels given" axes={{ x: p.b, y: p.a }} testId="agreement-confusion" />
+                <ConfusionHeatmap
+                  labels={r.labels}
+                  confusion={p.confusion}
+                  normalised={false}
+                  title="labels given"
+                  axes={{ x: p.b, y: p.a }}
+                  testId="agreement-confusion"
+                />
               </Section>
             )}
           </Box>
           <Section title="Per label (one vs rest)">
             <Table size="small" data-testid="agreement-per-label">
               <TableHead>
-                <TableRow><TableCell>label</TableCell><TableCell align="right">kappa</TableCell><TableCell align="right">labels given</TableCell><TableCell align="right">items</TableCell></TableRow>
+                <TableRow>
+                  <TableCell>label</TableCell>
+                  <TableCell align="right">kappa</TableCell>
+                  <TableCell align="right">labels given</TableCell>
+                  <TableCell align="right">items</TableCell>
+                </TableRow>
               </TableHead>
               <TableBody>
                 {r.per_label.map((l) => (

@@ -19,7 +19,11 @@ import { DialogueContext } from '../annotate/DialogueContext';
 import { KeymapDialog } from '../annotate/KeymapDialog';
 
 type Split = 'train' | 'dev' | 'test' | 'unsplit';
-interface Change { id: number; gold: string | null; mine: string | null }
+interface Change {
+  id: number;
+  gold: string | null;
+  mine: string | null;
+}
 
 export function AnnotationView() {
   const { summary, modelsTick, reloadSummary, utteranceId } = useStudio();
@@ -32,7 +36,13 @@ export function AnnotationView() {
   const [byAnnotator, setByAnnotator] = useState('');
   const [unlabelled, setUnlabelled] = useState(false);
   const [disagree, setDisagree] = useState(false);
-  const filter = { ...(split && { split }), ...(speaker && { speaker }), ...(byAnnotator && { annotator: byAnnotator }), ...(unlabelled && me && { unlabelledBy: me }), ...(disagree && { disagree }) };
+  const filter = {
+    ...(split && { split }),
+    ...(speaker && { speaker }),
+    ...(byAnnotator && { annotator: byAnnotator }),
+    ...(unlabelled && me && { unlabelledBy: me }),
+    ...(disagree && { disagree }),
+  };
   const idsQ = useApiData('annotation.ids', filter, [JSON.stringify(filter)]);
   const ids = useMemo(() => idsQ.data?.ids ?? [], [idsQ.data]);
   const idsRef = useRef(ids);
@@ -85,10 +95,13 @@ export function AnnotationView() {
   const myLabel = currentId !== null && currentId in mine ? mine[currentId] : (annotations.find((a) => a.annotator === me)?.label ?? null);
   const shownLabel = isBlind ? myLabel : gold;
 
-  const move = useCallback((delta: number) => {
-    const n = idsRef.current.length;
-    if (n) setPos(Math.min(n - 1, Math.max(0, posRef.current + delta)));
-  }, [setPos]);
+  const move = useCallback(
+    (delta: number) => {
+      const n = idsRef.current.length;
+      if (n) setPos(Math.min(n - 1, Math.max(0, posRef.current + delta)));
+    },
+    [setPos],
+  );
 
   // one change, now (apply), or after every change queued before it (send)
   const apply = useCallback(
@@ -108,25 +121,30 @@ export function AnnotationView() {
   );
 
   // the item is fixed when the key is pressed; the cursor moves before the server answers
-  const label = useCallback((l: string) => {
-    const id = idsRef.current[posRef.current];
-    if (id === undefined) return;
-    if (advance) move(1);
-    send(id, l, 'annotate').then((r) => {
-      undoRef.current.push({ id, gold: r.old, mine: r.annotator_old ?? null });
-      setSessionChanges((c) => [...c, { id, old: r.old, new: r.new, mine: l }]);
-    }, report);
-  }, [advance, move, send, report]);
+  const label = useCallback(
+    (l: string) => {
+      const id = idsRef.current[posRef.current];
+      if (id === undefined) return;
+      if (advance) move(1);
+      send(id, l, 'annotate').then((r) => {
+        undoRef.current.push({ id, gold: r.old, mine: r.annotator_old ?? null });
+        setSessionChanges((c) => [...c, { id, old: r.old, new: r.new, mine: l }]);
+      }, report);
+    },
+    [advance, move, send, report],
+  );
 
   const undoLast = useCallback(() => {
-    queue.push(async () => {
-      const last = undoRef.current.pop();
-      if (!last) return;
-      await apply(last.id, latestRule ? last.gold : last.mine, 'undo'); // inside the queue already
-      setSessionChanges((c) => c.slice(0, -1));
-      const i = idsRef.current.indexOf(last.id);
-      if (i >= 0) setPos(i);
-    }).catch(report);
+    queue
+      .push(async () => {
+        const last = undoRef.current.pop();
+        if (!last) return;
+        await apply(last.id, latestRule ? last.gold : last.mine, 'undo'); // inside the queue already
+        setSessionChanges((c) => c.slice(0, -1));
+        const i = idsRef.current.indexOf(last.id);
+        if (i >= 0) setPos(i);
+      })
+      .catch(report);
   }, [queue, apply, latestRule, setPos, report]);
 
   const nextUncertain = useCallback(() => {
@@ -163,7 +181,8 @@ export function AnnotationView() {
   }, []);
 
   if (summary && summary.total === 0) return <EmptyState title="Nothing to annotate">Import a corpus first.</EmptyState>;
-  if (labels.length === 0 && summary) return <EmptyState title="No label set">The corpus defines no labels; import with --labels a,b,c.</EmptyState>;
+  if (labels.length === 0 && summary)
+    return <EmptyState title="No label set">The corpus defines no labels; import with --labels a,b,c.</EmptyState>;
 
   const others = annotations.filter((a) => a.annotator !== me);
   return (
@@ -171,21 +190,74 @@ export function AnnotationView() {
       {info && !info.named && (
         <Alert severity="info" data-testid="annotator-prompt">
           <Stack direction="row" spacing={1} sx={{ alignItems: 'center' }}>
-            <span>Your labels are recorded as <b>{info.annotator}</b>. Your name:</span>
-            <TextField size="small" value={nameDraft} onChange={(e) => setNameDraft(e.target.value)} slotProps={{ htmlInput: { 'data-testid': 'annotator-name-input' } }} />
-            <Button size="small" variant="contained" disabled={!nameDraft.trim()} data-testid="annotator-name-save"
-              onClick={(e) => { e.currentTarget.blur(); call('annotation.setName', { name: nameDraft.trim() }).then(infoQ.setData, report); }}>
+            <span>
+              Your labels are recorded as <b>{info.annotator}</b>. Your name:
+            </span>
+            <TextField
+              size="small"
+              value={nameDraft}
+              onChange={(e) => setNameDraft(e.target.value)}
+              slotProps={{ htmlInput: { 'data-testid': 'annotator-name-input' } }}
+            />
+            <Button
+              size="small"
+              variant="contained"
+              disabled={!nameDraft.trim()}
+              data-testid="annotator-name-save"
+              onClick={(e) => {
+                e.currentTarget.blur();
+                call('annotation.setName', { name: nameDraft.trim() }).then(infoQ.setData, report);
+              }}
+            >
               Save
             </Button>
           </Stack>
         </Alert>
       )}
       <Stack direction="row" spacing={2} useFlexGap sx={{ alignItems: 'center', flexWrap: 'wrap' }}>
-        <FilterSelect label="Split" value={split} options={['train', 'dev', 'test', 'unsplit']} onChange={(v) => setSplit(v as Split | '')} anyLabel="all" testId="annotate-split" minWidth={100} />
-        <TextField size="small" label="Speaker" value={speaker} onChange={(e) => setSpeaker(e.target.value)} sx={{ width: 130 }} slotProps={{ htmlInput: { 'data-testid': 'annotate-speaker' } }} />
-        <FilterSelect label="Labelled by" value={byAnnotator} options={(info?.annotators ?? []).map((a) => a.name)} onChange={setByAnnotator} anyLabel="anyone" testId="annotate-by" minWidth={120} />
-        <FormControlLabel control={<Checkbox size="small" checked={unlabelled} onChange={(e) => setUnlabelled(e.target.checked)} data-testid="annotate-unlabelled" />} label="not labelled by me" />
-        <FormControlLabel control={<Checkbox size="small" checked={disagree} onChange={(e) => setDisagree(e.target.checked)} data-testid="annotate-disagree" />} label="annotators disagree" />
+        <FilterSelect
+          label="Split"
+          value={split}
+          options={['train', 'dev', 'test', 'unsplit']}
+          onChange={(v) => setSplit(v as Split | '')}
+          anyLabel="all"
+          testId="annotate-split"
+          minWidth={100}
+        />
+        <TextField
+          size="small"
+          label="Speaker"
+          value={speaker}
+          onChange={(e) => setSpeaker(e.target.value)}
+          sx={{ width: 130 }}
+          slotProps={{ htmlInput: { 'data-testid': 'annotate-speaker' } }}
+        />
+        <FilterSelect
+          label="Labelled by"
+          value={byAnnotator}
+          options={(info?.annotators ?? []).map((a) => a.name)}
+          onChange={setByAnnotator}
+          anyLabel="anyone"
+          testId="annotate-by"
+          minWidth={120}
+        />
+        <FormControlLabel
+          control={
+            <Checkbox
+              size="small"
+              checked={unlabelled}
+              onChange={(e) => setUnlabelled(e.target.checked)}
+              data-testid="annotate-unlabelled"
+            />
+          }
+          label="not labelled by me"
+        />
+        <FormControlLabel
+          control={
+            <Checkbox size="small" checked={disagree} onChange={(e) => setDisagree(e.target.checked)} data-testid="annotate-disagree" />
+          }
+          label="annotators disagree"
+        />
         <Typography variant="body2" data-testid="annotate-position">
           {currentId !== null ? `${pos + 1} / ${ids.length}` : idsQ.data ? 'no items' : ''}
         </Typography>
@@ -196,11 +268,21 @@ export function AnnotationView() {
         </Button>
         {suggestion && (
           <Typography variant="caption" color="text.secondary" data-testid="suggestion">
-            {suggestion.id === null ? 'no unseen item with a prediction' : `suggested #${suggestion.id}${suggestion.confidence !== null ? `, confidence ${suggestion.confidence.toFixed(2)}` : ''}`}
+            {suggestion.id === null
+              ? 'no unseen item with a prediction'
+              : `suggested #${suggestion.id}${suggestion.confidence !== null ? `, confidence ${suggestion.confidence.toFixed(2)}` : ''}`}
           </Typography>
         )}
-        <FormControlLabel control={<Checkbox size="small" checked={advance} onChange={(e) => setAdvance(e.target.checked)} data-testid="annotate-advance" />} label="next item after labelling" />
-        <FormControlLabel control={<Checkbox size="small" checked={isBlind} onChange={(e) => setBlind(e.target.checked)} data-testid="annotate-blind" />} label="blind (hide others' labels and the model)" />
+        <FormControlLabel
+          control={
+            <Checkbox size="small" checked={advance} onChange={(e) => setAdvance(e.target.checked)} data-testid="annotate-advance" />
+          }
+          label="next item after labelling"
+        />
+        <FormControlLabel
+          control={<Checkbox size="small" checked={isBlind} onChange={(e) => setBlind(e.target.checked)} data-testid="annotate-blind" />}
+          label="blind (hide others' labels and the model)"
+        />
         <Button size="small" onClick={(e) => (e.currentTarget.blur(), setKeymapOpen(true))} data-testid="keymap-open">
           Keys…
         </Button>
@@ -208,7 +290,14 @@ export function AnnotationView() {
 
       <Stack direction="row" spacing={1} useFlexGap sx={{ flexWrap: 'wrap' }} data-testid="label-keys">
         {labels.map((l) => (
-          <Button key={l} variant={l === shownLabel ? 'contained' : 'outlined'} size="small" onClick={(e) => (e.currentTarget.blur(), label(l))} data-label={l} data-key={keyOf.get(l) ?? ''}>
+          <Button
+            key={l}
+            variant={l === shownLabel ? 'contained' : 'outlined'}
+            size="small"
+            onClick={(e) => (e.currentTarget.blur(), label(l))}
+            data-label={l}
+            data-key={keyOf.get(l) ?? ''}
+          >
             <Box component="kbd" sx={{ mr: 1, px: 0.5, border: 1, borderRadius: 0.5, fontSize: 11 }}>
               {(keyOf.get(l) ?? '–').toUpperCase()}
             </Box>
@@ -217,11 +306,22 @@ export function AnnotationView() {
         ))}
       </Stack>
       <Typography variant="caption" color="text.secondary">
-        Keys: shown on each label · J/K or arrows move · space plays · U undoes · N next uncertain · labelling as <b data-testid="annotate-as">{me}</b>
+        Keys: shown on each label · J/K or arrows move · space plays · U undoes · N next uncertain · labelling as{' '}
+        <b data-testid="annotate-as">{me}</b>
       </Typography>
       {keymapOpen && (
-        <KeymapDialog open keys={keys} labels={labels} onClose={() => setKeymapOpen(false)}
-          onSave={(keymap) => call('annotation.setKeymap', { keymap }).then((i) => { infoQ.setData(i); setKeymapOpen(false); }, report)} />
+        <KeymapDialog
+          open
+          keys={keys}
+          labels={labels}
+          onClose={() => setKeymapOpen(false)}
+          onSave={(keymap) =>
+            call('annotation.setKeymap', { keymap }).then((i) => {
+              infoQ.setData(i);
+              setKeymapOpen(false);
+            }, report)
+          }
+        />
       )}
 
       {d ? (
@@ -283,7 +383,8 @@ export function AnnotationView() {
             {sessionChanges.length > 0 && (
               <Typography variant="caption" color="text.secondary" data-testid="session-changes">
                 {/* blind: only your own labels (the gold before would show the others') */}
-                this session: {sessionChanges.map((c) => (isBlind ? `#${c.id} ${c.mine ?? '∅'}` : `#${c.id} ${c.old ?? '∅'}→${c.new ?? '∅'}`)).join(', ')}
+                this session:{' '}
+                {sessionChanges.map((c) => (isBlind ? `#${c.id} ${c.mine ?? '∅'}` : `#${c.id} ${c.old ?? '∅'}→${c.new ?? '∅'}`)).join(', ')}
               </Typography>
             )}
           </Stack>

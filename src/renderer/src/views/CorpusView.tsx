@@ -53,7 +53,20 @@ export function CorpusView() {
     ...(disagree && { annotatorsDisagree: true }),
     ...(q && { q }),
   };
-  const list = usePagedList(input, [split, label, prediction, agreement, status, hasErrors, q, speaker, annotator, unlabelled, disagree, modelsTick]); // any corpus size
+  const list = usePagedList(input, [
+    split,
+    label,
+    prediction,
+    agreement,
+    status,
+    hasErrors,
+    q,
+    speaker,
+    annotator,
+    unlabelled,
+    disagree,
+    modelsTick,
+  ]); // any corpus size
 
   const lines = useMemo<Line[]>(() => {
     const rows = list.data?.rows ?? [];
@@ -93,7 +106,8 @@ export function CorpusView() {
           Import a corpus…
         </Button>
         <br />
-        MELD CSVs, a folder of clips, transcripts, or any CSV with its columns named (also <code>emotion-studio import PATH --db {summary.db}</code>).
+        MELD CSVs, a folder of clips, transcripts, or any CSV with its columns named (also{' '}
+        <code>emotion-studio import PATH --db {summary.db}</code>).
       </EmptyState>
     );
   }
@@ -101,22 +115,96 @@ export function CorpusView() {
   return (
     <Stack spacing={1.5} sx={{ height: 'calc(100vh - 96px)', minHeight: 400 }}>
       <Stack direction="row" spacing={1} useFlexGap sx={{ flexWrap: 'wrap', alignItems: 'center' }}>
-        <TextField size="small" label="Search text" value={search} onChange={(e) => setSearch(e.target.value)} slotProps={{ htmlInput: { 'data-testid': 'corpus-search' } }} sx={{ minWidth: 220 }} />
-        <FilterSelect label="Split" value={split} options={SPLITS} onChange={setSplit} anyLabel="any" testId="filter-split" minWidth={100} />
+        <TextField
+          size="small"
+          label="Search text"
+          value={search}
+          onChange={(e) => setSearch(e.target.value)}
+          slotProps={{ htmlInput: { 'data-testid': 'corpus-search' } }}
+          sx={{ minWidth: 220 }}
+        />
+        <FilterSelect
+          label="Split"
+          value={split}
+          options={SPLITS}
+          onChange={setSplit}
+          anyLabel="any"
+          testId="filter-split"
+          minWidth={100}
+        />
         <FilterSelect label="Label" value={label} options={labels} onChange={setLabel} anyLabel="any" testId="filter-label" />
-        <FilterSelect label="Prediction" value={prediction} options={labels} onChange={setPrediction} anyLabel="any" testId="filter-prediction" />
-        <FilterSelect label="Agreement" value={agreement} options={['agree', 'disagree']} onChange={setAgreement} anyLabel="any" testId="filter-agreement" />
+        <FilterSelect
+          label="Prediction"
+          value={prediction}
+          options={labels}
+          onChange={setPrediction}
+          anyLabel="any"
+          testId="filter-prediction"
+        />
+        <FilterSelect
+          label="Agreement"
+          value={agreement}
+          options={['agree', 'disagree']}
+          onChange={setAgreement}
+          anyLabel="any"
+          testId="filter-agreement"
+        />
         <FilterSelect label="Status" value={status} options={STATUSES} onChange={setStatus} anyLabel="any" testId="filter-status" />
-        <FormControlLabel control={<Checkbox size="small" checked={hasErrors} onChange={(e) => setHasErrors(e.target.checked)} />} label="with errors" />
-        <TextField size="small" label="Speaker" value={speaker} onChange={(e) => setSpeaker(e.target.value)} slotProps={{ htmlInput: { 'data-testid': 'filter-speaker' } }} sx={{ width: 120 }} />
-        <FilterSelect label="Annotator" value={annotator} options={annotators} onChange={setAnnotator} anyLabel="any" testId="filter-annotator" />
-        <FormControlLabel control={<Checkbox size="small" checked={unlabelled} onChange={(e) => setUnlabelled(e.target.checked)} data-testid="filter-unlabelled" />} label="unlabelled" />
-        <FormControlLabel control={<Checkbox size="small" checked={disagree} onChange={(e) => setDisagree(e.target.checked)} data-testid="filter-annotators-disagree" />} label="annotators disagree" />
+        <FormControlLabel
+          control={<Checkbox size="small" checked={hasErrors} onChange={(e) => setHasErrors(e.target.checked)} />}
+          label="with errors"
+        />
+        <TextField
+          size="small"
+          label="Speaker"
+          value={speaker}
+          onChange={(e) => setSpeaker(e.target.value)}
+          slotProps={{ htmlInput: { 'data-testid': 'filter-speaker' } }}
+          sx={{ width: 120 }}
+        />
+        <FilterSelect
+          label="Annotator"
+          value={annotator}
+          options={annotators}
+          onChange={setAnnotator}
+          anyLabel="any"
+          testId="filter-annotator"
+        />
+        <FormControlLabel
+          control={
+            <Checkbox size="small" checked={unlabelled} onChange={(e) => setUnlabelled(e.target.checked)} data-testid="filter-unlabelled" />
+          }
+          label="unlabelled"
+        />
+        <FormControlLabel
+          control={
+            <Checkbox
+              size="small"
+              checked={disagree}
+              onChange={(e) => setDisagree(e.target.checked)}
+              data-testid="filter-annotators-disagree"
+            />
+          }
+          label="annotators disagree"
+        />
         <Typography variant="body2" color="text.secondary" data-testid="corpus-count" sx={{ ml: 'auto' }}>
-          {list.loading ? 'loading…' : list.data ? `${list.data.total.toLocaleString('en')} utterance${list.data.total === 1 ? '' : 's'}` : ''}
+          {list.loading
+            ? 'loading…'
+            : list.data
+              ? `${list.data.total.toLocaleString('en')} utterance${list.data.total === 1 ? '' : 's'}`
+              : ''}
         </Typography>
       </Stack>
-      <CorpusTable sort={sort} onSort={setSort} lines={lines} total={list.data?.total ?? 0} empty={!!list.data && lines.length === 0} collapsed={collapsed} onToggle={toggle} onOpen={openUtterance} />
+      <CorpusTable
+        sort={sort}
+        onSort={setSort}
+        lines={lines}
+        total={list.data?.total ?? 0}
+        empty={!!list.data && lines.length === 0}
+        collapsed={collapsed}
+        onToggle={toggle}
+        onOpen={openUtterance}
+      />
     </Stack>
   );
 }
@@ -133,14 +221,26 @@ const TableBox = styled('div')(({ theme }) => ({
   borderRadius: theme.shape.borderRadius,
   fontSize: 13,
   '& .es-head, & .es-row': { display: 'grid', gridTemplateColumns: COLUMNS, alignItems: 'center', padding: '0 8px' },
-  '& .es-head': { padding: '6px 8px', fontWeight: 600, borderBottom: `1px solid ${theme.palette.divider}`, background: theme.palette.action.hover },
+  '& .es-head': {
+    padding: '6px 8px',
+    fontWeight: 600,
+    borderBottom: `1px solid ${theme.palette.divider}`,
+    background: theme.palette.action.hover,
+  },
   // containment: a row's layout never affects the rest of the page, so the browser lays out only rows
   '& .es-scroll': { flex: 1, minHeight: 0, overflow: 'auto', position: 'relative', contain: 'strict' },
   '& .es-row, & .es-dialogue': { position: 'absolute', top: 0, left: 0, right: 0, height: ROW_H, cursor: 'pointer', contain: 'strict' },
   '& .es-row': { borderBottom: `1px solid ${theme.palette.divider}` },
   '& .es-row:hover, & .es-row:focus-visible': { background: theme.palette.action.hover, outline: 'none' },
   '& .es-row > span': { overflow: 'hidden', textOverflow: 'ellipsis', whiteSpace: 'nowrap', paddingRight: 8 },
-  '& .es-dialogue': { display: 'flex', alignItems: 'center', gap: 8, padding: '0 8px', fontWeight: 600, background: theme.palette.action.selected },
+  '& .es-dialogue': {
+    display: 'flex',
+    alignItems: 'center',
+    gap: 8,
+    padding: '0 8px',
+    fontWeight: 600,
+    background: theme.palette.action.selected,
+  },
   '& .es-dialogue small': { fontWeight: 400, color: theme.palette.text.secondary },
   '& .es-disagree': { color: theme.palette.error.main },
   '& .es-muted': { color: theme.palette.text.secondary },
@@ -165,9 +265,10 @@ const HEADER_TIPS: Record<string, string> = {
 function ConfCell(props: { r: UtteranceRow }) {
   const { r } = props;
   if (r.prediction_p === null) return <span role="cell" />;
-  const tip = r.top_label !== null && r.confidence !== null
-    ? `p(${r.prediction}) = ${r.prediction_p.toFixed(3)}; the most probable class is ${r.top_label} (${r.confidence.toFixed(3)})`
-    : `p(${r.prediction}) = ${r.prediction_p.toFixed(3)}`;
+  const tip =
+    r.top_label !== null && r.confidence !== null
+      ? `p(${r.prediction}) = ${r.prediction_p.toFixed(3)}; the most probable class is ${r.top_label} (${r.confidence.toFixed(3)})`
+      : `p(${r.prediction}) = ${r.prediction_p.toFixed(3)}`;
   return (
     <span role="cell" title={tip} data-testid="conf-cell">
       {r.prediction_p.toFixed(2)}
@@ -177,8 +278,16 @@ function ConfCell(props: { r: UtteranceRow }) {
 }
 
 const SORT_FIELD: Record<string, (r: UtteranceRow) => string | number | null> = {
-  id: (r) => r.id, split: (r) => r.split, dialogue: (r) => r.dialogue, speaker: (r) => r.speaker, text: (r) => r.text,
-  label: (r) => r.label, predicted: (r) => r.prediction, 'conf.': (r) => r.confidence, status: (r) => r.status, 'err.': (r) => r.errors,
+  id: (r) => r.id,
+  split: (r) => r.split,
+  dialogue: (r) => r.dialogue,
+  speaker: (r) => r.speaker,
+  text: (r) => r.text,
+  label: (r) => r.label,
+  predicted: (r) => r.prediction,
+  'conf.': (r) => r.confidence,
+  status: (r) => r.status,
+  'err.': (r) => r.errors,
 };
 
 /** Rows sorted by a column header (empty values last, ties by id). */
@@ -188,7 +297,8 @@ export function sortRows(rows: UtteranceRow[], col: string, desc: boolean): Utte
   return [...rows].sort((a, b) => {
     const x = get(a);
     const y = get(b);
-    if (x === null || x === undefined || y === null || y === undefined) return x === y || (x == null && y == null) ? a.id - b.id : x == null ? 1 : -1;
+    if (x === null || x === undefined || y === null || y === undefined)
+      return x === y || (x == null && y == null) ? a.id - b.id : x == null ? 1 : -1;
     const c = typeof x === 'number' && typeof y === 'number' ? x - y : String(x).localeCompare(String(y), undefined, { numeric: true });
     return c !== 0 ? dir * c : a.id - b.id;
   });
@@ -208,16 +318,29 @@ const CorpusTable = memo(function CorpusTable(props: {
   const scrollRef = useRef<HTMLDivElement>(null);
   // fixed row height, no measuring; a small overscan and no flushSync in the scroll handler: on a fast
   // scroll every visible row is new each frame, and rendering fewer of them, batched, keeps frames short
-  const virtualizer = useVirtualizer({ count: lines.length, getScrollElement: () => scrollRef.current, estimateSize: () => ROW_H, overscan: 4, useFlushSync: false });
+  const virtualizer = useVirtualizer({
+    count: lines.length,
+    getScrollElement: () => scrollRef.current,
+    estimateSize: () => ROW_H,
+    overscan: 4,
+    useFlushSync: false,
+  });
   return (
     <TableBox role="table" aria-label="Utterances" aria-rowcount={props.total}>
       <div role="row" className="es-head">
         {HEADERS.map((h) => (
           // a click sorts by the column, again the other way, a third time back to dialogues
-          <span role="columnheader" key={h} title={`${HEADER_TIPS[h] ?? h} (click to sort)`} data-testid={`sort-${h}`} style={{ cursor: 'pointer', userSelect: 'none' }}
+          <span
+            role="columnheader"
+            key={h}
+            title={`${HEADER_TIPS[h] ?? h} (click to sort)`}
+            data-testid={`sort-${h}`}
+            style={{ cursor: 'pointer', userSelect: 'none' }}
             aria-sort={sort?.col === h ? (sort.desc ? 'descending' : 'ascending') : 'none'}
-            onClick={() => onSort(sort?.col !== h ? { col: h, desc: false } : !sort.desc ? { col: h, desc: true } : null)}>
-            {h}{sort?.col === h ? (sort.desc ? ' ▼' : ' ▲') : ''}
+            onClick={() => onSort(sort?.col !== h ? { col: h, desc: false } : !sort.desc ? { col: h, desc: true } : null)}
+          >
+            {h}
+            {sort?.col === h ? (sort.desc ? ' ▼' : ' ▲') : ''}
           </span>
         ))}
       </div>
@@ -238,10 +361,21 @@ const CorpusTable = memo(function CorpusTable(props: {
   );
 });
 
-const DialogueLine = memo(function DialogueLine(props: { line: Extract<Line, { kind: 'dialogue' }>; start: number; collapsed: boolean; onToggle: (key: string) => void }) {
+const DialogueLine = memo(function DialogueLine(props: {
+  line: Extract<Line, { kind: 'dialogue' }>;
+  start: number;
+  collapsed: boolean;
+  onToggle: (key: string) => void;
+}) {
   const { line } = props;
   return (
-    <div role="row" className="es-dialogue" data-testid="dialogue-row" style={{ transform: `translateY(${props.start}px)` }} onClick={() => props.onToggle(line.key)}>
+    <div
+      role="row"
+      className="es-dialogue"
+      data-testid="dialogue-row"
+      style={{ transform: `translateY(${props.start}px)` }}
+      onClick={() => props.onToggle(line.key)}
+    >
       <span>{props.collapsed ? '▸' : '▾'}</span>
       <span>
         {line.split} · dialogue {line.dialogue ?? '—'}

@@ -2,7 +2,20 @@
 // (counts or row-normalised), one-vs-rest ROC curves with AUC, the per-class table, and a comparison
 // with a second version. Follows the newest model after every retrain (modelsTick).
 import { useEffect, useMemo, useState } from 'react';
-import { Box, Card, CardContent, Stack, Table, TableBody, TableCell, TableHead, TableRow, ToggleButton, ToggleButtonGroup, Typography } from '@mui/material';
+import {
+  Box,
+  Card,
+  CardContent,
+  Stack,
+  Table,
+  TableBody,
+  TableCell,
+  TableHead,
+  TableRow,
+  ToggleButton,
+  ToggleButtonGroup,
+  Typography,
+} from '@mui/material';
 import type { EvaluateResult } from '../../../shared/types';
 import type { ModelVersionInfo } from '../../../shared/api';
 import { configText, versionLabel, versionShort } from '../../../shared/model-config';
@@ -50,7 +63,12 @@ export function EvaluationView() {
   const ready = split !== '' && version !== null;
   const paired = compare !== null && compare !== version ? compare : undefined;
   const main = useApiData('evaluate.split', ready ? { split, version, compare: paired } : null, [split, version, paired, modelsTick]);
-  const other = useApiData('evaluate.split', ready && paired !== undefined ? { split, version: paired, baselines: false } : null, [split, paired, version, modelsTick]);
+  const other = useApiData('evaluate.split', ready && paired !== undefined ? { split, version: paired, baselines: false } : null, [
+    split,
+    paired,
+    version,
+    modelsTick,
+  ]);
 
   if (models.data && models.data.length === 0) {
     return (
@@ -63,10 +81,41 @@ export function EvaluationView() {
   return (
     <Stack spacing={2} data-testid="evaluation">
       <Stack direction="row" spacing={2} sx={{ alignItems: 'center', flexWrap: 'wrap' }}>
-        <FilterSelect label="Split" value={split} options={splits} onChange={(v) => setSplit(v as Split)} testId="eval-split" minWidth={100} />
-        <FilterSelect label="Model" value={version === null ? '' : String(version)} options={versions.map(String)} onChange={(v) => setVersion(Number(v))} format={describe} formatSelected={describeShort} testId="eval-version" minWidth={100} />
-        <FilterSelect label="Compare with" value={compare === null ? '' : String(compare)} options={versions.filter((v) => v !== version).map(String)} onChange={(v) => setCompare(v ? Number(v) : null)} format={describe} formatSelected={describeShort} anyLabel="none" testId="eval-compare" minWidth={130} />
-        <ToggleButtonGroup size="small" exclusive value={normalised ? 'norm' : 'counts'} onChange={(_e, v: string | null) => v && setNormalised(v === 'norm')}>
+        <FilterSelect
+          label="Split"
+          value={split}
+          options={splits}
+          onChange={(v) => setSplit(v as Split)}
+          testId="eval-split"
+          minWidth={100}
+        />
+        <FilterSelect
+          label="Model"
+          value={version === null ? '' : String(version)}
+          options={versions.map(String)}
+          onChange={(v) => setVersion(Number(v))}
+          format={describe}
+          formatSelected={describeShort}
+          testId="eval-version"
+          minWidth={100}
+        />
+        <FilterSelect
+          label="Compare with"
+          value={compare === null ? '' : String(compare)}
+          options={versions.filter((v) => v !== version).map(String)}
+          onChange={(v) => setCompare(v ? Number(v) : null)}
+          format={describe}
+          formatSelected={describeShort}
+          anyLabel="none"
+          testId="eval-compare"
+          minWidth={130}
+        />
+        <ToggleButtonGroup
+          size="small"
+          exclusive
+          value={normalised ? 'norm' : 'counts'}
+          onChange={(_e, v: string | null) => v && setNormalised(v === 'norm')}
+        >
           <ToggleButton value="counts" data-testid="cm-counts">
             counts
           </ToggleButton>
@@ -81,7 +130,8 @@ export function EvaluationView() {
       {r && (
         <>
           <Typography variant="subtitle1" data-testid="eval-heading">
-            {r.split} split · model v{r.model_version} · {r.fusion} fusion · {r.classifier} SVM{r.C !== null ? ` (C=${r.C})` : ''} · {r.modalities.join('+')} · n={r.n}
+            {r.split} split · model v{r.model_version} · {r.fusion} fusion · {r.classifier} SVM{r.C !== null ? ` (C=${r.C})` : ''} ·{' '}
+            {r.modalities.join('+')} · n={r.n}
           </Typography>
           <Stack direction="row" spacing={2} useFlexGap sx={{ flexWrap: 'wrap' }} data-testid="eval-metrics">
             <Metric name="accuracy" value={r.accuracy} ci={r.ci95?.accuracy} />
@@ -91,7 +141,8 @@ export function EvaluationView() {
           </Stack>
           {r.bootstrap && (
             <Typography variant="caption" color="text.secondary" data-testid="eval-ci-note">
-              95% intervals: bootstrap over the split's {r.bootstrap.groups} dialogues ({r.bootstrap.resamples} resamples, seed {r.bootstrap.seed}); utterances of one dialogue are resampled together.
+              95% intervals: bootstrap over the split's {r.bootstrap.groups} dialogues ({r.bootstrap.resamples} resamples, seed{' '}
+              {r.bootstrap.seed}); utterances of one dialogue are resampled together.
             </Typography>
           )}
           {r.baselines && <Baselines r={r} />}
@@ -103,7 +154,13 @@ export function EvaluationView() {
           <Box sx={{ display: 'grid', gridTemplateColumns: { xs: '1fr', lg: '1fr 1fr' }, gap: 2 }}>
             <Card variant="outlined">
               <CardContent>
-                <ConfusionHeatmap testId="confusion" labels={r.labels} confusion={r.confusion} normalised={normalised} title={`Confusion (${normalised ? 'row-normalised' : 'counts'}) · ${r.split} · v${r.model_version}`} />
+                <ConfusionHeatmap
+                  testId="confusion"
+                  labels={r.labels}
+                  confusion={r.confusion}
+                  normalised={normalised}
+                  title={`Confusion (${normalised ? 'row-normalised' : 'counts'}) · ${r.split} · v${r.model_version}`}
+                />
                 <ConfusionText r={r} />
               </CardContent>
             </Card>
@@ -171,9 +228,19 @@ function Baselines(props: { r: EvaluateResult }) {
             {rows.map(({ name, s }) => (
               <TableRow key={name} data-testid="baseline-row">
                 <TableCell>{name}</TableCell>
-                <TableCell>{fmt(s.weighted_f1)} ({fmt(s.ci95.weighted_f1[0])}–{fmt(s.ci95.weighted_f1[1])})</TableCell>
+                <TableCell>
+                  {fmt(s.weighted_f1)} ({fmt(s.ci95.weighted_f1[0])}–{fmt(s.ci95.weighted_f1[1])})
+                </TableCell>
                 <TableCell>{fmt(s.accuracy)}</TableCell>
-                <TableCell sx={{ color: s.model_minus_baseline.within_noise ? 'text.secondary' : s.model_minus_baseline.weighted_f1.diff > 0 ? 'success.main' : 'error.main' }}>
+                <TableCell
+                  sx={{
+                    color: s.model_minus_baseline.within_noise
+                      ? 'text.secondary'
+                      : s.model_minus_baseline.weighted_f1.diff > 0
+                        ? 'success.main'
+                        : 'error.main',
+                  }}
+                >
                   {pairedText(s.model_minus_baseline.weighted_f1, s.model_minus_baseline.within_noise)}
                 </TableCell>
               </TableRow>
@@ -283,8 +350,10 @@ function Comparison(props: { a: EvaluateResult; b: EvaluateResult; models: Model
         })}
         {a.compare && a.compare.version === b.model_version && (
           <Typography variant="body2" data-testid="comparison-paired" sx={{ mt: 1 }}>
-            Paired bootstrap over the same {a.compare.n} items, v{a.model_version} − v{b.model_version}: weighted F1 {pairedText(a.compare.weighted_f1, a.compare.within_noise)}
-            {a.compare.within_noise ? ' (the two cannot be told apart on this split)' : ''}; accuracy {pairedText(a.compare.accuracy, false)}.
+            Paired bootstrap over the same {a.compare.n} items, v{a.model_version} − v{b.model_version}: weighted F1{' '}
+            {pairedText(a.compare.weighted_f1, a.compare.within_noise)}
+            {a.compare.within_noise ? ' (the two cannot be told apart on this split)' : ''}; accuracy{' '}
+            {pairedText(a.compare.accuracy, false)}.
           </Typography>
         )}
         <Table size="small">
@@ -293,7 +362,9 @@ function Comparison(props: { a: EvaluateResult; b: EvaluateResult; models: Model
               <TableCell>metric</TableCell>
               <TableCell>v{a.model_version}</TableCell>
               <TableCell>v{b.model_version}</TableCell>
-              <TableCell>v{a.model_version} − v{b.model_version}</TableCell>
+              <TableCell>
+                v{a.model_version} − v{b.model_version}
+              </TableCell>
             </TableRow>
           </TableHead>
           <TableBody>
@@ -304,7 +375,9 @@ function Comparison(props: { a: EvaluateResult; b: EvaluateResult; models: Model
                   <TableCell>{name}</TableCell>
                   <TableCell>{fmt(x)}</TableCell>
                   <TableCell>{fmt(y)}</TableCell>
-                  <TableCell sx={{ color: delta === null || delta === 0 ? undefined : delta > 0 ? 'success.main' : 'error.main' }}>{delta === null ? '—' : `${delta > 0 ? '+' : ''}${delta.toFixed(3)}`}</TableCell>
+                  <TableCell sx={{ color: delta === null || delta === 0 ? undefined : delta > 0 ? 'success.main' : 'error.main' }}>
+                    {delta === null ? '—' : `${delta > 0 ? '+' : ''}${delta.toFixed(3)}`}
+                  </TableCell>
                 </TableRow>
               );
             })}

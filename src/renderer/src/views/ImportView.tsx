@@ -80,7 +80,13 @@ export function ImportView() {
   const start = (columns?: string) => {
     setBusy(true);
     setMapping(false);
-    call('jobs.import', { paths, columns, split: split ? (split as 'train' | 'dev' | 'test' | 'unsplit') : undefined, segment: segment ? 'vad' : undefined, extract })
+    call('jobs.import', {
+      paths,
+      columns,
+      split: split ? (split as 'train' | 'dev' | 'test' | 'unsplit') : undefined,
+      segment: segment ? 'vad' : undefined,
+      extract,
+    })
       .then(() => {
         reloadSummary();
         setView('jobs');
@@ -97,8 +103,9 @@ export function ImportView() {
             Import a corpus
           </Typography>
           <Typography variant="body2" color="text.secondary" sx={{ mb: 2 }}>
-            A corpus folder (MELD CSVs and clips, or a folder of recordings), a MELD CSV, a generic CSV (you name its columns), a transcript (ELAN .eaf, Praat
-            .TextGrid, .srt, .vtt) with its recording, or a recording alone to cut into utterances automatically. Importing again adds only what is new.
+            A corpus folder (MELD CSVs and clips, or a folder of recordings), a MELD CSV, a generic CSV (you name its columns), a transcript
+            (ELAN .eaf, Praat .TextGrid, .srt, .vtt) with its recording, or a recording alone to cut into utterances automatically.
+            Importing again adds only what is new.
           </Typography>
           {desktop ? (
             <Stack direction="row" spacing={1}>
@@ -125,26 +132,48 @@ export function ImportView() {
               <>
                 <Typography variant="body2" sx={{ mt: 1 }} data-testid="import-kind" data-kind={preview.kind}>
                   This is {KIND_TEXT[preview.kind]}
-                  {preview.kind === 'folder' && preview.csvs.length > 0 ? ` with ${preview.csvs.length} CSV file(s): ${preview.csvs.map((c) => `${c.path.split(/[\\/]/).pop()}${c.meld ? ' (MELD)' : c.error ? ' (unreadable)' : ''}`).join(', ')}` : ''}
+                  {preview.kind === 'folder' && preview.csvs.length > 0
+                    ? ` with ${preview.csvs.length} CSV file(s): ${preview.csvs.map((c) => `${c.path.split(/[\\/]/).pop()}${c.meld ? ' (MELD)' : c.error ? ' (unreadable)' : ''}`).join(', ')}`
+                    : ''}
                   {preview.kind === 'csv' || preview.kind === 'meld-csv' ? ` · ${preview.totalRows.toLocaleString('en')} rows` : ''}
                 </Typography>
-                {preview.kind === 'other' && <Alert severity="warning" sx={{ mt: 1 }}>The import will name this file as not importable; choose another.</Alert>}
+                {preview.kind === 'other' && (
+                  <Alert severity="warning" sx={{ mt: 1 }}>
+                    The import will name this file as not importable; choose another.
+                  </Alert>
+                )}
                 <Stack direction="row" spacing={2} sx={{ mt: 2, alignItems: 'center', flexWrap: 'wrap' }}>
-                  <FilterSelect label="Split" value={split} anyLabel="from the files" options={['train', 'dev', 'test', 'unsplit']} onChange={setSplit} testId="import-split" minWidth={140} />
+                  <FilterSelect
+                    label="Split"
+                    value={split}
+                    anyLabel="from the files"
+                    options={['train', 'dev', 'test', 'unsplit']}
+                    onChange={setSplit}
+                    testId="import-split"
+                    minWidth={140}
+                  />
                   {(preview.kind === 'media' || preview.kind === 'folder') && (
                     <FormControlLabel
                       control={<Checkbox checked={segment} onChange={(e) => setSegment(e.target.checked)} data-testid="import-segment" />}
                       label="Cut recordings without a transcript into utterances (voice activity)"
                     />
                   )}
-                  <FormControlLabel control={<Checkbox checked={extract} onChange={(e) => setExtract(e.target.checked)} data-testid="import-extract" />} label="Extract features afterwards" />
+                  <FormControlLabel
+                    control={<Checkbox checked={extract} onChange={(e) => setExtract(e.target.checked)} data-testid="import-extract" />}
+                    label="Extract features afterwards"
+                  />
                   <Box sx={{ flex: 1 }} />
                   {needsMapping && (
                     <Button variant="outlined" disabled={busy} onClick={() => setMapping(true)} data-testid="import-map">
                       Name the columns…
                     </Button>
                   )}
-                  <Button variant="contained" disabled={busy} onClick={() => (needsMapping ? setMapping(true) : start())} data-testid="import-start">
+                  <Button
+                    variant="contained"
+                    disabled={busy}
+                    onClick={() => (needsMapping ? setMapping(true) : start())}
+                    data-testid="import-start"
+                  >
                     Import
                   </Button>
                 </Stack>

@@ -53,18 +53,40 @@ export function JobsView() {
             <Button variant="outlined" disabled={starting} onClick={() => start(call('jobs.extract', {}))} data-testid="start-extract">
               Extract features
             </Button>
-            <FilterSelect label="Fusion" value={fusion} options={['none', 'concat', 'seed']} onChange={(v) => setFusion(v as Fusion)} minWidth={110} testId="retrain-fusion" />
-            <FilterSelect label="Classifier" value={classifier} options={['linear', 'rbf']} onChange={(v) => setClassifier(v as Classifier)} minWidth={110} testId="retrain-classifier" />
+            <FilterSelect
+              label="Fusion"
+              value={fusion}
+              options={['none', 'concat', 'seed']}
+              onChange={(v) => setFusion(v as Fusion)}
+              minWidth={110}
+              testId="retrain-fusion"
+            />
+            <FilterSelect
+              label="Classifier"
+              value={classifier}
+              options={['linear', 'rbf']}
+              onChange={(v) => setClassifier(v as Classifier)}
+              minWidth={110}
+              testId="retrain-classifier"
+            />
             <Button
               variant="contained"
               disabled={starting || models.loading}
-              onClick={() => start(call('jobs.train', { ...(fusionChoice ? { fusion: fusionChoice } : {}), ...(classifierChoice ? { classifier: classifierChoice } : {}) }))}
+              onClick={() =>
+                start(
+                  call('jobs.train', {
+                    ...(fusionChoice ? { fusion: fusionChoice } : {}),
+                    ...(classifierChoice ? { classifier: classifierChoice } : {}),
+                  }),
+                )
+              }
               data-testid="retrain"
             >
               Retrain
             </Button>
             <Typography variant="caption" color="text.secondary">
-              Retraining fits on the training split's current labels (your corrections included) and makes a new model version; older versions stay.
+              Retraining fits on the training split's current labels (your corrections included) and makes a new model version; older
+              versions stay.
             </Typography>
           </Stack>
           <Typography variant="caption" color="text.secondary" component="div" sx={{ mt: 1 }} data-testid="retrain-base">
@@ -74,7 +96,9 @@ export function JobsView() {
           </Typography>
         </CardContent>
       </Card>
-      {jobs.length === 0 && !q.loading && <EmptyState title="No jobs yet">Extraction and training runs appear here with their progress.</EmptyState>}
+      {jobs.length === 0 && !q.loading && (
+        <EmptyState title="No jobs yet">Extraction and training runs appear here with their progress.</EmptyState>
+      )}
       {jobs.map((j) => (
         <JobCard
           key={j.id}
@@ -106,7 +130,12 @@ function JobCard(props: { job: JobInfo; models: ModelVersionInfo[]; onCancel: ()
           <Typography variant="subtitle2">
             #{j.id} {j.kind}
           </Typography>
-          <Chip size="small" label={j.status} data-testid="job-status" color={j.status === 'done' ? 'success' : j.status === 'failed' ? 'error' : j.status === 'running' ? 'primary' : 'default'} />
+          <Chip
+            size="small"
+            label={j.status}
+            data-testid="job-status"
+            color={j.status === 'done' ? 'success' : j.status === 'failed' ? 'error' : j.status === 'running' ? 'primary' : 'default'}
+          />
           <Typography variant="caption" color="text.secondary">
             started {new Date(j.started_at).toLocaleTimeString()}
             {j.finished_at ? ` · finished ${new Date(j.finished_at).toLocaleTimeString()}` : ''}
@@ -123,7 +152,9 @@ function JobCard(props: { job: JobInfo; models: ModelVersionInfo[]; onCancel: ()
             </Button>
           )}
         </Stack>
-        {j.status === 'running' && <LinearProgress sx={{ mt: 1 }} variant={pct === null ? 'indeterminate' : 'determinate'} value={pct ?? undefined} />}
+        {j.status === 'running' && (
+          <LinearProgress sx={{ mt: 1 }} variant={pct === null ? 'indeterminate' : 'determinate'} value={pct ?? undefined} />
+        )}
         {p && (
           <Typography variant="caption" color="text.secondary" component="div" sx={{ mt: 0.5 }} data-testid="job-progress">
             {p.job} · {p.done}/{p.total}
@@ -143,7 +174,12 @@ function JobCard(props: { job: JobInfo; models: ModelVersionInfo[]; onCancel: ()
           </Typography>
         )}
         {j.error && (
-          <Typography variant="body2" color={j.status === 'cancelled' ? 'text.secondary' : 'error'} sx={{ mt: 0.5 }} data-testid="job-error">
+          <Typography
+            variant="body2"
+            color={j.status === 'cancelled' ? 'text.secondary' : 'error'}
+            sx={{ mt: 0.5 }}
+            data-testid="job-error"
+          >
             {j.error}
           </Typography>
         )}
@@ -164,12 +200,20 @@ function jobSummary(j: JobInfo): string | null {
       `${n('added')} added, ${n('updated')} updated, ${n('unchanged')} unchanged`,
       n('missingMedia') !== '0' ? `${n('missingMedia')} without media` : null,
       warnings ? `${warnings} warning(s): ${(r.warnings as string[])[0]}${warnings > 1 ? ' …' : ''}` : null,
-      typeof r.extractJob === 'number' ? `extraction started (job #${r.extractJob})` : typeof r.extractNote === 'string' ? r.extractNote : null,
-    ].filter(Boolean).join(' · ');
+      typeof r.extractJob === 'number'
+        ? `extraction started (job #${r.extractJob})`
+        : typeof r.extractNote === 'string'
+          ? r.extractNote
+          : null,
+    ]
+      .filter(Boolean)
+      .join(' · ');
   }
   if (j.kind === 'ablate') {
     const rows = (r.rows as { modalities: string[]; model_version: number; weighted_f1: number }[] | undefined) ?? [];
-    return rows.map((x) => `${x.modalities.join('+')} v${x.model_version}: weighted F1 ${x.weighted_f1.toFixed(3)} on dev`).join(' · ') || null;
+    return (
+      rows.map((x) => `${x.modalities.join('+')} v${x.model_version}: weighted F1 ${x.weighted_f1.toFixed(3)} on dev`).join(' · ') || null
+    );
   }
   if (j.kind === 'extract') {
     const media = r.media as { processed?: number; failed?: number } | undefined;
@@ -184,14 +228,17 @@ function jobSummary(j: JobInfo): string | null {
     const f1 = m ? Object.values(m).map((x) => `weighted F1 ${x.weighted_f1.toFixed(3)} on ${x.split}`) : [];
     const gold = r.gold as { rule: string; by_source: Record<string, number> } | undefined; // which rule made the gold labels (issue 13)
     const goldText = gold ? `gold: ${gold.rule}${gold.by_source.adjudicate ? `, ${gold.by_source.adjudicate} adjudicated` : ''}` : null;
-    return [`model v${r.version}`, typeof r.n_train === 'number' ? `trained on ${r.n_train} items` : null, goldText, ...f1].filter(Boolean).join(' · ');
+    return [`model v${r.version}`, typeof r.n_train === 'number' ? `trained on ${r.n_train} items` : null, goldText, ...f1]
+      .filter(Boolean)
+      .join(' · ');
   }
   return null;
 }
 
 function trainedVersion(result: unknown): number | null {
   if (typeof result === 'number') return result;
-  if (result && typeof result === 'object' && typeof (result as { version?: unknown }).version === 'number') return (result as { version: number }).version;
+  if (result && typeof result === 'object' && typeof (result as { version?: unknown }).version === 'number')
+    return (result as { version: number }).version;
   return null;
 }
 

@@ -29,7 +29,9 @@ export function ReportsView() {
   const run = (format: string) => {
     setBusy(format);
     (desktop
-      ? call('reports.save', { format: format as Format }).then((r) => r.path !== null && setDone((d) => [{ format, path: r.path!, url: null, bytes: r.bytes }, ...d]))
+      ? call('reports.save', { format: format as Format }).then(
+          (r) => r.path !== null && setDone((d) => [{ format, path: r.path!, url: null, bytes: r.bytes }, ...d]),
+        )
       : call('reports.export', { format: format as Format }).then((r) => setDone((d) => [{ format, ...r }, ...d]))
     )
       .catch(report)
@@ -40,7 +42,8 @@ export function ReportsView() {
       <Stack direction="row" spacing={1} useFlexGap sx={{ flexWrap: 'wrap' }}>
         {info.reportFormats.map((f) => (
           <Button key={f} variant="outlined" disabled={busy !== null} onClick={() => run(f)} data-testid={`export-${f}`}>
-            {desktop ? 'Save' : 'Export'} {f.toUpperCase()}{['eaf', 'textgrid', 'meld'].includes(f) ? (desktop ? ' files…' : ' (zip)') : desktop ? '…' : ''}
+            {desktop ? 'Save' : 'Export'} {f.toUpperCase()}
+            {['eaf', 'textgrid', 'meld'].includes(f) ? (desktop ? ' files…' : ' (zip)') : desktop ? '…' : ''}
           </Button>
         ))}
       </Stack>

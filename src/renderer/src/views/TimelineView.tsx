@@ -32,30 +32,36 @@ export function TimelineView() {
   const player = useRef<HTMLMediaElement | null>(null);
   const stopAt = useRef<number | null>(null);
 
-  const load = useCallback(async (input: { path?: string; id?: number }, keepView = false) => {
-    try {
-      const t = await call('timeline.get', input);
-      setTl(t);
-      setPath(t.path);
-      if (!keepView) {
-        const dur = t.duration_s ?? 60;
-        const seg = t.segments.find((s) => s.id === input.id);
-        const span = Math.min(dur, 60);
-        const start = seg ? Math.max(0, Math.min(dur - span, seg.start_s - span / 4)) : 0;
-        setView({ start, end: start + span });
+  const load = useCallback(
+    async (input: { path?: string; id?: number }, keepView = false) => {
+      try {
+        const t = await call('timeline.get', input);
+        setTl(t);
+        setPath(t.path);
+        if (!keepView) {
+          const dur = t.duration_s ?? 60;
+          const seg = t.segments.find((s) => s.id === input.id);
+          const span = Math.min(dur, 60);
+          const start = seg ? Math.max(0, Math.min(dur - span, seg.start_s - span / 4)) : 0;
+          setView({ start, end: start + span });
+        }
+        if (input.id !== undefined) setSelected(input.id);
+      } catch (e) {
+        report(e);
       }
-      if (input.id !== undefined) setSelected(input.id);
-    } catch (e) {
-      report(e);
-    }
-  }, [call, report]);
+    },
+    [call, report],
+  );
 
   // open at the utterance chosen elsewhere when it is a segment, else the first recording
   useEffect(() => {
     if (tl) return;
     const first = recordings.data?.[0];
     if (utteranceId !== null) {
-      call('timeline.get', { id: utteranceId }).then(() => load({ id: utteranceId }), () => first && load({ path: first.path }));
+      call('timeline.get', { id: utteranceId }).then(
+        () => load({ id: utteranceId }),
+        () => first && load({ path: first.path }),
+      );
     } else if (first) void load({ path: first.path });
   }, [recordings.data, utteranceId, tl, call, load]);
 
@@ -84,25 +90,31 @@ export function TimelineView() {
     if (player.current) player.current.playbackRate = speed;
   }, [speed, tl]);
 
-  const playSegment = useCallback((s: TimelineSegment) => {
-    const p = player.current;
-    if (!p) return;
-    p.currentTime = s.start_s;
-    stopAt.current = s.end_s;
-    p.playbackRate = speed;
-    void p.play().catch(() => {});
-  }, [speed]);
+  const playSegment = useCallback(
+    (s: TimelineSegment) => {
+      const p = player.current;
+      if (!p) return;
+      p.currentTime = s.start_s;
+      stopAt.current = s.end_s;
+      p.playbackRate = speed;
+      void p.play().catch(() => {});
+    },
+    [speed],
+  );
 
-  const select = useCallback((s: TimelineSegment, play: boolean) => {
-    setSelected(s.id);
-    setSelection(null);
-    if (s.start_s < view.start || s.end_s > view.end) {
-      const span = view.end - view.start;
-      const start = Math.max(0, s.start_s - span / 4);
-      setView({ start, end: start + span });
-    }
-    if (play) playSegment(s);
-  }, [view, playSegment]);
+  const select = useCallback(
+    (s: TimelineSegment, play: boolean) => {
+      setSelected(s.id);
+      setSelection(null);
+      if (s.start_s < view.start || s.end_s > view.end) {
+        const span = view.end - view.start;
+        const start = Math.max(0, s.start_s - span / 4);
+        setView({ start, end: start + span });
+      }
+      if (play) playSegment(s);
+    },
+    [view, playSegment],
+  );
 
   // edits run one after another, in key order; a nudge applies at once to the spans shown, so a key
   // pressed before the previous edit's answer builds on it rather than on what the server had
@@ -111,27 +123,36 @@ export function TimelineView() {
   useEffect(() => {
     spans.current = new Map((tl?.segments ?? []).map((x) => [x.id, { start_s: x.start_s, end_s: x.end_s }]));
   }, [tl]);
-  const edit = useCallback((method: 'segments.edit' | 'segments.split' | 'segments.add' | 'segments.merge' | 'segments.delete', input: Record<string, unknown>) => {
-    if (!path) return;
-    queue.current = queue.current.then(async () => {
-      try {
-        const r = (await call(method, input as never)) as { id: number; newId?: number };
-        await load({ path }, true);
-        if (method !== 'segments.delete') setSelected(r.newId ?? r.id);
-      } catch (e) {
-        report(e);
-        await load({ path }, true);
-      }
-    });
-  }, [call, load, path, report]);
-  const nudge = useCallback((id: number, dStart: number, dEnd: number) => {
-    const cur = spans.current.get(id);
-    if (!cur) return;
-    const next = { start_s: Math.round((cur.start_s + dStart) * 1000) / 1000, end_s: Math.round((cur.end_s + dEnd) * 1000) / 1000 };
-    spans.current.set(id, next);
-    setTl((t) => (t ? { ...t, segments: t.segments.map((x) => (x.id === id ? { ...x, ...next } : x)) } : t));
-    edit('segments.edit', { id, ...next, source: 'nudge' });
-  }, [edit]);
+  const edit = useCallback(
+    (
+      method: 'segments.edit' | 'segments.split' | 'segments.add' | 'segments.merge' | 'segments.delete',
+      input: Record<string, unknown>,
+    ) => {
+      if (!path) return;
+      queue.current = queue.current.then(async () => {
+        try {
+          const r = (await call(method, input as never)) as { id: number; newId?: number };
+          await load({ path }, true);
+          if (method !== 'segments.delete') setSelected(r.newId ?? r.id);
+        } catch (e) {
+          report(e);
+          await load({ path }, true);
+        }
+      });
+    },
+    [call, load, path, report],
+  );
+  const nudge = useCallback(
+    (id: number, dStart: number, dEnd: number) => {
+      const cur = spans.current.get(id);
+      if (!cur) return;
+      const next = { start_s: Math.round((cur.start_s + dStart) * 1000) / 1000, end_s: Math.round((cur.end_s + dEnd) * 1000) / 1000 };
+      spans.current.set(id, next);
+      setTl((t) => (t ? { ...t, segments: t.segments.map((x) => (x.id === id ? { ...x, ...next } : x)) } : t));
+      edit('segments.edit', { id, ...next, source: 'nudge' });
+    },
+    [edit],
+  );
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
@@ -170,7 +191,12 @@ export function TimelineView() {
         edit('segments.delete', { id: seg.id });
         if (next) setSelected(next.id);
       } else if ((k === 'a' || k === 'A') && selection && segs.length) {
-        edit('segments.add', { near: seg?.id ?? segs[0].id, start_s: selection.start, end_s: selection.end, speaker: seg?.speaker ?? null });
+        edit('segments.add', {
+          near: seg?.id ?? segs[0].id,
+          start_s: selection.start,
+          end_s: selection.end,
+          speaker: seg?.speaker ?? null,
+        });
       } else if (k === '+' || k === '=' || k === '-') {
         const dur = tl.duration_s ?? view.end;
         const mid = seg ? (seg.start_s + seg.end_s) / 2 : (view.start + view.end) / 2;
@@ -188,7 +214,8 @@ export function TimelineView() {
     return (
       <Box sx={{ p: 2 }}>
         <EmptyState title="No long recordings">
-          Import a transcript (ELAN, Praat TextGrid, SRT or WebVTT) over a recording, or a recording with automatic segmentation, to see its timeline here.
+          Import a transcript (ELAN, Praat TextGrid, SRT or WebVTT) over a recording, or a recording with automatic segmentation, to see its
+          timeline here.
         </EmptyState>
       </Box>
     );
@@ -197,44 +224,87 @@ export function TimelineView() {
   const dur = tl.duration_s ?? 0;
   return (
     <Box sx={{ p: 2 }} data-testid="timeline-view">
-      <Stack direction="row" spacing={2} sx={{ mb: 1, alignItems: "center" }}>
-        <Select size="small" value={path ?? ''} onChange={(e) => void load({ path: String(e.target.value) })} data-testid="timeline-recording" sx={{ minWidth: 320 }}>
+      <Stack direction="row" spacing={2} sx={{ mb: 1, alignItems: 'center' }}>
+        <Select
+          size="small"
+          value={path ?? ''}
+          onChange={(e) => void load({ path: String(e.target.value) })}
+          data-testid="timeline-recording"
+          sx={{ minWidth: 320 }}
+        >
           {(recordings.data ?? []).map((r) => (
-            <MenuItem key={r.path} value={r.path}>{`${r.dialogue ?? ''} · ${r.path.split(/[\\/]/).pop()} · ${r.segments} segments`}</MenuItem>
+            <MenuItem
+              key={r.path}
+              value={r.path}
+            >{`${r.dialogue ?? ''} · ${r.path.split(/[\\/]/).pop()} · ${r.segments} segments`}</MenuItem>
           ))}
         </Select>
         <Typography variant="body2" color="text.secondary">
-          {fmt(dur)} · {tl.segments.length} segments · {tl.speakers.length} speaker{tl.speakers.length === 1 ? '' : 's'} · view {fmt(view.start)}–{fmt(view.end)}
+          {fmt(dur)} · {tl.segments.length} segments · {tl.speakers.length} speaker{tl.speakers.length === 1 ? '' : 's'} · view{' '}
+          {fmt(view.start)}–{fmt(view.end)}
         </Typography>
       </Stack>
       <TimelineCanvas
-        timeline={tl} view={view} now={now} selected={selected} selection={selection} labels={labels}
-        onView={setView} onSelect={(s) => select(s, true)} onSelection={setSelection}
-        onSeek={(t) => { if (player.current) { stopAt.current = null; player.current.currentTime = t; } }}
+        timeline={tl}
+        view={view}
+        now={now}
+        selected={selected}
+        selection={selection}
+        labels={labels}
+        onView={setView}
+        onSelect={(s) => select(s, true)}
+        onSelection={setSelection}
+        onSeek={(t) => {
+          if (player.current) {
+            stopAt.current = null;
+            player.current.currentTime = t;
+          }
+        }}
       />
       <Stack direction={{ xs: 'column', md: 'row' }} spacing={2} sx={{ mt: 1 }}>
-        <Box sx={{ flex: 1 }}><Section title={seg ? `Segment ${fmt(seg.start_s)}–${fmt(seg.end_s)} (${(seg.end_s - seg.start_s).toFixed(2)} s)` : 'Segment'}>
-          {tl.mediaUrl && <ClipPlayer src={tl.mediaUrl} media={tl.path} maxHeight={240} ref={player} testId="timeline-player" />}
-          <Stack direction="row" spacing={1} sx={{ mt: 1, alignItems: "center" }}>
-            <Button size="small" variant="outlined" disabled={!seg} onClick={() => seg && playSegment(seg)} data-testid="timeline-play">Play segment</Button>
-            <Select size="small" value={speed} onChange={(e) => setSpeed(Number(e.target.value))} data-testid="timeline-speed">
-              {SPEEDS.map((s) => <MenuItem key={s} value={s}>{s}x</MenuItem>)}
-            </Select>
-            <Typography variant="caption" color="text.secondary">{fmt(now)}</Typography>
-          </Stack>
-        </Section></Box>
-        <Box sx={{ flex: 1 }}><Section title="Utterance">
-          {seg ? (
-            <Box data-testid="timeline-selected">
-              <Typography variant="body2"><b>{seg.speaker ?? 'no speaker'}</b>: {seg.text || <i>no text</i>}</Typography>
-              <Typography variant="body2">label {seg.label ?? '–'} · predicted {seg.prediction ?? '–'} · {seg.status}</Typography>
-              <Button size="small" onClick={() => openUtterance(seg.id)}>Open utterance</Button>
-            </Box>
-          ) : <Typography variant="body2">Click a block.</Typography>}
-          <Typography variant="caption" color="text.secondary" component="div" sx={{ mt: 1 }}>
-            Space play · ← → segments · , . frame · [ ] start ±50 ms · {'{ }'} end ±50 ms · S split at playhead · M merge with next · Del remove · drag then A add · + − zoom
-          </Typography>
-        </Section></Box>
+        <Box sx={{ flex: 1 }}>
+          <Section title={seg ? `Segment ${fmt(seg.start_s)}–${fmt(seg.end_s)} (${(seg.end_s - seg.start_s).toFixed(2)} s)` : 'Segment'}>
+            {tl.mediaUrl && <ClipPlayer src={tl.mediaUrl} media={tl.path} maxHeight={240} ref={player} testId="timeline-player" />}
+            <Stack direction="row" spacing={1} sx={{ mt: 1, alignItems: 'center' }}>
+              <Button size="small" variant="outlined" disabled={!seg} onClick={() => seg && playSegment(seg)} data-testid="timeline-play">
+                Play segment
+              </Button>
+              <Select size="small" value={speed} onChange={(e) => setSpeed(Number(e.target.value))} data-testid="timeline-speed">
+                {SPEEDS.map((s) => (
+                  <MenuItem key={s} value={s}>
+                    {s}x
+                  </MenuItem>
+                ))}
+              </Select>
+              <Typography variant="caption" color="text.secondary">
+                {fmt(now)}
+              </Typography>
+            </Stack>
+          </Section>
+        </Box>
+        <Box sx={{ flex: 1 }}>
+          <Section title="Utterance">
+            {seg ? (
+              <Box data-testid="timeline-selected">
+                <Typography variant="body2">
+                  <b>{seg.speaker ?? 'no speaker'}</b>: {seg.text || <i>no text</i>}
+                </Typography>
+                <Typography variant="body2">
+                  label {seg.label ?? '–'} · predicted {seg.prediction ?? '–'} · {seg.status}
+                </Typography>
+                <Button size="small" onClick={() => openUtterance(seg.id)}>
+                  Open utterance
+                </Button>
+              </Box>
+            ) : (
+              <Typography variant="body2">Click a block.</Typography>
+            )}
+            <Typography variant="caption" color="text.secondary" component="div" sx={{ mt: 1 }}>
+              Space play · ← → segments · , . frame · [ ] start ±50 ms · {'{ }'} end ±50 ms · S split at playhead · M merge with next · Del
+              remove · drag then A add · + − zoom
+            </Typography>
+          </Section>
+        </Box>
       </Stack>
     </Box>
   );

@@ -40,7 +40,12 @@ export function UtteranceView() {
           {d.key}
         </Typography>
         <Chip size="small" label={d.split} />
-        <Chip size="small" label={d.status} color={d.status === 'done' ? 'success' : d.status === 'error' ? 'error' : 'warning'} variant="outlined" />
+        <Chip
+          size="small"
+          label={d.status}
+          color={d.status === 'done' ? 'success' : d.status === 'error' ? 'error' : 'warning'}
+          variant="outlined"
+        />
         <Typography variant="body2" color="text.secondary">
           dialogue {d.dialogue ?? '—'} · id {d.id}
         </Typography>
@@ -54,7 +59,9 @@ export function UtteranceView() {
                 <ClipPlayer ref={video} src={d.mediaUrl} media={d.media} maxHeight={360} testId="clip" />
               ) : (
                 <EmptyState title="No media for this utterance" testId="no-media">
-                  {d.status === 'missing_media' ? 'The clip was not found under the corpus folder when it was imported.' : 'Only text was imported.'}
+                  {d.status === 'missing_media'
+                    ? 'The clip was not found under the corpus folder when it was imported.'
+                    : 'Only text was imported.'}
                 </EmptyState>
               )}
             </CardContent>
@@ -66,7 +73,21 @@ export function UtteranceView() {
                   <EntropyPlot entropy={d.video.frame_entropy} fps={fps} selected={d.video.selected_frames} onSeek={seek} />
                   <Stack direction="row" spacing={1} useFlexGap sx={{ flexWrap: 'wrap', pt: 1 }} data-testid="thumbnails">
                     {d.thumbnails.map((t) => (
-                      <Box key={t.frame} component="button" onClick={() => seek(t.frame / fps)} title={`frame ${t.frame} · ${(t.frame / fps).toFixed(2)} s`} sx={{ p: 0, border: 1, borderColor: 'divider', borderRadius: 1, cursor: 'pointer', bgcolor: 'transparent', flex: '0 0 auto' }}>
+                      <Box
+                        key={t.frame}
+                        component="button"
+                        onClick={() => seek(t.frame / fps)}
+                        title={`frame ${t.frame} · ${(t.frame / fps).toFixed(2)} s`}
+                        sx={{
+                          p: 0,
+                          border: 1,
+                          borderColor: 'divider',
+                          borderRadius: 1,
+                          cursor: 'pointer',
+                          bgcolor: 'transparent',
+                          flex: '0 0 auto',
+                        }}
+                      >
                         <img src={t.url} alt={`frame ${t.frame}`} height={54} style={{ display: 'block', borderRadius: 4 }} />
                         <Typography variant="caption" sx={{ display: 'block', color: 'text.secondary' }}>
                           {(t.frame / fps).toFixed(2)} s
@@ -110,7 +131,12 @@ export function UtteranceView() {
                   <b>{d.prediction.label}</b>
                   {d.prediction.model_version ? ` · model v${d.prediction.model_version}` : ''}
                 </Typography>
-                <ProbabilityBars probabilities={d.prediction.probabilities} labels={summary?.labels ?? []} predicted={d.prediction.label} gold={d.label} />
+                <ProbabilityBars
+                  probabilities={d.prediction.probabilities}
+                  labels={summary?.labels ?? []}
+                  predicted={d.prediction.label}
+                  gold={d.label}
+                />
               </>
             ) : (
               <EmptyState title="No prediction yet" testId="no-prediction">
@@ -119,7 +145,13 @@ export function UtteranceView() {
             )}
           </Section>
           <Section title="Audio features">
-            {d.audio ? <AudioFeatures audio={d.audio} /> : <EmptyState title="No audio features" testId="no-audio-features">{d.status === 'pending' ? 'Not extracted yet.' : 'No usable audio track.'}</EmptyState>}
+            {d.audio ? (
+              <AudioFeatures audio={d.audio} />
+            ) : (
+              <EmptyState title="No audio features" testId="no-audio-features">
+                {d.status === 'pending' ? 'Not extracted yet.' : 'No usable audio track.'}
+              </EmptyState>
+            )}
             {d.text_features && (
               <Typography variant="caption" color="text.secondary" component="div" sx={{ mt: 1 }}>
                 text features: {d.text_features.encoder} ({d.text_features.dim} dims)

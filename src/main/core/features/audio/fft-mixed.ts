@@ -66,86 +66,134 @@ export class MixedRadixFFT {
       if (r === 4) {
         for (let p = 0; p < m; p++) {
           const w1 = p * s;
-          const c1 = wr[w1], s1 = wi[w1];
-          const c2 = wr[2 * w1], s2 = wi[2 * w1];
-          const c3 = wr[3 * w1], s3 = wi[3 * w1];
+          const c1 = wr[w1],
+            s1 = wi[w1];
+          const c2 = wr[2 * w1],
+            s2 = wi[2 * w1];
+          const c3 = wr[3 * w1],
+            s3 = wi[3 * w1];
           for (let q = 0; q < s; q++) {
             const i0 = q + s * p;
             const i1 = i0 + s * m;
             const i2 = i1 + s * m;
             const i3 = i2 + s * m;
-            const a0r = xr[i0], a0i = xi[i0], a1r = xr[i1], a1i = xi[i1];
-            const a2r = xr[i2], a2i = xi[i2], a3r = xr[i3], a3i = xi[i3];
-            const t0r = a0r + a2r, t0i = a0i + a2i;
-            const t1r = a0r - a2r, t1i = a0i - a2i;
-            const t2r = a1r + a3r, t2i = a1i + a3i;
-            const t3r = a1r - a3r, t3i = a1i - a3i;
+            const a0r = xr[i0],
+              a0i = xi[i0],
+              a1r = xr[i1],
+              a1i = xi[i1];
+            const a2r = xr[i2],
+              a2i = xi[i2],
+              a3r = xr[i3],
+              a3i = xi[i3];
+            const t0r = a0r + a2r,
+              t0i = a0i + a2i;
+            const t1r = a0r - a2r,
+              t1i = a0i - a2i;
+            const t2r = a1r + a3r,
+              t2i = a1i + a3i;
+            const t3r = a1r - a3r,
+              t3i = a1i - a3i;
             const o = q + s * r * p;
             yr[o] = t0r + t2r;
             yi[o] = t0i + t2i;
             // b1 = t1 - i*t3
-            const b1r = t1r + t3i, b1i = t1i - t3r;
+            const b1r = t1r + t3i,
+              b1i = t1i - t3r;
             yr[o + s] = b1r * c1 - b1i * s1;
             yi[o + s] = b1r * s1 + b1i * c1;
-            const b2r = t0r - t2r, b2i = t0i - t2i;
+            const b2r = t0r - t2r,
+              b2i = t0i - t2i;
             yr[o + 2 * s] = b2r * c2 - b2i * s2;
             yi[o + 2 * s] = b2r * s2 + b2i * c2;
             // b3 = t1 + i*t3
-            const b3r = t1r - t3i, b3i = t1i + t3r;
+            const b3r = t1r - t3i,
+              b3i = t1i + t3r;
             yr[o + 3 * s] = b3r * c3 - b3i * s3;
             yi[o + 3 * s] = b3r * s3 + b3i * c3;
           }
         }
       } else if (r === 2) {
         for (let p = 0; p < m; p++) {
-          const c1 = wr[p * s], s1 = wi[p * s];
+          const c1 = wr[p * s],
+            s1 = wi[p * s];
           for (let q = 0; q < s; q++) {
             const i0 = q + s * p;
             const i1 = i0 + s * m;
-            const ar = xr[i0], ai = xi[i0], br = xr[i1], bi = xi[i1];
+            const ar = xr[i0],
+              ai = xi[i0],
+              br = xr[i1],
+              bi = xi[i1];
             const o = q + 2 * s * p;
             yr[o] = ar + br;
             yi[o] = ai + bi;
-            const dr = ar - br, di = ai - bi;
+            const dr = ar - br,
+              di = ai - bi;
             yr[o + s] = dr * c1 - di * s1;
             yi[o + s] = dr * s1 + di * c1;
           }
         }
       } else if (r === 5) {
-        const k1 = Math.cos((2 * Math.PI) / 5), k2 = Math.cos((4 * Math.PI) / 5);
-        const q1 = Math.sin((2 * Math.PI) / 5), q2 = Math.sin((4 * Math.PI) / 5);
+        const k1 = Math.cos((2 * Math.PI) / 5),
+          k2 = Math.cos((4 * Math.PI) / 5);
+        const q1 = Math.sin((2 * Math.PI) / 5),
+          q2 = Math.sin((4 * Math.PI) / 5);
         for (let p = 0; p < m; p++) {
           const w1 = p * s;
-          const c1 = wr[w1], s1 = wi[w1], c2 = wr[2 * w1], s2 = wi[2 * w1];
-          const c3 = wr[3 * w1], s3 = wi[3 * w1], c4 = wr[4 * w1], s4 = wi[4 * w1];
+          const c1 = wr[w1],
+            s1 = wi[w1],
+            c2 = wr[2 * w1],
+            s2 = wi[2 * w1];
+          const c3 = wr[3 * w1],
+            s3 = wi[3 * w1],
+            c4 = wr[4 * w1],
+            s4 = wi[4 * w1];
           for (let q = 0; q < s; q++) {
             const i0 = q + s * p;
             const sm = s * m;
-            const a0r = xr[i0], a0i = xi[i0];
-            const a1r = xr[i0 + sm], a1i = xi[i0 + sm];
-            const a2r = xr[i0 + 2 * sm], a2i = xi[i0 + 2 * sm];
-            const a3r = xr[i0 + 3 * sm], a3i = xi[i0 + 3 * sm];
-            const a4r = xr[i0 + 4 * sm], a4i = xi[i0 + 4 * sm];
-            const t1r = a1r + a4r, t1i = a1i + a4i, t3r = a1r - a4r, t3i = a1i - a4i;
-            const t2r = a2r + a3r, t2i = a2i + a3i, t4r = a2r - a3r, t4i = a2i - a3i;
-            const r1r = a0r + k1 * t1r + k2 * t2r, r1i = a0i + k1 * t1i + k2 * t2i;
-            const r2r = a0r + k2 * t1r + k1 * t2r, r2i = a0i + k2 * t1i + k1 * t2i;
-            const u1r = q1 * t3r + q2 * t4r, u1i = q1 * t3i + q2 * t4i;
-            const u2r = q2 * t3r - q1 * t4r, u2i = q2 * t3i - q1 * t4i;
+            const a0r = xr[i0],
+              a0i = xi[i0];
+            const a1r = xr[i0 + sm],
+              a1i = xi[i0 + sm];
+            const a2r = xr[i0 + 2 * sm],
+              a2i = xi[i0 + 2 * sm];
+            const a3r = xr[i0 + 3 * sm],
+              a3i = xi[i0 + 3 * sm];
+            const a4r = xr[i0 + 4 * sm],
+              a4i = xi[i0 + 4 * sm];
+            const t1r = a1r + a4r,
+              t1i = a1i + a4i,
+              t3r = a1r - a4r,
+              t3i = a1i - a4i;
+            const t2r = a2r + a3r,
+              t2i = a2i + a3i,
+              t4r = a2r - a3r,
+              t4i = a2i - a3i;
+            const r1r = a0r + k1 * t1r + k2 * t2r,
+              r1i = a0i + k1 * t1i + k2 * t2i;
+            const r2r = a0r + k2 * t1r + k1 * t2r,
+              r2i = a0i + k2 * t1i + k1 * t2i;
+            const u1r = q1 * t3r + q2 * t4r,
+              u1i = q1 * t3i + q2 * t4i;
+            const u2r = q2 * t3r - q1 * t4r,
+              u2i = q2 * t3i - q1 * t4i;
             const o = q + s * 5 * p;
             yr[o] = a0r + t1r + t2r;
             yi[o] = a0i + t1i + t2i;
             // b1 = r1 - i*u1, b4 = r1 + i*u1, b2 = r2 - i*u2, b3 = r2 + i*u2
-            let br = r1r + u1i, bi = r1i - u1r;
+            let br = r1r + u1i,
+              bi = r1i - u1r;
             yr[o + s] = br * c1 - bi * s1;
             yi[o + s] = br * s1 + bi * c1;
-            br = r2r + u2i; bi = r2i - u2r;
+            br = r2r + u2i;
+            bi = r2i - u2r;
             yr[o + 2 * s] = br * c2 - bi * s2;
             yi[o + 2 * s] = br * s2 + bi * c2;
-            br = r2r - u2i; bi = r2i + u2r;
+            br = r2r - u2i;
+            bi = r2i + u2r;
             yr[o + 3 * s] = br * c3 - bi * s3;
             yi[o + 3 * s] = br * s3 + bi * c3;
-            br = r1r - u1i; bi = r1i + u1r;
+            br = r1r - u1i;
+            bi = r1i + u1r;
             yr[o + 4 * s] = br * c4 - bi * s4;
             yi[o + 4 * s] = br * s4 + bi * c4;
           }
@@ -164,7 +212,8 @@ export class MixedRadixFFT {
             }
             const o = q + s * r * p;
             for (let k = 0; k < r; k++) {
-              let sr = 0, si = 0;
+              let sr = 0,
+                si = 0;
               for (let j = 0; j < r; j++) {
                 const w = ((j * k) % r) * step;
                 sr += gr[j] * wr[w] - gi[j] * wi[w];
@@ -177,9 +226,12 @@ export class MixedRadixFFT {
           }
         }
       }
-      const ar = xr, ai = xi;
-      xr = yr; xi = yi;
-      yr = ar; yi = ai;
+      const ar = xr,
+        ai = xi;
+      xr = yr;
+      xi = yi;
+      yr = ar;
+      yi = ai;
       len = m;
       s *= r;
     }

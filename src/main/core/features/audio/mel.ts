@@ -79,7 +79,9 @@ export function melFilterbank(o: MelOptions): MelFilterbank {
   const offset = new Int32Array(o.nMels);
   const w: number[] = [];
   for (let m = 0; m < o.nMels; m++) {
-    const lo = fPts[m], mid = fPts[m + 1], hi = fPts[m + 2];
+    const lo = fPts[m],
+      mid = fPts[m + 1],
+      hi = fPts[m + 2];
     const enorm = o.norm === 'slaney' ? 2 / (hi - lo) : 1;
     let first = -1;
     let last = -1;

@@ -79,7 +79,10 @@ export function mfcc(pcm: Float32Array, sampleRate: number, nMfcc: number = MFCC
       const v = c % 2 === 0 ? sum : dif;
       const len = c % 2 === 0 ? halfM + odd : halfM;
       // four independent partial sums: the adds do not wait on each other
-      let a0 = 0, a1 = 0, a2 = 0, a3 = 0;
+      let a0 = 0,
+        a1 = 0,
+        a2 = 0,
+        a3 = 0;
       let m = 0;
       for (; m + 3 < len; m += 4) {
         a0 += dct[dO + m] * v[m];

@@ -18,7 +18,10 @@ export class PeakAccumulator {
   private curMax = -Infinity;
   private inBin = 0;
 
-  constructor(sampleRate: number, readonly binsPerSecond: number) {
+  constructor(
+    sampleRate: number,
+    readonly binsPerSecond: number,
+  ) {
     this.perBin = Math.max(1, Math.round(sampleRate / binsPerSecond));
   }
 

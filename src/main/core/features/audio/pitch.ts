@@ -156,7 +156,10 @@ export function yinPitch(pcm: Float32Array, sampleRate: number, opts: PitchOptio
     else pb.fill(0);
     // Q = conj(P_a + i*P_b) over the full circle from the half spectra
     for (let k = 0; k <= halfN; k++) {
-      const ar = pa[2 * k], ai = pa[2 * k + 1], br = pb[2 * k], bi = pb[2 * k + 1];
+      const ar = pa[2 * k],
+        ai = pa[2 * k + 1],
+        br = pb[2 * k],
+        bi = pb[2 * k + 1];
       P[2 * k] = ar - bi;
       P[2 * k + 1] = -(ai + br);
       if (k > 0 && k < halfN) {
@@ -208,10 +211,15 @@ function crossSpectrum(c: FrameCtx, t: number, cs: Float64Array, out: Float64Arr
   fft.transform(Z, z);
   for (let k = 0, h = N >> 1; k <= h; k++) {
     const nk = k === 0 ? 0 : N - k;
-    const a = Z[2 * k], b = Z[2 * k + 1], cc = Z[2 * nk], d = Z[2 * nk + 1];
+    const a = Z[2 * k],
+      b = Z[2 * k + 1],
+      cc = Z[2 * nk],
+      d = Z[2 * nk + 1];
     // X = FFT(segment) = (Z[k] + conj Z[N-k]) / 2, conj(Wf) with Wf = (Z[k] - conj Z[N-k]) / 2i
-    const xr = 0.5 * (a + cc), xi = 0.5 * (b - d);
-    const wr = 0.5 * (b + d), wiNeg = 0.5 * (a - cc);
+    const xr = 0.5 * (a + cc),
+      xi = 0.5 * (b - d);
+    const wr = 0.5 * (b + d),
+      wiNeg = 0.5 * (a - cc);
     out[2 * k] = wr * xr - wiNeg * xi;
     out[2 * k + 1] = wr * xi + wiNeg * xr;
   }
@@ -262,7 +270,9 @@ function pickPeriod(
   }
   aper[t] = dn[tau];
   if (!(dn[tau] < voicing)) return;
-  const x0 = dn[tau - 1], x1 = dn[tau], x2 = dn[tau + 1];
+  const x0 = dn[tau - 1],
+    x1 = dn[tau],
+    x2 = dn[tau + 1];
   const aa = x2 + x0 - 2 * x1;
   const bb = (x2 - x0) / 2;
   const shift = Math.abs(bb) >= Math.abs(aa) ? 0 : -bb / aa;

@@ -145,13 +145,17 @@ export function stft(pcm: Float32Array, opt: StftOptions): Spectrogram {
     const ob = (t + 1) * bins;
     for (let k = 0; k < bins; k++) {
       const nk = k === 0 ? 0 : nFft - k;
-      const xr = zr[stride * k], xi = zi[stride * k + offI];
-      const wr = zr[stride * nk], wi = zi[stride * nk + offI];
-      const ar = xr + wr, ai = xi - wi; // 2*A[k]
+      const xr = zr[stride * k],
+        xi = zi[stride * k + offI];
+      const wr = zr[stride * nk],
+        wi = zi[stride * nk + offI];
+      const ar = xr + wr,
+        ai = xi - wi; // 2*A[k]
       const pa = 0.25 * (ar * ar + ai * ai);
       data[oa + k] = power === 2 ? pa : Math.sqrt(pa);
       if (hasB) {
-        const br = xi + wi, bi = xr - wr; // 2*B[k] up to a rotation
+        const br = xi + wi,
+          bi = xr - wr; // 2*B[k] up to a rotation
         const pb = 0.25 * (br * br + bi * bi);
         data[ob + k] = power === 2 ? pb : Math.sqrt(pb);
       }

@@ -102,7 +102,11 @@ const acPlans = new Map<number, { fft: FFT; buf: Float64Array; spec: Float64Arra
 /** Global tempo in BPM from an onset envelope (librosa.feature.tempo with beat_track's defaults). */
 export function tempoFromOnset(env: Float64Array, sampleRate: number, hop: number = TEMPO_PARAMS.hop): number {
   let any = false;
-  for (let i = 0; i < env.length; i++) if (env[i] !== 0) { any = true; break; }
+  for (let i = 0; i < env.length; i++)
+    if (env[i] !== 0) {
+      any = true;
+      break;
+    }
   if (!any) return 0;
 
   // librosa.time_to_frames(8.0): floor(int(8 * sr) / hop)
@@ -134,7 +138,8 @@ export function tempoFromOnset(env: Float64Array, sampleRate: number, hop: numbe
     fft.realTransform(spec, buf);
     // |X|^2 is real and even, so its inverse DFT equals its forward DFT / N: reuse realTransform
     for (let k = 0; k <= nfft >> 1; k++) {
-      const re = spec[2 * k], im = spec[2 * k + 1];
+      const re = spec[2 * k],
+        im = spec[2 * k + 1];
       const v = re * re + im * im;
       power[k] = v;
       if (k > 0 && k < nfft >> 1) power[nfft - k] = v;

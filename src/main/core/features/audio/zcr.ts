@@ -9,7 +9,11 @@ export const ZCR_PARAMS = { frameLength: 2048, hop: 512 } as const;
  * inside it (the first sample has no predecessor: pad=False), divided by frame_length. Values with
  * |x| <= 1e-10 count as 0, and 0 counts as positive (librosa's threshold and zero_pos defaults).
  */
-export function zeroCrossingRate(pcm: Float32Array, frameLength: number = ZCR_PARAMS.frameLength, hop: number = ZCR_PARAMS.hop): Float64Array {
+export function zeroCrossingRate(
+  pcm: Float32Array,
+  frameLength: number = ZCR_PARAMS.frameLength,
+  hop: number = ZCR_PARAMS.hop,
+): Float64Array {
   const n = pcm.length;
   const frames = centeredFrameCount(n, hop);
   const half = frameLength >> 1;

@@ -17,7 +17,7 @@ export interface SparseVec {
 const WORD_RE = /[\p{L}\p{N}]+(?:['’][\p{L}]+)?/gu;
 
 export function tokenize(text: string): string[] {
-  return (text.normalize('NFKC').toLowerCase().replace(/’/g, "'").match(WORD_RE) ?? []);
+  return text.normalize('NFKC').toLowerCase().replace(/’/g, "'").match(WORD_RE) ?? [];
 }
 
 // FNV-1a 32-bit: stable across runs and platforms, so stored vectors stay comparable

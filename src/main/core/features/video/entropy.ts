@@ -149,7 +149,10 @@ export class FrameStatsAccumulator {
   private readonly luma: number[] = [];
   private readonly motion: number[] = [];
 
-  constructor(readonly width: number, readonly height: number) {
+  constructor(
+    readonly width: number,
+    readonly height: number,
+  ) {
     this.gray = new Uint8Array(width * height);
     this.prev = new Uint8Array(width * height);
   }
@@ -218,7 +221,11 @@ export class FrameStatsAccumulator {
     this.luma.push(n ? sum / n : 0);
     this.motion.push(hasPrev && n ? diff / n : 0);
     this.hasPrev = true;
-    return { entropy: this.entropy[this.entropy.length - 1], luma: this.luma[this.luma.length - 1], motion: this.motion[this.motion.length - 1] };
+    return {
+      entropy: this.entropy[this.entropy.length - 1],
+      luma: this.luma[this.luma.length - 1],
+      motion: this.motion[this.motion.length - 1],
+    };
   }
 
   private record(entropy: number, luma: number, motion: number): FrameStats {

@@ -11,7 +11,14 @@ export const VIDEO_FEATURE_DIM = 8;
 
 /** Names of the {@link videoFeatureVector} dimensions, in order. */
 export const VIDEO_FEATURE_NAMES = [
-  'entropy_mean', 'entropy_std', 'entropy_min', 'entropy_max', 'motion_mean', 'motion_std', 'luma_mean', 'luma_std',
+  'entropy_mean',
+  'entropy_std',
+  'entropy_min',
+  'entropy_max',
+  'motion_mean',
+  'motion_std',
+  'luma_mean',
+  'luma_std',
 ] as const;
 
 /**
@@ -79,7 +86,7 @@ export function videoFeatureVector(entropy: ArrayLike<number>, motion: ArrayLike
     lo = Math.min(lo, entropy[i]);
     hi = Math.max(hi, entropy[i]);
   }
-  const mot = motion.length > 1 ? Array.prototype.slice.call(motion, 1) as number[] : [];
+  const mot = motion.length > 1 ? (Array.prototype.slice.call(motion, 1) as number[]) : [];
   const [mm, ms] = meanStd(mot);
   const [lm, ls] = meanStd(luma);
   out.set([em / 8, es / 8, lo / 8, hi / 8, mm / 255, ms / 255, lm / 255, ls / 255]);

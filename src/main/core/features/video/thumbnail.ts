@@ -13,7 +13,12 @@ export function fitSize(width: number, height: number, maxWidth: number): { widt
  * Integer box downscale of packed rgb24 by `factor` in both directions (factor 1 copies).
  * Output is floor(w / factor) x floor(h / factor).
  */
-export function downscaleRgb(rgb: Uint8Array, width: number, height: number, factor: number): { data: Uint8Array; width: number; height: number } {
+export function downscaleRgb(
+  rgb: Uint8Array,
+  width: number,
+  height: number,
+  factor: number,
+): { data: Uint8Array; width: number; height: number } {
   const f = Math.max(1, Math.floor(factor));
   const ow = Math.floor(width / f);
   const oh = Math.floor(height / f);
@@ -26,7 +31,9 @@ export function downscaleRgb(rgb: Uint8Array, width: number, height: number, fac
   const half = area >> 1;
   for (let y = 0; y < oh; y++) {
     for (let x = 0; x < ow; x++) {
-      let r = 0, g = 0, b = 0;
+      let r = 0,
+        g = 0,
+        b = 0;
       for (let dy = 0; dy < f; dy++) {
         let p = ((y * f + dy) * width + x * f) * 3;
         for (let dx = 0; dx < f; dx++, p += 3) {
@@ -73,7 +80,12 @@ export function encodeRgbPng(rgb: Uint8Array, width: number, height: number): Bu
   ihdr.writeUInt32BE(height, 4);
   ihdr[8] = 8; // bit depth
   ihdr[9] = 2; // colour type: truecolour (compression, filter method, interlace: 0)
-  return Buffer.concat([PNG_SIGNATURE, pngChunk('IHDR', ihdr), pngChunk('IDAT', zlib.deflateSync(raw, { level: 3 })), pngChunk('IEND', Buffer.alloc(0))]);
+  return Buffer.concat([
+    PNG_SIGNATURE,
+    pngChunk('IHDR', ihdr),
+    pngChunk('IDAT', zlib.deflateSync(raw, { level: 3 })),
+    pngChunk('IEND', Buffer.alloc(0)),
+  ]);
 }
 
 const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);

@@ -55,7 +55,11 @@ export function yuv420ThumbPlanes(frame: Uint8Array, width: number, height: numb
 
 /** rgb24 thumbnail from {@link yuv420ThumbPlanes}' output (same width, height and factor). */
 export function thumbPlanesToRgb(
-  planes: Uint8Array, width: number, height: number, factor: number, matrix: ColorMatrix = 'bt601',
+  planes: Uint8Array,
+  width: number,
+  height: number,
+  factor: number,
+  matrix: ColorMatrix = 'bt601',
 ): { data: Uint8Array; width: number; height: number } {
   const f = Math.max(1, Math.floor(factor));
   const ow = Math.floor(width / f);
@@ -84,7 +88,11 @@ export function thumbPlanesToRgb(
 
 /** An rgb24 thumbnail of a limited-range yuv420p frame downscaled by an integer `factor`. */
 export function yuv420ToRgbThumb(
-  frame: Uint8Array, width: number, height: number, factor: number, matrix: ColorMatrix = 'bt601',
+  frame: Uint8Array,
+  width: number,
+  height: number,
+  factor: number,
+  matrix: ColorMatrix = 'bt601',
 ): { data: Uint8Array; width: number; height: number } {
   return thumbPlanesToRgb(yuv420ThumbPlanes(frame, width, height, factor), width, height, factor, matrix);
 }
