@@ -34,6 +34,8 @@ export interface DialogueOptions {
   /** held-out fraction of the given dialogues for early stopping (default 0.1) */
   valFraction?: number;
   dropout?: number;
+  /** loss class weights: 'balanced' (default, n / (C * count)) or 'none' (all 1) */
+  classWeighting?: 'balanced' | 'none';
   signal?: AbortSignal;
   onProgress?: (p: FusionProgress) => void;
   /** dialogues (of `inputs`) whose training-time representation (eval mode, best weights) is returned, for checks */
@@ -244,7 +246,7 @@ export async function trainDialogueFusion(inp: DialogueInputs, y: number[], nCla
   const fitRows = fit.flatMap((k) => inp.dialogues[k]);
   const labelledFit = fitRows.filter((r) => y[r] >= 0);
   if (!labelledFit.length) throw new Error('dialogue fusion: no labelled training utterance');
-  const classWeights = balancedWeights(y, labelledFit, nClasses);
+  const classWeights = opts.classWeighting === 'none' ? new Array<number>(nClasses).fill(1) : balancedWeights(y, labelledFit, nClasses);
   // centred, then ONE scale for every column (1 / the mean per-column std): a per-column scale would
   // blow rare hashed terms up and drown the rest (the first epochs then only learn to undo it)
   const norm = fitNorm(inp.x, fitRows, d);

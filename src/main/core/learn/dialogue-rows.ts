@@ -49,6 +49,9 @@ export interface DialogueFeatures {
 export const DIALOGUE_FOLDS = 3;
 /** the weight of the standardised dialogue-model columns in the linear SVM's rows */
 export const DIALOGUE_WEIGHT = 0.3;
+/** the networks' loss weighting: unweighted, so their probabilities stay calibrated to the class
+ * frequencies (the SVM on top does its own class weighting) */
+export const DIALOGUE_NET_WEIGHTING: 'balanced' | 'none' = 'none';
 
 /**
  * Cross-fitted dialogue networks: the training split's dialogues in DIALOGUE_FOLDS seeded folds; the
@@ -79,7 +82,7 @@ export async function dialogueFeatures(
       { x: rows.map((r) => x[r]), dialogues: fitSeqs.map((s) => s.map((r) => local.get(r)!)) },
       rows.map((r) => yOf.get(r) ?? -1),
       nClasses,
-      { seed: o.seed + k, epochs: o.epochs, hidden: o.hidden ?? 64, patience: 3, signal: o.signal, onProgress: (p) => o.onProgress?.(k, p) },
+      { seed: o.seed + k, epochs: o.epochs, hidden: o.hidden ?? 64, patience: 3, classWeighting: DIALOGUE_NET_WEIGHTING, signal: o.signal, onProgress: (p) => o.onProgress?.(k, p) },
     );
     nets.push(tr.weights);
     bestEpochs.push(tr.bestEpoch);
