@@ -70,11 +70,12 @@ describe.runIf(have)('learn: train and evaluate from the database (MELD annotati
     t?.cleanup();
   });
 
-  it('trains a linear text model (C chosen on dev), stores predictions for every item, sane dev metrics', async () => {
+  it('trains a linear text model (C and weighting chosen by grouped CV on train), stores predictions for every item, sane dev metrics', async () => {
     const r = await trainModel(db, { ...base, Cs: [0.3, 1] });
     expect(r.version).toBe(1);
     expect(r.nTrain).toBe(N_TRAIN);
-    expect(r.grid?.length).toBe(4); // 2 C values x (unweighted, balanced), both chosen on dev
+    expect(r.grid?.length).toBe(4); // 2 C values x (unweighted, balanced), chosen by CV on train
+    expect(r.selection.method).toBe('cv');
     expect([0.3, 1]).toContain(r.C);
     const nUtt = (db.prepare('SELECT COUNT(*) n FROM utterance').get() as { n: number }).n;
     const nPred = (db.prepare('SELECT COUNT(*) n FROM prediction WHERE model_version = 1').get() as { n: number }).n;
