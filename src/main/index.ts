@@ -7,16 +7,7 @@ import { Readable } from 'node:stream';
 import { pathToFileURL } from 'node:url';
 import { openDb, type Db } from './core/store/db';
 import { dataDir, defaultDbPath } from './core/settings';
-import {
-  createApi,
-  mediaFileOf,
-  parseRange,
-  readUiSettings,
-  restorableBounds,
-  thumbnailOf,
-  writeUiSettings,
-  type AppApi,
-} from './core/api';
+import { createApi, mediaAnswer, readUiSettings, restorableBounds, thumbnailOf, writeUiSettings, type AppApi } from './core/api';
 import { availableReportFormats, exportReportTo, isSingleFileFormat } from './core/api/reports';
 import type { HtmlToPdf, ReportFormat } from './core/report';
 import type { DesktopDialogs } from './core/api/context';
@@ -114,24 +105,13 @@ function handleMedia(request: Request): Response {
       ? new Response(new Uint8Array(png), { headers: { 'Content-Type': 'image/png' } })
       : new Response('no such thumbnail', { status: 404 });
   }
-  const f = mediaFileOf(db, r.id);
-  if (!f.ok) return new Response(f.reason, { status: f.status });
-  const range = parseRange(request.headers.get('range') ?? undefined, f.size);
-  if (range === 'unsatisfiable')
-    return new Response('range not satisfiable', { status: 416, headers: { 'Content-Range': `bytes */${f.size}` } });
-  const headers: Record<string, string> = { 'Content-Type': f.type, 'Accept-Ranges': 'bytes' };
-  const body = (start: number, end: number) =>
-    Readable.toWeb(fs.createReadStream(f.file, { start, end })) as unknown as ReadableStream<Uint8Array>;
-  if (!range)
-    return new Response(body(0, Math.max(0, f.size - 1)), { status: 200, headers: { ...headers, 'Content-Length': String(f.size) } });
-  return new Response(body(range.start, range.end), {
-    status: 206,
-    headers: {
-      ...headers,
-      'Content-Length': String(range.end - range.start + 1),
-      'Content-Range': `bytes ${range.start}-${range.end}/${f.size}`,
-    },
-  });
+  const a = mediaAnswer(db, r.id, request.headers.get('range') ?? undefined);
+  if (!a.body) return new Response(null, { status: a.status, headers: a.headers });
+  if ('text' in a.body) return new Response(a.body.text, { status: a.status, headers: a.headers });
+  const stream = Readable.toWeb(
+    fs.createReadStream(a.body.file, { start: a.body.start, end: a.body.end }),
+  ) as unknown as ReadableStream<Uint8Array>;
+  return new Response(stream, { status: a.status, headers: a.headers });
 }
 
 /** File > Import: the renderer's Import dialog takes over (native open dialog, preview, mapping, job). */

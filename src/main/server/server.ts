@@ -10,7 +10,7 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { Db } from '../core/store/db';
 import { createApi, type AppApi } from '../core/api';
-import { mediaFileOf, parseRange, thumbnailOf } from '../core/api/media-lookup';
+import { mediaAnswer, thumbnailOf } from '../core/api/media-lookup';
 import { browserCsp } from '../security';
 import { newToken, presentedToken, tokenCookie, tokenMatches } from './token';
 import { NOT_BUILT_PAGE, resolveStatic, sendStatic } from './static-files';
@@ -193,28 +193,12 @@ export async function startServer(o: ServeOptions): Promise<RunningServer> {
   }
 
   function sendMedia(req: http.IncomingMessage, res: http.ServerResponse, id: number, head: boolean): void {
-    const f = mediaFileOf(o.db, id);
-    if (!f.ok) return sendText(res, f.status, f.reason);
-    const range = parseRange(req.headers.range, f.size);
-    const base = { 'Content-Type': f.type, 'Accept-Ranges': 'bytes', 'Cache-Control': 'private, no-cache' };
-    if (range === 'unsatisfiable') return sendText(res, 416, 'range not satisfiable', { 'Content-Range': `bytes */${f.size}` });
-    if (range) {
-      res.writeHead(206, {
-        ...base,
-        'Content-Length': range.end - range.start + 1,
-        'Content-Range': `bytes ${range.start}-${range.end}/${f.size}`,
-      });
-      if (head) res.end();
-      else
-        fs.createReadStream(f.file, { start: range.start, end: range.end })
-          .on('error', () => res.destroy())
-          .pipe(res);
-      return;
-    }
-    res.writeHead(200, { ...base, 'Content-Length': f.size });
-    if (head) res.end();
+    const a = mediaAnswer(o.db, id, req.headers.range);
+    if (a.body && 'text' in a.body) return sendText(res, a.status, a.body.text, a.headers);
+    res.writeHead(a.status, a.headers);
+    if (head || !a.body) res.end();
     else
-      fs.createReadStream(f.file)
+      fs.createReadStream(a.body.file, { start: a.body.start, end: a.body.end })
         .on('error', () => res.destroy())
         .pipe(res);
   }

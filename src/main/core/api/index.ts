@@ -9,7 +9,7 @@ export { createApiHandlers } from './handlers';
 export { dispatch, isApiMethod } from './dispatch';
 export { JobRunner } from './job-runner';
 export type { ApiContext, ApiUrls } from './context';
-export { mediaFileOf, thumbnailOf, parseRange, mediaContentType } from './media-lookup';
+export { mediaAnswer, mediaFileOf, thumbnailOf, parseRange, mediaContentType } from './media-lookup';
 export { readUiSettings, restorableBounds, writeUiSettings, type UiSettings, type WindowBounds } from './ui-settings';
 
 export interface AppApi {

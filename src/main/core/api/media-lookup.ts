@@ -91,3 +91,44 @@ export function parseRange(header: string | undefined, size: number): { start: n
   if (start >= size || size === 0) return 'unsatisfiable';
   return { start, end };
 }
+
+/**
+ * The answer to a request for an utterance's clip, transport-agnostic (the HTTP server and Electron's
+ * es-media protocol both send it): status, headers, and the byte span of the file to send (or a text).
+ */
+export interface MediaAnswer {
+  status: number;
+  headers: Record<string, string>;
+  /** the file's bytes start..end (inclusive), or a short text, or nothing (an empty file) */
+  body: { file: string; start: number; end: number } | { text: string } | null;
+}
+
+export function mediaAnswer(db: Db, id: number, rangeHeader: string | undefined): MediaAnswer {
+  const f = mediaFileOf(db, id);
+  if (!f.ok) return { status: f.status, headers: { 'Content-Type': 'text/plain; charset=utf-8' }, body: { text: f.reason } };
+  const range = parseRange(rangeHeader, f.size);
+  const base = { 'Content-Type': f.type, 'Accept-Ranges': 'bytes', 'Cache-Control': 'private, no-cache' };
+  if (range === 'unsatisfiable') {
+    return {
+      status: 416,
+      headers: { 'Content-Type': 'text/plain; charset=utf-8', 'Content-Range': `bytes */${f.size}` },
+      body: { text: 'range not satisfiable' },
+    };
+  }
+  if (range) {
+    return {
+      status: 206,
+      headers: {
+        ...base,
+        'Content-Length': String(range.end - range.start + 1),
+        'Content-Range': `bytes ${range.start}-${range.end}/${f.size}`,
+      },
+      body: { file: f.file, start: range.start, end: range.end },
+    };
+  }
+  return {
+    status: 200,
+    headers: { ...base, 'Content-Length': String(f.size) },
+    body: f.size > 0 ? { file: f.file, start: 0, end: f.size - 1 } : null,
+  };
+}
