@@ -42,7 +42,12 @@ export interface DialogueOptions {
   probe?: number[][];
 }
 
-export interface DialogueSpec { d: number; H: number; h: number; nClasses: number }
+export interface DialogueSpec {
+  d: number;
+  H: number;
+  h: number;
+  nClasses: number;
+}
 
 export interface TrainedDialogue {
   /** the network alone as an ONNX graph (exportDialogueOnnx of `weights`) */
@@ -74,7 +79,12 @@ export class DialogueNet {
   private readonly mean: TF.Tensor1D;
   private readonly scale: TF.Tensor1D;
 
-  constructor(private readonly tf: typeof TF, readonly spec: DialogueSpec, readonly norm: Norm, rng: Rng) {
+  constructor(
+    private readonly tf: typeof TF,
+    readonly spec: DialogueSpec,
+    readonly norm: Norm,
+    rng: Rng,
+  ) {
     const { d, H, h, nClasses } = spec;
     this.mean = tf.tensor1d(norm.mean);
     this.scale = tf.tensor1d(norm.scale);
@@ -88,7 +98,10 @@ export class DialogueNet {
   }
 
   private add(name: string, shape: number[], data: Float32Array): void {
-    this.vars.set(name, this.tf.tidy(() => this.tf.variable(this.tf.tensor(data, shape), true)));
+    this.vars.set(
+      name,
+      this.tf.tidy(() => this.tf.variable(this.tf.tensor(data, shape), true)),
+    );
   }
 
   v(name: string): TF.Variable {
@@ -99,7 +112,11 @@ export class DialogueNet {
    * steps: T tensors [B, d] (time-major); masks: T tensors [B, 1] (1 inside the dialogue);
    * drop: optional masks [B, H] on p_t and [B, H + 2h] on repr. Returns repr and logits per step.
    */
-  forward(steps: TF.Tensor2D[], masks: TF.Tensor2D[], drop?: { p: TF.Tensor2D[]; r: TF.Tensor2D[] }): { repr: TF.Tensor2D[]; logits: TF.Tensor2D[] } {
+  forward(
+    steps: TF.Tensor2D[],
+    masks: TF.Tensor2D[],
+    drop?: { p: TF.Tensor2D[]; r: TF.Tensor2D[] },
+  ): { repr: TF.Tensor2D[]; logits: TF.Tensor2D[] } {
     const tf = this.tf;
     const { h } = this.spec;
     const T = steps.length;
@@ -115,7 +132,10 @@ export class DialogueNet {
     for (let q = 0; q < 4; q++) fwdCols.fill(1, 2 * q * h, (2 * q + 1) * h);
     const mF = tf.tensor1d(fwdCols);
     const mB = tf.sub(1, mF);
-    const half = tf.tensor2d(Float32Array.from({ length: 2 * h }, (_, j) => (j < h ? 1 : 0)), [1, 2 * h]);
+    const half = tf.tensor2d(
+      Float32Array.from({ length: 2 * h }, (_, j) => (j < h ? 1 : 0)),
+      [1, 2 * h],
+    );
     const otherHalf = tf.sub(1, half);
     const R = this.recurrentBlock();
     let hPrev: TF.Tensor2D = tf.zeros([B, 2 * h]);
@@ -183,7 +203,12 @@ export class DialogueNet {
 }
 
 /** A batch of dialogues as time-major step tensors and masks (call inside tidy). */
-function batchTensors(tf: typeof TF, inp: DialogueInputs, dias: number[][], d: number): { steps: TF.Tensor2D[]; masks: TF.Tensor2D[]; T: number } {
+function batchTensors(
+  tf: typeof TF,
+  inp: DialogueInputs,
+  dias: number[][],
+  d: number,
+): { steps: TF.Tensor2D[]; masks: TF.Tensor2D[]; T: number } {
   const B = dias.length;
   const T = Math.max(...dias.map((x) => x.length));
   const steps: TF.Tensor2D[] = [];
@@ -204,18 +229,26 @@ function batchTensors(tf: typeof TF, inp: DialogueInputs, dias: number[][], d: n
 }
 
 /** Class-weighted cross-entropy over the labelled positions of a batch (label -1: not counted). */
-function batchLoss(tf: typeof TF, logits: TF.Tensor2D[], dias: number[][], y: number[], w: number[], C: number): { loss: TF.Scalar; weightSum: number } {
+function batchLoss(
+  tf: typeof TF,
+  logits: TF.Tensor2D[],
+  dias: number[][],
+  y: number[],
+  w: number[],
+  C: number,
+): { loss: TF.Scalar; weightSum: number } {
   const T = logits.length;
   const B = dias.length;
   const onehot = new Float32Array(T * B * C);
   let weightSum = 0;
-  for (let t = 0; t < T; t++) dias.forEach((rows, b) => {
-    const lab = t < rows.length ? y[rows[t]] : -1;
-    if (lab >= 0) {
-      onehot[(t * B + b) * C + lab] = w[lab];
-      weightSum += w[lab];
-    }
-  });
+  for (let t = 0; t < T; t++)
+    dias.forEach((rows, b) => {
+      const lab = t < rows.length ? y[rows[t]] : -1;
+      if (lab >= 0) {
+        onehot[(t * B + b) * C + lab] = w[lab];
+        weightSum += w[lab];
+      }
+    });
   const all = tf.concat(logits, 0);
   const total = tf.neg(tf.sum(tf.mul(tf.tensor2d(onehot, [T * B, C]), tf.logSoftmax(all))));
   return { loss: (weightSum > 0 ? tf.div(total, weightSum) : tf.mul(total, 0)) as TF.Scalar, weightSum };
@@ -228,7 +261,12 @@ const tick = () => new Promise<void>((r) => setImmediate(r));
  * an unlabelled row). A seeded `valFraction` of the dialogues is held out for early stopping
  * (patience 5 on the held-out class-weighted loss); the best epoch's weights are exported.
  */
-export async function trainDialogueFusion(inp: DialogueInputs, y: number[], nClasses: number, opts: DialogueOptions): Promise<TrainedDialogue> {
+export async function trainDialogueFusion(
+  inp: DialogueInputs,
+  y: number[],
+  nClasses: number,
+  opts: DialogueOptions,
+): Promise<TrainedDialogue> {
   const tf = await tfReady();
   if (!inp.x.length || !inp.dialogues.length) throw new Error('dialogue fusion: no training dialogues');
   const d = inp.x[0].length;
@@ -303,18 +341,24 @@ export async function trainDialogueFusion(inp: DialogueInputs, y: number[], nCla
         const T = Math.max(...dias.map((x) => x.length));
         const B = dias.length;
         const keep = 1 / (1 - dropout);
-        const mk = (w: number) => Array.from({ length: T }, () => Float32Array.from({ length: B * w }, () => (rng.next() < dropout ? 0 : keep)));
+        const mk = (w: number) =>
+          Array.from({ length: T }, () => Float32Array.from({ length: B * w }, () => (rng.next() < dropout ? 0 : keep)));
         const dp = dropout > 0 ? mk(H) : null;
         const dr = dropout > 0 ? mk(H + 2 * h) : null;
         let bw = 0;
         const cost = tf.tidy(() => {
           const { steps, masks } = batchTensors(tf, inp, dias, d);
-          const drop = dp && dr ? { p: dp.map((a) => tf.tensor2d(a, [B, H])), r: dr.map((a) => tf.tensor2d(a, [B, H + 2 * h])) } : undefined;
-          return optimizer.minimize(() => {
-            const { loss, weightSum } = batchLoss(tf, net.forward(steps, masks, drop).logits, dias, y, classWeights, nClasses);
-            bw = weightSum;
-            return loss;
-          }, true, varList)!;
+          const drop =
+            dp && dr ? { p: dp.map((a) => tf.tensor2d(a, [B, H])), r: dr.map((a) => tf.tensor2d(a, [B, H + 2 * h])) } : undefined;
+          return optimizer.minimize(
+            () => {
+              const { loss, weightSum } = batchLoss(tf, net.forward(steps, masks, drop).logits, dias, y, classWeights, nClasses);
+              bw = weightSum;
+              return loss;
+            },
+            true,
+            varList,
+          )!;
         });
         ls += cost.dataSync()[0] * bw;
         ws += bw;
@@ -339,14 +383,27 @@ export async function trainDialogueFusion(inp: DialogueInputs, y: number[], nCla
     const snap = net.snapshot();
     let probeRepr: Float32Array[][] | null = null;
     if (opts.probe) {
-      probeRepr = opts.probe.map((rows) => tf.tidy(() => {
-        const { steps, masks } = batchTensors(tf, inp, [rows], d);
-        return net.forward(steps, masks).repr.map((r) => r.dataSync() as Float32Array).map((a) => a.slice());
-      }));
+      probeRepr = opts.probe.map((rows) =>
+        tf.tidy(() => {
+          const { steps, masks } = batchTensors(tf, inp, [rows], d);
+          return net
+            .forward(steps, masks)
+            .repr.map((r) => r.dataSync() as Float32Array)
+            .map((a) => a.slice());
+        }),
+      );
     }
     return {
-      onnx: exportDialogueOnnx([{ spec, norm, w: snap }]), weights: { spec, norm, w: snap }, spec, reprDim: H + 2 * h, bestEpoch, epochs: ran,
-      secondsPerEpoch: (performance.now() - t0) / 1000 / Math.max(1, ran), heldOut, probeRepr, params: net.paramCount(),
+      onnx: exportDialogueOnnx([{ spec, norm, w: snap }]),
+      weights: { spec, norm, w: snap },
+      spec,
+      reprDim: H + 2 * h,
+      bestEpoch,
+      epochs: ran,
+      secondsPerEpoch: (performance.now() - t0) / 1000 / Math.max(1, ran),
+      heldOut,
+      probeRepr,
+      params: net.paramCount(),
     };
   } finally {
     optimizer.dispose();

@@ -61,15 +61,30 @@ export const DIALOGUE_NET_WEIGHTING: 'balanced' | 'none' = 'none';
  * Nothing of another split enters any training call.
  */
 export async function dialogueFeatures(
-  items: Item[], blocks: Blocks, yOf: Map<number, number>, nClasses: number,
-  o: { seed: number; epochs?: number; hidden?: number; providers?: string[]; signal?: AbortSignal; onProgress?: (fold: number, p: FusionProgress) => void },
+  items: Item[],
+  blocks: Blocks,
+  yOf: Map<number, number>,
+  nClasses: number,
+  o: {
+    seed: number;
+    epochs?: number;
+    hidden?: number;
+    providers?: string[];
+    signal?: AbortSignal;
+    onProgress?: (fold: number, p: FusionProgress) => void;
+  },
 ): Promise<DialogueFeatures> {
   const all = items.map((_, i) => i);
   const seqsAll = dialogueSequences(items, all);
   const x = utteranceVectors(items, blocks, seqsAll);
   const trainSeqs = seqsAll.filter((s) => items[s[0]].split === 'train');
-  if (trainSeqs.length < DIALOGUE_FOLDS) throw new Error(`dialogue fusion needs at least ${DIALOGUE_FOLDS} training dialogues (got ${trainSeqs.length})`);
-  const fold = groupFolds(trainSeqs.map((_, k) => k), DIALOGUE_FOLDS, o.seed);
+  if (trainSeqs.length < DIALOGUE_FOLDS)
+    throw new Error(`dialogue fusion needs at least ${DIALOGUE_FOLDS} training dialogues (got ${trainSeqs.length})`);
+  const fold = groupFolds(
+    trainSeqs.map((_, k) => k),
+    DIALOGUE_FOLDS,
+    o.seed,
+  );
   const nets: DialogueWeights[] = [];
   const bestEpochs: number[] = [];
   let epochs = 0;
@@ -82,7 +97,15 @@ export async function dialogueFeatures(
       { x: rows.map((r) => x[r]), dialogues: fitSeqs.map((s) => s.map((r) => local.get(r)!)) },
       rows.map((r) => yOf.get(r) ?? -1),
       nClasses,
-      { seed: o.seed + k, epochs: o.epochs, hidden: o.hidden ?? 64, patience: 3, classWeighting: DIALOGUE_NET_WEIGHTING, signal: o.signal, onProgress: (p) => o.onProgress?.(k, p) },
+      {
+        seed: o.seed + k,
+        epochs: o.epochs,
+        hidden: o.hidden ?? 64,
+        patience: 3,
+        classWeighting: DIALOGUE_NET_WEIGHTING,
+        signal: o.signal,
+        onProgress: (p) => o.onProgress?.(k, p),
+      },
     );
     nets.push(tr.weights);
     bestEpochs.push(tr.bestEpoch);
@@ -115,20 +138,42 @@ export async function dialogueFeatures(
  * balanced). Training utterances get out-of-fold scores (3 folds of training dialogues; the SVM of
  * fold k never saw fold k), every other utterance the mean of the three fold SVMs' scores.
  */
-export function utteranceScores(items: Item[], vocabulary: number[], trainRows: number[], yTrain: number[], nClasses: number, seed: number): Float32Array[] {
+export function utteranceScores(
+  items: Item[],
+  vocabulary: number[],
+  trainRows: number[],
+  yTrain: number[],
+  nClasses: number,
+  seed: number,
+): Float32Array[] {
   const all = items.map((_, i) => i);
   const layout = { vocabulary, context: false, denseWidth: 0 };
   const X = buildSparseRows(items, all, layout);
   const d = sparseWidth(layout);
-  const fold = groupFolds(trainRows.map((i) => items[i].dialogueId), DIALOGUE_FOLDS, seed);
+  const fold = groupFolds(
+    trainRows.map((i) => items[i].dialogueId),
+    DIALOGUE_FOLDS,
+    seed,
+  );
   const out: Float32Array[] = all.map(() => new Float32Array(nClasses));
   const isTrain = new Map(trainRows.map((i, j) => [i, fold[j]]));
   for (let k = 0; k < DIALOGUE_FOLDS; k++) {
     const fit = trainRows.map((i, j) => [i, j] as const).filter(([, j]) => fold[j] !== k);
     const y = fit.map(([, j]) => yTrain[j]);
-    const m = trainSparseLinear(fit.map(([i]) => X[i]), d, y, { C: 0.1, classWeight: balancedClassWeights(y, nClasses), probability: false, seed });
-    const targets = all.filter((i) => { const f = isTrain.get(i); return f === undefined || f === k; });
-    const dec = decisionSparse(m, targets.map((i) => X[i]));
+    const m = trainSparseLinear(
+      fit.map(([i]) => X[i]),
+      d,
+      y,
+      { C: 0.1, classWeight: balancedClassWeights(y, nClasses), probability: false, seed },
+    );
+    const targets = all.filter((i) => {
+      const f = isTrain.get(i);
+      return f === undefined || f === k;
+    });
+    const dec = decisionSparse(
+      m,
+      targets.map((i) => X[i]),
+    );
     targets.forEach((i, t) => {
       const w = isTrain.has(i) ? 1 : 1 / DIALOGUE_FOLDS;
       m.classes.forEach((c, j) => (out[i][c] += w * dec[t][j]));
