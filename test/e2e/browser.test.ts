@@ -27,8 +27,10 @@ afterAll(async () => {
 });
 
 /** Opens a page that records console errors and uncaught exceptions. */
-async function openPage(browser: Browser, url: string, problems: string[]): Promise<Page> {
+async function openPage(browser: Browser, url: string, problems: string[], onJobEvent?: (payload: string) => void): Promise<Page> {
   const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+  // the job events the page receives, as they arrive (the cancel step freezes the server on one)
+  if (onJobEvent) page.on('websocket', (ws) => ws.on('framereceived', (f) => onJobEvent(String(f.payload))));
   page.on('console', (m) => {
     if (m.type() === 'error') problems.push(`console error: ${m.text()} (${m.location().url})`);
   });
@@ -75,6 +77,20 @@ describe.skipIf(!haveChromium)('browser mode (serve + Chromium)', () => {
   let served: Served;
   let page: Page;
   const problems: string[] = [];
+  const freeze = { armed: false, frozen: false };
+  const freezeOnExtractProgress = (payload: string) => {
+    if (!freeze.armed) return;
+    const e = JSON.parse(payload) as {
+      type: string;
+      job?: { kind: string; progress: { done: number; total: number; eta_s: number | null } | null };
+    };
+    const p = e.job?.progress;
+    if (e.type === 'progress' && e.job?.kind === 'extract' && p && p.done >= 1 && p.done < p.total && p.eta_s !== null) {
+      served.child.kill('SIGSTOP');
+      freeze.armed = false;
+      freeze.frozen = true;
+    }
+  };
 
   const corpora = path.join(t.dir, 'corpora');
 
@@ -83,7 +99,7 @@ describe.skipIf(!haveChromium)('browser mode (serve + Chromium)', () => {
   beforeAll(async () => {
     fs.cpSync(DEMO, path.join(corpora, 'demo'), { recursive: true });
     served = await startServe(['--db', db, '--data-dir', dataDir, '--workers', '2', '--root', corpora]);
-    page = await openPage(await sharedBrowser(), `${served.url}#import`, problems);
+    page = await openPage(await sharedBrowser(), `${served.url}#import`, problems, freezeOnExtractProgress);
   });
   afterEach(() => {
     expect(problems, served?.stderr()).toEqual([]);
@@ -130,6 +146,7 @@ describe.skipIf(!haveChromium)('browser mode (serve + Chromium)', () => {
     );
     expect(await page.getByTestId('import-map').count()).toBe(0); // MELD: no mapping needed
     await shot(page, '00-import-preview');
+    freeze.armed = true; // the extraction this import starts is frozen at its first progress with an ETA
     await page.getByTestId('import-start').click();
     // the Jobs view: the import, then the extraction it started
     await page.getByTestId('jobs').waitFor();
@@ -153,9 +170,10 @@ describe.skipIf(!haveChromium)('browser mode (serve + Chromium)', () => {
         { timeout: 60_000, interval: 50 },
       )
       .toMatch(/\d+\/33 .*ETA \d/);
-    // the server (its worker threads too) is frozen until the cancel request is on its way, so the job
-    // cannot finish its 33 clips first however fast the machine: at most the clips in flight complete
-    served.child.kill('SIGSTOP');
+    // the server (its worker threads too) was frozen by the test as soon as the page received the
+    // extraction's first progress with an ETA, and stays so until the cancel request is on its way: the
+    // job cannot finish its 33 clips first however fast or loaded the machine
+    await expect.poll(() => freeze.frozen, { timeout: 120_000 }).toBe(true);
     try {
       expect(await job.getByRole('progressbar').count()).toBe(1);
       await shot(page, '01-jobs-running');
