@@ -102,24 +102,20 @@ describe('segment-level extraction of a long recording', () => {
     expect(again.json().media).toMatchObject({ processed: 0, skipped: 60 });
     // as after a kill in the middle of the recording: the later half has no stage result yet
     const d = new Database(db);
-    const blobs = () =>
-      d
+    const blobs = (conn: Database.Database) =>
+      conn
         .prepare(
           "SELECT u.key, hex(f.data) h FROM feature f JOIN utterance u ON u.id = f.utterance_id WHERE f.kind LIKE 'audio.%' OR f.kind LIKE 'video.%' ORDER BY u.key",
         )
         .all();
-    const before = blobs();
+    const before = blobs(d);
     d.prepare("DELETE FROM stage_status WHERE stage = 'media' AND utterance_id IN (SELECT id FROM utterance WHERE start_s > 78)").run();
     const left = (d.prepare('SELECT COUNT(*) n FROM utterance WHERE start_s > 78').get() as { n: number }).n;
     d.close();
     const resumed = runCli(['extract', '--db', db, '--json']);
     expect(resumed.json().media).toMatchObject({ processed: left, skipped: 60 - left, failed: 0 });
     const d2 = new Database(db, { readonly: true });
-    const after = d2
-      .prepare(
-        "SELECT u.key, hex(f.data) h FROM feature f JOIN utterance u ON u.id = f.utterance_id WHERE f.kind LIKE 'audio.%' OR f.kind LIKE 'video.%' ORDER BY u.key",
-      )
-      .all();
+    const after = blobs(d2);
     d2.close();
     // decoded from a seek near the first remaining segment: every feature again, the pitch still right
     expect(after.length).toBe(before.length);

@@ -6,7 +6,6 @@ import type { Db } from '../store/db';
 import { FeatureWriter } from '../store/feature-repo';
 import { WorkerPool, type TaskOutcome } from './worker-pool';
 import { ProgressMeter } from './progress';
-import type { MediaResult } from './process-media';
 import type { ProgressEvent } from '../../../shared/types';
 import { AUDIO_FEATURE_VERSION } from '../features/audio';
 import { VIDEO_FEATURE_VERSION } from '../features/video/select-frames';
@@ -18,7 +17,7 @@ import { findInstalled } from '../models/store';
 import type { Device } from '../models/providers';
 import { planMediaTasks, mediaStageVersion, SEGMENT_SUFFIX } from './media-tasks';
 import { MediaClaims } from './media-claims';
-import type { MediaWants } from './process-media';
+import { failedMediaResult, type MediaWants } from './process-media';
 
 export { MEDIA_STAGE_VERSION } from './media-tasks';
 
@@ -88,7 +87,7 @@ export async function runExtraction(db: Db, opts: ExtractOptions): Promise<Extra
         (o) => {
           if (!o.ok && o.aborted) return; // cancelled mid-clip: left pending for the next run
           // an unexpected failure (a bug, a crashed worker) is still this item's error, not the job's
-          if (!o.ok) o = { ok: true, result: failedResult(o.id, files.get(o.id) ?? '', o.message) };
+          if (!o.ok) o = { ok: true, result: failedMediaResult(o.id, files.get(o.id) ?? '', 'decode', o.message) };
           if (!files.has(o.result.utteranceId)) return; // not asked for (cannot happen; guards the counts)
           batch.push(o);
           meter.done++;
@@ -165,17 +164,4 @@ function logMemory(done: number): void {
   process.stderr.write(
     `mem clips=${done} rss=${mb(m.rss)} heap=${mb(m.heapUsed)} external=${mb(m.external)} arrayBuffers=${mb(m.arrayBuffers)}\n`,
   );
-}
-
-function failedResult(utteranceId: number, file: string, message: string): MediaResult {
-  return {
-    utteranceId,
-    file,
-    probe: null,
-    audio: null,
-    audioVector: null,
-    video: null,
-    failed: true,
-    errors: [{ stage: 'decode', file, message, level: 'error' }],
-  };
 }

@@ -8,6 +8,7 @@ import { computeAudioSummary, audioFeatureVector, AudioTooShortError, isSilent }
 import { videoFeatureVector } from '../features/video/select-frames';
 import { decodeRecording, type DecodedSegment, type SegmentSpec } from '../media/decode-recording';
 import type { Peaks } from '../features/audio/peaks';
+import { cpuMs } from '../cpu-time';
 
 /** Which streams to decode (`extract --modalities`): audio-only work never decodes a frame. */
 export interface MediaWants {
@@ -122,17 +123,7 @@ export async function processRecording(
   const failAll = (stage: string, e: unknown) => {
     for (const sg of segments) {
       if (reported.has(sg.id)) continue;
-      onResult({
-        utteranceId: sg.id,
-        file,
-        probe: null,
-        audio: null,
-        audioVector: null,
-        video: null,
-        failed: true,
-        segment: { startS: sg.startS, endS: sg.endS },
-        errors: [{ stage, file, message: reasonOf(e), level: 'error' }],
-      });
+      onResult(failedMediaResult(sg.id, file, stage, reasonOf(e), { startS: sg.startS, endS: sg.endS }));
     }
   };
   let probe: ProbeInfo;
@@ -214,6 +205,27 @@ function segmentResult(file: string, probe: ProbeInfo, d: DecodedSegment, wants:
   return r;
 }
 
+/** The result of a clip or segment of which nothing usable came out, with the reason. */
+export function failedMediaResult(
+  utteranceId: number,
+  file: string,
+  stage: string,
+  message: string,
+  segment?: { startS: number; endS: number },
+): MediaResult {
+  return {
+    utteranceId,
+    file,
+    probe: null,
+    audio: null,
+    audioVector: null,
+    video: null,
+    failed: true,
+    ...(segment ? { segment } : {}),
+    errors: [{ stage, file, message, level: 'error' }],
+  };
+}
+
 /** The audio features of a clip's or a segment's PCM into `r`, or the reason they could not be made. */
 function addAudioFeatures(r: MediaResult, pcm: Float32Array, what: 'audio' | 'segment'): void {
   try {
@@ -230,10 +242,4 @@ function reasonOf(e: unknown): string {
   if (e instanceof MediaError) return e.reason;
   if (e instanceof AudioTooShortError) return e.message;
   return e instanceof Error ? e.message : String(e);
-}
-
-/** CPU time of this process in ms (not wall time: the bench runs on loaded machines too). */
-function cpuMs(): number {
-  const u = process.cpuUsage();
-  return (u.user + u.system) / 1000;
 }

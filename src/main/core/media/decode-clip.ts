@@ -17,6 +17,34 @@ import { encodeRgbPng, fitSize, thumbFactor } from '../features/video/thumbnail'
 import { yuv420FrameBytes, yuv420ToRgbThumb, type ColorMatrix } from '../features/video/yuv';
 import { isAbortError } from '../abort';
 
+/**
+ * ffmpeg output options for one audio stream as 16 kHz mono float PCM on a pipe (clips and recordings
+ * alike). -rematrix_maxval 1: the mono downmix is the channel mean (the default can exceed 1.0 for
+ * float); -flush_packets 0: a clip's audio in a few pipe writes instead of one per packet.
+ */
+export function pcmOutputArgs(map: string, pipe: string): string[] {
+  return [
+    '-map',
+    map,
+    '-vn',
+    '-sn',
+    '-dn',
+    '-ac',
+    '1',
+    '-ar',
+    String(PCM_SAMPLE_RATE),
+    '-rematrix_maxval',
+    '1',
+    '-c:a',
+    'pcm_f32le',
+    '-flush_packets',
+    '0',
+    '-f',
+    'f32le',
+    pipe,
+  ];
+}
+
 /** Sample rate of the decoded PCM. */
 export const PCM_SAMPLE_RATE = 16000;
 /** Decoded frames are scaled to at most this width (even dims, aspect kept; never upscaled). */
@@ -238,29 +266,7 @@ function mainPass(
   ];
   if (opts.fastDecode) args.push('-skip_loop_filter', 'all');
   args.push('-i', ffmpegInput(abs));
-  if (wantAudio) {
-    // -rematrix_maxval 1: the mono downmix is the channel mean (the default can exceed 1.0 for float)
-    args.push(
-      '-map',
-      probe ? `0:${probe.audio!.index}` : '0:a:0',
-      '-vn',
-      '-sn',
-      '-dn',
-      '-ac',
-      '1',
-      '-ar',
-      String(PCM_SAMPLE_RATE),
-      '-rematrix_maxval',
-      '1',
-      '-c:a',
-      'pcm_f32le',
-      '-flush_packets',
-      '0',
-      '-f',
-      'f32le',
-      'pipe:3',
-    );
-  }
+  if (wantAudio) args.push(...pcmOutputArgs(probe ? `0:${probe.audio!.index}` : '0:a:0', 'pipe:3'));
   let video: VideoPassState | null = null;
   let frameBytes = 0;
   let store: FrameStore | null = null;

@@ -3,10 +3,11 @@
 // and thumbnails, and memory stays bounded by the longest open segment, not by the recording.
 import { FrameStore, releaseFrames, takeFrame } from './frame-store';
 import { FrameChunker } from './frame-chunks';
+import { cpuMs } from '../cpu-time';
 import { runFfmpeg } from './run-ffmpeg';
 import { MediaError, abortError } from './errors';
 import { checkMediaFile, ffmpegInput, lastMeaningfulLine, type ProbeInfo } from './probe';
-import { ANALYSIS_MAX_WIDTH, PCM_SAMPLE_RATE, STALL_TIMEOUT_MS, THUMB_MAX_WIDTH } from './decode-clip';
+import { ANALYSIS_MAX_WIDTH, PCM_SAMPLE_RATE, STALL_TIMEOUT_MS, THUMB_MAX_WIDTH, pcmOutputArgs, type DecodedVideo } from './decode-clip';
 import { FrameStatsAccumulator } from '../features/video/entropy';
 import { selectTopFrames } from '../features/video/select-frames';
 import { encodeRgbPng, fitSize, thumbFactor } from '../features/video/thumbnail';
@@ -20,19 +21,9 @@ export interface SegmentSpec {
   endS: number;
 }
 
-export interface SegmentVideo {
-  fps: number;
-  width: number;
-  height: number;
-  /** frames whose time lies in [start, end) */
-  frameCount: number;
-  entropy: Float32Array;
-  motion: Float32Array;
-  luma: Float32Array;
-  /** indices relative to the segment's first frame */
-  selected: number[];
-  thumbnails: { frame: number; png: Buffer }[];
-  /** time in the recording of the segment's frame 0 (frame i is at t0S + i / fps) */
+/** A segment's video: as a clip's, with frames counted from the segment's first frame. */
+export interface SegmentVideo extends DecodedVideo {
+  /** time in the recording of the segment's frame 0 (frame i is at t0S + i / fps; frames in [start, end)) */
   t0S: number;
 }
 
@@ -147,26 +138,7 @@ export async function decodeRecording(
   const args = ['-nostdin', '-hide_banner', '-loglevel', 'error', '-nostats', '-threads', '1', '-filter_threads', '1'];
   if (offsetS > 0) args.push('-ss', String(offsetS));
   args.push('-i', ffmpegInput(abs));
-  if (wantAudio) {
-    args.push(
-      '-map',
-      `0:${probe.audio!.index}`,
-      '-vn',
-      '-sn',
-      '-dn',
-      '-ac',
-      '1',
-      '-ar',
-      String(sr),
-      '-rematrix_maxval',
-      '1',
-      '-c:a',
-      'pcm_f32le',
-      '-f',
-      'f32le',
-      'pipe:3',
-    );
-  }
+  if (wantAudio) args.push(...pcmOutputArgs(`0:${probe.audio!.index}`, 'pipe:3'));
   let width = 0;
   let height = 0;
   let frameBytes = 0;
@@ -377,10 +349,4 @@ export async function decodeRecording(
     emit(s);
   }
   return { audioS: samples / sr, frames: frameIndex, offsetS, peaks: peaks ? peaks.result(offsetS) : null, warnings, timings };
-}
-
-/** CPU time of this process in ms (not wall time: the bench runs on loaded machines too). */
-function cpuMs(): number {
-  const u = process.cpuUsage();
-  return (u.user + u.system) / 1000;
 }
