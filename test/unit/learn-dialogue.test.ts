@@ -4,48 +4,16 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import path from 'node:path';
 import { openDb, type Db } from '../../src/main/core/store/db';
-import { saveImport } from '../../src/main/core/store/corpus-repo';
-import { runTextStage } from '../../src/main/core/jobs/text-stage';
-import type { ImportRecord } from '../../src/main/core/corpus/types';
 import { loadModelData, trainModel } from '../../src/main/core/learn';
 import { dialogueSequences } from '../../src/main/core/learn/dialogue-rows';
 import { loadItems } from '../../src/main/core/learn/dataset';
 import { relabel } from '../../src/main/core/store/labels';
 import { tmpDir } from '../helpers/tmp';
-
-const LABELS = ['anger', 'joy', 'neutral'];
-const WORDS: Record<string, string[]> = {
-  anger: ['furious', 'outrage', 'hate'],
-  joy: ['wonderful', 'delight', 'love'],
-  neutral: ['table', 'chair', 'door'],
-};
+import { runTextStage } from '../../src/main/core/jobs/text-stage';
+import { buildWordDialogues, LABELS, WORDS } from '../helpers/word-dialogues';
 
 function build(db: Db): void {
-  const records: ImportRecord[] = [];
-  let n = 0;
-  for (const split of ['train', 'dev'] as const) {
-    for (let d = 0; d < (split === 'train' ? 40 : 8); d++) {
-      for (let u = 0; u < 2 + (d % 4); u++, n++) {
-        const label = LABELS[(d + u) % 3];
-        records.push({
-          key: `${split}/dia${d}_utt${u}`,
-          split,
-          dialogue: `${split}${d}`,
-          index: u,
-          speaker: u % 2 ? 'A' : 'B',
-          text: `${WORDS[label][n % 3]} number ${n}`,
-          label,
-          mediaPath: null,
-          startS: null,
-          endS: null,
-          source: `/c/${split}.csv`,
-          row: n + 2,
-        });
-      }
-    }
-  }
-  saveImport(db, { kind: 'meld-csv', corpusRoot: '/c', labelSet: LABELS, records, issues: [], missingMedia: records.length });
-  runTextStage(db);
+  buildWordDialogues(db, { trainDialogues: 40, length: (d) => 2 + (d % 4), text: (label, n) => `${WORDS[label][n % 3]} number ${n}` });
 }
 
 describe('train --fusion dialogue', () => {

@@ -4,51 +4,22 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import path from 'node:path';
 import { openDb, type Db } from '../../src/main/core/store/db';
-import { saveImport } from '../../src/main/core/store/corpus-repo';
-import { runTextStage } from '../../src/main/core/jobs/text-stage';
-import type { ImportRecord } from '../../src/main/core/corpus/types';
 import { trainModel } from '../../src/main/core/learn';
 import { relabel } from '../../src/main/core/store/labels';
 import { groupFolds } from '../../src/main/core/classify';
 import { tmpDir } from '../helpers/tmp';
-
-const LABELS = ['anger', 'joy', 'neutral'];
-const WORDS: Record<string, string[]> = {
-  anger: ['furious', 'outrage', 'hate'],
-  joy: ['wonderful', 'delight', 'love'],
-  neutral: ['table', 'chair', 'door'],
-};
+import { buildWordDialogues, LABELS, WORDS } from '../helpers/word-dialogues';
 
 function build(db: Db): void {
-  const records: ImportRecord[] = [];
-  let n = 0;
-  for (const split of ['train', 'dev'] as const) {
-    const dialogues = split === 'train' ? 30 : 8;
-    for (let d = 0; d < dialogues; d++) {
-      for (let u = 0; u < 5; u++, n++) {
-        const label = LABELS[(d + u) % 3];
-        // a word of the class, and a word of another class in one utterance out of three (noise)
-        const other = LABELS[(d + u + 1) % 3];
-        const text = `${WORDS[label][n % 3]} ${n % 3 === 0 ? WORDS[other][(n >> 1) % 3] : 'well'} number ${n}`;
-        records.push({
-          key: `${split}/dia${d}_utt${u}`,
-          split,
-          dialogue: `${split}${d}`,
-          index: u,
-          speaker: u % 2 ? 'A' : 'B',
-          text,
-          label,
-          mediaPath: null,
-          startS: null,
-          endS: null,
-          source: `/c/${split}.csv`,
-          row: n + 2,
-        });
-      }
-    }
-  }
-  saveImport(db, { kind: 'meld-csv', corpusRoot: '/c', labelSet: LABELS, records, issues: [], missingMedia: records.length });
-  runTextStage(db);
+  buildWordDialogues(db, {
+    trainDialogues: 30,
+    length: () => 5,
+    // a word of the class, and a word of another class in one utterance out of three (noise)
+    text: (label, n, d, u) => {
+      const other = LABELS[(d + u + 1) % 3];
+      return `${WORDS[label][n % 3]} ${n % 3 === 0 ? WORDS[other][(n >> 1) % 3] : 'well'} number ${n}`;
+    },
+  });
 }
 
 describe('groupFolds', () => {
