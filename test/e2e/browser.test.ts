@@ -77,14 +77,18 @@ describe.skipIf(!haveChromium)('browser mode (serve + Chromium)', () => {
   let served: Served;
   let page: Page;
   const problems: string[] = [];
-  const freeze = { armed: false, frozen: false };
+  const freeze = { armed: false, frozen: false, importFinished: false };
   const freezeOnExtractProgress = (payload: string) => {
     if (!freeze.armed) return;
     const e = JSON.parse(payload) as {
       type: string;
       job?: { kind: string; progress: { done: number; total: number; eta_s: number | null } | null };
     };
+    // the import's own 'finished' may reach the page after the extraction it started has progressed:
+    // freezing before it arrives would leave the import 'running' on the page for good
+    if (e.type === 'finished' && e.job?.kind === 'import') freeze.importFinished = true;
     const p = e.job?.progress;
+    if (!freeze.importFinished) return;
     if (e.type === 'progress' && e.job?.kind === 'extract' && p && p.done >= 1 && p.done < p.total && p.eta_s !== null) {
       served.child.kill('SIGSTOP');
       freeze.armed = false;
