@@ -46,7 +46,7 @@ export default tseslint.config(
       '@typescript-eslint/no-explicit-any': 'off',
       'no-useless-assignment': 'off',
       'preserve-caught-error': 'off',
-      'no-control-regex': 'off', // cli-text.ts and the importers match control characters on purpose
+      'no-control-regex': 'off', // src/main/cli/text.ts and the importers match control characters on purpose
     },
   },
   {

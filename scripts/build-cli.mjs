@@ -5,7 +5,7 @@ import { STAMP, writeStamp } from './build-stamp.mjs';
 
 const result = await build({
   entryPoints: {
-    cli: 'src/main/cli.ts',
+    cli: 'src/main/cli/main.ts',
     'extract-worker': 'src/main/core/jobs/extract-worker.ts',
     'train-worker': 'src/main/core/learn/train-worker.ts',
   },

@@ -26,6 +26,13 @@ export const LAYERS = [
     forbid: ['electron'],
   },
   {
+    name: 'cli',
+    dir: 'src/main/cli',
+    why: 'the command line runs in plain Node: it drives core and starts the server (serve), never the Electron shell, the preload or the renderer',
+    mayImport: ['src/main/cli', 'src/main/core', 'src/main/server', 'src/shared'],
+    forbid: ['electron'],
+  },
+  {
     name: 'features',
     dir: 'src/main/core/features',
     why: 'features are pure functions over arrays: no files, processes, threads, ONNX or ffmpeg (encoders/ and media/ feed them)',

@@ -41,8 +41,8 @@ describe('layer boundaries (eslint.config.mjs)', () => {
   it('core never reaches up into the CLI, the server, the desktop shell or the renderer', async () => {
     const file = 'src/main/core/api/lint-probe.ts';
     for (const spec of [
-      '../../cli',
-      '../../cli-report',
+      '../../cli/main',
+      '../../cli/report',
       '../../server/server',
       '../../index',
       '../../../preload/index',
@@ -154,9 +154,21 @@ describe('layer boundaries (eslint.config.mjs)', () => {
     ).toEqual([]);
   });
 
-  it('the CLI and the server may use core (the rule does not cover them)', async () => {
-    const code = "import { openDb } from './core/store/db';\nimport fs from 'node:fs';\nexport const x = [openDb, fs];\n";
-    expect(await layerErrors('src/main/cli-lint-probe.ts', code)).toEqual([]);
+  it('the CLI may use core, the server and shared, but not electron, the shell or the renderer', async () => {
+    const file = 'src/main/cli/lint-probe.ts';
+    const ok =
+      "import { openDb } from '../core/store/db';\nimport { startServer } from '../server/server';\nimport type { Split } from '../../shared/types';\nimport { termText } from './text';\nimport fs from 'node:fs';\nexport const x = [openDb, startServer, termText, fs];\nexport type S = Split;\n";
+    expect(await layerErrors(file, ok)).toEqual([]);
+    for (const spec of ['electron', '../index', '../../preload/index', '../../renderer/src/App']) {
+      const errs = await layerErrors(file, `import * as m from '${spec}';\nexport const x = m;\n`);
+      expect(errs, spec).toHaveLength(1);
+      expect(errs[0]).toMatch(/cli layer/);
+    }
+  });
+
+  it('the server and the shell may use core (the rule does not cover them)', async () => {
+    const code = "import { openDb } from '../core/store/db';\nimport fs from 'node:fs';\nexport const x = [openDb, fs];\n";
+    expect(await layerErrors('src/main/server/lint-probe.ts', code)).toEqual([]);
   });
 });
 

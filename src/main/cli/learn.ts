@@ -1,6 +1,6 @@
-// Learning commands (train, evaluate): registered on the main program by cli.ts.
+// Learning commands (train, evaluate): registered on the main program by main.ts.
 import { Option, type Command } from 'commander';
-import type { Db } from './core/store/db';
+import type { Db } from '../core/store/db';
 import {
   availableModalities,
   nothingToTrainOn,
@@ -9,11 +9,11 @@ import {
   type EvaluateResult,
   type FusionChoice,
   type Modality,
-} from './core/learn';
-import { trainInWorker } from './core/learn/train-in-worker';
-import { contextAblation } from './core/learn/context-ablation';
-import { cancelJob, finishJob, reapOrphanJobs, reportProgress, startJob } from './core/jobs/job-store';
-import { trainProgressMeter } from './core/api/train-progress';
+} from '../core/learn';
+import { trainInWorker } from '../core/learn/train-in-worker';
+import { contextAblation } from '../core/learn/context-ablation';
+import { cancelJob, finishJob, reapOrphanJobs, reportProgress, startJob } from '../core/jobs/job-store';
+import { trainProgressMeter } from '../core/api/train-progress';
 
 export interface CliContext {
   /** opens the --db database (must exist), runs fn, closes it */

@@ -1,9 +1,9 @@
-// `emotion-studio serve`: browser mode (src/main/server). Registered on the main program by cli.ts.
+// `emotion-studio serve`: browser mode (src/main/server). Registered on the main program by main.ts.
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
-import type { CliContext } from './cli-learn';
-import { startServer, SERVE_HOST, ServeError } from './server/server';
+import type { CliContext } from './learn';
+import { startServer, SERVE_HOST, ServeError } from '../server/server';
 
 export interface ServeCliContext extends CliContext {
   globals(): { dbPath: string; dir: string; ffmpeg?: string; json?: boolean };

@@ -1,10 +1,10 @@
 // `emotion-studio models list|pull NAME|import FILE --as NAME [--tokenizer FILE]`: the pretrained
-// encoders in the data folder (registered on the main program by cli.ts).
+// encoders in the data folder (registered on the main program by main.ts).
 import type { Command } from 'commander';
-import { listModels } from './core/models/store';
-import { pullModel, importModel, type InstallResult } from './core/models/install';
-import { MODEL_NAMES, ModelError } from './core/models/manifest';
-import type { EncoderRun } from './core/jobs/encoder-stage';
+import { listModels } from '../core/models/store';
+import { pullModel, importModel, type InstallResult } from '../core/models/install';
+import { MODEL_NAMES, ModelError } from '../core/models/manifest';
+import type { EncoderRun } from '../core/jobs/encoder-stage';
 
 export interface ModelsCliContext {
   out(json: unknown, human: string): void;

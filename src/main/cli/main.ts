@@ -3,35 +3,35 @@
 import { Command, Option } from 'commander';
 import fs from 'node:fs';
 import path from 'node:path';
-import { busyTimeoutMs, openDb, type Db } from './core/store/db';
-import { dataDir, defaultDbPath } from './core/settings';
-import { planImportEach } from './core/corpus/import-plan';
-import { ImportError } from './core/corpus/types';
-import { saveImport, type ImportSummary } from './core/store/corpus-repo';
-import { listUtterances, showUtterance } from './core/store/queries';
-import { relabel } from './core/store/labels';
-import { runExtraction, type ExtractSummary } from './core/jobs/extract';
-import { startCliJob } from './core/jobs/job-store';
-import { formatProgress } from './core/jobs/progress';
-import { termLines, termText } from './cli-text';
-import { wholeNumberOption } from './cli-args';
-import { locateFfmpeg } from './core/media/locate-ffmpeg';
-import { doctor } from './core/doctor';
-import { electronStatus } from './core/native-abi';
-import type { ItemStatus, Split } from '../shared/types';
-import { registerLearnCommands } from './cli-learn';
-import { registerAgreementCommands, defaultAnnotator, asAnnotator } from './cli-agree';
-import { registerReportCommands, defaultReportPath, reportLine } from './cli-report';
-import { writeReport } from './core/report';
-import { registerModelsCommands, encodersLine } from './cli-models';
-import type { Device } from './core/models/providers';
-import { registerServeCommands } from './cli-serve';
-import { registerScaleCommands, shardFromOptions } from './cli-scale';
-import type { ShardSpec } from './core/jobs/shard';
-import { trainModel, evaluateSplit, type EvaluateResult, type TrainResult } from './core/learn';
-import { availableModalities } from './core/learn/dataset';
-import { closeLauncher } from './core/media/launcher';
-import { parseVadOptions, planVadImport } from './core/jobs/segment';
+import { busyTimeoutMs, openDb, type Db } from '../core/store/db';
+import { dataDir, defaultDbPath } from '../core/settings';
+import { planImportEach } from '../core/corpus/import-plan';
+import { ImportError } from '../core/corpus/types';
+import { saveImport, type ImportSummary } from '../core/store/corpus-repo';
+import { listUtterances, showUtterance } from '../core/store/queries';
+import { relabel } from '../core/store/labels';
+import { runExtraction, type ExtractSummary } from '../core/jobs/extract';
+import { startCliJob } from '../core/jobs/job-store';
+import { formatProgress } from '../core/jobs/progress';
+import { termLines, termText } from './text';
+import { wholeNumberOption } from './args';
+import { locateFfmpeg } from '../core/media/locate-ffmpeg';
+import { doctor } from '../core/doctor';
+import { electronStatus } from '../core/native-abi';
+import type { ItemStatus, Split } from '../../shared/types';
+import { registerLearnCommands } from './learn';
+import { registerAgreementCommands, defaultAnnotator, asAnnotator } from './agree';
+import { registerReportCommands, defaultReportPath, reportLine } from './report';
+import { writeReport } from '../core/report';
+import { registerModelsCommands, encodersLine } from './models';
+import type { Device } from '../core/models/providers';
+import { registerServeCommands } from './serve';
+import { registerScaleCommands, shardFromOptions } from './scale';
+import type { ShardSpec } from '../core/jobs/shard';
+import { trainModel, evaluateSplit, type EvaluateResult, type TrainResult } from '../core/learn';
+import { availableModalities } from '../core/learn/dataset';
+import { closeLauncher } from '../core/media/launcher';
+import { parseVadOptions, planVadImport } from '../core/jobs/segment';
 
 class UsageError extends Error {}
 
@@ -70,7 +70,7 @@ async function withDb<T>(fn: (db: Db) => Promise<T> | T, opts: { mustExist?: boo
   }
 }
 
-// human-readable text carries imported text: control characters are shown as escapes (cli-text.ts)
+// human-readable text carries imported text: control characters are shown as escapes (text.ts)
 function out(json: unknown, human: string): void {
   process.stdout.write(globals().json ? JSON.stringify(json, null, 2) + '\n' : termLines(human) + '\n');
 }

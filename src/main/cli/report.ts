@@ -1,9 +1,9 @@
-// The `report` command: registered on the main program by cli.ts.
+// The `report` command: registered on the main program by main.ts.
 import { Option, type Command } from 'commander';
 import path from 'node:path';
-import type { CliContext } from './cli-learn';
-import { REPORT_FORMATS, ReportError, writeReport, type ReportFormat, type WriteReportResult } from './core/report';
-import type { Split } from '../shared/types';
+import type { CliContext } from './learn';
+import { REPORT_FORMATS, ReportError, writeReport, type ReportFormat, type WriteReportResult } from '../core/report';
+import type { Split } from '../../shared/types';
 
 /** Default path of the HTML report analyze writes: next to the database, `<db name>-report.html`. */
 export function defaultReportPath(dbPath: string): string {

@@ -3,8 +3,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
-import { mergeShards, snapshotForShard, type MergeSummary } from './core/store/merge';
-import { parseShard, formatShard, type ShardSpec } from './core/jobs/shard';
+import { mergeShards, snapshotForShard, type MergeSummary } from '../core/store/merge';
+import { parseShard, formatShard, type ShardSpec } from '../core/jobs/shard';
 
 export interface ScaleCliContext {
   /** the resolved --db path */

@@ -1,10 +1,10 @@
 // Annotation-team commands (issue 13): agreement, gold-rule, adjudicate, disagreements, annotators.
-// Registered on the main program by cli.ts.
+// Registered on the main program by main.ts.
 import { Option, type Command } from 'commander';
 import os from 'node:os';
-import type { CliContext } from './cli-learn';
-import { computeAgreement, type AgreementReport } from './core/agreement';
-import { adjudicationQueue, ratedItems } from './core/store/annotators';
+import type { CliContext } from './learn';
+import { computeAgreement, type AgreementReport } from '../core/agreement';
+import { adjudicationQueue, ratedItems } from '../core/store/annotators';
 import {
   adjudicate,
   getGoldRule,
@@ -14,9 +14,9 @@ import {
   parseGoldRule,
   setGoldRule,
   LabelError,
-} from './core/store/labels';
-import { readUiSettings } from './core/api/ui-settings';
-import type { ImportBatch } from './core/corpus/types';
+} from '../core/store/labels';
+import { readUiSettings } from '../core/api/ui-settings';
+import type { ImportBatch } from '../core/corpus/types';
 
 /** Who label changes are made by: --annotator, else the name in the settings, else the OS user. */
 export function defaultAnnotator(dataDir: string): string {
