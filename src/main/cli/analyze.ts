@@ -1,0 +1,98 @@
+// `analyze`, the main job: import + extract, then train (fusion + linear SVM) on the training split,
+// evaluate the labelled held-out splits and write the HTML report. Registered on the main program by main.ts.
+import { Option, type Command } from 'commander';
+import { openDb, type Db } from '../core/store/db';
+import { writeReport } from '../core/report';
+import { trainModel, evaluateSplit, type EvaluateResult, type TrainResult } from '../core/learn';
+import { availableModalities } from '../core/learn/dataset';
+import { defaultReportPath, reportLine } from './report';
+import { doImport, importLine, splitOption } from './corpus';
+import { doExtract, extractLine } from './extract';
+import type { MainCliContext } from './context';
+
+/** The learning half of the main job: the seed architecture (fusion + SVM) on whatever modalities
+ * have features, fit on train only, then scored on each labelled held-out split. */
+async function trainAndEvaluate(ctx: MainCliContext, db: Db): Promise<{ train: TrainResult | null; evaluations: EvaluateResult[] }> {
+  const classes = (
+    db.prepare("SELECT COUNT(DISTINCT label) n FROM utterance WHERE split = 'train' AND label IS NOT NULL").get() as { n: number }
+  ).n;
+  const modalities = availableModalities(db);
+  if (classes < 2 || modalities.length === 0) return { train: null, evaluations: [] };
+  const fusion = modalities.length > 1 ? 'seed' : 'none';
+  ctx.progress(`training: fusion ${fusion}, linear SVM, modalities ${modalities.join(',')}`);
+  const train = await trainModel(db, {
+    fusion,
+    classifier: 'linear',
+    modalities,
+    context: false,
+    seed: 1,
+    onProgress: (p) => ctx.progress(`${p.stage}: ${p.message}`),
+  });
+  const evaluations = (['dev', 'test'] as const).map((split) => evaluateSplit(db, split, train.version)).filter((e) => e.n > 0);
+  return { train, evaluations };
+}
+
+export function registerAnalyzeCommand(program: Command, ctx: MainCliContext): void {
+  program
+    .command('analyze')
+    .description('the main job: import + extract (+ train, evaluate and report where available)')
+    .argument('<paths...>')
+    .addOption(splitOption)
+    .option('--columns <mapping>', 'for a non-MELD CSV, as in import')
+    .option('--labels <list>', 'label set (comma-separated)')
+    .option('--workers <n>', 'parallel clips (default: the number of cores)')
+    .addOption(
+      new Option('--device <device>', 'execution provider for the pretrained encoders')
+        .choices(['auto', 'cpu', 'cuda', 'webgpu'])
+        .default('auto'),
+    )
+    .option('--report <path>', 'the HTML report (default: next to the database, <db name>-report.html)')
+    .option('--no-report', 'write no report')
+    .action(async (paths: string[], o) => {
+      const g = ctx.globals();
+      const db = openDb(g.dbPath);
+      try {
+        const imports = doImport(ctx, db, paths, o);
+        for (const s of imports) ctx.progress(importLine(s));
+        const extract = await doExtract(ctx, db, o);
+        ctx.progress(extractLine(extract));
+        const counts = db.prepare('SELECT split, COUNT(*) n FROM utterance GROUP BY split ORDER BY split').all();
+        if (extract.cancelled) {
+          ctx.out({ database: g.dbPath, imports, extract, splits: counts }, `database: ${g.dbPath}\n${extractLine(extract)}`);
+          process.exitCode = 130;
+          return;
+        }
+        const { train, evaluations } = await trainAndEvaluate(ctx, db);
+        // the report closes the main job; if it cannot be written the rest of the job still stands
+        let report: string | null = null;
+        let reportText = 'report: not written (--no-report)';
+        if (o.report !== false) {
+          try {
+            const r = await writeReport(db, { format: 'html', out: typeof o.report === 'string' ? o.report : defaultReportPath(g.dbPath) });
+            report = r.path;
+            reportText = reportLine(r, 'html');
+          } catch (e) {
+            reportText = `report: not written: ${(e as Error).message}`;
+            ctx.progress(`warning: ${reportText}`);
+          }
+        }
+        ctx.out(
+          { database: g.dbPath, imports, extract, splits: counts, train, evaluations, report },
+          [
+            `database: ${g.dbPath}`,
+            extractLine(extract),
+            train
+              ? `model version ${train.version}: fit on ${train.nTrain} training items`
+              : 'no model trained: the training split needs labels of at least 2 classes',
+            ...evaluations.map(
+              (e) =>
+                `${e.split} split (model ${e.model_version}): n=${e.n}, accuracy ${(e.accuracy * 100).toFixed(1)}%, weighted F1 ${(e.weighted_f1 * 100).toFixed(1)}%, macro F1 ${(e.macro_f1 * 100).toFixed(1)}%`,
+            ),
+            reportText,
+          ].join('\n'),
+        );
+      } finally {
+        db.close();
+      }
+    });
+}

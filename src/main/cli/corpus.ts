@@ -1,0 +1,258 @@
+// The corpus commands: `import` (files, folders, --segment vad recordings) and `list`, `show`,
+// `relabel` on the imported utterances. Registered on the main program by main.ts.
+import { Option, type Command } from 'commander';
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Db } from '../core/store/db';
+import { planImportEach } from '../core/corpus/import-plan';
+import { ImportError } from '../core/corpus/types';
+import { saveImport, type ImportSummary } from '../core/store/corpus-repo';
+import { listUtterances, showUtterance } from '../core/store/queries';
+import { relabel } from '../core/store/labels';
+import { locateFfmpeg } from '../core/media/locate-ffmpeg';
+import type { Device } from '../core/models/providers';
+import { parseVadOptions, planVadImport } from '../core/jobs/segment';
+import type { ItemStatus, Split } from '../../shared/types';
+import { termText } from './text';
+import { wholeNumberOption } from './args';
+import { defaultAnnotator, asAnnotator } from './agree';
+import { throttledProgress, type MainCliContext } from './context';
+
+class UsageError extends Error {}
+
+export function doImport(
+  ctx: MainCliContext,
+  db: Db,
+  paths: string[],
+  o: { split?: Split; columns?: string; labels?: string; tiers?: string; labelTier?: string; media?: string; annotator?: string },
+  failed: { file: string; reason: string }[] = [],
+): ImportSummary[] {
+  for (const p of paths) if (!fs.existsSync(p)) throw new UsageError(`cannot read ${p}: no such file or folder`);
+  const plan = planImportEach(
+    paths.map((p) => path.resolve(p)),
+    {
+      split: o.split,
+      columns: o.columns,
+      labels: o.labels
+        ?.split(',')
+        .map((s) => s.trim())
+        .filter(Boolean),
+      tiers: o.tiers
+        ?.split(',')
+        .map((s) => s.trim())
+        .filter(Boolean),
+      labelTier: o.labelTier,
+      media: o.media,
+    },
+  );
+  // a file that cannot be imported is reported and left out; the others are imported (exit 0)
+  if (!plan.batches.length && plan.failed.length) throw new ImportError(plan.failed[0].file, plan.failed[0].message);
+  for (const f of plan.failed) {
+    ctx.progress(`warning: ${f.file}: ${f.message}; file not imported`);
+    failed.push({ file: f.file, reason: f.message });
+  }
+  return plan.batches.map((b) => {
+    for (const i of b.issues) ctx.progress(`warning: ${i.file}${i.row !== null ? ` row ${i.row}` : ''}: ${i.message}`);
+    if (o.annotator) asAnnotator(b, o.annotator);
+    const s = saveImport(db, b);
+    for (const n of s.notes) ctx.progress(`warning: ${n}`);
+    return s;
+  });
+}
+
+/** import --segment vad: Silero VAD cuts each recording into segments (jobs/segment.ts), then they are stored. */
+async function vadImport(
+  ctx: MainCliContext,
+  paths: string[],
+  o: { device: Device; minSilence?: string; minSpeech?: string; pad?: string; threshold?: string },
+): Promise<void> {
+  for (const p of paths) if (!fs.existsSync(p)) throw new UsageError(`cannot read ${p}: no such file or folder`);
+  let vad;
+  try {
+    vad = parseVadOptions(o);
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+  const ffmpeg = locateFfmpeg(ctx.globals().ffmpeg);
+  const { batches, recordings } = await planVadImport(paths, {
+    ffmpeg: ffmpeg.path,
+    device: o.device,
+    vad,
+    onNote: ctx.progress,
+    onProgress: throttledProgress(ctx),
+  });
+  await ctx.withDb((db) => {
+    const imports = batches.map((b) => {
+      for (const i of b.issues) ctx.progress(`warning: ${i.file}: ${i.message}`);
+      return saveImport(db, b);
+    });
+    const lines = recordings.map(
+      (r) =>
+        `${r.file}: ${r.error ? `not segmented (${r.error})` : `${r.segments} segments (${r.speech_s} s of speech in ${r.duration_s} s)`}`,
+    );
+    ctx.out({ database: ctx.globals().dbPath, imports, segmentation: recordings }, [...lines, ...imports.map(importLine)].join('\n'));
+  });
+}
+
+export function importLine(s: ImportSummary): string {
+  return (
+    `imported ${s.kind} from ${s.root}: ${s.added} added, ${s.updated} updated, ${s.unchanged} unchanged, ${s.missingMedia} without media, ${s.issues} issues` +
+    (s.sourceLabelChanged ? `; ${s.sourceLabelChanged} with a label changed in the source (the gold label kept)` : '')
+  );
+}
+
+export const splitOption = new Option('--split <split>', 'split of the imported rows').choices(['train', 'dev', 'test', 'unsplit']);
+
+function parseId(id: string): number {
+  if (!/^\d+$/.test(id)) throw new UsageError(`not an utterance id: ${id}`);
+  return Number(id);
+}
+
+/** `import`: files and folders into the --db database (a file that cannot be imported is reported, the others go in). */
+export function registerImportCommand(program: Command, ctx: MainCliContext): void {
+  program
+    .command('import')
+    .description(
+      'import folders of media, MELD CSVs (split from the name or --split), other CSVs with --columns, ELAN .eaf, Praat .TextGrid, .srt and .vtt transcripts',
+    )
+    .argument('<paths...>')
+    .addOption(splitOption)
+    .option(
+      '--columns <mapping>',
+      'for a non-MELD CSV: text=COL,label=COL[,file=COL,speaker=COL,dialogue=COL,start=COL,end=COL,id=COL,annotator=COL]',
+    )
+    .option('--annotator <name>', "the files' labels are this annotator's (one annotator's copy of a corpus), not gold labels")
+    .option('--labels <list>', 'label set (comma-separated); default: taken from the data')
+    .option(
+      '--tiers <list>',
+      'for .eaf and .TextGrid files: the tiers holding utterances (comma-separated; default: found from their names and types)',
+    )
+    .option(
+      '--label-tier <tier>',
+      "for .eaf and .TextGrid files: the tier holding the gold labels ('' for none; default: 'emotion (gold)' or a tier named emotion/label)",
+    )
+    .option(
+      '--media <file>',
+      'for .TextGrid, .srt, .vtt and .eaf files: the recording they annotate (default: the media file of the same base name beside each; for .eaf the media it links)',
+    )
+    .addOption(
+      new Option(
+        '--segment <method>',
+        'cut each recording (a media file, or those in a folder) into speech segments, one utterance each',
+      ).choices(['vad']),
+    )
+    .option('--min-silence <s>', 'with --segment vad: a pause this long ends a segment (default 0.5)')
+    .option('--min-speech <s>', 'with --segment vad: shorter speech is dropped (default 0.25)')
+    .option('--pad <s>', 'with --segment vad: seconds added before and after each segment (default 0.1)')
+    .option('--threshold <p>', 'with --segment vad: speech probability that starts a segment (default 0.5)')
+    .addOption(
+      new Option('--device <device>', 'with --segment vad: execution provider for the VAD model')
+        .choices(['auto', 'cpu', 'cuda', 'webgpu'])
+        .default('auto'),
+    )
+    .action(async (paths: string[], o) => {
+      if (o.segment === 'vad') return vadImport(ctx, paths, o);
+      await ctx.withDb((db) => {
+        const failed: { file: string; reason: string }[] = [];
+        const res = doImport(ctx, db, paths, o, failed);
+        ctx.out(
+          { database: ctx.globals().dbPath, imports: res, failed },
+          [...res.map(importLine), ...failed.map((f) => `not imported: ${f.file}: ${f.reason}`)].join('\n'),
+        );
+      });
+    });
+}
+
+/** `list`, `show`, `relabel`: the utterances of an existing database. */
+export function registerCorpusCommands(program: Command, ctx: MainCliContext): void {
+  program
+    .command('list')
+    .description('utterances, one per line (one JSON object each with --json)')
+    .addOption(new Option('--split <split>').choices(['train', 'dev', 'test', 'unsplit']))
+    .option('--label <label>')
+    .addOption(new Option('--status <status>').choices(['pending', 'done', 'partial', 'error', 'missing_media']))
+    .option('--search <text>')
+    .option('--limit <n>')
+    .action(async (o) => {
+      await ctx.withDb(
+        (db) => {
+          const limit = o.limit !== undefined ? wholeNumberOption(o.limit, '--limit') : undefined;
+          const rows = listUtterances(db, { split: o.split, label: o.label, status: o.status as ItemStatus, search: o.search, limit });
+          const f = (v: string | null | undefined, none = '-') => (v === null || v === undefined ? none : termText(v));
+          ctx.out(
+            rows,
+            rows
+              .map(
+                (r) =>
+                  `${r.id}\t${r.split}\t${f(r.dialogue)}\t${f(r.label)}\t${r.status}${r.errors ? ` (${r.errors} errors)` : ''}\t${f(r.text ?? r.media, '')}`,
+              )
+              .join('\n'),
+          );
+        },
+        { mustExist: true },
+      );
+    });
+
+  program
+    .command('show')
+    .description('one utterance with its features and errors')
+    .argument('<id>')
+    .action(async (id: string) => {
+      await ctx.withDb(
+        (db) => {
+          const d = showUtterance(db, parseId(id));
+          if (!d) throw new UsageError(`no utterance with id ${id}`);
+          const a = d.audio;
+          ctx.out(
+            d,
+            [
+              `#${d.id} ${d.key} [${d.split}] ${d.speaker ?? ''}: ${d.text ?? ''}`,
+              `label: ${d.label ?? '-'}  status: ${d.status}  media: ${d.media ?? '(missing)'}${d.start_s !== null && d.end_s !== null ? ` [${d.start_s.toFixed(3)} s - ${d.end_s.toFixed(3)} s]` : ''}`,
+              d.prediction
+                ? `prediction (model ${d.prediction.model_version}): ${d.prediction.label} (p=${(d.prediction.probabilities[d.prediction.label] ?? 0).toFixed(2)})`
+                : 'prediction: - (no model trained yet)',
+              a
+                ? `audio: ${a.duration_s.toFixed(2)} s, pitch ${a.pitch_hz?.toFixed(1) ?? '-'} Hz (voiced ${(a.voiced_ratio * 100).toFixed(0)}%), rms ${a.rms.toFixed(4)}, zcr ${a.zcr.toFixed(4)}, centroid ${a.spectral_centroid_hz.toFixed(0)} Hz, tempo ${a.tempo_bpm.toFixed(0)} bpm`
+                : 'audio: -',
+              d.video
+                ? `video: ${d.video.frame_count} frames at ${d.video.fps} fps, selected ${d.video.selected_frames.join(' ')}`
+                : 'video: -',
+              `text features: ${d.text_features ? `${d.text_features.encoder} (${d.text_features.dim}${d.text_features.provider ? `, ${d.text_features.provider}` : ''})` : '-'}`,
+              ...[
+                d.audio?.embedding &&
+                  `audio embedding: ${d.audio.embedding.model} (${d.audio.embedding.dim}, ${d.audio.embedding.provider ?? '-'})`,
+                d.video?.embedding &&
+                  `video embedding: ${d.video.embedding.model} (${d.video.embedding.dim} per selected frame, ${d.video.embedding.provider ?? '-'})`,
+              ].filter((l): l is string => !!l),
+              ...d.errors.map((e) => `${e.level}: [${e.stage}] ${e.file ?? ''}: ${e.message}`),
+            ].join('\n'),
+          );
+        },
+        { mustExist: true },
+      );
+    });
+
+  program
+    .command('relabel')
+    .description('change one label (the old one stays in the label history)')
+    .argument('<id>')
+    .argument('<label>')
+    .option('--annotator <name>', 'whose label this is (default: the name in the settings, else the OS user)')
+    .option('--who <name>', 'same as --annotator (older name)')
+    .action(async (id: string, label: string, o) => {
+      await ctx.withDb(
+        (db) => {
+          const who = o.annotator ?? o.who ?? defaultAnnotator(ctx.globals().dir);
+          const r = relabel(db, parseId(id), label, who);
+          const human =
+            r.old === r.new
+              ? r.annotator_old === label
+                ? `#${id}: already ${label}; nothing changed`
+                : `#${id}: gold label stays ${r.new ?? '-'}; ${who}'s label ${label} recorded (was ${r.annotator_old ?? 'none'})`
+              : `#${id}: ${r.old ?? '-'} -> ${r.new ?? '-'}${r.new !== label ? ` (${who}'s label ${label}; gold by ${r.gold_source})` : ''}`;
+          ctx.out({ id: Number(id), ...r }, human);
+        },
+        { mustExist: true },
+      );
+    });
+}
