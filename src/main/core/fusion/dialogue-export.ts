@@ -2,8 +2,7 @@
 // dialogue's utterance rows in order), outputs repr [T, H + 2h] and logits [T, C]; and its runner
 // on onnxruntime-node, which feeds each dialogue in turn.
 import * as ort from 'onnxruntime-node';
-import { encodeModel } from './onnx-proto';
-import { attrInt, attrString, colsT, Graph, IR_VERSION, OPSET, valueInfo } from './export';
+import { attrInt, encodeGraph, Graph, valueInfo } from './onnx-graph';
 import type { Norm } from './model';
 import type { DialogueSpec } from './dialogue';
 
@@ -18,34 +17,10 @@ function subgraph(g: Graph, net: DialogueWeights, k: number): { repr: string; lo
   const { d, H, h, nClasses } = net.spec;
   const get = (name: string) => net.w.get(name)!;
   const n = (name: string) => `f${k}.${name}`;
-  const x = g.op('Mul', [g.op('Sub', ['x', g.float(n('x.mean'), [d], net.norm.mean)]), g.float(n('x.scale'), [d], net.norm.scale)]);
+  const x = g.standardise('x', n('x'), d, net.norm);
   const p = g.op('Relu', [g.op('Gemm', [x, g.float(n('proj.W'), [d, H], get('proj.W')), g.float(n('proj.b'), [H], get('proj.b'))])]); // [T, H]
   const seq = g.op('Unsqueeze', [p, g.int64(n('axes1'), [1])]); // [T, 1, H]
-  const Wk = get('lstm.W');
-  const bk = get('lstm.b');
-  const Rk = get('lstm.R');
-  const Wo = new Float32Array(2 * 4 * h * H);
-  const Ro = new Float32Array(2 * 4 * h * h);
-  const Bo = new Float32Array(2 * 8 * h);
-  for (let dir = 0; dir < 2; dir++) {
-    for (let q = 0; q < 4; q++) {
-      const c0 = (2 * q + dir) * h;
-      Wo.set(colsT(Wk, H, 8 * h, c0, h), (dir * 4 + q) * h * H);
-      Bo.set(bk.subarray(c0, c0 + h), dir * 8 * h + q * h);
-    }
-    Ro.set(colsT(Rk.subarray(dir * h * 4 * h, (dir + 1) * h * 4 * h), h, 4 * h, 0, 4 * h), dir * 4 * h * h);
-  }
-  const [y] = g.opMulti(
-    'LSTM',
-    [
-      seq,
-      g.float(n('lstm.W_onnx'), [2, 4 * h, H], Wo),
-      g.float(n('lstm.R_onnx'), [2, 4 * h, h], Ro),
-      g.float(n('lstm.B_onnx'), [2, 8 * h], Bo),
-    ],
-    1,
-    [attrString('direction', 'bidirectional'), attrInt('hidden_size', h)],
-  ); // Y [T, 2, 1, h]
+  const y = g.bilstm(seq, n('lstm'), H, h, get('lstm.W'), get('lstm.b'), get('lstm.R')); // Y [T, 2, 1, h]
   const o = g.op('Reshape', [y, g.int64(n('shape_o'), [-1, 2 * h])]); // [T, 2h]: forward, then backward
   const repr = g.op('Concat', [p, o], [attrInt('axis', 1)]);
   const logits = g.op('Gemm', [repr, g.float(n('fc.W'), [H + 2 * h, nClasses], get('fc.W')), g.float(n('fc.b'), [nClasses], get('fc.b'))]);
@@ -74,25 +49,14 @@ export function exportDialogueOnnx(nets: DialogueWeights[]): Uint8Array {
   );
   g.op('Softmax', [logits], [attrInt('axis', -1)], 'probs');
   const K = nets.length;
-  return encodeModel({
-    irVersion: IR_VERSION,
-    opsetImport: [{ domain: '', version: OPSET }],
-    producerName: 'emotion-studio',
-    producerVersion: '0.1.0',
-    docString: 'dialogue fusion network(s) (BiLSTM over the utterances of a dialogue)',
-    graph: {
-      name: 'fusion_dialogue',
-      node: g.nodes,
-      initializer: g.inits,
-      input: [valueInfo('x', ['T', d])],
-      output: [valueInfo('repr', [K, 'T', H + 2 * h]), valueInfo('logits', [K, 'T', nClasses]), valueInfo('probs', [K, 'T', nClasses])],
+  return encodeGraph(g, {
+    name: 'fusion_dialogue',
+    doc: 'dialogue fusion network(s) (BiLSTM over the utterances of a dialogue)',
+    inputs: [valueInfo('x', ['T', d])],
+    outputs: [valueInfo('repr', [K, 'T', H + 2 * h]), valueInfo('logits', [K, 'T', nClasses]), valueInfo('probs', [K, 'T', nClasses])],
+    meta: {
+      'emotion-studio.fusion': JSON.stringify({ kind: 'dialogue', folds: K, d, hidden: H, lstmHidden: h, nClasses, reprDim: H + 2 * h }),
     },
-    metadataProps: [
-      {
-        key: 'emotion-studio.fusion',
-        value: JSON.stringify({ kind: 'dialogue', folds: K, d, hidden: H, lstmHidden: h, nClasses, reprDim: H + 2 * h }),
-      },
-    ],
   });
 }
 

@@ -1,85 +1,8 @@
 // Writes a trained FusionNet as an ONNX inference graph (opset 17) with the weights as initializers.
 // Inputs (present modalities only): audio [N,dA], text [N,dT], video [N,framesV,dV]; outputs repr
 // [N,reprDim] and logits [N,C]; N is a dynamic axis named "N".
-import { AttributeType, DataType, encodeModel } from './onnx-proto';
+import { attrInt, attrInts, attrString, colsT, encodeGraph, Graph, valueInfo } from './onnx-graph';
 import { derived, type FusionNet } from './model';
-
-export const OPSET = 17;
-export const IR_VERSION = 8;
-
-type Attr = Record<string, unknown>;
-
-export function attrInt(name: string, i: number): Attr {
-  return { name, type: AttributeType.INT, i };
-}
-export function attrInts(name: string, ints: number[]): Attr {
-  return { name, type: AttributeType.INTS, ints };
-}
-export function attrString(name: string, s: string): Attr {
-  return { name, type: AttributeType.STRING, s: new TextEncoder().encode(s) };
-}
-
-function bytesOf(a: Float32Array | BigInt64Array): Uint8Array {
-  return new Uint8Array(a.buffer.slice(a.byteOffset, a.byteOffset + a.byteLength));
-}
-
-export class Graph {
-  readonly nodes: Attr[] = [];
-  readonly inits: Attr[] = [];
-  private n = 0;
-
-  fresh(hint: string): string {
-    return `${hint}_${this.n++}`;
-  }
-
-  float(name: string, dims: number[], data: Float32Array): string {
-    const size = dims.reduce((a, b) => a * b, 1);
-    if (size !== data.length) throw new Error(`export: ${name} has ${data.length} values for dims [${dims}]`);
-    this.inits.push({ name, dims, dataType: DataType.FLOAT, rawData: bytesOf(data) });
-    return name;
-  }
-
-  int64(name: string, values: number[]): string {
-    this.inits.push({ name, dims: [values.length], dataType: DataType.INT64, rawData: bytesOf(BigInt64Array.from(values.map(BigInt))) });
-    return name;
-  }
-
-  scalar(name: string, v: number): string {
-    this.inits.push({ name, dims: [], dataType: DataType.FLOAT, rawData: bytesOf(Float32Array.of(v)) });
-    return name;
-  }
-
-  op(opType: string, input: string[], attribute: Attr[] = [], output?: string): string {
-    const out = output ?? this.fresh(opType.toLowerCase());
-    this.nodes.push({ opType, input, output: [out], name: `${opType}_${this.nodes.length}`, attribute });
-    return out;
-  }
-
-  opMulti(opType: string, input: string[], nOut: number, attribute: Attr[] = []): string[] {
-    const outs = Array.from({ length: nOut }, () => this.fresh(opType.toLowerCase()));
-    this.nodes.push({ opType, input, output: outs, name: `${opType}_${this.nodes.length}`, attribute });
-    return outs;
-  }
-}
-
-/** Column block [c0, c0+w) of a row-major [rows, cols] matrix, transposed to [w, rows]. */
-export function colsT(m: Float32Array, rows: number, cols: number, c0: number, w: number): Float32Array {
-  const out = new Float32Array(w * rows);
-  for (let r = 0; r < rows; r++) for (let j = 0; j < w; j++) out[j * rows + r] = m[r * cols + c0 + j];
-  return out;
-}
-
-export function valueInfo(name: string, dims: (number | string)[]) {
-  return {
-    name,
-    type: {
-      tensorType: {
-        elemType: DataType.FLOAT,
-        shape: { dim: dims.map((d) => (typeof d === 'string' ? { dimParam: d } : { dimValue: d })) },
-      },
-    },
-  };
-}
 
 export function exportOnnx(net: FusionNet, meta: Record<string, string> = {}): Uint8Array {
   const { spec, norms } = net;
@@ -97,9 +20,7 @@ export function exportOnnx(net: FusionNet, meta: Record<string, string> = {}): U
 
   const standardise = (k: 'audio' | 'text' | 'video', x: string, width: number) => {
     const n = norms[k];
-    if (!n) return x;
-    const sub = g.op('Sub', [x, g.float(`${k}.mean`, [width], n.mean)]);
-    return g.op('Mul', [sub, g.float(`${k}.scale`, [width], n.scale)]);
+    return n ? g.standardise(x, k, width, n) : x;
   };
   const gemm = (x: string, wName: string, bName: string, inDim: number, outDim: number) =>
     g.op('Gemm', [x, g.float(wName, [inDim, outDim], w(wName)), g.float(bName, [outDim], w(bName))]);
@@ -175,31 +96,7 @@ export function exportOnnx(net: FusionNet, meta: Record<string, string> = {}): U
         inV = H;
       }
       const seq = g.op('Transpose', [x], [attrInts('perm', [1, 0, 2])]); // [F, N, in]
-      const Wk = w('video.lstm.W'); // [in, 8h], gate-major: i_f, i_b, o_f, o_b, f_f, f_b, c_f, c_b
-      const bk = w('video.lstm.b');
-      const Rk = w('video.lstm.R'); // [2, h, 4h]: per direction, gates i, o, f, c
-      const Wo = new Float32Array(2 * 4 * h * inV);
-      const Ro = new Float32Array(2 * 4 * h * h);
-      const Bo = new Float32Array(2 * 8 * h);
-      for (let dir = 0; dir < 2; dir++) {
-        for (let q = 0; q < 4; q++) {
-          const c0 = (2 * q + dir) * h;
-          Wo.set(colsT(Wk, inV, 8 * h, c0, h), (dir * 4 + q) * h * inV);
-          Bo.set(bk.subarray(c0, c0 + h), dir * 8 * h + q * h);
-        }
-        Ro.set(colsT(Rk.subarray(dir * h * 4 * h, (dir + 1) * h * 4 * h), h, 4 * h, 0, 4 * h), dir * 4 * h * h);
-      }
-      const [y] = g.opMulti(
-        'LSTM',
-        [
-          seq,
-          g.float('video.lstm.W_onnx', [2, 4 * h, inV], Wo),
-          g.float('video.lstm.R_onnx', [2, 4 * h, h], Ro),
-          g.float('video.lstm.B_onnx', [2, 8 * h], Bo),
-        ],
-        1,
-        [attrString('direction', 'bidirectional'), attrInt('hidden_size', h)],
-      ); // Y [F, 2, N, h]
+      const y = g.bilstm(seq, 'video.lstm', inV, h, w('video.lstm.W'), w('video.lstm.b'), w('video.lstm.R')); // Y [F, 2, N, h]
       const mean = g.op('ReduceMean', [y], [attrInts('axes', [0]), attrInt('keepdims', 0)]); // [2, N, h]
       const t = g.op('Transpose', [mean], [attrInts('perm', [1, 0, 2])]);
       tokens.push(g.op('Reshape', [t, g.int64(g.fresh('shape'), [-1, 2 * h])]));
@@ -240,20 +137,12 @@ export function exportOnnx(net: FusionNet, meta: Record<string, string> = {}): U
   }
   g.op('Gemm', [repr, g.float('fc.W', [d.reprDim, spec.nClasses], w('fc.W')), g.float('fc.b', [spec.nClasses], w('fc.b'))], [], 'logits');
 
-  const model = {
-    irVersion: IR_VERSION,
-    opsetImport: [{ domain: '', version: OPSET }],
-    producerName: 'emotion-studio',
-    producerVersion: '0.1.0',
-    docString: `fusion network (${spec.kind})`,
-    graph: {
-      name: `fusion_${spec.kind}`,
-      node: g.nodes,
-      initializer: g.inits,
-      input: inputs,
-      output: [valueInfo('repr', ['N', d.reprDim]), valueInfo('logits', ['N', spec.nClasses])],
-    },
-    metadataProps: Object.entries({
+  return encodeGraph(g, {
+    name: `fusion_${spec.kind}`,
+    doc: `fusion network (${spec.kind})`,
+    inputs,
+    outputs: [valueInfo('repr', ['N', d.reprDim]), valueInfo('logits', ['N', spec.nClasses])],
+    meta: {
       'emotion-studio.fusion': JSON.stringify({
         kind: spec.kind,
         dims: spec.dims,
@@ -264,7 +153,6 @@ export function exportOnnx(net: FusionNet, meta: Record<string, string> = {}): U
         reprDim: d.reprDim,
       }),
       ...meta,
-    }).map(([key, value]) => ({ key, value })),
-  };
-  return encodeModel(model);
+    },
+  });
 }

@@ -1,0 +1,52 @@
+// The stored model blob (model.data): what it holds, and its packing (gzip JSON + the serialised SVM).
+import zlib from 'node:zlib';
+import type { Db } from '../store/db';
+import { loadSvm, type StandardizerParams, type SvmModel } from '../classify';
+import type { Modality } from './dataset';
+import { TrainError, type FusionChoice } from './train-types';
+
+/**
+ * What model.data holds: gzip of this JSON without `svm`, a newline, then the serialised SVM (kept
+ * out of the JSON so that a large RBF model, hundreds of MB, is not escaped into a second string).
+ */
+export interface ModelData {
+  format: 'emotion-studio-model';
+  formatVersion: 1;
+  labels: string[];
+  modalities: Modality[];
+  context: boolean;
+  fusion: FusionChoice;
+  vocabulary: number[];
+  /** 'none': standardiser of the dense [audio, video, context flag] block; else of the fusion representation */
+  standardizer: StandardizerParams | null;
+  fusionOnnx: string | null;
+  framesV: number;
+  /**
+   * 'sparse' (fusion 'none' + linear): rows as learn/sparse-rows.ts builds them (whole vocabulary,
+   * decayed context of `contextTurns` previous utterances); absent: the dense blocks of dataset.ts
+   */
+  layout?: { kind: 'sparse'; denseWidth: number; contextTurns: number; contextDecay: number; contextWeight: number };
+  svm: string;
+}
+
+/** Reads a stored model's data back (for inspection or reuse). */
+export function loadModelData(db: Db, version: number): { data: ModelData; svm: SvmModel } {
+  const r = db.prepare('SELECT data FROM model WHERE version = ?').get(version) as { data: Buffer | null } | undefined;
+  if (!r || !r.data) throw new TrainError(`no stored model version ${version}`);
+  const data = unpackModelData(r.data);
+  return { data, svm: loadSvm(data.svm) };
+}
+
+export function packModelData(data: ModelData): Buffer {
+  const { svm, ...meta } = data;
+  return zlib.gzipSync(Buffer.concat([Buffer.from(JSON.stringify(meta), 'utf8'), Buffer.from('\n'), Buffer.from(svm, 'utf8')]));
+}
+
+export function unpackModelData(blob: Buffer): ModelData {
+  const raw = zlib.gunzipSync(blob);
+  const nl = raw.indexOf(10);
+  if (nl < 0) throw new TrainError('stored model data is damaged');
+  const meta = JSON.parse(raw.subarray(0, nl).toString('utf8')) as Omit<ModelData, 'svm'>;
+  if (meta.format !== 'emotion-studio-model') throw new TrainError('stored model data is not an emotion-studio model');
+  return { ...meta, svm: raw.subarray(nl + 1).toString('utf8') };
+}

@@ -1,0 +1,217 @@
+// The linear SVM without a fusion network (and with --fusion dialogue's columns) on sparse rows: C and
+// the class weighting chosen by grouped cross-validation on the training split (or on dev with --select dev).
+import type { Db } from '../store/db';
+import {
+  balancedClassWeights,
+  chooseSparseLinear,
+  chooseSparseLinearCv,
+  fitStandardizer,
+  linearSvmFromData,
+  predictProbaSparse,
+  predictSparse,
+  standardize,
+  trainSparseLinear,
+  type ChosenParams,
+  type StandardizerParams,
+} from '../classify';
+import { buildSparseRows, sparseWidth, CONTEXT_DECAY, CONTEXT_TURNS, CONTEXT_WEIGHT } from './sparse-rows';
+import { concat, FRAMES } from './dataset';
+import { DIALOGUE_WEIGHT } from './dialogue-rows';
+import type { ModelData } from './model-data';
+import { storeModel } from './store-model';
+import { checkpoint, type Prepared, type Selection, type TrainOptions, type TrainProgress, type TrainResult } from './train-types';
+
+/**
+ * Linear SVM without a fusion network on sparse rows (sparse-rows.ts): the whole training
+ * vocabulary, the decayed dialogue context, standardised audio/video columns. C and the class
+ * weighting are chosen on dev (weighted F1); nothing else sees dev.
+ */
+export async function trainSparse(db: Db, opts: TrainOptions, p: Prepared): Promise<TrainResult> {
+  const progress = (q: TrainProgress) => opts.onProgress?.(q);
+  const now = () => performance.now();
+  const { items, all, labels, trainRows, devRows, yTrain, yDev, vocabulary, blocks } = p;
+  const dense = all.map((i) => concat([blocks.audio[i], blocks.video[i], p.dialogue ? p.dialogue.probs[i] : new Float32Array(0)]));
+  const denseWidth = dense[0]?.length ?? 0;
+  let standardizer: StandardizerParams | null = null;
+  let denseStd: Float32Array[] | undefined;
+  if (denseWidth > 0) {
+    standardizer = fitStandardizer(trainRows.map((i) => dense[i]));
+    denseStd = standardize(standardizer, dense);
+    // the dialogue-model columns at a reduced weight: standardised, they would outweigh the
+    // utterance's own (unit-norm) text row and the SVM would lean on the weaker network
+    if (p.dialogue) for (const r of denseStd) for (let j = denseWidth - labels.length; j < denseWidth; j++) r[j] *= DIALOGUE_WEIGHT;
+  }
+  const layout = { vocabulary, context: opts.context, denseWidth };
+  const d = sparseWidth(layout);
+  const X = buildSparseRows(items, all, layout, denseStd);
+  const Xtrain = trainRows.map((i) => X[i]);
+  const tFusion = now();
+  await checkpoint(opts.signal);
+
+  let C = opts.C ?? 1;
+  let balanced = opts.balanced ?? false;
+  let grid: ChosenParams['scores'] | null = null;
+  let selection: Selection = {
+    method: 'fixed',
+    chosen: { C, balanced },
+    score: null,
+    why: opts.C !== undefined ? 'C given' : 'no dev split to choose on: C=1',
+  };
+  const Cs = opts.Cs ?? [0.05, 0.1, 0.2, 0.5, 1];
+  const weightings = opts.balanced === undefined ? [false, true] : [opts.balanced];
+  const dialogues = new Set(trainRows.map((i) => items[i].dialogueId ?? `u${i}`)).size;
+  if (opts.C === undefined && (opts.select ?? 'cv') === 'cv' && dialogues >= 2) {
+    const folds = Math.min(opts.cvFolds ?? 3, dialogues);
+    progress({
+      stage: 'choose',
+      message: `choosing C and the class weighting by ${folds}-fold cross-validation on the training split (grouped by dialogue)`,
+      done: 0,
+      total: Cs.length * weightings.length,
+    });
+    const chosen = await chooseSparseLinearCv(Xtrain, yTrain, {
+      Cs,
+      balanced: weightings,
+      d,
+      nClasses: labels.length,
+      seed: opts.seed,
+      signal: opts.signal,
+      folds,
+      groups: trainRows.map((i) => items[i].dialogueId),
+      onProgress: (done, total, s) =>
+        progress({
+          stage: 'choose',
+          message: `C=${s.C}${s.balanced ? ' balanced' : ''}: cross-validated weighted F1 ${s.weighted_f1.toFixed(4)} (${s.trainSeconds.toFixed(1)} s)`,
+          done,
+          total,
+        }),
+    });
+    C = chosen.best.C;
+    balanced = chosen.bestBalanced;
+    grid = chosen.scores;
+    selection = {
+      method: 'cv',
+      folds,
+      unit: 'dialogue',
+      chosen: { C, balanced },
+      score: chosen.best.weighted_f1,
+      why: `highest mean held-out weighted F1 over ${folds} folds of the training split (whole dialogues per fold) among C in {${Cs.join(', ')}} x ${weightings.map((b) => (b ? 'balanced' : 'unweighted')).join('/')}; dev only confirms`,
+    };
+  } else if (opts.C === undefined && devRows.length > 0) {
+    progress({
+      stage: 'choose',
+      message: `choosing C and the class weighting on the dev split (${devRows.length} items)`,
+      done: 0,
+      total: 1,
+    });
+    const chosen = await chooseSparseLinear(
+      Xtrain,
+      yTrain,
+      devRows.map((i) => X[i]),
+      yDev,
+      {
+        Cs,
+        balanced: weightings,
+        d,
+        nClasses: labels.length,
+        seed: opts.seed,
+        signal: opts.signal,
+        onProgress: (done, total, s) =>
+          progress({
+            stage: 'choose',
+            message: `C=${s.C}${s.balanced ? ' balanced' : ''}: dev weighted F1 ${s.weighted_f1.toFixed(4)} (${s.trainSeconds.toFixed(1)} s)`,
+            done,
+            total,
+          }),
+      },
+    );
+    C = chosen.best.C;
+    balanced = chosen.bestBalanced;
+    grid = chosen.scores;
+    selection = {
+      method: 'dev',
+      chosen: { C, balanced },
+      score: chosen.best.weighted_f1,
+      why: `highest dev weighted F1 among C in {${Cs.join(', ')}} x ${weightings.map((b) => (b ? 'balanced' : 'unweighted')).join('/')}`,
+    };
+  }
+  const tChoose = now();
+  await checkpoint(opts.signal);
+
+  progress({
+    stage: 'svm',
+    message: `training the linear SVM (C=${C}${balanced ? ', balanced' : ''}, ${d} sparse columns) on ${trainRows.length} training items`,
+  });
+  const classWeight = balanced ? balancedClassWeights(yTrain, labels.length) : new Array<number>(labels.length).fill(1);
+  const ts = now();
+  const model = trainSparseLinear(Xtrain, d, yTrain, {
+    C,
+    classWeight,
+    probability: true,
+    seed: opts.seed,
+    signal: opts.signal,
+    onProgress: (done, total) =>
+      progress({ stage: 'svm', message: `binary problem ${done}/${total} (one-vs-rest and the probability folds)`, done, total }),
+  });
+  const svm = linearSvmFromData(
+    model,
+    labels.length,
+    { kernel: 'linear', C, gamma: null, gammaSpec: null, balanced, probability: true, seed: opts.seed, classWeight },
+    {
+      trainSeconds: (now() - ts) / 1000,
+      nTrain: trainRows.length,
+      nSupportVectors: null,
+      iterations: 0,
+    },
+  );
+  const tSvm = now();
+  await checkpoint(opts.signal);
+
+  progress({ stage: 'predict', message: `predicting ${items.length} utterances` });
+  const pred = predictSparse(model, X);
+  const proba = predictProbaSparse(model, X, labels.length);
+  const tPredict = now();
+
+  const data: ModelData = {
+    format: 'emotion-studio-model',
+    formatVersion: 1,
+    labels,
+    modalities: [...opts.modalities],
+    context: opts.context,
+    fusion: opts.fusion,
+    vocabulary,
+    standardizer,
+    fusionOnnx: p.dialogue ? Buffer.from(p.dialogue.onnx).toString('base64') : null,
+    framesV: FRAMES,
+    layout: { kind: 'sparse', denseWidth, contextTurns: CONTEXT_TURNS, contextDecay: CONTEXT_DECAY, contextWeight: CONTEXT_WEIGHT },
+    svm: svm.serialize(),
+  };
+  const extra = {
+    layout: 'sparse',
+    columns: d,
+    context_turns: opts.context ? CONTEXT_TURNS : 0,
+    ...(p.dialogue
+      ? {
+          dialogue: {
+            folds: p.dialogue.folds,
+            best_epochs: p.dialogue.bestEpochs,
+            columns: labels.length,
+            weight: DIALOGUE_WEIGHT,
+            features: 'cross-fitted dialogue-model class probabilities',
+          },
+        }
+      : {}),
+  };
+  return storeModel(db, opts, p, {
+    data,
+    pred,
+    proba,
+    C,
+    balanced,
+    gamma: null,
+    grid,
+    selection,
+    fusionInfo: p.dialogue?.info ?? null,
+    extra,
+    times: [tFusion, tChoose, tSvm, tPredict],
+  });
+}
