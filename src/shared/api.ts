@@ -120,6 +120,8 @@ export const ImportInput = z.object({
   segment: z.enum(['vad']).optional(),
   /** start feature extraction when the import added or changed anything (default true) */
   extract: z.boolean().default(true),
+  /** the files' labels are this annotator's (one annotator's copy of a corpus), not gold labels (as `import --annotator`) */
+  annotator: z.string().trim().min(1).max(100).optional(),
 });
 export const AblateInput = z.object({ classifier: z.enum(['linear', 'rbf']).default('linear') });
 export const ReportSaveInput = z.object({ format: ReportInput.shape.format });
@@ -211,6 +213,8 @@ export interface ImportPreview {
   csvs: { path: string; meld: boolean; error?: string }[];
   /** a folder's first non-MELD CSV, previewed as above, when there is one */
   needsMapping: string | null;
+  /** the annotator the last import from the app named (the form's default); null: its labels were gold */
+  annotator: string | null;
 }
 
 /**

@@ -172,8 +172,9 @@ export function createApiHandlers(ctx: ApiContext): ApiHandlers {
 
     'files.list': ({ path }) => paths.list(path),
     'files.pick': async ({ kind }) => ({ paths: await paths.pick(kind) }),
-    'import.preview': (input) => importPreview(paths, input),
-    'jobs.import': (input) => startImportJob(db, ctx.jobs, paths, input, () => handlers['jobs.extract']({}) as JobInfo, ctx.ffmpeg),
+    'import.preview': (input) => importPreview(paths, input, ctx.dataDir),
+    'jobs.import': (input) =>
+      startImportJob(db, ctx.jobs, paths, input, () => handlers['jobs.extract']({}) as JobInfo, ctx.ffmpeg, ctx.dataDir),
     'jobs.ablate': (input) => startAblateJob(db, ctx.dbPath, ctx.jobs, input, who),
     'reports.save': (input) => saveReportWithDialog(db, ctx.desktop, input, ctx.pdfPrinter),
   };

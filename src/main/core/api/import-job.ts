@@ -1,6 +1,7 @@
 // Import from the app: a preview for the column-mapping dialog (import.preview) and the import itself
 // as a stored job (jobs.import) with the same planner and writer as `emotion-studio import`, then the
-// extraction of what it added as a job of its own. Paths pass the PathPolicy first (files.ts).
+// extraction of what it added as a job of its own. Paths pass the PathPolicy first (files.ts). An import
+// may name an annotator (one annotator's copy of a corpus); the app remembers it for the next import.
 import fs from 'node:fs';
 import path from 'node:path';
 import { ApiError, type ApiParsedInput, type ImportPreview, type JobInfo } from '../../../shared/api';
@@ -10,10 +11,12 @@ import { readCsvFile } from '../corpus/csv';
 import { looksLikeMeld } from '../corpus/meld';
 import { parseColumnMapping } from '../corpus/generic';
 import { ImportError, type ImportBatch } from '../corpus/types';
+import { asAnnotator } from '../corpus/annotator';
 import { saveImport, type ImportSummary } from '../store/corpus-repo';
 import type { JobRunner } from './job-runner';
 import type { PathPolicy } from './files';
 import { kindOf } from './files';
+import { readUiSettings, writeUiSettings } from './ui-settings';
 import { planVadImport } from '../jobs/segment';
 import { locateFfmpeg } from '../media/locate-ffmpeg';
 import type { ProgressEvent } from '../../../shared/types';
@@ -94,9 +97,11 @@ function folderCsvs(dir: string): string[] {
   return out;
 }
 
-export function importPreview(policy: PathPolicy, input: ApiParsedInput<'import.preview'>): ImportPreview {
+/** `dataDir`: where the app's settings are (the annotator of the last import is the form's default). */
+export function importPreview(policy: PathPolicy, input: ApiParsedInput<'import.preview'>, dataDir: string): ImportPreview {
   const real = policy.check(input.path);
-  const empty = { header: [], rows: [], totalRows: 0, values: [], suggested: {}, csvs: [], needsMapping: null };
+  const annotator = readUiSettings(dataDir).importAnnotator ?? null;
+  const empty = { header: [], rows: [], totalRows: 0, values: [], suggested: {}, csvs: [], needsMapping: null, annotator };
   const st = fs.statSync(real);
   if (st.isDirectory()) {
     const csvs = folderCsvs(real).map((f) => {
@@ -141,7 +146,9 @@ export function startImportJob(
   input: ApiParsedInput<'jobs.import'>,
   startExtract: () => JobInfo,
   /** the ffmpeg the app was told to use (automatic segmentation decodes the recordings) */
-  ffmpeg?: string,
+  ffmpeg: string | undefined,
+  /** the app's settings folder: input.annotator (or its absence) is remembered there for the next import */
+  dataDir: string,
 ): JobInfo {
   const paths = input.paths.map((p) => policy.check(p));
   if (input.columns) {
@@ -158,7 +165,7 @@ export function startImportJob(
     split: input.split,
     ...(input.segment ? { segment: input.segment } : {}),
   };
-  return jobs.start('import', { ...input, paths }, async (signal, progress) => {
+  const job = jobs.start('import', { ...input, paths }, async (signal, progress) => {
     const summaries: ImportSummary[] = [];
     const warnings: string[] = [];
     let failedFiles = 0;
@@ -186,6 +193,7 @@ export function startImportJob(
       }
       for (const b of plan.batches) {
         confine(b, policy, warnings);
+        if (input.annotator) asAnnotator(b, input.annotator);
         for (const is of b.issues) warnings.push(`${is.file}${is.row !== null ? ` row ${is.row}` : ''}: ${is.message}`);
         summaries.push(saveImport(db, b));
         // let the event loop breathe between batches (job events, other API calls)
@@ -212,6 +220,13 @@ export function startImportJob(
     if (!summaries.length && failedFiles) throw new Error(warnings.slice(0, 5).join('; '));
     return { result: { summaries, warnings: warnings.slice(0, 500), failedFiles, extractJob, extractNote } satisfies ImportJobResult };
   });
+  // the job was accepted: the next import from the app offers the same annotator (none: gold labels)
+  try {
+    writeUiSettings(dataDir, { importAnnotator: input.annotator });
+  } catch {
+    // a settings folder that cannot be written costs the default, not the import
+  }
+  return job;
 }
 
 /** `segment: 'vad'`: the recordings of one path cut into speech segments (jobs/segment.ts), reported as planImportEach does. */

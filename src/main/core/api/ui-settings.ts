@@ -18,6 +18,8 @@ export interface UiSettings {
   annotator?: string;
   /** annotation shortcuts: key (as KeyboardEvent.key) -> label */
   keymap?: Record<string, string>;
+  /** the annotator the last import from the app was made under (the Import view's default) */
+  importAnnotator?: string;
 }
 
 export const UI_SETTINGS_FILE = 'ui-settings.json';
@@ -28,7 +30,9 @@ export function readUiSettings(dataDir: string): UiSettings {
     const theme = raw.theme === 'light' || raw.theme === 'dark' || raw.theme === 'system' ? raw.theme : 'system';
     const w = raw.window;
     const okWindow = w && Number.isFinite(w.width) && Number.isFinite(w.height) && w.width >= 200 && w.height >= 150;
-    const annotator = typeof raw.annotator === 'string' && raw.annotator.trim() ? raw.annotator.trim().slice(0, 100) : undefined;
+    const name = (v: unknown) => (typeof v === 'string' && v.trim() ? v.trim().slice(0, 100) : undefined);
+    const annotator = name(raw.annotator);
+    const importAnnotator = name(raw.importAnnotator);
     const km =
       raw.keymap && typeof raw.keymap === 'object'
         ? Object.entries(raw.keymap).filter(([k, v]) => typeof v === 'string' && k.length >= 1 && k.length <= 12)
@@ -37,6 +41,7 @@ export function readUiSettings(dataDir: string): UiSettings {
       theme,
       ...(okWindow ? { window: w } : {}),
       ...(annotator ? { annotator } : {}),
+      ...(importAnnotator ? { importAnnotator } : {}),
       ...(km.length ? { keymap: Object.fromEntries(km) as Record<string, string> } : {}),
     };
   } catch {

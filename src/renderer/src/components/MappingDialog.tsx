@@ -1,5 +1,6 @@
 // The column-mapping dialog for a generic CSV: the first rows as a table, one select per field (text,
 // label, file, ...) prefilled with the server's guess, and the label set found in the chosen label column.
+// id and annotator (issue 13) make annotators' copies and long-format CSVs one utterance per id.
 import { useMemo, useState } from 'react';
 import {
   Alert,
@@ -21,7 +22,7 @@ import {
 import type { ImportPreview } from '../../../shared/api';
 import { FilterSelect } from './FilterSelect';
 
-export const MAPPING_FIELDS = ['text', 'label', 'file', 'speaker', 'dialogue', 'start', 'end', 'split'] as const;
+export const MAPPING_FIELDS = ['text', 'label', 'file', 'speaker', 'dialogue', 'start', 'end', 'split', 'id', 'annotator'] as const;
 export type Mapping = Partial<Record<(typeof MAPPING_FIELDS)[number], string>>;
 
 /** 'text=COL,label=COL,...' as `import --columns` takes it (a column name may not contain a comma). */
@@ -36,7 +37,7 @@ export function MappingDialog(props: { preview: ImportPreview; onCancel: () => v
   const [m, setM] = useState<Mapping>(() => ({ ...p.suggested }));
   const labelValues = useMemo(() => p.values.find((v) => v.column === m.label), [p.values, m.label]);
   const commas = p.header.filter((h) => h.includes(','));
-  const valid = !!(m.text || m.file) && !Object.values(m).some((c) => c && c.includes(','));
+  const valid = !!(m.text || m.file) && !(m.annotator && !m.label) && !Object.values(m).some((c) => c && c.includes(','));
   return (
     <Dialog open maxWidth="lg" fullWidth onClose={props.onCancel} data-testid="mapping-dialog">
       <DialogTitle>Columns of {p.needsMapping?.split(/[\\/]/).pop()}</DialogTitle>
@@ -44,7 +45,9 @@ export function MappingDialog(props: { preview: ImportPreview; onCancel: () => v
         <Typography variant="body2" color="text.secondary" sx={{ mb: 1 }}>
           Say which column holds what: text (the transcript) or file (the clip) at least. {p.totalRows.toLocaleString('en')} rows; the first{' '}
           {p.rows.length} below.
-          {p.kind === 'folder' ? ' The mapping applies to every CSV of the folder that is not in MELD’s format.' : ''}
+          {p.kind === 'folder' ? ' The mapping applies to every CSV of the folder that is not in MELD’s format.' : ''} Rows sharing an id
+          are one utterance (so each annotator’s copy of a corpus labels the same utterances); an annotator column makes each row that
+          annotator’s label (one row per annotator and utterance).
         </Typography>
         <Stack direction="row" spacing={1} useFlexGap sx={{ flexWrap: 'wrap', mb: 2 }}>
           {MAPPING_FIELDS.map((k) => (

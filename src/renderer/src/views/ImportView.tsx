@@ -2,8 +2,10 @@
 // browser mode: the server's file browser (serve --root). The chosen path is previewed: a MELD CSV or a
 // corpus folder imports as is, a generic CSV opens the column-mapping dialog first, a recording can be
 // cut into utterances automatically. The import and the extraction after it run as jobs (Jobs view).
+// An annotator named here makes the files' labels that annotator's (a second annotator's copy of a
+// corpus adds their labels to the same utterances); the last one named is offered again.
 import { useCallback, useEffect, useState } from 'react';
-import { Alert, Box, Button, Card, CardContent, Checkbox, FormControlLabel, Stack, Typography } from '@mui/material';
+import { Alert, Box, Button, Card, CardContent, Checkbox, FormControlLabel, Stack, TextField, Typography } from '@mui/material';
 import type { ImportPreview, MenuCommand } from '../../../shared/api';
 import { useApi } from '../api-context';
 import { useStudio } from '../studio-context';
@@ -47,6 +49,8 @@ export function ImportView() {
   const [split, setSplit] = useState('');
   const [segment, setSegment] = useState(false);
   const [extract, setExtract] = useState(true);
+  /** null: not edited yet, the last import's annotator (from the preview) is shown */
+  const [annotator, setAnnotator] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
 
   const choose = useCallback(
@@ -77,6 +81,9 @@ export function ImportView() {
     return () => window.removeEventListener('es-import-menu', run);
   }, [pick]);
 
+  // a recording alone (or a file the importer does not know) brings no labels to attribute
+  const withLabels = preview != null && preview.kind !== 'media' && preview.kind !== 'other';
+  const annotatorName = (annotator ?? preview?.annotator ?? '').trim();
   const start = (columns?: string) => {
     setBusy(true);
     setMapping(false);
@@ -86,6 +93,7 @@ export function ImportView() {
       split: split ? (split as 'train' | 'dev' | 'test' | 'unsplit') : undefined,
       segment: segment ? 'vad' : undefined,
       extract,
+      annotator: withLabels ? annotatorName || undefined : undefined,
     })
       .then(() => {
         reloadSummary();
@@ -156,6 +164,22 @@ export function ImportView() {
                     <FormControlLabel
                       control={<Checkbox checked={segment} onChange={(e) => setSegment(e.target.checked)} data-testid="import-segment" />}
                       label="Cut recordings without a transcript into utterances (voice activity)"
+                    />
+                  )}
+                  {withLabels && (
+                    <TextField
+                      size="small"
+                      label="Annotator"
+                      placeholder="none: gold labels"
+                      value={annotator ?? preview.annotator ?? ''}
+                      onChange={(e) => setAnnotator(e.target.value)}
+                      helperText={
+                        annotatorName
+                          ? `the files' labels become ${annotatorName}'s labels`
+                          : "the files' labels are gold labels; name the annotator of a copy"
+                      }
+                      sx={{ width: 260 }}
+                      slotProps={{ htmlInput: { maxLength: 100, 'data-testid': 'import-annotator' } }}
                     />
                   )}
                   <FormControlLabel
