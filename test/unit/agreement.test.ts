@@ -11,6 +11,8 @@ import {
   itemsFromLong,
   krippendorffAlpha,
 } from '../../src/main/core/agreement';
+import { Rng } from '../../src/main/core/rng';
+import { interval } from '../../src/main/core/learn/bootstrap';
 
 const DIR = path.join(__dirname, '..', 'fixtures', 'agreement');
 const REF = JSON.parse(fs.readFileSync(path.join(DIR, 'reference.json'), 'utf8'));
@@ -60,25 +62,17 @@ describe('published examples', () => {
   });
 });
 
-// the bootstrap as its definition says: resample the pairable units, recompute alpha (same generator)
+// the bootstrap as its definition says: resample the pairable units, recompute alpha (same generator
+// and percentiles: the core's Rng and the evaluation bootstrap's interval)
 function naiveBootstrap(units: string[][], draws: number, seed: number): [number, number] {
-  let st = seed >>> 0;
-  const rnd = () => {
-    st = (st + 0x6d2b79f5) >>> 0;
-    let t = st;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const rng = new Rng(seed);
   const p = units.filter((u) => u.length >= 2);
   const vals: number[] = [];
   for (let b = 0; b < draws; b++) {
-    const a = krippendorffAlpha(p.map(() => p[Math.floor(rnd() * p.length)])).alpha;
+    const a = krippendorffAlpha(p.map(() => p[rng.int(p.length)])).alpha;
     if (a !== null) vals.push(a);
   }
-  vals.sort((x, y) => x - y);
-  const q = (f: number) => vals[Math.round(f * (vals.length - 1))];
-  return [q(0.025), q(0.975)];
+  return interval(vals);
 }
 
 describe.each(Object.keys(REF.cases))('generated long-format data with missing ratings: %s', (name) => {

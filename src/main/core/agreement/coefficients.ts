@@ -1,6 +1,8 @@
 // Inter-annotator agreement coefficients: pure functions over label arrays (no I/O).
 // Cohen's kappa (as scikit-learn's cohen_kappa_score), Fleiss' kappa (as statsmodels' fleiss_kappa,
 // Fleiss 1971) with per-category kappas, Krippendorff's alpha (nominal, missing values allowed).
+import { Rng } from '../rng';
+import { interval } from '../learn/bootstrap';
 
 /** Cohen's kappa of two raters' labels for the same items (same length, no missing values).
  * null when it is undefined (both raters used one and the same category throughout). */
@@ -107,20 +109,9 @@ export function krippendorffAlpha(units: readonly (readonly string[])[]): { alph
   return { alpha: 1 - ((n - 1) * dObs) / dExp, pairable: Math.round(n), units: used };
 }
 
-/** Small seeded generator (mulberry32): the bootstrap is the same for the same seed. */
-function mulberry32(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** A 95% interval for Krippendorff's alpha: percentile bootstrap over the pairable units (units drawn
- * with replacement), `draws` resamples from a seeded generator. null when alpha is undefined.
+ * with replacement), `draws` resamples from the core's seeded generator (rng.ts), the percentiles as
+ * the evaluation's bootstrap takes them (learn/bootstrap.ts). null when alpha is undefined.
  * Each unit's coincidences are computed once; a resample only sums them (fast on 10,000s of units). */
 export function alphaBootstrap(
   units: readonly (readonly string[])[],
@@ -153,7 +144,7 @@ export function alphaBootstrap(
   const cells = Int32Array.from(cellList);
   const vals = Float64Array.from(valList);
   const draws = opts.draws ?? 1000;
-  const rnd = mulberry32(opts.seed ?? 1);
+  const rng = new Rng(opts.seed ?? 1);
   const o = new Float64Array(k * k);
   const nc = new Float64Array(k);
   const values: number[] = [];
@@ -161,7 +152,7 @@ export function alphaBootstrap(
     o.fill(0);
     const m = pairable.length;
     for (let i = 0; i < m; i++) {
-      const j = Math.floor(rnd() * m);
+      const j = rng.int(m);
       for (let t = off[j], e = off[j + 1]; t < e; t++) o[cells[t]] += vals[t];
     }
     nc.fill(0);
@@ -179,7 +170,5 @@ export function alphaBootstrap(
     if (n >= 2 && dExp > 0) values.push(1 - ((n - 1) * dObs) / dExp);
   }
   if (values.length === 0) return null;
-  values.sort((x, y) => x - y);
-  const q = (p: number) => values[Math.min(values.length - 1, Math.max(0, Math.round(p * (values.length - 1))))];
-  return [q(0.025), q(0.975)];
+  return interval(values);
 }

@@ -162,7 +162,8 @@ const percentile = (sorted: number[], q: number) => {
   const hi = Math.ceil(pos);
   return sorted[lo] + (sorted[hi] - sorted[lo]) * (pos - lo);
 };
-const interval = (xs: number[]): Interval => {
+/** The percentile 95% interval of bootstrap values (linear interpolation between order statistics; also agreement/). */
+export const interval = (xs: number[]): Interval => {
   const s = [...xs].sort((a, b) => a - b);
   return [percentile(s, 0.025), percentile(s, 0.975)];
 };
