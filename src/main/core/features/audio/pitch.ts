@@ -1,16 +1,15 @@
 // Fundamental frequency by YIN with a voicing decision, FFT-accelerated.
-import FFT from 'fft.js';
 import { centeredFrameCount } from './window';
+import { chooseChunks, windowedAutocorrelation } from './yin-correlation';
 
 /**
  * YIN fundamental frequency (de Cheveigne & Kawahara 2002) with a voicing decision.
  *
  * Per frame (centered on t*hop): the difference function
  *   d(tau) = sum_{j<W} (x[j] - x[j+tau])^2 = e(0) + e(tau) - 2 r(tau)
- * over a fixed integration window of W samples, where r is the cross-correlation of the window
- * with the segment (computed with one FFT of the packed pair x + i*w and one inverse FFT, so a
- * frame costs O(N log N) instead of O(W * maxLag)) and e(tau) the window energy at lag tau (prefix
- * sums). Then the cumulative-mean-normalised d'(tau); the period is the first dip below the
+ * over a fixed integration window of W samples, where r is the windowed autocorrelation (from FFTs
+ * of chunks shared by overlapping frames, yin-correlation.ts: O(N log N) per frame instead of
+ * O(W * maxLag)) and e(tau) the window energy at lag tau (prefix sums). Then the cumulative-mean-normalised d'(tau); the period is the first dip below the
  * absolute `threshold` followed down to its local minimum, or the global minimum when no dip
  * goes that low (YIN step 4, as librosa.yin), refined by parabolic interpolation; f0 = sr / period.
  *
@@ -45,48 +44,6 @@ export interface PitchTrack {
   hop: number;
 }
 
-interface YinPlan {
-  n: number;
-  fft: FFT;
-  z: Float64Array;
-  Z: Float64Array;
-  P: Float64Array;
-  r: Float64Array;
-  pa: Float64Array;
-  pb: Float64Array;
-  csA: Float64Array;
-  csB: Float64Array;
-  dn: Float64Array;
-  /** segment / window lengths z was last filled for (its tail is never rewritten) */
-  segLen: number;
-  W: number;
-}
-const plans = new Map<number, YinPlan>();
-function plan(segLen: number): YinPlan {
-  let n = 2;
-  while (n < segLen) n <<= 1;
-  let p = plans.get(n);
-  if (!p) {
-    p = {
-      n,
-      fft: new FFT(n),
-      z: new Float64Array(2 * n),
-      Z: new Float64Array(2 * n),
-      P: new Float64Array(2 * n),
-      r: new Float64Array(2 * n),
-      pa: new Float64Array(n + 2),
-      pb: new Float64Array(n + 2),
-      csA: new Float64Array(n + 1),
-      csB: new Float64Array(n + 1),
-      dn: new Float64Array(n),
-      segLen: 0,
-      W: 0,
-    };
-    plans.set(n, p);
-  }
-  return p;
-}
-
 export interface PitchOptions {
   fMin?: number;
   fMax?: number;
@@ -112,13 +69,6 @@ export function yinPitch(pcm: Float32Array, sampleRate: number, opts: PitchOptio
   const maxP = Math.ceil(sampleRate / fMin);
   const maxLag = maxP + 1; // one more lag so the parabola around maxP has a right neighbour
   const segLen = W + maxLag;
-  const p = plan(segLen);
-  if (p.segLen !== segLen || p.W !== W) {
-    // crossSpectrum only writes the first segLen / W slots: clear what other options left behind
-    p.z.fill(0);
-    p.segLen = segLen;
-    p.W = W;
-  }
   const half = W >> 1;
 
   // Loudness gate from window energies over the whole clip (global prefix sum of squares).
@@ -139,96 +89,33 @@ export function yinPitch(pcm: Float32Array, sampleRate: number, opts: PitchOptio
   }
   const gate = Math.max(Math.pow(10, PITCH_PARAMS.absFloorDb / 20), maxRms * Math.pow(10, PITCH_PARAMS.relFloorDb / 20));
 
-  // Frames that pass the gate are processed in pairs: each gets one forward FFT of the packed
-  // pair (segment + i*window); the two cross-spectra P_a, P_b are Hermitian, so one inverse FFT of
-  // P_a + i*P_b gives r_a + i*r_b: 1.5 complex FFTs per frame. The inverse is done as a forward
-  // FFT of the conjugate (IFFT(P) = conj(FFT(conj P)) / N), scaling only the lags we read.
   const todo: number[] = [];
   for (let t = 0; t < frames; t++) if (winRms[t] >= gate && winRms[t] > 0) todo.push(t);
-  const { n: N, fft, z, Z, P, r, pa, pb, csA, csB, dn } = p;
-  const ctx: FrameCtx = { pcm, N, W, half, hop, segLen, fft, z, Z };
-  const halfN = N >> 1;
-  for (let i = 0; i < todo.length; i += 2) {
-    const ta = todo[i];
-    const tb = i + 1 < todo.length ? todo[i + 1] : -1;
-    crossSpectrum(ctx, ta, csA, pa);
-    if (tb >= 0) crossSpectrum(ctx, tb, csB, pb);
-    else pb.fill(0);
-    // Q = conj(P_a + i*P_b) over the full circle from the half spectra
-    for (let k = 0; k <= halfN; k++) {
-      const ar = pa[2 * k],
-        ai = pa[2 * k + 1],
-        br = pb[2 * k],
-        bi = pb[2 * k + 1];
-      P[2 * k] = ar - bi;
-      P[2 * k + 1] = -(ai + br);
-      if (k > 0 && k < halfN) {
-        const j = N - k;
-        P[2 * j] = ar + bi;
-        P[2 * j + 1] = ai - br;
-      }
-    }
-    fft.transform(r, P);
-    pickPeriod(r, 0, 1 / N, csA, W, minP, maxP, threshold, voicing, sampleRate, dn, ta, f0, voiced, aper);
-    if (tb >= 0) pickPeriod(r, 1, -1 / N, csB, W, minP, maxP, threshold, voicing, sampleRate, dn, tb, f0, voiced, aper);
-  }
+  const cs = new Float64Array(segLen + 1);
+  const dn = new Float64Array(maxLag + 1);
+  const start = (t: number) => t * hop - half;
+  windowedAutocorrelation(pcm, todo, start, W, maxLag, chooseChunks(W, hop, maxLag), (t, r) => {
+    segmentEnergy(pcm, start(t), segLen, cs);
+    pickPeriod(r, cs, W, minP, maxP, threshold, voicing, sampleRate, dn, t, f0, voiced, aper);
+  });
   return { f0, voiced, aperiodicity: aper, hop };
 }
 
-interface FrameCtx {
-  pcm: Float32Array;
-  N: number;
-  W: number;
-  half: number;
-  hop: number;
-  segLen: number;
-  fft: FFT;
-  z: Float64Array;
-  Z: Float64Array;
-}
-
-/**
- * For frame t: prefix sums of squares of its segment into `cs`, and the half cross-spectrum
- * conj(FFT(window)) * FFT(segment), k = 0..N/2, interleaved into `out`. Segment and window are
- * transformed together as z = segment + i*window and separated by conjugate symmetry.
- */
-function crossSpectrum(c: FrameCtx, t: number, cs: Float64Array, out: Float64Array): void {
-  const { pcm, N, W, half, hop, segLen, fft, z, Z } = c;
+/** Prefix sums of squares of the segment x[start, start + segLen) (0 outside the clip) into cs. */
+function segmentEnergy(pcm: Float32Array, start: number, segLen: number, cs: Float64Array): void {
   const n = pcm.length;
-  const start = t * hop - half;
-  // Only the first segLen real slots and first W imaginary slots are ever non-zero, so the rest of
-  // z never needs clearing. Running sums are kept in a local (not read back from cs) for speed.
   let acc = 0;
   cs[0] = 0;
   for (let j = 0; j < segLen; j++) {
     const i = start + j;
     const v = i >= 0 && i < n ? pcm[i] : 0;
-    z[2 * j] = v;
-    if (j < W) z[2 * j + 1] = v;
     acc += v * v;
     cs[j + 1] = acc;
-  }
-  fft.transform(Z, z);
-  for (let k = 0, h = N >> 1; k <= h; k++) {
-    const nk = k === 0 ? 0 : N - k;
-    const a = Z[2 * k],
-      b = Z[2 * k + 1],
-      cc = Z[2 * nk],
-      d = Z[2 * nk + 1];
-    // X = FFT(segment) = (Z[k] + conj Z[N-k]) / 2, conj(Wf) with Wf = (Z[k] - conj Z[N-k]) / 2i
-    const xr = 0.5 * (a + cc),
-      xi = 0.5 * (b - d);
-    const wr = 0.5 * (b + d),
-      wiNeg = 0.5 * (a - cc);
-    out[2 * k] = wr * xr - wiNeg * xi;
-    out[2 * k + 1] = wr * xi + wiNeg * xr;
   }
 }
 
 function pickPeriod(
   r: Float64Array,
-  lane: 0 | 1,
-  scale: number,
   cs: Float64Array,
   W: number,
   minP: number,
@@ -251,7 +138,7 @@ function pickPeriod(
   dn[0] = 1;
   let running = 0;
   for (let tau = 1; tau <= maxLag; tau++) {
-    let d = e0 + (cs[tau + W] - cs[tau]) - 2 * scale * r[2 * tau + lane];
+    let d = e0 + (cs[tau + W] - cs[tau]) - 2 * r[tau];
     if (d < 0) d = 0; // FFT round-off
     running += d;
     dn[tau] = running > eps * tau ? (d * tau) / running : 1;

@@ -1,0 +1,257 @@
+// YIN's windowed autocorrelation r_t(tau) = sum_{j<W} x[s_t+j] x[s_t+j+tau] for a run of frames, from
+// FFTs of short chunks shared between overlapping frames (pitch.ts turns it into the difference function).
+import FFT from 'fft.js';
+
+/**
+ * Frame t's window [s_t, s_t + W) is cut into W/B chunks of B samples, and
+ *   r_t(tau) = sum over its chunks a of h_a(tau),  h_a(tau) = sum_{j<B} x[a+j] x[a+j+tau].
+ * h_a is a cross-correlation of the chunk with the segment x[a, a + mB): with C_a the N-point FFT
+ * of the zero-padded chunk, S_a = sum_{l<m} exp(-2 pi i k l B / N) C_{a+lB} is the segment's FFT
+ * (put together from the spectra of the m chunks it spans) and IFFT(conj(C_a) S_a) the circular
+ * correlation. Summing H_a = conj(C_a) S_a over a frame's chunks before one inverse FFT gives r_t
+ * (linearity) for every lag with j + tau < mB; the few terms past that (segment end or wrap-around,
+ * j > mB - tau) are added directly. Frames on the same chunk grid (B dividing the hop) share their
+ * chunks. At W 512, hop 256, lags up to 269: B 256, m 2, N 512, so S_a = C_a + (-1)^k C_{a+B}; a
+ * frame costs one complex 512-point FFT (half a packed pair of chunks, half a packed pair of
+ * inverses) plus 91 direct terms per chunk, where one FFT of the frame's own 781-sample segment
+ * cost 1.5 complex 1024-point FFTs. Samples outside the clip are 0. Equal to the direct sum up to
+ * floating-point round-off.
+ */
+export interface ChunkGeometry {
+  /** chunk length */
+  B: number;
+  /** chunks a segment spans */
+  m: number;
+  /** FFT size */
+  N: number;
+}
+
+function gcd(a: number, b: number): number {
+  while (b) [a, b] = [b, a % b];
+  return a;
+}
+
+/** The cheapest chunking for window W, hop and lags up to maxLag (rough flop counts). */
+export function chooseChunks(W: number, hop: number, maxLag: number): ChunkGeometry {
+  const g = gcd(W, hop);
+  const lengths = [W];
+  for (let d = 16; d <= g; d++) if (g % d === 0 && d !== W) lengths.push(d);
+  let best: ChunkGeometry | null = null;
+  let bestCost = Infinity;
+  for (const B of lengths) {
+    for (let m = 1; m <= Math.ceil((B + maxLag) / B); m++) {
+      let N = 2;
+      while (N < m * B) N <<= 1;
+      if (N <= maxLag) continue; // a term would wrap more than once
+      const fft = 2.5 * N * Math.log2(N);
+      let direct = 0;
+      for (let tau = 0; tau <= maxLag; tau++) direct += Math.max(0, B + tau - m * B);
+      // new chunks per frame: hop/B on a shared grid, else the frame's own m
+      const fresh = hop % B === 0 ? hop / B : m;
+      const cost = fresh * (0.5 * fft + 4 * m * N) + (W / B) * (N + 2 * direct) + 0.5 * fft;
+      if (cost < bestCost) {
+        bestCost = cost;
+        best = { B, m, N };
+      }
+    }
+  }
+  return best!;
+}
+
+interface Plan extends ChunkGeometry {
+  fft: FFT;
+  /** exp(-2 pi i k l B / N), k = 0..N/2, interleaved, for l = 1..m-1 */
+  shift: Float64Array[];
+  /** packed input / output of two chunks' FFT */
+  z: Float64Array;
+  Z: Float64Array;
+  P: Float64Array;
+  r: Float64Array;
+  /** spare half spectra (N + 2 values) */
+  pool: Float64Array[];
+}
+const plans = new Map<string, Plan>();
+
+function plan(g: ChunkGeometry): Plan {
+  const key = `${g.B}/${g.m}/${g.N}`;
+  let p = plans.get(key);
+  if (!p) {
+    const { B, m, N } = g;
+    const shift: Float64Array[] = [];
+    for (let l = 1; l < m; l++) {
+      const w = new Float64Array(N + 2);
+      for (let k = 0; k <= N >> 1; k++) {
+        // exact for the quarter turns (N = 4B): no round-off from cos(pi/2)
+        const q = (((k * l * B) % N) + N) % N;
+        const a = (-2 * Math.PI * q) / N;
+        w[2 * k] = 4 * q === N || 4 * q === 3 * N ? 0 : Math.cos(a);
+        w[2 * k + 1] = 2 * q === N || q === 0 ? 0 : Math.sin(a);
+      }
+      shift.push(w);
+    }
+    p = {
+      ...g,
+      fft: new FFT(N),
+      shift,
+      z: new Float64Array(2 * N),
+      Z: new Float64Array(2 * N),
+      P: new Float64Array(2 * N),
+      r: new Float64Array(2 * N),
+      pool: [],
+    };
+    plans.set(key, p);
+  }
+  return p;
+}
+
+/**
+ * Computes r_t(tau), tau = 0..maxLag, for the given frames (ascending) and hands each to
+ * `onFrame(t, r)` (r valid during the call), two frames per inverse FFT.
+ */
+export function windowedAutocorrelation(
+  pcm: Float32Array,
+  frames: readonly number[],
+  starts: (t: number) => number,
+  W: number,
+  maxLag: number,
+  geom: ChunkGeometry,
+  onFrame: (t: number, r: Float64Array) => void,
+): void {
+  const p = plan(geom);
+  const { B, m, N, fft, shift, z, Z, P, r, pool } = p;
+  const n = pcm.length;
+  const half = N >> 1;
+  const bins = N + 2;
+  const take = () => pool.pop() ?? new Float64Array(bins);
+  const C = new Map<number, Float64Array>();
+  const H = new Map<number, Float64Array>();
+  // chunks a and a + B in one complex FFT (z = x_a + i x_b): C_a and C_b from its conjugate symmetry
+  const chunk = (a: number): Float64Array => {
+    const hit = C.get(a);
+    if (hit) return hit;
+    const b = a + B;
+    for (let j = 0; j < B; j++) {
+      const i = a + j;
+      z[2 * j] = i >= 0 && i < n ? pcm[i] : 0;
+      const k = b + j;
+      z[2 * j + 1] = k >= 0 && k < n ? pcm[k] : 0;
+    }
+    // z beyond 2B stays 0 (nothing else writes there)
+    fft.transform(Z, z);
+    const ca = take();
+    const cb = C.has(b) ? null : take();
+    for (let k = 0; k <= half; k++) {
+      const nk = k === 0 ? 0 : N - k;
+      const zr = Z[2 * k],
+        zi = Z[2 * k + 1],
+        wr = Z[2 * nk],
+        wi = Z[2 * nk + 1];
+      ca[2 * k] = 0.5 * (zr + wr);
+      ca[2 * k + 1] = 0.5 * (zi - wi);
+      if (cb) {
+        cb[2 * k] = 0.5 * (zi + wi);
+        cb[2 * k + 1] = -0.5 * (zr - wr);
+      }
+    }
+    C.set(a, ca);
+    if (cb) C.set(b, cb);
+    return ca;
+  };
+  const cross = (a: number): Float64Array => {
+    let h = H.get(a);
+    if (h) return h;
+    h = take();
+    const c0 = chunk(a);
+    h.set(c0);
+    for (let l = 1; l < m; l++) {
+      const c = chunk(a + l * B);
+      const w = shift[l - 1];
+      for (let k = 0; k < bins; k += 2) {
+        const cr = c[k],
+          ci = c[k + 1],
+          wr = w[k],
+          wi = w[k + 1];
+        h[k] += cr * wr - ci * wi;
+        h[k + 1] += cr * wi + ci * wr;
+      }
+    }
+    // H = conj(C_a) * S_a
+    for (let k = 0; k < bins; k += 2) {
+      const ar = c0[k],
+        ai = c0[k + 1],
+        sr = h[k],
+        si = h[k + 1];
+      h[k] = ar * sr + ai * si;
+      h[k + 1] = ar * si - ai * sr;
+    }
+    H.set(a, h);
+    return h;
+  };
+  const frameSpectrum = (t: number, out: Float64Array) => {
+    const s = starts(t);
+    out.set(cross(s));
+    for (let i = B; i < W; i += B) {
+      const h = cross(s + i);
+      for (let k = 0; k < bins; k++) out[k] += h[k];
+    }
+  };
+  const evictBefore = (a: number) => {
+    for (const map of [C, H])
+      for (const [k, v] of map)
+        if (k < a) {
+          map.delete(k);
+          pool.push(v);
+        }
+  };
+  const ra = take();
+  const rb = take();
+  const out = new Float64Array(maxLag + 1);
+  const sample = (i: number) => (i >= 0 && i < n ? pcm[i] : 0);
+  const mB = m * B;
+  // r_t from lane 0 (sign +1) or 1 (sign -1) of the inverse, plus the terms with j + tau >= mB:
+  // the segment buffer held 0 there (mB <= i < N) or, past N, the wrapped sample x[a + i - N]
+  const emit = (t: number, lane: 0 | 1, scale: number) => {
+    for (let tau = 0; tau <= maxLag; tau++) out[tau] = scale * r[2 * tau + lane];
+    if (B + maxLag > mB) {
+      const s = starts(t);
+      for (let a = s; a < s + W; a += B) {
+        for (let tau = mB - B + 1; tau <= maxLag; tau++) {
+          let acc = 0;
+          for (let j = Math.max(0, mB - tau); j < B; j++) {
+            const i = j + tau;
+            acc += sample(a + j) * (sample(a + i) - (i >= N ? sample(a + i - N) : 0));
+          }
+          out[tau] += acc;
+        }
+      }
+    }
+    onFrame(t, out);
+  };
+  for (let i = 0; i < frames.length; i += 2) {
+    const ta = frames[i];
+    const tb = i + 1 < frames.length ? frames[i + 1] : -1;
+    frameSpectrum(ta, ra);
+    if (tb >= 0) frameSpectrum(tb, rb);
+    else rb.fill(0);
+    // Q = conj(R_a + i*R_b) over the full circle from the half spectra; IFFT(X) = conj(FFT(conj X)) / N
+    for (let k = 0; k <= half; k++) {
+      const ar = ra[2 * k],
+        ai = ra[2 * k + 1],
+        br = rb[2 * k],
+        bi = rb[2 * k + 1];
+      P[2 * k] = ar - bi;
+      P[2 * k + 1] = -(ai + br);
+      if (k > 0 && k < half) {
+        const j = N - k;
+        P[2 * j] = ar + bi;
+        P[2 * j + 1] = ai - br;
+      }
+    }
+    fft.transform(r, P);
+    emit(ta, 0, 1 / N);
+    if (tb >= 0) emit(tb, 1, -1 / N);
+    if (i + 2 < frames.length) evictBefore(starts(frames[i + 2]));
+  }
+  evictBefore(Infinity);
+  pool.push(ra, rb);
+}
