@@ -119,4 +119,41 @@ describe('import --segment vad', () => {
     expect(bad.code).toBe(1);
     expect(bad.stderr).toContain("--threshold must be a number from 0.01 to 0.99, not '2'");
   }, 120_000);
+
+  it('analyze --segment vad: a recording with no transcript is cut, extracted segment by segment and reported (no labels: no model)', async () => {
+    const db2 = path.join(t.dir, 'analyze.db');
+    const report = path.join(t.dir, 'analyze-report.html');
+    const r = await runCliAsync([
+      '--db',
+      db2,
+      '--data-dir',
+      path.join(t.dir, 'data'),
+      '--json',
+      'analyze',
+      dir,
+      '--segment',
+      'vad',
+      '--workers',
+      '1',
+      '--report',
+      report,
+    ]);
+    expect(r.code, r.stderr).toBe(0);
+    const j = r.json();
+    expect(j.segmentation).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ file: path.join(dir, 'talk.wav'), segments: 12 }),
+        expect.objectContaining({ file: path.join(dir, 'damaged.m4a'), error: expect.any(String) }),
+      ]),
+    );
+    expect(j.imports[0]).toMatchObject({ kind: 'vad-segments', added: 12 });
+    expect(j.extract.media).toMatchObject({ processed: 12, failed: 0 });
+    expect(j.train).toBeNull();
+    expect(j.report).toBe(report);
+    const d = new Database(db2, { readonly: true });
+    const withAudio = d.prepare('SELECT COUNT(*) n FROM audio_summary').get() as { n: number };
+    d.close();
+    expect(withAudio.n).toBe(12);
+    expect(fs.readFileSync(report, 'utf8')).toContain('<html');
+  }, 180_000);
 });

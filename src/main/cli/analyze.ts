@@ -6,7 +6,7 @@ import { writeReport } from '../core/report';
 import { trainModel, evaluateSplit, type EvaluateResult, type TrainResult } from '../core/learn';
 import { availableModalities } from '../core/learn/dataset';
 import { defaultReportPath, reportLine } from './report';
-import { doImport, importLine, splitOption } from './corpus';
+import { addVadOptions, doImport, doVadImport, importLine, segmentationLine, splitOption } from './corpus';
 import { doExtract, extractLine } from './extract';
 import type { MainCliContext } from './context';
 
@@ -33,16 +33,18 @@ async function trainAndEvaluate(ctx: MainCliContext, db: Db): Promise<{ train: T
 }
 
 export function registerAnalyzeCommand(program: Command, ctx: MainCliContext): void {
-  program
+  const cmd = program
     .command('analyze')
     .description('the main job: import + extract (+ train, evaluate and report where available)')
     .argument('<paths...>')
     .addOption(splitOption)
     .option('--columns <mapping>', 'for a non-MELD CSV, as in import')
-    .option('--labels <list>', 'label set (comma-separated)')
+    .option('--labels <list>', 'label set (comma-separated)');
+  // a recording without a transcript yet: --segment vad cuts it into speech segments first
+  addVadOptions(cmd)
     .option('--workers <n>', 'parallel clips (default: the number of cores)')
     .addOption(
-      new Option('--device <device>', 'execution provider for the pretrained encoders')
+      new Option('--device <device>', 'execution provider for the pretrained encoders (and the VAD model)')
         .choices(['auto', 'cpu', 'cuda', 'webgpu'])
         .default('auto'),
     )
@@ -52,7 +54,12 @@ export function registerAnalyzeCommand(program: Command, ctx: MainCliContext): v
       const g = ctx.globals();
       const db = openDb(g.dbPath);
       try {
-        const imports = doImport(ctx, db, paths, o);
+        let segmentation: Awaited<ReturnType<typeof doVadImport>>['segmentation'] | undefined;
+        let imports;
+        if (o.segment === 'vad') {
+          ({ imports, segmentation } = await doVadImport(ctx, db, paths, o));
+          for (const r of segmentation) ctx.progress(segmentationLine(r));
+        } else imports = doImport(ctx, db, paths, o);
         for (const s of imports) ctx.progress(importLine(s));
         const extract = await doExtract(ctx, db, o);
         ctx.progress(extractLine(extract));
@@ -77,7 +84,7 @@ export function registerAnalyzeCommand(program: Command, ctx: MainCliContext): v
           }
         }
         ctx.out(
-          { database: g.dbPath, imports, extract, splits: counts, train, evaluations, report },
+          { database: g.dbPath, imports, ...(segmentation ? { segmentation } : {}), extract, splits: counts, train, evaluations, report },
           [
             `database: ${g.dbPath}`,
             extractLine(extract),

@@ -60,12 +60,17 @@ export function doImport(
   });
 }
 
-/** import --segment vad: Silero VAD cuts each recording into segments (jobs/segment.ts), then they are stored. */
-async function vadImport(
-  ctx: MainCliContext,
-  paths: string[],
-  o: { device: Device; minSilence?: string; minSpeech?: string; pad?: string; threshold?: string },
-): Promise<void> {
+export interface VadCliOptions {
+  device: Device;
+  minSilence?: string;
+  minSpeech?: string;
+  pad?: string;
+  threshold?: string;
+}
+
+/** --segment vad (import, analyze): Silero VAD cuts each recording into segments (jobs/segment.ts),
+ * then they are stored in `db`; a recording that cannot be segmented is named in `segmentation`. */
+export async function doVadImport(ctx: MainCliContext, db: Db, paths: string[], o: VadCliOptions) {
   for (const p of paths) if (!fs.existsSync(p)) throw new UsageError(`cannot read ${p}: no such file or folder`);
   let vad;
   try {
@@ -81,17 +86,30 @@ async function vadImport(
     onNote: ctx.progress,
     onProgress: throttledProgress(ctx),
   });
-  await ctx.withDb((db) => {
-    const imports = batches.map((b) => {
-      for (const i of b.issues) ctx.progress(`warning: ${i.file}: ${i.message}`);
-      return saveImport(db, b);
-    });
-    const lines = recordings.map(
-      (r) =>
-        `${r.file}: ${r.error ? `not segmented (${r.error})` : `${r.segments} segments (${r.speech_s} s of speech in ${r.duration_s} s)`}`,
-    );
-    ctx.out({ database: ctx.globals().dbPath, imports, segmentation: recordings }, [...lines, ...imports.map(importLine)].join('\n'));
+  const imports = batches.map((b) => {
+    for (const i of b.issues) ctx.progress(`warning: ${i.file}: ${i.message}`);
+    return saveImport(db, b);
   });
+  return { imports, segmentation: recordings };
+}
+
+export function segmentationLine(r: Awaited<ReturnType<typeof doVadImport>>['segmentation'][number]): string {
+  return `${r.file}: ${r.error ? `not segmented (${r.error})` : `${r.segments} segments (${r.speech_s} s of speech in ${r.duration_s} s)`}`;
+}
+
+/** The --segment option and its VAD settings, shared by `import` and `analyze`. */
+export function addVadOptions(cmd: Command): Command {
+  return cmd
+    .addOption(
+      new Option(
+        '--segment <method>',
+        'cut each recording (a media file, or those in a folder) into speech segments, one utterance each',
+      ).choices(['vad']),
+    )
+    .option('--min-silence <s>', 'with --segment vad: a pause this long ends a segment (default 0.5)')
+    .option('--min-speech <s>', 'with --segment vad: shorter speech is dropped (default 0.25)')
+    .option('--pad <s>', 'with --segment vad: seconds added before and after each segment (default 0.1)')
+    .option('--threshold <p>', 'with --segment vad: speech probability that starts a segment (default 0.5)');
 }
 
 export function importLine(s: ImportSummary): string {
@@ -110,7 +128,7 @@ function parseId(id: string): number {
 
 /** `import`: files and folders into the --db database (a file that cannot be imported is reported, the others go in). */
 export function registerImportCommand(program: Command, ctx: MainCliContext): void {
-  program
+  const cmd = program
     .command('import')
     .description(
       'import folders of media, MELD CSVs (split from the name or --split), other CSVs with --columns, ELAN .eaf, Praat .TextGrid, .srt and .vtt transcripts',
@@ -134,24 +152,24 @@ export function registerImportCommand(program: Command, ctx: MainCliContext): vo
     .option(
       '--media <file>',
       'for .TextGrid, .srt, .vtt and .eaf files: the recording they annotate (default: the media file of the same base name beside each; for .eaf the media it links)',
-    )
-    .addOption(
-      new Option(
-        '--segment <method>',
-        'cut each recording (a media file, or those in a folder) into speech segments, one utterance each',
-      ).choices(['vad']),
-    )
-    .option('--min-silence <s>', 'with --segment vad: a pause this long ends a segment (default 0.5)')
-    .option('--min-speech <s>', 'with --segment vad: shorter speech is dropped (default 0.25)')
-    .option('--pad <s>', 'with --segment vad: seconds added before and after each segment (default 0.1)')
-    .option('--threshold <p>', 'with --segment vad: speech probability that starts a segment (default 0.5)')
+    );
+  addVadOptions(cmd)
     .addOption(
       new Option('--device <device>', 'with --segment vad: execution provider for the VAD model')
         .choices(['auto', 'cpu', 'cuda', 'webgpu'])
         .default('auto'),
     )
     .action(async (paths: string[], o) => {
-      if (o.segment === 'vad') return vadImport(ctx, paths, o);
+      if (o.segment === 'vad') {
+        await ctx.withDb(async (db) => {
+          const { imports, segmentation } = await doVadImport(ctx, db, paths, o);
+          ctx.out(
+            { database: ctx.globals().dbPath, imports, segmentation },
+            [...segmentation.map(segmentationLine), ...imports.map(importLine)].join('\n'),
+          );
+        });
+        return;
+      }
       await ctx.withDb((db) => {
         const failed: { file: string; reason: string }[] = [];
         const res = doImport(ctx, db, paths, o, failed);
