@@ -1,5 +1,6 @@
 // The sparse linear SVM (the quick-retrain path of train --fusion none --classifier linear): against
-// sklearn's LinearSVC on the fixture data, probabilities, determinism, bad input and cancellation.
+// sklearn's LinearSVC on the fixture data, probabilities, determinism, bad input, cancellation, and
+// the same model as the dense rows through the one solver.
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -10,6 +11,7 @@ import {
   trainSparseLinear,
   type SparseRow,
 } from '../../src/main/core/classify/sparse-linear-svc';
+import { trainLinear } from '../../src/main/core/classify/linear-svc';
 import { balancedClassWeights } from '../../src/main/core/classify/svm';
 
 const fx = JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'fixtures', 'classify', 'svm.json'), 'utf8'));
@@ -106,5 +108,18 @@ describe('sparse linear SVM', () => {
       });
     expect(run).toThrow(expect.objectContaining({ name: 'AbortError' }));
     expect(seen).toBe(2);
+  });
+
+  it('one solver: sparse rows and their dense form give the same model (TRON, no shuffle)', () => {
+    const o = { ...opts, probability: true, solver: 'primal' as const };
+    const s = trainSparseLinear(sparse(c.Xtrain), d, c.ytrain, o);
+    const { model: m } = trainLinear(c.Xtrain, c.ytrain, o);
+    expect(s.classes).toEqual(m.classes);
+    // only the summation order differs between the two row layouts
+    let maxDiff = 0;
+    s.W.forEach((v, k) => (maxDiff = Math.max(maxDiff, Math.abs(v - m.W[k]))));
+    expect(maxDiff).toBeLessThan(1e-6);
+    expect(Math.max(...Array.from(s.W, Math.abs))).toBeGreaterThan(0.01);
+    s.probA!.forEach((v, k) => expect(v).toBeCloseTo(m.probA![k], 4));
   });
 });

@@ -1,0 +1,238 @@
+// The training rows of the linear SVM solvers (linear-solver.ts, linear-tron.ts) behind one row-access
+// interface, dense or sparse (CSR), each row with a trailing bias feature of 1 (LIBLINEAR's -B 1).
+import type { DenseRows } from './libsvm-port';
+
+/**
+ * What the solvers need of the rows: products with a weight vector of length `dim` (the features and
+ * the bias last) and per-row updates of such vectors. Each implementation sums in its own fixed order
+ * (the one its solver used before they were merged), so fits are bit-for-bit those of before.
+ */
+export interface LinearRows {
+  /** number of rows */
+  readonly n: number;
+  /** weight vector length: features + 1 (the bias) */
+  readonly dim: number;
+  /** x_i . w */
+  dot(i: number, w: Float64Array): number;
+  /** w += a x_i */
+  axpy(i: number, a: number, w: Float64Array): void;
+  /** w += a0 x_i0 + a1 x_i1 (one pass over w where the layout allows it: TRON's Hessian product) */
+  axpy2(i0: number, a0: number, i1: number, a1: number, w: Float64Array): void;
+  /** w_k += a x_ik^2 for every k (TRON's diagonal preconditioner) */
+  sqAxpy(i: number, a: number, w: Float64Array): void;
+  /** c + ||x_i||^2 (the dual solver's Q_ii + D_ii) */
+  addSqNorm(i: number, c: number): number;
+  /** out[m] = decision value of row i against class m of W (m < M rows of `dim`, bias last) */
+  score(i: number, W: Float64Array, M: number, out: Float64Array): void;
+  /** the rows `rows` of these, as rows 0..rows.length-1 of a new LinearRows */
+  subset(rows: ArrayLike<number>): LinearRows;
+}
+
+/** x[o .. o+n) . v[0 .. n) with four independent partial sums (not latency bound). */
+function dotAt(x: Float64Array, o: number, v: Float64Array, n: number): number {
+  let s0 = 0;
+  let s1 = 0;
+  let s2 = 0;
+  let s3 = 0;
+  let k = 0;
+  for (; k + 3 < n; k += 4) {
+    s0 += x[o + k] * v[k];
+    s1 += x[o + k + 1] * v[k + 1];
+    s2 += x[o + k + 2] * v[k + 2];
+    s3 += x[o + k + 3] * v[k + 3];
+  }
+  for (; k < n; k++) s0 += x[o + k] * v[k];
+  return s0 + s1 + (s2 + s3);
+}
+
+/** Dense rows packed row-major into one Float64Array, `dim` = d + 1 per row with the bias 1 last. */
+export class DenseLinearRows implements LinearRows {
+  readonly n: number;
+  readonly dim: number;
+  private readonly x: Float64Array;
+
+  private constructor(x: Float64Array, n: number, dim: number) {
+    this.x = x;
+    this.n = n;
+    this.dim = dim;
+  }
+
+  /** Rows `rows` of X (all of them by default), each of length d. */
+  static pack(X: DenseRows, d: number, rows?: ArrayLike<number>): DenseLinearRows {
+    const n = rows ? rows.length : X.length;
+    const d1 = d + 1;
+    const out = new Float64Array(n * d1);
+    for (let r = 0; r < n; r++) {
+      const x = X[rows ? rows[r] : r];
+      if (x.length !== d) throw new Error(`linear SVM: row of length ${x.length}, expected ${d}`);
+      const o = r * d1;
+      for (let k = 0; k < d; k++) out[o + k] = x[k];
+      out[o + d] = 1;
+    }
+    return new DenseLinearRows(out, n, d1);
+  }
+
+  dot(i: number, w: Float64Array): number {
+    return dotAt(this.x, i * this.dim, w, this.dim);
+  }
+
+  axpy(i: number, a: number, w: Float64Array): void {
+    const x = this.x;
+    const d1 = this.dim;
+    const o = i * d1;
+    for (let k = 0; k < d1; k++) w[k] += a * x[o + k];
+  }
+
+  axpy2(i0: number, a0: number, i1: number, a1: number, w: Float64Array): void {
+    const x = this.x;
+    const d1 = this.dim;
+    const o0 = i0 * d1;
+    const o1 = i1 * d1;
+    for (let k = 0; k < d1; k++) w[k] += a0 * x[o0 + k] + a1 * x[o1 + k];
+  }
+
+  sqAxpy(i: number, a: number, w: Float64Array): void {
+    const x = this.x;
+    const d1 = this.dim;
+    const o = i * d1;
+    for (let k = 0; k < d1; k++) w[k] += a * x[o + k] * x[o + k];
+  }
+
+  addSqNorm(i: number, c: number): number {
+    const x = this.x;
+    const d1 = this.dim;
+    const o = i * d1;
+    let s = 0;
+    for (let k = 0; k < d1; k++) s += x[o + k] * x[o + k];
+    return c + s;
+  }
+
+  score(i: number, W: Float64Array, M: number, out: Float64Array): void {
+    const x = this.x;
+    const d1 = this.dim;
+    const d = d1 - 1;
+    const xo = i * d1;
+    for (let m = 0; m < M; m++) {
+      const o = m * d1;
+      let s = W[o + d];
+      for (let k = 0; k < d; k++) s += W[o + k] * x[xo + k];
+      out[m] = s;
+    }
+  }
+
+  subset(rows: ArrayLike<number>): DenseLinearRows {
+    const d1 = this.dim;
+    const out = new Float64Array(rows.length * d1);
+    for (let r = 0; r < rows.length; r++) out.set(this.x.subarray(rows[r] * d1, rows[r] * d1 + d1), r * d1);
+    return new DenseLinearRows(out, rows.length, d1);
+  }
+}
+
+/** A row of a sparse design matrix: sorted unique column indices < d and their values. */
+export interface SparseRow {
+  indices: ArrayLike<number>;
+  values: ArrayLike<number>;
+}
+
+/**
+ * Sparse rows in one CSR block (row r: columns ind[ptr[r]..ptr[r+1]) with values val[...]), the bias
+ * implicit; row i of this view is row map[i] of the block. Monomorphic typed arrays keep the inner
+ * loops fast whatever array types the caller's rows use.
+ */
+export class CsrLinearRows implements LinearRows {
+  readonly n: number;
+  readonly dim: number;
+
+  private constructor(
+    private readonly ptr: Int32Array,
+    private readonly ind: Int32Array,
+    private readonly val: Float64Array,
+    /** per block row: sum of its squared values */
+    private readonly sq: Float64Array,
+    private readonly map: Int32Array,
+    d: number,
+  ) {
+    this.n = map.length;
+    this.dim = d + 1;
+  }
+
+  static of(X: readonly SparseRow[], d: number): CsrLinearRows {
+    const ptr = new Int32Array(X.length + 1);
+    for (let r = 0; r < X.length; r++) ptr[r + 1] = ptr[r] + X[r].indices.length;
+    const ind = new Int32Array(ptr[X.length]);
+    const val = new Float64Array(ptr[X.length]);
+    const sq = new Float64Array(X.length);
+    for (let r = 0; r < X.length; r++) {
+      const { indices, values } = X[r];
+      let s = 0;
+      for (let k = 0, o = ptr[r]; k < indices.length; k++, o++) {
+        ind[o] = indices[k];
+        val[o] = values[k];
+        s += values[k] * values[k];
+      }
+      sq[r] = s;
+    }
+    return new CsrLinearRows(
+      ptr,
+      ind,
+      val,
+      sq,
+      Int32Array.from({ length: X.length }, (_, i) => i),
+      d,
+    );
+  }
+
+  dot(i: number, w: Float64Array): number {
+    const { ptr, ind, val } = this;
+    const r = this.map[i];
+    let s = w[this.dim - 1];
+    for (let k = ptr[r], e = ptr[r + 1]; k < e; k++) s += w[ind[k]] * val[k];
+    return s;
+  }
+
+  axpy(i: number, a: number, w: Float64Array): void {
+    const { ptr, ind, val } = this;
+    const r = this.map[i];
+    for (let k = ptr[r], e = ptr[r + 1]; k < e; k++) w[ind[k]] += a * val[k];
+    w[this.dim - 1] += a;
+  }
+
+  axpy2(i0: number, a0: number, i1: number, a1: number, w: Float64Array): void {
+    this.axpy(i0, a0, w);
+    this.axpy(i1, a1, w);
+  }
+
+  sqAxpy(i: number, a: number, w: Float64Array): void {
+    const { ptr, ind, val } = this;
+    const r = this.map[i];
+    for (let k = ptr[r], e = ptr[r + 1]; k < e; k++) w[ind[k]] += a * val[k] * val[k];
+    w[this.dim - 1] += a;
+  }
+
+  addSqNorm(i: number, c: number): number {
+    return c + 1 + this.sq[this.map[i]];
+  }
+
+  score(i: number, W: Float64Array, M: number, out: Float64Array): void {
+    const { ptr, ind, val } = this;
+    const r = this.map[i];
+    const d1 = this.dim;
+    for (let m = 0; m < M; m++) {
+      const o = m * d1;
+      let s = W[o + d1 - 1];
+      for (let k = ptr[r], e = ptr[r + 1]; k < e; k++) s += W[o + ind[k]] * val[k];
+      out[m] = s;
+    }
+  }
+
+  subset(rows: ArrayLike<number>): CsrLinearRows {
+    return new CsrLinearRows(
+      this.ptr,
+      this.ind,
+      this.val,
+      this.sq,
+      Int32Array.from(rows, (r) => this.map[r]),
+      this.dim - 1,
+    );
+  }
+}
