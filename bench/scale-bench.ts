@@ -15,20 +15,22 @@ import { parse } from 'csv-parse/sync';
 import { makeClip, meldLikeSpec } from '../test/helpers/make-clips';
 import { openDb } from '../src/main/core/store/db';
 import { listUtterances } from '../src/main/core/store/queries';
+import { MELD_HEADER } from '../src/main/core/corpus/meld';
+import { benchArgs } from './args.mjs';
 
-const args = process.argv.slice(2);
-const opt = (name: string, dflt: string) => (args.includes(name) ? args[args.indexOf(name) + 1] : dflt);
+const args = benchArgs();
+const opt = (name: string, dflt: string) => args[name] ?? dflt;
 const ROOT = path.resolve(__dirname, '../..');
 const CLI = path.join(ROOT, 'bin', 'emotion-studio.js');
-const SIZES = opt('--sizes', '100,1000,10000')
+const SIZES = opt('sizes', '100,1000,10000')
   .split(',')
   .map(Number)
   .filter((n) => n > 0)
   .sort((a, b) => a - b);
-const MEDIA_MAX = Number(opt('--media-max', '1000'));
-const OPEN_SIZE = Number(opt('--open-size', '13000'));
-const CACHE = opt('--cache', path.join(os.homedir(), '.cache', 'emotion-studio-bench'));
-const OUT = path.resolve(opt('--out', path.join(ROOT, 'bench', 'results', 'scale.json')));
+const MEDIA_MAX = Number(opt('media-max', '1000'));
+const OPEN_SIZE = Number(opt('open-size', '13000'));
+const CACHE = opt('cache', path.join(os.homedir(), '.cache', 'emotion-studio-bench'));
+const OUT = path.resolve(opt('out', path.join(ROOT, 'bench', 'results', 'scale.json')));
 const MELD_CSV = [path.join(ROOT, '../shared/data/meld/train_sent_emo.csv'), '/work/shared/data/meld/train_sent_emo.csv'].find((p) =>
   fs.existsSync(p),
 );
@@ -119,19 +121,7 @@ function makeCorpus(n: number, withMedia: boolean, rows: MeldRow[], clips: strin
   if (fs.existsSync(csv)) return dir;
   fs.rmSync(dir, { recursive: true, force: true });
   fs.mkdirSync(path.join(dir, 'train_splits'), { recursive: true });
-  const cols = [
-    'Sr No.',
-    'Utterance',
-    'Speaker',
-    'Emotion',
-    'Sentiment',
-    'Dialogue_ID',
-    'Utterance_ID',
-    'Season',
-    'Episode',
-    'StartTime',
-    'EndTime',
-  ];
+  const cols: readonly string[] = MELD_HEADER;
   const lines = [cols.join(',')];
   const maxDia = Math.max(...rows.map((r) => Number(r.Dialogue_ID))) + 1;
   for (let i = 0; i < n; i++) {
