@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   TFIDF_DIM,
   blobToSparse,
+  blockCounts,
   encodeText,
   fitIdf,
   sparseToBlob,
@@ -48,6 +49,13 @@ describe('built-in hashed TF-IDF text encoder', () => {
     };
     const a = encodeText('I am so happy', idf);
     expect(dot(a, encodeText('so happy!', idf))).toBeGreaterThan(dot(a, encodeText('see you tomorrow', idf)));
+  });
+
+  it('char block: 1-5-grams of the whole lower-cased text, across word boundaries, whitespace runs as one space (v3)', () => {
+    // "ab cd": 5 + 4 + 3 + 2 + 1 = 15 distinct n-grams, among them "b c" and "ab cd" that span the space
+    expect(blockCounts('ab cd')[1].size).toBe(15);
+    expect([...blockCounts('AB \t  cd')[1]]).toEqual([...blockCounts('ab cd')[1]]);
+    expect(blockCounts('ab cd')[1]).not.toEqual(blockCounts('abcd')[1]);
   });
 
   it('round-trips through its blob layout', () => {

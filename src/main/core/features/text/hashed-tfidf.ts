@@ -1,12 +1,16 @@
 // Built-in text encoder that needs no weights: two hashed blocks, (1) word uni/bigrams and
-// punctuation runs, (2) character 2-5-grams of the whitespace-separated tokens padded with spaces
-// (sklearn's char_wb: punctuation included, so "what?!" has "?! "). Sublinear TF, IDF fit on the
-// training split only; each block L2-normalised on its own and scaled by 1/sqrt(2), so words
-// weigh as much as the ~15x more numerous char n-grams (version 1 normalised them together:
-// MELD dev weighted F1 0.49 -> 0.54 with the linear SVM). Sparse output: a few hundred non-zeros out of 2^18.
+// punctuation runs, (2) character 1-5-grams of the whole lower-cased text, whitespace runs as one
+// space (sklearn's analyzer='char': n-grams run across word boundaries, so "so happy!" has "o ha"
+// and "y!"). Sublinear TF, IDF fit on the training split only; each block L2-normalised on its own
+// and scaled by 1/sqrt(2), so words weigh as much as the ~15x more numerous char n-grams. Version 3
+// (char 1-5 across words instead of char_wb 2-5 within words): grouped 3-fold CV weighted F1 on
+// MELD train 0.563 -> 0.569 (fold seeds 1, 2, 3: +0.6, +0.8, +0.5 points). Sparse output: a few
+// hundred non-zeros out of 2^18.
 
 export const TFIDF_ENCODER = 'builtin-hashed-tfidf';
-export const TFIDF_VERSION = '2';
+export const TFIDF_VERSION = '3';
+/** character n-gram lengths of the char block */
+export const CHAR_NGRAMS: readonly [number, number] = [1, 5];
 export const TFIDF_DIM = 1 << 18;
 
 export interface SparseVec {
@@ -45,12 +49,9 @@ export function blockCounts(text: string): [Map<number, number>, Map<number, num
   }
   // punctuation carries emotion in dialogue ("What?!", "...")
   for (const m of text.match(/[!?]+|\.\.\.|…/g) ?? []) add(words, 'p:' + m.replace('…', '...').slice(0, 3));
-  for (const t of text.normalize('NFKC').toLowerCase().replace(/’/g, "'").split(/\s+/)) {
-    if (!t) continue;
-    const padded = ' ' + t + ' ';
-    for (let n = 2; n <= 5; n++) {
-      for (let s = 0; s + n <= padded.length; s++) add(chars, 'c:' + padded.slice(s, s + n));
-    }
+  const flat = text.normalize('NFKC').toLowerCase().replace(/’/g, "'").replace(/\s+/g, ' ').trim();
+  for (let n = CHAR_NGRAMS[0]; n <= CHAR_NGRAMS[1]; n++) {
+    for (let s = 0; s + n <= flat.length; s++) add(chars, 'c:' + flat.slice(s, s + n));
   }
   return [words, chars];
 }
