@@ -14,7 +14,7 @@ import { writeTinyModels, minilmWeights, resnetWeights } from '../helpers/tiny-e
 import { IMAGENET_MEAN, IMAGENET_STD, CROP, RESIZE } from '../../src/main/core/encoders/resnet';
 import { decodeCroppedFrames, decodePcm16k } from '../../src/main/core/media/ffmpeg-read';
 import { loadTokenizer, tokenize } from '../../src/main/core/encoders/minilm';
-import { Wav2Vec2Encoder } from '../../src/main/core/encoders/wav2vec2';
+import { WAV2VEC2_PREP, Wav2Vec2Encoder } from '../../src/main/core/encoders/wav2vec2';
 import { findInstalled } from '../../src/main/core/models/store';
 import { gpuDevicePresent } from '../../src/main/core/models/providers';
 import { openDb } from '../../src/main/core/store/db';
@@ -206,7 +206,8 @@ describe('extract with the pretrained encoders', () => {
     const list = (await cli(['list', '--db', db, '--json'])).json() as { id: number; media: string; status: string }[];
     const a = list.find((x) => x.media.endsWith('a.mp4'))!;
     const show = (await cli(['show', String(a.id), '--db', db, '--json'])).json();
-    const v = (name: 'wav2vec2-base-960h' | 'resnet-50' | 'all-MiniLM-L6-v2') => `${findInstalled(data, name)!.version}-p1`;
+    const v = (name: 'wav2vec2-base-960h' | 'resnet-50' | 'all-MiniLM-L6-v2') =>
+      `${findInstalled(data, name)!.version}-${name === 'wav2vec2-base-960h' ? WAV2VEC2_PREP : 'p1'}`;
     expect(show.audio.embedding).toEqual({ model: 'wav2vec2-base-960h', dim: 768, version: v('wav2vec2-base-960h'), provider: 'cpu' });
     expect(show.video.embedding).toEqual({ model: 'resnet-50', dim: 2048, version: v('resnet-50'), provider: 'cpu' });
     expect(show.text_features).toEqual({ encoder: 'all-MiniLM-L6-v2', dim: 384, version: v('all-MiniLM-L6-v2'), provider: 'cpu' });
@@ -321,7 +322,7 @@ describe('extract with the pretrained encoders', () => {
     const params = (sql.prepare('SELECT params FROM model ORDER BY version DESC LIMIT 1').get() as { params: string }).params;
     sql.close();
     expect(params).toMatch(/resnet-50@[0-9a-f]{12}-p1/);
-    expect(params).toMatch(/wav2vec2-base-960h@[0-9a-f]{12}-p1/);
+    expect(params).toMatch(new RegExp(`wav2vec2-base-960h@[0-9a-f]{12}-${WAV2VEC2_PREP}`));
     expect(params).toMatch(/all-MiniLM-L6-v2@[0-9a-f]{12}\+[0-9a-f]{8}-p1/);
   });
 

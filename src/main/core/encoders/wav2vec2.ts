@@ -1,4 +1,4 @@
-// wav2vec2-base-960h utterance embedding (fed with decoded samples: media/ffmpeg-read.ts): 16 kHz mono PCM, per-utterance zero-mean unit-variance
+// wav2vec2-base-960h utterance embedding (fed with decoded samples: jobs/encoder-feed.ts): 16 kHz mono PCM, per-utterance zero-mean unit-variance
 // normalisation (Wav2Vec2FeatureExtractor, do_normalize), run in chunks so that long audio has
 // bounded memory, then the mean of the last hidden state over time (768-d).
 // One utterance per run: wav2vec2-base takes no attention mask, so padding several utterances
@@ -8,8 +8,13 @@ import type { InstalledModel } from '../models/store';
 import { openSession, type Device, type Provider } from '../models/providers';
 
 export const WAV2VEC2_SAMPLE_RATE = 16000;
-/** preprocessing version, stored with the features */
-export const WAV2VEC2_PREP = 'p1';
+/**
+ * preprocessing version, stored with the features. p2: the PCM is the media stage's own decode
+ * (media/decode-clip.ts pcmOutputArgs: the first audio stream, mono as the channel mean, where p1 let
+ * ffmpeg pick the stream and downmixed stereo to 0.707 (L + R)); a segment's samples are cut where
+ * the media stage cuts them (media/decode-recording.ts), not from a seek to its start.
+ */
+export const WAV2VEC2_PREP = 'p2';
 /** wav2vec2's conv feature encoder needs at least one receptive field (400 samples = 25 ms) */
 export const MIN_SAMPLES = 400;
 

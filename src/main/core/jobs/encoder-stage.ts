@@ -1,20 +1,22 @@
-// The pretrained audio and video encoders (wav2vec2, ResNet-50), run after the media stage on the
-// items it decoded, when those models are installed. One session per model for the whole run
-// (created on first use), ResNet frames batched across clips, ffmpeg decoding of the next clip
-// overlapping inference of the current one. An item is done when it has features of the installed
-// model's version; an item that failed is tried again on the next run (as the text stage does).
-// A segment of a longer recording (start_s < end_s) gets wav2vec2 on its own span of the audio and
-// ResNet-50 on its own selected frames (indexed from the segment's frame 0, at frame_entropy.t0_s).
+// The pretrained audio and video encoders (wav2vec2, ResNet-50) on items whose media stage was done
+// without them: the model was installed later, or an item failed and is tried again on the next run.
+// Everything else is fed from the media stage's own decode (encoder-feed.ts); only these items are
+// decoded again here, one session per model, ResNet frames batched across clips, ffmpeg decoding of
+// the next item overlapping inference of the current one. An item is done when it has features of
+// the installed model's version. A segment of a longer recording (start_s < end_s) gets wav2vec2 on
+// its own samples, cut as the media stage cuts them (ffmpeg-read.ts decodeSegmentPcm), and ResNet-50
+// on its own selected frames (indexed from the segment's frame 0, at frame_entropy.t0_s).
 import type { Db } from '../store/db';
 import type { ProgressEvent } from '../../../shared/types';
 import { findInstalled, type InstalledModel } from '../models/store';
 import type { Device } from '../models/providers';
 import { Wav2Vec2Encoder, WAV2VEC2_PREP } from '../encoders/wav2vec2';
 import { ResNetEncoder, toPixelValues, RESNET_PREP, CROP, RESIZE } from '../encoders/resnet';
-import { decodeCroppedFrames, decodePcm16k } from '../media/ffmpeg-read';
+import { decodeCroppedFrames, decodePcm16k, decodeSegmentPcm } from '../media/ffmpeg-read';
 import { EmbeddingWriter, type EmbeddingKind } from './embedding-writer';
 import { ProgressMeter } from './progress';
 import { ItemClaims } from './media-claims';
+import type { AudioFeed } from './encoder-feed';
 
 export interface EncoderRun {
   model: string;
@@ -37,6 +39,8 @@ export interface EncoderStageOptions {
   frameBatch?: number;
   /** only these utterances (a shard) */
   only?: Set<number>;
+  /** wav2vec2 as fed during the media stage (encoder-feed.ts): its session is used here and released, its items skipped */
+  audioFeed?: AudioFeed;
 }
 
 interface Todo {
@@ -74,11 +78,11 @@ function todoFor(db: Db, kind: EmbeddingKind, name: string, version: string): To
 export async function runEncoderStage(db: Db, o: EncoderStageOptions): Promise<EncoderRun[]> {
   const runs: EncoderRun[] = [];
   const note = o.onNote ?? (() => {});
-  const w2v = findInstalled(o.dataDir, 'wav2vec2-base-960h');
+  const w2v = o.audioFeed ? o.audioFeed.enc.model : findInstalled(o.dataDir, 'wav2vec2-base-960h');
   if (w2v && !o.signal?.aborted) {
     const r = await runAudio(db, w2v, o, note);
     if (r) runs.push(r);
-  }
+  } else await o.audioFeed?.enc.release();
   const rn = findInstalled(o.dataDir, 'resnet-50');
   if (rn && !o.signal?.aborted) {
     const r = await runVideo(db, rn, o, note);
@@ -90,12 +94,24 @@ export async function runEncoderStage(db: Db, o: EncoderStageOptions): Promise<E
 async function runAudio(db: Db, model: InstalledModel, o: EncoderStageOptions, note: (l: string) => void): Promise<EncoderRun | null> {
   const kind = 'audio.embedding';
   const version = `${model.version}-${WAV2VEC2_PREP}`;
-  const todo = todoFor(db, kind, model.manifest.name, version).filter((t) => !o.only || o.only.has(t.id));
-  if (todo.length === 0) return null;
-  const enc = await Wav2Vec2Encoder.open(model, o.device, note).catch((e: Error) => openFailed(model, e, note));
+  const fed = o.audioFeed;
+  const todo = todoFor(db, kind, model.manifest.name, version).filter((t) => (!o.only || o.only.has(t.id)) && !fed?.handled.has(t.id));
+  const fedRun = fed && fed.handled.size > 0 ? fed.run : null;
+  if (todo.length === 0) {
+    await fed?.enc.release();
+    return fedRun;
+  }
+  const enc = fed ? fed.enc : await Wav2Vec2Encoder.open(model, o.device, note).catch((e: Error) => openFailed(model, e, note));
   if (!enc) return null;
-  const run: EncoderRun = { model: model.manifest.name, version, provider: enc.provider, threads: enc.threads, encoded: 0, failed: 0 };
-  note(`${model.manifest.name}: ${todo.length} utterances on ${enc.provider} (${enc.threads} threads)`);
+  const run: EncoderRun = fedRun ?? {
+    model: model.manifest.name,
+    version,
+    provider: enc.provider,
+    threads: enc.threads,
+    encoded: 0,
+    failed: 0,
+  };
+  note(`${model.manifest.name}: ${todo.length} utterances decoded again on ${enc.provider} (${enc.threads} threads)`);
   const writer = new EmbeddingWriter(db);
   const meter = new ProgressMeter(`extract ${model.manifest.name}`, todo.length);
   const meta = { extractor: model.manifest.name, version, provider: enc.provider };
@@ -104,7 +120,7 @@ async function runAudio(db: Db, model: InstalledModel, o: EncoderStageOptions, n
   const decode = (t: Todo) =>
     !claims.accept(t.id)
       ? Promise.resolve({ skip: true as const })
-      : decodePcm16k(o.ffmpeg, t.file, o.signal, spanOf(t) ?? {}).then(
+      : (spanOf(t) ? decodeSegmentPcm(o.ffmpeg, t.file, t.start_s!, t.end_s!, o.signal) : decodePcm16k(o.ffmpeg, t.file, o.signal)).then(
           (pcm) => ({ pcm }),
           (e: Error) => ({ error: e.message }),
         );
@@ -238,7 +254,7 @@ async function runVideo(db: Db, model: InstalledModel, o: EncoderStageOptions, n
 }
 
 /** Claims on this encoder's items; an item is done once it has this model version's features. */
-function encoderClaims(db: Db, kind: EmbeddingKind, name: string, version: string): ItemClaims {
+export function encoderClaims(db: Db, kind: EmbeddingKind, name: string, version: string): ItemClaims {
   const has = db.prepare('SELECT 1 FROM feature WHERE utterance_id = ? AND kind = ? AND extractor = ? AND version = ? LIMIT 1').pluck();
   return new ItemClaims(db, `${kind}:${name}:${version}`, (id) => has.get(id, kind, name, version) !== undefined);
 }

@@ -2,6 +2,7 @@
 import { parentPort, threadId } from 'node:worker_threads';
 import { getHeapStatistics } from 'node:v8';
 import { processMedia, processRecording, type MediaResult, type MediaWants } from './process-media';
+import type { FlowControl } from '../media/run-ffmpeg';
 import type { SegmentSpec } from '../media/decode-recording';
 import { closeLauncher } from '../media/launcher';
 
@@ -12,15 +13,26 @@ interface Task {
   file: string;
   segments?: SegmentSpec[];
   wants?: MediaWants;
+  /** hand the decoded PCM back too (wav2vec2 is fed from this decode) */
+  feed?: { pcm?: boolean };
 }
 interface Abort {
   type: 'abort';
+}
+/** the encoder feed in the main thread is full / has room again: pause / resume this recording's decode */
+interface Pause {
+  type: 'pause';
+}
+interface Resume {
+  type: 'resume';
 }
 interface Close {
   type: 'close';
 }
 
 let current: AbortController | null = null;
+let flow: FlowControl | null = null;
+let paused = false;
 
 function postResult(r: MediaResult): void {
   const transfer = [
@@ -29,6 +41,7 @@ function postResult(r: MediaResult): void {
     r.video?.motion.buffer,
     r.video?.luma.buffer,
     r.video?.vector.buffer,
+    r.pcm?.buffer, // moved, not copied: the main thread feeds it to wav2vec2
   ].filter((b): b is ArrayBuffer => b instanceof ArrayBuffer);
   parentPort!.postMessage({ type: 'result', result: r }, transfer);
 }
@@ -36,9 +49,15 @@ function postResult(r: MediaResult): void {
 const MEM_LOG = process.env.ES_MEM_LOG === '1';
 let done = 0;
 
-parentPort!.on('message', async (msg: Task | Abort | Close) => {
+parentPort!.on('message', async (msg: Task | Abort | Close | Pause | Resume) => {
   if (msg.type === 'abort') {
     current?.abort();
+    return;
+  }
+  if (msg.type === 'pause' || msg.type === 'resume') {
+    paused = msg.type === 'pause';
+    if (paused) flow?.pause?.();
+    else flow?.resume?.();
     return;
   }
   if (msg.type === 'close') {
@@ -50,16 +69,27 @@ parentPort!.on('message', async (msg: Task | Abort | Close) => {
   current = new AbortController();
   try {
     if (msg.segments) {
-      // a recording: each segment's result goes back as soon as it is decoded, then the recording's own
-      const outcome = await processRecording(msg.ffmpeg, msg.file, msg.segments, postResult, current.signal, msg.wants);
+      // a recording: each segment's result goes back as soon as it is decoded, then the recording's own;
+      // its decode pauses while the main thread's encoder feed is full
+      const f: FlowControl = {};
+      flow = f;
+      const onResult = (r: MediaResult) => {
+        postResult(r);
+        if (paused) f.pause?.(); // asked to pause before ffmpeg had started
+      };
+      const outcome = await processRecording(msg.ffmpeg, msg.file, msg.segments, onResult, current.signal, msg.wants, {
+        pcm: msg.feed?.pcm,
+        flow: f,
+      });
       parentPort!.postMessage({ type: 'recording', file: msg.file, outcome });
     } else {
-      postResult(await processMedia(msg.ffmpeg, msg.id, msg.file, current.signal, msg.wants));
+      postResult(await processMedia(msg.ffmpeg, msg.id, msg.file, current.signal, msg.wants, { pcm: msg.feed?.pcm }));
     }
   } catch (e) {
     parentPort!.postMessage({ type: 'failed', id: msg.id, message: (e as Error).message, aborted: current.signal.aborted });
   } finally {
     current = null;
+    flow = null;
     if (MEM_LOG && ++done % 25 === 0) {
       const h = getHeapStatistics();
       process.stderr.write(

@@ -15,9 +15,11 @@ import { runEncoderStage, type EncoderRun } from './encoder-stage';
 import { runNeuralTextStage } from './text-neural-stage';
 import { findInstalled } from '../models/store';
 import type { Device } from '../models/providers';
+import type { MediaTask } from './worker-pool';
 import { planMediaTasks, mediaStageVersion, SEGMENT_SUFFIX } from './media-tasks';
 import { MediaClaims } from './media-claims';
 import { failedMediaResult, type MediaWants } from './process-media';
+import { AudioFeed } from './encoder-feed';
 
 export { MEDIA_STAGE_VERSION } from './media-tasks';
 
@@ -37,6 +39,8 @@ export interface ExtractOptions {
   onNote?: (line: string) => void;
   /** streams to decode (`--modalities`; default both) */
   wants?: MediaWants;
+  /** PCM samples that may wait for wav2vec2 before the media stage is held back (encoder-feed.ts; tests) */
+  feedLimitSamples?: number;
 }
 
 export interface ExtractSummary {
@@ -61,6 +65,9 @@ export async function runExtraction(db: Db, opts: ExtractOptions): Promise<Extra
     cancelled: false,
   };
 
+  const device = opts.device ?? 'auto';
+  // wav2vec2, when installed, is fed from the media stage's decode (encoder-feed.ts)
+  const feed = await openAudioFeed(db, todo, wants, device, opts);
   if (todo.length > 0) {
     const writer = new FeatureWriter(db);
     const versions = { audio: AUDIO_FEATURE_VERSION, video: VIDEO_FEATURE_VERSION, stage: stageVersion };
@@ -68,6 +75,7 @@ export async function runExtraction(db: Db, opts: ExtractOptions): Promise<Extra
     const meter = new ProgressMeter('extract media', plan.items);
     const size = Math.min(opts.workers ?? os.availableParallelism(), todo.length);
     const pool = new WorkerPool(size, opts.ffmpeg, undefined, wants);
+    feed?.setOnFull((full) => pool.setPaused(full));
     // another extractor on this database (serve + CLI) shares the tasks: each is claimed as it starts
     const claims = new MediaClaims(db, stageVersion);
     const files = new Map(todo.flatMap((t) => (t.segments ?? [{ id: t.id }]).map((s) => [s.id, t.file] as const)));
@@ -77,9 +85,18 @@ export async function runExtraction(db: Db, opts: ExtractOptions): Promise<Extra
       if (process.env.ES_TIMING === '1' && o.timings) process.stderr.write(`timing ${JSON.stringify({ file, ...o.timings })}\n`);
     };
     const batch: TaskOutcome[] = [];
-    const flush = db.transaction((items: TaskOutcome[]) => {
+    const save = db.transaction((items: TaskOutcome[]) => {
       for (const o of items) if (o.ok) writer.saveMedia(o.result, o.result.segment ? segVersions : versions);
     });
+    // the PCM goes to wav2vec2 once the media results are stored (storing them drops older embeddings)
+    const flush = (items: TaskOutcome[]) => {
+      save(items);
+      for (const o of items) {
+        if (!o.ok || !o.result.pcm) continue;
+        feed?.push(o.result.utteranceId, o.result.file, o.result.pcm);
+        o.result.pcm = undefined;
+      }
+    };
     let lastFlush = Date.now();
     try {
       await pool.run(
@@ -107,13 +124,26 @@ export async function runExtraction(db: Db, opts: ExtractOptions): Promise<Extra
           meter.done += t.segments?.length ?? 1; // held or finished by another extractor
           return false;
         },
+        feed ? () => feed.room() : undefined,
       );
       flush(batch.splice(0));
+    } catch (e) {
+      await feed?.close();
+      throw e;
     } finally {
       claims.close(); // after the last flush: a task is handed back only once its results are stored
       await pool.close();
     }
     summary.media.skipped += claims.elsewhere;
+  }
+  if (feed) {
+    // what the media stage handed over and is not embedded yet (nothing, on a cancel)
+    feed.report(opts.onProgress);
+    try {
+      await feed.drain();
+    } finally {
+      await feed.close(!!opts.signal?.aborted);
+    }
   }
   if (opts.signal?.aborted) {
     summary.cancelled = true;
@@ -121,7 +151,6 @@ export async function runExtraction(db: Db, opts: ExtractOptions): Promise<Extra
   }
   // pretrained encoders (only those installed in the data folder), then the text stage
   summary.encoders = [];
-  const device = opts.device ?? 'auto';
   if (opts.dataDir) {
     summary.encoders.push(
       ...(await runEncoderStage(db, {
@@ -132,6 +161,7 @@ export async function runExtraction(db: Db, opts: ExtractOptions): Promise<Extra
         onProgress: opts.onProgress,
         onNote: opts.onNote,
         only: members,
+        audioFeed: feed ?? undefined,
       })),
     );
     if (opts.signal?.aborted) {
@@ -154,6 +184,29 @@ export async function runExtraction(db: Db, opts: ExtractOptions): Promise<Extra
   summary.text = { encoded: text.encoded, failed: text.failed, refit: text.refit, fittedOn: text.fittedOn };
   if (text.cancelled) summary.cancelled = true;
   return summary;
+}
+
+/**
+ * The wav2vec2 feed for this run's media tasks, when the model is installed and audio is decoded
+ * (every item of them: storing an item's media results drops its older embeddings). Marks the tasks
+ * so that their decode hands the PCM back.
+ */
+async function openAudioFeed(
+  db: Db,
+  tasks: MediaTask[],
+  wants: MediaWants,
+  device: Device,
+  opts: ExtractOptions,
+): Promise<AudioFeed | null> {
+  if (!opts.dataDir || !wants.audio || tasks.length === 0) return null;
+  const model = findInstalled(opts.dataDir, 'wav2vec2-base-960h');
+  if (!model) return null;
+  const feed = await AudioFeed.open(db, model, device, opts.onNote ?? (() => {}), {
+    signal: opts.signal,
+    limitSamples: opts.feedLimitSamples,
+  });
+  if (feed) for (const t of tasks) t.feed = { pcm: true };
+  return feed;
 }
 
 // ES_MEM_LOG=1: one stderr line per committed batch, to see whether memory grows with clips done

@@ -9,6 +9,7 @@ import { videoFeatureVector } from '../features/video/select-frames';
 import { decodeRecording, type DecodedSegment, type SegmentSpec } from '../media/decode-recording';
 import type { Peaks } from '../features/audio/peaks';
 import { cpuMs } from '../cpu-time';
+import type { FlowControl } from '../media/run-ffmpeg';
 
 /** Which streams to decode (`extract --modalities`): audio-only work never decodes a frame. */
 export interface MediaWants {
@@ -16,6 +17,14 @@ export interface MediaWants {
   video: boolean;
 }
 const ALL: MediaWants = { audio: true, video: true };
+
+/** What the decode also hands back for the pretrained encoders (jobs/encoder-feed.ts). */
+export interface EncoderFeedWants {
+  /** the decoded 16 kHz PCM of each clip or segment whose audio features were made (wav2vec2) */
+  pcm?: boolean;
+  /** a recording's decode: filled with pause / resume, for a feed that falls behind */
+  flow?: FlowControl;
+}
 
 export interface MediaResult {
   utteranceId: number;
@@ -31,6 +40,8 @@ export interface MediaResult {
   errors: ItemError[];
   /** true when nothing usable came out of the clip */
   failed: boolean;
+  /** the decoded PCM, for the wav2vec2 feed (only when asked for: EncoderFeedWants.pcm) */
+  pcm?: Float32Array;
 }
 
 const AUDIO_ONLY_EXT = new Set(['.wav', '.mp3', '.flac', '.ogg', '.opus', '.m4a', '.aac']);
@@ -41,6 +52,7 @@ export async function processMedia(
   file: string,
   signal?: AbortSignal,
   wants: MediaWants = ALL,
+  feed: EncoderFeedWants = {},
 ): Promise<MediaResult> {
   const r: MediaResult = { utteranceId, file, probe: null, audio: null, audioVector: null, video: null, errors: [], failed: false };
   const fail = (stage: string, e: unknown): MediaResult => {
@@ -74,6 +86,7 @@ export async function processMedia(
     r.errors.push({ stage: 'audio', file, message: 'no audio track', level: 'error' });
   } else {
     addAudioFeatures(r, decoded.pcm, 'audio');
+    if (feed.pcm && r.audio) r.pcm = decoded.pcm;
   }
 
   const v = decoded.video;
@@ -117,6 +130,7 @@ export async function processRecording(
   onResult: (r: MediaResult) => void,
   signal?: AbortSignal,
   wants: MediaWants = ALL,
+  feed: EncoderFeedWants = {},
   peaksPerSecond = 50,
 ): Promise<RecordingOutcome> {
   const reported = new Set<number>();
@@ -139,6 +153,7 @@ export async function processRecording(
     const t0 = cpuMs();
     const r = segmentResult(file, probe, d, wants);
     audioMs += cpuMs() - t0;
+    if (feed.pcm && r.audio && d.pcm) r.pcm = d.pcm;
     onResult(r);
   };
   try {
@@ -147,6 +162,7 @@ export async function processRecording(
       audio: wants.audio,
       video: wants.video,
       peaksPerSecond: wants.audio ? peaksPerSecond : 0,
+      flow: feed.flow,
     });
     return { peaks: res.peaks, probe, warnings: res.warnings, timings: { audioMs, ...res.timings } };
   } catch (e) {

@@ -5,12 +5,15 @@ import path from 'node:path';
 import { processMedia, processRecording, type MediaResult, type MediaWants, type RecordingOutcome } from './process-media';
 import { closeLauncher } from '../media/launcher';
 import type { SegmentSpec } from '../media/decode-recording';
+import type { FlowControl } from '../media/run-ffmpeg';
 
 /** A whole clip (one utterance), or a recording with its segments (one decode, a result per segment). */
 export interface MediaTask {
   id: number;
   file: string;
   segments?: SegmentSpec[];
+  /** hand each result's decoded PCM back too (its items need wav2vec2: jobs/encoder-feed.ts) */
+  feed?: { pcm?: boolean };
 }
 
 export type TaskOutcome = { ok: true; result: MediaResult } | { ok: false; id: number; message: string; aborted: boolean };
@@ -31,6 +34,8 @@ export function defaultWorkerPath(): string {
 export class WorkerPool {
   private readonly workers: Worker[] = [];
   private readonly controllers = new Set<AbortController>();
+  private readonly flows = new Set<FlowControl>();
+  private paused = false;
 
   /** a recording task's own outcome (peaks, probe), after its segments' results */
   onRecording?: (file: string, o: RecordingOutcome) => void;
@@ -49,14 +54,17 @@ export class WorkerPool {
 
   /** Runs tasks with at most `size` (or 1 in-process) at a time, reporting each outcome as it lands. */
   /** `accept`: asked right before a task starts (work claims, jobs/media-claims.ts); false skips it. */
+  /** `gate`: awaited before each task is handed out (the encoder feed holds tasks back while it is full). */
   async run(
     tasks: MediaTask[],
     onOutcome: (o: TaskOutcome) => void,
     signal?: AbortSignal,
     accept?: (t: MediaTask) => boolean,
+    gate?: () => Promise<void>,
   ): Promise<void> {
     let next = 0;
-    const take = (): MediaTask | null => {
+    const take = async (): Promise<MediaTask | null> => {
+      if (gate && !signal?.aborted && next < tasks.length) await gate();
       while (!signal?.aborted && next < tasks.length) {
         const t = tasks[next++];
         if (!accept || accept(t)) return t;
@@ -77,6 +85,14 @@ export class WorkerPool {
     } finally {
       signal?.removeEventListener('abort', abort);
     }
+  }
+
+  /** Pauses (true) or resumes the recordings being decoded: ffmpeg waits on its full pipe meanwhile. */
+  setPaused(paused: boolean): void {
+    if (paused === this.paused) return;
+    this.paused = paused;
+    for (const w of this.workers) w.postMessage({ type: paused ? 'pause' : 'resume' });
+    for (const f of this.flows) (paused ? f.pause : f.resume)?.();
   }
 
   async close(): Promise<void> {
@@ -109,11 +125,11 @@ export class WorkerPool {
    * the task in flight and rejects the lane with that error; the task's other outcomes are dropped.
    */
   private async lane(
-    take: () => MediaTask | null,
+    take: () => Promise<MediaTask | null>,
     onOutcome: (o: TaskOutcome) => void,
     exec: (t: MediaTask, emit: (o: TaskOutcome) => void, stop: { now: () => void }) => Promise<void>,
   ) {
-    for (let t = take(); t; t = take()) {
+    for (let t = await take(); t; t = await take()) {
       let failure: { error: unknown } | null = null;
       const stop = { now: () => {} };
       const emit = (o: TaskOutcome) => {
@@ -168,7 +184,7 @@ export class WorkerPool {
       };
       w.on('message', onMessage);
       w.on('error', onError);
-      w.postMessage({ type: 'task', ffmpeg: this.ffmpeg, id: t.id, file: t.file, segments: t.segments, wants: this.wants });
+      w.postMessage({ type: 'task', ffmpeg: this.ffmpeg, id: t.id, file: t.file, segments: t.segments, wants: this.wants, feed: t.feed });
     });
   }
 
@@ -177,6 +193,8 @@ export class WorkerPool {
     this.controllers.add(c);
     stop.now = () => c.abort();
     const pending = new Set((t.segments ?? [{ id: t.id }]).map((s) => s.id));
+    const flow: FlowControl = {};
+    this.flows.add(flow);
     try {
       if (t.segments) {
         const outcome = await processRecording(
@@ -186,18 +204,21 @@ export class WorkerPool {
           (r) => {
             pending.delete(r.utteranceId);
             emit({ ok: true, result: r });
+            if (this.paused) flow.pause?.(); // paused before ffmpeg had started
           },
           c.signal,
           this.wants,
+          { pcm: t.feed?.pcm, flow },
         );
         this.onRecording?.(t.file, outcome);
       } else {
-        emit({ ok: true, result: await processMedia(this.ffmpeg, t.id, t.file, c.signal, this.wants) });
+        emit({ ok: true, result: await processMedia(this.ffmpeg, t.id, t.file, c.signal, this.wants, { pcm: t.feed?.pcm }) });
       }
     } catch (e) {
       for (const id of pending) emit({ ok: false, id, message: (e as Error).message, aborted: c.signal.aborted });
     } finally {
       this.controllers.delete(c);
+      this.flows.delete(flow);
     }
   }
 }

@@ -4,7 +4,7 @@
 import { FrameStore, releaseFrames, takeFrame } from './frame-store';
 import { FrameChunker } from './frame-chunks';
 import { cpuMs } from '../cpu-time';
-import { runFfmpeg } from './run-ffmpeg';
+import { runFfmpeg, type FlowControl } from './run-ffmpeg';
 import { MediaError, abortError } from './errors';
 import { checkMediaFile, ffmpegInput, lastMeaningfulLine, type ProbeInfo } from './probe';
 import { ANALYSIS_MAX_WIDTH, PCM_SAMPLE_RATE, STALL_TIMEOUT_MS, THUMB_MAX_WIDTH, pcmOutputArgs, type DecodedVideo } from './decode-clip';
@@ -48,6 +48,8 @@ export interface RecordingDecodeOptions {
   timeoutMs?: number;
   /** waveform peaks of the whole decoded span, for the timeline (bins per second; 0: none) */
   peaksPerSecond?: number;
+  /** filled in with pause / resume of the decode (a consumer of the segments that falls behind) */
+  flow?: FlowControl;
 }
 
 export interface RecordingDecodeResult {
@@ -64,6 +66,18 @@ export interface RecordingDecodeResult {
 
 /** Seek to the earliest segment when it starts this late (decoding the lead-in would be wasted). */
 const SEEK_MIN_S = 5;
+
+/** Where a pass whose earliest segment starts at `earliestS` begins in the file (input seek). */
+export function recordingOffsetS(earliestS: number): number {
+  const e = Math.max(0, earliestS);
+  return e >= SEEK_MIN_S ? Math.floor(e) - 1 : 0;
+}
+
+/** A segment's samples [s0, s1) in a pass that began at `offsetS`. */
+export function segmentSamples(startS: number, endS: number, offsetS: number): [number, number] {
+  const sr = PCM_SAMPLE_RATE;
+  return [Math.max(0, Math.round((startS - offsetS) * sr)), Math.max(0, Math.round((endS - offsetS) * sr))];
+}
 
 interface SegState {
   spec: SegmentSpec;
@@ -110,14 +124,13 @@ export async function decodeRecording(
   }
   const timings = { frameStatsMs: 0, thumbnailsMs: 0 };
   const sorted = [...segments].sort((a, b) => a.startS - b.startS || a.endS - b.endS);
-  const earliest = sorted.length ? Math.max(0, sorted[0].startS) : 0;
-  const offsetS = earliest >= SEEK_MIN_S ? Math.floor(earliest) - 1 : 0;
+  const offsetS = recordingOffsetS(sorted.length ? sorted[0].startS : 0);
   const fps = wantVideo ? pv!.fps : 0;
   const sr = PCM_SAMPLE_RATE;
   const segs: SegState[] = sorted.map((spec) => ({
     spec,
-    s0: Math.max(0, Math.round((spec.startS - offsetS) * sr)),
-    s1: Math.max(0, Math.round((spec.endS - offsetS) * sr)),
+    s0: segmentSamples(spec.startS, spec.endS, offsetS)[0],
+    s1: segmentSamples(spec.startS, spec.endS, offsetS)[1],
     k0: fps ? Math.max(0, Math.ceil((spec.startS - offsetS) * fps - 1e-6)) : 0,
     k1: fps ? Math.max(0, Math.ceil((spec.endS - offsetS) * fps - 1e-6)) : 0,
     pcm: null,
@@ -318,6 +331,8 @@ export async function decodeRecording(
     opts.signal,
     opts.timeoutMs ?? STALL_TIMEOUT_MS,
     [4],
+    undefined,
+    opts.flow,
   );
   const samples = aStart + Math.floor(wpos / 4);
   const stderrLast = lastMeaningfulLine(run.stderrLines, abs);

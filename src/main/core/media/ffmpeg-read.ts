@@ -4,6 +4,8 @@
 import path from 'node:path';
 import { ffmpegInput, lastMeaningfulLine } from './probe';
 import { runFfmpeg } from './run-ffmpeg';
+import { pcmOutputArgs } from './decode-clip';
+import { recordingOffsetS, segmentSamples } from './decode-recording';
 
 export const PCM_RATE = 16000;
 
@@ -46,18 +48,38 @@ export function spanArgs(span: Span = {}): string[] {
   return out;
 }
 
-/** 16 kHz mono float PCM of a media file's first audio stream, or of a span of it. */
+/**
+ * 16 kHz mono float PCM of a media file's first audio stream, or of a span of it: the same output
+ * options as the media stage's decode (pcmOutputArgs: the mono downmix is the channel mean), so a
+ * whole clip's samples here are the media stage's, bit for bit.
+ */
 export async function decodePcm16k(ffmpeg: string, file: string, signal?: AbortSignal, span: Span = {}): Promise<Float32Array> {
-  const buf = await ffmpegRaw(ffmpeg, file, ['-vn', '-sn', '-dn', '-ac', '1', '-ar', String(PCM_RATE), '-f', 'f32le'], {
-    signal,
-    inputArgs: spanArgs(span),
-  });
+  const buf = await ffmpegRaw(ffmpeg, file, pcmOutputArgs('0:a:0', 'pipe:1').slice(0, -1), { signal, inputArgs: spanArgs(span) });
   const n = Math.floor(buf.length / 4);
   // a large Buffer.concat result owns its aligned memory: viewed, not copied (long spans are tens of MB)
   if (buf.byteOffset % 4 === 0 && buf.byteLength === buf.buffer.byteLength) return new Float32Array(buf.buffer, buf.byteOffset, n);
   const copy = new Uint8Array(n * 4);
   copy.set(buf.subarray(0, copy.length));
   return new Float32Array(copy.buffer);
+}
+
+/**
+ * The PCM of a segment [startS, endS) of a recording as the media stage cuts it (decode-recording.ts):
+ * decoded from the same seek point its pass uses when the segment is the pass's earliest one, and cut
+ * at the same sample indices, so that those samples are the media stage's own.
+ */
+export async function decodeSegmentPcm(
+  ffmpeg: string,
+  file: string,
+  startS: number,
+  endS: number,
+  signal?: AbortSignal,
+): Promise<Float32Array> {
+  const offsetS = recordingOffsetS(startS);
+  // a second past the end: the resampler's flush at the end of input does not reach the segment
+  const pcm = await decodePcm16k(ffmpeg, file, signal, { startS: offsetS, durationS: endS - offsetS + 1 });
+  const [s0, s1] = segmentSamples(startS, endS, offsetS);
+  return pcm.slice(Math.min(s0, pcm.length), Math.min(s1, pcm.length));
 }
 
 export interface CropOptions {

@@ -33,6 +33,9 @@ export interface Launched {
   kill(): void;
   /** stops reading the outputs (after a kill; `done` still waits for the exit) */
   closeOutputs(): void;
+  /** stops / restarts reading the outputs: ffmpeg blocks once a pipe is full (back-pressure) */
+  pause?(): void;
+  resume?(): void;
 }
 
 export type LaunchMode = 'shell' | 'direct';
@@ -154,6 +157,8 @@ function launchDirect(cmd: string, args: string[], outputs: Output[]): Launched 
     closeOutputs: () => {
       for (const r of readers) r.destroy();
     },
+    pause: () => readers.forEach((r) => r.pause()),
+    resume: () => readers.forEach((r) => r.resume()),
   };
 }
 
@@ -286,7 +291,13 @@ class ShellLauncher {
         throw e;
       },
     );
-    return { done, kill, closeOutputs };
+    return {
+      done,
+      kill,
+      closeOutputs,
+      pause: () => readers.forEach((r) => r.pause()),
+      resume: () => readers.forEach((r) => r.resume()),
+    };
   }
 
   get pid(): number | undefined {

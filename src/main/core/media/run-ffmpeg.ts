@@ -23,6 +23,13 @@ export interface LevelledStderr {
   onInfo: (line: string, rearm: (timeoutMs: number) => void) => void;
 }
 
+/** Filled in by runFfmpeg: pause stops reading the outputs (ffmpeg then blocks on a full pipe) and
+ * the stall timeout with it; resume restarts both. For a reader that falls behind (back-pressure). */
+export interface FlowControl {
+  pause?: () => void;
+  resume?: () => void;
+}
+
 const LEVEL_TAG = /^\[(quiet|panic|fatal|error|warning|info|verbose|debug|trace)\] /;
 
 /**
@@ -44,6 +51,7 @@ export function runFfmpeg(
   timeoutMs: number,
   reusable: number[] = [],
   levelled?: LevelledStderr,
+  flow?: FlowControl,
 ): Promise<RunResult> {
   if (signal?.aborted) return Promise.reject(abortError(signal));
   const lines: string[] = [];
@@ -124,10 +132,25 @@ export function runFfmpeg(
     lastArm = Date.now();
   };
   // progress: re-arm at most every 250 ms (a clearTimeout/setTimeout per 64 kB read adds up)
+  let paused = false;
   const progress = () => {
-    if (Date.now() - lastArm > 250) rearm(stallMs);
+    if (!paused && Date.now() - lastArm > 250) rearm(stallMs);
   };
   signal?.addEventListener('abort', onAbort, { once: true });
+  if (flow) {
+    flow.pause = () => {
+      if (settled || paused) return;
+      paused = true;
+      clearTimeout(timer);
+      proc.pause?.();
+    };
+    flow.resume = () => {
+      if (settled || !paused) return;
+      paused = false;
+      proc.resume?.();
+      rearm(stallMs);
+    };
+  }
   const cleanup = () => {
     clearTimeout(timer);
     signal?.removeEventListener('abort', onAbort);
