@@ -16,7 +16,6 @@ import {
   LabelError,
 } from '../core/store/labels';
 import { readUiSettings } from '../core/api/ui-settings';
-import type { ImportBatch } from '../core/corpus/types';
 
 /** Who label changes are made by: --annotator, else the name in the settings, else the OS user. */
 export function defaultAnnotator(dataDir: string): string {
@@ -28,16 +27,6 @@ function safeUser(): string {
     return process.env.USER || os.userInfo().username || 'cli';
   } catch {
     return 'cli';
-  }
-}
-
-/** `import --annotator NAME`: the batch's labels become NAME's labels (the gold follows the gold rule). */
-export function asAnnotator(b: ImportBatch, name: string): void {
-  const who = name.trim();
-  if (!who) throw new LabelError('--annotator: the name is empty');
-  for (const r of b.records) {
-    if (r.label !== null) r.annotations = [...(r.annotations ?? []), { annotator: who, label: r.label }];
-    r.label = null;
   }
 }
 

@@ -15,7 +15,8 @@ import { parseVadOptions, planVadImport } from '../core/jobs/segment';
 import type { ItemStatus, Split } from '../../shared/types';
 import { termText } from './text';
 import { wholeNumberOption } from './args';
-import { defaultAnnotator, asAnnotator } from './agree';
+import { defaultAnnotator } from './agree';
+import { asAnnotator } from '../core/corpus/annotator';
 import { throttledProgress, type MainCliContext } from './context';
 
 class UsageError extends Error {}
