@@ -1,4 +1,4 @@
-// The linear SVM on dense rows (trainSvm's kernel 'linear', the quick retrains of the fusion path): the
+// The linear SVM on dense rows (trainSvm's kernel 'linear', e.g. on fused or standardised features): the
 // one solver of linear-solver.ts on packed rows, and prediction; TRON ('primal') by default.
 import type { DenseRows } from './libsvm-port';
 import { DenseLinearRows } from './linear-rows';
