@@ -49,7 +49,7 @@ describe.skipIf(!haveChromium)('import under an annotator in browser mode', () =
     await field().fill('alice');
     await poll(() => page().getByTestId('import-preview').textContent()).toMatch(/labels become alice's labels/);
     await page().getByTestId('import-extract').click(); // text only: no extraction wanted here
-    await importWithId('3 added, 0 updated, 0 unchanged');
+    await importWithId('3 added, 0 updated, 0 unchanged · 3 annotator label(s)');
     const a = await pageApi(page(), 'agreement.compute', {});
     expect(a.annotators).toEqual(['alice']);
   });
@@ -61,8 +61,8 @@ describe.skipIf(!haveChromium)('import under an annotator in browser mode', () =
     await page().getByTestId('import-extract').click();
     const file = await shot(page(), 'import-annotator');
     expect(fs.statSync(file).size).toBeGreaterThan(10_000);
-    // the job's summary counts utterances: bob's labels are on the three alice brought
-    await importWithId('0 added, 0 updated, 3 unchanged', 'import-annotator-mapping');
+    // bob's labels are on the three utterances alice brought: no utterance added, three labels stored
+    await importWithId('0 added, 0 updated, 3 unchanged · 3 annotator label(s)', 'import-annotator-mapping');
     expect((await pageApi(page(), 'corpus.summary', {})).total).toBe(3);
     const a = await pageApi(page(), 'agreement.compute', {});
     expect(a.annotators).toEqual(['alice', 'bob']);

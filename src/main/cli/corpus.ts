@@ -116,6 +116,7 @@ export function addVadOptions(cmd: Command): Command {
 export function importLine(s: ImportSummary): string {
   return (
     `imported ${s.kind} from ${s.root}: ${s.added} added, ${s.updated} updated, ${s.unchanged} unchanged, ${s.missingMedia} without media, ${s.issues} issues` +
+    (s.annotatorLabels ? `; ${s.annotatorLabels} annotator label(s) stored` : '') +
     (s.sourceLabelChanged ? `; ${s.sourceLabelChanged} with a label changed in the source (the gold label kept)` : '')
   );
 }

@@ -17,6 +17,8 @@ export interface ImportSummary {
   /** re-imports: utterances whose label in the source differs from the one it gave at first import
    * (the current gold label is kept; a note says so) */
   sourceLabelChanged: number;
+  /** named annotators' labels this import stored or changed (an annotator's copy of a corpus adds only these) */
+  annotatorLabels: number;
   /** warnings about stored rows (source label changed, an oversized text), also stored as import issues */
   notes: string[];
 }
@@ -111,6 +113,7 @@ export function saveImport(db: Db, batch: ImportBatch, who = 'import'): ImportSu
       missingMedia: batch.missingMedia,
       issues: batch.issues.length,
       sourceLabelChanged: 0,
+      annotatorLabels: 0,
       notes: [],
     };
     const notes: { file: string; row: number | null; message: string }[] = [];
@@ -216,7 +219,11 @@ export function saveImport(db: Db, batch: ImportBatch, who = 'import'): ImportSu
       }
       // named annotators' labels: each one's own label (a second annotator's copy adds theirs)
       for (const a of r.annotations ?? [])
-        setAnnotatorLabel(db, id, a.label, who, r.source, a.annotator, { ifChanged: true, keepGold: r.label !== null });
+        if (
+          setAnnotatorLabel(db, id, a.label, who, r.source, a.annotator, { ifChanged: true, keepGold: r.label !== null }).annotator_old !==
+          a.label
+        )
+          s.annotatorLabels++;
       // a moved or changed clip is extracted again; an unchanged one keeps its features
       const stat = r.mediaPath ? statOrNull(r.mediaPath) : null;
       const m = getMedia.get(id) as { path: string | null; size: number | null; mtime_ms: number | null } | undefined;

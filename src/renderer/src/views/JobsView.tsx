@@ -193,12 +193,16 @@ function jobSummary(j: JobInfo): string | null {
   const r = j.result as Record<string, unknown> | null;
   if (!r || typeof r !== 'object') return null;
   if (j.kind === 'import') {
-    const ss = (r.summaries as { added: number; updated: number; unchanged: number; missingMedia: number }[] | undefined) ?? [];
-    const n = (k: 'added' | 'updated' | 'unchanged' | 'missingMedia') => ss.reduce((a, x) => a + x[k], 0).toLocaleString('en');
+    const ss =
+      (r.summaries as
+        { added: number; updated: number; unchanged: number; missingMedia: number; annotatorLabels?: number }[] | undefined) ?? [];
+    const n = (k: 'added' | 'updated' | 'unchanged' | 'missingMedia' | 'annotatorLabels') =>
+      ss.reduce((a, x) => a + (x[k] ?? 0), 0).toLocaleString('en');
     const warnings = (r.warnings as string[] | undefined)?.length ?? 0;
     return [
       `${n('added')} added, ${n('updated')} updated, ${n('unchanged')} unchanged`,
       n('missingMedia') !== '0' ? `${n('missingMedia')} without media` : null,
+      n('annotatorLabels') !== '0' ? `${n('annotatorLabels')} annotator label(s)` : null,
       warnings ? `${warnings} warning(s): ${(r.warnings as string[])[0]}${warnings > 1 ? ' …' : ''}` : null,
       typeof r.extractJob === 'number'
         ? `extraction started (job #${r.extractJob})`
