@@ -137,8 +137,11 @@ export function applyMel(spec: Spectrogram, fb: MelFilterbank): Float64Array {
  */
 export function powerToDb(x: Float64Array, topDb: number | null, amin = 1e-10): Float64Array {
   let max = -Infinity;
+  // 10 log10(v) as ln(v) * 10 / ln 10: Math.log costs about half of Math.log10 in V8 (same value
+  // to an ulp or two)
+  const k = 10 / Math.LN10;
   for (let i = 0; i < x.length; i++) {
-    const v = 10 * Math.log10(x[i] > amin ? x[i] : amin);
+    const v = Math.log(x[i] > amin ? x[i] : amin) * k;
     x[i] = v;
     if (v > max) max = v;
   }

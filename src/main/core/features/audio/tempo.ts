@@ -97,7 +97,17 @@ function select(x: Float64Array, k: number): void {
   }
 }
 
-const acPlans = new Map<number, { fft: FFT; buf: Float64Array; spec: Float64Array; out: Float64Array }>();
+const acPlans = new Map<number, { fft: FFT; z: Float64Array; Z: Float64Array; q: Float64Array; out: Float64Array }>();
+
+/** acMean[j] += ac[j] / max |ac| for j < win, ac[j] = out[2j + lane]; all-zero frames add nothing. */
+function addNormalised(out: Float64Array, lane: 0 | 1, win: number, acMean: Float64Array): void {
+  let max = 0;
+  for (let j = 0; j < win; j++) {
+    const v = Math.abs(out[2 * j + lane]);
+    if (v > max) max = v;
+  }
+  if (max > 1e-300) for (let j = 0; j < win; j++) acMean[j] += out[2 * j + lane] / max;
+}
 
 /** Global tempo in BPM from an onset envelope (librosa.feature.tempo with beat_track's defaults). */
 export function tempoFromOnset(env: Float64Array, sampleRate: number, hop: number = TEMPO_PARAMS.hop): number {
@@ -125,33 +135,40 @@ export function tempoFromOnset(env: Float64Array, sampleRate: number, hop: numbe
   while (nfft < 2 * win - 1) nfft <<= 1;
   let p = acPlans.get(nfft);
   if (!p) {
-    p = { fft: new FFT(nfft), buf: new Float64Array(nfft), spec: new Float64Array(2 * nfft), out: new Float64Array(2 * nfft) };
+    const c = () => new Float64Array(2 * nfft);
+    p = { fft: new FFT(nfft), z: c(), Z: c(), q: c(), out: c() };
     acPlans.set(nfft, p);
   }
-  const { fft, buf, spec, out } = p;
+  const { fft, z, Z, q, out } = p;
   const w = hannPeriodic(win);
   const acMean = new Float64Array(win);
-  const power = new Float64Array(nfft);
-  for (let t = 0; t < n; t++) {
-    buf.fill(0);
-    for (let j = 0; j < win; j++) buf[j] = padded[t + j] * w[j];
-    fft.realTransform(spec, buf);
-    // |X|^2 is real and even, so its inverse DFT equals its forward DFT / N: reuse realTransform
-    for (let k = 0; k <= nfft >> 1; k++) {
-      const re = spec[2 * k],
-        im = spec[2 * k + 1];
-      const v = re * re + im * im;
-      power[k] = v;
-      if (k > 0 && k < nfft >> 1) power[nfft - k] = v;
-    }
-    fft.realTransform(out, power);
-    // normalise by the max |ac| (norm=inf); all-zero frames stay zero
-    let max = 0;
+  const mask = nfft - 1;
+  // Two frames per complex FFT: z = a + i*b gives A and B by conjugate symmetry; their power
+  // spectra are real and even, so the FFT of |A|^2 + i*|B|^2 is nfft * (ac_a + i*ac_b).
+  // z past win (2 * win values) is never written, so it stays 0.
+  for (let t = 0; t < n; t += 2) {
+    const hasB = t + 1 < n;
     for (let j = 0; j < win; j++) {
-      const v = Math.abs(out[2 * j]);
-      if (v > max) max = v;
+      z[2 * j] = padded[t + j] * w[j];
+      z[2 * j + 1] = hasB ? padded[t + 1 + j] * w[j] : 0;
     }
-    if (max > 1e-300) for (let j = 0; j < win; j++) acMean[j] += out[2 * j] / max;
+    fft.transform(Z, z);
+    for (let k = 0; k < nfft; k++) {
+      const nk = (nfft - k) & mask;
+      const zr = Z[2 * k],
+        zi = Z[2 * k + 1],
+        wr = Z[2 * nk],
+        wi = Z[2 * nk + 1];
+      const ar = zr + wr,
+        ai = zi - wi,
+        br = zi + wi,
+        bi = zr - wr;
+      q[2 * k] = 0.25 * (ar * ar + ai * ai);
+      q[2 * k + 1] = 0.25 * (br * br + bi * bi);
+    }
+    fft.transform(out, q);
+    addNormalised(out, 0, win, acMean);
+    if (hasB) addNormalised(out, 1, win, acMean);
   }
   for (let j = 0; j < win; j++) acMean[j] /= n;
 
