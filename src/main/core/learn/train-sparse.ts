@@ -23,8 +23,9 @@ import { checkpoint, type Prepared, type Selection, type TrainOptions, type Trai
 
 /**
  * Linear SVM without a fusion network on sparse rows (sparse-rows.ts): the whole training
- * vocabulary, the decayed dialogue context, standardised audio/video columns. C and the class
- * weighting are chosen on dev (weighted F1); nothing else sees dev.
+ * vocabulary, the decayed dialogue context, standardised audio/video columns (and the dialogue
+ * networks' columns). C and the class weighting are chosen by grouped CV on the training split
+ * (`select: 'dev'`: by dev weighted F1); nothing else could see dev.
  */
 export async function trainSparse(db: Db, opts: TrainOptions, p: Prepared): Promise<TrainResult> {
   const progress = (q: TrainProgress) => opts.onProgress?.(q);
