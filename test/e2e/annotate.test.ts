@@ -11,36 +11,9 @@ import { runCli } from '../helpers/cli';
 import { startServe, type Served } from '../helpers/serve';
 import { tmpDir } from '../helpers/tmp';
 import { openDb } from '../../src/main/core/store/db';
+import { CHROMIUM, choose, haveChromium, pageApi as api, shot } from '../helpers/browser-page';
 
-const CHROMIUM = '/usr/bin/chromium';
-const SHOTS = path.resolve(__dirname, '../../test-artifacts/screenshots');
 const DEMO = path.resolve(__dirname, '../../resources/demo');
-const haveChromium = fs.existsSync(CHROMIUM);
-
-async function shot(page: Page, name: string): Promise<void> {
-  fs.mkdirSync(SHOTS, { recursive: true });
-  await page.mouse.move(0, 0);
-  await page.evaluate(() => window.scrollTo(0, 0));
-  await page.waitForTimeout(600);
-  await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
-}
-
-async function choose(page: Page, testId: string, option: string | RegExp): Promise<void> {
-  await page.getByTestId(testId).click();
-  await page.getByRole('option', { name: option, exact: true }).click();
-  await page.locator('.MuiPopover-root').waitFor({ state: 'detached' });
-}
-
-/** An API call from the page (its cookie carries the token). */
-async function api(page: Page, method: string, input: unknown = {}): Promise<any> {
-  const r = await page.evaluate(
-    async ([m, i]) =>
-      (await fetch(`/api/${m}`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(i) })).json(),
-    [method, input] as const,
-  );
-  if (!r.ok) throw new Error(`${method}: ${JSON.stringify(r.error)}`);
-  return r.value;
-}
 
 /** expect.poll with room for a loaded machine (the default gives up after 1 s) */
 const poll = <T>(fn: () => T | Promise<T>, o: { timeout?: number; interval?: number } = {}) =>

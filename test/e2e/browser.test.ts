@@ -12,11 +12,9 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { runCli } from '../helpers/cli';
 import { startServe, type Served } from '../helpers/serve';
 import { tmpDir } from '../helpers/tmp';
+import { CHROMIUM, choose, haveChromium, openPage, shot } from '../helpers/browser-page';
 
-const CHROMIUM = '/usr/bin/chromium';
-const SHOTS = path.resolve(__dirname, '../../test-artifacts/screenshots');
 const DEMO = path.resolve(__dirname, '../../resources/demo');
-const haveChromium = fs.existsSync(CHROMIUM);
 if (!haveChromium) console.warn(`browser e2e skipped: no Chromium at ${CHROMIUM} (Debian package "chromium")`);
 
 // one Chromium for the whole file (its start-up is seconds on a busy machine), closed after the last test
@@ -25,37 +23,6 @@ const sharedBrowser = (): Promise<Browser> => (browserP ??= chromium.launch({ ex
 afterAll(async () => {
   if (browserP) await (await browserP).close();
 });
-
-/** Opens a page that records console errors and uncaught exceptions. */
-async function openPage(browser: Browser, url: string, problems: string[], onJobEvent?: (payload: string) => void): Promise<Page> {
-  const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
-  // the job events the page receives, as they arrive (the cancel step freezes the server on one)
-  if (onJobEvent) page.on('websocket', (ws) => ws.on('framereceived', (f) => onJobEvent(String(f.payload))));
-  page.on('console', (m) => {
-    if (m.type() === 'error') problems.push(`console error: ${m.text()} (${m.location().url})`);
-  });
-  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-  await page.goto(url);
-  if ((await page.locator('#root').count()) === 0)
-    throw new Error(`${url} did not serve the app page: is out/renderer built (npm run build)?\n${await page.content()}`);
-  return page;
-}
-
-async function shot(page: Page, name: string): Promise<void> {
-  fs.mkdirSync(SHOTS, { recursive: true });
-  await page.mouse.move(0, 0); // no hover tooltip in the picture
-  // from the top: a full-page shot of a scrolled page draws the sticky app bar over the content
-  await page.evaluate(() => window.scrollTo(0, 0));
-  await page.waitForTimeout(600); // MUI's tab indicator, ripples and menu fades settle
-  await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
-}
-
-/** Picks an entry of an MUI Select by its visible text. */
-async function choose(page: Page, testId: string, option: string | RegExp): Promise<void> {
-  await page.getByTestId(testId).click();
-  await page.getByRole('option', { name: option, exact: true }).click();
-  await page.locator('.MuiPopover-root').waitFor({ state: 'detached' });
-}
 
 /** The confusion matrix as the page shows it: gold label -> row of counts. */
 async function confusion(page: Page): Promise<Record<string, number[]>> {

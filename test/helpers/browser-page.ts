@@ -11,9 +11,11 @@ export const CHROMIUM = '/usr/bin/chromium';
 export const haveChromium = fs.existsSync(CHROMIUM);
 export const SHOTS = path.resolve(__dirname, '../../test-artifacts/screenshots');
 
-/** Opens url in a new page that adds console errors and uncaught exceptions to `problems`. */
-export async function openPage(browser: Browser, url: string, problems: string[]): Promise<Page> {
+/** Opens url in a new page that adds console errors and uncaught exceptions to `problems`; onJobEvent
+ * gets every WebSocket frame the page receives (the job events), as they arrive. */
+export async function openPage(browser: Browser, url: string, problems: string[], onJobEvent?: (payload: string) => void): Promise<Page> {
   const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+  if (onJobEvent) page.on('websocket', (ws) => ws.on('framereceived', (f) => onJobEvent(String(f.payload))));
   page.on('console', (m) => {
     if (m.type() === 'error') problems.push(`console error: ${m.text()} (${m.location().url})`);
   });
