@@ -5,7 +5,7 @@
  * kernel 'rbf': C-SVC as LIBSVM / sklearn's SVC(kernel='rbf', class_weight='balanced',
  *   probability=True) - our TypeScript port of LIBSVM (see libsvm-port.ts), predictions by
  *   one-vs-one voting, probabilities by Platt scaling on internal 5-fold CV and pairwise coupling.
- * kernel 'linear': LIBLINEAR-style one-vs-rest linear SVM for quick retrains (linear-svc.ts),
+ * kernel 'linear': LIBLINEAR-style one-vs-rest linear SVM (linear-svc.ts on linear-solver.ts),
  *   probabilities by per-class Platt sigmoids on k-fold CV decision values, normalised.
  *   (This is not SVC(kernel='linear'); it is LinearSVC + CalibratedClassifierCV.)
  *
