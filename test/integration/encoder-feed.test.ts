@@ -83,6 +83,18 @@ const runsOf = (file: string) =>
   (fs.existsSync(runLog) ? fs.readFileSync(runLog, 'utf8').split('\n') : []).filter((l) => l.includes(file) && !/-version/.test(l));
 
 let reference: Map<number, Float32Array>;
+let referenceV: Map<number, Float32Array>;
+let referenceSelected: unknown[];
+
+const selectedOf = (db: Db) => db.prepare('SELECT utterance_id, selected, t0_s FROM frame_entropy ORDER BY utterance_id').all();
+
+/** Stored ResNet vectors equal the separate path's (same frames, same values up to float rounding). */
+function expectSameVideo(db: Db): void {
+  expect(selectedOf(db)).toEqual(referenceSelected);
+  const fed = vectors(db, 'video.embedding');
+  expect([...fed.keys()]).toEqual([...referenceV.keys()]);
+  for (const [k, v] of fed) expect(maxDiff(v, referenceV.get(k)!), `utterance ${Math.floor(k / 100000)}`).toBeLessThan(1e-5);
+}
 
 beforeAll(async () => {
   fs.mkdirSync(corpus, { recursive: true });
@@ -135,6 +147,8 @@ beforeAll(async () => {
     ['resnet-50', 2 + SEGMENTS.length, 0],
   ]);
   reference = vectors(db, 'audio.embedding');
+  referenceV = vectors(db, 'video.embedding');
+  referenceSelected = selectedOf(db);
   db.close();
 }, 180_000);
 afterAll(() => t.cleanup());
@@ -149,6 +163,10 @@ describe('encoders fed from the media decode', () => {
     expect(s.encoders!.find((e) => e.model === 'wav2vec2-base-960h')).toMatchObject({ encoded: N - 1, failed: 0 });
     expect(notes.some((l) => /wav2vec2-base-960h: fed from the media stage's decode/.test(l))).toBe(true);
     expect(notes.some((l) => /wav2vec2.*decoded again/.test(l))).toBe(false);
+    expect(s.encoders!.find((e) => e.model === 'resnet-50')).toMatchObject({ encoded: 2 + SEGMENTS.length, failed: 0 });
+    expect(notes.some((l) => /resnet-50: fed from the media stage's decode/.test(l))).toBe(true);
+    expect(notes.some((l) => /resnet-50: \d+ clips on/.test(l))).toBe(false);
+    expectSameVideo(db);
 
     const fed = vectors(db, 'audio.embedding');
     expect([...fed.keys()]).toEqual([...reference.keys()]);
@@ -158,13 +176,11 @@ describe('encoders fed from the media decode', () => {
     // later segments: the separate decode seeks closer to them (the same samples after a second of lead-in)
     for (const [id, d] of diffs) expect(d, `utterance ${id}`).toBeLessThan(1e-5);
 
-    // one ffmpeg run per clip decodes its audio (no second decode for wav2vec2)
-    for (const c of ['a.mp4', 'b.mp4', 'c.wav'])
-      expect(
-        runsOf(path.join(corpus, c)).filter((l) => l.includes('-ar 16000')),
-        c,
-      ).toHaveLength(1);
-    expect(runsOf(rec).filter((l) => l.includes('-ar 16000'))).toHaveLength(1);
+    // one ffmpeg run per clip, both encoders fed (an audio file and the recording are probed first)
+    for (const c of ['a.mp4', 'b.mp4']) expect(runsOf(path.join(corpus, c)), c).toHaveLength(1);
+    expect(runsOf(path.join(corpus, 'c.wav')).filter((l) => l.includes('-ar 16000'))).toHaveLength(1);
+    expect(runsOf(rec)).toHaveLength(2);
+    expect(runsOf(rec).filter((l) => l.includes('-ar 16000') && l.includes('crop=224:224'))).toHaveLength(1);
 
     const errors = db.prepare("SELECT utterance_id, file, message FROM item_error WHERE level = 'error'").all() as {
       utterance_id: number;
@@ -185,7 +201,7 @@ describe('encoders fed from the media decode', () => {
       setPaused.call(this, p);
     };
     try {
-      await runExtraction(db, { ffmpeg, workers: 1, dataDir: data, device: 'cpu', feedLimitSamples: 1, batchSize: 1 });
+      await runExtraction(db, { ffmpeg, workers: 1, dataDir: data, device: 'cpu', feedLimitSamples: 1, feedLimitFrames: 1, batchSize: 1 });
     } finally {
       WorkerPool.prototype.setPaused = setPaused;
     }
@@ -194,6 +210,7 @@ describe('encoders fed from the media decode', () => {
     const fed = vectors(db, 'audio.embedding');
     expect([...fed.keys()]).toEqual([...reference.keys()]);
     for (const [k, v] of fed) expect(maxDiff(v, reference.get(k)!)).toBeLessThan(1e-5);
+    expectSameVideo(db);
     db.close();
   }, 180_000);
 
@@ -213,16 +230,20 @@ describe('encoders fed from the media decode', () => {
       },
     });
     expect(s.cancelled).toBe(true);
-    // every item: an embedding row with its stage marked done, or neither
-    const rows = db
-      .prepare(
-        `SELECT u.id, (SELECT COUNT(*) FROM feature f WHERE f.utterance_id = u.id AND f.kind = 'audio.embedding') AS n,
-                (SELECT status FROM stage_status s WHERE s.utterance_id = u.id AND s.stage = 'audio.embedding') AS status
-         FROM utterance u ORDER BY u.id`,
-      )
-      .all() as { id: number; n: number; status: string | null }[];
-    for (const r of rows) expect([r.n, r.status], `utterance ${r.id}`).toEqual(r.n ? [1, 'done'] : [0, null]);
-    expect(rows.filter((r) => r.n).length).toBeLessThan(N - 1);
+    // every item: all its vectors with its stage marked done, or neither
+    for (const kind of ['audio.embedding', 'video.embedding']) {
+      const rows = db
+        .prepare(
+          `SELECT u.id, (SELECT COUNT(*) FROM feature f WHERE f.utterance_id = u.id AND f.kind = @kind) AS n,
+                  (SELECT status FROM stage_status s WHERE s.utterance_id = u.id AND s.stage = @kind) AS status,
+                  (SELECT json_array_length(selected) FROM frame_entropy e WHERE e.utterance_id = u.id) AS selected
+           FROM utterance u ORDER BY u.id`,
+        )
+        .all({ kind }) as { id: number; n: number; status: string | null; selected: number | null }[];
+      const whole = (r: (typeof rows)[number]) => (kind === 'audio.embedding' ? 1 : r.selected);
+      for (const r of rows) expect([r.n, r.status], `${kind} of utterance ${r.id}`).toEqual(r.n ? [whole(r), 'done'] : [0, null]);
+      expect(rows.filter((r) => r.n).length, kind).toBeLessThan(kind === 'audio.embedding' ? N - 1 : 2 + SEGMENTS.length);
+    }
     expect(db.prepare('SELECT COUNT(*) FROM work_claim').pluck().get()).toBe(0);
 
     const again = await runExtraction(db, { ffmpeg, workers: 1, dataDir: data, device: 'cpu' });
@@ -230,6 +251,7 @@ describe('encoders fed from the media decode', () => {
     const fed = vectors(db, 'audio.embedding');
     expect([...fed.keys()]).toEqual([...reference.keys()]);
     for (const [k, v] of fed) expect(maxDiff(v, reference.get(k)!)).toBeLessThan(1e-5);
+    expectSameVideo(db);
     db.close();
   }, 180_000);
 });

@@ -201,7 +201,7 @@ describe('extract with the pretrained encoders', () => {
       ['resnet-50', 2, 'cpu'],
       ['all-MiniLM-L6-v2', 3, 'cpu'],
     ]);
-    expect(r.stderr).toMatch(/resnet-50: 2 clips on cpu \(\d+ threads\)/);
+    expect(r.stderr).toMatch(/resnet-50: fed from the media stage's decode on cpu \(\d+ threads\)/);
 
     const list = (await cli(['list', '--db', db, '--json'])).json() as { id: number; media: string; status: string }[];
     const a = list.find((x) => x.media.endsWith('a.mp4'))!;

@@ -1,5 +1,5 @@
 // ResNet-50 features of the selected frames: ImageNet preprocessing (shorter side resized to 256 and
-// centre crop 224, done by ffmpeg on exactly those frames in media/ffmpeg-read.ts; then mean/std per
+// centre crop 224, done by ffmpeg in the media stage's decode, media/crop-frames.ts; then mean/std per
 // channel, NCHW) and the pooled 2048-d vector per frame. Frames of several clips share a batch.
 import * as ort from 'onnxruntime-node';
 import type { InstalledModel } from '../models/store';

@@ -16,7 +16,7 @@ import { decodeCroppedFrames, decodePcm16k, decodeSegmentPcm } from '../media/ff
 import { EmbeddingWriter, type EmbeddingKind } from './embedding-writer';
 import { ProgressMeter } from './progress';
 import { ItemClaims } from './media-claims';
-import type { AudioFeed } from './encoder-feed';
+import type { AudioFeed, VideoFeed } from './encoder-feed';
 
 export interface EncoderRun {
   model: string;
@@ -41,6 +41,8 @@ export interface EncoderStageOptions {
   only?: Set<number>;
   /** wav2vec2 as fed during the media stage (encoder-feed.ts): its session is used here and released, its items skipped */
   audioFeed?: AudioFeed;
+  /** ResNet-50 as fed during the media stage, likewise */
+  videoFeed?: VideoFeed;
 }
 
 interface Todo {
@@ -83,11 +85,11 @@ export async function runEncoderStage(db: Db, o: EncoderStageOptions): Promise<E
     const r = await runAudio(db, w2v, o, note);
     if (r) runs.push(r);
   } else await o.audioFeed?.enc.release();
-  const rn = findInstalled(o.dataDir, 'resnet-50');
+  const rn = o.videoFeed ? o.videoFeed.enc.model : findInstalled(o.dataDir, 'resnet-50');
   if (rn && !o.signal?.aborted) {
     const r = await runVideo(db, rn, o, note);
     if (r) runs.push(r);
-  }
+  } else await o.videoFeed?.enc.release();
   return runs;
 }
 
@@ -164,13 +166,27 @@ async function runAudio(db: Db, model: InstalledModel, o: EncoderStageOptions, n
 async function runVideo(db: Db, model: InstalledModel, o: EncoderStageOptions, note: (l: string) => void): Promise<EncoderRun | null> {
   const kind = 'video.embedding';
   const version = `${model.version}-${RESNET_PREP}`;
+  const fed = o.videoFeed;
   const todo = todoFor(db, kind, model.manifest.name, version).filter(
-    (t) => (!o.only || o.only.has(t.id)) && t.selected && (JSON.parse(t.selected) as number[]).length > 0,
+    (t) => (!o.only || o.only.has(t.id)) && !fed?.handled.has(t.id) && t.selected && (JSON.parse(t.selected) as number[]).length > 0,
   );
-  if (todo.length === 0) return null;
-  const enc = await ResNetEncoder.open(model, o.device, note, { batchSize: o.frameBatch }).catch((e: Error) => openFailed(model, e, note));
+  const fedRun = fed && fed.handled.size > 0 ? fed.run : null;
+  if (todo.length === 0) {
+    await fed?.enc.release();
+    return fedRun;
+  }
+  const enc = fed
+    ? fed.enc
+    : await ResNetEncoder.open(model, o.device, note, { batchSize: o.frameBatch }).catch((e: Error) => openFailed(model, e, note));
   if (!enc) return null;
-  const run: EncoderRun = { model: model.manifest.name, version, provider: enc.provider, threads: enc.threads, encoded: 0, failed: 0 };
+  const run: EncoderRun = fedRun ?? {
+    model: model.manifest.name,
+    version,
+    provider: enc.provider,
+    threads: enc.threads,
+    encoded: 0,
+    failed: 0,
+  };
   note(`${model.manifest.name}: ${todo.length} clips on ${enc.provider} (${enc.threads} threads)`);
   const writer = new EmbeddingWriter(db);
   const meter = new ProgressMeter(`extract ${model.manifest.name}`, todo.length);

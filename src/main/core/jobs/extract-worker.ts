@@ -3,6 +3,7 @@ import { parentPort, threadId } from 'node:worker_threads';
 import { getHeapStatistics } from 'node:v8';
 import { processMedia, processRecording, type MediaResult, type MediaWants } from './process-media';
 import type { FlowControl } from '../media/run-ffmpeg';
+import type { CropSpec } from '../media/crop-frames';
 import type { SegmentSpec } from '../media/decode-recording';
 import { closeLauncher } from '../media/launcher';
 
@@ -13,8 +14,8 @@ interface Task {
   file: string;
   segments?: SegmentSpec[];
   wants?: MediaWants;
-  /** hand the decoded PCM back too (wav2vec2 is fed from this decode) */
-  feed?: { pcm?: boolean };
+  /** hand the decoded PCM and the selected frames' crops back too (the encoders are fed from this decode) */
+  feed?: { pcm?: boolean; crops?: CropSpec };
 }
 interface Abort {
   type: 'abort';
@@ -42,6 +43,7 @@ function postResult(r: MediaResult): void {
     r.video?.luma.buffer,
     r.video?.vector.buffer,
     r.pcm?.buffer, // moved, not copied: the main thread feeds it to wav2vec2
+    r.crops?.rgb.buffer, // and these to ResNet-50
   ].filter((b): b is ArrayBuffer => b instanceof ArrayBuffer);
   parentPort!.postMessage({ type: 'result', result: r }, transfer);
 }
@@ -78,12 +80,12 @@ parentPort!.on('message', async (msg: Task | Abort | Close | Pause | Resume) => 
         if (paused) f.pause?.(); // asked to pause before ffmpeg had started
       };
       const outcome = await processRecording(msg.ffmpeg, msg.file, msg.segments, onResult, current.signal, msg.wants, {
-        pcm: msg.feed?.pcm,
+        ...msg.feed,
         flow: f,
       });
       parentPort!.postMessage({ type: 'recording', file: msg.file, outcome });
     } else {
-      postResult(await processMedia(msg.ffmpeg, msg.id, msg.file, current.signal, msg.wants, { pcm: msg.feed?.pcm }));
+      postResult(await processMedia(msg.ffmpeg, msg.id, msg.file, current.signal, msg.wants, msg.feed));
     }
   } catch (e) {
     parentPort!.postMessage({ type: 'failed', id: msg.id, message: (e as Error).message, aborted: current.signal.aborted });

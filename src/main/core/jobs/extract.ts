@@ -19,7 +19,7 @@ import type { MediaTask } from './worker-pool';
 import { planMediaTasks, mediaStageVersion, SEGMENT_SUFFIX } from './media-tasks';
 import { MediaClaims } from './media-claims';
 import { failedMediaResult, type MediaWants } from './process-media';
-import { AudioFeed } from './encoder-feed';
+import { AudioFeed, VideoFeed, RESNET_CROPS } from './encoder-feed';
 
 export { MEDIA_STAGE_VERSION } from './media-tasks';
 
@@ -41,6 +41,8 @@ export interface ExtractOptions {
   wants?: MediaWants;
   /** PCM samples that may wait for wav2vec2 before the media stage is held back (encoder-feed.ts; tests) */
   feedLimitSamples?: number;
+  /** crops that may wait for ResNet-50 before the media stage is held back (encoder-feed.ts; tests) */
+  feedLimitFrames?: number;
 }
 
 export interface ExtractSummary {
@@ -66,8 +68,9 @@ export async function runExtraction(db: Db, opts: ExtractOptions): Promise<Extra
   };
 
   const device = opts.device ?? 'auto';
-  // wav2vec2, when installed, is fed from the media stage's decode (encoder-feed.ts)
-  const feed = await openAudioFeed(db, todo, wants, device, opts);
+  // wav2vec2 and ResNet-50, when installed, are fed from the media stage's decode (encoder-feed.ts)
+  const { audio: feed, video: feedV } = await openFeeds(db, todo, wants, device, opts);
+  const feeds = [feed, feedV].filter((f): f is AudioFeed | VideoFeed => f !== null);
   if (todo.length > 0) {
     const writer = new FeatureWriter(db);
     const versions = { audio: AUDIO_FEATURE_VERSION, video: VIDEO_FEATURE_VERSION, stage: stageVersion };
@@ -75,7 +78,14 @@ export async function runExtraction(db: Db, opts: ExtractOptions): Promise<Extra
     const meter = new ProgressMeter('extract media', plan.items);
     const size = Math.min(opts.workers ?? os.availableParallelism(), todo.length);
     const pool = new WorkerPool(size, opts.ffmpeg, undefined, wants);
-    feed?.setOnFull((full) => pool.setPaused(full));
+    // the pool waits, and recordings pause, while a feed is full
+    const full = new Set<object>();
+    for (const f of feeds)
+      f.setOnFull((isFull) => {
+        if (isFull) full.add(f);
+        else full.delete(f);
+        pool.setPaused(full.size > 0);
+      });
     // another extractor on this database (serve + CLI) shares the tasks: each is claimed as it starts
     const claims = new MediaClaims(db, stageVersion);
     const files = new Map(todo.flatMap((t) => (t.segments ?? [{ id: t.id }]).map((s) => [s.id, t.file] as const)));
@@ -92,8 +102,11 @@ export async function runExtraction(db: Db, opts: ExtractOptions): Promise<Extra
     const flush = (items: TaskOutcome[]) => {
       save(items);
       for (const o of items) {
-        if (!o.ok || !o.result.pcm) continue;
-        feed?.push(o.result.utteranceId, o.result.file, o.result.pcm);
+        if (!o.ok) continue;
+        if (o.result.crops) feedV?.push(o.result.utteranceId, o.result.file, o.result.crops, o.result.crops.frames.length);
+        o.result.crops = undefined;
+        if (!o.result.pcm) continue;
+        feed?.push(o.result.utteranceId, o.result.file, o.result.pcm, o.result.pcm.length);
         o.result.pcm = undefined;
       }
     };
@@ -124,11 +137,11 @@ export async function runExtraction(db: Db, opts: ExtractOptions): Promise<Extra
           meter.done += t.segments?.length ?? 1; // held or finished by another extractor
           return false;
         },
-        feed ? () => feed.room() : undefined,
+        feeds.length ? () => Promise.all(feeds.map((f) => f.room())).then(() => undefined) : undefined,
       );
       flush(batch.splice(0));
     } catch (e) {
-      await feed?.close();
+      for (const f of feeds) await f.close();
       throw e;
     } finally {
       claims.close(); // after the last flush: a task is handed back only once its results are stored
@@ -136,15 +149,18 @@ export async function runExtraction(db: Db, opts: ExtractOptions): Promise<Extra
     }
     summary.media.skipped += claims.elsewhere;
   }
-  if (feed) {
-    // what the media stage handed over and is not embedded yet (nothing, on a cancel)
-    feed.report(opts.onProgress);
-    try {
-      await feed.drain();
-    } finally {
-      await feed.close(!!opts.signal?.aborted);
+  // what the media stage handed over and is not embedded yet (nothing, on a cancel); on a failure
+  // every feed lets go of its model, otherwise the encoder stage takes the sessions over
+  try {
+    for (const f of feeds) {
+      f.report(opts.onProgress);
+      await f.drain();
     }
+  } catch (e) {
+    for (const f of feeds) await f.close();
+    throw e;
   }
+  for (const f of feeds) await f.close(!!opts.signal?.aborted);
   if (opts.signal?.aborted) {
     summary.cancelled = true;
     return summary;
@@ -162,6 +178,7 @@ export async function runExtraction(db: Db, opts: ExtractOptions): Promise<Extra
         onNote: opts.onNote,
         only: members,
         audioFeed: feed ?? undefined,
+        videoFeed: feedV ?? undefined,
       })),
     );
     if (opts.signal?.aborted) {
@@ -187,26 +204,26 @@ export async function runExtraction(db: Db, opts: ExtractOptions): Promise<Extra
 }
 
 /**
- * The wav2vec2 feed for this run's media tasks, when the model is installed and audio is decoded
- * (every item of them: storing an item's media results drops its older embeddings). Marks the tasks
- * so that their decode hands the PCM back.
+ * The encoder feeds for this run's media tasks: wav2vec2 when it is installed and audio is decoded,
+ * ResNet-50 when it is installed and video is decoded (every item of the tasks: storing an item's
+ * media results drops its older embeddings). Marks the tasks so that their decode hands back the
+ * PCM and the selected frames' crops.
  */
-async function openAudioFeed(
+async function openFeeds(
   db: Db,
   tasks: MediaTask[],
   wants: MediaWants,
   device: Device,
   opts: ExtractOptions,
-): Promise<AudioFeed | null> {
-  if (!opts.dataDir || !wants.audio || tasks.length === 0) return null;
-  const model = findInstalled(opts.dataDir, 'wav2vec2-base-960h');
-  if (!model) return null;
-  const feed = await AudioFeed.open(db, model, device, opts.onNote ?? (() => {}), {
-    signal: opts.signal,
-    limitSamples: opts.feedLimitSamples,
-  });
-  if (feed) for (const t of tasks) t.feed = { pcm: true };
-  return feed;
+): Promise<{ audio: AudioFeed | null; video: VideoFeed | null }> {
+  if (!opts.dataDir || tasks.length === 0) return { audio: null, video: null };
+  const note = opts.onNote ?? (() => {});
+  const w2v = wants.audio ? findInstalled(opts.dataDir, 'wav2vec2-base-960h') : null;
+  const rn = wants.video ? findInstalled(opts.dataDir, 'resnet-50') : null;
+  const audio = w2v ? await AudioFeed.open(db, w2v, device, note, { signal: opts.signal, limit: opts.feedLimitSamples }) : null;
+  const video = rn ? await VideoFeed.open(db, rn, device, note, { signal: opts.signal, limit: opts.feedLimitFrames }) : null;
+  if (audio || video) for (const t of tasks) t.feed = { pcm: !!audio, crops: video ? RESNET_CROPS : undefined };
+  return { audio, video };
 }
 
 // ES_MEM_LOG=1: one stderr line per committed batch, to see whether memory grows with clips done

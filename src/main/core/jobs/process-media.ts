@@ -10,6 +10,7 @@ import { decodeRecording, type DecodedSegment, type SegmentSpec } from '../media
 import type { Peaks } from '../features/audio/peaks';
 import { cpuMs } from '../cpu-time';
 import type { FlowControl } from '../media/run-ffmpeg';
+import type { CropSpec, Crops } from '../media/crop-frames';
 
 /** Which streams to decode (`extract --modalities`): audio-only work never decodes a frame. */
 export interface MediaWants {
@@ -22,6 +23,8 @@ const ALL: MediaWants = { audio: true, video: true };
 export interface EncoderFeedWants {
   /** the decoded 16 kHz PCM of each clip or segment whose audio features were made (wav2vec2) */
   pcm?: boolean;
+  /** the selected frames prepared for ResNet-50 by the same decode (a split to a second pipe) */
+  crops?: CropSpec;
   /** a recording's decode: filled with pause / resume, for a feed that falls behind */
   flow?: FlowControl;
 }
@@ -42,6 +45,8 @@ export interface MediaResult {
   failed: boolean;
   /** the decoded PCM, for the wav2vec2 feed (only when asked for: EncoderFeedWants.pcm) */
   pcm?: Float32Array;
+  /** the selected frames' ResNet-50 crops (EncoderFeedWants.crops; absent when one was not kept) */
+  crops?: Crops;
 }
 
 const AUDIO_ONLY_EXT = new Set(['.wav', '.mp3', '.flac', '.ogg', '.opus', '.m4a', '.aac']);
@@ -62,7 +67,8 @@ export async function processMedia(
   };
   // one ffmpeg run for the usual clip (the streams asked for, clean); the rest is probed first
   const audioFile = AUDIO_ONLY_EXT.has(path.extname(file).toLowerCase());
-  let decoded = audioFile && wants.video ? null : await decodeUnprobed(ffmpeg, file, { signal, audio: wants.audio, video: wants.video });
+  const opts = { signal, audio: wants.audio, video: wants.video, crops: wants.video ? feed.crops : undefined };
+  let decoded = audioFile && wants.video ? null : await decodeUnprobed(ffmpeg, file, opts);
   if (decoded) {
     r.probe = decoded.probe;
   } else {
@@ -72,7 +78,7 @@ export async function processMedia(
       return fail('probe', e);
     }
     try {
-      decoded = await decodeClip(ffmpeg, file, r.probe, { signal, audio: wants.audio, video: wants.video });
+      decoded = await decodeClip(ffmpeg, file, r.probe, opts);
     } catch (e) {
       if (signal?.aborted) throw e;
       return fail('decode', e);
@@ -100,9 +106,11 @@ export async function processMedia(
   } else {
     r.video = {
       ...v,
+      crops: undefined,
       thumbnails: v.thumbnails.map((t) => ({ frame: t.frame, png: new Uint8Array(t.png) })),
       vector: videoFeatureVector(v.entropy, v.motion, v.luma),
     };
+    if (v.crops && v.crops.frames.length) r.crops = v.crops;
   }
   r.failed = !r.audio && !r.video;
   return r;
@@ -163,6 +171,7 @@ export async function processRecording(
       video: wants.video,
       peaksPerSecond: wants.audio ? peaksPerSecond : 0,
       flow: feed.flow,
+      crops: wants.video ? feed.crops : undefined,
     });
     return { peaks: res.peaks, probe, warnings: res.warnings, timings: { audioMs, ...res.timings } };
   } catch (e) {
@@ -212,6 +221,7 @@ function segmentResult(file: string, probe: ProbeInfo, d: DecodedSegment, wants:
         vector: videoFeatureVector(v.entropy, v.motion, v.luma),
         t0S: v.t0S,
       };
+      if (v.crops && v.crops.frames.length) r.crops = v.crops;
     }
   } else if (wants.video) {
     const audioFile = AUDIO_ONLY_EXT.has(path.extname(file).toLowerCase());

@@ -6,14 +6,15 @@ import { processMedia, processRecording, type MediaResult, type MediaWants, type
 import { closeLauncher } from '../media/launcher';
 import type { SegmentSpec } from '../media/decode-recording';
 import type { FlowControl } from '../media/run-ffmpeg';
+import type { CropSpec } from '../media/crop-frames';
 
 /** A whole clip (one utterance), or a recording with its segments (one decode, a result per segment). */
 export interface MediaTask {
   id: number;
   file: string;
   segments?: SegmentSpec[];
-  /** hand each result's decoded PCM back too (its items need wav2vec2: jobs/encoder-feed.ts) */
-  feed?: { pcm?: boolean };
+  /** hand each result's decoded PCM and selected frames' crops back too (jobs/encoder-feed.ts) */
+  feed?: { pcm?: boolean; crops?: CropSpec };
 }
 
 export type TaskOutcome = { ok: true; result: MediaResult } | { ok: false; id: number; message: string; aborted: boolean };
@@ -208,11 +209,11 @@ export class WorkerPool {
           },
           c.signal,
           this.wants,
-          { pcm: t.feed?.pcm, flow },
+          { ...t.feed, flow },
         );
         this.onRecording?.(t.file, outcome);
       } else {
-        emit({ ok: true, result: await processMedia(this.ffmpeg, t.id, t.file, c.signal, this.wants, { pcm: t.feed?.pcm }) });
+        emit({ ok: true, result: await processMedia(this.ffmpeg, t.id, t.file, c.signal, this.wants, t.feed) });
       }
     } catch (e) {
       for (const id of pending) emit({ ok: false, id, message: (e as Error).message, aborted: c.signal.aborted });

@@ -16,6 +16,7 @@ import { selectTopFrames } from '../features/video/select-frames';
 import { encodeRgbPng, fitSize, thumbFactor } from '../features/video/thumbnail';
 import { yuv420FrameBytes, yuv420ToRgbThumb, type ColorMatrix } from '../features/video/yuv';
 import { isAbortError } from '../abort';
+import { CropKeeper, cropBytes, cropFilter, type CropSpec, type Crops } from './crop-frames';
 
 /**
  * ffmpeg output options for one audio stream as 16 kHz mono float PCM on a pipe (clips and recordings
@@ -75,6 +76,8 @@ export interface DecodeOptions {
   fastDecode?: boolean;
   /** kill ffmpeg after this long without any output from it (default 60 s: a stall timeout) */
   timeoutMs?: number;
+  /** also output every frame prepared for an image encoder (crop-frames.ts): DecodedVideo.crops */
+  crops?: CropSpec;
 }
 
 export interface DecodedVideo {
@@ -95,6 +98,8 @@ export interface DecodedVideo {
   selected: number[];
   /** PNG thumbnails (<= 160 px wide) of the selected frames, in `selected` order */
   thumbnails: { frame: number; png: Buffer }[];
+  /** with DecodeOptions.crops: the selected frames' crops (null: one was not kept within the budget) */
+  crops?: Crops | null;
 }
 
 export interface DecodedClip {
@@ -213,6 +218,7 @@ async function finishVideo(
     selected,
     thumbnails: selected.filter((f) => thumbs.has(f)).map((f) => ({ frame: f, png: encodeRgbPng(thumbs.get(f)!, v.thumbW, v.thumbH) })),
   };
+  if (v.crops) video.crops = v.crops.take(selected);
   if (video.frameCount === 0) warnings.push('video stream produced no frames');
   return video;
 }
@@ -227,6 +233,8 @@ interface VideoPassState {
   stats: FrameStatsAccumulator;
   /** kept frames (yuv420p at the analysis size) by frame index */
   frames: Map<number, Uint8Array>;
+  /** the encoder crops of the frames (DecodeOptions.crops) */
+  crops?: CropKeeper;
 }
 
 type MainPassResult =
@@ -271,6 +279,8 @@ function mainPass(
   let frameBytes = 0;
   let store: FrameStore | null = null;
   let frameBuf: Uint8Array = new Uint8Array(0);
+  // a split in the filter graph: the encoder crops of every frame on pipe:1
+  const keeper = wantVideo && opts.crops ? new CropKeeper(cropBytes(opts.crops)) : null;
   // the video state, once the analysis size is known
   const startVideo = (pv: VideoStreamInfo, width: number, height: number) => {
     const thumbFactorN = thumbFactor(width, THUMB_MAX_WIDTH);
@@ -287,6 +297,7 @@ function mainPass(
       matrix,
       stats: new FrameStatsAccumulator(width, height),
       frames: store.map,
+      crops: keeper ?? undefined,
     };
     // frames are assembled in frameBuf (reused: fresh pages fault, see runFfmpeg)
     frameBuf = assemblyBuffer(frameBytes);
@@ -302,14 +313,16 @@ function mainPass(
       // fitSize's rule as an ffmpeg expression (checked against fitSize once the header is read)
       scale = `scale=w='max(2,trunc(min(${ANALYSIS_MAX_WIDTH},iw)/2)*2)':h='max(2,round(ih*ow/iw/2)*2)':${flags}`;
     }
+    const input = probe ? `0:${probe.video!.index}` : '0:V:0';
+    const graph = opts.crops ? ['-filter_complex', `[${input}]split=2[a][c];[a]${scale}[an];[c]${cropFilter(opts.crops)}[cr]`] : [];
     args.push(
+      ...graph,
       '-map',
-      probe ? `0:${probe.video!.index}` : '0:V:0',
+      opts.crops ? '[an]' : input,
       '-an',
       '-sn',
       '-dn',
-      '-vf',
-      scale,
+      ...(opts.crops ? [] : ['-vf', scale]),
       '-pix_fmt',
       'yuv420p',
       '-vsync',
@@ -322,7 +335,14 @@ function mainPass(
       'rawvideo',
       'pipe:4',
     );
+    if (opts.crops) {
+      args.push('-map', '[cr]', '-pix_fmt', 'rgb24', '-vsync', '0', '-c:v', 'rawvideo', '-flush_packets', '0', '-f', 'rawvideo', 'pipe:1');
+    }
   }
+  let cropIndex = 0;
+  const cropChunker = keeper
+    ? new FrameChunker(cropBytes(opts.crops!), new Uint8Array(cropBytes(opts.crops!)), (rgb) => keeper.crop(cropIndex++, rgb))
+    : null;
 
   const audioChunks: Uint8Array[] = []; // stream chunks, not reused: kept as they are
   let audioBytes = 0;
@@ -336,6 +356,7 @@ function mainPass(
     const stats = video!.stats;
     const index = stats.frameCount;
     const s = stats.pushLuma(yuv, 'limited');
+    keeper?.frameEntropy(index, s.entropy);
     if (!store!.wants(s.entropy)) return false;
     const copy = takeFrame(frameBytes);
     copy.set(yuv);
@@ -383,7 +404,16 @@ function mainPass(
       };
 
   const timeoutMs = opts.timeoutMs ?? STALL_TIMEOUT_MS;
-  return runFfmpeg(ffmpeg, args, { 3: wantAudio ? onAudio : null, 4: wantVideo ? onVideo : null }, opts.signal, timeoutMs, [4], levelled)
+  const onCrops = cropChunker ? (b: Uint8Array) => cropChunker.push(b) : null;
+  return runFfmpeg(
+    ffmpeg,
+    args,
+    { 1: onCrops, 3: wantAudio ? onAudio : null, 4: wantVideo ? onVideo : null },
+    opts.signal,
+    timeoutMs,
+    [1, 4],
+    levelled,
+  )
     .then((run): MainPassResult => {
       if (!probe) {
         // anything but a clean run goes the probed way, which words each problem precisely

@@ -13,6 +13,7 @@ import { selectTopFrames } from '../features/video/select-frames';
 import { encodeRgbPng, fitSize, thumbFactor } from '../features/video/thumbnail';
 import { yuv420FrameBytes, yuv420ToRgbThumb, type ColorMatrix } from '../features/video/yuv';
 import { PeakAccumulator, type Peaks } from '../features/audio/peaks';
+import { CropKeeper, cropBytes, cropFilter, type CropSpec } from './crop-frames';
 
 export interface SegmentSpec {
   /** the utterance */
@@ -50,6 +51,8 @@ export interface RecordingDecodeOptions {
   peaksPerSecond?: number;
   /** filled in with pause / resume of the decode (a consumer of the segments that falls behind) */
   flow?: FlowControl;
+  /** also output every frame prepared for an image encoder (crop-frames.ts): each segment's video.crops */
+  crops?: CropSpec;
 }
 
 export interface RecordingDecodeResult {
@@ -92,6 +95,9 @@ interface SegState {
   motion: number[];
   luma: number[];
   store: FrameStore | null;
+  /** the encoder crops of its frames (opts.crops), and whether the crop of its last frame has come */
+  crops: CropKeeper | null;
+  cropsDone: boolean;
   warnings: string[];
   emitted: boolean;
 }
@@ -140,6 +146,8 @@ export async function decodeRecording(
     motion: [],
     luma: [],
     store: null,
+    crops: null,
+    cropsDone: !(wantVideo && opts.crops),
     warnings: [],
     emitted: false,
   }));
@@ -165,14 +173,16 @@ export async function decodeRecording(
     tFactor = thumbFactor(width, THUMB_MAX_WIDTH);
     acc = new FrameStatsAccumulator(width, height);
     // a constant output rate makes frame k's time exact (offset + k / fps) on variable-rate sources too
+    const scale = `scale=${width}:${height}:flags=area:out_range=tv`;
+    const c = opts.crops;
     args.push(
+      ...(c ? ['-filter_complex', `[0:${pv!.index}]split=2[a][c];[a]${scale}[an];[c]${cropFilter(c)}[cr]`] : []),
       '-map',
-      `0:${pv!.index}`,
+      c ? '[an]' : `0:${pv!.index}`,
       '-an',
       '-sn',
       '-dn',
-      '-vf',
-      `scale=${width}:${height}:flags=area:out_range=tv`,
+      ...(c ? [] : ['-vf', scale]),
       '-pix_fmt',
       'yuv420p',
       '-vsync',
@@ -185,6 +195,9 @@ export async function decodeRecording(
       'rawvideo',
       'pipe:4',
     );
+    // the crops: the same frames at the same constant rate, so crop k is frame k
+    if (c)
+      args.push('-map', '[cr]', '-pix_fmt', 'rgb24', '-vsync', 'cfr', '-r', String(fps), '-c:v', 'rawvideo', '-f', 'rawvideo', 'pipe:1');
   }
   const storeCapacity = frameBytes ? Math.max(16, Math.floor((opts.thumbnailBudgetBytes ?? 48 * 1024 * 1024) / frameBytes)) : 0;
   const thumbW = Math.floor(width / tFactor);
@@ -232,7 +245,7 @@ export async function decodeRecording(
       }
       if (!progressed) break;
       audioTodo = audioTodo.filter((s) => !s.audioDone);
-      for (const s of segs) if (s.audioDone && s.videoDone && !s.emitted) emit(s);
+      for (const s of segs) if (s.audioDone && s.videoDone && s.cropsDone && !s.emitted) emit(s);
     }
   };
 
@@ -251,6 +264,7 @@ export async function decodeRecording(
       const s = segsByK0[nextOpen++];
       if (s.k1 > k) {
         s.store = new FrameStore(storeCapacity);
+        s.crops ??= opts.crops ? new CropKeeper(cropBytes(opts.crops)) : null;
         open.push(s);
       } else {
         s.videoDone = true; // shorter than one frame period: no frame inside it
@@ -262,6 +276,7 @@ export async function decodeRecording(
       s.entropy.push(st.entropy);
       s.motion.push(j === 0 ? 0 : st.motion);
       s.luma.push(st.luma);
+      s.crops?.frameEntropy(j, st.entropy);
       if (s.store!.wants(st.entropy)) {
         const copy = takeFrame(frameBytes);
         copy.set(yuv);
@@ -275,11 +290,40 @@ export async function decodeRecording(
     }
     if (closed) {
       open = open.filter((s) => !s.videoDone);
-      for (const s of segs) if (s.audioDone && s.videoDone && !s.emitted) emit(s);
+      for (const s of segs) if (s.audioDone && s.videoDone && s.cropsDone && !s.emitted) emit(s);
     }
   };
   const chunker = new FrameChunker(frameBytes, new Uint8Array(frameBytes), onFrame);
   const onVideo = (b: Uint8Array) => chunker.push(b);
+
+  // ---- crops (opts.crops): crop k goes to the segments holding frame k, whichever pipe comes first
+  let cropIndex = 0;
+  let cropNext = 0;
+  let cropOpen: SegState[] = [];
+  const onCrop = (rgb: Uint8Array) => {
+    const k = cropIndex++;
+    while (cropNext < segsByK0.length && segsByK0[cropNext].k0 <= k) {
+      const s = segsByK0[cropNext++];
+      if (s.k1 > k) {
+        s.crops ??= new CropKeeper(cropBytes(opts.crops!));
+        cropOpen.push(s);
+      } else s.cropsDone = true;
+    }
+    let closed = false;
+    for (const s of cropOpen) {
+      s.crops!.crop(k - s.k0, rgb);
+      if (k + 1 >= s.k1) {
+        s.cropsDone = true;
+        closed = true;
+      }
+    }
+    if (closed) {
+      cropOpen = cropOpen.filter((s) => !s.cropsDone);
+      for (const s of segs) if (s.audioDone && s.videoDone && s.cropsDone && !s.emitted) emit(s);
+    }
+  };
+  const cropChunker =
+    opts.crops && wantVideo ? new FrameChunker(cropBytes(opts.crops), new Uint8Array(cropBytes(opts.crops)), onCrop) : null;
 
   function emit(s: SegState): void {
     s.emitted = true;
@@ -310,6 +354,7 @@ export async function decodeRecording(
         selected,
         thumbnails,
         t0S: offsetS + s.k0 / fps,
+        ...(s.crops ? { crops: s.crops.take(selected) } : {}),
       };
       timings.thumbnailsMs += cpuMs() - t0;
     }
@@ -318,6 +363,7 @@ export async function decodeRecording(
       s.store.map.clear();
       s.store = null;
     }
+    s.crops = null;
     const seg: DecodedSegment = { id: s.spec.id, startS: s.spec.startS, endS: s.spec.endS, pcm: s.pcm, video, warnings: s.warnings };
     s.pcm = null;
     s.entropy = s.motion = s.luma = [];
@@ -327,10 +373,10 @@ export async function decodeRecording(
   const run = await runFfmpeg(
     ffmpeg,
     args,
-    { 3: wantAudio ? onAudio : null, 4: wantVideo ? onVideo : null },
+    { 1: cropChunker ? (b) => cropChunker.push(b) : null, 3: wantAudio ? onAudio : null, 4: wantVideo ? onVideo : null },
     opts.signal,
     opts.timeoutMs ?? STALL_TIMEOUT_MS,
-    [4],
+    [1, 4],
     undefined,
     opts.flow,
   );
@@ -361,6 +407,7 @@ export async function decodeRecording(
       if (s.entropy.length === 0) s.warnings.push(`segment has no video frame (the video ends at ${endS(frameIndex, fps)} s)`);
       s.videoDone = true;
     }
+    s.cropsDone = true;
     emit(s);
   }
   return { audioS: samples / sr, frames: frameIndex, offsetS, peaks: peaks ? peaks.result(offsetS) : null, warnings, timings };

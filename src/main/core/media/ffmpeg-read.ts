@@ -6,6 +6,7 @@ import { ffmpegInput, lastMeaningfulLine } from './probe';
 import { runFfmpeg } from './run-ffmpeg';
 import { pcmOutputArgs } from './decode-clip';
 import { recordingOffsetS, segmentSamples } from './decode-recording';
+import { cropFilter } from './crop-frames';
 
 export const PCM_RATE = 16000;
 
@@ -108,11 +109,11 @@ export async function decodeCroppedFrames(
   const wanted = [...new Set(frames)].sort((a, b) => a - b);
   if (wanted.length === 0) return { frames: [], rgb: new Uint8Array(0) };
   const select = `select='${wanted.map((f) => `eq(n\\,${f})`).join('+')}'`;
-  const scale = `scale='if(gt(iw,ih),-2,${resize})':'if(gt(iw,ih),${resize},-2)':flags=bilinear`;
+  const scale = cropFilter({ resize, crop });
   // a segment's frames were counted at a constant rate (media/decode-recording.ts): count them the same
   // way here, so that on a variable-rate source frame i is the same picture in both passes
   const cfr = segment && segment.fps > 0 ? `fps=${segment.fps},` : '';
-  const vf = `${cfr}${select},${scale},crop=${crop}:${crop}`;
+  const vf = `${cfr}${select},${scale}`;
   let inputArgs: string[] = [];
   if (segment && segment.fps > 0) {
     const half = 0.5 / segment.fps;
