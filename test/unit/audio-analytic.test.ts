@@ -227,6 +227,21 @@ describe('audio features on analytic signals', () => {
   });
 });
 
+describe('reused buffers', () => {
+  it('a clip gives the same summary before and after clips of other lengths (no stale scratch)', () => {
+    const chirp = Float32Array.from({ length: 40000 }, (_, i) => 0.4 * Math.sin(2 * Math.PI * (150 + i / 200) * (i / SR)));
+    const first = computeAudioSummary(chirp, SR);
+    computeAudioSummary(sine(300, 0.7, 6), SR); // longer: the buffers grow
+    computeAudioSummary(sine(90, 0.2, 0.2), SR); // shorter: the old contents stay past its end
+    expect(computeAudioSummary(chirp, SR)).toEqual(first);
+    // a spectrogram the caller keeps is its own, not a reused buffer
+    const a = stft(chirp, { nFft: 2048, hop: 512, pad: 'constant', power: 2 });
+    const copy = Float64Array.from(a.data);
+    computeAudioSummary(sine(300, 0.7, 3), SR);
+    expect(a.data).toEqual(copy);
+  });
+});
+
 describe('pitch tracker options', () => {
   it('gives the same answer after being called with other window sizes (no stale scratch)', () => {
     const x = sine(180, 0.4, 1);

@@ -6,7 +6,9 @@ import { yinPitch } from './pitch';
 import { rms } from './rms';
 import { spectralCentroid } from './spectral-centroid';
 import { finite, meanStd } from './stats';
+import { scratchF64 } from './scratch';
 import { stft } from './stft';
+import { centeredFrameCount } from './window';
 import { onsetStrength, tempoFromOnset, TEMPO_PARAMS } from './tempo';
 import { zeroCrossingRate } from './zcr';
 
@@ -85,7 +87,9 @@ export function computeAudioSummary(pcm: Float32Array, sampleRate: number): Audi
   }
 
   // One 2048/512 power STFT feeds both the centroid (on its square root) and the onset envelope.
-  const power = stft(x, { nFft: TEMPO_PARAMS.nFft, hop: TEMPO_PARAMS.hop, pad: 'constant', power: 2 });
+  // (transient: a reused buffer)
+  const powerOut = scratchF64('summary.power', centeredFrameCount(x.length, TEMPO_PARAMS.hop) * ((TEMPO_PARAMS.nFft >> 1) + 1));
+  const power = stft(x, { nFft: TEMPO_PARAMS.nFft, hop: TEMPO_PARAMS.hop, pad: 'constant', power: 2 }, powerOut);
   const centroid = meanStd(spectralCentroid(power, sampleRate, 'power'));
   const tempo = tempoFromOnset(onsetStrength(power, sampleRate), sampleRate, power.hop);
 

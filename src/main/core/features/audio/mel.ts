@@ -110,10 +110,11 @@ export function melFilterbank(o: MelOptions): MelFilterbank {
   return fb;
 }
 
-/** mel[t * nMels + m] = sum_k W[m, k] * S[t, k] */
-export function applyMel(spec: Spectrogram, fb: MelFilterbank): Float64Array {
+/** mel[t * nMels + m] = sum_k W[m, k] * S[t, k], into `into` (length frames * nMels) when given. */
+export function applyMel(spec: Spectrogram, fb: MelFilterbank, into?: Float64Array): Float64Array {
   if (spec.bins !== fb.bins) throw new Error(`mel filterbank expects ${fb.bins} bins, spectrogram has ${spec.bins}`);
-  const out = new Float64Array(spec.frames * fb.nMels);
+  if (into && into.length !== spec.frames * fb.nMels) throw new RangeError(`mel output needs ${spec.frames * fb.nMels} values`);
+  const out = into ?? new Float64Array(spec.frames * fb.nMels);
   const { data, bins } = spec;
   const { start, len, offset, weights, nMels } = fb;
   for (let t = 0; t < spec.frames; t++) {

@@ -1,6 +1,8 @@
 // MFCC exactly as torchaudio.transforms.MFCC with its defaults (the seed's V3 feature).
 import { applyMel, melFilterbank, powerToDb } from './mel';
+import { scratchF64 } from './scratch';
 import { stft } from './stft';
+import { centeredFrameCount } from './window';
 
 /**
  * torchaudio.transforms.MFCC(sample_rate, n_mfcc=25) with its default melkwargs, i.e.
@@ -43,7 +45,12 @@ export function dctOrtho(nMfcc: number, nMels: number): Float64Array {
 
 export function mfcc(pcm: Float32Array, sampleRate: number, nMfcc: number = MFCC_PARAMS.nMfcc): MfccResult {
   const { nFft, hop, nMels, topDb } = MFCC_PARAMS;
-  const spec = stft(pcm, { nFft, hop, pad: 'reflect', power: 2 });
+  // the spectrogram and mel bands are transient: reused buffers
+  const spec = stft(
+    pcm,
+    { nFft, hop, pad: 'reflect', power: 2 },
+    scratchF64('mfcc.spec', centeredFrameCount(pcm.length, hop) * ((nFft >> 1) + 1)),
+  );
   const fb = melFilterbank({
     sampleRate,
     nFft,
@@ -54,7 +61,7 @@ export function mfcc(pcm: Float32Array, sampleRate: number, nMfcc: number = MFCC
     norm: null,
     binFreqs: 'torchaudio',
   });
-  const melDb = powerToDb(applyMel(spec, fb), topDb);
+  const melDb = powerToDb(applyMel(spec, fb, scratchF64('mfcc.mel', spec.frames * nMels)), topDb);
   const dct = dctOrtho(nMfcc, nMels);
   const frames = spec.frames;
   const data = new Float64Array(frames * nMfcc);

@@ -1,4 +1,5 @@
 // Fundamental frequency by YIN with a voicing decision, FFT-accelerated.
+import { scratchF64 } from './scratch';
 import { centeredFrameCount } from './window';
 import { chooseChunks, windowedAutocorrelation } from './yin-correlation';
 
@@ -72,7 +73,8 @@ export function yinPitch(pcm: Float32Array, sampleRate: number, opts: PitchOptio
   const half = W >> 1;
 
   // Loudness gate from window energies over the whole clip (global prefix sum of squares).
-  const sq = new Float64Array(n + 1);
+  const sq = scratchF64('yin.sq', n + 1);
+  sq[0] = 0;
   let acc = 0;
   for (let i = 0; i < n; i++) {
     acc += pcm[i] * pcm[i];

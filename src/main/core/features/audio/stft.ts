@@ -74,13 +74,15 @@ function mixedPlan(n: number): MixedPlan {
 
 /**
  * Short-time Fourier transform magnitude or power with a periodic Hann window of length nFft,
- * centered frames (torch.stft / librosa.stft with center=True), one-sided.
+ * centered frames (torch.stft / librosa.stft with center=True), one-sided. `out` (optional, of
+ * length frames * bins) receives the data instead of a new array; every element is written.
  */
-export function stft(pcm: Float32Array, opt: StftOptions): Spectrogram {
+export function stft(pcm: Float32Array, opt: StftOptions, out?: Float64Array): Spectrogram {
   const { nFft, hop, pad, power } = opt;
   const frames = centeredFrameCount(pcm.length, hop);
   const bins = (nFft >> 1) + 1;
-  const data = new Float64Array(frames * bins);
+  if (out && out.length !== frames * bins) throw new RangeError(`stft output needs ${frames * bins} values, got ${out.length}`);
+  const data = out ?? new Float64Array(frames * bins);
   const win = hannPeriodic(nFft);
   const half = nFft >> 1;
 

@@ -2,6 +2,7 @@
 // peak under a log-normal prior), without running the beat tracker.
 import FFT from 'fft.js';
 import { applyMel, melFilterbank, powerToDb } from './mel';
+import { scratchF64 } from './scratch';
 import type { Spectrogram } from './stft';
 import { hannPeriodic } from './window';
 
@@ -41,7 +42,7 @@ export function onsetStrength(power: Spectrogram, sampleRate: number): Float64Ar
     norm: 'slaney',
     binFreqs: 'librosa',
   });
-  const S = powerToDb(applyMel(power, fb), 80);
+  const S = powerToDb(applyMel(power, fb, scratchF64('onset.mel', power.frames * TEMPO_PARAMS.nMels)), 80);
   const T = power.frames;
   const M = TEMPO_PARAMS.nMels;
   const env = new Float64Array(T);

@@ -1,4 +1,5 @@
 // Zero-crossing rate per frame as librosa.feature.zero_crossing_rate.
+import { scratchI32 } from './scratch';
 import { centeredFrameCount } from './window';
 
 export const ZCR_PARAMS = { frameLength: 2048, hop: 512 } as const;
@@ -19,7 +20,9 @@ export function zeroCrossingRate(
   const half = frameLength >> 1;
   // crossing[i] = 1 when padded samples i-1 and i differ in sign; prefix sums make each frame O(1)
   const padded = n + 2 * half;
-  const prefix = new Int32Array(padded + 1);
+  const prefix = scratchI32('zcr.prefix', padded + 1);
+  prefix[0] = 0;
+  prefix[1] = 0;
   let prevNeg = isNeg(pcm[0]); // edge padding repeats pcm[0]
   for (let i = 1; i < padded; i++) {
     const j = i - half;
