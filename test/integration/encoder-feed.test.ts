@@ -191,28 +191,32 @@ describe('encoders fed from the media decode', () => {
     db.close();
   }, 180_000);
 
-  it('holds the decode back while wav2vec2 is behind, and stores the same vectors', async () => {
-    const db = freshDb('bounded.db');
-    // a limit of one sample: the pool waits for the feed after every task, the recording pauses after every segment
-    const setPaused = WorkerPool.prototype.setPaused;
-    const calls: boolean[] = [];
-    WorkerPool.prototype.setPaused = function (p: boolean) {
-      calls.push(p);
-      setPaused.call(this, p);
-    };
-    try {
-      await runExtraction(db, { ffmpeg, workers: 1, dataDir: data, device: 'cpu', feedLimitSamples: 1, feedLimitFrames: 1, batchSize: 1 });
-    } finally {
-      WorkerPool.prototype.setPaused = setPaused;
-    }
-    expect(calls.filter((p) => p).length).toBeGreaterThanOrEqual(N - 1);
-    expect(calls.at(-1)).toBe(false);
-    const fed = vectors(db, 'audio.embedding');
-    expect([...fed.keys()]).toEqual([...reference.keys()]);
-    for (const [k, v] of fed) expect(maxDiff(v, reference.get(k)!)).toBeLessThan(1e-5);
-    expectSameVideo(db);
-    db.close();
-  }, 180_000);
+  it.each([1, 0])(
+    'holds the decode back while the encoders are behind, and stores the same vectors (%i workers)',
+    async (workers) => {
+      const db = freshDb(`bounded-${workers}.db`);
+      // a limit of one sample: the pool waits for the feed after every task, the recording pauses after every segment
+      const setPaused = WorkerPool.prototype.setPaused;
+      const calls: boolean[] = [];
+      WorkerPool.prototype.setPaused = function (p: boolean) {
+        calls.push(p);
+        setPaused.call(this, p);
+      };
+      try {
+        await runExtraction(db, { ffmpeg, workers, dataDir: data, device: 'cpu', feedLimitSamples: 1, feedLimitFrames: 1, batchSize: 1 });
+      } finally {
+        WorkerPool.prototype.setPaused = setPaused;
+      }
+      expect(calls.filter((p) => p).length).toBeGreaterThanOrEqual(N - 1);
+      expect(calls.at(-1)).toBe(false);
+      const fed = vectors(db, 'audio.embedding');
+      expect([...fed.keys()]).toEqual([...reference.keys()]);
+      for (const [k, v] of fed) expect(maxDiff(v, reference.get(k)!)).toBeLessThan(1e-5);
+      expectSameVideo(db);
+      db.close();
+    },
+    180_000,
+  );
 
   it('leaves nothing half-stored on a cancel; the next run completes with the same vectors', async () => {
     const db = freshDb('cancel.db');

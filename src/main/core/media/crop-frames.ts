@@ -77,3 +77,49 @@ export class CropKeeper {
     return { frames, rgb: out };
   }
 }
+
+/** A segment of a recording's pass as the router sees it: its frames [k0, k1) of the pass. */
+export interface CropTarget {
+  k0: number;
+  k1: number;
+  crops: CropKeeper | null;
+  /** set once the crop of its last frame has come */
+  cropsDone: boolean;
+}
+
+/** Routes the crops of a recording's pass (crop k: frame k of the pass) to the segments holding frame k. */
+export class CropRouter {
+  private index = 0;
+  private next = 0;
+  private open: CropTarget[] = [];
+
+  /** `byK0`: the segments by first frame; `onClosed` runs when segments got their last crop */
+  constructor(
+    private readonly byK0: CropTarget[],
+    private readonly bytes: number,
+    private readonly onClosed: () => void,
+  ) {}
+
+  push(rgb: Uint8Array): void {
+    const k = this.index++;
+    while (this.next < this.byK0.length && this.byK0[this.next].k0 <= k) {
+      const s = this.byK0[this.next++];
+      if (s.k1 > k) {
+        s.crops ??= new CropKeeper(this.bytes);
+        this.open.push(s);
+      } else s.cropsDone = true;
+    }
+    let closed = false;
+    for (const s of this.open) {
+      s.crops!.crop(k - s.k0, rgb);
+      if (k + 1 >= s.k1) {
+        s.cropsDone = true;
+        closed = true;
+      }
+    }
+    if (closed) {
+      this.open = this.open.filter((s) => !s.cropsDone);
+      this.onClosed();
+    }
+  }
+}

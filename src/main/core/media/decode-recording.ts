@@ -13,7 +13,7 @@ import { selectTopFrames } from '../features/video/select-frames';
 import { encodeRgbPng, fitSize, thumbFactor } from '../features/video/thumbnail';
 import { yuv420FrameBytes, yuv420ToRgbThumb, type ColorMatrix } from '../features/video/yuv';
 import { PeakAccumulator, type Peaks } from '../features/audio/peaks';
-import { CropKeeper, cropBytes, cropFilter, type CropSpec } from './crop-frames';
+import { CropKeeper, CropRouter, cropBytes, cropFilter, type CropSpec } from './crop-frames';
 
 export interface SegmentSpec {
   /** the utterance */
@@ -297,33 +297,15 @@ export async function decodeRecording(
   const onVideo = (b: Uint8Array) => chunker.push(b);
 
   // ---- crops (opts.crops): crop k goes to the segments holding frame k, whichever pipe comes first
-  let cropIndex = 0;
-  let cropNext = 0;
-  let cropOpen: SegState[] = [];
-  const onCrop = (rgb: Uint8Array) => {
-    const k = cropIndex++;
-    while (cropNext < segsByK0.length && segsByK0[cropNext].k0 <= k) {
-      const s = segsByK0[cropNext++];
-      if (s.k1 > k) {
-        s.crops ??= new CropKeeper(cropBytes(opts.crops!));
-        cropOpen.push(s);
-      } else s.cropsDone = true;
-    }
-    let closed = false;
-    for (const s of cropOpen) {
-      s.crops!.crop(k - s.k0, rgb);
-      if (k + 1 >= s.k1) {
-        s.cropsDone = true;
-        closed = true;
-      }
-    }
-    if (closed) {
-      cropOpen = cropOpen.filter((s) => !s.cropsDone);
-      for (const s of segs) if (s.audioDone && s.videoDone && s.cropsDone && !s.emitted) emit(s);
-    }
-  };
+  const router = opts.crops
+    ? new CropRouter(segsByK0, cropBytes(opts.crops), () => {
+        for (const s of segs) if (s.audioDone && s.videoDone && s.cropsDone && !s.emitted) emit(s);
+      })
+    : null;
   const cropChunker =
-    opts.crops && wantVideo ? new FrameChunker(cropBytes(opts.crops), new Uint8Array(cropBytes(opts.crops)), onCrop) : null;
+    router && wantVideo
+      ? new FrameChunker(cropBytes(opts.crops!), new Uint8Array(cropBytes(opts.crops!)), (rgb) => router.push(rgb))
+      : null;
 
   function emit(s: SegState): void {
     s.emitted = true;
