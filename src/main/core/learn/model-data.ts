@@ -26,6 +26,8 @@ export interface ModelData {
    * decayed context of `contextTurns` previous utterances); absent: the dense blocks of dataset.ts
    */
   layout?: { kind: 'sparse'; denseWidth: number; contextTurns: number; contextDecay: number; contextWeight: number };
+  /** --fusion dialogue: prediction = argmax(SVM decision + dialogueBeta * log(dialogue-model probability)) */
+  dialogueBeta?: number;
   svm: string;
 }
 

@@ -16,31 +16,29 @@ import {
 } from '../classify';
 import { buildSparseRows, sparseWidth, CONTEXT_DECAY, CONTEXT_TURNS, CONTEXT_WEIGHT } from './sparse-rows';
 import { concat, FRAMES } from './dataset';
-import { DIALOGUE_WEIGHT } from './dialogue-rows';
+import { chooseDialogueBeta, classDecisions, lateFusion } from './dialogue-rows';
 import type { ModelData } from './model-data';
 import { storeModel } from './store-model';
 import { checkpoint, type Prepared, type Selection, type TrainOptions, type TrainProgress, type TrainResult } from './train-types';
 
 /**
  * Linear SVM without a fusion network on sparse rows (sparse-rows.ts): the whole training
- * vocabulary, the decayed dialogue context, standardised audio/video columns (and the dialogue
- * networks' columns). C and the class weighting are chosen by grouped CV on the training split
- * (`select: 'dev'`: by dev weighted F1); nothing else could see dev.
+ * vocabulary, the decayed dialogue context, standardised audio/video columns. C and the class
+ * weighting are chosen by grouped CV on the training split (`select: 'dev'`: by dev weighted F1);
+ * with --fusion dialogue the prediction is decision + beta * log(dialogue-model probability), beta
+ * chosen by grouped CV on train (dialogue-rows.ts). Nothing else could see dev.
  */
 export async function trainSparse(db: Db, opts: TrainOptions, p: Prepared): Promise<TrainResult> {
   const progress = (q: TrainProgress) => opts.onProgress?.(q);
   const now = () => performance.now();
   const { items, all, labels, trainRows, devRows, yTrain, yDev, vocabulary, blocks } = p;
-  const dense = all.map((i) => concat([blocks.audio[i], blocks.video[i], p.dialogue ? p.dialogue.probs[i] : new Float32Array(0)]));
+  const dense = all.map((i) => concat([blocks.audio[i], blocks.video[i]]));
   const denseWidth = dense[0]?.length ?? 0;
   let standardizer: StandardizerParams | null = null;
   let denseStd: Float32Array[] | undefined;
   if (denseWidth > 0) {
     standardizer = fitStandardizer(trainRows.map((i) => dense[i]));
     denseStd = standardize(standardizer, dense);
-    // the dialogue-model columns at a reduced weight: standardised, they would outweigh the
-    // utterance's own (unit-norm) text row and the SVM would lean on the weaker network
-    if (p.dialogue) for (const r of denseStd) for (let j = denseWidth - labels.length; j < denseWidth; j++) r[j] *= DIALOGUE_WEIGHT;
   }
   const layout = { vocabulary, context: opts.context, denseWidth };
   const d = sparseWidth(layout);
@@ -135,6 +133,35 @@ export async function trainSparse(db: Db, opts: TrainOptions, p: Prepared): Prom
       why: `highest dev weighted F1 among C in {${Cs.join(', ')}} x ${weightings.map((b) => (b ? 'balanced' : 'unweighted')).join('/')}`,
     };
   }
+  let beta = 0;
+  if (p.dialogue && dialogues >= 2) {
+    const folds = Math.min(opts.cvFolds ?? 3, dialogues);
+    progress({ stage: 'choose', message: `choosing the dialogue model's weight by ${folds}-fold cross-validation on the training split` });
+    const b = await chooseDialogueBeta(
+      Xtrain,
+      yTrain,
+      trainRows.map((i) => p.dialogue!.probs[i]),
+      {
+        d,
+        nClasses: labels.length,
+        C,
+        classWeight: (y) => (balanced ? balancedClassWeights(y, labels.length) : new Array<number>(labels.length).fill(1)),
+        groups: trainRows.map((i) => items[i].dialogueId),
+        folds,
+        seed: opts.seed,
+        signal: opts.signal,
+      },
+    );
+    beta = b.beta;
+    selection = {
+      ...selection,
+      dialogue: {
+        beta,
+        scores: b.scores,
+        why: `highest mean held-out weighted F1 over ${folds} folds of the training split of decision + beta * log(dialogue-model probability) among beta in {${b.scores.map((s) => s.beta).join(', ')}}`,
+      },
+    };
+  }
   const tChoose = now();
   await checkpoint(opts.signal);
 
@@ -168,8 +195,19 @@ export async function trainSparse(db: Db, opts: TrainOptions, p: Prepared): Prom
   await checkpoint(opts.signal);
 
   progress({ stage: 'predict', message: `predicting ${items.length} utterances` });
-  const pred = predictSparse(model, X);
-  const proba = predictProbaSparse(model, X, labels.length);
+  let pred = predictSparse(model, X);
+  let proba = predictProbaSparse(model, X, labels.length);
+  if (p.dialogue && beta > 0) {
+    // the fused decision; probabilities: the SVM's, times the dialogue model's to the power beta, renormalised
+    const probs = p.dialogue.probs;
+    const dec = classDecisions(model, X, labels.length);
+    pred = all.map((i) => lateFusion(dec[i], probs[i], beta));
+    proba = proba.map((q, i) => {
+      const f = q.map((v, c) => v * Math.max(probs[i][c], 1e-6) ** beta);
+      const z = f.reduce((a, v) => a + v, 0);
+      return f.map((v) => v / z);
+    });
+  }
   const tPredict = now();
 
   const data: ModelData = {
@@ -184,6 +222,7 @@ export async function trainSparse(db: Db, opts: TrainOptions, p: Prepared): Prom
     fusionOnnx: p.dialogue ? Buffer.from(p.dialogue.onnx).toString('base64') : null,
     framesV: FRAMES,
     layout: { kind: 'sparse', denseWidth, contextTurns: CONTEXT_TURNS, contextDecay: CONTEXT_DECAY, contextWeight: CONTEXT_WEIGHT },
+    ...(p.dialogue ? { dialogueBeta: beta } : {}),
     svm: svm.serialize(),
   };
   const extra = {
@@ -196,8 +235,8 @@ export async function trainSparse(db: Db, opts: TrainOptions, p: Prepared): Prom
             folds: p.dialogue.folds,
             best_epochs: p.dialogue.bestEpochs,
             columns: labels.length,
-            weight: DIALOGUE_WEIGHT,
-            features: 'cross-fitted dialogue-model class probabilities',
+            beta,
+            combination: 'late fusion: SVM decision + beta * log(cross-fitted dialogue-model class probability)',
           },
         }
       : {}),

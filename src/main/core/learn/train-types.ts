@@ -55,6 +55,8 @@ export interface TrainOptions {
 /** What was chosen, how, and why (stored in the model params as `selection`, printed by `train`). */
 export interface Selection {
   method: 'cv' | 'dev' | 'fixed';
+  /** --fusion dialogue: the late-fusion weight beta of the dialogue model (grouped CV on train) */
+  dialogue?: { beta: number; scores: { beta: number; weighted_f1: number; folds: number[] }[]; why: string };
   /** cv: folds of the training split; unit dialogue */
   folds?: number;
   unit?: 'dialogue';
