@@ -37,6 +37,7 @@ export class WorkerPool {
   private readonly controllers = new Set<AbortController>();
   private readonly flows = new Set<FlowControl>();
   private paused = false;
+  private closed = false;
 
   /** a recording task's own outcome (peaks, probe), after its segments' results */
   onRecording?: (file: string, o: RecordingOutcome) => void;
@@ -90,13 +91,14 @@ export class WorkerPool {
 
   /** Pauses (true) or resumes the recordings being decoded: ffmpeg waits on its full pipe meanwhile. */
   setPaused(paused: boolean): void {
-    if (paused === this.paused) return;
+    if (paused === this.paused || this.closed) return;
     this.paused = paused;
     for (const w of this.workers) w.postMessage({ type: paused ? 'pause' : 'resume' });
     for (const f of this.flows) (paused ? f.pause : f.resume)?.();
   }
 
   async close(): Promise<void> {
+    this.closed = true;
     await Promise.all(
       this.workers.map(async (w) => {
         // let the worker reap its ffmpeg launcher first (bounded: a wedged worker is terminated anyway)
