@@ -1,7 +1,7 @@
 // --fusion dialogue's ways of combining the cross-fitted dialogue networks with the linear SVM, under
 // grouped 3-fold CV on the TRAINING split (dev and test never read): the networks alone, late fusion
 // (decision + beta * log p) per beta, and the probabilities as SVM columns per weight; the networks'
-// probabilities are cached per TAG (HIDDEN, NSEED choose the network; PROBS=a,b averages cached runs).
+// probabilities are cached per TAG (HIDDEN, DROPOUT, PATIENCE, NSEED choose the network; PROBS=a,b averages cached runs).
 //   esbuild bench/meld-cv-dialogue.ts --bundle --platform=node --format=cjs --external:better-sqlite3 --external:onnxruntime-node '--external:@tensorflow/*' --outfile=bench/results/meld-cv-dialogue.cjs
 //   DB=meld.db TAG=base [CTX=1] node bench/results/meld-cv-dialogue.cjs
 import fs from 'node:fs';
@@ -48,6 +48,8 @@ async function main() {
     const f = await dialogueFeatures(items, { ...blocks, text: scores }, new Map(trainRows.map((i, k) => [i, yTrain[k]])), labels.length, {
       seed,
       hidden: process.env.HIDDEN ? Number(process.env.HIDDEN) : undefined,
+      dropout: process.env.DROPOUT ? Number(process.env.DROPOUT) : undefined,
+      patience: process.env.PATIENCE ? Number(process.env.PATIENCE) : undefined,
     });
     probs = f.probs;
     fs.writeFileSync(file, JSON.stringify(probs.map((p) => Array.from(p))));

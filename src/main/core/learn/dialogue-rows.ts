@@ -74,6 +74,9 @@ export async function dialogueFeatures(
     seed: number;
     epochs?: number;
     hidden?: number;
+    /** network dropout (default 0.3) and early-stopping patience in epochs (default 3) */
+    dropout?: number;
+    patience?: number;
     providers?: string[];
     signal?: AbortSignal;
     onProgress?: (fold: number, p: FusionProgress) => void;
@@ -106,7 +109,8 @@ export async function dialogueFeatures(
         seed: o.seed + k,
         epochs: o.epochs,
         hidden: o.hidden ?? 64,
-        patience: 3,
+        patience: o.patience ?? 3,
+        dropout: o.dropout,
         classWeighting: DIALOGUE_NET_WEIGHTING,
         signal: o.signal,
         onProgress: (p) => o.onProgress?.(k, p),
