@@ -3,7 +3,8 @@
 import path from 'node:path';
 import type { AudioSummary, ItemError } from '../../../shared/types';
 import { probeMedia, MediaError, type ProbeInfo } from '../media/probe';
-import { decodeClip, decodeUnprobed, type DecodedVideo } from '../media/decode-clip';
+import { decodeClip, decodeUnprobed } from '../media/decode-clip';
+import type { DecodedVideo } from '../media/decode-options';
 import { computeAudioSummary, audioFeatureVector, AudioTooShortError, isSilent } from '../features/audio';
 import { videoFeatureVector } from '../features/video/select-frames';
 import { decodeRecording, type DecodedSegment, type SegmentSpec } from '../media/decode-recording';

@@ -8,108 +8,24 @@
 // to thumbnails: a plain copy per frame costs far less than downscaling every frame.
 import { FrameChunker } from './frame-chunks';
 import { FrameStore, assemblyBuffer, releaseAssembly, releaseFrames, takeFrame } from './frame-store';
-import { runFfmpeg, type LevelledStderr, type RunResult } from './run-ffmpeg';
+import { exitText, runFfmpeg, type LevelledStderr } from './run-ffmpeg';
 import { MediaError, abortError } from './errors';
 import { checkMediaFile, ffmpegInput, lastMeaningfulLine, parseProbe, type ProbeInfo, type VideoStreamInfo } from './probe';
 import { FrameStatsAccumulator } from '../features/video/entropy';
-import { selectTopFrames } from '../features/video/select-frames';
-import { encodeRgbPng, fitSize, thumbFactor } from '../features/video/thumbnail';
-import { yuv420FrameBytes, yuv420ToRgbThumb, type ColorMatrix } from '../features/video/yuv';
+import { fitSize, thumbFactor } from '../features/video/thumbnail';
+import { yuv420FrameBytes, type ColorMatrix } from '../features/video/yuv';
 import { isAbortError } from '../abort';
-import { CropKeeper, cropBytes, cropFilter, type CropSpec, type Crops } from './crop-frames';
-
-/**
- * ffmpeg output options for one audio stream as 16 kHz mono float PCM on a pipe (clips and recordings
- * alike). -rematrix_maxval 1: the mono downmix is the channel mean (the default can exceed 1.0 for
- * float); -flush_packets 0: a clip's audio in a few pipe writes instead of one per packet.
- */
-export function pcmOutputArgs(map: string, pipe: string): string[] {
-  return [
-    '-map',
-    map,
-    '-vn',
-    '-sn',
-    '-dn',
-    '-ac',
-    '1',
-    '-ar',
-    String(PCM_SAMPLE_RATE),
-    '-rematrix_maxval',
-    '1',
-    '-c:a',
-    'pcm_f32le',
-    '-flush_packets',
-    '0',
-    '-f',
-    'f32le',
-    pipe,
-  ];
-}
-
-/** Sample rate of the decoded PCM. */
-export const PCM_SAMPLE_RATE = 16000;
-/** Decoded frames are scaled to at most this width (even dims, aspect kept; never upscaled). */
-export const ANALYSIS_MAX_WIDTH = 320;
-/** Thumbnails of selected frames are at most this wide. */
-export const THUMB_MAX_WIDTH = 160;
-
-export interface DecodeOptions {
-  signal?: AbortSignal;
-  /** decode audio when the probe found some (default true) */
-  audio?: boolean;
-  /** decode video when the probe found some (default true) */
-  video?: boolean;
-  /** frames to select (default 10) */
-  topK?: number;
-  /** minimum index distance between selected frames (default: selectTopFrames' default) */
-  minSpacing?: number;
-  /**
-   * Memory for decoded frames kept during the pass to make the selected frames' thumbnails from
-   * (default 48 MiB: ~580 frames at 320x180, 24 s at 24 fps). Shorter clips keep every
-   * frame; past the budget only the highest-entropy frames are kept, and selected frames without
-   * one are re-extracted by a second ffmpeg pass.
-   */
-  thumbnailBudgetBytes?: number;
-  /** swscale flags for the analysis scale (default 'area': proper averaging when shrinking) */
-  scaleFlags?: string;
-  /** skip the h264/hevc deblocking filter (~10% faster decode, slightly blockier frames; default false) */
-  fastDecode?: boolean;
-  /** kill ffmpeg after this long without any output from it (default 60 s: a stall timeout) */
-  timeoutMs?: number;
-  /** also output every frame prepared for an image encoder (crop-frames.ts): DecodedVideo.crops */
-  crops?: CropSpec;
-}
-
-export interface DecodedVideo {
-  /** frames per second from the probe (estimated from the frame count when the probe had none) */
-  fps: number;
-  /** size of the analysed frames (the source scaled to <= 320 px wide) */
-  width: number;
-  height: number;
-  /** decoded frames (every one, in decode order; no frame-rate conversion) */
-  frameCount: number;
-  /** gray (luma, full range) Shannon entropy per frame, bits (0..8) */
-  entropy: Float32Array;
-  /** mean absolute luma difference to the previous frame, 0..255 (frame 0: 0) */
-  motion: Float32Array;
-  /** mean luma per frame, 0..255 */
-  luma: Float32Array;
-  /** selected frame indices (selectTopFrames), ascending, at most topK */
-  selected: number[];
-  /** PNG thumbnails (<= 160 px wide) of the selected frames, in `selected` order */
-  thumbnails: { frame: number; png: Buffer }[];
-  /** with DecodeOptions.crops: the selected frames' crops (null: one was not kept within the budget) */
-  crops?: Crops | null;
-}
-
-export interface DecodedClip {
-  probe: ProbeInfo;
-  /** 16 kHz mono float PCM (channel mean), null when the file has no audio stream */
-  pcm: Float32Array | null;
-  video: DecodedVideo | null;
-  /** non-fatal problems: partial decode, decoder errors, streams that could not be decoded */
-  warnings: string[];
-}
+import { CropKeeper, cropBytes, cropFilter } from './crop-frames';
+import {
+  ANALYSIS_MAX_WIDTH,
+  PCM_SAMPLE_RATE,
+  STALL_TIMEOUT_MS,
+  THUMB_MAX_WIDTH,
+  pcmOutputArgs,
+  type DecodeOptions,
+  type DecodedClip,
+} from './decode-options';
+import { finishVideo, type VideoPassState } from './clip-video';
 
 /**
  * Decodes a probed clip in one ffmpeg pass (`-threads 1`).
@@ -173,68 +89,6 @@ export async function decodeUnprobed(ffmpeg: string, file: string, opts: DecodeO
     if (isAbortError(e)) throw e;
     return null;
   }
-}
-
-/** Entropy statistics, frame selection and the selected frames' thumbnails of a finished pass. */
-async function finishVideo(
-  ffmpeg: string,
-  file: string,
-  abs: string,
-  probe: ProbeInfo,
-  v: VideoPassState | null,
-  warnings: string[],
-  opts: DecodeOptions,
-): Promise<DecodedVideo | null> {
-  if (!v) return null;
-  const { entropy, luma, motion } = v.stats.result();
-  const selected = selectTopFrames(entropy, opts.topK ?? 10, opts.minSpacing);
-  // rgb thumbnails of the selected frames: from kept frames, the rest re-extracted
-  const thumbs = new Map<number, Uint8Array>();
-  for (const f of selected) {
-    const t = v.frames.get(f);
-    if (t) thumbs.set(f, yuv420ToRgbThumb(t, v.width, v.height, v.thumbFactor, v.matrix).data);
-  }
-  releaseFrames(v.frames.values());
-  v.frames.clear();
-  const missing = selected.filter((f) => !thumbs.has(f));
-  if (missing.length) {
-    try {
-      const extra = await thumbPass(ffmpeg, file, abs, probe, missing, v.thumbW, v.thumbH, opts);
-      for (const [f, t] of extra) thumbs.set(f, t);
-    } catch (e) {
-      if (isAbortError(e)) throw e;
-      warnings.push(`thumbnails of frames ${missing.join(', ')} could not be extracted: ${(e as Error).message}`);
-    }
-  }
-  const fps = probe.video!.fps || (probe.durationS > 0 ? v.stats.frameCount / probe.durationS : 0);
-  const video: DecodedVideo = {
-    fps,
-    width: v.width,
-    height: v.height,
-    frameCount: v.stats.frameCount,
-    entropy,
-    motion,
-    luma,
-    selected,
-    thumbnails: selected.filter((f) => thumbs.has(f)).map((f) => ({ frame: f, png: encodeRgbPng(thumbs.get(f)!, v.thumbW, v.thumbH) })),
-  };
-  if (v.crops) video.crops = v.crops.take(selected);
-  if (video.frameCount === 0) warnings.push('video stream produced no frames');
-  return video;
-}
-
-interface VideoPassState {
-  width: number;
-  height: number;
-  thumbW: number;
-  thumbH: number;
-  thumbFactor: number;
-  matrix: ColorMatrix;
-  stats: FrameStatsAccumulator;
-  /** kept frames (yuv420p at the analysis size) by frame index */
-  frames: Map<number, Uint8Array>;
-  /** the encoder crops of the frames (DecodeOptions.crops) */
-  crops?: CropKeeper;
 }
 
 type MainPassResult =
@@ -479,81 +333,9 @@ function mainPass(
     .finally(() => releaseAssembly(frameBuf));
 }
 
-/** A stall timeout (runFfmpeg re-arms it on every output): 60 s without any progress, whatever the
- * clip's length (a duration-based one overflowed Node's timer past ~19.9 h of media). */
-export const STALL_TIMEOUT_MS = 60_000;
-
 function describe(samples: number, frames: number, audio: boolean, video: boolean): string {
   const parts: string[] = [];
   if (audio) parts.push(`${(samples / PCM_SAMPLE_RATE).toFixed(2)} s of audio`);
   if (video) parts.push(`${frames} frames`);
   return parts.join(' and ');
-}
-
-function exitText(run: RunResult): string {
-  return run.signal ? `ffmpeg killed by ${run.signal}` : `ffmpeg exited with code ${run.code}`;
-}
-
-/** Second pass for thumbnails that were not kept: decodes up to the last wanted frame and scales just those. */
-function thumbPass(
-  ffmpeg: string,
-  file: string,
-  abs: string,
-  probe: ProbeInfo,
-  frames: number[],
-  w: number,
-  h: number,
-  opts: DecodeOptions,
-): Promise<Map<number, Uint8Array>> {
-  const sorted = [...frames].sort((a, b) => a - b);
-  const expr = sorted.map((f) => `eq(n,${f})`).join('+');
-  const args = ['-nostdin', '-hide_banner', '-loglevel', 'error', '-threads', '1', '-filter_threads', '1'];
-  if (opts.fastDecode) args.push('-skip_loop_filter', 'all');
-  args.push(
-    '-i',
-    ffmpegInput(abs),
-    '-map',
-    `0:${probe.video!.index}`,
-    '-an',
-    '-sn',
-    '-dn',
-    '-vf',
-    `select='${expr}',scale=${w}:${h}:flags=area`,
-    '-vsync',
-    '0',
-    '-frames:v',
-    String(sorted.length),
-    '-pix_fmt',
-    'rgb24',
-    '-c:v',
-    'rawvideo',
-    '-f',
-    'rawvideo',
-    'pipe:1',
-  );
-  const bytes = w * h * 3;
-  const out = new Map<number, Uint8Array>();
-  let cur = new Uint8Array(bytes);
-  let fill = 0;
-  const onData = (chunk: Uint8Array) => {
-    let off = 0;
-    while (off < chunk.length && out.size < sorted.length) {
-      const n = Math.min(bytes - fill, chunk.length - off);
-      cur.set(chunk.subarray(off, off + n), fill);
-      fill += n;
-      off += n;
-      if (fill === bytes) {
-        out.set(sorted[out.size], cur);
-        cur = new Uint8Array(bytes);
-        fill = 0;
-      }
-    }
-  };
-  const timeoutMs = opts.timeoutMs ?? STALL_TIMEOUT_MS;
-  return runFfmpeg(ffmpeg, args, { 1: onData }, opts.signal, timeoutMs, [1]).then((run) => {
-    if (run.code !== 0 && out.size < sorted.length) {
-      throw new MediaError(file, `thumbnail pass failed: ${lastMeaningfulLine(run.stderrLines, abs) || exitText(run)}`);
-    }
-    return out;
-  });
 }

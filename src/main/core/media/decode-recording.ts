@@ -4,10 +4,10 @@
 import { FrameStore, releaseFrames, takeFrame } from './frame-store';
 import { FrameChunker } from './frame-chunks';
 import { cpuMs } from '../cpu-time';
-import { runFfmpeg, type FlowControl } from './run-ffmpeg';
+import { exitText, runFfmpeg, type FlowControl } from './run-ffmpeg';
 import { MediaError, abortError } from './errors';
 import { checkMediaFile, ffmpegInput, lastMeaningfulLine, type ProbeInfo } from './probe';
-import { ANALYSIS_MAX_WIDTH, PCM_SAMPLE_RATE, STALL_TIMEOUT_MS, THUMB_MAX_WIDTH, pcmOutputArgs, type DecodedVideo } from './decode-clip';
+import { ANALYSIS_MAX_WIDTH, PCM_SAMPLE_RATE, STALL_TIMEOUT_MS, THUMB_MAX_WIDTH, pcmOutputArgs, type DecodedVideo } from './decode-options';
 import { FrameStatsAccumulator } from '../features/video/entropy';
 import { selectTopFrames } from '../features/video/select-frames';
 import { encodeRgbPng, fitSize, thumbFactor } from '../features/video/thumbnail';
@@ -365,10 +365,7 @@ export async function decodeRecording(
   const samples = aStart + Math.floor(wpos / 4);
   const stderrLast = lastMeaningfulLine(run.stderrLines, abs);
   if (run.code !== 0 && samples === 0 && frameIndex === 0) {
-    throw new MediaError(
-      file,
-      `decoding failed: ${stderrLast || (run.signal ? `ffmpeg killed by ${run.signal}` : `ffmpeg exited with code ${run.code}`)}`,
-    );
+    throw new MediaError(file, `decoding failed: ${stderrLast || exitText(run)}`);
   }
   const endS = (n: number, rate: number) => (offsetS + n / rate).toFixed(2);
   if (run.code !== 0)

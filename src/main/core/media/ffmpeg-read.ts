@@ -4,7 +4,7 @@
 import path from 'node:path';
 import { ffmpegInput, lastMeaningfulLine } from './probe';
 import { runFfmpeg } from './run-ffmpeg';
-import { pcmOutputArgs } from './decode-clip';
+import { pcmOutputArgs } from './decode-options';
 import { recordingOffsetS, segmentSamples } from './decode-recording';
 import { cropFilter } from './crop-frames';
 

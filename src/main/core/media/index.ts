@@ -3,3 +3,4 @@ export * from './errors';
 export * from './locate-ffmpeg';
 export * from './probe';
 export * from './decode-clip';
+export * from './decode-options';

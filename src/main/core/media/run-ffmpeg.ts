@@ -176,6 +176,11 @@ export function runFfmpeg(
   });
 }
 
+/** How an ffmpeg run ended, for messages that have no stderr line to quote. */
+export function exitText(run: RunResult): string {
+  return run.signal ? `ffmpeg killed by ${run.signal}` : `ffmpeg exited with code ${run.code}`;
+}
+
 /** Node's largest timer delay; longer ones fire after 1 ms. */
 export const MAX_TIMER_MS = 2 ** 31 - 1;
 
