@@ -103,6 +103,21 @@ async function main() {
       const idx = Int32Array.from(acc.keys()).sort();
       return { indices: idx, values: Float64Array.from(idx, (i) => acc.get(i)!) };
     });
+    if (process.env.FIT_COST) {
+      // the retrain's cost of a variant: non-zeros per row and the CPU of one fit on all of train
+      // (C FIT_COST, balanced, with the probability folds as the quick retrain does)
+      const nnz = X.reduce((a, r) => a + r.indices.length, 0) / X.length;
+      const c0 = process.cpuUsage();
+      trainSparseLinear(X, col.size, y, {
+        C: Number(process.env.FIT_COST),
+        classWeight: balancedClassWeights(y, labels.length),
+        probability: true,
+        seed: 1,
+      });
+      const c1 = process.cpuUsage(c0);
+      console.log(`${v.name} cols=${col.size} nnz/row=${nnz.toFixed(0)} fit CPU ${((c1.user + c1.system) / 1e6).toFixed(2)} s`);
+      continue;
+    }
     if (process.env.POW) {
       const fold = groupFolds(groups, 3, Number(process.env.SEED ?? 1));
       for (const pw of JSON.parse(process.env.POW))

@@ -110,6 +110,9 @@ describe.runIf(have)('learn: train and evaluate from the database (MELD annotati
     const metrics = JSON.parse(m.metrics);
     expect(metrics.dev.split).toBe('dev');
     expect(metrics.train.split).toBe('train');
+    // intervals where they mean something: the held-out splits, not the items the model was fit on
+    expect(metrics.dev.ci95.weighted_f1).toHaveLength(2);
+    expect(metrics.train.ci95).toBeUndefined();
     expect(evaluateSplit(db, 'test').split).toBe('test');
   }, 60_000);
 

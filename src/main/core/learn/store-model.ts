@@ -60,7 +60,7 @@ export function storeModel(db: Db, opts: TrainOptions, p: Prepared, f: Fitted): 
 
   const metrics: TrainResult['metrics'] = {};
   for (const split of ['train', 'dev', 'test']) {
-    if (p.labelled(split).length > 0) metrics[split] = evaluateSplit(db, split, version);
+    if (p.labelled(split).length > 0) metrics[split] = evaluateSplit(db, split, version, { intervals: split !== 'train' });
   }
   const tEnd = performance.now();
   const [tFusion, tChoose, tSvm, tPredict] = f.times;
