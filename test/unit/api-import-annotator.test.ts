@@ -64,6 +64,11 @@ beforeAll(() => {
   fs.writeFileSync(path.join(copies, 'bob.csv'), 'id,text,emotion\n1,hello,joy\n2,ugh,sadness\n3,fine,neutral\n');
   fs.mkdirSync(path.join(root, 'elan'));
   fs.writeFileSync(path.join(root, 'elan', 'session.eaf'), eaf(['joy', 'fear']));
+  fs.mkdirSync(path.join(root, 'plain'));
+  fs.writeFileSync(
+    path.join(root, 'plain', 'talk.srt'),
+    '1\n00:00:01,000 --> 00:00:02,000\nfirst line\n\n2\n00:00:03,000 --> 00:00:04,000\nsecond line\n',
+  );
   fs.mkdirSync(path.join(root, 'gold'));
   fs.writeFileSync(path.join(root, 'gold', 'gold.csv'), 'id,text,emotion\n1,gold one,surprise\n');
   app = openTestApi(t.dir, [fs.realpathSync(root)]);
@@ -111,6 +116,14 @@ describe('jobs.import with an annotator', () => {
     const labels = annotatorLabels();
     expect(labels['session line 0']).toEqual({ carol: 'joy' });
     expect(labels['session line 1']).toEqual({ carol: 'fear' });
+  });
+
+  it('a transcript without labels (the Import view shows no Annotator field for it) keeps the remembered name', async () => {
+    expect(settings().importAnnotator).toBe('carol');
+    const j = await importJob({ paths: [path.join(root, 'plain', 'talk.srt')] });
+    expect(j.status, j.error ?? '').toBe('done');
+    expect((j.result as any).summaries[0]).toMatchObject({ added: 2 });
+    expect(settings().importAnnotator).toBe('carol');
   });
 
   it('an import without an annotator stores gold labels and forgets the remembered name', async () => {

@@ -169,6 +169,7 @@ export function startImportJob(
     const summaries: ImportSummary[] = [];
     const warnings: string[] = [];
     let failedFiles = 0;
+    let withLabels = false;
     const t0 = Date.now();
     for (let i = 0; i < paths.length; i++) {
       if (signal.aborted)
@@ -193,6 +194,7 @@ export function startImportJob(
       }
       for (const b of plan.batches) {
         confine(b, policy, warnings);
+        if (b.records.some((r) => r.label !== null || r.annotations?.length)) withLabels = true;
         if (input.annotator) asAnnotator(b, input.annotator);
         for (const is of b.issues) warnings.push(`${is.file}${is.row !== null ? ` row ${is.row}` : ''}: ${is.message}`);
         summaries.push(saveImport(db, b));
@@ -207,6 +209,9 @@ export function startImportJob(
       );
     }
     progress({ job: 'import: done', done: paths.length, total: paths.length, errors: failedFiles, rate: 0, eta_s: 0 });
+    // files that carried labels: the next import from the app offers the same annotator (none: gold
+    // labels); a recording alone or a transcript without labels leaves the remembered name as it was
+    if (withLabels) rememberAnnotator(dataDir, input.annotator);
     let extractJob: number | null = null;
     let extractNote: string | null = null;
     const changed = summaries.some((s) => s.added + s.updated > 0);
@@ -220,13 +225,15 @@ export function startImportJob(
     if (!summaries.length && failedFiles) throw new Error(warnings.slice(0, 5).join('; '));
     return { result: { summaries, warnings: warnings.slice(0, 500), failedFiles, extractJob, extractNote } satisfies ImportJobResult };
   });
-  // the job was accepted: the next import from the app offers the same annotator (none: gold labels)
+  return job;
+}
+
+function rememberAnnotator(dataDir: string, annotator: string | undefined): void {
   try {
-    writeUiSettings(dataDir, { importAnnotator: input.annotator });
+    writeUiSettings(dataDir, { importAnnotator: annotator });
   } catch {
     // a settings folder that cannot be written costs the default, not the import
   }
-  return job;
 }
 
 /** `segment: 'vad'`: the recordings of one path cut into speech segments (jobs/segment.ts), reported as planImportEach does. */
