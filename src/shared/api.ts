@@ -58,7 +58,7 @@ export const EvaluateInput = z.object({
 /** A retrain: each setting left out is the latest model's (the one being replaced); with no model yet fusion none, linear, no context, every modality with features. */
 export const TrainInput = z.object({
   /** seed: the published BiLSTM + attention network; concat: the baseline; none: SVM on the standardised features (fastest) */
-  fusion: z.enum(['seed', 'concat', 'none']).optional(),
+  fusion: z.enum(['seed', 'concat', 'dialogue', 'none']).optional(),
   classifier: z.enum(['linear', 'rbf']).optional(),
   modalities: z
     .array(z.enum(['text', 'audio', 'video']))

@@ -2,7 +2,7 @@
 // labels), for every place versions are listed, compared or chosen, and the retrain defaults it implies.
 import type { ModelVersionInfo } from './api';
 
-export type Fusion = 'seed' | 'concat' | 'none';
+export type Fusion = 'seed' | 'concat' | 'dialogue' | 'none';
 export type Classifier = 'linear' | 'rbf';
 export type Modality = 'text' | 'audio' | 'video';
 
@@ -20,7 +20,7 @@ export const FIRST_TRAIN_DEFAULTS: Omit<TrainConfig, 'modalities'> = { fusion: '
 export function configOf(m: ModelVersionInfo | null | undefined): TrainConfig | null {
   if (!m) return null;
   return {
-    fusion: (['seed', 'concat', 'none'] as const).find((f) => f === m.fusion) ?? FIRST_TRAIN_DEFAULTS.fusion,
+    fusion: (['seed', 'concat', 'dialogue', 'none'] as const).find((f) => f === m.fusion) ?? FIRST_TRAIN_DEFAULTS.fusion,
     classifier: m.classifier === 'rbf' ? 'rbf' : 'linear',
     context: !!m.context,
     modalities: m.modalities.filter((x): x is Modality => x === 'text' || x === 'audio' || x === 'video'),

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { openDb } from '../../src/main/core/store/db';
 import { createApiHandlers, dispatch, JobRunner } from '../../src/main/core/api';
 import { trainModel } from '../../src/main/core/learn';
-import { configText, versionLabel, versionShort } from '../../src/shared/model-config';
+import { configOf, configText, versionLabel, versionShort } from '../../src/shared/model-config';
 import type { JobEvent, ModelVersionInfo } from '../../src/shared/api';
 import { makeSyntheticFeatureDb } from '../helpers/synthetic-features';
 import { tmpDir } from '../helpers/tmp';
@@ -80,4 +80,20 @@ describe('retrain defaults', () => {
       });
     },
   );
+
+  it('a --fusion dialogue model (trained by the CLI) is retrained from the app as a dialogue model, not silently as fusion none', async () => {
+    const models = (await call('models.list', {})) as ModelVersionInfo[];
+    expect(configOf({ ...models[0], fusion: 'dialogue' })?.fusion).toBe('dialogue');
+    const job = await call('jobs.train', { fusion: 'dialogue' });
+    const fin = await finished(job.id);
+    expect(fin.job.status, fin.job.error ?? '').toBe('done');
+    const after = (await call('models.list', {})) as ModelVersionInfo[];
+    expect(after.at(-1)?.fusion).toBe('dialogue');
+    // the next retrain without settings keeps it
+    const j2 = await call('jobs.train', {});
+    expect(JSON.parse((db.prepare('SELECT params FROM job WHERE id = ?').get(j2.id) as { params: string }).params)).toMatchObject({
+      fusion: 'dialogue',
+    });
+    expect((await finished(j2.id)).job.status).toBe('done');
+  }, 180_000);
 });

@@ -187,7 +187,7 @@ export function registerImportCommand(program: Command, ctx: MainCliContext): vo
 export function registerCorpusCommands(program: Command, ctx: MainCliContext): void {
   program
     .command('list')
-    .description('utterances, one per line (one JSON object each with --json)')
+    .description('utterances, one per line (with --json a JSON array, one object per utterance)')
     .addOption(new Option('--split <split>').choices(['train', 'dev', 'test', 'unsplit']))
     .option('--label <label>')
     .addOption(new Option('--status <status>').choices(['pending', 'done', 'partial', 'error', 'missing_media']))

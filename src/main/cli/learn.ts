@@ -108,7 +108,7 @@ export function registerLearnCommands(program: Command, ctx: CliContext): void {
   program
     .command('train')
     .description(
-      'fit on the training split only (vocabulary, standardisation, fusion, SVM); C chosen on dev when it has labels; predictions for every utterance stored as a new model version',
+      'fit on the training split only (vocabulary, standardisation, fusion, SVM); C chosen by grouped cross-validation on train (--select) for the linear SVM without fusion or with --fusion dialogue, on dev otherwise; predictions for every utterance stored as a new model version',
     )
     .addOption(
       new Option(
@@ -122,11 +122,17 @@ export function registerLearnCommands(program: Command, ctx: CliContext): void {
       new Option('--classifier <kind>', 'SVM kernel: linear (fast) or rbf (the seed system)').choices(['linear', 'rbf']).default('linear'),
     )
     .option('--modalities <list>', 'comma-separated from audio,text,video (default: those with stored features)')
-    .option('--context', 'add the previous utterance of the dialogue (its text and whether the speaker changed)')
+    .option(
+      '--context',
+      'add the dialogue context: the preceding utterances (the linear SVM without fusion: the last 3, decayed; otherwise the previous one) and whether the speaker changed',
+    )
     .option('--seed <n>', 'random seed', '1')
-    .option('--C <value>', 'fixed SVM C (default: chosen on dev by weighted F1 when dev has labels, else 1)')
+    .option(
+      '--C <value>',
+      'fixed SVM C (default: chosen as --select says for the linear SVM without fusion; on dev by weighted F1 otherwise, else 1)',
+    )
     .option('--balanced', "class-weighted SVM ('balanced', as the seed system)")
-    .option('--no-balanced', 'all class weights 1 (default: chosen on dev with C for the linear SVM without fusion, else unweighted)')
+    .option('--no-balanced', 'all class weights 1 (default: chosen with C for the linear SVM without fusion, else unweighted)')
     .option(
       '--vocab <k>',
       'text vocabulary size (hashed TF-IDF indices with the highest train document frequency; default: all of them for the linear SVM without fusion, else 4096)',
@@ -265,7 +271,7 @@ export function registerLearnCommands(program: Command, ctx: CliContext): void {
     .command('ablate')
     .description('modality ablations in one go: a model per combination of the modalities with features, each scored on the dev split')
     .addOption(new Option('--classifier <kind>', 'SVM kernel').choices(['linear', 'rbf']).default('linear'))
-    .option('--C <value>', 'fixed SVM C (default: chosen on dev for each combination)')
+    .option('--C <value>', 'fixed SVM C (default: chosen for each combination as train chooses it)')
     .option(
       '--context',
       'compare dialogue context instead of modalities: the modalities with features without context, with the previous utterance (--context) and with --fusion dialogue, each on dev with its 95% interval and the paired difference to no context',

@@ -56,7 +56,7 @@ export function JobsView() {
             <FilterSelect
               label="Fusion"
               value={fusion}
-              options={['none', 'concat', 'seed']}
+              options={['none', 'concat', 'seed', 'dialogue']}
               onChange={(v) => setFusion(v as Fusion)}
               minWidth={110}
               testId="retrain-fusion"
