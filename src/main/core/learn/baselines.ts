@@ -5,6 +5,7 @@ import type { Db } from '../store/db';
 import { trainSparseLinear, predictSparse } from '../classify';
 import { loadItems, chooseVocabulary, type Item } from './dataset';
 import { buildSparseRows } from './sparse-rows';
+import { anyTextExtractor } from '../store/training-data';
 
 export interface BaselinePredictions {
   /** predicted class index per item id */
@@ -26,7 +27,7 @@ export function baselinePredictions(db: Db, labels: string[], ids: number[]): Ba
   const majority = { label: labels[maj], pred: new Map(ids.map((id) => [id, maj])) };
 
   const withText = train.filter(([it]) => it.text);
-  const enc = db.prepare("SELECT extractor FROM feature WHERE kind = 'text' LIMIT 1").get() as { extractor: string } | undefined;
+  const enc = anyTextExtractor(db);
   if (withText.length < 2 || new Set(withText.map(([it]) => it.label)).size < 2 || !enc) return { majority, linear: null };
   const layout = {
     vocabulary: chooseVocabulary(

@@ -12,6 +12,23 @@
 //   Features of two model versions of one kind are refused, never mixed.
 import type { Db } from '../store/db';
 import { blobToF32 } from '../store/db';
+import {
+  corpusLabelSets,
+  countTrainUtterances,
+  featureVersions,
+  iterateAudioStats,
+  iterateFeatureFrames,
+  iterateFrameEntropy,
+  iterateSelectedFrames,
+  iterateTextFeatures,
+  textFeatureVersions,
+  trainDenseTextEncoders,
+  trainExtractors,
+  trainExtractorVersions,
+  trainHasFeature,
+  trainHasFrameEntropy,
+  utteranceTrainingRows,
+} from '../store/training-data';
 import { blobToSparse, type SparseVec } from '../features/text/hashed-tfidf';
 
 export type Modality = 'audio' | 'text' | 'video';
@@ -41,15 +58,7 @@ export interface Item {
 
 /** Every utterance (all splits) with its stored features, ordered by id. */
 export function loadItems(db: Db, modalities: readonly Modality[] = ALL_MODALITIES): Item[] {
-  const rows = db.prepare('SELECT id, split, corpus_id, dialogue_id, idx, speaker, label FROM utterance ORDER BY id').all() as {
-    id: number;
-    split: string;
-    corpus_id: number;
-    dialogue_id: number | null;
-    idx: number | null;
-    speaker: string | null;
-    label: string | null;
-  }[];
+  const rows = utteranceTrainingRows(db);
   const items: Item[] = rows.map((r) => ({
     id: r.id,
     split: r.split,
@@ -67,20 +76,14 @@ export function loadItems(db: Db, modalities: readonly Modality[] = ALL_MODALITI
   for (const it of items) byId.set(it.id, it);
 
   // a pretrained text encoder's vectors never mix with another version's or with the built-in's
-  const textVersions = db.prepare("SELECT DISTINCT extractor, version, layout FROM feature WHERE kind = 'text'").all() as {
-    extractor: string;
-    version: string;
-    layout: string;
-  }[];
+  const textVersions = textFeatureVersions(db);
   if (textVersions.some((v) => v.layout === 'dense') && textVersions.length > 1) {
     throw new Error(
       `text features come from ${textVersions.length} encoders or versions (${textVersions.map((v) => `${v.extractor}@${v.version}`).join(', ')}): run extract again so that every item uses the same one`,
     );
   }
   // text is always loaded (the dialogue context needs it even when text is not a modality)
-  for (const f of db
-    .prepare("SELECT utterance_id, layout, dim, data FROM feature WHERE kind = 'text' AND frame = -1")
-    .iterate() as Iterable<{ utterance_id: number; layout: string; dim: number; data: Buffer }>) {
+  for (const f of iterateTextFeatures(db)) {
     const it = byId.get(f.utterance_id);
     if (!it) continue;
     if (f.layout === 'sparse') it.text = blobToSparse(f.data);
@@ -100,10 +103,7 @@ export function loadItems(db: Db, modalities: readonly Modality[] = ALL_MODALITI
   if (modalities.includes('audio')) {
     const emb = embeddingsOf(db, 'audio.embedding');
     const embDim = emb.size ? emb.values().next().value![0].vector.length : 0;
-    for (const f of db.prepare("SELECT utterance_id, data FROM feature WHERE kind = 'audio.stats' AND frame = -1").iterate() as Iterable<{
-      utterance_id: number;
-      data: Buffer;
-    }>) {
+    for (const f of iterateAudioStats(db)) {
       const it = byId.get(f.utterance_id);
       if (!it) continue;
       const v = blobToF32(f.data);
@@ -116,12 +116,7 @@ export function loadItems(db: Db, modalities: readonly Modality[] = ALL_MODALITI
     }
   }
   if (modalities.includes('video')) {
-    for (const f of db.prepare('SELECT utterance_id, entropy, motion, selected FROM frame_entropy').iterate() as Iterable<{
-      utterance_id: number;
-      entropy: Buffer;
-      motion: Buffer | null;
-      selected: string;
-    }>) {
+    for (const f of iterateFrameEntropy(db)) {
       const it = byId.get(f.utterance_id);
       if (!it) continue;
       it.video = videoVector(blobToF32(f.entropy), f.motion ? blobToF32(f.motion) : null, JSON.parse(f.selected) as number[]);
@@ -129,10 +124,7 @@ export function loadItems(db: Db, modalities: readonly Modality[] = ALL_MODALITI
     const emb = embeddingsOf(db, 'video.embedding');
     if (emb.size) {
       const embDim = emb.values().next().value![0].vector.length;
-      for (const f of db.prepare('SELECT utterance_id, selected FROM frame_entropy').iterate() as Iterable<{
-        utterance_id: number;
-        selected: string;
-      }>) {
+      for (const f of iterateSelectedFrames(db)) {
         const it = byId.get(f.utterance_id);
         if (!it?.video) continue;
         const byFrame = new Map((emb.get(f.utterance_id) ?? []).map((r) => [r.frame, r.vector]));
@@ -158,19 +150,14 @@ export function loadItems(db: Db, modalities: readonly Modality[] = ALL_MODALITI
 
 /** Stored pretrained-encoder vectors of one kind per utterance; throws when two model versions are stored. */
 function embeddingsOf(db: Db, kind: 'audio.embedding' | 'video.embedding'): Map<number, { frame: number; vector: Float32Array }[]> {
-  const versions = db.prepare('SELECT DISTINCT extractor, version FROM feature WHERE kind = ?').all(kind) as {
-    extractor: string;
-    version: string;
-  }[];
+  const versions = featureVersions(db, kind);
   if (versions.length > 1) {
     throw new Error(
       `${kind} features come from ${versions.length} model versions (${versions.map((v) => `${v.extractor}@${v.version}`).join(', ')}): run extract again so that every item uses the installed model`,
     );
   }
   const out = new Map<number, { frame: number; vector: Float32Array }[]>();
-  for (const f of db
-    .prepare('SELECT utterance_id, frame, data FROM feature WHERE kind = ? ORDER BY utterance_id, frame')
-    .iterate(kind) as Iterable<{ utterance_id: number; frame: number; data: Buffer }>) {
+  for (const f of iterateFeatureFrames(db, kind)) {
     let l = out.get(f.utterance_id);
     if (!l) out.set(f.utterance_id, (l = []));
     l.push({ frame: f.frame, vector: blobToF32(f.data) });
@@ -305,28 +292,25 @@ export function concat(parts: ArrayLike<number>[]): Float32Array {
 /** The class order: the corpus label sets (corpus id order), de-duplicated. */
 export function labelSet(db: Db): string[] {
   const out: string[] = [];
-  for (const r of db.prepare('SELECT label_set FROM corpus ORDER BY id').all() as { label_set: string }[]) {
-    for (const l of JSON.parse(r.label_set) as string[]) if (!out.includes(l)) out.push(l);
+  for (const set of corpusLabelSets(db)) {
+    for (const l of set) if (!out.includes(l)) out.push(l);
   }
   return out;
 }
 
 /** Which modalities have any stored feature on the training split (the default --modalities). */
 export function availableModalities(db: Db): Modality[] {
-  const has = (sql: string) => (db.prepare(sql).get() as { n: number } | undefined) !== undefined;
   const out: Modality[] = [];
-  if (has("SELECT 1 n FROM feature f JOIN utterance u ON u.id = f.utterance_id WHERE u.split = 'train' AND f.kind = 'audio.stats' LIMIT 1"))
-    out.push('audio');
-  if (has("SELECT 1 n FROM feature f JOIN utterance u ON u.id = f.utterance_id WHERE u.split = 'train' AND f.kind = 'text' LIMIT 1"))
-    out.push('text');
-  if (has("SELECT 1 n FROM frame_entropy f JOIN utterance u ON u.id = f.utterance_id WHERE u.split = 'train' LIMIT 1")) out.push('video');
+  if (trainHasFeature(db, 'audio.stats')) out.push('audio');
+  if (trainHasFeature(db, 'text')) out.push('text');
+  if (trainHasFrameEntropy(db)) out.push('video');
   return out;
 }
 
 /** Why there is nothing to train on (availableModalities found none): no training split at all, or
  * a training split without stored features. One message for the CLI and the app. */
 export function nothingToTrainOn(db: Db): string {
-  const train = (db.prepare("SELECT COUNT(*) n FROM utterance WHERE split = 'train'").get() as { n: number }).n;
+  const train = countTrainUtterances(db);
   if (train === 0) {
     return "the corpus has no training split: no utterance is in 'train' (import MELD's train_sent_emo.csv, or a file with --split train; models are fit on train only)";
   }
@@ -339,31 +323,19 @@ export function encodersUsed(db: Db, modalities: readonly Modality[]): Record<st
   const embeddings: Partial<Record<Modality, string>> = { audio: 'audio.embedding', video: 'video.embedding' };
   const out: Record<string, string[]> = {};
   for (const m of modalities) {
-    const rows = db
-      .prepare(
-        "SELECT DISTINCT f.extractor FROM feature f JOIN utterance u ON u.id = f.utterance_id WHERE u.split = 'train' AND f.kind = ? ORDER BY f.extractor",
-      )
-      .all(kinds[m]) as { extractor: string }[];
+    const rows = trainExtractors(db, kinds[m]);
     out[m] = rows.map((r) => r.extractor);
     if (m === 'video') out[m] = out[m].length ? out[m].map((e) => `${e} (frame entropy, motion)`) : ['frame-entropy'];
     if (m === 'text') {
       // a pretrained (dense) text encoder is named with its model version (the built-in's version is its IDF fit)
-      const dense = db
-        .prepare(
-          "SELECT DISTINCT f.extractor, f.version FROM feature f JOIN utterance u ON u.id = f.utterance_id WHERE u.split = 'train' AND f.kind = 'text' AND f.layout = 'dense'",
-        )
-        .all() as { extractor: string; version: string }[];
+      const dense = trainDenseTextEncoders(db);
       out[m] = out[m].flatMap((e) =>
         dense.some((d) => d.extractor === e) ? dense.filter((d) => d.extractor === e).map((d) => `${e}@${d.version}`) : [e],
       );
     }
     const ek = embeddings[m];
     if (ek) {
-      const e = db
-        .prepare(
-          "SELECT DISTINCT f.extractor, f.version FROM feature f JOIN utterance u ON u.id = f.utterance_id WHERE u.split = 'train' AND f.kind = ? ORDER BY 1",
-        )
-        .all(ek) as { extractor: string; version: string }[];
+      const e = trainExtractorVersions(db, ek);
       out[m].push(...e.map((r) => `${r.extractor}@${r.version}`));
     }
   }
