@@ -6,15 +6,23 @@ import { evaluate } from '../classify';
 import { goldSummary } from '../store/labels';
 import { bootstrapCi, pairedDifference, weightedMetrics, type ScoredItems } from './bootstrap';
 import { baselinePredictions } from './baselines';
+import {
+  latestModelVersion,
+  modelExists,
+  modelMetrics,
+  modelParamsAndMetrics,
+  predictionLabels,
+  setModelMetrics,
+  splitPredictions,
+} from '../store/model-versions';
+import { trainingDataStamp } from '../store/training-data';
 
 export type { EvaluateResult } from '../../../shared/types';
 import type { EvaluateResult } from '../../../shared/types';
 
 export class EvaluateError extends Error {}
 
-export function latestModelVersion(db: Db): number | null {
-  return (db.prepare('SELECT MAX(version) v FROM model').get() as { v: number | null }).v;
-}
+export { latestModelVersion };
 
 export interface EvaluateOptions {
   /** the bootstrap intervals (default true; off for the training split's figures at the end of a
@@ -30,8 +38,7 @@ export interface EvaluateOptions {
 export function evaluateSplit(db: Db, split: string, version?: number, opts: EvaluateOptions = {}): EvaluateResult {
   const v = version ?? latestModelVersion(db);
   if (v === null || v === undefined) throw new EvaluateError('no trained model in this database (run train first)');
-  const m = db.prepare('SELECT params, metrics FROM model WHERE version = ?').get(v) as
-    { params: string; metrics: string | null } | undefined;
+  const m = modelParamsAndMetrics(db, v);
   if (!m) throw new EvaluateError(`no model version ${v}`);
   const params = JSON.parse(m.params) as {
     fusion: string;
@@ -44,13 +51,7 @@ export function evaluateSplit(db: Db, split: string, version?: number, opts: Eva
   };
   const labels = params.labels;
   const classOf = new Map(labels.map((l, k) => [l, k]));
-  const rows = db
-    .prepare(
-      `SELECT u.id, u.label gold, u.dialogue_id, p.label pred, p.probabilities FROM utterance u
-       LEFT JOIN prediction p ON p.utterance_id = u.id AND p.model_version = ?
-       WHERE u.split = ? AND u.label IS NOT NULL ORDER BY u.id`,
-    )
-    .all(v, split) as { id: number; gold: string; dialogue_id: number | null; pred: string | null; probabilities: string | null }[];
+  const rows = splitPredictions(db, v, split);
   const ids: number[] = [];
   const group: (number | null)[] = [];
   const gold: number[] = [];
@@ -95,10 +96,10 @@ export function evaluateSplit(db: Db, split: string, version?: number, opts: Eva
   // stored per split (a split without labelled items has nothing to store)
   if (result.n > 0)
     db.transaction(() => {
-      const cur = db.prepare('SELECT metrics FROM model WHERE version = ?').get(v) as { metrics: string | null };
+      const cur = modelMetrics(db, v);
       const all = cur.metrics ? (JSON.parse(cur.metrics) as Record<string, unknown>) : {};
       all[split] = result;
-      db.prepare('UPDATE model SET metrics = ? WHERE version = ?').run(JSON.stringify(all), v);
+      setModelMetrics(db, v, JSON.stringify(all));
     }).immediate(); // read-then-write: take the write lock first (another connection may be writing)
   return result;
 }
@@ -115,12 +116,7 @@ function baselinesOn(
   group: (number | null)[],
 ): NonNullable<EvaluateResult['baselines']> {
   // refit only when the training labels or the text features changed
-  const stamp = db
-    .prepare(
-      `SELECT (SELECT COALESCE(MAX(id), 0) FROM label_history) h, (SELECT COUNT(*) FROM feature WHERE kind = 'text') t,
-            (SELECT COUNT(*) FROM utterance WHERE split = 'train') n`,
-    )
-    .get() as { h: number; t: number; n: number };
+  const stamp = trainingDataStamp(db);
   const key = JSON.stringify([labels, ids, stamp]);
   const hit = baselineCache.get(key);
   if (hit) return hit;
@@ -168,11 +164,10 @@ function compareWith(
   pred: number[],
   group: (number | null)[],
 ): NonNullable<EvaluateResult['compare']> {
-  const m = db.prepare('SELECT 1 FROM model WHERE version = ?').get(other);
-  if (!m) throw new EvaluateError(`no model version ${other} to compare with`);
+  if (!modelExists(db, other)) throw new EvaluateError(`no model version ${other} to compare with`);
   const classOf = new Map(labels.map((l, k) => [l, k]));
   const theirs = new Map(
-    (db.prepare('SELECT utterance_id id, label FROM prediction WHERE model_version = ?').all(other) as { id: number; label: string }[])
+    predictionLabels(db, other)
       .filter((r) => classOf.has(r.label))
       .map((r) => [r.id, classOf.get(r.label)!]),
   );

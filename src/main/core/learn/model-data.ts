@@ -1,6 +1,7 @@
 // The stored model blob (model.data): what it holds, and its packing (gzip JSON + the serialised SVM).
 import zlib from 'node:zlib';
 import type { Db } from '../store/db';
+import { modelDataBlob } from '../store/model-versions';
 import { loadSvm, type StandardizerParams, type SvmModel } from '../classify';
 import type { Modality } from './dataset';
 import { TrainError, type FusionChoice } from './train-types';
@@ -33,9 +34,9 @@ export interface ModelData {
 
 /** Reads a stored model's data back (for inspection or reuse). */
 export function loadModelData(db: Db, version: number): { data: ModelData; svm: SvmModel } {
-  const r = db.prepare('SELECT data FROM model WHERE version = ?').get(version) as { data: Buffer | null } | undefined;
-  if (!r || !r.data) throw new TrainError(`no stored model version ${version}`);
-  const data = unpackModelData(r.data);
+  const blob = modelDataBlob(db, version);
+  if (!blob) throw new TrainError(`no stored model version ${version}`);
+  const data = unpackModelData(blob);
   return { data, svm: loadSvm(data.svm) };
 }
 

@@ -5,6 +5,7 @@ import { encodersUsed } from './dataset';
 import { evaluateSplit } from './evaluate';
 import { packModelData } from './model-data';
 import { goldSummary } from '../store/labels';
+import { insertModel, insertPredictions, nextModelVersion } from '../store/model-versions';
 import type { Fitted, Prepared, TrainOptions, TrainResult } from './train-types';
 
 /** Stores the model row (params, training label snapshot, data) and its predictions; metrics per labelled split. */
@@ -36,22 +37,20 @@ export function storeModel(db: Db, opts: TrainOptions, p: Prepared, f: Fitted): 
   opts.onProgress?.({ stage: 'store', message: 'storing the model and its predictions' });
   const version = db
     .transaction(() => {
-      const v = (db.prepare('SELECT COALESCE(MAX(version), 0) v FROM model').get() as { v: number }).v + 1;
-      db.prepare('INSERT INTO model (version, params, labels, metrics, data) VALUES (?, ?, ?, NULL, ?)').run(
+      const v = nextModelVersion(db);
+      insertModel(db, v, JSON.stringify(params), JSON.stringify(snapshot), packModelData(f.data));
+      insertPredictions(
+        db,
         v,
-        JSON.stringify(params),
-        JSON.stringify(snapshot),
-        packModelData(f.data),
+        items.map((it, i) => {
+          // the label is the SVM's own decision (one-vs-one votes / largest decision value, as the
+          // C choice scored it), the probabilities its calibrated estimates (as sklearn's SVC)
+          const pr = f.proba[i];
+          const obj: Record<string, number> = {};
+          labels.forEach((l, k) => (obj[l] = pr[k]));
+          return { utteranceId: it.id, label: labels[f.pred[i]], probabilities: JSON.stringify(obj) };
+        }),
       );
-      const ins = db.prepare('INSERT INTO prediction (utterance_id, model_version, label, probabilities) VALUES (?, ?, ?, ?)');
-      for (let i = 0; i < items.length; i++) {
-        // the label is the SVM's own decision (one-vs-one votes / largest decision value, as the
-        // C choice scored it), the probabilities its calibrated estimates (as sklearn's SVC)
-        const pr = f.proba[i];
-        const obj: Record<string, number> = {};
-        labels.forEach((l, k) => (obj[l] = pr[k]));
-        ins.run(items[i].id, v, labels[f.pred[i]], JSON.stringify(obj));
-      }
       return v;
       // IMMEDIATE: the write lock first (waiting its turn), so the MAX(version) read cannot go stale
       // while another connection writes (the process that started this worker writes job progress)

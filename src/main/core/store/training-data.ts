@@ -141,3 +141,13 @@ export function trainExtractorVersions(db: Db, kind: string): { extractor: strin
 export function anyTextExtractor(db: Db): { extractor: string } | undefined {
   return db.prepare("SELECT extractor FROM feature WHERE kind = 'text' LIMIT 1").get() as { extractor: string } | undefined;
 }
+
+/** What a baseline fit depends on: the last label change, the number of text features and of training utterances. */
+export function trainingDataStamp(db: Db): { h: number; t: number; n: number } {
+  return db
+    .prepare(
+      `SELECT (SELECT COALESCE(MAX(id), 0) FROM label_history) h, (SELECT COUNT(*) FROM feature WHERE kind = 'text') t,
+            (SELECT COUNT(*) FROM utterance WHERE split = 'train') n`,
+    )
+    .get() as { h: number; t: number; n: number };
+}
