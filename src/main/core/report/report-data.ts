@@ -6,6 +6,8 @@ import type { Db } from '../store/db';
 import { blobToF32 } from '../store/db';
 import { evaluateSplit } from '../learn/evaluate';
 import { listUtterances } from '../store/queries';
+import { modelsWithMetrics, modelSummary } from '../store/model-versions';
+import { corpusTotals, entropyRows, labelDistribution, listCorpora, mispredicted, thumbnailReader } from '../store/report-queries';
 import type { EvaluateResult, Split } from '../../../shared/types';
 import { corpusLabels, resolveVersion } from './rows';
 
@@ -93,9 +95,7 @@ export interface ReportDataOptions {
 
 export function gatherReportData(db: Db, o: ReportDataOptions = {}): ReportData {
   const version = resolveVersion(db, o.version);
-  const corpora = (
-    db.prepare('SELECT root, kind, label_set FROM corpus ORDER BY id').all() as { root: string; kind: string; label_set: string }[]
-  ).map((c) => ({ root: c.root, kind: c.kind, labels: JSON.parse(c.label_set) as string[] }));
+  const corpora = listCorpora(db).map((c) => ({ root: c.root, kind: c.kind, labels: JSON.parse(c.label_set) as string[] }));
   // statuses as `list` gives them
   const tally = new Map<string, { split: string; status: string; n: number }>();
   for (const u of listUtterances(db)) {
@@ -105,23 +105,15 @@ export function gatherReportData(db: Db, o: ReportDataOptions = {}): ReportData 
     tally.set(k, t);
   }
   const counts = [...tally.values()].sort((a, b) => a.split.localeCompare(b.split) || a.status.localeCompare(b.status));
-  const one = (sql: string) => (db.prepare(sql).get() as { n: number }).n;
   const distribution: Record<string, Record<string, number>> = {};
-  for (const r of db
-    .prepare("SELECT split, COALESCE(label, '(none)') label, COUNT(*) n FROM utterance GROUP BY split, label ORDER BY split")
-    .all() as { split: string; label: string; n: number }[]) {
+  for (const r of labelDistribution(db)) {
     (distribution[r.split] ??= {})[r.label] = r.n;
   }
 
   let model: ReportData['model'] = null;
   const evaluations: EvaluateResult[] = [];
   if (version !== null) {
-    const m = db.prepare('SELECT version, created_at, params, labels FROM model WHERE version = ?').get(version) as {
-      version: number;
-      created_at: string;
-      params: string;
-      labels: string;
-    };
+    const m = modelSummary(db, version);
     const p = JSON.parse(m.params) as { fusion: string; classifier: string; modalities: string[]; context: boolean; C?: number };
     model = {
       version,
@@ -141,15 +133,16 @@ export function gatherReportData(db: Db, o: ReportDataOptions = {}): ReportData 
     }
   }
 
+  const { total, dialogues, speakers } = corpusTotals(db);
   return {
     generated_at: new Date().toISOString(),
     database: db.name,
     model,
     corpora,
     counts,
-    total: one('SELECT COUNT(*) n FROM utterance'),
-    dialogues: one('SELECT COUNT(*) n FROM dialogue'),
-    speakers: one('SELECT COUNT(DISTINCT speaker) n FROM utterance WHERE speaker IS NOT NULL'),
+    total,
+    dialogues,
+    speakers,
     labels: corpusLabels(db),
     distribution,
     evaluations,
@@ -173,11 +166,7 @@ export function gatherReportData(db: Db, o: ReportDataOptions = {}): ReportData 
  * modality combination (its latest version). `ablate` (or report --ablate) fills it.
  */
 export function storedAblation(db: Db): AblationRow[] {
-  const rows = db.prepare('SELECT version, params, metrics FROM model WHERE metrics IS NOT NULL ORDER BY version DESC').all() as {
-    version: number;
-    params: string;
-    metrics: string;
-  }[];
+  const rows = modelsWithMetrics(db);
   const byCombo = new Map<string, AblationRow>();
   for (const r of rows) {
     const p = JSON.parse(r.params) as { modalities: string[]; fusion: string; classifier: string };
@@ -204,24 +193,8 @@ export function storedAblation(db: Db): AblationRow[] {
 
 function mostConfused(db: Db, version: number, splits: string[], perSplit: number): ConfusedItem[] {
   const out: ConfusedItem[] = [];
-  const q = db.prepare(
-    `SELECT u.id, u.key, u.split, u.speaker, u.text, u.label gold, p.label predicted, p.probabilities FROM utterance u
-     JOIN prediction p ON p.utterance_id = u.id AND p.model_version = ?
-     WHERE u.split = ? AND u.label IS NOT NULL AND p.label <> u.label`,
-  );
   for (const s of splits) {
-    const rows = (
-      q.all(version, s) as {
-        id: number;
-        key: string;
-        split: string;
-        speaker: string | null;
-        text: string | null;
-        gold: string;
-        predicted: string;
-        probabilities: string;
-      }[]
-    )
+    const rows = mispredicted(db, version, s)
       .map((r) => {
         const p = JSON.parse(r.probabilities) as Record<string, number>;
         const { probabilities: _, ...rest } = r;
@@ -234,27 +207,13 @@ function mostConfused(db: Db, version: number, splits: string[], perSplit: numbe
 }
 
 function entropyThumbs(db: Db, split: Split | undefined, limit: number): { thumbnails: EntropyThumb[]; thumbnails_truncated: boolean } {
-  const rows = db
-    .prepare(
-      `SELECT u.id, u.key, u.split, u.label, u.text, f.fps, f.entropy, f.selected FROM utterance u JOIN frame_entropy f ON f.utterance_id = u.id
-     ${split ? 'WHERE u.split = ?' : ''} ORDER BY u.id LIMIT ?`,
-    )
-    .all(...(split ? [split, limit + 1] : [limit + 1])) as {
-    id: number;
-    key: string;
-    split: string;
-    label: string | null;
-    text: string | null;
-    fps: number;
-    entropy: Buffer;
-    selected: string;
-  }[];
-  const png = db.prepare('SELECT png FROM thumbnail WHERE utterance_id = ? AND frame = ?');
+  const rows = entropyRows(db, split, limit + 1);
+  const png = thumbnailReader(db);
   const thumbnails = rows.slice(0, limit).map((r): EntropyThumb => {
     const entropy = Array.from(blobToF32(r.entropy), (v) => Math.round(v * 1000) / 1000);
     const selected = JSON.parse(r.selected) as number[];
     const best = [...selected].sort((a, b) => (entropy[b] ?? 0) - (entropy[a] ?? 0))[0];
-    const img = best !== undefined ? (png.get(r.id, best) as { png: Buffer } | undefined) : undefined;
+    const img = best !== undefined ? png(r.id, best) : undefined;
     return {
       id: r.id,
       key: r.key,

@@ -3,7 +3,9 @@
 // queries, not one per utterance, so a 13k-utterance MELD corpus exports in about a second.
 import type { Db } from '../store/db';
 import { listUtterances } from '../store/queries';
-import { latestModelVersion } from '../learn/evaluate';
+import { latestModelVersion, modelExists, modelParams, predictionsOf } from '../store/model-versions';
+import { corpusLabelSets } from '../store/training-data';
+import { allAnnotatorLabels, allLabelHistory, exportExtras } from '../store/report-queries';
 import type { ItemStatus, LabelChange, Split } from '../../../shared/types';
 
 export class ReportError extends Error {
@@ -48,23 +50,22 @@ export interface RowSelection {
 /** The model version a report uses: the one asked for (which must exist), else the latest, else null. */
 export function resolveVersion(db: Db, version?: number): number | null {
   if (version === undefined) return latestModelVersion(db);
-  const m = db.prepare('SELECT version FROM model WHERE version = ?').get(version);
-  if (!m) throw new ReportError(`no model version ${version} in this database`);
+  if (!modelExists(db, version)) throw new ReportError(`no model version ${version} in this database`);
   return version;
 }
 
 /** The label order of a model version (its classes), or null. */
 export function modelLabels(db: Db, version: number | null): string[] | null {
   if (version === null) return null;
-  const m = db.prepare('SELECT params FROM model WHERE version = ?').get(version) as { params: string } | undefined;
-  return m ? (JSON.parse(m.params) as { labels: string[] }).labels : null;
+  const params = modelParams(db, version);
+  return params !== undefined ? (JSON.parse(params) as { labels: string[] }).labels : null;
 }
 
 /** Union of the corpora's label sets, in order (the order `import` found them). */
 export function corpusLabels(db: Db): string[] {
   const out: string[] = [];
-  for (const r of db.prepare('SELECT label_set FROM corpus ORDER BY id').all() as { label_set: string }[]) {
-    for (const l of JSON.parse(r.label_set) as string[]) if (!out.includes(l)) out.push(l);
+  for (const set of corpusLabelSets(db)) {
+    for (const l of set) if (!out.includes(l)) out.push(l);
   }
   return out;
 }
@@ -72,52 +73,23 @@ export function corpusLabels(db: Db): string[] {
 export function exportRows(db: Db, sel: RowSelection = {}): { version: number | null; rows: ExportRow[] } {
   const version = resolveVersion(db, sel.version);
   const listing = listUtterances(db, { split: sel.split });
-  const extra = new Map(
-    (
-      db
-        .prepare(
-          `SELECT u.id, u.key, u.idx, u.start_s, u.end_s, u.episode_start_s, u.episode_end_s, c.root, m.duration_s FROM utterance u
-       JOIN corpus c ON c.id = u.corpus_id LEFT JOIN media m ON m.utterance_id = u.id`,
-        )
-        .all() as {
-        id: number;
-        key: string;
-        idx: number | null;
-        start_s: number | null;
-        end_s: number | null;
-        episode_start_s: number | null;
-        episode_end_s: number | null;
-        root: string;
-        duration_s: number | null;
-      }[]
-    ).map((r) => [r.id, r]),
-  );
+  const extra = new Map(exportExtras(db).map((r) => [r.id, r]));
   const history = new Map<number, LabelChange[]>();
-  for (const h of db
-    .prepare('SELECT utterance_id, at, who, old_label AS old, new_label AS new, source, annotator FROM label_history ORDER BY id')
-    .all() as (LabelChange & { utterance_id: number })[]) {
+  for (const h of allLabelHistory(db)) {
     const { utterance_id, ...change } = h;
     let list = history.get(utterance_id);
     if (!list) history.set(utterance_id, (list = []));
     list.push(change);
   }
   const byAnnotator = new Map<number, Record<string, string>>();
-  for (const a of db.prepare('SELECT utterance_id id, annotator, label FROM annotator_label ORDER BY annotator').all() as {
-    id: number;
-    annotator: string;
-    label: string;
-  }[]) {
+  for (const a of allAnnotatorLabels(db)) {
     let m = byAnnotator.get(a.id);
     if (!m) byAnnotator.set(a.id, (m = {}));
     m[a.annotator] = a.label;
   }
   const preds = new Map<number, { label: string; probabilities: string }>();
   if (version !== null) {
-    for (const p of db.prepare('SELECT utterance_id, label, probabilities FROM prediction WHERE model_version = ?').all(version) as {
-      utterance_id: number;
-      label: string;
-      probabilities: string;
-    }[]) {
+    for (const p of predictionsOf(db, version)) {
       preds.set(p.utterance_id, p);
     }
   }
