@@ -4,12 +4,13 @@
 // holds it or has finished it meanwhile.
 import type { Db } from '../store/db';
 import { Lease } from '../store/claims';
+import { mediaVersionReader } from '../store/extract-queries';
 import type { MediaTask } from './worker-pool';
 import { MEDIA_STAGE_VERSION, SEGMENT_SUFFIX } from './media-tasks';
 
 export class MediaClaims {
   private readonly lease: Lease;
-  private readonly version: ReturnType<Db['prepare']>;
+  private readonly version: (utteranceId: number) => string | undefined;
   /** utterances left to another extractor (held there, or done there meanwhile) */
   elsewhere = 0;
 
@@ -18,7 +19,7 @@ export class MediaClaims {
     private readonly stageVersion: string,
   ) {
     this.lease = new Lease(db, 'extract');
-    this.version = db.prepare("SELECT version FROM stage_status WHERE utterance_id = ? AND stage = 'media'").pluck();
+    this.version = mediaVersionReader(db);
   }
 
   static key(t: MediaTask): string {
@@ -40,7 +41,7 @@ export class MediaClaims {
   private pending(t: MediaTask): boolean {
     const sfx = t.segments ? SEGMENT_SUFFIX : '';
     const done = new Set([MEDIA_STAGE_VERSION + sfx, this.stageVersion + sfx]);
-    return (t.segments ?? [{ id: t.id }]).some((s) => !done.has(this.version.get(s.id) as string));
+    return (t.segments ?? [{ id: t.id }]).some((s) => !done.has(this.version(s.id) as string));
   }
 }
 

@@ -1,6 +1,7 @@
 // What the media stage has left to do: whole clips (one utterance each) and recordings (the segments
 // of one media file, decoded once), with the stage version that marks each utterance done.
 import type { Db } from '../store/db';
+import { mediaTaskRows } from '../store/extract-queries';
 import { AUDIO_FEATURE_VERSION } from '../features/audio';
 import { VIDEO_FEATURE_VERSION } from '../features/video/select-frames';
 import type { MediaTask } from './worker-pool';
@@ -41,29 +42,12 @@ export interface MediaPlan {
   pending: number;
 }
 
-interface Row {
-  id: number;
-  file: string;
-  start_s: number | null;
-  end_s: number | null;
-  status: string | null;
-  version: string | null;
-}
-
 /**
  * Tasks in utterance order; a recording is one task with its segments (utterances with a start
  * and an end on that file), placed where its first segment comes. `limit` caps the utterances.
  */
 export function planMediaTasks(db: Db, wants: MediaWants, members?: Set<number>, limit?: number): MediaPlan {
-  const rows = (
-    db
-      .prepare(
-        `SELECT u.id, m.path AS file, u.start_s, u.end_s, s.status, s.version FROM utterance u JOIN media m ON m.utterance_id = u.id
-     LEFT JOIN stage_status s ON s.utterance_id = u.id AND s.stage = 'media'
-     WHERE m.path IS NOT NULL AND u.split <> 'removed' ORDER BY u.id`,
-      )
-      .all() as Row[]
-  ).filter((r) => !members || members.has(r.id));
+  const rows = mediaTaskRows(db).filter((r) => !members || members.has(r.id));
   const clipDone = new Set(doneVersions(wants, false));
   const segDone = new Set(doneVersions(wants, true));
   const tasks: MediaTask[] = [];

@@ -4,6 +4,7 @@
 // fresh import of the same corpus, and every shard can be computed with no coordination.
 import path from 'node:path';
 import type { Db } from '../store/db';
+import { shardRows } from '../store/extract-queries';
 
 export interface ShardSpec {
   index: number;
@@ -47,13 +48,7 @@ export function inShard(key: string, spec: ShardSpec): boolean {
  */
 export function shardMembers(db: Db, spec: ShardSpec): Set<number> {
   const ids = new Set<number>();
-  const rows = db
-    .prepare(
-      `SELECT u.id, u.key, u.start_s, m.path, c.root FROM utterance u JOIN corpus c ON c.id = u.corpus_id
-     LEFT JOIN media m ON m.utterance_id = u.id`,
-    )
-    .iterate() as IterableIterator<{ id: number; key: string; start_s: number | null; path: string | null; root: string }>;
-  for (const r of rows) {
+  for (const r of shardRows(db)) {
     const key = r.start_s !== null && r.path ? `recording:${path.relative(r.root, r.path).split(path.sep).join('/')}` : r.key;
     if (inShard(key, spec)) ids.add(r.id);
   }
