@@ -10,11 +10,11 @@ import type { Device } from '../models/providers';
 import { Wav2Vec2Encoder, WAV2VEC2_PREP } from '../encoders/wav2vec2';
 import { ResNetEncoder, toPixelValues, RESNET_PREP, CROP, RESIZE } from '../encoders/resnet';
 import type { CropSpec, Crops } from '../media/crop-frames';
-import { EmbeddingWriter, type EmbeddingKind } from './embedding-writer';
+import { EmbeddingWriter, type EmbeddingKind } from '../store/embedding-writer';
 import { ProgressMeter } from './progress';
 import type { ProgressEvent } from '../../../shared/types';
 import type { ItemClaims } from './media-claims';
-import { encoderClaims, openFailed, type EncoderRun } from './encoder-stage';
+import { encoderClaims, newRun, openFailed, type EncoderRun } from './encoder-stage';
 
 /** Samples waiting for wav2vec2 before the media stage is held back (4 min of audio, 15 MB). */
 export const FEED_LIMIT_SAMPLES = 16000 * 240;
@@ -65,7 +65,7 @@ abstract class Feed<T, E extends Encoder> {
     protected readonly o: FeedOptions,
   ) {
     const name = enc.model.manifest.name;
-    this.run = { model: name, version: enc.version, provider: enc.provider, threads: enc.threads, encoded: 0, failed: 0 };
+    this.run = newRun(name, enc.version, enc);
     this.meta = { extractor: name, version: enc.version, provider: enc.provider };
     this.writer = new EmbeddingWriter(db);
     this.claims = encoderClaims(db, kind, name, enc.version);

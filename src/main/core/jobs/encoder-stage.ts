@@ -7,13 +7,14 @@
 // its own samples, cut as the media stage cuts them (ffmpeg-read.ts decodeSegmentPcm), and ResNet-50
 // on its own selected frames (indexed from the segment's frame 0, at frame_entropy.t0_s).
 import type { Db } from '../store/db';
+import { encoderTodo, featureChecker, type EncoderTodoRow } from '../store/extract-queries';
 import type { ProgressEvent } from '../../../shared/types';
 import { findInstalled, type InstalledModel } from '../models/store';
 import type { Device } from '../models/providers';
 import { Wav2Vec2Encoder, WAV2VEC2_PREP } from '../encoders/wav2vec2';
 import { ResNetEncoder, toPixelValues, RESNET_PREP, CROP, RESIZE } from '../encoders/resnet';
 import { decodeCroppedFrames, decodePcm16k, decodeSegmentPcm } from '../media/ffmpeg-read';
-import { EmbeddingWriter, type EmbeddingKind } from './embedding-writer';
+import { EmbeddingWriter, type EmbeddingKind } from '../store/embedding-writer';
 import { ProgressMeter } from './progress';
 import { ItemClaims } from './media-claims';
 import type { AudioFeed, VideoFeed } from './encoder-feed';
@@ -45,36 +46,16 @@ export interface EncoderStageOptions {
   videoFeed?: VideoFeed;
 }
 
-interface Todo {
-  id: number;
-  file: string;
-  selected: string | null;
-  start_s: number | null;
-  end_s: number | null;
-  /** the media stage's frame rate and, for a segment, where its frame 0 is in the file */
-  fps: number | null;
-  t0_s: number | null;
-}
+type Todo = EncoderTodoRow;
 
 /** The span of a segment (null for a whole clip). */
 function spanOf(t: Todo): { startS: number; durationS: number } | null {
   return t.start_s !== null && t.end_s !== null && t.end_s > t.start_s ? { startS: t.start_s, durationS: t.end_s - t.start_s } : null;
 }
 
-function todoFor(db: Db, kind: EmbeddingKind, name: string, version: string): Todo[] {
-  const needs =
-    kind === 'audio.embedding' ? 'EXISTS (SELECT 1 FROM audio_summary a WHERE a.utterance_id = u.id)' : 'fe.utterance_id IS NOT NULL';
-  return db
-    .prepare(
-      `SELECT u.id, m.path AS file, fe.selected, u.start_s, u.end_s, fe.fps, fe.t0_s FROM utterance u
-       JOIN media m ON m.utterance_id = u.id
-       JOIN stage_status ms ON ms.utterance_id = u.id AND ms.stage = 'media' AND ms.status = 'done'
-       LEFT JOIN frame_entropy fe ON fe.utterance_id = u.id
-       WHERE m.path IS NOT NULL AND ${needs}
-         AND NOT EXISTS (SELECT 1 FROM feature f WHERE f.utterance_id = u.id AND f.kind = @kind AND f.extractor = @name AND f.version = @version)
-       ORDER BY u.id`,
-    )
-    .all({ kind, name, version }) as Todo[];
+/** A fresh run's counts (nothing encoded yet) for a model on the provider its session uses. */
+export function newRun(model: string, version: string, enc: { provider: string; threads: number }): EncoderRun {
+  return { model, version, provider: enc.provider, threads: enc.threads, encoded: 0, failed: 0 };
 }
 
 export async function runEncoderStage(db: Db, o: EncoderStageOptions): Promise<EncoderRun[]> {
@@ -97,7 +78,7 @@ async function runAudio(db: Db, model: InstalledModel, o: EncoderStageOptions, n
   const kind = 'audio.embedding';
   const version = `${model.version}-${WAV2VEC2_PREP}`;
   const fed = o.audioFeed;
-  const todo = todoFor(db, kind, model.manifest.name, version).filter((t) => (!o.only || o.only.has(t.id)) && !fed?.handled.has(t.id));
+  const todo = encoderTodo(db, kind, model.manifest.name, version).filter((t) => (!o.only || o.only.has(t.id)) && !fed?.handled.has(t.id));
   const fedRun = fed && fed.handled.size > 0 ? fed.run : null;
   if (todo.length === 0) {
     await fed?.enc.release();
@@ -105,14 +86,7 @@ async function runAudio(db: Db, model: InstalledModel, o: EncoderStageOptions, n
   }
   const enc = fed ? fed.enc : await Wav2Vec2Encoder.open(model, o.device, note).catch((e: Error) => openFailed(model, e, note));
   if (!enc) return null;
-  const run: EncoderRun = fedRun ?? {
-    model: model.manifest.name,
-    version,
-    provider: enc.provider,
-    threads: enc.threads,
-    encoded: 0,
-    failed: 0,
-  };
+  const run: EncoderRun = fedRun ?? newRun(model.manifest.name, version, enc);
   note(`${model.manifest.name}: ${todo.length} utterances decoded again on ${enc.provider} (${enc.threads} threads)`);
   const writer = new EmbeddingWriter(db);
   const meter = new ProgressMeter(`extract ${model.manifest.name}`, todo.length);
@@ -167,7 +141,7 @@ async function runVideo(db: Db, model: InstalledModel, o: EncoderStageOptions, n
   const kind = 'video.embedding';
   const version = `${model.version}-${RESNET_PREP}`;
   const fed = o.videoFeed;
-  const todo = todoFor(db, kind, model.manifest.name, version).filter(
+  const todo = encoderTodo(db, kind, model.manifest.name, version).filter(
     (t) => (!o.only || o.only.has(t.id)) && !fed?.handled.has(t.id) && t.selected && (JSON.parse(t.selected) as number[]).length > 0,
   );
   const fedRun = fed && fed.handled.size > 0 ? fed.run : null;
@@ -179,14 +153,7 @@ async function runVideo(db: Db, model: InstalledModel, o: EncoderStageOptions, n
     ? fed.enc
     : await ResNetEncoder.open(model, o.device, note, { batchSize: o.frameBatch }).catch((e: Error) => openFailed(model, e, note));
   if (!enc) return null;
-  const run: EncoderRun = fedRun ?? {
-    model: model.manifest.name,
-    version,
-    provider: enc.provider,
-    threads: enc.threads,
-    encoded: 0,
-    failed: 0,
-  };
+  const run: EncoderRun = fedRun ?? newRun(model.manifest.name, version, enc);
   note(`${model.manifest.name}: ${todo.length} clips on ${enc.provider} (${enc.threads} threads)`);
   const writer = new EmbeddingWriter(db);
   const meter = new ProgressMeter(`extract ${model.manifest.name}`, todo.length);
@@ -271,8 +238,7 @@ async function runVideo(db: Db, model: InstalledModel, o: EncoderStageOptions, n
 
 /** Claims on this encoder's items; an item is done once it has this model version's features. */
 export function encoderClaims(db: Db, kind: EmbeddingKind, name: string, version: string): ItemClaims {
-  const has = db.prepare('SELECT 1 FROM feature WHERE utterance_id = ? AND kind = ? AND extractor = ? AND version = ? LIMIT 1').pluck();
-  return new ItemClaims(db, `${kind}:${name}:${version}`, (id) => has.get(id, kind, name, version) !== undefined);
+  return new ItemClaims(db, `${kind}:${name}:${version}`, featureChecker(db, kind, name, version));
 }
 
 /** An installed model that does not load (a damaged file): one line, and the run goes on without it. */

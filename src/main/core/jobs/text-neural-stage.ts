@@ -3,13 +3,14 @@
 // The stage version is the model's, so installing another file re-encodes every text. A model that
 // does not load (damaged file) is reported in one line and the built-in encoder is used instead.
 import type { Db } from '../store/db';
+import { textTodo } from '../store/extract-queries';
 import type { ProgressEvent } from '../../../shared/types';
 import type { InstalledModel } from '../models/store';
 import type { Device } from '../models/providers';
 import { MiniLmEncoder, MINILM_PREP } from '../encoders/minilm';
-import { EmbeddingWriter } from './embedding-writer';
+import { EmbeddingWriter } from '../store/embedding-writer';
 import { ProgressMeter } from './progress';
-import { openFailed, type EncoderRun } from './encoder-stage';
+import { newRun, openFailed, type EncoderRun } from './encoder-stage';
 
 export async function runNeuralTextStage(
   db: Db,
@@ -24,20 +25,14 @@ export async function runNeuralTextStage(
   },
 ): Promise<{ encoded: number; failed: number; run: EncoderRun | null } | null> {
   const version = `${model.version}-${MINILM_PREP}`;
-  const todo = db
-    .prepare(
-      `SELECT u.id, u.text FROM utterance u LEFT JOIN stage_status s ON s.utterance_id = u.id AND s.stage = 'text'
-       WHERE u.text IS NOT NULL AND (s.status IS NULL OR s.version <> ?) ORDER BY u.id`,
-    )
-    .all(version)
-    .filter((r) => !o.only || o.only.has((r as { id: number }).id)) as { id: number; text: string }[];
+  const todo = textTodo(db, version).filter((r) => !o.only || o.only.has(r.id));
   if (todo.length === 0) return { encoded: 0, failed: 0, run: null };
   const note = o.onNote ?? (() => {});
   // a model that does not load: null, and the caller uses the built-in text encoder instead
   const enc = await MiniLmEncoder.open(model, o.device, note, { batchSize: o.batchSize }).catch((e: Error) => openFailed(model, e, note));
   if (!enc) return null;
   note(`${model.manifest.name}: ${todo.length} texts on ${enc.provider} (${enc.threads} threads)`);
-  const run: EncoderRun = { model: model.manifest.name, version, provider: enc.provider, threads: enc.threads, encoded: 0, failed: 0 };
+  const run: EncoderRun = newRun(model.manifest.name, version, enc);
   const writer = new EmbeddingWriter(db);
   const meter = new ProgressMeter(`extract ${model.manifest.name}`, todo.length);
   const meta = { extractor: model.manifest.name, version, provider: enc.provider };

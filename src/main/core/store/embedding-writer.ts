@@ -1,9 +1,9 @@
 // Stores pretrained-encoder features: one row per utterance (audio, text) or per selected frame
 // (video) with the model name, the model file's version and the provider that ran it. Older rows of
 // the same kind (another model or version) are replaced, so versions never mix for an utterance.
-import type { Db } from '../store/db';
-import { f32ToBlob } from '../store/db';
-import { allFinite } from '../store/feature-repo';
+import type { Db } from './db';
+import { f32ToBlob } from './db';
+import { allFinite } from './feature-repo';
 
 export type EmbeddingKind = 'audio.embedding' | 'video.embedding' | 'text';
 
