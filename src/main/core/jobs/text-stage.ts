@@ -5,6 +5,8 @@ import crypto from 'node:crypto';
 import type { Db } from '../store/db';
 import { f32ToBlob, blobToF32 } from '../store/db';
 import { FeatureWriter } from '../store/feature-repo';
+import { encoderState, fitTexts, hasTrainTexts, saveEncoderState } from '../store/encoder-state';
+import { textTodo } from '../store/extract-queries';
 import { ProgressMeter } from './progress';
 import type { ProgressEvent } from '../../../shared/types';
 import { TFIDF_DIM, TFIDF_ENCODER, TFIDF_VERSION, encodeText, fitIdf, sparseToBlob } from '../features/text/hashed-tfidf';
@@ -50,10 +52,8 @@ function* textStageSteps(
   onProgress?: (e: ProgressEvent) => void,
   only?: Set<number>,
 ): Generator<TextStageSummary, TextStageSummary> {
-  const hasTrain = (db.prepare("SELECT COUNT(*) n FROM utterance WHERE split = 'train' AND text IS NOT NULL").get() as { n: number }).n > 0;
-  const fitRows = db
-    .prepare(`SELECT key, text FROM utterance WHERE text IS NOT NULL ${hasTrain ? "AND split = 'train'" : ''} ORDER BY key`)
-    .all() as { key: string; text: string }[];
+  const hasTrain = hasTrainTexts(db);
+  const fitRows = fitTexts(db, hasTrain);
   const out = { encoded: 0, failed: 0, refit: false, fittedOn: null as string | null };
   if (fitRows.length === 0) return out;
 
@@ -64,29 +64,17 @@ function* textStageSteps(
   const version = `${TFIDF_VERSION}-${fittedOn}`;
 
   let idf: Float32Array;
-  const state = db.prepare('SELECT version, fitted_on, data FROM encoder_state WHERE name = ?').get(TFIDF_ENCODER) as
-    { version: string; fitted_on: string; data: Buffer } | undefined;
+  const state = encoderState(db, TFIDF_ENCODER);
   if (state && state.fitted_on === fittedOn && state.version === TFIDF_VERSION) {
     idf = blobToF32(state.data);
   } else {
     idf = fitIdf(fitRows.map((r) => r.text));
-    db.prepare('INSERT OR REPLACE INTO encoder_state (name, version, fitted_on, data) VALUES (?, ?, ?, ?)').run(
-      TFIDF_ENCODER,
-      TFIDF_VERSION,
-      fittedOn,
-      f32ToBlob(idf),
-    );
+    saveEncoderState(db, TFIDF_ENCODER, { version: TFIDF_VERSION, fitted_on: fittedOn, data: f32ToBlob(idf) });
     out.refit = true;
   }
   yield out;
 
-  const todo = db
-    .prepare(
-      `SELECT u.id, u.text FROM utterance u LEFT JOIN stage_status s ON s.utterance_id = u.id AND s.stage = 'text'
-       WHERE u.text IS NOT NULL AND (s.status IS NULL OR s.version <> ?) ORDER BY u.id`,
-    )
-    .all(version)
-    .filter((r) => !only || only.has((r as { id: number }).id)) as { id: number; text: string }[];
+  const todo = textTodo(db, version).filter((r) => !only || only.has(r.id));
   const writer = new FeatureWriter(db);
   const meter = new ProgressMeter('extract text', todo.length);
   const save = db.transaction((rows: { id: number; text: string }[]) => {
