@@ -2,6 +2,7 @@
 // most one per kind at a time, cancelled through its AbortSignal, and reported to subscribers as
 // JobEvents (progress, throttled; finished, always once).
 import type { Db } from '../store/db';
+import { runningJobElsewhere } from '../store/jobs';
 import type { ProgressEvent } from '../../../shared/types';
 import { ApiError, type JobEvent, type JobInfo, type JobKind } from '../../../shared/api';
 import { cancelJob, finishJob, getJob, listJobs, reapOrphanJobs, reportProgress, startJob } from '../jobs/job-store';
@@ -30,11 +31,7 @@ export class JobRunner {
     if (busy) throw new ApiError('conflict', `a ${kind} job is already running (job ${busy.id}); cancel it or wait for it to finish`);
     reapOrphanJobs(this.db);
     // extractors share the work through claims (store/claims.ts), so only a second training elsewhere is refused
-    const other =
-      kind === 'extract'
-        ? undefined
-        : (this.db.prepare("SELECT id, pid FROM job WHERE kind = ? AND status = 'running' AND pid <> ?").get(kind, process.pid) as
-            { id: number; pid: number } | undefined);
+    const other = kind === 'extract' ? undefined : runningJobElsewhere(this.db, kind, process.pid);
     if (other) throw new ApiError('conflict', `a ${kind} job is already running in another process (job ${other.id}, pid ${other.pid})`);
     const { id, signal } = startJob(this.db, kind, params);
     const info = getJob(this.db, id)!;

@@ -3,28 +3,14 @@
 // AbortController per running job of this process; a row left 'running' by a process that is gone
 // (kill -9) reads as 'failed' through reapOrphanJobs.
 import type { Db } from '../store/db';
+import { insertJob, jobRow, jobRows, runningJobs, setJobDone, setJobEnded, setJobProgress, type JobRow } from '../store/jobs';
 import type { ProgressEvent } from '../../../shared/types';
 import type { JobInfo, JobKind } from '../../../shared/api';
-
-interface JobRow {
-  id: number;
-  kind: string;
-  status: JobInfo['status'];
-  params: string | null;
-  result: string | null;
-  progress: string | null;
-  error: string | null;
-  started_at: string;
-  finished_at: string | null;
-}
 
 const controllers = new Map<number, AbortController>();
 
 export function startJob(db: Db, kind: JobKind, params: unknown): { id: number; signal: AbortSignal } {
-  const r = db
-    .prepare("INSERT INTO job (kind, status, params, pid) VALUES (?, 'running', ?, ?)")
-    .run(kind, JSON.stringify(params ?? null), process.pid);
-  const id = Number(r.lastInsertRowid);
+  const id = insertJob(db, kind, JSON.stringify(params ?? null), process.pid);
   const ac = new AbortController();
   controllers.set(id, ac);
   return { id, signal: ac.signal };
@@ -37,7 +23,7 @@ export function reportProgress(db: Db, id: number, p: ProgressEvent): void {
   const wait = db.pragma('busy_timeout', { simple: true }) as number;
   db.pragma('busy_timeout = 0');
   try {
-    db.prepare('UPDATE job SET progress = ? WHERE id = ?').run(JSON.stringify(p), id);
+    setJobProgress(db, id, JSON.stringify(p));
   } catch (e) {
     if ((e as { code?: string }).code !== 'SQLITE_BUSY') throw e;
   } finally {
@@ -52,16 +38,9 @@ export function finishJob(
 ): void {
   controllers.delete(id);
   if (outcome.status === 'done') {
-    db.prepare("UPDATE job SET status = 'done', result = ?, finished_at = strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE id = ?").run(
-      JSON.stringify(outcome.result ?? null),
-      id,
-    );
+    setJobDone(db, id, JSON.stringify(outcome.result ?? null));
   } else {
-    db.prepare("UPDATE job SET status = ?, error = ?, finished_at = strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE id = ?").run(
-      outcome.status,
-      outcome.error,
-      id,
-    );
+    setJobEnded(db, id, outcome.status, outcome.error);
   }
 }
 
@@ -74,17 +53,17 @@ export function cancelJob(id: number): boolean {
 }
 
 export function getJob(db: Db, id: number): JobInfo | null {
-  const r = db.prepare('SELECT * FROM job WHERE id = ?').get(id) as JobRow | undefined;
+  const r = jobRow(db, id);
   return r ? toInfo(r) : null;
 }
 
 export function listJobs(db: Db, limit = 50): JobInfo[] {
-  return (db.prepare('SELECT * FROM job ORDER BY id DESC LIMIT ?').all(limit) as JobRow[]).map(toInfo);
+  return jobRows(db, limit).map(toInfo);
 }
 
 /** Marks 'running' rows whose process is gone as failed (the process was killed mid-job). */
 export function reapOrphanJobs(db: Db): number {
-  const rows = db.prepare("SELECT id, pid FROM job WHERE status = 'running'").all() as { id: number; pid: number | null }[];
+  const rows = runningJobs(db);
   let n = 0;
   for (const r of rows) {
     if (r.pid === process.pid && controllers.has(r.id)) continue;
