@@ -4,6 +4,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Db } from '../store/db';
+import { mediaPathOf } from '../store/media-files';
 import { isBelow } from '../path-inside';
 
 export type MediaLookup = { ok: true; file: string; size: number; type: string } | { ok: false; status: 403 | 404; reason: string };
@@ -33,11 +34,7 @@ export function mediaContentType(file: string): string {
 
 /** The clip of utterance `id`, resolved through symlinks and checked to lie under its corpus root. */
 export function mediaFileOf(db: Db, id: number): MediaLookup {
-  const r = db
-    .prepare(
-      'SELECT m.path, c.root FROM utterance u JOIN corpus c ON c.id = u.corpus_id LEFT JOIN media m ON m.utterance_id = u.id WHERE u.id = ?',
-    )
-    .get(id) as { path: string | null; root: string } | undefined;
+  const r = mediaPathOf(db, id);
   if (!r) return { ok: false, status: 404, reason: `no utterance with id ${id}` };
   if (!r.path) return { ok: false, status: 404, reason: `utterance ${id} has no media file` };
   let file: string;
@@ -55,16 +52,7 @@ export function mediaFileOf(db: Db, id: number): MediaLookup {
   return { ok: true, file, size: st.size, type: mediaContentType(file) };
 }
 
-export function thumbnailOf(db: Db, id: number, frame: number): Buffer | null {
-  const r = db.prepare('SELECT png FROM thumbnail WHERE utterance_id = ? AND frame = ?').get(id, frame) as { png: Buffer } | undefined;
-  return r?.png ?? null;
-}
-
-export function thumbnailFrames(db: Db, id: number): number[] {
-  return (db.prepare('SELECT frame FROM thumbnail WHERE utterance_id = ? ORDER BY frame').all(id) as { frame: number }[]).map(
-    (r) => r.frame,
-  );
-}
+export { thumbnailOf, thumbnailFrames } from '../store/media-files';
 
 /**
  * One byte range of a `Range: bytes=...` header (RFC 9110): null means "send the whole file" (no
