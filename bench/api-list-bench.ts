@@ -14,7 +14,7 @@ import { openDb } from '../src/main/core/store/db';
 import { planImport } from '../src/main/core/corpus/import-plan';
 import { saveImport } from '../src/main/core/store/corpus-repo';
 import { listUtterances } from '../src/main/core/store/queries';
-import { listRows, nextUncertain } from '../src/main/core/api/list-query';
+import { listRows, nextUncertain } from '../src/main/core/store/corpus-table';
 import { createApi } from '../src/main/core/api';
 
 const args = process.argv.slice(2);

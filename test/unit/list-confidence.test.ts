@@ -5,7 +5,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import path from 'node:path';
 import { openDb } from '../../src/main/core/store/db';
-import { listRows } from '../../src/main/core/api/list-query';
+import { listRows } from '../../src/main/core/store/corpus-table';
 import { tmpDir } from '../helpers/tmp';
 
 describe('utterances.list: predicted class, its probability, and the top class', () => {

@@ -2,6 +2,7 @@
 // evaluate the labelled held-out splits and write the HTML report. Registered on the main program by main.ts.
 import { Option, type Command } from 'commander';
 import { openDb, type Db } from '../core/store/db';
+import { splitCounts, trainLabelCount } from '../core/store/corpus-summary';
 import { writeReport } from '../core/report';
 import { trainModel, evaluateSplit, type EvaluateResult, type TrainResult } from '../core/learn';
 import { availableModalities } from '../core/learn/dataset';
@@ -13,9 +14,7 @@ import type { MainCliContext } from './context';
 /** The learning half of the main job: the seed architecture (fusion + SVM) on whatever modalities
  * have features, fit on train only, then scored on each labelled held-out split. */
 async function trainAndEvaluate(ctx: MainCliContext, db: Db): Promise<{ train: TrainResult | null; evaluations: EvaluateResult[] }> {
-  const classes = (
-    db.prepare("SELECT COUNT(DISTINCT label) n FROM utterance WHERE split = 'train' AND label IS NOT NULL").get() as { n: number }
-  ).n;
+  const classes = trainLabelCount(db);
   const modalities = availableModalities(db);
   if (classes < 2 || modalities.length === 0) return { train: null, evaluations: [] };
   const fusion = modalities.length > 1 ? 'seed' : 'none';
@@ -63,7 +62,7 @@ export function registerAnalyzeCommand(program: Command, ctx: MainCliContext): v
         for (const s of imports) ctx.progress(importLine(s));
         const extract = await doExtract(ctx, db, o);
         ctx.progress(extractLine(extract));
-        const counts = db.prepare('SELECT split, COUNT(*) n FROM utterance GROUP BY split ORDER BY split').all();
+        const counts = splitCounts(db);
         if (extract.cancelled) {
           ctx.out({ database: g.dbPath, imports, extract, splits: counts }, `database: ${g.dbPath}\n${extractLine(extract)}`);
           process.exitCode = 130;

@@ -11,7 +11,9 @@ import { trainInWorker } from '../learn/train-in-worker';
 import { configOf, FIRST_TRAIN_DEFAULTS, latestModel } from '../../../shared/model-config';
 import { runExtraction } from '../jobs/extract';
 import { locateFfmpeg } from '../media/locate-ffmpeg';
-import { listRows, nextUncertain, statusCounts } from './list-query';
+import { listRows, nextUncertain, statusCounts } from '../store/corpus-table';
+import { corpusRows, labelsInData, modelRows } from '../store/corpus-summary';
+import { latestModelVersion } from '../store/model-versions';
 import { mediaFileOf, thumbnailFrames } from './media-lookup';
 import { readUiSettings, writeUiSettings } from './ui-settings';
 import { trainProgressMeter } from './train-progress';
@@ -182,20 +184,11 @@ export function createApiHandlers(ctx: ApiContext): ApiHandlers {
 }
 
 function corpusSummary(db: Db, dbPath: string): CorpusSummary {
-  const corpora = (
-    db.prepare('SELECT id, root, kind, label_set FROM corpus ORDER BY id').all() as {
-      id: number;
-      root: string;
-      kind: string;
-      label_set: string;
-    }[]
-  ).map((c) => ({ id: c.id, root: c.root, kind: c.kind, labels: JSON.parse(c.label_set) as string[] }));
+  const corpora = corpusRows(db).map((c) => ({ id: c.id, root: c.root, kind: c.kind, labels: JSON.parse(c.label_set) as string[] }));
   const labels: string[] = [];
   for (const c of corpora) for (const l of c.labels) if (!labels.includes(l)) labels.push(l);
   // labels found in the data but outside any declared set (generic CSVs without --labels) come last
-  for (const r of db.prepare('SELECT DISTINCT label FROM utterance WHERE label IS NOT NULL ORDER BY label').all() as { label: string }[]) {
-    if (!labels.includes(r.label)) labels.push(r.label);
-  }
+  for (const l of labelsInData(db)) if (!labels.includes(l)) labels.push(l);
   const counts = statusCounts(db);
   return {
     db: dbPath,
@@ -203,17 +196,12 @@ function corpusSummary(db: Db, dbPath: string): CorpusSummary {
     labels,
     counts,
     total: counts.reduce((a, c) => a + c.n, 0),
-    latestModel: (db.prepare('SELECT MAX(version) v FROM model').get() as { v: number | null }).v,
+    latestModel: latestModelVersion(db),
   };
 }
 
 function modelList(db: Db): ModelVersionInfo[] {
-  const rows = db.prepare('SELECT version, created_at, params, metrics FROM model ORDER BY version').all() as {
-    version: number;
-    created_at: string;
-    params: string;
-    metrics: string | null;
-  }[];
+  const rows = modelRows(db);
   return rows.map((r) => {
     const p = JSON.parse(r.params) as {
       fusion: string;

@@ -1,10 +1,10 @@
 // The corpus table's query: every ListInput filter, the latest model's prediction and confidence
 // (its highest class probability) in ONE SQL statement, so 13,000 rows stay fast. The total needs a
 // second (count) statement only when the page is not the whole result (an offset, or a full page).
-import type { Db } from '../store/db';
+import type { Db } from './db';
 import type { UtteranceRow, ApiParsedInput } from '../../../shared/api';
 
-import { STATUS_SQL } from '../store/queries';
+import { STATUS_SQL } from './queries';
 
 type ListInput = ApiParsedInput<'utterances.list'>;
 
