@@ -6,6 +6,7 @@ import { computeAgreement } from '../agreement';
 import { adjudicationQueue, ratedItems, AnnotatorsError } from '../store/annotators';
 import { adjudicate, annotatorLabels, goldSummary, listAnnotators, parseGoldRule, setGoldRule, LabelError } from '../store/labels';
 import { labelHistory } from '../store/queries';
+import { annotationIds, contextOf } from '../store/annotation-items';
 import { readUiSettings, writeUiSettings } from './ui-settings';
 import { mediaFileOf } from './media-lookup';
 import type { ApiContext } from './context';
@@ -66,44 +67,10 @@ export function annotationHandlers(ctx: ApiContext, who: string): Pick<ApiHandle
       writeUiSettings(ctx.dataDir, { keymap });
       return info();
     },
-    'annotation.ids': (f) => {
-      const where: string[] = [];
-      const args: Record<string, unknown> = {};
-      if (f.split) {
-        where.push('u.split = @split');
-        args.split = f.split;
-      }
-      if (f.speaker) {
-        where.push('u.speaker = @speaker');
-        args.speaker = f.speaker;
-      }
-      if (f.annotator) {
-        where.push('EXISTS (SELECT 1 FROM annotator_label a WHERE a.utterance_id = u.id AND a.annotator = @annotator)');
-        args.annotator = f.annotator;
-      }
-      if (f.unlabelledBy) {
-        where.push('NOT EXISTS (SELECT 1 FROM annotator_label a WHERE a.utterance_id = u.id AND a.annotator = @unl)');
-        args.unl = f.unlabelledBy;
-      }
-      if (f.disagree) where.push('(SELECT COUNT(DISTINCT a.label) FROM annotator_label a WHERE a.utterance_id = u.id) > 1');
-      const rows = db
-        .prepare(`SELECT u.id FROM utterance u ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY u.id`)
-        .pluck()
-        .all(args) as number[];
-      return { ids: rows };
-    },
+    'annotation.ids': (f) => ({ ids: annotationIds(db, f) }),
     'annotation.item': ({ id, before, after }) => {
-      const u = db.prepare('SELECT dialogue_id, idx FROM utterance WHERE id = ?').get(id) as
-        { dialogue_id: number | null; idx: number | null } | undefined;
-      if (!u) throw new ApiError('not_found', `no utterance with id ${id}`);
-      let rows: { id: number; idx: number | null; speaker: string | null; text: string | null; label: string | null }[];
-      if (u.dialogue_id !== null && u.idx !== null) {
-        rows = db
-          .prepare(`SELECT id, idx, speaker, text, label FROM utterance WHERE dialogue_id = ? AND idx BETWEEN ? AND ? ORDER BY idx, id`)
-          .all(u.dialogue_id, u.idx - before, u.idx + after) as typeof rows;
-      } else {
-        rows = db.prepare('SELECT id, idx, speaker, text, label FROM utterance WHERE id = ?').all(id) as typeof rows;
-      }
+      const rows = contextOf(db, id, before, after);
+      if (!rows) throw new ApiError('not_found', `no utterance with id ${id}`);
       const context: ContextUtterance[] = rows.map((r) => {
         const m = mediaFileOf(db, r.id);
         return { ...r, current: r.id === id, mediaUrl: m?.ok ? ctx.urls.media(r.id) : null };
