@@ -4,10 +4,10 @@
 // segments of a recording; decodes each clip once; names a clip that does not decode and carries on;
 // and a cancel mid-run leaves every item stored whole or not at all. Real ffmpeg, real ONNX sessions.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { tmpDir } from '../helpers/tmp';
+import { makeSteppedRecording } from '../helpers/stepped-recording';
 import { clipFfmpeg, makeClip } from '../helpers/make-clips';
 import { writeTinyModels } from '../helpers/tiny-encoders';
 import { importModel } from '../../src/main/core/models/install';
@@ -109,30 +109,12 @@ beforeAll(async () => {
   await makeClip(corpus, 'c.wav', { durationS: 1, container: 'wav', audio: { kind: 'sine', freq: 500, sampleRate: 16000 } });
   fs.writeFileSync(path.join(corpus, 'broken.mp4'), 'not a video\n'.repeat(200));
   // 12 s, 10 fps, colour and tone (left and right apart, 44.1 kHz) change every second
-  execFileSync(ffmpeg, [
-    '-nostdin',
-    '-loglevel',
-    'error',
-    '-y',
-    '-f',
-    'lavfi',
-    '-i',
-    "color=black:s=96x64:r=10:d=12,format=rgb24,geq=r='20*floor(T)':g='255-20*floor(T)':b='128'",
-    '-f',
-    'lavfi',
-    '-i',
-    "aevalsrc='0.5*sin(2*PI*(200+90*floor(t))*t)|0.3*sin(2*PI*(700-40*floor(t))*t)':s=44100:d=12",
-    '-c:v',
-    'libx264',
-    '-g',
-    '30',
-    '-pix_fmt',
-    'yuv420p',
-    '-c:a',
-    'aac',
-    '-shortest',
-    rec,
-  ]);
+  makeSteppedRecording(ffmpeg, rec, {
+    durationS: 12,
+    colourStep: 20,
+    tone: '0.5*sin(2*PI*(200+90*floor(t))*t)|0.3*sin(2*PI*(700-40*floor(t))*t)',
+    sampleRate: 44100,
+  });
   const files = writeTinyModels(path.join(t.dir, 'mirror'));
   await importModel(data, 'wav2vec2-base-960h', files.wav2vec2);
   await importModel(data, 'resnet-50', files.resnet);

@@ -3,9 +3,9 @@
 // its frame 0 at frame_entropy.t0_s); a whole clip keeps file-relative frames and all its audio.
 // The recording changes colour and tone every second, so a frame or a span off by one shows.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { tmpDir } from '../helpers/tmp';
+import { makeSteppedRecording } from '../helpers/stepped-recording';
 import { clipFfmpeg } from '../helpers/make-clips';
 import { writeTinyModels } from '../helpers/tiny-encoders';
 import { importModel } from '../../src/main/core/models/install';
@@ -31,30 +31,7 @@ const ITEMS: Record<number, [number | null, number | null, number | null, number
 
 beforeAll(async () => {
   // 6 s, 10 fps h264 (a key frame every 3 s, so segments start mid-GOP) and 16 kHz audio; both change every second
-  execFileSync(ffmpeg, [
-    '-nostdin',
-    '-loglevel',
-    'error',
-    '-y',
-    '-f',
-    'lavfi',
-    '-i',
-    "color=black:s=96x64:r=10:d=6,format=rgb24,geq=r='40*floor(T)':g='255-40*floor(T)':b='128'",
-    '-f',
-    'lavfi',
-    '-i',
-    "aevalsrc='0.5*sin(2*PI*(200+150*floor(t))*t)':s=16000:d=6",
-    '-c:v',
-    'libx264',
-    '-g',
-    '30',
-    '-pix_fmt',
-    'yuv420p',
-    '-c:a',
-    'aac',
-    '-shortest',
-    rec,
-  ]);
+  makeSteppedRecording(ffmpeg, rec, { durationS: 6, colourStep: 40, tone: '0.5*sin(2*PI*(200+150*floor(t))*t)', sampleRate: 16000 });
   const files = writeTinyModels(path.join(t.dir, 'mirror'));
   await importModel(data, 'wav2vec2-base-960h', files.wav2vec2);
   await importModel(data, 'resnet-50', files.resnet);
