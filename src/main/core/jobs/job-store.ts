@@ -16,19 +16,9 @@ export function startJob(db: Db, kind: JobKind, params: unknown): { id: number; 
   return { id, signal: ac.signal };
 }
 
+/** Stores a job's progress, best effort: skipped while another connection holds the write lock (store/jobs.ts). */
 export function reportProgress(db: Db, id: number, p: ProgressEvent): void {
-  // best effort: a progress line is skipped while another connection (the training worker storing its
-  // model and predictions) holds the write lock, rather than failing the job it reports on
-  // and it does not wait for the lock either (better-sqlite3 blocks the thread while it waits)
-  const wait = db.pragma('busy_timeout', { simple: true }) as number;
-  db.pragma('busy_timeout = 0');
-  try {
-    setJobProgress(db, id, JSON.stringify(p));
-  } catch (e) {
-    if ((e as { code?: string }).code !== 'SQLITE_BUSY') throw e;
-  } finally {
-    db.pragma(`busy_timeout = ${wait}`);
-  }
+  setJobProgress(db, id, JSON.stringify(p));
 }
 
 export function finishJob(

@@ -21,8 +21,20 @@ export function insertJob(db: Db, kind: string, params: string, pid: number): nu
   return Number(r.lastInsertRowid);
 }
 
+/** Stores the last progress line; skipped (no wait, no error) while another connection holds the write lock. */
 export function setJobProgress(db: Db, id: number, progress: string): void {
-  db.prepare('UPDATE job SET progress = ? WHERE id = ?').run(progress, id);
+  // best effort: a progress line is skipped while another connection (the training worker storing its
+  // model and predictions) holds the write lock, rather than failing the job it reports on
+  // and it does not wait for the lock either (better-sqlite3 blocks the thread while it waits)
+  const wait = db.pragma('busy_timeout', { simple: true }) as number;
+  db.pragma('busy_timeout = 0');
+  try {
+    db.prepare('UPDATE job SET progress = ? WHERE id = ?').run(progress, id);
+  } catch (e) {
+    if ((e as { code?: string }).code !== 'SQLITE_BUSY') throw e;
+  } finally {
+    db.pragma(`busy_timeout = ${wait}`);
+  }
 }
 
 export function setJobDone(db: Db, id: number, result: string): void {
