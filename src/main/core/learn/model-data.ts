@@ -3,8 +3,8 @@ import zlib from 'node:zlib';
 import type { Db } from '../store/db';
 import { modelDataBlob } from '../store/model-versions';
 import { loadSvm, type StandardizerParams, type SvmModel } from '../classify';
-import type { Modality } from './dataset';
-import { TrainError, type FusionChoice } from './train-types';
+import { FRAMES, type Modality } from './dataset';
+import { TrainError, type FusionChoice, type TrainOptions } from './train-types';
 
 /**
  * What model.data holds: gzip of this JSON without `svm`, a newline, then the serialised SVM (kept
@@ -38,6 +38,29 @@ export function loadModelData(db: Db, version: number): { data: ModelData; svm: 
   if (!blob) throw new TrainError(`no stored model version ${version}`);
   const data = unpackModelData(blob);
   return { data, svm: loadSvm(data.svm) };
+}
+
+/** A training path's model data: the fields every path fills alike, then its own (`own`: the sparse
+ * layout, the dialogue weight), then the serialised SVM. */
+export function modelDataOf(
+  opts: Pick<TrainOptions, 'modalities' | 'context' | 'fusion'>,
+  fit: { labels: string[]; vocabulary: number[]; standardizer: StandardizerParams | null; onnx: Uint8Array | null; svm: string },
+  own: Pick<ModelData, 'layout' | 'dialogueBeta'> = {},
+): ModelData {
+  return {
+    format: 'emotion-studio-model',
+    formatVersion: 1,
+    labels: fit.labels,
+    modalities: [...opts.modalities],
+    context: opts.context,
+    fusion: opts.fusion,
+    vocabulary: fit.vocabulary,
+    standardizer: fit.standardizer,
+    fusionOnnx: fit.onnx ? Buffer.from(fit.onnx).toString('base64') : null,
+    framesV: FRAMES,
+    ...own,
+    svm: fit.svm,
+  };
 }
 
 export function packModelData(data: ModelData): Buffer {

@@ -13,7 +13,7 @@ import {
 import { stopOnSignal } from '../classify/stop';
 import { FusionRunner, trainFusion, type FusionInputs } from '../fusion';
 import { concat, FRAMES, type Blocks } from './dataset';
-import type { ModelData } from './model-data';
+import { modelDataOf } from './model-data';
 import { storeModel } from './store-model';
 import {
   checkpoint,
@@ -152,19 +152,7 @@ export async function trainDense(db: Db, opts: TrainOptions, prepared: Prepared)
   const { pred, proba } = predictChunked(svm, X);
   const tPredict = now();
 
-  const data: ModelData = {
-    format: 'emotion-studio-model',
-    formatVersion: 1,
-    labels,
-    modalities: [...opts.modalities],
-    context: opts.context,
-    fusion: opts.fusion,
-    vocabulary,
-    standardizer,
-    fusionOnnx: fusionOnnx ? Buffer.from(fusionOnnx).toString('base64') : null,
-    framesV: FRAMES,
-    svm: svm.serialize(),
-  };
+  const data = modelDataOf(opts, { labels, vocabulary, standardizer, onnx: fusionOnnx, svm: svm.serialize() });
   return storeModel(db, opts, prepared, {
     data,
     pred,

@@ -12,12 +12,13 @@ import {
   standardize,
   trainSparseLinear,
   type ChosenParams,
+  type GridScore,
   type StandardizerParams,
 } from '../classify';
 import { buildSparseRows, sparseWidth, CONTEXT_DECAY, CONTEXT_TURNS, CONTEXT_WEIGHT } from './sparse-rows';
-import { concat, FRAMES } from './dataset';
+import { concat } from './dataset';
 import { chooseDialogueBeta, classDecisions, lateFusion } from './dialogue-rows';
-import type { ModelData } from './model-data';
+import { modelDataOf } from './model-data';
 import { storeModel } from './store-model';
 import { checkpoint, type Prepared, type Selection, type TrainOptions, type TrainProgress, type TrainResult } from './train-types';
 
@@ -58,6 +59,17 @@ export async function trainSparse(db: Db, opts: TrainOptions, p: Prepared): Prom
   };
   const Cs = opts.Cs ?? [0.05, 0.1, 0.2, 0.5, 1];
   const weightings = opts.balanced === undefined ? [false, true] : [opts.balanced];
+  // one progress line per (C, weighting) scored; `how`: what the weighted F1 is measured on
+  const onChoose = (how: string) => (done: number, total: number, s: GridScore) =>
+    progress({
+      stage: 'choose',
+      message: `C=${s.C}${s.balanced ? ' balanced' : ''}: ${how} weighted F1 ${s.weighted_f1.toFixed(4)} (${s.trainSeconds.toFixed(1)} s)`,
+      done,
+      total,
+    });
+  // what both ways of choosing (CV on train, or dev) search over
+  const searched = `C in {${Cs.join(', ')}} x ${weightings.map((b) => (b ? 'balanced' : 'unweighted')).join('/')}`;
+  const choice = { Cs, balanced: weightings, d, nClasses: labels.length, seed: opts.seed, signal: opts.signal };
   const dialogues = new Set(trainRows.map((i) => items[i].dialogueId ?? `u${i}`)).size;
   if (opts.C === undefined && (opts.select ?? 'cv') === 'cv' && dialogues >= 2) {
     const folds = Math.min(opts.cvFolds ?? 3, dialogues);
@@ -68,21 +80,10 @@ export async function trainSparse(db: Db, opts: TrainOptions, p: Prepared): Prom
       total: Cs.length * weightings.length,
     });
     const chosen = await chooseSparseLinearCv(Xtrain, yTrain, {
-      Cs,
-      balanced: weightings,
-      d,
-      nClasses: labels.length,
-      seed: opts.seed,
-      signal: opts.signal,
+      ...choice,
       folds,
       groups: trainRows.map((i) => items[i].dialogueId),
-      onProgress: (done, total, s) =>
-        progress({
-          stage: 'choose',
-          message: `C=${s.C}${s.balanced ? ' balanced' : ''}: cross-validated weighted F1 ${s.weighted_f1.toFixed(4)} (${s.trainSeconds.toFixed(1)} s)`,
-          done,
-          total,
-        }),
+      onProgress: onChoose('cross-validated'),
     });
     C = chosen.best.C;
     balanced = chosen.bestBalanced;
@@ -93,7 +94,7 @@ export async function trainSparse(db: Db, opts: TrainOptions, p: Prepared): Prom
       unit: 'dialogue',
       chosen: { C, balanced },
       score: chosen.best.weighted_f1,
-      why: `highest mean held-out weighted F1 over ${folds} folds of the training split (whole dialogues per fold) among C in {${Cs.join(', ')}} x ${weightings.map((b) => (b ? 'balanced' : 'unweighted')).join('/')}; dev only confirms`,
+      why: `highest mean held-out weighted F1 over ${folds} folds of the training split (whole dialogues per fold) among ${searched}; dev only confirms`,
     };
   } else if (opts.C === undefined && devRows.length > 0) {
     progress({
@@ -107,21 +108,7 @@ export async function trainSparse(db: Db, opts: TrainOptions, p: Prepared): Prom
       yTrain,
       devRows.map((i) => X[i]),
       yDev,
-      {
-        Cs,
-        balanced: weightings,
-        d,
-        nClasses: labels.length,
-        seed: opts.seed,
-        signal: opts.signal,
-        onProgress: (done, total, s) =>
-          progress({
-            stage: 'choose',
-            message: `C=${s.C}${s.balanced ? ' balanced' : ''}: dev weighted F1 ${s.weighted_f1.toFixed(4)} (${s.trainSeconds.toFixed(1)} s)`,
-            done,
-            total,
-          }),
-      },
+      { ...choice, onProgress: onChoose('dev') },
     );
     C = chosen.best.C;
     balanced = chosen.bestBalanced;
@@ -130,7 +117,7 @@ export async function trainSparse(db: Db, opts: TrainOptions, p: Prepared): Prom
       method: 'dev',
       chosen: { C, balanced },
       score: chosen.best.weighted_f1,
-      why: `highest dev weighted F1 among C in {${Cs.join(', ')}} x ${weightings.map((b) => (b ? 'balanced' : 'unweighted')).join('/')}`,
+      why: `highest dev weighted F1 among ${searched}`,
     };
   }
   let beta = 0;
@@ -210,21 +197,14 @@ export async function trainSparse(db: Db, opts: TrainOptions, p: Prepared): Prom
   }
   const tPredict = now();
 
-  const data: ModelData = {
-    format: 'emotion-studio-model',
-    formatVersion: 1,
-    labels,
-    modalities: [...opts.modalities],
-    context: opts.context,
-    fusion: opts.fusion,
-    vocabulary,
-    standardizer,
-    fusionOnnx: p.dialogue ? Buffer.from(p.dialogue.onnx).toString('base64') : null,
-    framesV: FRAMES,
-    layout: { kind: 'sparse', denseWidth, contextTurns: CONTEXT_TURNS, contextDecay: CONTEXT_DECAY, contextWeight: CONTEXT_WEIGHT },
-    ...(p.dialogue ? { dialogueBeta: beta } : {}),
-    svm: svm.serialize(),
-  };
+  const data = modelDataOf(
+    opts,
+    { labels, vocabulary, standardizer, onnx: p.dialogue?.onnx ?? null, svm: svm.serialize() },
+    {
+      layout: { kind: 'sparse', denseWidth, contextTurns: CONTEXT_TURNS, contextDecay: CONTEXT_DECAY, contextWeight: CONTEXT_WEIGHT },
+      ...(p.dialogue ? { dialogueBeta: beta } : {}),
+    },
+  );
   const extra = {
     layout: 'sparse',
     columns: d,
