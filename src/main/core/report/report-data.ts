@@ -7,7 +7,16 @@ import { blobToF32 } from '../store/db';
 import { evaluateSplit } from '../learn/evaluate';
 import { listUtterances } from '../store/queries';
 import { modelsWithMetrics, modelSummary } from '../store/model-versions';
-import { corpusTotals, entropyRows, labelDistribution, listCorpora, mispredicted, thumbnailReader } from '../store/report-queries';
+import {
+  corpusTotals,
+  entropyRows,
+  labelDistribution,
+  listCorpora,
+  mispredicted,
+  thumbnailReader,
+  type EntropyRow,
+  type MispredictedRow,
+} from '../store/report-queries';
 import type { EvaluateResult, Split } from '../../../shared/types';
 import { corpusLabels, resolveVersion } from './rows';
 
@@ -23,26 +32,15 @@ export interface AblationRow {
   macro_f1: number;
 }
 
-export interface ConfusedItem {
-  id: number;
-  key: string;
-  split: string;
-  speaker: string | null;
-  text: string | null;
-  gold: string;
-  predicted: string;
+/** a wrongly predicted utterance (id, key, split, speaker, text, gold, predicted) */
+export interface ConfusedItem extends Omit<MispredictedRow, 'probabilities'> {
   /** probability of the (wrong) predicted class, and of the gold class */
   p_predicted: number;
   p_gold: number;
 }
 
-export interface EntropyThumb {
-  id: number;
-  key: string;
-  split: string;
-  label: string | null;
-  text: string | null;
-  fps: number;
+/** an utterance with frame entropy (id, key, split, label, text, fps) */
+export interface EntropyThumb extends Omit<EntropyRow, 'entropy' | 'selected'> {
   entropy: number[];
   selected: number[];
   /** one selected frame as a PNG data URL (the highest-entropy one), or null */
