@@ -4,7 +4,7 @@
 import type { Db } from '../store/db';
 import { listUtterances } from '../store/queries';
 import { latestModelVersion, modelExists, modelParams, predictionsOf } from '../store/model-versions';
-import { corpusLabelSets } from '../store/training-data';
+import { labelSet } from '../learn/dataset';
 import { allAnnotatorLabels, allLabelHistory, exportExtras } from '../store/report-queries';
 import type { ItemStatus, LabelChange, Split } from '../../../shared/types';
 
@@ -63,11 +63,7 @@ export function modelLabels(db: Db, version: number | null): string[] | null {
 
 /** Union of the corpora's label sets, in order (the order `import` found them). */
 export function corpusLabels(db: Db): string[] {
-  const out: string[] = [];
-  for (const set of corpusLabelSets(db)) {
-    for (const l of set) if (!out.includes(l)) out.push(l);
-  }
-  return out;
+  return labelSet(db);
 }
 
 export function exportRows(db: Db, sel: RowSelection = {}): { version: number | null; rows: ExportRow[] } {
