@@ -60,6 +60,21 @@ export default tseslint.config(
     },
   },
   {
+    // store owns SQL (docs/architecture.md): a prepared statement anywhere else in the main process is a
+    // layer leak; add a function to src/main/core/store/ and call it
+    files: ['src/main/**/*.ts'],
+    ignores: ['src/main/core/store/**'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "CallExpression[callee.property.name='prepare']",
+          message: 'SQL belongs in src/main/core/store/: call a store function instead of preparing a statement here',
+        },
+      ],
+    },
+  },
+  {
     files: ['**/*.{js,cjs}'], // bin/emotion-studio.js: CommonJS (package.json has no "type")
     languageOptions: { sourceType: 'commonjs' },
     rules: { '@typescript-eslint/no-require-imports': 'off' },

@@ -20,6 +20,22 @@ async function layerErrors(rel: string, code: string): Promise<string[]> {
 }
 
 describe('layer boundaries (eslint.config.mjs)', () => {
+  it('SQL outside store/ fails the lint; the same statement inside store/ is fine', async () => {
+    const code =
+      "import type { Db } from '../store/db';\nexport const n = (db: Db) => db.prepare('SELECT COUNT(*) FROM utterance').get();\n";
+    for (const file of ['src/main/core/jobs/lint-probe.ts', 'src/main/core/api/lint-probe.ts', 'src/main/core/learn/lint-probe.ts']) {
+      const [res] = await eslint.lintText(code, { filePath: path.join(ROOT, file) });
+      expect(
+        res.messages.filter((m) => m.ruleId === 'no-restricted-syntax').map((m) => m.message),
+        file,
+      ).toEqual([expect.stringContaining('SQL belongs in src/main/core/store/')]);
+    }
+    const [inStore] = await eslint.lintText(code.replace("'../store/db'", "'./db'"), {
+      filePath: path.join(ROOT, 'src/main/core/store/lint-probe.ts'),
+    });
+    expect(inStore.messages.filter((m) => m.ruleId === 'no-restricted-syntax')).toEqual([]);
+  });
+
   it('an electron import in core fails the lint, in every import form', async () => {
     const file = 'src/main/core/jobs/lint-probe.ts';
     const forms = [
