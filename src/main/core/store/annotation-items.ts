@@ -2,28 +2,17 @@
 // utterance with its neighbours in the dialogue (the context shown around it).
 import type { Db } from './db';
 import type { ApiParsedInput } from '../../../shared/api';
+import { addUtteranceFilter } from './utterance-filter';
 
 /** Utterance ids matching the filters, in id order. */
 export function annotationIds(db: Db, f: ApiParsedInput<'annotation.ids'>): number[] {
   const where: string[] = [];
   const args: Record<string, unknown> = {};
-  if (f.split) {
-    where.push('u.split = @split');
-    args.split = f.split;
-  }
-  if (f.speaker) {
-    where.push('u.speaker = @speaker');
-    args.speaker = f.speaker;
-  }
-  if (f.annotator) {
-    where.push('EXISTS (SELECT 1 FROM annotator_label a WHERE a.utterance_id = u.id AND a.annotator = @annotator)');
-    args.annotator = f.annotator;
-  }
-  if (f.unlabelledBy) {
-    where.push('NOT EXISTS (SELECT 1 FROM annotator_label a WHERE a.utterance_id = u.id AND a.annotator = @unl)');
-    args.unl = f.unlabelledBy;
-  }
-  if (f.disagree) where.push('(SELECT COUNT(DISTINCT a.label) FROM annotator_label a WHERE a.utterance_id = u.id) > 1');
+  addUtteranceFilter(
+    { split: f.split, speaker: f.speaker, annotator: f.annotator, unlabelledBy: f.unlabelledBy, annotatorsDisagree: f.disagree },
+    where,
+    args,
+  );
   return db
     .prepare(`SELECT u.id FROM utterance u ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY u.id`)
     .pluck()

@@ -5,6 +5,7 @@ import type { Db } from './db';
 import type { UtteranceRow, ApiParsedInput } from '../../../shared/api';
 
 import { STATUS_SQL } from './queries';
+import { addUtteranceFilter, likePattern } from './utterance-filter';
 
 type ListInput = ApiParsedInput<'utterances.list'>;
 
@@ -12,33 +13,21 @@ export function listRows(db: Db, f: ListInput): { total: number; rows: Utterance
   const inner: string[] = [];
   const outer: string[] = [];
   const args: Record<string, unknown> = { limit: f.limit, offset: f.offset };
-  if (f.split) {
-    inner.push('u.split = @split');
-    args.split = f.split;
-  }
-  if (f.label) {
-    inner.push('u.label = @label');
-    args.label = f.label;
-  }
+  addUtteranceFilter(
+    { split: f.split, label: f.label, speaker: f.speaker, annotator: f.annotator, annotatorsDisagree: f.annotatorsDisagree },
+    inner,
+    args,
+  );
   if (f.prediction) {
     inner.push('p.label = @prediction');
     args.prediction = f.prediction;
   }
   if (f.agreement === 'agree') inner.push('p.label IS NOT NULL AND u.label IS NOT NULL AND p.label = u.label');
   if (f.agreement === 'disagree') inner.push('p.label IS NOT NULL AND u.label IS NOT NULL AND p.label <> u.label');
-  if (f.speaker) {
-    inner.push('u.speaker = @speaker');
-    args.speaker = f.speaker;
-  }
-  if (f.annotator) {
-    inner.push('EXISTS (SELECT 1 FROM annotator_label a WHERE a.utterance_id = u.id AND a.annotator = @annotator)');
-    args.annotator = f.annotator;
-  }
   if (f.unlabelled) inner.push('u.label IS NULL');
-  if (f.annotatorsDisagree) inner.push('(SELECT COUNT(DISTINCT a.label) FROM annotator_label a WHERE a.utterance_id = u.id) > 1');
   if (f.q) {
     inner.push("(u.text LIKE @q ESCAPE '\\' OR u.speaker LIKE @q ESCAPE '\\' OR u.key LIKE @q ESCAPE '\\')");
-    args.q = `%${f.q.replace(/[%_\\]/g, '\\$&')}%`;
+    args.q = likePattern(f.q);
   }
   if (f.status) {
     outer.push('x.status = @status');

@@ -1,6 +1,7 @@
 // Read side: the `list` and `show` shapes of the DESIGN.md contract.
 import type { Db } from './db';
 import { blobToF32 } from './db';
+import { addUtteranceFilter, likePattern } from './utterance-filter';
 import type { AudioSummary, ItemError, ItemStatus, LabelChange, Split, UtteranceDetail, UtteranceListing } from '../../../shared/types';
 
 // status: the worst of what is known about an item (see README, "Item status"); the API's list uses it too
@@ -37,17 +38,10 @@ export interface ListFilter {
 export function listUtterances(db: Db, f: ListFilter = {}): UtteranceListing[] {
   const where: string[] = [];
   const args: Record<string, unknown> = {};
-  if (f.split) {
-    where.push('u.split = @split');
-    args.split = f.split;
-  }
-  if (f.label) {
-    where.push('u.label = @label');
-    args.label = f.label;
-  }
+  addUtteranceFilter({ split: f.split, label: f.label }, where, args);
   if (f.search) {
     where.push("u.text LIKE @search ESCAPE '\\'");
-    args.search = `%${f.search.replace(/[%_\\]/g, '\\$&')}%`;
+    args.search = likePattern(f.search);
   }
   let sql = `SELECT * FROM (${LIST_SQL}${where.length ? ' WHERE ' + where.join(' AND ') : ''}) x`;
   if (f.status) {
