@@ -74,6 +74,7 @@ export function staleReferences(root: string, files: string[]): string[] {
   for (const file of files) {
     const text = fs.readFileSync(path.join(root, file), 'utf8');
     const dir = path.dirname(file);
+    const outsideRepo = (abs: string) => path.relative(root, abs).startsWith('..');
     const prose = stripFences(text);
     // links and images: [text](target) with a relative target, optionally #anchor
     for (const m of prose.matchAll(/\]\(([^)\s]+)\)/g)) {
@@ -81,6 +82,7 @@ export function staleReferences(root: string, files: string[]): string[] {
       if (/^[a-z][a-z0-9+.-]*:/i.test(target)) continue; // http:, mailto:, ...
       const [rel, hash] = target.split('#');
       const abs = rel ? path.join(root, dir, rel) : path.join(root, file);
+      if (outsideRepo(abs)) continue; // e.g. ../shared/: the workplace's, not in a clone of the repository
       if (!fs.existsSync(abs)) {
         problems.push(`${file}: link ${target} (no such file)`);
         continue;
@@ -93,6 +95,7 @@ export function staleReferences(root: string, files: string[]): string[] {
     for (const m of prose.matchAll(/`([^`\s]+)`/g)) {
       const p = m[1].replace(/[,.:;)]+$/, '');
       if (!/^[\w.@/-]+\.[a-z]{1,4}$/.test(p) || GENERATED.test(p)) continue;
+      if (p.startsWith('../') && outsideRepo(path.join(root, dir, p))) continue;
       if (p.includes('/')) {
         if (/\.(ts|tsx|mts|mjs|cjs|js|json|sh|py|md|png)$/.test(p) && !exists(dir, p)) problems.push(`${file}: path ${p} (no such file)`);
       } else if (SOURCE_EXT.test(p) && !names.has(p) && !exists(dir, p)) problems.push(`${file}: file name ${p} (no such file)`);
