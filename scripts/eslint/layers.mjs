@@ -8,6 +8,8 @@ import { fileURLToPath } from 'node:url';
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 const NODE_BUILTINS = new Set(builtinModules.filter((m) => !m.startsWith('_')).map((m) => m.split('/')[0]));
+/** Node built-ins that start processes or threads or open the network: features and encoders use none. */
+const PROCESSES_AND_NETWORK = ['child_process', 'worker_threads', 'cluster', 'net', 'http', 'https', 'http2', 'dgram', 'dns', 'tls'];
 /** Packages that open native code, files, processes or GPUs: never in a pure or browser layer. */
 const NATIVE_PACKAGES = ['better-sqlite3', 'onnxruntime-node', '@ffmpeg-installer/ffmpeg', 'ffmpeg-static', 'playwright-core'];
 
@@ -37,44 +39,14 @@ export const LAYERS = [
     dir: 'src/main/core/features',
     why: 'features are pure functions over arrays: no files, processes, threads, ONNX or ffmpeg (encoders/ and media/ feed them)',
     mayImport: ['src/main/core/features', 'src/shared'],
-    forbid: [
-      'electron',
-      'fs',
-      'child_process',
-      'worker_threads',
-      'cluster',
-      'net',
-      'http',
-      'https',
-      'http2',
-      'dgram',
-      'dns',
-      'tls',
-      ...NATIVE_PACKAGES,
-    ],
+    forbid: ['electron', 'fs', ...PROCESSES_AND_NETWORK, ...NATIVE_PACKAGES],
   },
   {
     name: 'encoders',
     dir: 'src/main/core/encoders',
     why: 'encoders run ONNX on decoded samples, frames and texts: sessions and providers come from models/; no decoding, processes or database',
     mayImport: ['src/main/core/encoders', 'src/main/core/models', 'src/shared'],
-    forbid: [
-      'electron',
-      'child_process',
-      'worker_threads',
-      'cluster',
-      'net',
-      'http',
-      'https',
-      'http2',
-      'dgram',
-      'dns',
-      'tls',
-      'better-sqlite3',
-      '@ffmpeg-installer/ffmpeg',
-      'ffmpeg-static',
-      'playwright-core',
-    ],
+    forbid: ['electron', ...PROCESSES_AND_NETWORK, 'better-sqlite3', '@ffmpeg-installer/ffmpeg', 'ffmpeg-static', 'playwright-core'],
   },
   {
     name: 'renderer',

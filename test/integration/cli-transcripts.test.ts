@@ -11,6 +11,7 @@ import { tmpDir } from '../helpers/tmp';
 import { readTextGrid } from '../helpers/textgrid-reader';
 import { SEGMENTS, eafOf, srtOf, textGridLong } from '../helpers/transcripts';
 import { readEafFile } from '../../src/main/core/corpus/eaf';
+import { wavBytes } from '../helpers/espeak-speech';
 
 function ok(r: ReturnType<typeof runCli>) {
   expect(r.code, r.stderr).toBe(0);
@@ -19,22 +20,7 @@ function ok(r: ReturnType<typeof runCli>) {
 
 /** A real 16-bit mono WAV of silence. */
 function wav(file: string, seconds: number, rate = 8000): void {
-  const n = Math.round(seconds * rate);
-  const b = Buffer.alloc(44 + 2 * n);
-  b.write('RIFF', 0);
-  b.writeUInt32LE(36 + 2 * n, 4);
-  b.write('WAVE', 8);
-  b.write('fmt ', 12);
-  b.writeUInt32LE(16, 16);
-  b.writeUInt16LE(1, 20);
-  b.writeUInt16LE(1, 22);
-  b.writeUInt32LE(rate, 24);
-  b.writeUInt32LE(rate * 2, 28);
-  b.writeUInt16LE(2, 32);
-  b.writeUInt16LE(16, 34);
-  b.write('data', 36);
-  b.writeUInt32LE(2 * n, 40);
-  fs.writeFileSync(file, b);
+  fs.writeFileSync(file, wavBytes(new Float32Array(Math.round(seconds * rate)), rate));
 }
 
 interface Listed {
