@@ -124,6 +124,19 @@ describe('ELAN export', () => {
     ]);
     const f = validate(d.xml, 'talk.eaf');
     expect(d.xml).toContain('RELATIVE_MEDIA_URL="./talk.mp4"');
+    expect(d.xml).toContain('MIME_TYPE="video/mp4"');
+    // ELAN's own name for WAV, and 'unknown' for what it has no type for
+    for (const [ext, mime] of [
+      ['.WAV', 'audio/x-wav'],
+      ['.ts', 'unknown'],
+      ['.xyz', 'unknown'],
+    ]) {
+      const other = eafDocument(
+        { ...tl, media: path.join(t.dir, `talk${ext}`) },
+        { labels: ['joy', 'sadness'], version: 3, outDir: t.dir },
+      );
+      expect(other.xml, ext).toContain(`MIME_TYPE="${mime}"`);
+    }
     const back = readEafFile(f);
     expect(back.records.map((r) => [r.speaker, r.text, r.label, r.startS, r.endS])).toEqual([
       ['Ann', 'Fish & chips <now>', 'joy', 0.5, 2],

@@ -2,34 +2,15 @@
 // root) and its stored PNG thumbnails. Used by browser mode (/media, /thumb) and by Electron's
 // es-media:// protocol alike; neither takes a path from the request, only numeric ids.
 import fs from 'node:fs';
-import path from 'node:path';
 import type { Db } from '../store/db';
 import { mediaPathOf } from '../store/media-files';
 import { isBelow } from '../path-inside';
+import { mediaMimeType } from '../media/mime';
 
 export type MediaLookup = { ok: true; file: string; size: number; type: string } | { ok: false; status: 403 | 404; reason: string };
 
-const TYPES: Record<string, string> = {
-  '.mp4': 'video/mp4',
-  '.m4v': 'video/mp4',
-  '.mov': 'video/quicktime',
-  '.mkv': 'video/x-matroska',
-  '.webm': 'video/webm',
-  '.avi': 'video/x-msvideo',
-  '.mpg': 'video/mpeg',
-  '.mpeg': 'video/mpeg',
-  '.ts': 'video/mp2t',
-  '.wav': 'audio/wav',
-  '.mp3': 'audio/mpeg',
-  '.flac': 'audio/flac',
-  '.m4a': 'audio/mp4',
-  '.aac': 'audio/aac',
-  '.ogg': 'audio/ogg',
-  '.opus': 'audio/ogg',
-};
-
 export function mediaContentType(file: string): string {
-  return TYPES[path.extname(file).toLowerCase()] ?? 'application/octet-stream';
+  return mediaMimeType(file) ?? 'application/octet-stream';
 }
 
 /** The clip of utterance `id`, resolved through symlinks and checked to lie under its corpus root. */

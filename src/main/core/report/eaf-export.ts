@@ -6,6 +6,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { XMLBuilder } from 'fast-xml-parser';
 import { nonOverlapping, type Segment, type Timeline } from './timeline';
+import { mediaMimeType } from '../media/mime';
 
 export const EAF_SCHEMA_URL = 'http://www.mpi.nl/tools/elan/EAFv3.0.xsd';
 export const GOLD_TIER = 'emotion (gold)';
@@ -14,23 +15,13 @@ const UTT_TYPE = 'utterance';
 const EMO_TYPE = 'emotion';
 const CV_ID = 'emotions';
 
-const MIME: Record<string, string> = {
-  '.mp4': 'video/mp4',
-  '.m4v': 'video/mp4',
-  '.mov': 'video/quicktime',
-  '.mkv': 'video/x-matroska',
-  '.webm': 'video/webm',
-  '.avi': 'video/x-msvideo',
-  '.mpg': 'video/mpeg',
-  '.mpeg': 'video/mpeg',
-  '.wav': 'audio/x-wav',
-  '.mp3': 'audio/mpeg',
-  '.m4a': 'audio/mp4',
-  '.aac': 'audio/aac',
-  '.flac': 'audio/flac',
-  '.ogg': 'audio/ogg',
-  '.opus': 'audio/ogg',
-};
+/** ELAN's own MIME_TYPE names where they differ from the served ones (null: ELAN has none, 'unknown'). */
+const ELAN_MIME: Record<string, string | null> = { '.wav': 'audio/x-wav', '.ts': null };
+
+function elanMimeType(file: string): string {
+  const ext = path.extname(file).toLowerCase();
+  return (ext in ELAN_MIME ? ELAN_MIME[ext] : mediaMimeType(file)) ?? 'unknown';
+}
 
 export interface EafOptions {
   /** the corpus label set: the controlled vocabulary */
@@ -113,7 +104,7 @@ export function eafDocument(t: Timeline, o: EafOptions): { xml: string; notes: s
     const rel = path.relative(o.outDir, t.media).split(path.sep).join('/');
     header.MEDIA_DESCRIPTOR = a({
       MEDIA_URL: pathToFileURL(t.media).href,
-      MIME_TYPE: MIME[path.extname(t.media).toLowerCase()] ?? 'unknown',
+      MIME_TYPE: elanMimeType(t.media),
       RELATIVE_MEDIA_URL: encodeURI(rel.startsWith('.') ? rel : `./${rel}`),
     });
   }
