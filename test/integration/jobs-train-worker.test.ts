@@ -1,39 +1,12 @@
 // Training runs in a worker thread (issue 14 item 11): while `serve` trains an RBF SVM, its API keeps
 // answering, and Cancel during the C search stops the job ('cancelled', no new model version).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import http from 'node:http';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { startServe, type Served } from '../helpers/serve';
+import { postApi, startServe, type Served } from '../helpers/serve';
 import { startCli } from '../helpers/cli';
 import { makeSyntheticFeatureDb } from '../helpers/synthetic-features';
 import { tmpDir } from '../helpers/tmp';
-
-/** POST /api/METHOD; rejects when no answer came within `timeoutMs` (a frozen server). */
-function api(base: string, token: string, method: string, input: unknown, timeoutMs: number): Promise<any> {
-  const u = new URL(base);
-  return new Promise((resolve, reject) => {
-    const body = JSON.stringify(input);
-    const req = http.request(
-      {
-        host: u.hostname,
-        port: u.port,
-        path: `/api/${method}`,
-        method: 'POST',
-        agent: false,
-        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-      },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => resolve(JSON.parse(Buffer.concat(chunks).toString('utf8'))));
-      },
-    );
-    req.setTimeout(timeoutMs, () => req.destroy(new Error(`${method}: no answer within ${timeoutMs} ms`)));
-    req.on('error', reject);
-    req.end(body);
-  });
-}
 
 describe('serve: training in a worker thread', () => {
   const t = tmpDir('es-train-worker-');
@@ -55,14 +28,14 @@ describe('serve: training in a worker thread', () => {
   });
 
   it('answers API calls during the C search, and Cancel there stops the job with no new model', { timeout: 240_000 }, async () => {
-    const started = await api(base, token, 'jobs.train', { fusion: 'none', classifier: 'rbf', modalities: ['audio'] }, 10_000);
+    const started = await postApi(base, token, 'jobs.train', { fusion: 'none', classifier: 'rbf', modalities: ['audio'] }, 10_000);
     expect(started, JSON.stringify(started)).toMatchObject({ ok: true, value: { kind: 'train', status: 'running' } });
     const id = started.value.id as number;
     // every poll must be answered within 5 s (before the worker, the server did not answer at all
     // until the C search was over); wait until the job reports the C search
     let job: any;
     for (let k = 0; ; k++) {
-      const r = await api(base, token, 'jobs.list', {}, 5_000);
+      const r = await postApi(base, token, 'jobs.list', {}, 5_000);
       job = r.value.find((j: any) => j.id === id);
       if (job.status !== 'running' || /^train choose/.test(job.progress?.job ?? '')) break;
       if (k > 1200) throw new Error(`the job never reached the C search: ${JSON.stringify(job)}`);
@@ -71,13 +44,13 @@ describe('serve: training in a worker thread', () => {
     expect(job.status, JSON.stringify(job)).toBe('running');
     // a read of the corpus while the solver runs
     const t0 = Date.now();
-    const summary = await api(base, token, 'corpus.summary', {}, 5_000);
+    const summary = await postApi(base, token, 'corpus.summary', {}, 5_000);
     expect(summary.value.total).toBe(3300);
     expect(Date.now() - t0).toBeLessThan(5_000);
-    const c = await api(base, token, 'jobs.cancel', { jobId: id }, 5_000);
+    const c = await postApi(base, token, 'jobs.cancel', { jobId: id }, 5_000);
     expect(c.ok, JSON.stringify(c)).toBe(true);
     for (;;) {
-      const r = await api(base, token, 'jobs.list', {}, 5_000);
+      const r = await postApi(base, token, 'jobs.list', {}, 5_000);
       job = r.value.find((j: any) => j.id === id);
       if (job.status !== 'running') break;
       await new Promise((res) => setTimeout(res, 100));
@@ -85,7 +58,7 @@ describe('serve: training in a worker thread', () => {
     expect(job, JSON.stringify(job)).toMatchObject({ status: 'cancelled' });
     // the cancel landed in the C search, not after it
     expect(job.progress.job).toMatch(/^train choose/);
-    expect((await api(base, token, 'models.list', {}, 5_000)).value).toEqual([]);
+    expect((await postApi(base, token, 'models.list', {}, 5_000)).value).toEqual([]);
     const r = new Database(db, { readonly: true });
     expect((r.prepare('SELECT COUNT(*) n FROM model').get() as { n: number }).n).toBe(0);
     expect((r.prepare('SELECT COUNT(*) n FROM prediction').get() as { n: number }).n).toBe(0);

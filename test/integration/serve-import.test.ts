@@ -6,7 +6,7 @@ import { execFileSync } from 'node:child_process';
 import http from 'node:http';
 import fs from 'node:fs';
 import path from 'node:path';
-import { startServe, type Served } from '../helpers/serve';
+import { postApi, startServe, type Served } from '../helpers/serve';
 import { runCli } from '../helpers/cli';
 import { tmpDir } from '../helpers/tmp';
 
@@ -31,29 +31,7 @@ describe('serve --root: file browser, import and zip downloads', () => {
   let served: Served;
   let base = '';
   let token = '';
-  const call = async (method: string, input?: unknown): Promise<any> => {
-    const u = new URL(base);
-    const body = JSON.stringify(input ?? {});
-    return new Promise((resolve, reject) => {
-      const req = http.request(
-        {
-          host: u.hostname,
-          port: u.port,
-          path: `/api/${method}`,
-          method: 'POST',
-          agent: false,
-          headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-        },
-        (res) => {
-          const chunks: Buffer[] = [];
-          res.on('data', (c: Buffer) => chunks.push(c));
-          res.on('end', () => resolve(JSON.parse(Buffer.concat(chunks).toString('utf8'))));
-        },
-      );
-      req.on('error', reject);
-      req.end(body);
-    });
-  };
+  const call = (method: string, input?: unknown): Promise<any> => postApi(base, token, method, input);
 
   beforeAll(async () => {
     fs.mkdirSync(path.join(root, 'talks'), { recursive: true });
