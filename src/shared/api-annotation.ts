@@ -2,9 +2,9 @@
 // its filters (any corpus size), dialogue context, agreement, the adjudication queue and the gold rule.
 // Spread into API (src/shared/api.ts); handlers in src/main/core/api/annotation-handlers.ts.
 import { z } from 'zod';
-import type { GoldSummary, LabelChange } from './types';
+import { SPLITS, type GoldSummary, type LabelChange } from './types';
 
-const Split = z.enum(['train', 'dev', 'test', 'unsplit']);
+const Split = z.enum(SPLITS);
 const Name = z.string().trim().min(1).max(100);
 
 export const AnnotatorNameInput = z.object({ name: Name });

@@ -4,11 +4,11 @@
 // Transport: Electron IPC through the preload's `window.emotionStudio`, or HTTP POST /api/<method>
 // plus a WebSocket /events in browser mode. Both carry exactly these names and shapes.
 import { z } from 'zod';
-import type { UtteranceDetail, UtteranceListing, LabelChange, ProgressEvent, EvaluateResult } from './types';
+import { SPLITS, type UtteranceDetail, type UtteranceListing, type LabelChange, type ProgressEvent, type EvaluateResult } from './types';
 import { ANNOTATION_API } from './api-annotation';
 import type { RecordingInfo, Timeline } from './timeline';
 
-export const SplitSchema = z.enum(['train', 'dev', 'test', 'unsplit']);
+export const SplitSchema = z.enum(SPLITS);
 
 export const ListInput = z.object({
   split: SplitSchema.optional(),

@@ -1,7 +1,9 @@
 // Domain types shared by the core, the CLI, the Electron main/preload and the renderer.
 // The JSON shapes here are the DESIGN.md command-line contract: extend, never rename.
 
-export type Split = 'train' | 'dev' | 'test' | 'unsplit';
+/** The corpus splits, in the order the views offer them. */
+export const SPLITS = ['train', 'dev', 'test', 'unsplit'] as const;
+export type Split = (typeof SPLITS)[number];
 
 export const MELD_LABELS = ['anger', 'disgust', 'sadness', 'joy', 'neutral', 'surprise', 'fear'] as const;
 

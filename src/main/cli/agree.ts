@@ -16,6 +16,7 @@ import {
   LabelError,
 } from '../core/store/labels';
 import { readUiSettings } from '../core/api/ui-settings';
+import { SPLITS } from '../../shared/types';
 
 /** Who label changes are made by: --annotator, else the name in the settings, else the OS user. */
 export function defaultAnnotator(dataDir: string): string {
@@ -63,7 +64,7 @@ export function registerAgreementCommands(program: Command, ctx: CliContext & { 
     .description(
       "inter-annotator agreement: pairwise Cohen's kappa, Fleiss' kappa, Krippendorff's alpha with a bootstrap 95% interval, per-label kappa",
     )
-    .addOption(new Option('--split <split>', 'only this split').choices(['train', 'dev', 'test', 'unsplit']))
+    .addOption(new Option('--split <split>', 'only this split').choices(SPLITS))
     .option('--include-model <version>', 'count this model version as one more rater (model:V)')
     .option('--seed <n>', 'bootstrap seed', '1')
     .option('--draws <n>', 'bootstrap resamples', '1000')
@@ -79,7 +80,7 @@ export function registerAgreementCommands(program: Command, ctx: CliContext & { 
   program
     .command('annotators')
     .description('the annotators and how many current labels each has')
-    .addOption(new Option('--split <split>').choices(['train', 'dev', 'test', 'unsplit']))
+    .addOption(new Option('--split <split>').choices(SPLITS))
     .action(async (o) => {
       await ctx.withDb((db) => {
         const a = listAnnotators(db, o.split);
@@ -133,7 +134,7 @@ export function registerAgreementCommands(program: Command, ctx: CliContext & { 
     .description(
       'the adjudication queue: items where annotators disagree or a tie left the gold open (--with-model: also where the latest model disagrees with the gold)',
     )
-    .addOption(new Option('--split <split>').choices(['train', 'dev', 'test', 'unsplit']))
+    .addOption(new Option('--split <split>').choices(SPLITS))
     .option('--with-model', 'also items the latest model predicts differently from the gold label')
     .option('--all', 'include items already adjudicated')
     .option('--limit <n>')

@@ -12,7 +12,7 @@ import { relabel } from '../core/store/labels';
 import { locateFfmpeg } from '../core/media/locate-ffmpeg';
 import type { Device } from '../core/models/providers';
 import { parseVadOptions, planVadImport } from '../core/jobs/segment';
-import type { ItemStatus, Split } from '../../shared/types';
+import { SPLITS, type ItemStatus, type Split } from '../../shared/types';
 import { termText } from './text';
 import { wholeNumberOption } from './args';
 import { defaultAnnotator } from './agree';
@@ -121,7 +121,7 @@ export function importLine(s: ImportSummary): string {
   );
 }
 
-export const splitOption = new Option('--split <split>', 'split of the imported rows').choices(['train', 'dev', 'test', 'unsplit']);
+export const splitOption = new Option('--split <split>', 'split of the imported rows').choices(SPLITS);
 
 function parseId(id: string): number {
   if (!/^\d+$/.test(id)) throw new UsageError(`not an utterance id: ${id}`);
@@ -188,7 +188,7 @@ export function registerCorpusCommands(program: Command, ctx: MainCliContext): v
   program
     .command('list')
     .description('utterances, one per line (with --json a JSON array, one object per utterance)')
-    .addOption(new Option('--split <split>').choices(['train', 'dev', 'test', 'unsplit']))
+    .addOption(new Option('--split <split>').choices(SPLITS))
     .option('--label <label>')
     .addOption(new Option('--status <status>').choices(['pending', 'done', 'partial', 'error', 'missing_media']))
     .option('--search <text>')

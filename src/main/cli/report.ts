@@ -3,7 +3,7 @@ import { Option, type Command } from 'commander';
 import path from 'node:path';
 import type { CliContext } from './learn';
 import { REPORT_FORMATS, ReportError, writeReport, type ReportFormat, type WriteReportResult } from '../core/report';
-import type { Split } from '../../shared/types';
+import { SPLITS, type Split } from '../../shared/types';
 
 /** Default path of the HTML report analyze writes: next to the database, `<db name>-report.html`. */
 export function defaultReportPath(dbPath: string): string {
@@ -25,7 +25,7 @@ export function registerReportCommands(program: Command, ctx: CliContext): void 
     )
     .addOption(new Option('--format <format>', 'output format').choices([...REPORT_FORMATS]).makeOptionMandatory())
     .requiredOption('--out <path>', 'file to write (html, pdf, csv, json) or folder (eaf, textgrid, meld)')
-    .addOption(new Option('--split <split>', 'only this split').choices(['train', 'dev', 'test', 'unsplit']))
+    .addOption(new Option('--split <split>', 'only this split').choices(SPLITS))
     .option('--version <n>', 'model version whose predictions and metrics are reported (default: the latest)')
     .option('--thumbnails', 'html/pdf: per-utterance frame-entropy thumbnails')
     .option('--ablate', 'html/pdf: first train one model per modality combination for the ablation table (takes a while)')

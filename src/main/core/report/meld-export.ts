@@ -4,7 +4,7 @@
 // or derived where MELD's own mapping is unambiguous (Sentiment; surprise can be either, so blank).
 import { stringify } from 'csv-stringify/sync';
 import { MELD_HEADER } from '../corpus/meld';
-import { MELD_LABELS, type Split } from '../../../shared/types';
+import { SPLITS, MELD_LABELS, type Split } from '../../../shared/types';
 import type { ExportRow } from './rows';
 import { safeCell } from '../csv-formula';
 
@@ -45,7 +45,7 @@ export function meldFiles(rows: ExportRow[]): MeldFile[] {
     if (!list) bySplit.set(r.split, (list = []));
     list.push(r);
   }
-  const order: Split[] = ['train', 'dev', 'test', 'unsplit'];
+  const order: readonly Split[] = SPLITS;
   return order.filter((s) => bySplit.has(s)).map((split) => meldFile(split, bySplit.get(split)!));
 }
 

@@ -11,6 +11,7 @@ import { Section } from '../components/Section';
 import { EmptyState } from '../components/EmptyState';
 import { Plot } from '../components/Plot';
 import { ConfusionHeatmap } from '../components/ConfusionHeatmap';
+import { SPLITS } from '../../../shared/types';
 
 type Split = 'train' | 'dev' | 'test' | 'unsplit';
 const f3 = (x: number | null | undefined) => (x === null || x === undefined ? '–' : x.toFixed(3));
@@ -75,7 +76,7 @@ export function AgreementView() {
         <FilterSelect
           label="Split"
           value={split}
-          options={['train', 'dev', 'test', 'unsplit']}
+          options={SPLITS}
           onChange={(v) => setSplit(v as Split | '')}
           anyLabel="all"
           testId="agreement-split"

@@ -4,7 +4,7 @@
 // in order, however fast: the cursor moves at once and the changes go to the server one by one.
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { Alert, Box, Button, Card, CardContent, Checkbox, Chip, FormControlLabel, Stack, TextField, Typography } from '@mui/material';
-import type { LabelChange } from '../../../shared/types';
+import { SPLITS, type LabelChange } from '../../../shared/types';
 import { keysFor } from '../../../shared/api-annotation';
 import { useApi, useApiData } from '../api-context';
 import { useStudio } from '../studio-context';
@@ -218,7 +218,7 @@ export function AnnotationView() {
         <FilterSelect
           label="Split"
           value={split}
-          options={['train', 'dev', 'test', 'unsplit']}
+          options={SPLITS}
           onChange={(v) => setSplit(v as Split | '')}
           anyLabel="all"
           testId="annotate-split"

@@ -10,8 +10,8 @@ import { useApiData } from '../api-context';
 import { useStudio } from '../studio-context';
 import { FilterSelect } from '../components/FilterSelect';
 import { EmptyState } from '../components/EmptyState';
+import { SPLITS } from '../../../shared/types';
 
-const SPLITS = ['train', 'dev', 'test', 'unsplit'] as const;
 const STATUSES = ['pending', 'done', 'partial', 'error', 'missing_media'] as const;
 const COLUMNS = '64px 56px 1fr 110px 4fr 90px 90px 56px 110px 48px';
 const ROW_H = 32;

@@ -12,6 +12,7 @@ import { useStudio } from '../studio-context';
 import { FileBrowser } from '../components/FileBrowser';
 import { MappingDialog } from '../components/MappingDialog';
 import { FilterSelect } from '../components/FilterSelect';
+import { SPLITS } from '../../../shared/types';
 
 const KIND_TEXT: Record<ImportPreview['kind'], string> = {
   folder: 'a corpus folder',
@@ -155,7 +156,7 @@ export function ImportView() {
                     label="Split"
                     value={split}
                     anyLabel="from the files"
-                    options={['train', 'dev', 'test', 'unsplit']}
+                    options={SPLITS}
                     onChange={setSplit}
                     testId="import-split"
                     minWidth={140}
