@@ -100,16 +100,6 @@ function select(x: Float64Array, k: number): void {
 
 const acPlans = new Map<number, { fft: FFT; z: Float64Array; Z: Float64Array; q: Float64Array; out: Float64Array }>();
 
-/** acMean[j] += ac[j] / max |ac| for j < win, ac[j] = out[2j + lane]; all-zero frames add nothing. */
-function addNormalised(out: Float64Array, lane: 0 | 1, win: number, acMean: Float64Array): void {
-  let max = 0;
-  for (let j = 0; j < win; j++) {
-    const v = Math.abs(out[2 * j + lane]);
-    if (v > max) max = v;
-  }
-  if (max > 1e-300) for (let j = 0; j < win; j++) acMean[j] += out[2 * j + lane] / max;
-}
-
 /** Global tempo in BPM from an onset envelope (librosa.feature.tempo with beat_track's defaults). */
 export function tempoFromOnset(env: Float64Array, sampleRate: number, hop: number = TEMPO_PARAMS.hop): number {
   let any = false;
@@ -142,19 +132,31 @@ export function tempoFromOnset(env: Float64Array, sampleRate: number, hop: numbe
   }
   const { fft, z, Z, q, out } = p;
   const w = hannPeriodic(win);
-  const acMean = new Float64Array(win);
   const mask = nfft - 1;
-  // Two frames per complex FFT: z = a + i*b gives A and B by conjugate symmetry; their power
-  // spectra are real and even, so the FFT of |A|^2 + i*|B|^2 is nfft * (ac_a + i*ac_b).
-  // z past win (2 * win values) is never written, so it stays 0.
+  // The tempogram's mean over frames, sum_t ac_t / max|ac_t| / n. A real sequence's autocorrelation
+  // peaks at lag 0 (|ac[j]| <= ac[0] = energy), and ac_t = IFFT(|Y_t|^2), so the mean is one inverse
+  // transform of sum_t |Y_t|^2 / E_t (E_t the windowed frame's energy, summed directly; all-zero
+  // frames add nothing) instead of one per frame. Two frames per complex FFT: z = a + i*b gives A
+  // and B by conjugate symmetry. z past win (2 * win values) is never written, so it stays 0.
+  q.fill(0);
   for (let t = 0; t < n; t += 2) {
     const hasB = t + 1 < n;
+    let ea = 0;
+    let eb = 0;
     for (let j = 0; j < win; j++) {
-      z[2 * j] = padded[t + j] * w[j];
-      z[2 * j + 1] = hasB ? padded[t + 1 + j] * w[j] : 0;
+      const ya = padded[t + j] * w[j];
+      const yb = hasB ? padded[t + 1 + j] * w[j] : 0;
+      z[2 * j] = ya;
+      z[2 * j + 1] = yb;
+      ea += ya * ya;
+      eb += yb * yb;
     }
+    const ga = ea > 1e-300 ? 0.25 / ea : 0;
+    const gb = eb > 1e-300 ? 0.25 / eb : 0;
+    if (ga === 0 && gb === 0) continue;
     fft.transform(Z, z);
-    for (let k = 0; k < nfft; k++) {
+    // the power spectra are even: bins 0..nfft/2 are enough
+    for (let k = 0; k <= nfft >> 1; k++) {
       const nk = (nfft - k) & mask;
       const zr = Z[2 * k],
         zi = Z[2 * k + 1],
@@ -164,14 +166,14 @@ export function tempoFromOnset(env: Float64Array, sampleRate: number, hop: numbe
         ai = zi - wi,
         br = zi + wi,
         bi = zr - wr;
-      q[2 * k] = 0.25 * (ar * ar + ai * ai);
-      q[2 * k + 1] = 0.25 * (br * br + bi * bi);
+      q[2 * k] += ga * (ar * ar + ai * ai) + gb * (br * br + bi * bi);
     }
-    fft.transform(out, q);
-    addNormalised(out, 0, win, acMean);
-    if (hasB) addNormalised(out, 1, win, acMean);
   }
-  for (let j = 0; j < win; j++) acMean[j] /= n;
+  for (let k = (nfft >> 1) + 1; k < nfft; k++) q[2 * k] = q[2 * (nfft - k)];
+  // q is real and even, so its forward FFT is nfft times its inverse: nfft * sum_t ac_t / E_t
+  fft.transform(out, q);
+  const acMean = new Float64Array(win);
+  for (let j = 0; j < win; j++) acMean[j] = out[2 * j] / (nfft * n);
 
   let best = -1;
   let bestScore = -Infinity;
