@@ -108,6 +108,14 @@ function segmentEnergy(pcm: Float32Array, start: number, segLen: number, cs: Flo
   const n = pcm.length;
   let acc = 0;
   cs[0] = 0;
+  if (start >= 0 && start + segLen <= n) {
+    for (let j = 0; j < segLen; j++) {
+      const v = pcm[start + j];
+      acc += v * v;
+      cs[j + 1] = acc;
+    }
+    return;
+  }
   for (let j = 0; j < segLen; j++) {
     const i = start + j;
     const v = i >= 0 && i < n ? pcm[i] : 0;

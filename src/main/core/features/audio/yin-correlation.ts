@@ -123,6 +123,8 @@ export function windowedAutocorrelation(
   const half = N >> 1;
   const bins = N + 2;
   const take = () => pool.pop() ?? new Float64Array(bins);
+  // the segment shift exp(-2 pi i k B / N) is (-1)^k exactly
+  const alternating = m === 2 && N === 2 * B;
   const C = new Map<number, Float64Array>();
   const H = new Map<number, Float64Array>();
   // chunks a and a + B in one complex FFT (z = x_a + i x_b): C_a and C_b from its conjugate symmetry
@@ -130,11 +132,18 @@ export function windowedAutocorrelation(
     const hit = C.get(a);
     if (hit) return hit;
     const b = a + B;
-    for (let j = 0; j < B; j++) {
-      const i = a + j;
-      z[2 * j] = i >= 0 && i < n ? pcm[i] : 0;
-      const k = b + j;
-      z[2 * j + 1] = k >= 0 && k < n ? pcm[k] : 0;
+    if (a >= 0 && b + B <= n) {
+      for (let j = 0; j < B; j++) {
+        z[2 * j] = pcm[a + j];
+        z[2 * j + 1] = pcm[b + j];
+      }
+    } else {
+      for (let j = 0; j < B; j++) {
+        const i = a + j;
+        z[2 * j] = i >= 0 && i < n ? pcm[i] : 0;
+        const k = b + j;
+        z[2 * j + 1] = k >= 0 && k < n ? pcm[k] : 0;
+      }
     }
     // z beyond 2B stays 0 (nothing else writes there)
     fft.transform(Z, z);
@@ -162,6 +171,28 @@ export function windowedAutocorrelation(
     if (h) return h;
     h = take();
     const c0 = chunk(a);
+    if (alternating) {
+      // m = 2, N = 2B: S_a = C_a + (-1)^k C_{a+B}, then H = conj(C_a) * S_a in the same pass
+      const c1 = chunk(a + B);
+      for (let k = 0; k < bins; k += 4) {
+        let ar = c0[k],
+          ai = c0[k + 1],
+          sr = ar + c1[k],
+          si = ai + c1[k + 1];
+        h[k] = ar * sr + ai * si;
+        h[k + 1] = ar * si - ai * sr;
+        if (k + 2 < bins) {
+          ar = c0[k + 2];
+          ai = c0[k + 3];
+          sr = ar - c1[k + 2];
+          si = ai - c1[k + 3];
+          h[k + 2] = ar * sr + ai * si;
+          h[k + 3] = ar * si - ai * sr;
+        }
+      }
+      H.set(a, h);
+      return h;
+    }
     h.set(c0);
     for (let l = 1; l < m; l++) {
       const c = chunk(a + l * B);
@@ -214,6 +245,21 @@ export function windowedAutocorrelation(
     for (let tau = 0; tau <= maxLag; tau++) out[tau] = scale * r[2 * tau + lane];
     if (B + maxLag > mB) {
       const s = starts(t);
+      if (s >= 0 && s + W - B + N <= n && s + W + maxLag <= n) {
+        // all inside the clip: the same sums without the range checks
+        for (let a = s; a < s + W; a += B) {
+          for (let tau = mB - B + 1; tau <= maxLag; tau++) {
+            let acc = 0;
+            for (let j = Math.max(0, mB - tau); j < B; j++) {
+              const i = j + tau;
+              acc += pcm[a + j] * (pcm[a + i] - (i >= N ? pcm[a + i - N] : 0));
+            }
+            out[tau] += acc;
+          }
+        }
+        onFrame(t, out);
+        return;
+      }
       for (let a = s; a < s + W; a += B) {
         for (let tau = mB - B + 1; tau <= maxLag; tau++) {
           let acc = 0;
