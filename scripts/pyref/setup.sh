@@ -23,13 +23,16 @@ fi
 
 SITE="$("$VENV/bin/python" -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')"
 SHIM="$VENV/system-torch"
-if [ ! -f "$SITE/zz_pyref_system_torch.pth" ]; then
-  mkdir -p "$SHIM"
-  for p in torch torchaudio functorch astunparse six.py; do
-    [ -e "$DEB/$p" ] && ln -sfn "$DEB/$p" "$SHIM/$p"
-  done
-  echo "$SHIM" > "$SITE/zz_pyref_system_torch.pth"
+if [ ! -e "$DEB/torch" ] || [ ! -e "$DEB/torchaudio" ]; then
+  echo "scripts/pyref/setup.sh: Debian's torch is missing: sudo apt-get install python3-torch python3-torchaudio" >&2
+  exit 1
 fi
+# the links are refreshed on every run (a first run before the apt packages were there left none)
+mkdir -p "$SHIM"
+for p in torch torchaudio functorch astunparse six.py; do
+  if [ -e "$DEB/$p" ]; then ln -sfn "$DEB/$p" "$SHIM/$p"; fi
+done
+echo "$SHIM" > "$SITE/zz_pyref_system_torch.pth"
 
 if ! "$VENV/bin/python" -c 'import librosa, soundfile, scipy' 2>/dev/null; then
   "$VENV/bin/python" -m pip install --disable-pip-version-check "${PIP_INDEX[@]}" \
