@@ -47,6 +47,8 @@ export class WorkerPool {
     private readonly ffmpeg: string,
     workerPath = size > 0 ? defaultWorkerPath() : '',
     private readonly wants: MediaWants = { audio: true, video: true },
+    /** in-process mode (size 0): tasks in flight at once (one computes while the others' ffmpeg decodes) */
+    private readonly inProcessLanes = 1,
   ) {
     // trackUnmanagedFds off: the ffmpeg launcher opens its FIFOs with fs.openSync and hands each fd
     // to a pipe socket that closes it; tracking would warn "opened in unmanaged mode twice" for every
@@ -54,7 +56,7 @@ export class WorkerPool {
     for (let i = 0; i < size; i++) this.workers.push(new Worker(workerPath, { trackUnmanagedFds: false }));
   }
 
-  /** Runs tasks with at most `size` (or 1 in-process) at a time, reporting each outcome as it lands. */
+  /** Runs tasks with at most `size` (in-process: `inProcessLanes`) at a time, reporting each outcome as it lands. */
   /** `accept`: asked right before a task starts (work claims, jobs/media-claims.ts); false skips it. */
   /** `gate`: awaited before each task is handed out (the encoder feed holds tasks back while it is full). */
   async run(
@@ -65,22 +67,37 @@ export class WorkerPool {
     gate?: () => Promise<void>,
   ): Promise<void> {
     let next = 0;
+    // a lane that failed (its outcome handler threw) stops the others: no task is started after it
+    // and the ones in flight are aborted, their outcomes dropped (run has rejected by then)
+    let failed = false;
     const take = async (): Promise<MediaTask | null> => {
-      if (gate && !signal?.aborted && next < tasks.length) await gate();
-      while (!signal?.aborted && next < tasks.length) {
+      if (gate && !signal?.aborted && !failed && next < tasks.length) await gate();
+      while (!signal?.aborted && !failed && next < tasks.length) {
         const t = tasks[next++];
         if (!accept || accept(t)) return t;
       }
       return null;
     };
-    const lanes =
-      this.size > 0
-        ? this.workers.map((w) => this.lane(take, onOutcome, (t, emit, stop) => this.onWorker(w, t, emit, stop)))
-        : [this.lane(take, onOutcome, (t, emit, stop) => this.inProcess(t, emit, stop))];
+    const halted = () => failed;
     const abort = () => {
       for (const w of this.workers) w.postMessage({ type: 'abort' });
       for (const c of this.controllers) c.abort();
     };
+    const lanes = (
+      this.size > 0
+        ? this.workers.map((w) => this.lane(take, onOutcome, halted, (t, emit, stop) => this.onWorker(w, t, emit, stop)))
+        : Array.from({ length: Math.max(1, this.inProcessLanes) }, () =>
+            this.lane(take, onOutcome, halted, (t, emit, stop) => this.inProcess(t, emit, stop)),
+          )
+    ).map((l) =>
+      l.catch((e: unknown) => {
+        if (!failed) {
+          failed = true;
+          abort();
+        }
+        throw e;
+      }),
+    );
     signal?.addEventListener('abort', abort, { once: true });
     try {
       await Promise.all(lanes);
@@ -130,13 +147,14 @@ export class WorkerPool {
   private async lane(
     take: () => Promise<MediaTask | null>,
     onOutcome: (o: TaskOutcome) => void,
+    halted: () => boolean,
     exec: (t: MediaTask, emit: (o: TaskOutcome) => void, stop: { now: () => void }) => Promise<void>,
   ) {
     for (let t = await take(); t; t = await take()) {
       let failure: { error: unknown } | null = null;
       const stop = { now: () => {} };
       const emit = (o: TaskOutcome) => {
-        if (failure) return;
+        if (failure || halted()) return;
         try {
           onOutcome(o);
         } catch (e) {

@@ -1,0 +1,109 @@
+// The pool's in-process lanes (jobs/worker-pool.ts; audio-only extraction on <= 2 cores): two clips in
+// flight at once in this thread, results as with one lane, and an outcome handler that throws stops
+// every lane (no task is started after it, none of its outcomes is reported). No timing: the first
+// clip's ffmpeg waits until the second clip's has started.
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WorkerPool, type MediaTask, type TaskOutcome } from '../../src/main/core/jobs/worker-pool';
+import { locateFfmpeg } from '../../src/main/core/media/locate-ffmpeg';
+import { makeClip } from '../helpers/make-clips';
+import { tmpDir } from '../helpers/tmp';
+
+const q = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
+
+/** An ffmpeg that logs "start INPUT" and "end INPUT" around the real one; with `waitFor`, a run whose
+ * input is `first` waits (at most 20 s) until a run of `waitFor` has started. */
+function wrapper(file: string, log: string, first?: string, waitFor?: string): string {
+  fs.writeFileSync(
+    file,
+    [
+      '#!/bin/sh',
+      'prev=; in=',
+      'for a in "$@"; do [ "$prev" = "-i" ] && in="$a"; prev="$a"; done',
+      `echo "start $in" >> ${q(log)}`,
+      first && waitFor
+        ? `case "$in" in *${first}) n=0; while ! grep -q "start .*${waitFor}" ${q(log)} && [ $n -lt 400 ]; do sleep 0.05; n=$((n+1)); done;; esac`
+        : '',
+      `${q(locateFfmpeg().path)} "$@"; r=$?`,
+      `echo "end $in" >> ${q(log)}`,
+      'exit $r',
+      '',
+    ].join('\n'),
+    { mode: 0o755 },
+  );
+  return file;
+}
+
+const lines = (f: string) => (fs.existsSync(f) ? fs.readFileSync(f, 'utf8').split('\n').filter(Boolean) : []);
+const AUDIO = { audio: true, video: false };
+
+describe('in-process lanes', () => {
+  const t = tmpDir('es-lanes-');
+  const tasks: MediaTask[] = [];
+  beforeAll(async () => {
+    for (let i = 0; i < 6; i++) {
+      const file = await makeClip(t.dir, `c${i}.mp4`, {
+        durationS: 1,
+        container: 'mp4',
+        video: { w: 160, h: 120, fps: 12 },
+        audio: { kind: 'sine', freq: 200 + 50 * i },
+      });
+      tasks.push({ id: i + 1, file });
+    }
+  }, 120_000);
+  afterAll(() => t.cleanup());
+
+  async function runAll(pool: WorkerPool, onOutcome?: (o: TaskOutcome) => void): Promise<TaskOutcome[]> {
+    const out: TaskOutcome[] = [];
+    try {
+      await pool.run(tasks, (o) => {
+        out.push(o);
+        onOutcome?.(o);
+      });
+    } finally {
+      await pool.close();
+    }
+    return out;
+  }
+
+  it('two clips are decoded at once; the results are those of one lane', { timeout: 120_000 }, async () => {
+    const log = path.join(t.dir, 'two.log');
+    const ff = wrapper(path.join(t.dir, 'ff-two.sh'), log, 'c0.mp4', 'c1.mp4');
+    const two = await runAll(new WorkerPool(0, ff, '', AUDIO, 2));
+    const l = lines(log);
+    // the second clip's run started while the first one's was still going
+    expect(l.findIndex((x) => x.endsWith('c1.mp4') && x.startsWith('start'))).toBeLessThan(
+      l.findIndex((x) => x.endsWith('c0.mp4') && x.startsWith('end')),
+    );
+    const one = await runAll(new WorkerPool(0, locateFfmpeg().path, '', AUDIO, 1));
+    const digest = (os: TaskOutcome[]) =>
+      os
+        .map((o) => {
+          if (!o.ok) throw new Error(o.message);
+          const r = o.result;
+          return { id: r.utteranceId, errors: r.errors, vector: Buffer.from(r.audioVector!.buffer).toString('base64'), audio: r.audio };
+        })
+        .sort((a, b) => a.id - b.id);
+    expect(two).toHaveLength(tasks.length);
+    expect(digest(two)).toEqual(digest(one));
+  });
+
+  it('an outcome handler that throws stops both lanes', { timeout: 120_000 }, async () => {
+    const log = path.join(t.dir, 'fail.log');
+    const ff = wrapper(path.join(t.dir, 'ff-fail.sh'), log);
+    let calls = 0;
+    const pool = new WorkerPool(0, ff, '', AUDIO, 2);
+    await expect(
+      runAll(pool, () => {
+        calls++;
+        throw new Error('database is full');
+      }),
+    ).rejects.toThrow('database is full');
+    await new Promise((r) => setTimeout(r, 500));
+    const started = new Set(lines(log).filter((x) => x.startsWith('start')));
+    // the two clips in flight, at most one more that the other lane took before the failure
+    expect(started.size).toBeLessThanOrEqual(3);
+    expect(calls).toBe(1);
+  });
+});
