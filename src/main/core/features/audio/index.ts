@@ -4,12 +4,13 @@ import type { AudioSummary } from '../../../../shared/types';
 import { mfcc, MFCC_PARAMS } from './mfcc';
 import { yinPitch } from './pitch';
 import { rms } from './rms';
-import { spectralCentroid } from './spectral-centroid';
+import { centroidOfPower } from './spectral-centroid';
+import { applyMelFrame } from './mel';
 import { finite, meanStd } from './stats';
 import { scratchF64 } from './scratch';
-import { stft } from './stft';
+import { powerFrames } from './stft';
 import { centeredFrameCount } from './window';
-import { onsetStrength, tempoFromOnset, TEMPO_PARAMS } from './tempo';
+import { onsetFromMel, onsetMelFilterbank, tempoFromOnset, TEMPO_PARAMS } from './tempo';
 import { zeroCrossingRate } from './zcr';
 
 export { mfcc, MFCC_PARAMS } from './mfcc';
@@ -86,12 +87,19 @@ export function computeAudioSummary(pcm: Float32Array, sampleRate: number): Audi
     mfccStd.push(finite(s.std));
   }
 
-  // One 2048/512 power STFT feeds both the centroid (on its square root) and the onset envelope.
-  // (transient: a reused buffer)
-  const powerOut = scratchF64('summary.power', centeredFrameCount(x.length, TEMPO_PARAMS.hop) * ((TEMPO_PARAMS.nFft >> 1) + 1));
-  const power = stft(x, { nFft: TEMPO_PARAMS.nFft, hop: TEMPO_PARAMS.hop, pad: 'constant', power: 2 }, powerOut);
-  const centroid = meanStd(spectralCentroid(power, sampleRate, 'power'));
-  const tempo = tempoFromOnset(onsetStrength(power, sampleRate), sampleRate, power.hop);
+  // One 2048/512 power STFT feeds both the centroid (on its square root) and the onset envelope's
+  // mel bands, frame by frame (no spectrogram kept; the mel bands go to a reused buffer).
+  const { nFft, hop } = TEMPO_PARAMS;
+  const frames = centeredFrameCount(x.length, hop);
+  const fb = onsetMelFilterbank(sampleRate, nFft);
+  const mel = scratchF64('summary.onsetMel', frames * fb.nMels);
+  const centroidT = new Float64Array(frames);
+  powerFrames(x, nFft, hop, 'constant', (t, power) => {
+    centroidT[t] = centroidOfPower(power, sampleRate / nFft);
+    applyMelFrame(power, fb, mel, t * fb.nMels);
+  });
+  const centroid = meanStd(centroidT);
+  const tempo = tempoFromOnset(onsetFromMel(mel, frames, nFft, hop), sampleRate, hop);
 
   const z = meanStd(zeroCrossingRate(x));
   const r = meanStd(rms(x));

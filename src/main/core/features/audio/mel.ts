@@ -131,6 +131,18 @@ export function applyMel(spec: Spectrogram, fb: MelFilterbank, into?: Float64Arr
   return out;
 }
 
+/** One frame: out[o + m] = sum_k W[m, k] * power[k] (the same sums as {@link applyMel}). */
+export function applyMelFrame(power: Float64Array, fb: MelFilterbank, out: Float64Array, o: number): void {
+  const { start, len, offset, weights, nMels } = fb;
+  for (let m = 0; m < nMels; m++) {
+    let acc = 0;
+    const s = start[m];
+    const wo = offset[m];
+    for (let j = 0, n = len[m]; j < n; j++) acc += weights[wo + j] * power[s + j];
+    out[o + m] = acc;
+  }
+}
+
 /**
  * 10*log10(max(amin, x)) with ref 1, then clipped to (global max - topDb): torchaudio
  * AmplitudeToDB('power', top_db) and librosa power_to_db(ref=1.0, amin=1e-10, top_db) agree on

@@ -1,7 +1,7 @@
 // MFCC exactly as torchaudio.transforms.MFCC with its defaults (the seed's V3 feature).
-import { applyMel, melFilterbank, powerToDb } from './mel';
+import { applyMelFrame, melFilterbank, powerToDb } from './mel';
 import { scratchF64 } from './scratch';
-import { stft } from './stft';
+import { powerFrames } from './stft';
 import { centeredFrameCount } from './window';
 
 /**
@@ -45,12 +45,6 @@ export function dctOrtho(nMfcc: number, nMels: number): Float64Array {
 
 export function mfcc(pcm: Float32Array, sampleRate: number, nMfcc: number = MFCC_PARAMS.nMfcc): MfccResult {
   const { nFft, hop, nMels, topDb } = MFCC_PARAMS;
-  // the spectrogram and mel bands are transient: reused buffers
-  const spec = stft(
-    pcm,
-    { nFft, hop, pad: 'reflect', power: 2 },
-    scratchF64('mfcc.spec', centeredFrameCount(pcm.length, hop) * ((nFft >> 1) + 1)),
-  );
   const fb = melFilterbank({
     sampleRate,
     nFft,
@@ -61,9 +55,12 @@ export function mfcc(pcm: Float32Array, sampleRate: number, nMfcc: number = MFCC
     norm: null,
     binFreqs: 'torchaudio',
   });
-  const melDb = powerToDb(applyMel(spec, fb, scratchF64('mfcc.mel', spec.frames * nMels)), topDb);
+  // mel bands straight from each frame's power spectrum (no spectrogram kept); a reused buffer
+  const frames = centeredFrameCount(pcm.length, hop);
+  const mel = scratchF64('mfcc.mel', frames * nMels);
+  powerFrames(pcm, nFft, hop, 'reflect', (t, power) => applyMelFrame(power, fb, mel, t * nMels));
+  const melDb = powerToDb(mel, topDb);
   const dct = dctOrtho(nMfcc, nMels);
-  const frames = spec.frames;
   const data = new Float64Array(frames * nMfcc);
   // DCT-II symmetry: cos(pi/M (M-1-m+0.5) c) = (-1)^c cos(pi/M (m+0.5) c), so even coefficients
   // need only x[m] + x[M-1-m] and odd ones x[m] - x[M-1-m]: half the multiply-adds.

@@ -16,16 +16,32 @@ export function spectralCentroid(
   const out = new Float64Array(spec.frames);
   const df = sampleRate / spec.nFft;
   const { data, bins } = spec;
+  if (fromPower) {
+    for (let t = 0; t < spec.frames; t++) out[t] = centroidOfPower(data.subarray(t * bins, (t + 1) * bins), df);
+    return out;
+  }
   for (let t = 0; t < spec.frames; t++) {
     const o = t * bins;
     let num = 0;
     let den = 0;
     for (let k = 0; k < bins; k++) {
-      const s = fromPower ? Math.sqrt(data[o + k]) : data[o + k];
+      const s = data[o + k];
       num += k * s;
       den += s;
     }
     out[t] = den > 1e-30 ? (num * df) / den : 0;
   }
   return out;
+}
+
+/** The centroid (Hz) of one frame's power spectrum |X[k]|^2 (bins k * df), as {@link spectralCentroid} computes it from power. */
+export function centroidOfPower(power: Float64Array, df: number): number {
+  let num = 0;
+  let den = 0;
+  for (let k = 0; k < power.length; k++) {
+    const s = Math.sqrt(power[k]);
+    num += k * s;
+    den += s;
+  }
+  return den > 1e-30 ? (num * df) / den : 0;
 }

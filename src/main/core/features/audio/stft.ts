@@ -78,11 +78,43 @@ function mixedPlan(n: number): MixedPlan {
  * length frames * bins) receives the data instead of a new array; every element is written.
  */
 export function stft(pcm: Float32Array, opt: StftOptions, out?: Float64Array): Spectrogram {
-  const { nFft, hop, pad, power } = opt;
+  const { nFft, hop, power } = opt;
   const frames = centeredFrameCount(pcm.length, hop);
   const bins = (nFft >> 1) + 1;
   if (out && out.length !== frames * bins) throw new RangeError(`stft output needs ${frames * bins} values, got ${out.length}`);
   const data = out ?? new Float64Array(frames * bins);
+  powerFrames(pcm, nFft, hop, opt.pad, (t, p) => {
+    const o = t * bins;
+    if (power === 2) for (let k = 0; k < bins; k++) data[o + k] = p[k];
+    else for (let k = 0; k < bins; k++) data[o + k] = Math.sqrt(p[k]);
+  });
+  return { frames, bins, nFft, hop, data };
+}
+
+/** Per-size buffers for the power of the two frames of a pair. */
+const frameBuffers = new Map<number, [Float64Array, Float64Array]>();
+
+/**
+ * The power STFT frame by frame, without storing the spectrogram: `onFrame(t, p)` gets frame t's
+ * |X[k]|^2, k = 0..nFft/2 (p valid during the call only), for t = 0, 1, ... in order. The values are
+ * those {@link stft} stores (it is built on this). Consumers that reduce each frame right away
+ * (mel bands, centroid) keep their working set in cache instead of a spectrogram of up to a MB.
+ */
+export function powerFrames(
+  pcm: Float32Array,
+  nFft: number,
+  hop: number,
+  pad: PadMode,
+  onFrame: (t: number, power: Float64Array) => void,
+): void {
+  const frames = centeredFrameCount(pcm.length, hop);
+  const bins = (nFft >> 1) + 1;
+  let fb = frameBuffers.get(nFft);
+  if (!fb) {
+    fb = [new Float64Array(bins), new Float64Array(bins)];
+    frameBuffers.set(nFft, fb);
+  }
+  const [pwA, pwB] = fb;
   const win = hannPeriodic(nFft);
   const half = nFft >> 1;
 
@@ -143,8 +175,6 @@ export function stft(pcm: Float32Array, opt: StftOptions, out?: Float64Array): S
       stride = 1;
     }
     const offI = stride === 2 ? 1 : 0;
-    const oa = t * bins;
-    const ob = (t + 1) * bins;
     for (let k = 0; k < bins; k++) {
       const nk = k === 0 ? 0 : nFft - k;
       const xr = zr[stride * k],
@@ -153,15 +183,12 @@ export function stft(pcm: Float32Array, opt: StftOptions, out?: Float64Array): S
         wi = zi[stride * nk + offI];
       const ar = xr + wr,
         ai = xi - wi; // 2*A[k]
-      const pa = 0.25 * (ar * ar + ai * ai);
-      data[oa + k] = power === 2 ? pa : Math.sqrt(pa);
-      if (hasB) {
-        const br = xi + wi,
-          bi = xr - wr; // 2*B[k] up to a rotation
-        const pb = 0.25 * (br * br + bi * bi);
-        data[ob + k] = power === 2 ? pb : Math.sqrt(pb);
-      }
+      pwA[k] = 0.25 * (ar * ar + ai * ai);
+      const br = xi + wi,
+        bi = xr - wr; // 2*B[k] up to a rotation
+      pwB[k] = 0.25 * (br * br + bi * bi);
     }
+    onFrame(t, pwA);
+    if (hasB) onFrame(t + 1, pwB);
   }
-  return { frames, bins, nFft, hop, data };
 }

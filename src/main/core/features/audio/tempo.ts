@@ -1,7 +1,7 @@
 // Tempo as librosa.beat.beat_track estimates it (onset strength, then the autocorrelation tempogram's
 // peak under a log-normal prior), without running the beat tracker.
 import FFT from 'fft.js';
-import { applyMel, melFilterbank, powerToDb } from './mel';
+import { applyMel, melFilterbank, powerToDb, type MelFilterbank } from './mel';
 import { scratchF64 } from './scratch';
 import type { Spectrogram } from './stft';
 import { hannPeriodic } from './window';
@@ -30,11 +30,11 @@ export const TEMPO_PARAMS = {
   maxTempo: 320,
 } as const;
 
-/** Onset strength envelope from a power spectrogram computed with n_fft 2048, hop 512. */
-export function onsetStrength(power: Spectrogram, sampleRate: number): Float64Array {
-  const fb = melFilterbank({
+/** The Slaney mel filterbank onset strength uses for a power spectrum of nFft points. */
+export function onsetMelFilterbank(sampleRate: number, nFft: number): MelFilterbank {
+  return melFilterbank({
     sampleRate,
-    nFft: power.nFft,
+    nFft,
     nMels: TEMPO_PARAMS.nMels,
     fMin: 0,
     fMax: sampleRate / 2,
@@ -42,11 +42,25 @@ export function onsetStrength(power: Spectrogram, sampleRate: number): Float64Ar
     norm: 'slaney',
     binFreqs: 'librosa',
   });
-  const S = powerToDb(applyMel(power, fb, scratchF64('onset.mel', power.frames * TEMPO_PARAMS.nMels)), 80);
-  const T = power.frames;
+}
+
+/** Onset strength envelope from a power spectrogram computed with n_fft 2048, hop 512. */
+export function onsetStrength(power: Spectrogram, sampleRate: number): Float64Array {
+  const fb = onsetMelFilterbank(sampleRate, power.nFft);
+  const mel = applyMel(power, fb, scratchF64('onset.mel', power.frames * TEMPO_PARAMS.nMels));
+  return onsetFromMel(mel, power.frames, power.nFft, power.hop);
+}
+
+/**
+ * Onset strength from the mel power bands (mel[t * nMels + m], {@link onsetMelFilterbank}) of a
+ * spectrogram of `frames` frames, n_fft `nFft`, hop `hop`. Converts `mel` to dB in place.
+ */
+export function onsetFromMel(mel: Float64Array, frames: number, nFft: number, hop: number): Float64Array {
+  const S = powerToDb(mel, 80);
+  const T = frames;
   const M = TEMPO_PARAMS.nMels;
   const env = new Float64Array(T);
-  const lagPad = 1 + Math.floor(power.nFft / (2 * power.hop));
+  const lagPad = 1 + Math.floor(nFft / (2 * hop));
   const diff = new Float64Array(M);
   for (let i = 0; i + 1 < T; i++) {
     const t = i + lagPad;
