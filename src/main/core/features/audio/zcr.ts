@@ -18,23 +18,26 @@ export function zeroCrossingRate(
   const n = pcm.length;
   const frames = centeredFrameCount(n, hop);
   const half = frameLength >> 1;
-  // crossing[i] = 1 when padded samples i-1 and i differ in sign; prefix sums make each frame O(1)
-  const padded = n + 2 * half;
-  const prefix = scratchI32('zcr.prefix', padded + 1);
-  prefix[0] = 0;
-  prefix[1] = 0;
-  let prevNeg = isNeg(pcm[0]); // edge padding repeats pcm[0]
-  for (let i = 1; i < padded; i++) {
-    const j = i - half;
-    const v = j < 0 ? pcm[0] : j >= n ? pcm[n - 1] : pcm[j];
-    const neg = isNeg(v);
-    prefix[i + 1] = prefix[i] + (neg !== prevNeg ? 1 : 0);
-    prevNeg = neg;
-  }
   const out = new Float64Array(frames);
+  if (n === 0) return out;
+  // cum[l] = crossings between pcm[i-1] and pcm[i] for 1 <= i <= l. The edge padding repeats pcm[0]
+  // and pcm[n-1], so it adds none: padded crossing i is pcm crossing i - half when that is in
+  // [1, n-1], else none; frame t counts padded crossings t*hop+1 .. t*hop+frameLength-1.
+  const cum = scratchI32('zcr.prefix', n);
+  cum[0] = 0;
+  // branch-free: speech changes sign at random, a branch on it mispredicts
+  let prev = isNeg(pcm[0]) ? 1 : 0;
+  let c = 0;
+  for (let i = 1; i < n; i++) {
+    const neg = +(pcm[i] < -1e-10);
+    c += neg ^ prev;
+    cum[i] = c;
+    prev = neg;
+  }
   for (let t = 0; t < frames; t++) {
-    const s = t * hop; // frame covers padded [s, s + frameLength); crossings at s+1 .. s+frameLength-1
-    out[t] = (prefix[s + frameLength] - prefix[s + 1]) / frameLength;
+    const lo = Math.max(1, t * hop + 1 - half);
+    const hi = Math.min(n - 1, t * hop + frameLength - 1 - half);
+    out[t] = hi >= lo ? (cum[hi] - cum[lo - 1]) / frameLength : 0;
   }
   return out;
 }
