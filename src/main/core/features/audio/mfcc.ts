@@ -66,10 +66,12 @@ export function mfcc(pcm: Float32Array, sampleRate: number, nMfcc: number = MFCC
   // need only x[m] + x[M-1-m] and odd ones x[m] - x[M-1-m]: half the multiply-adds.
   const halfM = nMels >> 1;
   const odd = nMels & 1;
-  const sum = new Float64Array(halfM + odd);
-  const dif = new Float64Array(halfM);
-  for (let t = 0; t < frames; t++) {
-    const mo = t * nMels;
+  // two frames at a time: each DCT row is read once for both (the sums per frame are unchanged)
+  const sumA = new Float64Array(halfM + odd);
+  const difA = new Float64Array(halfM);
+  const sumB = new Float64Array(halfM + odd);
+  const difB = new Float64Array(halfM);
+  const fold = (mo: number, sum: Float64Array, dif: Float64Array) => {
     for (let m = 0; m < halfM; m++) {
       const a = melDb[mo + m];
       const b = melDb[mo + nMels - 1 - m];
@@ -77,25 +79,49 @@ export function mfcc(pcm: Float32Array, sampleRate: number, nMfcc: number = MFCC
       dif[m] = a - b;
     }
     if (odd) sum[halfM] = melDb[mo + halfM]; // middle band (its cosine is 0 for odd c)
-    const out = t * nMfcc;
+  };
+  for (let t = 0; t < frames; t += 2) {
+    const hasB = t + 1 < frames;
+    fold(t * nMels, sumA, difA);
+    if (hasB) fold((t + 1) * nMels, sumB, difB);
+    const outA = t * nMfcc;
+    const outB = outA + nMfcc;
     for (let c = 0; c < nMfcc; c++) {
       const dO = c * nMels;
-      const v = c % 2 === 0 ? sum : dif;
-      const len = c % 2 === 0 ? halfM + odd : halfM;
-      // four independent partial sums: the adds do not wait on each other
+      const even = c % 2 === 0;
+      const va = even ? sumA : difA;
+      const vb = even ? sumB : difB;
+      const len = even ? halfM + odd : halfM;
+      // four independent partial sums per frame: the adds do not wait on each other
       let a0 = 0,
         a1 = 0,
         a2 = 0,
-        a3 = 0;
+        a3 = 0,
+        b0 = 0,
+        b1 = 0,
+        b2 = 0,
+        b3 = 0;
       let m = 0;
       for (; m + 3 < len; m += 4) {
-        a0 += dct[dO + m] * v[m];
-        a1 += dct[dO + m + 1] * v[m + 1];
-        a2 += dct[dO + m + 2] * v[m + 2];
-        a3 += dct[dO + m + 3] * v[m + 3];
+        const d0 = dct[dO + m],
+          d1 = dct[dO + m + 1],
+          d2 = dct[dO + m + 2],
+          d3 = dct[dO + m + 3];
+        a0 += d0 * va[m];
+        a1 += d1 * va[m + 1];
+        a2 += d2 * va[m + 2];
+        a3 += d3 * va[m + 3];
+        b0 += d0 * vb[m];
+        b1 += d1 * vb[m + 1];
+        b2 += d2 * vb[m + 2];
+        b3 += d3 * vb[m + 3];
       }
-      for (; m < len; m++) a0 += dct[dO + m] * v[m];
-      data[out + c] = a0 + a1 + (a2 + a3);
+      for (; m < len; m++) {
+        a0 += dct[dO + m] * va[m];
+        b0 += dct[dO + m] * vb[m];
+      }
+      data[outA + c] = a0 + a1 + (a2 + a3);
+      if (hasB) data[outB + c] = b0 + b1 + (b2 + b3);
     }
   }
   return { frames, nMfcc, data };
