@@ -158,9 +158,13 @@ export function powerToDb(x: Float64Array, topDb: number | null, amin = 1e-10): 
     x[i] = v;
     if (v > max) max = v;
   }
-  if (topDb !== null) {
-    const floor = max - topDb;
-    for (let i = 0; i < x.length; i++) if (x[i] < floor) x[i] = floor;
-  }
+  if (topDb !== null) clampBelow(x, max - topDb);
   return x;
+}
+
+// A function of its own, as each long loop here: V8 compiles a long loop on a function's first call
+// (on-stack replacement), before the loops after it have run, and re-entering that code on every
+// call then bails out at the first of them.
+function clampBelow(x: Float64Array, floor: number): void {
+  for (let i = 0; i < x.length; i++) if (x[i] < floor) x[i] = floor;
 }

@@ -72,15 +72,30 @@ export function yinPitch(pcm: Float32Array, sampleRate: number, opts: PitchOptio
   const segLen = W + maxLag;
   const half = W >> 1;
 
-  // Loudness gate from window energies over the whole clip (global prefix sum of squares).
+  const todo = loudFrames(pcm, frames, hop, W);
+  const cs = new Float64Array(segLen + 1);
+  const dn = new Float64Array(maxLag + 1);
+  const start = (t: number) => t * hop - half;
+  windowedAutocorrelation(pcm, todo, start, W, maxLag, chooseChunks(W, hop, maxLag), (t, r) => {
+    segmentEnergy(pcm, start(t), segLen, cs);
+    pickPeriod(r, cs, W, minP, maxP, threshold, voicing, sampleRate, dn, t, f0, voiced, aper);
+  });
+  return { f0, voiced, aperiodicity: aper, hop };
+}
+
+/**
+ * The frames whose window is loud enough to analyse: RMS above -60 dBFS and within 40 dB of the
+ * loudest window (window energies from a prefix sum of squares over the whole clip). Out of
+ * yinPitch, with the long loop in a function of its own: V8 compiles a long loop on a function's
+ * first call (on-stack replacement) before the code after it has run, and that code, re-entered on
+ * every call, bailed out at the next line every time.
+ */
+function loudFrames(pcm: Float32Array, frames: number, hop: number, W: number): number[] {
+  const n = pcm.length;
+  const half = W >> 1;
   const sq = scratchF64('yin.sq', n + 1);
-  sq[0] = 0;
-  let acc = 0;
-  for (let i = 0; i < n; i++) {
-    acc += pcm[i] * pcm[i];
-    sq[i + 1] = acc;
-  }
-  const winRms = new Float64Array(frames);
+  prefixSquares(pcm, sq);
+  const winRms = scratchF64('yin.winRms', frames);
   let maxRms = 0;
   for (let t = 0; t < frames; t++) {
     const a = Math.min(n, Math.max(0, t * hop - half));
@@ -90,17 +105,19 @@ export function yinPitch(pcm: Float32Array, sampleRate: number, opts: PitchOptio
     if (winRms[t] > maxRms) maxRms = winRms[t];
   }
   const gate = Math.max(Math.pow(10, PITCH_PARAMS.absFloorDb / 20), maxRms * Math.pow(10, PITCH_PARAMS.relFloorDb / 20));
-
   const todo: number[] = [];
   for (let t = 0; t < frames; t++) if (winRms[t] >= gate && winRms[t] > 0) todo.push(t);
-  const cs = new Float64Array(segLen + 1);
-  const dn = new Float64Array(maxLag + 1);
-  const start = (t: number) => t * hop - half;
-  windowedAutocorrelation(pcm, todo, start, W, maxLag, chooseChunks(W, hop, maxLag), (t, r) => {
-    segmentEnergy(pcm, start(t), segLen, cs);
-    pickPeriod(r, cs, W, minP, maxP, threshold, voicing, sampleRate, dn, t, f0, voiced, aper);
-  });
-  return { f0, voiced, aperiodicity: aper, hop };
+  return todo;
+}
+
+/** sq[i] = sum of pcm[j]^2 for j < i (sq has pcm.length + 1 values). */
+function prefixSquares(pcm: Float32Array, sq: Float64Array): void {
+  sq[0] = 0;
+  let acc = 0;
+  for (let i = 0; i < pcm.length; i++) {
+    acc += pcm[i] * pcm[i];
+    sq[i + 1] = acc;
+  }
 }
 
 /** Prefix sums of squares of the segment x[start, start + segLen) (0 outside the clip) into cs. */

@@ -19,12 +19,7 @@ export function rms(pcm: Float32Array, frameLength: number = RMS_PARAMS.frameLen
     // frames are whole hop-long blocks (librosa's 2048 / 512): sum each block once, then each frame's
     // blocks (all terms positive, so the regrouping costs nothing in accuracy)
     const blocks = Math.ceil(n / hop);
-    const sums = scratchF64('rms.blocks', blocks);
-    for (let j = 0; j < blocks; j++) {
-      let acc = 0;
-      for (let i = j * hop, e = Math.min(n, i + hop); i < e; i++) acc += pcm[i] * pcm[i];
-      sums[j] = acc;
-    }
+    const sums = blockSquares(pcm, hop, scratchF64('rms.blocks', blocks));
     const before = half / hop;
     const per = frameLength / hop;
     for (let t = 0; t < frames; t++) {
@@ -45,4 +40,16 @@ export function rms(pcm: Float32Array, frameLength: number = RMS_PARAMS.frameLen
     out[t] = Math.sqrt(acc / frameLength);
   }
   return out;
+}
+
+/** sums[j] = sum of pcm[i]^2 over block j (hop samples; the last may be shorter). Its own function
+ * so that V8's on-stack compilation of this long loop does not stop short of the code after it. */
+function blockSquares(pcm: Float32Array, hop: number, sums: Float64Array): Float64Array {
+  const n = pcm.length;
+  for (let j = 0; j < sums.length; j++) {
+    let acc = 0;
+    for (let i = j * hop, e = Math.min(n, i + hop); i < e; i++) acc += pcm[i] * pcm[i];
+    sums[j] = acc;
+  }
+  return sums;
 }
