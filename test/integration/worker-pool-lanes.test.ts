@@ -1,7 +1,7 @@
 // The pool's in-process lanes (jobs/worker-pool.ts; audio-only extraction on <= 2 cores): two clips in
-// flight at once in this thread, results as with one lane, and an outcome handler that throws stops
-// every lane (no task is started after it, none of its outcomes is reported). No timing: the first
-// clip's ffmpeg waits until the second clip's has started.
+// flight at once in this thread (or several clips per ffmpeg run), results as with one lane, and an
+// outcome handler that throws stops every lane (no task is started after it, none of its outcomes
+// is reported). No timing: the first clip's ffmpeg waits until the second clip's has started.
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -70,13 +70,13 @@ describe('in-process lanes', () => {
   it('two clips are decoded at once; the results are those of one lane', { timeout: 120_000 }, async () => {
     const log = path.join(t.dir, 'two.log');
     const ff = wrapper(path.join(t.dir, 'ff-two.sh'), log, 'c0.mp4', 'c1.mp4');
-    const two = await runAll(new WorkerPool(0, ff, '', AUDIO, 2));
+    const two = await runAll(new WorkerPool(0, ff, '', AUDIO, { lanes: 2 }));
     const l = lines(log);
     // the second clip's run started while the first one's was still going
     expect(l.findIndex((x) => x.endsWith('c1.mp4') && x.startsWith('start'))).toBeLessThan(
       l.findIndex((x) => x.endsWith('c0.mp4') && x.startsWith('end')),
     );
-    const one = await runAll(new WorkerPool(0, locateFfmpeg().path, '', AUDIO, 1));
+    const one = await runAll(new WorkerPool(0, locateFfmpeg().path, '', AUDIO, { lanes: 1 }));
     const digest = (os: TaskOutcome[]) =>
       os
         .map((o) => {
@@ -87,13 +87,16 @@ describe('in-process lanes', () => {
         .sort((a, b) => a.id - b.id);
     expect(two).toHaveLength(tasks.length);
     expect(digest(two)).toEqual(digest(one));
+    // and with the clips taken three at a time, one ffmpeg run each
+    const batched = await runAll(new WorkerPool(0, locateFfmpeg().path, '', AUDIO, { lanes: 2, audioBatch: 3 }));
+    expect(digest(batched)).toEqual(digest(one));
   });
 
   it('an outcome handler that throws stops both lanes', { timeout: 120_000 }, async () => {
     const log = path.join(t.dir, 'fail.log');
     const ff = wrapper(path.join(t.dir, 'ff-fail.sh'), log);
     let calls = 0;
-    const pool = new WorkerPool(0, ff, '', AUDIO, 2);
+    const pool = new WorkerPool(0, ff, '', AUDIO, { lanes: 2 });
     await expect(
       runAll(pool, () => {
         calls++;

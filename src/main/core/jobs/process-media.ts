@@ -3,8 +3,9 @@
 import path from 'node:path';
 import type { AudioSummary, ItemError } from '../../../shared/types';
 import { probeMedia, MediaError, type ProbeInfo } from '../media/probe';
-import { decodeClip, decodeUnprobed } from '../media/decode-clip';
-import type { DecodedVideo } from '../media/decode-options';
+import { abortError } from '../media/errors';
+import { decodeAudioBatch, decodeClip, decodeUnprobed } from '../media/decode-clip';
+import type { DecodedClip, DecodedVideo } from '../media/decode-options';
 import { computeAudioSummary, audioFeatureVector, AudioTooShortError, isSilent } from '../features/audio';
 import { videoFeatureVector } from '../features/video/select-frames';
 import { decodeRecording, type DecodedSegment, type SegmentSpec } from '../media/decode-recording';
@@ -85,6 +86,53 @@ export async function processMedia(
       return fail('decode', e);
     }
   }
+  return finishMedia(r, decoded, wants, feed);
+}
+
+/**
+ * Audio-only whole clips, several to an ffmpeg run ({@link decodeAudioBatch}): each result goes to
+ * `onResult` as soon as its features are made, in the order of `clips`. A clip that the batch did
+ * not decode cleanly is processed alone, the usual way ({@link processMedia}), which words its
+ * problem; so a damaged clip does not fail its neighbours. Rejects only with an AbortError.
+ */
+export async function processAudioBatch(
+  ffmpeg: string,
+  clips: { id: number; file: string }[],
+  onResult: (r: MediaResult) => void,
+  signal?: AbortSignal,
+): Promise<void> {
+  const wants: MediaWants = { audio: true, video: false };
+  const decoded = await decodeAudioBatch(
+    ffmpeg,
+    clips.map((c) => c.file),
+    { signal },
+  );
+  for (let i = 0; i < clips.length; i++) {
+    const { id, file } = clips[i];
+    const d = decoded[i];
+    decoded[i] = null; // let each clip's PCM go once its features are made
+    if (signal?.aborted) throw abortError(signal);
+    if (!d) {
+      onResult(await processMedia(ffmpeg, id, file, signal, wants));
+      continue;
+    }
+    const r: MediaResult = {
+      utteranceId: id,
+      file,
+      probe: d.probe,
+      audio: null,
+      audioVector: null,
+      video: null,
+      errors: [],
+      failed: false,
+    };
+    onResult(finishMedia(r, d, wants, {}));
+  }
+}
+
+/** A decoded clip's features into `r` (the streams asked for), with the decode's warnings. */
+function finishMedia(r: MediaResult, decoded: DecodedClip, wants: MediaWants, feed: EncoderFeedWants): MediaResult {
+  const file = r.file;
   for (const w of decoded.warnings) r.errors.push({ stage: 'decode', file, message: w, level: 'warning' });
 
   if (!wants.audio) {

@@ -2,7 +2,14 @@
 import { Worker } from 'node:worker_threads';
 import fs from 'node:fs';
 import path from 'node:path';
-import { processMedia, processRecording, type MediaResult, type MediaWants, type RecordingOutcome } from './process-media';
+import {
+  processAudioBatch,
+  processMedia,
+  processRecording,
+  type MediaResult,
+  type MediaWants,
+  type RecordingOutcome,
+} from './process-media';
 import { closeLauncher } from '../media/launcher';
 import type { SegmentSpec } from '../media/decode-recording';
 import type { FlowControl } from '../media/run-ffmpeg';
@@ -47,8 +54,12 @@ export class WorkerPool {
     private readonly ffmpeg: string,
     workerPath = size > 0 ? defaultWorkerPath() : '',
     private readonly wants: MediaWants = { audio: true, video: true },
-    /** in-process mode (size 0): tasks in flight at once (one computes while the others' ffmpeg decodes) */
-    private readonly inProcessLanes = 1,
+    /**
+     * in-process mode (size 0): `lanes`, tasks in flight at once (one computes while the others'
+     * ffmpeg decodes); `audioBatch`, whole clips a lane takes at once for one ffmpeg run when only
+     * audio is wanted (jobs/process-media.ts processAudioBatch)
+     */
+    private readonly inProcessOpts: { lanes?: number; audioBatch?: number } = {},
   ) {
     // trackUnmanagedFds off: the ffmpeg launcher opens its FIFOs with fs.openSync and hands each fd
     // to a pipe socket that closes it; tracking would warn "opened in unmanaged mode twice" for every
@@ -56,7 +67,7 @@ export class WorkerPool {
     for (let i = 0; i < size; i++) this.workers.push(new Worker(workerPath, { trackUnmanagedFds: false }));
   }
 
-  /** Runs tasks with at most `size` (in-process: `inProcessLanes`) at a time, reporting each outcome as it lands. */
+  /** Runs tasks with at most `size` (in-process: `lanes`) at a time, reporting each outcome as it lands. */
   /** `accept`: asked right before a task starts (work claims, jobs/media-claims.ts); false skips it. */
   /** `gate`: awaited before each task is handed out (the encoder feed holds tasks back while it is full). */
   async run(
@@ -86,9 +97,7 @@ export class WorkerPool {
     const lanes = (
       this.size > 0
         ? this.workers.map((w) => this.lane(take, onOutcome, halted, (t, emit, stop) => this.onWorker(w, t, emit, stop)))
-        : Array.from({ length: Math.max(1, this.inProcessLanes) }, () =>
-            this.lane(take, onOutcome, halted, (t, emit, stop) => this.inProcess(t, emit, stop)),
-          )
+        : Array.from({ length: Math.max(1, this.inProcessOpts.lanes ?? 1) }, () => this.inProcessLane(take, onOutcome, halted))
     ).map((l) =>
       l.catch((e: unknown) => {
         if (!failed) {
@@ -144,11 +153,11 @@ export class WorkerPool {
    * Runs tasks one after another. An outcome handler that throws (the database is full, say) stops
    * the task in flight and rejects the lane with that error; the task's other outcomes are dropped.
    */
-  private async lane(
-    take: () => Promise<MediaTask | null>,
+  private async lane<T>(
+    take: () => Promise<T | null>,
     onOutcome: (o: TaskOutcome) => void,
     halted: () => boolean,
-    exec: (t: MediaTask, emit: (o: TaskOutcome) => void, stop: { now: () => void }) => Promise<void>,
+    exec: (t: T, emit: (o: TaskOutcome) => void, stop: { now: () => void }) => Promise<void>,
   ) {
     for (let t = await take(); t; t = await take()) {
       let failure: { error: unknown } | null = null;
@@ -164,6 +173,58 @@ export class WorkerPool {
       };
       await exec(t, emit, stop);
       if (failure) throw (failure as { error: unknown }).error;
+    }
+  }
+
+  /**
+   * An in-process lane. When only audio is wanted it takes up to `audioBatch` whole clips at a time
+   * and decodes them with one ffmpeg run; a recording (or a batch of one) goes alone.
+   */
+  private inProcessLane(take: () => Promise<MediaTask | null>, onOutcome: (o: TaskOutcome) => void, halted: () => boolean) {
+    const batch = this.wants.audio && !this.wants.video ? Math.max(1, this.inProcessOpts.audioBatch ?? 1) : 1;
+    let held: MediaTask | null = null; // a recording taken while filling a batch: the next task
+    const takeGroup = async (): Promise<MediaTask[] | null> => {
+      const first = held ?? (await take());
+      held = null;
+      if (!first) return null;
+      const group = [first];
+      if (first.segments || first.feed) return group;
+      while (group.length < batch) {
+        const t = await take();
+        if (!t) break;
+        if (t.segments || t.feed) {
+          held = t;
+          break;
+        }
+        group.push(t);
+      }
+      return group;
+    };
+    return this.lane(takeGroup, onOutcome, halted, (g, emit, stop) =>
+      g.length === 1 ? this.inProcess(g[0], emit, stop) : this.inProcessBatch(g, emit, stop),
+    );
+  }
+
+  /** Whole clips, audio only, one ffmpeg run for them all (clips it could not decode are redone alone). */
+  private async inProcessBatch(g: MediaTask[], emit: (o: TaskOutcome) => void, stop: { now: () => void }): Promise<void> {
+    const c = new AbortController();
+    this.controllers.add(c);
+    stop.now = () => c.abort();
+    const pending = new Set(g.map((t) => t.id));
+    try {
+      await processAudioBatch(
+        this.ffmpeg,
+        g,
+        (r) => {
+          pending.delete(r.utteranceId);
+          emit({ ok: true, result: r });
+        },
+        c.signal,
+      );
+    } catch (e) {
+      for (const id of pending) emit({ ok: false, id, message: (e as Error).message, aborted: c.signal.aborted });
+    } finally {
+      this.controllers.delete(c);
     }
   }
 

@@ -6,6 +6,8 @@
 // a store bounded by a memory budget (highest-entropy frames win once it is full; a second pass
 // extracts any selected frame that was not kept). Only the ~10 selected frames are ever converted
 // to thumbnails: a plain copy per frame costs far less than downscaling every frame.
+import fs from 'node:fs';
+import path from 'node:path';
 import { FrameChunker } from './frame-chunks';
 import { FrameStore, assemblyBuffer, releaseAssembly, releaseFrames, takeFrame } from './frame-store';
 import { exitText, runFfmpeg, type LevelledStderr } from './run-ffmpeg';
@@ -26,6 +28,7 @@ import {
   type DecodedClip,
 } from './decode-options';
 import { finishVideo, type VideoPassState } from './clip-video';
+import { scratchDir } from './launcher';
 
 /**
  * Decodes a probed clip in one ffmpeg pass (`-threads 1`).
@@ -88,6 +91,98 @@ export async function decodeUnprobed(ffmpeg: string, file: string, opts: DecodeO
   } catch (e) {
     if (isAbortError(e)) throw e;
     return null;
+  }
+}
+
+/**
+ * Probes and decodes the audio of several clips with one ffmpeg run (audio-only extraction): most
+ * of a run's cost is per input, but the process start, its set-up and our side of the run (the
+ * launch, the stderr header) are paid once. Each input's first audio stream becomes 16 kHz mono PCM,
+ * as {@link decodeUnprobed} makes it, in a file of its own rather than a pipe (ffmpeg does not wait
+ * for a reader busy with earlier clips), read once the run has exited; the probe of each comes from
+ * its own block of the run's stderr header.
+ *
+ * Only for a clean run: anything ffmpeg reports at error level, or a failed run (one damaged input
+ * stops them all), gives null for every clip, and so does a clip whose result would carry a warning
+ * (its audio ends early, no samples) or that has no audio stream: the caller decodes those one by
+ * one, the usual way, which words each problem. Rejects only with an AbortError.
+ */
+export async function decodeAudioBatch(ffmpeg: string, files: string[], opts: DecodeOptions = {}): Promise<(DecodedClip | null)[]> {
+  if (opts.signal?.aborted) throw abortError(opts.signal);
+  const none = files.map(() => null);
+  let abs: string[];
+  let outs: string[];
+  try {
+    abs = files.map((f) => checkMediaFile(f));
+    const dir = scratchDir();
+    const batch = ++batchSeq;
+    outs = files.map((_, i) => path.join(dir, `pcm-${batch}-${i}.f32`));
+  } catch {
+    return none;
+  }
+  // -threads is an input option here (one per -i): each decoder as in the one-clip run
+  const args = ['-y', '-nostdin', '-hide_banner', '-loglevel', 'level+info', '-nostats', '-filter_threads', '1'];
+  for (const a of abs) args.push('-threads', '1', '-i', ffmpegInput(a));
+  outs.forEach((o, i) => args.push(...pcmOutputArgs(`${i}:a:0`, `file:${o}`)));
+  const header: string[] = [];
+  const levelled: LevelledStderr = {
+    onInfo: (line) => {
+      if (header.length < 200 * files.length) header.push(line);
+    },
+  };
+  try {
+    const run = await runFfmpeg(ffmpeg, args, {}, opts.signal, opts.timeoutMs ?? STALL_TIMEOUT_MS, [], levelled);
+    if (run.code !== 0 || run.errorLines > 0) return none;
+    return files.map((file, i) => {
+      try {
+        const probe = parseProbe(inputHeader(header, i), file, abs[i]);
+        if (!probe.audio) return null;
+        const pcm = readPcm(outs[i]);
+        const dur = probe.durationS;
+        // the checks of the one-clip run: a clip that would carry a warning goes that way
+        if (pcm.length === 0 || (dur > 0.5 && pcm.length / PCM_SAMPLE_RATE < dur * 0.9 - 0.1)) return null;
+        return { probe, pcm, video: null, warnings: [] };
+      } catch {
+        return null;
+      }
+    });
+  } catch (e) {
+    if (isAbortError(e)) throw e;
+    return none;
+  } finally {
+    for (const o of outs) fs.rmSync(o, { force: true });
+  }
+}
+let batchSeq = 0;
+
+/** Input `i`'s block of a several-input run's stderr header, numbered as input 0 (what parseProbe reads). */
+function inputHeader(header: string[], i: number): string {
+  const start = header.findIndex((l) => l.startsWith(`Input #${i},`));
+  if (start < 0) return '';
+  const block = [header[start].replace(`Input #${i},`, 'Input #0,')];
+  const stream = new RegExp(`^(\\s*Stream #)${i}:`);
+  for (const l of header.slice(start + 1)) {
+    if (/^(Input #\d+,|Output #\d+,|Stream mapping:)/.test(l)) break;
+    block.push(l.replace(stream, (_, prefix: string) => `${prefix}0:`));
+  }
+  return block.join('\n');
+}
+
+/** A file of f32le samples as a Float32Array of its own (whole samples only, as the pipe reader). */
+function readPcm(file: string): Float32Array {
+  const fd = fs.openSync(file, 'r');
+  try {
+    const size = fs.fstatSync(fd).size;
+    const pcm = new Float32Array(Math.floor(size / 4));
+    const bytes = new Uint8Array(pcm.buffer);
+    for (let o = 0; o < bytes.length;) {
+      const n = fs.readSync(fd, bytes, o, bytes.length - o, o);
+      if (n <= 0) throw new Error(`short read of ${file}`);
+      o += n;
+    }
+    return pcm;
+  } finally {
+    fs.closeSync(fd);
   }
 }
 

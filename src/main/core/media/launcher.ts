@@ -86,6 +86,22 @@ export async function closeLauncher(timeoutMs = 5000): Promise<void> {
   if (sh) await sh.close(timeoutMs);
 }
 
+/**
+ * A folder for files that ffmpeg writes in this thread (the audio-only batches of
+ * media/decode-clip.ts): the launcher shell's own folder, so that its exit trap removes what a
+ * killed process left there too; without a shell, a folder of this process removed when it exits.
+ */
+export function scratchDir(): string {
+  const sh = launchMode() === 'shell' ? shellLauncher() : null;
+  if (sh) return sh.fifoDir;
+  if (!ownScratch || !fs.existsSync(ownScratch)) {
+    ownScratch = fs.mkdtempSync(path.join(os.tmpdir(), 'emotion-studio-ffmpeg-'));
+    fifoDirs.add(ownScratch);
+  }
+  return ownScratch;
+}
+let ownScratch: string | null = null;
+
 /** A socket reading `fd` (a pipe), with a reused buffer when the output has one. */
 function readerFor(o: Output, init: { fd?: number; handle?: unknown }): net.Socket {
   const opts: Record<string, unknown> = { ...init, readable: true, writable: false };
