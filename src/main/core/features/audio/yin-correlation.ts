@@ -69,6 +69,9 @@ interface Plan extends ChunkGeometry {
   r: Float64Array;
   /** spare half spectra (N + 2 values) */
   pool: Float64Array[];
+  /** streamRuns: the last chunk's spectrum and cross-spectrum (N + 2 values each) */
+  keptC?: Float64Array;
+  keptH?: Float64Array;
 }
 const plans = new Map<string, Plan>();
 
@@ -119,6 +122,10 @@ export function windowedAutocorrelation(
 ): void {
   const p = plan(geom);
   const { B, m, N, fft, shift, z, Z, P, r, pool } = p;
+  if (m === 2 && N === 2 * B && W === 2 * B && starts(1) - starts(0) === B) {
+    streamRuns(pcm, frames, starts, maxLag, p, onFrame);
+    return;
+  }
   const n = pcm.length;
   const half = N >> 1;
   const bins = N + 2;
@@ -237,42 +244,8 @@ export function windowedAutocorrelation(
   const ra = take();
   const rb = take();
   const out = new Float64Array(maxLag + 1);
-  const sample = (i: number) => (i >= 0 && i < n ? pcm[i] : 0);
   const mB = m * B;
-  // r_t from lane 0 (sign +1) or 1 (sign -1) of the inverse, plus the terms with j + tau >= mB:
-  // the segment buffer held 0 there (mB <= i < N) or, past N, the wrapped sample x[a + i - N]
-  const emit = (t: number, lane: 0 | 1, scale: number) => {
-    for (let tau = 0; tau <= maxLag; tau++) out[tau] = scale * r[2 * tau + lane];
-    if (B + maxLag > mB) {
-      const s = starts(t);
-      if (s >= 0 && s + W - B + N <= n && s + W + maxLag <= n) {
-        // all inside the clip: the same sums without the range checks
-        for (let a = s; a < s + W; a += B) {
-          for (let tau = mB - B + 1; tau <= maxLag; tau++) {
-            let acc = 0;
-            for (let j = Math.max(0, mB - tau); j < B; j++) {
-              const i = j + tau;
-              acc += pcm[a + j] * (pcm[a + i] - (i >= N ? pcm[a + i - N] : 0));
-            }
-            out[tau] += acc;
-          }
-        }
-        onFrame(t, out);
-        return;
-      }
-      for (let a = s; a < s + W; a += B) {
-        for (let tau = mB - B + 1; tau <= maxLag; tau++) {
-          let acc = 0;
-          for (let j = Math.max(0, mB - tau); j < B; j++) {
-            const i = j + tau;
-            acc += sample(a + j) * (sample(a + i) - (i >= N ? sample(a + i - N) : 0));
-          }
-          out[tau] += acc;
-        }
-      }
-    }
-    onFrame(t, out);
-  };
+  const emit = (t: number, lane: 0 | 1, scale: number) => emitFrame(pcm, t, starts, W, maxLag, B, N, mB, r, lane, scale, out, onFrame);
   for (let i = 0; i < frames.length; i += 2) {
     const ta = frames[i];
     const tb = i + 1 < frames.length ? frames[i + 1] : -1;
@@ -300,4 +273,156 @@ export function windowedAutocorrelation(
   }
   evictBefore(Infinity);
   pool.push(ra, rb);
+}
+
+/**
+ * The default geometry (W = 2B, hop B, N = 2B, so S_a = C_a + (-1)^k C_{a+B}), streamed over each
+ * run of consecutive frames: frame f of a run starting at chunk s0 needs H_f and H_{f+1} (chunk
+ * indices), and H_c needs C_c and C_{c+1}. Chunks are transformed two per complex FFT (c, c+1 for
+ * even c); one pass over the bins of that FFT unpacks C_c and C_{c+1}, forms H_{c-1} (from the kept
+ * C_{c-1}) and H_c, and packs the spectra of frames c-2 and c-1 (H_{c-2}, kept, + H_{c-1}; H_{c-1}
+ * + H_c) for their joint inverse FFT. The same sums as the general path below, in one pass instead
+ * of five and without the chunk maps.
+ */
+function streamRuns(
+  pcm: Float32Array,
+  frames: readonly number[],
+  starts: (t: number) => number,
+  maxLag: number,
+  p: Plan,
+  onFrame: (t: number, r: Float64Array) => void,
+): void {
+  const { B, N, fft, z, Z, P, r } = p;
+  const n = pcm.length;
+  const half = N >> 1;
+  const bins = N + 2;
+  const keptC = p.keptC ?? (p.keptC = new Float64Array(bins));
+  const keptH = p.keptH ?? (p.keptH = new Float64Array(bins));
+  const out = new Float64Array(maxLag + 1);
+  const W = 2 * B;
+  for (let i = 0; i < frames.length;) {
+    // the run frames[i .. j)
+    let j = i + 1;
+    while (j < frames.length && frames[j] === frames[j - 1] + 1) j++;
+    const t0 = frames[i];
+    const len = j - i;
+    const s0 = starts(t0);
+    for (let c = 0; c < len + 2; c += 2) {
+      // chunks c and c + 1 of the run
+      const a = s0 + c * B;
+      const b = a + B;
+      if (a >= 0 && b + B <= n) {
+        for (let q = 0; q < B; q++) {
+          z[2 * q] = pcm[a + q];
+          z[2 * q + 1] = pcm[b + q];
+        }
+      } else {
+        for (let q = 0; q < B; q++) {
+          const ia = a + q;
+          z[2 * q] = ia >= 0 && ia < n ? pcm[ia] : 0;
+          const ib = b + q;
+          z[2 * q + 1] = ib >= 0 && ib < n ? pcm[ib] : 0;
+        }
+      }
+      fft.transform(Z, z);
+      const pair = c >= 2; // frames c-2 and c-1 are complete
+      for (let k = 0; k <= half; k++) {
+        const nk = k === 0 ? 0 : N - k;
+        const zr = Z[2 * k],
+          zi = Z[2 * k + 1],
+          wr = Z[2 * nk],
+          wi = Z[2 * nk + 1];
+        // C_c, C_{c+1}
+        const car = 0.5 * (zr + wr),
+          cai = 0.5 * (zi - wi),
+          cbr = 0.5 * (zi + wi),
+          cbi = -0.5 * (zr - wr);
+        const sign = k & 1;
+        // H_c = conj(C_c) (C_c +- C_{c+1})
+        let sr = sign ? car - cbr : car + cbr;
+        let si = sign ? cai - cbi : cai + cbi;
+        const hcr = car * sr + cai * si,
+          hci = car * si - cai * sr;
+        if (pair) {
+          // H_{c-1} = conj(C_{c-1}) (C_{c-1} +- C_c)
+          const pr = keptC[2 * k],
+            pi = keptC[2 * k + 1];
+          sr = sign ? pr - car : pr + car;
+          si = sign ? pi - cai : pi + cai;
+          const hpr = pr * sr + pi * si,
+            hpi = pr * si - pi * sr;
+          // R_a = H_{c-2} + H_{c-1}, R_b = H_{c-1} + H_c; Q = conj(R_a + i R_b) over the full circle
+          const ar = keptH[2 * k] + hpr,
+            ai = keptH[2 * k + 1] + hpi,
+            br = hpr + hcr,
+            bi = hpi + hci;
+          P[2 * k] = ar - bi;
+          P[2 * k + 1] = -(ai + br);
+          if (k > 0 && k < half) {
+            const q = N - k;
+            P[2 * q] = ar + bi;
+            P[2 * q + 1] = ai - br;
+          }
+        }
+        keptC[2 * k] = cbr;
+        keptC[2 * k + 1] = cbi;
+        keptH[2 * k] = hcr;
+        keptH[2 * k + 1] = hci;
+      }
+      if (!pair) continue;
+      fft.transform(r, P);
+      emitFrame(pcm, t0 + c - 2, starts, W, maxLag, B, N, W, r, 0, 1 / N, out, onFrame);
+      if (c - 1 < len) emitFrame(pcm, t0 + c - 1, starts, W, maxLag, B, N, W, r, 1, -1 / N, out, onFrame);
+    }
+    i = j;
+  }
+}
+
+/**
+ * Hands r_t to onFrame: lane 0 (sign +1) or 1 (sign -1) of the inverse, plus the terms with
+ * j + tau >= mB: the segment buffer held 0 there (mB <= i < N) or, past N, the wrapped sample
+ * x[a + i - N].
+ */
+function emitFrame(
+  pcm: Float32Array,
+  t: number,
+  starts: (t: number) => number,
+  W: number,
+  maxLag: number,
+  B: number,
+  N: number,
+  mB: number,
+  r: Float64Array,
+  lane: 0 | 1,
+  scale: number,
+  out: Float64Array,
+  onFrame: (t: number, r: Float64Array) => void,
+): void {
+  const n = pcm.length;
+  for (let tau = 0; tau <= maxLag; tau++) out[tau] = scale * r[2 * tau + lane];
+  if (B + maxLag > mB) {
+    const s = starts(t);
+    const inside = s >= 0 && s + W - B + N <= n && s + W + maxLag <= n;
+    for (let a = s; a < s + W; a += B) {
+      for (let tau = mB - B + 1; tau <= maxLag; tau++) {
+        let acc = 0;
+        if (inside)
+          for (let j = Math.max(0, mB - tau); j < B; j++) {
+            const i = j + tau;
+            acc += pcm[a + j] * (pcm[a + i] - (i >= N ? pcm[a + i - N] : 0));
+          }
+        else
+          for (let j = Math.max(0, mB - tau); j < B; j++) {
+            const i = j + tau;
+            acc += sampleAt(pcm, a + j) * (sampleAt(pcm, a + i) - (i >= N ? sampleAt(pcm, a + i - N) : 0));
+          }
+        out[tau] += acc;
+      }
+    }
+  }
+  onFrame(t, out);
+}
+
+function sampleAt(pcm: Float32Array, i: number): number {
+  return i >= 0 && i < pcm.length ? pcm[i] : 0;
 }
