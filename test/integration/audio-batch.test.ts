@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { decodeAudioBatch, decodeUnprobed } from '../../src/main/core/media/decode-clip';
+import { BATCH_MAX_INPUT_BYTES, decodeAudioBatch, decodeUnprobed } from '../../src/main/core/media/decode-clip';
 import { closeLauncher, launcherDir } from '../../src/main/core/media/launcher';
 import { locateFfmpeg } from '../../src/main/core/media/locate-ffmpeg';
 import { processAudioBatch, processMedia, type MediaResult } from '../../src/main/core/jobs/process-media';
@@ -49,6 +49,18 @@ describe('audio-only batches', () => {
       expect(Buffer.from(b!.pcm!.buffer).equals(Buffer.from(one!.pcm!.buffer))).toBe(true);
     }
     expect(fs.readdirSync(launcherDir()!).filter((f) => f.startsWith('pcm-'))).toEqual([]);
+  });
+
+  it('a file over the size limit is left out of the run (null), the others decoded', async () => {
+    const big = path.join(t.dir, 'big.m4a');
+    fs.copyFileSync(good[2], big);
+    fs.truncateSync(big, BATCH_MAX_INPUT_BYTES + 1); // sparse zeros after the last atom
+    const got = await decodeAudioBatch(ffmpeg, [good[0], big, good[2]]);
+    expect(got.map((d) => d !== null)).toEqual([true, false, true]);
+    const r: MediaResult[] = [];
+    await processAudioBatch(ffmpeg, [{ id: 1, file: big }], (x) => r.push(x));
+    expect(r[0].audio).toEqual((await processMedia(ffmpeg, 1, big, undefined, AUDIO)).audio);
+    expect(r[0].audio).not.toBeNull();
   });
 
   it('a bad input among good ones: null for every clip of that run', async () => {

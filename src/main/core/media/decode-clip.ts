@@ -104,11 +104,35 @@ export async function decodeUnprobed(ffmpeg: string, file: string, opts: DecodeO
  *
  * Only for a clean run: anything ffmpeg reports at error level, or a failed run (one damaged input
  * stops them all), gives null for every clip, and so does a clip whose result would carry a warning
- * (its audio ends early, no samples) or that has no audio stream: the caller decodes those one by
- * one, the usual way, which words each problem. Rejects only with an AbortError.
+ * (its audio ends early, no samples) or that has no audio stream, and a file over
+ * {@link BATCH_MAX_INPUT_BYTES}: the caller decodes those one by one, the usual way, which words
+ * each problem. Rejects only with an AbortError.
  */
 export async function decodeAudioBatch(ffmpeg: string, files: string[], opts: DecodeOptions = {}): Promise<(DecodedClip | null)[]> {
   if (opts.signal?.aborted) throw abortError(opts.signal);
+  // a long file is left out (null: decoded alone, through a pipe): its PCM never goes to a file
+  const small = files.flatMap((f, i) => {
+    try {
+      return fs.statSync(f).size <= BATCH_MAX_INPUT_BYTES ? [i] : [];
+    } catch {
+      return [i]; // the run declines it, and the one-clip run says why
+    }
+  });
+  const out: (DecodedClip | null)[] = files.map(() => null);
+  if (small.length === 0) return out;
+  const got = await decodeBatchRun(
+    ffmpeg,
+    small.map((i) => files[i]),
+    opts,
+  );
+  small.forEach((i, k) => (out[i] = got[k]));
+  return out;
+}
+
+/** Inputs larger than this are not batched (a 3.6 s clip at 720p is ~1-3 MB; 32 MB of mp3 is ~130 MB of PCM). */
+export const BATCH_MAX_INPUT_BYTES = 32 * 1024 * 1024;
+
+async function decodeBatchRun(ffmpeg: string, files: string[], opts: DecodeOptions): Promise<(DecodedClip | null)[]> {
   const none = files.map(() => null);
   let abs: string[];
   let outs: string[];
