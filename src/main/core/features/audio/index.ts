@@ -5,7 +5,7 @@ import { mfcc, MFCC_PARAMS } from './mfcc';
 import { yinPitch } from './pitch';
 import { rms } from './rms';
 import { centroidOfPower } from './spectral-centroid';
-import { applyMelFrame } from './mel';
+import { applyMelFrames } from './mel';
 import { finite, meanStd } from './stats';
 import { scratchF64 } from './scratch';
 import { powerFrames } from './stft';
@@ -94,9 +94,10 @@ export function computeAudioSummary(pcm: Float32Array, sampleRate: number): Audi
   const fb = onsetMelFilterbank(sampleRate, nFft);
   const mel = scratchF64('summary.onsetMel', frames * fb.nMels);
   const centroidT = new Float64Array(frames);
-  powerFrames(x, nFft, hop, 'constant', (t, power) => {
-    centroidT[t] = centroidOfPower(power, sampleRate / nFft);
-    applyMelFrame(power, fb, mel, t * fb.nMels);
+  powerFrames(x, nFft, hop, 'constant', (t, a, b) => {
+    centroidT[t] = centroidOfPower(a, sampleRate / nFft);
+    if (b) centroidT[t + 1] = centroidOfPower(b, sampleRate / nFft);
+    applyMelFrames(a, b, fb, mel, t * fb.nMels, (t + 1) * fb.nMels);
   });
   const centroid = meanStd(centroidT);
   const tempo = tempoFromOnset(onsetFromMel(mel, frames, nFft, hop), sampleRate, hop);

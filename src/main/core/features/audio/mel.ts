@@ -144,6 +144,38 @@ export function applyMelFrame(power: Float64Array, fb: MelFilterbank, out: Float
 }
 
 /**
+ * {@link applyMelFrame} for two frames (b may be null): out[oa + m] from a, out[ob + m] from b. The
+ * same sums in the same order per frame; the two chains of dependent adds run side by side.
+ */
+export function applyMelFrames(
+  a: Float64Array,
+  b: Float64Array | null,
+  fb: MelFilterbank,
+  out: Float64Array,
+  oa: number,
+  ob: number,
+): void {
+  if (!b) {
+    applyMelFrame(a, fb, out, oa);
+    return;
+  }
+  const { start, len, offset, weights, nMels } = fb;
+  for (let m = 0; m < nMels; m++) {
+    let accA = 0;
+    let accB = 0;
+    const s = start[m];
+    const wo = offset[m];
+    for (let j = 0, n = len[m]; j < n; j++) {
+      const w = weights[wo + j];
+      accA += w * a[s + j];
+      accB += w * b[s + j];
+    }
+    out[oa + m] = accA;
+    out[ob + m] = accB;
+  }
+}
+
+/**
  * 10*log10(max(amin, x)) with ref 1, then clipped to (global max - topDb): torchaudio
  * AmplitudeToDB('power', top_db) and librosa power_to_db(ref=1.0, amin=1e-10, top_db) agree on
  * this definition (both take the max over the whole spectrogram of a mono clip). In place.

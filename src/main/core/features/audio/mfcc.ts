@@ -1,5 +1,5 @@
 // MFCC exactly as torchaudio.transforms.MFCC with its defaults (the seed's V3 feature).
-import { applyMelFrame, melFilterbank, powerToDb } from './mel';
+import { applyMelFrames, melFilterbank, powerToDb } from './mel';
 import { scratchF64 } from './scratch';
 import { powerFrames } from './stft';
 import { centeredFrameCount } from './window';
@@ -58,7 +58,7 @@ export function mfcc(pcm: Float32Array, sampleRate: number, nMfcc: number = MFCC
   // mel bands straight from each frame's power spectrum (no spectrogram kept); a reused buffer
   const frames = centeredFrameCount(pcm.length, hop);
   const mel = scratchF64('mfcc.mel', frames * nMels);
-  powerFrames(pcm, nFft, hop, 'reflect', (t, power) => applyMelFrame(power, fb, mel, t * nMels));
+  powerFrames(pcm, nFft, hop, 'reflect', (t, a, b) => applyMelFrames(a, b, fb, mel, t * nMels, (t + 1) * nMels));
   const melDb = powerToDb(mel, topDb);
   const dct = dctOrtho(nMfcc, nMels);
   const data = new Float64Array(frames * nMfcc);

@@ -83,10 +83,14 @@ export function stft(pcm: Float32Array, opt: StftOptions, out?: Float64Array): S
   const bins = (nFft >> 1) + 1;
   if (out && out.length !== frames * bins) throw new RangeError(`stft output needs ${frames * bins} values, got ${out.length}`);
   const data = out ?? new Float64Array(frames * bins);
-  powerFrames(pcm, nFft, hop, opt.pad, (t, p) => {
+  const put = (t: number, p: Float64Array) => {
     const o = t * bins;
     if (power === 2) for (let k = 0; k < bins; k++) data[o + k] = p[k];
     else for (let k = 0; k < bins; k++) data[o + k] = Math.sqrt(p[k]);
+  };
+  powerFrames(pcm, nFft, hop, opt.pad, (t, a, b) => {
+    put(t, a);
+    if (b) put(t + 1, b);
   });
   return { frames, bins, nFft, hop, data };
 }
@@ -95,17 +99,18 @@ export function stft(pcm: Float32Array, opt: StftOptions, out?: Float64Array): S
 const frameBuffers = new Map<number, [Float64Array, Float64Array]>();
 
 /**
- * The power STFT frame by frame, without storing the spectrogram: `onFrame(t, p)` gets frame t's
- * |X[k]|^2, k = 0..nFft/2 (p valid during the call only), for t = 0, 1, ... in order. The values are
- * those {@link stft} stores (it is built on this). Consumers that reduce each frame right away
- * (mel bands, centroid) keep their working set in cache instead of a spectrogram of up to a MB.
+ * The power STFT two frames at a time, without storing the spectrogram: `onFrames(t, a, b)` gets
+ * frames t and t + 1's |X[k]|^2, k = 0..nFft/2 (b null when t is the last frame; valid during the
+ * call only), for t = 0, 2, 4, ... in order. The values are those {@link stft} stores (it is built
+ * on this). Consumers that reduce each frame right away (mel bands, centroid) keep their working
+ * set in cache instead of a spectrogram of up to a MB, and can interleave the two frames' sums.
  */
 export function powerFrames(
   pcm: Float32Array,
   nFft: number,
   hop: number,
   pad: PadMode,
-  onFrame: (t: number, power: Float64Array) => void,
+  onFrames: (t: number, a: Float64Array, b: Float64Array | null) => void,
 ): void {
   const frames = centeredFrameCount(pcm.length, hop);
   const bins = (nFft >> 1) + 1;
@@ -188,7 +193,6 @@ export function powerFrames(
         bi = xr - wr; // 2*B[k] up to a rotation
       pwB[k] = 0.25 * (br * br + bi * bi);
     }
-    onFrame(t, pwA);
-    if (hasB) onFrame(t + 1, pwB);
+    onFrames(t, pwA, hasB ? pwB : null);
   }
 }
