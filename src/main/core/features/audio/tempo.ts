@@ -67,11 +67,17 @@ export function onsetFromMel(mel: Float64Array, frames: number, nFft: number, ho
     if (t >= T) break; // trimmed to the input length, as librosa does
     const a = i * M;
     const b = (i + 1) * M;
+    let zeros = 0;
     for (let m = 0; m < M; m++) {
       const d = S[b + m] - S[a + m];
-      diff[m] = d > 0 ? d : 0;
+      if (d > 0) diff[m] = d;
+      else {
+        diff[m] = 0;
+        zeros++;
+      }
     }
-    env[t] = median(diff);
+    // more than half the bands not rising: the median is 0 (the values are >= 0)
+    env[t] = zeros > M >> 1 ? 0 : median(diff);
   }
   return env;
 }
