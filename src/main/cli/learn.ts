@@ -126,6 +126,10 @@ export function registerLearnCommands(program: Command, ctx: CliContext): void {
       '--context',
       'add the dialogue context: the preceding utterances (the linear SVM without fusion: the last 3, decayed; otherwise the previous one) and whether the speaker changed',
     )
+    .option(
+      '--lexicon',
+      'add six sentiment-lexicon columns (VADER and AFINN-165 scores of the raw text) to the linear SVM without fusion or with --fusion dialogue',
+    )
     .option('--seed <n>', 'random seed', '1')
     .option(
       '--C <value>',
@@ -158,7 +162,7 @@ export function registerLearnCommands(program: Command, ctx: CliContext): void {
         if (vocab !== undefined && !(Number.isInteger(vocab) && vocab > 0))
           throw new LearnUsageError(`--vocab must be a positive integer (got ${o.vocab})`);
         ctx.progress(
-          `training: fusion ${fusion}, ${o.classifier} SVM, modalities ${modalities.join(',')}${o.context ? ', with dialogue context' : ''}`,
+          `training: fusion ${fusion}, ${o.classifier} SVM, modalities ${modalities.join(',')}${o.context ? ', with dialogue context' : ''}${o.lexicon ? ', with lexicon columns' : ''}`,
         );
         // a stored job as the app's: its row holds the parameters, the last progress and the result
         // (or the error); Ctrl-C cancels it between training steps and is recorded as 'cancelled'
@@ -168,6 +172,7 @@ export function registerLearnCommands(program: Command, ctx: CliContext): void {
           classifier: o.classifier,
           modalities,
           context: !!o.context,
+          lexicon: !!o.lexicon,
           seed,
           C: C ?? null,
           balanced: o.balanced ?? null,
@@ -188,6 +193,7 @@ export function registerLearnCommands(program: Command, ctx: CliContext): void {
             classifier: o.classifier,
             modalities,
             context: !!o.context,
+            lexicon: !!o.lexicon,
             seed,
             C,
             balanced: o.balanced as boolean | undefined,

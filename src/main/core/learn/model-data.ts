@@ -26,7 +26,15 @@ export interface ModelData {
    * 'sparse' (fusion 'none' + linear): rows as learn/sparse-rows.ts builds them (whole vocabulary,
    * decayed context of `contextTurns` previous utterances); absent: the dense blocks of dataset.ts
    */
-  layout?: { kind: 'sparse'; denseWidth: number; contextTurns: number; contextDecay: number; contextWeight: number };
+  layout?: {
+    kind: 'sparse';
+    denseWidth: number;
+    contextTurns: number;
+    contextDecay: number;
+    contextWeight: number;
+    /** --lexicon: the lexicon columns (after the context, before the dense block) and their scale */
+    lexicon?: { version: string; width: number; weight: number };
+  };
   /** --fusion dialogue: prediction = argmax(SVM decision + dialogueBeta * log(dialogue-model probability)) */
   dialogueBeta?: number;
   svm: string;

@@ -5,7 +5,8 @@
 //
 // Columns: [0, K) the utterance's text; with context, [K, 2K) the previous CONTEXT_TURNS
 // utterances of the dialogue, summed with weights CONTEXT_DECAY^(j-1), L2-normalised and scaled by
-// CONTEXT_WEIGHT, then one speaker-changed flag; then the dense (standardised) audio/video block.
+// CONTEXT_WEIGHT, then one speaker-changed flag; with --lexicon the sentiment-lexicon features
+// (features/text/lexicon.ts) times LEXICON_WEIGHT; then the dense (standardised) audio/video block.
 import type { SparseRow } from '../classify';
 import type { SparseVec } from '../features/text/hashed-tfidf';
 import type { Item } from './dataset';
@@ -13,6 +14,11 @@ import type { Item } from './dataset';
 export const CONTEXT_TURNS = 3;
 export const CONTEXT_DECAY = 0.5;
 export const CONTEXT_WEIGHT = 0.5;
+/**
+ * scale of the lexicon columns against the unit-length text block (grouped CV on MELD train:
+ * 0.1 / 0.2 / 0.3 within 0.1 point of each other; bench/meld-cv-extra.ts)
+ */
+export const LEXICON_WEIGHT = 0.2;
 
 export interface SparseLayout {
   /** text vocabulary (hashed indices, train document frequency order) */
@@ -20,11 +26,13 @@ export interface SparseLayout {
   context: boolean;
   /** width of the dense block appended at the end (0: none) */
   denseWidth: number;
+  /** width of the lexicon block before the dense one (0 or absent: none) */
+  lexiconWidth?: number;
 }
 
 export function sparseWidth(l: SparseLayout): number {
   const K = l.vocabulary.length;
-  return K + (l.context ? K + 1 : 0) + l.denseWidth;
+  return K + (l.context ? K + 1 : 0) + (l.lexiconWidth ?? 0) + l.denseWidth;
 }
 
 /** hashed index -> column + 1 (0: not in the vocabulary); a typed table, much faster than a Map here */
@@ -79,9 +87,18 @@ function pushNormalised(sc: Scratch, offset: number, scale: number, idx: number[
 
 /**
  * One sparse row per item of `rows` (indices into `items`); `dense[i]` is item i's standardised
- * dense block (length layout.denseWidth) or undefined when the layout has none.
+ * dense block (length layout.denseWidth) or undefined when the layout has none; `lexicon[i]` item i's
+ * lexicon features (length layout.lexiconWidth, unscaled: LEXICON_WEIGHT is applied here).
  */
-export function buildSparseRows(items: Item[], rows: number[], layout: SparseLayout, dense?: Float32Array[]): SparseRow[] {
+export function buildSparseRows(
+  items: Item[],
+  rows: number[],
+  layout: SparseLayout,
+  dense?: Float32Array[],
+  lexicon?: ArrayLike<number>[],
+): SparseRow[] {
+  const L = layout.lexiconWidth ?? 0;
+  if (L > 0 && !lexicon) throw new Error('buildSparseRows: the layout has lexicon columns but no lexicon features were given');
   const K = layout.vocabulary.length;
   const table = columnTable(layout.vocabulary);
   const sc: Scratch = { acc: new Float64Array(K), seen: new Uint8Array(K), cols: [] };
@@ -105,9 +122,19 @@ export function buildSparseRows(items: Item[], rows: number[], layout: SparseLay
         val.push(1);
       }
     }
+    if (L > 0) {
+      const x = lexicon![r];
+      const o = K + (layout.context ? K + 1 : 0);
+      for (let k = 0; k < L; k++) {
+        if (x[k] !== 0) {
+          idx.push(o + k);
+          val.push(LEXICON_WEIGHT * x[k]);
+        }
+      }
+    }
     if (layout.denseWidth > 0) {
       const d = dense![r];
-      const o = K + (layout.context ? K + 1 : 0);
+      const o = K + (layout.context ? K + 1 : 0) + L;
       for (let k = 0; k < layout.denseWidth; k++) {
         if (d[k] !== 0) {
           idx.push(o + k);

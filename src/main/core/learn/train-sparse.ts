@@ -15,7 +15,9 @@ import {
   type GridScore,
   type StandardizerParams,
 } from '../classify';
-import { buildSparseRows, sparseWidth, CONTEXT_DECAY, CONTEXT_TURNS, CONTEXT_WEIGHT } from './sparse-rows';
+import { buildSparseRows, sparseWidth, CONTEXT_DECAY, CONTEXT_TURNS, CONTEXT_WEIGHT, LEXICON_WEIGHT } from './sparse-rows';
+import { lexiconFeatures, LEXICON_VERSION, LEXICON_WIDTH } from '../features/text/lexicon';
+import { utteranceTexts } from '../store/utterance-texts';
 import { concat } from './dataset';
 import { chooseDialogueBeta, classDecisions, lateFusion } from './dialogue-rows';
 import { modelDataOf } from './model-data';
@@ -41,9 +43,16 @@ export async function trainSparse(db: Db, opts: TrainOptions, p: Prepared): Prom
     standardizer = fitStandardizer(trainRows.map((i) => dense[i]));
     denseStd = standardize(standardizer, dense);
   }
-  const layout = { vocabulary, context: opts.context, denseWidth };
+  // --lexicon: the sentiment-lexicon features of each raw text (nothing learned in them)
+  const lexiconWidth = opts.lexicon ? LEXICON_WIDTH : 0;
+  let lexicon: Float64Array[] | undefined;
+  if (opts.lexicon) {
+    const texts = utteranceTexts(db);
+    lexicon = items.map((it) => lexiconFeatures(texts.get(it.id) ?? ''));
+  }
+  const layout = { vocabulary, context: opts.context, denseWidth, lexiconWidth };
   const d = sparseWidth(layout);
-  const X = buildSparseRows(items, all, layout, denseStd);
+  const X = buildSparseRows(items, all, layout, denseStd, lexicon);
   const Xtrain = trainRows.map((i) => X[i]);
   const tFusion = now();
   await checkpoint(opts.signal);
@@ -201,7 +210,14 @@ export async function trainSparse(db: Db, opts: TrainOptions, p: Prepared): Prom
     opts,
     { labels, vocabulary, standardizer, onnx: p.dialogue?.onnx ?? null, svm: svm.serialize() },
     {
-      layout: { kind: 'sparse', denseWidth, contextTurns: CONTEXT_TURNS, contextDecay: CONTEXT_DECAY, contextWeight: CONTEXT_WEIGHT },
+      layout: {
+        kind: 'sparse',
+        denseWidth,
+        contextTurns: CONTEXT_TURNS,
+        contextDecay: CONTEXT_DECAY,
+        contextWeight: CONTEXT_WEIGHT,
+        ...(opts.lexicon ? { lexicon: { version: LEXICON_VERSION, width: LEXICON_WIDTH, weight: LEXICON_WEIGHT } } : {}),
+      },
       ...(p.dialogue ? { dialogueBeta: beta } : {}),
     },
   );
@@ -209,6 +225,7 @@ export async function trainSparse(db: Db, opts: TrainOptions, p: Prepared): Prom
     layout: 'sparse',
     columns: d,
     context_turns: opts.context ? CONTEXT_TURNS : 0,
+    ...(opts.lexicon ? { lexicon: { version: LEXICON_VERSION, columns: LEXICON_WIDTH, weight: LEXICON_WEIGHT } } : {}),
     ...(p.dialogue
       ? {
           dialogue: {

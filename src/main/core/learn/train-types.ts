@@ -22,6 +22,11 @@ export interface TrainOptions {
   classifier: ClassifierChoice;
   modalities: Modality[];
   context: boolean;
+  /**
+   * sentiment-lexicon columns (VADER + AFINN-165 of the raw text, features/text/lexicon.ts) beside
+   * the text block; the sparse linear SVM only (fusion 'none' or 'dialogue')
+   */
+  lexicon?: boolean;
   seed: number;
   /** fixed C: no choice on dev */
   C?: number;

@@ -54,6 +54,10 @@ export async function trainModel(db: Db, opts: TrainOptions): Promise<TrainResul
   if (opts.fusion === 'dialogue' && opts.classifier !== 'linear')
     throw new TrainError('--fusion dialogue trains the linear SVM (its dialogue-model probabilities beside the utterance features)');
   const sparse = (opts.fusion === 'none' || opts.fusion === 'dialogue') && opts.classifier === 'linear';
+  if (opts.lexicon && !sparse)
+    throw new TrainError(
+      '--lexicon adds columns to the linear SVM without a fusion network or with --fusion dialogue (--classifier linear)',
+    );
   const vocabulary = needText
     ? chooseVocabulary(
         trainRows.map((i) => items[i].text),
