@@ -171,8 +171,9 @@ export function tempoFromOnset(env: Float64Array, sampleRate: number, hop: numbe
       ea += ya * ya;
       eb += yb * yb;
     }
-    const ga = ea > 1e-300 ? 0.25 / ea : 0;
-    const gb = eb > 1e-300 ? 0.25 / eb : 0;
+    // (the per-frame form skipped frames whose max |ac| = nfft * E was not above 1e-300)
+    const ga = nfft * ea > 1e-300 ? 0.25 / ea : 0;
+    const gb = nfft * eb > 1e-300 ? 0.25 / eb : 0;
     if (ga === 0 && gb === 0) continue;
     fft.transform(Z, z);
     // the power spectra are even: bins 0..nfft/2 are enough
