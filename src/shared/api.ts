@@ -65,6 +65,8 @@ export const TrainInput = z.object({
     .min(1)
     .optional(),
   context: z.boolean().optional(),
+  /** the sentiment-lexicon columns (linear SVM, fusion none or dialogue); left out: the replaced model's */
+  lexicon: z.boolean().optional(),
 });
 export const ExtractInput = z.object({
   modalities: z
@@ -156,6 +158,8 @@ export interface ModelVersionInfo {
   classifier: string;
   modalities: string[];
   context: boolean;
+  /** trained with the sentiment-lexicon columns (train --lexicon) */
+  lexicon: boolean;
   encoders: Record<string, string[]>;
   /** the SVM's C (chosen on dev, or fixed), its class weighting, and how many training labels it was fit on */
   C: number | null;

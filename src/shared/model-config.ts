@@ -10,11 +10,23 @@ export interface TrainConfig {
   fusion: Fusion;
   classifier: Classifier;
   context: boolean;
+  /** the sentiment-lexicon columns (only with a linear SVM and fusion none or dialogue) */
+  lexicon: boolean;
   modalities: Modality[];
 }
 
 /** With no model yet: the fastest configuration, also the best measured on MELD text (docs/evaluation.md). */
-export const FIRST_TRAIN_DEFAULTS: Omit<TrainConfig, 'modalities'> = { fusion: 'none', classifier: 'linear', context: false };
+export const FIRST_TRAIN_DEFAULTS: Omit<TrainConfig, 'modalities'> = {
+  fusion: 'none',
+  classifier: 'linear',
+  context: false,
+  lexicon: false,
+};
+
+/** Whether a configuration can carry the lexicon columns (they sit in the sparse linear SVM's rows). */
+export function lexiconFits(fusion: Fusion, classifier: Classifier): boolean {
+  return classifier === 'linear' && (fusion === 'none' || fusion === 'dialogue');
+}
 
 /** The configuration of the model a retrain replaces (the latest version), or null when there is none. */
 export function configOf(m: ModelVersionInfo | null | undefined): TrainConfig | null {
@@ -23,6 +35,7 @@ export function configOf(m: ModelVersionInfo | null | undefined): TrainConfig | 
     fusion: (['seed', 'concat', 'dialogue', 'none'] as const).find((f) => f === m.fusion) ?? FIRST_TRAIN_DEFAULTS.fusion,
     classifier: m.classifier === 'rbf' ? 'rbf' : 'linear',
     context: !!m.context,
+    lexicon: !!m.lexicon,
     modalities: m.modalities.filter((x): x is Modality => x === 'text' || x === 'audio' || x === 'video'),
   };
 }
@@ -34,7 +47,7 @@ export function latestModel(models: readonly ModelVersionInfo[]): ModelVersionIn
 /** "fusion none · linear SVM C=0.2 balanced · text+audio (+context) · 9,989 training labels" */
 export function configText(m: ModelVersionInfo): string {
   const svm = `${m.classifier} SVM${m.C !== null && m.C !== undefined ? ` C=${m.C}` : ''}${m.balanced ? ' balanced' : ''}`;
-  const mods = `${m.modalities.join('+')}${m.context ? ' +context' : ''}`;
+  const mods = `${m.modalities.join('+')}${m.context ? ' +context' : ''}${m.lexicon ? ' +lexicon' : ''}`;
   const enc = Object.entries(m.encoders ?? {})
     .filter(([, names]) => names.length > 0)
     .map(([mod, names]) => `${mod}: ${names.join(', ')}`)
@@ -50,5 +63,5 @@ export function versionLabel(m: ModelVersionInfo): string {
 
 /** "v3 · none · linear C=0.2 · text+audio": a chosen version in a closed select (the list shows versionLabel). */
 export function versionShort(m: ModelVersionInfo): string {
-  return `v${m.version} · ${m.fusion} · ${m.classifier}${m.C !== null && m.C !== undefined ? ` C=${m.C}` : ''} · ${m.modalities.join('+')}${m.context ? ' +context' : ''}`;
+  return `v${m.version} · ${m.fusion} · ${m.classifier}${m.C !== null && m.C !== undefined ? ` C=${m.C}` : ''} · ${m.modalities.join('+')}${m.context ? ' +context' : ''}${m.lexicon ? ' +lexicon' : ''}`;
 }

@@ -96,4 +96,29 @@ describe('retrain defaults', () => {
     });
     expect((await finished(j2.id)).job.status).toBe('done');
   }, 180_000);
+
+  it('a --lexicon model is retrained with its lexicon columns; a fusion that cannot carry them drops them unless asked', async () => {
+    await trainModel(db, { fusion: 'none', classifier: 'linear', modalities: ['audio'], context: false, lexicon: true, seed: 1 });
+    const models = (await call('models.list', {})) as ModelVersionInfo[];
+    const v = models.at(-1)!;
+    expect(v.lexicon).toBe(true);
+    expect(configOf(v)?.lexicon).toBe(true);
+    expect(versionShort(v)).toMatch(/ \+lexicon$/);
+    expect(models.slice(0, -1).every((m) => !m.lexicon)).toBe(true);
+    const jobParams = (id: number) => JSON.parse((db.prepare('SELECT params FROM job WHERE id = ?').get(id) as { params: string }).params);
+    // no settings: kept
+    const j1 = await call('jobs.train', {});
+    expect((await finished(j1.id)).job.status).toBe('done');
+    expect(jobParams(j1.id)).toMatchObject({ fusion: 'none', classifier: 'linear', lexicon: true });
+    expect(((await call('models.list', {})) as ModelVersionInfo[]).at(-1)?.lexicon).toBe(true);
+    // the rbf SVM has no lexicon columns: dropped when inherited...
+    const j2 = await call('jobs.train', { classifier: 'rbf' });
+    expect(jobParams(j2.id)).toMatchObject({ classifier: 'rbf', lexicon: false });
+    expect((await finished(j2.id)).job.status).toBe('done');
+    // ...and refused, with the reason, when asked for
+    const j3 = await call('jobs.train', { classifier: 'rbf', lexicon: true });
+    const fin = await finished(j3.id);
+    expect(fin.job.status).toBe('failed');
+    expect(fin.job.error).toMatch(/--lexicon adds columns to the linear SVM/);
+  }, 180_000);
 });

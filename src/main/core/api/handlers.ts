@@ -8,7 +8,7 @@ import { showUtterance, labelHistory } from '../store/queries';
 import { relabel, LabelError } from '../store/labels';
 import { evaluateSplit, EvaluateError, availableModalities, nothingToTrainOn, type Modality } from '../learn';
 import { trainInWorker } from '../learn/train-in-worker';
-import { configOf, FIRST_TRAIN_DEFAULTS, latestModel } from '../../../shared/model-config';
+import { configOf, FIRST_TRAIN_DEFAULTS, latestModel, lexiconFits } from '../../../shared/model-config';
 import { runExtraction } from '../jobs/extract';
 import { locateFfmpeg } from '../media/locate-ffmpeg';
 import { listRows, nextUncertain, statusCounts } from '../store/corpus-table';
@@ -131,13 +131,16 @@ export function createApiHandlers(ctx: ApiContext): ApiHandlers {
       const fusion = input.fusion ?? base?.fusion ?? FIRST_TRAIN_DEFAULTS.fusion;
       const classifier = input.classifier ?? base?.classifier ?? FIRST_TRAIN_DEFAULTS.classifier;
       const context = input.context ?? base?.context ?? FIRST_TRAIN_DEFAULTS.context;
+      // kept from the replaced model only where the new configuration can carry it; asked for
+      // explicitly where it cannot, training says why (TrainError)
+      const lexicon = input.lexicon ?? (!!base?.lexicon && lexiconFits(fusion, classifier));
       const missing = modalities.filter((m) => !available.includes(m));
       if (missing.length)
         throw new ApiError(
           'unavailable',
           `no stored ${missing.join(', ')} features on the training split (available: ${available.join(', ')})`,
         );
-      const params = { fusion, classifier, modalities, context, based_on: replaced?.version ?? null };
+      const params = { fusion, classifier, modalities, context, lexicon, based_on: replaced?.version ?? null };
       return ctx.jobs.start('train', params, async (signal, progress) => {
         const meter = trainProgressMeter();
         // in a worker thread on its own connection: the API keeps answering; cancel reaches the solvers
@@ -146,6 +149,7 @@ export function createApiHandlers(ctx: ApiContext): ApiHandlers {
           classifier,
           modalities,
           context,
+          lexicon,
           seed: 1,
           who,
           signal,
@@ -208,6 +212,7 @@ function modelList(db: Db): ModelVersionInfo[] {
       classifier: string;
       modalities: string[];
       context: boolean;
+      lexicon?: unknown;
       encoders?: Record<string, string[]>;
       C?: number;
       balanced?: boolean;
@@ -223,6 +228,7 @@ function modelList(db: Db): ModelVersionInfo[] {
       classifier: p.classifier,
       modalities: p.modalities,
       context: !!p.context,
+      lexicon: !!p.lexicon,
       encoders: p.encoders ?? {},
       C: p.C ?? null,
       balanced: p.balanced ?? null,

@@ -3,7 +3,15 @@
 import { useEffect, useState } from 'react';
 import { Box, Button, Card, CardContent, Chip, LinearProgress, Stack, Typography } from '@mui/material';
 import type { JobInfo, ModelVersionInfo } from '../../../shared/api';
-import { configOf, configText, FIRST_TRAIN_DEFAULTS, latestModel, type Classifier, type Fusion } from '../../../shared/model-config';
+import {
+  configOf,
+  configText,
+  FIRST_TRAIN_DEFAULTS,
+  latestModel,
+  lexiconFits,
+  type Classifier,
+  type Fusion,
+} from '../../../shared/model-config';
 import { useApi, useApiData, useJobEvents } from '../api-context';
 import { useStudio } from '../studio-context';
 import { FilterSelect } from '../components/FilterSelect';
@@ -22,6 +30,10 @@ export function JobsView() {
   const [classifierChoice, setClassifier] = useState<Classifier | null>(null);
   const fusion = fusionChoice ?? base?.fusion ?? FIRST_TRAIN_DEFAULTS.fusion;
   const classifier = classifierChoice ?? base?.classifier ?? FIRST_TRAIN_DEFAULTS.classifier;
+  // the lexicon columns exist only in the linear SVM without a fusion network (or with dialogue fusion)
+  const lexiconPossible = lexiconFits(fusion, classifier);
+  const [lexiconChoice, setLexicon] = useState<boolean | null>(null);
+  const lexicon = lexiconPossible && (lexiconChoice ?? base?.lexicon ?? FIRST_TRAIN_DEFAULTS.lexicon);
   const [starting, setStarting] = useState(false);
 
   useEffect(() => {
@@ -69,6 +81,14 @@ export function JobsView() {
               minWidth={110}
               testId="retrain-classifier"
             />
+            <FilterSelect
+              label="Lexicon"
+              value={lexicon ? 'on' : 'off'}
+              options={lexiconPossible ? ['off', 'on'] : ['off']}
+              onChange={(v) => setLexicon(v === 'on')}
+              minWidth={90}
+              testId="retrain-lexicon"
+            />
             <Button
               variant="contained"
               disabled={starting || models.loading}
@@ -77,6 +97,7 @@ export function JobsView() {
                   call('jobs.train', {
                     ...(fusionChoice ? { fusion: fusionChoice } : {}),
                     ...(classifierChoice ? { classifier: classifierChoice } : {}),
+                    ...(lexiconChoice !== null || (base?.lexicon && !lexiconPossible) ? { lexicon } : {}),
                   }),
                 )
               }
