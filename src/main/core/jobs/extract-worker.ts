@@ -1,7 +1,7 @@
 // Worker thread: processes one clip at a time for the extraction pool.
 import { parentPort, threadId } from 'node:worker_threads';
 import { getHeapStatistics } from 'node:v8';
-import { processMedia, processRecording, type MediaResult, type MediaWants } from './process-media';
+import { processAudioBatch, processMedia, processRecording, type MediaResult, type MediaWants } from './process-media';
 import type { FlowControl } from '../media/run-ffmpeg';
 import type { CropSpec } from '../media/crop-frames';
 import type { SegmentSpec } from '../media/decode-recording';
@@ -16,6 +16,12 @@ interface Task {
   wants?: MediaWants;
   /** hand the decoded PCM and the selected frames' crops back too (the encoders are fed from this decode) */
   feed?: { pcm?: boolean; crops?: CropSpec };
+}
+/** whole clips, audio only, decoded by one ffmpeg run (jobs/process-media.ts processAudioBatch) */
+interface Batch {
+  type: 'batch';
+  ffmpeg: string;
+  items: { id: number; file: string }[];
 }
 interface Abort {
   type: 'abort';
@@ -51,7 +57,7 @@ function postResult(r: MediaResult): void {
 const MEM_LOG = process.env.ES_MEM_LOG === '1';
 let done = 0;
 
-parentPort!.on('message', async (msg: Task | Abort | Close | Pause | Resume) => {
+parentPort!.on('message', async (msg: Task | Batch | Abort | Close | Pause | Resume) => {
   if (msg.type === 'abort') {
     current?.abort();
     return;
@@ -69,6 +75,17 @@ parentPort!.on('message', async (msg: Task | Abort | Close | Pause | Resume) => 
     return;
   }
   current = new AbortController();
+  if (msg.type === 'batch') {
+    try {
+      await processAudioBatch(msg.ffmpeg, msg.items, postResult, current.signal);
+      parentPort!.postMessage({ type: 'batchDone' });
+    } catch (e) {
+      parentPort!.postMessage({ type: 'failed', message: (e as Error).message, aborted: current.signal.aborted });
+    } finally {
+      current = null;
+    }
+    return;
+  }
   try {
     if (msg.segments) {
       // a recording: each segment's result goes back as soon as it is decoded, then the recording's own;

@@ -84,7 +84,10 @@ export async function runExtraction(db: Db, opts: ExtractOptions): Promise<Extra
     // it: 200 clips, Node CPU 2.6-3.4 s in this thread against 4.1-4.5 s with two workers).
     const inThread = !wants.video && feeds.length === 0 && opts.workers === undefined && cores <= 2;
     const size = inThread ? 0 : Math.min(opts.workers ?? cores, todo.length);
-    const pool = new WorkerPool(size, opts.ffmpeg, undefined, wants, inThread ? { lanes: 2, audioBatch: AUDIO_BATCH } : {});
+    const lanes = inThread ? 2 : size;
+    // audio only: whole clips AUDIO_BATCH to an ffmpeg run, fewer when that would leave a lane idle
+    const audioBatch = Math.max(1, Math.min(AUDIO_BATCH, Math.floor(todo.length / (2 * Math.max(1, lanes)))));
+    const pool = new WorkerPool(size, opts.ffmpeg, undefined, wants, { lanes: inThread ? lanes : 1, audioBatch });
     // the pool waits, and recordings pause, while a feed is full
     const full = new Set<object>();
     for (const f of feeds)
@@ -234,9 +237,9 @@ async function openFeeds(
 }
 
 /**
- * Whole clips per ffmpeg run in audio-only work in this thread (jobs/process-media.ts
- * processAudioBatch): 200 bench clips decoded alone and 8 to a run, ffmpeg CPU per clip 11.3-11.5
- * against 8.4-9.8 ms, Node's side 1.5-1.7 against 0.4-0.7 ms; PCM and probes identical.
+ * Whole clips per ffmpeg run in audio-only work (jobs/process-media.ts processAudioBatch): 200 bench
+ * clips decoded alone and 8 to a run, ffmpeg CPU per clip 11.3-11.5 against 8.4-9.8 ms, Node's side
+ * 1.5-1.7 against 0.4-0.7 ms; PCM and probes identical.
  */
 const AUDIO_BATCH = 8;
 

@@ -24,6 +24,13 @@ export interface MediaTask {
   feed?: { pcm?: boolean; crops?: CropSpec };
 }
 
+/** A run's stop: whether it has stopped, and stopping it (every lane). */
+interface Halt {
+  halted(): boolean;
+  now(): void;
+}
+type Exec<T> = (t: T, emit: (o: TaskOutcome) => void, stop: { now: () => void }) => Promise<void>;
+
 export type TaskOutcome = { ok: true; result: MediaResult } | { ok: false; id: number; message: string; aborted: boolean };
 
 /** The bundled worker sits beside the bundled CLI; other bundles (bench) and the TypeScript
@@ -55,11 +62,11 @@ export class WorkerPool {
     workerPath = size > 0 ? defaultWorkerPath() : '',
     private readonly wants: MediaWants = { audio: true, video: true },
     /**
-     * in-process mode (size 0): `lanes`, tasks in flight at once (one computes while the others'
-     * ffmpeg decodes); `audioBatch`, whole clips a lane takes at once for one ffmpeg run when only
-     * audio is wanted (jobs/process-media.ts processAudioBatch)
+     * `lanes`: in-process mode (size 0), tasks in flight at once (one computes while the others'
+     * ffmpeg decodes); `audioBatch`: whole clips a lane (a worker, or an in-process lane) takes at
+     * once for one ffmpeg run when only audio is wanted (jobs/process-media.ts processAudioBatch)
      */
-    private readonly inProcessOpts: { lanes?: number; audioBatch?: number } = {},
+    private readonly opts: { lanes?: number; audioBatch?: number } = {},
   ) {
     // trackUnmanagedFds off: the ffmpeg launcher opens its FIFOs with fs.openSync and hands each fd
     // to a pipe socket that closes it; tracking would warn "opened in unmanaged mode twice" for every
@@ -89,21 +96,41 @@ export class WorkerPool {
       }
       return null;
     };
-    const halted = () => failed;
     const abort = () => {
       for (const w of this.workers) w.postMessage({ type: 'abort' });
       for (const c of this.controllers) c.abort();
     };
+    const halt: Halt = {
+      halted: () => failed,
+      now: () => {
+        if (failed) return;
+        failed = true;
+        abort();
+      },
+    };
     const lanes = (
       this.size > 0
-        ? this.workers.map((w) => this.lane(take, onOutcome, halted, (t, emit, stop) => this.onWorker(w, t, emit, stop)))
-        : Array.from({ length: Math.max(1, this.inProcessOpts.lanes ?? 1) }, () => this.inProcessLane(take, onOutcome, halted))
+        ? this.workers.map((w) =>
+            this.groupLane(
+              take,
+              onOutcome,
+              halt,
+              (t, emit, stop) => this.onWorker(w, t, emit, stop),
+              (g, emit, stop) => this.onWorkerBatch(w, g, emit, stop),
+            ),
+          )
+        : Array.from({ length: Math.max(1, this.opts.lanes ?? 1) }, () =>
+            this.groupLane(
+              take,
+              onOutcome,
+              halt,
+              (t, emit, stop) => this.inProcess(t, emit, stop),
+              (g, emit, stop) => this.inProcessBatch(g, emit, stop),
+            ),
+          )
     ).map((l) =>
       l.catch((e: unknown) => {
-        if (!failed) {
-          failed = true;
-          abort();
-        }
+        halt.now();
         throw e;
       }),
     );
@@ -151,24 +178,26 @@ export class WorkerPool {
 
   /**
    * Runs tasks one after another. An outcome handler that throws (the database is full, say) stops
-   * the task in flight and rejects the lane with that error; the task's other outcomes are dropped.
+   * every lane at once (`halt`: the tasks in flight are aborted, their outcomes dropped) and rejects
+   * this lane with that error.
    */
   private async lane<T>(
     take: () => Promise<T | null>,
     onOutcome: (o: TaskOutcome) => void,
-    halted: () => boolean,
+    halt: Halt,
     exec: (t: T, emit: (o: TaskOutcome) => void, stop: { now: () => void }) => Promise<void>,
   ) {
     for (let t = await take(); t; t = await take()) {
       let failure: { error: unknown } | null = null;
       const stop = { now: () => {} };
       const emit = (o: TaskOutcome) => {
-        if (failure || halted()) return;
+        if (failure || halt.halted()) return;
         try {
           onOutcome(o);
         } catch (e) {
           failure = { error: e };
           stop.now();
+          halt.now();
         }
       };
       await exec(t, emit, stop);
@@ -177,11 +206,18 @@ export class WorkerPool {
   }
 
   /**
-   * An in-process lane. When only audio is wanted it takes up to `audioBatch` whole clips at a time
-   * and decodes them with one ffmpeg run; a recording (or a batch of one) goes alone.
+   * A lane. When only audio is wanted it takes up to `audioBatch` whole clips at a time and decodes
+   * them with one ffmpeg run (`many`); a recording, a clip fed to an encoder, or a batch of one goes
+   * alone (`one`).
    */
-  private inProcessLane(take: () => Promise<MediaTask | null>, onOutcome: (o: TaskOutcome) => void, halted: () => boolean) {
-    const batch = this.wants.audio && !this.wants.video ? Math.max(1, this.inProcessOpts.audioBatch ?? 1) : 1;
+  private groupLane(
+    take: () => Promise<MediaTask | null>,
+    onOutcome: (o: TaskOutcome) => void,
+    halt: Halt,
+    one: Exec<MediaTask>,
+    many: Exec<MediaTask[]>,
+  ) {
+    const batch = this.wants.audio && !this.wants.video ? Math.max(1, this.opts.audioBatch ?? 1) : 1;
     let held: MediaTask | null = null; // a recording taken while filling a batch: the next task
     const takeGroup = async (): Promise<MediaTask[] | null> => {
       const first = held ?? (await take());
@@ -200,9 +236,7 @@ export class WorkerPool {
       }
       return group;
     };
-    return this.lane(takeGroup, onOutcome, halted, (g, emit, stop) =>
-      g.length === 1 ? this.inProcess(g[0], emit, stop) : this.inProcessBatch(g, emit, stop),
-    );
+    return this.lane(takeGroup, onOutcome, halt, (g, emit, stop) => (g.length === 1 ? one(g[0], emit, stop) : many(g, emit, stop)));
   }
 
   /** Whole clips, audio only, one ffmpeg run for them all (clips it could not decode are redone alone). */
@@ -226,6 +260,38 @@ export class WorkerPool {
     } finally {
       this.controllers.delete(c);
     }
+  }
+
+  /** Whole clips, audio only, in a worker: one ffmpeg run for them all, a result each as it comes. */
+  private onWorkerBatch(w: Worker, g: MediaTask[], emit: (o: TaskOutcome) => void, stop: { now: () => void }): Promise<void> {
+    const pending = new Set(g.map((t) => t.id));
+    stop.now = () => w.postMessage({ type: 'abort' });
+    return new Promise((resolve) => {
+      type Msg = { type: 'result'; result: MediaResult } | { type: 'failed'; message: string; aborted: boolean } | { type: 'batchDone' };
+      const onMessage = (m: Msg) => {
+        if (m.type === 'result') {
+          pending.delete(m.result.utteranceId);
+          emit({ ok: true, result: m.result });
+          return;
+        }
+        // a failure of the batch (an abort): every clip not yet reported carries it
+        if (m.type === 'failed') for (const id of pending) emit({ ok: false, id, message: m.message, aborted: m.aborted });
+        cleanup();
+        resolve();
+      };
+      const onError = (e: Error) => {
+        cleanup();
+        for (const id of pending) emit({ ok: false, id, message: `worker crashed: ${e.message}`, aborted: false });
+        resolve();
+      };
+      const cleanup = () => {
+        w.off('message', onMessage);
+        w.off('error', onError);
+      };
+      w.on('message', onMessage);
+      w.on('error', onError);
+      w.postMessage({ type: 'batch', ffmpeg: this.ffmpeg, items: g.map((t) => ({ id: t.id, file: t.file })) });
+    });
   }
 
   /** A task in a worker: a clip's one result, or a recording's segment results as they come. */
