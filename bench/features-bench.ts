@@ -212,7 +212,8 @@ async function main() {
   results.extract_clips_per_s_320x240 = await extraction(path.dirname(small[0]));
 
   console.log('');
-  const ratio = (seed: number | null, ours: number) => (seed === null ? '' : `seed / ours = ${(seed / ours).toFixed(2)} (target >= 3)`);
+  // the issue-15 target (3x) is on the whole CLI row below; these one-core rows say where the time goes
+  const ratio = (seed: number | null, ours: number) => (seed === null ? '' : `seed / ours = ${(seed / ours).toFixed(2)}`);
   hr('audio per clip, ours: probe/decode run + DSP (1 core)', `${oursMs.toFixed(1)} ms`);
   hr(
     "audio per clip, seed's Python: decode + librosa/torchaudio",
@@ -232,7 +233,7 @@ async function main() {
     hr(
       `whole-clip extraction, ${res} (all cores)`,
       `${e.toFixed(1)} clips/s`,
-      `${((e / f) * 100).toFixed(0)}% of the decode floor (target >= 20 clips/s)`,
+      `${((e / f) * 100).toFixed(0)}% of the decode floor (target >= 80%)`,
     );
   }
   const ac = results.audio_cli as Record<string, number | null>;
