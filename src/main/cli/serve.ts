@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
 import type { CliContext } from './learn';
-import { startServer, SERVE_HOST, ServeError } from '../server/server';
+import { SERVE_HOST, ServeError } from '../server/serve-host';
 
 export interface ServeCliContext extends CliContext {
   globals(): { dbPath: string; dir: string; ffmpeg?: string; json?: boolean };
@@ -49,6 +49,8 @@ export function registerServeCommands(program: Command, ctx: ServeCliContext): v
       }
       await ctx.withDb(async (db) => {
         const renderer = rendererDir(o.rendererDir);
+        // loaded here, not at start-up: the server pulls ws, zod and the whole API (~60 ms of every command)
+        const { startServer } = await import('../server/server');
         const s = await startServer({
           db,
           dbPath: g.dbPath,

@@ -17,12 +17,11 @@ import { NOT_BUILT_PAGE, resolveStatic, sendStatic } from './static-files';
 import { resolveRoots } from '../core/api/files';
 import { zipFolderTo } from '../core/api/report-files';
 
-export const SERVE_HOST = '127.0.0.1';
+import { SERVE_HOST, ServeError } from './serve-host';
+export { SERVE_HOST, ServeError };
 const MAX_BODY = 1 << 20;
 /** a body past MAX_BODY is read (and dropped) up to this size, then the connection is cut */
 const DRAIN_LIMIT = 64 << 20;
-
-export class ServeError extends Error {}
 
 export interface ServeOptions {
   db: Db;
