@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # Installs what Emotion Studio needs on a fresh Debian/Ubuntu machine with Node 20: from apt ffmpeg (a
 # PATH fallback), espeak-ng (tests and the demo script), chromium (browser-mode tests, PDF reports),
-# poppler-utils and libxml2-utils (report tests: pdftotext, xmllint); then the npm packages and the build.
+# poppler-utils and libxml2-utils (report tests: pdftotext, xmllint), praat (tests: TextGrids written by
+# Praat itself); then the npm packages and the build.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 export DEBIAN_FRONTEND=noninteractive
 need=()
-for pair in ffmpeg:ffmpeg espeak-ng:espeak-ng chromium:chromium pdftotext:poppler-utils xmllint:libxml2-utils; do
+for pair in ffmpeg:ffmpeg espeak-ng:espeak-ng chromium:chromium pdftotext:poppler-utils xmllint:libxml2-utils praat:praat; do
   command -v "${pair%%:*}" >/dev/null 2>&1 || need+=("${pair#*:}")
 done
 if [ ${#need[@]} -gt 0 ]; then
