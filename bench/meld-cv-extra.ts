@@ -17,6 +17,7 @@
 //   DB=meld.db CSV=../shared/data/meld/train_sent_emo.csv LEX=node_modules SEEDS=1,2,3 \
 //     node bench/results/meld-cv-extra.cjs base,spk,pos,sent,nbr,lex,ens
 //   DB=meld.db LEX=node_modules LEXW='[0.2]' node bench/results/meld-cv-extra.cjs base,lexens,dlg
+/* eslint-disable max-lines -- a one-off experiment script: the CV table of issue 16, read top to bottom */
 import fs from 'node:fs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
