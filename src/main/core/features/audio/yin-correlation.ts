@@ -126,7 +126,6 @@ export function windowedAutocorrelation(
     streamRuns(pcm, frames, starts, maxLag, p, onFrame);
     return;
   }
-  const n = pcm.length;
   const half = N >> 1;
   const bins = N + 2;
   const take = () => pool.pop() ?? new Float64Array(bins);
@@ -139,19 +138,7 @@ export function windowedAutocorrelation(
     const hit = C.get(a);
     if (hit) return hit;
     const b = a + B;
-    if (a >= 0 && b + B <= n) {
-      for (let j = 0; j < B; j++) {
-        z[2 * j] = pcm[a + j];
-        z[2 * j + 1] = pcm[b + j];
-      }
-    } else {
-      for (let j = 0; j < B; j++) {
-        const i = a + j;
-        z[2 * j] = i >= 0 && i < n ? pcm[i] : 0;
-        const k = b + j;
-        z[2 * j + 1] = k >= 0 && k < n ? pcm[k] : 0;
-      }
-    }
+    loadChunkPair(z, pcm, a, B);
     // z beyond 2B stays 0 (nothing else writes there)
     fft.transform(Z, z);
     const ca = take();
@@ -293,7 +280,6 @@ function streamRuns(
   onFrame: (t: number, r: Float64Array) => void,
 ): void {
   const { B, N, fft, z, Z, P, r } = p;
-  const n = pcm.length;
   const half = N >> 1;
   const bins = N + 2;
   const keptC = p.keptC ?? (p.keptC = new Float64Array(bins));
@@ -310,20 +296,7 @@ function streamRuns(
     for (let c = 0; c < len + 2; c += 2) {
       // chunks c and c + 1 of the run
       const a = s0 + c * B;
-      const b = a + B;
-      if (a >= 0 && b + B <= n) {
-        for (let q = 0; q < B; q++) {
-          z[2 * q] = pcm[a + q];
-          z[2 * q + 1] = pcm[b + q];
-        }
-      } else {
-        for (let q = 0; q < B; q++) {
-          const ia = a + q;
-          z[2 * q] = ia >= 0 && ia < n ? pcm[ia] : 0;
-          const ib = b + q;
-          z[2 * q + 1] = ib >= 0 && ib < n ? pcm[ib] : 0;
-        }
-      }
+      loadChunkPair(z, pcm, a, B);
       fft.transform(Z, z);
       const pair = c >= 2; // frames c-2 and c-1 are complete
       for (let k = 0; k <= half; k++) {
@@ -425,4 +398,26 @@ function emitFrame(
 
 function sampleAt(pcm: Float32Array, i: number): number {
   return i >= 0 && i < pcm.length ? pcm[i] : 0;
+}
+
+/**
+ * The chunks at a and a + B (B samples each, zero outside the clip) interleaved as one complex FFT
+ * input z = x_a + i x_b; the range checks only where a chunk reaches past either end.
+ */
+function loadChunkPair(z: Float64Array, pcm: Float32Array, a: number, B: number): void {
+  const n = pcm.length;
+  const b = a + B;
+  if (a >= 0 && b + B <= n) {
+    for (let q = 0; q < B; q++) {
+      z[2 * q] = pcm[a + q];
+      z[2 * q + 1] = pcm[b + q];
+    }
+  } else {
+    for (let q = 0; q < B; q++) {
+      const ia = a + q;
+      z[2 * q] = ia >= 0 && ia < n ? pcm[ia] : 0;
+      const ib = b + q;
+      z[2 * q + 1] = ib >= 0 && ib < n ? pcm[ib] : 0;
+    }
+  }
 }
