@@ -3,6 +3,7 @@
 import { useEffect, useState } from 'react';
 import { Box, Button, Card, CardContent, Chip, LinearProgress, Stack, Typography } from '@mui/material';
 import type { JobInfo, ModelVersionInfo } from '../../../shared/api';
+import { mergeJobList } from '../../../shared/job-list';
 import {
   configOf,
   configText,
@@ -37,7 +38,8 @@ export function JobsView() {
   const [starting, setStarting] = useState(false);
 
   useEffect(() => {
-    if (q.data) setJobs(q.data);
+    const listed = q.data;
+    if (listed) setJobs((shown) => mergeJobList(shown, listed));
   }, [q.data]);
   const upsert = (j: JobInfo) => setJobs((js) => (js.some((x) => x.id === j.id) ? js.map((x) => (x.id === j.id ? j : x)) : [j, ...js]));
   useJobEvents((e) => upsert(e.job));
