@@ -49,6 +49,7 @@ export async function doExtract(
     return await runExtraction(db, {
       ffmpeg: ffmpeg.path,
       workers,
+      dedicatedThread: true,
       signal: job.signal,
       shard: o.shardSpec,
       onProgress: job.tap(throttledProgress(ctx)),

@@ -26,6 +26,12 @@ export { MEDIA_STAGE_VERSION } from './media-tasks';
 export interface ExtractOptions {
   ffmpeg: string;
   workers?: number; // default: available cores (audio-only on <= 2 cores: the calling thread); 0 = in the calling thread
+  /**
+   * The caller's thread has nothing else to serve (the CLI): on <= 2 cores whole clips too are
+   * analysed in it, not in worker threads. Off for the app's server and Electron's main process, whose
+   * event loop must not stall for a clip's frame statistics (~60 ms a 720p clip).
+   */
+  dedicatedThread?: boolean;
   signal?: AbortSignal;
   onProgress?: (e: ProgressEvent) => void;
   batchSize?: number;
@@ -82,9 +88,17 @@ export async function runExtraction(db: Db, opts: ExtractOptions): Promise<Extra
     // its own, on the other core) decodes while this one's features are computed. Worker threads cost
     // more CPU than the features' own there (each ~0.2 s to start and the same JavaScript slower in
     // it: 200 clips, Node CPU 2.6-3.4 s in this thread against 4.1-4.5 s with two workers).
-    const inThread = !wants.video && feeds.length === 0 && opts.workers === undefined && cores <= 2;
+    // The same holds for whole clips where this thread serves nothing else (dedicatedThread): 20 720p
+    // clips through the CLI, alternately, CPU 7.03-7.26 s with two workers against 5.79-6.37 s here
+    // with two clips in flight and 5.80-6.19 s with three, wall 3.86-4.08 s against 3.39-3.72 and
+    // 3.29-3.49 s, the stored rows identical; so three in flight (the ffmpeg runs carry more of a
+    // whole clip's work than of an audio-only one). Recordings keep the workers: a 10-minute one
+    // (long-recording-bench) took 2.5x its plain decode's CPU in this thread against 2.3x with them.
+    const clipsOnly = todo.every((t) => !t.segments);
+    const inThread =
+      feeds.length === 0 && opts.workers === undefined && cores <= 2 && (!wants.video || (opts.dedicatedThread === true && clipsOnly));
     const size = inThread ? 0 : Math.min(opts.workers ?? cores, todo.length);
-    const lanes = inThread ? 2 : size;
+    const lanes = inThread ? (wants.video ? 3 : 2) : size;
     // audio only: whole clips AUDIO_BATCH to an ffmpeg run, fewer when that would leave a lane idle
     const audioBatch = Math.max(1, Math.min(AUDIO_BATCH, Math.floor(todo.length / (2 * Math.max(1, lanes)))));
     const pool = new WorkerPool(size, opts.ffmpeg, undefined, wants, { lanes: inThread ? lanes : 1, audioBatch });
