@@ -92,8 +92,9 @@ export async function runExtraction(db: Db, opts: ExtractOptions): Promise<Extra
     // clips through the CLI, alternately, CPU 7.03-7.26 s with two workers against 5.79-6.37 s here
     // with two clips in flight and 5.80-6.19 s with three, wall 3.86-4.08 s against 3.39-3.72 and
     // 3.29-3.49 s, the stored rows identical; so three in flight (the ffmpeg runs carry more of a
-    // whole clip's work than of an audio-only one). Recordings keep the workers: a 10-minute one
-    // (long-recording-bench) took 2.5x its plain decode's CPU in this thread against 2.3x with them.
+    // whole clip's work than of an audio-only one). Recordings keep the workers: no gain measured
+    // (a 10-minute one, long-recording-bench: 2.5x its plain decode's CPU in this thread, one run;
+    // 2.3-2.9x with the workers over four runs).
     const clipsOnly = todo.every((t) => !t.segments);
     const inThread =
       feeds.length === 0 && opts.workers === undefined && cores <= 2 && (!wants.video || (opts.dedicatedThread === true && clipsOnly));
