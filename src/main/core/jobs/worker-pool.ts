@@ -240,57 +240,36 @@ export class WorkerPool {
   }
 
   /** Whole clips, audio only, one ffmpeg run for them all (clips it could not decode are redone alone). */
-  private async inProcessBatch(g: MediaTask[], emit: (o: TaskOutcome) => void, stop: { now: () => void }): Promise<void> {
-    const c = new AbortController();
-    this.controllers.add(c);
-    stop.now = () => c.abort();
+  private inProcessBatch(g: MediaTask[], emit: (o: TaskOutcome) => void, stop: { now: () => void }): Promise<void> {
     const pending = new Set(g.map((t) => t.id));
-    try {
-      await processAudioBatch(
+    return this.onThread(pending, emit, stop, (signal) =>
+      processAudioBatch(
         this.ffmpeg,
         g,
         (r) => {
           pending.delete(r.utteranceId);
           emit({ ok: true, result: r });
         },
-        c.signal,
-      );
-    } catch (e) {
-      for (const id of pending) emit({ ok: false, id, message: (e as Error).message, aborted: c.signal.aborted });
-    } finally {
-      this.controllers.delete(c);
-    }
+        signal,
+      ),
+    );
   }
 
   /** Whole clips, audio only, in a worker: one ffmpeg run for them all, a result each as it comes. */
   private onWorkerBatch(w: Worker, g: MediaTask[], emit: (o: TaskOutcome) => void, stop: { now: () => void }): Promise<void> {
     const pending = new Set(g.map((t) => t.id));
     stop.now = () => w.postMessage({ type: 'abort' });
-    return new Promise((resolve) => {
-      type Msg = { type: 'result'; result: MediaResult } | { type: 'failed'; message: string; aborted: boolean } | { type: 'batchDone' };
-      const onMessage = (m: Msg) => {
-        if (m.type === 'result') {
-          pending.delete(m.result.utteranceId);
-          emit({ ok: true, result: m.result });
-          return;
-        }
-        // a failure of the batch (an abort): every clip not yet reported carries it
-        if (m.type === 'failed') for (const id of pending) emit({ ok: false, id, message: m.message, aborted: m.aborted });
-        cleanup();
-        resolve();
-      };
-      const onError = (e: Error) => {
-        cleanup();
-        for (const id of pending) emit({ ok: false, id, message: `worker crashed: ${e.message}`, aborted: false });
-        resolve();
-      };
-      const cleanup = () => {
-        w.off('message', onMessage);
-        w.off('error', onError);
-      };
-      w.on('message', onMessage);
-      w.on('error', onError);
-      w.postMessage({ type: 'batch', ffmpeg: this.ffmpeg, items: g.map((t) => ({ id: t.id, file: t.file })) });
+    type Msg = { type: 'result'; result: MediaResult } | { type: 'failed'; message: string; aborted: boolean } | { type: 'batchDone' };
+    const items = g.map((t) => ({ id: t.id, file: t.file }));
+    return this.converse<Msg>(w, { type: 'batch', ffmpeg: this.ffmpeg, items }, pending, emit, (m) => {
+      if (m.type === 'result') {
+        pending.delete(m.result.utteranceId);
+        emit({ ok: true, result: m.result });
+        return false;
+      }
+      // a failure of the batch (an abort): every clip not yet reported carries it
+      if (m.type === 'failed') for (const id of pending) emit({ ok: false, id, message: m.message, aborted: m.aborted });
+      return true;
     });
   }
 
@@ -298,26 +277,41 @@ export class WorkerPool {
   private onWorker(w: Worker, t: MediaTask, emit: (o: TaskOutcome) => void, stop: { now: () => void }): Promise<void> {
     const pending = new Set((t.segments ?? [{ id: t.id }]).map((s) => s.id));
     stop.now = () => w.postMessage({ type: 'abort' });
+    type Msg =
+      | { type: 'result'; result: MediaResult }
+      | { type: 'failed'; id: number; message: string; aborted: boolean }
+      | { type: 'recording'; file: string; outcome: RecordingOutcome };
+    const task = { type: 'task', ffmpeg: this.ffmpeg, id: t.id, file: t.file, segments: t.segments, wants: this.wants, feed: t.feed };
+    return this.converse<Msg>(w, task, pending, emit, (m) => {
+      if (m.type === 'recording') {
+        this.onRecording?.(m.file, m.outcome);
+        return true;
+      }
+      if (m.type === 'result') {
+        pending.delete(m.result.utteranceId);
+        emit({ ok: true, result: m.result });
+        return !t.segments; // a recording: more segments, then the recording message
+      }
+      // a failure of the task: every segment not yet reported carries it
+      for (const id of t.segments ? pending : [m.id]) emit({ ok: false, id, message: m.message, aborted: m.aborted });
+      return true;
+    });
+  }
+
+  /**
+   * Sends `message` to worker `w` and hands its replies to `onMessage` until that says the exchange
+   * is over (true); a worker that crashes meanwhile fails every id still in `pending`.
+   */
+  private converse<M>(
+    w: Worker,
+    message: unknown,
+    pending: Set<number>,
+    emit: (o: TaskOutcome) => void,
+    onMessage: (m: M) => boolean,
+  ): Promise<void> {
     return new Promise((resolve) => {
-      type Msg =
-        | { type: 'result'; result: MediaResult }
-        | { type: 'failed'; id: number; message: string; aborted: boolean }
-        | { type: 'recording'; file: string; outcome: RecordingOutcome };
-      const onMessage = (m: Msg) => {
-        if (m.type === 'recording') {
-          cleanup();
-          this.onRecording?.(m.file, m.outcome);
-          resolve();
-          return;
-        }
-        if (m.type === 'result') {
-          pending.delete(m.result.utteranceId);
-          emit({ ok: true, result: m.result });
-          if (t.segments) return; // more segments, then the recording message
-        } else {
-          // a failure of the task: every segment not yet reported carries it
-          for (const id of t.segments ? pending : [m.id]) emit({ ok: false, id, message: m.message, aborted: m.aborted });
-        }
+      const onReply = (m: M) => {
+        if (!onMessage(m)) return;
         cleanup();
         resolve();
       };
@@ -327,46 +321,64 @@ export class WorkerPool {
         resolve();
       };
       const cleanup = () => {
-        w.off('message', onMessage);
+        w.off('message', onReply);
         w.off('error', onError);
       };
-      w.on('message', onMessage);
+      w.on('message', onReply);
       w.on('error', onError);
-      w.postMessage({ type: 'task', ffmpeg: this.ffmpeg, id: t.id, file: t.file, segments: t.segments, wants: this.wants, feed: t.feed });
+      w.postMessage(message);
     });
   }
 
-  private async inProcess(t: MediaTask, emit: (o: TaskOutcome) => void, stop: { now: () => void }): Promise<void> {
-    const c = new AbortController();
-    this.controllers.add(c);
-    stop.now = () => c.abort();
+  private inProcess(t: MediaTask, emit: (o: TaskOutcome) => void, stop: { now: () => void }): Promise<void> {
     const pending = new Set((t.segments ?? [{ id: t.id }]).map((s) => s.id));
     const flow: FlowControl = {};
     this.flows.add(flow);
-    try {
-      if (t.segments) {
-        const outcome = await processRecording(
-          this.ffmpeg,
-          t.file,
-          t.segments,
-          (r) => {
-            pending.delete(r.utteranceId);
-            emit({ ok: true, result: r });
-            if (this.paused) flow.pause?.(); // paused before ffmpeg had started
-          },
-          c.signal,
-          this.wants,
-          { ...t.feed, flow },
-        );
-        this.onRecording?.(t.file, outcome);
-      } else {
-        emit({ ok: true, result: await processMedia(this.ffmpeg, t.id, t.file, c.signal, this.wants, t.feed) });
+    return this.onThread(pending, emit, stop, async (signal) => {
+      try {
+        if (t.segments) {
+          const outcome = await processRecording(
+            this.ffmpeg,
+            t.file,
+            t.segments,
+            (r) => {
+              pending.delete(r.utteranceId);
+              emit({ ok: true, result: r });
+              if (this.paused) flow.pause?.(); // paused before ffmpeg had started
+            },
+            signal,
+            this.wants,
+            { ...t.feed, flow },
+          );
+          this.onRecording?.(t.file, outcome);
+        } else {
+          emit({ ok: true, result: await processMedia(this.ffmpeg, t.id, t.file, signal, this.wants, t.feed) });
+        }
+      } finally {
+        this.flows.delete(flow);
       }
+    });
+  }
+
+  /**
+   * Runs `work` in this thread under an abort controller that `stop` and the pool's abort reach; an
+   * error fails every id still in `pending` (aborted when the controller was).
+   */
+  private async onThread(
+    pending: Set<number>,
+    emit: (o: TaskOutcome) => void,
+    stop: { now: () => void },
+    work: (signal: AbortSignal) => Promise<void>,
+  ): Promise<void> {
+    const c = new AbortController();
+    this.controllers.add(c);
+    stop.now = () => c.abort();
+    try {
+      await work(c.signal);
     } catch (e) {
       for (const id of pending) emit({ ok: false, id, message: (e as Error).message, aborted: c.signal.aborted });
     } finally {
       this.controllers.delete(c);
-      this.flows.delete(flow);
     }
   }
 }
