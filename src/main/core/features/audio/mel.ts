@@ -116,22 +116,11 @@ export function applyMel(spec: Spectrogram, fb: MelFilterbank, into?: Float64Arr
   if (into && into.length !== spec.frames * fb.nMels) throw new RangeError(`mel output needs ${spec.frames * fb.nMels} values`);
   const out = into ?? new Float64Array(spec.frames * fb.nMels);
   const { data, bins } = spec;
-  const { start, len, offset, weights, nMels } = fb;
-  for (let t = 0; t < spec.frames; t++) {
-    const so = t * bins;
-    const oo = t * nMels;
-    for (let m = 0; m < nMels; m++) {
-      let acc = 0;
-      const s = so + start[m];
-      const wo = offset[m];
-      for (let j = 0, n = len[m]; j < n; j++) acc += weights[wo + j] * data[s + j];
-      out[oo + m] = acc;
-    }
-  }
+  for (let t = 0; t < spec.frames; t++) applyMelFrame(data.subarray(t * bins, (t + 1) * bins), fb, out, t * fb.nMels);
   return out;
 }
 
-/** One frame: out[o + m] = sum_k W[m, k] * power[k] (the same sums as {@link applyMel}). */
+/** One frame: out[o + m] = sum_k W[m, k] * power[k] ({@link applyMel} frame by frame). */
 export function applyMelFrame(power: Float64Array, fb: MelFilterbank, out: Float64Array, o: number): void {
   const { start, len, offset, weights, nMels } = fb;
   for (let m = 0; m < nMels; m++) {

@@ -26,10 +26,10 @@ export function zeroCrossingRate(
   const cum = scratchI32('zcr.prefix', n);
   cum[0] = 0;
   // branch-free: speech changes sign at random, a branch on it mispredicts
-  let prev = isNeg(pcm[0]) ? 1 : 0;
+  let prev = +isNeg(pcm[0]);
   let c = 0;
   for (let i = 1; i < n; i++) {
-    const neg = +(pcm[i] < -1e-10);
+    const neg = +isNeg(pcm[i]);
     c += neg ^ prev;
     cum[i] = c;
     prev = neg;
