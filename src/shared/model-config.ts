@@ -23,8 +23,11 @@ export const FIRST_TRAIN_DEFAULTS: Omit<TrainConfig, 'modalities'> = {
   lexicon: false,
 };
 
-/** Whether a configuration can carry the lexicon columns (they sit in the sparse linear SVM's rows). */
-export function lexiconFits(fusion: Fusion, classifier: Classifier): boolean {
+/**
+ * Whether a configuration trains the linear SVM over sparse rows (fusion none or dialogue, linear
+ * classifier: learn/train-sparse.ts), the only one whose rows can carry the lexicon columns.
+ */
+export function sparseLinear(fusion: Fusion, classifier: Classifier): boolean {
   return classifier === 'linear' && (fusion === 'none' || fusion === 'dialogue');
 }
 

@@ -8,7 +8,7 @@ import { showUtterance, labelHistory } from '../store/queries';
 import { relabel, LabelError } from '../store/labels';
 import { evaluateSplit, EvaluateError, availableModalities, nothingToTrainOn, type Modality } from '../learn';
 import { trainInWorker } from '../learn/train-in-worker';
-import { configOf, FIRST_TRAIN_DEFAULTS, latestModel, lexiconFits } from '../../../shared/model-config';
+import { configOf, FIRST_TRAIN_DEFAULTS, latestModel, sparseLinear } from '../../../shared/model-config';
 import { runExtraction } from '../jobs/extract';
 import { locateFfmpeg } from '../media/locate-ffmpeg';
 import { listRows, nextUncertain, statusCounts } from '../store/corpus-table';
@@ -133,7 +133,7 @@ export function createApiHandlers(ctx: ApiContext): ApiHandlers {
       const context = input.context ?? base?.context ?? FIRST_TRAIN_DEFAULTS.context;
       // kept from the replaced model only where the new configuration can carry it; asked for
       // explicitly where it cannot, training says why (TrainError)
-      const lexicon = input.lexicon ?? (!!base?.lexicon && lexiconFits(fusion, classifier));
+      const lexicon = input.lexicon ?? (!!base?.lexicon && sparseLinear(fusion, classifier));
       const missing = modalities.filter((m) => !available.includes(m));
       if (missing.length)
         throw new ApiError(

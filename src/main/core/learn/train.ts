@@ -8,6 +8,7 @@ import { chooseVocabulary, buildBlocks, labelSet, loadItems, DEFAULT_VOCAB, type
 import { dialogueFeatures, utteranceScores, DIALOGUE_FOLDS } from './dialogue-rows';
 import { trainDense } from './train-dense';
 import { trainSparse } from './train-sparse';
+import { sparseLinear } from '../../../shared/model-config';
 import {
   checkpoint,
   fusionEpochMessage,
@@ -53,7 +54,7 @@ export async function trainModel(db: Db, opts: TrainOptions): Promise<TrainResul
   // dialogue fusion: its cross-fitted class probabilities join the sparse linear SVM's columns
   if (opts.fusion === 'dialogue' && opts.classifier !== 'linear')
     throw new TrainError('--fusion dialogue trains the linear SVM (its dialogue-model probabilities beside the utterance features)');
-  const sparse = (opts.fusion === 'none' || opts.fusion === 'dialogue') && opts.classifier === 'linear';
+  const sparse = sparseLinear(opts.fusion, opts.classifier);
   if (opts.lexicon && !sparse)
     throw new TrainError(
       '--lexicon adds columns to the linear SVM without a fusion network or with --fusion dialogue (--classifier linear)',

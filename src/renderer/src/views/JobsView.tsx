@@ -9,7 +9,7 @@ import {
   configText,
   FIRST_TRAIN_DEFAULTS,
   latestModel,
-  lexiconFits,
+  sparseLinear,
   type Classifier,
   type Fusion,
 } from '../../../shared/model-config';
@@ -32,7 +32,7 @@ export function JobsView() {
   const fusion = fusionChoice ?? base?.fusion ?? FIRST_TRAIN_DEFAULTS.fusion;
   const classifier = classifierChoice ?? base?.classifier ?? FIRST_TRAIN_DEFAULTS.classifier;
   // the lexicon columns exist only in the linear SVM without a fusion network (or with dialogue fusion)
-  const lexiconPossible = lexiconFits(fusion, classifier);
+  const lexiconPossible = sparseLinear(fusion, classifier);
   const [lexiconChoice, setLexicon] = useState<boolean | null>(null);
   const lexicon = lexiconPossible && (lexiconChoice ?? base?.lexicon ?? FIRST_TRAIN_DEFAULTS.lexicon);
   const [starting, setStarting] = useState(false);
@@ -99,7 +99,7 @@ export function JobsView() {
                   call('jobs.train', {
                     ...(fusionChoice ? { fusion: fusionChoice } : {}),
                     ...(classifierChoice ? { classifier: classifierChoice } : {}),
-                    ...(lexiconChoice !== null || (base?.lexicon && !lexiconPossible) ? { lexicon } : {}),
+                    ...(lexiconChoice !== null ? { lexicon } : {}),
                   }),
                 )
               }
