@@ -102,6 +102,8 @@ export function buildSparseRows(
   const K = layout.vocabulary.length;
   const table = columnTable(layout.vocabulary);
   const sc: Scratch = { acc: new Float64Array(K), seen: new Uint8Array(K), cols: [] };
+  // the lexicon block follows the text and context columns, the dense block follows it
+  const lexiconAt = K + (layout.context ? K + 1 : 0);
   const out: SparseRow[] = [];
   for (const r of rows) {
     const it = items[r];
@@ -122,27 +124,19 @@ export function buildSparseRows(
         val.push(1);
       }
     }
-    if (L > 0) {
-      const x = lexicon![r];
-      const o = K + (layout.context ? K + 1 : 0);
-      for (let k = 0; k < L; k++) {
-        if (x[k] !== 0) {
-          idx.push(o + k);
-          val.push(LEXICON_WEIGHT * x[k]);
-        }
-      }
-    }
-    if (layout.denseWidth > 0) {
-      const d = dense![r];
-      const o = K + (layout.context ? K + 1 : 0) + L;
-      for (let k = 0; k < layout.denseWidth; k++) {
-        if (d[k] !== 0) {
-          idx.push(o + k);
-          val.push(d[k]);
-        }
-      }
-    }
+    if (L > 0) pushBlock(lexicon![r], L, lexiconAt, LEXICON_WEIGHT, idx, val);
+    if (layout.denseWidth > 0) pushBlock(dense![r], layout.denseWidth, lexiconAt + L, 1, idx, val);
     out.push({ indices: Int32Array.from(idx), values: Float64Array.from(val) });
   }
   return out;
+}
+
+/** The non-zero values of x[0, width) times `scale` as columns offset + k. */
+function pushBlock(x: ArrayLike<number>, width: number, offset: number, scale: number, idx: number[], val: number[]): void {
+  for (let k = 0; k < width; k++) {
+    if (x[k] !== 0) {
+      idx.push(offset + k);
+      val.push(scale * x[k]);
+    }
+  }
 }
