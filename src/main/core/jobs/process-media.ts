@@ -61,7 +61,7 @@ export async function processMedia(
   wants: MediaWants = ALL,
   feed: EncoderFeedWants = {},
 ): Promise<MediaResult> {
-  const r: MediaResult = { utteranceId, file, probe: null, audio: null, audioVector: null, video: null, errors: [], failed: false };
+  const r = blankResult(utteranceId, file);
   const fail = (stage: string, e: unknown): MediaResult => {
     r.errors.push({ stage, file, message: reasonOf(e), level: 'error' });
     r.failed = true;
@@ -116,18 +116,13 @@ export async function processAudioBatch(
       onResult(await processMedia(ffmpeg, id, file, signal, wants));
       continue;
     }
-    const r: MediaResult = {
-      utteranceId: id,
-      file,
-      probe: d.probe,
-      audio: null,
-      audioVector: null,
-      video: null,
-      errors: [],
-      failed: false,
-    };
-    onResult(finishMedia(r, d, wants, {}));
+    onResult(finishMedia({ ...blankResult(id, file), probe: d.probe }, d, wants, {}));
   }
+}
+
+/** A clip's result before anything is known of it. */
+function blankResult(utteranceId: number, file: string): MediaResult {
+  return { utteranceId, file, probe: null, audio: null, audioVector: null, video: null, errors: [], failed: false };
 }
 
 /** A decoded clip's features into `r` (the streams asked for), with the decode's warnings. */
@@ -289,12 +284,7 @@ export function failedMediaResult(
   segment?: { startS: number; endS: number },
 ): MediaResult {
   return {
-    utteranceId,
-    file,
-    probe: null,
-    audio: null,
-    audioVector: null,
-    video: null,
+    ...blankResult(utteranceId, file),
     failed: true,
     ...(segment ? { segment } : {}),
     errors: [{ stage, file, message, level: 'error' }],
