@@ -2,8 +2,9 @@
 // @huggingface/tokenizers), truncation at the model's limit, mean pooling of the last hidden state
 // over the attention mask, L2 normalisation: what sentence-transformers computes.
 import fs from 'node:fs';
-import * as ort from 'onnxruntime-node';
-import { Tokenizer } from '@huggingface/tokenizers';
+import type * as ort from 'onnxruntime-node';
+import { loadOrt } from '../models/ort-runtime';
+import type { Tokenizer } from '@huggingface/tokenizers';
 import type { InstalledModel } from '../models/store';
 import { openSession, type Device, type Provider } from '../models/providers';
 
@@ -16,7 +17,10 @@ export interface Tokens {
 
 export function loadTokenizer(file: string): Tokenizer {
   const json = JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, unknown>;
-  return new Tokenizer(json, { model_max_length: 512 });
+  // loaded here, not at start: only an installed all-MiniLM-L6-v2 needs it
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { Tokenizer: Tok } = require('@huggingface/tokenizers') as typeof import('@huggingface/tokenizers');
+  return new Tok(json, { model_max_length: 512 });
 }
 
 /** [CLS] text [SEP] ids; past maxTokens the first maxTokens - 1 are kept and the closing special token. */
@@ -111,10 +115,10 @@ export class MiniLmEncoder {
         }
       });
       const feeds: Record<string, ort.Tensor> = {
-        input_ids: new ort.Tensor('int64', ids, [B, S]),
-        attention_mask: new ort.Tensor('int64', mask, [B, S]),
+        input_ids: new (loadOrt().Tensor)('int64', ids, [B, S]),
+        attention_mask: new (loadOrt().Tensor)('int64', mask, [B, S]),
       };
-      if (wantsTypes) feeds.token_type_ids = new ort.Tensor('int64', types, [B, S]);
+      if (wantsTypes) feeds.token_type_ids = new (loadOrt().Tensor)('int64', types, [B, S]);
       const outName = this.model.info.output;
       const res = await this.session.run(feeds, [outName]);
       const t = res[outName];

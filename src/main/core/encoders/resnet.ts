@@ -1,7 +1,8 @@
 // ResNet-50 features of the selected frames: ImageNet preprocessing (shorter side resized to 256 and
 // centre crop 224, done by ffmpeg in the media stage's decode, media/crop-frames.ts; then mean/std per
 // channel, NCHW) and the pooled 2048-d vector per frame. Frames of several clips share a batch.
-import * as ort from 'onnxruntime-node';
+import type * as ort from 'onnxruntime-node';
+import { loadOrt } from '../models/ort-runtime';
 import type { InstalledModel } from '../models/store';
 import { openSession, type Device, type Provider } from '../models/providers';
 
@@ -61,7 +62,7 @@ export class ResNetEncoder {
     for (let s = 0; s < n; s += this.batchSize) {
       const e = Math.min(n, s + this.batchSize);
       const res = await this.session.run(
-        { pixel_values: new ort.Tensor('float32', pixels.subarray(s * per, e * per), [e - s, 3, CROP, CROP]) },
+        { pixel_values: new (loadOrt().Tensor)('float32', pixels.subarray(s * per, e * per), [e - s, 3, CROP, CROP]) },
         [outName],
       );
       const t = res[outName];

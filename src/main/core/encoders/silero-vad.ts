@@ -1,7 +1,8 @@
 // Silero VAD v5 (MIT; the ONNX file ships in the npm package @ricky0123/vad-web): speech probability
 // per 32 ms window of 16 kHz audio, and speech segments from those probabilities as silero-vad's
 // get_speech_timestamps makes them (hysteresis, minimum silence and speech, padding).
-import * as ort from 'onnxruntime-node';
+import type * as ort from 'onnxruntime-node';
+import { loadOrt } from '../models/ort-runtime';
 import { openSession, type Device, type Provider } from '../models/providers';
 
 export const VAD_RATE = 16000;
@@ -49,7 +50,7 @@ export class SileroVad {
   private context = new Float32Array(VAD_CONTEXT);
   private pending = new Float32Array(0);
   private readonly input = new Float32Array(VAD_CONTEXT + VAD_WINDOW);
-  private readonly sr = new ort.Tensor('int64', BigInt64Array.from([BigInt(VAD_RATE)]), []);
+  private readonly sr = new (loadOrt().Tensor)('int64', BigInt64Array.from([BigInt(VAD_RATE)]), []);
   private probs: number[] = [];
   samples = 0;
 
@@ -119,8 +120,8 @@ export class SileroVad {
     this.input.set(this.context);
     this.input.set(window, VAD_CONTEXT);
     const res = await this.session.run({
-      input: new ort.Tensor('float32', this.input, [1, VAD_CONTEXT + VAD_WINDOW]),
-      state: new ort.Tensor('float32', this.state, [2, 1, 128]),
+      input: new (loadOrt().Tensor)('float32', this.input, [1, VAD_CONTEXT + VAD_WINDOW]),
+      state: new (loadOrt().Tensor)('float32', this.state, [2, 1, 128]),
       sr: this.sr,
     });
     const p = (res.output.data as Float32Array)[0];

@@ -3,7 +3,8 @@
 // bounded memory, then the mean of the last hidden state over time (768-d).
 // One utterance per run: wav2vec2-base takes no attention mask, so padding several utterances
 // into one batch would change their outputs.
-import * as ort from 'onnxruntime-node';
+import type * as ort from 'onnxruntime-node';
+import { loadOrt } from '../models/ort-runtime';
 import type { InstalledModel } from '../models/store';
 import { openSession, type Device, type Provider } from '../models/providers';
 
@@ -75,7 +76,7 @@ export class Wav2Vec2Encoder {
     let sum: Float64Array | null = null;
     let frames = 0;
     for (const [s, e] of chunkRanges(x.length, this.chunkSamples)) {
-      const feeds = { input_values: new ort.Tensor('float32', x.subarray(s, e), [1, e - s]) };
+      const feeds = { input_values: new (loadOrt().Tensor)('float32', x.subarray(s, e), [1, e - s]) };
       const res = await this.session.run(feeds, [outName]);
       const t = res[outName];
       const dims = t.dims as number[];

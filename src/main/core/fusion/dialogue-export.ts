@@ -1,7 +1,8 @@
 // The dialogue network (dialogue.ts) as an ONNX graph, one dialogue per run: input x [T, d] (the
 // dialogue's utterance rows in order), outputs repr [T, H + 2h] and logits [T, C]; and its runner
 // on onnxruntime-node, which feeds each dialogue in turn.
-import * as ort from 'onnxruntime-node';
+import type * as ort from 'onnxruntime-node';
+import { loadOrt } from '../models/ort-runtime';
 import { attrInt, encodeGraph, Graph, valueInfo } from './onnx-graph';
 import type { Norm } from './model';
 import type { DialogueSpec } from './dialogue';
@@ -65,7 +66,7 @@ export class DialogueRunner {
   private constructor(private readonly session: ort.InferenceSession) {}
 
   static async create(onnx: Uint8Array, providers: string[] = ['cpu']): Promise<DialogueRunner> {
-    return new DialogueRunner(await ort.InferenceSession.create(onnx, { executionProviders: providers }));
+    return new DialogueRunner(await loadOrt().InferenceSession.create(onnx, { executionProviders: providers }));
   }
 
   /**
@@ -79,7 +80,7 @@ export class DialogueRunner {
       const d = x[rows[0]].length;
       const buf = new Float32Array(rows.length * d);
       rows.forEach((r, t) => buf.set(x[r], t * d));
-      const res = await this.session.run({ x: new ort.Tensor('float32', buf, [rows.length, d]) }, [output]);
+      const res = await this.session.run({ x: new (loadOrt().Tensor)('float32', buf, [rows.length, d]) }, [output]);
       const t = res[output];
       const [K, T, dim] = t.dims as number[];
       const data = t.data as Float32Array;

@@ -1,7 +1,7 @@
 // The subset of onnx.proto (https://github.com/onnx/onnx/blob/main/onnx/onnx.proto, proto2) needed to
 // write an inference graph, as a protobufjs JSON descriptor: same field numbers and types as the
 // official schema, so any ONNX reader decodes it. Field names are protobufjs' camelCase forms.
-import * as protobuf from 'protobufjs/light';
+import type * as Protobuf from 'protobufjs/light';
 
 const rep = 'repeated' as const;
 
@@ -140,13 +140,21 @@ const descriptor = {
   },
 };
 
-const root = protobuf.Root.fromJSON(descriptor);
-export const ModelProto = root.lookupType('onnx.ModelProto');
+// protobufjs is loaded on first use: only exporting, inspecting or tapping a graph needs it, and
+// every CLI command loads this file
+let pb: typeof Protobuf | undefined;
+/** protobufjs/light, loaded once. */
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+export const protobufLight = (): typeof Protobuf => (pb ??= require('protobufjs/light') as typeof Protobuf);
+let modelType: Protobuf.Type | undefined;
+/** The onnx.ModelProto message type. */
+export const modelProto = (): Protobuf.Type => (modelType ??= protobufLight().Root.fromJSON(descriptor).lookupType('onnx.ModelProto'));
 
 export const DataType = { FLOAT: 1, INT64: 7 } as const;
 export const AttributeType = { FLOAT: 1, INT: 2, STRING: 3, FLOATS: 6, INTS: 7 } as const;
 
 export function encodeModel(model: Record<string, unknown>): Uint8Array {
+  const ModelProto = modelProto();
   const err = ModelProto.verify(model);
   if (err) throw new Error(`invalid ONNX model object: ${err}`);
   return ModelProto.encode(ModelProto.fromObject(model)).finish();
@@ -154,5 +162,6 @@ export function encodeModel(model: Record<string, unknown>): Uint8Array {
 
 /** Decodes a model into a plain object (int64 as numbers, bytes as Uint8Array); for inspection and tests. */
 export function decodeModel(bytes: Uint8Array): any {
+  const ModelProto = modelProto();
   return ModelProto.toObject(ModelProto.decode(bytes), { longs: Number, defaults: false, arrays: true });
 }

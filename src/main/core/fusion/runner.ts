@@ -1,6 +1,7 @@
 // Runs an exported fusion graph with onnxruntime-node (CPU by default; pass providers such as
 // ['cuda', 'cpu'] where the GPU build is installed).
-import * as ort from 'onnxruntime-node';
+import type * as ort from 'onnxruntime-node';
+import { loadOrt } from '../models/ort-runtime';
 import type { FusionInputs } from './types';
 
 export interface FusionRunnerOptions {
@@ -23,7 +24,7 @@ export class FusionRunner {
   ) {}
 
   static async create(onnx: Uint8Array, opts: FusionRunnerOptions = {}): Promise<FusionRunner> {
-    const session = await ort.InferenceSession.create(onnx, {
+    const session = await loadOrt().InferenceSession.create(onnx, {
       executionProviders: opts.providers ?? ['cpu'],
       ...(opts.intraOpNumThreads ? { intraOpNumThreads: opts.intraOpNumThreads } : {}),
     });
@@ -75,9 +76,9 @@ export class FusionRunner {
         if (name === 'video') {
           if (!(x.framesV >= 1) || w % x.framesV !== 0)
             throw new Error(`fusion: video rows of width ${w} do not split into framesV=${x.framesV} frames`);
-          feeds[name] = new ort.Tensor('float32', buf, [e - s, x.framesV, w / x.framesV]);
+          feeds[name] = new (loadOrt().Tensor)('float32', buf, [e - s, x.framesV, w / x.framesV]);
         } else {
-          feeds[name] = new ort.Tensor('float32', buf, [e - s, w]);
+          feeds[name] = new (loadOrt().Tensor)('float32', buf, [e - s, w]);
         }
       }
       const res = await this.session.run(feeds, names);

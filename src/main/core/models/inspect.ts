@@ -1,6 +1,7 @@
 // Reads a model's inputs and outputs through ONNX Runtime (which also proves the file loads) and
 // compares them with the manifest, naming every mismatch.
-import * as ort from 'onnxruntime-node';
+import type * as ort from 'onnxruntime-node';
+import { loadOrt } from './ort-runtime';
 import type { Dim, IoSpec, Manifest } from './manifest';
 
 export interface IoInfo {
@@ -16,7 +17,7 @@ export interface ModelIo {
 }
 
 export async function inspectModel(model: Uint8Array): Promise<ModelIo> {
-  const session = await ort.InferenceSession.create(model, { executionProviders: ['cpu'], graphOptimizationLevel: 'disabled' });
+  const session = await loadOrt().InferenceSession.create(model, { executionProviders: ['cpu'], graphOptimizationLevel: 'disabled' });
   try {
     const conv = (m: ort.InferenceSession.ValueMetadata): IoInfo =>
       m.isTensor ? { name: m.name, type: m.type, shape: [...m.shape] as Dim[] } : { name: m.name, type: 'non-tensor', shape: [] };

