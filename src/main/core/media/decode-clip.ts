@@ -144,9 +144,13 @@ async function decodeBatchRun(ffmpeg: string, files: string[], opts: DecodeOptio
   } catch {
     return none;
   }
-  // -threads is an input option here (one per -i): each decoder as in the one-clip run
+  // -threads is an input option here (one per -i): each decoder as in the one-clip run. With more
+  // than one input ffmpeg (4.x) reads each in a thread of its own, handing packets over a queue of 8:
+  // a queue of 1024 holds a whole clip, so the readers stop waking the decoder packet by packet. Same
+  // PCM; 8 clips a run (40 bench clips, perf stat): 630 -> 80 context switches and 9.8-10.3 -> 6.3-7.2
+  // ms of ffmpeg CPU per clip.
   const args = ['-y', '-nostdin', '-hide_banner', '-loglevel', 'level+info', '-nostats', '-filter_threads', '1'];
-  for (const a of abs) args.push('-threads', '1', '-i', ffmpegInput(a));
+  for (const a of abs) args.push('-threads', '1', '-thread_queue_size', '1024', '-i', ffmpegInput(a));
   outs.forEach((o, i) => args.push(...pcmOutputArgs(`${i}:a:0`, `file:${o}`)));
   const header: string[] = [];
   const levelled: LevelledStderr = {
