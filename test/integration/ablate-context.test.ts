@@ -3,6 +3,7 @@
 // paired difference to the first, as `evaluate --compare` computes it.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import path from 'node:path';
+import Database from 'better-sqlite3';
 import { runCli } from '../helpers/cli';
 import { tmpDir } from '../helpers/tmp';
 
@@ -44,5 +45,31 @@ describe('ablate --context', () => {
     ]).json();
     expect(rows[2].minus_none.weighted_f1).toEqual(ev.compare.weighted_f1);
     expect(rows[2].weighted_f1).toBeCloseTo(rows[0].weighted_f1 + rows[2].minus_none.weighted_f1.diff, 12);
+    expect(rows.every((x: { lexicon: boolean }) => x.lexicon === false)).toBe(true);
+  }, 300_000);
+
+  it('--lexicon trains every row with the lexicon columns, stored with each model; refused for the RBF SVM', () => {
+    const r = runCli(['ablate', '--db', db, '--context', '--lexicon', '--json', '-q']);
+    expect(r.code, r.stderr).toBe(0);
+    const rows = r.json();
+    expect(rows.map((x: { context: string }) => x.context)).toEqual(['none', 'previous utterance', 'dialogue']);
+    const m = runCli(['ablate', '--db', db, '--lexicon', '--json', '-q']);
+    expect(m.code, m.stderr).toBe(0);
+    const versions = [...rows, ...m.json()].map((x: { model_version: number; lexicon: boolean }) => {
+      expect(x.lexicon).toBe(true);
+      return x.model_version;
+    });
+    const d = new Database(db, { readonly: true });
+    try {
+      for (const v of versions) {
+        const p = JSON.parse((d.prepare('SELECT params FROM model WHERE version = ?').get(v) as { params: string }).params);
+        expect(p.lexicon, `model ${v}`).toBeTruthy();
+      }
+    } finally {
+      d.close();
+    }
+    const rbf = runCli(['ablate', '--db', db, '--lexicon', '--classifier', 'rbf', '-q']);
+    expect(rbf.code).not.toBe(0);
+    expect(rbf.stderr).toMatch(/--lexicon adds columns to the linear SVM only/);
   }, 300_000);
 });

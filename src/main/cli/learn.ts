@@ -282,16 +282,21 @@ export function registerLearnCommands(program: Command, ctx: CliContext): void {
       '--context',
       'compare dialogue context instead of modalities: the modalities with features without context, with the previous utterance (--context) and with --fusion dialogue, each on dev with its 95% interval and the paired difference to no context',
     )
+    .option('--lexicon', 'add the six sentiment-lexicon columns (train --lexicon) to every model (linear SVM only)')
     .action(async (o) => {
       await ctx.withDb(async (db) => {
         const all = availableModalities(db);
         const C = o.C !== undefined ? Number(o.C) : undefined;
         if (C !== undefined && !(C > 0)) throw new LearnUsageError(`--C must be > 0 (got ${o.C})`);
+        const lexicon = !!o.lexicon;
+        if (lexicon && o.classifier !== 'linear')
+          throw new LearnUsageError('--lexicon adds columns to the linear SVM only (--classifier linear)');
         if (o.context) {
           const crows = await contextAblation(db, {
             modalities: all,
             classifier: o.classifier,
             C,
+            lexicon,
             onRow: (w) => ctx.progress(`ablation: ${all.join('+')}, context ${w}`),
           });
           const iv = (c?: [number, number]) => (c ? `(${pct(c[0])}-${pct(c[1])})` : '');
@@ -304,7 +309,7 @@ export function registerLearnCommands(program: Command, ctx: CliContext): void {
           ctx.out(
             crows,
             [
-              `context (${all.join('+')})    model  dev n  weighted F1 (95% interval)   macro F1   weighted F1 minus no context (paired)`,
+              `context (${all.join('+')}${lexicon ? ', +lexicon' : ''})    model  dev n  weighted F1 (95% interval)   macro F1   weighted F1 minus no context (paired)`,
               ...crows.map(
                 (r) =>
                   `${r.context.padEnd(22)}${String(r.model_version).padStart(5)}  ${String(r.n).padStart(5)}  ${`${pct(r.weighted_f1)} ${iv(r.ci95?.weighted_f1)}`.padEnd(27)}  ${pct(r.macro_f1).padStart(8)}   ${dd(r)}`,
@@ -321,11 +326,11 @@ export function registerLearnCommands(program: Command, ctx: CliContext): void {
           .sort((a, b) => a.length - b.length);
         for (const modalities of subsets) {
           ctx.progress(`ablation: ${modalities.join('+')}`);
-          const r = await trainModel(db, { fusion: 'none', classifier: o.classifier, modalities, context: false, seed: 1, C });
+          const r = await trainModel(db, { fusion: 'none', classifier: o.classifier, modalities, context: false, lexicon, seed: 1, C });
           rows.push({ modalities, version: r.version, dev: evaluateSplit(db, 'dev', r.version) });
         }
         const human = [
-          'modalities            model  dev n  accuracy  weighted F1  macro F1   (split: dev)',
+          `modalities            model  dev n  accuracy  weighted F1  macro F1   (split: dev${lexicon ? '; every model +lexicon' : ''})`,
           ...rows.map(
             (r) =>
               `${r.modalities.join('+').padEnd(22)}${String(r.version).padStart(5)}  ${String(r.dev.n).padStart(5)}  ${pct(r.dev.accuracy).padStart(8)}  ${pct(r.dev.weighted_f1).padStart(11)}  ${pct(r.dev.macro_f1).padStart(8)}`,
@@ -335,6 +340,7 @@ export function registerLearnCommands(program: Command, ctx: CliContext): void {
           rows.map((r) => ({
             modalities: r.modalities,
             model_version: r.version,
+            lexicon,
             split: 'dev',
             n: r.dev.n,
             accuracy: r.dev.accuracy,

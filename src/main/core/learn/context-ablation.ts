@@ -10,6 +10,8 @@ import type { EvaluateResult } from '../../../shared/types';
 export interface ContextRow {
   context: 'none' | 'previous utterance' | 'dialogue';
   model_version: number;
+  /** the sentiment-lexicon columns (`ablate --lexicon`) */
+  lexicon: boolean;
   fusion: string;
   split: 'dev';
   n: number;
@@ -23,13 +25,14 @@ export interface ContextRow {
 
 export async function contextAblation(
   db: Db,
-  o: { modalities: Modality[]; classifier: 'linear' | 'rbf'; C?: number; seed?: number; onRow?: (what: string) => void },
+  o: { modalities: Modality[]; classifier: 'linear' | 'rbf'; C?: number; lexicon?: boolean; seed?: number; onRow?: (what: string) => void },
 ): Promise<ContextRow[]> {
   const base: TrainOptions = {
     fusion: 'none',
     classifier: o.classifier,
     modalities: o.modalities,
     context: false,
+    lexicon: !!o.lexicon,
     seed: o.seed ?? 1,
     C: o.C,
   };
@@ -48,6 +51,7 @@ export async function contextAblation(
     rows.push({
       context,
       model_version: r.version,
+      lexicon: !!o.lexicon,
       fusion: dev.fusion,
       split: 'dev',
       n: dev.n,
