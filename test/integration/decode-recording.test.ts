@@ -48,6 +48,33 @@ describe('decodeRecording', () => {
     expect(res.peaks!.min.length).toBeGreaterThan(0);
   });
 
+  it('gives segments with gaps between them the frame statistics they get when the gaps are analysed too', async () => {
+    const probe = await probeMedia(clipFfmpeg(), file);
+    const spans = [
+      { id: 1, startS: segs[2].startS, endS: segs[2].endS },
+      { id: 2, startS: segs[4].startS, endS: segs[4].endS },
+    ];
+    const decode = async (list: typeof spans) => {
+      const got = new Map<number, DecodedSegment>();
+      await decodeRecording(clipFfmpeg(), file, probe, list, (s) => got.set(s.id, s));
+      return got;
+    };
+    // frames in no segment are skipped; a segment spanning both (id 3) makes every frame analysed
+    const gaps = await decode(spans);
+    const whole = await decode([...spans, { id: 3, startS: segs[1].startS, endS: segs[5].endS }]);
+    for (const id of [1, 2]) {
+      const [g, w] = [gaps.get(id)!.video!, whole.get(id)!.video!];
+      expect(g.frameCount).toBe(15);
+      expect(Array.from(g.entropy)).toEqual(Array.from(w.entropy));
+      expect(Array.from(g.motion)).toEqual(Array.from(w.motion));
+      expect(Array.from(g.luma)).toEqual(Array.from(w.luma));
+      expect(g.motion[0]).toBe(0);
+      expect(Math.min(...g.motion.subarray(1))).toBeGreaterThan(0);
+      expect(g.selected).toEqual(w.selected);
+      expect(g.thumbnails.map((t) => t.png.toString('base64'))).toEqual(w.thumbnails.map((t) => t.png.toString('base64')));
+    }
+  });
+
   it('seeks to a late first segment and still cuts it at the right place', async () => {
     const probe = await probeMedia(clipFfmpeg(), file);
     const late = segs[5]; // starts at 13.5 s
