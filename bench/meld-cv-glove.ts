@@ -23,12 +23,14 @@
 //     node --max-old-space-size=4096 bench/results/meld-cv-glove.cjs cache
 //   DB=meld.db CACHE=/tmp/glove16/meld-glove.json SEEDS=1,2,3 GW='[0.1,0.2,0.3,0.5]' node bench/results/meld-cv-glove.cjs base,mean,idf
 //   DB=meld.db CACHE=... LEXICON=1 GW='[0.3]' node bench/results/meld-cv-glove.cjs base,mean
+//   DB=meld.db CACHE=... node bench/results/meld-cv-glove.cjs dev   # the one dev read (see devRead; GW_DEV, CS)
 import fs from 'node:fs';
 import { openDb } from '../src/main/core/store/db';
 import { loadItems, labelSet, chooseVocabulary } from '../src/main/core/learn/dataset';
 import { buildSparseRows, sparseWidth, type SparseLayout } from '../src/main/core/learn/sparse-rows';
 import { lexiconFeatures, LEXICON_WIDTH } from '../src/main/core/features/text/lexicon';
 import { groupFolds, trainSparseLinear, decisionSparse, balancedClassWeights, weightedF1, type SparseRow } from '../src/main/core/classify';
+import { bootstrapCi, pairedDifference, weightedMetrics } from '../src/main/core/learn/bootstrap';
 
 const DIM = 100;
 const argmax = (p: ArrayLike<number>) => {
@@ -117,6 +119,123 @@ function writeCache(texts: string[], glovePath: string, cachePath: string) {
   );
 }
 
+/** the mean GloVe vector of a raw text's known tokens, L2-normalised (zeros when none is known) */
+function meanVector(glove: Map<string, number[]>, text: string): Float64Array {
+  const v = new Float64Array(DIM);
+  for (const w of tokens(text)) {
+    const g = w === null ? undefined : glove.get(w);
+    if (g) for (let k = 0; k < DIM; k++) v[k] += g[k];
+  }
+  let norm = 0;
+  for (let k = 0; k < DIM; k++) norm += v[k] * v[k];
+  if (norm > 0) for (let k = 0; k < DIM; k++) v[k] /= Math.sqrt(norm);
+  return v;
+}
+
+/** `dev`: the ONE dev read of the choice committed in docs/evaluation.md (default, + lexicon, + lexicon +
+ * GloVe mean w GW_DEV): per model C by grouped 3-fold CV on train (fold seed 1, balanced, among CS), fit
+ * on all of train (vocabulary from train), dev weighted F1 with the product's dialogue bootstrap, and the
+ * paired difference of each to the default (src/main/core/learn/bootstrap.ts, its resamples and seed). */
+function devRead(db: ReturnType<typeof openDb>, glove: Map<string, number[]>, rawOf: Map<number, string>) {
+  const items = loadItems(db, ['text']);
+  const labels = labelSet(db);
+  const nC = labels.length;
+  const classOf = new Map(labels.map((l, k) => [l, k]));
+  const labelled = (split: string) =>
+    items.map((_, i) => i).filter((i) => items[i].split === split && items[i].label !== null && classOf.has(items[i].label!));
+  const trainRows = labelled('train');
+  const devRows = labelled('dev');
+  const yTr = trainRows.map((i) => classOf.get(items[i].label!)!);
+  const gold = devRows.map((i) => classOf.get(items[i].label!)!);
+  const group = devRows.map((i) => items[i].dialogueId);
+  const vocabulary = chooseVocabulary(
+    trainRows.map((i) => items[i].text),
+    Infinity,
+  );
+  const both = [...trainRows, ...devRows];
+  const lexicon: Float64Array[] = new Array(items.length);
+  for (const i of both) lexicon[i] = lexiconFeatures(rawOf.get(items[i].id)!);
+  const gw = Number(process.env.GW_DEV ?? '1');
+  const Cs: number[] = JSON.parse(process.env.CS ?? '[0.05,0.1,0.2]');
+  const fold = groupFolds(
+    trainRows.map((i) => items[i].dialogueId),
+    3,
+    1,
+  );
+  const nTr = trainRows.length;
+  console.log(
+    `train ${nTr}, dev ${devRows.length} (${new Set(group).size} dialogues), vocabulary ${vocabulary.length}, Cs ${Cs.join('/')}`,
+  );
+  const models: [string, boolean, boolean][] = [
+    ['default', false, false],
+    ['default + lexicon (w 0.2)', true, false],
+    [`default + lexicon + GloVe mean (w ${gw})`, true, true],
+  ];
+  const preds: number[][] = [];
+  for (const [name, lex, vec] of models) {
+    const t0 = process.cpuUsage();
+    const layout: SparseLayout = { vocabulary, context: false, denseWidth: 0, lexiconWidth: lex ? LEXICON_WIDTH : 0 };
+    const d0 = sparseWidth(layout);
+    let X = buildSparseRows(items, both, layout, undefined, lex ? lexicon : undefined);
+    let d = d0;
+    if (vec) {
+      X = withExtra(
+        X,
+        d0,
+        both.map((i) => meanVector(glove, rawOf.get(items[i].id)!).map((x) => x * gw)),
+      );
+      d = d0 + DIM;
+    }
+    const Xtr = X.slice(0, nTr);
+    const cv = Cs.map((C) =>
+      mean(
+        [0, 1, 2].map((f) => {
+          const tr = Xtr.map((_, j) => j).filter((j) => fold[j] !== f);
+          const he = Xtr.map((_, j) => j).filter((j) => fold[j] === f);
+          const m = fit(
+            tr.map((j) => Xtr[j]),
+            d,
+            tr.map((j) => yTr[j]),
+            nC,
+            C,
+          );
+          return weightedF1(
+            nC,
+            he.map((j) => yTr[j]),
+            predict(
+              m,
+              he.map((j) => Xtr[j]),
+            ),
+          );
+        }),
+      ),
+    );
+    const C = Cs[argmax(cv)];
+    const pred = predict(fit(Xtr, d, yTr, nC, C), X.slice(nTr));
+    preds.push(pred);
+    const ci = bootstrapCi(labels, { gold, pred, group });
+    const pt = weightedMetrics(nC, gold, pred, new Float64Array(gold.length).fill(1));
+    const u = process.cpuUsage(t0);
+    console.log(
+      `${name}: C ${C} (cv ${cv.map((x, k) => `${Cs[k]}:${x.toFixed(4)}`).join(' ')}) | dev weighted F1 ${pt.weighted_f1.toFixed(4)} ` +
+        `[${ci.ci95.weighted_f1.map((x) => x.toFixed(3)).join(', ')}], accuracy ${pt.accuracy.toFixed(4)} ` +
+        `[${ci.ci95.accuracy.map((x) => x.toFixed(3)).join(', ')}], macro F1 ${pt.macro_f1.toFixed(4)} (${((u.user + u.system) / 1e6).toFixed(0)} s CPU)`,
+    );
+  }
+  const pair = (a: number, b: number) => {
+    const p = pairedDifference(nC, gold, preds[a], preds[b], group);
+    const f = (x: number) => (100 * x).toFixed(2);
+    console.log(
+      `${models[a][0]} minus ${models[b][0]}: weighted F1 ${f(p.weighted_f1.diff)} [${p.weighted_f1.ci95.map(f).join(', ')}] points` +
+        `${p.within_noise ? ' within noise' : ''}; accuracy ${f(p.accuracy.diff)} [${p.accuracy.ci95.map(f).join(', ')}]` +
+        ` (${p.bootstrap.resamples} resamples of ${p.bootstrap.groups} dialogues, seed ${p.bootstrap.seed})`,
+    );
+  };
+  pair(1, 0);
+  pair(2, 0);
+  pair(2, 1);
+}
+
 async function main() {
   const db = openDb(process.env.DB ?? 'meld.db');
   const cachePath = process.env.CACHE ?? '/tmp/meld-glove.json';
@@ -131,6 +250,7 @@ async function main() {
     return;
   }
   const glove = new Map(Object.entries((JSON.parse(fs.readFileSync(cachePath, 'utf8')) as { words: Record<string, number[]> }).words));
+  if (which.includes('dev')) return devRead(db, glove, new Map(raw.map((r) => [r.id, r.text ?? ''])));
   const items = loadItems(db, ['text']);
   const labels = labelSet(db);
   const nC = labels.length;
