@@ -21,6 +21,8 @@ const opt = (name: string, dflt: string) => (args.includes(name) ? args[args.ind
 const N = Number(opt('--clips', '20'));
 /** clips for the audio-only CLI row (issue 15: 200 MELD-length espeak clips at 320x240) */
 const AUDIO_N = Number(opt('--audio-clips', '200'));
+/** rounds of that row, ours and the seed alternately: the machine's speed drifts ~15-30% between runs */
+const AUDIO_ROUNDS = Math.max(1, Number(opt('--audio-rounds', '3')));
 const ROOT = path.resolve(__dirname, '../..');
 const CACHE = opt('--cache', path.join(os.homedir(), '.cache', 'emotion-studio-bench'));
 const PYTHON = opt('--python', path.join(ROOT, '.venv-pyref', 'bin', 'python'));
@@ -58,7 +60,7 @@ async function main() {
   );
   const meld = await clips('meld-720p', meldLikeSpec(3.6));
   const small = await clips('small-320x240', { ...meldLikeSpec(3.6), video: { w: 320, h: 240, fps: 24, pattern: 'testsrc2' } });
-  const results: Record<string, number | string | null | Record<string, number | null>> = {};
+  const results: Record<string, unknown> = {};
 
   // 1. audio features per clip, one clip at a time on one core: with decoding (the one ffmpeg run
   // that probes and decodes, as extract does; probe + decode when that run declines) + DSP, and the
@@ -237,17 +239,21 @@ async function main() {
       `${((e / f) * 100).toFixed(0)}% of the decode floor (target >= 80%)`,
     );
   }
-  const ac = results.audio_cli as Record<string, number | null>;
+  const ac = results.audio_cli as Record<string, number | null> & { rounds: Record<string, number | null>[] };
   hr(
     `extract --modalities audio, ${ac.clips} clips, whole CLI process`,
     `${ac.wall_s!.toFixed(2)} s`,
-    `CPU ${ac.cpu_s!.toFixed(2)} s (${((ac.cpu_s! / ac.clips!) * 1000).toFixed(1)} ms per clip)`,
+    `CPU ${ac.cpu_s!.toFixed(2)} s (${((ac.cpu_s! / ac.clips!) * 1000).toFixed(1)} ms per clip); median of ${ac.rounds.length} rounds`,
   );
   if (ac.seed_wall_s !== null) {
     hr(
       "  the seed's Python feature code, same clips (one thread)",
       `${ac.seed_wall_s.toFixed(2)} s`,
-      `CPU ${ac.seed_cpu_s?.toFixed(2) ?? 'n/a'} s; seed / ours: wall ${(ac.seed_wall_s / ac.wall_s!).toFixed(2)}x, CPU ${ac.seed_cpu_s ? (ac.seed_cpu_s / ac.cpu_s!).toFixed(2) : 'n/a'}x (target wall >= 3x)`,
+      `CPU ${ac.seed_cpu_s?.toFixed(2) ?? 'n/a'} s; seed / ours: wall ${ac.ratio_median!.toFixed(2)}x (median of the rounds), CPU ${ac.seed_cpu_s ? (ac.seed_cpu_s / ac.cpu_s!).toFixed(2) : 'n/a'}x (target wall >= 3x)`,
+    );
+    const f2 = (x: number | null) => (x === null ? 'n/a' : x.toFixed(2));
+    console.log(
+      `  rounds, ours / seed wall s (ratio): ${ac.rounds.map((x) => `${f2(x.wall_s)} / ${f2(x.seed_wall_s)} (${f2(x.ratio)}x)`).join(', ')}`,
     );
   }
   const cpu = results.ffmpeg_cpu_ms_per_clip_720p as unknown as Record<string, number | null>;
@@ -268,42 +274,69 @@ function childCpuS(): number {
   return (Number(f[13]) + Number(f[14])) / 100;
 }
 
-function audioCli(dir: string, files: string[]): Record<string, number | null> {
+/**
+ * `extract --modalities audio` through the CLI, AUDIO_ROUNDS times on fresh copies of one imported
+ * database, each followed by the seed's code on the same clips; the figures are the rounds' medians
+ * (the ratio's median over the rounds' own ratios), every round kept in `rounds`.
+ */
+function audioCli(dir: string, files: string[]): Record<string, unknown> {
   const cli = path.join(ROOT, 'bin', 'emotion-studio.js');
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'es-bench-audio-'));
   const env = { ...process.env, EMOTION_STUDIO_DATA: path.join(work, 'data') }; // no pretrained models
+  const imported = path.join(work, 'imported.db');
   const db = path.join(work, 'audio.db');
   try {
-    const imp = spawnSync(process.execPath, [cli, 'import', dir, '--db', db, '-q'], { env, encoding: 'utf8' });
+    const imp = spawnSync(process.execPath, [cli, 'import', dir, '--db', imported, '-q'], { env, encoding: 'utf8' });
     if (imp.status !== 0) throw new Error(`import failed: ${imp.stderr.trim().split('\n').at(-1)}`);
-    const c0 = childCpuS();
-    const t0 = performance.now();
-    const r = spawnSync(process.execPath, [cli, 'extract', '--db', db, '--modalities', 'audio', '-q', '--json'], {
-      env,
-      encoding: 'utf8',
-      maxBuffer: 64 << 20,
-    });
-    const wall = (performance.now() - t0) / 1000;
-    const cpu = childCpuS() - c0;
-    if (r.status !== 0) throw new Error(`extract failed: ${r.stderr.trim().split('\n').at(-1)}`);
-    const processed = JSON.parse(r.stdout).media?.processed ?? 0;
-    let seed: { total_s: number; cpu_s?: number; clips: number } | null = null;
-    if (fs.existsSync(PYTHON)) {
-      const s = spawnSync(PYTHON, [path.join(ROOT, 'bench/python/seed_features.py'), '--ffmpeg', locateFfmpeg().path, ...files], {
+    const rounds: { wall_s: number; cpu_s: number; seed_wall_s: number | null; seed_cpu_s: number | null; ratio: number | null }[] = [];
+    let processed = 0;
+    let seedClips: number | null = null;
+    for (let round = 0; round < AUDIO_ROUNDS; round++) {
+      fs.copyFileSync(imported, db);
+      const c0 = childCpuS();
+      const t0 = performance.now();
+      const r = spawnSync(process.execPath, [cli, 'extract', '--db', db, '--modalities', 'audio', '-q', '--json'], {
+        env,
         encoding: 'utf8',
         maxBuffer: 64 << 20,
       });
-      if (s.status === 0) seed = JSON.parse(s.stdout.trim().split('\n').at(-1)!);
-      else console.log(`seed reference failed: ${s.stderr.trim().split('\n').at(-1)}`);
+      const wall = (performance.now() - t0) / 1000;
+      const cpu = childCpuS() - c0;
+      if (r.status !== 0) throw new Error(`extract failed: ${r.stderr.trim().split('\n').at(-1)}`);
+      processed = JSON.parse(r.stdout).media?.processed ?? 0;
+      let seed: { total_s: number; cpu_s?: number; clips: number } | null = null;
+      if (fs.existsSync(PYTHON)) {
+        const s = spawnSync(PYTHON, [path.join(ROOT, 'bench/python/seed_features.py'), '--ffmpeg', locateFfmpeg().path, ...files], {
+          encoding: 'utf8',
+          maxBuffer: 64 << 20,
+        });
+        if (s.status === 0) seed = JSON.parse(s.stdout.trim().split('\n').at(-1)!);
+        else console.log(`seed reference failed: ${s.stderr.trim().split('\n').at(-1)}`);
+      }
+      seedClips = seed?.clips ?? null;
+      const seedWall = seed?.total_s ?? null;
+      rounds.push({
+        wall_s: wall,
+        cpu_s: cpu,
+        seed_wall_s: seedWall,
+        seed_cpu_s: seed?.cpu_s ?? null,
+        ratio: seedWall === null ? null : seedWall / wall,
+      });
     }
+    const median = (xs: (number | null)[]): number | null => {
+      const v = xs.filter((x): x is number => x !== null).sort((a, b) => a - b);
+      return v.length === 0 ? null : v.length % 2 ? v[v.length >> 1] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+    };
     return {
       clips: processed,
       cores: os.availableParallelism(),
-      wall_s: wall,
-      cpu_s: cpu,
-      seed_wall_s: seed?.total_s ?? null,
-      seed_cpu_s: seed?.cpu_s ?? null,
-      seed_clips: seed?.clips ?? null,
+      wall_s: median(rounds.map((x) => x.wall_s)),
+      cpu_s: median(rounds.map((x) => x.cpu_s)),
+      seed_wall_s: median(rounds.map((x) => x.seed_wall_s)),
+      seed_cpu_s: median(rounds.map((x) => x.seed_cpu_s)),
+      seed_clips: seedClips,
+      ratio_median: median(rounds.map((x) => x.ratio)),
+      rounds,
     };
   } finally {
     fs.rmSync(work, { recursive: true, force: true });

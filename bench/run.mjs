@@ -172,7 +172,7 @@ if (fe) {
       `${f1(ac.wall_s, 2)} s (CPU ${f1(ac.cpu_s, 2)} s)`,
       ac.seed_wall_s !== null ? `seed Python ${f1(ac.seed_wall_s, 2)} s (CPU ${f1(ac.seed_cpu_s, 2)} s)` : 'seed Python n/a',
       ac.seed_wall_s !== null
-        ? `seed / ours: wall ${f1(ac.seed_wall_s / ac.wall_s, 2)}x; seed CPU / (ours CPU / ${ac.cores} cores) ${f1(idle, 2)}x; target >= 3x`
+        ? `seed / ours: wall ${f1(ac.ratio_median ?? ac.seed_wall_s / ac.wall_s, 2)}x${ac.rounds ? ` (median of ${ac.rounds.length} alternating rounds)` : ''}; seed CPU / (ours CPU / ${ac.cores} cores) ${f1(idle, 2)}x; target >= 3x`
         : '',
     );
   }
