@@ -86,8 +86,11 @@ export async function runExtraction(db: Db, opts: ExtractOptions): Promise<Extra
     // Audio-only work on one or two cores (no worker count asked for, nothing fed to an encoder): the
     // features run in this thread, two clips in flight, so that the next clip's ffmpeg (a process of
     // its own, on the other core) decodes while this one's features are computed. Worker threads cost
-    // more CPU than the features' own there (each ~0.2 s to start and the same JavaScript slower in
-    // it: 200 clips, Node CPU 2.6-3.4 s in this thread against 4.1-4.5 s with two workers).
+    // more CPU than the features' own there (200 clips, Node CPU 2.6-3.4 s in this thread against
+    // 4.1-4.5 s with two workers): every thread compiles the features afresh, and V8's warm-up costs
+    // ~300 ms a thread (a fresh process's first three clips take 170-245, 70-117 and 20-45 ms against
+    // 6-9 ms warm; a warm-up on synthetic audio only moves that cost). One worker beside two lanes
+    // here: 3.3-3.5 s CPU against 2.6-2.9 s, wall no better (2.0-2.2 s against 1.7-2.5 s).
     // The same holds for whole clips where this thread serves nothing else (dedicatedThread): 20 720p
     // clips through the CLI, alternately, CPU 7.03-7.26 s with two workers against 5.79-6.37 s here
     // with two clips in flight and 5.80-6.19 s with three, wall 3.86-4.08 s against 3.39-3.72 and
