@@ -90,7 +90,8 @@ export async function runExtraction(db: Db, opts: ExtractOptions): Promise<Extra
     // 4.1-4.5 s with two workers): every thread compiles the features afresh, and V8's warm-up costs
     // ~300 ms a thread (a fresh process's first three clips take 170-245, 70-117 and 20-45 ms against
     // 6-9 ms warm; a warm-up on synthetic audio only moves that cost). One worker beside two lanes
-    // here: 3.3-3.5 s CPU against 2.6-2.9 s, wall no better (2.0-2.2 s against 1.7-2.5 s).
+    // here, 3 runs each alternately: user CPU 3.28-3.54 s against 2.64-3.64 s, wall 2.04-2.17 s
+    // against 1.71-2.47 s, so no gain.
     // The same holds for whole clips where this thread serves nothing else (dedicatedThread): 20 720p
     // clips through the CLI, alternately, CPU 7.03-7.26 s with two workers against 5.79-6.37 s here
     // with two clips in flight and 5.80-6.19 s with three, wall 3.86-4.08 s against 3.39-3.72 and
