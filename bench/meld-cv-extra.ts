@@ -23,7 +23,6 @@ import path from 'node:path';
 import { createRequire } from 'node:module';
 import { parse } from 'csv-parse/sync';
 import { openDb } from '../src/main/core/store/db';
-import { loadItems, labelSet, chooseVocabulary } from '../src/main/core/learn/dataset';
 import { buildSparseRows, sparseWidth } from '../src/main/core/learn/sparse-rows';
 import {
   groupFolds,
@@ -34,27 +33,9 @@ import {
   weightedF1,
   type SparseRow,
 } from '../src/main/core/classify';
+import { argmax, trainSet, withExtra } from './meld-cv-common';
 
 const MAIN = ['Chandler', 'Joey', 'Monica', 'Phoebe', 'Rachel', 'Ross'];
-const argmax = (p: ArrayLike<number>) => {
-  let b = 0;
-  for (let c = 1; c < p.length; c++) if (p[c] > p[b]) b = c;
-  return b;
-};
-/** rows with extra columns appended at offset d (extra[j]: dense values, zeros skipped) */
-function withExtra(X: readonly SparseRow[], d: number, extra: ArrayLike<number>[]): SparseRow[] {
-  return X.map((r, j) => {
-    const e = extra[j];
-    const idx = Array.from(r.indices);
-    const val = Array.from(r.values);
-    for (let k = 0; k < e.length; k++)
-      if (e[k] !== 0) {
-        idx.push(d + k);
-        val.push(e[k]);
-      }
-    return { indices: Int32Array.from(idx), values: Float64Array.from(val) };
-  });
-}
 /** decisions per class index 0..nC-1 */
 function decisions(m: ReturnType<typeof trainSparseLinear>, X: readonly SparseRow[], nC: number): Float64Array[] {
   return decisionSparse(m, X).map((s) => {
@@ -154,18 +135,8 @@ function trainLr(X: SparseRow[], d: number, y: number[], nC: number, C: number, 
 
 async function main() {
   const db = openDb(process.env.DB ?? 'meld.db');
-  const items = loadItems(db, ['text']);
-  const labels = labelSet(db);
-  const nC = labels.length;
-  const classOf = new Map(labels.map((l, k) => [l, k]));
+  const { items, nC, trainRows, y, groups, vocabulary } = trainSet(db);
   const all = items.map((_, i) => i);
-  const trainRows = all.filter((i) => items[i].split === 'train' && items[i].label !== null);
-  const y = trainRows.map((i) => classOf.get(items[i].label!)!);
-  const groups = trainRows.map((i) => items[i].dialogueId);
-  const vocabulary = chooseVocabulary(
-    trainRows.map((i) => items[i].text),
-    Infinity,
-  );
   const layout0 = { vocabulary, context: false, denseWidth: 0 };
   const X0 = buildSparseRows(items, trainRows, layout0);
   const d0 = sparseWidth(layout0);

@@ -26,19 +26,14 @@
 //   DB=meld.db CACHE=... node bench/results/meld-cv-glove.cjs dev   # the one dev read (see devRead; GW_DEV, CS)
 import fs from 'node:fs';
 import { openDb } from '../src/main/core/store/db';
-import { loadItems, labelSet, chooseVocabulary } from '../src/main/core/learn/dataset';
 import { buildSparseRows, sparseWidth, type SparseLayout } from '../src/main/core/learn/sparse-rows';
 import { lexiconFeatures, LEXICON_WIDTH } from '../src/main/core/features/text/lexicon';
 import { groupFolds, trainSparseLinear, decisionSparse, balancedClassWeights, weightedF1, type SparseRow } from '../src/main/core/classify';
 import { bootstrapCi, pairedDifference, weightedMetrics } from '../src/main/core/learn/bootstrap';
+import { loadItems, labelSet, chooseVocabulary } from '../src/main/core/learn/dataset';
+import { argmax, mean, trainSet, withExtra } from './meld-cv-common';
 
 const DIM = 100;
-const argmax = (p: ArrayLike<number>) => {
-  let b = 0;
-  for (let c = 1; c < p.length; c++) if (p[c] > p[b]) b = c;
-  return b;
-};
-const mean = (a: number[]) => a.reduce((s, x) => s + x, 0) / a.length;
 
 const PIECE = new Map<string, string | null>([
   ["n't", 'not'],
@@ -87,20 +82,6 @@ function fit(X: readonly SparseRow[], d: number, y: number[], nC: number, C: num
 /** argmax class index per row */
 function predict(m: ReturnType<typeof trainSparseLinear>, X: readonly SparseRow[]): number[] {
   return decisionSparse(m, X).map((s) => m.classes[argmax(s)]);
-}
-/** rows with dense columns appended at offset d (zeros skipped) */
-function withExtra(X: readonly SparseRow[], d: number, extra: ArrayLike<number>[]): SparseRow[] {
-  return X.map((r, j) => {
-    const e = extra[j];
-    const idx = Array.from(r.indices);
-    const val = Array.from(r.values);
-    for (let k = 0; k < e.length; k++)
-      if (e[k] !== 0) {
-        idx.push(d + k);
-        val.push(e[k]);
-      }
-    return { indices: Int32Array.from(idx), values: Float64Array.from(val) };
-  });
 }
 
 /** the cache: parse GLOVE once, keep the vectors of the words of every text in the database */
@@ -251,19 +232,9 @@ async function main() {
   }
   const glove = new Map(Object.entries((JSON.parse(fs.readFileSync(cachePath, 'utf8')) as { words: Record<string, number[]> }).words));
   if (which.includes('dev')) return devRead(db, glove, new Map(raw.map((r) => [r.id, r.text ?? ''])));
-  const items = loadItems(db, ['text']);
-  const labels = labelSet(db);
-  const nC = labels.length;
-  const classOf = new Map(labels.map((l, k) => [l, k]));
+  const { items, nC, trainRows, y, groups, vocabulary } = trainSet(db);
   const all = items.map((_, i) => i);
-  const trainRows = all.filter((i) => items[i].split === 'train' && items[i].label !== null);
   const n = trainRows.length;
-  const y = trainRows.map((i) => classOf.get(items[i].label!)!);
-  const groups = trainRows.map((i) => items[i].dialogueId);
-  const vocabulary = chooseVocabulary(
-    trainRows.map((i) => items[i].text),
-    Infinity,
-  );
   const rawOf = new Map(raw.map((r) => [r.id, r.text ?? '']));
   const texts = trainRows.map((i) => rawOf.get(items[i].id)!);
   const useLex = process.env.LEXICON === '1';

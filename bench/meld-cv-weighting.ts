@@ -19,18 +19,12 @@
 //   npx esbuild bench/meld-cv-weighting.ts --bundle --platform=node --format=cjs --external:better-sqlite3 --outfile=bench/results/meld-cv-weighting.cjs
 //   DB=meld.db SEEDS=1,2,3 IDFP='[1,2,0]' node bench/results/meld-cv-weighting.cjs base,idf,nb,nbbin   # LEXICON=1 likewise
 import { openDb } from '../src/main/core/store/db';
-import { loadItems, labelSet, chooseVocabulary, type Item } from '../src/main/core/learn/dataset';
+import type { Item } from '../src/main/core/learn/dataset';
 import { buildSparseRows, sparseWidth, type SparseLayout } from '../src/main/core/learn/sparse-rows';
 import { blockCounts, encodeText, fitIdf, TFIDF_DIM, type SparseVec } from '../src/main/core/features/text/hashed-tfidf';
 import { lexiconFeatures, LEXICON_WIDTH } from '../src/main/core/features/text/lexicon';
 import { groupFolds, trainSparseLinear, decisionSparse, balancedClassWeights, weightedF1, type SparseRow } from '../src/main/core/classify';
-
-const argmax = (p: ArrayLike<number>) => {
-  let b = 0;
-  for (let c = 1; c < p.length; c++) if (p[c] > p[b]) b = c;
-  return b;
-};
-const mean = (a: number[]) => a.reduce((s, x) => s + x, 0) / a.length;
+import { argmax, mean, trainSet } from './meld-cv-common';
 
 /** one text's two blocks as (hashed index, count) arrays, and the union of their indices */
 interface Counts {
@@ -71,19 +65,9 @@ function foldIdf(cs: Counts[], rows: number[]): Float32Array {
 
 async function main() {
   const db = openDb(process.env.DB ?? 'meld.db');
-  const items = loadItems(db, ['text']);
-  const labels = labelSet(db);
-  const nC = labels.length;
-  const classOf = new Map(labels.map((l, k) => [l, k]));
+  const { items, labels, nC, trainRows, y, groups, vocabulary } = trainSet(db);
   const all = items.map((_, i) => i);
-  const trainRows = all.filter((i) => items[i].split === 'train' && items[i].label !== null);
   const n = trainRows.length;
-  const y = trainRows.map((i) => classOf.get(items[i].label!)!);
-  const groups = trainRows.map((i) => items[i].dialogueId);
-  const vocabulary = chooseVocabulary(
-    trainRows.map((i) => items[i].text),
-    Infinity,
-  );
   const raw = new Map(
     (db.prepare("SELECT id, text FROM utterance WHERE split='train'").all() as { id: number; text: string | null }[]).map((r) => [
       r.id,
