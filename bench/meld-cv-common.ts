@@ -3,7 +3,7 @@
 // every script used to copy (argmax, mean, dense columns appended to sparse rows).
 import type { Db } from '../src/main/core/store/db';
 import { loadItems, labelSet, chooseVocabulary, type Item } from '../src/main/core/learn/dataset';
-import type { SparseRow } from '../src/main/core/classify';
+import { groupFolds, type SparseRow } from '../src/main/core/classify';
 
 export const argmax = (p: ArrayLike<number>): number => {
   let b = 0;
@@ -60,4 +60,11 @@ export function trainSet(db: Db): TrainSet {
       Infinity,
     ),
   };
+}
+
+/** The grouped k-fold split of the n training rows (`groupFolds`, as `train` chooses C): per fold, its training and held-out rows. */
+export function foldParts(groups: readonly (number | null)[], seed: number, k = 3): { tr: number[]; he: number[] }[] {
+  const fold = groupFolds(groups, k, seed);
+  const rows = groups.map((_, j) => j);
+  return Array.from({ length: k }, (_, f) => ({ tr: rows.filter((j) => fold[j] !== f), he: rows.filter((j) => fold[j] === f) }));
 }

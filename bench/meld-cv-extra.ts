@@ -33,7 +33,7 @@ import {
   weightedF1,
   type SparseRow,
 } from '../src/main/core/classify';
-import { argmax, trainSet, withExtra } from './meld-cv-common';
+import { argmax, foldParts, trainSet, withExtra } from './meld-cv-common';
 
 const MAIN = ['Chandler', 'Joey', 'Monica', 'Phoebe', 'Rachel', 'Ross'];
 /** decisions per class index 0..nC-1 */
@@ -136,7 +136,6 @@ function trainLr(X: SparseRow[], d: number, y: number[], nC: number, C: number, 
 async function main() {
   const db = openDb(process.env.DB ?? 'meld.db');
   const { items, nC, trainRows, y, groups, vocabulary } = trainSet(db);
-  const all = items.map((_, i) => i);
   const layout0 = { vocabulary, context: false, denseWidth: 0 };
   const X0 = buildSparseRows(items, trainRows, layout0);
   const d0 = sparseWidth(layout0);
@@ -250,11 +249,7 @@ async function main() {
     );
   };
   for (const seed of seeds) {
-    const fold = groupFolds(groups, 3, seed);
-    const parts = [0, 1, 2].map((f) => ({
-      tr: all.slice(0, n).filter((j) => fold[j] !== f),
-      he: all.slice(0, n).filter((j) => fold[j] === f),
-    }));
+    const parts = foldParts(groups, seed);
     const f1 = (he: number[], dec: ArrayLike<number>[]) =>
       weightedF1(
         nC,

@@ -31,7 +31,7 @@ import { lexiconFeatures, LEXICON_WIDTH } from '../src/main/core/features/text/l
 import { groupFolds, trainSparseLinear, decisionSparse, balancedClassWeights, weightedF1, type SparseRow } from '../src/main/core/classify';
 import { bootstrapCi, pairedDifference, weightedMetrics } from '../src/main/core/learn/bootstrap';
 import { loadItems, labelSet, chooseVocabulary } from '../src/main/core/learn/dataset';
-import { argmax, mean, trainSet, withExtra } from './meld-cv-common';
+import { argmax, foldParts, mean, trainSet, withExtra } from './meld-cv-common';
 
 const DIM = 100;
 
@@ -233,7 +233,6 @@ async function main() {
   const glove = new Map(Object.entries((JSON.parse(fs.readFileSync(cachePath, 'utf8')) as { words: Record<string, number[]> }).words));
   if (which.includes('dev')) return devRead(db, glove, new Map(raw.map((r) => [r.id, r.text ?? ''])));
   const { items, nC, trainRows, y, groups, vocabulary } = trainSet(db);
-  const all = items.map((_, i) => i);
   const n = trainRows.length;
   const rawOf = new Map(raw.map((r) => [r.id, r.text ?? '']));
   const texts = trainRows.map((i) => rawOf.get(items[i].id)!);
@@ -291,11 +290,7 @@ async function main() {
   const results: Record<string, number[]> = {};
   const cpu0 = process.cpuUsage();
   for (const seed of seeds) {
-    const fold = groupFolds(groups, 3, seed);
-    const parts = [0, 1, 2].map((f) => ({
-      tr: all.slice(0, n).filter((j) => fold[j] !== f),
-      he: all.slice(0, n).filter((j) => fold[j] === f),
-    }));
+    const parts = foldParts(groups, seed);
     /** CV of rows built per outer fold (extra: the appended dense columns of all n rows, per fold) */
     const score = (name: string, extra: ((tr: number[]) => ArrayLike<number>[]) | null) => {
       const t0 = process.cpuUsage();

@@ -23,8 +23,8 @@ import type { Item } from '../src/main/core/learn/dataset';
 import { buildSparseRows, sparseWidth, type SparseLayout } from '../src/main/core/learn/sparse-rows';
 import { blockCounts, encodeText, fitIdf, TFIDF_DIM, type SparseVec } from '../src/main/core/features/text/hashed-tfidf';
 import { lexiconFeatures, LEXICON_WIDTH } from '../src/main/core/features/text/lexicon';
-import { groupFolds, trainSparseLinear, decisionSparse, balancedClassWeights, weightedF1, type SparseRow } from '../src/main/core/classify';
-import { argmax, mean, trainSet } from './meld-cv-common';
+import { trainSparseLinear, decisionSparse, balancedClassWeights, weightedF1, type SparseRow } from '../src/main/core/classify';
+import { argmax, foldParts, mean, trainSet } from './meld-cv-common';
 
 /** one text's two blocks as (hashed index, count) arrays, and the union of their indices */
 interface Counts {
@@ -66,7 +66,6 @@ function foldIdf(cs: Counts[], rows: number[]): Float32Array {
 async function main() {
   const db = openDb(process.env.DB ?? 'meld.db');
   const { items, labels, nC, trainRows, y, groups, vocabulary } = trainSet(db);
-  const all = items.map((_, i) => i);
   const n = trainRows.length;
   const raw = new Map(
     (db.prepare("SELECT id, text FROM utterance WHERE split='train'").all() as { id: number; text: string | null }[]).map((r) => [
@@ -133,11 +132,7 @@ async function main() {
   };
 
   for (const seed of seeds) {
-    const fold = groupFolds(groups, 3, seed);
-    const parts = [0, 1, 2].map((f) => ({
-      tr: all.slice(0, n).filter((j) => fold[j] !== f),
-      he: all.slice(0, n).filter((j) => fold[j] === f),
-    }));
+    const parts = foldParts(groups, seed);
     const f1 = (he: number[], dec: ArrayLike<number>[]) =>
       weightedF1(
         nC,
