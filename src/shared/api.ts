@@ -125,7 +125,11 @@ export const ImportInput = z.object({
   /** the files' labels are this annotator's (one annotator's copy of a corpus), not gold labels (as `import --annotator`) */
   annotator: z.string().trim().min(1).max(100).optional(),
 });
-export const AblateInput = z.object({ classifier: z.enum(['linear', 'rbf']).default('linear') });
+export const AblateInput = z.object({
+  classifier: z.enum(['linear', 'rbf']).default('linear'),
+  /** the sentiment-lexicon columns in every model (linear only); default: as the latest model */
+  lexicon: z.boolean().optional(),
+});
 export const ReportSaveInput = z.object({ format: ReportInput.shape.format });
 
 /** One row of the corpus table: the listing plus the latest model's prediction. */

@@ -81,5 +81,24 @@ describe('jobs.ablate', () => {
     const stored = db.prepare('SELECT params, metrics FROM model WHERE version = 1').get() as { params: string; metrics: string };
     expect(JSON.parse(stored.params)).toMatchObject({ fusion: 'none', modalities: ['text'] });
     expect(JSON.parse(stored.metrics)).toHaveProperty('dev');
+    expect(rows[0]).toMatchObject({ lexicon: false });
+  }, 120_000);
+
+  it('lexicon: asked for, every model carries the columns; then kept from the latest model unless turned off; refused with the RBF SVM', async () => {
+    const run = async (input: Record<string, unknown>) => {
+      const done = await finished((await ok('jobs.ablate', input)).id);
+      expect(done.status, done.error ?? '').toBe('done');
+      const row = (done.result as { rows: { model_version: number; lexicon: boolean }[] }).rows[0];
+      const params = JSON.parse(
+        (db.prepare('SELECT params FROM model WHERE version = ?').get(row.model_version) as { params: string }).params,
+      );
+      return { row: row.lexicon, stored: !!params.lexicon };
+    };
+    expect(await run({ lexicon: true })).toEqual({ row: true, stored: true });
+    expect(await run({})).toEqual({ row: true, stored: true }); // the latest model has the lexicon
+    expect(await run({ lexicon: false })).toEqual({ row: false, stored: false });
+    expect(await run({})).toEqual({ row: false, stored: false });
+    const rbf = await api.call('jobs.ablate', { classifier: 'rbf', lexicon: true });
+    expect(rbf).toMatchObject({ ok: false, error: { code: 'invalid_input' } });
   }, 120_000);
 });

@@ -1,6 +1,6 @@
 // Ablation from the app (jobs.ablate): the `ablate` command as a stored job, one model per non-empty
-// combination of the modalities with features (fusion 'none', singletons first), each scored on dev,
-// so the report's ablation table fills. Cancel stops between models; the models made so far stay.
+// combination of the modalities with features (fusion 'none', singletons first; the lexicon columns
+// when asked, or when the latest model has them), each scored on dev, so the report's ablation table fills. Cancel stops between models; the models made so far stay.
 import { ApiError, type ApiParsedInput, type JobInfo } from '../../../shared/api';
 import type { Db } from '../store/db';
 import { availableModalities, nothingToTrainOn, evaluateSplit, type Modality } from '../learn';
@@ -10,6 +10,8 @@ import type { JobRunner } from './job-runner';
 export interface AblationRowResult {
   modalities: Modality[];
   model_version: number;
+  /** trained with the sentiment-lexicon columns */
+  lexicon: boolean;
   split: 'dev';
   n: number;
   accuracy: number;
@@ -51,6 +53,7 @@ export function startAblateJob(db: Db, dbPath: string, jobs: JobRunner, input: A
         classifier: input.classifier,
         modalities,
         context: false,
+        lexicon: !!input.lexicon,
         seed: 1,
         who,
         signal,
@@ -59,6 +62,7 @@ export function startAblateJob(db: Db, dbPath: string, jobs: JobRunner, input: A
       rows.push({
         modalities,
         model_version: r.version,
+        lexicon: !!input.lexicon,
         split: 'dev',
         n: dev.n,
         accuracy: dev.accuracy,

@@ -181,7 +181,13 @@ export function createApiHandlers(ctx: ApiContext): ApiHandlers {
     'import.preview': (input) => importPreview(paths, input, ctx.dataDir),
     'jobs.import': (input) =>
       startImportJob(db, ctx.jobs, paths, input, () => handlers['jobs.extract']({}) as JobInfo, ctx.ffmpeg, ctx.dataDir),
-    'jobs.ablate': (input) => startAblateJob(db, ctx.dbPath, ctx.jobs, input, who),
+    'jobs.ablate': (input) => {
+      // the lexicon as the latest model has it, unless asked: the ablation then reads beside that model
+      const lexicon = input.lexicon ?? (!!latestModel(modelList(db))?.lexicon && input.classifier === 'linear');
+      if (lexicon && input.classifier !== 'linear')
+        throw new ApiError('invalid_input', 'the lexicon columns go with the linear SVM only (classifier linear)');
+      return startAblateJob(db, ctx.dbPath, ctx.jobs, { ...input, lexicon }, who);
+    },
     'reports.save': (input) => saveReportWithDialog(db, ctx.desktop, input, ctx.pdfPrinter),
   };
   return handlers;

@@ -17,7 +17,7 @@ export function AblateButton() {
       .finally(() => setBusy(false));
   };
   return (
-    <Tooltip title="Trains one model per combination of the modalities with features (fusion none, linear SVM) and scores each on dev: the report's modality ablation table">
+    <Tooltip title="Trains one model per combination of the modalities with features (fusion none, linear SVM, with the lexicon columns when the latest model has them) and scores each on dev: the report's modality ablation table">
       <span>
         <Button size="small" variant="outlined" disabled={busy} onClick={run} data-testid="run-ablation">
           Run ablation
