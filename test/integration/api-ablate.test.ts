@@ -7,6 +7,8 @@ import path from 'node:path';
 import { openDb, type Db } from '../../src/main/core/store/db';
 import { createApi, type AppApi } from '../../src/main/core/api';
 import type { JobEvent, JobInfo } from '../../src/shared/api';
+import { gatherReportData, storedAblation } from '../../src/main/core/report/report-data';
+import { renderHtml } from '../../src/main/core/report/html-report';
 import { tmpDir } from '../helpers/tmp';
 
 const t = tmpDir('es-api-ablate-');
@@ -95,6 +97,9 @@ describe('jobs.ablate', () => {
       return { row: row.lexicon, stored: !!params.lexicon };
     };
     expect(await run({ lexicon: true })).toEqual({ row: true, stored: true });
+    // the report's ablation table reads the latest model of each combination, and says lexicon
+    expect(storedAblation(db)).toMatchObject([{ modalities: ['text'], lexicon: true }]);
+    expect(renderHtml(gatherReportData(db))).toMatch(/<td>linear \+ lexicon<\/td>/);
     expect(await run({})).toEqual({ row: true, stored: true }); // the latest model has the lexicon
     expect(await run({ lexicon: false })).toEqual({ row: false, stored: false });
     expect(await run({})).toEqual({ row: false, stored: false });

@@ -139,7 +139,7 @@ function ablationSection(d: ReportData): string {
         esc(r.modalities.join(' + ')),
         r.model_version,
         esc(r.fusion),
-        esc(r.classifier),
+        esc(r.lexicon ? `${r.classifier} + lexicon` : r.classifier),
         r.split,
         r.n,
         pct(r.accuracy),

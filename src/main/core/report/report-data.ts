@@ -25,6 +25,8 @@ export interface AblationRow {
   model_version: number;
   fusion: string;
   classifier: string;
+  /** trained with the sentiment-lexicon columns (`train`/`ablate --lexicon`) */
+  lexicon: boolean;
   split: 'dev';
   n: number;
   accuracy: number;
@@ -167,7 +169,7 @@ export function storedAblation(db: Db): AblationRow[] {
   const rows = modelsWithMetrics(db);
   const byCombo = new Map<string, AblationRow>();
   for (const r of rows) {
-    const p = JSON.parse(r.params) as { modalities: string[]; fusion: string; classifier: string };
+    const p = JSON.parse(r.params) as { modalities: string[]; fusion: string; classifier: string; lexicon?: unknown };
     const dev = (JSON.parse(r.metrics) as Record<string, EvaluateResult>).dev;
     if (!dev || dev.n === 0) continue;
     const combo = [...p.modalities].sort().join('+');
@@ -177,6 +179,7 @@ export function storedAblation(db: Db): AblationRow[] {
       model_version: r.version,
       fusion: p.fusion,
       classifier: p.classifier,
+      lexicon: !!p.lexicon,
       split: 'dev',
       n: dev.n,
       accuracy: dev.accuracy,
