@@ -237,9 +237,11 @@ function jobSummary(j: JobInfo): string | null {
       .join(' · ');
   }
   if (j.kind === 'ablate') {
-    const rows = (r.rows as { modalities: string[]; model_version: number; weighted_f1: number }[] | undefined) ?? [];
+    const rows = (r.rows as { modalities: string[]; model_version: number; weighted_f1: number; lexicon?: boolean }[] | undefined) ?? [];
+    if (!rows.length) return null;
+    const lexicon = rows.some((x) => x.lexicon) ? ' (every model +lexicon)' : '';
     return (
-      rows.map((x) => `${x.modalities.join('+')} v${x.model_version}: weighted F1 ${x.weighted_f1.toFixed(3)} on dev`).join(' · ') || null
+      rows.map((x) => `${x.modalities.join('+')} v${x.model_version}: weighted F1 ${x.weighted_f1.toFixed(3)} on dev`).join(' · ') + lexicon
     );
   }
   if (j.kind === 'extract') {
