@@ -3,7 +3,7 @@
 // every script used to copy (argmax, mean, dense columns appended to sparse rows).
 import type { Db } from '../src/main/core/store/db';
 import { loadItems, labelSet, chooseVocabulary, type Item } from '../src/main/core/learn/dataset';
-import { groupFolds, type SparseRow } from '../src/main/core/classify';
+import { groupFolds, trainSparseLinear, decisionSparse, balancedClassWeights, weightedF1, type SparseRow } from '../src/main/core/classify';
 
 export const argmax = (p: ArrayLike<number>): number => {
   let b = 0;
@@ -67,4 +67,27 @@ export function foldParts(groups: readonly (number | null)[], seed: number, k = 
   const fold = groupFolds(groups, k, seed);
   const rows = groups.map((_, j) => j);
   return Array.from({ length: k }, (_, f) => ({ tr: rows.filter((j) => fold[j] !== f), he: rows.filter((j) => fold[j] === f) }));
+}
+
+/** The linear SVM as `train` fits it for the CV (balanced class weights, seed 1). */
+export function fit(X: readonly SparseRow[], d: number, y: number[], nC: number, C: number, probability = false) {
+  return trainSparseLinear(X, d, y, { C, classWeight: balancedClassWeights(y, nC), probability, seed: 1 });
+}
+
+/** decisions per class index 0..nC-1 (-10 for a class the fold's training rows lack) */
+export function decisions(m: ReturnType<typeof trainSparseLinear>, X: readonly SparseRow[], nC: number): Float64Array[] {
+  return decisionSparse(m, X).map((s) => {
+    const o = new Float64Array(nC).fill(-10);
+    m.classes.forEach((c, k) => (o[c] = s[k]));
+    return o;
+  });
+}
+
+/** weighted F1 of the held-out rows `he` (indices into y) from their per-class scores */
+export function heldOutF1(nC: number, y: readonly number[], he: readonly number[], scores: readonly ArrayLike<number>[]): number {
+  return weightedF1(
+    nC,
+    he.map((j) => y[j]),
+    scores.map(argmax),
+  );
 }

@@ -24,29 +24,10 @@ import { createRequire } from 'node:module';
 import { parse } from 'csv-parse/sync';
 import { openDb } from '../src/main/core/store/db';
 import { buildSparseRows, sparseWidth } from '../src/main/core/learn/sparse-rows';
-import {
-  groupFolds,
-  trainSparseLinear,
-  decisionSparse,
-  predictProbaSparse,
-  balancedClassWeights,
-  weightedF1,
-  type SparseRow,
-} from '../src/main/core/classify';
-import { argmax, foldParts, trainSet, withExtra } from './meld-cv-common';
+import { groupFolds, predictProbaSparse, balancedClassWeights, type SparseRow } from '../src/main/core/classify';
+import { argmax, decisions, fit, foldParts, heldOutF1, trainSet, withExtra } from './meld-cv-common';
 
 const MAIN = ['Chandler', 'Joey', 'Monica', 'Phoebe', 'Rachel', 'Ross'];
-/** decisions per class index 0..nC-1 */
-function decisions(m: ReturnType<typeof trainSparseLinear>, X: readonly SparseRow[], nC: number): Float64Array[] {
-  return decisionSparse(m, X).map((s) => {
-    const o = new Float64Array(nC).fill(-10);
-    m.classes.forEach((c, k) => (o[c] = s[k]));
-    return o;
-  });
-}
-function fit(X: readonly SparseRow[], d: number, y: number[], nC: number, C: number, probability = false) {
-  return trainSparseLinear(X, d, y, { C, classWeight: balancedClassWeights(y, nC), probability, seed: 1 });
-}
 /**
  * Cross-fitted decisions of a linear SVM for the rows T (inner grouped folds over T only) and the
  * decisions for the rows H from the model fit on all of T.
@@ -250,12 +231,7 @@ async function main() {
   };
   for (const seed of seeds) {
     const parts = foldParts(groups, seed);
-    const f1 = (he: number[], dec: ArrayLike<number>[]) =>
-      weightedF1(
-        nC,
-        he.map((j) => y[j]),
-        dec.map(argmax),
-      );
+    const f1 = (he: number[], dec: ArrayLike<number>[]) => heldOutF1(nC, y, he, dec);
     /** per C: fold F1s, and the held-out decisions per fold */
     const run = (build: (tr: number[], he: number[]) => { Xt: SparseRow[]; Xh: SparseRow[]; d: number }, cs = Cs) => {
       const perC = cs.map(() => [] as number[]);

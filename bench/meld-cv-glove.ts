@@ -28,10 +28,10 @@ import fs from 'node:fs';
 import { openDb } from '../src/main/core/store/db';
 import { buildSparseRows, sparseWidth, type SparseLayout } from '../src/main/core/learn/sparse-rows';
 import { lexiconFeatures, LEXICON_WIDTH } from '../src/main/core/features/text/lexicon';
-import { groupFolds, trainSparseLinear, decisionSparse, balancedClassWeights, weightedF1, type SparseRow } from '../src/main/core/classify';
+import { groupFolds, trainSparseLinear, decisionSparse, weightedF1, type SparseRow } from '../src/main/core/classify';
 import { bootstrapCi, pairedDifference, weightedMetrics } from '../src/main/core/learn/bootstrap';
 import { loadItems, labelSet, chooseVocabulary } from '../src/main/core/learn/dataset';
-import { argmax, foldParts, mean, trainSet, withExtra } from './meld-cv-common';
+import { argmax, fit, foldParts, mean, trainSet, withExtra } from './meld-cv-common';
 
 const DIM = 100;
 
@@ -76,9 +76,6 @@ function tokens(text: string): (string | null)[] {
   return out;
 }
 
-function fit(X: readonly SparseRow[], d: number, y: number[], nC: number, C: number) {
-  return trainSparseLinear(X, d, y, { C, classWeight: balancedClassWeights(y, nC), probability: false, seed: 1 });
-}
 /** argmax class index per row */
 function predict(m: ReturnType<typeof trainSparseLinear>, X: readonly SparseRow[]): number[] {
   return decisionSparse(m, X).map((s) => m.classes[argmax(s)]);

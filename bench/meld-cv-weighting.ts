@@ -23,8 +23,8 @@ import type { Item } from '../src/main/core/learn/dataset';
 import { buildSparseRows, sparseWidth, type SparseLayout } from '../src/main/core/learn/sparse-rows';
 import { blockCounts, encodeText, fitIdf, TFIDF_DIM, type SparseVec } from '../src/main/core/features/text/hashed-tfidf';
 import { lexiconFeatures, LEXICON_WIDTH } from '../src/main/core/features/text/lexicon';
-import { trainSparseLinear, decisionSparse, balancedClassWeights, weightedF1, type SparseRow } from '../src/main/core/classify';
-import { argmax, foldParts, mean, trainSet } from './meld-cv-common';
+import { trainSparseLinear, balancedClassWeights, type SparseRow } from '../src/main/core/classify';
+import { argmax, decisions, fit, foldParts, heldOutF1, mean, trainSet } from './meld-cv-common';
 
 /** one text's two blocks as (hashed index, count) arrays, and the union of their indices */
 interface Counts {
@@ -133,12 +133,7 @@ async function main() {
 
   for (const seed of seeds) {
     const parts = foldParts(groups, seed);
-    const f1 = (he: number[], dec: ArrayLike<number>[]) =>
-      weightedF1(
-        nC,
-        he.map((j) => y[j]),
-        dec.map(argmax),
-      );
+    const f1 = (he: number[], dec: ArrayLike<number>[]) => heldOutF1(nC, y, he, dec);
     /** the multiclass one-vs-rest SVM per C on the rows build(tr) gives; held-out F1 per C and fold */
     const run = (build: (tr: number[]) => SparseRow[]) => {
       const perC = Cs.map(() => [] as number[]);
@@ -146,21 +141,23 @@ async function main() {
         const X = build(tr);
         const yt = tr.map((j) => y[j]);
         Cs.forEach((C, c) => {
-          const m = trainSparseLinear(
+          const m = fit(
             tr.map((j) => X[j]),
             d,
             yt,
-            { C, classWeight: balancedClassWeights(yt, nC), probability: false, seed: 1 },
+            nC,
+            C,
           );
-          const dec = decisionSparse(
-            m,
-            he.map((j) => X[j]),
-          ).map((s) => {
-            const o = new Float64Array(nC).fill(-10);
-            m.classes.forEach((k, t) => (o[k] = s[t]));
-            return o;
-          });
-          perC[c].push(f1(he, dec));
+          perC[c].push(
+            f1(
+              he,
+              decisions(
+                m,
+                he.map((j) => X[j]),
+                nC,
+              ),
+            ),
+          );
         });
       }
       return perC;
