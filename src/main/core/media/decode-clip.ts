@@ -168,7 +168,7 @@ async function decodeBatchRun(ffmpeg: string, files: string[], opts: DecodeOptio
         const pcm = readPcm(outs[i]);
         const dur = probe.durationS;
         // the checks of the one-clip run: a clip that would carry a warning goes that way
-        if (pcm.length === 0 || (dur > 0.5 && pcm.length / PCM_SAMPLE_RATE < dur * 0.9 - 0.1)) return null;
+        if (pcm.length === 0 || audioEndsEarly(pcm.length, dur)) return null;
         return { probe, pcm, video: null, warnings: [] };
       } catch {
         return null;
@@ -182,6 +182,11 @@ async function decodeBatchRun(ffmpeg: string, files: string[], opts: DecodeOptio
   }
 }
 let batchSeq = 0;
+
+/** Whether `samples` of 16 kHz PCM fall short of a clip `durationS` long (a truncated file often decodes "successfully" up to where the data ends). */
+function audioEndsEarly(samples: number, durationS: number): boolean {
+  return durationS > 0.5 && samples / PCM_SAMPLE_RATE < durationS * 0.9 - 0.1;
+}
 
 /** Input `i`'s block of a several-input run's stderr header, numbered as input 0 (what parseProbe reads). */
 function inputHeader(header: string[], i: number): string {
@@ -430,10 +435,11 @@ function mainPass(
       if (fill > 0) warnings.push(`last frame incomplete (${fill} of ${frameBytes} bytes): dropped`);
       // a truncated file often decodes "successfully" up to where the data ends
       const dur = pr.durationS;
+      if (wantAudio && audioEndsEarly(samples, dur))
+        warnings.push(
+          `audio ends early: ${(samples / PCM_SAMPLE_RATE).toFixed(2)} s decoded of ${dur.toFixed(2)} s (truncated or damaged file?)`,
+        );
       if (dur > 0.5) {
-        const audioS = samples / PCM_SAMPLE_RATE;
-        if (wantAudio && audioS < dur * 0.9 - 0.1)
-          warnings.push(`audio ends early: ${audioS.toFixed(2)} s decoded of ${dur.toFixed(2)} s (truncated or damaged file?)`);
         const fps = pr.video?.fps ?? 0;
         if (wantVideo && fps > 0 && fps <= 240 && frames < dur * fps * 0.9 - 2) {
           warnings.push(`video ends early: ${frames} frames decoded of about ${Math.round(dur * fps)} (truncated or damaged file?)`);
