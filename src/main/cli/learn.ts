@@ -12,6 +12,7 @@ import {
 } from '../core/learn';
 import { trainInWorker } from '../core/learn/train-in-worker';
 import { contextAblation } from '../core/learn/context-ablation';
+import { sparseLinear } from '../../shared/model-config';
 import { cancelJob, finishJob, reapOrphanJobs, reportProgress, startJob } from '../core/jobs/job-store';
 import { trainProgressMeter } from '../core/api/train-progress';
 
@@ -289,7 +290,7 @@ export function registerLearnCommands(program: Command, ctx: CliContext): void {
         const C = o.C !== undefined ? Number(o.C) : undefined;
         if (C !== undefined && !(C > 0)) throw new LearnUsageError(`--C must be > 0 (got ${o.C})`);
         const lexicon = !!o.lexicon;
-        if (lexicon && o.classifier !== 'linear')
+        if (lexicon && !sparseLinear('none', o.classifier))
           throw new LearnUsageError('--lexicon adds columns to the linear SVM only (--classifier linear)');
         if (o.context) {
           const crows = await contextAblation(db, {

@@ -183,9 +183,10 @@ export function createApiHandlers(ctx: ApiContext): ApiHandlers {
       startImportJob(db, ctx.jobs, paths, input, () => handlers['jobs.extract']({}) as JobInfo, ctx.ffmpeg, ctx.dataDir),
     'jobs.ablate': (input) => {
       // the lexicon as the latest model has it, unless asked: the ablation then reads beside that model
-      const lexicon = input.lexicon ?? (!!latestModel(modelList(db))?.lexicon && input.classifier === 'linear');
-      if (lexicon && input.classifier !== 'linear')
-        throw new ApiError('invalid_input', 'the lexicon columns go with the linear SVM only (classifier linear)');
+      // (its models are fusion none, so the classifier decides whether they can carry it)
+      const fits = sparseLinear('none', input.classifier);
+      const lexicon = input.lexicon ?? (!!latestModel(modelList(db))?.lexicon && fits);
+      if (lexicon && !fits) throw new ApiError('invalid_input', 'the lexicon columns go with the linear SVM only (classifier linear)');
       return startAblateJob(db, ctx.dbPath, ctx.jobs, { ...input, lexicon }, who);
     },
     'reports.save': (input) => saveReportWithDialog(db, ctx.desktop, input, ctx.pdfPrinter),
