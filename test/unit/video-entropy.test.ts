@@ -13,7 +13,9 @@ import {
   frameMotion,
   rgbToGray,
   thumbFactor,
+  thumbPlanesToRgb,
   yuv420FrameBytes,
+  yuv420ThumbPlanes,
   yuv420ToRgbThumb,
 } from '../../src/main/core/features/video';
 
@@ -143,6 +145,28 @@ describe('FrameStatsAccumulator', () => {
     }
   });
 
+  it('pushLuma reads a plane at any byte offset (frames cut from a pipe chunk) like an aligned one', () => {
+    const w = 16,
+      h = 6,
+      n = w * h;
+    const a = new FrameStatsAccumulator(w, h);
+    const b = new FrameStatsAccumulator(w, h);
+    const chunk = randomBytes(3 * n + 3, 8);
+    for (const off of [1, n + 2, 2 * n + 3]) {
+      const plane = chunk.subarray(off, off + n);
+      expect(b.pushLuma(plane)).toEqual(a.pushLuma(Uint8Array.from(plane)));
+    }
+    const aligned = new FrameStatsAccumulator(w, h);
+    const ref = [1, n + 2, 2 * n + 3].map((off) => aligned.pushLuma(Uint8Array.from(chunk.subarray(off, off + n)), 'full'));
+    const unaligned = new FrameStatsAccumulator(w, h);
+    for (const [i, off] of [1, n + 2, 2 * n + 3].entries()) {
+      const s = unaligned.pushLuma(chunk.subarray(off, off + n), 'full');
+      const gray = chunk.subarray(off, off + n);
+      expect(s).toEqual(ref[i]);
+      expect(s.entropy).toBe(histogramEntropy(grayHistogram(gray), n));
+    }
+  });
+
   it('maps limited-range black and white to 0 and 255', () => {
     expect(LIMITED_TO_FULL_LUMA[16]).toBe(0);
     expect(LIMITED_TO_FULL_LUMA[235]).toBe(255);
@@ -209,5 +233,65 @@ describe('thumbnails', () => {
     const px = Buffer.alloc(w * h * 3);
     for (let i = 0; i < w * h; i++) back.data.copy(px, i * 3, i * 4, i * 4 + 3);
     expect(px.equals(Buffer.from(rgb))).toBe(true);
+  });
+
+  it('encodeRgbPng round-trips flat, repeated-row and one-row images (the Up filter and run-length deflate)', () => {
+    const cases: [number, number, (x: number, y: number, c: number) => number][] = [
+      [160, 120, () => 77], // one colour
+      [160, 90, (x, _y, c) => (x * 3 + c * 40) & 255], // every row the same
+      [33, 1, (x, _y, c) => (x * 7 + c) & 255], // a single row
+      [64, 48, (x, y, c) => ((x >> 3) * 30 + (y >> 2) * 11 + c * 90) & 255], // blocks
+    ];
+    for (const [w, h, f] of cases) {
+      const rgb = new Uint8Array(w * h * 3);
+      for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) for (let c = 0; c < 3; c++) rgb[(y * w + x) * 3 + c] = f(x, y, c);
+      const back = PNG.sync.read(encodeRgbPng(rgb, w, h));
+      expect([back.width, back.height]).toEqual([w, h]);
+      const px = Buffer.alloc(w * h * 3);
+      for (let i = 0; i < w * h; i++) back.data.copy(px, i * 3, i * 4, i * 4 + 3);
+      expect(px.equals(Buffer.from(rgb))).toBe(true);
+    }
+  });
+
+  it('yuv420ToRgbThumb gives the bytes of the floating-point conversion, for every factor and both matrices', () => {
+    // the reference: limited-range Y'CbCr to R'G'B' with coefficients scaled by 1024, divided in floating
+    // point, clamped to 0..255 and rounded (what the integer form must reproduce byte for byte)
+    const reference = (frame: Uint8Array, w: number, h: number, f: number, bt709: boolean): Uint8Array => {
+      const [ow, oh, cw] = [Math.floor(w / f), Math.floor(h / f), w >> 1];
+      const [rv, gu, gv, bu] = bt709 ? [1836, 218, 546, 2163] : [1634, 401, 832, 2066];
+      const clamp = (x: number) => (x <= 0 ? 0 : x >= 255 ? 255 : Math.round(x));
+      const out = new Uint8Array(ow * oh * 3);
+      for (let ty = 0; ty < oh; ty++)
+        for (let tx = 0; tx < ow; tx++) {
+          let sum = 0;
+          for (let dy = 0; dy < f; dy++) for (let dx = 0; dx < f; dx++) sum += frame[(ty * f + dy) * w + tx * f + dx];
+          const y = f === 2 ? (sum + 2) >> 2 : Math.round(sum / (f * f));
+          const ci = ((ty * f) >> 1) * cw + ((tx * f) >> 1);
+          const u = frame[w * h + ci] - 128;
+          const v = frame[w * h + cw * (h >> 1) + ci] - 128;
+          const c = 1192 * (y - 16);
+          const o = (ty * ow + tx) * 3;
+          out[o] = clamp((c + rv * v) / 1024);
+          out[o + 1] = clamp((c - gu * u - gv * v) / 1024);
+          out[o + 2] = clamp((c + bu * u) / 1024);
+        }
+      return out;
+    };
+    for (const [w, h] of [
+      [320, 240],
+      [100, 74],
+      [14, 10],
+    ]) {
+      // every byte value in every plane, extremes included
+      const frame = randomBytes(yuv420FrameBytes(w, h), w + h);
+      frame.fill(0, 0, 8);
+      frame.fill(255, 8, 16);
+      for (const f of [1, 2, 3])
+        for (const m of ['bt601', 'bt709'] as const) {
+          const t = yuv420ToRgbThumb(frame, w, h, f, m);
+          expect(Buffer.from(t.data).equals(Buffer.from(reference(frame, w, h, f, m === 'bt709')))).toBe(true);
+          expect(Buffer.from(thumbPlanesToRgb(yuv420ThumbPlanes(frame, w, h, f), w, h, f, m).data).equals(Buffer.from(t.data))).toBe(true);
+        }
+    }
   });
 });
