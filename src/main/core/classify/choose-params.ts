@@ -117,6 +117,8 @@ export interface SparseChoiceOptions {
   nClasses: number;
   seed: number;
   signal?: AbortSignal;
+  /** the linear solver of every candidate fit (trainSparseLinear's default when absent) */
+  solver?: 'primal' | 'dual';
   onProgress?: (done: number, total: number, score: GridScore) => void;
 }
 
@@ -140,7 +142,14 @@ export async function chooseSparseLinear(
     const classWeight = bal ? balancedClassWeights(ytrain, o.nClasses) : undefined;
     for (const C of o.Cs) {
       const t0 = performance.now();
-      const m = trainSparseLinear(Xtrain, o.d, ytrain, { C, classWeight, probability: false, seed: o.seed, signal: o.signal });
+      const m = trainSparseLinear(Xtrain, o.d, ytrain, {
+        C,
+        classWeight,
+        probability: false,
+        seed: o.seed,
+        signal: o.signal,
+        solver: o.solver,
+      });
       const s: GridScore = {
         C,
         gamma: null,
@@ -228,7 +237,14 @@ export async function chooseSparseLinearCv(
       const per: number[] = [];
       for (const p of parts) {
         const classWeight = bal ? balancedClassWeights(p.yt, o.nClasses) : undefined;
-        const m = trainSparseLinear(p.Xt, o.d, p.yt, { C, classWeight, probability: false, seed: o.seed, signal: o.signal });
+        const m = trainSparseLinear(p.Xt, o.d, p.yt, {
+          C,
+          classWeight,
+          probability: false,
+          seed: o.seed,
+          signal: o.signal,
+          solver: o.solver,
+        });
         per.push(weightedF1(o.nClasses, p.yh, predictSparse(m, p.Xh)));
         await new Promise((r) => setImmediate(r));
       }

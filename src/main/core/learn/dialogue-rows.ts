@@ -241,6 +241,8 @@ export async function chooseDialogueBeta(
     folds: number;
     seed: number;
     signal?: AbortSignal;
+    /** the linear solver (trainSparseLinear's default when absent) */
+    solver?: 'primal' | 'dual';
   },
 ): Promise<{ beta: number; scores: BetaScore[] }> {
   const fold = groupFolds(o.groups, o.folds, o.seed);
@@ -255,7 +257,7 @@ export async function chooseDialogueBeta(
       tr.map((i) => X[i]),
       o.d,
       yt,
-      { C: o.C, classWeight: o.classWeight(yt), probability: false, seed: o.seed, signal: o.signal },
+      { C: o.C, classWeight: o.classWeight(yt), probability: false, seed: o.seed, signal: o.signal, solver: o.solver },
     );
     const dec = classDecisions(
       m,

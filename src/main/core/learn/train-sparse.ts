@@ -15,6 +15,7 @@ import {
   type GridScore,
   type StandardizerParams,
 } from '../classify';
+import { sparseSolverFor } from '../classify/linear-solver';
 import { buildSparseRows, sparseWidth, CONTEXT_DECAY, CONTEXT_TURNS, CONTEXT_WEIGHT, LEXICON_WEIGHT } from './sparse-rows';
 import { lexiconFeatures, LEXICON_VERSION, LEXICON_WIDTH } from '../features/text/lexicon';
 import { utteranceTexts } from '../store/utterance-texts';
@@ -54,6 +55,10 @@ export async function trainSparse(db: Db, opts: TrainOptions, p: Prepared): Prom
   const d = sparseWidth(layout);
   const X = buildSparseRows(items, all, layout, denseStd, lexicon);
   const Xtrain = trainRows.map((i) => X[i]);
+  // every fit below (the C search, the dialogue weight, the model): the primal Newton solver when
+  // the rows carry the dense media block, dual coordinate descent on text-only rows (the measured
+  // reason is at sparseSolverFor)
+  const solver = sparseSolverFor(denseWidth);
   const tFusion = now();
   await checkpoint(opts.signal);
 
@@ -78,7 +83,7 @@ export async function trainSparse(db: Db, opts: TrainOptions, p: Prepared): Prom
     });
   // what both ways of choosing (CV on train, or dev) search over
   const searched = `C in {${Cs.join(', ')}} x ${weightings.map((b) => (b ? 'balanced' : 'unweighted')).join('/')}`;
-  const choice = { Cs, balanced: weightings, d, nClasses: labels.length, seed: opts.seed, signal: opts.signal };
+  const choice = { Cs, balanced: weightings, d, nClasses: labels.length, seed: opts.seed, signal: opts.signal, solver };
   const dialogues = new Set(trainRows.map((i) => items[i].dialogueId ?? `u${i}`)).size;
   if (opts.C === undefined && (opts.select ?? 'cv') === 'cv' && dialogues >= 2) {
     const folds = Math.min(opts.cvFolds ?? 3, dialogues);
@@ -146,6 +151,7 @@ export async function trainSparse(db: Db, opts: TrainOptions, p: Prepared): Prom
         folds,
         seed: opts.seed,
         signal: opts.signal,
+        solver,
       },
     );
     beta = b.beta;
@@ -173,6 +179,7 @@ export async function trainSparse(db: Db, opts: TrainOptions, p: Prepared): Prom
     probability: true,
     seed: opts.seed,
     signal: opts.signal,
+    solver,
     onProgress: (done, total) =>
       progress({ stage: 'svm', message: `binary problem ${done}/${total} (one-vs-rest and the probability folds)`, done, total }),
   });
