@@ -235,15 +235,18 @@ describe('thumbnails', () => {
     expect(px.equals(Buffer.from(rgb))).toBe(true);
   });
 
-  it('encodeRgbPng round-trips flat, repeated-row and one-row images (the Up filter and run-length deflate)', () => {
+  it('encodeRgbPng round-trips flat, repeated-row, one-row and noise images, aligned or not (Up filter, run-length deflate)', () => {
     const cases: [number, number, (x: number, y: number, c: number) => number][] = [
       [160, 120, () => 77], // one colour
       [160, 90, (x, _y, c) => (x * 3 + c * 40) & 255], // every row the same
       [33, 1, (x, _y, c) => (x * 7 + c) & 255], // a single row
       [64, 48, (x, y, c) => ((x >> 3) * 30 + (y >> 2) * 11 + c * 90) & 255], // blocks
+      [40, 9, (x, y, c) => (Math.imul(x * 3 + c + 1, 2654435761) ^ Math.imul(y + 7, 40503)) >>> 24], // noise, rows of whole words
+      [41, 9, (x, y, c) => (Math.imul(x * 3 + c + 1, 2654435761) ^ Math.imul(y + 7, 40503)) >>> 24], // noise, rows of odd bytes
     ];
-    for (const [w, h, f] of cases) {
-      const rgb = new Uint8Array(w * h * 3);
+    for (const [i, [w, h, f]] of cases.entries()) {
+      // the last case also at an odd byte offset (the byte-at-a-time path)
+      const rgb = i === cases.length - 1 ? new Uint8Array(w * h * 3 + 1).subarray(1) : new Uint8Array(w * h * 3);
       for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) for (let c = 0; c < 3; c++) rgb[(y * w + x) * 3 + c] = f(x, y, c);
       const back = PNG.sync.read(encodeRgbPng(rgb, w, h));
       expect([back.width, back.height]).toEqual([w, h]);

@@ -59,11 +59,12 @@ export function thumbFactor(width: number, maxWidth: number): number {
 /**
  * PNG (truecolour, 8 bit) of packed rgb24: the first row unfiltered, every other row Up-filtered (each
  * byte minus the byte above it), deflated by Node's zlib with the run-length strategy (Z_RLE: matches
- * only at distance 1, so no hash chains to search), in one IDAT chunk. On the thumbnails of decoded
- * clips that takes about half the time of level 3 with Sub filtering, for files 7-9% smaller (Up
- * leaves long runs where rows repeat; noisy frames gain nothing from longer matches anyway). PNG is
- * lossless: any PNG reader decodes the same pixels (tests use pngjs). Written directly rather than
- * through pngjs, whose JavaScript filter and stream plumbing cost ~3x the compression itself.
+ * only at distance 1, so no hash chains to search; memLevel 9: fewer, larger blocks), in one IDAT
+ * chunk. On the thumbnails of decoded clips that takes about half the time of level 3 with Sub
+ * filtering, for files 7-9% smaller at 160x120 (Up leaves long runs where rows repeat; noisy frames
+ * gain nothing from longer matches anyway). PNG is lossless: any PNG reader decodes the same pixels
+ * (tests use pngjs). Written directly rather than through pngjs, whose JavaScript filter and stream
+ * plumbing cost ~3x the compression itself.
  */
 export function encodeRgbPng(rgb: Uint8Array, width: number, height: number): Buffer {
   const stride = width * 3;
@@ -71,16 +72,36 @@ export function encodeRgbPng(rgb: Uint8Array, width: number, height: number): Bu
   const rawBuf = Buffer.allocUnsafe((stride + 1) * height);
   // a plain Uint8Array view: indexing into a Buffer (a subclass) takes a slower path
   const raw = new Uint8Array(rawBuf.buffer, rawBuf.byteOffset, rawBuf.length);
-  for (let y = 0; y < height; y++) {
-    const o = y * (stride + 1) + 1;
-    const r = y * stride;
-    if (y === 0) {
-      raw[0] = 0; // filter type None
-      for (let x = 0; x < stride; x++) raw[o + x] = rgb[x];
-      continue;
+  if (height > 0) {
+    raw[0] = 0; // filter type None
+    raw.set(rgb.subarray(0, stride), 1);
+  }
+  const words = stride >> 2;
+  if ((stride & 3) === 0 && (rgb.byteOffset & 3) === 0) {
+    // four bytes at a time: a 32-bit subtraction per byte lane (the top bit of each lane handled apart,
+    // so no borrow crosses lanes), each row built in an aligned scratch row and copied in after its
+    // filter byte; ~4x faster than the byte loop below, same bytes
+    const px = new Uint32Array(rgb.buffer, rgb.byteOffset, words * height);
+    if (upRow.length < words) upRow = new Uint32Array(words);
+    const row = upRow;
+    const rowBytes = new Uint8Array(row.buffer, 0, stride);
+    for (let y = 1; y < height; y++) {
+      const o = y * (stride + 1);
+      raw[o] = 2; // filter type Up
+      for (let j = 0, r = y * words; j < words; j++, r++) {
+        const a = px[r];
+        const b = px[r - words];
+        row[j] = ((a | 0x80808080) - (b & 0x7f7f7f7f)) ^ ((a ^ ~b) & 0x80808080);
+      }
+      raw.set(rowBytes, o + 1);
     }
-    raw[o - 1] = 2; // filter type Up
-    for (let x = 0; x < stride; x++) raw[o + x] = (rgb[r + x] - rgb[r - stride + x]) & 255;
+  } else {
+    for (let y = 1; y < height; y++) {
+      const o = y * (stride + 1) + 1;
+      const r = y * stride;
+      raw[o - 1] = 2; // filter type Up
+      for (let x = 0; x < stride; x++) raw[o + x] = (rgb[r + x] - rgb[r - stride + x]) & 255;
+    }
   }
   const ihdr = Buffer.alloc(13);
   ihdr.writeUInt32BE(width, 0);
@@ -90,10 +111,13 @@ export function encodeRgbPng(rgb: Uint8Array, width: number, height: number): Bu
   return Buffer.concat([
     PNG_SIGNATURE,
     pngChunk('IHDR', ihdr),
-    pngChunk('IDAT', zlib.deflateSync(rawBuf, { level: 3, strategy: zlib.constants.Z_RLE })),
+    pngChunk('IDAT', zlib.deflateSync(rawBuf, { level: 3, memLevel: 9, strategy: zlib.constants.Z_RLE })),
     pngChunk('IEND', Buffer.alloc(0)),
   ]);
 }
+
+/** encodeRgbPng's scratch row (reused from call to call) */
+let upRow = new Uint32Array(0);
 
 const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 
