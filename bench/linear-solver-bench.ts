@@ -15,11 +15,16 @@
 //   node out/bench/linear-solver-bench.js [--rows 1000,10000] [--dense 90] [--text 10] [--vocab 20000]
 //     [--distinct N (distinct dense vectors, default: one per row)] [--C 1] [--balanced] [--probability]
 //     [--solvers dual,primal] [--reps 1] [--meld /tmp/h16/meld.db --meld-C 0.2] [--db DB]
+//     [--heldout FILE (--db: grouped 3-fold CV on the rows, probabilities fit on two folds, held-out
+//      log loss printed and the held-out probabilities saved, to compare builds)]
+//     [--save FILE (the last fit's W, sigmoids and training-row decision values as JSON, to compare builds)]
+import fs from 'node:fs';
 import os from 'node:os';
 import {
   balancedClassWeights,
   decisionSparse,
   fitStandardizer,
+  predictProbaSparse,
   predictSparse,
   standardize,
   trainSparseLinear,
@@ -110,7 +115,7 @@ function objective(m: LinearModelData, X: readonly SparseRow[], y: readonly numb
 const agree = (a: number[], b: number[]): number => a.filter((v, i) => v === b[i]).length / a.length;
 
 /** The training rows train's linear path builds from a database (text + standardised audio/video, no context). */
-function dbRows(file: string): { X: SparseRow[]; y: number[]; d: number } {
+function dbRows(file: string): { X: SparseRow[]; y: number[]; d: number; groups: (number | null)[] } {
   const db = openDb(file, { readonly: true });
   const labels = labelSet(db);
   const items = loadItems(db, ['text', 'audio', 'video']);
@@ -126,13 +131,52 @@ function dbRows(file: string): { X: SparseRow[]; y: number[]; d: number } {
   const denseStd = standardize(fitStandardizer(rows.map((i) => dense[i])), dense);
   const layout = { vocabulary, context: false, denseWidth: dense[0].length };
   const X = buildSparseRows(items, rows, layout, denseStd);
-  return { X, y: rows.map((i) => labels.indexOf(items[i].label!)), d: sparseWidth(layout) };
+  return { X, y: rows.map((i) => labels.indexOf(items[i].label!)), d: sparseWidth(layout), groups: rows.map((i) => items[i].dialogueId) };
+}
+
+/** Grouped 3-fold CV of the rows (groups: dialogues): held-out log loss of the probabilities, saved per row. */
+function heldout(file: string, X: readonly SparseRow[], d: number, y: number[], groups: (number | null)[]): void {
+  const solver = SOLVERS[SOLVERS.length - 1];
+  const proba: number[][] = new Array(X.length);
+  let ll = 0;
+  let s = 0;
+  for (const { tr, he } of foldParts(groups, 1)) {
+    const yt = tr.map((j) => y[j]);
+    const t = cpu(() =>
+      trainSparseLinear(
+        tr.map((j) => X[j]),
+        d,
+        yt,
+        { C, classWeight: BALANCED ? balancedClassWeights(yt, NC) : undefined, probability: true, seed: 1, solver },
+      ),
+    );
+    s += t.s;
+    const p = predictProbaSparse(
+      t.v,
+      he.map((j) => X[j]),
+      NC,
+    );
+    he.forEach((j, k) => {
+      proba[j] = p[k];
+      ll -= Math.log(Math.max(p[k][y[j]], 1e-15));
+    });
+  }
+  console.log(`  held-out (grouped 3-fold) log loss ${(ll / X.length).toFixed(5)}; 3 fits with probabilities ${s.toFixed(2)} s CPU`);
+  fs.writeFileSync(file, JSON.stringify(proba));
+}
+
+/** The model and its decision values on the rows X, as JSON (compare-fits: weights, predictions, probabilities). */
+function save(file: string, m: LinearModelData, X: readonly SparseRow[]): void {
+  const arr = (a: Float64Array | null): number[] | null => (a ? Array.from(a) : null);
+  const dec = decisionSparse(m, X).map((s) => Array.from(s));
+  fs.writeFileSync(file, JSON.stringify({ classes: m.classes, W: arr(m.W), probA: arr(m.probA), probB: arr(m.probB), dec }));
 }
 
 function synthetic(): void {
   for (const n of args.db ? [-1] : ROWS) {
     const distinct = Number(opt('distinct', String(n)));
-    const { X, y, d } = args.db ? dbRows(args.db) : synth(n, distinct, 1);
+    const { X, y, d, groups } = args.db ? dbRows(args.db) : { ...synth(n, distinct, 1), groups: [] };
+    if (args.heldout && args.db) heldout(args.heldout, X, d, y, groups);
     const held = args.db ? { X: X.slice(0, 1000) } : synth(2000, Math.min(distinct, 2000), 2);
     const cw = BALANCED ? balancedClassWeights(y, NC) : undefined;
     const fits = new Map<string, LinearModelData>();
@@ -147,6 +191,7 @@ function synthetic(): void {
         );
       }
     }
+    if (args.save) save(args.save, fits.get(SOLVERS[SOLVERS.length - 1])!, X);
     const [a, b] = SOLVERS.map((s) => fits.get(s)!);
     if (a && b) {
       const fa = objective(a, X, y, cw);

@@ -1,6 +1,7 @@
 // The training rows of the linear SVM solvers (linear-solver.ts, linear-tron.ts) behind one row-access
 // interface, dense or sparse (CSR), each row with a trailing bias feature of 1 (LIBLINEAR's -B 1).
 import type { DenseRows } from './libsvm-port';
+import { CsrKernel } from './linear-rows-wasm';
 
 /**
  * What the solvers need of the rows: products with a weight vector of length `dim` (the features and
@@ -18,6 +19,11 @@ export interface LinearRows {
   axpy(i: number, a: number, w: Float64Array): void;
   /** w += a0 x_i0 + a1 x_i1 (one pass over w where the layout allows it: TRON's Hessian product) */
   axpy2(i0: number, a0: number, i1: number, a1: number, w: Float64Array): void;
+  /**
+   * Hs += sum over t < m of Ci[i] (x_i . s) x_i, i = I[t] (TRON's Hessian product over its active
+   * rows; rows in pairs through axpy2): one call per product keeps the per-row calls monomorphic
+   */
+  hessVec(I: Int32Array, m: number, Ci: Float64Array, s: Float64Array, Hs: Float64Array): void;
   /** w_k += a x_ik^2 for every k (TRON's diagonal preconditioner) */
   sqAxpy(i: number, a: number, w: Float64Array): void;
   /** c + ||x_i||^2 (the dual solver's Q_ii + D_ii) */
@@ -91,6 +97,19 @@ export class DenseLinearRows implements LinearRows {
     for (let k = 0; k < d1; k++) w[k] += a0 * x[o0 + k] + a1 * x[o1 + k];
   }
 
+  hessVec(I: Int32Array, m: number, Ci: Float64Array, s: Float64Array, Hs: Float64Array): void {
+    let t = 0;
+    for (; t + 1 < m; t += 2) {
+      const i0 = I[t];
+      const i1 = I[t + 1];
+      this.axpy2(i0, Ci[i0] * this.dot(i0, s), i1, Ci[i1] * this.dot(i1, s), Hs);
+    }
+    for (; t < m; t++) {
+      const i = I[t];
+      this.axpy(i, Ci[i] * this.dot(i, s), Hs);
+    }
+  }
+
   sqAxpy(i: number, a: number, w: Float64Array): void {
     const x = this.x;
     const d1 = this.dim;
@@ -151,6 +170,8 @@ export class CsrLinearRows implements LinearRows {
     private readonly sq: Float64Array,
     private readonly map: Int32Array,
     d: number,
+    /** the block's WebAssembly product kernel, made on the first product, shared with subsets */
+    private readonly kernel: { k?: CsrKernel | null } = {},
   ) {
     this.n = map.length;
     this.dim = d + 1;
@@ -202,6 +223,22 @@ export class CsrLinearRows implements LinearRows {
     this.axpy(i1, a1, w);
   }
 
+  hessVec(I: Int32Array, m: number, Ci: Float64Array, s: Float64Array, Hs: Float64Array): void {
+    // the same sums as the loop below, in WebAssembly (linear-rows-wasm.ts: same bits, ~1.5x faster)
+    if (this.kernel.k === undefined) this.kernel.k = CsrKernel.of(this.ptr, this.ind, this.val, this.dim);
+    if (this.kernel.k) return this.kernel.k.hessVec(this.map, I, m, Ci, s, Hs);
+    let t = 0;
+    for (; t + 1 < m; t += 2) {
+      const i0 = I[t];
+      const i1 = I[t + 1];
+      this.axpy2(i0, Ci[i0] * this.dot(i0, s), i1, Ci[i1] * this.dot(i1, s), Hs);
+    }
+    for (; t < m; t++) {
+      const i = I[t];
+      this.axpy(i, Ci[i] * this.dot(i, s), Hs);
+    }
+  }
+
   sqAxpy(i: number, a: number, w: Float64Array): void {
     const { ptr, ind, val } = this;
     const r = this.map[i];
@@ -233,6 +270,7 @@ export class CsrLinearRows implements LinearRows {
       this.sq,
       Int32Array.from(rows, (r) => this.map[r]),
       this.dim - 1,
+      this.kernel,
     );
   }
 }

@@ -52,21 +52,6 @@ export function tronL2Svc(
     }
     for (let k = 0; k < d1; k++) g[k] = ww[k] + 2 * g[k];
   };
-  const Hv = (s: Float64Array, Hs: Float64Array): void => {
-    Hs.fill(0);
-    let t = 0;
-    // two rows per pass over Hs (half the loads and stores of Hs)
-    for (; t + 1 < sizeI; t += 2) {
-      const i0 = I[t];
-      const i1 = I[t + 1];
-      X.axpy2(i0, Ci[i0] * X.dot(i0, s), i1, Ci[i1] * X.dot(i1, s), Hs);
-    }
-    for (; t < sizeI; t++) {
-      const i = I[t];
-      X.axpy(i, Ci[i] * X.dot(i, s), Hs);
-    }
-    for (let k = 0; k < d1; k++) Hs[k] = s[k] + 2 * Hs[k];
-  };
   const precond = (M: Float64Array): void => {
     M.fill(0);
     for (let t = 0; t < sizeI; t++) {
@@ -90,7 +75,8 @@ export function tronL2Svc(
   const g = new Float64Array(d1);
   const M = new Float64Array(d1);
   const s = new Float64Array(d1);
-  const r = new Float64Array(d1);
+  let r = new Float64Array(d1);
+  let rNew = new Float64Array(d1);
   const dv = new Float64Array(d1);
   const Hd = new Float64Array(d1);
   const zz = new Float64Array(d1);
@@ -104,6 +90,7 @@ export function tronL2Svc(
       zz[k] = r[k] / M[k];
       dv[k] = zz[k];
     }
+    Hd.fill(0);
     let zTr = dotv(zz, r);
     const cgtol = 0.1 * Math.sqrt(zTr);
     let cgIter = 0;
@@ -111,12 +98,32 @@ export function tronL2Svc(
     while (cgIter < maxCg) {
       if (Math.sqrt(zTr) <= cgtol) break;
       cgIter++;
-      Hv(dv, Hd);
-      const dHd = dotv(dv, Hd);
+      // Hd = H dv (the rows' part in one call; Hd is zero here), fused with dv'Hd; then one pass for
+      // s += alpha dv with s'Ms and the residual update with z'r, the new residual in rNew so that
+      // r stays for the boundary step. Each sum runs in the order of LIBLINEAR's separate loops
+      // (the loops before this fusion), so the iterates are the same bits.
+      X.hessVec(I, sizeI, Ci, dv, Hd);
+      let dHd = 0;
+      for (let k = 0; k < d1; k++) {
+        const h = dv[k] + 2 * Hd[k];
+        Hd[k] = h;
+        dHd += dv[k] * h;
+      }
       if (dHd <= 1e-16) break;
       let alpha = zTr / dHd;
-      for (let k = 0; k < d1; k++) s[k] += alpha * dv[k];
-      if (Math.sqrt(uTMv(s, M, s)) > delta) {
+      let sMs = 0;
+      let znew = 0;
+      for (let k = 0; k < d1; k++) {
+        const sk = s[k] + alpha * dv[k];
+        s[k] = sk;
+        sMs += sk * M[k] * sk;
+        const rk = r[k] - alpha * Hd[k];
+        rNew[k] = rk;
+        const zk = rk / M[k];
+        zz[k] = zk;
+        znew += zk * rk;
+      }
+      if (Math.sqrt(sMs) > delta) {
         for (let k = 0; k < d1; k++) s[k] -= alpha * dv[k];
         const sTMd = uTMv(s, M, dv);
         const sTMs = uTMv(s, M, s);
@@ -130,13 +137,14 @@ export function tronL2Svc(
         }
         return true;
       }
-      for (let k = 0; k < d1; k++) {
-        r[k] -= alpha * Hd[k];
-        zz[k] = r[k] / M[k];
-      }
-      const znew = dotv(zz, r);
+      const rOld = r;
+      r = rNew;
+      rNew = rOld;
       const beta = znew / zTr;
-      for (let k = 0; k < d1; k++) dv[k] = beta * dv[k] + zz[k];
+      for (let k = 0; k < d1; k++) {
+        dv[k] = beta * dv[k] + zz[k];
+        Hd[k] = 0;
+      }
       zTr = znew;
     }
     return false;

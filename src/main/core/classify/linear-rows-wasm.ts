@@ -1,0 +1,196 @@
+// TRON's Hessian product over CSR rows (CsrLinearRows.hessVec) as a small WebAssembly kernel, the
+// module assembled here from its instructions; the same arithmetic in the same order as the JS loop.
+/*
+ * Why: on train's 10,000-row media retrain (229 stored values per row, 102,116 columns) the product
+ * is ~85% of the fit, and V8 spent ~2.5-3 ns per gathered or scattered value on it; this kernel
+ * takes 5.6 ms a product where the JS loop took 8.4 (docs/benchmarks.md, 2 December 2026). It does,
+ * per row i = I[t] (block row r = map[i]): z = s[bias] + sum_k s[ind_k] val_k in CSR order, a = Ci[i] z,
+ * Hs[ind_k] += a val_k in CSR order, Hs[bias] += a: each float operation as CsrLinearRows.dot / axpy
+ * do it (IEEE binary64 in both), so the results are the same bits. Rows are taken one at a time where
+ * the JS loop takes two dots then two updates: s and Hs are distinct arrays, so no value changes.
+ */
+
+/** LEB128 of an unsigned or a signed integer. */
+function leb(v: number, signed = false): number[] {
+  const out: number[] = [];
+  for (;;) {
+    const b = v & 0x7f;
+    v = signed ? v >> 7 : v >>> 7;
+    const done = signed ? (v === 0 && (b & 0x40) === 0) || (v === -1 && (b & 0x40) !== 0) : v === 0;
+    out.push(done ? b : b | 0x80);
+    if (done) return out;
+  }
+}
+const vec = (items: number[][]): number[] => [...leb(items.length), ...items.flat()];
+const section = (id: number, body: number[]): number[] => [id, ...leb(body.length), ...body];
+const name = (s: string): number[] => [...leb(s.length), ...Array.from(s, (c) => c.charCodeAt(0))];
+
+// opcodes
+const get = (l: number): number[] => [0x20, l];
+const set = (l: number): number[] => [0x21, l];
+const tee = (l: number): number[] => [0x22, l];
+const i32c = (v: number): number[] => [0x41, ...leb(v, true)];
+const ADD = 0x6a;
+const SHL = 0x74;
+const GE_U = 0x4f;
+const F_ADD = 0xa0;
+const F_MUL = 0xa2;
+const LOAD = (offset = 0): number[] => [0x28, 2, offset];
+const F_LOAD = [0x2b, 3, 0];
+const F_STORE = [0x39, 3, 0];
+const BLOCK = [0x02, 0x40];
+const LOOP = [0x03, 0x40];
+const END = 0x0b;
+const brIf = (d: number): number[] => [0x0d, d];
+const br = (d: number): number[] => [0x0c, d];
+
+// params: byte addresses of I (i32), Ci (f64), map (i32), ptr (i32), ind (i32), val (f64), s, Hs (f64); m, bias
+const [I, M, CI, MAP, PTR, IND, VAL, S, HS, BIAS] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
+// locals: i32 t i r k e k0 addr, f64 z a
+const [T, ROW, R, K, E, K0, ADDR, Z, A] = [10, 11, 12, 13, 14, 15, 16, 17, 18];
+/** base + (local idx << shift) */
+const at = (base: number, idx: number, shift: number): number[] => [...get(base), ...get(idx), ...i32c(shift), SHL, ADD];
+const incr = (l: number): number[] => [...get(l), ...i32c(1), ADD, ...set(l)];
+/** for (k = k0; k < e; k++) body */
+const overRow = (body: number[]): number[] => [
+  ...get(K0),
+  ...set(K),
+  ...BLOCK,
+  ...LOOP,
+  ...[...get(K), ...get(E), GE_U, ...brIf(1)],
+  ...body,
+  ...incr(K),
+  ...br(0),
+  END,
+  END,
+];
+/** address of s or Hs at column ind[k] */
+const colAddr = (base: number): number[] => [...get(base), ...at(IND, K, 2), ...LOAD(), ...i32c(3), SHL, ADD];
+
+const code = [
+  ...[...i32c(0), ...set(T)],
+  ...BLOCK,
+  ...LOOP,
+  ...[...get(T), ...get(M), GE_U, ...brIf(1)],
+  ...[...at(I, T, 2), ...LOAD(), ...set(ROW)],
+  ...[...at(MAP, ROW, 2), ...LOAD(), ...set(R)],
+  ...[...at(PTR, R, 2), ...tee(ADDR), ...LOAD(), ...set(K0), ...get(ADDR), ...LOAD(4), ...set(E)],
+  ...[...at(S, BIAS, 3), ...F_LOAD, ...set(Z)],
+  // z = z + s[ind_k] * val_k
+  ...overRow([...get(Z), ...colAddr(S), ...F_LOAD, ...at(VAL, K, 3), ...F_LOAD, F_MUL, F_ADD, ...set(Z)]),
+  ...[...at(CI, ROW, 3), ...F_LOAD, ...get(Z), F_MUL, ...set(A)],
+  // Hs[ind_k] = Hs[ind_k] + a * val_k
+  ...overRow([...colAddr(HS), ...tee(ADDR), ...get(ADDR), ...F_LOAD, ...get(A), ...at(VAL, K, 3), ...F_LOAD, F_MUL, F_ADD, ...F_STORE]),
+  ...[...at(HS, BIAS, 3), ...tee(ADDR), ...get(ADDR), ...F_LOAD, ...get(A), F_ADD, ...F_STORE],
+  ...incr(T),
+  ...br(0),
+  END,
+  END,
+  END,
+];
+const body = [
+  ...vec([
+    [7, 0x7f],
+    [2, 0x7c],
+  ]),
+  ...code,
+];
+const bytes = Uint8Array.from([
+  ...[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00],
+  ...section(1, vec([[0x60, ...vec(Array.from({ length: 10 }, () => [0x7f])), 0]])),
+  ...section(2, vec([[...name('env'), ...name('memory'), 0x02, 0x00, 0x01]])),
+  ...section(3, vec([[0]])),
+  ...section(7, vec([[...name('hv'), 0x00, 0]])),
+  ...section(10, vec([[...leb(body.length), ...body]])),
+]);
+
+let compiled: WebAssembly.Module | null | undefined;
+/** The compiled kernel, or null where WebAssembly is missing (the JS loop then). */
+function kernelModule(): WebAssembly.Module | null {
+  if (compiled === undefined) {
+    try {
+      compiled = typeof WebAssembly === 'object' ? new WebAssembly.Module(bytes) : null;
+    } catch {
+      compiled = null;
+    }
+  }
+  return compiled;
+}
+
+type Hv = (
+  I: number,
+  m: number,
+  Ci: number,
+  map: number,
+  ptr: number,
+  ind: number,
+  val: number,
+  s: number,
+  Hs: number,
+  bias: number,
+) => void;
+
+/** One CSR block (nb rows, columns + bias = d1) in a kernel's memory, with room for a product's vectors. */
+export class CsrKernel {
+  private readonly hv: Hv;
+  private readonly mI: Int32Array;
+  private readonly mMap: Int32Array;
+  private readonly mCi: Float64Array;
+  private readonly mS: Float64Array;
+  private readonly mHs: Float64Array;
+  private readonly at: { I: number; map: number; Ci: number; ptr: number; ind: number; val: number; s: number; Hs: number };
+
+  private constructor(mod: WebAssembly.Module, ptr: Int32Array, ind: Int32Array, val: Float64Array, d1: number) {
+    const nb = ptr.length - 1;
+    const nnz = ind.length;
+    const up8 = (b: number): number => Math.ceil(b / 8) * 8;
+    let off = 0;
+    const take = (bytes: number): number => {
+      const o = off;
+      off = up8(off + bytes);
+      return o;
+    };
+    const at = {
+      val: take(8 * nnz),
+      Ci: take(8 * nb),
+      s: take(8 * d1),
+      Hs: take(8 * d1),
+      ind: take(4 * nnz),
+      ptr: take(4 * (nb + 1)),
+      I: take(4 * nb),
+      map: take(4 * nb),
+    };
+    const memory = new WebAssembly.Memory({ initial: Math.ceil(off / 65536) + 1 });
+    const inst = new WebAssembly.Instance(mod, { env: { memory } });
+    this.hv = inst.exports.hv as Hv;
+    const buf = memory.buffer;
+    new Float64Array(buf, at.val, nnz).set(val);
+    new Int32Array(buf, at.ind, nnz).set(ind);
+    new Int32Array(buf, at.ptr, nb + 1).set(ptr);
+    this.mI = new Int32Array(buf, at.I, nb);
+    this.mMap = new Int32Array(buf, at.map, nb);
+    this.mCi = new Float64Array(buf, at.Ci, nb);
+    this.mS = new Float64Array(buf, at.s, d1);
+    this.mHs = new Float64Array(buf, at.Hs, d1);
+    this.at = at;
+  }
+
+  /** The kernel of this block, or null without WebAssembly. */
+  static of(ptr: Int32Array, ind: Int32Array, val: Float64Array, d1: number): CsrKernel | null {
+    const mod = kernelModule();
+    return mod ? new CsrKernel(mod, ptr, ind, val, d1) : null;
+  }
+
+  /** Hs += sum over t < m of Ci[i] (x_i . s) x_i for rows i = I[t] of the view `map` (CsrLinearRows.hessVec). */
+  hessVec(map: Int32Array, I: Int32Array, m: number, Ci: Float64Array, s: Float64Array, Hs: Float64Array): void {
+    const n = map.length;
+    this.mMap.set(map);
+    this.mI.set(I.subarray(0, m));
+    this.mCi.set(Ci.subarray(0, n));
+    this.mS.set(s);
+    this.mHs.set(Hs);
+    const a = this.at;
+    this.hv(a.I, m, a.Ci, a.map, a.ptr, a.ind, a.val, a.s, a.Hs, s.length - 1);
+    Hs.set(this.mHs);
+  }
+}
