@@ -184,7 +184,9 @@ if (fe) {
       `${fe.clips} clips`,
       `${f1(e, 2)} clips/s`,
       `ffmpeg decode alone ${f1(fl, 2)} clips/s`,
-      e && fl ? `${((e / fl) * 100).toFixed(0)}% of the floor; target >= 80%` : '',
+      e && fl
+        ? `${((fe[`floor_share_median_${res}`] ?? e / fl) * 100).toFixed(0)}% of the floor${fe[`whole_clip_rounds_${res}`] ? ` (median of ${fe[`whole_clip_rounds_${res}`].length} alternating rounds)` : ''}; target >= 80%`
+        : '',
     );
   }
   const c = fe.ffmpeg_cpu_ms_per_clip_720p;
