@@ -98,6 +98,8 @@ export class DenseLinearRows implements LinearRows {
   }
 
   hessVec(I: Int32Array, m: number, Ci: Float64Array, s: Float64Array, Hs: Float64Array): void {
+    // the same loop as CsrLinearRows' fallback, written in each class on purpose: one shared function
+    // over LinearRows would make its dot/axpy calls polymorphic, which this method exists to avoid
     let t = 0;
     for (; t + 1 < m; t += 2) {
       const i0 = I[t];
