@@ -269,6 +269,14 @@ if (sc) {
       '-',
       `peak RSS ${f1(s.train_linear.peak_rss_mb, 0)} MB`,
     );
+    if (s.train_linear_media_copied)
+      add(
+        "SVM retrain, + audio/video copied from the clips' tier, --C 1",
+        size,
+        `${f1(s.train_linear_media_copied.wall_s, 2)} s (CPU ${f1(s.train_linear_media_copied.cpu_s, 2)} s)`,
+        `${s.train_linear_media_copied.from_tier} utterances with clips: ${f1(sc.sizes.find((x) => x.utterances === s.train_linear_media_copied.from_tier)?.train_linear.wall_s, 2)} s`,
+        `peak RSS ${f1(s.train_linear_media_copied.peak_rss_mb, 0)} MB${s.train_linear_media_copied.ok ? '' : '; train FAILED'}`,
+      );
     add(
       'open + list every utterance (in process)',
       size,
