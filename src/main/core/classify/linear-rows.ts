@@ -34,6 +34,24 @@ export interface LinearRows {
   subset(rows: ArrayLike<number>): LinearRows;
 }
 
+/**
+ * Hs += sum over t < m of Ci[i] (x_i . s) x_i, i = I[t], rows in pairs through axpy2: the JS form of
+ * LinearRows.hessVec. Dense rows always take it; CSR rows only where WebAssembly is missing, so in
+ * practice its dot/axpy calls see one layout per process and stay monomorphic.
+ */
+function hessVecByRows(X: LinearRows, I: Int32Array, m: number, Ci: Float64Array, s: Float64Array, Hs: Float64Array): void {
+  let t = 0;
+  for (; t + 1 < m; t += 2) {
+    const i0 = I[t];
+    const i1 = I[t + 1];
+    X.axpy2(i0, Ci[i0] * X.dot(i0, s), i1, Ci[i1] * X.dot(i1, s), Hs);
+  }
+  for (; t < m; t++) {
+    const i = I[t];
+    X.axpy(i, Ci[i] * X.dot(i, s), Hs);
+  }
+}
+
 /** x[o .. o+n) . v[0 .. n) with four independent partial sums (not latency bound). */
 function dotAt(x: Float64Array, o: number, v: Float64Array, n: number): number {
   let s0 = 0;
@@ -98,18 +116,7 @@ export class DenseLinearRows implements LinearRows {
   }
 
   hessVec(I: Int32Array, m: number, Ci: Float64Array, s: Float64Array, Hs: Float64Array): void {
-    // the same loop as CsrLinearRows' fallback, written in each class on purpose: one shared function
-    // over LinearRows would make its dot/axpy calls polymorphic, which this method exists to avoid
-    let t = 0;
-    for (; t + 1 < m; t += 2) {
-      const i0 = I[t];
-      const i1 = I[t + 1];
-      this.axpy2(i0, Ci[i0] * this.dot(i0, s), i1, Ci[i1] * this.dot(i1, s), Hs);
-    }
-    for (; t < m; t++) {
-      const i = I[t];
-      this.axpy(i, Ci[i] * this.dot(i, s), Hs);
-    }
+    hessVecByRows(this, I, m, Ci, s, Hs);
   }
 
   sqAxpy(i: number, a: number, w: Float64Array): void {
@@ -226,19 +233,10 @@ export class CsrLinearRows implements LinearRows {
   }
 
   hessVec(I: Int32Array, m: number, Ci: Float64Array, s: Float64Array, Hs: Float64Array): void {
-    // the same sums as the loop below, in WebAssembly (linear-rows-wasm.ts: same bits, ~1.5x faster)
+    // the same sums as hessVecByRows, in WebAssembly (linear-rows-wasm.ts: same bits, ~1.5x faster)
     if (this.kernel.k === undefined) this.kernel.k = CsrKernel.of(this.ptr, this.ind, this.val, this.dim);
     if (this.kernel.k) return this.kernel.k.hessVec(this.map, I, m, Ci, s, Hs);
-    let t = 0;
-    for (; t + 1 < m; t += 2) {
-      const i0 = I[t];
-      const i1 = I[t + 1];
-      this.axpy2(i0, Ci[i0] * this.dot(i0, s), i1, Ci[i1] * this.dot(i1, s), Hs);
-    }
-    for (; t < m; t++) {
-      const i = I[t];
-      this.axpy(i, Ci[i] * this.dot(i, s), Hs);
-    }
+    hessVecByRows(this, I, m, Ci, s, Hs);
   }
 
   sqAxpy(i: number, a: number, w: Float64Array): void {
