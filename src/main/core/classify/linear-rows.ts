@@ -32,6 +32,29 @@ export interface LinearRows {
   score(i: number, W: Float64Array, M: number, out: Float64Array): void;
   /** the rows `rows` of these, as rows 0..rows.length-1 of a new LinearRows */
   subset(rows: ArrayLike<number>): LinearRows;
+  /** stored values (dense: n x dim; CSR: the nonzeros of the rows in view): the work of one pass */
+  storedValues(): number;
+  /** these rows as SharedArrayBuffer-backed arrays (copied once unless they are shared already), for workers */
+  toShared(): SharedLinearRows;
+}
+
+/** LinearRows as arrays that a worker thread reads without a copy (linearRowsFromShared). */
+export type SharedLinearRows =
+  | { kind: 'dense'; x: Float64Array; n: number; dim: number }
+  | { kind: 'csr'; ptr: Int32Array; ind: Int32Array; val: Float64Array; sq: Float64Array; map: Int32Array; d: number };
+
+/** `a` itself when its buffer is a SharedArrayBuffer, else a copy in one. */
+function shared<T extends Float64Array | Int32Array>(a: T): T {
+  if (a.buffer instanceof SharedArrayBuffer) return a;
+  const C = a.constructor as { new (b: SharedArrayBuffer): T };
+  const out = new C(new SharedArrayBuffer(a.byteLength));
+  out.set(a);
+  return out;
+}
+
+/** The LinearRows of a SharedLinearRows (same arrays, no copy; a CSR block gets its own kernel). */
+export function linearRowsFromShared(s: SharedLinearRows): LinearRows {
+  return s.kind === 'dense' ? DenseLinearRows.wrap(s.x, s.n, s.dim) : CsrLinearRows.fromShared(s);
 }
 
 /**
@@ -94,6 +117,20 @@ export class DenseLinearRows implements LinearRows {
       out[o + d] = 1;
     }
     return new DenseLinearRows(out, n, d1);
+  }
+
+  /** Rows already packed as `pack` packs them (n rows of dim values, the bias 1 last). */
+  static wrap(x: Float64Array, n: number, dim: number): DenseLinearRows {
+    if (x.length !== n * dim) throw new Error(`linear SVM: ${x.length} packed values, expected ${n} x ${dim}`);
+    return new DenseLinearRows(x, n, dim);
+  }
+
+  storedValues(): number {
+    return this.n * this.dim;
+  }
+
+  toShared(): SharedLinearRows {
+    return { kind: 'dense', x: shared(this.x), n: this.n, dim: this.dim };
   }
 
   dot(i: number, w: Float64Array): number {
@@ -210,6 +247,21 @@ export class CsrLinearRows implements LinearRows {
       Int32Array.from({ length: X.length }, (_, i) => i),
       d,
     );
+  }
+
+  static fromShared(s: Extract<SharedLinearRows, { kind: 'csr' }>): CsrLinearRows {
+    return new CsrLinearRows(s.ptr, s.ind, s.val, s.sq, s.map, s.d);
+  }
+
+  storedValues(): number {
+    let v = 0;
+    for (let i = 0; i < this.n; i++) v += this.ptr[this.map[i] + 1] - this.ptr[this.map[i]];
+    return v;
+  }
+
+  toShared(): SharedLinearRows {
+    const { ptr, ind, val, sq, map } = this;
+    return { kind: 'csr', ptr: shared(ptr), ind: shared(ind), val: shared(val), sq: shared(sq), map: shared(map), d: this.dim - 1 };
   }
 
   dot(i: number, w: Float64Array): number {

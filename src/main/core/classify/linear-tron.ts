@@ -199,3 +199,32 @@ export function tronL2Svc(
   }
   return iter;
 }
+
+/**
+ * One one-vs-rest binary problem by TRON: rows `rows` of the training rows (X row r is training row
+ * rows[r]), class `cls` positive with C `Cpos`, every other row negative with C `C`, from w = 0.
+ * The one code of both the sequential fit (linear-solver.ts) and its worker threads
+ * (linear-worker.ts), so the two give the same bits. @returns the weights and the Newton iterations
+ */
+export function primalBinary(
+  X: LinearRows,
+  y: ArrayLike<number>,
+  rows: Int32Array,
+  cls: number,
+  Cpos: number,
+  C: number,
+  eps: number,
+  maxIter: number,
+  shouldStop?: ShouldStop,
+): { w: Float64Array; iter: number } {
+  const n = rows.length;
+  const yy = new Int8Array(n);
+  const Ci = new Float64Array(n);
+  for (let r = 0; r < n; r++) {
+    yy[r] = y[rows[r]] === cls ? 1 : -1;
+    Ci[r] = yy[r] > 0 ? Cpos : C;
+  }
+  const w = new Float64Array(X.dim);
+  const iter = tronL2Svc(X, yy, Ci, eps, maxIter, w, shouldStop);
+  return { w, iter };
+}
