@@ -167,6 +167,17 @@ function readTiers(root: XmlNode, file: string, issues: ImportIssue[]): Tier[] {
     const untimed = t.anns.filter((a) => a.start === null || a.end === null).length;
     if (untimed) issues.push({ file, row: null, message: `tier '${t.id}': ${untimed} annotation(s) without times left out` });
     t.anns = t.anns.filter((a) => a.start !== null && a.end !== null);
+    // an empty or reversed span is no segment (extraction would describe the whole recording instead)
+    const spanless = t.anns.filter((a) => a.end! <= a.start!);
+    if (spanless.length) {
+      const shown = spanless.slice(0, 3).map((a) => `${a.id} at ${a.start! / 1000} s - ${a.end! / 1000} s`);
+      issues.push({
+        file,
+        row: null,
+        message: `tier '${t.id}': ${spanless.length} annotation(s) whose end is not after their start left out (${shown.join(', ')}${spanless.length > 3 ? ', ...' : ''})`,
+      });
+      t.anns = t.anns.filter((a) => a.end! > a.start!);
+    }
   }
   return tiers;
 }
