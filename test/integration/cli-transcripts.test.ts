@@ -1,6 +1,6 @@
 // The built CLI on time-aligned transcripts: list/show carry start_s/end_s, EAF and TextGrid exports of
 // an imported recording keep the original times, MELD episode times stay metadata (round trip exact),
-// and one unreadable file among several is reported while the rest is imported (issue 14 items 6, 7).
+// and one unreadable or missing file among several is reported while the rest is imported (issue 14 items 6, 7).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -187,6 +187,21 @@ describe('one unreadable file does not drop the import', () => {
     const none = runCli(['import', path.join(dir, 'empty.csv'), '--db', path.join(t.dir, 'h.db')]);
     expect(none.code).not.toBe(0);
     expect(none.stderr).toContain(`${path.join(dir, 'empty.csv')}: empty file (no header row)`);
+  });
+
+  it('a mistyped path beside a good file: reported by name, the good file imported, exit 0; only missing paths: exit non-zero', () => {
+    const dir = path.join(t.dir, 'missing');
+    fs.mkdirSync(dir);
+    fs.writeFileSync(path.join(dir, 'good.eaf'), eafOf(SEGMENTS, './none.wav'));
+    const gone = path.join(dir, 'gone.eaf');
+    const db = path.join(t.dir, 'm.db');
+    const r = ok(runCli(['import', gone, path.join(dir, 'good.eaf'), '--db', db, '--json']));
+    expect(r.json().failed).toEqual([{ file: gone, reason: 'no such file or folder' }]);
+    expect(r.stderr).toContain(`warning: ${gone}: no such file or folder; file not imported`);
+    expect(r.json().imports.map((i: { kind: string; added: number }) => [i.kind, i.added])).toEqual([['elan-eaf', SEGMENTS.length]]);
+    const none = runCli(['import', gone, '--db', path.join(t.dir, 'm2.db')]);
+    expect(none.code).not.toBe(0);
+    expect(none.stderr).toContain(`cannot read ${gone}: no such file or folder`);
   });
 
   it('subtitles with a broken cue: the rest imported, the cue reported with its line', () => {

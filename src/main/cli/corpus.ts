@@ -28,9 +28,16 @@ export function doImport(
   o: { split?: Split; columns?: string; labels?: string; tiers?: string; labelTier?: string; media?: string; annotator?: string },
   failed: { file: string; reason: string }[] = [],
 ): ImportSummary[] {
-  for (const p of paths) if (!fs.existsSync(p)) throw new UsageError(`cannot read ${p}: no such file or folder`);
+  // a path that does not exist is one more file that cannot be imported: reported, the others go in;
+  // only when none of them exists can the job not run
+  const missing = paths.filter((p) => !fs.existsSync(p));
+  if (missing.length === paths.length) throw new UsageError(`cannot read ${missing[0]}: no such file or folder`);
+  for (const p of missing) {
+    ctx.progress(`warning: ${path.resolve(p)}: no such file or folder; file not imported`);
+    failed.push({ file: path.resolve(p), reason: 'no such file or folder' });
+  }
   const plan = planImportEach(
-    paths.map((p) => path.resolve(p)),
+    paths.filter((p) => !missing.includes(p)).map((p) => path.resolve(p)),
     {
       split: o.split,
       columns: o.columns,
