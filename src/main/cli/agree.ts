@@ -80,7 +80,7 @@ export function registerAgreementCommands(program: Command, ctx: CliContext & { 
   program
     .command('annotators')
     .description('the annotators and how many current labels each has')
-    .addOption(new Option('--split <split>').choices(SPLITS))
+    .addOption(new Option('--split <split>', 'only this split').choices(SPLITS))
     .action(async (o) => {
       await ctx.withDb((db) => {
         const a = listAnnotators(db, o.split);
@@ -134,10 +134,10 @@ export function registerAgreementCommands(program: Command, ctx: CliContext & { 
     .description(
       'the adjudication queue: items where annotators disagree or a tie left the gold open (--with-model: also where the latest model disagrees with the gold)',
     )
-    .addOption(new Option('--split <split>').choices(SPLITS))
+    .addOption(new Option('--split <split>', 'only this split').choices(SPLITS))
     .option('--with-model', 'also items the latest model predicts differently from the gold label')
     .option('--all', 'include items already adjudicated')
-    .option('--limit <n>')
+    .option('--limit <n>', 'at most this many items')
     .action(async (o) => {
       await ctx.withDb((db) => {
         const q = adjudicationQueue(db, {

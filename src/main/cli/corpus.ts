@@ -195,11 +195,19 @@ export function registerCorpusCommands(program: Command, ctx: MainCliContext): v
   program
     .command('list')
     .description('utterances, one per line (with --json a JSON array, one object per utterance)')
-    .addOption(new Option('--split <split>').choices(SPLITS))
-    .option('--label <label>')
-    .addOption(new Option('--status <status>').choices(['pending', 'done', 'partial', 'error', 'missing_media']))
-    .option('--search <text>')
-    .option('--limit <n>')
+    .addOption(new Option('--split <split>', 'only this split').choices(SPLITS))
+    .option('--label <label>', 'only utterances with this gold label')
+    .addOption(
+      new Option('--status <status>', 'only utterances at this extraction status').choices([
+        'pending',
+        'done',
+        'partial',
+        'error',
+        'missing_media',
+      ]),
+    )
+    .option('--search <text>', 'only utterances whose text contains this')
+    .option('--limit <n>', 'at most this many (the lowest ids)')
     .action(async (o) => {
       await ctx.withDb(
         (db) => {

@@ -1,7 +1,7 @@
 // `emotion-studio serve`: browser mode (src/main/server). Registered on the main program by main.ts.
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import type { CliContext } from './learn';
 import { SERVE_HOST, ServeError } from '../server/serve-host';
 
@@ -23,15 +23,17 @@ export function registerServeCommands(program: Command, ctx: ServeCliContext): v
     .description(
       `browser mode: the app's UI and API on http://${SERVE_HOST}:PORT/ with a random token in the printed URL (requests without it are refused); Ctrl-C stops`,
     )
-    .option('--port <n>', 'port (default 0: any free port)', '0')
+    .option('--port <n>', 'port (0: any free port)', '0')
     .option('--host <host>', `only ${SERVE_HOST} is accepted`, SERVE_HOST)
     .option('--workers <n>', 'extraction workers for jobs started from the UI (default: the number of cores)')
     .option('--renderer-dir <dir>', 'the built renderer to serve (default: out/renderer)')
-    .option(
-      '--root <dir>',
-      "a folder the app's file browser may show and import from (repeatable; default: your home folder); nothing outside is ever listed or read",
-      (v: string, acc: string[]) => [...acc, v],
-      [] as string[],
+    .addOption(
+      new Option(
+        '--root <dir>',
+        "a folder the app's file browser may show and import from (repeatable); nothing outside is ever listed or read",
+      )
+        .argParser((v: string, acc: string[]) => [...acc, v])
+        .default([] as string[], 'your home folder'),
     )
     .action(async (o: { port: string; host: string; workers?: string; rendererDir?: string; root: string[] }) => {
       const port = Number(o.port);
