@@ -1,7 +1,6 @@
-// Annotation, keyboard first: each label has a key (1..9, 0, then letters; remappable, kept in the
-// settings), J/K or the arrows move, space plays the clip, U undoes this session's last change, N jumps
-// to the item the model is least sure about. Every key lands on the item shown when it was pressed,
-// in order, however fast: the cursor moves at once and the changes go to the server one by one.
+// Annotation, keyboard first: each label has a key (1..9, 0, then letters; remappable, kept in the settings), J/K or the arrows
+// move, space plays the clip, U undoes this session's last change, N jumps to the item the model is least sure about. Every key
+// (U too) lands on the item shown when it was pressed, in order, however fast: the cursor moves at once, changes go one by one.
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { Alert, Box, Button, Card, CardContent, Checkbox, Chip, FormControlLabel, Stack, TextField, Typography } from '@mui/material';
 import { SPLITS, type LabelChange } from '../../../shared/types';
@@ -59,6 +58,7 @@ export function AnnotationView() {
   const [nameDraft, setNameDraft] = useState('');
   const [sessionChanges, setSessionChanges] = useState<{ id: number; old: string | null; new: string | null; mine: string | null }[]>([]);
   const undoRef = useRef<Change[]>([]);
+  const pressedRef = useRef<number[]>([]); // items labelled this session, known at the key press
   const [seen, setSeen] = useState<number[]>([]);
   const [suggestion, setSuggestion] = useState<{ id: number | null; confidence: number | null } | null>(null);
   const [histories, setHistories] = useState<Record<number, LabelChange[]>>({});
@@ -126,6 +126,7 @@ export function AnnotationView() {
       const id = idsRef.current[posRef.current];
       if (id === undefined) return;
       if (advance) move(1);
+      pressedRef.current.push(id);
       send(id, l, 'annotate').then((r) => {
         undoRef.current.push({ id, gold: r.old, mine: r.annotator_old ?? null });
         setSessionChanges((c) => [...c, { id, old: r.old, new: r.new, mine: l }]);
@@ -135,14 +136,16 @@ export function AnnotationView() {
   );
 
   const undoLast = useCallback(() => {
+    const id = pressedRef.current.pop(); // the cursor goes back at once; the undo waits for the changes queued before it
+    if (id === undefined) return;
+    if (idsRef.current.includes(id)) setPos(idsRef.current.indexOf(id));
     queue
       .push(async () => {
-        const last = undoRef.current.pop();
-        if (!last) return;
+        const k = undoRef.current.map((c) => c.id).lastIndexOf(id);
+        if (k < 0) return; // that change never reached the server (its error was shown)
+        const [last] = undoRef.current.splice(k, 1);
         await apply(last.id, latestRule ? last.gold : last.mine, 'undo'); // inside the queue already
-        setSessionChanges((c) => c.slice(0, -1));
-        const i = idsRef.current.indexOf(last.id);
-        if (i >= 0) setPos(i);
+        setSessionChanges((c) => c.filter((_, j) => j !== k));
       })
       .catch(report);
   }, [queue, apply, latestRule, setPos, report]);

@@ -1,0 +1,78 @@
+// Annotate's U typed in the flow (browser mode, serve + Debian's Chromium): the keys typed right after U,
+// before the server has answered the undo, land on the item undone and the ones after it, as label keys
+// do; the cursor does not jump back later over items already labelled again.
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import path from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { runCli } from '../helpers/cli';
+import { startServe, type Served } from '../helpers/serve';
+import { tmpDir } from '../helpers/tmp';
+import { CHROMIUM, choose, haveChromium, pageApi as api, shot } from '../helpers/browser-page';
+
+const DEMO = path.resolve(__dirname, '../../resources/demo');
+const poll = <T>(fn: () => T | Promise<T>, o: { timeout?: number } = {}) => expect.poll(fn, { timeout: 15_000, interval: 100, ...o });
+
+function ok(r: ReturnType<typeof runCli>) {
+  expect(r.code, r.stderr).toBe(0);
+  return r;
+}
+
+describe.skipIf(!haveChromium)('undo in the middle of fast typing', () => {
+  const t = tmpDir('es-annotate-undo-');
+  const db = path.join(t.dir, 'demo.db');
+  let served: Served;
+  let browser: Browser;
+  let page: Page;
+  const problems: string[] = [];
+
+  beforeAll(async () => {
+    ok(runCli(['import', DEMO, '--db', db, '-q']));
+    served = await startServe(['--db', db, '--data-dir', path.join(t.dir, 'data'), '--workers', '1']);
+    browser = await chromium.launch({ executablePath: CHROMIUM });
+    page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+    page.on('console', (m) => {
+      if (m.type() === 'error') problems.push(`console error: ${m.text()}`);
+    });
+    page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+    await page.goto(`${served.url}#annotate`);
+    await api(page, 'annotation.setName', { name: 'dana' });
+    await page.reload();
+  }, 180_000);
+  afterEach(() => {
+    expect(problems, served?.stderr()).toEqual([]);
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await served?.stop();
+    t.cleanup();
+  });
+
+  it('5 keys, U, 2 keys, typed 10 ms apart: items 1-4 keep their keys, items 5 and 6 take the 2 keys after U', async () => {
+    const train: number[] = (await api(page, 'annotation.ids', { split: 'train' })).ids;
+    const labels: string[] = (await api(page, 'corpus.summary')).labels;
+    await choose(page, 'annotate-split', 'train');
+    const position = () => page.getByTestId('annotate-position').textContent();
+    await poll(position).toBe(`1 / ${train.length}`);
+    const typed = ['1', '2', '3', '4', '5', 'u', '6', '7'];
+    for (const k of typed) {
+      await page.keyboard.press(k);
+      await page.waitForTimeout(10);
+    }
+    await poll(position).toBe(`7 / ${train.length}`);
+    const expected = ['1', '2', '3', '4', '6', '7'].map((k) => labels[Number(k) - 1]);
+    const mine = async () => {
+      const out: (string | null)[] = [];
+      for (const id of train.slice(0, 7))
+        out.push(
+          (await api(page, 'annotation.item', { id })).annotations.find((a: { annotator: string }) => a.annotator === 'dana')?.label ??
+            null,
+        );
+      return out;
+    };
+    await poll(mine, { timeout: 20_000 }).toEqual([...expected, null]);
+    // the cursor stays where the keys left it once every answer is in
+    await page.waitForTimeout(500);
+    expect(await position()).toBe(`7 / ${train.length}`);
+    await shot(page, 'annotate-undo-flow');
+  });
+});
