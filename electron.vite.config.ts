@@ -12,6 +12,7 @@ export default defineConfig({
           index: resolve(__dirname, 'src/main/index.ts'),
           'extract-worker': resolve(__dirname, 'src/main/core/jobs/extract-worker.ts'),
           'train-worker': resolve(__dirname, 'src/main/core/learn/train-worker.ts'),
+          'linear-worker': resolve(__dirname, 'src/main/core/classify/linear-worker.ts'),
         },
         external: ['better-sqlite3', 'onnxruntime-node', 'playwright-core'],
       },

@@ -8,6 +8,7 @@ const result = await build({
     cli: 'src/main/cli/main.ts',
     'extract-worker': 'src/main/core/jobs/extract-worker.ts',
     'train-worker': 'src/main/core/learn/train-worker.ts',
+    'linear-worker': 'src/main/core/classify/linear-worker.ts',
   },
   outdir: 'out/node',
   bundle: true,

@@ -4,7 +4,7 @@ export type { Metrics, ClassMetrics, RocCurve } from './metrics';
 export { fitStandardizer, standardize, loadStandardizer } from './standardize';
 export type { StandardizerParams } from './standardize';
 export { trainSvm, loadSvm, gammaScale, balancedClassWeights, linearSvmFromData } from './svm';
-export { trainSparseLinear, predictSparse, predictProbaSparse, decisionSparse } from './sparse-linear-svc';
+export { trainSparseLinear, trainSparseLinearAsync, predictSparse, predictProbaSparse, decisionSparse } from './sparse-linear-svc';
 export type { SparseRow, SparseLinearOptions } from './sparse-linear-svc';
 export type { SvmModel, SvmOptions, SvmParams, SvmInfo, FeatureRows } from './svm';
 export { chooseParams, chooseSparseLinear, chooseSparseLinearCv, groupFolds } from './choose-params';

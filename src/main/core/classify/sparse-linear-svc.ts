@@ -7,13 +7,35 @@
  * one (loadSvm restores it); predict here with sparse rows.
  */
 import { CsrLinearRows, type SparseRow } from './linear-rows';
-import { argmaxClass, fitLinear, plattProba, type LinearModelData, type LinearOptions } from './linear-solver';
+import { fitLinearParallel, type ParallelOptions } from './linear-parallel';
+import { argmaxClass, fitLinear, plattProba, type FitStyle, type LinearModelData, type LinearOptions } from './linear-solver';
 
 export type { SparseRow } from './linear-rows';
 /** The linear SVM's options (linear-solver.ts); `solver` defaults to 'dual' here. */
 export type SparseLinearOptions = LinearOptions;
 
 export function trainSparseLinear(X: readonly SparseRow[], d: number, y: ArrayLike<number>, o: LinearOptions): LinearModelData {
+  const { rows, style } = sparseFit(X, d, y, o);
+  return fitLinear(rows, y, o, style).model;
+}
+
+/**
+ * trainSparseLinear with the primal solver's binary problems on worker threads where that pays
+ * (linear-parallel.ts): the same model; train's linear path.
+ */
+export async function trainSparseLinearAsync(
+  X: readonly SparseRow[],
+  d: number,
+  y: ArrayLike<number>,
+  o: LinearOptions,
+  p?: ParallelOptions,
+): Promise<LinearModelData> {
+  const { rows, style } = sparseFit(X, d, y, o);
+  return (await fitLinearParallel(rows, y, o, style, p)).model;
+}
+
+/** The checked rows of a sparse fit and its style. */
+function sparseFit(X: readonly SparseRow[], d: number, y: ArrayLike<number>, o: LinearOptions): { rows: CsrLinearRows; style: FitStyle } {
   const n = X.length;
   if (n === 0) throw new Error('trainSparseLinear: no rows');
   if (n !== y.length) throw new Error(`trainSparseLinear: ${n} rows but ${y.length} labels`);
@@ -27,7 +49,7 @@ export function trainSparseLinear(X: readonly SparseRow[], d: number, y: ArrayLi
   }
   const solver = o.solver ?? 'dual';
   // Rng.shuffle's order and folds warm-started from the full fit: the fits this path always gave
-  return fitLinear(CsrLinearRows.of(X, d), y, o, { solver, shuffle: 'fisher-yates', warmFolds: true }).model;
+  return { rows: CsrLinearRows.of(X, d), style: { solver, shuffle: 'fisher-yates', warmFolds: true } };
 }
 
 /** Decision values of one sparse row against W (classes x (d + 1)), written into out. */

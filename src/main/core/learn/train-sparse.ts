@@ -10,7 +10,7 @@ import {
   predictProbaSparse,
   predictSparse,
   standardize,
-  trainSparseLinear,
+  trainSparseLinearAsync,
   type ChosenParams,
   type GridScore,
   type StandardizerParams,
@@ -173,7 +173,8 @@ export async function trainSparse(db: Db, opts: TrainOptions, p: Prepared): Prom
   });
   const classWeight = balanced ? balancedClassWeights(yTrain, labels.length) : new Array<number>(labels.length).fill(1);
   const ts = now();
-  const model = trainSparseLinear(Xtrain, d, yTrain, {
+  // the primal solver's binary problems on worker threads where that pays: the same model (linear-parallel.ts)
+  const model = await trainSparseLinearAsync(Xtrain, d, yTrain, {
     C,
     classWeight,
     probability: true,
