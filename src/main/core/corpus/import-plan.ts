@@ -18,7 +18,7 @@ export interface PlanOptions {
   split?: Split;
   /** column mapping for non-MELD CSVs: 'text=COL,label=COL[,file=COL,...]' */
   columns?: string;
-  /** label set for generic CSVs (rows outside it are issues) */
+  /** label set, in this order, for every file (generic CSVs: rows outside it are issues; others: their own labels after it) */
   labels?: string[];
   /** .eaf files: the tiers holding utterances (default: found from their names and types) */
   tiers?: string[];
@@ -76,6 +76,9 @@ export function planImportEach(paths: string[], opts: PlanOptions = {}): ImportP
       failed.push({ file: err.file, row: null, message: err.reason });
     }
   }
+  // --labels: the label set of every batch (transcripts too), in the order given; the data's others after
+  const given = [...new Set((opts.labels ?? []).map((l) => l.trim()).filter(Boolean))];
+  if (given.length) for (const b of batches) b.labelSet = [...new Set([...given, ...b.labelSet])];
   return { batches, failed };
 }
 
