@@ -102,6 +102,9 @@ export interface ContextUtterance {
   label: string | null;
   current: boolean;
   mediaUrl: string | null;
+  /** the span in the recording (a segment), else null */
+  start_s: number | null;
+  end_s: number | null;
 }
 
 export const ANNOTATION_API = {

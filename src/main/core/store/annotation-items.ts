@@ -25,6 +25,8 @@ export interface ContextRow {
   speaker: string | null;
   text: string | null;
   label: string | null;
+  start_s: number | null;
+  end_s: number | null;
 }
 
 /**
@@ -37,8 +39,10 @@ export function contextOf(db: Db, id: number, before: number, after: number): Co
   if (!u) return null;
   if (u.dialogue_id !== null && u.idx !== null) {
     return db
-      .prepare(`SELECT id, idx, speaker, text, label FROM utterance WHERE dialogue_id = ? AND idx BETWEEN ? AND ? ORDER BY idx, id`)
+      .prepare(
+        `SELECT id, idx, speaker, text, label, start_s, end_s FROM utterance WHERE dialogue_id = ? AND idx BETWEEN ? AND ? ORDER BY idx, id`,
+      )
       .all(u.dialogue_id, u.idx - before, u.idx + after) as ContextRow[];
   }
-  return db.prepare('SELECT id, idx, speaker, text, label FROM utterance WHERE id = ?').all(id) as ContextRow[];
+  return db.prepare('SELECT id, idx, speaker, text, label, start_s, end_s FROM utterance WHERE id = ?').all(id) as ContextRow[];
 }

@@ -3,6 +3,7 @@
 import { useState } from 'react';
 import { Box, Stack, Typography } from '@mui/material';
 import type { ContextUtterance } from '../../../shared/api-annotation';
+import { replaySegment, segmentSrc } from '../components/ClipPlayer';
 
 export function DialogueContext(props: { context: ContextUtterance[]; hideLabels: boolean }) {
   const [playing, setPlaying] = useState<ContextUtterance | null>(null);
@@ -43,7 +44,8 @@ export function DialogueContext(props: { context: ContextUtterance[]; hideLabels
       {playing?.mediaUrl && (
         <audio
           key={playing.id}
-          src={playing.mediaUrl}
+          src={segmentSrc(playing.mediaUrl, playing)}
+          onPlay={(e) => replaySegment(e, playing)}
           autoPlay
           controls
           style={{ width: '100%' }}

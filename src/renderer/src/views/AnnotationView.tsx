@@ -347,7 +347,7 @@ export function AnnotationView() {
               {d.mediaUrl ? (
                 // a click on the clip leaves the keys to the view (space would act twice otherwise)
                 <Box onFocusCapture={(e) => (e.target as HTMLElement).blur()}>
-                  <ClipPlayer ref={video} key={d.id} src={d.mediaUrl} media={d.media} maxHeight={260} testId="annotate-clip" />
+                  <ClipPlayer ref={video} key={d.id} src={d.mediaUrl} media={d.media} span={d} maxHeight={260} testId="annotate-clip" />
                 </Box>
               ) : (
                 <Typography variant="body2" color="text.secondary" sx={{ mt: 1 }}>

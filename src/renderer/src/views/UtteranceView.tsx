@@ -26,7 +26,7 @@ export function UtteranceView() {
   const seek = (t: number) => {
     const v = video.current;
     if (!v) return;
-    v.currentTime = t;
+    v.currentTime = d.start_s !== null && d.end_s !== null ? d.start_s + t : t; // t: in the segment
   };
   const fps = d.video?.fps ?? 0;
 
@@ -56,7 +56,7 @@ export function UtteranceView() {
           <Card variant="outlined">
             <CardContent>
               {d.mediaUrl ? (
-                <ClipPlayer ref={video} src={d.mediaUrl} media={d.media} maxHeight={360} testId="clip" />
+                <ClipPlayer ref={video} src={d.mediaUrl} media={d.media} span={d} maxHeight={360} testId="clip" />
               ) : (
                 <EmptyState title="No media for this utterance" testId="no-media">
                   {d.status === 'missing_media'
