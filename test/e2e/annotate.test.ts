@@ -73,6 +73,8 @@ describe.skipIf(!haveChromium)('annotation team in browser mode', () => {
     await page.getByTestId('annotator-name-input').fill('alice');
     await page.getByTestId('annotator-name-save').click();
     await poll(() => page.getByTestId('annotate-as').textContent()).toBe('alice');
+    // the top bar says so at once, not only after another view was opened
+    await poll(() => page.getByTestId('annotator-name').textContent(), { timeout: 3000 }).toBe('annotator: alice');
     await page.getByTestId('tab-corpus').click();
     await page.getByTestId('tab-annotate').click();
     await poll(() => page.getByTestId('annotator-name').textContent()).toBe('annotator: alice');

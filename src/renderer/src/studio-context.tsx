@@ -30,6 +30,9 @@ interface StudioValue {
   /** bumped whenever a train job finishes or labels change: views depending on models reload */
   modelsTick: number;
   bumpModels(): void;
+  /** bumped when the annotator's name changes: the top bar's badge reloads */
+  annotatorTick: number;
+  bumpAnnotator(): void;
   setInfo(i: AppInfo): void;
 }
 
@@ -41,6 +44,7 @@ export function StudioProvider(props: { children: ReactNode }) {
   const [view, setViewState] = useState<View>(() => viewFromHash());
   const [utteranceId, setUtteranceId] = useState<number | null>(() => idFromHash());
   const [modelsTick, setModelsTick] = useState(0);
+  const [annotatorTick, setAnnotatorTick] = useState(0);
 
   // the hash keeps the view and the open utterance across reloads: #evaluation;u=12
   const setView = useCallback((v: View) => setViewState(v), []);
@@ -52,6 +56,7 @@ export function StudioProvider(props: { children: ReactNode }) {
     history.replaceState(null, '', `${location.pathname}${location.search}#${view}${utteranceId !== null ? `;u=${utteranceId}` : ''}`);
   }, [view, utteranceId]);
   const bumpModels = useCallback(() => setModelsTick((t) => t + 1), []);
+  const bumpAnnotator = useCallback(() => setAnnotatorTick((t) => t + 1), []);
   const { reload: reloadSummary } = summaryQ;
 
   useJobEvents((e) => {
@@ -72,10 +77,12 @@ export function StudioProvider(props: { children: ReactNode }) {
       openUtterance,
       modelsTick,
       bumpModels,
+      annotatorTick,
+      bumpAnnotator,
       setInfo: infoQ.setData,
     }),
     // eslint-disable-next-line react-hooks/exhaustive-deps
-    [summaryQ.data, infoQ.data, view, utteranceId, modelsTick],
+    [summaryQ.data, infoQ.data, view, utteranceId, modelsTick, annotatorTick],
   );
   return <Ctx.Provider value={value}>{props.children}</Ctx.Provider>;
 }

@@ -25,7 +25,7 @@ interface Change {
 }
 
 export function AnnotationView() {
-  const { summary, modelsTick, reloadSummary, utteranceId } = useStudio();
+  const { summary, modelsTick, reloadSummary, utteranceId, bumpAnnotator } = useStudio();
   const { call, report } = useApi();
   const infoQ = useApiData('annotation.info', {}, []);
   const info = infoQ.data;
@@ -209,7 +209,7 @@ export function AnnotationView() {
               data-testid="annotator-name-save"
               onClick={(e) => {
                 e.currentTarget.blur();
-                call('annotation.setName', { name: nameDraft.trim() }).then(infoQ.setData, report);
+                call('annotation.setName', { name: nameDraft.trim() }).then((i) => (infoQ.setData(i), bumpAnnotator()), report);
               }}
             >
               Save
