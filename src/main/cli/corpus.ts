@@ -27,7 +27,7 @@ export function doImport(
   paths: string[],
   o: { split?: Split; columns?: string; labels?: string; tiers?: string; labelTier?: string; media?: string; annotator?: string },
   failed: { file: string; reason: string }[] = [],
-): ImportSummary[] {
+): (ImportSummary & { files: string[] })[] {
   // a path that does not exist is one more file that cannot be imported: reported, the others go in;
   // only when none of them exists can the job not run
   const missing = paths.filter((p) => !fs.existsSync(p));
@@ -64,7 +64,7 @@ export function doImport(
     if (o.annotator) asAnnotator(b, o.annotator);
     const s = saveImport(db, b);
     for (const n of s.notes) ctx.progress(`warning: ${n}`);
-    return s;
+    return { ...s, files: [...new Set(b.records.map((r) => r.source))] }; // which file each summary is about
   });
 }
 
@@ -120,9 +120,11 @@ export function addVadOptions(cmd: Command): Command {
     .option('--threshold <p>', 'with --segment vad: speech probability that starts a segment (default 0.5)');
 }
 
-export function importLine(s: ImportSummary): string {
+export function importLine(s: ImportSummary & { files?: string[] }): string {
+  const n = s.files?.length ?? 0;
+  const what = n === 1 ? ` ${path.relative(s.root, s.files![0]) || path.basename(s.files![0])}` : n > 1 ? ` (${n} files)` : '';
   return (
-    `imported ${s.kind} from ${s.root}: ${s.added} added, ${s.updated} updated, ${s.unchanged} unchanged, ${s.missingMedia} without media, ${s.issues} issues` +
+    `imported ${s.kind}${what} from ${s.root}: ${s.added} added, ${s.updated} updated, ${s.unchanged} unchanged, ${s.missingMedia} without media, ${s.issues} issues` +
     (s.annotatorLabels ? `; ${s.annotatorLabels} annotator label(s) stored` : '') +
     (s.sourceLabelChanged ? `; ${s.sourceLabelChanged} with a label changed in the source (the gold label kept)` : '')
   );
