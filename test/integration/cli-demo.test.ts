@@ -47,6 +47,13 @@ describe('analyze resources/demo', () => {
     expect(d.errors).toEqual([]);
   });
 
+  it('the human summary says when the dev figure is the split C was chosen on', () => {
+    const r = runCli(['analyze', path.resolve(__dirname, '../../resources/demo'), '--db', path.join(t.dir, 'human.db'), '-q']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/^model version 1: fit on 24 training items, C chosen on the dev split \(10 items\)$/m);
+    expect(r.stdout).toMatch(/^dev split \(model 1\): n=10, .* \(the split C was chosen on: optimistic\)$/m);
+  });
+
   it('ablate trains one model per modality combination and scores each on dev', () => {
     const r = runCli(['ablate', '--db', db, '--json']);
     expect(r.code, r.stderr).toBe(0);

@@ -82,17 +82,19 @@ export function registerAnalyzeCommand(program: Command, ctx: MainCliContext): v
             ctx.progress(`warning: ${reportText}`);
           }
         }
+        const onDev = train?.selection.method === 'dev'; // a dev figure is then not an unbiased estimate
         ctx.out(
           { database: g.dbPath, imports, ...(segmentation ? { segmentation } : {}), extract, splits: counts, train, evaluations, report },
           [
             `database: ${g.dbPath}`,
             extractLine(extract),
             train
-              ? `model version ${train.version}: fit on ${train.nTrain} training items`
+              ? `model version ${train.version}: fit on ${train.nTrain} training items${onDev ? `, C chosen on the dev split (${train.nDev} items)` : ''}`
               : 'no model trained: the training split needs labels of at least 2 classes',
             ...evaluations.map(
               (e) =>
-                `${e.split} split (model ${e.model_version}): n=${e.n}, accuracy ${(e.accuracy * 100).toFixed(1)}%, weighted F1 ${(e.weighted_f1 * 100).toFixed(1)}%, macro F1 ${(e.macro_f1 * 100).toFixed(1)}%`,
+                `${e.split} split (model ${e.model_version}): n=${e.n}, accuracy ${(e.accuracy * 100).toFixed(1)}%, weighted F1 ${(e.weighted_f1 * 100).toFixed(1)}%, macro F1 ${(e.macro_f1 * 100).toFixed(1)}%` +
+                (onDev && e.split === 'dev' ? ' (the split C was chosen on: optimistic)' : ''),
             ),
             reportText,
           ].join('\n'),
