@@ -72,7 +72,8 @@ describe('the threaded linear SVM fit', () => {
     if (!found) throw new Error('out/node/linear-worker.js not found: build first (node scripts/build-cli.mjs)');
     worker = found;
   });
-  const forced = () => ({ workerPath: worker, threads: 2, minWork: 0 });
+  // every task in the worker (here: false), or shared between this thread and the worker
+  const forced = (here = false) => ({ workerPath: worker, threads: 2, minWork: 0, here });
 
   for (const layout of ['csr', 'dense'] as const) {
     it(`gives the sequential fit's model bit for bit (${layout} rows, with probabilities)`, { timeout: 60_000 }, async () => {
@@ -80,7 +81,8 @@ describe('the threaded linear SVM fit', () => {
       const seq = fitLinear(X, p.y, opts, primal);
       const ticks: [number, number][] = [];
       const par = await fitLinearParallel(X, p.y, { ...opts, onProgress: (d, n) => ticks.push([d, n]) }, primal, forced());
-      expect(par.threads).toBe(2);
+      // 5 full-fit problems and 5 + 5 + 4 fold problems (one fold has no row of class 4)
+      expect(par.workerTasks).toBe(19);
       same(par.model, seq.model);
       expect(par.epochs).toBe(seq.epochs);
       // 5 classes x (3 folds + the full fit), the fold lacking class 4 ticked without a problem
@@ -89,11 +91,13 @@ describe('the threaded linear SVM fit', () => {
     });
   }
 
-  it("gives the sequential fit's model without probabilities", { timeout: 60_000 }, async () => {
+  it("gives the sequential fit's model without probabilities, and with this thread solving problems too", { timeout: 60_000 }, async () => {
     const o = { ...opts, probability: false, eps: 0.001 };
     const par = await fitLinearParallel(p.csr, p.y, o, primal, forced());
-    expect(par.threads).toBe(2);
+    expect(par.workerTasks).toBe(5);
     same(par.model, fitLinear(p.csr, p.y, o, primal).model);
+    const shared = await fitLinearParallel(p.csr, p.y, opts, primal, forced(true));
+    same(shared.model, fitLinear(p.csr, p.y, opts, primal).model);
   });
 
   it('stops mid-fit with an AbortError, by signal or by shouldStop', { timeout: 60_000 }, async () => {
@@ -122,20 +126,23 @@ describe('the threaded linear SVM fit', () => {
     );
     expect(isAbortError(e1)).toBe(true);
     expect(performance.now() - abortedAt).toBeLessThan(2000);
-    let stop = false;
-    let ticks = 0;
-    const e2 = await fitLinearParallel(
-      big.csr,
-      big.y,
-      { ...opts, shouldStop: () => stop, onProgress: () => (stop = ++ticks >= 2) },
-      primal,
-      forced(),
-    ).then(
-      () => null,
-      (e: unknown) => e,
-    );
-    expect(isAbortError(e2)).toBe(true);
-    expect(ticks).toBeLessThan(20);
+    // shouldStop, every task in the worker, then this thread solving problems too
+    for (const here of [false, true]) {
+      let stop = false;
+      let ticks = 0;
+      const e2 = await fitLinearParallel(
+        big.csr,
+        big.y,
+        { ...opts, shouldStop: () => stop, onProgress: () => (stop = ++ticks >= 2) },
+        primal,
+        forced(here),
+      ).then(
+        () => null,
+        (e: unknown) => e,
+      );
+      expect(isAbortError(e2)).toBe(true);
+      expect(ticks).toBeLessThan(20);
+    }
   });
 
   it('falls back to the sequential fit without a usable worker, for the dual solver and for small fits', { timeout: 60_000 }, async () => {
@@ -146,20 +153,20 @@ describe('the threaded linear SVM fit', () => {
     const runs = [
       { workerPath: null, threads: 2, minWork: 0 },
       { workerPath: path.join(t.dir, 'missing.js'), threads: 2, minWork: 0 },
-      { workerPath: broken, threads: 2, minWork: 0 },
+      { workerPath: broken, threads: 2, minWork: 0, here: false },
       { workerPath: worker, threads: 1, minWork: 0 },
       { workerPath: worker, threads: 2 }, // under MIN_WORK
     ];
     for (const r of runs) {
       const ticks: number[] = [];
       const out = await fitLinearParallel(small.csr, small.y, { ...opts, onProgress: (d) => ticks.push(d) }, primal, r);
-      expect(out.threads).toBe(0);
+      expect(out.workerTasks).toBe(0);
       same(out.model, seq);
       expect(ticks.at(-1)).toBe(20);
     }
     const dual: FitStyle = { ...primal, solver: 'dual' };
     const d = await fitLinearParallel(small.csr, small.y, opts, dual, forced());
-    expect(d.threads).toBe(0);
+    expect(d.workerTasks).toBe(0);
     same(d.model, fitLinear(small.csr, small.y, opts, dual).model);
   });
 });

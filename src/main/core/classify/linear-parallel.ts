@@ -2,26 +2,30 @@
 // the same model, bit for bit, in about half the wall time on two cores (issue 15's MELD-size retrain).
 /*
  * With probabilities a fit is (folds + 1) x classes one-vs-rest binary problems (28 for 7 classes and
- * 3 folds), none depending on another under TRON (no Rng, cold starts). They go to a few workers, each
- * taking the next task when it finishes one (the full fit's first: they are the largest); the rows are
- * shared once through SharedArrayBuffers (LinearRows.toShared). Fold assignment (the Rng), decision
- * values and sigmoids stay here, in fitLinear's order (linear-calibrate.ts), so the result is
- * fitLinear's. The dual solver stays sequential: it draws from one Rng in sequence and warm-starts
- * its folds from the full fit.
- * Falls back to fitLinear when: the solver is the dual, there are under 2 cores or classes, the work
- * is small (MIN_WORK), the bundled worker is missing, or a worker fails (start or run). Cancel: the
- * fit's stop poll (shouldStop / signal, e.g. train's shared flag) is read every 25 ms and at each
- * finished task; a stop raises the workers' shared flag, terminates them and rejects with AbortError.
+ * 3 folds), none depending on another under TRON (no Rng, cold starts). This thread and a worker
+ * per further core take them in order (the full fit's first: they are the largest) from one shared
+ * counter; the rows are shared once through SharedArrayBuffers (LinearRows.toShared). This thread
+ * works too because a task in a worker took 10-25% longer than here (a fresh isolate; measured on
+ * the synthetic rows below), and a worker that is late to start or fails costs nothing: its tasks
+ * are done here. Fold assignment (the Rng), decision values and sigmoids stay here, in fitLinear's
+ * order (linear-calibrate.ts), so the result is fitLinear's. The dual solver stays sequential: it
+ * draws from one Rng in sequence and warm-starts its folds from the full fit.
+ * Runs fitLinear as it is for the dual, under 2 classes or cores, small work (MIN_WORK) or no bundled
+ * worker. Cancel: this thread's TRON polls the fit's stop (shouldStop / signal, e.g. train's shared
+ * flag) at each Newton step, and while it waits for workers every 25 ms; a stop raises the workers'
+ * shared flag, terminates them and rejects with AbortError. Progress ticks as tasks finish (a worker's
+ * when this thread is between tasks).
  */
 import { Worker } from 'node:worker_threads';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { foldRows, plattSigmoids, scoreFold, stratifiedFolds } from './linear-calibrate';
+import { primalBinary } from './linear-tron';
 import type { LinearRows, SharedLinearRows } from './linear-rows';
 import { fitLinear, fitPlan, type FitStyle, type LinearModelData, type LinearOptions } from './linear-solver';
 import { Rng } from './rng';
-import { checkStop, stopError } from './stop';
+import { checkStop } from './stop';
 
 /** What a worker gets once (workerData). */
 export interface LinearWorkerData {
@@ -33,8 +37,10 @@ export interface LinearWorkerData {
   C: number;
   classWeight: number[] | null;
   maxIter: number;
-  /** Int32[1]: 1 = stop */
-  stop: SharedArrayBuffer;
+  /** every binary problem of the fit, index = id */
+  tasks: LinearTask[];
+  /** Int32[2]: [0] 1 = stop, [1] the next task to take (Atomics.add) */
+  ctl: SharedArrayBuffer;
 }
 
 /** One binary problem: class `cls` against the rest, on all rows (fold -1) or fold `fold`'s training rows. */
@@ -51,8 +57,10 @@ export type LinearTaskResult = { id: number; w: Float64Array; iter: number } | {
 export interface ParallelOptions {
   /** the bundled linear-worker.js (default: findLinearWorker()) */
   workerPath?: string | null;
-  /** most worker threads (default: min(os.availableParallelism(), 4)) */
+  /** most threads, this one included (default: min(os.availableParallelism(), 4)) */
   threads?: number;
+  /** false: this thread takes no task while a worker lives (tests: every task in a worker) */
+  here?: boolean;
   /** least binary problems x (stored values + dim) for threads (default MIN_WORK) */
   minWork?: number;
 }
@@ -78,8 +86,8 @@ export function findLinearWorker(): string | null {
 
 /**
  * fitLinear(X, y, o, style), its primal binary problems on worker threads where that pays; the same
- * model and epochs, and the worker threads used (0: fitLinear ran here). Rejects with an AbortError
- * when the fit's stop poll fires.
+ * model and epochs, and how many binary problems worker threads solved (0 when fitLinear ran).
+ * Rejects with an AbortError when the fit's stop poll fires.
  */
 export async function fitLinearParallel(
   X: LinearRows,
@@ -87,8 +95,8 @@ export async function fitLinearParallel(
   o: LinearOptions,
   style: FitStyle,
   p: ParallelOptions = {},
-): Promise<{ model: LinearModelData; epochs: number; threads: number }> {
-  const seq = () => ({ ...fitLinear(X, y, o, style), threads: 0 });
+): Promise<{ model: LinearModelData; epochs: number; workerTasks: number }> {
+  const seq = () => ({ ...fitLinear(X, y, o, style), workerTasks: 0 });
   if (style.solver !== 'primal') return seq();
   const { classes, stop, eps, folds, total } = fitPlan(y, o, style);
   const M = classes.length;
@@ -117,10 +125,10 @@ export async function fitLinearParallel(
     C: o.C,
     classWeight: o.classWeight ? Array.from(o.classWeight) : null,
     maxIter: o.maxIter ?? 1000,
-    stop: new SharedArrayBuffer(4),
+    tasks,
+    ctl: new SharedArrayBuffer(8),
   };
-  const results = await runTasks(file, data, tasks, threads, stop, o.signal, tick);
-  if (!results) return seq();
+  const { results, workerTasks } = await runTasks(file, data, threads - 1, p.here ?? true, taskRunner(X, data, stop), stop, o.signal, tick);
   for (let k = 0; k < skipped; k++) tick();
 
   const d1 = X.dim;
@@ -135,7 +143,7 @@ export async function fitLinearParallel(
   };
   const W = weights(0, M);
   const model: LinearModelData = { nFeatures: d1 - 1, classes, W, probA: null, probB: null };
-  if (!fold) return { model, epochs, threads };
+  if (!fold) return { model, epochs, workerTasks };
   const dec = Array.from({ length: M }, () => new Float64Array(X.n));
   let first = M;
   foldClasses.forEach((trainClasses, f) => {
@@ -143,80 +151,124 @@ export async function fitLinearParallel(
     first += trainClasses.length;
   });
   const { probA, probB } = plattSigmoids(dec, y, classes);
-  return { model: { ...model, probA, probB }, epochs, threads };
+  return { model: { ...model, probA, probB }, epochs, workerTasks };
+}
+
+type Solved = { w: Float64Array; iter: number };
+
+/**
+ * The solver of one task on rows X (all training rows; data.rows in a worker): the one code of this
+ * thread and the workers. Fold f's rows are X.subset of its training rows, as in fitLinear; only the
+ * latest fold's subset is kept (the tasks come fold by fold).
+ */
+export function taskRunner(
+  X: LinearRows,
+  data: Pick<LinearWorkerData, 'y' | 'fold' | 'C' | 'classWeight' | 'maxIter'>,
+  stop?: () => boolean,
+) {
+  const all = Int32Array.from({ length: X.n }, (_, i) => i);
+  let view: { f: number; rows: Int32Array; X: LinearRows } | null = null;
+  return (t: LinearTask): Solved => {
+    let rows: Int32Array = all;
+    let Xs = X;
+    if (t.fold >= 0) {
+      if (view?.f !== t.fold) {
+        view = null; // let the previous fold's subset go before the next one is made
+        const { train } = foldRows(data.fold!, t.fold, data.y);
+        view = { f: t.fold, rows: train, X: X.subset(train) };
+      }
+      ({ rows, X: Xs } = view);
+    }
+    const Cpos = data.C * (data.classWeight?.[t.cls] ?? 1);
+    const { w, iter } = primalBinary(Xs, data.y, rows, t.cls, Cpos, data.C, t.eps, data.maxIter, stop);
+    return { w, iter };
+  };
 }
 
 /**
- * The tasks on `threads` workers, each given the next task as it finishes one. Resolves with the
- * results by task id, or null when a worker could not start or failed (the caller then fits
- * sequentially); rejects with an AbortError when `stop` fires.
+ * data.tasks on this thread (`run`) and `workers` worker threads, each taking the next task from
+ * the shared counter. A worker that cannot start or fails leaves its tasks to this thread. Resolves
+ * with the results by task id and how many the workers solved; rejects with an AbortError when
+ * `stop` fires (or with a task's own error).
  */
-function runTasks(
+async function runTasks(
   file: string,
   data: LinearWorkerData,
-  tasks: LinearTask[],
-  threads: number,
+  workers: number,
+  here: boolean,
+  run: (t: LinearTask) => Solved,
   stop: (() => boolean) | undefined,
   signal: AbortSignal | undefined,
   tick: () => void,
-): Promise<{ w: Float64Array; iter: number }[] | null> {
-  return new Promise((resolve, reject) => {
-    const results: { w: Float64Array; iter: number }[] = new Array(tasks.length);
-    const workers: Worker[] = [];
-    let next = 0;
-    let finished = 0;
-    let settled = false;
-    const end = (): void => {
-      settled = true;
-      Atomics.store(new Int32Array(data.stop), 0, 1);
-      clearInterval(timer);
-      signal?.removeEventListener('abort', poll);
-      for (const w of workers) void w.terminate();
-    };
-    const fallBack = (): void => {
-      if (settled) return;
-      end();
-      resolve(null);
-    };
-    const poll = (): void => {
-      if (settled || !stop?.()) return;
-      end();
-      reject(stopError());
-    };
-    const timer = setInterval(poll, 25);
-    signal?.addEventListener('abort', poll);
-    const give = (w: Worker): void => {
-      if (next < tasks.length) w.postMessage(tasks[next++]);
-    };
-    for (let k = 0; k < threads && !settled; k++) {
-      let w: Worker;
-      try {
-        w = new Worker(file, { workerData: data });
-      } catch {
-        fallBack();
-        return;
-      }
-      workers.push(w);
-      w.on('message', (m: LinearTaskResult) => {
-        if (settled) return;
-        if ('error' in m) {
-          if (m.aborted) poll();
-          if (!settled) fallBack();
-          return;
-        }
-        results[m.id] = m;
-        finished++;
-        tick();
-        poll();
-        if (settled) return;
-        if (finished === tasks.length) {
-          end();
-          resolve(results);
-        } else give(w);
-      });
-      w.on('error', fallBack);
-      w.on('exit', fallBack);
-      give(w);
+): Promise<{ results: Solved[]; workerTasks: number }> {
+  const { tasks } = data;
+  const ctl = new Int32Array(data.ctl);
+  const results: Solved[] = new Array(tasks.length);
+  let finished = 0;
+  let wake: (() => void) | null = null;
+  const notify = (): void => {
+    const w = wake;
+    wake = null;
+    w?.();
+  };
+  let workerTasks = 0;
+  const put = (k: number, r: Solved, worker: boolean): void => {
+    if (results[k]) return; // a task solved twice (a worker's result after it was given up): the same bits
+    results[k] = r;
+    finished++;
+    if (worker) workerTasks++;
+    tick();
+  };
+  const started: Worker[] = [];
+  let alive = 0;
+  for (let k = 0; k < workers; k++) {
+    let w: Worker;
+    try {
+      w = new Worker(file, { workerData: data });
+    } catch {
+      continue;
     }
-  });
+    started.push(w);
+    alive++;
+    w.on('message', (m: LinearTaskResult) => {
+      if ('error' in m)
+        void w.terminate(); // its task is left to this thread, which meets the same error
+      else put(m.id, m, true);
+      notify();
+    });
+    w.on('error', () => void w.terminate());
+    w.on('exit', () => {
+      alive--;
+      notify();
+    });
+  }
+  const timer = setInterval(() => stop?.() && notify(), 25);
+  signal?.addEventListener('abort', notify);
+  const solveHere = async (k: number): Promise<void> => {
+    put(k, run(tasks[k]), false);
+    await new Promise((r) => setImmediate(r)); // the workers' results and ticks come in between tasks
+    checkStop(stop);
+  };
+  try {
+    checkStop(stop);
+    while (here || alive === 0) {
+      const k = Atomics.add(ctl, 1, 1);
+      if (k >= tasks.length) break;
+      await solveHere(k);
+    }
+    while (finished < tasks.length) {
+      if (alive === 0) {
+        for (let k = 0; k < tasks.length; k++) if (!results[k]) await solveHere(k);
+        break;
+      }
+      await new Promise<void>((r) => (wake = r));
+      checkStop(stop);
+    }
+  } finally {
+    Atomics.store(ctl, 0, 1);
+    clearInterval(timer);
+    signal?.removeEventListener('abort', notify);
+    for (const w of started) void w.terminate();
+  }
+  return { results, workerTasks };
 }

@@ -1,47 +1,31 @@
-// Worker thread entry of the threaded linear SVM fit (linear-parallel.ts): the training rows arrive
-// once as SharedArrayBuffer-backed arrays, then one TRON binary problem per message, its weights back.
+// Worker thread entry of the threaded linear SVM fit (linear-parallel.ts): the training rows and the
+// fit's binary problems arrive once (rows as SharedArrayBuffer-backed arrays); it takes problems from
+// the shared counter until none is left, posting each one's weights.
 /*
- * Each task runs primalBinary (linear-tron.ts), the same code the sequential fit runs, on rows rebuilt
- * over the same arrays (a CSR block gets its own WebAssembly kernel here), so the weights are the same
- * bits. The fold models' rows are X.subset of the fold's training rows, as in fitLinear; only the
- * latest fold's subset is kept (the tasks come fold by fold). Cancel: a shared Int32 flag, polled by
- * TRON at each Newton step (the caller also terminates the thread).
+ * Each task runs taskRunner (primalBinary, linear-tron.ts), the same code the calling thread and the
+ * sequential fit run, on rows rebuilt over the same arrays (a CSR block gets its own WebAssembly
+ * kernel here), so the weights are the same bits. Cancel: the shared flag, polled by TRON at each
+ * Newton step and between tasks (the caller also terminates the thread).
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { isAbortError } from '../abort';
-import { foldRows } from './linear-calibrate';
-import { linearRowsFromShared, type LinearRows } from './linear-rows';
-import { primalBinary } from './linear-tron';
-import type { LinearTask, LinearTaskResult, LinearWorkerData } from './linear-parallel';
+import { linearRowsFromShared } from './linear-rows';
+import { taskRunner, type LinearTaskResult, type LinearWorkerData } from './linear-parallel';
 
 const data = workerData as LinearWorkerData;
-const X = linearRowsFromShared(data.rows);
-const cell = new Int32Array(data.stop);
-const stop = (): boolean => Atomics.load(cell, 0) === 1;
-const all = Int32Array.from({ length: X.n }, (_, i) => i);
-let foldView: { f: number; rows: Int32Array; X: LinearRows } | null = null;
+const ctl = new Int32Array(data.ctl);
+const stop = (): boolean => Atomics.load(ctl, 0) === 1;
+const run = taskRunner(linearRowsFromShared(data.rows), data, stop);
+const post = (m: LinearTaskResult, transfer: ArrayBuffer[] = []): void => parentPort!.postMessage(m, transfer);
 
-/** The rows of a task's binary problem: all of them, or fold f's training rows. */
-function rowsOf(f: number): { rows: Int32Array; X: LinearRows } {
-  if (f < 0) return { rows: all, X };
-  if (foldView?.f !== f) {
-    foldView = null; // let the previous fold's subset go before the next one is made
-    const { train } = foldRows(data.fold!, f, data.y);
-    foldView = { f, rows: train, X: X.subset(train) };
-  }
-  return foldView;
-}
-
-parentPort!.on('message', (t: LinearTask) => {
-  let out: LinearTaskResult;
+while (!stop()) {
+  const k = Atomics.add(ctl, 1, 1);
+  if (k >= data.tasks.length) break;
   try {
-    const { rows, X: Xs } = rowsOf(t.fold);
-    const Cpos = data.C * (data.classWeight?.[t.cls] ?? 1);
-    const { w, iter } = primalBinary(Xs, data.y, rows, t.cls, Cpos, data.C, t.eps, data.maxIter, stop);
-    parentPort!.postMessage({ id: t.id, w, iter } satisfies LinearTaskResult, [w.buffer as ArrayBuffer]);
-    return;
+    const { w, iter } = run(data.tasks[k]);
+    post({ id: k, w, iter }, [w.buffer as ArrayBuffer]);
   } catch (e) {
-    out = { id: t.id, error: (e as Error)?.message ?? String(e), aborted: isAbortError(e) };
+    post({ id: k, error: (e as Error)?.message ?? String(e), aborted: isAbortError(e) });
+    break;
   }
-  parentPort!.postMessage(out);
-});
+}
