@@ -102,13 +102,21 @@ const PREDICTED = /pred/i;
 const SUB_UTTERANCE = /\b(phones?|phonemes?|phonetic|syllables?|segments?)\b/i;
 const LABELISH = /\b(emotions?|labels?)\b/i;
 
-/** The label tier: asked for by name ('' for none), else by its name as ELAN's and the exports' are. */
+/** The annotator of a tier named `emotion (NAME)` / `labels (NAME)` (not gold, not a prediction), as the
+ * exports write them and ELAN files are read; else null. */
+export function annotatorOfTierName(name: string): string | null {
+  const m = /^(?:emotions?|labels?) \((.+)\)$/i.exec(name.trim());
+  return m && !PREDICTED.test(name) && !/^gold$/i.test(m[1].trim()) ? m[1].trim() : null;
+}
+
+/** The label tier: asked for by name ('' for none), else by its name as ELAN's and the exports' are
+ * (never an annotator's tier). */
 export function chooseLabelTier<T extends { name: string }>(tiers: T[], asked: string | undefined, file: string): T | null {
   if (asked !== undefined) return asked === '' ? null : needTier(tiers, asked, 'labels', file);
   return (
     tiers.find((t) => t.name === 'emotion (gold)') ??
     tiers.find((t) => /gold/i.test(t.name) && LABELISH.test(t.name)) ??
-    tiers.find((t) => LABELISH.test(t.name) && !PREDICTED.test(t.name)) ??
+    tiers.find((t) => LABELISH.test(t.name) && !PREDICTED.test(t.name) && annotatorOfTierName(t.name) === null) ??
     null
   );
 }
@@ -205,6 +213,9 @@ export function segmentsBatch(input: SegmentsInput): ImportBatch {
   const dialogue = dialogueOf(root, mediaPath, file);
   const offset = input.offsetS ?? 0;
   const labels = labelTier ? labelTier.spans.filter((s) => s.text !== '') : [];
+  const annotatorTiers = tiers
+    .filter((t) => t !== labelTier && annotatorOfTierName(t.name) !== null)
+    .map((t) => ({ annotator: annotatorOfTierName(t.name)!, spans: t.spans.filter((s) => s.text !== '') }));
   const items = textTiers
     .flatMap((t) => t.spans.filter((s) => s.text !== '').map((s) => ({ t, s })))
     .sort((x, y) => x.s.start - y.s.start || x.s.end - y.s.end);
@@ -227,6 +238,14 @@ export function segmentsBatch(input: SegmentsInput): ImportBatch {
       endS: round6(s.end + offset),
       source: file,
       row: null,
+      ...(annotatorTiers.length
+        ? {
+            annotations: annotatorTiers.flatMap((a) => {
+              const l = labelByOverlap(s.start, s.end, a.spans);
+              return l !== null ? [{ annotator: a.annotator, label: l }] : [];
+            }),
+          }
+        : {}),
     };
   });
   if (!records.length)
@@ -235,7 +254,7 @@ export function segmentsBatch(input: SegmentsInput): ImportBatch {
       row: null,
       message: `the utterance tiers (${textTiers.map((t) => `'${t.name}'`).join(', ')}) hold no span with text`,
     });
-  const labelSet = labelTier ? [...new Set(labels.map((l) => l.text))] : [];
+  const labelSet = [...new Set([...labels, ...annotatorTiers.flatMap((a) => a.spans)].map((l) => l.text))];
   return { kind, corpusRoot: root, labelSet, records, issues, missingMedia: mediaPath ? 0 : records.length };
 }
 
