@@ -71,6 +71,13 @@ describe('analyze resources/demo', () => {
     expect(new Set(rows.map((x: { model_version: number }) => x.model_version)).size).toBe(7);
   });
 
+  it('evaluate on a split without labelled items says so instead of printing a table of 0% and NaN', () => {
+    const r = runCli(['evaluate', '--split', 'test', '--db', db]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).not.toMatch(/NaN/);
+    expect(r.stdout.trim()).toMatch(/^model v\d+ on the test split: n=0, no labelled utterance to score$/);
+  });
+
   it('doctor reports ffmpeg with its source, and ONNX Runtime providers', () => {
     const d = runCli(['doctor', '--db', db, '--json']).json();
     expect(d.ffmpeg.source).toMatch(/setting|ffmpeg-static|@ffmpeg-installer\/ffmpeg|PATH/);

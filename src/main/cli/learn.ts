@@ -270,7 +270,8 @@ export function registerLearnCommands(program: Command, ctx: CliContext): void {
         if (cmp !== undefined && !Number.isInteger(cmp)) throw new LearnUsageError(`--compare must be a version number (got ${o.compare})`);
         const r = evaluateSplit(db, o.split, v, { baselines: o.baselines !== false, compare: cmp });
         if (r.n === 0) ctx.progress(`warning: the ${o.split} split has no labelled utterance`);
-        ctx.out(r, metricsTable(r));
+        // no items: no figure (the table would show 0% with NaN intervals)
+        ctx.out(r, r.n === 0 ? `model v${r.model_version} on the ${r.split} split: n=0, no labelled utterance to score` : metricsTable(r));
       });
     });
 
