@@ -31,6 +31,15 @@ async function trainAndEvaluate(ctx: MainCliContext, db: Db): Promise<{ train: T
   return { train, evaluations };
 }
 
+/** Why no model was trained, in the user's terms: no training split at all, too few classes in it, or no features. */
+function noModelLine(counts: { split: string; n: number }[], trainClasses: number): string {
+  const total = counts.reduce((a, c) => a + c.n, 0);
+  if (!counts.some((c) => c.split === 'train' && c.n > 0))
+    return `no model trained: none of the ${total} utterances is in the training split (${counts.map((c) => `${c.n} ${c.split}`).join(', ')}); import with --split train, or put train, dev or test in the file or folder names`;
+  if (trainClasses < 2) return 'no model trained: the training split needs labels of at least 2 classes';
+  return 'no model trained: no features were extracted (see list --status error)';
+}
+
 export function registerAnalyzeCommand(program: Command, ctx: MainCliContext): void {
   const cmd = program
     .command('analyze')
@@ -90,7 +99,7 @@ export function registerAnalyzeCommand(program: Command, ctx: MainCliContext): v
             extractLine(extract),
             train
               ? `model version ${train.version}: fit on ${train.nTrain} training items${onDev ? `, C chosen on the dev split (${train.nDev} items)` : ''}`
-              : 'no model trained: the training split needs labels of at least 2 classes',
+              : noModelLine(counts, trainLabelCount(db)),
             ...evaluations.map(
               (e) =>
                 `${e.split} split (model ${e.model_version}): n=${e.n}, accuracy ${(e.accuracy * 100).toFixed(1)}%, weighted F1 ${(e.weighted_f1 * 100).toFixed(1)}%, macro F1 ${(e.macro_f1 * 100).toFixed(1)}%` +
