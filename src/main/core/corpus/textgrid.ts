@@ -154,7 +154,14 @@ export function readTextGridFile(file: string, opts: TranscriptOptions = {}): Im
   }
   if (buf.subarray(0, 12).toString('latin1') === 'ooBinaryFile')
     throw new ImportError(abs, 'a binary TextGrid: save it from Praat as a text file (long or short)');
-  const { text } = decodeText(buf, abs);
+  const { text, encoding } = decodeText(buf, abs);
+  // Praat writes UTF-8 or UTF-16; anything else was read by a guess, which can be wrong (windows-1251 as 1252)
+  if (!/^utf-(8|16le|16be)$/.test(encoding))
+    issues.push({
+      file: abs,
+      row: null,
+      message: `not UTF-8 or UTF-16: read as ${encoding}, a guess from its bytes (if the text looks wrong, save it from Praat as UTF-8)`,
+    });
   const tiers = parseTextGrid(text, abs, issues);
   return segmentsBatch({ kind: 'praat-textgrid', file: abs, tiers, issues, opts });
 }
