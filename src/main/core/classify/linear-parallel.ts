@@ -1,6 +1,10 @@
 // fitLinear with the primal solver's independent binary problems on worker threads (linear-worker.ts):
-// the same model, bit for bit, in about half the wall time on two cores (issue 15's MELD-size retrain).
+// the same model, bit for bit, in less wall time on two cores (issue 15's MELD-size retrain).
 /*
+ * Measured 2 December 2026, `train --fusion none --classifier linear --C 1` on 10,000 rows with the
+ * media block, 2 shared cores, alternating with the sequential build: SVM stage 9.95-10.66 ->
+ * 5.53-6.62 s wall where the second core was free (4 pairs), little gain when another process held
+ * it; ~15% more CPU, peak RSS +100 MB (docs/benchmarks.md).
  * With probabilities a fit is (folds + 1) x classes one-vs-rest binary problems (28 for 7 classes and
  * 3 folds), none depending on another under TRON (no Rng, cold starts). This thread and a worker
  * per further core take them in order (the full fit's first: they are the largest) from one shared
@@ -67,10 +71,11 @@ export interface ParallelOptions {
 
 /**
  * Least work worth the threads: binary problems x (stored values + dim), a pass over the rows and the
- * weight vector per Newton / CG step. Measured 2 December 2026 on the shared 2-core machine, synthetic
- * media-like CSR rows (29 text + 200 dense values a row, 100,200 columns, 7 classes, probabilities):
- * 200 rows x 2,020 columns (work 0.2M) 0.2-0.6 s sequential, 0.4-0.9 s threaded (thread start-up);
- * 300 x 100,200 (4.7M) 2.3 s vs 2.1-2.3 s; 10,000 x 100,200 (67M) 7.1-8.1 s vs 3.8-4.0 s idle.
+ * weight vector per Newton / CG step. Measured 2 December 2026 (19:17 UTC, load 2.6-2.8, 3 alternating
+ * runs, wall s sequential vs threaded) on synthetic media-like CSR rows (29 text + 200 dense values a
+ * row, 100,200 columns, 7 classes, probabilities): 200 rows x 2,020 columns (work 0.2M) 0.11-0.20 vs
+ * 0.20-0.40 (a worker's start-up); 300 x 100,200 (4.7M) 2.27-2.51 vs 1.86-2.97; 1,000 x 100,200
+ * (9.2M) 2.63-3.04 vs 2.31-2.69; 10,000 x 100,200 (67M) 6.5-6.6 vs 3.4-4.7.
  */
 export const MIN_WORK = 5_000_000;
 
