@@ -277,6 +277,14 @@ if (sc) {
         `${s.train_linear_media_copied.from_tier} utterances with clips: ${f1(sc.sizes.find((x) => x.utterances === s.train_linear_media_copied.from_tier)?.train_linear.wall_s, 2)} s`,
         `peak RSS ${f1(s.train_linear_media_copied.peak_rss_mb, 0)} MB${s.train_linear_media_copied.ok ? '' : '; train FAILED'}`,
       );
+    if (s.train_linear_media_cv)
+      add(
+        "SVM retrain, + audio/video copied, C chosen by CV (train's default)",
+        size,
+        `${f1(s.train_linear_media_cv.wall_s, 2)} s (CPU ${f1(s.train_linear_media_cv.cpu_s, 2)} s)`,
+        `the same rows with --C 1: ${f1(s.train_linear_media_copied?.wall_s, 2)} s`,
+        `C search ${f1(s.train_linear_media_cv.choose_s, 2)} s; peak RSS ${f1(s.train_linear_media_cv.peak_rss_mb, 0)} MB${s.train_linear_media_cv.ok ? '' : '; train FAILED'}`,
+      );
     add(
       'open + list every utterance (in process)',
       size,

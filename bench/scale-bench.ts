@@ -5,7 +5,8 @@
 // in-process). Sizes above --media-max get no clips (text, database and SVM only): generating and
 // extracting 10,000 clips takes about half an hour on 2 cores; the report says so. Their SVM retrain
 // is also timed with the media block: every row gets the audio/video features of its clip, copied
-// from the largest tier with clips (all tiers share the same DISTINCT_CLIPS clips).
+// from the largest tier with clips (all tiers share the same DISTINCT_CLIPS clips), once with --C 1
+// and once as a user runs it (C and class weighting chosen by grouped CV on the training split).
 //
 //   node out/bench/scale-bench.js [--sizes 100,1000,10000] [--media-max 1000] [--open-size 13000]
 //                                 [--cache DIR] [--out bench/results/scale.json]
@@ -257,6 +258,7 @@ async function main() {
       // retrain): each row gets the audio/video features its clip would have, copied from the
       // largest tier with clips (the tiers share the same DISTINCT_CLIPS clips, row i the clip i % DISTINCT_CLIPS)
       let trMedia: Run | null = null;
+      let trMediaCv: Run | null = null;
       if (withMedia) clipFeatures = { from: n, rows: readClipFeatures(db) };
       else if (clipFeatures) {
         console.error(
@@ -264,6 +266,9 @@ async function main() {
         );
         copyClipFeatures(db, clipFeatures.rows);
         trMedia = cli(['train', '--db', db, '--fusion', 'none', '--classifier', 'linear', '--C', '1', '--quiet', '--json']);
+        // and as a user runs it, without --C: C and class weighting chosen by grouped CV on the training split first
+        console.error(`[${n}] train with the media block, C chosen by CV (the default)`);
+        trMediaCv = cli(['train', '--db', db, '--fusion', 'none', '--classifier', 'linear', '--quiet', '--json']);
       }
       const list = cli(['list', '--db', db, '--json']);
       const inproc = openAndList(db);
@@ -293,6 +298,20 @@ async function main() {
                 peak_rss_mb: trMedia.peak_rss_mb,
                 from_tier: clipFeatures.from,
                 ok: trMedia.code === 0,
+              }
+            : null,
+        train_linear_media_cv:
+          trMediaCv && clipFeatures
+            ? {
+                wall_s: trMediaCv.wall_s,
+                cpu_s: trMediaCv.cpu_s,
+                peak_rss_mb: trMediaCv.peak_rss_mb,
+                choose_s:
+                  trMediaCv.code === 0
+                    ? ((JSON.parse(trMediaCv.stdout) as { seconds?: { choose?: number } }).seconds?.choose ?? null)
+                    : null,
+                from_tier: clipFeatures.from,
+                ok: trMediaCv.code === 0,
               }
             : null,
         list_cli: { wall_s: list.wall_s, rows: (JSON.parse(list.stdout) as unknown[]).length },
