@@ -7,6 +7,7 @@ import type { Db } from '../core/store/db';
 import { planImportEach } from '../core/corpus/import-plan';
 import { ImportError } from '../core/corpus/types';
 import { saveImport, type ImportSummary } from '../core/store/corpus-repo';
+import { saveImportWithGoldNote, type GoldNote } from '../core/store/import-gold';
 import { listUtterances, showUtterance } from '../core/store/queries';
 import { relabel } from '../core/store/labels';
 import { locateFfmpeg } from '../core/media/locate-ffmpeg';
@@ -27,7 +28,7 @@ export function doImport(
   paths: string[],
   o: { split?: Split; columns?: string; labels?: string; tiers?: string; labelTier?: string; media?: string; annotator?: string },
   failed: { file: string; reason: string }[] = [],
-): (ImportSummary & { files: string[] })[] {
+): (ImportSummary & { files: string[]; gold_notes?: GoldNote[] })[] {
   // a path that does not exist is one more file that cannot be imported: reported, the others go in;
   // only when none of them exists can the job not run
   const missing = paths.filter((p) => !fs.existsSync(p));
@@ -59,12 +60,22 @@ export function doImport(
     ctx.progress(`warning: ${f.file}: ${f.message}; file not imported`);
     failed.push({ file: f.file, reason: f.message });
   }
+  let ruleSet = false;
   return plan.batches.map((b) => {
     for (const i of b.issues) ctx.progress(`warning: ${i.file}${i.row !== null ? ` row ${i.row}` : ''}: ${i.message}`);
     if (o.annotator) asAnnotator(b, o.annotator);
-    const s = saveImport(db, b);
+    // several annotators and no gold tier: a note says which gold rule made the gold labels (a new
+    // database gets `majority`); --json has it as gold_notes
+    const g = saveImportWithGoldNote(db, b, {
+      who: defaultAnnotator(ctx.globals().dir),
+      dbPath: ctx.globals().dbPath,
+      setByEarlier: ruleSet,
+    });
+    ruleSet ||= g.ruleSet;
+    const s = g.summary;
     for (const n of s.notes) ctx.progress(`warning: ${n}`);
-    return { ...s, files: [...new Set(b.records.map((r) => r.source))] }; // which file each summary is about
+    for (const n of g.gold) ctx.progress(`note: ${n.note}`);
+    return { ...s, files: [...new Set(b.records.map((r) => r.source))], ...(g.gold.length ? { gold_notes: g.gold } : {}) }; // which file each summary is about
   });
 }
 

@@ -12,7 +12,8 @@ import { looksLikeMeld } from '../corpus/meld';
 import { parseColumnMapping } from '../corpus/generic';
 import { ImportError, type ImportBatch } from '../corpus/types';
 import { asAnnotator } from '../corpus/annotator';
-import { saveImport, type ImportSummary } from '../store/corpus-repo';
+import type { ImportSummary } from '../store/corpus-repo';
+import { saveImportWithGoldNote } from '../store/import-gold';
 import type { JobRunner } from './job-runner';
 import type { PathPolicy } from './files';
 import { kindOf } from './files';
@@ -168,6 +169,7 @@ export function startImportJob(
   const job = jobs.start('import', { ...input, paths }, async (signal, progress) => {
     const summaries: ImportSummary[] = [];
     const warnings: string[] = [];
+    let goldRuleSet = false; // a new database's gold rule set to majority by an earlier file (store/import-gold.ts)
     let failedFiles = 0;
     let withLabels = false;
     const t0 = Date.now();
@@ -197,7 +199,11 @@ export function startImportJob(
         if (b.records.some((r) => r.label !== null || r.annotations?.length)) withLabels = true;
         if (input.annotator) asAnnotator(b, input.annotator);
         for (const is of b.issues) warnings.push(`${is.file}${is.row !== null ? ` row ${is.row}` : ''}: ${is.message}`);
-        summaries.push(saveImport(db, b));
+        // several annotators and no gold tier: a note on which gold rule made the gold labels
+        const g = saveImportWithGoldNote(db, b, { who: input.annotator ?? 'import', setByEarlier: goldRuleSet });
+        goldRuleSet ||= g.ruleSet;
+        summaries.push(g.summary);
+        for (const n of g.gold) warnings.push(n.note);
         // let the event loop breathe between batches (job events, other API calls)
         await new Promise((r) => setImmediate(r));
       }
