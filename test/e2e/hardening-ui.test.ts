@@ -1,7 +1,7 @@
 // Browser mode against hostile labels and a narrow window (issue 14 items 2, 13, 15): `serve` on a
 // text-only corpus whose labels are HTML (<a href>, <b style>), trained by the CLI; Debian's Chromium
 // at 1024 px. The Evaluation view's confusion matrix and ROC legend draw the labels as text (no link,
-// no giant type), and so are annotator names in the Agreement view; every tab stays reachable, the conf. column is the predicted class's own
+// no giant type), and so are annotator names in the Agreement view; every tab is shown whole, the conf. column is the predicted class's own
 // probability, a text-only row has no warning colour and its video card says it has no clip.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fs from 'node:fs';
@@ -85,7 +85,7 @@ describe.skipIf(!haveChromium)('browser mode: hostile labels, 1024 px', () => {
     t.cleanup();
   });
 
-  it('at 1024 px every tab can be reached: shown whole, or behind a scroll arrow', async () => {
+  it('at 1024 px every tab is shown whole (the tabs have a row of their own)', async () => {
     const tabs = page.locator('[role=tab][data-testid^=tab-]');
     expect(await tabs.count()).toBe(10);
     const box = async (sel: string) =>
@@ -99,7 +99,8 @@ describe.skipIf(!haveChromium)('browser mode: hostile labels, 1024 px', () => {
       const b = await box(`[data-testid=${id}]`);
       if (b.left < scroller.left - 1 || b.right > scroller.right + 1) hidden.push(id);
     }
-    if (hidden.length) expect(await page.locator('.MuiTabs-scrollButtons:not(.Mui-disabled)').count()).toBeGreaterThan(0);
+    // beside the title and badges Evaluation, Jobs and Reports sat behind a scroll arrow up to 1440 px
+    expect(hidden).toEqual([]);
     expect(scroller.right).toBeLessThanOrEqual(1024);
     await page.getByTestId('tab-reports').click();
     const r = await box('[data-testid=tab-reports]');
