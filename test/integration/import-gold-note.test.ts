@@ -85,6 +85,23 @@ describe('import of several annotators without a gold tier', () => {
     expect(Object.values(g.gold)).toEqual(['neutral', 'neutral', 'neutral']);
   });
 
+  it('an item the gold tier leaves out keeps no gold label (not the label of the annotator tier read last)', () => {
+    const db = path.join(t.dir, 'partgold.db');
+    const f = path.join(t.dir, 'partgold.eaf');
+    // the gold tier as the ELAN export writes a tie: no annotation on the third utterance
+    const gold: T = { id: 'emotion (gold)', anns: ANA.anns.slice(0, 2) };
+    fs.writeFileSync(f, eafWith([...SPEECH, ANA, BEN, gold]));
+    const r = ok(runCli(['import', f, '--db', db]));
+    expect(r.stderr).not.toContain('note: ');
+    expect(goldOf(db)).toEqual({
+      gold: { 'This smells awful.': 'disgust', 'Why did nobody tell me?': 'anger', 'There is hair in my soup.': null },
+      rule: null,
+    });
+    // the annotators' labels are all there; the rule, when set, applies to the item left open
+    ok(runCli(['gold-rule', 'annotator=ben', '--db', db]));
+    expect(goldOf(db).gold['There is hair in my soup.']).toBe('fear');
+  });
+
   it('a TextGrid and a long-format CSV with two annotators get the note too', () => {
     const tg = path.join(t.dir, 'talk.TextGrid');
     let k = 0;

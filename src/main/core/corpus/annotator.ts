@@ -9,5 +9,6 @@ export function asAnnotator(b: ImportBatch, name: string): void {
   for (const r of b.records) {
     if (r.label !== null) r.annotations = [...(r.annotations ?? []), { annotator: who, label: r.label }];
     r.label = null;
+    delete r.goldTier; // no gold tier left: the gold rule makes the gold labels
   }
 }

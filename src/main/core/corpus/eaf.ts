@@ -318,6 +318,7 @@ export function readEafFile(file: string, opts: EafOptions = {}): ImportBatch {
     endS: (a.end! + originMs) / 1000,
     source: abs,
     row: null,
+    ...(labelTier && annotatorTiers.length ? { goldTier: true } : {}),
     ...(annotatorTiers.length
       ? {
           annotations: annotatorTiers.flatMap((at) => {

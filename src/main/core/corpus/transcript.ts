@@ -238,6 +238,7 @@ export function segmentsBatch(input: SegmentsInput): ImportBatch {
       endS: round6(s.end + offset),
       source: file,
       row: null,
+      ...(labelTier && annotatorTiers.length ? { goldTier: true } : {}),
       ...(annotatorTiers.length
         ? {
             annotations: annotatorTiers.flatMap((a) => {

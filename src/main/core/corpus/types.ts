@@ -32,6 +32,10 @@ export interface ImportRecord {
   /** labels by named annotators (generic CSV annotator=COL, ELAN tiers per annotator); the store
    *  keeps each as that annotator's label, the gold label then follows the gold rule */
   annotations?: { annotator: string; label: string }[];
+  /** the file has a gold label tier beside the annotators' tiers (true even where that tier gives this
+   *  record no label): an item it leaves without a gold label keeps none, rather than taking the label
+   *  of the annotator read last under the gold rule `latest` (an exported tie comes back open) */
+  goldTier?: boolean;
 }
 
 /** A problem with one row or one file that did not stop the import. */

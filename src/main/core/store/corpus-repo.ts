@@ -3,7 +3,7 @@
 import fs from 'node:fs';
 import type { Db } from './db';
 import type { ImportBatch } from '../corpus/types';
-import { setAnnotatorLabel } from './labels';
+import { getGoldRule, setAnnotatorLabel } from './labels';
 
 export interface ImportSummary {
   corpusId: number;
@@ -217,12 +217,11 @@ export function saveImport(db: Db, batch: ImportBatch, who = 'import'): ImportSu
           s.updated++;
         }
       }
-      // named annotators' labels: each one's own label (a second annotator's copy adds theirs)
+      // named annotators' labels: each one's own label (a second annotator's copy adds theirs); the
+      // file's gold label stays the gold, and an item its gold tier leaves out keeps none under `latest`
+      const keepGold = r.label !== null || (r.goldTier === true && getGoldRule(db).kind === 'latest');
       for (const a of r.annotations ?? [])
-        if (
-          setAnnotatorLabel(db, id, a.label, who, r.source, a.annotator, { ifChanged: true, keepGold: r.label !== null }).annotator_old !==
-          a.label
-        )
+        if (setAnnotatorLabel(db, id, a.label, who, r.source, a.annotator, { ifChanged: true, keepGold }).annotator_old !== a.label)
           s.annotatorLabels++;
       // a moved or changed clip is extracted again; an unchanged one keeps its features
       const stat = r.mediaPath ? statOrNull(r.mediaPath) : null;
