@@ -1,12 +1,13 @@
-// ELAN .eaf export (format 3.0, EAFv3.0.xsd): per timeline, a transcript tier per speaker, the gold
-// emotion and the predicted emotion (both with a controlled vocabulary of the label set), and the
-// media linked (absolute file URL plus a URL relative to the .eaf). Built with fast-xml-parser's
-// builder, which escapes text and attribute values.
+// ELAN .eaf export (format 3.0, EAFv3.0.xsd): per timeline, the transcript tiers (each imported tier's
+// name kept, else one per speaker), the gold emotion and the predicted emotion (both with a controlled
+// vocabulary of the label set), and the media linked (absolute file URL plus a URL relative to the
+// .eaf). Built with fast-xml-parser's builder, which escapes text and attribute values.
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { XMLBuilder } from 'fast-xml-parser';
 import { nonOverlapping, type Segment, type Timeline } from './timeline';
 import { mediaMimeType } from '../media/mime';
+import { speakerTiers } from './source-tiers';
 
 export const EAF_SCHEMA_URL = 'http://www.mpi.nl/tools/elan/EAFv3.0.xsd';
 export const GOLD_TIER = 'emotion (gold)';
@@ -49,23 +50,16 @@ export function eafDocument(t: Timeline, o: EafOptions): { xml: string; notes: s
     anns: { start: number; end: number; value: string; cve?: string }[];
   }[] = [];
 
-  // transcript tiers: one per speaker, in order of first appearance
-  const speakers: (string | null)[] = [];
-  for (const s of t.segments) if (!speakers.includes(s.row.speaker)) speakers.push(s.row.speaker);
+  // transcript tiers: the tier each utterance was imported from, by name, else one per speaker, in
+  // order of first appearance (report/source-tiers.ts)
   const tierIds = new Set([GOLD_TIER, ...(o.version !== null ? [predictedTier(o.version)] : [])]);
-  for (const sp of speakers) {
-    let id = sp ?? 'utterance';
-    for (let k = 2; tierIds.has(id); k++) id = `${sp ?? 'utterance'} (${k})`;
-    tierIds.add(id);
-    const { kept, notes: n } = nonOverlapping(
-      t.segments.filter((s) => s.row.speaker === sp),
-      id,
-    );
+  for (const st of speakerTiers(t.segments, tierIds)) {
+    const { kept, notes: n } = nonOverlapping(st.segments, st.id);
     notes.push(...n);
     tiers.push({
-      id,
+      id: st.id,
       type: UTT_TYPE,
-      participant: sp ?? undefined,
+      participant: st.speaker ?? undefined,
       anns: kept.map((s) => ({ start: ms(s.start), end: ms(s.end), value: s.row.text ?? '' })),
     });
   }

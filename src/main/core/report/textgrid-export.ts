@@ -1,8 +1,10 @@
 // Praat TextGrid export, long text format ("ooTextFile"), one per timeline (media file): an interval
-// tier of utterance text per speaker, the gold emotion, and the predicted emotion. Interval tiers
-// must cover [xmin, xmax] without gaps or overlaps, so the gaps become empty intervals.
+// tier of utterance text per imported tier (its name kept) or per speaker, the gold emotion, and the
+// predicted emotion. Interval tiers must cover [xmin, xmax] without gaps or overlaps, so the gaps
+// become empty intervals.
 import { nonOverlapping, type Segment, type Timeline } from './timeline';
 import { GOLD_TIER, predictedTier } from './eaf-export';
+import { speakerTiers } from './source-tiers';
 
 interface Interval {
   xmin: number;
@@ -45,23 +47,9 @@ export function textGrid(t: Timeline, version: number | null): { text: string; n
   const notes = [...t.notes];
   const xmax = Math.round(Math.max(t.duration, ...t.segments.map((s) => s.end)) * 1000) / 1000 || 0.001;
   const tiers: Tier[] = [];
-  const speakers: (string | null)[] = [];
-  for (const s of t.segments) if (!speakers.includes(s.row.speaker)) speakers.push(s.row.speaker);
   const names = new Set<string>([GOLD_TIER, ...(version !== null ? [predictedTier(version)] : [])]);
-  for (const sp of speakers) {
-    let name = sp ?? 'utterance';
-    for (let k = 2; names.has(name); k++) name = `${sp ?? 'utterance'} (${k})`;
-    names.add(name);
-    tiers.push(
-      tierOf(
-        name,
-        t.segments.filter((s) => s.row.speaker === sp),
-        (s) => s.row.text ?? '',
-        xmax,
-        notes,
-      ),
-    );
-  }
+  // the tier each utterance was imported from, by name, else one per speaker (report/source-tiers.ts)
+  for (const st of speakerTiers(t.segments, names)) tiers.push(tierOf(st.id, st.segments, (s) => s.row.text ?? '', xmax, notes));
   // one tier per annotator (issue 13), named as the ELAN export names them, before
   // the gold and predicted tiers (which stay the last two)
   for (const who of [...new Set(t.segments.flatMap((s) => Object.keys(s.row.annotators ?? {})))].sort()) {
