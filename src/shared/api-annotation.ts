@@ -32,6 +32,31 @@ export const QueueInput = z.object({
 });
 export const AdjudicateInput = z.object({ id: z.number().int().positive(), label: z.string().min(1).max(100).nullable() });
 export const GoldRuleInput = z.object({ rule: z.string().min(1).max(120) });
+export const UndoInput = z.object({
+  /** the utterance */
+  id: z.number().int().positive(),
+  /** the change to take back (change_id of utterances.relabel); refused unless it is the annotator's last change there */
+  change: z.number().int().positive().nullable().optional(),
+  /** whose change (default: the annotator name in the settings, else the OS user) */
+  annotator: z.string().trim().min(1).max(100).optional(),
+});
+
+/** An undo: the annotator's own label and the gold label go back to what they were before the change. */
+export interface UndoOutput {
+  /** the history id of the change taken back */
+  undone: number;
+  annotator: string;
+  /** the annotator's label before and after the undo (null: none, they no longer count for the item) */
+  annotator_old: string | null;
+  mine: string | null;
+  /** the gold label before and after, and its source after */
+  old: string | null;
+  new: string | null;
+  gold_source: string | null;
+  /** false when someone else changed the item since: the gold label then follows the gold rule */
+  gold_restored: boolean;
+  history: LabelChange[];
+}
 
 export interface AnnotationInfo {
   /** the name label changes are made under: the settings name, else the OS user */
@@ -123,6 +148,7 @@ export const ANNOTATION_API = {
     output: null as unknown as { old: string | null; new: string | null; gold_source: string | null; history: LabelChange[] },
   },
   'gold.setRule': { input: GoldRuleInput, output: null as unknown as GoldSummary & { changed: number } },
+  'annotation.undo': { input: UndoInput, output: null as unknown as UndoOutput },
 } as const;
 
 /** Default shortcut keys beyond the key map: 1..9, 0, then the top letter row (none of J K N U). */

@@ -240,7 +240,14 @@ export const API = {
   },
   'utterances.relabel': {
     input: RelabelInput,
-    output: null as unknown as { old: string | null; new: string | null; history: LabelChange[] },
+    /** change_id: the history row an undo names (annotation.undo); null when nothing changed */
+    output: null as unknown as {
+      old: string | null;
+      new: string | null;
+      annotator_old: string | null;
+      change_id?: number | null;
+      history: LabelChange[];
+    },
   },
   'annotate.nextUncertain': { input: NextUncertainInput, output: null as unknown as { id: number | null; confidence: number | null } },
   'models.list': { input: Empty, output: null as unknown as ModelVersionInfo[] },

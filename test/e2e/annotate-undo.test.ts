@@ -1,6 +1,7 @@
 // Annotate's U typed in the flow (browser mode, serve + Debian's Chromium): the keys typed right after U,
 // before the server has answered the undo, land on the item undone and the ones after it, as label keys
-// do; the cursor does not jump back later over items already labelled again.
+// do; the cursor does not jump back later over items already labelled again. U after a first label leaves
+// the annotator without a label for the item (not counted by agreement) and the gold label as it was.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
@@ -74,5 +75,35 @@ describe.skipIf(!haveChromium)('undo in the middle of fast typing', () => {
     await page.waitForTimeout(500);
     expect(await position()).toBe(`7 / ${train.length}`);
     await shot(page, 'annotate-undo-flow');
+  });
+
+  it('label + U on an item the annotator had not labelled: they no longer count for it, the gold is as before', async () => {
+    const train: number[] = (await api(page, 'annotation.ids', { split: 'train' })).ids;
+    const id = train[6];
+    const position = () => page.getByTestId('annotate-position').textContent();
+    expect(await position()).toBe(`7 / ${train.length}`);
+    const gold = async () => {
+      const d = await api(page, 'utterances.show', { id });
+      return { label: d.label, history: d.label_history.length };
+    };
+    const danaCount = async () =>
+      (await api(page, 'annotation.info')).annotators.find((a: { name: string }) => a.name === 'dana')?.labels ?? 0;
+    const danaLabel = async () =>
+      (await api(page, 'annotation.item', { id })).annotations.find((a: { annotator: string }) => a.annotator === 'dana')?.label ?? null;
+    const goldBefore = (await gold()).label;
+    expect(goldBefore).not.toBeNull();
+    const before = await danaCount();
+    expect(await danaLabel()).toBeNull();
+    const labels: string[] = (await api(page, 'corpus.summary')).labels;
+    const key = String(labels.findIndex((l) => l !== goldBefore) + 1); // a label other than the gold one
+    await page.keyboard.press(key);
+    await poll(danaCount).toBe(before + 1);
+    await page.keyboard.press('u');
+    await poll(danaLabel).toBeNull();
+    expect(await danaCount()).toBe(before);
+    expect((await gold()).label).toBe(goldBefore);
+    const agreement = await api(page, 'agreement.compute', {});
+    expect(agreement.ratings_per_annotator.dana ?? 0).toBe(before);
+    await poll(position).toBe(`7 / ${train.length}`);
   });
 });

@@ -5,6 +5,7 @@ import type { AnnotationInfo, ContextUtterance } from '../../../shared/api-annot
 import { computeAgreement } from '../agreement';
 import { adjudicationQueue, ratedItems, AnnotatorsError } from '../store/annotators';
 import { adjudicate, annotatorLabels, goldSummary, listAnnotators, parseGoldRule, setGoldRule, LabelError } from '../store/labels';
+import { undoAnnotatorChange, UndoConflictError } from '../store/label-undo';
 import { labelHistory } from '../store/queries';
 import { annotationIds, contextOf } from '../store/annotation-items';
 import { readUiSettings, writeUiSettings } from './ui-settings';
@@ -20,12 +21,14 @@ type AnnotationMethods =
   | 'agreement.compute'
   | 'adjudicate.queue'
   | 'adjudicate.set'
-  | 'gold.setRule';
+  | 'gold.setRule'
+  | 'annotation.undo';
 
 function typed<T>(fn: () => T): T {
   try {
     return fn();
   } catch (e) {
+    if (e instanceof UndoConflictError) throw new ApiError('conflict', e.message);
     if (e instanceof LabelError) throw new ApiError(/^no utterance/.test(e.message) ? 'not_found' : 'invalid_input', e.message);
     if (e instanceof AnnotatorsError) throw new ApiError('not_found', e.message);
     throw e;
@@ -87,6 +90,12 @@ export function annotationHandlers(ctx: ApiContext, who: string): Pick<ApiHandle
       typed(() => {
         const r = adjudicate(db, id, label, annotatorName(ctx, who));
         return { old: r.old, new: r.new, gold_source: r.gold_source, history: labelHistory(db, id) };
+      }),
+    'annotation.undo': ({ id, change, annotator }) =>
+      typed(() => {
+        const name = annotatorName(ctx, who);
+        const r = undoAnnotatorChange(db, id, annotator ?? name, name, change);
+        return { ...r, history: labelHistory(db, id) };
       }),
     'gold.setRule': ({ rule }) =>
       typed(() => {

@@ -91,7 +91,7 @@ function ruleGold(db: Db, id: number, rule: GoldRule): string | null | undefined
 }
 
 /** Writes a gold row when the rule's gold differs from the stored one (adjudicated items excepted). */
-function applyRule(db: Db, id: number, rule: GoldRule, who: string): boolean {
+export function applyRule(db: Db, id: number, rule: GoldRule, who: string): boolean {
   const g = gold(db, id);
   if (g.source === 'adjudicate') return false;
   const want = ruleGold(db, id, rule);
@@ -108,6 +108,8 @@ export interface LabelResult {
   /** the annotator's own label before the change */
   annotator_old: string | null;
   gold_source: string | null;
+  /** the history id of the annotator's change (what an undo names); null: nothing changed */
+  change_id?: number | null;
 }
 
 /**
@@ -135,12 +137,13 @@ export function setAnnotatorLabel(
   const rule = getGoldRule(db);
   const setsGold = rule.kind === 'latest' && before.source !== 'adjudicate' && !opts.keepGold;
   if (mine === label && (!setsGold || before.label === label || opts.ifChanged)) {
-    return { old: before.label, new: before.label, annotator: name, annotator_old: mine, gold_source: before.source };
+    return { old: before.label, new: before.label, annotator: name, annotator_old: mine, gold_source: before.source, change_id: null };
   }
-  q(db, INSERT).run(utteranceId, setsGold ? before.label : mine, label, who, source, name, setsGold ? 1 : 0);
+  const row = q(db, INSERT).run(utteranceId, setsGold ? before.label : mine, label, who, source, name, setsGold ? 1 : 0);
   if (!setsGold && !opts.keepGold) applyRule(db, utteranceId, rule, who);
   const after = gold(db, utteranceId);
-  return { old: before.label, new: after.label, annotator: name, annotator_old: mine, gold_source: after.source };
+  const change_id = Number(row.lastInsertRowid);
+  return { old: before.label, new: after.label, annotator: name, annotator_old: mine, gold_source: after.source, change_id };
 }
 
 /** relabel as before, now as one annotator (default: `who`). Returns the gold label before and after. */

@@ -20,8 +20,7 @@ import { KeymapDialog } from '../annotate/KeymapDialog';
 type Split = 'train' | 'dev' | 'test' | 'unsplit';
 interface Change {
   id: number;
-  gold: string | null;
-  mine: string | null;
+  change: number | null; // the history row annotation.undo takes back; null: the key changed nothing
 }
 
 export function AnnotationView() {
@@ -69,7 +68,6 @@ export function AnnotationView() {
   const labels = useMemo(() => summary?.labels ?? [], [summary]);
   const keys = useMemo(() => keysFor(labels, info?.keymap ?? {}), [labels, info]);
   const keyOf = useMemo(() => new Map([...keys].map(([k, l]) => [l, k])), [keys]);
-  const latestRule = (info?.gold.rule ?? 'latest') === 'latest';
   // blind by default once several annotators work on the corpus (nobody anchors on the others)
   const isBlind = blind ?? (info ? info.annotators.filter((a) => a.name !== me).length > 0 : false);
 
@@ -103,36 +101,33 @@ export function AnnotationView() {
     [setPos],
   );
 
-  // one change, now (apply), or after every change queued before it (send)
-  const apply = useCallback(
-    (id: number, label: string | null, source: 'annotate' | 'undo') =>
-      call('utterances.relabel', { id, label, source }).then((r) => {
-        setHistories((h) => ({ ...h, [id]: r.history }));
-        setGolds((g) => ({ ...g, [id]: r.new }));
-        setMine((m) => ({ ...m, [id]: label }));
-        reloadSummary();
-        return r as typeof r & { annotator_old?: string | null };
-      }),
-    [call, reloadSummary],
-  );
-  const send = useCallback(
-    (id: number, label: string | null, source: 'annotate' | 'undo') => queue.push(() => apply(id, label, source)),
-    [queue, apply],
+  // what the server answered to a change or an undo
+  const shown = useCallback(
+    (id: number, r: { history: LabelChange[]; new: string | null }, mineNow: string | null) => {
+      setHistories((h) => ({ ...h, [id]: r.history }));
+      setGolds((g) => ({ ...g, [id]: r.new }));
+      setMine((m) => ({ ...m, [id]: mineNow }));
+      reloadSummary();
+    },
+    [reloadSummary],
   );
 
-  // the item is fixed when the key is pressed; the cursor moves before the server answers
+  // the item is fixed when the key is pressed; the cursor moves at once, the change goes after those queued before it
   const label = useCallback(
     (l: string) => {
       const id = idsRef.current[posRef.current];
       if (id === undefined) return;
       if (advance) move(1);
       pressedRef.current.push(id);
-      send(id, l, 'annotate').then((r) => {
-        undoRef.current.push({ id, gold: r.old, mine: r.annotator_old ?? null });
-        setSessionChanges((c) => [...c, { id, old: r.old, new: r.new, mine: l }]);
-      }, report);
+      queue
+        .push(() => call('utterances.relabel', { id, label: l, source: 'annotate' }))
+        .then((r) => {
+          shown(id, r, l);
+          undoRef.current.push({ id, change: r.change_id ?? null });
+          setSessionChanges((c) => [...c, { id, old: r.old, new: r.new, mine: l }]);
+        }, report);
     },
-    [advance, move, send, report],
+    [advance, move, queue, call, shown, report],
   );
 
   const undoLast = useCallback(() => {
@@ -144,11 +139,16 @@ export function AnnotationView() {
         const k = undoRef.current.map((c) => c.id).lastIndexOf(id);
         if (k < 0) return; // that change never reached the server (its error was shown)
         const [last] = undoRef.current.splice(k, 1);
-        await apply(last.id, latestRule ? last.gold : last.mine, 'undo'); // inside the queue already
+        // the server takes back exactly that change: the annotator's own label before it (none: they no
+        // longer count for the item) and the gold label with its source
+        if (last.change !== null) {
+          const r = await call('annotation.undo', { id, change: last.change });
+          shown(id, r, r.mine);
+        }
         setSessionChanges((c) => c.filter((_, j) => j !== k));
       })
       .catch(report);
-  }, [queue, apply, latestRule, setPos, report]);
+  }, [queue, call, shown, setPos, report]);
 
   const nextUncertain = useCallback(() => {
     call('annotate.nextUncertain', { ...(split && { split }), exclude: seen }).then((s) => {
