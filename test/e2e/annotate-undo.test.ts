@@ -1,7 +1,8 @@
 // Annotate's U typed in the flow (browser mode, serve + Debian's Chromium): the keys typed right after U,
 // before the server has answered the undo, land on the item undone and the ones after it, as label keys
 // do; the cursor does not jump back later over items already labelled again. U after a first label leaves
-// the annotator without a label for the item (not counted by agreement) and the gold label as it was.
+// the annotator without a label for the item (not counted by agreement) and the gold label as it was; the
+// position is kept in the hash, so a reload comes back to the same item.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
@@ -105,5 +106,24 @@ describe.skipIf(!haveChromium)('undo in the middle of fast typing', () => {
     const agreement = await api(page, 'agreement.compute', {});
     expect(agreement.ratings_per_annotator.dana ?? 0).toBe(before);
     await poll(position).toBe(`7 / ${train.length}`);
+  });
+
+  it('a reload comes back to the same item; an item no longer there falls back to the first one not labelled', async () => {
+    const all: number[] = (await api(page, 'annotation.ids', {})).ids;
+    const train: number[] = (await api(page, 'annotation.ids', { split: 'train' })).ids;
+    const id = train[6];
+    await poll(() => page.evaluate(() => location.hash)).toContain(`;u=${id}`);
+    await page.reload();
+    const position = () => page.getByTestId('annotate-position').textContent();
+    await poll(position).toBe(`${all.indexOf(id) + 1} / ${all.length}`);
+    await poll(() => page.getByTestId('annotation').textContent()).toContain(`#${id} `);
+    const labels: string[] = (await api(page, 'corpus.summary')).labels;
+    await api(page, 'utterances.relabel', { id: all[0], label: labels[0], annotator: 'dana' }); // not the first item, then
+    const free: number[] = (await api(page, 'annotation.ids', { unlabelledBy: 'dana' })).ids;
+    expect(free[0]).not.toBe(all[0]);
+    await page.evaluate(() => (location.hash = '#annotate;u=999999'));
+    await page.reload();
+    await poll(position).toBe(`${all.indexOf(free[0]) + 1} / ${all.length}`);
+    await poll(() => page.evaluate(() => location.hash)).toContain(`;u=${free[0]}`);
   });
 });

@@ -27,6 +27,8 @@ interface StudioValue {
   setView(v: View): void;
   utteranceId: number | null;
   openUtterance(id: number): void;
+  /** the utterance a view is on, kept in the hash without switching view (Annotate's position) */
+  selectUtterance(id: number): void;
   /** bumped whenever a train job finishes or labels change: views depending on models reload */
   modelsTick: number;
   bumpModels(): void;
@@ -52,6 +54,7 @@ export function StudioProvider(props: { children: ReactNode }) {
     setUtteranceId(id);
     setViewState('utterance');
   }, []);
+  const selectUtterance = useCallback((id: number) => setUtteranceId(id), []);
   useEffect(() => {
     history.replaceState(null, '', `${location.pathname}${location.search}#${view}${utteranceId !== null ? `;u=${utteranceId}` : ''}`);
   }, [view, utteranceId]);
@@ -75,6 +78,7 @@ export function StudioProvider(props: { children: ReactNode }) {
       setView,
       utteranceId,
       openUtterance,
+      selectUtterance,
       modelsTick,
       bumpModels,
       annotatorTick,

@@ -16,6 +16,7 @@ import { ClipPlayer } from '../components/ClipPlayer';
 import { keyBelongsToTarget, serialQueue } from '../annotate/keys';
 import { DialogueContext } from '../annotate/DialogueContext';
 import { KeymapDialog } from '../annotate/KeymapDialog';
+import { useStartPosition } from '../annotate/position';
 
 type Split = 'train' | 'dev' | 'test' | 'unsplit';
 interface Change {
@@ -24,7 +25,7 @@ interface Change {
 }
 
 export function AnnotationView() {
-  const { summary, modelsTick, reloadSummary, utteranceId, bumpAnnotator } = useStudio();
+  const { summary, modelsTick, reloadSummary, utteranceId, selectUtterance, bumpAnnotator } = useStudio();
   const { call, report } = useApi();
   const infoQ = useApiData('annotation.info', {}, []);
   const info = infoQ.data;
@@ -71,18 +72,16 @@ export function AnnotationView() {
   // blind by default once several annotators work on the corpus (nobody anchors on the others)
   const isBlind = blind ?? (info ? info.annotators.filter((a) => a.name !== me).length > 0 : false);
 
-  // a new list: start at the utterance selected elsewhere (corpus table, utterance view), else the first
-  const startAt = useRef(utteranceId);
-  useEffect(() => {
-    if (!idsQ.data) return;
-    const i = startAt.current !== null ? ids.indexOf(startAt.current) : -1;
-    startAt.current = null;
-    setPos(i >= 0 ? i : 0);
-  }, [idsQ.data, ids, setPos]);
+  // a new list: start at the utterance in the hash (this view's last position, or one opened elsewhere)
+  useStartPosition(idsQ.data ? ids : null, setPos, utteranceId, () =>
+    call('annotation.ids', { ...filter, ...(me && { unlabelledBy: me }) }).then((r) => r.ids),
+  );
   const currentId = ids.length ? ids[Math.min(pos, ids.length - 1)] : null;
   useEffect(() => {
-    if (currentId !== null) setSeen((s) => (s.includes(currentId) ? s : [...s, currentId]));
-  }, [currentId]);
+    if (currentId === null) return;
+    setSeen((s) => (s.includes(currentId) ? s : [...s, currentId]));
+    selectUtterance(currentId); // the hash keeps the position across reloads
+  }, [currentId, selectUtterance]);
 
   const detail = useApiData('utterances.show', currentId === null ? null : { id: currentId }, [currentId, modelsTick]);
   const item = useApiData('annotation.item', currentId === null ? null : { id: currentId }, [currentId, modelsTick]);
