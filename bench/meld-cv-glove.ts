@@ -196,16 +196,16 @@ function devRead(db: ReturnType<typeof openDb>, glove: Map<string, number[]>, ra
     const u = process.cpuUsage(t0);
     console.log(
       `${name}: C ${C} (cv ${cv.map((x, k) => `${Cs[k]}:${x.toFixed(4)}`).join(' ')}) | dev weighted F1 ${pt.weighted_f1.toFixed(4)} ` +
-        `[${ci.ci95.weighted_f1.map((x) => x.toFixed(3)).join(', ')}], accuracy ${pt.accuracy.toFixed(4)} ` +
-        `[${ci.ci95.accuracy.map((x) => x.toFixed(3)).join(', ')}], macro F1 ${pt.macro_f1.toFixed(4)} (${((u.user + u.system) / 1e6).toFixed(0)} s CPU)`,
+        `[${ci.ci95!.weighted_f1.map((x) => x.toFixed(3)).join(', ')}], accuracy ${pt.accuracy.toFixed(4)} ` +
+        `[${ci.ci95!.accuracy.map((x) => x.toFixed(3)).join(', ')}], macro F1 ${pt.macro_f1.toFixed(4)} (${((u.user + u.system) / 1e6).toFixed(0)} s CPU)`,
     );
   }
   const pair = (a: number, b: number) => {
     const p = pairedDifference(nC, gold, preds[a], preds[b], group);
     const f = (x: number) => (100 * x).toFixed(2);
     console.log(
-      `${models[a][0]} minus ${models[b][0]}: weighted F1 ${f(p.weighted_f1.diff)} [${p.weighted_f1.ci95.map(f).join(', ')}] points` +
-        `${p.within_noise ? ' within noise' : ''}; accuracy ${f(p.accuracy.diff)} [${p.accuracy.ci95.map(f).join(', ')}]` +
+      `${models[a][0]} minus ${models[b][0]}: weighted F1 ${f(p.weighted_f1.diff)} [${p.weighted_f1.ci95!.map(f).join(', ')}] points` +
+        `${p.within_noise ? ' within noise' : ''}; accuracy ${f(p.accuracy.diff)} [${p.accuracy.ci95!.map(f).join(', ')}]` +
         ` (${p.bootstrap.resamples} resamples of ${p.bootstrap.groups} dialogues, seed ${p.bootstrap.seed})`,
     );
   };

@@ -166,15 +166,29 @@ export interface EvaluateResult extends Metrics {
   evaluated_at: string;
   /** the gold labels scored against: the gold rule and how many gold labels each source made (issue 13) */
   gold?: GoldSummary;
-  /** seeded bootstrap 95% intervals over the split's dialogues (learn/bootstrap.ts) */
+  /** seeded bootstrap 95% intervals over the split's dialogues, or blocks of utterances within them
+   * with fewer than 10 dialogues (learn/bootstrap.ts); null: too few items for an interval */
   ci95?: {
     accuracy: [number, number];
     weighted_f1: [number, number];
     macro_f1: [number, number];
     macro_auc: [number, number] | null;
     per_class_f1: Record<string, [number, number]>;
+  } | null;
+  bootstrap?: {
+    resamples: number;
+    seed: number;
+    unit: 'dialogue' | 'block' | 'none';
+    /** dialogues in the split */
+    groups: number;
+    level: number;
+    /** absent in results stored before blocks: a dialogue bootstrap */
+    method?: 'dialogue' | 'circular_block' | 'none';
+    /** units drawn per resample: dialogues or blocks */
+    units?: number;
+    block_length?: number | null;
+    n_items?: number;
   };
-  bootstrap?: { resamples: number; seed: number; unit: 'dialogue'; groups: number; level: number };
   /** the same split scored by trivial models: read every figure against these */
   baselines?: {
     majority: BaselineScore & { label: string };
@@ -185,10 +199,11 @@ export interface EvaluateResult extends Metrics {
 }
 
 export interface PairedComparison {
-  accuracy: { diff: number; ci95: [number, number] };
-  weighted_f1: { diff: number; ci95: [number, number] };
-  macro_f1: { diff: number; ci95: [number, number] };
-  /** the weighted F1 difference's interval holds 0 */
+  /** ci95 null: too few items for an interval */
+  accuracy: { diff: number; ci95: [number, number] | null };
+  weighted_f1: { diff: number; ci95: [number, number] | null };
+  macro_f1: { diff: number; ci95: [number, number] | null };
+  /** the weighted F1 difference's interval holds 0, or there is none */
   within_noise: boolean;
   n: number;
 }
@@ -198,7 +213,7 @@ export interface BaselineScore {
   accuracy: number;
   weighted_f1: number;
   macro_f1: number;
-  ci95: { accuracy: [number, number]; weighted_f1: [number, number]; macro_f1: [number, number] };
+  ci95: { accuracy: [number, number]; weighted_f1: [number, number]; macro_f1: [number, number] } | null;
   model_minus_baseline: PairedComparison;
 }
 

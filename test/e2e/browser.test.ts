@@ -229,6 +229,9 @@ describe.skipIf(!haveChromium)('browser mode (serve + Chromium)', () => {
     await page.getByTestId('confusion').locator('.hm, image').first().waitFor({ state: 'attached' });
     before = await confusion(page);
     expect(Object.values(before).reduce((a, r) => a + sum(r), 0)).toBe(10);
+    // 10 dev utterances: too few for an interval, said so (not a zero-width interval)
+    expect(await page.locator('[data-ci="accuracy"]').textContent()).toBe('95% CI n/a: too few items');
+    expect(await page.getByTestId('eval-ci-note').textContent()).toMatch(/^95% intervals: n\/a: too few items \(10 utterances\)/);
     expect(await page.getByTestId('roc-curves').locator('.legendtext').allTextContents()).toEqual(
       expect.arrayContaining([expect.stringMatching(/AUC/)]),
     );

@@ -1,5 +1,7 @@
 // The report's evaluation section (issue 16): each metric with its bootstrap 95% interval and the
-// baselines table, the same figures `evaluate --json` gives, in the HTML and in the PDF's text.
+// baselines table, the same figures `evaluate --json` gives, in the HTML and in the PDF's text. The
+// demo's dev split has 10 utterances: too few for an interval, so each figure says "n/a: too few
+// items" (evaluate-blocks.test.ts checks the report's intervals on a larger split).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -11,7 +13,7 @@ const ROOT = path.resolve(__dirname, '../..');
 const DEMO = path.join(ROOT, 'resources/demo');
 const has = (cmd: string) => spawnSync('sh', ['-c', `command -v ${cmd}`]).status === 0;
 const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
-const ci = (c: [number, number]) => `(${pct(c[0])}–${pct(c[1])})`;
+const NA = '(n/a: too few items)';
 const pts = (v: number) => `${v >= 0 ? '+' : '−'}${Math.abs(100 * v).toFixed(1)}`;
 /** the HTML's text: tags dropped, entities that matter here decoded, spaces collapsed */
 const textOf = (html: string) =>
@@ -41,17 +43,21 @@ describe('report: intervals and baselines', () => {
     html = fs.readFileSync(out, 'utf8');
   });
 
-  it('the summary and the split section give each metric with the interval evaluate computes', () => {
-    expect(ev.ci95.weighted_f1[0]).toBeLessThan(ev.ci95.weighted_f1[1]); // a real interval on the demo's dev split
+  it('the summary and the split section give each metric, with "n/a: too few items" for the interval of 10 utterances', () => {
+    expect(ev.n).toBe(10);
+    expect(ev.ci95).toBeNull(); // not a zero-width or 3-dialogue interval
+    expect(ev.bootstrap).toMatchObject({ method: 'none', n_items: 10, groups: 3 });
     const summary = textOf(/<table class="metrics-summary">[\s\S]*?<\/table>/.exec(html)![0]);
-    expect(summary).toContain(`${pct(ev.accuracy)} ${ci(ev.ci95.accuracy)}`);
-    expect(summary).toContain(`${pct(ev.weighted_f1)} ${ci(ev.ci95.weighted_f1)}`);
-    expect(summary).toContain(`${pct(ev.macro_f1)} ${ci(ev.ci95.macro_f1)}`);
+    expect(summary).toContain(`${pct(ev.accuracy)} ${NA}`);
+    expect(summary).toContain(`${pct(ev.weighted_f1)} ${NA}`);
+    expect(summary).toContain(`${pct(ev.macro_f1)} ${NA}`);
     const text = textOf(html);
-    expect(text).toContain(`bootstrap over dialogues (${ev.bootstrap.resamples} resamples, seed ${ev.bootstrap.seed}`);
-    // per-class F1 with its interval
+    expect(text).toContain(
+      `seeded bootstrap (${ev.bootstrap.resamples} resamples, seed ${ev.bootstrap.seed}): dev: n/a: too few items (10 utterances)`,
+    );
+    // per-class F1 without an interval
     const perClass = textOf(/<table class="per-class">[\s\S]*?<\/table>/.exec(html)![0]);
-    for (const l of ev.labels) expect(perClass).toContain(`${pct(ev.per_class[l].f1)} ${ci(ev.ci95.per_class_f1[l])}`);
+    for (const l of ev.labels) expect(perClass).toContain(`${pct(ev.per_class[l].f1)} ${NA}`);
   });
 
   it('the baselines table: the model, the majority class and the plain linear SVM, each with intervals and the paired difference', () => {
@@ -62,19 +68,20 @@ describe('report: intervals and baselines', () => {
     expect(rows[0]).toContain(`this model (v${ev.model_version})`);
     const maj = ev.baselines.majority;
     expect(rows[1]).toContain(`majority class (always “${maj.label}”)`);
-    expect(rows[1]).toContain(`${pct(maj.weighted_f1)} ${ci(maj.ci95.weighted_f1)}`);
+    expect(maj.ci95).toBeNull();
+    expect(rows[1]).toContain(`${pct(maj.weighted_f1)} ${NA}`);
     const d = maj.model_minus_baseline.weighted_f1;
-    expect(rows[1]).toContain(`${pts(d.diff)} (${pts(d.ci95[0])} to ${pts(d.ci95[1])})`);
+    expect(d.ci95).toBeNull();
+    expect(rows[1]).toContain(`${pts(d.diff)} ${NA}`);
     const lin = ev.baselines.linear;
     expect(rows[2]).toContain(
       `plain linear SVM on ${lin.text_encoder} text features (C=1, no class weighting, ${lin.n_train} training items)`,
     );
-    expect(rows[2]).toContain(`${pct(lin.accuracy)} ${ci(lin.ci95.accuracy)}`);
-    expect(rows[2]).toContain(`${pct(lin.macro_f1)} ${ci(lin.ci95.macro_f1)}`);
-    // a difference whose interval holds 0 is said to be within noise, one that does not is not
-    const noise = (x: { ci95: [number, number] }) => x.ci95[0] <= 0 && x.ci95[1] >= 0;
-    expect(rows[1].includes('within noise')).toBe(noise(d));
-    expect(rows[2].includes('within noise')).toBe(noise(lin.model_minus_baseline.weighted_f1));
+    expect(rows[2]).toContain(`${pct(lin.accuracy)} ${NA}`);
+    expect(rows[2]).toContain(`${pct(lin.macro_f1)} ${NA}`);
+    // without an interval no difference is called within noise or not: it says n/a
+    expect(rows[1].includes('within noise')).toBe(false);
+    expect(rows[2]).toContain(`${pts(lin.model_minus_baseline.weighted_f1.diff)} ${NA}`);
   });
 
   it.skipIf(!has('pdftotext'))('the PDF carries the intervals and the baselines table', () => {
@@ -82,7 +89,7 @@ describe('report: intervals and baselines', () => {
     ok(runCli(['report', '--db', db, '--format', 'pdf', '--out', out]));
     const text = spawnSync('pdftotext', [out, '-'], { encoding: 'utf8' }).stdout.replace(/\s+/g, ' ');
     expect(text).toContain('Baselines on the same items');
-    expect(text).toContain(ci(ev.ci95.weighted_f1));
+    expect(text).toContain(`${pct(ev.weighted_f1)} ${NA}`);
     expect(text).toContain(`always “${ev.baselines.majority.label}”`);
   });
 });

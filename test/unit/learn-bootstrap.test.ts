@@ -57,7 +57,7 @@ describe('bootstrap over dialogues', () => {
     for (let r = 0; r < reps; r++) {
       const s = synthetic(rng, 60, 5, 3, trueAcc);
       const { ci95 } = bootstrapCi(['a', 'b', 'c'], s, 400, r + 1);
-      if (ci95.accuracy[0] <= trueAcc && trueAcc <= ci95.accuracy[1]) covered++;
+      if (ci95!.accuracy[0] <= trueAcc && trueAcc <= ci95!.accuracy[1]) covered++;
     }
     // nominal 95%: with 200 repetitions, 88%..99% holds it with a wide margin
     expect(covered / reps).toBeGreaterThan(0.88);
@@ -71,8 +71,8 @@ describe('bootstrap over dialogues', () => {
     expect(a).toEqual(b);
     expect(a.bootstrap).toMatchObject({ unit: 'dialogue', groups: 50, resamples: 300 });
     const point = evaluate(['x', 'y', 'z'], s.gold, s.pred, s.proba);
-    expect(a.ci95.weighted_f1[0]).toBeLessThanOrEqual(point.weighted_f1);
-    expect(a.ci95.weighted_f1[1]).toBeGreaterThanOrEqual(point.weighted_f1);
+    expect(a.ci95!.weighted_f1[0]).toBeLessThanOrEqual(point.weighted_f1);
+    expect(a.ci95!.weighted_f1[1]).toBeGreaterThanOrEqual(point.weighted_f1);
   });
 
   it('a model compared with itself differs by zero; a clearly better one does not sit within noise', () => {
@@ -85,7 +85,7 @@ describe('bootstrap over dialogues', () => {
     const better = s.pred.map((p, i) => (p !== s.gold[i] && i % 3 === 0 ? s.gold[i] : p));
     const d = pairedDifference(4, s.gold, better, s.pred, s.group, 300);
     expect(d.accuracy.diff).toBeGreaterThan(0);
-    expect(d.weighted_f1.ci95[0]).toBeGreaterThan(0);
+    expect(d.weighted_f1.ci95![0]).toBeGreaterThan(0);
     expect(d.within_noise).toBe(false);
     // two equally good, differently wrong models: the difference is centred near zero
     const other = synthetic(new Rng(10), 80, 5, 4, 0.5);
@@ -97,7 +97,7 @@ describe('bootstrap over dialogues', () => {
       s.group,
       300,
     );
-    expect(e.weighted_f1.ci95[0]).toBeLessThan(0.05);
-    expect(e.weighted_f1.ci95[1]).toBeGreaterThan(-0.05);
+    expect(e.weighted_f1.ci95![0]).toBeLessThan(0.05);
+    expect(e.weighted_f1.ci95![1]).toBeGreaterThan(-0.05);
   });
 });

@@ -13,6 +13,7 @@ import {
 import { trainInWorker } from '../core/learn/train-in-worker';
 import { contextAblation } from '../core/learn/context-ablation';
 import { sparseLinear } from '../../shared/model-config';
+import { bootstrapWords, NO_INTERVAL } from '../../shared/bootstrap-words';
 import { cancelJob, finishJob, reapOrphanJobs, reportProgress, startJob } from '../core/jobs/job-store';
 import { trainProgressMeter } from '../core/api/train-progress';
 
@@ -50,7 +51,8 @@ function pct(x: number): string {
   return (100 * x).toFixed(1);
 }
 
-const ci = (i: [number, number] | undefined) => (i ? ` [${pct(i[0])}, ${pct(i[1])}]` : '');
+/** ' [a, b]'; ' [n/a]' when there is no interval (too few items); '' when none was asked for */
+const ci = (i: [number, number] | null | undefined) => (i ? ` [${pct(i[0])}, ${pct(i[1])}]` : i === null ? ' [n/a]' : '');
 
 function diffLine(
   what: string,
@@ -58,6 +60,7 @@ function diffLine(
 ): string {
   const f = d.weighted_f1;
   const pts = (x: number) => `${x >= 0 ? '+' : ''}${(x * 100).toFixed(1)}`;
+  if (!f.ci95) return `${what}: weighted F1 ${pts(f.diff)} points [${NO_INTERVAL}]`;
   return `${what}: weighted F1 ${pts(f.diff)} points [${pts(f.ci95[0])}, ${pts(f.ci95[1])}]${d.within_noise ? ': within noise (the interval holds 0)' : ''}`;
 }
 
@@ -66,12 +69,12 @@ function baselineLines(r: EvaluateResult): string[] {
   const b = r.baselines;
   if (b) {
     out.push(
-      `baseline majority class (${b.majority.label}): weighted F1 ${pct(b.majority.weighted_f1)}%${ci(b.majority.ci95.weighted_f1)}, accuracy ${pct(b.majority.accuracy)}%`,
+      `baseline majority class (${b.majority.label}): weighted F1 ${pct(b.majority.weighted_f1)}%${ci(b.majority.ci95 && b.majority.ci95.weighted_f1)}, accuracy ${pct(b.majority.accuracy)}%`,
     );
     out.push(`  ${diffLine('model minus majority', b.majority.model_minus_baseline)}`);
     if (b.linear) {
       out.push(
-        `baseline plain linear SVM (C=1, unweighted, ${b.linear.text_encoder} text, ${b.linear.n_train} train items): weighted F1 ${pct(b.linear.weighted_f1)}%${ci(b.linear.ci95.weighted_f1)}, accuracy ${pct(b.linear.accuracy)}%`,
+        `baseline plain linear SVM (C=1, unweighted, ${b.linear.text_encoder} text, ${b.linear.n_train} train items): weighted F1 ${pct(b.linear.weighted_f1)}%${ci(b.linear.ci95 && b.linear.ci95.weighted_f1)}, accuracy ${pct(b.linear.accuracy)}%`,
       );
       out.push(`  ${diffLine('model minus plain linear', b.linear.model_minus_baseline)}`);
     } else out.push('baseline plain linear SVM: no text features on the training split');
@@ -83,9 +86,13 @@ function baselineLines(r: EvaluateResult): string[] {
 export function metricsTable(r: EvaluateResult): string {
   const lines = [
     `model v${r.model_version} (${r.fusion === 'none' ? 'no fusion' : r.fusion + ' fusion'}, ${r.classifier} SVM${r.C !== null ? `, C=${r.C}` : ''}, ${r.modalities.join('+')}${r.context ? ', context' : ''}) on the ${r.split} split: n=${r.n}`,
-    `accuracy ${pct(r.accuracy)}%${ci(r.ci95?.accuracy)}  weighted F1 ${pct(r.weighted_f1)}%${ci(r.ci95?.weighted_f1)}  macro F1 ${pct(r.macro_f1)}%${ci(r.ci95?.macro_f1)}  macro AUC ${r.macro_auc === null ? '-' : r.macro_auc.toFixed(3)}`,
+    `accuracy ${pct(r.accuracy)}%${ci(r.ci95 && r.ci95.accuracy)}  weighted F1 ${pct(r.weighted_f1)}%${ci(r.ci95 && r.ci95.weighted_f1)}  macro F1 ${pct(r.macro_f1)}%${ci(r.ci95 && r.ci95.macro_f1)}  macro AUC ${r.macro_auc === null ? '-' : r.macro_auc.toFixed(3)}`,
     ...(r.bootstrap
-      ? [`(95% intervals: bootstrap over ${r.bootstrap.groups} dialogues, ${r.bootstrap.resamples} resamples, seed ${r.bootstrap.seed})`]
+      ? [
+          r.bootstrap.method === 'none'
+            ? `(95% intervals: ${bootstrapWords(r.bootstrap)})`
+            : `(95% intervals: ${bootstrapWords(r.bootstrap)}, ${r.bootstrap.resamples} resamples, seed ${r.bootstrap.seed})`,
+        ]
       : []),
     ...baselineLines(r),
     '',
@@ -301,11 +308,12 @@ export function registerLearnCommands(program: Command, ctx: CliContext): void {
             lexicon,
             onRow: (w) => ctx.progress(`ablation: ${all.join('+')}, context ${w}`),
           });
-          const iv = (c?: [number, number]) => (c ? `(${pct(c[0])}-${pct(c[1])})` : '');
+          const iv = (c?: [number, number]) => (c ? `(${pct(c[0])}-${pct(c[1])})` : '(n/a)');
           const dd = (r: (typeof crows)[number]) => {
             const d = r.minus_none?.weighted_f1;
             if (!d) return '';
             const p = (v: number) => `${v >= 0 ? '+' : ''}${(100 * v).toFixed(1)}`;
+            if (!d.ci95) return `${p(d.diff)} (${NO_INTERVAL})`;
             return `${p(d.diff)} (${p(d.ci95[0])} to ${p(d.ci95[1])})${r.minus_none!.within_noise ? ' within noise' : ''}`;
           };
           ctx.out(

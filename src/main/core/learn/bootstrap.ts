@@ -1,11 +1,23 @@
-// Seeded bootstrap intervals for evaluation figures, resampling whole dialogues (the utterances of a
-// dialogue are not independent), and the paired bootstrap difference of two models on the same
-// items. Metrics are recomputed from per-item weights (how often the resample drew the item's
-// dialogue), with AUC from presorted scores: one resample costs O(n K), not a sort.
+// Seeded bootstrap intervals for evaluation figures, and the paired bootstrap difference of two
+// models on the same items. With enough dialogues whole dialogues are resampled (the utterances of a
+// dialogue are not independent); with few (a long recording is one dialogue) a circular block
+// bootstrap over utterances in time order within each dialogue; with too few items, no interval.
+// Metrics are recomputed from per-item weights (how often the resample drew the item), with AUC from
+// presorted scores: one resample costs O(n K), not a sort.
 import { Rng } from '../rng';
 
 export const BOOTSTRAP_RESAMPLES = 1000;
 export const BOOTSTRAP_SEED = 1;
+/**
+ * Fewer dialogues than this: blocks of utterances within each dialogue are resampled instead of whole
+ * dialogues. A cluster bootstrap with G clusters has only C(2G-1, G) distinct resamples (126 at G = 5)
+ * and, like cluster-robust variances, is known to understate the spread badly with few clusters
+ * (Cameron, Gelbach & Miller 2008; Cameron & Miller 2015 put "few" at 20-50 and the failure is severe
+ * below ~10). One dialogue gives a zero-width interval. 10 is the rule of thumb used here.
+ */
+export const MIN_DIALOGUES = 10;
+/** Fewer items than this: no interval at all (a handful of blocks gives percentiles of nothing). */
+export const MIN_ITEMS = 20;
 
 export type Interval = [number, number];
 
@@ -17,6 +29,8 @@ export interface ScoredItems {
   proba?: ArrayLike<number>[];
   /** the item's dialogue (any key; items without one are their own group) */
   group: (string | number | null)[];
+  /** the item's position in time within its dialogue (any comparable number); absent: the item order */
+  order?: number[];
 }
 
 export interface PointMetrics {
@@ -38,9 +52,25 @@ export interface BootstrapCi {
 export interface BootstrapInfo {
   resamples: number;
   seed: number;
-  unit: 'dialogue';
+  /** what a resample draws: whole dialogues, blocks of consecutive utterances, or nothing (no interval) */
+  unit: 'dialogue' | 'block' | 'none';
+  /** dialogues in the items (an item without one counts as one) */
   groups: number;
   level: 0.95;
+  /** dialogue bootstrap, circular block bootstrap within dialogues (time order), or none (too few items) */
+  method: 'dialogue' | 'circular_block' | 'none';
+  /** units drawn per resample: the dialogues, or the blocks of all dialogues together; 0 for none */
+  units: number;
+  /** utterances per block (the last block of a dialogue is cut to its length); null unless blocks */
+  block_length: number | null;
+  /** items resampled */
+  n_items: number;
+}
+
+/** How the items are resampled: the dialogue groups (in time order) and the method that applies. */
+export interface Scheme {
+  groups: number[][];
+  info: Omit<BootstrapInfo, 'resamples' | 'seed'>;
 }
 
 /** Metrics of items weighted by w (w[i] copies of item i). */
@@ -140,7 +170,7 @@ export class AucIndex {
   }
 }
 
-function groupsOf(keys: (string | number | null)[]): number[][] {
+function groupsOf(keys: (string | number | null)[], order?: number[]): number[][] {
   const byKey = new Map<string | number, number[]>();
   const out: number[][] = [];
   keys.forEach((k, i) => {
@@ -152,7 +182,28 @@ function groupsOf(keys: (string | number | null)[]): number[][] {
     if (!g) byKey.set(k, (g = []));
     g.push(i);
   });
-  return [...byKey.values(), ...out];
+  const all = [...byKey.values(), ...out];
+  // time order within each dialogue (blocks are runs of neighbours; ties keep the item order)
+  if (order) for (const g of all) g.sort((a, b) => order[a] - order[b] || a - b);
+  return all;
+}
+
+/**
+ * The resampling scheme of n items: whole dialogues with MIN_DIALOGUES or more, else a circular block
+ * bootstrap within each dialogue with blocks of round(m^(1/3)) utterances, m the mean dialogue length
+ * (the n^(1/3) order of Hall, Horowitz & Jing 1995 for variance and two-sided intervals); none below
+ * MIN_ITEMS items.
+ */
+export function resamplingScheme(group: (string | number | null)[], order?: number[]): Scheme {
+  const n = group.length;
+  const groups = groupsOf(group, order);
+  const G = groups.length;
+  const base = { groups: G, level: 0.95 as const, n_items: n };
+  if (n < MIN_ITEMS) return { groups, info: { ...base, unit: 'none', method: 'none', units: 0, block_length: null } };
+  if (G >= MIN_DIALOGUES) return { groups, info: { ...base, unit: 'dialogue', method: 'dialogue', units: G, block_length: null } };
+  const L = Math.max(1, Math.round(Math.cbrt(n / G)));
+  const units = groups.reduce((a, g) => a + Math.ceil(g.length / Math.min(L, g.length)), 0);
+  return { groups, info: { ...base, unit: 'block', method: 'circular_block', units, block_length: L } };
 }
 
 const percentile = (sorted: number[], q: number) => {
@@ -168,43 +219,58 @@ export const interval = (xs: number[]): Interval => {
   return [percentile(s, 0.025), percentile(s, 0.975)];
 };
 
-/** Draws `resamples` dialogue resamples (seeded) and calls `each` with the item weights of each. */
-function resample(groups: number[][], n: number, resamples: number, seed: number, each: (w: Float64Array) => void): void {
+/** Draws `resamples` resamples of the scheme (seeded) and calls `each` with the item weights of each. */
+function resample(scheme: Scheme, n: number, resamples: number, seed: number, each: (w: Float64Array) => void): void {
+  const { groups, info } = scheme;
+  if (info.method === 'none') return;
   const rng = new Rng(seed);
   const w = new Float64Array(n);
+  const L = info.block_length ?? 0;
   for (let b = 0; b < resamples; b++) {
     w.fill(0);
-    for (let g = 0; g < groups.length; g++) for (const i of groups[rng.int(groups.length)]) w[i]++;
+    if (info.method === 'dialogue') {
+      for (let g = 0; g < groups.length; g++) for (const i of groups[rng.int(groups.length)]) w[i]++;
+    } else {
+      // circular blocks: each dialogue refilled to its length from blocks starting anywhere in it,
+      // wrapping at its end, so every utterance has expected weight 1 (Politis & Romano 1992)
+      for (const g of groups) {
+        const m = g.length;
+        for (let filled = 0; filled < m;) {
+          const start = rng.int(m);
+          for (let t = 0; t < L && filled < m; t++, filled++) w[g[(start + t) % m]]++;
+        }
+      }
+    }
     each(w);
   }
 }
 
-/** Percentile 95% intervals of every figure, resampling dialogues with replacement. */
+/** Percentile 95% intervals of every figure (null with too few items), resampled as resamplingScheme says. */
 export function bootstrapCi(
   labels: string[],
   items: ScoredItems,
   resamples = BOOTSTRAP_RESAMPLES,
   seed = BOOTSTRAP_SEED,
-): { ci95: BootstrapCi; bootstrap: BootstrapInfo } {
+): { ci95: BootstrapCi | null; bootstrap: BootstrapInfo } {
   const K = labels.length;
   const n = items.gold.length;
-  const groups = groupsOf(items.group);
+  const scheme = resamplingScheme(items.group, items.order);
+  const bootstrap: BootstrapInfo = { resamples, seed, ...scheme.info };
+  if (scheme.info.method === 'none') return { ci95: null, bootstrap };
   const auc = items.proba ? new AucIndex(K, items.gold, items.proba) : null;
   const acc: number[] = [];
   const wf1: number[] = [];
   const mf1: number[] = [];
   const mauc: number[] = [];
   const perClass = labels.map(() => [] as number[]);
-  if (n > 0) {
-    resample(groups, n, resamples, seed, (w) => {
-      const m = weightedMetrics(K, items.gold, items.pred, w, auc ?? undefined);
-      acc.push(m.accuracy);
-      wf1.push(m.weighted_f1);
-      mf1.push(m.macro_f1);
-      if (m.macro_auc !== null) mauc.push(m.macro_auc);
-      m.per_class_f1.forEach((f, k) => perClass[k].push(f));
-    });
-  }
+  resample(scheme, n, resamples, seed, (w) => {
+    const m = weightedMetrics(K, items.gold, items.pred, w, auc ?? undefined);
+    acc.push(m.accuracy);
+    wf1.push(m.weighted_f1);
+    mf1.push(m.macro_f1);
+    if (m.macro_auc !== null) mauc.push(m.macro_auc);
+    m.per_class_f1.forEach((f, k) => perClass[k].push(f));
+  });
   return {
     ci95: {
       accuracy: interval(acc),
@@ -213,22 +279,23 @@ export function bootstrapCi(
       macro_auc: mauc.length ? interval(mauc) : null,
       per_class_f1: Object.fromEntries(labels.map((l, k) => [l, interval(perClass[k])])),
     },
-    bootstrap: { resamples, seed, unit: 'dialogue', groups: groups.length, level: 0.95 },
+    bootstrap,
   };
 }
 
 export interface PairedDifference {
-  /** figure of A minus figure of B on the same items */
-  accuracy: { diff: number; ci95: Interval };
-  weighted_f1: { diff: number; ci95: Interval };
-  macro_f1: { diff: number; ci95: Interval };
-  /** true when the weighted F1 difference's interval holds 0: on this split the two cannot be told apart */
+  /** figure of A minus figure of B on the same items; ci95 null with too few items */
+  accuracy: { diff: number; ci95: Interval | null };
+  weighted_f1: { diff: number; ci95: Interval | null };
+  macro_f1: { diff: number; ci95: Interval | null };
+  /** true when the weighted F1 difference's interval holds 0, or there is no interval: on this split
+   * the two cannot be told apart */
   within_noise: boolean;
   n: number;
   bootstrap: BootstrapInfo;
 }
 
-/** Paired bootstrap of A - B: the same dialogue resamples scored for both models. */
+/** Paired bootstrap of A - B: the same resamples (dialogues or blocks, as bootstrapCi) scored for both models. */
 export function pairedDifference(
   K: number,
   gold: number[],
@@ -237,28 +304,28 @@ export function pairedDifference(
   group: (string | number | null)[],
   resamples = BOOTSTRAP_RESAMPLES,
   seed = BOOTSTRAP_SEED,
+  order?: number[],
 ): PairedDifference {
   const n = gold.length;
-  const groups = groupsOf(group);
+  const scheme = resamplingScheme(group, order);
   const ones = new Float64Array(n).fill(1);
   const [a0, b0] = [weightedMetrics(K, gold, predA, ones), weightedMetrics(K, gold, predB, ones)];
   const d = { accuracy: [] as number[], weighted_f1: [] as number[], macro_f1: [] as number[] };
-  if (n > 0) {
-    resample(groups, n, resamples, seed, (w) => {
-      const a = weightedMetrics(K, gold, predA, w);
-      const b = weightedMetrics(K, gold, predB, w);
-      d.accuracy.push(a.accuracy - b.accuracy);
-      d.weighted_f1.push(a.weighted_f1 - b.weighted_f1);
-      d.macro_f1.push(a.macro_f1 - b.macro_f1);
-    });
-  }
-  const fig = (k: 'accuracy' | 'weighted_f1' | 'macro_f1') => ({ diff: a0[k] - b0[k], ci95: interval(d[k]) });
+  resample(scheme, n, resamples, seed, (w) => {
+    const a = weightedMetrics(K, gold, predA, w);
+    const b = weightedMetrics(K, gold, predB, w);
+    d.accuracy.push(a.accuracy - b.accuracy);
+    d.weighted_f1.push(a.weighted_f1 - b.weighted_f1);
+    d.macro_f1.push(a.macro_f1 - b.macro_f1);
+  });
+  const none = scheme.info.method === 'none';
+  const fig = (k: 'accuracy' | 'weighted_f1' | 'macro_f1') => ({ diff: a0[k] - b0[k], ci95: none ? null : interval(d[k]) });
   const out = { accuracy: fig('accuracy'), weighted_f1: fig('weighted_f1'), macro_f1: fig('macro_f1') };
-  const holds0 = (i: Interval) => i[0] <= 1e-12 && i[1] >= -1e-12;
+  const holds0 = (i: Interval | null) => !i || (i[0] <= 1e-12 && i[1] >= -1e-12);
   return {
     ...out,
     within_noise: holds0(out.weighted_f1.ci95),
     n,
-    bootstrap: { resamples, seed, unit: 'dialogue', groups: groups.length, level: 0.95 },
+    bootstrap: { resamples, seed, ...scheme.info },
   };
 }

@@ -16,6 +16,7 @@ import {
   splitPredictions,
 } from '../store/model-versions';
 import { trainingDataStamp } from '../store/training-data';
+import { timeRanks } from '../store/time-order';
 
 export type { EvaluateResult } from '../../../shared/types';
 import type { EvaluateResult } from '../../../shared/types';
@@ -57,6 +58,8 @@ export function evaluateSplit(db: Db, split: string, version?: number, opts: Eva
   const gold: number[] = [];
   const pred: number[] = [];
   const proba: number[][] = [];
+  const order: number[] = [];
+  const rank = timeRanks(db, split);
   let missing = 0;
   for (const r of rows) {
     const g = classOf.get(r.gold);
@@ -68,6 +71,7 @@ export function evaluateSplit(db: Db, split: string, version?: number, opts: Eva
     const p = JSON.parse(r.probabilities) as Record<string, number>;
     ids.push(r.id);
     group.push(r.dialogue_id);
+    order.push(rank.get(r.id) ?? r.id);
     gold.push(g);
     pred.push(classOf.get(r.pred)!);
     proba.push(labels.map((l) => p[l] ?? 0));
@@ -88,11 +92,12 @@ export function evaluateSplit(db: Db, split: string, version?: number, opts: Eva
     evaluated_at: new Date().toISOString(),
     gold: goldSummary(db, split),
   };
-  // intervals: a seeded bootstrap over the split's dialogues
-  const scored: ScoredItems = { gold, pred, proba, group };
+  // intervals: a seeded bootstrap over the split's dialogues, or over blocks of utterances in time
+  // order within them when there are few (bootstrap.ts); none with too few items
+  const scored: ScoredItems = { gold, pred, proba, group, order };
   if (opts.intervals !== false) Object.assign(result, bootstrapCi(labels, scored));
-  if (opts.baselines) result.baselines = baselinesOn(db, labels, ids, gold, pred, group);
-  if (opts.compare !== undefined) result.compare = compareWith(db, opts.compare, labels, ids, gold, pred, group);
+  if (opts.baselines) result.baselines = baselinesOn(db, labels, ids, gold, pred, group, order);
+  if (opts.compare !== undefined) result.compare = compareWith(db, opts.compare, labels, ids, gold, pred, group, order);
   // stored per split (a split without labelled items has nothing to store)
   if (result.n > 0)
     db.transaction(() => {
@@ -114,6 +119,7 @@ function baselinesOn(
   gold: number[],
   pred: number[],
   group: (number | null)[],
+  order: number[],
 ): NonNullable<EvaluateResult['baselines']> {
   // refit only when the training labels or the text features changed
   const stamp = trainingDataStamp(db);
@@ -127,13 +133,14 @@ function baselinesOn(
     const g = keep.map((i) => gold[i]);
     const p = keep.map((i) => m.get(ids[i])!);
     const grp = keep.map((i) => group[i]);
+    const ord = keep.map((i) => order[i]);
     const point = weightedMetrics(labels.length, g, p, ones.subarray(0, keep.length));
     return {
       n: keep.length,
       accuracy: point.accuracy,
       weighted_f1: point.weighted_f1,
       macro_f1: point.macro_f1,
-      ci95: bootstrapCi(labels, { gold: g, pred: p, group: grp }).ci95,
+      ci95: bootstrapCi(labels, { gold: g, pred: p, group: grp, order: ord }).ci95,
       // the model minus this baseline, paired on the same items
       model_minus_baseline: pairedDifference(
         labels.length,
@@ -141,6 +148,9 @@ function baselinesOn(
         keep.map((i) => pred[i]),
         p,
         grp,
+        undefined,
+        undefined,
+        ord,
       ),
     };
   };
@@ -163,6 +173,7 @@ function compareWith(
   gold: number[],
   pred: number[],
   group: (number | null)[],
+  order: number[],
 ): NonNullable<EvaluateResult['compare']> {
   if (!modelExists(db, other)) throw new EvaluateError(`no model version ${other} to compare with`);
   const classOf = new Map(labels.map((l, k) => [l, k]));
@@ -178,6 +189,9 @@ function compareWith(
     keep.map((i) => pred[i]),
     keep.map((i) => theirs.get(ids[i])!),
     keep.map((i) => group[i]),
+    undefined,
+    undefined,
+    keep.map((i) => order[i]),
   );
   return { version: other, ...d };
 }

@@ -9,6 +9,7 @@ import { createRequire } from 'node:module';
 import type { EvaluateResult } from '../../../shared/types';
 import type { EntropyThumb, ReportData } from './report-data';
 import { escapeTraces, plotText } from '../../../shared/plot-text';
+import { BLOCK_NOTE, NO_INTERVAL, bootstrapWords } from '../../../shared/bootstrap-words';
 
 let plotlySource: string | null = null;
 
@@ -37,14 +38,20 @@ function modelLine(e: EvaluateResult): string {
   return `model version ${e.model_version} (${e.fusion === 'none' ? 'no fusion' : `${e.fusion} fusion`}, ${e.classifier} SVM${e.C !== null ? `, C=${e.C}` : ''}, ${e.modalities.join('+')}${e.context ? ', dialogue context' : ''})`;
 }
 
-/** "55.2% (53.1–57.3)": a figure with its 95% interval, when there is one */
+/** "55.2% (53.1–57.3)": a figure with its 95% interval; null: "(n/a: too few items)"; undefined: the figure alone */
 function withCi(x: number, ci: [number, number] | null | undefined, fmt: (v: number) => string = pct): string {
+  if (ci === null) return `${fmt(x)} <span class="ci">(${NO_INTERVAL})</span>`;
   return ci ? `${fmt(x)} <span class="ci">(${fmt(ci[0])}–${fmt(ci[1])})</span>` : fmt(x);
 }
 
+type Cis = { accuracy: [number, number]; weighted_f1: [number, number]; macro_f1: [number, number] } | null | undefined;
+/** one figure's interval of a ci95 object: null when the object is null (too few items) */
+const ciOf = (c: Cis, k: 'accuracy' | 'weighted_f1' | 'macro_f1') => (c === null ? null : c?.[k]);
+
 /** a paired difference in points with its interval, and whether it is within noise */
-function diffCell(d: { diff: number; ci95: [number, number] }): string {
+function diffCell(d: { diff: number; ci95: [number, number] | null }): string {
   const pts = (v: number) => `${v >= 0 ? '+' : '−'}${Math.abs(100 * v).toFixed(1)}`;
+  if (!d.ci95) return `${pts(d.diff)} <span class="ci">(${NO_INTERVAL})</span>`;
   const noise = d.ci95[0] <= 0 && d.ci95[1] >= 0;
   return `${pts(d.diff)} <span class="ci">(${pts(d.ci95[0])} to ${pts(d.ci95[1])})</span>${noise ? ' <i>within noise</i>' : ''}`;
 }
@@ -57,9 +64,9 @@ function baselinesTable(e: EvaluateResult): string {
     [
       `<b>this model</b> (v${e.model_version})`,
       e.n,
-      withCi(e.accuracy, e.ci95?.accuracy),
-      withCi(e.weighted_f1, e.ci95?.weighted_f1),
-      withCi(e.macro_f1, e.ci95?.macro_f1),
+      withCi(e.accuracy, ciOf(e.ci95, 'accuracy')),
+      withCi(e.weighted_f1, ciOf(e.ci95, 'weighted_f1')),
+      withCi(e.macro_f1, ciOf(e.ci95, 'macro_f1')),
       '',
     ],
   ];
@@ -70,9 +77,9 @@ function baselinesTable(e: EvaluateResult): string {
     rows.push([
       name,
       s.n,
-      withCi(s.accuracy, s.ci95.accuracy),
-      withCi(s.weighted_f1, s.ci95.weighted_f1),
-      withCi(s.macro_f1, s.ci95.macro_f1),
+      withCi(s.accuracy, ciOf(s.ci95, 'accuracy')),
+      withCi(s.weighted_f1, ciOf(s.ci95, 'weighted_f1')),
+      withCi(s.macro_f1, ciOf(s.ci95, 'macro_f1')),
       diffCell(s.model_minus_baseline.weighted_f1),
     ]);
   add(`majority class (always “${esc(b.majority.label)}”)`, b.majority);
@@ -97,25 +104,38 @@ function metricsSection(d: ReportData): string {
       esc(e.split),
       e.model_version,
       e.n,
-      withCi(e.accuracy, e.ci95?.accuracy),
-      withCi(e.weighted_f1, e.ci95?.weighted_f1),
-      withCi(e.macro_f1, e.ci95?.macro_f1),
-      withCi(e.macro_auc ?? NaN, e.macro_auc === null ? null : e.ci95?.macro_auc, f3),
+      withCi(e.accuracy, ciOf(e.ci95, 'accuracy')),
+      withCi(e.weighted_f1, ciOf(e.ci95, 'weighted_f1')),
+      withCi(e.macro_f1, ciOf(e.ci95, 'macro_f1')),
+      withCi(e.macro_auc ?? NaN, e.macro_auc === null ? undefined : e.ci95 === null ? null : (e.ci95?.macro_auc ?? undefined), f3),
     ]),
     'metrics-summary',
   );
-  const boot = d.evaluations.find((e) => e.bootstrap)?.bootstrap;
-  const ciNote = boot
-    ? `<p class="ci-note">In brackets: 95% intervals from a seeded bootstrap over dialogues (${boot.resamples} resamples, seed ${boot.seed}; utterances of a dialogue are resampled together). Differences whose interval holds 0 are <i>within noise</i>.</p>`
-    : '';
+  const boots = d.evaluations.filter((e) => e.bootstrap);
+  const boot = boots[0]?.bootstrap;
+  const dialogueOnly = boots.every((e) => (e.bootstrap!.method ?? 'dialogue') === 'dialogue');
+  // each split says how its intervals were made (a long recording's dev split is one dialogue: blocks)
+  const how = boots.map((e) => `${esc(e.split)}: ${esc(bootstrapWords(e.bootstrap!))}`).join('; ');
+  const ciNote = !boot
+    ? ''
+    : dialogueOnly
+      ? `<p class="ci-note">In brackets: 95% intervals from a seeded bootstrap over dialogues (${boot.resamples} resamples, seed ${boot.seed}; utterances of a dialogue are resampled together). Differences whose interval holds 0 are <i>within noise</i>.</p>`
+      : `<p class="ci-note">In brackets: 95% intervals from a seeded bootstrap (${boot.resamples} resamples, seed ${boot.seed}): ${how}. With 10 or more dialogues whole dialogues are resampled; ${BLOCK_NOTE}; with fewer than 20 utterances there is no interval. Differences whose interval holds 0 are <i>within noise</i>.</p>`;
   const per = d.evaluations.map((e) => {
     const rows = e.labels.map((l) => {
       const c = e.per_class[l];
-      return [esc(l), pct(c.precision), pct(c.recall), withCi(c.f1, e.ci95?.per_class_f1[l]), f3(e.auc[l]), c.support];
+      return [
+        esc(l),
+        pct(c.precision),
+        pct(c.recall),
+        withCi(c.f1, e.ci95 === null ? null : e.ci95?.per_class_f1[l]),
+        f3(e.auc[l]),
+        c.support,
+      ];
     });
     return `<section class="split" data-split="${esc(e.split)}">
 <h3>${esc(e.split)} split · ${esc(modelLine(e))}</h3>
-<p>n = ${e.n} labelled utterances${e.missing_predictions ? `; ${e.missing_predictions} without a prediction of this model (not counted)` : ''}. Accuracy ${withCi(e.accuracy, e.ci95?.accuracy)}, weighted F1 ${withCi(e.weighted_f1, e.ci95?.weighted_f1)}, macro F1 ${withCi(e.macro_f1, e.ci95?.macro_f1)}.</p>
+<p>n = ${e.n} labelled utterances${e.missing_predictions ? `; ${e.missing_predictions} without a prediction of this model (not counted)` : ''}. Accuracy ${withCi(e.accuracy, ciOf(e.ci95, 'accuracy'))}, weighted F1 ${withCi(e.weighted_f1, ciOf(e.ci95, 'weighted_f1'))}, macro F1 ${withCi(e.macro_f1, ciOf(e.ci95, 'macro_f1'))}.${e.bootstrap ? ` <span class="ci-method">95% intervals: ${esc(bootstrapWords(e.bootstrap))}.</span>` : ''}</p>
 ${baselinesTable(e)}
 ${table(['class', 'precision', 'recall', 'F1 (95% interval)', 'AUC (one-vs-rest)', 'support'], rows, 'per-class')}
 <div class="plots"><div class="plot" id="confusion-${esc(e.split)}"></div><div class="plot" id="roc-${esc(e.split)}"></div></div>

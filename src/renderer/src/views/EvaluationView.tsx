@@ -19,6 +19,7 @@ import {
 import type { EvaluateResult } from '../../../shared/types';
 import type { ModelVersionInfo } from '../../../shared/api';
 import { configText, versionLabel, versionShort } from '../../../shared/model-config';
+import { BLOCK_NOTE, NO_INTERVAL, bootstrapWords } from '../../../shared/bootstrap-words';
 import { useApiData } from '../api-context';
 import { useStudio } from '../studio-context';
 import { FilterSelect } from '../components/FilterSelect';
@@ -134,15 +135,23 @@ export function EvaluationView() {
             {r.modalities.join('+')} · n={r.n}
           </Typography>
           <Stack direction="row" spacing={2} useFlexGap sx={{ flexWrap: 'wrap' }} data-testid="eval-metrics">
-            <Metric name="accuracy" value={r.accuracy} ci={r.ci95?.accuracy} />
-            <Metric name="weighted F1" value={r.weighted_f1} ci={r.ci95?.weighted_f1} />
-            <Metric name="macro F1" value={r.macro_f1} ci={r.ci95?.macro_f1} />
-            <Metric name="macro AUC" value={r.macro_auc} ci={r.ci95?.macro_auc ?? undefined} />
+            <Metric name="accuracy" value={r.accuracy} ci={r.ci95 === null ? null : r.ci95?.accuracy} />
+            <Metric name="weighted F1" value={r.weighted_f1} ci={r.ci95 === null ? null : r.ci95?.weighted_f1} />
+            <Metric name="macro F1" value={r.macro_f1} ci={r.ci95 === null ? null : r.ci95?.macro_f1} />
+            <Metric
+              name="macro AUC"
+              value={r.macro_auc}
+              ci={r.macro_auc === null ? undefined : r.ci95 === null ? null : (r.ci95?.macro_auc ?? undefined)}
+            />
           </Stack>
           {r.bootstrap && (
             <Typography variant="caption" color="text.secondary" data-testid="eval-ci-note">
-              95% intervals: bootstrap over the split's {r.bootstrap.groups} dialogues ({r.bootstrap.resamples} resamples, seed{' '}
-              {r.bootstrap.seed}); utterances of one dialogue are resampled together.
+              95% intervals: {bootstrapWords(r.bootstrap)}
+              {r.bootstrap.method === 'none'
+                ? ' (an interval needs 20 or more).'
+                : ` (${r.bootstrap.resamples} resamples, seed ${r.bootstrap.seed}); ${
+                    r.bootstrap.method === 'circular_block' ? BLOCK_NOTE : 'utterances of one dialogue are resampled together'
+                  }.`}
             </Typography>
           )}
           {r.baselines && <Baselines r={r} />}
@@ -178,7 +187,7 @@ export function EvaluationView() {
   );
 }
 
-function Metric(props: { name: string; value: number | null; ci?: [number, number] }) {
+function Metric(props: { name: string; value: number | null; ci?: [number, number] | null }) {
   return (
     <Card variant="outlined" sx={{ minWidth: 140 }}>
       <CardContent sx={{ py: 1, '&:last-child': { pb: 1 } }}>
@@ -188,9 +197,9 @@ function Metric(props: { name: string; value: number | null; ci?: [number, numbe
         <Typography variant="h5" data-metric={props.name}>
           {fmt(props.value)}
         </Typography>
-        {props.ci && (
+        {props.ci !== undefined && (
           <Typography variant="caption" color="text.secondary" data-ci={props.name}>
-            95% CI {fmt(props.ci[0])}–{fmt(props.ci[1])}
+            95% CI {props.ci ? `${fmt(props.ci[0])}–${fmt(props.ci[1])}` : NO_INTERVAL}
           </Typography>
         )}
       </CardContent>
@@ -200,8 +209,9 @@ function Metric(props: { name: string; value: number | null; ci?: [number, numbe
 
 const signed = (x: number) => `${x > 0 ? '+' : ''}${x.toFixed(3)}`;
 
-/** Paired difference text: "+0.012 [−0.010, +0.031], within noise". */
-export function pairedText(d: { diff: number; ci95: [number, number] }, withinNoise: boolean): string {
+/** Paired difference text: "+0.012 [−0.010, +0.031], within noise"; "+0.012 [n/a: too few items]" without an interval. */
+export function pairedText(d: { diff: number; ci95: [number, number] | null }, withinNoise: boolean): string {
+  if (!d.ci95) return `${signed(d.diff)} [${NO_INTERVAL}]`;
   return `${signed(d.diff)} [${signed(d.ci95[0])}, ${signed(d.ci95[1])}]${withinNoise ? ' · within noise' : ''}`;
 }
 
@@ -229,7 +239,7 @@ function Baselines(props: { r: EvaluateResult }) {
               <TableRow key={name} data-testid="baseline-row">
                 <TableCell>{name}</TableCell>
                 <TableCell>
-                  {fmt(s.weighted_f1)} ({fmt(s.ci95.weighted_f1[0])}–{fmt(s.ci95.weighted_f1[1])})
+                  {fmt(s.weighted_f1)} ({s.ci95 ? `${fmt(s.ci95.weighted_f1[0])}–${fmt(s.ci95.weighted_f1[1])}` : NO_INTERVAL})
                 </TableCell>
                 <TableCell>{fmt(s.accuracy)}</TableCell>
                 <TableCell
