@@ -265,14 +265,16 @@ describe.skipIf(!haveChromium)('browser mode (serve + Chromium)', () => {
     await page.keyboard.press('u'); // undo: back on the first item, old label restored
     await expect.poll(() => page.getByTestId('annotate-position').textContent()).toBe('1 / 10');
     await expect.poll(() => page.getByTestId('annotate-label').textContent()).toBe(from);
-    expect(await page.getByTestId('label-history').locator('tbody tr').first().textContent()).toContain('undo');
+    // the annotator's own label cleared (an undo row), then the gold label put back with its import source
+    expect(await page.getByTestId('label-history').locator('tbody tr').first().textContent()).toContain('(gold, undo)');
+    expect(await page.getByTestId('label-history').locator('tbody tr').nth(1).textContent()).toContain('undo');
     await page.keyboard.press(key);
     await expect.poll(() => page.getByTestId('annotate-position').textContent()).toBe('2 / 10');
     await page.keyboard.press('k');
     await expect.poll(() => page.getByTestId('annotate-position').textContent()).toBe('1 / 10');
     expect(await page.getByTestId('annotate-text').textContent()).toBe(text1);
     await expect.poll(() => page.getByTestId('annotate-label').textContent()).toBe(to);
-    expect(await page.getByTestId('label-history').locator('tbody tr').count()).toBe(4); // import, annotate, undo, annotate
+    expect(await page.getByTestId('label-history').locator('tbody tr').count()).toBe(5); // import, annotate, undo, gold back, annotate
     await page.keyboard.press('ArrowDown');
     await expect.poll(() => page.getByTestId('annotate-position').textContent()).toBe('2 / 10');
     await page.keyboard.press('j');
@@ -286,7 +288,7 @@ describe.skipIf(!haveChromium)('browser mode (serve + Chromium)', () => {
     const row = rows.find((r) => r.text === text1)!;
     const shown = runCli(['show', String(row.id), '--db', db, '--data-dir', dataDir, '--json']).json();
     expect(shown.label).toBe(to);
-    expect(shown.label_history.map((h: { new: string }) => h.new)).toEqual([from, to, from, to]);
+    expect(shown.label_history.map((h: { new: string }) => h.new)).toEqual([from, to, null, from, to]);
     relabelled = { from, to };
   });
 

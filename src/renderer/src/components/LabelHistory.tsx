@@ -9,6 +9,14 @@ export function LabelHistory(props: { history: LabelChange[] }) {
         No label yet.
       </Typography>
     );
+  // an undo that puts the gold label back writes two rows: the annotator's `undo`, then a gold row
+  // carrying the restored source (an import file, say), which alone would read as a re-import
+  const restores = new Set(
+    props.history.flatMap((h, i) => {
+      const p = props.history[i - 1];
+      return h.annotator === null && p?.source === 'undo' && p.who === h.who ? [h] : [];
+    }),
+  );
   const rows = [...props.history].reverse();
   return (
     <Table size="small" data-testid="label-history">
@@ -29,15 +37,17 @@ export function LabelHistory(props: { history: LabelChange[] }) {
               {/* whose label it is, when not the person's own (issue 13); no annotator: the gold label itself */}
               {h.annotator && h.annotator !== h.who
                 ? ` for ${h.annotator}`
-                : h.annotator === null && (h.source === 'adjudicate' || h.source.startsWith('gold:'))
-                  ? ' (gold)'
-                  : ''}
+                : restores.has(h)
+                  ? ' (gold, undo)'
+                  : h.annotator === null && (h.source === 'adjudicate' || h.source.startsWith('gold:'))
+                    ? ' (gold)'
+                    : ''}
             </TableCell>
             <TableCell>
               {h.old ?? '∅'} → <b>{h.new ?? '∅'}</b>
             </TableCell>
             <TableCell sx={{ maxWidth: 220, overflow: 'hidden', textOverflow: 'ellipsis', whiteSpace: 'nowrap' }} title={h.source}>
-              {h.source}
+              {restores.has(h) ? `undo: back to ${h.source}` : h.source}
             </TableCell>
           </TableRow>
         ))}
