@@ -142,12 +142,10 @@ export function readGenericCsv(file: string, mapping: ColumnMapping, opts: Gener
       if (t === null) issue(`${k} '${v}' is not a time (seconds or hh:mm:ss,mmm); time ignored`);
       return t;
     };
-    let startS = time('start');
-    let endS = time('end');
-    if (startS !== null && endS !== null && endS <= startS) {
-      issue(`end ${endS} s is not after start ${startS} s; times ignored`);
-      startS = endS = null;
-    }
+    const startS = time('start');
+    const endS = time('end');
+    // kept as written: extraction gives such a span an item error, never the whole recording's features
+    if (startS !== null && endS !== null && endS <= startS) issue(`end ${endS} s is not after start ${startS} s; no media features for it`);
 
     const fileCell = blankToNull(get('file'));
     let key: string;

@@ -18,6 +18,7 @@ import { EmbeddingWriter, type EmbeddingKind } from '../store/embedding-writer';
 import { ProgressMeter } from './progress';
 import { ItemClaims } from './media-claims';
 import type { AudioFeed, VideoFeed } from './encoder-feed';
+import { isSegment, spanErrorMessage, spanProblem } from './span-check';
 
 export interface EncoderRun {
   model: string;
@@ -48,9 +49,9 @@ export interface EncoderStageOptions {
 
 type Todo = EncoderTodoRow;
 
-/** The span of a segment (null for a whole clip). */
+/** The span of a segment (null for a whole clip); a span that cannot be extracted is never the whole clip. */
 function spanOf(t: Todo): { startS: number; durationS: number } | null {
-  return t.start_s !== null && t.end_s !== null && t.end_s > t.start_s ? { startS: t.start_s, durationS: t.end_s - t.start_s } : null;
+  return isSegment(t.start_s, t.end_s) ? { startS: t.start_s!, durationS: t.end_s! - t.start_s! } : null;
 }
 
 /** A fresh run's counts (nothing encoded yet) for a model on the provider its session uses. */
@@ -96,10 +97,12 @@ async function runAudio(db: Db, model: InstalledModel, o: EncoderStageOptions, n
   const decode = (t: Todo) =>
     !claims.accept(t.id)
       ? Promise.resolve({ skip: true as const })
-      : (spanOf(t) ? decodeSegmentPcm(o.ffmpeg, t.file, t.start_s!, t.end_s!, o.signal) : decodePcm16k(o.ffmpeg, t.file, o.signal)).then(
-          (pcm) => ({ pcm }),
-          (e: Error) => ({ error: e.message }),
-        );
+      : spanProblem(t.start_s, t.end_s) !== null
+        ? Promise.resolve({ error: spanErrorMessage(t, t.file, t.start_s, t.end_s, spanProblem(t.start_s, t.end_s)!) })
+        : (spanOf(t) ? decodeSegmentPcm(o.ffmpeg, t.file, t.start_s!, t.end_s!, o.signal) : decodePcm16k(o.ffmpeg, t.file, o.signal)).then(
+            (pcm) => ({ pcm }),
+            (e: Error) => ({ error: e.message }),
+          );
   try {
     let next = todo.length ? decode(todo[0]) : null;
     for (let i = 0; i < todo.length && !o.signal?.aborted; i++) {

@@ -65,13 +65,25 @@ export async function runExtraction(db: Db, opts: ExtractOptions): Promise<Extra
   const stageVersion = mediaStageVersion(wants);
   // clips and recordings (segments grouped by their media file: one decode each)
   const plan =
-    wants.audio || wants.video ? planMediaTasks(db, wants, members, opts.limit) : { tasks: [], items: 0, skipped: 0, pending: 0 };
+    wants.audio || wants.video
+      ? planMediaTasks(db, wants, members, opts.limit)
+      : { tasks: [], items: 0, skipped: 0, pending: 0, badSpans: [] };
   const todo = plan.tasks;
   const summary: ExtractSummary = {
     media: { processed: 0, failed: 0, skipped: plan.skipped, pending: plan.pending },
     text: { encoded: 0, failed: 0, refit: false, fittedOn: null },
     cancelled: false,
   };
+  // a span that cannot be extracted: its item error (and no features, older ones dropped), no decode
+  if (plan.badSpans.length) {
+    const writer = new FeatureWriter(db);
+    const segVersions = { audio: AUDIO_FEATURE_VERSION, video: VIDEO_FEATURE_VERSION, stage: stageVersion + SEGMENT_SUFFIX };
+    db.transaction(() => {
+      for (const b of plan.badSpans) writer.saveMedia(failedMediaResult(b.id, b.file, 'span', b.message), segVersions);
+    })();
+    summary.media.processed += plan.badSpans.length;
+    summary.media.failed += plan.badSpans.length;
+  }
 
   const device = opts.device ?? 'auto';
   // wav2vec2 and ResNet-50, when installed, are fed from the media stage's decode (encoder-feed.ts)
@@ -81,7 +93,7 @@ export async function runExtraction(db: Db, opts: ExtractOptions): Promise<Extra
     const writer = new FeatureWriter(db);
     const versions = { audio: AUDIO_FEATURE_VERSION, video: VIDEO_FEATURE_VERSION, stage: stageVersion };
     const segVersions = { ...versions, stage: stageVersion + SEGMENT_SUFFIX };
-    const meter = new ProgressMeter('extract media', plan.items);
+    const meter = new ProgressMeter('extract media', plan.items - plan.badSpans.length);
     const cores = os.availableParallelism();
     // Audio-only work on one or two cores (no worker count asked for, nothing fed to an encoder): the
     // features run in this thread, two clips in flight, so that the next clip's ffmpeg (a process of

@@ -6,6 +6,7 @@ import { AUDIO_FEATURE_VERSION } from '../features/audio';
 import { VIDEO_FEATURE_VERSION } from '../features/video/select-frames';
 import type { MediaTask } from './worker-pool';
 import type { MediaWants } from './process-media';
+import { isSegment, spanErrorMessage, spanProblem } from './span-check';
 
 /** The media stage's version for a whole run (audio and video). */
 export const MEDIA_STAGE_VERSION = `a${AUDIO_FEATURE_VERSION}-v${VIDEO_FEATURE_VERSION}`;
@@ -40,11 +41,15 @@ export interface MediaPlan {
   skipped: number;
   /** utterances left for a later run (limit) */
   pending: number;
+  /** utterances (counted in items) whose span cannot be extracted: an item error each, no task */
+  badSpans: { id: number; file: string; message: string }[];
 }
 
 /**
  * Tasks in utterance order; a recording is one task with its segments (utterances with a start
  * and an end on that file), placed where its first segment comes. `limit` caps the utterances.
+ * An utterance with a span that cannot be extracted (end not after start, one end only) is no task:
+ * it is listed in `badSpans`, marked as a segment, and never falls back to the whole recording.
  */
 export function planMediaTasks(db: Db, wants: MediaWants, members?: Set<number>, limit?: number): MediaPlan {
   const rows = mediaTaskRows(db).filter((r) => !members || members.has(r.id));
@@ -55,8 +60,10 @@ export function planMediaTasks(db: Db, wants: MediaWants, members?: Set<number>,
   let skipped = 0;
   let items = 0;
   let pending = 0;
+  const badSpans: MediaPlan['badSpans'] = [];
   for (const r of rows) {
-    const segment = r.start_s !== null && r.end_s !== null && r.end_s > r.start_s;
+    const problem = spanProblem(r.start_s, r.end_s);
+    const segment = problem !== null || isSegment(r.start_s, r.end_s);
     if (r.status !== null && r.version !== null && (segment ? segDone : clipDone).has(r.version)) {
       skipped++;
       continue;
@@ -66,6 +73,10 @@ export function planMediaTasks(db: Db, wants: MediaWants, members?: Set<number>,
       continue;
     }
     items++;
+    if (problem !== null) {
+      badSpans.push({ id: r.id, file: r.file, message: spanErrorMessage(r, r.file, r.start_s, r.end_s, problem) });
+      continue;
+    }
     if (!segment) {
       tasks.push({ id: r.id, file: r.file });
       continue;
@@ -78,5 +89,5 @@ export function planMediaTasks(db: Db, wants: MediaWants, members?: Set<number>,
     }
     t.segments!.push({ id: r.id, startS: r.start_s!, endS: r.end_s! });
   }
-  return { tasks, items, skipped, pending };
+  return { tasks, items, skipped, pending, badSpans };
 }

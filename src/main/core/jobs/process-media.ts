@@ -13,6 +13,7 @@ import type { Peaks } from '../features/audio/peaks';
 import { cpuMs } from '../cpu-time';
 import type { FlowControl } from '../media/run-ffmpeg';
 import type { CropSpec, Crops } from '../media/crop-frames';
+import { spanErrorMessage } from './span-check';
 
 /** Which streams to decode (`extract --modalities`): audio-only work never decodes a frame. */
 export interface MediaWants {
@@ -199,6 +200,15 @@ export async function processRecording(
     failAll('probe', e);
     return { peaks: null, probe: null, warnings: [] };
   }
+  // a span that starts at or after the recording's end: an item error naming it, not an empty decode
+  const durS = probe.durationS;
+  const inside = durS > 0 ? segments.filter((sg) => sg.startS < durS) : segments;
+  for (const sg of durS > 0 ? segments.filter((s) => s.startS >= durS) : []) {
+    reported.add(sg.id);
+    const problem = `starts at or after the end of the recording (${durS.toFixed(3)} s)`;
+    onResult(failedMediaResult(sg.id, file, 'span', spanErrorMessage(sg, file, sg.startS, sg.endS, problem), sg));
+  }
+  if (inside.length === 0) return { peaks: null, probe, warnings: [] };
   let audioMs = 0;
   const onSegment = (d: DecodedSegment) => {
     reported.add(d.id);
@@ -209,7 +219,7 @@ export async function processRecording(
     onResult(r);
   };
   try {
-    const res = await decodeRecording(ffmpeg, file, probe, segments, onSegment, {
+    const res = await decodeRecording(ffmpeg, file, probe, inside, onSegment, {
       signal,
       audio: wants.audio,
       video: wants.video,

@@ -5,6 +5,7 @@ import type { Db } from './db';
 /** A media task's utterance: its file, its span (a segment) and its media stage status. */
 export interface MediaTaskRow {
   id: number;
+  key: string;
   file: string;
   start_s: number | null;
   end_s: number | null;
@@ -16,7 +17,7 @@ export interface MediaTaskRow {
 export function mediaTaskRows(db: Db): MediaTaskRow[] {
   return db
     .prepare(
-      `SELECT u.id, m.path AS file, u.start_s, u.end_s, s.status, s.version FROM utterance u JOIN media m ON m.utterance_id = u.id
+      `SELECT u.id, u.key, m.path AS file, u.start_s, u.end_s, s.status, s.version FROM utterance u JOIN media m ON m.utterance_id = u.id
      LEFT JOIN stage_status s ON s.utterance_id = u.id AND s.stage = 'media'
      WHERE m.path IS NOT NULL AND u.split <> 'removed' ORDER BY u.id`,
     )

@@ -4,7 +4,8 @@ import { f32ToBlob } from './db';
 import type { MediaResult, RecordingOutcome } from '../jobs/process-media';
 import type { ItemError } from '../../../shared/types';
 
-export const MEDIA_STAGES = ['probe', 'decode', 'audio', 'video'];
+/** 'span': an utterance whose span cannot be extracted (jobs/span-check.ts) */
+export const MEDIA_STAGES = ['probe', 'decode', 'audio', 'video', 'span'];
 
 export class FeatureWriter {
   private readonly stmts;
