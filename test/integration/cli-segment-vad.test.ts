@@ -1,7 +1,7 @@
 // `import FOLDER --segment vad` through the built CLI (node scripts/build-cli.mjs) on a recording of 12
 // espeak-ng sentences between known pauses: one dialogue of 12 segment utterances in the database,
 // each within 0.25 s of its sentence, no text/speaker/label; a damaged recording beside it is a
-// warning naming it (exit 0); re-importing adds nothing; a bad option value is refused.
+// warning naming it (exit 0); re-importing adds nothing; --split sets the segments' split; a bad option value is refused.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -109,6 +109,27 @@ describe('import --segment vad', () => {
     expect(after.end_s).toBeCloseTo(third.end_s + 0.1, 2);
     expect(after.key).toBe(`talk.wav#vad@${Math.round(after.start_s * 1000)}`);
     expect(labelled.n).toBe(1);
+  }, 120_000);
+
+  it('--split names the split of every segment (a folder without train/dev/test in its name gave unsplit whatever --split said)', async () => {
+    const db3 = path.join(t.dir, 'split.db');
+    const r = await runCliAsync([
+      '--db',
+      db3,
+      '--data-dir',
+      path.join(t.dir, 'data'),
+      'import',
+      dir,
+      '--segment',
+      'vad',
+      '--split',
+      'train',
+    ]);
+    expect(r.code, r.stderr).toBe(0);
+    const d = new Database(db3, { readonly: true });
+    const rows = d.prepare('SELECT split, COUNT(*) AS n FROM utterance GROUP BY split').all();
+    d.close();
+    expect(rows).toEqual([{ split: 'train', n: 12 }]);
   }, 120_000);
 
   it('options change the segmentation; a value out of range is refused naming the option', async () => {

@@ -76,4 +76,20 @@ describe('jobs.import with segment: vad', () => {
     const progress = events.filter((e) => e.type === 'progress' && e.job.progress?.job.startsWith('segment vad'));
     expect(progress.length).toBeGreaterThan(0);
   }, 120_000);
+
+  it('gives every segment the split the import names (a folder without train/dev/test in its name would be unsplit)', async () => {
+    fs.mkdirSync(path.join(root, 'other'), { recursive: true });
+    fs.copyFileSync(path.join(root, 'sessions', 'talk.wav'), path.join(root, 'other', 'talk-b.wav'));
+    const r = await api.call('jobs.import', {
+      paths: [path.join(fs.realpathSync(root), 'other')],
+      segment: 'vad',
+      split: 'train',
+      extract: false,
+    });
+    expect(r.ok, JSON.stringify(r)).toBe(true);
+    const done = await finished((r as { value: JobInfo }).value.id);
+    expect(done.status, done.error ?? '').toBe('done');
+    const rows = db.prepare("SELECT split, COUNT(*) AS n FROM utterance WHERE key LIKE 'talk-b.wav#vad@%' GROUP BY split").all();
+    expect(rows).toEqual([{ split: 'train', n: 12 }]);
+  }, 120_000);
 });

@@ -81,6 +81,7 @@ export function doImport(
 
 export interface VadCliOptions {
   device: Device;
+  split?: Split;
   minSilence?: string;
   minSpeech?: string;
   pad?: string;
@@ -101,6 +102,7 @@ export async function doVadImport(ctx: MainCliContext, db: Db, paths: string[], 
   const { batches, recordings } = await planVadImport(paths, {
     ffmpeg: ffmpeg.path,
     device: o.device,
+    split: o.split,
     vad,
     onNote: ctx.progress,
     onProgress: throttledProgress(ctx),

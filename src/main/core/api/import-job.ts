@@ -189,7 +189,8 @@ export function startImportJob(
         eta_s: null,
       });
       // one path at a time, so one bad file is reported and the others are still imported
-      const plan = input.segment === 'vad' ? await planVad(paths[i], ffmpeg, signal, progress) : planImportEach([paths[i]], opts);
+      const plan =
+        input.segment === 'vad' ? await planVad(paths[i], input.split, ffmpeg, signal, progress) : planImportEach([paths[i]], opts);
       for (const f of plan.failed) {
         failedFiles++;
         warnings.push(`${f.file}: ${f.message}`);
@@ -245,12 +246,19 @@ function rememberAnnotator(dataDir: string, annotator: string | undefined): void
 /** `segment: 'vad'`: the recordings of one path cut into speech segments (jobs/segment.ts), reported as planImportEach does. */
 async function planVad(
   p: string,
+  split: ApiParsedInput<'jobs.import'>['split'],
   ffmpeg: string | undefined,
   signal: AbortSignal,
   progress: (e: ProgressEvent) => void,
 ): Promise<{ batches: ImportBatch[]; failed: { file: string; message: string }[] }> {
   try {
-    const { batches } = await planVadImport([p], { ffmpeg: locateFfmpeg(ffmpeg).path, device: 'auto', signal, onProgress: progress });
+    const { batches } = await planVadImport([p], {
+      ffmpeg: locateFfmpeg(ffmpeg).path,
+      device: 'auto',
+      split,
+      signal,
+      onProgress: progress,
+    });
     return { batches, failed: [] };
   } catch (e) {
     if (signal.aborted) throw e;

@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { relativeKey } from '../corpus/folder';
 import { isMediaFile, listMediaFiles, splitHint } from '../corpus/media-index';
-import { ImportError, type ImportBatch, type ImportIssue, type ImportRecord } from '../corpus/types';
+import { ImportError, type ImportBatch, type ImportIssue, type ImportRecord, type Split } from '../corpus/types';
 import { decodePcm16k } from '../media/ffmpeg-read';
 import { probeMedia } from '../media/probe';
 import { MediaError } from '../media/errors';
@@ -20,6 +20,8 @@ export interface SegmentOptions {
   ffmpeg: string;
   device?: Device;
   vad?: Partial<VadOptions>;
+  /** the split of every segment (import --split); else the recording's folder names it (train/dev/test) */
+  split?: Split;
   /** seconds of audio decoded at a time (memory stays bounded for long recordings; default 120) */
   pieceS?: number;
   signal?: AbortSignal;
@@ -139,7 +141,7 @@ export async function planVadImport(
           segments.forEach((s, i) =>
             records.push({
               key: `${rel}#vad@${Math.round(s.startS * 1000)}`,
-              split: splitHint(path.dirname(rel)),
+              split: o.split ?? splitHint(path.dirname(rel)),
               dialogue: rel.slice(0, rel.length - path.extname(rel).length),
               index: i,
               speaker: null,
