@@ -19,6 +19,24 @@ describe('progress lines', () => {
     expect(fusionEpochMessage({ epoch: 1, epochs: 2, trainLoss: NaN, valLoss: NaN, valAcc: NaN })).not.toContain('NaN');
   });
 
+  it('a fusion epoch gives the held-out size, and a held-out part too small for its accuracy says so once', () => {
+    const big = { epochs: 30, trainLoss: 1, valLoss: 0.5, valAcc: 0.25, valN: 12, valClasses: 4 };
+    expect(fusionEpochMessage({ ...big, epoch: 2 })).toBe(
+      'epoch 2/30: train loss 1.0000, held-out (train part, 12 items) loss 0.5000 acc 0.250',
+    );
+    // the demo's: 1 held-out item (neutral) of 24, accuracy 0.000 on every epoch
+    const tiny = { epochs: 30, trainLoss: 1, valLoss: 1.9222, valAcc: 0, valN: 1, valClasses: 1 };
+    const first = fusionEpochMessage({ ...tiny, epoch: 1 });
+    expect(first).toBe(
+      'epoch 1/30: train loss 1.0000, held-out (train part, 1 item) loss 1.9222 (the held-out part is 1 item of 1 class: too few for its accuracy to mean anything, not shown; early stopping follows its loss)',
+    );
+    const later = fusionEpochMessage({ ...tiny, epoch: 2 });
+    expect(later).toBe('epoch 2/30: train loss 1.0000, held-out (train part, 1 item) loss 1.9222');
+    // one class among many items, or 9 items of several classes: still too few
+    expect(fusionEpochMessage({ ...big, valClasses: 1, epoch: 2 })).not.toContain('acc');
+    expect(fusionEpochMessage({ ...big, valN: 9, epoch: 1 })).toContain('9 items of 4 classes: too few');
+  });
+
   it('a job progress line with an unknown rate or ETA shows --', () => {
     const line = formatProgress({ job: 'extract', done: 0, total: 10, errors: 0, rate: NaN, eta_s: NaN });
     expect(line).toBe('extract: 0/10 (0 with errors) --/s ETA --');

@@ -9,7 +9,7 @@
 import type * as TF from '@tensorflow/tfjs-core';
 import { tfReady } from './tf';
 import { Rng } from './rng';
-import { balancedWeights, fitNorm } from './train';
+import { balancedWeights, fitNorm, heldOutCounts } from './train';
 import { exportDialogueOnnx, type DialogueWeights } from './dialogue-export';
 import type { Norm } from './model';
 import type { FusionProgress } from './types';
@@ -280,6 +280,8 @@ export async function trainDialogueFusion(
   const order = rng.shuffle([...inp.dialogues.keys()]);
   const nVal = inp.dialogues.length >= 10 ? Math.max(1, Math.round(inp.dialogues.length * (opts.valFraction ?? 0.1))) : 0;
   const heldOut = order.slice(0, nVal).sort((a, b) => a - b);
+  const heldRows = heldOut.flatMap((k) => inp.dialogues[k]);
+  const held = heldOutCounts(y, heldRows);
   const fit = order.slice(nVal).sort((a, b) => a - b);
   const fitRows = fit.flatMap((k) => inp.dialogues[k]);
   const labelledFit = fitRows.filter((r) => y[r] >= 0);
@@ -367,7 +369,7 @@ export async function trainDialogueFusion(
       }
       const v = heldOut.length ? valLoss() : { loss: NaN, acc: NaN };
       const vl = v.loss;
-      opts.onProgress?.({ epoch, epochs, trainLoss: ws > 0 ? ls / ws : NaN, valLoss: vl, valAcc: v.acc });
+      opts.onProgress?.({ epoch, epochs, trainLoss: ws > 0 ? ls / ws : NaN, valLoss: vl, valAcc: v.acc, ...held });
       if (!heldOut.length) {
         bestEpoch = epoch;
         continue;

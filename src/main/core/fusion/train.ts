@@ -106,6 +106,12 @@ export function stratifiedSplit(y: number[], nClasses: number, valFraction: numb
   return { train: train.sort((a, b) => a - b), val: val.sort((a, b) => a - b) };
 }
 
+/** The held-out part's size for the progress lines: its labelled items (y >= 0) and their classes. */
+export function heldOutCounts(y: number[], rows: number[]): { valN: number; valClasses: number } {
+  const labelled = rows.filter((r) => y[r] >= 0);
+  return { valN: labelled.length, valClasses: new Set(labelled.map((r) => y[r])).size };
+}
+
 /** n / (nClasses * count_c) over the given rows; 1 for a class with no rows. */
 export function balancedWeights(y: number[], idx: number[], nClasses: number): number[] {
   const count = new Array<number>(nClasses).fill(0);
@@ -161,6 +167,7 @@ export async function trainFusion(x: FusionInputs, y: number[], nClasses: number
 
   const rng = new Rng(opts.seed);
   const { train, val } = stratifiedSplit(y, nClasses, valFraction, rng);
+  const held = heldOutCounts(y, val);
   const classWeights = opts.classWeights ? [...opts.classWeights] : balancedWeights(y, train, nClasses);
   if (classWeights.length !== nClasses || classWeights.some((w) => !(w >= 0) || !Number.isFinite(w))) {
     throw new Error(`fusion: classWeights must be ${nClasses} finite non-negative numbers`);
@@ -247,7 +254,7 @@ export async function trainFusion(x: FusionInputs, y: number[], nClasses: number
       const seconds = (performance.now() - t0) / 1000;
       const entry: FusionEpoch = { epoch, epochs, trainLoss, valLoss: v.loss, valAcc: v.acc, seconds };
       history.push(entry);
-      opts.onProgress?.({ epoch, epochs, trainLoss, valLoss: v.loss, valAcc: v.acc });
+      opts.onProgress?.({ epoch, epochs, trainLoss, valLoss: v.loss, valAcc: v.acc, ...held });
       if (val.length === 0) {
         bestEpoch = epoch;
         continue;
@@ -271,6 +278,7 @@ export async function trainFusion(x: FusionInputs, y: number[], nClasses: number
       reprDim,
       nClasses,
       history,
+      heldOut: val.length,
       bestEpoch,
       stoppedEarly,
       params: net.paramCount(),

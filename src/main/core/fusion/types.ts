@@ -23,6 +23,9 @@ export interface FusionProgress {
   trainLoss: number;
   valLoss: number;
   valAcc: number;
+  /** labelled items in the held-out part and the classes among them (absent from older callers) */
+  valN?: number;
+  valClasses?: number;
 }
 
 export interface FusionOptions {
@@ -64,6 +67,8 @@ export interface TrainedFusion {
   reprDim: number;
   nClasses: number;
   history: FusionEpoch[];
+  /** labelled items held out of the given rows for early stopping (0: none, every epoch kept to the last) */
+  heldOut: number;
   /** 1-based epoch whose weights were kept (lowest validation loss; the last epoch without validation) */
   bestEpoch: number;
   /** true when early stopping ended training before `epochs` */

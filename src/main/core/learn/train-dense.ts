@@ -63,7 +63,12 @@ export async function trainDense(db: Db, opts: TrainOptions, prepared: Prepared)
       onProgress: (p) => progress({ stage: 'fusion', message: fusionEpochMessage(p), done: p.epoch, total: p.epochs }),
     });
     fusionOnnx = trained.onnx;
-    fusionInfo = { bestEpoch: trained.bestEpoch, epochs: trained.history.length, secondsPerEpoch: trained.secondsPerEpoch };
+    fusionInfo = {
+      bestEpoch: trained.bestEpoch,
+      epochs: trained.history.length,
+      secondsPerEpoch: trained.secondsPerEpoch,
+      heldOut: trained.heldOut,
+    };
     await checkpoint(opts.signal);
     progress({ stage: 'represent', message: 'fusion representation of every utterance' });
     const runner = await FusionRunner.create(trained.onnx, { providers: opts.providers });

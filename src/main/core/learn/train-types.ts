@@ -79,7 +79,8 @@ export interface TrainResult {
   grid: ChosenParams['scores'] | null;
   selection: Selection;
   seconds: { data: number; fusion: number; choose: number; svm: number; predict: number; total: number };
-  fusionInfo: { bestEpoch: number; epochs: number; secondsPerEpoch: number } | null;
+  /** heldOut: labelled items held out of train for early stopping (seed and concat fusion; absent before) */
+  fusionInfo: { bestEpoch: number; epochs: number; secondsPerEpoch: number; heldOut?: number } | null;
   /** metrics of the new model on each labelled split, each naming its split */
   metrics: Record<string, ReturnType<typeof evaluateSplit>>;
   /** the gold labels trained on: the gold rule and the source of each (issue 13) */
@@ -130,13 +131,36 @@ export interface Fitted {
   times: [number, number, number, number];
 }
 
+/** Below this many held-out items (or with one class among them) the held-out accuracy means nothing. */
+export const MIN_HELD_OUT = 10;
+
 /** A fusion epoch's progress line; with too few training items nothing is held out, which it says
- * (rather than printing the held-out loss and accuracy as NaN). */
-export function fusionEpochMessage(p: { epoch: number; epochs: number; trainLoss: number; valLoss: number; valAcc: number }): string {
-  const held =
-    Number.isFinite(p.valLoss) && Number.isFinite(p.valAcc)
-      ? `held-out (train part) loss ${p.valLoss.toFixed(4)} acc ${p.valAcc.toFixed(3)}`
-      : 'nothing held out (too few training items)';
+ * (rather than printing the held-out loss and accuracy as NaN). The held-out size is given; a part
+ * too small for its accuracy to mean anything (the demo's: 1 item) is said so on epoch 1, and its
+ * accuracy left out (it read 0.000 on every epoch), its loss still shown: early stopping follows it. */
+export function fusionEpochMessage(p: {
+  epoch: number;
+  epochs: number;
+  trainLoss: number;
+  valLoss: number;
+  valAcc: number;
+  valN?: number;
+  valClasses?: number;
+}): string {
+  const n = p.valN;
+  const items = (k: number) => `${k} item${k === 1 ? '' : 's'}`;
+  const tiny = n !== undefined && (n < MIN_HELD_OUT || (p.valClasses ?? 0) < 2);
+  let held: string;
+  if (!Number.isFinite(p.valLoss) || !Number.isFinite(p.valAcc)) held = 'nothing held out (too few training items)';
+  else if (n === undefined) held = `held-out (train part) loss ${p.valLoss.toFixed(4)} acc ${p.valAcc.toFixed(3)}`;
+  else if (!tiny) held = `held-out (train part, ${items(n)}) loss ${p.valLoss.toFixed(4)} acc ${p.valAcc.toFixed(3)}`;
+  else {
+    held = `held-out (train part, ${items(n)}) loss ${p.valLoss.toFixed(4)}`;
+    if (p.epoch === 1)
+      held +=
+        ` (the held-out part is ${items(n)} of ${p.valClasses} class${p.valClasses === 1 ? '' : 'es'}: too few for its accuracy` +
+        ` to mean anything, not shown; early stopping follows its loss)`;
+  }
   const train = Number.isFinite(p.trainLoss) ? p.trainLoss.toFixed(4) : 'not finite (diverged)';
   return `epoch ${p.epoch}/${p.epochs}: train loss ${train}, ${held}`;
 }
