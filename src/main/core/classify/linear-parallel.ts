@@ -1,5 +1,6 @@
 // fitLinear with the primal solver's independent binary problems on worker threads (linear-worker.ts):
-// the same model, bit for bit, in less wall time on two cores (issue 15's MELD-size retrain).
+// the same model, bit for bit, in less wall time on two cores (issue 15's MELD-size retrain). Its task
+// runner (runTasks) also runs the primal C search's problems (linear-cv.ts).
 /*
  * Measured 2 December 2026, `train --fusion none --classifier linear --C 1` on 10,000 rows with the
  * media block, 2 shared cores, alternating with the sequential build: SVM stage 9.95-10.66 ->
@@ -27,12 +28,24 @@ import path from 'node:path';
 import { foldRows, plattSigmoids, scoreFold, stratifiedFolds } from './linear-calibrate';
 import { primalBinary } from './linear-tron';
 import type { LinearRows, SharedLinearRows } from './linear-rows';
+import type { CvWorkerData } from './linear-cv';
 import { fitLinear, fitPlan, type FitStyle, type LinearModelData, type LinearOptions } from './linear-solver';
 import { Rng } from './rng';
 import { checkStop } from './stop';
 
-/** What a worker gets once (workerData). */
-export interface LinearWorkerData {
+/** Tasks shared with worker threads: every task of the run, index = id, and the control words. */
+export interface TaskPool<T> {
+  tasks: T[];
+  /** Int32[2]: [0] 1 = stop, [1] the next task to take (Atomics.add) */
+  ctl: SharedArrayBuffer;
+}
+
+/** What a worker gets once (workerData): a fit's binary problems, or the C search's (linear-cv.ts). */
+export type LinearWorkerData = FitWorkerData | CvWorkerData;
+
+/** A fit's binary problems (fitLinearParallel). */
+export interface FitWorkerData extends TaskPool<LinearTask> {
+  kind: 'fit';
   rows: SharedLinearRows;
   /** labels of all training rows */
   y: Float64Array;
@@ -41,10 +54,6 @@ export interface LinearWorkerData {
   C: number;
   classWeight: number[] | null;
   maxIter: number;
-  /** every binary problem of the fit, index = id */
-  tasks: LinearTask[];
-  /** Int32[2]: [0] 1 = stop, [1] the next task to take (Atomics.add) */
-  ctl: SharedArrayBuffer;
 }
 
 /** One binary problem: class `cls` against the rest, on all rows (fold -1) or fold `fold`'s training rows. */
@@ -55,7 +64,8 @@ export interface LinearTask {
   eps: number;
 }
 
-export type LinearTaskResult = { id: number; w: Float64Array; iter: number } | { id: number; error: string; aborted: boolean };
+/** What a worker posts per task: its result (`r`, typed arrays transferred), or why it failed. */
+export type TaskMessage<R> = { id: number; r: R } | { id: number; error: string; aborted: boolean };
 
 /** Threading knobs of fitLinearParallel (the defaults suit train; tests force or avoid the threads). */
 export interface ParallelOptions {
@@ -123,7 +133,8 @@ export async function fitLinearParallel(
     for (const cls of trainClasses) tasks.push({ id: tasks.length, fold: f, cls, eps: 10 * eps });
     skipped += M - trainClasses.length; // a class no fold model has: no problem to solve, a tick
   }
-  const data: LinearWorkerData = {
+  const data: FitWorkerData = {
+    kind: 'fit',
     rows: X.toShared(),
     y: Float64Array.from(y),
     fold,
@@ -166,11 +177,7 @@ type Solved = { w: Float64Array; iter: number };
  * thread and the workers. Fold f's rows are X.subset of its training rows, as in fitLinear; only the
  * latest fold's subset is kept (the tasks come fold by fold).
  */
-export function taskRunner(
-  X: LinearRows,
-  data: Pick<LinearWorkerData, 'y' | 'fold' | 'C' | 'classWeight' | 'maxIter'>,
-  stop?: () => boolean,
-) {
+export function taskRunner(X: LinearRows, data: Pick<FitWorkerData, 'y' | 'fold' | 'C' | 'classWeight' | 'maxIter'>, stop?: () => boolean) {
   const all = Int32Array.from({ length: X.n }, (_, i) => i);
   let view: { f: number; rows: Int32Array; X: LinearRows } | null = null;
   return (t: LinearTask): Solved => {
@@ -191,24 +198,27 @@ export function taskRunner(
 }
 
 /**
- * data.tasks on this thread (`run`) and `workers` worker threads, each taking the next task from
- * the shared counter. A worker that cannot start or fails leaves its tasks to this thread. Resolves
- * with the results by task id and how many the workers solved; rejects with an AbortError when
- * `stop` fires (or with a task's own error).
+ * data.tasks on this thread (`run`) and `workers` worker threads (data is their workerData), each
+ * taking the next task from the shared counter: the one runner of the threaded fit and the C search
+ * (linear-cv.ts); with no worker, every task here in order (the sequential run). A worker that cannot
+ * start or fails leaves its tasks to this thread. `tick(id, result)` follows each task as it is
+ * solved. Resolves with the results by task id and how many the workers solved; rejects with an
+ * AbortError when `stop` fires (or with a task's own error).
  */
-async function runTasks(
+export async function runTasks<T, R>(
   file: string,
-  data: LinearWorkerData,
+  data: TaskPool<T>,
   workers: number,
   here: boolean,
-  run: (t: LinearTask) => Solved,
+  run: (t: T) => R,
   stop: (() => boolean) | undefined,
   signal: AbortSignal | undefined,
-  tick: () => void,
-): Promise<{ results: Solved[]; workerTasks: number }> {
+  tick: (id: number, r: R) => void,
+): Promise<{ results: R[]; workerTasks: number }> {
   const { tasks } = data;
   const ctl = new Int32Array(data.ctl);
-  const results: Solved[] = new Array(tasks.length);
+  const results: R[] = new Array<R>(tasks.length);
+  const solved = new Uint8Array(tasks.length);
   let finished = 0;
   let wake: (() => void) | null = null;
   const notify = (): void => {
@@ -217,12 +227,13 @@ async function runTasks(
     w?.();
   };
   let workerTasks = 0;
-  const put = (k: number, r: Solved, worker: boolean): void => {
-    if (results[k]) return; // a task solved twice (a worker's result after it was given up): the same bits
+  const put = (k: number, r: R, worker: boolean): void => {
+    if (solved[k]) return; // a task solved twice (a worker's result after it was given up): the same bits
+    solved[k] = 1;
     results[k] = r;
     finished++;
     if (worker) workerTasks++;
-    tick();
+    tick(k, r);
   };
   const started: Worker[] = [];
   let alive = 0;
@@ -235,10 +246,10 @@ async function runTasks(
     }
     started.push(w);
     alive++;
-    w.on('message', (m: LinearTaskResult) => {
+    w.on('message', (m: TaskMessage<R>) => {
       if ('error' in m)
         void w.terminate(); // its task is left to this thread, which meets the same error
-      else put(m.id, m, true);
+      else put(m.id, m.r, true);
       notify();
     });
     w.on('error', () => void w.terminate());
@@ -263,7 +274,7 @@ async function runTasks(
     }
     while (finished < tasks.length) {
       if (alive === 0) {
-        for (let k = 0; k < tasks.length; k++) if (!results[k]) await solveHere(k);
+        for (let k = 0; k < tasks.length; k++) if (!solved[k]) await solveHere(k);
         break;
       }
       await new Promise<void>((r) => (wake = r));

@@ -202,9 +202,11 @@ export function tronL2Svc(
 
 /**
  * One one-vs-rest binary problem by TRON: rows `rows` of the training rows (X row r is training row
- * rows[r]), class `cls` positive with C `Cpos`, every other row negative with C `C`, from w = 0.
- * The one code of both the sequential fit (linear-solver.ts) and its worker threads
- * (linear-worker.ts), so the two give the same bits. @returns the weights and the Newton iterations
+ * rows[r]), class `cls` positive with C `Cpos`, every other row negative with C `C`, from w = 0 or
+ * from a copy of `w0` (the C search's warm start along C, linear-cv.ts; the stopping rule still
+ * measures against the gradient at 0, so only where TRON starts changes). The one code of the
+ * sequential fit (linear-solver.ts), the C search and their worker threads (linear-worker.ts), so
+ * they give the same bits. @returns the weights and the Newton iterations
  */
 export function primalBinary(
   X: LinearRows,
@@ -216,6 +218,7 @@ export function primalBinary(
   eps: number,
   maxIter: number,
   shouldStop?: ShouldStop,
+  w0?: Float64Array,
 ): { w: Float64Array; iter: number } {
   const n = rows.length;
   const yy = new Int8Array(n);
@@ -224,7 +227,7 @@ export function primalBinary(
     yy[r] = y[rows[r]] === cls ? 1 : -1;
     Ci[r] = yy[r] > 0 ? Cpos : C;
   }
-  const w = new Float64Array(X.dim);
+  const w = w0 ? Float64Array.from(w0) : new Float64Array(X.dim);
   const iter = tronL2Svc(X, yy, Ci, eps, maxIter, w, shouldStop);
   return { w, iter };
 }

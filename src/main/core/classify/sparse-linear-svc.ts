@@ -34,8 +34,13 @@ export async function trainSparseLinearAsync(
   return (await fitLinearParallel(rows, y, o, style, p)).model;
 }
 
-/** The checked rows of a sparse fit and its style. */
-function sparseFit(X: readonly SparseRow[], d: number, y: ArrayLike<number>, o: LinearOptions): { rows: CsrLinearRows; style: FitStyle } {
+/** The checked rows of a sparse fit and its style (also the C search's rows, linear-cv.ts). */
+export function sparseFit(
+  X: readonly SparseRow[],
+  d: number,
+  y: ArrayLike<number>,
+  o: LinearOptions,
+): { rows: CsrLinearRows; style: FitStyle } {
   const n = X.length;
   if (n === 0) throw new Error('trainSparseLinear: no rows');
   if (n !== y.length) throw new Error(`trainSparseLinear: ${n} rows but ${y.length} labels`);

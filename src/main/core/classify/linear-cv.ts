@@ -1,0 +1,248 @@
+// The primal solver's C search (chooseSparseLinearCv with solver 'primal', choose-params.ts) as binary
+// problems on threads: the training rows built once, each fold a view of them, the tasks run by
+// linear-parallel.ts's runner on this thread and worker threads (linear-worker.ts).
+/*
+ * Issue 15: train's default linear retrain on 10,000 rows with the media block spent ~70 of its 76 s
+ * choosing C (5 Cs x 2 weightings x 3 folds = 30 fits of 7 binary problems, each fit rebuilding its
+ * CSR rows and their WebAssembly copy, all on one thread). Here the CSR block and its kernel are made
+ * once (sparseFit in choose-params) and fold f's training rows are X.subset (a row map over the same
+ * block, the same bits as a block of their own: every product runs row by row in CSR order). A task
+ * is one class's binary problem of one fold and weighting, at one C (`cs` of one entry) or along a
+ * chain of Cs ascending, each TRON starting from the previous C's w (LIBLINEAR 2.x's warm start in
+ * its -C search, find_parameter_C). A task returns its held-out rows' decision values per C (never
+ * the weights), so the scoring here is predictSparse's: argmax over the fold model's classes, ties to
+ * the lower. Tasks and their results do not depend on which thread solved them or in what order, so
+ * the threaded search gives the sequential one's scores bit for bit; with one-C tasks both are the
+ * scores of the per-candidate fits of before (trainSparseLinear, test/unit/linear-cv-parallel.test.ts).
+ * Progress: a candidate (C, weighting) is scored and reported once all its binary problems are solved
+ * and every earlier candidate was, so reports come in candidate order (with chains, a weighting's
+ * candidates come together). Cancel: as the threaded fit (runTasks).
+ * Measured 2 December 2026, 19:26-19:58 UTC, `nice train --db COPY --fusion none --classifier linear
+ * --json` (the default search: 5 Cs x 2 weightings x 3 folds x 7 classes) on copies of the 10,000-row
+ * media database (/tmp/solver-e2e/m10k-orig.db), 5 rounds alternating with the 3f7b42e build, load
+ * average 2.3-7.5 on 2 cores (other sessions' builds and tests; docs/benchmarks.md): seconds.choose
+ * 65.9-150.9 s before, 27.4-88.7 s with chains (27-34 s where the second core was mostly free); the
+ * whole process's user CPU 72.4-90.0 s before, 51.7-66.8 s with chains (-30%), 76.8-91.1 s without
+ * (3 runs: building the rows once saved little, the threads cost some). The chains take 714 Newton
+ * iterations where one task per C takes 1,195 (-40%). Every run chose C 0.1 balanced; without chains
+ * the 10 candidates' scores (and per-fold scores) are before's bit for bit, with chains they moved by
+ * at most 0.00099 (C 1 balanced; the chosen 0.568148 -> 0.568482).
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import { findLinearWorker, MIN_WORK, runTasks, type ParallelOptions, type TaskPool } from './linear-parallel';
+import { linearRowsFromShared, type LinearRows, type SharedLinearRows } from './linear-rows';
+import { primalBinary } from './linear-tron';
+import { weightedF1 } from './metrics';
+import { checkStop, stopOnSignal } from './stop';
+import type { CvScore } from './choose-params';
+
+/** One task of the search: class `cls` against the rest on fold `fold`'s training rows, weighting `b`, at Cs[c] for c of `cs` in order. */
+export interface CvTask {
+  id: number;
+  fold: number;
+  b: number;
+  cls: number;
+  /** indices into Cs, solved in this order, each from the previous one's w (one entry: from 0) */
+  cs: number[];
+}
+
+/** What a worker gets once (workerData) for the C search. */
+export interface CvWorkerData extends TaskPool<CvTask> {
+  kind: 'cv';
+  /** all training rows (null when no worker runs: the rows stay on this thread) */
+  rows: SharedLinearRows | null;
+  /** labels of all training rows */
+  y: Float64Array;
+  /** CV fold per training row */
+  fold: Int32Array;
+  folds: number;
+  Cs: number[];
+  /** class weights of weighting b on fold f's training rows at [b * folds + f]; null = all 1 */
+  classWeights: (number[] | null)[];
+  eps: number;
+  maxIter: number;
+}
+
+/** A task's result, per entry of its `cs`: held-out decision values, Newton iterations, seconds solving. */
+export interface CvSolved {
+  dec: Float64Array[];
+  iter: number[];
+  seconds: number[];
+}
+
+/** The training and held-out rows of fold f. */
+function foldSplit(fold: Int32Array, f: number): { train: Int32Array; held: Int32Array } {
+  const train: number[] = [];
+  const held: number[] = [];
+  for (let i = 0; i < fold.length; i++) (fold[i] === f ? held : train).push(i);
+  return { train: Int32Array.from(train), held: Int32Array.from(held) };
+}
+
+/** The solver of one search task on the training rows X: the one code of this thread and the workers. */
+export function cvTaskRunner(X: LinearRows, data: Omit<CvWorkerData, 'kind' | 'rows' | 'tasks' | 'ctl'>, stop?: () => boolean) {
+  // every fold's training rows as a view of X, made on a fold's first task and kept (tasks come in
+  // candidate order, so folds alternate)
+  const parts = new Map<number, { train: Int32Array; held: Int32Array; Xs: LinearRows }>();
+  const out1 = new Float64Array(1);
+  return (t: CvTask): CvSolved => {
+    let p = parts.get(t.fold);
+    if (!p) {
+      const { train, held } = foldSplit(data.fold, t.fold);
+      p = { train, held, Xs: X.subset(train) };
+      parts.set(t.fold, p);
+    }
+    const cw = data.classWeights[t.b * data.folds + t.fold];
+    const res: CvSolved = { dec: [], iter: [], seconds: [] };
+    let w: Float64Array | undefined;
+    for (const c of t.cs) {
+      const C = data.Cs[c];
+      const t0 = performance.now();
+      const sol = primalBinary(p.Xs, data.y, p.train, t.cls, C * (cw?.[t.cls] ?? 1), C, data.eps, data.maxIter, stop, w);
+      w = sol.w;
+      const dec = new Float64Array(p.held.length);
+      for (let r = 0; r < p.held.length; r++) {
+        X.score(p.held[r], sol.w, 1, out1); // scoreRow's sums (bias first, then the row in CSR order)
+        dec[r] = out1[0];
+      }
+      res.dec.push(dec);
+      res.iter.push(sol.iter);
+      res.seconds.push((performance.now() - t0) / 1000);
+    }
+    return res;
+  };
+}
+
+/** The search's candidates and how to run them (choose-params.ts builds it). */
+export interface PrimalCvPlan {
+  Cs: number[];
+  balanced: boolean[];
+  nClasses: number;
+  /** CV fold per training row, folds 0..folds-1 */
+  fold: Int32Array;
+  folds: number;
+  /** as CvWorkerData.classWeights */
+  classWeights: (number[] | null)[];
+  /** chains along C ascending (warm starts) instead of one task per C */
+  warm: boolean;
+  eps?: number;
+  maxIter?: number;
+  signal?: AbortSignal;
+  onProgress?: (done: number, total: number, score: CvScore) => void;
+  parallel?: ParallelOptions;
+}
+
+/**
+ * Scores of every candidate (weighting-major, then C as listed), each the mean over folds of the
+ * held-out weighted F1 of the fold's one-vs-rest primal model. `trainSeconds` of a candidate: its
+ * share of the search, the seconds its binary problems took to solve, summed over the threads that
+ * solved them (its wall is not separable when candidates run side by side). Also the Newton
+ * iterations of every problem and how many problems worker threads solved.
+ */
+export async function searchPrimalCv(
+  X: LinearRows,
+  y: ArrayLike<number>,
+  plan: PrimalCvPlan,
+): Promise<{ scores: CvScore[]; epochs: number; workerTasks: number }> {
+  const { Cs, balanced, nClasses, fold, folds } = plan;
+  const stop = stopOnSignal(plan.signal);
+  checkStop(stop);
+  const nC = Cs.length;
+  const total = balanced.length * nC;
+  const split = [...Array(folds).keys()].map((f) => {
+    const { held } = foldSplit(fold, f);
+    const classes = [...new Set(Array.from(y).filter((_, i) => fold[i] !== f))].sort((a, b) => a - b);
+    return { yh: Array.from(held, (i) => y[i]), classes };
+  });
+  // chains go along C ascending whatever order the Cs are listed in
+  const ascending = [...Cs.keys()].sort((a, b) => Cs[a] - Cs[b] || a - b);
+  const tasks: CvTask[] = [];
+  const add = (b: number, f: number, cs: number[]): void => {
+    if (split[f].classes.length < 2) return; // one class: the fold model predicts it, nothing to solve
+    for (const cls of split[f].classes) tasks.push({ id: tasks.length, fold: f, b, cls, cs });
+  };
+  for (let b = 0; b < balanced.length; b++) {
+    if (plan.warm) for (let f = 0; f < folds; f++) add(b, f, ascending);
+    else for (let c = 0; c < nC; c++) for (let f = 0; f < folds; f++) add(b, f, [c]);
+  }
+
+  // decision values per candidate, fold and class index; problems left per candidate
+  const dec = Array.from({ length: total }, () => split.map((s) => new Array<Float64Array>(s.classes.length)));
+  const pending = new Array<number>(total).fill(0);
+  for (const t of tasks) for (const c of t.cs) pending[t.b * nC + c]++;
+  const seconds = new Array<number>(total).fill(0);
+  const scores: CvScore[] = [];
+  let epochs = 0;
+  const score = (j: number): CvScore => {
+    const per = split.map((s, f) => {
+      const d = dec[j][f];
+      // predictSparse's argmaxClass: the largest decision value, ties to the lower class
+      const pred = s.yh.map((_, r) => {
+        let best = 0;
+        for (let m = 1; m < d.length; m++) if (d[m][r] > d[best][r]) best = m;
+        return s.classes[best];
+      });
+      return weightedF1(nClasses, s.yh, pred);
+    });
+    const mean = per.reduce((a, v) => a + v, 0) / per.length;
+    const C = Cs[j % nC];
+    const bal = balanced[Math.floor(j / nC)];
+    return { C, gamma: null, gammaLabel: null, weighted_f1: mean, trainSeconds: seconds[j], balanced: bal, folds: per };
+  };
+  const report = (): void => {
+    while (scores.length < total && pending[scores.length] === 0) {
+      const s = score(scores.length);
+      scores.push(s);
+      plan.onProgress?.(scores.length, total, s);
+    }
+  };
+  const tick = (k: number, r: CvSolved): void => {
+    const t = tasks[k];
+    const m = split[t.fold].classes.indexOf(t.cls);
+    t.cs.forEach((c, e) => {
+      const j = t.b * nC + c;
+      dec[j][t.fold][m] = r.dec[e];
+      seconds[j] += r.seconds[e];
+      epochs += r.iter[e];
+      pending[j]--;
+    });
+    report();
+  };
+
+  const p = plan.parallel ?? {};
+  const problems = tasks.reduce((a, t) => a + t.cs.length, 0);
+  const threads = Math.min(p.threads ?? Math.min(os.availableParallelism(), 4), tasks.length);
+  const file = p.workerPath === undefined ? findLinearWorker() : p.workerPath;
+  const threaded = threads >= 2 && problems * (X.storedValues() + X.dim) >= (p.minWork ?? MIN_WORK) && !!file && fs.existsSync(file);
+  const data: CvWorkerData = {
+    kind: 'cv',
+    rows: threaded ? X.toShared() : null,
+    y: Float64Array.from(y),
+    fold,
+    folds,
+    Cs,
+    classWeights: plan.classWeights,
+    eps: plan.eps ?? 0.01,
+    maxIter: plan.maxIter ?? 1000,
+    tasks,
+    ctl: new SharedArrayBuffer(8),
+  };
+  report(); // candidates with nothing to solve (every fold of one class)
+  const { workerTasks } = await runTasks(
+    file ?? '',
+    data,
+    threaded ? threads - 1 : 0,
+    p.here ?? true,
+    cvTaskRunner(X, data, stop),
+    stop,
+    plan.signal,
+    tick,
+  );
+  return { scores, epochs, workerTasks };
+}
+
+/** The LinearRows of a worker's CvWorkerData. */
+export function cvWorkerRows(data: CvWorkerData): LinearRows {
+  if (!data.rows) throw new Error('linear worker: the C search sent no rows');
+  return linearRowsFromShared(data.rows);
+}
