@@ -17,7 +17,7 @@
  * Progress: a candidate (C, weighting) is scored and reported once all its binary problems are solved
  * and every earlier candidate was, so reports come in candidate order (with chains, a weighting's
  * candidates come together). Cancel: as the threaded fit (runTasks).
- * Measured 2 December 2026, 19:26-19:58 UTC, `nice train --db COPY --fusion none --classifier linear
+ * Measured 2 December 2026, 19:26-19:54 UTC, `nice train --db COPY --fusion none --classifier linear
  * --json` (the default search: 5 Cs x 2 weightings x 3 folds x 7 classes) on copies of the 10,000-row
  * media database (/tmp/solver-e2e/m10k-orig.db), 5 rounds alternating with the 3f7b42e build, load
  * average 2.3-7.5 on 2 cores (other sessions' builds and tests; docs/benchmarks.md): seconds.choose
