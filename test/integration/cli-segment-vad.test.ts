@@ -1,7 +1,7 @@
 // `import FOLDER --segment vad` through the built CLI (node scripts/build-cli.mjs) on a recording of 12
 // espeak-ng sentences between known pauses: one dialogue of 12 segment utterances in the database,
 // each within 0.25 s of its sentence, no text/speaker/label; a damaged recording beside it is a
-// warning naming it (exit 0); re-importing adds nothing; --split sets the segments' split; a bad option value is refused.
+// warning naming it (exit 0); re-importing adds nothing; --split sets the segments' split, --labels their label set; a bad option value is refused.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -130,6 +130,30 @@ describe('import --segment vad', () => {
     const rows = d.prepare('SELECT split, COUNT(*) AS n FROM utterance GROUP BY split').all();
     d.close();
     expect(rows).toEqual([{ split: 'train', n: 12 }]);
+  }, 120_000);
+
+  it('--labels gives the segmented recording its label set, so its segments can be labelled in Annotate and trained on (it was ignored: no label set)', async () => {
+    const db4 = path.join(t.dir, 'labels.db');
+    const r = await runCliAsync([
+      '--db',
+      db4,
+      '--data-dir',
+      path.join(t.dir, 'data'),
+      'import',
+      dir,
+      '--segment',
+      'vad',
+      '--labels',
+      'joy, anger,neutral',
+    ]);
+    expect(r.code, r.stderr).toBe(0);
+    const d = new Database(db4, { readonly: true });
+    const sets = d.prepare('SELECT label_set FROM corpus').all();
+    d.close();
+    expect(sets).toEqual([{ label_set: '["joy","anger","neutral"]' }]);
+    const bad = await runCliAsync(['--db', db4, '--data-dir', path.join(t.dir, 'data'), 'relabel', '1', 'joyy']);
+    expect(bad.code).not.toBe(0);
+    expect(bad.stderr).toContain("label 'joyy' is not in this corpus's label set (joy, anger, neutral)");
   }, 120_000);
 
   it('options change the segmentation; a value out of range is refused naming the option', async () => {

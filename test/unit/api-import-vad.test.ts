@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { openDb, type Db } from '../../src/main/core/store/db';
 import { createApi, type AppApi } from '../../src/main/core/api';
-import type { JobEvent, JobInfo } from '../../src/shared/api';
+import type { CorpusSummary, JobEvent, JobInfo } from '../../src/shared/api';
 import { tmpDir } from '../helpers/tmp';
 import { clipFfmpeg, hasEspeak } from '../helpers/make-clips';
 import { speechRecording, type SpeechRecording } from '../helpers/espeak-speech';
@@ -77,13 +77,14 @@ describe('jobs.import with segment: vad', () => {
     expect(progress.length).toBeGreaterThan(0);
   }, 120_000);
 
-  it('gives every segment the split the import names (a folder without train/dev/test in its name would be unsplit)', async () => {
+  it('gives every segment the split and the label set the import names (both were ignored: unsplit, no labels)', async () => {
     fs.mkdirSync(path.join(root, 'other'), { recursive: true });
     fs.copyFileSync(path.join(root, 'sessions', 'talk.wav'), path.join(root, 'other', 'talk-b.wav'));
     const r = await api.call('jobs.import', {
       paths: [path.join(fs.realpathSync(root), 'other')],
       segment: 'vad',
       split: 'train',
+      labels: ['joy', 'anger'],
       extract: false,
     });
     expect(r.ok, JSON.stringify(r)).toBe(true);
@@ -91,5 +92,8 @@ describe('jobs.import with segment: vad', () => {
     expect(done.status, done.error ?? '').toBe('done');
     const rows = db.prepare("SELECT split, COUNT(*) AS n FROM utterance WHERE key LIKE 'talk-b.wav#vad@%' GROUP BY split").all();
     expect(rows).toEqual([{ split: 'train', n: 12 }]);
+    // and the label set the form names: Annotate shows its keys
+    const sum = await api.call('corpus.summary', {});
+    expect(sum.ok && (sum.value as CorpusSummary).labels).toEqual(['joy', 'anger']);
   }, 120_000);
 });

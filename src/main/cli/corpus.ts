@@ -82,6 +82,7 @@ export function doImport(
 export interface VadCliOptions {
   device: Device;
   split?: Split;
+  labels?: string;
   minSilence?: string;
   minSpeech?: string;
   pad?: string;
@@ -103,6 +104,10 @@ export async function doVadImport(ctx: MainCliContext, db: Db, paths: string[], 
     ffmpeg: ffmpeg.path,
     device: o.device,
     split: o.split,
+    labels: o.labels
+      ?.split(',')
+      .map((l) => l.trim())
+      .filter(Boolean),
     vad,
     onNote: ctx.progress,
     onProgress: throttledProgress(ctx),

@@ -190,7 +190,9 @@ export function startImportJob(
       });
       // one path at a time, so one bad file is reported and the others are still imported
       const plan =
-        input.segment === 'vad' ? await planVad(paths[i], input.split, ffmpeg, signal, progress) : planImportEach([paths[i]], opts);
+        input.segment === 'vad'
+          ? await planVad(paths[i], { split: input.split, labels: input.labels }, ffmpeg, signal, progress)
+          : planImportEach([paths[i]], opts);
       for (const f of plan.failed) {
         failedFiles++;
         warnings.push(`${f.file}: ${f.message}`);
@@ -246,7 +248,7 @@ function rememberAnnotator(dataDir: string, annotator: string | undefined): void
 /** `segment: 'vad'`: the recordings of one path cut into speech segments (jobs/segment.ts), reported as planImportEach does. */
 async function planVad(
   p: string,
-  split: ApiParsedInput<'jobs.import'>['split'],
+  given: { split: ApiParsedInput<'jobs.import'>['split']; labels: ApiParsedInput<'jobs.import'>['labels'] },
   ffmpeg: string | undefined,
   signal: AbortSignal,
   progress: (e: ProgressEvent) => void,
@@ -255,7 +257,7 @@ async function planVad(
     const { batches } = await planVadImport([p], {
       ffmpeg: locateFfmpeg(ffmpeg).path,
       device: 'auto',
-      split,
+      ...given,
       signal,
       onProgress: progress,
     });

@@ -22,6 +22,9 @@ export interface SegmentOptions {
   vad?: Partial<VadOptions>;
   /** the split of every segment (import --split); else the recording's folder names it (train/dev/test) */
   split?: Split;
+  /** the label set annotators will choose from (import --labels); segments arrive unlabelled, so this is
+   * the only way a segmented recording gets one (without it Annotate has no keys and train no classes) */
+  labels?: string[];
   /** seconds of audio decoded at a time (memory stays bounded for long recordings; default 120) */
   pieceS?: number;
   signal?: AbortSignal;
@@ -162,7 +165,14 @@ export async function planVadImport(
           plan.issues.push({ file, row: null, message: `cannot segment it: ${reason}` });
         }
       }
-      batches.push({ kind: 'vad-segments', corpusRoot: plan.root, labelSet: [], records, issues: plan.issues, missingMedia: 0 });
+      batches.push({
+        kind: 'vad-segments',
+        corpusRoot: plan.root,
+        labelSet: o.labels ?? [],
+        records,
+        issues: plan.issues,
+        missingMedia: 0,
+      });
     }
   } finally {
     await vad.release();
