@@ -128,6 +128,9 @@ describe.skipIf(!haveChromium)('annotation team in browser mode', () => {
   it("a second annotator labels blind: the first one's labels and the model are hidden", async () => {
     await api(page, 'annotation.setName', { name: 'bob' });
     await page.reload();
+    // the reload keeps the filter and the place in the hash (train, after alice's 10 keys): back to item 1
+    await poll(position).toBe(`11 / ${train.length}`);
+    await choose(page, 'annotate-split', 'all');
     await choose(page, 'annotate-split', 'train');
     await poll(position).toBe(`1 / ${train.length}`);
     await poll(() => page.getByTestId('annotate-blind').locator('input').isChecked()).toBe(true);
@@ -214,6 +217,8 @@ describe.skipIf(!haveChromium)('annotation team in browser mode', () => {
     const g = ok(runCli(['gold-rule', '--db', db, '--json'])).json();
     expect(g).toMatchObject({ rule: 'majority', open: 0 });
     expect(g.by_source.adjudicate).toBe(3);
+    // the view's gold line follows the decisions (it kept 'left open by ties: 3' until the rule was changed)
+    await poll(() => page.getByTestId('gold-summary').textContent()).toMatch(/adjudicate 3.*left open by ties: 0$/);
 
     const job = await api(page, 'jobs.train', { fusion: 'none', modalities: ['text'] });
     await poll(async () => (await api(page, 'jobs.list')).find((j: any) => j.id === job.id)?.status, {

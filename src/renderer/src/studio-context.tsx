@@ -56,7 +56,11 @@ export function StudioProvider(props: { children: ReactNode }) {
   }, []);
   const selectUtterance = useCallback((id: number) => setUtteranceId(id), []);
   useEffect(() => {
-    history.replaceState(null, '', `${location.pathname}${location.search}#${view}${utteranceId !== null ? `;u=${utteranceId}` : ''}`);
+    // a view's own parameters (Annotate's filters: annotate/filters.ts) stay while that view is shown
+    const [shown, ...params] = location.hash.replace(/^#/, '').split(';');
+    const own = shown === view ? params.filter((p) => p !== '' && !p.startsWith('u=')).map((p) => `;${p}`) : [];
+    const u = utteranceId !== null ? `;u=${utteranceId}` : '';
+    history.replaceState(null, '', `${location.pathname}${location.search}#${view}${u}${own.join('')}`);
   }, [view, utteranceId]);
   const bumpModels = useCallback(() => setModelsTick((t) => t + 1), []);
   const bumpAnnotator = useCallback(() => setAnnotatorTick((t) => t + 1), []);

@@ -17,8 +17,8 @@ import { keyBelongsToTarget, serialQueue } from '../annotate/keys';
 import { DialogueContext } from '../annotate/DialogueContext';
 import { KeymapDialog } from '../annotate/KeymapDialog';
 import { useStartPosition } from '../annotate/position';
+import { useAnnotateFilters, withChosen, type AnnotateSplit } from '../annotate/filters';
 
-type Split = 'train' | 'dev' | 'test' | 'unsplit';
 interface Change {
   id: number;
   change: number | null; // the history row annotation.undo takes back; null: the key changed nothing
@@ -30,18 +30,9 @@ export function AnnotationView() {
   const infoQ = useApiData('annotation.info', {}, []);
   const info = infoQ.data;
   const me = info?.annotator ?? '';
-  const [split, setSplit] = useState<'' | Split>('');
-  const [speaker, setSpeaker] = useState('');
-  const [byAnnotator, setByAnnotator] = useState('');
-  const [unlabelled, setUnlabelled] = useState(false);
-  const [disagree, setDisagree] = useState(false);
-  const filter = {
-    ...(split && { split }),
-    ...(speaker && { speaker }),
-    ...(byAnnotator && { annotator: byAnnotator }),
-    ...(unlabelled && me && { unlabelledBy: me }),
-    ...(disagree && { disagree }),
-  };
+  // the filters live in the hash too (annotate/filters.ts): a reload keeps the list and the position in it
+  const { f: filters, set: setFilter, query: filter } = useAnnotateFilters(me, info !== null);
+  const { split } = filters;
   const idsQ = useApiData('annotation.ids', filter, [JSON.stringify(filter)]);
   const ids = useMemo(() => idsQ.data?.ids ?? [], [idsQ.data]);
   const idsRef = useRef(ids);
@@ -74,7 +65,7 @@ export function AnnotationView() {
 
   // a new list: start at the utterance in the hash (this view's last position, or one opened elsewhere)
   useStartPosition(idsQ.data ? ids : null, setPos, utteranceId, () =>
-    call('annotation.ids', { ...filter, ...(me && { unlabelledBy: me }) }).then((r) => r.ids),
+    call('annotation.ids', { ...(filter ?? {}), ...(me && { unlabelledBy: me }) }).then((r) => r.ids),
   );
   const currentId = ids.length ? ids[Math.min(pos, ids.length - 1)] : null;
   useEffect(() => {
@@ -221,7 +212,7 @@ export function AnnotationView() {
           label="Split"
           value={split}
           options={SPLITS}
-          onChange={(v) => setSplit(v as Split | '')}
+          onChange={(v) => setFilter('split', v as AnnotateSplit | '')}
           anyLabel="all"
           testId="annotate-split"
           minWidth={100}
@@ -229,16 +220,19 @@ export function AnnotationView() {
         <TextField
           size="small"
           label="Speaker"
-          value={speaker}
-          onChange={(e) => setSpeaker(e.target.value)}
+          value={filters.speaker}
+          onChange={(e) => setFilter('speaker', e.target.value)}
           sx={{ width: 130 }}
           slotProps={{ htmlInput: { 'data-testid': 'annotate-speaker' } }}
         />
         <FilterSelect
           label="Labelled by"
-          value={byAnnotator}
-          options={(info?.annotators ?? []).map((a) => a.name)}
-          onChange={setByAnnotator}
+          value={filters.by}
+          options={withChosen(
+            (info?.annotators ?? []).map((a) => a.name),
+            filters.by,
+          )}
+          onChange={(v) => setFilter('by', v)}
           anyLabel="anyone"
           testId="annotate-by"
           minWidth={120}
@@ -247,8 +241,8 @@ export function AnnotationView() {
           control={
             <Checkbox
               size="small"
-              checked={unlabelled}
-              onChange={(e) => setUnlabelled(e.target.checked)}
+              checked={filters.unlabelled}
+              onChange={(e) => setFilter('unlabelled', e.target.checked)}
               data-testid="annotate-unlabelled"
             />
           }
@@ -256,7 +250,12 @@ export function AnnotationView() {
         />
         <FormControlLabel
           control={
-            <Checkbox size="small" checked={disagree} onChange={(e) => setDisagree(e.target.checked)} data-testid="annotate-disagree" />
+            <Checkbox
+              size="small"
+              checked={filters.disagree}
+              onChange={(e) => setFilter('disagree', e.target.checked)}
+              data-testid="annotate-disagree"
+            />
           }
           label="annotators disagree"
         />
