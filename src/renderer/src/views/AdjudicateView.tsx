@@ -33,6 +33,7 @@ export function AdjudicateView() {
   const keyOf = useMemo(() => new Map([...keys].map(([k, l]) => [l, k])), [keys]);
   const cur = rows[posRef.current] ?? null;
   const item = useApiData('annotation.item', cur ? { id: cur.id } : null, [cur?.id, q.data]);
+  const reloadInfo = infoQ.reload;
 
   const decide = useCallback(
     (label: string) => {
@@ -44,9 +45,10 @@ export function AdjudicateView() {
         .then((x) => {
           setDecided((d) => ({ ...d, [r.id]: x.new }));
           reloadSummary();
+          reloadInfo(); // the gold labels by source and the ties left open follow each decision
         }, report);
     },
-    [rows, queue, call, reloadSummary, report],
+    [rows, queue, call, reloadSummary, reloadInfo, report],
   );
 
   const h = useRef({ decide, keys, n: rows.length });
