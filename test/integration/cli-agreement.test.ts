@@ -178,5 +178,10 @@ describe('agreement --json on generated long-format CSVs with missing ratings', 
     expect(a.annotators).toEqual(['ann', 'ben', 'model:1']);
     expect(a.pairwise.find((p: any) => p.a === 'ann' && p.b === 'model:1')).toMatchObject({ n: 3, percent_agreement: 100 });
     expect(runCli(['agreement', '--include-model', '7', '--db', db]).stderr).toMatch(/no model version 7/);
+
+    // adjudicate names its adjudicator with --annotator, as relabel does (it knew only --who: unknown option)
+    ok(runCli(['adjudicate', String(ids[2]), 'neutral', '--annotator', 'judge2', '--db', db]));
+    const hist = ok(runCli(['show', String(ids[2]), '--db', db, '--json'])).json().label_history;
+    expect(hist.at(-1)).toMatchObject({ who: 'judge2', new: 'neutral', source: 'adjudicate' });
   });
 });

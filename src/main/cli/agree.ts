@@ -119,12 +119,13 @@ export function registerAgreementCommands(program: Command, ctx: CliContext & { 
     .argument('<id>')
     .argument('[label]')
     .option('--clear', 'remove the adjudication')
-    .option('--who <name>', 'adjudicator (default: the settings name, else the OS user)')
+    .option('--annotator <name>', 'the adjudicator (default: the name in the settings, else the OS user)')
+    .option('--who <name>', 'same as --annotator (older name)')
     .action(async (id: string, label: string | undefined, o) => {
       if (!/^\d+$/.test(id)) throw new LabelError(`not an utterance id: ${id}`);
       if (!o.clear && label === undefined) throw new LabelError('give the gold label, or --clear');
       await ctx.withDb((db) => {
-        const r = adjudicate(db, Number(id), o.clear ? null : label!, o.who ?? defaultAnnotator(ctx.dataDir()));
+        const r = adjudicate(db, Number(id), o.clear ? null : label!, o.annotator ?? o.who ?? defaultAnnotator(ctx.dataDir()));
         ctx.out({ id: Number(id), ...r }, `#${id}: gold ${r.old ?? '-'} -> ${r.new ?? '-'} (${r.gold_source ?? '-'})`);
       });
     });
