@@ -42,13 +42,15 @@ export function useImportMenu(): void {
 
 export function ImportView() {
   const { call, report } = useApi();
-  const { info, setView, reloadSummary } = useStudio();
+  const { info, summary, setView, reloadSummary } = useStudio();
   const desktop = info?.mode === 'electron';
   const [paths, setPaths] = useState<string[]>([]);
   const [preview, setPreview] = useState<ImportPreview | null>(null);
   const [mapping, setMapping] = useState(false);
   const [split, setSplit] = useState('');
   const [segment, setSegment] = useState(false);
+  /** the label set of segmented recordings (they bring none); null: not edited, the database's is offered */
+  const [labelText, setLabelText] = useState<string | null>(null);
   const [extract, setExtract] = useState(true);
   /** null: not edited yet, the last import's annotator (from the preview) is shown */
   const [annotator, setAnnotator] = useState<string | null>(null);
@@ -85,6 +87,11 @@ export function ImportView() {
   // a recording alone (or a file the importer does not know) brings no labels to attribute
   const withLabels = preview != null && preview.kind !== 'media' && preview.kind !== 'other';
   const annotatorName = (annotator ?? preview?.annotator ?? '').trim();
+  const labelValue = labelText ?? (summary?.labels ?? []).join(', ');
+  const segmentLabels = labelValue
+    .split(',')
+    .map((l) => l.trim())
+    .filter(Boolean);
   const start = (columns?: string) => {
     setBusy(true);
     setMapping(false);
@@ -93,6 +100,7 @@ export function ImportView() {
       columns,
       split: split ? (split as 'train' | 'dev' | 'test' | 'unsplit') : undefined,
       segment: segment ? 'vad' : undefined,
+      labels: segment && segmentLabels.length ? segmentLabels : undefined,
       extract,
       annotator: withLabels ? annotatorName || undefined : undefined,
     })
@@ -165,6 +173,22 @@ export function ImportView() {
                     <FormControlLabel
                       control={<Checkbox checked={segment} onChange={(e) => setSegment(e.target.checked)} data-testid="import-segment" />}
                       label="Cut recordings without a transcript into utterances (voice activity)"
+                    />
+                  )}
+                  {segment && (preview.kind === 'media' || preview.kind === 'folder') && (
+                    <TextField
+                      size="small"
+                      label="Labels"
+                      placeholder="joy, anger, neutral"
+                      value={labelValue}
+                      onChange={(e) => setLabelText(e.target.value)}
+                      helperText={
+                        segmentLabels.length
+                          ? `Annotate offers ${segmentLabels.length} label(s)`
+                          : 'the label set to annotate the segments with (comma-separated)'
+                      }
+                      sx={{ width: 320 }}
+                      slotProps={{ htmlInput: { maxLength: 2000, 'data-testid': 'import-labels' } }}
                     />
                   )}
                   {withLabels && (
