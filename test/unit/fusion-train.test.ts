@@ -77,6 +77,27 @@ describe('fusion training', () => {
     for (const h of r.history) expect(h.valLoss).toBeGreaterThanOrEqual(best);
   });
 
+  it('holds nothing out when the held-out part would be under 10 items (it would stop on noise) and runs every epoch', async () => {
+    const { x, y } = synthetic({ n: 24, nClasses: 3, ...small, signal: 'none', seed: 6 });
+    const seen: (number | undefined)[] = [];
+    const r = await trainFusion(x, y, 3, {
+      ...base,
+      kind: 'concat',
+      epochs: 6,
+      patience: 1,
+      valFraction: 0.1,
+      onProgress: (p) => seen.push(p.tooFew),
+    });
+    expect(r.heldOut).toBe(0);
+    expect(r.stoppedEarly).toBe(false);
+    expect(r.history).toHaveLength(6);
+    expect(r.bestEpoch).toBe(6);
+    expect(seen).toEqual([3, 3, 3, 3, 3, 3]); // round(10%) of each class's 8 items
+    // 10 or more held out: early stopping as before
+    const big = synthetic({ n: 240, nClasses: 3, ...small, signal: 'none', seed: 6 });
+    expect((await trainFusion(big.x, big.y, 3, { ...base, kind: 'concat', epochs: 2, valFraction: 0.1 })).heldOut).toBe(24);
+  });
+
   it('cancels promptly through an AbortSignal', async () => {
     const { x, y } = synthetic({ n: 2000, nClasses: 3, ...small, signal: 'text', seed: 7 });
     const ac = new AbortController();

@@ -35,6 +35,12 @@ describe('progress lines', () => {
     // one class among many items, or 9 items of several classes: still too few
     expect(fusionEpochMessage({ ...big, valClasses: 1, epoch: 2 })).not.toContain('acc');
     expect(fusionEpochMessage({ ...big, valN: 9, epoch: 1 })).toContain('9 items of 4 classes: too few');
+    // under 10 items nothing is held out (trainFusion): said once, with the size it would have had
+    const none = { epochs: 19, trainLoss: 1, valLoss: NaN, valAcc: NaN, valN: 0, valClasses: 0, tooFew: 1 };
+    expect(fusionEpochMessage({ ...none, epoch: 1 })).toBe(
+      'epoch 1/19: train loss 1.0000, nothing held out (a held-out part would be 1 item, under 10: too few to stop on, so every epoch runs on all training items)',
+    );
+    expect(fusionEpochMessage({ ...none, epoch: 2 })).toBe('epoch 2/19: train loss 1.0000, nothing held out');
   });
 
   it('a job progress line with an unknown rate or ETA shows --', () => {

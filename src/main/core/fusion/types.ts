@@ -17,6 +17,9 @@ export interface FusionInputs {
 
 export type FusionKind = 'seed' | 'concat';
 
+/** Fewest held-out items that early stopping may follow (trainFusion); fewer: nothing is held out. */
+export const MIN_HELD_OUT = 10;
+
 export interface FusionProgress {
   epoch: number;
   epochs: number;
@@ -26,6 +29,8 @@ export interface FusionProgress {
   /** labelled items in the held-out part and the classes among them (absent from older callers) */
   valN?: number;
   valClasses?: number;
+  /** the held-out part's size when it was too small to stop on (under MIN_HELD_OUT): nothing was held out */
+  tooFew?: number;
 }
 
 export interface FusionOptions {

@@ -6,6 +6,7 @@ import type { evaluateSplit } from './evaluate';
 import type { ModelData } from './model-data';
 import type { GoldSummary } from '../../../shared/types';
 import { throwIfAborted } from '../abort';
+import { MIN_HELD_OUT } from '../fusion/types';
 
 export type FusionChoice = 'seed' | 'concat' | 'dialogue' | 'none';
 export type ClassifierChoice = 'rbf' | 'linear';
@@ -131,8 +132,9 @@ export interface Fitted {
   times: [number, number, number, number];
 }
 
-/** Below this many held-out items (or with one class among them) the held-out accuracy means nothing. */
-export const MIN_HELD_OUT = 10;
+/** Below this many held-out items the fusion holds nothing out; with one class among them the
+ * held-out accuracy means nothing. */
+export { MIN_HELD_OUT };
 
 /** A fusion epoch's progress line; with too few training items nothing is held out, which it says
  * (rather than printing the held-out loss and accuracy as NaN). The held-out size is given; a part
@@ -146,12 +148,18 @@ export function fusionEpochMessage(p: {
   valAcc: number;
   valN?: number;
   valClasses?: number;
+  tooFew?: number;
 }): string {
   const n = p.valN;
   const items = (k: number) => `${k} item${k === 1 ? '' : 's'}`;
   const tiny = n !== undefined && (n < MIN_HELD_OUT || (p.valClasses ?? 0) < 2);
   let held: string;
-  if (!Number.isFinite(p.valLoss) || !Number.isFinite(p.valAcc)) held = 'nothing held out (too few training items)';
+  if (p.tooFew !== undefined)
+    held =
+      p.epoch === 1
+        ? `nothing held out (a held-out part would be ${items(p.tooFew)}, under ${MIN_HELD_OUT}: too few to stop on, so every epoch runs on all training items)`
+        : 'nothing held out';
+  else if (!Number.isFinite(p.valLoss) || !Number.isFinite(p.valAcc)) held = 'nothing held out (too few training items)';
   else if (n === undefined) held = `held-out (train part) loss ${p.valLoss.toFixed(4)} acc ${p.valAcc.toFixed(3)}`;
   else if (!tiny) held = `held-out (train part, ${items(n)}) loss ${p.valLoss.toFixed(4)} acc ${p.valAcc.toFixed(3)}`;
   else {
