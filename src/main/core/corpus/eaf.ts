@@ -302,16 +302,16 @@ export function readEafFile(file: string, opts: EafOptions = {}): ImportBatch {
   const corpusRoot = opts.root ? path.resolve(opts.root) : path.dirname(abs);
   const base = relativeKey(corpusRoot, abs);
   const dialogue = dialogueOf(corpusRoot, mediaPath, abs); // one dialogue per recording
-  const anns = textTiers
-    .flatMap((t) => t.anns.filter((a) => a.value !== '').map((a) => ({ t, a })))
-    .sort((x, y) => x.a.start! - y.a.start! || x.a.end! - y.a.end!);
+  // an empty annotation is a segment not transcribed yet (voice-activity output, ours or ELAN's): an
+  // utterance without text, so its labels and span come back (they were dropped)
+  const anns = textTiers.flatMap((t) => t.anns.map((a) => ({ t, a }))).sort((x, y) => x.a.start! - y.a.start! || x.a.end! - y.a.end!);
   const records = anns.map(({ t, a }, i): ImportRecord => ({
     key: `${base}#${t.id}@${a.start}`,
     split,
     dialogue,
     index: i,
     speaker: t.participant ?? t.id,
-    text: a.value,
+    text: a.value === '' ? null : a.value,
     label: labelTier ? labelFor(a, labelTier) : null,
     mediaPath,
     startS: (a.start! + originMs) / 1000,
@@ -332,7 +332,7 @@ export function readEafFile(file: string, opts: EafOptions = {}): ImportBatch {
     issues.push({
       file: abs,
       row: null,
-      message: `the utterance tiers (${textTiers.map((t) => `'${t.id}'`).join(', ')}) hold no annotation with text`,
+      message: `the utterance tiers (${textTiers.map((t) => `'${t.id}'`).join(', ')}) hold no annotation`,
     });
   return {
     kind: 'elan-eaf',
