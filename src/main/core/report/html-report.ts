@@ -231,7 +231,14 @@ function figures(d: ReportData): Record<string, { data: unknown[]; layout: Recor
       const labels = [...d.labels, ...Object.keys(d.distribution[s]).filter((l) => !d.labels.includes(l))];
       return { type: 'bar', name: s, x: labels, y: labels.map((l) => d.distribution[s][l] ?? 0) };
     }),
-    layout: { ...base, title: { text: 'Gold labels per split' }, barmode: 'group', yaxis: { title: { text: 'utterances' } } },
+    // the legend names the split even when there is only one (plotly hides a single trace's legend)
+    layout: {
+      ...base,
+      title: { text: 'Gold labels per split' },
+      barmode: 'group',
+      showlegend: true,
+      yaxis: { title: { text: 'utterances' } },
+    },
   };
   for (const e of d.evaluations) {
     figs[`confusion-${e.split}`] = {
