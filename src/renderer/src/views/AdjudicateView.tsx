@@ -1,7 +1,7 @@
 // Adjudication: the queue of utterances whose annotators disagree (optionally also where the latest
 // model disagrees with the gold), each with every annotator's label, the model's probabilities and the
 // dialogue context. The label keys set the adjudicated gold label (history source `adjudicate`) and
-// move on; J/K move; the gold rule for items nobody adjudicated is chosen here too.
+// move on; U takes this session's last decision back; J/K move; the gold rule for items nobody adjudicated is chosen here too.
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { Box, Button, Checkbox, Chip, FormControlLabel, Stack, Typography } from '@mui/material';
 import { keysFor } from '../../../shared/api-annotation';
@@ -27,6 +27,8 @@ export function AdjudicateView() {
   const posRef = useRef(0);
   posRef.current = Math.min(pos, Math.max(0, rows.length - 1));
   const [decided, setDecided] = useState<Record<number, string | null>>({});
+  /** what each key press made the item's adjudication, at once (the server's answers come later) */
+  const decidedRef = useRef<Record<number, string | null>>({});
   const queue = useRef(serialQueue()).current;
   const labels = useMemo(() => summary?.labels ?? [], [summary]);
   const keys = useMemo(() => keysFor(labels, infoQ.data?.keymap ?? {}), [labels, infoQ.data]);
@@ -35,10 +37,16 @@ export function AdjudicateView() {
   const item = useApiData('annotation.item', cur ? { id: cur.id } : null, [cur?.id, q.data]);
   const reloadInfo = infoQ.reload;
 
+  // this session's decisions, newest last: U takes the last one back (the item's adjudication before it,
+  // none: the item returns to the gold rule) and moves the cursor back to it
+  const done = useRef<{ id: number; pos: number; before: string | null }[]>([]);
   const decide = useCallback(
     (label: string) => {
       const r = rows[posRef.current];
       if (!r) return;
+      const before = r.id in decidedRef.current ? decidedRef.current[r.id] : r.gold_source === 'adjudicate' ? r.gold : null;
+      decidedRef.current = { ...decidedRef.current, [r.id]: label };
+      done.current.push({ id: r.id, pos: posRef.current, before });
       setPos(Math.min(rows.length - 1, posRef.current + 1));
       queue
         .push(() => call('adjudicate.set', { id: r.id, label }))
@@ -50,15 +58,34 @@ export function AdjudicateView() {
     },
     [rows, queue, call, reloadSummary, reloadInfo, report],
   );
+  const undo = useCallback(() => {
+    const last = done.current.pop();
+    if (!last) return;
+    decidedRef.current = { ...decidedRef.current, [last.id]: last.before };
+    setPos(last.pos);
+    queue
+      .push(() => call('adjudicate.set', { id: last.id, label: last.before }))
+      .then((x) => {
+        setDecided((d) => {
+          const next = { ...d };
+          if (last.before === null) delete next[last.id];
+          else next[last.id] = x.new;
+          return next;
+        });
+        reloadSummary();
+        reloadInfo();
+      }, report);
+  }, [queue, call, reloadSummary, reloadInfo, report]);
 
-  const h = useRef({ decide, keys, n: rows.length });
-  h.current = { decide, keys, n: rows.length };
+  const h = useRef({ decide, undo, keys, n: rows.length });
+  h.current = { decide, undo, keys, n: rows.length };
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       if (e.ctrlKey || e.metaKey || e.altKey || keyBelongsToTarget(e.target)) return;
       const k = e.key.toLowerCase();
       const l = h.current.keys.get(k);
       if (l !== undefined) h.current.decide(l);
+      else if (k === 'u') h.current.undo();
       else if (k === 'j' || k === 'arrowdown' || k === 'arrowright') setPos((p) => Math.min(h.current.n - 1, p + 1));
       else if (k === 'k' || k === 'arrowup' || k === 'arrowleft') setPos((p) => Math.max(0, p - 1));
       else return;
