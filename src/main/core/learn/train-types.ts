@@ -6,7 +6,7 @@ import type { evaluateSplit } from './evaluate';
 import type { ModelData } from './model-data';
 import type { GoldSummary } from '../../../shared/types';
 import { throwIfAborted } from '../abort';
-import { MIN_HELD_OUT } from '../fusion/types';
+import { MIN_HELD_OUT, type FusionProgress } from '../fusion/types';
 
 export type FusionChoice = 'seed' | 'concat' | 'dialogue' | 'none';
 export type ClassifierChoice = 'rbf' | 'linear';
@@ -136,20 +136,12 @@ export interface Fitted {
  * held-out accuracy means nothing. */
 export { MIN_HELD_OUT };
 
-/** A fusion epoch's progress line; with too few training items nothing is held out, which it says
- * (rather than printing the held-out loss and accuracy as NaN). The held-out size is given; a part
- * too small for its accuracy to mean anything (the demo's: 1 item) is said so on epoch 1, and its
- * accuracy left out (it read 0.000 on every epoch), its loss still shown: early stopping follows it. */
-export function fusionEpochMessage(p: {
-  epoch: number;
-  epochs: number;
-  trainLoss: number;
-  valLoss: number;
-  valAcc: number;
-  valN?: number;
-  valClasses?: number;
-  tooFew?: number;
-}): string {
+/** A fusion epoch's progress line. Nothing held out (too few training items, or a held-out part under
+ * MIN_HELD_OUT items: trainFusion then trains on every item for every epoch) is said, on epoch 1 with
+ * why, rather than printing the held-out loss and accuracy as NaN. Otherwise the held-out size is
+ * given, and a part of one class (its accuracy means nothing) is said so on epoch 1 and its accuracy
+ * left out, its loss still shown: early stopping follows it. */
+export function fusionEpochMessage(p: FusionProgress): string {
   const n = p.valN;
   const items = (k: number) => `${k} item${k === 1 ? '' : 's'}`;
   const tiny = n !== undefined && (n < MIN_HELD_OUT || (p.valClasses ?? 0) < 2);

@@ -5,6 +5,7 @@
 // is new history rows (an `undo` row for the annotator, then a gold row carrying the restored source);
 // nothing stored is removed.
 import type { Db } from './db';
+import type { UndoOutput } from '../../../shared/api-annotation';
 import { applyRule, getGoldRule, LabelError } from './labels';
 
 export class UndoConflictError extends LabelError {}
@@ -18,20 +19,8 @@ interface Row {
   sets_gold: number;
 }
 
-export interface UndoResult {
-  /** the history id of the change undone */
-  undone: number;
-  annotator: string;
-  /** the annotator's own label before and after the undo */
-  annotator_old: string | null;
-  mine: string | null;
-  /** the gold label before and after the undo, and its source after */
-  old: string | null;
-  new: string | null;
-  gold_source: string | null;
-  /** false: someone else changed the item since, so the gold label follows the gold rule instead */
-  gold_restored: boolean;
-}
+/** What an undo did: the API's UndoOutput without the item's history (the handler adds it). */
+export type UndoResult = Omit<UndoOutput, 'history'>;
 
 const INSERT = `INSERT INTO label_history (utterance_id, old_label, new_label, who, source, annotator, sets_gold)
   VALUES (?, ?, ?, ?, ?, ?, ?)`;
