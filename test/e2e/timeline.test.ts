@@ -1,6 +1,7 @@
 // The Timeline view in Chromium over `serve`, on a real-length recording (156 s, 60 segments of known
 // pitch, two speakers from an ELAN file): lanes per speaker, a click plays exactly that segment and
-// stops at its end, speed and frame stepping, keyboard boundary edits stored append-only.
+// stops at its end, speed and frame stepping, keyboard boundary edits stored append-only, and Ctrl/Meta/Alt
+// chords that edit nothing.
 // Screenshots go to test-artifacts/screenshots/ (timeline-*.png).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fs from 'node:fs';
@@ -125,6 +126,48 @@ describe.skipIf(!haveChromium)('timeline view (serve + Chromium)', () => {
     d2.close();
     expect(removed.n).toBe(2); // the merged half and the deleted segment, kept with their history
     expect(sources.slice(4)).toEqual(['merge', 'merge', 'delete']);
+    expect(problems).toEqual([]);
+  });
+
+  it("Ctrl/Meta/Alt chords (the user's Ctrl+S, Ctrl+A) change no segment; the bare keys still do", async () => {
+    const state = () => {
+      const d = new Database(db, { readonly: true });
+      try {
+        const n = d.prepare("SELECT COUNT(*) n FROM utterance WHERE split != 'removed'").get() as { n: number };
+        const h = d.prepare('SELECT COUNT(*) n FROM segment_history').get() as { n: number };
+        return { segments: n.n, history: h.n };
+      } finally {
+        d.close();
+      }
+    };
+    const s = segs[9];
+    await block('tone 10').click();
+    await expect.poll(() => media((p) => p.paused), { timeout: 15_000 }).toBe(true);
+    // the playhead inside the selected segment: a split would land there
+    await player().evaluate(
+      (el, at) => {
+        (el as HTMLMediaElement).currentTime = at;
+      },
+      (s.startS + s.endS) / 2,
+    );
+    // a drag selection over the waveform: A would add a segment over it
+    const wave = (await page.getByTestId('timeline-wave').boundingBox())!;
+    await page.mouse.move(wave.x + wave.width * 0.9, wave.y + 30);
+    await page.mouse.down();
+    await page.mouse.move(wave.x + wave.width * 0.95, wave.y + 30, { steps: 5 });
+    await page.mouse.up();
+    await page.getByTestId('timeline-selection').waitFor();
+    const before = state();
+    expect(before.segments).toBe(59);
+    for (const chord of ['Control+s', 'Control+a', 'Meta+s', 'Meta+a', 'Alt+s', 'Alt+a', 'Control+m', 'Control+Delete']) {
+      await page.keyboard.press(chord);
+    }
+    await page.waitForTimeout(1000); // an edit reaches the database well within this
+    expect(state()).toEqual(before);
+    expect(await page.getByTestId('timeline-view').textContent()).toMatch(/59 segments/);
+    await page.keyboard.press('a'); // the bare key adds the segment over the selection
+    await expect.poll(() => page.getByTestId('timeline-view').textContent()).toMatch(/60 segments/);
+    expect(state().segments).toBe(60);
     expect(problems).toEqual([]);
   });
 });

@@ -14,6 +14,7 @@ import { ClipPlayer } from '../components/ClipPlayer';
 import { EmptyState } from '../components/EmptyState';
 import { Section } from '../components/Section';
 import { TimelineCanvas, type Span } from '../components/TimelineCanvas';
+import { keyBelongsToTarget } from '../annotate/keys';
 
 const SPEEDS = [0.5, 0.75, 1, 1.25, 1.5, 2];
 const NUDGE_S = 0.05;
@@ -156,6 +157,9 @@ export function TimelineView() {
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
+      // Ctrl/Cmd/Alt chords are the user's shortcuts (Ctrl+S, Ctrl+A, Cmd+C), and keys typed into a field
+      // belong to it: neither splits, adds or deletes a segment
+      if (e.ctrlKey || e.metaKey || e.altKey || keyBelongsToTarget(e.target)) return;
       const t = e.target as HTMLElement | null;
       if (t && /^(INPUT|TEXTAREA|SELECT)$/.test(t.tagName)) return;
       if (!tl) return;
