@@ -83,8 +83,11 @@ export interface LabelAgreement {
   label: string;
   /** one-vs-rest Fleiss kappa over the items every rater rated */
   kappa: number | null;
+  /** the items every rater rated: the base of kappa and of ratings_complete (= fleiss_n_items) */
   n_items: number;
-  /** how many ratings gave this label, over all items */
+  /** how many ratings gave this label on those n_items items (each has one rating per rater) */
+  ratings_complete: number;
+  /** how many ratings gave this label over ALL items with a rating (n_items of the report), a wider base */
   ratings: number;
 }
 

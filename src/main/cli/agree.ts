@@ -45,8 +45,12 @@ export function agreementText(r: AgreementReport): string {
       (p) =>
         `  ${p.a} vs ${p.b}: n=${p.n}, agreement ${p.percent_agreement === null ? '-' : p.percent_agreement.toFixed(1) + '%'}, Cohen's kappa ${f3(p.cohen_kappa)}`,
     ),
-    'per label (one vs rest):',
-    ...r.per_label.map((l) => `  ${l.label}: kappa ${f3(l.kappa)} (${l.ratings} labels)`),
+    // kappa and the first count on the same items (every annotator labelled them); all items named apart
+    `per label (one vs rest, over the ${r.fleiss_n_items} items every annotator labelled):`,
+    ...r.per_label.map(
+      (l) =>
+        `  ${l.label}: kappa ${f3(l.kappa)} (${l.ratings_complete} labels on those ${l.n_items} items; ${l.ratings} over all ${r.n_items} items)`,
+    ),
   ];
   return lines.join('\n');
 }

@@ -85,6 +85,7 @@ export function computeAgreement(
       label,
       kappa: round(fleissCategoryKappa(table, j)),
       n_items: table.length,
+      ratings_complete: table.reduce((s, row) => s + row[j], 0),
       ratings: units.reduce((s, u) => s + u.filter((v) => v === label).length, 0),
     })),
     bootstrap: { draws, seed },

@@ -44,8 +44,14 @@ ${table(
   ]),
 )}
 ${table(
-  ['label', 'kappa (one vs rest)', 'labels given', 'utterances'],
-  a.per_label.map((l) => [esc(l.label), f3(l.kappa), l.ratings, l.n_items]),
+  [
+    'label',
+    'kappa (one vs rest)',
+    'utterances every annotator labelled',
+    'labels given on those utterances',
+    `labels given on all ${a.n_items} utterances`,
+  ],
+  a.per_label.map((l) => [esc(l.label), f3(l.kappa), l.n_items, l.ratings_complete, l.ratings]),
 )}
 <p>${gold}</p>
 </section>`;

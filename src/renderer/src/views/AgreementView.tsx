@@ -164,8 +164,9 @@ export function AgreementView() {
                 <TableRow>
                   <TableCell>label</TableCell>
                   <TableCell align="right">kappa</TableCell>
-                  <TableCell align="right">labels given</TableCell>
-                  <TableCell align="right">items</TableCell>
+                  <TableCell align="right">items every annotator labelled</TableCell>
+                  <TableCell align="right">labels given on those items</TableCell>
+                  <TableCell align="right">labels given on all {r.n_items} items</TableCell>
                 </TableRow>
               </TableHead>
               <TableBody>
@@ -173,8 +174,9 @@ export function AgreementView() {
                   <TableRow key={l.label}>
                     <TableCell>{l.label}</TableCell>
                     <TableCell align="right">{f3(l.kappa)}</TableCell>
-                    <TableCell align="right">{l.ratings}</TableCell>
                     <TableCell align="right">{l.n_items}</TableCell>
+                    <TableCell align="right">{l.ratings_complete}</TableCell>
+                    <TableCell align="right">{l.ratings}</TableCell>
                   </TableRow>
                 ))}
               </TableBody>
