@@ -155,9 +155,9 @@ describe('agreement --json on generated long-format CSVs with missing ratings', 
     ).toEqual([ids[2]]);
     expect(ok(runCli(['gold-rule', '--db', db, '--json'])).json()).toEqual({
       rule: 'majority',
-      by_source: { adjudicate: 1, relabel: 1 },
+      by_source: { adjudicate: 1, 'gold:majority': 1 },
       open: 1,
-    }); // ids[1]: the majority agreed with its gold, no new row
+    }); // ids[1]: the majority agreed with its gold (no new row): the summary names the rule that gives it now
     const bad = runCli(['adjudicate', String(ids[2]), 'boredom', '--db', db]);
     expect(bad.code).toBe(1);
     expect(bad.stderr).toMatch(/label 'boredom' is not in this corpus's label set/);

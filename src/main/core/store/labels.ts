@@ -212,20 +212,34 @@ export function annotatorLabels(db: Db, utteranceId: number): { annotator: strin
   }[];
 }
 
-/** Which rule made the gold labels: the stored rule and the number of gold labels by the change that
- * set them (import, relabel, adjudicate, gold:majority, ...), plus items left open by a tie. */
+/** Where the gold labels come from under the stored rule: each gold label counted once, under
+ * `adjudicate` when adjudicated, under `gold:RULE` (the current rule) when the rule gives that label
+ * today, else under the change that set it (import, relabel, annotate, undo, or an earlier rule's
+ * gold:OTHER where the current rule has nothing to say); plus items left open by a tie. A switch writes
+ * a row only for the labels it changes, so the stored source of a label the new rule confirms still
+ * names the old rule: the summary asks the rule instead. Under `latest` a relabel's own source stays. */
 export function goldSummary(db: Db, split?: string): { rule: string; by_source: Record<string, number>; open: number } {
   const where = split ? 'AND split = ?' : '';
   const args = split ? [split] : [];
+  const rule = getGoldRule(db);
+  const current = `gold:${goldRuleName(rule)}`;
   const rows = q(
     db,
-    `SELECT CASE WHEN gold_source IN ('relabel', 'annotate', 'undo', 'adjudicate') OR gold_source LIKE 'gold:%' THEN gold_source ELSE 'import' END s, COUNT(*) n FROM utterance WHERE label IS NOT NULL ${where} GROUP BY s ORDER BY s`,
-  ).all(...args) as { s: string; n: number }[];
+    `SELECT id, label, CASE WHEN gold_source IN ('relabel', 'annotate', 'undo', 'adjudicate') OR gold_source LIKE 'gold:%' THEN gold_source ELSE 'import' END s FROM utterance WHERE label IS NOT NULL ${where}`,
+  ).all(...args) as { id: number; label: string; s: string }[];
+  const counts = new Map<string, number>();
+  for (const r of rows) {
+    let s = r.s;
+    if (s !== 'adjudicate' && s !== current && (rule.kind !== 'latest' || s.startsWith('gold:')) && ruleGold(db, r.id, rule) === r.label)
+      s = current;
+    counts.set(s, (counts.get(s) ?? 0) + 1);
+  }
   const open = (
     q(
       db,
       `SELECT COUNT(*) n FROM utterance WHERE label IS NULL ${where} AND EXISTS (SELECT 1 FROM annotator_label a WHERE a.utterance_id = utterance.id)`,
     ).get(...args) as { n: number }
   ).n;
-  return { rule: goldRuleName(getGoldRule(db)), by_source: Object.fromEntries(rows.map((r) => [r.s, r.n])), open };
+  const by_source = Object.fromEntries([...counts].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  return { rule: goldRuleName(rule), by_source, open };
 }
