@@ -273,9 +273,7 @@ export async function chooseSparseLinearCv(
       o.onProgress?.(scores.length, total, s);
     }
   }
-  let best = scores[0];
-  for (const s of scores) if (s.weighted_f1 > best.weighted_f1 + 1e-9) best = s;
-  return { best: { C: best.C, gamma: null, gammaLabel: null, weighted_f1: best.weighted_f1 }, scores, bestBalanced: !!best.balanced };
+  return bestOfCv(scores);
 }
 
 /**
@@ -318,6 +316,11 @@ async function choosePrimalCv(
     onProgress: o.onProgress,
     parallel: o.parallel,
   });
+  return bestOfCv(scores);
+}
+
+/** The CV choice: the highest mean held-out score; ties (within 1e-9) to the earlier candidate. */
+function bestOfCv(scores: CvScore[]): ChosenParams & { bestBalanced: boolean; scores: CvScore[] } {
   let best = scores[0];
   for (const s of scores) if (s.weighted_f1 > best.weighted_f1 + 1e-9) best = s;
   return { best: { C: best.C, gamma: null, gammaLabel: null, weighted_f1: best.weighted_f1 }, scores, bestBalanced: !!best.balanced };

@@ -28,10 +28,10 @@
  * the 10 candidates' scores (and per-fold scores) are before's bit for bit, with chains they moved by
  * at most 0.00099 (C 1 balanced; the chosen 0.568148 -> 0.568482).
  */
-import fs from 'node:fs';
-import os from 'node:os';
-import { findLinearWorker, MIN_WORK, runTasks, type ParallelOptions, type TaskPool } from './linear-parallel';
+import { foldRows } from './linear-calibrate';
+import { runTasks, threadsFor, type ParallelOptions, type TaskPool } from './linear-parallel';
 import { linearRowsFromShared, type LinearRows, type SharedLinearRows } from './linear-rows';
+import { argmaxClass } from './linear-solver';
 import { primalBinary } from './linear-tron';
 import { weightedF1 } from './metrics';
 import { checkStop, stopOnSignal } from './stop';
@@ -151,8 +151,7 @@ export async function searchPrimalCv(
   const total = balanced.length * nC;
   const split = [...Array(folds).keys()].map((f) => {
     const { held } = foldSplit(fold, f);
-    const classes = [...new Set(Array.from(y).filter((_, i) => fold[i] !== f))].sort((a, b) => a - b);
-    return { yh: Array.from(held, (i) => y[i]), classes };
+    return { yh: Array.from(held, (i) => y[i]), classes: foldRows(fold, f, y).trainClasses };
   });
   // chains go along C ascending whatever order the Cs are listed in
   const ascending = [...Cs.keys()].sort((a, b) => Cs[a] - Cs[b] || a - b);
@@ -176,11 +175,11 @@ export async function searchPrimalCv(
   const score = (j: number): CvScore => {
     const per = split.map((s, f) => {
       const d = dec[j][f];
-      // predictSparse's argmaxClass: the largest decision value, ties to the lower class
+      const row = new Float64Array(d.length);
+      // predictSparse's rule: the largest decision value, ties to the lower class
       const pred = s.yh.map((_, r) => {
-        let best = 0;
-        for (let m = 1; m < d.length; m++) if (d[m][r] > d[best][r]) best = m;
-        return s.classes[best];
+        for (let m = 0; m < d.length; m++) row[m] = d[m][r];
+        return argmaxClass(s, row);
       });
       return weightedF1(nClasses, s.yh, pred);
     });
@@ -211,12 +210,10 @@ export async function searchPrimalCv(
 
   const p = plan.parallel ?? {};
   const problems = tasks.reduce((a, t) => a + t.cs.length, 0);
-  const threads = Math.min(p.threads ?? Math.min(os.availableParallelism(), 4), tasks.length);
-  const file = p.workerPath === undefined ? findLinearWorker() : p.workerPath;
-  const threaded = threads >= 2 && problems * (X.storedValues() + X.dim) >= (p.minWork ?? MIN_WORK) && !!file && fs.existsSync(file);
+  const use = threadsFor(p, tasks.length, problems * (X.storedValues() + X.dim));
   const data: CvWorkerData = {
     kind: 'cv',
-    rows: threaded ? X.toShared() : null,
+    rows: use ? X.toShared() : null,
     y: Float64Array.from(y),
     fold,
     folds,
@@ -229,9 +226,9 @@ export async function searchPrimalCv(
   };
   report(); // candidates with nothing to solve (every fold of one class)
   const { workerTasks } = await runTasks(
-    file ?? '',
+    use?.file ?? '',
     data,
-    threaded ? threads - 1 : 0,
+    use ? use.threads - 1 : 0,
     p.here ?? true,
     cvTaskRunner(X, data, stop),
     stop,

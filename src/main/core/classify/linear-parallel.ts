@@ -100,6 +100,18 @@ export function findLinearWorker(): string | null {
 }
 
 /**
+ * The threads and worker file for `tasks` tasks of `work` units (binary problems x (stored values +
+ * dim)), or null when threads do not pay: under 2 threads or MIN_WORK, or no bundled worker. The one
+ * rule of the threaded fit and the threaded C search (linear-cv.ts).
+ */
+export function threadsFor(p: ParallelOptions, tasks: number, work: number): { threads: number; file: string } | null {
+  const threads = Math.min(p.threads ?? Math.min(os.availableParallelism(), 4), tasks);
+  const file = p.workerPath === undefined ? findLinearWorker() : p.workerPath;
+  if (threads < 2 || work < (p.minWork ?? MIN_WORK) || !file || !fs.existsSync(file)) return null;
+  return { threads, file };
+}
+
+/**
  * fitLinear(X, y, o, style), its primal binary problems on worker threads where that pays; the same
  * model and epochs, and how many binary problems worker threads solved (0 when fitLinear ran).
  * Rejects with an AbortError when the fit's stop poll fires.
@@ -115,9 +127,9 @@ export async function fitLinearParallel(
   if (style.solver !== 'primal') return seq();
   const { classes, stop, eps, folds, total } = fitPlan(y, o, style);
   const M = classes.length;
-  const threads = Math.min(p.threads ?? Math.min(os.availableParallelism(), 4), total);
-  const file = p.workerPath === undefined ? findLinearWorker() : p.workerPath;
-  if (M < 2 || threads < 2 || total * (X.storedValues() + X.dim) < (p.minWork ?? MIN_WORK) || !file || !fs.existsSync(file)) return seq();
+  const use = M < 2 ? null : threadsFor(p, total, total * (X.storedValues() + X.dim));
+  if (!use) return seq();
+  const { threads, file } = use;
   checkStop(stop);
 
   // the Rng here, as in fitLinear (whose primal fits draw nothing from it before the folds)

@@ -325,7 +325,7 @@ export function fitPlan(
 }
 
 /** Class with the largest decision value (ties to the lower class), as LIBLINEAR. */
-export function argmaxClass(m: LinearModelData, s: ArrayLike<number>): number {
+export function argmaxClass(m: Pick<LinearModelData, 'classes'>, s: ArrayLike<number>): number {
   let best = 0;
   for (let k = 1; k < m.classes.length; k++) if (s[k] > s[best]) best = k;
   return m.classes[best];
