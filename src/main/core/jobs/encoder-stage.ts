@@ -94,15 +94,15 @@ async function runAudio(db: Db, model: InstalledModel, o: EncoderStageOptions, n
   const meta = { extractor: model.manifest.name, version, provider: enc.provider };
   // another extractor on this database shares the items: each is claimed as its decode starts
   const claims = encoderClaims(db, kind, model.manifest.name, version);
-  const decode = (t: Todo) =>
-    !claims.accept(t.id)
-      ? Promise.resolve({ skip: true as const })
-      : spanProblem(t.start_s, t.end_s) !== null
-        ? Promise.resolve({ error: spanErrorMessage(t, t.file, t.start_s, t.end_s, spanProblem(t.start_s, t.end_s)!) })
-        : (spanOf(t) ? decodeSegmentPcm(o.ffmpeg, t.file, t.start_s!, t.end_s!, o.signal) : decodePcm16k(o.ffmpeg, t.file, o.signal)).then(
-            (pcm) => ({ pcm }),
-            (e: Error) => ({ error: e.message }),
-          );
+  const decode = (t: Todo): Promise<{ skip: true } | { pcm: Float32Array } | { error: string }> => {
+    if (!claims.accept(t.id)) return Promise.resolve({ skip: true as const });
+    const problem = spanProblem(t.start_s, t.end_s);
+    if (problem !== null) return Promise.resolve({ error: spanErrorMessage(t, t.file, t.start_s, t.end_s, problem) });
+    return (spanOf(t) ? decodeSegmentPcm(o.ffmpeg, t.file, t.start_s!, t.end_s!, o.signal) : decodePcm16k(o.ffmpeg, t.file, o.signal)).then(
+      (pcm) => ({ pcm }),
+      (e: Error) => ({ error: e.message }),
+    );
+  };
   try {
     let next = todo.length ? decode(todo[0]) : null;
     for (let i = 0; i < todo.length && !o.signal?.aborted; i++) {

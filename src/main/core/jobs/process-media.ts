@@ -202,8 +202,12 @@ export async function processRecording(
   }
   // a span that starts at or after the recording's end: an item error naming it, not an empty decode
   const durS = probe.durationS;
-  const inside = durS > 0 ? segments.filter((sg) => sg.startS < durS) : segments;
-  for (const sg of durS > 0 ? segments.filter((s) => s.startS >= durS) : []) {
+  const inside: typeof segments = [];
+  for (const sg of segments) {
+    if (!(durS > 0 && sg.startS >= durS)) {
+      inside.push(sg);
+      continue;
+    }
     reported.add(sg.id);
     const problem = `starts at or after the end of the recording (${durS.toFixed(3)} s)`;
     onResult(failedMediaResult(sg.id, file, 'span', spanErrorMessage(sg, file, sg.startS, sg.endS, problem), sg));
