@@ -6,7 +6,7 @@
 // nothing stored is removed.
 import type { Db } from './db';
 import type { UndoOutput } from '../../../shared/api-annotation';
-import { applyRule, getGoldRule, LabelError } from './labels';
+import { applyRule, getGoldRule, gold, INSERT, LabelError } from './labels';
 
 export class UndoConflictError extends LabelError {}
 
@@ -21,9 +21,6 @@ interface Row {
 
 /** What an undo did: the API's UndoOutput without the item's history (the handler adds it). */
 export type UndoResult = Omit<UndoOutput, 'history'>;
-
-const INSERT = `INSERT INTO label_history (utterance_id, old_label, new_label, who, source, annotator, sets_gold)
-  VALUES (?, ?, ?, ?, ?, ?, ?)`;
 
 /** The change of `annotator` on the item that an undo would take back now (null: none): their changes
  * in order, each `undo` row taking back the latest one not yet taken back. */
@@ -47,8 +44,7 @@ export function undoAnnotatorChange(db: Db, utteranceId: number, annotator: stri
   return db
     .transaction((): UndoResult => {
       const name = annotator.trim();
-      const cur = db.prepare('SELECT label, gold_source FROM utterance WHERE id = ?').get(utteranceId) as
-        { label: string | null; gold_source: string | null } | undefined;
+      const cur: ReturnType<typeof gold> | undefined = gold(db, utteranceId);
       if (!cur) throw new LabelError(`no utterance with id ${utteranceId}`);
       const target = undoableChange(db, utteranceId, name);
       if (target === null) throw new UndoConflictError(`${name} has no change on utterance ${utteranceId} to undo`);
@@ -73,7 +69,7 @@ export function undoAnnotatorChange(db: Db, utteranceId: number, annotator: stri
       if (untouched) {
         const label = prevGold?.new_label ?? null;
         const source = prevGold?.source ?? null;
-        if (label !== cur.label || source !== cur.gold_source) {
+        if (label !== cur.label || source !== cur.source) {
           db.prepare(INSERT).run(utteranceId, cur.label, label, who, source ?? 'undo', null, 1);
           // an item nobody had labelled has no gold source either (the row above had to name one)
           if (source === null) db.prepare('UPDATE utterance SET gold_source = NULL WHERE id = ?').run(utteranceId);
@@ -82,10 +78,7 @@ export function undoAnnotatorChange(db: Db, utteranceId: number, annotator: stri
         const rule = getGoldRule(db);
         if (rule.kind !== 'latest') applyRule(db, utteranceId, rule, who);
       }
-      const after = db.prepare('SELECT label, gold_source FROM utterance WHERE id = ?').get(utteranceId) as {
-        label: string | null;
-        gold_source: string | null;
-      };
+      const after = gold(db, utteranceId);
       return {
         undone: target,
         annotator: name,
@@ -93,7 +86,7 @@ export function undoAnnotatorChange(db: Db, utteranceId: number, annotator: stri
         mine: prevMine,
         old: cur.label,
         new: after.label,
-        gold_source: after.gold_source,
+        gold_source: after.source,
         gold_restored: untouched,
       };
     })

@@ -52,7 +52,8 @@ function checkLabel(db: Db, utteranceId: number, label: string | null): void {
   }
 }
 
-function gold(db: Db, id: number): { label: string | null; source: string | null } {
+/** An item's gold label and its source (the item must exist; label-undo.ts checks). */
+export function gold(db: Db, id: number): { label: string | null; source: string | null } {
   return q(db, 'SELECT label, gold_source AS source FROM utterance WHERE id = ?').get(id) as {
     label: string | null;
     source: string | null;
@@ -65,7 +66,8 @@ function annotatorLabel(db: Db, id: number, annotator: string): string | null {
   return r?.label ?? null;
 }
 
-const INSERT = `INSERT INTO label_history (utterance_id, old_label, new_label, who, source, annotator, sets_gold)
+/** One history row: utterance, old, new, who, source, annotator (null: a gold row), sets_gold. */
+export const INSERT = `INSERT INTO label_history (utterance_id, old_label, new_label, who, source, annotator, sets_gold)
   VALUES (?, ?, ?, ?, ?, ?, ?)`;
 
 /** What the rule makes of one item's labels; undefined: the rule has nothing to say (keep the gold). */
