@@ -2,17 +2,10 @@
 // 10 log10 by Math.log gives, to the bit, so that stored MFCC / onset values do not move at all.
 import { describe, expect, it } from 'vitest';
 import { powerToDb } from '../../src/main/core/features/audio/mel';
+import { lcg } from '../helpers/lcg';
 
 const K = 10 / Math.LN10;
 const ref = (v: number, amin = 1e-10) => Math.log(v > amin ? v : amin) * K;
-
-function lcg(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    return s / 2 ** 32;
-  };
-}
 
 describe('powerToDb', () => {
   it('equals 10 log10 by Math.log bit for bit over 1e-300..1e300, near 1 and on exact powers of two', () => {

@@ -13,14 +13,7 @@ import { weightedF1 } from '../../src/main/core/classify/metrics';
 import { predictSparse, trainSparseLinear, type SparseRow } from '../../src/main/core/classify/sparse-linear-svc';
 import { isAbortError } from '../../src/main/core/abort';
 import { requireBuilt } from '../helpers/built';
-
-function lcg(seed: number): () => number {
-  let x = seed >>> 0;
-  return () => {
-    x = (Math.imul(x, 1664525) + 1013904223) >>> 0;
-    return x / 4294967296;
-  };
-}
+import { lcg } from '../helpers/lcg';
 
 /**
  * n rows of 5 classes (class 0 the most frequent) in dialogues of 6: 3-10 of `text` sparse columns

@@ -11,14 +11,7 @@ import { findLinearWorker, fitLinearParallel } from '../../src/main/core/classif
 import { isAbortError } from '../../src/main/core/abort';
 import { requireBuilt } from '../helpers/built';
 import { tmpDir } from '../helpers/tmp';
-
-function lcg(seed: number): () => number {
-  let x = seed >>> 0;
-  return () => {
-    x = (Math.imul(x, 1664525) + 1013904223) >>> 0;
-    return x / 4294967296;
-  };
-}
+import { lcg } from '../helpers/lcg';
 
 /**
  * n rows of 5 classes (class 4 on one row only, so one fold model lacks it): 2-7 of `text` sparse

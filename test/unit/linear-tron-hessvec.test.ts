@@ -7,14 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { CsrLinearRows, DenseLinearRows, type LinearRows, type SparseRow } from '../../src/main/core/classify/linear-rows';
 import { CsrKernel } from '../../src/main/core/classify/linear-rows-wasm';
 import { tronL2Svc } from '../../src/main/core/classify/linear-tron';
-
-function lcg(seed: number): () => number {
-  let x = seed >>> 0;
-  return () => {
-    x = (Math.imul(x, 1664525) + 1013904223) >>> 0;
-    return x / 4294967296;
-  };
-}
+import { lcg } from '../helpers/lcg';
 
 /** n rows: 1-6 of `text` sparse columns, then `dense` columns in (-1, 1); labels leaning on the first dense column. */
 function problem(
