@@ -178,6 +178,7 @@ export async function searchPrimalCv(
       const row = new Float64Array(d.length);
       // predictSparse's rule: the largest decision value, ties to the lower class
       const pred = s.yh.map((_, r) => {
+        if (d.length === 1) return s.classes[0]; // one class: nothing was solved, the fold model predicts it
         for (let m = 0; m < d.length; m++) row[m] = d[m][r];
         return argmaxClass(s, row);
       });
