@@ -206,14 +206,18 @@ for (let i = 0; i < 2200; i++) pow2Neg[i] = Math.pow(2, 1100 - i);
 
 /**
  * x[i] = k * ln(max(x[i], amin)) in place, returning the largest result: Math.log's own algorithm
- * (fdlibm __ieee754_log, which V8 runs as C++ behind a call) inlined in the loop, the exponent read
- * from the stored double's high word and the mantissa scaled by an exact power of two instead of
- * rewriting its bits. The same value as Math.log to the bit (test/unit/audio-power-to-db.test.ts)
- * at about 0.85 of its cost. Subnormal and infinite values go to Math.log. Needs a little-endian host.
+ * (fdlibm __ieee754_log, which V8 runs as C++ behind a call) written out in the loop, the exponent
+ * read from the stored double's high word and the mantissa scaled by an exact power of two instead of
+ * rewriting its bits. The same value as Math.log to the bit (test/unit/audio-power-to-db.test.ts).
+ * Subnormal and infinite values go to Math.log. Needs a little-endian host.
+ *
+ * The log is in the loop body itself, not a function of its own: where V8 did not inline that
+ * function (in the CLI, lnInPlace compiled inside mfcc and onsetFromMel), every value came back
+ * from a call as a boxed double, ~1 MB of garbage per 3.6 s clip (51,000 values) and a call each.
  */
-function lnInPlace(x: Float64Array, amin: number, k: number): number {
+function lnInPlace(x: Float64Array, amin: number, scale: number): number {
   const hiWords = new Int32Array(x.buffer, x.byteOffset, x.length * 2);
-  const floor = Math.log(amin) * k;
+  const floor = Math.log(amin) * scale;
   let max = -Infinity;
   for (let i = 0; i < x.length; i++) {
     const xi = x[i];
@@ -221,40 +225,43 @@ function lnInPlace(x: Float64Array, amin: number, k: number): number {
     if (!(xi > amin)) v = floor;
     else {
       const hi = hiWords[2 * i + 1];
-      v = (hi < 0x00100000 || hi >= 0x7ff00000 ? Math.log(xi) : lnNormal(xi, hi)) * k;
+      if (hi < 0x00100000 || hi >= 0x7ff00000) v = Math.log(xi) * scale;
+      else {
+        // fdlibm __ieee754_log for a positive normal finite xi with high word hi, operation for operation
+        let k = (hi >> 20) - 1023;
+        const hx = hi & 0x000fffff;
+        const i0 = (hx + 0x95f64) & 0x100000;
+        // fdlibm sets x's exponent to 0 or -1 (x or x/2 in [sqrt(2)/2, sqrt(2))); scaling is exact
+        k += i0 >> 20;
+        const f = xi * pow2Neg[k + 1100] - 1.0;
+        const dk = k;
+        let ln: number;
+        if ((0x000fffff & (2 + hx)) < 3) {
+          // |f| < 2^-20
+          if (f === 0) ln = k === 0 ? 0 : dk * LN2_HI + dk * LN2_LO;
+          else {
+            const R = f * f * (0.5 - 0.3333333333333333 * f);
+            ln = k === 0 ? f - R : dk * LN2_HI - (R - dk * LN2_LO - f);
+          }
+        } else {
+          const s = f / (2.0 + f);
+          const z = s * s;
+          const w = z * z;
+          const t1 = w * (LG2 + w * (LG4 + w * LG6));
+          const t2 = z * (LG1 + w * (LG3 + w * (LG5 + w * LG7)));
+          const R = t2 + t1;
+          if (((hx - 0x6147a) | (0x6b851 - hx)) > 0) {
+            const hfsq = 0.5 * f * f;
+            ln = k === 0 ? f - (hfsq - s * (hfsq + R)) : dk * LN2_HI - (hfsq - (s * (hfsq + R) + dk * LN2_LO) - f);
+          } else ln = k === 0 ? f - s * (f - R) : dk * LN2_HI - (s * (f - R) - dk * LN2_LO - f);
+        }
+        v = ln * scale;
+      }
     }
     x[i] = v;
     if (v > max) max = v;
   }
   return max;
-}
-
-/** fdlibm __ieee754_log for a positive normal finite x with high word hi, operation for operation. */
-function lnNormal(x: number, hi: number): number {
-  let k = (hi >> 20) - 1023;
-  const hx = hi & 0x000fffff;
-  const i0 = (hx + 0x95f64) & 0x100000;
-  // fdlibm sets x's exponent to 0 or -1 (x or x/2 in [sqrt(2)/2, sqrt(2))); scaling is exact
-  k += i0 >> 20;
-  const f = x * pow2Neg[k + 1100] - 1.0;
-  const dk = k;
-  if ((0x000fffff & (2 + hx)) < 3) {
-    // |f| < 2^-20
-    if (f === 0) return k === 0 ? 0 : dk * LN2_HI + dk * LN2_LO;
-    const R = f * f * (0.5 - 0.3333333333333333 * f);
-    return k === 0 ? f - R : dk * LN2_HI - (R - dk * LN2_LO - f);
-  }
-  const s = f / (2.0 + f);
-  const z = s * s;
-  const w = z * z;
-  const t1 = w * (LG2 + w * (LG4 + w * LG6));
-  const t2 = z * (LG1 + w * (LG3 + w * (LG5 + w * LG7)));
-  const R = t2 + t1;
-  if (((hx - 0x6147a) | (0x6b851 - hx)) > 0) {
-    const hfsq = 0.5 * f * f;
-    return k === 0 ? f - (hfsq - s * (hfsq + R)) : dk * LN2_HI - (hfsq - (s * (hfsq + R) + dk * LN2_LO) - f);
-  }
-  return k === 0 ? f - s * (f - R) : dk * LN2_HI - (s * (f - R) - dk * LN2_LO - f);
 }
 
 // A function of its own, as each long loop here: V8 compiles a long loop on a function's first call
