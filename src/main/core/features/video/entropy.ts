@@ -1,5 +1,8 @@
 // Per-frame gray-level statistics: BT.601 luma, 256-bin Shannon entropy, mean luma, motion.
 // Pure functions over typed arrays; no allocation in the per-frame hot path when callers pass buffers.
+// The accumulator sums the motion differences with a WebAssembly SIMD kernel (frame-diff-wasm.ts) where
+// one can run, and counts the histogram in JS: ~0.56 against ~1.0-1.1 ns a pixel, the same integers.
+import { frameDiffPair, type FrameDiffPair } from './frame-diff-wasm';
 
 /**
  * BT.601 luma of packed rgb24 pixels: Y = 0.299 R + 0.587 G + 0.114 B rounded, in 16-bit fixed
@@ -163,6 +166,8 @@ export class FrameStatsAccumulator {
   /** 32-bit views of `gray` and `prev` (swapped with them) */
   private gray32: Uint32Array;
   private prev32: Uint32Array;
+  /** the two buffers in WebAssembly memory with the SIMD difference kernel (null: the JS loop) */
+  private readonly pair: FrameDiffPair | null;
   private readonly hist = new Uint32Array(256);
   private readonly rawHist = new Uint32Array(256);
   private hasPrev = false;
@@ -174,10 +179,11 @@ export class FrameStatsAccumulator {
     readonly width: number,
     readonly height: number,
   ) {
-    this.gray = new Uint8Array(width * height);
-    this.prev = new Uint8Array(width * height);
-    this.gray32 = new Uint32Array(this.gray.buffer, 0, (width * height) >> 2);
-    this.prev32 = new Uint32Array(this.prev.buffer, 0, (width * height) >> 2);
+    const pair = (this.pair = frameDiffPair(width * height));
+    this.gray = pair ? pair.cur : new Uint8Array(width * height);
+    this.prev = pair ? pair.prev : new Uint8Array(width * height);
+    this.gray32 = pair ? pair.cur32 : new Uint32Array(this.gray.buffer, 0, (width * height) >> 2);
+    this.prev32 = pair ? pair.prev32 : new Uint32Array(this.prev.buffer, 0, (width * height) >> 2);
   }
 
   get frameCount(): number {
@@ -223,7 +229,10 @@ export class FrameStatsAccumulator {
     // the plane is copied into the accumulator's aligned buffer (it becomes the next frame's `prev`)
     const cur = this.gray;
     cur.set(plane.subarray(0, n));
-    let diff = lumaPass(cur, this.prev, this.gray32, this.prev32, raw, n, hasPrev);
+    const pair = this.pair;
+    // with the kernel, lumaPass only counts the histogram
+    let diff = lumaPass(cur, this.prev, this.gray32, this.prev32, raw, n, hasPrev && !pair);
+    if (pair && hasPrev) diff = pair.sad();
     this.swap();
     const hist = this.hist;
     let sum = 0;
@@ -264,6 +273,15 @@ export class FrameStatsAccumulator {
 
   /** This frame's gray buffer becomes the previous frame's. */
   private swap(): void {
+    const pair = this.pair;
+    if (pair) {
+      pair.swap();
+      this.gray = pair.cur;
+      this.prev = pair.prev;
+      this.gray32 = pair.cur32;
+      this.prev32 = pair.prev32;
+      return;
+    }
     const t = this.prev;
     this.prev = this.gray;
     this.gray = t;
