@@ -1,6 +1,6 @@
 // Tolerant CSV reading on top of csv-parse: rows keep their line numbers, broken rows become
 // issues instead of exceptions.
-import { parse } from 'csv-parse/sync';
+import { csvParse } from '../lazy-packages';
 import { ImportError, type ImportIssue } from './types';
 import { readTextFile } from './text-file';
 
@@ -32,7 +32,7 @@ export function parseCsvText(text: string, file: string): Omit<CsvTable, 'encodi
   const issues: ImportIssue[] = [];
   let parsed: { record: string[]; info: { lines: number } }[];
   try {
-    parsed = parse(src, {
+    parsed = csvParse().parse(src, {
       delimiter,
       relax_column_count: true,
       relax_quotes: true,

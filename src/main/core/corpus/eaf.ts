@@ -5,8 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { XMLParser, XMLValidator } from 'fast-xml-parser';
-import iconv from 'iconv-lite';
+import { iconv, xml as fastXml } from '../lazy-packages';
 import type { Split } from '../../../shared/types';
 import { decodeText } from './text-file';
 import { dialogueOf, mediaBeside, recordingOf } from './transcript';
@@ -66,10 +65,10 @@ const text = (v: unknown): string =>
  */
 export function decodeXmlBytes(buf: Buffer, file: string, issues: ImportIssue[]): string {
   if (buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) buf = buf.subarray(3);
-  else if (buf[0] === 0xff && buf[1] === 0xfe) return iconv.decode(buf.subarray(2), 'utf-16le');
-  else if (buf[0] === 0xfe && buf[1] === 0xff) return iconv.decode(buf.subarray(2), 'utf-16be');
-  else if (buf[0] === 0x3c && buf[1] === 0x00) return iconv.decode(buf, 'utf-16le');
-  else if (buf[0] === 0x00 && buf[1] === 0x3c) return iconv.decode(buf, 'utf-16be');
+  else if (buf[0] === 0xff && buf[1] === 0xfe) return iconv().decode(buf.subarray(2), 'utf-16le');
+  else if (buf[0] === 0xfe && buf[1] === 0xff) return iconv().decode(buf.subarray(2), 'utf-16be');
+  else if (buf[0] === 0x3c && buf[1] === 0x00) return iconv().decode(buf, 'utf-16le');
+  else if (buf[0] === 0x00 && buf[1] === 0x3c) return iconv().decode(buf, 'utf-16be');
   const decl = /^\s*<\?xml[^>]*?\bencoding\s*=\s*["']([A-Za-z0-9._:-]+)["']/.exec(buf.subarray(0, 256).toString('latin1'));
   const declared = (decl?.[1] ?? 'utf-8').toLowerCase();
   if (declared === 'utf-8' || declared === 'utf8') {
@@ -84,8 +83,8 @@ export function decodeXmlBytes(buf: Buffer, file: string, issues: ImportIssue[])
   // browsers and ELAN alike read Latin-1 labels as Windows-1252 (0x92 is a quote, not a control)
   const enc =
     declared === 'iso-8859-1' || declared === 'latin1' || declared === 'us-ascii' || declared === 'ascii' ? 'windows-1252' : declared;
-  if (!iconv.encodingExists(enc)) throw new ImportError(file, `its XML declaration names the encoding '${decl![1]}', which is not known`);
-  return iconv.decode(buf, enc);
+  if (!iconv().encodingExists(enc)) throw new ImportError(file, `its XML declaration names the encoding '${decl![1]}', which is not known`);
+  return iconv().decode(buf, enc);
 }
 
 function parseEaf(file: string, issues: ImportIssue[]): XmlNode {
@@ -96,11 +95,11 @@ function parseEaf(file: string, issues: ImportIssue[]): XmlNode {
     if (e instanceof ImportError) throw e;
     throw new ImportError(file, `cannot read it (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
   }
-  const valid = XMLValidator.validate(xml);
+  const valid = fastXml().XMLValidator.validate(xml);
   if (valid !== true) throw new ImportError(file, `not well-formed XML: ${valid.err.msg} (line ${valid.err.line})`);
   let doc: XmlNode;
   try {
-    doc = new XMLParser({
+    doc = new (fastXml().XMLParser)({
       ignoreAttributes: false,
       attributeNamePrefix: '',
       parseTagValue: false,

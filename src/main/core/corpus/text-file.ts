@@ -1,7 +1,6 @@
 // Reading text files whose encoding is not known: UTF-8 when valid, else detected.
 import fs from 'node:fs';
-import iconv from 'iconv-lite';
-import * as chardet from 'chardet';
+import { chardet, iconv } from '../lazy-packages';
 import { ImportError } from './types';
 
 export interface DecodedText {
@@ -48,9 +47,9 @@ export function decodeText(buf: Buffer, file = '(buffer)'): DecodedText {
     buf = buf.subarray(3);
   }
   if (buf.length >= 2 && buf[0] === 0xff && buf[1] === 0xfe)
-    return { text: iconv.decode(buf.subarray(2), 'utf-16le'), encoding: 'utf-16le' };
+    return { text: iconv().decode(buf.subarray(2), 'utf-16le'), encoding: 'utf-16le' };
   if (buf.length >= 2 && buf[0] === 0xfe && buf[1] === 0xff)
-    return { text: iconv.decode(buf.subarray(2), 'utf-16be'), encoding: 'utf-16be' };
+    return { text: iconv().decode(buf.subarray(2), 'utf-16be'), encoding: 'utf-16be' };
   if (buf.length >= 4 && buf[0] === 0x50 && buf[1] === 0x4b && buf[2] === 0x03 && buf[3] === 0x04) {
     throw new ImportError(file, 'this is a zip archive (an Excel or OpenDocument workbook?), not a text file: save it as CSV');
   }
@@ -63,7 +62,7 @@ export function decodeText(buf: Buffer, file = '(buffer)'): DecodedText {
       half = buf.length / 2;
     const enc = odd > half * 0.3 && even < half * 0.05 ? 'utf-16le' : even > half * 0.3 && odd < half * 0.05 ? 'utf-16be' : null;
     if (enc) {
-      const text = iconv.decode(buf, enc);
+      const text = iconv().decode(buf, enc);
       if (looksLikeText(text)) return { text, encoding: enc };
     }
     throw new ImportError(file, 'binary file (contains NUL bytes), not text');
@@ -72,7 +71,7 @@ export function decodeText(buf: Buffer, file = '(buffer)'): DecodedText {
   if (guess === 'windows-1252' && countValidUtf8Multibyte(buf) > 0) {
     return { text: decodeMixed(buf), encoding: 'utf-8+windows-1252' };
   }
-  return { text: stripBom(iconv.decode(buf, guess)), encoding: guess };
+  return { text: stripBom(iconv().decode(buf, guess)), encoding: guess };
 }
 
 /** Few control characters other than tab and line breaks. */
@@ -104,18 +103,18 @@ function countZeros(buf: Buffer, parity: 0 | 1): number {
 }
 
 function guessEncoding(buf: Buffer): string {
-  const candidates = chardet.analyse(buf);
+  const candidates = chardet().analyse(buf);
   const top = candidates[0];
   if (!top) return 'windows-1252';
   const name = top.name.toLowerCase();
-  if (MULTI_BYTE.has(name) && top.confidence >= 50 && iconv.encodingExists(name)) return name;
+  if (MULTI_BYTE.has(name) && top.confidence >= 50 && iconv().encodingExists(name)) return name;
   if (LATIN_SINGLE_BYTE.has(name)) {
     // chardet's Western guesses on short, mostly-ASCII text are weak: only trust a confident
     // Central European / Turkish / Baltic guess, everything else is Windows-1252
-    if (name !== 'iso-8859-1' && name !== 'windows-1252' && top.confidence >= 60 && iconv.encodingExists(name)) return name;
+    if (name !== 'iso-8859-1' && name !== 'windows-1252' && top.confidence >= 60 && iconv().encodingExists(name)) return name;
     return 'windows-1252';
   }
-  if (top.confidence >= 50 && name !== 'utf-8' && name !== 'ascii' && iconv.encodingExists(name)) return name;
+  if (top.confidence >= 50 && name !== 'utf-8' && name !== 'ascii' && iconv().encodingExists(name)) return name;
   return 'windows-1252';
 }
 
@@ -174,7 +173,7 @@ function decodeMixed(buf: Buffer): string {
       continue;
     }
     flushUtf8(i);
-    parts.push(iconv.decode(buf.subarray(i, i + 1), 'windows-1252'));
+    parts.push(iconv().decode(buf.subarray(i, i + 1), 'windows-1252'));
     start = i + 1;
   }
   flushUtf8(buf.length);

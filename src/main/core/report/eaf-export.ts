@@ -4,7 +4,7 @@
 // .eaf). Built with fast-xml-parser's builder, which escapes text and attribute values.
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { XMLBuilder } from 'fast-xml-parser';
+import { xml as fastXml } from '../lazy-packages';
 import { nonOverlapping, type Segment, type Timeline } from './timeline';
 import { mediaMimeType } from '../media/mime';
 import { speakerTiers } from './source-tiers';
@@ -166,7 +166,7 @@ export function eafDocument(t: Timeline, o: EafOptions): { xml: string; notes: s
       },
     },
   };
-  const xml = new XMLBuilder({
+  const xml = new (fastXml().XMLBuilder)({
     ignoreAttributes: false,
     attributeNamePrefix: '@_',
     format: true,

@@ -2,7 +2,7 @@
 // `import` of the written files gives back the same corpus (split, dialogue, utterance order, speaker,
 // text, current gold label, times). What the database does not hold is left blank (Season, Episode)
 // or derived where MELD's own mapping is unambiguous (Sentiment; surprise can be either, so blank).
-import { stringify } from 'csv-stringify/sync';
+import { csvStringify } from '../lazy-packages';
 import { MELD_HEADER } from '../corpus/meld';
 import { SPLITS, MELD_LABELS, type Split } from '../../../shared/types';
 import type { ExportRow } from './rows';
@@ -95,7 +95,7 @@ function meldFile(split: Split, rows: ExportRow[]): MeldFile {
     notes.push(
       `label '${l}' (${n} row${n > 1 ? 's' : ''}) is not one of MELD's ${MELD_LABELS.join(', ')}: importing this file skips those rows`,
     );
-  const csv = stringify([[...MELD_HEADER], ...lines], {
+  const csv = csvStringify().stringify([[...MELD_HEADER], ...lines], {
     record_delimiter: '\r\n',
     quoted_match: /[\r\n]/,
     cast: { number: (x) => String(x) },

@@ -1,5 +1,5 @@
 // CSV and JSON export of the utterances: gold label, label history, prediction and probabilities.
-import { stringify } from 'csv-stringify/sync';
+import { csvStringify } from '../lazy-packages';
 import type { ExportRow } from './rows';
 import { safeCell } from '../csv-formula';
 
@@ -79,7 +79,7 @@ export function toCsv(t: TableExport): string {
       ...annotators.map((a) => r.annotators?.[a] ?? null),
     ].map(safeCell);
   });
-  return '\ufeff' + stringify([header, ...lines], { quoted_match: /[\r\n]/, cast: { number: (x) => String(x) } });
+  return '\ufeff' + csvStringify().stringify([header, ...lines], { quoted_match: /[\r\n]/, cast: { number: (x) => String(x) } });
 }
 
 function round(x: number): number {
