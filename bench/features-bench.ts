@@ -1,7 +1,10 @@
 // Extraction benchmark (issue "headless core"): audio-feature time per clip, ours vs the seed's own
 // Python feature code (librosa/torchaudio) on the same MELD-like clips with the same ffmpeg binary;
 // whole-clip extraction (audio + every frame's entropy + selection, no neural encoders) in clips/s,
-// beside ffmpeg decoding alone (the floor) measured in the same run.
+// beside ffmpeg decoding alone (the floor) measured in the same run, and the CPU per clip of both (Node and
+// the ffmpeg runs), whose ratio other work on the machine moves less than the rates'.
+// Options: --clips N (whole-clip rows), --extract-rounds N, --audio-clips N, --audio-rounds N (0 skips the
+// audio-only CLI row and its seed runs, for work on the whole-clip rows).
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -21,8 +24,8 @@ const opt = (name: string, dflt: string) => (args.includes(name) ? args[args.ind
 const N = Number(opt('--clips', '20'));
 /** clips for the audio-only CLI row (issue 15: 200 MELD-length espeak clips at 320x240) */
 const AUDIO_N = Number(opt('--audio-clips', '200'));
-/** rounds of that row, ours and the seed alternately: the machine's speed drifts ~15-30% between runs */
-const AUDIO_ROUNDS = Math.max(1, Number(opt('--audio-rounds', '5')));
+/** rounds of that row, ours and the seed alternately: the machine's speed drifts ~15-30% between runs; 0 skips the row */
+const AUDIO_ROUNDS = Math.max(0, Number(opt('--audio-rounds', '5')));
 /** rounds of the whole-clip rows, the floor and ours alternately (one 20-clip run read 75% and 83% minutes apart) */
 const EXTRACT_ROUNDS = Math.max(1, Number(opt('--extract-rounds', '3')));
 const ROOT = path.resolve(__dirname, '../..');
@@ -99,8 +102,11 @@ async function main() {
   results.audio_dsp_ms_per_clip_seed_python = seedDspMs;
 
   // 2. the floor: ffmpeg decoding alone, all frames and audio, two clips at a time
+  // CPU per clip beside the rates (children: the ffmpeg runs, reaped with the launcher shell at the end of
+  // an extraction): the share of the floor's CPU holds up when other work loads the machine, the rates don't
   const floor = async (files: string[]) => {
     const t = performance.now();
+    const c0 = childCpuS();
     let next = 0;
     const lane = async () => {
       for (let i = next++; i < files.length; i = next++) {
@@ -111,7 +117,7 @@ async function main() {
       }
     };
     await Promise.all(Array.from({ length: os.availableParallelism() }, lane));
-    return files.length / ((performance.now() - t) / 1000);
+    return { rate: files.length / ((performance.now() - t) / 1000), cpuMs: ((childCpuS() - c0) * 1000) / files.length };
   };
 
   // 3. whole-clip extraction through the real job (SQLite writes), as the CLI runs it: this process
@@ -121,11 +127,18 @@ async function main() {
     const db = openDb(path.join(tmp, 'bench.db'));
     for (const b of planImport([dir], {})) saveImport(db, b);
     const t = performance.now();
+    const [c0, n0] = [childCpuS(), process.cpuUsage()];
     const s = await runExtraction(db, { ffmpeg: ffmpeg.path, dedicatedThread: true });
-    const rate = s.media.processed / ((performance.now() - t) / 1000);
+    const n = s.media.processed;
+    const node = process.cpuUsage(n0);
+    const out = {
+      rate: n / ((performance.now() - t) / 1000),
+      nodeMs: (node.user + node.system) / 1000 / n,
+      ffmpegMs: ((childCpuS() - c0) * 1000) / n,
+    };
     db.close();
     fs.rmSync(tmp, { recursive: true, force: true });
-    return rate;
+    return out;
   };
 
   // 4. where the CPU goes, per 720p clip, in CPU time (user + sys, robust to other load): the
@@ -208,12 +221,27 @@ async function main() {
   // ffmpeg, SQLite, text stage), on AUDIO_N clips at 320x240 (the first N are the ones above), beside
   // the seed's Python feature code on the same clips. Wall and CPU (user + sys of the CLI and every
   // ffmpeg it ran, from this process's reaped children): on a loaded machine only the CPU means much.
-  const audioSet = await clips('small-320x240', { ...meldLikeSpec(3.6), video: { w: 320, h: 240, fps: 24, pattern: 'testsrc2' } }, AUDIO_N);
-  results.audio_cli = audioCli(path.dirname(audioSet[0]), audioSet);
+  if (AUDIO_ROUNDS > 0) {
+    const audioSet = await clips(
+      'small-320x240',
+      { ...meldLikeSpec(3.6), video: { w: 320, h: 240, fps: 24, pattern: 'testsrc2' } },
+      AUDIO_N,
+    );
+    results.audio_cli = audioCli(path.dirname(audioSet[0]), audioSet);
+  }
 
   // the whole-clip rows: EXTRACT_ROUNDS rounds of the floor then ours on each set; the figures are the
   // rounds' medians, the share of the floor the median of the rounds' own shares, every round kept
-  const wholeRounds: Record<string, { floor: number; extract: number; share: number }[]> = { '720p': [], '320x240': [] };
+  type WholeRound = {
+    floor: number;
+    extract: number;
+    share: number;
+    floor_cpu_ms: number;
+    node_cpu_ms: number;
+    ffmpeg_cpu_ms: number;
+    cpu_share: number;
+  };
+  const wholeRounds: Record<string, WholeRound[]> = { '720p': [], '320x240': [] };
   for (let round = 0; round < EXTRACT_ROUNDS; round++)
     for (const [res, set] of [
       ['720p', meld],
@@ -221,13 +249,22 @@ async function main() {
     ] as const) {
       const f = await floor(set);
       const e = await extraction(path.dirname(set[0]));
-      wholeRounds[res].push({ floor: f, extract: e, share: e / f });
+      wholeRounds[res].push({
+        floor: f.rate,
+        extract: e.rate,
+        share: e.rate / f.rate,
+        floor_cpu_ms: f.cpuMs,
+        node_cpu_ms: e.nodeMs,
+        ffmpeg_cpu_ms: e.ffmpegMs,
+        cpu_share: f.cpuMs / (e.nodeMs + e.ffmpegMs),
+      });
     }
   for (const res of ['720p', '320x240']) {
     const r = wholeRounds[res];
     results[`decode_floor_clips_per_s_${res}`] = median(r.map((x) => x.floor));
     results[`extract_clips_per_s_${res}`] = median(r.map((x) => x.extract));
     results[`floor_share_median_${res}`] = median(r.map((x) => x.share));
+    results[`floor_cpu_share_median_${res}`] = median(r.map((x) => x.cpu_share));
     results[`whole_clip_rounds_${res}`] = r;
   }
 
@@ -250,21 +287,28 @@ async function main() {
     const f = results[`decode_floor_clips_per_s_${res}`] as number;
     const e = results[`extract_clips_per_s_${res}`] as number;
     const share = results[`floor_share_median_${res}`] as number;
-    const rounds = results[`whole_clip_rounds_${res}`] as { share: number }[];
+    const rounds = results[`whole_clip_rounds_${res}`] as WholeRound[];
     hr(`ffmpeg decode alone, ${res} (floor, all cores)`, `${f.toFixed(1)} clips/s`);
     hr(
       `whole-clip extraction, ${res} (all cores)`,
       `${e.toFixed(1)} clips/s`,
       `${(share * 100).toFixed(0)}% of the decode floor, median of ${rounds.length} rounds (${rounds.map((x) => (x.share * 100).toFixed(0) + '%').join(' / ')}; target >= 80%)`,
     );
+    const pct = (x: number) => `${(x * 100).toFixed(0)}%`;
+    hr(
+      `  CPU per clip, ${res}: floor / ours (Node + ffmpeg)`,
+      `${median(rounds.map((x) => x.floor_cpu_ms))!.toFixed(0)} / ${median(rounds.map((x) => x.node_cpu_ms + x.ffmpeg_cpu_ms))!.toFixed(0)} ms`,
+      `floor CPU / ours ${pct(results[`floor_cpu_share_median_${res}`] as number)} (rounds ${rounds.map((x) => `${pct(x.cpu_share)}: ${x.node_cpu_ms.toFixed(1)} + ${x.ffmpeg_cpu_ms.toFixed(0)} ms`).join(' / ')})`,
+    );
   }
-  const ac = results.audio_cli as Record<string, number | null> & { rounds: Record<string, number | null>[] };
-  hr(
-    `extract --modalities audio, ${ac.clips} clips, whole CLI process`,
-    `${ac.wall_s!.toFixed(2)} s`,
-    `CPU ${ac.cpu_s!.toFixed(2)} s (${((ac.cpu_s! / ac.clips!) * 1000).toFixed(1)} ms per clip); median of ${ac.rounds.length} rounds`,
-  );
-  if (ac.seed_wall_s !== null) {
+  const ac = results.audio_cli as (Record<string, number | null> & { rounds: Record<string, number | null>[] }) | undefined;
+  if (ac)
+    hr(
+      `extract --modalities audio, ${ac.clips} clips, whole CLI process`,
+      `${ac.wall_s!.toFixed(2)} s`,
+      `CPU ${ac.cpu_s!.toFixed(2)} s (${((ac.cpu_s! / ac.clips!) * 1000).toFixed(1)} ms per clip); median of ${ac.rounds.length} rounds`,
+    );
+  if (ac && ac.seed_wall_s !== null) {
     hr(
       "  the seed's Python feature code, same clips (one thread)",
       `${ac.seed_wall_s.toFixed(2)} s`,
