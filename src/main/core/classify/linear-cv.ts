@@ -95,11 +95,13 @@ export function cvTaskRunner(X: LinearRows, data: Omit<CvWorkerData, 'kind' | 'r
     const cw = data.classWeights[t.b * data.folds + t.fold];
     const res: CvSolved = { dec: [], iter: [], seconds: [] };
     let w: Float64Array | undefined;
+    let z: Float64Array | null = null; // margins of w on the fold's rows (they do not depend on C)
     for (const c of t.cs) {
       const C = data.Cs[c];
       const t0 = performance.now();
-      const sol = primalBinary(p.Xs, data.y, p.train, t.cls, C * (cw?.[t.cls] ?? 1), C, data.eps, data.maxIter, stop, w);
+      const sol = primalBinary(p.Xs, data.y, p.train, t.cls, C * (cw?.[t.cls] ?? 1), C, data.eps, data.maxIter, stop, w, z);
       w = sol.w;
+      z = sol.z;
       const dec = new Float64Array(p.held.length);
       for (let r = 0; r < p.held.length; r++) {
         X.score(p.held[r], sol.w, 1, out1); // scoreRow's sums (bias first, then the row in CSR order)

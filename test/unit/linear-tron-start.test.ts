@@ -1,0 +1,85 @@
+// TRON's start without redundant passes over the rows (linear-tron.ts): f(0) from zero margins, a cold
+// start reusing the pass at 0, a warm start along C reusing the previous solution's margins. The
+// weights and iterations are the same bits with or without the margins, and the rows are read fewer
+// times (counted through a wrapper of the rows).
+import { describe, expect, it } from 'vitest';
+import { CsrLinearRows, type LinearRows, type SparseRow } from '../../src/main/core/classify/linear-rows';
+import { primalBinary, tronL2Svc } from '../../src/main/core/classify/linear-tron';
+import { lcg } from '../helpers/lcg';
+
+/** n rows of 2-7 sparse columns out of `d`, labels 0..2 leaning on column 0. */
+function rows(n: number, d: number, seed: number): { X: SparseRow[]; y: number[] } {
+  const rnd = lcg(seed);
+  const X: SparseRow[] = [];
+  const y: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const cols = new Set<number>();
+    const m = 2 + Math.floor(rnd() * 6);
+    while (cols.size < m) cols.add(Math.floor(rnd() * d));
+    const indices = Int32Array.from([...cols].sort((a, b) => a - b));
+    const values = Float64Array.from(indices, () => 2 * rnd() - 1);
+    X.push({ indices, values });
+    const lean = indices[0] === 0 ? values[0] : 0;
+    y.push(rnd() < 0.5 + lean / 2 ? 0 : rnd() < 0.5 ? 1 : 2);
+  }
+  return { X, y };
+}
+
+/** X's rows, counting the row products (dot) TRON asks for. */
+function counted(X: LinearRows): { rows: LinearRows; dots: () => number } {
+  let dots = 0;
+  const rows = new Proxy(X, {
+    get(t, p) {
+      const v = Reflect.get(t, p, t) as unknown;
+      if (p === 'dot')
+        return (i: number, w: Float64Array) => {
+          dots++;
+          return t.dot(i, w);
+        };
+      return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(t) : v;
+    },
+  });
+  return { rows, dots: () => dots };
+}
+
+const bits = (a: Float64Array): string => Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString('hex');
+
+describe('TRON start', () => {
+  const { X, y } = rows(240, 60, 17);
+  const all = Int32Array.from({ length: X.length }, (_, i) => i);
+  const block = CsrLinearRows.of(X, 60);
+
+  it('a cold start reads every row once per trial step only (no pass for f(0) or a second one for w = 0)', () => {
+    const { rows: R, dots } = counted(block);
+    const yy = Int8Array.from(y, (v) => (v === 0 ? 1 : -1));
+    const Ci = Float64Array.from(yy, (v) => (v > 0 ? 0.7 : 0.3));
+    const w = new Float64Array(61);
+    const margins = { z: null as Float64Array | null };
+    const iter = tronL2Svc(R, yy, Ci, 0.001, 1000, w, undefined, margins);
+    expect(iter).toBeGreaterThan(2);
+    // one dot per row per trial point (every step accepted here: iter - 1 of them), none at the start
+    expect(dots()).toBe(X.length * (iter - 1));
+    // the returned margins are y_i w'x_i of the solution, as a fresh product gives them
+    expect(margins.z).toBeInstanceOf(Float64Array);
+    margins.z!.forEach((z, i) => expect(Object.is(z, yy[i] * block.dot(i, w))).toBe(true));
+  });
+
+  it('along C, the previous solution and its margins give the same weights as the solution alone, with one row pass fewer', () => {
+    for (const cls of [0, 1, 2]) {
+      let w: Float64Array | undefined;
+      let z: Float64Array | null = null;
+      for (const C of [0.05, 0.3, 2]) {
+        const plain = counted(block);
+        const fresh = primalBinary(plain.rows, y, all, cls, 1.5 * C, C, 0.01, 1000, undefined, w);
+        const reuse = counted(block);
+        const warm = primalBinary(reuse.rows, y, all, cls, 1.5 * C, C, 0.01, 1000, undefined, w, z);
+        expect(bits(warm.w), `class ${cls} C ${C}`).toBe(bits(fresh.w));
+        expect(warm.iter).toBe(fresh.iter);
+        if (w && z) expect(reuse.dots()).toBe(plain.dots() - X.length);
+        w = warm.w;
+        z = warm.z;
+      }
+      expect(z).toBeInstanceOf(Float64Array);
+    }
+  });
+});
