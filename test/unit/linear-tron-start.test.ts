@@ -1,7 +1,8 @@
 // TRON's start without redundant passes over the rows (linear-tron.ts): f(0) from zero margins, a cold
 // start reusing the pass at 0, a warm start along C reusing the previous solution's margins. The
 // weights and iterations are the same bits with or without the margins, and the rows are read fewer
-// times (counted through a wrapper of the rows).
+// times (counted through a wrapper of the rows). The C search's fold blocks over only their used
+// columns (CsrLinearRows.compact) give the view's weights bit for bit.
 import { describe, expect, it } from 'vitest';
 import { CsrLinearRows, type LinearRows, type SparseRow } from '../../src/main/core/classify/linear-rows';
 import { primalBinary, tronL2Svc } from '../../src/main/core/classify/linear-tron';
@@ -80,6 +81,33 @@ describe('TRON start', () => {
         z = warm.z;
       }
       expect(z).toBeInstanceOf(Float64Array);
+    }
+  });
+
+  it("a fold's compacted block gives the view's weights bit for bit, +0 on the columns it does not use", () => {
+    // 400 columns: some unused by all rows, more by the fold's (every third row out)
+    const { X, y } = rows(150, 400, 5);
+    const block = CsrLinearRows.of(X, 400);
+    const fold = Int32Array.from({ length: X.length }, (_, i) => i).filter((i) => i % 3 !== 1);
+    const view = block.subset(fold);
+    const { X: own, cols } = block.compact(fold);
+    expect(own.dim).toBe(cols.length + 1);
+    expect(cols.length).toBeLessThan(350);
+    expect(cols.every((c, j) => j === 0 || c > cols[j - 1])).toBe(true);
+    for (const cls of [0, 2]) {
+      let wv: Float64Array | undefined;
+      let wc: Float64Array | undefined;
+      for (const C of [0.1, 1]) {
+        const a = primalBinary(view, y, fold, cls, 2 * C, C, 0.001, 1000, undefined, wv);
+        const b = primalBinary(own, y, fold, cls, 2 * C, C, 0.001, 1000, undefined, wc, null, view.dim);
+        const full = new Float64Array(view.dim);
+        cols.forEach((c, j) => (full[c] = b.w[j]));
+        full[view.dim - 1] = b.w[b.w.length - 1];
+        expect(bits(full), `class ${cls} C ${C}`).toBe(bits(a.w));
+        expect(b.iter).toBe(a.iter);
+        wv = a.w;
+        wc = b.w;
+      }
     }
   });
 });

@@ -30,7 +30,7 @@
  */
 import { foldRows } from './linear-calibrate';
 import { runTasks, threadsFor, type ParallelOptions, type TaskPool } from './linear-parallel';
-import { linearRowsFromShared, type LinearRows, type SharedLinearRows } from './linear-rows';
+import { CsrLinearRows, linearRowsFromShared, type LinearRows, type SharedLinearRows } from './linear-rows';
 import { argmaxClass } from './linear-solver';
 import { primalBinary } from './linear-tron';
 import { weightedF1 } from './metrics';
@@ -81,30 +81,41 @@ function foldSplit(fold: Int32Array, f: number): { train: Int32Array; held: Int3
 
 /** The solver of one search task on the training rows X: the one code of this thread and the workers. */
 export function cvTaskRunner(X: LinearRows, data: Omit<CvWorkerData, 'kind' | 'rows' | 'tasks' | 'ctl'>, stop?: () => boolean) {
-  // every fold's training rows as a view of X, made on a fold's first task and kept (tasks come in
-  // candidate order, so folds alternate)
-  const parts = new Map<number, { train: Int32Array; held: Int32Array; Xs: LinearRows }>();
+  // the latest fold's training rows: CSR rows as a block of their own over the columns they use
+  // (CsrLinearRows.compact: the same weights on those columns, bit for bit, over ~15% shorter
+  // vectors on the 10,000-row media rows), else a view of X. Tasks come in candidate order, fold
+  // after fold, so a thread builds each fold's block about twice.
+  let part: { f: number; train: Int32Array; held: Int32Array; Xs: LinearRows; cols: Int32Array | null } | null = null;
   const out1 = new Float64Array(1);
+  const d1 = X.dim;
   return (t: CvTask): CvSolved => {
-    let p = parts.get(t.fold);
-    if (!p) {
+    if (part?.f !== t.fold) {
+      part = null; // let the previous fold's block go before the next one is made
       const { train, held } = foldSplit(data.fold, t.fold);
-      p = { train, held, Xs: X.subset(train) };
-      parts.set(t.fold, p);
+      const c = X instanceof CsrLinearRows ? X.compact(train) : { X: X.subset(train), cols: null };
+      part = { f: t.fold, train, held, Xs: c.X, cols: c.cols };
     }
+    const p = part;
     const cw = data.classWeights[t.b * data.folds + t.fold];
     const res: CvSolved = { dec: [], iter: [], seconds: [] };
     let w: Float64Array | undefined;
     let z: Float64Array | null = null; // margins of w on the fold's rows (they do not depend on C)
+    // the weights over X's columns (+0 on those the fold's rows do not use, as a fit on a view gives them)
+    const full = new Float64Array(d1);
     for (const c of t.cs) {
       const C = data.Cs[c];
       const t0 = performance.now();
-      const sol = primalBinary(p.Xs, data.y, p.train, t.cls, C * (cw?.[t.cls] ?? 1), C, data.eps, data.maxIter, stop, w, z);
+      const sol = primalBinary(p.Xs, data.y, p.train, t.cls, C * (cw?.[t.cls] ?? 1), C, data.eps, data.maxIter, stop, w, z, d1);
       w = sol.w;
       z = sol.z;
+      if (p.cols) {
+        for (let j = 0; j < p.cols.length; j++) full[p.cols[j]] = w[j];
+        full[d1 - 1] = w[w.length - 1];
+      }
+      const wFull = p.cols ? full : w;
       const dec = new Float64Array(p.held.length);
       for (let r = 0; r < p.held.length; r++) {
-        X.score(p.held[r], sol.w, 1, out1); // scoreRow's sums (bias first, then the row in CSR order)
+        X.score(p.held[r], wFull, 1, out1); // scoreRow's sums (bias first, then the row in CSR order)
         dec[r] = out1[0];
       }
       res.dec.push(dec);

@@ -314,6 +314,52 @@ export class CsrLinearRows implements LinearRows {
     }
   }
 
+  /**
+   * Rows `rows` of these as a block of their own over only the columns they use, renumbered in
+   * ascending order (each row's values keep their order, the bias stays last), and `cols`: the column
+   * here of each of its columns. TRON on it gives subset(rows)'s weights on those columns bit for bit
+   * (a column no row uses keeps +0 there and adds only zeros to TRON's sums, and the others are
+   * summed in the same order; pass the full dim as TRON's fullDim) over shorter vectors, and its
+   * rows lie contiguous for the Hessian product.
+   */
+  compact(rows: ArrayLike<number>): { X: CsrLinearRows; cols: Int32Array } {
+    const { ptr, ind, val, sq, map } = this;
+    const d = this.dim - 1;
+    const to = new Int32Array(d).fill(-1);
+    let nnz = 0;
+    for (let t = 0; t < rows.length; t++) {
+      const r = map[rows[t]];
+      nnz += ptr[r + 1] - ptr[r];
+      for (let k = ptr[r]; k < ptr[r + 1]; k++) to[ind[k]] = 0;
+    }
+    let used = 0;
+    for (let c = 0; c < d; c++) if (to[c] === 0) to[c] = used++;
+    const cols = new Int32Array(used);
+    for (let c = 0; c < d; c++) if (to[c] >= 0) cols[to[c]] = c;
+    const p2 = new Int32Array(rows.length + 1);
+    const i2 = new Int32Array(nnz);
+    const v2 = new Float64Array(nnz);
+    const sq2 = new Float64Array(rows.length);
+    for (let t = 0, o = 0; t < rows.length; t++) {
+      const r = map[rows[t]];
+      for (let k = ptr[r]; k < ptr[r + 1]; k++, o++) {
+        i2[o] = to[ind[k]];
+        v2[o] = val[k];
+      }
+      p2[t + 1] = o;
+      sq2[t] = sq[r];
+    }
+    const X = new CsrLinearRows(
+      p2,
+      i2,
+      v2,
+      sq2,
+      Int32Array.from({ length: rows.length }, (_, i) => i),
+      used,
+    );
+    return { X, cols };
+  }
+
   subset(rows: ArrayLike<number>): CsrLinearRows {
     return new CsrLinearRows(
       this.ptr,

@@ -20,7 +20,8 @@ import { checkStop, type ShouldStop } from './stop';
  * `w` is the starting point and receives the solution. `margins.z`, when given: y_i w'x_i of the
  * starting w (saves a pass over the rows); on return, those of the solution (null when TRON's last
  * evaluation was a rejected trial point). The iterates are the same bits with or without them.
- * @returns the Newton iterations
+ * `fullDim`: X.dim of the problem before its unused columns were dropped (CsrLinearRows.compact), so
+ * that CG's iteration cap, max(dim, 5), stays that problem's. @returns the Newton iterations
  */
 export function tronL2Svc(
   X: LinearRows,
@@ -31,6 +32,7 @@ export function tronL2Svc(
   w: Float64Array,
   shouldStop?: ShouldStop,
   margins?: { z: Float64Array | null },
+  fullDim?: number,
 ): number {
   const n = X.n;
   const d1 = X.dim;
@@ -110,7 +112,7 @@ export function tronL2Svc(
     let zTr = dotv(zz, r);
     const cgtol = 0.1 * Math.sqrt(zTr);
     let cgIter = 0;
-    const maxCg = Math.max(d1, 5);
+    const maxCg = Math.max(fullDim ?? d1, 5);
     while (cgIter < maxCg) {
       if (Math.sqrt(zTr) <= cgtol) break;
       cgIter++;
@@ -240,7 +242,8 @@ export function tronL2Svc(
  * rows[r]), class `cls` positive with C `Cpos`, every other row negative with C `C`, from w = 0 or
  * from a copy of `w0` (the C search's warm start along C, linear-cv.ts; the stopping rule still
  * measures against the gradient at 0, so only where TRON starts changes), with `z0` its margins when
- * known (tronL2Svc's `margins`: the same iterates, one pass over the rows fewer). The one code of the
+ * known (tronL2Svc's `margins`: the same iterates, one pass over the rows fewer), `fullDim` as
+ * tronL2Svc's. The one code of the
  * sequential fit (linear-solver.ts), the C search and their worker threads (linear-worker.ts), so
  * they give the same bits. @returns the weights, the Newton iterations and the weights' margins
  * (null when unknown)
@@ -257,6 +260,7 @@ export function primalBinary(
   shouldStop?: ShouldStop,
   w0?: Float64Array,
   z0?: Float64Array | null,
+  fullDim?: number,
 ): { w: Float64Array; iter: number; z: Float64Array | null } {
   const n = rows.length;
   const yy = new Int8Array(n);
@@ -267,6 +271,6 @@ export function primalBinary(
   }
   const w = w0 ? Float64Array.from(w0) : new Float64Array(X.dim);
   const margins = { z: z0 ?? null };
-  const iter = tronL2Svc(X, yy, Ci, eps, maxIter, w, shouldStop, margins);
+  const iter = tronL2Svc(X, yy, Ci, eps, maxIter, w, shouldStop, margins, fullDim);
   return { w, iter, z: margins.z };
 }
