@@ -2,7 +2,8 @@
 // start reusing the pass at 0, a warm start along C reusing the previous solution's margins. The
 // weights and iterations are the same bits with or without the margins, and the rows are read fewer
 // times (counted through a wrapper of the rows). The C search's fold blocks over only their used
-// columns (CsrLinearRows.compact) give the view's weights bit for bit.
+// columns (CsrLinearRows.compact) give the view's weights bit for bit, and the passes over the rows in
+// the WebAssembly kernel (dots, axpys, sqAxpys) give the per-row calls' bits.
 import { describe, expect, it } from 'vitest';
 import { CsrLinearRows, type LinearRows, type SparseRow } from '../../src/main/core/classify/linear-rows';
 import { primalBinary, tronL2Svc } from '../../src/main/core/classify/linear-tron';
@@ -26,7 +27,7 @@ function rows(n: number, d: number, seed: number): { X: SparseRow[]; y: number[]
   return { X, y };
 }
 
-/** X's rows, counting the row products (dot) TRON asks for. */
+/** X's rows, counting the row products TRON asks for (each dot, and a dots pass as one per row). */
 function counted(X: LinearRows): { rows: LinearRows; dots: () => number } {
   let dots = 0;
   const rows = new Proxy(X, {
@@ -36,6 +37,11 @@ function counted(X: LinearRows): { rows: LinearRows; dots: () => number } {
         return (i: number, w: Float64Array) => {
           dots++;
           return t.dot(i, w);
+        };
+      if (p === 'dots')
+        return (w: Float64Array, y: Int8Array, z: Float64Array) => {
+          dots += t.n;
+          t.dots(w, y, z);
         };
       return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(t) : v;
     },
@@ -107,6 +113,28 @@ describe('TRON start', () => {
         expect(b.iter).toBe(a.iter);
         wv = a.w;
         wc = b.w;
+      }
+    }
+  });
+
+  it("the kernel's passes over the rows give the per-row calls' bits, on all rows and on a view", () => {
+    const rnd = lcg(23);
+    for (const X of [block, block.subset(all.filter((i) => i % 4 !== 2))]) {
+      const n = X.n;
+      const w = Float64Array.from({ length: 61 }, () => 2 * rnd() - 1);
+      const yy = Int8Array.from({ length: n }, () => (rnd() < 0.4 ? 1 : -1));
+      const z = new Float64Array(n);
+      X.dots(w, yy, z);
+      z.forEach((v, i) => expect(Object.is(v, yy[i] * X.dot(i, w))).toBe(true));
+      const I = Int32Array.from({ length: n }, (_, i) => i).filter((i) => i % 3 !== 0);
+      const A = Float64Array.from(I, () => 2 * rnd() - 1);
+      for (const square of [false, true]) {
+        const got = Float64Array.from({ length: 61 }, () => rnd());
+        const want = Float64Array.from(got);
+        if (square) X.sqAxpys(I, I.length, A, got);
+        else X.axpys(I, I.length, A, got);
+        I.forEach((i, t) => (square ? X.sqAxpy(i, A[t], want) : X.axpy(i, A[t], want)));
+        expect(bits(got)).toBe(bits(want));
       }
     }
   });

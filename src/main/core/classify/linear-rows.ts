@@ -2,6 +2,7 @@
 // interface, dense or sparse (CSR), each row with a trailing bias feature of 1 (LIBLINEAR's -B 1).
 import type { DenseRows } from './libsvm-port';
 import { CsrKernel } from './linear-rows-wasm';
+import { byRows, dotAt, hessVecByRows } from './linear-rows-js';
 
 /**
  * What the solvers need of the rows: products with a weight vector of length `dim` (the features and
@@ -26,6 +27,12 @@ export interface LinearRows {
   hessVec(I: Int32Array, m: number, Ci: Float64Array, s: Float64Array, Hs: Float64Array): void;
   /** w_k += a x_ik^2 for every k (TRON's diagonal preconditioner) */
   sqAxpy(i: number, a: number, w: Float64Array): void;
+  /** z_i = y_i (x_i . w) for every row (TRON's f; one call per pass, as hessVec) */
+  dots(w: Float64Array, y: Int8Array, z: Float64Array): void;
+  /** v += A[t] x_i for t < m, i = I[t], in order (TRON's gradient): axpy's sums */
+  axpys(I: Int32Array, m: number, A: Float64Array, v: Float64Array): void;
+  /** v_k += A[t] x_ik^2 for t < m, i = I[t], in order (TRON's preconditioner): sqAxpy's sums */
+  sqAxpys(I: Int32Array, m: number, A: Float64Array, v: Float64Array): void;
   /** c + ||x_i||^2 (the dual solver's Q_ii + D_ii) */
   addSqNorm(i: number, c: number): number;
   /** out[m] = decision value of row i against class m of W (m < M rows of `dim`, bias last) */
@@ -55,41 +62,6 @@ function shared<T extends Float64Array | Int32Array>(a: T): T {
 /** The LinearRows of a SharedLinearRows (same arrays, no copy; a CSR block gets its own kernel). */
 export function linearRowsFromShared(s: SharedLinearRows): LinearRows {
   return s.kind === 'dense' ? DenseLinearRows.wrap(s.x, s.n, s.dim) : CsrLinearRows.fromShared(s);
-}
-
-/**
- * Hs += sum over t < m of Ci[i] (x_i . s) x_i, i = I[t], rows in pairs through axpy2: the JS form of
- * LinearRows.hessVec. Dense rows always take it; CSR rows only where WebAssembly is missing, so in
- * practice its dot/axpy calls see one layout per process and stay monomorphic.
- */
-function hessVecByRows(X: LinearRows, I: Int32Array, m: number, Ci: Float64Array, s: Float64Array, Hs: Float64Array): void {
-  let t = 0;
-  for (; t + 1 < m; t += 2) {
-    const i0 = I[t];
-    const i1 = I[t + 1];
-    X.axpy2(i0, Ci[i0] * X.dot(i0, s), i1, Ci[i1] * X.dot(i1, s), Hs);
-  }
-  for (; t < m; t++) {
-    const i = I[t];
-    X.axpy(i, Ci[i] * X.dot(i, s), Hs);
-  }
-}
-
-/** x[o .. o+n) . v[0 .. n) with four independent partial sums (not latency bound). */
-function dotAt(x: Float64Array, o: number, v: Float64Array, n: number): number {
-  let s0 = 0;
-  let s1 = 0;
-  let s2 = 0;
-  let s3 = 0;
-  let k = 0;
-  for (; k + 3 < n; k += 4) {
-    s0 += x[o + k] * v[k];
-    s1 += x[o + k + 1] * v[k + 1];
-    s2 += x[o + k + 2] * v[k + 2];
-    s3 += x[o + k + 3] * v[k + 3];
-  }
-  for (; k < n; k++) s0 += x[o + k] * v[k];
-  return s0 + s1 + (s2 + s3);
 }
 
 /** Dense rows packed row-major into one Float64Array, `dim` = d + 1 per row with the bias 1 last. */
@@ -154,6 +126,18 @@ export class DenseLinearRows implements LinearRows {
 
   hessVec(I: Int32Array, m: number, Ci: Float64Array, s: Float64Array, Hs: Float64Array): void {
     hessVecByRows(this, I, m, Ci, s, Hs);
+  }
+
+  dots(w: Float64Array, y: Int8Array, z: Float64Array): void {
+    byRows.dots(this, w, y, z);
+  }
+
+  axpys(I: Int32Array, m: number, A: Float64Array, v: Float64Array): void {
+    byRows.axpys(this, I, m, A, v, false);
+  }
+
+  sqAxpys(I: Int32Array, m: number, A: Float64Array, v: Float64Array): void {
+    byRows.axpys(this, I, m, A, v, true);
   }
 
   sqAxpy(i: number, a: number, w: Float64Array): void {
@@ -286,9 +270,34 @@ export class CsrLinearRows implements LinearRows {
 
   hessVec(I: Int32Array, m: number, Ci: Float64Array, s: Float64Array, Hs: Float64Array): void {
     // the same sums as hessVecByRows, in WebAssembly (linear-rows-wasm.ts: same bits, ~1.5x faster)
-    if (this.kernel.k === undefined) this.kernel.k = CsrKernel.of(this.ptr, this.ind, this.val, this.dim);
-    if (this.kernel.k) return this.kernel.k.hessVec(this.map, I, m, Ci, s, Hs);
+    const k = this.csrKernel();
+    if (k) return k.hessVec(this.map, I, m, Ci, s, Hs);
     hessVecByRows(this, I, m, Ci, s, Hs);
+  }
+
+  // TRON's passes over the rows in the kernel too (the same sums as dot / axpy / sqAxpy)
+  dots(w: Float64Array, y: Int8Array, z: Float64Array): void {
+    const k = this.csrKernel();
+    if (k) k.dots(this.map, w, y, z);
+    else byRows.dots(this, w, y, z);
+  }
+
+  axpys(I: Int32Array, m: number, A: Float64Array, v: Float64Array): void {
+    const k = this.csrKernel();
+    if (k) k.axpys(this.map, I, m, A, v, false);
+    else byRows.axpys(this, I, m, A, v, false);
+  }
+
+  sqAxpys(I: Int32Array, m: number, A: Float64Array, v: Float64Array): void {
+    const k = this.csrKernel();
+    if (k) k.axpys(this.map, I, m, A, v, true);
+    else byRows.axpys(this, I, m, A, v, true);
+  }
+
+  /** the block's kernel, made on first use (null without WebAssembly) */
+  private csrKernel(): CsrKernel | null {
+    if (this.kernel.k === undefined) this.kernel.k = CsrKernel.of(this.ptr, this.ind, this.val, this.dim);
+    return this.kernel.k;
   }
 
   sqAxpy(i: number, a: number, w: Float64Array): void {

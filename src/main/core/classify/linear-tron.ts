@@ -6,7 +6,8 @@
  * (5,121 of them, 27.5M active rows), CG's loops over the 102,097 columns 17%, the passes over the
  * rows for f, the gradient and the preconditioner 30% (2,562 passes), the rest 2%. The start now
  * skips the passes that repeated work (f(0) from zero margins, a cold start's second pass at 0, a
- * warm start's products from the previous C's margins): 2,100 passes, the same bits.
+ * warm start's products from the previous C's margins): 2,100 passes, the same bits. The passes
+ * run in the CSR rows' WebAssembly kernel (LinearRows.dots / axpys / sqAxpys), one call each.
  */
 import type { LinearRows } from './linear-rows';
 import { checkStop, type ShouldStop } from './stop';
@@ -54,28 +55,29 @@ export function tronL2Svc(
     }
     return f;
   };
+  // the passes over the rows: one call each (LinearRows.dots / axpys / sqAxpys; the CSR kernel's)
   const fun = (ww: Float64Array): number => {
-    for (let i = 0; i < n; i++) z[i] = y[i] * X.dot(i, ww);
+    X.dots(ww, y, z);
     return fromMargins(ww);
   };
+  const A = new Float64Array(n); // per active row: its coefficient in the gradient or the preconditioner
   // gradient at the point of the last fun() call; also sets the active set I
   const grad = (ww: Float64Array, g: Float64Array): void => {
     sizeI = 0;
-    g.fill(0);
     for (let i = 0; i < n; i++) {
       if (z[i] < 1) {
-        I[sizeI++] = i;
-        X.axpy(i, Ci[i] * y[i] * (z[i] - 1), g);
+        I[sizeI] = i;
+        A[sizeI++] = Ci[i] * y[i] * (z[i] - 1);
       }
     }
+    g.fill(0);
+    X.axpys(I, sizeI, A, g);
     for (let k = 0; k < d1; k++) g[k] = ww[k] + 2 * g[k];
   };
   const precond = (M: Float64Array): void => {
+    for (let t = 0; t < sizeI; t++) A[t] = Ci[I[t]];
     M.fill(0);
-    for (let t = 0; t < sizeI; t++) {
-      const i = I[t];
-      X.sqAxpy(i, Ci[i], M);
-    }
+    X.sqAxpys(I, sizeI, A, M);
     const alphaPcg = 0.01;
     for (let k = 0; k < d1; k++) M[k] = 1 - alphaPcg + alphaPcg * (1 + 2 * M[k]);
   };
