@@ -186,7 +186,7 @@ async function main() {
     '0:0',
     '-an',
     '-vf',
-    'scale=320:180:flags=area:out_range=tv',
+    'scale=320:180:flags=neighbor:out_range=tv',
     '-pix_fmt',
     'yuv420p',
     '-vsync',

@@ -9,7 +9,7 @@
 //   node out/bench/video-pass-bench.js [--dir DIR] [--clips 40] [--rounds 7] [--decode] [--dump F] [--compare F]
 //
 // DIR defaults to the small-320x240 clips bench/features-bench.ts caches in ~/.cache/emotion-studio-bench.
-// Frames are decoded once per run as the extraction decodes them (analysis size, flags=area, tv range,
+// Frames are decoded once per run as the extraction decodes them (analysis size, flags=neighbor, tv range,
 // yuv420p). Times are process CPU (user + system) per clip; the first round is a warm-up and the median
 // of the others is printed (other work on a shared machine only adds time).
 import crypto from 'node:crypto';
@@ -69,15 +69,9 @@ async function loadClips(ffmpeg: string): Promise<Clip[]> {
     const { width, height } = fitSize(pv.width, pv.height, 320);
     const r = spawnSync(
       ffmpeg,
-      ['-nostdin', '-v', 'error', '-threads', '1', '-i', file, '-an', '-vf', `scale=${width}:${height}:flags=area:out_range=tv`].concat([
-        '-pix_fmt',
-        'yuv420p',
-        '-vsync',
-        '0',
-        '-f',
-        'rawvideo',
-        'pipe:1',
-      ]),
+      ['-nostdin', '-v', 'error', '-threads', '1', '-i', file, '-an', '-vf', `scale=${width}:${height}:flags=neighbor:out_range=tv`].concat(
+        ['-pix_fmt', 'yuv420p', '-vsync', '0', '-f', 'rawvideo', 'pipe:1'],
+      ),
       { maxBuffer: 1 << 30 },
     );
     if (r.status !== 0) throw new Error(`ffmpeg failed on ${file}: ${r.stderr}`);

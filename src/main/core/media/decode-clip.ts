@@ -20,6 +20,7 @@ import { isAbortError } from '../abort';
 import { CropKeeper, cropBytes, cropFilter } from './crop-frames';
 import {
   ANALYSIS_MAX_WIDTH,
+  ANALYSIS_SCALE_FLAGS,
   PCM_SAMPLE_RATE,
   STALL_TIMEOUT_MS,
   THUMB_MAX_WIDTH,
@@ -285,7 +286,7 @@ function mainPass(
     frameBuf = assemblyBuffer(frameBytes);
   };
   if (wantVideo) {
-    const flags = `flags=${opts.scaleFlags ?? 'area'}:out_range=tv`;
+    const flags = `flags=${opts.scaleFlags ?? ANALYSIS_SCALE_FLAGS}:out_range=tv`;
     let scale: string;
     if (probe) {
       const { width, height } = fitSize(probe.video!.width, probe.video!.height, ANALYSIS_MAX_WIDTH);

@@ -35,6 +35,11 @@ export function pcmOutputArgs(map: string, pipe: string): string[] {
 export const PCM_SAMPLE_RATE = 16000;
 /** Decoded frames are scaled to at most this width (even dims, aspect kept; never upscaled). */
 export const ANALYSIS_MAX_WIDTH = 320;
+/**
+ * swscale flags of the analysis scale, clips and recordings alike (a segment's frames must match the
+ * clip's): point sampling, whose 256-bin entropy stays closer to the full frame's than 'area' averaging.
+ */
+export const ANALYSIS_SCALE_FLAGS = 'neighbor';
 /** Thumbnails of selected frames are at most this wide. */
 export const THUMB_MAX_WIDTH = 160;
 
@@ -55,7 +60,9 @@ export interface DecodeOptions {
    * one are re-extracted by a second ffmpeg pass.
    */
   thumbnailBudgetBytes?: number;
-  /** swscale flags for the analysis scale (default 'area': proper averaging when shrinking) */
+  /**
+   * swscale flags for the analysis scale (default {@link ANALYSIS_SCALE_FLAGS}; see decode-clip.ts's header)
+   */
   scaleFlags?: string;
   /** skip the h264/hevc deblocking filter (~10% faster decode, slightly blockier frames; default false) */
   fastDecode?: boolean;

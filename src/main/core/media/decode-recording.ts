@@ -7,7 +7,15 @@ import { cpuMs } from '../cpu-time';
 import { exitText, runFfmpeg, type FlowControl } from './run-ffmpeg';
 import { MediaError, abortError } from './errors';
 import { checkMediaFile, ffmpegInput, lastMeaningfulLine, type ProbeInfo } from './probe';
-import { ANALYSIS_MAX_WIDTH, PCM_SAMPLE_RATE, STALL_TIMEOUT_MS, THUMB_MAX_WIDTH, pcmOutputArgs, type DecodedVideo } from './decode-options';
+import {
+  ANALYSIS_MAX_WIDTH,
+  ANALYSIS_SCALE_FLAGS,
+  PCM_SAMPLE_RATE,
+  STALL_TIMEOUT_MS,
+  THUMB_MAX_WIDTH,
+  pcmOutputArgs,
+  type DecodedVideo,
+} from './decode-options';
 import { FrameStatsAccumulator } from '../features/video/entropy';
 import { selectTopFrames } from '../features/video/select-frames';
 import { encodeRgbPng, fitSize, thumbFactor } from '../features/video/thumbnail';
@@ -173,7 +181,7 @@ export async function decodeRecording(
     tFactor = thumbFactor(width, THUMB_MAX_WIDTH);
     acc = new FrameStatsAccumulator(width, height);
     // a constant output rate makes frame k's time exact (offset + k / fps) on variable-rate sources too
-    const scale = `scale=${width}:${height}:flags=area:out_range=tv`;
+    const scale = `scale=${width}:${height}:flags=${ANALYSIS_SCALE_FLAGS}:out_range=tv`;
     const c = opts.crops;
     args.push(
       ...(c ? ['-filter_complex', `[0:${pv!.index}]split=2[a][c];[a]${scale}[an];[c]${cropFilter(c)}[cr]`] : []),

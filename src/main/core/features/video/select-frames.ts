@@ -4,7 +4,7 @@
  * Stored with the video features; change it when entropy, selection, thumbnails or the descriptor
  * change meaning (it says what they are, so stored rows can be told apart).
  */
-export const VIDEO_FEATURE_VERSION = 'video-v1:luma-entropy256;area320;top10-spacing-n/2k;desc8';
+export const VIDEO_FEATURE_VERSION = 'video-v1:luma-entropy256;nearest320;top10-spacing-n/2k;desc8';
 
 /** Length of {@link videoFeatureVector}'s output. */
 export const VIDEO_FEATURE_DIM = 8;
