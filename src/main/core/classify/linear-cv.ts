@@ -27,6 +27,10 @@
  * iterations where one task per C takes 1,195 (-40%). Every run chose C 0.1 balanced; without chains
  * the 10 candidates' scores (and per-fold scores) are before's bit for bit, with chains they moved by
  * at most 0.00099 (C 1 balanced; the chosen 0.568148 -> 0.568482).
+ * Since (22:16-22:37 UTC, same command, alternating with the bac7414 build, load 1.5-6.8): a fold's
+ * rows are a block of their own over the columns they use (~86k of 102k) and a chain hands each C's
+ * margins to the next (with linear-tron.ts's start and its passes in the WebAssembly kernel): the
+ * same scores bit for bit, process CPU 38.4-52.6 -> 34.5-42.5 s.
  */
 import { foldRows } from './linear-calibrate';
 import { runTasks, threadsFor, type ParallelOptions, type TaskPool } from './linear-parallel';
