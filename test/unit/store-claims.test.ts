@@ -53,6 +53,21 @@ describe('store: work claims', () => {
     release(b, h);
   });
 
+  it('a dead holder loses a key asked for right after a sweep; its other keys go at the next interval', () => {
+    const dead = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' });
+    const gone = { id: `extract:test:${dead.stdout}:dead2`, pid: Number(dead.stdout) };
+    const h = newHolder();
+    const t0 = 5_000_000;
+    expect(claim(a, ['q0'], h, { now: t0 })).toEqual(['q0']); // sweeps on this handle at t0
+    expect(claim(b, ['q1', 'q2'], gone, { now: t0 + 1 })).toEqual(['q1', 'q2']);
+    // within staleMs / 4 of the sweep: no sweep for q3, but q1 held by a dead pid is taken over
+    expect(claim(a, ['q3'], h, { now: t0 + 2 })).toEqual(['q3']);
+    expect(listClaims(a).filter((c) => c.holder === gone.id).length).toBe(2);
+    expect(claim(a, ['q1'], h, { now: t0 + 3 })).toEqual(['q1']);
+    expect(listClaims(a).filter((c) => c.holder === gone.id)).toEqual([]);
+    release(a, h);
+  });
+
   it('a live holder without a heartbeat for staleMs loses its claims; a beat keeps them', () => {
     const h1 = newHolder();
     const h2 = newHolder();
