@@ -3,7 +3,8 @@
 // 320 px wide) stay within a tight bound of the 256-bin entropies of ffmpeg's own full-resolution Y
 // planes (the published method's measure). Point sampling (`neighbor`, the default) meets the bound;
 // `area` averaging, the old default, smooths the histogram and misses it (checked here, so the bound
-// bites). A long recording's segment gets the very entropies of the same frames decoded as a clip.
+// bites). The clip's mean motion (mean |Y - Y_prev|) likewise stays that of the full frames, which area
+// averaging lowers. A long recording's segment gets the very entropies of the same frames decoded as a clip.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
@@ -25,20 +26,32 @@ const FPS = 24;
 const MEAN_BOUND = 0.01;
 /** the same, the worst frame */
 const MAX_BOUND = 0.02;
+/** |stored / full-res - 1| of the clip's mean motion (neighbor ~0.5%; area averages the differences away, ~40% low) */
+const MOTION_BOUND = 0.03;
 
-/** 256-bin entropy (bits) of each frame's Y plane, mapped from video range to 0..255 as the app maps it. */
-function fullResEntropies(raw: Buffer): number[] {
+/**
+ * 256-bin entropy (bits) of each frame's Y plane, mapped from video range to 0..255 as the app maps it,
+ * and the clip's mean motion (mean |Y - Y_prev| x 255 / 219 over frames 1..n-1, frame 0 counting 0).
+ */
+function fullRes(raw: Buffer): { entropy: number[]; motion: number } {
   const frameBytes = (W * H * 3) / 2;
-  const out: number[] = [];
+  const entropy: number[] = [];
+  let motion = 0;
   for (let o = 0; o + frameBytes <= raw.length; o += frameBytes) {
     const hist = new Float64Array(256);
     for (let i = 0; i < W * H; i++) hist[Math.max(0, Math.min(255, Math.round(((raw[o + i] - 16) * 255) / 219)))]++;
     let e = 0;
     for (const c of hist) if (c > 0) e -= (c / (W * H)) * Math.log2(c / (W * H));
-    out.push(e);
+    entropy.push(e);
+    if (o === 0) continue;
+    let d = 0;
+    for (let i = 0; i < W * H; i++) d += Math.abs(raw[o + i] - raw[o - frameBytes + i]);
+    motion += ((d / (W * H)) * 255) / 219;
   }
-  return out;
+  return { entropy, motion: motion / entropy.length };
 }
+
+const mean = (a: ArrayLike<number>) => Array.from(a).reduce((x, y) => x + y, 0) / a.length;
 
 function gaps(stored: ArrayLike<number>, full: number[]): { mean: number; max: number } {
   let sum = 0;
@@ -55,6 +68,7 @@ describe('analysis frames: entropy close to the full frame', () => {
   const t = tmpDir('es-scale-fid-');
   const clip = path.join(t.dir, 'clips', 'mandel.mp4');
   let full: number[] = [];
+  let fullMotion = 0;
   beforeAll(() => {
     execFileSync('mkdir', ['-p', path.dirname(clip)]);
     // 1 s of a zooming Mandelbrot set: smooth gradients and fine edges, ~270 kB
@@ -79,7 +93,7 @@ describe('analysis frames: entropy close to the full frame', () => {
     const raw = execFileSync(clipFfmpeg(), ['-v', 'error', '-i', clip, '-an', '-pix_fmt', 'yuv420p', '-f', 'rawvideo', '-'], {
       maxBuffer: 1 << 28,
     });
-    full = fullResEntropies(raw);
+    ({ entropy: full, motion: fullMotion } = fullRes(raw));
   });
   afterAll(async () => {
     await closeLauncher();
@@ -93,12 +107,18 @@ describe('analysis frames: entropy close to the full frame', () => {
       for (const b of planImport([path.dirname(clip)], {})) saveImport(db, b);
       const s = await runExtraction(db, { ffmpeg: clipFfmpeg(), workers: 0 });
       expect(s.media).toMatchObject({ processed: 1, failed: 0 });
-      const row = db.prepare('SELECT frame_count, entropy FROM frame_entropy').get() as { frame_count: number; entropy: Buffer };
+      const row = db.prepare('SELECT frame_count, entropy, motion FROM frame_entropy').get() as {
+        frame_count: number;
+        entropy: Buffer;
+        motion: Buffer;
+      };
       expect(row.frame_count).toBe(FPS);
       const stored = new Float32Array(row.entropy.buffer.slice(row.entropy.byteOffset, row.entropy.byteOffset + row.entropy.byteLength));
       const g = gaps(stored, full);
       expect(g.mean).toBeLessThan(MEAN_BOUND);
       expect(g.max).toBeLessThan(MAX_BOUND);
+      const motion = new Float32Array(row.motion.buffer.slice(row.motion.byteOffset, row.motion.byteOffset + row.motion.byteLength));
+      expect(Math.abs(mean(motion) / fullMotion - 1)).toBeLessThan(MOTION_BOUND);
     } finally {
       db.close();
     }
@@ -110,6 +130,7 @@ describe('analysis frames: entropy close to the full frame', () => {
     expect(area.video!.width).toBe(320);
     expect(area.video!.frameCount).toBe(FPS);
     expect(gaps(area.video!.entropy, full).mean).toBeGreaterThan(2 * MEAN_BOUND);
+    expect(Math.abs(mean(area.video!.motion) / fullMotion - 1)).toBeGreaterThan(3 * MOTION_BOUND);
   });
 
   it("a long recording's segment gets the entropies of the same frames decoded as a clip", async () => {
