@@ -94,6 +94,27 @@ describe('in-process lanes', () => {
     expect(digest(inWorkers)).toEqual(digest(one));
   });
 
+  it('the run starts with a one-clip ffmpeg run; the others take whole batches', { timeout: 120_000 }, async () => {
+    const log = path.join(t.dir, 'sizes.log');
+    const ff = path.join(t.dir, 'ff-sizes.sh');
+    fs.writeFileSync(
+      ff,
+      [
+        '#!/bin/sh',
+        'n=0; prev=',
+        'for a in "$@"; do [ "$prev" = "-i" ] && n=$((n+1)); prev="$a"; done',
+        `echo "$n" >> ${q(log)}`,
+        `exec ${q(locateFfmpeg().path)} "$@"`,
+        '',
+      ].join('\n'),
+      { mode: 0o755 },
+    );
+    const out = await runAll(new WorkerPool(0, ff, '', AUDIO, { lanes: 2, audioBatch: 3 }));
+    expect(out.filter((o) => o.ok)).toHaveLength(tasks.length);
+    // 6 clips: the first lane's first run 1, the other lane's 3, then the 2 left
+    expect(lines(log).map(Number).sort()).toEqual([1, 2, 3]);
+  });
+
   it.each([
     ['in this thread', 0, 1],
     ['in this thread, batches of 2', 0, 2],

@@ -52,6 +52,8 @@ export class WorkerPool {
   private readonly flows = new Set<FlowControl>();
   private paused = false;
   private closed = false;
+  /** true until a lane of the current run starts taking its first group (groupLane) */
+  private firstGroup = false;
 
   /** a recording task's own outcome (peaks, probe), after its segments' results */
   onRecording?: (file: string, o: RecordingOutcome) => void;
@@ -85,6 +87,7 @@ export class WorkerPool {
     gate?: () => Promise<void>,
   ): Promise<void> {
     let next = 0;
+    this.firstGroup = true;
     // a lane that failed (its outcome handler threw) stops the others: no task is started after it
     // and the ones in flight are aborted, their outcomes dropped (run has rejected by then)
     let failed = false;
@@ -220,12 +223,16 @@ export class WorkerPool {
     const batch = this.wants.audio && !this.wants.video ? Math.max(1, this.opts.audioBatch ?? 1) : 1;
     let held: MediaTask | null = null; // a recording taken while filling a batch: the next task
     const takeGroup = async (): Promise<MediaTask[] | null> => {
+      // the run's first group is one clip: its ffmpeg run ends sooner, so this thread starts on features
+      // while the other lanes' first (whole) batches decode
+      const size = this.firstGroup ? 1 : batch;
+      this.firstGroup = false;
       const first = held ?? (await take());
       held = null;
       if (!first) return null;
       const group = [first];
       if (first.segments || first.feed) return group;
-      while (group.length < batch) {
+      while (group.length < size) {
         const t = await take();
         if (!t) break;
         if (t.segments || t.feed) {
