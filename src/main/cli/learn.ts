@@ -158,6 +158,10 @@ export function registerLearnCommands(program: Command, ctx: CliContext): void {
         .choices(['cv', 'dev'])
         .default('cv'),
     )
+    .option(
+      '--search',
+      'choose C and the class weighting by a new search (default with --select cv: reused from the latest model whose search had the same configuration, when at most 5% of the training items changed since)',
+    )
     .action(async (o) => {
       await ctx.withDb(async (db) => {
         const modalities = parseModalities(o.modalities, db);
@@ -167,6 +171,7 @@ export function registerLearnCommands(program: Command, ctx: CliContext): void {
         const vocab = o.vocab !== undefined ? Number(o.vocab) : undefined;
         if (!Number.isInteger(seed)) throw new LearnUsageError(`--seed must be an integer (got ${o.seed})`);
         if (C !== undefined && !(C > 0)) throw new LearnUsageError(`--C must be > 0 (got ${o.C})`);
+        if (C !== undefined && o.search) throw new LearnUsageError('--search chooses C: leave out --C, or --search');
         if (vocab !== undefined && !(Number.isInteger(vocab) && vocab > 0))
           throw new LearnUsageError(`--vocab must be a positive integer (got ${o.vocab})`);
         ctx.progress(
@@ -185,6 +190,7 @@ export function registerLearnCommands(program: Command, ctx: CliContext): void {
           C: C ?? null,
           balanced: o.balanced ?? null,
           vocab: vocab ?? null,
+          search: !!o.search,
         };
         const job = startJob(db, 'train', params);
         const onSigint = () => {
@@ -208,6 +214,7 @@ export function registerLearnCommands(program: Command, ctx: CliContext): void {
             vocabSize: vocab,
             fusionEpochs: o.epochs !== undefined ? Number(o.epochs) : undefined,
             select: o.select as 'cv' | 'dev',
+            reuseSearch: !o.search,
             signal: job.signal,
             onProgress: (p) => {
               ctx.progress(`${p.stage}: ${p.message}`);
@@ -221,7 +228,9 @@ export function registerLearnCommands(program: Command, ctx: CliContext): void {
           const sec = r.seconds;
           const human = [
             `model version ${r.version}: trained on ${r.nTrain} training items, C=${r.C}${r.selection.chosen.balanced ? ', balanced class weights' : ''}`,
-            `chosen by ${r.selection.method === 'cv' ? ((r.selection.folds ?? 0) > 1 ? `${r.selection.folds}-fold cross-validation on train (grouped by dialogue)` : 'held-out training dialogues') : r.selection.method === 'dev' ? `the dev split (${r.nDev} items)` : 'no search'}: ${r.selection.why}${r.selection.score !== null ? ` (score ${pct(r.selection.score)}%)` : ''}`,
+            r.selection.method === 'reused'
+              ? `C ${r.C}${r.selection.chosen.balanced ? ' balanced' : ''} reused from model ${r.selection.from_model} (chosen by ${r.selection.folds}-fold CV on ${r.selection.reuse!.n_train_searched.toLocaleString('en-US')} training rows; ${r.selection.reuse!.changed_items} training items changed since); --search to choose again`
+              : `chosen by ${r.selection.method === 'cv' ? ((r.selection.folds ?? 0) > 1 ? `${r.selection.folds}-fold cross-validation on train (grouped by dialogue)` : 'held-out training dialogues') : r.selection.method === 'dev' ? `the dev split (${r.nDev} items)` : 'no search'}: ${r.selection.why}${r.selection.score !== null ? ` (score ${pct(r.selection.score)}%)` : ''}`,
             `gold labels: rule ${r.gold.rule} (${Object.entries(r.gold.by_source)
               .map(([k, v]) => `${k} ${v}`)
               .join(', ')}${r.gold.open ? `; ${r.gold.open} left open by ties, not trained on` : ''})`,

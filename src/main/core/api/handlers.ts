@@ -151,6 +151,8 @@ export function createApiHandlers(ctx: ApiContext): ApiHandlers {
           context,
           lexicon,
           seed: 1,
+          // a retrain after corrections: the latest comparable C search's choice (reuse-search.ts)
+          reuseSearch: true,
           who,
           signal,
           onProgress: (p) => progress(meter(p)),

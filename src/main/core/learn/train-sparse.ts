@@ -1,5 +1,6 @@
 // The linear SVM without a fusion network (and with --fusion dialogue's columns) on sparse rows: C and
-// the class weighting chosen by grouped cross-validation on the training split (or on dev with --select dev).
+// the class weighting chosen by grouped cross-validation on the training split (or on dev with --select dev),
+// or reused from the latest comparable search (reuse-search.ts) when the caller asks (the CLI and app retrain).
 import type { Db } from '../store/db';
 import {
   balancedClassWeights,
@@ -19,10 +20,11 @@ import { sparseSolverFor } from '../classify/linear-solver';
 import { buildSparseRows, sparseWidth, CONTEXT_DECAY, CONTEXT_TURNS, CONTEXT_WEIGHT, LEXICON_WEIGHT } from './sparse-rows';
 import { lexiconFeatures, LEXICON_VERSION, LEXICON_WIDTH } from '../features/text/lexicon';
 import { utteranceTexts } from '../store/utterance-texts';
-import { concat } from './dataset';
 import { chooseDialogueBeta, classDecisions, lateFusion } from './dialogue-rows';
 import { modelDataOf } from './model-data';
 import { storeModel } from './store-model';
+import { findReusableSearch, reusedSelection } from './reuse-search';
+import { concat, encodersUsed } from './dataset';
 import { checkpoint, type Prepared, type Selection, type TrainOptions, type TrainProgress, type TrainResult } from './train-types';
 
 /**
@@ -85,11 +87,42 @@ export async function trainSparse(db: Db, opts: TrainOptions, p: Prepared): Prom
   const searched = `C in {${Cs.join(', ')}} x ${weightings.map((b) => (b ? 'balanced' : 'unweighted')).join('/')}`;
   const choice = { Cs, balanced: weightings, d, nClasses: labels.length, seed: opts.seed, signal: opts.signal, solver };
   const dialogues = new Set(trainRows.map((i) => items[i].dialogueId ?? `u${i}`)).size;
-  if (opts.C === undefined && (opts.select ?? 'cv') === 'cv' && dialogues >= 2) {
-    const folds = Math.min(opts.cvFolds ?? 3, dialogues);
+  const cvFolds = Math.min(opts.cvFolds ?? 3, dialogues);
+  // --search not asked: the latest comparable search's choice where the training data moved little since
+  const found =
+    opts.reuseSearch && opts.C === undefined && (opts.select ?? 'cv') === 'cv' && dialogues >= 2
+      ? findReusableSearch(
+          db,
+          {
+            classifier: opts.classifier,
+            fusion: opts.fusion,
+            modalities: opts.modalities,
+            context: opts.context,
+            lexicon: opts.lexicon ? LEXICON_VERSION : null,
+            seed: opts.seed,
+            encoders: encodersUsed(db, opts.modalities.concat(opts.context && !opts.modalities.includes('text') ? ['text'] : [])),
+            denseColumns: denseWidth,
+            vocabRequested: opts.vocabSize ?? null,
+            labels,
+            grid: Cs.flatMap((c) => weightings.map((b) => ({ C: c, balanced: b }))),
+            folds: cvFolds,
+          },
+          new Map(trainRows.map((i) => [String(items[i].id), items[i].label!])),
+        )
+      : null;
+  if (found && 'reused' in found) {
+    C = found.reused.C;
+    balanced = found.reused.balanced;
+    selection = reusedSelection(found.reused, searched);
     progress({
       stage: 'choose',
-      message: `choosing C and the class weighting by ${folds}-fold cross-validation on the training split (grouped by dialogue)`,
+      message: `C ${C}${balanced ? ' balanced' : ''} reused from model ${found.reused.fromModel} (chosen by ${found.reused.folds}-fold CV on ${found.reused.nTrain.toLocaleString('en-US')} training rows); --search to choose again`,
+    });
+  } else if (opts.C === undefined && (opts.select ?? 'cv') === 'cv' && dialogues >= 2) {
+    const folds = cvFolds;
+    progress({
+      stage: 'choose',
+      message: `choosing C and the class weighting by ${folds}-fold cross-validation on the training split (grouped by dialogue)${found ? ` (nothing reused: ${found.reason})` : ''}`,
       done: 0,
       total: Cs.length * weightings.length,
     });
@@ -232,6 +265,9 @@ export async function trainSparse(db: Db, opts: TrainOptions, p: Prepared): Prom
   const extra = {
     layout: 'sparse',
     columns: d,
+    // what a later retrain compares before reusing this model's C search (reuse-search.ts)
+    dense_columns: denseWidth,
+    vocab_requested: opts.vocabSize ?? null,
     context_turns: opts.context ? CONTEXT_TURNS : 0,
     ...(opts.lexicon ? { lexicon: { version: LEXICON_VERSION, columns: LEXICON_WIDTH, weight: LEXICON_WEIGHT } } : {}),
     ...(p.dialogue

@@ -44,6 +44,13 @@ export interface TrainOptions {
    * confirms; 'dev' by weighted F1 on the dev split (overfits a small dev split)
    */
   select?: 'cv' | 'dev';
+  /**
+   * with 'cv' and no C given (the sparse linear SVM): take C and the class weighting from the latest
+   * model whose grouped-CV search had the same configuration, when the training data changed little
+   * since (reuse-search.ts), instead of searching again. The CLI train (unless --search) and the
+   * app's retrain set it; default false: a search.
+   */
+  reuseSearch?: boolean;
   /** folds of the 'cv' choice (default 3) */
   cvFolds?: number;
   /** text vocabulary size (default 4096; the sparse linear SVM: the whole training vocabulary) */
@@ -60,14 +67,19 @@ export interface TrainOptions {
 
 /** What was chosen, how, and why (stored in the model params as `selection`, printed by `train`). */
 export interface Selection {
-  method: 'cv' | 'dev' | 'fixed';
+  /** reused: the C and weighting a comparable earlier model's CV search chose (from_model) */
+  method: 'cv' | 'dev' | 'fixed' | 'reused';
+  /** reused: the model whose search chose them */
+  from_model?: number;
+  /** reused: that search's training rows, and how much the training items changed since */
+  reuse?: { n_train_searched: number; changed_items: number; changed_fraction: number; label_tvd: number };
   /** --fusion dialogue: the late-fusion weight beta of the dialogue model (grouped CV on train) */
   dialogue?: { beta: number; scores: { beta: number; weighted_f1: number; folds: number[] }[]; why: string };
   /** cv: folds of the training split; unit dialogue */
   folds?: number;
   unit?: 'dialogue';
   chosen: { C: number; balanced: boolean };
-  /** the chosen candidate's score by the method's measure (cv: mean held-out-fold weighted F1; dev: dev weighted F1) */
+  /** the chosen candidate's score by the method's measure (cv, reused: that search's mean held-out-fold weighted F1; dev: dev weighted F1) */
   score: number | null;
   why: string;
 }

@@ -118,3 +118,17 @@ export function modelsWithMetrics(db: Db): { version: number; params: string; me
     metrics: string;
   }[];
 }
+
+/** Every version's params (JSON text), newest first, read one row at a time. */
+export function modelParamsNewestFirst(db: Db): IterableIterator<{ version: number; params: string }> {
+  return db.prepare('SELECT version, params FROM model ORDER BY version DESC').iterate() as IterableIterator<{
+    version: number;
+    params: string;
+  }>;
+}
+
+/** A version's training label snapshot (utterance id -> label); {} when the version is not stored. */
+export function modelTrainingLabels(db: Db, version: number): Record<string, string> {
+  const r = db.prepare('SELECT labels FROM model WHERE version = ?').get(version) as { labels: string | null } | undefined;
+  return r?.labels ? (JSON.parse(r.labels) as Record<string, string>) : {};
+}
