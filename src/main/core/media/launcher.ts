@@ -222,7 +222,8 @@ class ShellLauncher {
   constructor() {
     this.fifoDir = fs.mkdtempSync(path.join(os.tmpdir(), 'emotion-studio-ffmpeg-'));
     fifoDirs.add(this.fifoDir);
-    this.newSet(); // fails here (no mkfifo) rather than on the first clip
+    // fails here (no mkfifo) rather than on the first clip; two sets for two runs in flight, one fork
+    this.freeSets.push(...this.newSets(2));
     this.sh = spawn('/bin/sh', ['-s'], { stdio: ['pipe', 'pipe', 'ignore'], windowsHide: true });
     this.sh.stdout!.setEncoding('utf8');
     this.sh.stdout!.on('data', (s: string) => this.onLines(s));
@@ -245,7 +246,7 @@ class ShellLauncher {
   }
 
   launch(cmd: string, args: string[], outputs: Output[]): Launched {
-    const set = this.freeSets.pop() ?? this.newSet();
+    const set = this.freeSets.pop() ?? this.newSets(1)[0];
     const id = this.nextId++;
     const fifo = (fd: number) => path.join(set, String(fd));
     const wanted = new Set(outputs.map((o) => o.fd));
@@ -342,16 +343,16 @@ class ShellLauncher {
     this.sh.stdin!.end('wait\n');
   }
 
-  private newSet(): string {
-    const set = path.join(this.fifoDir, String(this.nextSet++));
-    fs.mkdirSync(set);
+  private newSets(n: number): string[] {
+    const sets = Array.from({ length: n }, () => path.join(this.fifoDir, String(this.nextSet++)));
+    sets.forEach((set) => fs.mkdirSync(set)); // the FIFOs of all n sets: one mkfifo run
     const r = spawnSync(
       'mkfifo',
-      FIFO_FDS.map((fd) => path.join(set, String(fd))),
+      sets.flatMap((set) => FIFO_FDS.map((fd) => path.join(set, String(fd)))),
       { stdio: 'ignore' },
     );
     if (r.status !== 0) throw new Error('mkfifo failed');
-    return set;
+    return sets;
   }
 
   private onLines(s: string): void {
