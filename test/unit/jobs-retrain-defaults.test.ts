@@ -110,6 +110,9 @@ describe('retrain defaults', () => {
     const j1 = await call('jobs.train', {});
     expect((await finished(j1.id)).job.status).toBe('done');
     expect(jobParams(j1.id)).toMatchObject({ fusion: 'none', classifier: 'linear', lexicon: true });
+    // the app's retrain on unchanged data takes C and the weighting from that model's search (issue 15)
+    const res = (db.prepare('SELECT result FROM job WHERE id = ?').get(j1.id) as { result: string }).result;
+    expect(JSON.parse(res).selection).toMatchObject({ method: 'reused', from_model: v.version });
     expect(((await call('models.list', {})) as ModelVersionInfo[]).at(-1)?.lexicon).toBe(true);
     // the rbf SVM has no lexicon columns: dropped when inherited...
     const j2 = await call('jobs.train', { classifier: 'rbf' });

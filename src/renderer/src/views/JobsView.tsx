@@ -257,7 +257,13 @@ function jobSummary(j: JobInfo): string | null {
     const f1 = m ? Object.values(m).map((x) => `weighted F1 ${x.weighted_f1.toFixed(3)} on ${x.split}`) : [];
     const gold = r.gold as { rule: string; by_source: Record<string, number> } | undefined; // which rule made the gold labels (issue 13)
     const goldText = gold ? `gold: ${gold.rule}${gold.by_source.adjudicate ? `, ${gold.by_source.adjudicate} adjudicated` : ''}` : null;
-    return [`model v${r.version}`, typeof r.n_train === 'number' ? `trained on ${r.n_train} items` : null, goldText, ...f1]
+    // a retrain that took C from an earlier model's search says so (issue 15)
+    const sel = r.selection as { method?: string; from_model?: number | null; chosen?: { C: number; balanced: boolean } } | undefined;
+    const reused =
+      sel?.method === 'reused' && sel.chosen
+        ? `C ${sel.chosen.C}${sel.chosen.balanced ? ' balanced' : ''} reused from v${sel.from_model}'s search`
+        : null;
+    return [`model v${r.version}`, typeof r.n_train === 'number' ? `trained on ${r.n_train} items` : null, reused, goldText, ...f1]
       .filter(Boolean)
       .join(' · ');
   }
