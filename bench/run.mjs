@@ -285,6 +285,14 @@ if (sc) {
         `the same rows with --C 1: ${f1(s.train_linear_media_copied?.wall_s, 2)} s`,
         `C search ${f1(s.train_linear_media_cv.choose_s, 2)} s; peak RSS ${f1(s.train_linear_media_cv.peak_rss_mb, 0)} MB${s.train_linear_media_cv.ok ? '' : '; train FAILED'}`,
       );
+    if (s.train_linear_media_retrain)
+      add(
+        `SVM retrain after ${s.train_linear_media_retrain.relabelled} corrections (train's default again: reuses the search's C)`,
+        size,
+        `${f1(s.train_linear_media_retrain.wall_s, 2)} s (CPU ${f1(s.train_linear_media_retrain.cpu_s, 2)} s)`,
+        `the first train with its C search: ${f1(s.train_linear_media_cv?.wall_s, 2)} s`,
+        `selection ${s.train_linear_media_retrain.selection ?? '?'}; peak RSS ${f1(s.train_linear_media_retrain.peak_rss_mb, 0)} MB${s.train_linear_media_retrain.ok ? '' : '; train FAILED'}`,
+      );
     add(
       'open + list every utterance (in process)',
       size,
