@@ -1,9 +1,11 @@
 // The resumable extraction job: media stage (worker pool, one ffmpeg pass per clip) then the text
 // stage. Items whose stage is recorded are skipped, so a killed run resumes where it stopped;
 // results are committed in batches, one transaction each, so a kill loses at most one batch.
+// An item whose audio did not change (a video-only version change: feature-repo.ts saveMedia) keeps
+// its wav2vec2 embedding and is not fed to wav2vec2 again; ResNet-50 reruns on its new frames.
 import os from 'node:os';
 import type { Db } from '../store/db';
-import { FeatureWriter } from '../store/feature-repo';
+import { FeatureWriter, audioEmbeddingKeptCheck, type KeptAudioEncoder } from '../store/feature-repo';
 import { WorkerPool, type TaskOutcome } from './worker-pool';
 import { ProgressMeter } from './progress';
 import type { ProgressEvent } from '../../../shared/types';
@@ -87,10 +89,10 @@ export async function runExtraction(db: Db, opts: ExtractOptions): Promise<Extra
 
   const device = opts.device ?? 'auto';
   // wav2vec2 and ResNet-50, when installed, are fed from the media stage's decode (encoder-feed.ts)
-  const { audio: feed, video: feedV } = await openFeeds(db, todo, wants, device, opts);
+  const { audio: feed, video: feedV, keepAudio } = await openFeeds(db, todo, wants, device, opts);
   const feeds = [feed, feedV].filter((f): f is AudioFeed | VideoFeed => f !== null);
   if (todo.length > 0) {
-    const writer = new FeatureWriter(db);
+    const writer = new FeatureWriter(db, keepAudio);
     const versions = { audio: AUDIO_FEATURE_VERSION, video: VIDEO_FEATURE_VERSION, stage: stageVersion };
     const segVersions = { ...versions, stage: stageVersion + SEGMENT_SUFFIX };
     const meter = new ProgressMeter('extract media', plan.items - plan.badSpans.length);
@@ -136,18 +138,22 @@ export async function runExtraction(db: Db, opts: ExtractOptions): Promise<Extra
       if (process.env.ES_TIMING === '1' && o.timings) process.stderr.write(`timing ${JSON.stringify({ file, ...o.timings })}\n`);
     };
     const batch: TaskOutcome[] = [];
+    // the ids whose wav2vec2 embedding was kept (the same audio)
     const save = db.transaction((items: TaskOutcome[]) => {
-      for (const o of items) if (o.ok) writer.saveMedia(o.result, o.result.segment ? segVersions : versions);
+      const kept = new Set<number>();
+      for (const o of items)
+        if (o.ok && writer.saveMedia(o.result, o.result.segment ? segVersions : versions)) kept.add(o.result.utteranceId);
+      return kept;
     });
     // the PCM goes to wav2vec2 once the media results are stored (storing them drops older embeddings)
     const flush = (items: TaskOutcome[]) => {
-      save(items);
+      const kept = save(items);
       for (const o of items) {
         if (!o.ok) continue;
         if (o.result.crops) feedV?.push(o.result.utteranceId, o.result.file, o.result.crops, o.result.crops.frames.length);
         o.result.crops = undefined;
         if (!o.result.pcm) continue;
-        feed?.push(o.result.utteranceId, o.result.file, o.result.pcm, o.result.pcm.length);
+        if (!kept.has(o.result.utteranceId)) feed?.push(o.result.utteranceId, o.result.file, o.result.pcm, o.result.pcm.length);
         o.result.pcm = undefined;
       }
     };
@@ -245,10 +251,13 @@ export async function runExtraction(db: Db, opts: ExtractOptions): Promise<Extra
 }
 
 /**
- * The encoder feeds for this run's media tasks: wav2vec2 when it is installed and audio is decoded,
+ * The encoder feeds for this run's media tasks: wav2vec2 when it is installed, audio is decoded and
+ * some item's audio embedding is not kept (feature-repo.ts saveMedia: the same audio keeps it),
  * ResNet-50 when it is installed and video is decoded (every item of the tasks: storing an item's
- * media results drops its older embeddings). Marks the tasks so that their decode hands back the
- * PCM and the selected frames' crops.
+ * media results drops its older video embeddings). Marks the tasks so that their decode hands back
+ * the PCM (not for a task whose every item keeps its embedding) and the selected frames' crops.
+ * An item expected to keep its embedding that does not (its new audio failed) is left to the
+ * encoder stage's separate decode.
  */
 async function openFeeds(
   db: Db,
@@ -256,15 +265,25 @@ async function openFeeds(
   wants: MediaWants,
   device: Device,
   opts: ExtractOptions,
-): Promise<{ audio: AudioFeed | null; video: VideoFeed | null }> {
-  if (!opts.dataDir || tasks.length === 0) return { audio: null, video: null };
+): Promise<{ audio: AudioFeed | null; video: VideoFeed | null; keepAudio: KeptAudioEncoder | null }> {
+  if (!opts.dataDir || tasks.length === 0) return { audio: null, video: null, keepAudio: null };
   const note = opts.onNote ?? (() => {});
   const w2v = wants.audio ? findInstalled(opts.dataDir, 'wav2vec2-base-960h') : null;
   const rn = wants.video ? findInstalled(opts.dataDir, 'resnet-50') : null;
-  const audio = w2v ? await AudioFeed.open(db, w2v, device, note, { signal: opts.signal, limit: opts.feedLimitSamples }) : null;
+  const keepAudio = w2v ? { extractor: w2v.manifest.name, version: AudioFeed.version(w2v), segmentSuffix: SEGMENT_SUFFIX } : null;
+  let pcm = new Set<MediaTask>();
+  if (keepAudio) {
+    const kept = audioEmbeddingKeptCheck(db);
+    const keeps = (id: number, segment: 0 | 1) => kept.get({ id, audio: AUDIO_FEATURE_VERSION, segment, ...keepAudio }) !== undefined;
+    pcm = new Set(tasks.filter((t) => !(t.segments ? t.segments.every((s) => keeps(s.id, 1)) : keeps(t.id, 0))));
+  }
+  const audio = pcm.size ? await AudioFeed.open(db, w2v!, device, note, { signal: opts.signal, limit: opts.feedLimitSamples }) : null;
   const video = rn ? await VideoFeed.open(db, rn, device, note, { signal: opts.signal, limit: opts.feedLimitFrames }) : null;
-  if (audio || video) for (const t of tasks) t.feed = { pcm: !!audio, crops: video ? RESNET_CROPS : undefined };
-  return { audio, video };
+  for (const t of tasks) {
+    const wantsPcm = !!audio && pcm.has(t);
+    if (wantsPcm || video) t.feed = { pcm: wantsPcm, crops: video ? RESNET_CROPS : undefined };
+  }
+  return { audio, video, keepAudio };
 }
 
 /**

@@ -1,4 +1,11 @@
 // Write side of extraction results. Callers wrap a batch of these in one transaction.
+// A media re-extraction drops every audio and video feature of the item, except the audio encoder's
+// (wav2vec2) when the audio is known to be the same: the item's media stage was done (an import that
+// sees the file or the span change deletes that row) as a segment if it is one now (before segment
+// extraction a segment got its whole recording's features), its stored audio.stats are of the current
+// audio version, the new decode's audio is stored again, and its embedding is of the installed model's
+// version. A video-only version change then re-runs the frame statistics and ResNet-50, not wav2vec2
+// (hours on CPU for long recordings over audio that did not change).
 import type { Db } from './db';
 import { f32ToBlob } from './db';
 import type { MediaResult, RecordingOutcome } from '../jobs/process-media';
@@ -7,10 +14,22 @@ import type { ItemError } from '../../../shared/types';
 /** 'span': an utterance whose span cannot be extracted (jobs/span-check.ts) */
 export const MEDIA_STAGES = ['probe', 'decode', 'audio', 'video', 'span'];
 
+/** The audio encoder whose embeddings survive a media re-extraction over the same audio. */
+export interface KeptAudioEncoder {
+  extractor: string;
+  version: string;
+  /** what ends a segment's media stage version (jobs/media-tasks.ts SEGMENT_SUFFIX) */
+  segmentSuffix: string;
+}
+
 export class FeatureWriter {
   private readonly stmts;
 
-  constructor(private readonly db: Db) {
+  /** `keepAudio`: the installed wav2vec2 (name and version), whose embeddings of unchanged audio are kept */
+  constructor(
+    private readonly db: Db,
+    private readonly keepAudio: KeptAudioEncoder | null = null,
+  ) {
     this.stmts = {
       clearErrors: db.prepare(`DELETE FROM item_error WHERE utterance_id = ? AND stage IN (${MEDIA_STAGES.map(() => '?').join(',')})`),
       clearTextErrors: db.prepare("DELETE FROM item_error WHERE utterance_id = ? AND stage = 'text'"),
@@ -24,6 +43,10 @@ export class FeatureWriter {
          VALUES (@id, @kind, @frame, @extractor, @version, @provider, @dim, @layout, @data)`,
       ),
       dropMediaFeatures: db.prepare("DELETE FROM feature WHERE utterance_id = ? AND (kind LIKE 'audio.%' OR kind LIKE 'video.%')"),
+      dropMediaButAudioEmbedding: db.prepare(
+        "DELETE FROM feature WHERE utterance_id = ? AND (kind LIKE 'audio.%' OR kind LIKE 'video.%') AND kind <> 'audio.embedding'",
+      ),
+      keepsAudioEmbedding: audioEmbeddingKeptCheck(db),
       audio: db.prepare('INSERT OR REPLACE INTO audio_summary (utterance_id, json) VALUES (?, ?)'),
       dropAudio: db.prepare('DELETE FROM audio_summary WHERE utterance_id = ?'),
       entropy: db.prepare(
@@ -49,13 +72,28 @@ export class FeatureWriter {
     };
   }
 
-  /** Replaces everything the media stage stored for this utterance. */
-  saveMedia(r: MediaResult, versions: { audio: string; video: string; stage: string }): void {
+  /**
+   * Replaces everything the media stage stored for this utterance; true when its audio embedding was
+   * kept (the same audio, see the header): the caller does not feed it to the audio encoder again.
+   */
+  saveMedia(r: MediaResult, versions: { audio: string; video: string; stage: string }): boolean {
     const s = this.stmts;
     const id = r.utteranceId;
+    const keep =
+      this.keepAudio !== null &&
+      !r.failed &&
+      !!r.audio &&
+      !!r.audioVector &&
+      allFinite(r.audioVector) &&
+      s.keepsAudioEmbedding.get({
+        id,
+        audio: versions.audio,
+        ...this.keepAudio,
+        segment: versions.stage.endsWith(this.keepAudio.segmentSuffix) ? 1 : 0,
+      }) !== undefined;
     s.clearErrors.run(id, ...MEDIA_STAGES);
     this.addErrors(id, r.errors);
-    s.dropMediaFeatures.run(id);
+    (keep ? s.dropMediaButAudioEmbedding : s.dropMediaFeatures).run(id);
     s.dropAudio.run(id);
     s.dropEntropy.run(id);
     s.dropThumbs.run(id);
@@ -103,6 +141,7 @@ export class FeatureWriter {
       });
     }
     s.stage.run(id, 'media', r.failed ? 'error' : 'done', versions.stage);
+    return keep;
   }
 
   /** A decoded recording's own data (waveform peaks for the timeline). */
@@ -143,6 +182,21 @@ export class FeatureWriter {
   private addErrors(id: number, errors: ItemError[]): void {
     for (const e of errors) this.stmts.addError.run(id, e.stage, e.file, e.message, e.level);
   }
+}
+
+/**
+ * The stored state under which an utterance's audio embedding outlives its media re-extraction: media
+ * stage done (as a segment: @segment 1, its version ends with @segmentSuffix), audio.stats of version
+ * @audio, an audio.embedding of @extractor at @version.
+ */
+export function audioEmbeddingKeptCheck(db: Db) {
+  return db.prepare<KeptAudioEncoder & { id: number; audio: string; segment: 0 | 1 }>(
+    `SELECT 1 FROM stage_status s WHERE s.utterance_id = @id AND s.stage = 'media' AND s.status = 'done'
+       AND (substr(s.version, -length(@segmentSuffix)) = @segmentSuffix) = @segment
+       AND EXISTS (SELECT 1 FROM feature f WHERE f.utterance_id = @id AND f.kind = 'audio.stats' AND f.version = @audio)
+       AND EXISTS (SELECT 1 FROM feature f WHERE f.utterance_id = @id AND f.kind = 'audio.embedding'
+                   AND f.extractor = @extractor AND f.version = @version)`,
+  );
 }
 
 /** No NaN or Infinity is ever stored as a feature. */
