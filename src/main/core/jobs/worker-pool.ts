@@ -1,4 +1,6 @@
 // A fixed pool of extraction workers; in-process mode (size 0) for debugging and tests.
+// Audio-only lanes take whole clips in batches (one ffmpeg run each); a run's first group is one clip,
+// so the features start while the other lane's first batch decodes.
 import { Worker } from 'node:worker_threads';
 import fs from 'node:fs';
 import path from 'node:path';
