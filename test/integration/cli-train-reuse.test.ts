@@ -49,6 +49,13 @@ describe('cli train: reuse of the C search', () => {
     const s = train('--json', '--search');
     expect(s.json().selection.method).toBe('cv');
     expect(s.stderr).toMatch(/cross-validated weighted F1/);
+    // one correction: reused, and the line counts it in the singular
+    const first = (runCli(['list', '--db', dbPath, '--json']).json() as { id: number; split: string; label: string }[]).find(
+      (u) => u.split === 'train',
+    )!;
+    expect(runCli(['relabel', '--db', dbPath, String(first.id), first.label === LABELS[0] ? LABELS[1] : LABELS[0]]).code).toBe(0);
+    const one = train();
+    expect(one.stdout).toMatch(/reused from model \d+ \(chosen by 3-fold CV on 150 training rows; 1 training item changed since\)/);
     const bad = train('--C', '0.1', '--search');
     expect(bad.code).not.toBe(0);
     expect(bad.stderr).toMatch(/--search chooses C/);

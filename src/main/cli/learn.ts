@@ -229,7 +229,7 @@ export function registerLearnCommands(program: Command, ctx: CliContext): void {
           const human = [
             `model version ${r.version}: trained on ${r.nTrain} training items, C=${r.C}${r.selection.chosen.balanced ? ', balanced class weights' : ''}`,
             r.selection.method === 'reused'
-              ? `C ${r.C}${r.selection.chosen.balanced ? ' balanced' : ''} reused from model ${r.selection.from_model} (chosen by ${r.selection.folds}-fold CV on ${r.selection.reuse!.n_train_searched.toLocaleString('en-US')} training rows; ${r.selection.reuse!.changed_items} training items changed since); --search to choose again`
+              ? `C ${r.C}${r.selection.chosen.balanced ? ' balanced' : ''} reused from model ${r.selection.from_model} (chosen by ${r.selection.folds}-fold CV on ${r.selection.reuse!.n_train_searched.toLocaleString('en-US')} training rows; ${r.selection.reuse!.changed_items} training item${r.selection.reuse!.changed_items === 1 ? '' : 's'} changed since); --search to choose again`
               : `chosen by ${r.selection.method === 'cv' ? ((r.selection.folds ?? 0) > 1 ? `${r.selection.folds}-fold cross-validation on train (grouped by dialogue)` : 'held-out training dialogues') : r.selection.method === 'dev' ? `the dev split (${r.nDev} items)` : 'no search'}: ${r.selection.why}${r.selection.score !== null ? ` (score ${pct(r.selection.score)}%)` : ''}`,
             `gold labels: rule ${r.gold.rule} (${Object.entries(r.gold.by_source)
               .map(([k, v]) => `${k} ${v}`)
