@@ -163,7 +163,10 @@ describe.skipIf(!haveChromium)('browser mode (serve + Chromium)', () => {
     await page.getByTestId('retrain').click();
     const train = page.locator('[data-testid=job][data-kind=train]').first();
     await expect.poll(() => train.getAttribute('data-status'), { timeout: 120_000 }).toBe('done');
-    expect(await train.getByTestId('job-result').textContent()).toMatch(/^model v1 · trained on 24 items/);
+    // how C was chosen: the first train searches (grouped CV on train)
+    expect(await train.getByTestId('job-result').textContent()).toMatch(
+      /^model v1 · trained on 24 items · C [\d.]+( balanced)? chosen by 3-fold CV on train/,
+    );
     await shot(page, '02-jobs-done');
     await page.getByTestId('tab-corpus').click();
   }, 300_000); // extracting the demo's 33 clips is seconds on an idle machine, minutes on a shared one
@@ -302,7 +305,10 @@ describe.skipIf(!haveChromium)('browser mode (serve + Chromium)', () => {
     const job = page.locator('[data-testid=job][data-kind=train]').first();
     await expect.poll(() => job.getAttribute('data-status'), { timeout: 120_000 }).toBe('done');
     expect(await job.getByTestId('job-progress').textContent()).toMatch(/\d+\/\d+/);
-    expect(await job.getByTestId('job-result').textContent()).toMatch(/^model v2 · trained on 24 items/);
+    // only a dev label changed since v1, so the retrain takes v1's C search (issue 15)
+    expect(await job.getByTestId('job-result').textContent()).toMatch(
+      /^model v2 · trained on 24 items · C [\d.]+( balanced)? reused from v1's search/,
+    );
     await shot(page, '08-jobs-retrained');
 
     await page.getByTestId('tab-evaluation').click();

@@ -165,7 +165,12 @@ export function createApiHandlers(ctx: ApiContext): ApiHandlers {
         );
         progress({ job: 'train store: done', done: 100, total: 100, errors: 0, rate: 0, eta_s: 0 });
         // selection: how C was chosen (method 'reused': from_model's search, issue 15)
-        const selection = { method: r.selection.method, from_model: r.selection.from_model ?? null, chosen: r.selection.chosen };
+        const selection = {
+          method: r.selection.method,
+          from_model: r.selection.from_model ?? null,
+          chosen: r.selection.chosen,
+          folds: r.selection.folds ?? null,
+        };
         return { result: { version: r.version, n_train: r.nTrain, C: r.C, seconds: r.seconds.total, metrics, gold: r.gold, selection } };
       });
     },

@@ -257,13 +257,19 @@ function jobSummary(j: JobInfo): string | null {
     const f1 = m ? Object.values(m).map((x) => `weighted F1 ${x.weighted_f1.toFixed(3)} on ${x.split}`) : [];
     const gold = r.gold as { rule: string; by_source: Record<string, number> } | undefined; // which rule made the gold labels (issue 13)
     const goldText = gold ? `gold: ${gold.rule}${gold.by_source.adjudicate ? `, ${gold.by_source.adjudicate} adjudicated` : ''}` : null;
-    // a retrain that took C from an earlier model's search says so (issue 15)
-    const sel = r.selection as { method?: string; from_model?: number | null; chosen?: { C: number; balanced: boolean } } | undefined;
-    const reused =
-      sel?.method === 'reused' && sel.chosen
-        ? `C ${sel.chosen.C}${sel.chosen.balanced ? ' balanced' : ''} reused from v${sel.from_model}'s search`
-        : null;
-    return [`model v${r.version}`, typeof r.n_train === 'number' ? `trained on ${r.n_train} items` : null, reused, goldText, ...f1]
+    // how C was chosen: by a search, on dev, or taken from an earlier model's search (issue 15)
+    const sel = r.selection as
+      { method?: string; from_model?: number | null; chosen?: { C: number; balanced: boolean }; folds?: number | null } | undefined;
+    const c = sel?.chosen ? `C ${sel.chosen.C}${sel.chosen.balanced ? ' balanced' : ''}` : null;
+    const how =
+      c && sel?.method === 'reused'
+        ? `${c} reused from v${sel.from_model}'s search`
+        : c && sel?.method === 'cv'
+          ? `${c} chosen by ${sel.folds ?? 3}-fold CV on train`
+          : c && sel?.method === 'dev'
+            ? `${c} chosen on dev`
+            : null;
+    return [`model v${r.version}`, typeof r.n_train === 'number' ? `trained on ${r.n_train} items` : null, how, goldText, ...f1]
       .filter(Boolean)
       .join(' · ');
   }
