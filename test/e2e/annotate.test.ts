@@ -227,7 +227,9 @@ describe.skipIf(!haveChromium)('annotation team in browser mode', () => {
     }).toBe('done');
     await page.getByTestId('tab-jobs').click();
     await poll(() => page.getByTestId('job-result').allTextContents()).toContainEqual(
-      expect.stringMatching(/^model v1 · trained on 24 items · gold: majority, 3 adjudicated/),
+      expect.stringMatching(
+        /^model v1 · trained on 24 items · C [\d.]+( balanced)? chosen by 3-fold CV on train · gold: majority, 3 adjudicated/,
+      ),
     );
     const h = openDb(db, { readonly: true });
     try {
