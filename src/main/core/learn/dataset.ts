@@ -317,6 +317,11 @@ export function nothingToTrainOn(db: Db): string {
   return `no stored features on the training split (${train} utterance${train === 1 ? '' : 's'}): run extraction first`;
 }
 
+/** The encoders a model of these modalities reads: with context the text columns too (encodersUsed). */
+export function modelEncoders(db: Db, modalities: readonly Modality[], context: boolean): Record<string, string[]> {
+  return encodersUsed(db, context && !modalities.includes('text') ? [...modalities, 'text'] : modalities);
+}
+
 /** Extractor names of the stored features of each modality (on the training split). */
 export function encodersUsed(db: Db, modalities: readonly Modality[]): Record<string, string[]> {
   const kinds: Record<Modality, string> = { audio: 'audio.stats', text: 'text', video: 'video.stats' };

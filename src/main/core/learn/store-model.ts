@@ -1,7 +1,7 @@
 // The last step of every training path: the model row (params, the training label snapshot, the
 // packed data) and one prediction per utterance in one transaction, then the metrics per labelled split.
 import type { Db } from '../store/db';
-import { encodersUsed } from './dataset';
+import { modelEncoders } from './dataset';
 import { evaluateSplit } from './evaluate';
 import { packModelData } from './model-data';
 import { goldSummary } from '../store/labels';
@@ -17,7 +17,7 @@ export function storeModel(db: Db, opts: TrainOptions, p: Prepared, f: Fitted): 
     modalities: opts.modalities,
     context: opts.context,
     seed: opts.seed,
-    encoders: encodersUsed(db, opts.modalities.concat(opts.context && !opts.modalities.includes('text') ? ['text'] : [])),
+    encoders: modelEncoders(db, opts.modalities, opts.context),
     C: f.C,
     gamma: f.gamma,
     balanced: f.balanced,

@@ -24,7 +24,7 @@ import { chooseDialogueBeta, classDecisions, lateFusion } from './dialogue-rows'
 import { modelDataOf } from './model-data';
 import { storeModel } from './store-model';
 import { findReusableSearch, reusedSelection } from './reuse-search';
-import { concat, encodersUsed } from './dataset';
+import { concat, modelEncoders } from './dataset';
 import { checkpoint, type Prepared, type Selection, type TrainOptions, type TrainProgress, type TrainResult } from './train-types';
 
 /**
@@ -87,10 +87,12 @@ export async function trainSparse(db: Db, opts: TrainOptions, p: Prepared): Prom
   const searched = `C in {${Cs.join(', ')}} x ${weightings.map((b) => (b ? 'balanced' : 'unweighted')).join('/')}`;
   const choice = { Cs, balanced: weightings, d, nClasses: labels.length, seed: opts.seed, signal: opts.signal, solver };
   const dialogues = new Set(trainRows.map((i) => items[i].dialogueId ?? `u${i}`)).size;
-  const cvFolds = Math.min(opts.cvFolds ?? 3, dialogues);
+  // folds of every grouped CV here (the C search, the dialogue weight)
+  const folds = Math.min(opts.cvFolds ?? 3, dialogues);
+  const chooseByCv = opts.C === undefined && (opts.select ?? 'cv') === 'cv' && dialogues >= 2;
   // --search not asked: the latest comparable search's choice where the training data moved little since
   const found =
-    opts.reuseSearch && opts.C === undefined && (opts.select ?? 'cv') === 'cv' && dialogues >= 2
+    opts.reuseSearch && chooseByCv
       ? findReusableSearch(
           db,
           {
@@ -100,12 +102,12 @@ export async function trainSparse(db: Db, opts: TrainOptions, p: Prepared): Prom
             context: opts.context,
             lexicon: opts.lexicon ? LEXICON_VERSION : null,
             seed: opts.seed,
-            encoders: encodersUsed(db, opts.modalities.concat(opts.context && !opts.modalities.includes('text') ? ['text'] : [])),
+            encoders: modelEncoders(db, opts.modalities, opts.context),
             denseColumns: denseWidth,
             vocabRequested: opts.vocabSize ?? null,
             labels,
             grid: Cs.flatMap((c) => weightings.map((b) => ({ C: c, balanced: b }))),
-            folds: cvFolds,
+            folds,
           },
           new Map(trainRows.map((i) => [String(items[i].id), items[i].label!])),
         )
@@ -118,8 +120,7 @@ export async function trainSparse(db: Db, opts: TrainOptions, p: Prepared): Prom
       stage: 'choose',
       message: `C ${C}${balanced ? ' balanced' : ''} reused from model ${found.reused.fromModel} (chosen by ${found.reused.folds}-fold CV on ${found.reused.nTrain.toLocaleString('en-US')} training rows); --search to choose again`,
     });
-  } else if (opts.C === undefined && (opts.select ?? 'cv') === 'cv' && dialogues >= 2) {
-    const folds = cvFolds;
+  } else if (chooseByCv) {
     progress({
       stage: 'choose',
       message: `choosing C and the class weighting by ${folds}-fold cross-validation on the training split (grouped by dialogue)${found ? ` (nothing reused: ${found.reason})` : ''}`,
@@ -169,7 +170,6 @@ export async function trainSparse(db: Db, opts: TrainOptions, p: Prepared): Prom
   }
   let beta = 0;
   if (p.dialogue && dialogues >= 2) {
-    const folds = Math.min(opts.cvFolds ?? 3, dialogues);
     progress({ stage: 'choose', message: `choosing the dialogue model's weight by ${folds}-fold cross-validation on the training split` });
     const b = await chooseDialogueBeta(
       Xtrain,
