@@ -18,21 +18,10 @@ import {
   yuv420ThumbPlanes,
   yuv420ToRgbThumb,
 } from '../../src/main/core/features/video';
+import { xorshiftBytes } from '../helpers/xorshift-bytes';
 
-/** Deterministic uniform bytes (xorshift32). */
-function randomBytes(n: number, seed = 12345): Uint8Array {
-  const out = new Uint8Array(n);
-  let x = seed >>> 0 || 1;
-  for (let i = 0; i < n; i++) {
-    x ^= x << 13;
-    x >>>= 0;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    x >>>= 0;
-    out[i] = x & 255;
-  }
-  return out;
-}
+/** Deterministic uniform bytes (xorshift32); x & 255 there is x % 256 here, so the same bytes. */
+const randomBytes = (n: number, seed = 12345): Uint8Array => xorshiftBytes(n, seed);
 
 describe('frameEntropy', () => {
   it('is 0 bits for a constant frame (and an empty one)', () => {

@@ -3,21 +3,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { FrameStatsAccumulator, frameMotion, type FrameStats } from '../../src/main/core/features/video';
 import { frameDiffKernel, frameDiffPair } from '../../src/main/core/features/video/frame-diff-wasm';
+import { xorshiftBytes } from '../helpers/xorshift-bytes';
 
-/** Deterministic bytes (xorshift32), limited to lo..hi. */
-function bytes(n: number, seed: number, lo = 0, hi = 255): Uint8Array {
-  const out = new Uint8Array(n);
-  let x = seed >>> 0 || 1;
-  for (let i = 0; i < n; i++) {
-    x ^= x << 13;
-    x >>>= 0;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    x >>>= 0;
-    out[i] = lo + (x % (hi - lo + 1));
-  }
-  return out;
-}
+const bytes = xorshiftBytes;
 
 function run(w: number, h: number, frames: Uint8Array[], range: 'limited' | 'full'): FrameStats[] {
   const acc = new FrameStatsAccumulator(w, h);
