@@ -1,11 +1,12 @@
-// Several clips to one ffmpeg run in audio-only extraction (media/decode-clip.ts decodeAudioBatch,
+// Several clips to one ffmpeg run in audio-only extraction (media/decode-audio-batch.ts decodeAudioBatch,
 // jobs/process-media.ts processAudioBatch): the same PCM and probe as the one-clip run, every clip of
 // a run with a bad input redone alone (a damaged clip does not fail its neighbours and gets the
 // one-clip run's own error), and no output file left behind.
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BATCH_MAX_INPUT_BYTES, decodeAudioBatch, decodeUnprobed } from '../../src/main/core/media/decode-clip';
+import { BATCH_MAX_INPUT_BYTES, decodeAudioBatch } from '../../src/main/core/media/decode-audio-batch';
+import { decodeUnprobed } from '../../src/main/core/media/decode-clip';
 import { closeLauncher, launcherDir } from '../../src/main/core/media/launcher';
 import { locateFfmpeg } from '../../src/main/core/media/locate-ffmpeg';
 import { processAudioBatch, processMedia, type MediaResult } from '../../src/main/core/jobs/process-media';

@@ -3,4 +3,5 @@ export * from './errors';
 export * from './locate-ffmpeg';
 export * from './probe';
 export * from './decode-clip';
+export * from './decode-audio-batch';
 export * from './decode-options';

@@ -1,6 +1,7 @@
 // One ffmpeg run with its outputs read as they come, its stderr kept, and a kill on abort or timeout.
 import { abortError } from './errors';
-import { launch, type Output } from './launcher';
+import { launch } from './launcher';
+import type { Output } from './launch-outputs';
 
 export interface RunResult {
   code: number | null;
