@@ -5,7 +5,7 @@
 // its wav2vec2 embedding and is not fed to wav2vec2 again; ResNet-50 reruns on its new frames.
 import os from 'node:os';
 import type { Db } from '../store/db';
-import { FeatureWriter, audioEmbeddingKeptCheck, type KeptAudioEncoder } from '../store/feature-repo';
+import { FeatureWriter, audioEmbeddingKeptCheck, type KeptAudioEncoder, type MediaVersions } from '../store/feature-repo';
 import { WorkerPool, type TaskOutcome } from './worker-pool';
 import { ProgressMeter } from './progress';
 import type { ProgressEvent } from '../../../shared/types';
@@ -18,7 +18,7 @@ import { runNeuralTextStage } from './text-neural-stage';
 import { findInstalled } from '../models/store';
 import type { Device } from '../models/providers';
 import type { MediaTask } from './worker-pool';
-import { planMediaTasks, mediaStageVersion, SEGMENT_SUFFIX } from './media-tasks';
+import { planMediaTasks, mediaStageVersion, MEDIA_STAGE_VERSION, SEGMENT_SUFFIX } from './media-tasks';
 import { MediaClaims } from './media-claims';
 import { failedMediaResult, type MediaWants } from './process-media';
 import { AudioFeed, VideoFeed, RESNET_CROPS } from './encoder-feed';
@@ -93,8 +93,16 @@ export async function runExtraction(db: Db, opts: ExtractOptions): Promise<Extra
   const feeds = [feed, feedV].filter((f): f is AudioFeed | VideoFeed => f !== null);
   if (todo.length > 0) {
     const writer = new FeatureWriter(db, keepAudio);
-    const versions = { audio: AUDIO_FEATURE_VERSION, video: VIDEO_FEATURE_VERSION, stage: stageVersion };
-    const segVersions = { ...versions, stage: stageVersion + SEGMENT_SUFFIX };
+    // a one-stream run keeps the other stream's current results (feature-repo.ts)
+    const undecoded = wants.audio && wants.video ? null : wants.audio ? ('video' as const) : ('audio' as const);
+    const run = (sfx: string): MediaVersions => ({
+      audio: AUDIO_FEATURE_VERSION,
+      video: VIDEO_FEATURE_VERSION,
+      stage: stageVersion + sfx,
+      ...(undecoded && { undecoded: { stream: undecoded, fullStage: MEDIA_STAGE_VERSION + sfx, segmentSuffix: SEGMENT_SUFFIX } }),
+    });
+    const versions = run('');
+    const segVersions = run(SEGMENT_SUFFIX);
     const meter = new ProgressMeter('extract media', plan.items - plan.badSpans.length);
     const cores = os.availableParallelism();
     // Audio-only work on one or two cores (no worker count asked for, nothing fed to an encoder): the

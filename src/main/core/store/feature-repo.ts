@@ -6,6 +6,9 @@
 // audio version, the new decode's audio is stored again, and its embedding is of the installed model's
 // version. A video-only version change then re-runs the frame statistics and ResNet-50, not wav2vec2
 // (hours on CPU for long recordings over audio that did not change).
+// A one-stream run (`extract --modalities audio|video`) replaces only the stream it decoded: the other
+// stream's stored results stay when they are current (the same media, of this build's feature version),
+// and the item is then marked done for a full run too; otherwise they go, as in a full re-extraction.
 import type { Db } from './db';
 import { f32ToBlob } from './db';
 import type { MediaResult, RecordingOutcome } from '../jobs/process-media';
@@ -20,6 +23,18 @@ export interface KeptAudioEncoder {
   version: string;
   /** what ends a segment's media stage version (jobs/media-tasks.ts SEGMENT_SUFFIX) */
   segmentSuffix: string;
+}
+
+/** The feature versions of a media run and the stage version it writes. */
+export interface MediaVersions {
+  audio: string;
+  video: string;
+  stage: string;
+  /**
+   * A one-stream run: the stream it did not decode, and the stage version of a full run, written when
+   * that stream's stored results are kept (current: see the file header).
+   */
+  undecoded?: { stream: 'audio' | 'video'; fullStage: string; segmentSuffix: string };
 }
 
 export class FeatureWriter {
@@ -38,6 +53,12 @@ export class FeatureWriter {
         `UPDATE media SET duration_s=@duration, has_audio=@hasAudio, has_video=@hasVideo, fps=@fps, width=@width,
            height=@height, sample_rate=@sr, frame_count=@frames WHERE utterance_id=@id`,
       ),
+      // a one-stream run that keeps the other stream's results leaves that stream's columns
+      mediaAudio: db.prepare('UPDATE media SET duration_s=@duration, has_audio=@hasAudio, sample_rate=@sr WHERE utterance_id=@id'),
+      mediaVideo: db.prepare(
+        `UPDATE media SET duration_s=@duration, has_video=@hasVideo, fps=@fps, width=@width, height=@height,
+           frame_count=@frames WHERE utterance_id=@id`,
+      ),
       feature: db.prepare(
         `INSERT OR REPLACE INTO feature (utterance_id, kind, frame, extractor, version, provider, dim, layout, data)
          VALUES (@id, @kind, @frame, @extractor, @version, @provider, @dim, @layout, @data)`,
@@ -46,6 +67,10 @@ export class FeatureWriter {
       dropMediaButAudioEmbedding: db.prepare(
         "DELETE FROM feature WHERE utterance_id = ? AND (kind LIKE 'audio.%' OR kind LIKE 'video.%') AND kind <> 'audio.embedding'",
       ),
+      dropAudioFeatures: db.prepare("DELETE FROM feature WHERE utterance_id = ? AND kind LIKE 'audio.%'"),
+      dropAudioButEmbedding: db.prepare("DELETE FROM feature WHERE utterance_id = ? AND kind LIKE 'audio.%' AND kind <> 'audio.embedding'"),
+      dropVideoFeatures: db.prepare("DELETE FROM feature WHERE utterance_id = ? AND kind LIKE 'video.%'"),
+      keepsStream: keptStreamCheck(db),
       keepsAudioEmbedding: audioEmbeddingKeptCheck(db),
       audio: db.prepare('INSERT OR REPLACE INTO audio_summary (utterance_id, json) VALUES (?, ?)'),
       dropAudio: db.prepare('DELETE FROM audio_summary WHERE utterance_id = ?'),
@@ -73,32 +98,51 @@ export class FeatureWriter {
   }
 
   /**
-   * Replaces everything the media stage stored for this utterance; true when its audio embedding was
-   * kept (the same audio, see the header): the caller does not feed it to the audio encoder again.
+   * Replaces what the media stage stored for this utterance (a one-stream run: that stream's, when the
+   * other's is current; see the header); true when its audio embedding was kept (the same audio): the
+   * caller does not feed it to the audio encoder again.
    */
-  saveMedia(r: MediaResult, versions: { audio: string; video: string; stage: string }): boolean {
+  saveMedia(r: MediaResult, versions: MediaVersions): boolean {
     const s = this.stmts;
     const id = r.utteranceId;
+    const segment = (suffix: string) => (versions.stage.endsWith(suffix) ? 1 : 0);
     const keep =
       this.keepAudio !== null &&
       !r.failed &&
       !!r.audio &&
       !!r.audioVector &&
       allFinite(r.audioVector) &&
-      s.keepsAudioEmbedding.get({
+      s.keepsAudioEmbedding.get({ id, audio: versions.audio, ...this.keepAudio, segment: segment(this.keepAudio.segmentSuffix) }) !==
+        undefined;
+    // the stream a one-stream run did not decode, when its stored results stay (checked before anything
+    // is dropped; the file was read: a clip without the decoded stream keeps the other, as a full run would)
+    const u = versions.undecoded;
+    const other =
+      u &&
+      r.probe &&
+      s.keepsStream.get({
         id,
-        audio: versions.audio,
-        ...this.keepAudio,
-        segment: versions.stage.endsWith(this.keepAudio.segmentSuffix) ? 1 : 0,
-      }) !== undefined;
-    s.clearErrors.run(id, ...MEDIA_STAGES);
+        stream: u.stream,
+        version: versions[u.stream],
+        segment: segment(u.segmentSuffix),
+        suffix: u.segmentSuffix,
+      }) !== undefined
+        ? u.stream
+        : null;
+    // done for a full run too: the other stream is kept, or the file has none
+    const complete = !!u && !!r.probe && (other !== null || !r.probe[u.stream]);
+    s.clearErrors.run(id, ...MEDIA_STAGES.map((st) => (st === other ? '' : st))); // a kept stream keeps its errors
     this.addErrors(id, r.errors);
-    (keep ? s.dropMediaButAudioEmbedding : s.dropMediaFeatures).run(id);
-    s.dropAudio.run(id);
-    s.dropEntropy.run(id);
-    s.dropThumbs.run(id);
+    if (other === 'video') (keep ? s.dropAudioButEmbedding : s.dropAudioFeatures).run(id);
+    else if (other === 'audio') s.dropVideoFeatures.run(id);
+    else (keep ? s.dropMediaButAudioEmbedding : s.dropMediaFeatures).run(id);
+    if (other !== 'audio') s.dropAudio.run(id);
+    if (other !== 'video') {
+      s.dropEntropy.run(id);
+      s.dropThumbs.run(id);
+    }
     if (r.probe) {
-      s.media.run({
+      const row = {
         id,
         duration: r.probe.durationS,
         hasAudio: r.probe.audio ? 1 : 0,
@@ -108,7 +152,12 @@ export class FeatureWriter {
         height: r.video?.height ?? r.probe.video?.height ?? null,
         sr: r.probe.audio?.sampleRate ?? null,
         frames: r.video?.frameCount ?? null,
-      });
+      };
+      if (other === 'video') s.mediaAudio.run({ id, duration: row.duration, hasAudio: row.hasAudio, sr: row.sr });
+      else if (other === 'audio') {
+        const { id: i, duration, hasVideo, fps, width, height, frames } = row;
+        s.mediaVideo.run({ id: i, duration, hasVideo, fps, width, height, frames });
+      } else s.media.run(row);
     }
     if (r.audio && r.audioVector && allFinite(r.audioVector)) {
       s.audio.run(id, JSON.stringify(r.audio));
@@ -140,7 +189,7 @@ export class FeatureWriter {
         data: f32ToBlob(v.vector),
       });
     }
-    s.stage.run(id, 'media', r.failed ? 'error' : 'done', versions.stage);
+    s.stage.run(id, 'media', r.failed && !other ? 'error' : 'done', complete ? u.fullStage : versions.stage);
     return keep;
   }
 
@@ -203,4 +252,20 @@ export function audioEmbeddingKeptCheck(db: Db) {
 export function allFinite(v: ArrayLike<number>): boolean {
   for (let i = 0; i < v.length; i++) if (!Number.isFinite(v[i])) return false;
   return true;
+}
+
+/**
+ * Whether an item's stored results of @stream outlive a run that decodes the other stream only: its
+ * media stage is done (the same media: an import that sees the file or span change deletes the row),
+ * as a segment if it is one now (@segment 1: its version ends with @suffix; before segment extraction
+ * a segment got its whole recording's features), and its stored @stream statistics are of @version
+ * (for video, with its frame entropy).
+ */
+export function keptStreamCheck(db: Db) {
+  return db.prepare<{ id: number; stream: 'audio' | 'video'; version: string; segment: 0 | 1; suffix: string }>(
+    `SELECT 1 FROM stage_status s WHERE s.utterance_id = @id AND s.stage = 'media' AND s.status = 'done'
+       AND (substr(s.version, -length(@suffix)) = @suffix) = @segment
+       AND EXISTS (SELECT 1 FROM feature f WHERE f.utterance_id = @id AND f.kind = @stream || '.stats' AND f.version = @version)
+       AND (@stream = 'audio' OR EXISTS (SELECT 1 FROM frame_entropy e WHERE e.utterance_id = @id))`,
+  );
 }
