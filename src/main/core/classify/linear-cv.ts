@@ -31,22 +31,32 @@
  * rows are a block of their own over the columns they use (~86k of 102k) and a chain hands each C's
  * margins to the next (with linear-tron.ts's start and its passes in the WebAssembly kernel): the
  * same scores bit for bit, process CPU 38.4-52.6 -> 34.5-42.5 s.
+ * Since (3 December 2026): a task is one fold and weighting with all its classes, their TRONs in
+ * lockstep (linear-lockstep.ts) so that their Hessian products run as one WebAssembly SIMD pass
+ * (linear-rows-simd.ts). The same command, 3 pairs alternating with the 3f807df build, 00:34-00:36
+ * UTC, load 1.9-3.7: CPU (user + sys) 31.5 / 28.8 / 30.7 -> 21.8 / 23.8 / 25.0 s, seconds.choose
+ * 25.2 / 11.6 / 12.9 -> 8.6 / 9.5 / 10.5 s, every score, the stored model and all predictions the
+ * same bits; peak RSS 525-575 -> 642-707 MB (the interleaved vectors, 2 x 64 bytes per column).
  */
 import { foldRows } from './linear-calibrate';
 import { runTasks, threadsFor, type ParallelOptions, type TaskPool } from './linear-parallel';
 import { CsrLinearRows, linearRowsFromShared, type LinearRows, type SharedLinearRows } from './linear-rows';
 import { argmaxClass } from './linear-solver';
-import { primalBinary } from './linear-tron';
+import { laneClock, laneSeconds, runLockstep, type LaneClock } from './linear-lockstep';
+import { primalSteps, type HessVecAsk, type PrimalSolution } from './linear-tron';
 import { weightedF1 } from './metrics';
 import { checkStop, stopOnSignal } from './stop';
 import type { CvScore } from './choose-params';
 
-/** One task of the search: class `cls` against the rest on fold `fold`'s training rows, weighting `b`, at Cs[c] for c of `cs` in order. */
+/**
+ * One task of the search: each class of `classes` against the rest on fold `fold`'s training rows,
+ * weighting `b`, at Cs[c] for c of `cs` in order; the classes' TRONs run in lockstep (linear-lockstep.ts).
+ */
 export interface CvTask {
   id: number;
   fold: number;
   b: number;
-  cls: number;
+  classes: number[];
   /** indices into Cs, solved in this order, each from the previous one's w (one entry: from 0) */
   cs: number[];
 }
@@ -68,7 +78,7 @@ export interface CvWorkerData extends TaskPool<CvTask> {
   maxIter: number;
 }
 
-/** A task's result, per entry of its `cs`: held-out decision values, Newton iterations, seconds solving. */
+/** A task's result, per class of its `classes` then entry of its `cs` (index q * cs.length + e): held-out decision values, Newton iterations, seconds solving. */
 export interface CvSolved {
   dec: Float64Array[];
   iter: number[];
@@ -101,31 +111,57 @@ export function cvTaskRunner(X: LinearRows, data: Omit<CvWorkerData, 'kind' | 'r
     }
     const p = part;
     const cw = data.classWeights[t.b * data.folds + t.fold];
-    const res: CvSolved = { dec: [], iter: [], seconds: [] };
-    let w: Float64Array | undefined;
-    let z: Float64Array | null = null; // margins of w on the fold's rows (they do not depend on C)
-    // the weights over X's columns (+0 on those the fold's rows do not use, as a fit on a view gives them)
-    const full = new Float64Array(d1);
-    for (const c of t.cs) {
-      const C = data.Cs[c];
-      const t0 = performance.now();
-      const sol = primalBinary(p.Xs, data.y, p.train, t.cls, C * (cw?.[t.cls] ?? 1), C, data.eps, data.maxIter, stop, w, z, d1);
-      w = sol.w;
-      z = sol.z;
-      if (p.cols) {
-        for (let j = 0; j < p.cols.length; j++) full[p.cols[j]] = w[j];
-        full[d1 - 1] = w[w.length - 1];
+    const nc = t.cs.length;
+    const size = t.classes.length * nc;
+    const res: CvSolved = { dec: new Array<Float64Array>(size), iter: new Array<number>(size), seconds: new Array<number>(size) };
+    // one class's chain along its Cs
+    function* chain(q: number, clock: LaneClock): Generator<HessVecAsk, void, void> {
+      const cls = t.classes[q];
+      let w: Float64Array | undefined;
+      let z: Float64Array | null = null; // margins of w on the fold's rows (they do not depend on C)
+      // the weights over X's columns (+0 on those the fold's rows do not use, as a fit on a view gives them)
+      const full = new Float64Array(d1);
+      for (let e = 0; e < nc; e++) {
+        const C = data.Cs[t.cs[e]];
+        const t0 = laneSeconds(clock);
+        const sol: PrimalSolution = yield* primalSteps(
+          p.Xs,
+          data.y,
+          p.train,
+          cls,
+          C * (cw?.[cls] ?? 1),
+          C,
+          data.eps,
+          data.maxIter,
+          stop,
+          w,
+          z,
+          d1,
+        );
+        w = sol.w;
+        z = sol.z;
+        if (p.cols) {
+          for (let j = 0; j < p.cols.length; j++) full[p.cols[j]] = w[j];
+          full[d1 - 1] = w[w.length - 1];
+        }
+        const wFull = p.cols ? full : w;
+        const dec = new Float64Array(p.held.length);
+        for (let r = 0; r < p.held.length; r++) {
+          X.score(p.held[r], wFull, 1, out1); // scoreRow's sums (bias first, then the row in CSR order)
+          dec[r] = out1[0];
+        }
+        res.dec[q * nc + e] = dec;
+        res.iter[q * nc + e] = sol.iter;
+        res.seconds[q * nc + e] = laneSeconds(clock) - t0;
       }
-      const wFull = p.cols ? full : w;
-      const dec = new Float64Array(p.held.length);
-      for (let r = 0; r < p.held.length; r++) {
-        X.score(p.held[r], wFull, 1, out1); // scoreRow's sums (bias first, then the row in CSR order)
-        dec[r] = out1[0];
-      }
-      res.dec.push(dec);
-      res.iter.push(sol.iter);
-      res.seconds.push((performance.now() - t0) / 1000);
     }
+    runLockstep(
+      p.Xs,
+      t.classes.map((_, q) => {
+        const clock = laneClock();
+        return { steps: chain(q, clock), clock };
+      }),
+    );
     return res;
   };
 }
@@ -175,7 +211,7 @@ export async function searchPrimalCv(
   const tasks: CvTask[] = [];
   const add = (b: number, f: number, cs: number[]): void => {
     if (split[f].classes.length < 2) return; // one class: the fold model predicts it, nothing to solve
-    for (const cls of split[f].classes) tasks.push({ id: tasks.length, fold: f, b, cls, cs });
+    tasks.push({ id: tasks.length, fold: f, b, classes: split[f].classes, cs });
   };
   for (let b = 0; b < balanced.length; b++) {
     if (plan.warm) for (let f = 0; f < folds; f++) add(b, f, ascending);
@@ -185,7 +221,7 @@ export async function searchPrimalCv(
   // decision values per candidate, fold and class index; problems left per candidate
   const dec = Array.from({ length: total }, () => split.map((s) => new Array<Float64Array>(s.classes.length)));
   const pending = new Array<number>(total).fill(0);
-  for (const t of tasks) for (const c of t.cs) pending[t.b * nC + c]++;
+  for (const t of tasks) for (const c of t.cs) pending[t.b * nC + c] += t.classes.length;
   const seconds = new Array<number>(total).fill(0);
   const scores: CvScore[] = [];
   let epochs = 0;
@@ -215,19 +251,22 @@ export async function searchPrimalCv(
   };
   const tick = (k: number, r: CvSolved): void => {
     const t = tasks[k];
-    const m = split[t.fold].classes.indexOf(t.cls);
-    t.cs.forEach((c, e) => {
-      const j = t.b * nC + c;
-      dec[j][t.fold][m] = r.dec[e];
-      seconds[j] += r.seconds[e];
-      epochs += r.iter[e];
-      pending[j]--;
+    t.classes.forEach((cls, q) => {
+      const m = split[t.fold].classes.indexOf(cls);
+      t.cs.forEach((c, e) => {
+        const j = t.b * nC + c;
+        const x = q * t.cs.length + e;
+        dec[j][t.fold][m] = r.dec[x];
+        seconds[j] += r.seconds[x];
+        epochs += r.iter[x];
+        pending[j]--;
+      });
     });
     report();
   };
 
   const p = plan.parallel ?? {};
-  const problems = tasks.reduce((a, t) => a + t.cs.length, 0);
+  const problems = tasks.reduce((a, t) => a + t.classes.length * t.cs.length, 0);
   const use = threadsFor(p, tasks.length, problems * (X.storedValues() + X.dim));
   const data: CvWorkerData = {
     kind: 'cv',

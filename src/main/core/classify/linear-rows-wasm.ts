@@ -12,22 +12,11 @@
  * the gradient's and the preconditioner's sums over the active rows), with dot's, axpy's and
  * sqAxpy's float operations in their order: on a fold's 6,666 rows of the media retrain the three
  * passes of one Newton step took 4.7-5.3 ms against 7.3-10.9 in JS (medians of 15, 2 December 2026).
+ * Several classes' products at once (hessVecs) run in the SIMD module of linear-rows-simd.ts on the
+ * same memory (its interleaved vectors first in it), one product each where SIMD is missing.
  */
-
-/** LEB128 of an unsigned or a signed integer. */
-function leb(v: number, signed = false): number[] {
-  const out: number[] = [];
-  for (;;) {
-    const b = v & 0x7f;
-    v = signed ? v >> 7 : v >>> 7;
-    const done = signed ? (v === 0 && (b & 0x40) === 0) || (v === -1 && (b & 0x40) !== 0) : v === 0;
-    out.push(done ? b : b | 0x80);
-    if (done) return out;
-  }
-}
-const vec = (items: number[][]): number[] => [...leb(items.length), ...items.flat()];
-const section = (id: number, body: number[]): number[] => [id, ...leb(body.length), ...body];
-const name = (s: string): number[] => [...leb(s.length), ...Array.from(s, (c) => c.charCodeAt(0))];
+import { LANE_BYTES, LANES, leb, name, section, simdModule, vec, type SimdPass } from './linear-rows-simd';
+import type { HessVecAsk } from './linear-tron';
 
 // opcodes
 const get = (l: number): number[] => [0x20, l];
@@ -193,7 +182,21 @@ export class CsrKernel {
   private readonly mCi: Float64Array;
   private readonly mS: Float64Array;
   private readonly mHs: Float64Array;
+  /** the SIMD pass by lane count / 2 - 1 (hv2..hv8), null without WebAssembly SIMD */
+  private readonly simd: SimdPass[] | null;
+  private readonly lanes: {
+    S8: Float64Array;
+    H8: Float64Array;
+    CI8: Float64Array;
+    U: Int32Array;
+    pos: Int32Array;
+    mark: Uint8Array;
+  } | null;
   private readonly at: {
+    S8: number;
+    H8: number;
+    CI8: number;
+    U: number;
     I: number;
     map: number;
     Ci: number;
@@ -216,7 +219,15 @@ export class CsrKernel {
       off = up8(off + bytes);
       return o;
     };
+    const simdMod = simdModule();
+    // the SIMD pass's interleaved vectors first, each column's lanes in one 64-byte line (pages that
+    // are never written take no memory)
+    const lanes = simdMod ? d1 * LANE_BYTES : 0;
     const at = {
+      S8: take(lanes),
+      H8: take(lanes),
+      CI8: take(simdMod ? nb * LANE_BYTES : 0),
+      U: take(simdMod ? 4 * nb : 0),
       val: take(8 * nnz),
       Ci: take(8 * nb),
       s: take(8 * d1),
@@ -243,6 +254,23 @@ export class CsrKernel {
     this.mY = new Float64Array(buf, at.y, nb);
     this.mZ = new Float64Array(buf, at.z, nb);
     this.at = at;
+    const passes = simdMod ? new WebAssembly.Instance(simdMod, { env: { memory } }).exports : null;
+    this.simd = passes ? ['hv2', 'hv4', 'hv6', 'hv8'].map((e) => passes[e] as SimdPass) : null;
+    this.lanes = simdMod
+      ? {
+          S8: new Float64Array(buf, at.S8, d1 * LANES),
+          H8: new Float64Array(buf, at.H8, d1 * LANES),
+          CI8: new Float64Array(buf, at.CI8, nb * LANES),
+          U: new Int32Array(buf, at.U, nb),
+          pos: new Int32Array(nb),
+          mark: new Uint8Array(nb),
+        }
+      : null;
+  }
+
+  /** Whether hessVecs runs one pass for several products (WebAssembly SIMD), not one per product. */
+  get batched(): boolean {
+    return this.simd !== null;
   }
 
   /** The kernel of this block, or null without WebAssembly. */
@@ -262,6 +290,59 @@ export class CsrKernel {
     const a = this.at;
     this.fns.hv(a.I, m, a.Ci, a.map, a.ptr, a.ind, a.val, a.s, a.Hs, s.length - 1);
     Hs.set(this.mHs);
+  }
+
+  /**
+   * Each ask's product over rows of the view `map` (CsrLinearRows.hessVecs): with SIMD, up to 8 in one
+   * pass over the union of their rows (linear-rows-simd.ts), each ask's Hs (all +0 on entry) getting
+   * the bits of hessVec; else one hessVec each.
+   */
+  hessVecs(map: Int32Array, asks: readonly HessVecAsk[]): void {
+    const L = this.lanes;
+    if (!L || !this.simd || asks.length < 2) {
+      for (const a of asks) this.hessVec(map, a.I, a.m, a.Ci, a.s, a.Hs);
+      return;
+    }
+    for (let first = 0; first < asks.length; first += LANES) this.lanePass(map, asks.slice(first, first + LANES), L, this.simd);
+  }
+
+  private lanePass(map: Int32Array, asks: readonly HessVecAsk[], L: NonNullable<CsrKernel['lanes']>, simd: SimdPass[]): void {
+    const q = asks.length;
+    const J = (q + 1) >> 1;
+    const n = map.length;
+    const { S8, H8, CI8, U, pos, mark } = L;
+    // the union of the asks' rows in ascending order (each ask's I is ascending: TRON's active set)
+    for (const a of asks) for (let t = 0; t < a.m; t++) mark[a.I[t]] = 1;
+    let u = 0;
+    for (let i = 0; i < n; i++) {
+      if (mark[i]) {
+        mark[i] = 0;
+        pos[i] = u;
+        U[u++] = map[i];
+      }
+    }
+    CI8.fill(0, 0, u * LANES);
+    for (let p = 0; p < q; p++) {
+      const { I, m, Ci } = asks[p];
+      for (let t = 0; t < m; t++) CI8[pos[I[t]] * LANES + p] = Ci[I[t]];
+    }
+    const d1 = asks[0].s.length;
+    const used = 2 * J;
+    for (let p = 0; p < used; p++) {
+      if (p < q) {
+        const s = asks[p].s;
+        for (let k = 0, o = p; k < d1; k++, o += LANES) S8[o] = s[k];
+      } else for (let k = 0, o = p; k < d1; k++, o += LANES) S8[o] = 0;
+    }
+    const a = this.at;
+    simd[J - 1](a.U, u, a.CI8, a.ptr, a.ind, a.val, a.S8, a.H8, d1 - 1);
+    for (let p = 0; p < used; p++) {
+      const Hs = p < q ? asks[p].Hs : null;
+      for (let k = 0, o = p; k < d1; k++, o += LANES) {
+        if (Hs) Hs[k] = H8[o];
+        H8[o] = 0;
+      }
+    }
   }
 
   /** z_i = y_i (x_i . w) for every row i of the view `map` (CsrLinearRows.dots). */

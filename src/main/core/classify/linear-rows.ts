@@ -3,6 +3,7 @@
 import type { DenseRows } from './libsvm-port';
 import { CsrKernel } from './linear-rows-wasm';
 import { byRows, dotAt, hessVecByRows } from './linear-rows-js';
+import type { HessVecAsk } from './linear-tron';
 
 /**
  * What the solvers need of the rows: products with a weight vector of length `dim` (the features and
@@ -25,6 +26,8 @@ export interface LinearRows {
    * rows; rows in pairs through axpy2): one call per product keeps the per-row calls monomorphic
    */
   hessVec(I: Int32Array, m: number, Ci: Float64Array, s: Float64Array, Hs: Float64Array): void;
+  /** hessVec for each ask (their Hs all +0 on entry), the same bits; CSR rows with SIMD: several in one pass */
+  hessVecs(asks: readonly HessVecAsk[]): void;
   /** w_k += a x_ik^2 for every k (TRON's diagonal preconditioner) */
   sqAxpy(i: number, a: number, w: Float64Array): void;
   /** z_i = y_i (x_i . w) for every row (TRON's f; one call per pass, as hessVec) */
@@ -126,6 +129,10 @@ export class DenseLinearRows implements LinearRows {
 
   hessVec(I: Int32Array, m: number, Ci: Float64Array, s: Float64Array, Hs: Float64Array): void {
     hessVecByRows(this, I, m, Ci, s, Hs);
+  }
+
+  hessVecs(asks: readonly HessVecAsk[]): void {
+    for (const a of asks) this.hessVec(a.I, a.m, a.Ci, a.s, a.Hs);
   }
 
   dots(w: Float64Array, y: Int8Array, z: Float64Array): void {
@@ -273,6 +280,12 @@ export class CsrLinearRows implements LinearRows {
     const k = this.csrKernel();
     if (k) return k.hessVec(this.map, I, m, Ci, s, Hs);
     hessVecByRows(this, I, m, Ci, s, Hs);
+  }
+
+  hessVecs(asks: readonly HessVecAsk[]): void {
+    const k = this.csrKernel();
+    if (k) k.hessVecs(this.map, asks);
+    else for (const a of asks) hessVecByRows(this, a.I, a.m, a.Ci, a.s, a.Hs);
   }
 
   // TRON's passes over the rows in the kernel too (the same sums as dot / axpy / sqAxpy)

@@ -8,9 +8,24 @@
  * skips the passes that repeated work (f(0) from zero margins, a cold start's second pass at 0, a
  * warm start's products from the previous C's margins): 2,100 passes, the same bits. The passes
  * run in the CSR rows' WebAssembly kernel (LinearRows.dots / axpys / sqAxpys), one call each.
+ * TRON is a generator of its Hessian products (tronSteps) so that the C search can run a fold's
+ * classes side by side and answer their products in one SIMD pass (linear-lockstep.ts); CG's column
+ * loops sit in plain functions outside the generator. Alone (tronL2Svc, primalBinary) each product is
+ * X.hessVec as before: the same bits.
  */
 import type { LinearRows } from './linear-rows';
 import { checkStop, type ShouldStop } from './stop';
+
+/** A Hessian product TRON asks for (tronSteps yields it): Hs += sum over t < m of Ci[i] (x_i . s) x_i, i = I[t]. */
+export interface HessVecAsk {
+  /** rows, ascending (TRON's active set) */
+  I: Int32Array;
+  m: number;
+  Ci: Float64Array;
+  s: Float64Array;
+  /** all +0 when asked */
+  Hs: Float64Array;
+}
 
 /**
  * LIBLINEAR's primal solver for the binary problem (`-s 2`): trust-region Newton with
@@ -35,6 +50,101 @@ export function tronL2Svc(
   margins?: { z: Float64Array | null },
   fullDim?: number,
 ): number {
+  return alone(X, tronSteps(X, y, Ci, eps, maxIter, w, shouldStop, margins, fullDim));
+}
+
+/** Runs TRON's steps alone, answering each Hessian product with X.hessVec. */
+function alone<R>(X: LinearRows, steps: Generator<HessVecAsk, R, void>): R {
+  for (;;) {
+    const r = steps.next();
+    if (r.done) return r.value;
+    const a = r.value;
+    X.hessVec(a.I, a.m, a.Ci, a.s, a.Hs);
+  }
+}
+
+// CG's loops over the columns, as plain functions (hot loops outside the generator)
+/** Hd = dv + 2 Hd (the rows' part given); returns dv'Hd */
+function cgCurvature(dv: Float64Array, Hd: Float64Array, d1: number): number {
+  let dHd = 0;
+  for (let k = 0; k < d1; k++) {
+    const h = dv[k] + 2 * Hd[k];
+    Hd[k] = h;
+    dHd += dv[k] * h;
+  }
+  return dHd;
+}
+/** s += alpha dv with s'Ms into out[0]; rNew = r - alpha Hd, zz = rNew / M with zz'rNew into out[1] */
+function cgMove(
+  s: Float64Array,
+  dv: Float64Array,
+  M: Float64Array,
+  r: Float64Array,
+  rNew: Float64Array,
+  zz: Float64Array,
+  Hd: Float64Array,
+  alpha: number,
+  d1: number,
+  out: Float64Array,
+): void {
+  let sMs = 0;
+  let znew = 0;
+  for (let k = 0; k < d1; k++) {
+    const sk = s[k] + alpha * dv[k];
+    s[k] = sk;
+    sMs += sk * M[k] * sk;
+    const rk = r[k] - alpha * Hd[k];
+    rNew[k] = rk;
+    const zk = rk / M[k];
+    zz[k] = zk;
+    znew += zk * rk;
+  }
+  out[0] = sMs;
+  out[1] = znew;
+}
+/** dv = beta dv + zz, Hd = 0 */
+function cgNext(dv: Float64Array, zz: Float64Array, Hd: Float64Array, beta: number, d1: number): void {
+  for (let k = 0; k < d1; k++) {
+    dv[k] = beta * dv[k] + zz[k];
+    Hd[k] = 0;
+  }
+}
+/** CG's start: s = 0, r = -g, zz = dv = r / M */
+function cgStart(s: Float64Array, r: Float64Array, zz: Float64Array, dv: Float64Array, g: Float64Array, M: Float64Array, d1: number): void {
+  for (let k = 0; k < d1; k++) {
+    s[k] = 0;
+    r[k] = -g[k];
+    zz[k] = r[k] / M[k];
+    dv[k] = zz[k];
+  }
+}
+/** out = a + b over d1 */
+function sumOf(out: Float64Array, a: Float64Array, b: Float64Array, d1: number): void {
+  for (let k = 0; k < d1; k++) out[k] = a[k] + b[k];
+}
+/** a += alpha b over d1 */
+function addScaled(a: Float64Array, alpha: number, b: Float64Array, d1: number): void {
+  for (let k = 0; k < d1; k++) a[k] += alpha * b[k];
+}
+
+/**
+ * tronL2Svc as a generator: it yields each Hessian product it needs (the same object every time),
+ * to be added into ask.Hs before it resumes; the rest (CG, the passes for f, the gradient and the
+ * preconditioner) runs inside. tronL2Svc answers each with X.hessVec; the C search answers the asks
+ * of several classes' TRONs with one pass over the rows (LinearRows.hessVecs, linear-lockstep.ts).
+ * @returns the Newton iterations
+ */
+export function* tronSteps(
+  X: LinearRows,
+  y: Int8Array,
+  Ci: Float64Array,
+  eps: number,
+  maxIter: number,
+  w: Float64Array,
+  shouldStop?: ShouldStop,
+  margins?: { z: Float64Array | null },
+  fullDim?: number,
+): Generator<HessVecAsk, number, void> {
   const n = X.n;
   const d1 = X.dim;
   let pos = 0;
@@ -101,15 +211,12 @@ export function tronL2Svc(
   const Hd = new Float64Array(d1);
   const zz = new Float64Array(d1);
   const wNew = new Float64Array(d1);
+  const ask: HessVecAsk = { I, m: 0, Ci, s: dv, Hs: Hd };
+  const sums = new Float64Array(2);
 
   // preconditioned CG on the trust region (LIBLINEAR's trpcg); returns reach_boundary
-  const trpcg = (delta: number): boolean => {
-    for (let k = 0; k < d1; k++) {
-      s[k] = 0;
-      r[k] = -g[k];
-      zz[k] = r[k] / M[k];
-      dv[k] = zz[k];
-    }
+  function* trpcg(delta: number): Generator<HessVecAsk, boolean, void> {
+    cgStart(s, r, zz, dv, g, M, d1);
     Hd.fill(0);
     let zTr = dotv(zz, r);
     const cgtol = 0.1 * Math.sqrt(zTr);
@@ -118,57 +225,39 @@ export function tronL2Svc(
     while (cgIter < maxCg) {
       if (Math.sqrt(zTr) <= cgtol) break;
       cgIter++;
-      // Hd = H dv (the rows' part in one call; Hd is zero here), fused with dv'Hd; then one pass for
+      // Hd = H dv (the rows' part asked for; Hd is zero here), fused with dv'Hd; then one pass for
       // s += alpha dv with s'Ms and the residual update with z'r, the new residual in rNew so that
       // r stays for the boundary step. Each sum runs in the order of LIBLINEAR's separate loops
       // (the loops before this fusion), so the iterates are the same bits.
-      X.hessVec(I, sizeI, Ci, dv, Hd);
-      let dHd = 0;
-      for (let k = 0; k < d1; k++) {
-        const h = dv[k] + 2 * Hd[k];
-        Hd[k] = h;
-        dHd += dv[k] * h;
-      }
+      ask.m = sizeI;
+      yield ask;
+      const dHd = cgCurvature(dv, Hd, d1);
       if (dHd <= 1e-16) break;
       let alpha = zTr / dHd;
-      let sMs = 0;
-      let znew = 0;
-      for (let k = 0; k < d1; k++) {
-        const sk = s[k] + alpha * dv[k];
-        s[k] = sk;
-        sMs += sk * M[k] * sk;
-        const rk = r[k] - alpha * Hd[k];
-        rNew[k] = rk;
-        const zk = rk / M[k];
-        zz[k] = zk;
-        znew += zk * rk;
-      }
+      cgMove(s, dv, M, r, rNew, zz, Hd, alpha, d1, sums);
+      const sMs = sums[0];
+      const znew = sums[1];
       if (Math.sqrt(sMs) > delta) {
-        for (let k = 0; k < d1; k++) s[k] -= alpha * dv[k];
+        addScaled(s, -alpha, dv, d1);
         const sTMd = uTMv(s, M, dv);
         const sTMs = uTMv(s, M, s);
         const dTMd = uTMv(dv, M, dv);
         const dsq = delta * delta;
         const rad = Math.sqrt(sTMd * sTMd + dTMd * (dsq - sTMs));
         alpha = sTMd >= 0 ? (dsq - sTMs) / (sTMd + rad) : (rad - sTMd) / dTMd;
-        for (let k = 0; k < d1; k++) {
-          s[k] += alpha * dv[k];
-          r[k] -= alpha * Hd[k];
-        }
+        addScaled(s, alpha, dv, d1);
+        addScaled(r, -alpha, Hd, d1);
         return true;
       }
       const rOld = r;
       r = rNew;
       rNew = rOld;
       const beta = znew / zTr;
-      for (let k = 0; k < d1; k++) {
-        dv[k] = beta * dv[k] + zz[k];
-        Hd[k] = 0;
-      }
+      cgNext(dv, zz, Hd, beta, d1);
       zTr = znew;
     }
     return false;
-  };
+  }
 
   const eta0 = 1e-4;
   const eta1 = 0.25;
@@ -205,8 +294,8 @@ export function tronL2Svc(
   let iter = 1;
   while (iter <= maxIter && search) {
     checkStop(shouldStop);
-    const reachBoundary = trpcg(delta);
-    for (let k = 0; k < d1; k++) wNew[k] = w[k] + s[k];
+    const reachBoundary = yield* trpcg(delta);
+    sumOf(wNew, w, s, d1);
     const gs = dotv(g, s);
     const prered = -0.5 * (gs - dotv(s, r));
     const fnew = fun(wNew);
@@ -263,7 +352,32 @@ export function primalBinary(
   w0?: Float64Array,
   z0?: Float64Array | null,
   fullDim?: number,
-): { w: Float64Array; iter: number; z: Float64Array | null } {
+): PrimalSolution {
+  return alone(X, primalSteps(X, y, rows, cls, Cpos, C, eps, maxIter, shouldStop, w0, z0, fullDim));
+}
+
+/** What primalBinary returns: the weights, the Newton iterations and the weights' margins (null when unknown). */
+export interface PrimalSolution {
+  w: Float64Array;
+  iter: number;
+  z: Float64Array | null;
+}
+
+/** primalBinary as a generator of its Hessian products (tronSteps), for the C search's lockstep. */
+export function* primalSteps(
+  X: LinearRows,
+  y: ArrayLike<number>,
+  rows: Int32Array,
+  cls: number,
+  Cpos: number,
+  C: number,
+  eps: number,
+  maxIter: number,
+  shouldStop?: ShouldStop,
+  w0?: Float64Array,
+  z0?: Float64Array | null,
+  fullDim?: number,
+): Generator<HessVecAsk, PrimalSolution, void> {
   const n = rows.length;
   const yy = new Int8Array(n);
   const Ci = new Float64Array(n);
@@ -273,6 +387,6 @@ export function primalBinary(
   }
   const w = w0 ? Float64Array.from(w0) : new Float64Array(X.dim);
   const margins = { z: z0 ?? null };
-  const iter = tronL2Svc(X, yy, Ci, eps, maxIter, w, shouldStop, margins, fullDim);
+  const iter = yield* tronSteps(X, yy, Ci, eps, maxIter, w, shouldStop, margins, fullDim);
   return { w, iter, z: margins.z };
 }

@@ -1,0 +1,179 @@
+// Several classes' TRON Hessian products in one pass over the CSR rows (CsrKernel.hessVecs): a small
+// WebAssembly SIMD module, assembled here from its instructions, two classes per f64x2 lane pair.
+/*
+ * Why: in the C search's binary problems (7 classes per fold and weighting) the Hessian products took
+ * ~52% of the CPU, each class's product a separate pass over the same ~6,000 rows with their 229
+ * stored values (linear-rows-wasm.ts). Here the classes' vectors are interleaved, column k's 8 lanes
+ * in one 64-byte line, so one pass reads each stored value and its column index once for all
+ * classes and gathers / scatters one cache line per column. Micro-benchmark (2 December 2026, the
+ * 10,000-row media rows, 2/3 of them, 7 classes with 80% active rows): 7 single-class products 19.1-
+ * 23.6 ms, this pass 9.2-12.3 ms with its copies in and out (the kernel alone 8.7 ms).
+ * Same bits: lane p does class p's float operations in the single-class kernel's order (z = s[bias],
+ * then z + s[ind_k] val_k in CSR order; a = Ci z; Hs[ind_k] + a val_k in CSR order; Hs[bias] + a),
+ * each f64x2 add and mul rounding per lane as the scalar one (IEEE binary64, no fused multiply-add).
+ * The pass runs over the union of the classes' active rows in ascending order (each class's own
+ * order); a row inactive in lane p has coefficient +0 there, so it adds a ±0 to the lane's Hs, which
+ * leaves every value but -0 as it is, and Hs starts at +0 and a sum of two values is -0 only when
+ * both are: the lane's Hs are the single product's bits.
+ */
+
+/** LEB128 of an unsigned or a signed integer. */
+export function leb(v: number, signed = false): number[] {
+  const out: number[] = [];
+  for (;;) {
+    const b = v & 0x7f;
+    v = signed ? v >> 7 : v >>> 7;
+    const done = signed ? (v === 0 && (b & 0x40) === 0) || (v === -1 && (b & 0x40) !== 0) : v === 0;
+    out.push(done ? b : b | 0x80);
+    if (done) return out;
+  }
+}
+export const vec = (items: number[][]): number[] => [...leb(items.length), ...items.flat()];
+export const section = (id: number, body: number[]): number[] => [id, ...leb(body.length), ...body];
+export const name = (s: string): number[] => [...leb(s.length), ...Array.from(s, (c) => c.charCodeAt(0))];
+
+/** Lanes per column (8 x f64 = one 64-byte line); bytes per column. */
+export const LANES = 8;
+export const LANE_BYTES = 64;
+
+// opcodes
+const get = (l: number): number[] => [0x20, l];
+const set = (l: number): number[] => [0x21, l];
+const tee = (l: number): number[] => [0x22, l];
+const i32c = (v: number): number[] => [0x41, ...leb(v, true)];
+const ADD = 0x6a;
+const SHL = 0x74;
+const GE_U = 0x4f;
+const LOAD = (offset = 0): number[] => [0x28, 2, ...leb(offset)];
+const F_LOAD = [0x2b, 3, 0];
+const V_LOAD = (offset: number): number[] => [0xfd, 0x00, 4, ...leb(offset)];
+const V_STORE = (offset: number): number[] => [0xfd, 0x0b, 4, ...leb(offset)];
+const SPLAT = [0xfd, 0x14];
+const V_ADD = [0xfd, 0xf0, 0x01];
+const V_MUL = [0xfd, 0xf2, 0x01];
+const BLOCK = [0x02, 0x40];
+const LOOP = [0x03, 0x40];
+const END = 0x0b;
+const brIf = (d: number): number[] => [0x0d, d];
+const br = (d: number): number[] => [0x0c, d];
+
+// params: byte addresses of U (block rows, i32), CI8 (8 lanes per row of U), ptr, ind, val, S8, H8; m, bias
+const [U, M, CI8, PTR, IND, VAL, S8, H8, BIAS] = [0, 1, 2, 3, 4, 5, 6, 7, 8];
+// locals: i32 t r k e k0 addr; v128 z0..z3 v
+const [T, R, K, E, K0, ADDR] = [9, 10, 11, 12, 13, 14];
+const Z = [15, 16, 17, 18];
+const V = 19;
+const at = (base: number, idx: number, shift: number): number[] => [...get(base), ...get(idx), ...i32c(shift), SHL, ADD];
+const incr = (l: number): number[] => [...get(l), ...i32c(1), ADD, ...set(l)];
+const overRow = (body: number[]): number[] => [
+  ...[...get(K0), ...set(K)],
+  ...BLOCK,
+  ...LOOP,
+  ...[...get(K), ...get(E), GE_U, ...brIf(1)],
+  ...body,
+  ...incr(K),
+  ...br(0),
+  END,
+  END,
+];
+/** addr = base + ind[k] * 64; v = splat(val[k]) */
+const colAndVal = (base: number): number[] => [
+  ...get(base),
+  ...at(IND, K, 2),
+  ...LOAD(),
+  ...i32c(6),
+  SHL,
+  ADD,
+  ...set(ADDR),
+  ...at(VAL, K, 3),
+  ...F_LOAD,
+  ...SPLAT,
+  ...set(V),
+];
+
+/** The pass over lanes 0..2J-1 (J f64x2 vectors per column). */
+function pass(J: number): number[] {
+  const js = Array.from({ length: J }, (_, j) => j);
+  return [
+    ...[...i32c(0), ...set(T)],
+    ...BLOCK,
+    ...LOOP,
+    ...[...get(T), ...get(M), GE_U, ...brIf(1)],
+    ...[...at(U, T, 2), ...LOAD(), ...set(R)],
+    ...[...at(PTR, R, 2), ...tee(ADDR), ...LOAD(), ...set(K0), ...get(ADDR), ...LOAD(4), ...set(E)],
+    // z_j = S8[bias], then z_j + S8[ind_k] * val_k
+    ...js.flatMap((j) => [...at(S8, BIAS, 6), ...V_LOAD(16 * j), ...set(Z[j])]),
+    ...overRow([
+      ...colAndVal(S8),
+      ...js.flatMap((j) => [...get(Z[j]), ...get(ADDR), ...V_LOAD(16 * j), ...get(V), ...V_MUL, ...V_ADD, ...set(Z[j])]),
+    ]),
+    // a_j = CI8[t] * z_j (in z_j)
+    ...js.flatMap((j) => [...at(CI8, T, 6), ...V_LOAD(16 * j), ...get(Z[j]), ...V_MUL, ...set(Z[j])]),
+    // H8[ind_k] = H8[ind_k] + a_j * val_k
+    ...overRow([
+      ...colAndVal(H8),
+      ...js.flatMap((j) => [
+        ...get(ADDR),
+        ...get(ADDR),
+        ...V_LOAD(16 * j),
+        ...get(Z[j]),
+        ...get(V),
+        ...V_MUL,
+        ...V_ADD,
+        ...V_STORE(16 * j),
+      ]),
+    ]),
+    // H8[bias] = H8[bias] + a_j
+    ...[...at(H8, BIAS, 6), ...set(ADDR)],
+    ...js.flatMap((j) => [...get(ADDR), ...get(ADDR), ...V_LOAD(16 * j), ...get(Z[j]), ...V_ADD, ...V_STORE(16 * j)]),
+    ...incr(T),
+    ...br(0),
+    END,
+    END,
+    END,
+  ];
+}
+
+const locals = vec([
+  [6, 0x7f],
+  [5, 0x7b],
+]);
+const fn = (c: number[]): number[] => [...leb(locals.length + c.length), ...locals, ...c];
+const bytes = Uint8Array.from([
+  ...[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00],
+  ...section(1, vec([[0x60, ...vec(Array.from({ length: 9 }, () => [0x7f])), 0]])),
+  ...section(2, vec([[...name('env'), ...name('memory'), 0x02, 0x00, 0x01]])),
+  ...section(3, vec([1, 2, 3, 4].map(() => [0]))),
+  ...section(7, vec([1, 2, 3, 4].map((J) => [...name(`hv${2 * J}`), 0x00, J - 1]))),
+  ...section(10, vec([1, 2, 3, 4].map((J) => fn(pass(J))))),
+]);
+
+/** hv2 .. hv8: the pass over lanes 0..1, 0..3, 0..5, 0..7 (U, m, CI8, ptr, ind, val, S8, H8, bias). */
+export type SimdPass = (
+  U: number,
+  m: number,
+  CI8: number,
+  ptr: number,
+  ind: number,
+  val: number,
+  S8: number,
+  H8: number,
+  bias: number,
+) => void;
+
+let compiled: WebAssembly.Module | null | undefined;
+/** Off switch for tests of the fallback (one product per class through the scalar kernel). */
+export const simdSwitch = { off: false };
+
+/** The compiled SIMD module, or null where WebAssembly SIMD is missing (or switched off). */
+export function simdModule(): WebAssembly.Module | null {
+  if (simdSwitch.off) return null;
+  if (compiled === undefined) {
+    try {
+      compiled = typeof WebAssembly === 'object' && WebAssembly.validate(bytes) ? new WebAssembly.Module(bytes) : null;
+    } catch {
+      compiled = null;
+    }
+  }
+  return compiled;
+}
