@@ -1,5 +1,5 @@
 // Short-time Fourier transform (power-of-two and mixed-radix sizes) into a frame-major spectrogram.
-import FFT from 'fft.js';
+import { complexFFT, type ComplexFFT } from './fft-wasm';
 import { MixedRadixFFT } from './fft-mixed';
 import { centeredFrameCount, hannPeriodic, readFrame, type PadMode } from './window';
 
@@ -26,8 +26,8 @@ export function isPowerOfTwo(n: number): boolean {
 
 // Plans and scratch buffers are kept per size so repeated clips allocate nothing but the output.
 interface Pow2Plan {
-  fft: FFT;
-  /** interleaved complex input / output of the packed pair of frames */
+  fft: ComplexFFT;
+  /** interleaved complex input / output of the packed pair of frames (the kernel's own, if it has them) */
   z: Float64Array;
   out: Float64Array;
   a: Float64Array;
@@ -37,10 +37,11 @@ const pow2Plans = new Map<number, Pow2Plan>();
 function pow2Plan(n: number): Pow2Plan {
   let p = pow2Plans.get(n);
   if (!p) {
+    const fft = complexFFT(n);
     p = {
-      fft: new FFT(n),
-      z: new Float64Array(2 * n),
-      out: new Float64Array(2 * n),
+      fft,
+      z: fft.input ?? new Float64Array(2 * n),
+      out: fft.output ?? new Float64Array(2 * n),
       a: new Float64Array(n),
       b: new Float64Array(n),
     };

@@ -1,6 +1,6 @@
 // Tempo as librosa.beat.beat_track estimates it (onset strength, then the autocorrelation tempogram's
 // peak under a log-normal prior), without running the beat tracker.
-import FFT from 'fft.js';
+import { complexFFT, type ComplexFFT } from './fft-wasm';
 import { applyMel, melFilterbank, powerToDb, type MelFilterbank } from './mel';
 import { scratchF64 } from './scratch';
 import type { Spectrogram } from './stft';
@@ -118,7 +118,7 @@ function select(x: Float64Array, k: number): void {
   }
 }
 
-const acPlans = new Map<number, { fft: FFT; z: Float64Array; Z: Float64Array; q: Float64Array; out: Float64Array }>();
+const acPlans = new Map<number, { fft: ComplexFFT; z: Float64Array; Z: Float64Array; q: Float64Array; out: Float64Array }>();
 
 /** Global tempo in BPM from an onset envelope (librosa.feature.tempo with beat_track's defaults). */
 export function tempoFromOnset(env: Float64Array, sampleRate: number, hop: number = TEMPO_PARAMS.hop): number {
@@ -147,7 +147,7 @@ export function tempoFromOnset(env: Float64Array, sampleRate: number, hop: numbe
   let p = acPlans.get(nfft);
   if (!p) {
     const c = () => new Float64Array(2 * nfft);
-    p = { fft: new FFT(nfft), z: c(), Z: c(), q: c(), out: c() };
+    p = { fft: complexFFT(nfft), z: c(), Z: c(), q: c(), out: c() };
     acPlans.set(nfft, p);
   }
   const { fft, z, Z, q, out } = p;

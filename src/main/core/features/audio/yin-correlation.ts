@@ -1,6 +1,6 @@
 // YIN's windowed autocorrelation r_t(tau) = sum_{j<W} x[s_t+j] x[s_t+j+tau] for a run of frames, from
 // FFTs of short chunks shared between overlapping frames (pitch.ts turns it into the difference function).
-import FFT from 'fft.js';
+import { complexFFT, type ComplexFFT } from './fft-wasm';
 
 /**
  * Frame t's window [s_t, s_t + W) is cut into W/B chunks of B samples, and
@@ -59,7 +59,7 @@ export function chooseChunks(W: number, hop: number, maxLag: number): ChunkGeome
 }
 
 interface Plan extends ChunkGeometry {
-  fft: FFT;
+  fft: ComplexFFT;
   /** exp(-2 pi i k l B / N), k = 0..N/2, interleaved, for l = 1..m-1 */
   shift: Float64Array[];
   /** packed input / output of two chunks' FFT */
@@ -94,7 +94,7 @@ function plan(g: ChunkGeometry): Plan {
     }
     p = {
       ...g,
-      fft: new FFT(N),
+      fft: complexFFT(N),
       shift,
       z: new Float64Array(2 * N),
       Z: new Float64Array(2 * N),
