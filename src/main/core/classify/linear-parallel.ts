@@ -9,7 +9,8 @@
  * With probabilities a fit is (folds + 1) x classes one-vs-rest binary problems (28 for 7 classes and
  * 3 folds), none depending on another under TRON (no Rng, cold starts). This thread and a worker
  * per further core take them in order (the full fit's first: they are the largest) from one shared
- * counter; the rows are shared once through SharedArrayBuffers (LinearRows.toShared). This thread
+ * counter, a task per model (the full fit, each fold's), its classes' TRONs in lockstep so that their
+ * Hessian products run as one SIMD pass (linear-lockstep.ts; the same bits); the rows are shared once through SharedArrayBuffers (LinearRows.toShared). This thread
  * works too because a task in a worker took 10-25% longer than here (a fresh isolate; measured on
  * the synthetic rows below), and a worker that is late to start or fails costs nothing: its tasks
  * are done here. Fold assignment (the Rng), decision values and sigmoids stay here, in fitLinear's
@@ -26,7 +27,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { foldRows, plattSigmoids, scoreFold, stratifiedFolds } from './linear-calibrate';
-import { primalBinary } from './linear-tron';
+import { laneClock, runLockstep } from './linear-lockstep';
+import { primalSteps, type HessVecAsk, type PrimalSolution } from './linear-tron';
 import type { LinearRows, SharedLinearRows } from './linear-rows';
 import type { CvWorkerData } from './linear-cv';
 import { fitLinear, fitPlan, type FitStyle, type LinearModelData, type LinearOptions } from './linear-solver';
@@ -56,11 +58,14 @@ export interface FitWorkerData extends TaskPool<LinearTask> {
   maxIter: number;
 }
 
-/** One binary problem: class `cls` against the rest, on all rows (fold -1) or fold `fold`'s training rows. */
+/**
+ * The binary problems of one model: each class of `classes` against the rest, on all rows (fold -1)
+ * or fold `fold`'s training rows, their TRONs in lockstep (linear-lockstep.ts).
+ */
 export interface LinearTask {
   id: number;
   fold: number;
-  cls: number;
+  classes: number[];
   eps: number;
 }
 
@@ -134,7 +139,7 @@ export async function fitLinearParallel(
 
   // the Rng here, as in fitLinear (whose primal fits draw nothing from it before the folds)
   const fold = o.probability ? stratifiedFolds(new Rng(o.seed), y, classes, folds) : null;
-  const tasks: LinearTask[] = classes.map((cls, m) => ({ id: m, fold: -1, cls, eps }));
+  const tasks: LinearTask[] = [{ id: 0, fold: -1, classes, eps }];
   const foldClasses: number[][] = [];
   let done = 0;
   let skipped = 0;
@@ -142,7 +147,7 @@ export async function fitLinearParallel(
   for (let f = 0; fold && f < folds; f++) {
     const { trainClasses } = foldRows(fold, f, y);
     foldClasses.push(trainClasses);
-    for (const cls of trainClasses) tasks.push({ id: tasks.length, fold: f, cls, eps: 10 * eps });
+    tasks.push({ id: tasks.length, fold: f, classes: trainClasses, eps: 10 * eps });
     skipped += M - trainClasses.length; // a class no fold model has: no problem to solve, a tick
   }
   const data: FitWorkerData = {
@@ -156,7 +161,9 @@ export async function fitLinearParallel(
     tasks,
     ctl: new SharedArrayBuffer(8),
   };
-  const { results, workerTasks } = await runTasks(file, data, threads - 1, p.here ?? true, taskRunner(X, data, stop), stop, o.signal, tick);
+  const ran = await runTasks(file, data, threads - 1, p.here ?? true, taskRunner(X, data, stop), stop, o.signal, (_, r) => r.forEach(tick));
+  const { workerTasks } = ran;
+  const results = ran.results.flat(); // the binary problems in task order
   for (let k = 0; k < skipped; k++) tick();
 
   const d1 = X.dim;
@@ -187,12 +194,13 @@ type Solved = { w: Float64Array; iter: number };
 /**
  * The solver of one task on rows X (all training rows; data.rows in a worker): the one code of this
  * thread and the workers. Fold f's rows are X.subset of its training rows, as in fitLinear; only the
- * latest fold's subset is kept (the tasks come fold by fold).
+ * latest fold's subset is kept (the tasks come fold by fold). Its classes' TRONs run in lockstep, each
+ * with the bits it has alone (fitLinear's). @returns per class of the task, its weights and iterations
  */
 export function taskRunner(X: LinearRows, data: Pick<FitWorkerData, 'y' | 'fold' | 'C' | 'classWeight' | 'maxIter'>, stop?: () => boolean) {
   const all = Int32Array.from({ length: X.n }, (_, i) => i);
   let view: { f: number; rows: Int32Array; X: LinearRows } | null = null;
-  return (t: LinearTask): Solved => {
+  return (t: LinearTask): Solved[] => {
     let rows: Int32Array = all;
     let Xs = X;
     if (t.fold >= 0) {
@@ -203,9 +211,18 @@ export function taskRunner(X: LinearRows, data: Pick<FitWorkerData, 'y' | 'fold'
       }
       ({ rows, X: Xs } = view);
     }
-    const Cpos = data.C * (data.classWeight?.[t.cls] ?? 1);
-    const { w, iter } = primalBinary(Xs, data.y, rows, t.cls, Cpos, data.C, t.eps, data.maxIter, stop);
-    return { w, iter };
+    const out: Solved[] = new Array<Solved>(t.classes.length);
+    function* solve(q: number): Generator<HessVecAsk, void, void> {
+      const cls = t.classes[q];
+      const Cpos = data.C * (data.classWeight?.[cls] ?? 1);
+      const { w, iter }: PrimalSolution = yield* primalSteps(Xs, data.y, rows, cls, Cpos, data.C, t.eps, data.maxIter, stop);
+      out[q] = { w, iter };
+    }
+    runLockstep(
+      Xs,
+      t.classes.map((_, q) => ({ steps: solve(q), clock: laneClock() })),
+    );
+    return out;
   };
 }
 

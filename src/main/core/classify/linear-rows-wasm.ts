@@ -15,7 +15,7 @@
  * Several classes' products at once (hessVecs) run in the SIMD module of linear-rows-simd.ts on the
  * same memory (its interleaved vectors first in it), one product each where SIMD is missing.
  */
-import { LANE_BYTES, LANES, leb, name, section, simdModule, vec, type SimdPass } from './linear-rows-simd';
+import { deinterleave, interleave, LANE_BYTES, LANES, leb, name, section, simdModule, vec, type SimdPass } from './linear-rows-simd';
 import type { HessVecAsk } from './linear-tron';
 
 // opcodes
@@ -191,6 +191,8 @@ export class CsrKernel {
     U: Int32Array;
     pos: Int32Array;
     mark: Uint8Array;
+    zero: Float64Array;
+    sink: Float64Array;
   } | null;
   private readonly at: {
     S8: number;
@@ -264,6 +266,8 @@ export class CsrKernel {
           U: new Int32Array(buf, at.U, nb),
           pos: new Int32Array(nb),
           mark: new Uint8Array(nb),
+          zero: new Float64Array(d1),
+          sink: new Float64Array(d1),
         }
       : null;
   }
@@ -327,22 +331,20 @@ export class CsrKernel {
       for (let t = 0; t < m; t++) CI8[pos[I[t]] * LANES + p] = Ci[I[t]];
     }
     const d1 = asks[0].s.length;
-    const used = 2 * J;
-    for (let p = 0; p < used; p++) {
-      if (p < q) {
-        const s = asks[p].s;
-        for (let k = 0, o = p; k < d1; k++, o += LANES) S8[o] = s[k];
-      } else for (let k = 0, o = p; k < d1; k++, o += LANES) S8[o] = 0;
-    }
+    // column by column, all 8 lanes (unused ones from zeros / into a sink): a third faster than lane by lane
+    interleave(
+      S8,
+      Array.from({ length: LANES }, (_, p) => (p < q ? asks[p].s : L.zero)),
+      d1,
+    );
     const a = this.at;
     simd[J - 1](a.U, u, a.CI8, a.ptr, a.ind, a.val, a.S8, a.H8, d1 - 1);
-    for (let p = 0; p < used; p++) {
-      const Hs = p < q ? asks[p].Hs : null;
-      for (let k = 0, o = p; k < d1; k++, o += LANES) {
-        if (Hs) Hs[k] = H8[o];
-        H8[o] = 0;
-      }
-    }
+    deinterleave(
+      H8,
+      Array.from({ length: LANES }, (_, p) => (p < q ? asks[p].Hs : L.sink)),
+      d1,
+    );
+    H8.fill(0, 0, d1 * LANES);
   }
 
   /** z_i = y_i (x_i . w) for every row i of the view `map` (CsrLinearRows.dots). */

@@ -25,7 +25,7 @@ const run: (k: number) => { r: unknown; transfer: ArrayBuffer[] } =
       })(cvTaskRunner(cvWorkerRows(data), data, stop))
     : ((solve) => (k: number) => {
         const r = solve(data.tasks[k]);
-        return { r, transfer: [r.w.buffer as ArrayBuffer] };
+        return { r, transfer: r.map((x) => x.w.buffer as ArrayBuffer) };
       })(taskRunner(linearRowsFromShared(data.rows), data, stop));
 const post = (m: TaskMessage<unknown>, transfer: ArrayBuffer[] = []): void => parentPort!.postMessage(m, transfer);
 
