@@ -3,7 +3,7 @@
 // weights and iterations are the same bits with or without the margins, and the rows are read fewer
 // times (counted through a wrapper of the rows). The C search's fold blocks over only their used
 // columns (CsrLinearRows.compact) give the view's weights bit for bit, and the passes over the rows in
-// the WebAssembly kernel (dots, axpys, sqAxpys) give the per-row calls' bits.
+// the WebAssembly kernel (dots, axpys, axpysSq) give the per-row calls' bits.
 import { describe, expect, it } from 'vitest';
 import { CsrLinearRows, type LinearRows, type SparseRow } from '../../src/main/core/classify/linear-rows';
 import { primalBinary, tronL2Svc } from '../../src/main/core/classify/linear-tron';
@@ -128,14 +128,22 @@ describe('TRON start', () => {
       z.forEach((v, i) => expect(Object.is(v, yy[i] * X.dot(i, w))).toBe(true));
       const I = Int32Array.from({ length: n }, (_, i) => i).filter((i) => i % 3 !== 0);
       const A = Float64Array.from(I, () => 2 * rnd() - 1);
-      for (const square of [false, true]) {
-        const got = Float64Array.from({ length: 61 }, () => rnd());
-        const want = Float64Array.from(got);
-        if (square) X.sqAxpys(I, I.length, A, got);
-        else X.axpys(I, I.length, A, got);
-        I.forEach((i, t) => (square ? X.sqAxpy(i, A[t], want) : X.axpy(i, A[t], want)));
-        expect(bits(got)).toBe(bits(want));
-      }
+      const B = Float64Array.from(I, () => 0.1 + rnd());
+      const got = Float64Array.from({ length: 61 }, () => rnd());
+      const want = Float64Array.from(got);
+      X.axpys(I, I.length, A, got);
+      I.forEach((i, t) => X.axpy(i, A[t], want));
+      expect(bits(got)).toBe(bits(want));
+      // the gradient's and the preconditioner's sums in one pass: each as its own per-row calls
+      const gotM = Float64Array.from({ length: 61 }, () => rnd());
+      const wantM = Float64Array.from(gotM);
+      const got2 = Float64Array.from(want);
+      const want2 = Float64Array.from(want);
+      X.axpysSq(I, I.length, A, got2, B, gotM);
+      I.forEach((i, t) => X.axpy(i, A[t], want2));
+      I.forEach((i, t) => X.sqAxpy(i, B[t], wantM));
+      expect(bits(got2)).toBe(bits(want2));
+      expect(bits(gotM)).toBe(bits(wantM));
     }
   });
 });

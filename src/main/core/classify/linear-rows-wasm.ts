@@ -15,7 +15,7 @@
  * Several classes' products at once (hessVecs) run in the SIMD module of linear-rows-simd.ts on the
  * same memory (its interleaved vectors first in it), one product each where SIMD is missing.
  */
-import { deinterleave, interleave, LANE_BYTES, LANES, leb, name, section, simdModule, vec, type SimdPass } from './linear-rows-simd';
+import { LANE_BYTES, leb, name, section, SimdLanes, simdModule, vec } from './linear-rows-simd';
 import type { HessVecAsk } from './linear-tron';
 
 // opcodes
@@ -37,10 +37,11 @@ const END = 0x0b;
 const brIf = (d: number): number[] => [0x0d, d];
 const br = (d: number): number[] => [0x0c, d];
 
-// params: byte addresses of I (i32), Ci (f64), map (i32), ptr (i32), ind (i32), val (f64), s, Hs (f64); m, bias
-const [I, M, CI, MAP, PTR, IND, VAL, S, HS, BIAS] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
-// locals: i32 t i r k e k0 addr, f64 z a
-const [T, ROW, R, K, E, K0, ADDR, Z, A] = [10, 11, 12, 13, 14, 15, 16, 17, 18];
+// params: byte addresses of I (i32), Ci (f64), map (i32), ptr (i32), ind (i32), val (f64), s, Hs (f64); m, bias;
+// a second coefficient array (f64, gradpre only)
+const [I, M, CI, MAP, PTR, IND, VAL, S, HS, BIAS, B] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
+// locals: i32 t i r k e k0 addr, f64 z a c
+const [T, ROW, R, K, E, K0, ADDR, Z, A, C2] = [11, 12, 13, 14, 15, 16, 17, 18, 19, 20];
 /** base + (local idx << shift) */
 const at = (base: number, idx: number, shift: number): number[] => [...get(base), ...get(idx), ...i32c(shift), SHL, ADD];
 const incr = (l: number): number[] => [...get(l), ...i32c(1), ADD, ...set(l)];
@@ -101,8 +102,8 @@ const dots = [
   END,
   END,
 ];
-/** axpys (square 0) / sqAxpys (square 1): for t < M, row I[t]: v[ind_k] += a_t val_k (a_t val_k val_k), v[bias] += a_t. */
-const axpys = (square: boolean): number[] => [
+/** axpys: for t < M, row I[t]: v[ind_k] += a_t val_k, v[bias] += a_t. */
+const axpys = [
   ...[...i32c(0), ...set(T)],
   ...BLOCK,
   ...LOOP,
@@ -111,20 +112,35 @@ const axpys = (square: boolean): number[] => [
   ...[...at(MAP, ROW, 2), ...LOAD(), ...set(R)],
   ...[...at(PTR, R, 2), ...tee(ADDR), ...LOAD(), ...set(K0), ...get(ADDR), ...LOAD(4), ...set(E)],
   ...[...at(CI, T, 3), ...F_LOAD, ...set(A)],
+  ...overRow([...colAddr(HS), ...tee(ADDR), ...get(ADDR), ...F_LOAD, ...get(A), ...at(VAL, K, 3), ...F_LOAD, F_MUL, F_ADD, ...F_STORE]),
+  ...[...at(HS, BIAS, 3), ...tee(ADDR), ...get(ADDR), ...F_LOAD, ...get(A), F_ADD, ...F_STORE],
+  ...incr(T),
+  ...br(0),
+  END,
+  END,
+  END,
+];
+/**
+ * gradpre: axpys (coefficients CI into HS) and sqaxpys (coefficients B into S) in one pass over the
+ * rows I[t], each vector's sums in its own function's order (TRON's gradient and preconditioner).
+ */
+const gradpre = [
+  ...[...i32c(0), ...set(T)],
+  ...BLOCK,
+  ...LOOP,
+  ...[...get(T), ...get(M), GE_U, ...brIf(1)],
+  ...[...at(I, T, 2), ...LOAD(), ...set(ROW)],
+  ...[...at(MAP, ROW, 2), ...LOAD(), ...set(R)],
+  ...[...at(PTR, R, 2), ...tee(ADDR), ...LOAD(), ...set(K0), ...get(ADDR), ...LOAD(4), ...set(E)],
+  ...[...at(CI, T, 3), ...F_LOAD, ...set(A)],
+  ...[...at(B, T, 3), ...F_LOAD, ...set(C2)],
   ...overRow([
-    ...colAddr(HS),
-    ...tee(ADDR),
-    ...get(ADDR),
-    ...F_LOAD,
-    ...get(A),
-    ...at(VAL, K, 3),
-    ...F_LOAD,
-    F_MUL,
-    ...(square ? [...at(VAL, K, 3), ...F_LOAD, F_MUL] : []),
-    F_ADD,
-    ...F_STORE,
+    ...[...colAddr(HS), ...tee(ADDR), ...get(ADDR), ...F_LOAD, ...get(A), ...at(VAL, K, 3), ...F_LOAD, F_MUL, F_ADD, ...F_STORE],
+    ...[...colAddr(S), ...tee(ADDR), ...get(ADDR), ...F_LOAD, ...get(C2), ...at(VAL, K, 3), ...F_LOAD, F_MUL],
+    ...[...at(VAL, K, 3), ...F_LOAD, F_MUL, F_ADD, ...F_STORE],
   ]),
   ...[...at(HS, BIAS, 3), ...tee(ADDR), ...get(ADDR), ...F_LOAD, ...get(A), F_ADD, ...F_STORE],
+  ...[...at(S, BIAS, 3), ...tee(ADDR), ...get(ADDR), ...F_LOAD, ...get(C2), F_ADD, ...F_STORE],
   ...incr(T),
   ...br(0),
   END,
@@ -133,17 +149,17 @@ const axpys = (square: boolean): number[] => [
 ];
 const locals = vec([
   [7, 0x7f],
-  [2, 0x7c],
+  [3, 0x7c],
 ]);
 const fn = (c: number[]): number[] => [...leb(locals.length + c.length), ...locals, ...c];
-const exported = ['hv', 'dots', 'axpys', 'sqaxpys'];
+const exported = ['hv', 'dots', 'axpys', 'gradpre'];
 const bytes = Uint8Array.from([
   ...[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00],
-  ...section(1, vec([[0x60, ...vec(Array.from({ length: 10 }, () => [0x7f])), 0]])),
+  ...section(1, vec([[0x60, ...vec(Array.from({ length: 11 }, () => [0x7f])), 0]])),
   ...section(2, vec([[...name('env'), ...name('memory'), 0x02, 0x00, 0x01]])),
   ...section(3, vec(exported.map(() => [0]))),
   ...section(7, vec(exported.map((e, j) => [...name(e), 0x00, j]))),
-  ...section(10, vec([fn(code), fn(dots), fn(axpys(false)), fn(axpys(true))])),
+  ...section(10, vec([fn(code), fn(dots), fn(axpys), fn(gradpre)])),
 ]);
 
 let compiled: WebAssembly.Module | null | undefined;
@@ -170,11 +186,12 @@ type Fn = (
   s: number,
   Hs: number,
   bias: number,
+  B?: number,
 ) => void;
 
 /** One CSR block (nb rows, columns + bias = d1) in a kernel's memory, with room for a product's vectors. */
 export class CsrKernel {
-  private readonly fns: { hv: Fn; dots: Fn; axpys: Fn; sqaxpys: Fn };
+  private readonly fns: { hv: Fn; dots: Fn; axpys: Fn; gradpre: Fn };
   private readonly mY: Float64Array;
   private readonly mZ: Float64Array;
   private readonly mI: Int32Array;
@@ -182,18 +199,8 @@ export class CsrKernel {
   private readonly mCi: Float64Array;
   private readonly mS: Float64Array;
   private readonly mHs: Float64Array;
-  /** the SIMD pass by lane count / 2 - 1 (hv2..hv8), null without WebAssembly SIMD */
-  private readonly simd: SimdPass[] | null;
-  private readonly lanes: {
-    S8: Float64Array;
-    H8: Float64Array;
-    CI8: Float64Array;
-    U: Int32Array;
-    pos: Int32Array;
-    mark: Uint8Array;
-    zero: Float64Array;
-    sink: Float64Array;
-  } | null;
+  /** the SIMD pass over several products (null without WebAssembly SIMD) */
+  private readonly lanes: SimdLanes | null;
   private readonly at: {
     S8: number;
     H8: number;
@@ -256,25 +263,12 @@ export class CsrKernel {
     this.mY = new Float64Array(buf, at.y, nb);
     this.mZ = new Float64Array(buf, at.z, nb);
     this.at = at;
-    const passes = simdMod ? new WebAssembly.Instance(simdMod, { env: { memory } }).exports : null;
-    this.simd = passes ? ['hv2', 'hv4', 'hv6', 'hv8'].map((e) => passes[e] as SimdPass) : null;
-    this.lanes = simdMod
-      ? {
-          S8: new Float64Array(buf, at.S8, d1 * LANES),
-          H8: new Float64Array(buf, at.H8, d1 * LANES),
-          CI8: new Float64Array(buf, at.CI8, nb * LANES),
-          U: new Int32Array(buf, at.U, nb),
-          pos: new Int32Array(nb),
-          mark: new Uint8Array(nb),
-          zero: new Float64Array(d1),
-          sink: new Float64Array(d1),
-        }
-      : null;
+    this.lanes = simdMod ? new SimdLanes(simdMod, memory, at, d1, nb) : null;
   }
 
   /** Whether hessVecs runs one pass for several products (WebAssembly SIMD), not one per product. */
   get batched(): boolean {
-    return this.simd !== null;
+    return this.lanes !== null;
   }
 
   /** The kernel of this block, or null without WebAssembly. */
@@ -302,49 +296,8 @@ export class CsrKernel {
    * the bits of hessVec; else one hessVec each.
    */
   hessVecs(map: Int32Array, asks: readonly HessVecAsk[]): void {
-    const L = this.lanes;
-    if (!L || !this.simd || asks.length < 2) {
-      for (const a of asks) this.hessVec(map, a.I, a.m, a.Ci, a.s, a.Hs);
-      return;
-    }
-    for (let first = 0; first < asks.length; first += LANES) this.lanePass(map, asks.slice(first, first + LANES), L, this.simd);
-  }
-
-  private lanePass(map: Int32Array, asks: readonly HessVecAsk[], L: NonNullable<CsrKernel['lanes']>, simd: SimdPass[]): void {
-    const q = asks.length;
-    const J = (q + 1) >> 1;
-    const n = map.length;
-    const { S8, H8, CI8, U, pos, mark } = L;
-    // the union of the asks' rows in ascending order (each ask's I is ascending: TRON's active set)
-    for (const a of asks) for (let t = 0; t < a.m; t++) mark[a.I[t]] = 1;
-    let u = 0;
-    for (let i = 0; i < n; i++) {
-      if (mark[i]) {
-        mark[i] = 0;
-        pos[i] = u;
-        U[u++] = map[i];
-      }
-    }
-    CI8.fill(0, 0, u * LANES);
-    for (let p = 0; p < q; p++) {
-      const { I, m, Ci } = asks[p];
-      for (let t = 0; t < m; t++) CI8[pos[I[t]] * LANES + p] = Ci[I[t]];
-    }
-    const d1 = asks[0].s.length;
-    // column by column, all 8 lanes (unused ones from zeros / into a sink): a third faster than lane by lane
-    interleave(
-      S8,
-      Array.from({ length: LANES }, (_, p) => (p < q ? asks[p].s : L.zero)),
-      d1,
-    );
-    const a = this.at;
-    simd[J - 1](a.U, u, a.CI8, a.ptr, a.ind, a.val, a.S8, a.H8, d1 - 1);
-    deinterleave(
-      H8,
-      Array.from({ length: LANES }, (_, p) => (p < q ? asks[p].Hs : L.sink)),
-      d1,
-    );
-    H8.fill(0, 0, d1 * LANES);
+    if (!this.lanes || asks.length < 2) for (const a of asks) this.hessVec(map, a.I, a.m, a.Ci, a.s, a.Hs);
+    else this.lanes.hessVecs(map, asks);
   }
 
   /** z_i = y_i (x_i . w) for every row i of the view `map` (CsrLinearRows.dots). */
@@ -358,14 +311,28 @@ export class CsrKernel {
     z.set(this.mZ.subarray(0, n));
   }
 
-  /** v += sum over t < m of A[t] x_i (square: A[t] x_ik^2 per column), i = I[t] (CsrLinearRows.axpys / sqAxpys). */
-  axpys(map: Int32Array, I: Int32Array, m: number, A: Float64Array, v: Float64Array, square: boolean): void {
+  /** v += sum over t < m of A[t] x_i, i = I[t] (CsrLinearRows.axpys). */
+  axpys(map: Int32Array, I: Int32Array, m: number, A: Float64Array, v: Float64Array): void {
     this.mMap.set(map);
     this.mI.set(I.subarray(0, m));
     this.mCi.set(A.subarray(0, m));
     this.mHs.set(v);
     const a = this.at;
-    (square ? this.fns.sqaxpys : this.fns.axpys)(a.I, m, a.Ci, a.map, a.ptr, a.ind, a.val, 0, a.Hs, v.length - 1);
+    this.fns.axpys(a.I, m, a.Ci, a.map, a.ptr, a.ind, a.val, 0, a.Hs, v.length - 1);
     v.set(this.mHs);
+  }
+
+  /** axpys(map, I, m, A, v) and M += sum over t < m of B[t] x_ik^2 per column in one pass over the rows (CsrLinearRows.axpysSq). */
+  axpysSq(map: Int32Array, I: Int32Array, m: number, A: Float64Array, v: Float64Array, B: Float64Array, Mv: Float64Array): void {
+    this.mMap.set(map);
+    this.mI.set(I.subarray(0, m));
+    this.mCi.set(A.subarray(0, m));
+    this.mY.set(B.subarray(0, m));
+    this.mHs.set(v);
+    this.mS.set(Mv);
+    const a = this.at;
+    this.fns.gradpre(a.I, m, a.Ci, a.map, a.ptr, a.ind, a.val, a.s, a.Hs, v.length - 1, a.y);
+    v.set(this.mHs);
+    Mv.set(this.mS);
   }
 }

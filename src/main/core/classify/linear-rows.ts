@@ -34,8 +34,8 @@ export interface LinearRows {
   dots(w: Float64Array, y: Int8Array, z: Float64Array): void;
   /** v += A[t] x_i for t < m, i = I[t], in order (TRON's gradient): axpy's sums */
   axpys(I: Int32Array, m: number, A: Float64Array, v: Float64Array): void;
-  /** v_k += A[t] x_ik^2 for t < m, i = I[t], in order (TRON's preconditioner): sqAxpy's sums */
-  sqAxpys(I: Int32Array, m: number, A: Float64Array, v: Float64Array): void;
+  /** axpys(I, m, A, v) and M_k += B[t] x_ik^2 (sqAxpy's sums) in one pass: TRON's gradient and preconditioner */
+  axpysSq(I: Int32Array, m: number, A: Float64Array, v: Float64Array, B: Float64Array, M: Float64Array): void;
   /** c + ||x_i||^2 (the dual solver's Q_ii + D_ii) */
   addSqNorm(i: number, c: number): number;
   /** out[m] = decision value of row i against class m of W (m < M rows of `dim`, bias last) */
@@ -143,8 +143,9 @@ export class DenseLinearRows implements LinearRows {
     byRows.axpys(this, I, m, A, v, false);
   }
 
-  sqAxpys(I: Int32Array, m: number, A: Float64Array, v: Float64Array): void {
-    byRows.axpys(this, I, m, A, v, true);
+  axpysSq(I: Int32Array, m: number, A: Float64Array, v: Float64Array, B: Float64Array, M: Float64Array): void {
+    byRows.axpys(this, I, m, A, v, false);
+    byRows.axpys(this, I, m, B, M, true);
   }
 
   sqAxpy(i: number, a: number, w: Float64Array): void {
@@ -297,14 +298,15 @@ export class CsrLinearRows implements LinearRows {
 
   axpys(I: Int32Array, m: number, A: Float64Array, v: Float64Array): void {
     const k = this.csrKernel();
-    if (k) k.axpys(this.map, I, m, A, v, false);
+    if (k) k.axpys(this.map, I, m, A, v);
     else byRows.axpys(this, I, m, A, v, false);
   }
 
-  sqAxpys(I: Int32Array, m: number, A: Float64Array, v: Float64Array): void {
+  axpysSq(I: Int32Array, m: number, A: Float64Array, v: Float64Array, B: Float64Array, M: Float64Array): void {
     const k = this.csrKernel();
-    if (k) k.axpys(this.map, I, m, A, v, true);
-    else byRows.axpys(this, I, m, A, v, true);
+    if (k) return k.axpysSq(this.map, I, m, A, v, B, M);
+    byRows.axpys(this, I, m, A, v, false);
+    byRows.axpys(this, I, m, B, M, true);
   }
 
   /** the block's kernel, made on first use (null without WebAssembly) */

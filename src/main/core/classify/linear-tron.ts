@@ -7,7 +7,7 @@
  * rows for f, the gradient and the preconditioner 30% (2,562 passes), the rest 2%. The start now
  * skips the passes that repeated work (f(0) from zero margins, a cold start's second pass at 0, a
  * warm start's products from the previous C's margins): 2,100 passes, the same bits. The passes
- * run in the CSR rows' WebAssembly kernel (LinearRows.dots / axpys / sqAxpys), one call each.
+ * run in the CSR rows' WebAssembly kernel (LinearRows.dots / axpys / axpysSq), one call each.
  * TRON is a generator of its Hessian products (tronSteps) so that the C search can run a fold's
  * classes side by side and answer their products in one SIMD pass (linear-lockstep.ts); CG's column
  * loops sit in plain functions outside the generator. Alone (tronL2Svc, primalBinary) each product is
@@ -165,14 +165,15 @@ export function* tronSteps(
     }
     return f;
   };
-  // the passes over the rows: one call each (LinearRows.dots / axpys / sqAxpys; the CSR kernel's)
+  // the passes over the rows: one call each (LinearRows.dots / axpys / axpysSq; the CSR kernel's)
   const fun = (ww: Float64Array): number => {
     X.dots(ww, y, z);
     return fromMargins(ww);
   };
-  const A = new Float64Array(n); // per active row: its coefficient in the gradient or the preconditioner
-  // gradient at the point of the last fun() call; also sets the active set I
-  const grad = (ww: Float64Array, g: Float64Array): void => {
+  const A = new Float64Array(n); // per active row: its coefficient in the gradient
+  const B = new Float64Array(n); // per active row: its coefficient in the preconditioner
+  // the active set I of the point of the last fun() call, and A
+  const active = (): void => {
     sizeI = 0;
     for (let i = 0; i < n; i++) {
       if (z[i] < 1) {
@@ -180,14 +181,23 @@ export function* tronSteps(
         A[sizeI++] = Ci[i] * y[i] * (z[i] - 1);
       }
     }
+  };
+  // gradient at the point of the last fun() call; also sets the active set I
+  const grad = (ww: Float64Array, g: Float64Array): void => {
+    active();
     g.fill(0);
     X.axpys(I, sizeI, A, g);
     for (let k = 0; k < d1; k++) g[k] = ww[k] + 2 * g[k];
   };
-  const precond = (M: Float64Array): void => {
-    for (let t = 0; t < sizeI; t++) A[t] = Ci[I[t]];
+  // grad, and the preconditioner M on the same active rows, in one pass over them (LinearRows.axpysSq;
+  // each sum as the separate passes had it)
+  const gradPrecond = (ww: Float64Array, g: Float64Array, M: Float64Array): void => {
+    active();
+    for (let t = 0; t < sizeI; t++) B[t] = Ci[I[t]];
+    g.fill(0);
     M.fill(0);
-    X.sqAxpys(I, sizeI, A, M);
+    X.axpysSq(I, sizeI, A, g, B, M);
+    for (let k = 0; k < d1; k++) g[k] = ww[k] + 2 * g[k];
     const alphaPcg = 0.01;
     for (let k = 0; k < d1; k++) M[k] = 1 - alphaPcg + alphaPcg * (1 + 2 * M[k]);
   };
@@ -271,21 +281,21 @@ export function* tronSteps(
   z.fill(0);
   const zero = new Float64Array(d1);
   let f = fromMargins(zero);
-  grad(zero, g);
+  let cold = true;
+  for (let k = 0; k < d1 && cold; k++) cold = w[k] === 0 && 1 / w[k] > 0;
+  if (cold) gradPrecond(zero, g, M);
+  else grad(zero, g);
   const gnorm0 = Math.sqrt(dotv(g, g));
   // f and the gradient at the start: at w = +0 everywhere (a cold start) the ones just computed
   // (fun(0) and grad(0) gave the same bits); with the margins of w given (a warm start along C: they
   // do not depend on C) f without a pass over the rows; else both afresh
-  let cold = true;
-  for (let k = 0; k < d1 && cold; k++) cold = w[k] === 0 && 1 / w[k] > 0;
   if (!cold) {
     if (margins?.z) {
       z.set(margins.z);
       f = fromMargins(w);
     } else f = fun(w);
-    grad(w, g);
+    gradPrecond(w, g, M);
   }
-  precond(M);
   let gnorm = Math.sqrt(dotv(g, g));
   // whether z holds the margins of w (not of a rejected trial point)
   let zAtW = true;
@@ -314,8 +324,7 @@ export function* tronSteps(
       w.set(wNew);
       zAtW = true;
       f = fnew;
-      grad(w, g); // z holds y_i w'x_i for w = wNew from the fun() call above
-      precond(M);
+      gradPrecond(w, g, M); // z holds y_i w'x_i for w = wNew from the fun() call above
       gnorm = Math.sqrt(dotv(g, g));
       if (gnorm <= tol * gnorm0) break;
     }
@@ -334,10 +343,8 @@ export function* tronSteps(
  * from a copy of `w0` (the C search's warm start along C, linear-cv.ts; the stopping rule still
  * measures against the gradient at 0, so only where TRON starts changes), with `z0` its margins when
  * known (tronL2Svc's `margins`: the same iterates, one pass over the rows fewer), `fullDim` as
- * tronL2Svc's. The one code of the
- * sequential fit (linear-solver.ts), the C search and their worker threads (linear-worker.ts), so
- * they give the same bits. @returns the weights, the Newton iterations and the weights' margins
- * (null when unknown)
+ * tronL2Svc's. The one code of the sequential fit (linear-solver.ts), the C search and their worker
+ * threads (linear-worker.ts), so they give the same bits.
  */
 export function primalBinary(
   X: LinearRows,
