@@ -3,30 +3,8 @@
 import FFT from 'fft.js';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { complexFFT, fftWasmKernel, WasmFFT } from '../../src/main/core/features/audio/fft-wasm';
+import { bitDiffs, fftInput as input } from '../helpers/fft-bits';
 import { lcg } from '../helpers/lcg';
-
-/** random values of mixed magnitudes and signs, with exact zeros of both signs and repeats mixed in */
-function input(n: number, seed: number): Float64Array {
-  const u = lcg(seed);
-  const d = new Float64Array(2 * n);
-  for (let i = 0; i < d.length; i++) {
-    const r = u();
-    if (r < 0.05) d[i] = 0;
-    else if (r < 0.1) d[i] = -0;
-    else if (r < 0.15 && i > 0) d[i] = d[i - 1];
-    else d[i] = (u() - 0.5) * 10 ** Math.floor(u() * 12 - 6);
-  }
-  return d;
-}
-
-/** positions where two arrays differ in any bit (so -0 differs from 0) */
-function bitDiffs(a: Float64Array, b: Float64Array): number[] {
-  const x = new BigUint64Array(a.buffer, a.byteOffset, a.length);
-  const y = new BigUint64Array(b.buffer, b.byteOffset, b.length);
-  const out: number[] = [];
-  for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) out.push(i);
-  return out;
-}
 
 // stft.ts 2048 (librosa n_fft), tempo.ts 512 (8 s ACF), yin-correlation.ts 512; the others cover both
 // initial steps (radix 2 for odd log2 size, radix 4 for even) and the smallest sizes

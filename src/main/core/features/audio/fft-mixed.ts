@@ -2,16 +2,26 @@
  * Mixed-radix (2, 3, 4, 5, generic) complex FFT, Stockham autosort, for sizes that are not powers
  * of two. fft.js only handles powers of two, but torchaudio's MFCC uses n_fft = 400 = 4*4*5*5,
  * and zero-padding to 512 would change the spectrum (bins at k*40 Hz, not k*31.25 Hz), so the
- * 400-point DFT has to be computed as such. Power-of-two sizes still go through fft.js.
+ * 400-point DFT has to be computed as such. Power-of-two sizes go through fft.js's algorithm
+ * (fft-wasm.ts); fft-mixed-wasm.ts runs radices 4 and 5 of this one in WebAssembly, with the same bits.
  *
  * Allocation happens once per plan; `forward` works in place on caller-owned buffers.
  */
+/** The radix-5 butterfly's constants: cos and sin of 2 pi / 5 and 4 pi / 5. */
+export const RADIX5 = {
+  k1: Math.cos((2 * Math.PI) / 5),
+  k2: Math.cos((4 * Math.PI) / 5),
+  q1: Math.sin((2 * Math.PI) / 5),
+  q2: Math.sin((4 * Math.PI) / 5),
+};
+
 export class MixedRadixFFT {
   readonly n: number;
-  private readonly radices: number[];
+  /** the stages' radices in order, and the twiddles; fft-mixed-wasm.ts runs the same plan */
+  readonly radices: number[];
   /** exp(-2*pi*i*k/n) for k in [0, n) */
-  private readonly wr: Float64Array;
-  private readonly wi: Float64Array;
+  readonly wr: Float64Array;
+  readonly wi: Float64Array;
   private readonly tr: Float64Array;
   private readonly ti: Float64Array;
   /** scratch for the generic radix */
@@ -133,10 +143,7 @@ export class MixedRadixFFT {
           }
         }
       } else if (r === 5) {
-        const k1 = Math.cos((2 * Math.PI) / 5),
-          k2 = Math.cos((4 * Math.PI) / 5);
-        const q1 = Math.sin((2 * Math.PI) / 5),
-          q2 = Math.sin((4 * Math.PI) / 5);
+        const { k1, k2, q1, q2 } = RADIX5;
         for (let p = 0; p < m; p++) {
           const w1 = p * s;
           const c1 = wr[w1],

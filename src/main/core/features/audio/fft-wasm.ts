@@ -20,6 +20,40 @@
  * off), `complexFFT` returns the fft.js instance itself.
  */
 import FFT from 'fft.js';
+import {
+  ADD,
+  addTo,
+  BLOCK,
+  br,
+  brIf,
+  compileModule,
+  DIV_U,
+  ELSE,
+  END,
+  EQ,
+  F64_FROM_U32,
+  get,
+  I32_LOAD,
+  i32c,
+  IF,
+  load,
+  LOOP,
+  LT_S,
+  MUL,
+  set,
+  SHL,
+  SHR_U,
+  SPLAT,
+  store,
+  SWAP,
+  tee,
+  VADD,
+  VDIV,
+  VMUL,
+  VSUB,
+  whileBelow,
+  XOR,
+} from './wasm-asm';
 
 /** The part of fft.js's interface the audio features use (interleaved [re, im, re, im, ...]). */
 export interface ComplexFFT {
@@ -31,58 +65,12 @@ export interface ComplexFFT {
   inverseTransform(out: Float64Array, data: Float64Array): void;
 }
 
-/** LEB128 of an unsigned or a signed integer. */
-function leb(v: number, signed = false): number[] {
-  const out: number[] = [];
-  for (;;) {
-    const b = v & 0x7f;
-    v = signed ? v >> 7 : v >>> 7;
-    const done = signed ? (v === 0 && (b & 0x40) === 0) || (v === -1 && (b & 0x40) !== 0) : v === 0;
-    out.push(done ? b : b | 0x80);
-    if (done) return out;
-  }
-}
-const vec = (items: number[][]): number[] => [...leb(items.length), ...items.flat()];
-const section = (id: number, body: number[]): number[] => [id, ...leb(body.length), ...body];
-const name = (s: string): number[] => [...leb(s.length), ...Array.from(s, (c) => c.charCodeAt(0))];
-
-// opcodes
-const get = (l: number): number[] => [0x20, l];
-const set = (l: number): number[] => [0x21, l];
-const tee = (l: number): number[] => [0x22, l];
-const i32c = (v: number): number[] => [0x41, ...leb(v, true)];
-const [ADD, MUL, SHL, SHR_U, DIV_U, EQ, LT_S, GE_U] = [0x6a, 0x6c, 0x74, 0x76, 0x6e, 0x46, 0x48, 0x4f];
-const I32_LOAD = [0x28, 2, 0];
-const F64_FROM_U32 = 0xb8;
-const [BLOCK, LOOP, IF, ELSE] = [[0x02, 0x40], [0x03, 0x40], [0x04, 0x40], [0x05]];
-const END = 0x0b;
-const brIf = (d: number): number[] => [0x0d, d];
-const br = (d: number): number[] => [0x0c, d];
-const simd = (op: number, ...imm: number[]): number[] => [0xfd, ...leb(op), ...imm];
-const load = (offset = 0): number[] => simd(0x00, 3, ...leb(offset)); // v128.load
-const store = (offset = 0): number[] => simd(0x0b, 3, ...leb(offset)); // v128.store
-const SWAP = simd(0x0d, 8, 9, 10, 11, 12, 13, 14, 15, 0, 1, 2, 3, 4, 5, 6, 7); // i8x16.shuffle: (b, a)
-const XOR = simd(0x51);
-const SPLAT = simd(0x14); // f64x2.splat
-const [VADD, VSUB, VMUL, VDIV] = [simd(0xf0), simd(0xf1), simd(0xf2), simd(0xf3)];
-
 // params: byte addresses of data, out, twiddles (per complex table entry: (tr, tr), (-ti, ti)),
 // bit-reversal (i32) and the lane sign mask; csize = 2 * size, width as fft.js; inv 0 or 1
 const [DATA, OUT, TW, BR, MASKP, CSIZE, WIDTH, INV] = [0, 1, 2, 3, 4, 5, 6, 7];
 // locals: i32 step sb lenB op lim ap end qb bp cp dp tb tc td db; v128 mask a b c d t0 t1 t2 t3
 const [STEP, SB, LENB, OP, LIM, AP, END_, QB, BP, CP, DP, TB, TC, TD, DB] = [8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22];
 const [MASK, VA, VB, VC, VD, T0, T1, T2, T3] = [23, 24, 25, 26, 27, 28, 29, 30, 31];
-const addTo = (l: number, what: number[]): number[] => [...get(l), ...what, ADD, ...set(l)];
-/** while (l < lim) { body } */
-const whileBelow = (l: number, lim: number, body: number[]): number[] => [
-  ...BLOCK,
-  ...LOOP,
-  ...[...get(l), ...get(lim), GE_U, ...brIf(1)],
-  ...body,
-  ...br(0),
-  END,
-  END,
-];
 /** load the complex value at data[bitrev[t] + j * step] (bytes: DATA + bitrev*8 + j*sb) */
 const srcAt = (j: number): number[] => [
   ...get(BR),
@@ -112,10 +100,6 @@ const butterfly = (at: [number, number][]): number[] => [
 ];
 
 const CODE = [
-  ...vec([
-    [15, 0x7f],
-    [9, 0x7b],
-  ]),
   ...[...get(MASKP), ...load(), ...set(MASK)],
   // initial step (permute and transform): step = 1 << width doubles, len = (csize >> width) * 2
   ...[...i32c(1), ...get(WIDTH), SHL, ...tee(STEP), ...i32c(3), SHL, ...set(SB)],
@@ -181,30 +165,25 @@ const CODE = [
   ...[...get(CSIZE), ...i32c(1), SHR_U, F64_FROM_U32, ...SPLAT, ...set(T0), ...get(OUT), ...set(OP)],
   ...whileBelow(OP, LIM, [...get(OP), ...get(OP), ...load(), ...get(T0), ...VDIV, ...store(), ...addTo(OP, i32c(16))]),
   END,
-  END,
 ];
-const I32 = 0x7f;
-const MODULE = new Uint8Array([
-  ...[0, 0x61, 0x73, 0x6d, 1, 0, 0, 0],
-  ...section(1, vec([[0x60, ...vec([[I32], [I32], [I32], [I32], [I32], [I32], [I32], [I32]]), ...vec([])]])),
-  ...section(2, vec([[...name('m'), ...name('mem'), 0x02, 0x00, 0x01]])), // imported memory, min 1 page
-  ...section(3, vec([[0]])),
-  ...section(7, vec([[...name('fft'), 0x00, 0]])),
-  ...section(10, vec([[...leb(CODE.length), ...CODE]])),
-]);
 
 /** Tests switch the kernel off to check the fallback. */
 export const fftWasmKernel = { enabled: true };
 
 let compiled: WebAssembly.Module | null | undefined;
 function kernelModule(): WebAssembly.Module | null {
-  if (compiled === undefined) {
-    try {
-      compiled = WebAssembly.validate(MODULE) ? new WebAssembly.Module(MODULE) : null;
-    } catch {
-      compiled = null;
-    }
-  }
+  if (compiled === undefined)
+    compiled = compileModule([
+      {
+        name: 'fft',
+        params: 8,
+        locals: [
+          [15, 0x7f],
+          [9, 0x7b],
+        ],
+        code: CODE,
+      },
+    ]);
   return compiled;
 }
 

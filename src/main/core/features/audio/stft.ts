@@ -1,6 +1,6 @@
 // Short-time Fourier transform (power-of-two and mixed-radix sizes) into a frame-major spectrogram.
-import { complexFFT, type ComplexFFT } from './fft-wasm';
-import { MixedRadixFFT } from './fft-mixed';
+import { complexFFT } from './fft-wasm';
+import { mixedFFT, type InterleavedFFT } from './fft-mixed-wasm';
 import { centeredFrameCount, hannPeriodic, readFrame, type PadMode } from './window';
 
 /** A spectrogram laid out frame-major: data[t * bins + k], bins = nFft/2 + 1. */
@@ -25,19 +25,20 @@ export function isPowerOfTwo(n: number): boolean {
 }
 
 // Plans and scratch buffers are kept per size so repeated clips allocate nothing but the output.
-interface Pow2Plan {
-  fft: ComplexFFT;
+interface Plan {
+  /** fft.js's algorithm (powers of two) or fft-mixed.ts's (others), interleaved [re, im, ...] */
+  fft: InterleavedFFT;
   /** interleaved complex input / output of the packed pair of frames (the kernel's own, if it has them) */
   z: Float64Array;
   out: Float64Array;
   a: Float64Array;
   b: Float64Array;
 }
-const pow2Plans = new Map<number, Pow2Plan>();
-function pow2Plan(n: number): Pow2Plan {
-  let p = pow2Plans.get(n);
+const plans = new Map<number, Plan>();
+function planFor(n: number): Plan {
+  let p = plans.get(n);
   if (!p) {
-    const fft = complexFFT(n);
+    const fft = isPowerOfTwo(n) ? complexFFT(n) : mixedFFT(n);
     p = {
       fft,
       z: fft.input ?? new Float64Array(2 * n),
@@ -45,30 +46,7 @@ function pow2Plan(n: number): Pow2Plan {
       a: new Float64Array(n),
       b: new Float64Array(n),
     };
-    pow2Plans.set(n, p);
-  }
-  return p;
-}
-
-interface MixedPlan {
-  fft: MixedRadixFFT;
-  a: Float64Array;
-  b: Float64Array;
-  re: Float64Array;
-  im: Float64Array;
-}
-const mixedPlans = new Map<number, MixedPlan>();
-function mixedPlan(n: number): MixedPlan {
-  let p = mixedPlans.get(n);
-  if (!p) {
-    p = {
-      fft: new MixedRadixFFT(n),
-      a: new Float64Array(n),
-      b: new Float64Array(n),
-      re: new Float64Array(n),
-      im: new Float64Array(n),
-    };
-    mixedPlans.set(n, p);
+    plans.set(n, p);
   }
   return p;
 }
@@ -127,11 +105,7 @@ export function powerFrames(
   // Two real frames per complex FFT: z = a + i*b, then A[k] = (Z[k] + conj Z[N-k]) / 2 and
   // B[k] = (Z[k] - conj Z[N-k]) / 2i. With fft.js this beats two realTransform calls, and it is
   // what makes the non-power-of-two (mixed-radix) transform affordable.
-  const pow2 = isPowerOfTwo(nFft);
-  const p2 = pow2 ? pow2Plan(nFft) : null;
-  const pm = pow2 ? null : mixedPlan(nFft);
-  const a = pow2 ? p2!.a : pm!.a;
-  const b = pow2 ? p2!.b : pm!.b;
+  const { fft, z, out, a, b } = planFor(nFft);
   const n = pcm.length;
   for (let t = 0; t < frames; t += 2) {
     const hasB = t + 1 < frames;
@@ -143,50 +117,25 @@ export function powerFrames(
       if (hasB) readFrame(pcm, sb, b, pad);
       else b.fill(0);
     }
-    let zr: Float64Array, zi: Float64Array, stride: number;
-    if (p2) {
-      // fft.js: interleaved [re, im, re, im, ...]
-      const z = p2.z;
-      if (inside) {
-        for (let i = 0; i < nFft; i++) {
-          z[2 * i] = pcm[sa + i] * win[i];
-          z[2 * i + 1] = pcm[sb + i] * win[i];
-        }
-      } else {
-        for (let i = 0; i < nFft; i++) {
-          z[2 * i] = a[i] * win[i];
-          z[2 * i + 1] = b[i] * win[i];
-        }
+    // interleaved [re, im, re, im, ...]
+    if (inside) {
+      for (let i = 0; i < nFft; i++) {
+        z[2 * i] = pcm[sa + i] * win[i];
+        z[2 * i + 1] = pcm[sb + i] * win[i];
       }
-      p2.fft.transform(p2.out, z);
-      zr = p2.out;
-      zi = p2.out;
-      stride = 2;
     } else {
-      const { re, im } = pm!;
-      if (inside) {
-        for (let i = 0; i < nFft; i++) {
-          re[i] = pcm[sa + i] * win[i];
-          im[i] = pcm[sb + i] * win[i];
-        }
-      } else {
-        for (let i = 0; i < nFft; i++) {
-          re[i] = a[i] * win[i];
-          im[i] = b[i] * win[i];
-        }
+      for (let i = 0; i < nFft; i++) {
+        z[2 * i] = a[i] * win[i];
+        z[2 * i + 1] = b[i] * win[i];
       }
-      pm!.fft.forward(re, im);
-      zr = re;
-      zi = im;
-      stride = 1;
     }
-    const offI = stride === 2 ? 1 : 0;
+    fft.transform(out, z);
     for (let k = 0; k < bins; k++) {
       const nk = k === 0 ? 0 : nFft - k;
-      const xr = zr[stride * k],
-        xi = zi[stride * k + offI];
-      const wr = zr[stride * nk],
-        wi = zi[stride * nk + offI];
+      const xr = out[2 * k],
+        xi = out[2 * k + 1];
+      const wr = out[2 * nk],
+        wi = out[2 * nk + 1];
       const ar = xr + wr,
         ai = xi - wi; // 2*A[k]
       pwA[k] = 0.25 * (ar * ar + ai * ai);
