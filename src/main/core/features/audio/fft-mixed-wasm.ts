@@ -25,6 +25,9 @@ export interface InterleavedFFT {
   /** the kernel's own input and output arrays, where it has them: passing these saves the copies */
   readonly input?: Float64Array;
   readonly output?: Float64Array;
+  /** the kernel's memory and a region of `extra` bytes in it that is the caller's (stft-wasm.ts) */
+  readonly memory?: WebAssembly.Memory;
+  readonly extraAt?: number;
   transform(out: Float64Array, data: Float64Array): void;
 }
 
@@ -121,13 +124,13 @@ function kernelModule(): WebAssembly.Module | null {
 }
 
 /** fft-mixed.ts's transform of `n` points, interleaved: the WebAssembly kernel where it applies. */
-export function mixedFFT(n: number): InterleavedFFT {
+export function mixedFFT(n: number, extra = 0): InterleavedFFT {
   const ref = new MixedRadixFFT(n);
   if (mixedWasmKernel.enabled && ref.radices.length > 0 && ref.radices.every((r) => r === 4 || r === 5)) {
     const mod = kernelModule();
     if (mod)
       try {
-        return new WasmMixedFFT(mod, ref);
+        return new WasmMixedFFT(mod, ref, extra);
       } catch {
         // fall through to the JS transform
       }
@@ -164,13 +167,17 @@ export class WasmMixedFFT implements InterleavedFFT {
   readonly size: number;
   readonly input: Float64Array;
   readonly output: Float64Array;
+  readonly memory: WebAssembly.Memory;
+  readonly extraAt: number;
   private readonly stages: (() => void)[] = [];
 
-  constructor(mod: WebAssembly.Module, ref: MixedRadixFFT) {
+  constructor(mod: WebAssembly.Module, ref: MixedRadixFFT, extra = 0) {
     const n = ref.n;
     const x = TW_AT + 32 * n;
     const work = [x + 16 * n, x + 32 * n];
-    const mem = new WebAssembly.Memory({ initial: Math.ceil((x + 48 * n) / 65536) });
+    const mem = new WebAssembly.Memory({ initial: Math.ceil((x + 48 * n + extra) / 65536) });
+    this.memory = mem;
+    this.extraAt = x + 48 * n;
     const inst = new WebAssembly.Instance(mod, { m: { mem } });
     const f = new Float64Array(mem.buffer);
     const { k1, k2, q1, q2 } = RADIX5;

@@ -61,6 +61,9 @@ export interface ComplexFFT {
   /** the kernel's own input and output arrays, where it has them: passing these saves the copies */
   readonly input?: Float64Array;
   readonly output?: Float64Array;
+  /** the kernel's memory and a region of `extra` bytes in it that is the caller's (stft-wasm.ts) */
+  readonly memory?: WebAssembly.Memory;
+  readonly extraAt?: number;
   transform(out: Float64Array, data: Float64Array): void;
   inverseTransform(out: Float64Array, data: Float64Array): void;
 }
@@ -189,15 +192,16 @@ function kernelModule(): WebAssembly.Module | null {
 
 /**
  * A complex FFT of `size` points (a power of two, at least 4) with fft.js's results bit for bit: the
- * WebAssembly kernel, or an fft.js instance where WebAssembly SIMD is missing or the kernel is off.
+ * WebAssembly kernel (with `extra` bytes for the caller in its memory), or an fft.js instance where
+ * WebAssembly SIMD is missing or the kernel is off.
  */
-export function complexFFT(size: number): ComplexFFT {
+export function complexFFT(size: number, extra = 0): ComplexFFT {
   const ref = new FFT(size);
   if (fftWasmKernel.enabled && size >= 4) {
     const mod = kernelModule();
     if (mod)
       try {
-        return new WasmFFT(mod, ref);
+        return new WasmFFT(mod, ref, extra);
       } catch {
         // fall through to fft.js
       }
@@ -211,10 +215,12 @@ export class WasmFFT implements ComplexFFT {
   /** the kernel's input and output (2 * size values each), valid as long as the instance */
   readonly input: Float64Array;
   readonly output: Float64Array;
+  readonly memory: WebAssembly.Memory;
+  readonly extraAt: number;
   private readonly run: (...a: number[]) => void;
   private readonly at: { data: number; out: number; tw: number; br: number; width: number };
 
-  constructor(mod: WebAssembly.Module, ref: FFT) {
+  constructor(mod: WebAssembly.Module, ref: FFT, extra = 0) {
     const n = ref.size;
     const csize = 2 * n;
     let power = 0;
@@ -226,8 +232,10 @@ export class WasmFFT implements ComplexFFT {
     const nbr = 1 << width;
     const data = br + 4 * nbr + (-(4 * nbr) & 15);
     const out = data + 8 * csize;
-    const bytes = out + 8 * csize;
+    const bytes = out + 8 * csize + extra;
     const mem = new WebAssembly.Memory({ initial: Math.ceil(bytes / 65536) });
+    this.memory = mem;
+    this.extraAt = out + 8 * csize;
     const inst = new WebAssembly.Instance(mod, { m: { mem } });
     this.run = inst.exports.fft as (...a: number[]) => void;
     const f = new Float64Array(mem.buffer);

@@ -1,6 +1,7 @@
 // Short-time Fourier transform (power-of-two and mixed-radix sizes) into a frame-major spectrogram.
 import { complexFFT } from './fft-wasm';
 import { mixedFFT, type InterleavedFFT } from './fft-mixed-wasm';
+import { frameKernel, frameKernelBytes, type FrameKernel } from './stft-wasm';
 import { centeredFrameCount, hannPeriodic, readFrame, type PadMode } from './window';
 
 /** A spectrogram laid out frame-major: data[t * bins + k], bins = nFft/2 + 1. */
@@ -33,14 +34,17 @@ interface Plan {
   out: Float64Array;
   a: Float64Array;
   b: Float64Array;
+  /** the pack and power loops in WebAssembly, where the FFT is a kernel */
+  kernel: FrameKernel | null;
 }
 const plans = new Map<number, Plan>();
 function planFor(n: number): Plan {
   let p = plans.get(n);
   if (!p) {
-    const fft = isPowerOfTwo(n) ? complexFFT(n) : mixedFFT(n);
+    const fft = isPowerOfTwo(n) ? complexFFT(n, frameKernelBytes(n)) : mixedFFT(n, frameKernelBytes(n));
     p = {
       fft,
+      kernel: frameKernel(fft, hannPeriodic(n)),
       z: fft.input ?? new Float64Array(2 * n),
       out: fft.output ?? new Float64Array(2 * n),
       a: new Float64Array(n),
@@ -105,7 +109,8 @@ export function powerFrames(
   // Two real frames per complex FFT: z = a + i*b, then A[k] = (Z[k] + conj Z[N-k]) / 2 and
   // B[k] = (Z[k] - conj Z[N-k]) / 2i. With fft.js this beats two realTransform calls, and it is
   // what makes the non-power-of-two (mixed-radix) transform affordable.
-  const { fft, z, out, a, b } = planFor(nFft);
+  const { fft, z, out, a, b, kernel } = planFor(nFft);
+  const packed = kernel && hop <= nFft ? kernel : null;
   const n = pcm.length;
   for (let t = 0; t < frames; t += 2) {
     const hasB = t + 1 < frames;
@@ -118,7 +123,10 @@ export function powerFrames(
       else b.fill(0);
     }
     // interleaved [re, im, re, im, ...]
-    if (inside) {
+    if (inside && packed) {
+      packed.samples.set(pcm.subarray(sa, sb + nFft));
+      packed.pack(hop);
+    } else if (inside) {
       for (let i = 0; i < nFft; i++) {
         z[2 * i] = pcm[sa + i] * win[i];
         z[2 * i + 1] = pcm[sb + i] * win[i];
@@ -130,6 +138,11 @@ export function powerFrames(
       }
     }
     fft.transform(out, z);
+    if (kernel) {
+      kernel.power();
+      onFrames(t, kernel.pwA, hasB ? kernel.pwB : null);
+      continue;
+    }
     for (let k = 0; k < bins; k++) {
       const nk = k === 0 ? 0 : nFft - k;
       const xr = out[2 * k],
