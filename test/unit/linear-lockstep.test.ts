@@ -8,6 +8,7 @@ import { simdSwitch } from '../../src/main/core/classify/linear-rows-simd';
 import { CsrKernel } from '../../src/main/core/classify/linear-rows-wasm';
 import { laneClock, runLockstep } from '../../src/main/core/classify/linear-lockstep';
 import { primalBinary, primalSteps, type HessVecAsk, type PrimalSolution } from '../../src/main/core/classify/linear-tron';
+import { TronWork } from '../../src/main/core/classify/linear-tron-cg';
 import { lcg } from '../helpers/lcg';
 
 /** n rows: 2-9 of `text` sparse columns, then `dense` columns in (-1, 1); labels 0..classes-1 leaning on the dense ones. */
@@ -108,8 +109,9 @@ describe('several Hessian products in one pass', () => {
       function* chain(cls: number) {
         let w: Float64Array | undefined;
         let z: Float64Array | null = null;
+        const work = new TronWork(); // TRON's column vectors reused along the chain, as the C search does
         for (const C of Cs) {
-          const sol: PrimalSolution = yield* primalSteps(X, r.y, train, cls, 2 * C, C, 0.01, 1000, undefined, w, z, all.dim);
+          const sol: PrimalSolution = yield* primalSteps(X, r.y, train, cls, 2 * C, C, 0.01, 1000, undefined, w, z, all.dim, work);
           w = sol.w;
           z = sol.z;
           together[cls].push({ w: Float64Array.from(sol.w), iter: sol.iter });

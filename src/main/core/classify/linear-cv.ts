@@ -44,6 +44,7 @@ import { CsrLinearRows, linearRowsFromShared, type LinearRows, type SharedLinear
 import { argmaxClass } from './linear-solver';
 import { laneClock, laneSeconds, runLockstep, type LaneClock } from './linear-lockstep';
 import { primalSteps, type HessVecAsk, type PrimalSolution } from './linear-tron';
+import { TronWork } from './linear-tron-cg';
 import { weightedF1 } from './metrics';
 import { checkStop, stopOnSignal } from './stop';
 import type { CvScore } from './choose-params';
@@ -121,6 +122,7 @@ export function cvTaskRunner(X: LinearRows, data: Omit<CvWorkerData, 'kind' | 'r
       let z: Float64Array | null = null; // margins of w on the fold's rows (they do not depend on C)
       // the weights over X's columns (+0 on those the fold's rows do not use, as a fit on a view gives them)
       const full = new Float64Array(d1);
+      const work = new TronWork(); // TRON's column vectors, kept along the chain
       for (let e = 0; e < nc; e++) {
         const C = data.Cs[t.cs[e]];
         const t0 = laneSeconds(clock);
@@ -137,6 +139,7 @@ export function cvTaskRunner(X: LinearRows, data: Omit<CvWorkerData, 'kind' | 'r
           w,
           z,
           d1,
+          work,
         );
         w = sol.w;
         z = sol.z;

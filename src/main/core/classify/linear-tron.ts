@@ -14,6 +14,7 @@
  * X.hessVec as before: the same bits.
  */
 import type { LinearRows } from './linear-rows';
+import { addScaled, cgCurvature, cgMove, cgNext, cgStart, sumOf, TronWork } from './linear-tron-cg';
 import { checkStop, type ShouldStop } from './stop';
 
 /** A Hessian product TRON asks for (tronSteps yields it): Hs += sum over t < m of Ci[i] (x_i . s) x_i, i = I[t]. */
@@ -63,70 +64,6 @@ function alone<R>(X: LinearRows, steps: Generator<HessVecAsk, R, void>): R {
   }
 }
 
-// CG's loops over the columns, as plain functions (hot loops outside the generator)
-/** Hd = dv + 2 Hd (the rows' part given); returns dv'Hd */
-function cgCurvature(dv: Float64Array, Hd: Float64Array, d1: number): number {
-  let dHd = 0;
-  for (let k = 0; k < d1; k++) {
-    const h = dv[k] + 2 * Hd[k];
-    Hd[k] = h;
-    dHd += dv[k] * h;
-  }
-  return dHd;
-}
-/** s += alpha dv with s'Ms into out[0]; rNew = r - alpha Hd, zz = rNew / M with zz'rNew into out[1] */
-function cgMove(
-  s: Float64Array,
-  dv: Float64Array,
-  M: Float64Array,
-  r: Float64Array,
-  rNew: Float64Array,
-  zz: Float64Array,
-  Hd: Float64Array,
-  alpha: number,
-  d1: number,
-  out: Float64Array,
-): void {
-  let sMs = 0;
-  let znew = 0;
-  for (let k = 0; k < d1; k++) {
-    const sk = s[k] + alpha * dv[k];
-    s[k] = sk;
-    sMs += sk * M[k] * sk;
-    const rk = r[k] - alpha * Hd[k];
-    rNew[k] = rk;
-    const zk = rk / M[k];
-    zz[k] = zk;
-    znew += zk * rk;
-  }
-  out[0] = sMs;
-  out[1] = znew;
-}
-/** dv = beta dv + zz, Hd = 0 */
-function cgNext(dv: Float64Array, zz: Float64Array, Hd: Float64Array, beta: number, d1: number): void {
-  for (let k = 0; k < d1; k++) {
-    dv[k] = beta * dv[k] + zz[k];
-    Hd[k] = 0;
-  }
-}
-/** CG's start: s = 0, r = -g, zz = dv = r / M */
-function cgStart(s: Float64Array, r: Float64Array, zz: Float64Array, dv: Float64Array, g: Float64Array, M: Float64Array, d1: number): void {
-  for (let k = 0; k < d1; k++) {
-    s[k] = 0;
-    r[k] = -g[k];
-    zz[k] = r[k] / M[k];
-    dv[k] = zz[k];
-  }
-}
-/** out = a + b over d1 */
-function sumOf(out: Float64Array, a: Float64Array, b: Float64Array, d1: number): void {
-  for (let k = 0; k < d1; k++) out[k] = a[k] + b[k];
-}
-/** a += alpha b over d1 */
-function addScaled(a: Float64Array, alpha: number, b: Float64Array, d1: number): void {
-  for (let k = 0; k < d1; k++) a[k] += alpha * b[k];
-}
-
 /**
  * tronL2Svc as a generator: it yields each Hessian product it needs (the same object every time),
  * to be added into ask.Hs before it resumes; the rest (CG, the passes for f, the gradient and the
@@ -144,6 +81,7 @@ export function* tronSteps(
   shouldStop?: ShouldStop,
   margins?: { z: Float64Array | null },
   fullDim?: number,
+  work?: TronWork,
 ): Generator<HessVecAsk, number, void> {
   const n = X.n;
   const d1 = X.dim;
@@ -212,15 +150,10 @@ export function* tronSteps(
     return s;
   };
 
-  const g = new Float64Array(d1);
-  const M = new Float64Array(d1);
-  const s = new Float64Array(d1);
-  let r = new Float64Array(d1);
-  let rNew = new Float64Array(d1);
-  const dv = new Float64Array(d1);
-  const Hd = new Float64Array(d1);
-  const zz = new Float64Array(d1);
-  const wNew = new Float64Array(d1);
+  // the vectors over the columns: each written before it is read, but `zero`
+  const [g, M, s, r0, r1, dv, Hd, zz, wNew, zero] = (work ?? new TronWork()).vectors(d1);
+  let r = r0;
+  let rNew = r1;
   const ask: HessVecAsk = { I, m: 0, Ci, s: dv, Hs: Hd };
   const sums = new Float64Array(2);
 
@@ -279,7 +212,6 @@ export function* tronSteps(
   // adds zeros to the bias's 0; the rows are finite), so f(0) needs no pass over the rows; the
   // gradient does (it depends on C_i).
   z.fill(0);
-  const zero = new Float64Array(d1);
   let f = fromMargins(zero);
   let cold = true;
   for (let k = 0; k < d1 && cold; k++) cold = w[k] === 0 && 1 / w[k] > 0;
@@ -370,7 +302,7 @@ export interface PrimalSolution {
   z: Float64Array | null;
 }
 
-/** primalBinary as a generator of its Hessian products (tronSteps), for the C search's lockstep. */
+/** primalBinary as a generator of its Hessian products (tronSteps), for the C search's lockstep; `work`: tronSteps' vectors. */
 export function* primalSteps(
   X: LinearRows,
   y: ArrayLike<number>,
@@ -384,6 +316,7 @@ export function* primalSteps(
   w0?: Float64Array,
   z0?: Float64Array | null,
   fullDim?: number,
+  work?: TronWork,
 ): Generator<HessVecAsk, PrimalSolution, void> {
   const n = rows.length;
   const yy = new Int8Array(n);
@@ -394,6 +327,6 @@ export function* primalSteps(
   }
   const w = w0 ? Float64Array.from(w0) : new Float64Array(X.dim);
   const margins = { z: z0 ?? null };
-  const iter = yield* tronSteps(X, yy, Ci, eps, maxIter, w, shouldStop, margins, fullDim);
+  const iter = yield* tronSteps(X, yy, Ci, eps, maxIter, w, shouldStop, margins, fullDim, work);
   return { w, iter, z: margins.z };
 }
