@@ -117,7 +117,8 @@ describe('the primal C search', () => {
     const fold = groupFolds(c.groups, 3, 4);
     const plan = { Cs, balanced: [false, true], nClasses: 5, fold, folds: 3, classWeights: new Array<null>(6).fill(null) };
     const X = CsrLinearRows.of(c.X, c.d);
-    // a task per weighting and fold (its 5 classes in lockstep), 2 x 3, times 3 Cs without chains
+    // a fold's 10 problems (2 weightings x 5 classes) in lockstep as tasks of 6 and 4 lanes, 2 x 3 folds,
+    // times 3 Cs without chains
     const cold = await searchPrimalCv(X, c.y, { ...plan, warm: false, parallel: forced(false) });
     expect(cold.workerTasks).toBe(18);
     const warm = await searchPrimalCv(X, c.y, { ...plan, warm: true, parallel: forced(false) });

@@ -31,12 +31,16 @@
  * rows are a block of their own over the columns they use (~86k of 102k) and a chain hands each C's
  * margins to the next (with linear-tron.ts's start and its passes in the WebAssembly kernel): the
  * same scores bit for bit, process CPU 38.4-52.6 -> 34.5-42.5 s.
- * Since (3 December 2026): a task is one fold and weighting with all its classes, their TRONs in
- * lockstep (linear-lockstep.ts) so that their Hessian products run as one WebAssembly SIMD pass
- * (linear-rows-simd.ts). The same command, 3 pairs alternating with the 3f807df build, 00:34-00:36
+ * Since (3 December 2026): a task is up to 8 of one fold's problems (classes x weightings), their
+ * TRONs in lockstep (linear-lockstep.ts) so that their Hessian products run as one WebAssembly SIMD
+ * pass (linear-rows-simd.ts). The same command, 3 pairs alternating with the 3f807df build, 00:34-00:36
  * UTC, load 1.9-3.7: CPU (user + sys) 31.5 / 28.8 / 30.7 -> 21.8 / 23.8 / 25.0 s, seconds.choose
  * 25.2 / 11.6 / 12.9 -> 8.6 / 9.5 / 10.5 s, every score, the stored model and all predictions the
  * same bits; peak RSS 525-575 -> 642-707 MB (the interleaved vectors, 2 x 64 bytes per column).
+ * That was a task per fold and weighting (7 lanes of 8); a fold's 14 problems as 8 + 6 lanes fill the
+ * passes better (the pass costs about its lanes: 16 lanes took 2.1x 8 in a micro-benchmark): the
+ * search alone on one thread (chooseSparseLinearCv on the dumped rows, 2 pairs) 15.0 / 15.6 -> 14.1 /
+ * 14.8 s.
  */
 import { foldRows } from './linear-calibrate';
 import { runTasks, threadsFor, type ParallelOptions, type TaskPool } from './linear-parallel';
@@ -45,18 +49,21 @@ import { argmaxClass } from './linear-solver';
 import { laneClock, laneSeconds, runLockstep, type LaneClock } from './linear-lockstep';
 import { primalSteps, type HessVecAsk, type PrimalSolution } from './linear-tron';
 import { TronWork } from './linear-tron-cg';
+import { LANES } from './linear-rows-simd';
 import { weightedF1 } from './metrics';
 import { checkStop, stopOnSignal } from './stop';
 import type { CvScore } from './choose-params';
 
 /**
- * One task of the search: each class of `classes` against the rest on fold `fold`'s training rows,
- * weighting `b`, at Cs[c] for c of `cs` in order; the classes' TRONs run in lockstep (linear-lockstep.ts).
+ * One task of the search: for each lane q, class classes[q] against the rest on fold `fold`'s training
+ * rows with weighting bs[q], at Cs[c] for c of `cs` in order; the lanes' TRONs run in lockstep
+ * (linear-lockstep.ts). A fold's problems of both weightings are dealt into tasks of up to 8 lanes (the
+ * SIMD pass's width: 14 as 8 + 6, not 7 + 7 in two passes of 8).
  */
 export interface CvTask {
   id: number;
   fold: number;
-  b: number;
+  bs: number[];
   classes: number[];
   /** indices into Cs, solved in this order, each from the previous one's w (one entry: from 0) */
   cs: number[];
@@ -79,7 +86,7 @@ export interface CvWorkerData extends TaskPool<CvTask> {
   maxIter: number;
 }
 
-/** A task's result, per class of its `classes` then entry of its `cs` (index q * cs.length + e): held-out decision values, Newton iterations, seconds solving. */
+/** A task's result, per lane q then entry e of its `cs` (index q * cs.length + e): held-out decision values, Newton iterations, seconds solving. */
 export interface CvSolved {
   dec: Float64Array[];
   iter: number[];
@@ -111,13 +118,13 @@ export function cvTaskRunner(X: LinearRows, data: Omit<CvWorkerData, 'kind' | 'r
       part = { f: t.fold, train, held, Xs: c.X, cols: c.cols };
     }
     const p = part;
-    const cw = data.classWeights[t.b * data.folds + t.fold];
     const nc = t.cs.length;
     const size = t.classes.length * nc;
     const res: CvSolved = { dec: new Array<Float64Array>(size), iter: new Array<number>(size), seconds: new Array<number>(size) };
-    // one class's chain along its Cs
+    // one lane's chain along its Cs
     function* chain(q: number, clock: LaneClock): Generator<HessVecAsk, void, void> {
       const cls = t.classes[q];
+      const cw = data.classWeights[t.bs[q] * data.folds + t.fold];
       let w: Float64Array | undefined;
       let z: Float64Array | null = null; // margins of w on the fold's rows (they do not depend on C)
       // the weights over X's columns (+0 on those the fold's rows do not use, as a fit on a view gives them)
@@ -212,19 +219,24 @@ export async function searchPrimalCv(
   // chains go along C ascending whatever order the Cs are listed in
   const ascending = [...Cs.keys()].sort((a, b) => Cs[a] - Cs[b] || a - b);
   const tasks: CvTask[] = [];
-  const add = (b: number, f: number, cs: number[]): void => {
-    if (split[f].classes.length < 2) return; // one class: the fold model predicts it, nothing to solve
-    tasks.push({ id: tasks.length, fold: f, b, classes: split[f].classes, cs });
+  const add = (f: number, cs: number[]): void => {
+    const { classes } = split[f];
+    if (classes.length < 2) return; // one class: the fold model predicts it, nothing to solve
+    const lanes = balanced.flatMap((_, b) => classes.map((cls) => ({ b, cls })));
+    const chunks = Math.ceil(lanes.length / LANES);
+    const size = 2 * Math.ceil(lanes.length / (2 * chunks)); // even: no f64x2 half left empty
+    for (let i = 0; i < lanes.length; i += size) {
+      const part = lanes.slice(i, i + size);
+      tasks.push({ id: tasks.length, fold: f, bs: part.map((l) => l.b), classes: part.map((l) => l.cls), cs });
+    }
   };
-  for (let b = 0; b < balanced.length; b++) {
-    if (plan.warm) for (let f = 0; f < folds; f++) add(b, f, ascending);
-    else for (let c = 0; c < nC; c++) for (let f = 0; f < folds; f++) add(b, f, [c]);
-  }
+  if (plan.warm) for (let f = 0; f < folds; f++) add(f, ascending);
+  else for (let c = 0; c < nC; c++) for (let f = 0; f < folds; f++) add(f, [c]);
 
   // decision values per candidate, fold and class index; problems left per candidate
   const dec = Array.from({ length: total }, () => split.map((s) => new Array<Float64Array>(s.classes.length)));
   const pending = new Array<number>(total).fill(0);
-  for (const t of tasks) for (const c of t.cs) pending[t.b * nC + c] += t.classes.length;
+  for (const t of tasks) for (const b of t.bs) for (const c of t.cs) pending[b * nC + c]++;
   const seconds = new Array<number>(total).fill(0);
   const scores: CvScore[] = [];
   let epochs = 0;
@@ -257,7 +269,7 @@ export async function searchPrimalCv(
     t.classes.forEach((cls, q) => {
       const m = split[t.fold].classes.indexOf(cls);
       t.cs.forEach((c, e) => {
-        const j = t.b * nC + c;
+        const j = t.bs[q] * nC + c;
         const x = q * t.cs.length + e;
         dec[j][t.fold][m] = r.dec[x];
         seconds[j] += r.seconds[x];
