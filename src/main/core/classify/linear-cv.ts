@@ -199,8 +199,9 @@ export interface PrimalCvPlan {
  * Scores of every candidate (weighting-major, then C as listed), each the mean over folds of the
  * held-out weighted F1 of the fold's one-vs-rest primal model. `trainSeconds` of a candidate: its
  * share of the search, the seconds its binary problems took to solve, summed over the threads that
- * solved them (its wall is not separable when candidates run side by side). Also the Newton
- * iterations of every problem and how many problems worker threads solved.
+ * solved them (its wall is not separable when candidates run side by side; in lockstep each problem
+ * gets its own steps' CPU time and an equal share of each shared pass). Also the Newton iterations of
+ * every problem and how many tasks (CvTask: up to 8 problems each) worker threads solved.
  */
 export async function searchPrimalCv(
   X: LinearRows,

@@ -1,6 +1,7 @@
-// Several TRONs side by side (the C search's classes of one fold and weighting, linear-cv.ts): each
-// runs as a generator of its Hessian products (linear-tron.ts tronSteps), and the products they ask
-// for together are answered in one pass over the rows (LinearRows.hessVecs, linear-rows-simd.ts).
+// Several TRONs side by side (up to 8 of a C-search fold's problems, linear-cv.ts; a model's classes in
+// the threaded fit, linear-parallel.ts): each runs as a generator of its Hessian products (linear-tron.ts
+// tronSteps), and the products they ask for together are answered in one pass over the rows
+// (LinearRows.hessVecs, linear-rows-simd.ts).
 /*
  * Each TRON's arithmetic is its own, in its own order, whatever runs beside it: lockstep only decides
  * when its products are computed, and hessVecs gives each the bits of its own product, so every

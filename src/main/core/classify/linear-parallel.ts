@@ -10,8 +10,8 @@
  * 3 folds), none depending on another under TRON (no Rng, cold starts). This thread and a worker
  * per further core take them in order (the full fit's first: they are the largest) from one shared
  * counter, a task per model (the full fit, each fold's), its classes' TRONs in lockstep so that their
- * Hessian products run as one SIMD pass (linear-lockstep.ts; the same bits); the rows are shared once through SharedArrayBuffers (LinearRows.toShared). This thread
- * works too because a task in a worker took 10-25% longer than here (a fresh isolate; measured on
+ * Hessian products run as one SIMD pass (linear-lockstep.ts; the same bits); the rows are shared once
+ * through SharedArrayBuffers (LinearRows.toShared). This thread works too because a task in a worker took 10-25% longer than here (a fresh isolate; measured on
  * the synthetic rows below), and a worker that is late to start or fails costs nothing: its tasks
  * are done here. Fold assignment (the Rng), decision values and sigmoids stay here, in fitLinear's
  * order (linear-calibrate.ts), so the result is fitLinear's. The dual solver stays sequential: it
@@ -118,7 +118,8 @@ export function threadsFor(p: ParallelOptions, tasks: number, work: number): { t
 
 /**
  * fitLinear(X, y, o, style), its primal binary problems on worker threads where that pays; the same
- * model and epochs, and how many binary problems worker threads solved (0 when fitLinear ran).
+ * model and epochs, and how many tasks (a model's binary problems each) worker threads solved (0 when
+ * fitLinear ran).
  * Rejects with an AbortError when the fit's stop poll fires.
  */
 export async function fitLinearParallel(

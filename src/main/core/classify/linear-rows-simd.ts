@@ -1,13 +1,15 @@
-// Several classes' TRON Hessian products in one pass over the CSR rows (CsrKernel.hessVecs): a small
-// WebAssembly SIMD module, assembled here from its instructions, two classes per f64x2 lane pair.
+// Several binary problems' TRON Hessian products in one pass over the CSR rows (CsrKernel.hessVecs): a
+// small WebAssembly SIMD module, assembled here from its instructions, two problems per f64x2.
 /*
- * Why: in the C search's binary problems (7 classes per fold and weighting) the Hessian products took
- * ~52% of the CPU, each class's product a separate pass over the same ~6,000 rows with their 229
- * stored values (linear-rows-wasm.ts). Here the classes' vectors are interleaved, column k's 8 lanes
- * in one 64-byte line, so one pass reads each stored value and its column index once for all
- * classes and gathers / scatters one cache line per column. Micro-benchmark (2 December 2026, the
- * 10,000-row media rows, 2/3 of them, 7 classes with 80% active rows): 7 single-class products 19.1-
- * 23.6 ms, this pass 9.2-12.3 ms with its copies in and out (the kernel alone 8.7 ms).
+ * Why: in the C search's binary problems (7 classes x 2 weightings per fold) the Hessian products
+ * took ~52% of the CPU, each problem's product a separate pass over the same ~6,000 rows with their
+ * 229 stored values (linear-rows-wasm.ts). Here up to 8 problems' vectors are interleaved, column k's
+ * 8 lanes in one 64-byte line, so one pass reads each stored value and its column index once for all
+ * of them. Micro-benchmark (3 December 2026, 00:28 UTC, /tmp/h40's mb8 on the 10,000-row media rows,
+ * 2/3 of them, 7 classes with 80% active rows): 7 single-class products 19.1-23.6 ms, this pass
+ * 9.2-12.3 ms with its copies in and out (the kernel alone 8.7 ms). A 16-lane pass (128 bytes a
+ * column) took 2.1x the 8-lane one, so lanes are 8. End to end: docs/benchmarks.md, 3 December 2026
+ * (the first 10,000-row train 29.7-33.6 -> 21.2-22.5 s CPU with linear-lockstep.ts).
  * Same bits: lane p does class p's float operations in the single-class kernel's order (z = s[bias],
  * then z + s[ind_k] val_k in CSR order; a = Ci z; Hs[ind_k] + a val_k in CSR order; Hs[bias] + a),
  * each f64x2 add and mul rounding per lane as the scalar one (IEEE binary64, no fused multiply-add).
