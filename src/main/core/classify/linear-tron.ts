@@ -14,7 +14,7 @@
  * X.hessVec as before: the same bits.
  */
 import type { LinearRows } from './linear-rows';
-import { addScaled, cgCurvature, cgMove, cgNext, cgStart, sumOf, TronWork } from './linear-tron-cg';
+import { addScaled, cgStart, sumOf, TronWork } from './linear-tron-cg';
 import { checkStop, type ShouldStop } from './stop';
 
 /** A Hessian product TRON asks for (tronSteps yields it): Hs += sum over t < m of Ci[i] (x_i . s) x_i, i = I[t]. */
@@ -151,7 +151,8 @@ export function* tronSteps(
   };
 
   // the vectors over the columns: each written before it is read, but `zero`
-  const [g, M, s, r0, r1, dv, Hd, zz, wNew, zero] = (work ?? new TronWork()).vectors(d1);
+  const cg = work ?? new TronWork(); // and CG's per-step loops over them
+  const [g, M, s, r0, r1, dv, Hd, zz, wNew, zero] = cg.vectors(d1);
   let r = r0;
   let rNew = r1;
   const ask: HessVecAsk = { I, m: 0, Ci, s: dv, Hs: Hd };
@@ -174,10 +175,10 @@ export function* tronSteps(
       // (the loops before this fusion), so the iterates are the same bits.
       ask.m = sizeI;
       yield ask;
-      const dHd = cgCurvature(dv, Hd, d1);
+      const dHd = cg.curvature(dv, Hd, d1);
       if (dHd <= 1e-16) break;
       let alpha = zTr / dHd;
-      cgMove(s, dv, M, r, rNew, zz, Hd, alpha, d1, sums);
+      cg.move(s, dv, M, r, rNew, zz, Hd, alpha, d1, sums);
       const sMs = sums[0];
       const znew = sums[1];
       if (Math.sqrt(sMs) > delta) {
@@ -196,7 +197,7 @@ export function* tronSteps(
       r = rNew;
       rNew = rOld;
       const beta = znew / zTr;
-      cgNext(dv, zz, Hd, beta, d1);
+      cg.next(dv, zz, Hd, beta, d1);
       zTr = znew;
     }
     return false;
