@@ -1,5 +1,6 @@
 // Several binary problems' TRON Hessian products in one pass over the CSR rows (CsrKernel.hessVecs): a
-// small WebAssembly SIMD module, assembled here from its instructions, two problems per f64x2.
+// small WebAssembly SIMD module, assembled here from its instructions (with ../features/wasm-asm.ts),
+// two problems per f64x2.
 /*
  * Why: in the C search's binary problems (7 classes x 2 weightings per fold) the Hessian products
  * took ~52% of the CPU, each problem's product a separate pass over the same ~6,000 rows with their
@@ -19,47 +20,42 @@
  * both are: the lane's Hs are the single product's bits.
  */
 
+import {
+  ADD,
+  BLOCK,
+  br,
+  brIf,
+  compile,
+  END,
+  GE_U,
+  get,
+  i32c,
+  I32,
+  leb,
+  load,
+  LOOP,
+  moduleBytes,
+  set,
+  SHL,
+  SPLAT,
+  store,
+  tee,
+  V128,
+  VADD,
+  VMUL,
+  type WasmFunction,
+} from '../features/wasm-asm';
 import type { HessVecAsk } from './linear-tron';
-
-/** LEB128 of an unsigned or a signed integer. */
-export function leb(v: number, signed = false): number[] {
-  const out: number[] = [];
-  for (;;) {
-    const b = v & 0x7f;
-    v = signed ? v >> 7 : v >>> 7;
-    const done = signed ? (v === 0 && (b & 0x40) === 0) || (v === -1 && (b & 0x40) !== 0) : v === 0;
-    out.push(done ? b : b | 0x80);
-    if (done) return out;
-  }
-}
-export const vec = (items: number[][]): number[] => [...leb(items.length), ...items.flat()];
-export const section = (id: number, body: number[]): number[] => [id, ...leb(body.length), ...body];
-export const name = (s: string): number[] => [...leb(s.length), ...Array.from(s, (c) => c.charCodeAt(0))];
 
 /** Lanes per column (8 x f64 = one 64-byte line); bytes per column. */
 export const LANES = 8;
 export const LANE_BYTES = 64;
 
-// opcodes
-const get = (l: number): number[] => [0x20, l];
-const set = (l: number): number[] => [0x21, l];
-const tee = (l: number): number[] => [0x22, l];
-const i32c = (v: number): number[] => [0x41, ...leb(v, true)];
-const ADD = 0x6a;
-const SHL = 0x74;
-const GE_U = 0x4f;
+// instructions only this kernel uses (the rest: ../features/wasm-asm.ts)
 const LOAD = (offset = 0): number[] => [0x28, 2, ...leb(offset)];
 const F_LOAD = [0x2b, 3, 0];
-const V_LOAD = (offset: number): number[] => [0xfd, 0x00, 4, ...leb(offset)];
-const V_STORE = (offset: number): number[] => [0xfd, 0x0b, 4, ...leb(offset)];
-const SPLAT = [0xfd, 0x14];
-const V_ADD = [0xfd, 0xf0, 0x01];
-const V_MUL = [0xfd, 0xf2, 0x01];
-const BLOCK = [0x02, 0x40];
-const LOOP = [0x03, 0x40];
-const END = 0x0b;
-const brIf = (d: number): number[] => [0x0d, d];
-const br = (d: number): number[] => [0x0c, d];
+const V_LOAD = (offset: number): number[] => load(offset, 4);
+const V_STORE = (offset: number): number[] => store(offset, 4);
 
 // params: byte addresses of U (block rows, i32), CI8 (8 lanes per row of U), ptr, ind, val, S8, H8; m, bias
 const [U, M, CI8, PTR, IND, VAL, S8, H8, BIAS] = [0, 1, 2, 3, 4, 5, 6, 7, 8];
@@ -109,48 +105,37 @@ function pass(J: number): number[] {
     ...js.flatMap((j) => [...at(S8, BIAS, 6), ...V_LOAD(16 * j), ...set(Z[j])]),
     ...overRow([
       ...colAndVal(S8),
-      ...js.flatMap((j) => [...get(Z[j]), ...get(ADDR), ...V_LOAD(16 * j), ...get(V), ...V_MUL, ...V_ADD, ...set(Z[j])]),
+      ...js.flatMap((j) => [...get(Z[j]), ...get(ADDR), ...V_LOAD(16 * j), ...get(V), ...VMUL, ...VADD, ...set(Z[j])]),
     ]),
     // a_j = CI8[t] * z_j (in z_j)
-    ...js.flatMap((j) => [...at(CI8, T, 6), ...V_LOAD(16 * j), ...get(Z[j]), ...V_MUL, ...set(Z[j])]),
+    ...js.flatMap((j) => [...at(CI8, T, 6), ...V_LOAD(16 * j), ...get(Z[j]), ...VMUL, ...set(Z[j])]),
     // H8[ind_k] = H8[ind_k] + a_j * val_k
     ...overRow([
       ...colAndVal(H8),
-      ...js.flatMap((j) => [
-        ...get(ADDR),
-        ...get(ADDR),
-        ...V_LOAD(16 * j),
-        ...get(Z[j]),
-        ...get(V),
-        ...V_MUL,
-        ...V_ADD,
-        ...V_STORE(16 * j),
-      ]),
+      ...js.flatMap((j) => [...get(ADDR), ...get(ADDR), ...V_LOAD(16 * j), ...get(Z[j]), ...get(V), ...VMUL, ...VADD, ...V_STORE(16 * j)]),
     ]),
     // H8[bias] = H8[bias] + a_j
     ...[...at(H8, BIAS, 6), ...set(ADDR)],
-    ...js.flatMap((j) => [...get(ADDR), ...get(ADDR), ...V_LOAD(16 * j), ...get(Z[j]), ...V_ADD, ...V_STORE(16 * j)]),
+    ...js.flatMap((j) => [...get(ADDR), ...get(ADDR), ...V_LOAD(16 * j), ...get(Z[j]), ...VADD, ...V_STORE(16 * j)]),
     ...incr(T),
     ...br(0),
-    END,
     END,
     END,
   ];
 }
 
-const locals = vec([
-  [6, 0x7f],
-  [5, 0x7b],
-]);
-const fn = (c: number[]): number[] => [...leb(locals.length + c.length), ...locals, ...c];
-const bytes = Uint8Array.from([
-  ...[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00],
-  ...section(1, vec([[0x60, ...vec(Array.from({ length: 9 }, () => [0x7f])), 0]])),
-  ...section(2, vec([[...name('env'), ...name('memory'), 0x02, 0x00, 0x01]])),
-  ...section(3, vec([1, 2, 3, 4].map(() => [0]))),
-  ...section(7, vec([1, 2, 3, 4].map((J) => [...name(`hv${2 * J}`), 0x00, J - 1]))),
-  ...section(10, vec([1, 2, 3, 4].map((J) => fn(pass(J))))),
-]);
+const bytes = moduleBytes(
+  [1, 2, 3, 4].map((J): WasmFunction => ({
+    name: `hv${2 * J}`,
+    params: 9,
+    locals: [
+      [6, I32],
+      [5, V128],
+    ],
+    code: pass(J),
+  })),
+  { memory: ['env', 'memory'], oneType: true },
+);
 
 /** hv2 .. hv8: the pass over lanes 0..1, 0..3, 0..5, 0..7 (U, m, CI8, ptr, ind, val, S8, H8, bias). */
 export type SimdPass = (
@@ -278,12 +263,6 @@ export const simdSwitch = { off: false };
 /** The compiled SIMD module, or null where WebAssembly SIMD is missing (or switched off). */
 export function simdModule(): WebAssembly.Module | null {
   if (simdSwitch.off) return null;
-  if (compiled === undefined) {
-    try {
-      compiled = typeof WebAssembly === 'object' && WebAssembly.validate(bytes) ? new WebAssembly.Module(bytes) : null;
-    } catch {
-      compiled = null;
-    }
-  }
+  if (compiled === undefined) compiled = compile(bytes);
   return compiled;
 }

@@ -1,5 +1,6 @@
 // TRON's Hessian product over CSR rows (CsrLinearRows.hessVec) as a small WebAssembly kernel, the
-// module assembled here from its instructions; the same arithmetic in the same order as the JS loop.
+// module assembled here from its instructions (with ../features/wasm-asm.ts); the same arithmetic in the
+// same order as the JS loop.
 /*
  * Why: on train's 10,000-row media retrain (229 stored values per row, 102,116 columns) the product
  * is ~85% of the fit, and V8 spent ~2.5-3 ns per gathered or scattered value on it; this kernel
@@ -15,27 +16,34 @@
  * Several classes' products at once (hessVecs) run in the SIMD module of linear-rows-simd.ts on the
  * same memory (its interleaved vectors first in it), one product each where SIMD is missing.
  */
-import { LANE_BYTES, leb, name, section, SimdLanes, simdModule, vec } from './linear-rows-simd';
+import {
+  ADD,
+  BLOCK,
+  br,
+  brIf,
+  compile,
+  END,
+  F64,
+  GE_U,
+  get,
+  I32,
+  i32c,
+  LOOP,
+  moduleBytes,
+  set,
+  SHL,
+  tee,
+  type WasmFunction,
+} from '../features/wasm-asm';
+import { LANE_BYTES, SimdLanes, simdModule } from './linear-rows-simd';
 import type { HessVecAsk } from './linear-tron';
 
-// opcodes
-const get = (l: number): number[] => [0x20, l];
-const set = (l: number): number[] => [0x21, l];
-const tee = (l: number): number[] => [0x22, l];
-const i32c = (v: number): number[] => [0x41, ...leb(v, true)];
-const ADD = 0x6a;
-const SHL = 0x74;
-const GE_U = 0x4f;
+// instructions only this kernel uses (the rest: ../features/wasm-asm.ts)
 const F_ADD = 0xa0;
 const F_MUL = 0xa2;
 const LOAD = (offset = 0): number[] => [0x28, 2, offset];
 const F_LOAD = [0x2b, 3, 0];
 const F_STORE = [0x39, 3, 0];
-const BLOCK = [0x02, 0x40];
-const LOOP = [0x03, 0x40];
-const END = 0x0b;
-const brIf = (d: number): number[] => [0x0d, d];
-const br = (d: number): number[] => [0x0c, d];
 
 // params: byte addresses of I (i32), Ci (f64), map (i32), ptr (i32), ind (i32), val (f64), s, Hs (f64); m, bias;
 // a second coefficient array (f64, gradpre only)
@@ -80,7 +88,6 @@ const code = [
   ...br(0),
   END,
   END,
-  END,
 ];
 // TRON's passes over the rows (CsrLinearRows.dots / axpys), with the same parameter and local layout
 // as hv so that the helpers above serve: CI's slot holds z (dots) or the per-row coefficients a_t
@@ -100,7 +107,6 @@ const dots = [
   ...br(0),
   END,
   END,
-  END,
 ];
 /** axpys: for t < M, row I[t]: v[ind_k] += a_t val_k, v[bias] += a_t. */
 const axpys = [
@@ -116,7 +122,6 @@ const axpys = [
   ...[...at(HS, BIAS, 3), ...tee(ADDR), ...get(ADDR), ...F_LOAD, ...get(A), F_ADD, ...F_STORE],
   ...incr(T),
   ...br(0),
-  END,
   END,
   END,
 ];
@@ -145,33 +150,26 @@ const gradpre = [
   ...br(0),
   END,
   END,
-  END,
 ];
-const locals = vec([
-  [7, 0x7f],
-  [3, 0x7c],
-]);
-const fn = (c: number[]): number[] => [...leb(locals.length + c.length), ...locals, ...c];
-const exported = ['hv', 'dots', 'axpys', 'gradpre'];
-const bytes = Uint8Array.from([
-  ...[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00],
-  ...section(1, vec([[0x60, ...vec(Array.from({ length: 11 }, () => [0x7f])), 0]])),
-  ...section(2, vec([[...name('env'), ...name('memory'), 0x02, 0x00, 0x01]])),
-  ...section(3, vec(exported.map(() => [0]))),
-  ...section(7, vec(exported.map((e, j) => [...name(e), 0x00, j]))),
-  ...section(10, vec([fn(code), fn(dots), fn(axpys), fn(gradpre)])),
-]);
+/** one of the module's functions: all take the same 11 i32 parameters and have the same locals */
+const fn = (name: string, c: number[]): WasmFunction => ({
+  name,
+  params: 11,
+  locals: [
+    [7, I32],
+    [3, F64],
+  ],
+  code: c,
+});
+const bytes = moduleBytes([fn('hv', code), fn('dots', dots), fn('axpys', axpys), fn('gradpre', gradpre)], {
+  memory: ['env', 'memory'],
+  oneType: true,
+});
 
 let compiled: WebAssembly.Module | null | undefined;
 /** The compiled kernel, or null where WebAssembly is missing (the JS loop then). */
 function kernelModule(): WebAssembly.Module | null {
-  if (compiled === undefined) {
-    try {
-      compiled = typeof WebAssembly === 'object' ? new WebAssembly.Module(bytes) : null;
-    } catch {
-      compiled = null;
-    }
-  }
+  if (compiled === undefined) compiled = compile(bytes);
   return compiled;
 }
 

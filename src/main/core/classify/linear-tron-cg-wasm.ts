@@ -1,5 +1,6 @@
 // CG's three loops over the columns per step (linear-tron-cg.ts: cgCurvature, cgMove, cgNext) as a
-// small WebAssembly SIMD module, assembled here from its instructions, over TRON's vectors in its memory.
+// small WebAssembly SIMD module, assembled here from its instructions (with ../features/wasm-asm.ts), over
+// TRON's vectors in its memory.
 /*
  * Why: with the Hessian products shared by several problems (linear-rows-simd.ts), CG's column loops
  * were ~18% of the first train's CPU (--cpu-prof, 3 December 2026). cgMove over 86,451 columns took
@@ -9,30 +10,39 @@
  * sum stays sequential in column order (lane 0, then lane 1, into one scalar accumulator). Two columns
  * a step; an odd last column is left to the JS loop, which continues the sums.
  */
-import { leb, name, section, simdSwitch, vec } from './linear-rows-simd';
+import {
+  ADD,
+  compile,
+  END,
+  F64,
+  GE_U,
+  get,
+  I32,
+  i32c,
+  load,
+  moduleBytes,
+  set,
+  simd,
+  SPLAT,
+  store,
+  tee,
+  V128,
+  VADD,
+  VDIV,
+  VMUL,
+  VSUB,
+  type WasmFunction,
+} from '../features/wasm-asm';
+import { simdSwitch } from './linear-rows-simd';
 
-const get = (l: number): number[] => [0x20, l];
-const set = (l: number): number[] => [0x21, l];
-const tee = (l: number): number[] => [0x22, l];
-const i32c = (v: number): number[] => [0x41, ...leb(v, true)];
-const V_LOAD = [0xfd, 0x00, 4, 0];
-const V_STORE = [0xfd, 0x0b, 4, 0];
-const SPLAT = [0xfd, 0x14];
-const lane = (l: number): number[] => [0xfd, 0x21, l];
-const V_ADD = [0xfd, 0xf0, 0x01];
-const V_SUB = [0xfd, 0xf1, 0x01];
-const V_MUL = [0xfd, 0xf2, 0x01];
-const V_DIV = [0xfd, 0xf3, 0x01];
-const V_ZERO = [0xfd, 0x0c, ...new Array<number>(16).fill(0)];
+// instructions only this kernel uses (the rest: ../features/wasm-asm.ts)
+const V_LOAD = load(0, 4);
+const V_STORE = store(0, 4);
+const lane = (l: number): number[] => simd(0x21, l); // f64x2.extract_lane
+const V_ZERO = simd(0x0c, ...new Array<number>(16).fill(0));
 /** f64.const 2 */
 const TWO = [0x44, 0, 0, 0, 0, 0, 0, 0, 0x40];
 const F_ADD = 0xa0;
-const ADD = 0x6a;
-const GE_U = 0x4f;
-const END = 0x0b;
-const I32 = 0x7f;
-const F64 = 0x7c;
-const V128 = 0x7b;
 
 /** for (k = 0; k < bytes; k += 16) body, k (local K) a byte offset */
 const loop = (K: number, BYTES: number, body: number[]): number[] => [
@@ -47,15 +57,16 @@ const loop = (K: number, BYTES: number, body: number[]): number[] => [
 const sum2 = (acc: number, p: number): number[] => [...get(acc), ...get(p), ...lane(0), F_ADD, ...get(p), ...lane(1), F_ADD, ...set(acc)];
 
 // curv(dv, Hd, bytes) -> dHd: h = dv + 2 Hd, Hd = h, dHd += dv h
-const curv = (() => {
+const curv = ((): WasmFunction => {
   const [DV, HD, BYTES, K, ACC, H, P] = [0, 1, 2, 3, 4, 5, 6];
   const at = (b: number): number[] => [...get(b), ...get(K), ADD];
   const body = loop(K, BYTES, [
-    ...[...at(HD), ...at(DV), ...V_LOAD, ...TWO, ...SPLAT, ...at(HD), ...V_LOAD, ...V_MUL],
-    ...[...V_ADD, ...tee(H), ...V_STORE],
-    ...[...at(DV), ...V_LOAD, ...get(H), ...V_MUL, ...set(P), ...sum2(ACC, P)],
+    ...[...at(HD), ...at(DV), ...V_LOAD, ...TWO, ...SPLAT, ...at(HD), ...V_LOAD, ...VMUL],
+    ...[...VADD, ...tee(H), ...V_STORE],
+    ...[...at(DV), ...V_LOAD, ...get(H), ...VMUL, ...set(P), ...sum2(ACC, P)],
   ]);
   return {
+    name: 'curv',
     params: [I32, I32, I32],
     results: [F64],
     locals: [
@@ -63,25 +74,26 @@ const curv = (() => {
       [1, F64],
       [2, V128],
     ],
-    body: [...body, ...get(ACC)],
+    code: [...body, ...get(ACC)],
   };
 })();
 
 // move(s, dv, M, r, rNew, zz, Hd, alpha, bytes, out): s += alpha dv, sMs += s M s; rNew = r - alpha Hd,
 // zz = rNew / M, znew += zz rNew; out[0] = sMs, out[1] = znew
-const move = (() => {
+const move = ((): WasmFunction => {
   const [S, DV, M, R, RN, ZZ, HD, ALPHA, BYTES, OUT] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
   const [K, SMS, ZN, A2, S2, M2, R2, Z2, P] = [10, 11, 12, 13, 14, 15, 16, 17, 18];
   const at = (b: number): number[] => [...get(b), ...get(K), ADD];
   const body = loop(K, BYTES, [
-    ...[...at(S), ...at(S), ...V_LOAD, ...get(A2), ...at(DV), ...V_LOAD, ...V_MUL, ...V_ADD, ...tee(S2), ...V_STORE],
+    ...[...at(S), ...at(S), ...V_LOAD, ...get(A2), ...at(DV), ...V_LOAD, ...VMUL, ...VADD, ...tee(S2), ...V_STORE],
     ...[...at(M), ...V_LOAD, ...set(M2)],
-    ...[...get(S2), ...get(M2), ...V_MUL, ...get(S2), ...V_MUL, ...set(P), ...sum2(SMS, P)],
-    ...[...at(RN), ...at(R), ...V_LOAD, ...get(A2), ...at(HD), ...V_LOAD, ...V_MUL, ...V_SUB, ...tee(R2), ...V_STORE],
-    ...[...at(ZZ), ...get(R2), ...get(M2), ...V_DIV, ...tee(Z2), ...V_STORE],
-    ...[...get(Z2), ...get(R2), ...V_MUL, ...set(P), ...sum2(ZN, P)],
+    ...[...get(S2), ...get(M2), ...VMUL, ...get(S2), ...VMUL, ...set(P), ...sum2(SMS, P)],
+    ...[...at(RN), ...at(R), ...V_LOAD, ...get(A2), ...at(HD), ...V_LOAD, ...VMUL, ...VSUB, ...tee(R2), ...V_STORE],
+    ...[...at(ZZ), ...get(R2), ...get(M2), ...VDIV, ...tee(Z2), ...V_STORE],
+    ...[...get(Z2), ...get(R2), ...VMUL, ...set(P), ...sum2(ZN, P)],
   ]);
   return {
+    name: 'move',
     params: [I32, I32, I32, I32, I32, I32, I32, F64, I32, I32],
     results: [],
     locals: [
@@ -89,58 +101,37 @@ const move = (() => {
       [2, F64],
       [6, V128],
     ],
-    body: [...get(ALPHA), ...SPLAT, ...set(A2), ...body, ...get(OUT), ...get(SMS), 0x39, 3, 0, ...get(OUT), ...get(ZN), 0x39, 3, 8],
+    code: [...get(ALPHA), ...SPLAT, ...set(A2), ...body, ...get(OUT), ...get(SMS), 0x39, 3, 0, ...get(OUT), ...get(ZN), 0x39, 3, 8],
   };
 })();
 
 // next(dv, zz, Hd, beta, bytes): dv = beta dv + zz, Hd = 0
-const next = (() => {
+const next = ((): WasmFunction => {
   const [DV, ZZ, HD, BETA, BYTES, K, B2] = [0, 1, 2, 3, 4, 5, 6];
   const at = (b: number): number[] => [...get(b), ...get(K), ADD];
   const body = loop(K, BYTES, [
-    ...[...at(DV), ...get(B2), ...at(DV), ...V_LOAD, ...V_MUL, ...at(ZZ), ...V_LOAD, ...V_ADD, ...V_STORE],
+    ...[...at(DV), ...get(B2), ...at(DV), ...V_LOAD, ...VMUL, ...at(ZZ), ...V_LOAD, ...VADD, ...V_STORE],
     ...[...at(HD), ...V_ZERO, ...V_STORE],
   ]);
   return {
+    name: 'next',
     params: [I32, I32, I32, F64, I32],
     results: [],
     locals: [
       [1, I32],
       [1, V128],
     ],
-    body: [...get(BETA), ...SPLAT, ...set(B2), ...body],
+    code: [...get(BETA), ...SPLAT, ...set(B2), ...body],
   };
 })();
 
-const fns = [curv, move, next];
-const bytes = Uint8Array.from([
-  ...[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00],
-  ...section(1, vec(fns.map((f) => [0x60, ...vec(f.params.map((t) => [t])), ...vec(f.results.map((t) => [t]))]))),
-  ...section(2, vec([[...name('env'), ...name('memory'), 0x02, 0x00, 0x01]])),
-  ...section(3, vec(fns.map((_, j) => [j]))),
-  ...section(7, vec(['curv', 'move', 'next'].map((e, j) => [...name(e), 0x00, j]))),
-  ...section(
-    10,
-    vec(
-      fns.map((f) => {
-        const body = [...vec(f.locals), ...f.body, END];
-        return [...leb(body.length), ...body];
-      }),
-    ),
-  ),
-]);
+const bytes = moduleBytes([curv, move, next], { memory: ['env', 'memory'] });
 
 let compiled: WebAssembly.Module | null | undefined;
 /** The compiled module, or null where WebAssembly SIMD is missing (or switched off for tests). */
 function cgModule(): WebAssembly.Module | null {
   if (simdSwitch.off) return null;
-  if (compiled === undefined) {
-    try {
-      compiled = typeof WebAssembly === 'object' && WebAssembly.validate(bytes) ? new WebAssembly.Module(bytes) : null;
-    } catch {
-      compiled = null;
-    }
-  }
+  if (compiled === undefined) compiled = compile(bytes);
   return compiled;
 }
 

@@ -1,5 +1,6 @@
 // fft-mixed.ts's radix-4 and radix-5 Stockham stages (MFCC's 400 = 4*4*5*5 points) as a WebAssembly SIMD
-// kernel, the module assembled here from its instructions; the same IEEE operations in the same order.
+// kernel, the module assembled here from its instructions (with ../wasm-asm.ts); the same IEEE operations
+// in the same order.
 /*
  * Why: with the power-of-two FFTs in WebAssembly (fft-wasm.ts), MixedRadixFFT.forward was the largest
  * JS FFT left in the 200-clip audio extraction (~87-124 ms of the main thread, CPU profile). Here a
@@ -17,7 +18,25 @@
  * SIMD, get `MixedRadixFFT` behind the same interface.
  */
 import { MixedRadixFFT, RADIX5 } from './fft-mixed';
-import { ADD, addTo, compileModule, get, i32c, load, MUL, set, SHL, store, SWAP, tee, VADD, VMUL, VSUB, whileBelow, XOR } from './wasm-asm';
+import {
+  ADD,
+  addTo,
+  compileModule,
+  get,
+  i32c,
+  load,
+  MUL,
+  set,
+  SHL,
+  store,
+  SWAP,
+  tee,
+  VADD,
+  VMUL,
+  VSUB,
+  whileBelow,
+  XOR,
+} from '../wasm-asm';
 
 /** A forward complex FFT over interleaved arrays (the interface of fft-wasm.ts's `ComplexFFT.transform`). */
 export interface InterleavedFFT {

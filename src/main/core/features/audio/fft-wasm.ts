@@ -1,5 +1,6 @@
 // fft.js's complex radix-4 FFT (`transform`, `inverseTransform`) as a WebAssembly SIMD kernel, the module
-// assembled here from its instructions; the same IEEE operations in the same order, so the same bits.
+// assembled here from its instructions (with ../wasm-asm.ts); the same IEEE operations in the same order,
+// so the same bits.
 /*
  * Why: in the 200-clip audio-only extraction (issue 15) the main thread is the bottleneck and fft.js's
  * _transform4 was ~380 ms of its ~1500 ms busy (CPU profile). At the sizes the features use (2048:
@@ -27,22 +28,14 @@ import {
   br,
   brIf,
   compileModule,
-  DIV_U,
-  ELSE,
   END,
-  EQ,
-  F64_FROM_U32,
   get,
-  I32_LOAD,
   i32c,
-  IF,
   load,
   LOOP,
-  LT_S,
   MUL,
   set,
   SHL,
-  SHR_U,
   SPLAT,
   store,
   SWAP,
@@ -53,7 +46,13 @@ import {
   VSUB,
   whileBelow,
   XOR,
-} from './wasm-asm';
+} from '../wasm-asm';
+
+// i32 instructions only this kernel uses (the rest: ../wasm-asm.ts)
+const [SHR_U, DIV_U, EQ, LT_S] = [0x76, 0x6e, 0x46, 0x48];
+const I32_LOAD = [0x28, 2, 0];
+const F64_FROM_U32 = 0xb8;
+const [IF, ELSE] = [[0x04, 0x40], [0x05]];
 
 /** The part of fft.js's interface the audio features use (interleaved [re, im, re, im, ...]). */
 export interface ComplexFFT {

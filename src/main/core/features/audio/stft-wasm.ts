@@ -1,5 +1,6 @@
 // powerFrames' per-pair loops (stft.ts) as a WebAssembly SIMD kernel in the FFT kernel's own memory: the
-// windowed pair of frames packed as one complex input, and the two frames' power spectra from its FFT.
+// windowed pair of frames packed as one complex input, and the two frames' power spectra from its FFT; the
+// module assembled with ../wasm-asm.ts.
 /*
  * Why: with the FFTs in WebAssembly (fft-wasm.ts, fft-mixed-wasm.ts), powerFrames' own loops were its
  * larger part: per 3.6 s clip 0.31 ms packing (2048 and 400 points) and 0.20 ms of power spectra
@@ -12,9 +13,26 @@
  * (ar, ai) = X + (wr, -wi) (xi + (-wi) is xi - wi), (br, bi) = swap(X) + (wi, -wr), then
  * 0.25 * (ar*ar + ai*ai) and 0.25 * (br*br + bi*bi) with the squares added in that order.
  */
-import { ADD, addTo, compileModule, get, i32c, load, SHL, set, SPLAT, store, SWAP, tee, VADD, VMUL, whileBelow, XOR } from './wasm-asm';
+import {
+  ADD,
+  addTo,
+  compileModule,
+  get,
+  i32c,
+  load,
+  SHL,
+  set,
+  simd,
+  SPLAT,
+  store,
+  SWAP,
+  tee,
+  VADD,
+  VMUL,
+  whileBelow,
+  XOR,
+} from '../wasm-asm';
 
-const simd = (op: number, ...imm: number[]): number[] => [0xfd, op, ...imm];
 const LOAD32_ZERO = simd(0x5c, 2, 0);
 const LOAD32_LANE1 = simd(0x56, 2, 0, 1);
 const LOAD64_SPLAT = simd(0x0a, 3, 0);

@@ -1,5 +1,6 @@
 // The motion statistic's sum of |Y - Y_prev| over a frame as a small WebAssembly SIMD kernel, the module
-// assembled here from its instructions; the same integer as the JS loop of entropy.ts' lumaPass.
+// assembled here from its instructions (with ../wasm-asm.ts); the same integer as the JS loop of entropy.ts'
+// lumaPass.
 /*
  * Why: lumaPass counted the histogram and summed the differences in one JS loop at ~1.0-1.1 ns a pixel;
  * the histogram alone takes ~0.55 and the differences alone ~0.65 (320x240 bench frames, Node 20). Here
@@ -10,41 +11,19 @@
  * accumulator keeps its JS loop.
  */
 
-/** LEB128 of an unsigned integer. */
-function leb(v: number): number[] {
-  const out: number[] = [];
-  for (;;) {
-    const b = v & 0x7f;
-    v >>>= 7;
-    if (v === 0) {
-      out.push(b);
-      return out;
-    }
-    out.push(b | 0x80);
-  }
-}
-const vec = (items: number[][]): number[] => [...leb(items.length), ...items.flat()];
-const section = (id: number, body: number[]): number[] => [id, ...leb(body.length), ...body];
-const name = (s: string): number[] => [...leb(s.length), ...Array.from(s, (c) => c.charCodeAt(0))];
-const get = (l: number): number[] => [0x20, l];
-const set = (l: number): number[] => [0x21, l];
-const simd = (op: number, ...imm: number[]): number[] => [0xfd, ...leb(op), ...imm];
-const LOAD = simd(0x00, 0, 0); // v128.load align=1 offset=0
+import { I32, ADD as I32_ADD, compile, get, load, moduleBytes, set, simd, V128 } from '../wasm-asm';
+
+const LOAD = load(0, 0); // v128.load align=1 offset=0
 const SUB_SAT_U = simd(0x73); // i8x16.sub_sat_u
 const OR = simd(0x50); // v128.or
 const PAIRS_8 = simd(0x7d); // i16x8.extadd_pairwise_i8x16_u
 const PAIRS_16 = simd(0x7f); // i32x4.extadd_pairwise_i16x8_u
 const ADD_32X4 = simd(0xae); // i32x4.add
 const lane = (i: number): number[] => simd(0x1b, i); // i32x4.extract_lane
-const I32_ADD = 0x6a;
 
 // sad(a, b, n): sum over k < n of |mem[a + k] - mem[b + k]|, n a multiple of 16; locals: end (i32), acc (v128)
 const [A, B, N, END, ACC] = [0, 1, 2, 3, 4];
-const BODY = [
-  ...vec([
-    [1, 0x7f],
-    [1, 0x7b],
-  ]),
+const CODE = [
   ...[...get(A), ...get(N), I32_ADD, ...set(END)],
   ...[0x02, 0x40, 0x03, 0x40], // block, loop
   ...[...get(A), ...get(END), 0x4f, 0x0d, 1], // a >= end: out
@@ -55,15 +34,19 @@ const BODY = [
   ...[...get(B), 0x41, 16, I32_ADD, ...set(B)],
   ...[0x0c, 0, 0x0b, 0x0b], // br loop, end loop, end block
   ...[...get(ACC), ...lane(0), ...get(ACC), ...lane(1), I32_ADD, ...get(ACC), ...lane(2), I32_ADD, ...get(ACC), ...lane(3), I32_ADD],
-  0x0b,
 ];
-const MODULE = new Uint8Array([
-  ...[0, 0x61, 0x73, 0x6d, 1, 0, 0, 0],
-  ...section(1, vec([[0x60, ...vec([[0x7f], [0x7f], [0x7f]]), ...vec([[0x7f]])]])), // (i32, i32, i32) -> i32
-  ...section(2, vec([[...name('m'), ...name('mem'), 0x02, 0x00, 0x01]])), // imported memory, min 1 page
-  ...section(3, vec([[0]])),
-  ...section(7, vec([[...name('sad'), 0x00, 0]])),
-  ...section(10, vec([[...leb(BODY.length), ...BODY]])),
+// (i32, i32, i32) -> i32 over the imported memory m.mem
+const MODULE = moduleBytes([
+  {
+    name: 'sad',
+    params: 3,
+    results: [I32],
+    locals: [
+      [1, I32],
+      [1, V128],
+    ],
+    code: CODE,
+  },
 ]);
 
 /** Tests switch the kernel off to check the JS loop against it. */
@@ -71,13 +54,7 @@ export const frameDiffKernel = { enabled: true };
 
 let compiled: WebAssembly.Module | null | undefined;
 function kernelModule(): WebAssembly.Module | null {
-  if (compiled === undefined) {
-    try {
-      compiled = WebAssembly.validate(MODULE) ? new WebAssembly.Module(MODULE) : null;
-    } catch {
-      compiled = null;
-    }
-  }
+  if (compiled === undefined) compiled = compile(MODULE);
   return compiled;
 }
 
