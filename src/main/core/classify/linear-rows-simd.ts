@@ -22,18 +22,13 @@
 
 import {
   ADD,
-  BLOCK,
-  br,
-  brIf,
   compile,
-  END,
-  GE_U,
+  countUp,
   get,
-  i32c,
   I32,
+  i32c,
   leb,
   load,
-  LOOP,
   moduleBytes,
   set,
   SHL,
@@ -64,18 +59,8 @@ const [T, R, K, E, K0, ADDR] = [9, 10, 11, 12, 13, 14];
 const Z = [15, 16, 17, 18];
 const V = 19;
 const at = (base: number, idx: number, shift: number): number[] => [...get(base), ...get(idx), ...i32c(shift), SHL, ADD];
-const incr = (l: number): number[] => [...get(l), ...i32c(1), ADD, ...set(l)];
-const overRow = (body: number[]): number[] => [
-  ...[...get(K0), ...set(K)],
-  ...BLOCK,
-  ...LOOP,
-  ...[...get(K), ...get(E), GE_U, ...brIf(1)],
-  ...body,
-  ...incr(K),
-  ...br(0),
-  END,
-  END,
-];
+/** for (k = k0; k < e; k++) body */
+const overRow = (body: number[]): number[] => countUp(K, get(K0), E, body);
 /** addr = base + ind[k] * 64; v = splat(val[k]) */
 const colAndVal = (base: number): number[] => [
   ...get(base),
@@ -94,11 +79,7 @@ const colAndVal = (base: number): number[] => [
 /** The pass over lanes 0..2J-1 (J f64x2 vectors per column). */
 function pass(J: number): number[] {
   const js = Array.from({ length: J }, (_, j) => j);
-  return [
-    ...[...i32c(0), ...set(T)],
-    ...BLOCK,
-    ...LOOP,
-    ...[...get(T), ...get(M), GE_U, ...brIf(1)],
+  return countUp(T, i32c(0), M, [
     ...[...at(U, T, 2), ...LOAD(), ...set(R)],
     ...[...at(PTR, R, 2), ...tee(ADDR), ...LOAD(), ...set(K0), ...get(ADDR), ...LOAD(4), ...set(E)],
     // z_j = S8[bias], then z_j + S8[ind_k] * val_k
@@ -117,11 +98,7 @@ function pass(J: number): number[] {
     // H8[bias] = H8[bias] + a_j
     ...[...at(H8, BIAS, 6), ...set(ADDR)],
     ...js.flatMap((j) => [...get(ADDR), ...get(ADDR), ...V_LOAD(16 * j), ...get(Z[j]), ...VADD, ...V_STORE(16 * j)]),
-    ...incr(T),
-    ...br(0),
-    END,
-    END,
-  ];
+  ]);
 }
 
 const bytes = moduleBytes(

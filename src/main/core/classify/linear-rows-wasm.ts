@@ -16,25 +16,7 @@
  * Several classes' products at once (hessVecs) run in the SIMD module of linear-rows-simd.ts on the
  * same memory (its interleaved vectors first in it), one product each where SIMD is missing.
  */
-import {
-  ADD,
-  BLOCK,
-  br,
-  brIf,
-  compile,
-  END,
-  F64,
-  GE_U,
-  get,
-  I32,
-  i32c,
-  LOOP,
-  moduleBytes,
-  set,
-  SHL,
-  tee,
-  type WasmFunction,
-} from '../features/wasm-asm';
+import { ADD, compile, countUp, F64, get, I32, i32c, moduleBytes, set, SHL, tee, type WasmFunction } from '../features/wasm-asm';
 import { LANE_BYTES, SimdLanes, simdModule } from './linear-rows-simd';
 import type { HessVecAsk } from './linear-tron';
 
@@ -52,105 +34,81 @@ const [I, M, CI, MAP, PTR, IND, VAL, S, HS, BIAS, B] = [0, 1, 2, 3, 4, 5, 6, 7, 
 const [T, ROW, R, K, E, K0, ADDR, Z, A, C2] = [11, 12, 13, 14, 15, 16, 17, 18, 19, 20];
 /** base + (local idx << shift) */
 const at = (base: number, idx: number, shift: number): number[] => [...get(base), ...get(idx), ...i32c(shift), SHL, ADD];
-const incr = (l: number): number[] => [...get(l), ...i32c(1), ADD, ...set(l)];
+/** for (t = 0; t < m; t++) body */
+const overRows = (body: number[]): number[] => countUp(T, i32c(0), M, body);
 /** for (k = k0; k < e; k++) body */
-const overRow = (body: number[]): number[] => [
-  ...get(K0),
-  ...set(K),
-  ...BLOCK,
-  ...LOOP,
-  ...[...get(K), ...get(E), GE_U, ...brIf(1)],
-  ...body,
-  ...incr(K),
-  ...br(0),
-  END,
-  END,
-];
+const overRow = (body: number[]): number[] => countUp(K, get(K0), E, body);
+/** the stored values of block row r: k0 = ptr[r], e = ptr[r + 1] */
+const span = [...at(PTR, R, 2), ...tee(ADDR), ...LOAD(), ...set(K0), ...get(ADDR), ...LOAD(4), ...set(E)];
 /** address of s or Hs at column ind[k] */
 const colAddr = (base: number): number[] => [...get(base), ...at(IND, K, 2), ...LOAD(), ...i32c(3), SHL, ADD];
-
-const code = [
-  ...[...i32c(0), ...set(T)],
-  ...BLOCK,
-  ...LOOP,
-  ...[...get(T), ...get(M), GE_U, ...brIf(1)],
-  ...[...at(I, T, 2), ...LOAD(), ...set(ROW)],
-  ...[...at(MAP, ROW, 2), ...LOAD(), ...set(R)],
-  ...[...at(PTR, R, 2), ...tee(ADDR), ...LOAD(), ...set(K0), ...get(ADDR), ...LOAD(4), ...set(E)],
+/** v[ind_k] = v[ind_k] + c * val_k (axpy's order) */
+const scatter = (v: number, c: number): number[] => [
+  ...colAddr(v),
+  ...tee(ADDR),
+  ...get(ADDR),
+  ...F_LOAD,
+  ...get(c),
+  ...at(VAL, K, 3),
+  ...F_LOAD,
+  F_MUL,
+  F_ADD,
+  ...F_STORE,
+];
+/** v[bias] = v[bias] + c */
+const addBias = (v: number, c: number): number[] => [
+  ...at(v, BIAS, 3),
+  ...tee(ADDR),
+  ...get(ADDR),
+  ...F_LOAD,
+  ...get(c),
+  F_ADD,
+  ...F_STORE,
+];
+/** z = s[bias] + sum_k s[ind_k] val_k over the row's span (dot's order) */
+const dotRow = [
   ...[...at(S, BIAS, 3), ...F_LOAD, ...set(Z)],
-  // z = z + s[ind_k] * val_k
   ...overRow([...get(Z), ...colAddr(S), ...F_LOAD, ...at(VAL, K, 3), ...F_LOAD, F_MUL, F_ADD, ...set(Z)]),
+];
+/** row = I[t], r = map[row], and its span */
+const rowOfI = [...at(I, T, 2), ...LOAD(), ...set(ROW), ...at(MAP, ROW, 2), ...LOAD(), ...set(R), ...span];
+
+const code = overRows([
+  ...rowOfI,
+  ...dotRow,
   ...[...at(CI, ROW, 3), ...F_LOAD, ...get(Z), F_MUL, ...set(A)],
   // Hs[ind_k] = Hs[ind_k] + a * val_k
-  ...overRow([...colAddr(HS), ...tee(ADDR), ...get(ADDR), ...F_LOAD, ...get(A), ...at(VAL, K, 3), ...F_LOAD, F_MUL, F_ADD, ...F_STORE]),
-  ...[...at(HS, BIAS, 3), ...tee(ADDR), ...get(ADDR), ...F_LOAD, ...get(A), F_ADD, ...F_STORE],
-  ...incr(T),
-  ...br(0),
-  END,
-  END,
-];
+  ...overRow(scatter(HS, A)),
+  ...addBias(HS, A),
+]);
 // TRON's passes over the rows (CsrLinearRows.dots / axpys), with the same parameter and local layout
 // as hv so that the helpers above serve: CI's slot holds z (dots) or the per-row coefficients a_t
 // (axpys), S's the weights w, HS's y (dots) or the vector updated (axpys).
 /** dots: for i < M (every row of the view): z_i = y_i (w[bias] + sum_k w[ind_k] val_k), dot's order. */
-const dots = [
-  ...[...i32c(0), ...set(T)],
-  ...BLOCK,
-  ...LOOP,
-  ...[...get(T), ...get(M), GE_U, ...brIf(1)],
+const dots = overRows([
   ...[...at(MAP, T, 2), ...LOAD(), ...set(R)],
-  ...[...at(PTR, R, 2), ...tee(ADDR), ...LOAD(), ...set(K0), ...get(ADDR), ...LOAD(4), ...set(E)],
-  ...[...at(S, BIAS, 3), ...F_LOAD, ...set(Z)],
-  ...overRow([...get(Z), ...colAddr(S), ...F_LOAD, ...at(VAL, K, 3), ...F_LOAD, F_MUL, F_ADD, ...set(Z)]),
+  ...span,
+  ...dotRow,
   ...[...at(CI, T, 3), ...at(HS, T, 3), ...F_LOAD, ...get(Z), F_MUL, ...F_STORE],
-  ...incr(T),
-  ...br(0),
-  END,
-  END,
-];
+]);
 /** axpys: for t < M, row I[t]: v[ind_k] += a_t val_k, v[bias] += a_t. */
-const axpys = [
-  ...[...i32c(0), ...set(T)],
-  ...BLOCK,
-  ...LOOP,
-  ...[...get(T), ...get(M), GE_U, ...brIf(1)],
-  ...[...at(I, T, 2), ...LOAD(), ...set(ROW)],
-  ...[...at(MAP, ROW, 2), ...LOAD(), ...set(R)],
-  ...[...at(PTR, R, 2), ...tee(ADDR), ...LOAD(), ...set(K0), ...get(ADDR), ...LOAD(4), ...set(E)],
-  ...[...at(CI, T, 3), ...F_LOAD, ...set(A)],
-  ...overRow([...colAddr(HS), ...tee(ADDR), ...get(ADDR), ...F_LOAD, ...get(A), ...at(VAL, K, 3), ...F_LOAD, F_MUL, F_ADD, ...F_STORE]),
-  ...[...at(HS, BIAS, 3), ...tee(ADDR), ...get(ADDR), ...F_LOAD, ...get(A), F_ADD, ...F_STORE],
-  ...incr(T),
-  ...br(0),
-  END,
-  END,
-];
+const axpys = overRows([...rowOfI, ...[...at(CI, T, 3), ...F_LOAD, ...set(A)], ...overRow(scatter(HS, A)), ...addBias(HS, A)]);
 /**
  * gradpre: axpys (coefficients CI into HS) and sqaxpys (coefficients B into S) in one pass over the
  * rows I[t], each vector's sums in its own function's order (TRON's gradient and preconditioner).
  */
-const gradpre = [
-  ...[...i32c(0), ...set(T)],
-  ...BLOCK,
-  ...LOOP,
-  ...[...get(T), ...get(M), GE_U, ...brIf(1)],
-  ...[...at(I, T, 2), ...LOAD(), ...set(ROW)],
-  ...[...at(MAP, ROW, 2), ...LOAD(), ...set(R)],
-  ...[...at(PTR, R, 2), ...tee(ADDR), ...LOAD(), ...set(K0), ...get(ADDR), ...LOAD(4), ...set(E)],
+const gradpre = overRows([
+  ...rowOfI,
   ...[...at(CI, T, 3), ...F_LOAD, ...set(A)],
   ...[...at(B, T, 3), ...F_LOAD, ...set(C2)],
   ...overRow([
-    ...[...colAddr(HS), ...tee(ADDR), ...get(ADDR), ...F_LOAD, ...get(A), ...at(VAL, K, 3), ...F_LOAD, F_MUL, F_ADD, ...F_STORE],
+    ...scatter(HS, A),
     ...[...colAddr(S), ...tee(ADDR), ...get(ADDR), ...F_LOAD, ...get(C2), ...at(VAL, K, 3), ...F_LOAD, F_MUL],
     ...[...at(VAL, K, 3), ...F_LOAD, F_MUL, F_ADD, ...F_STORE],
   ]),
-  ...[...at(HS, BIAS, 3), ...tee(ADDR), ...get(ADDR), ...F_LOAD, ...get(A), F_ADD, ...F_STORE],
-  ...[...at(S, BIAS, 3), ...tee(ADDR), ...get(ADDR), ...F_LOAD, ...get(C2), F_ADD, ...F_STORE],
-  ...incr(T),
-  ...br(0),
-  END,
-  END,
-];
+  ...addBias(HS, A),
+  ...addBias(S, C2),
+]);
 /** one of the module's functions: all take the same 11 i32 parameters and have the same locals */
 const fn = (name: string, c: number[]): WasmFunction => ({
   name,

@@ -12,10 +12,9 @@
  */
 import {
   ADD,
+  addTo,
   compile,
-  END,
   F64,
-  GE_U,
   get,
   I32,
   i32c,
@@ -32,6 +31,7 @@ import {
   VMUL,
   VSUB,
   type WasmFunction,
+  whileBelow,
 } from '../features/wasm-asm';
 import { simdSwitch } from './linear-rows-simd';
 
@@ -47,11 +47,7 @@ const F_ADD = 0xa0;
 /** for (k = 0; k < bytes; k += 16) body, k (local K) a byte offset */
 const loop = (K: number, BYTES: number, body: number[]): number[] => [
   ...[...i32c(0), ...set(K)],
-  ...[0x02, 0x40, 0x03, 0x40],
-  ...[...get(K), ...get(BYTES), GE_U, 0x0d, 1],
-  ...body,
-  ...[...get(K), ...i32c(16), ADD, ...set(K)],
-  ...[0x0c, 0, END, END],
+  ...whileBelow(K, BYTES, [...body, ...addTo(K, i32c(16))]),
 ];
 /** acc = (acc + p[0]) + p[1] */
 const sum2 = (acc: number, p: number): number[] => [...get(acc), ...get(p), ...lane(0), F_ADD, ...get(p), ...lane(1), F_ADD, ...set(acc)];

@@ -59,6 +59,12 @@ export const whileBelow = (l: number, lim: number, body: number[]): number[] => 
   END,
   END,
 ];
+/** for (l = from; l < lim; l++) { body } (unsigned; `from`: the instructions that push the start) */
+export const countUp = (l: number, from: number[], lim: number, body: number[]): number[] => [
+  ...from,
+  ...set(l),
+  ...whileBelow(l, lim, [...body, ...addTo(l, i32c(1))]),
+];
 
 export interface WasmFunction {
   name: string;
