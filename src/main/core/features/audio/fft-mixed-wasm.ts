@@ -17,6 +17,7 @@
  * pow2 transforms' layout); the input is left as it was. Sizes with other radices, or no WebAssembly
  * SIMD, get `MixedRadixFFT` behind the same interface.
  */
+import type { ComplexFFT } from './fft-wasm';
 import { MixedRadixFFT, RADIX5 } from './fft-mixed';
 import {
   ADD,
@@ -38,17 +39,8 @@ import {
   XOR,
 } from '../wasm-asm';
 
-/** A forward complex FFT over interleaved arrays (the interface of fft-wasm.ts's `ComplexFFT.transform`). */
-export interface InterleavedFFT {
-  readonly size: number;
-  /** the kernel's own input and output arrays, where it has them: passing these saves the copies */
-  readonly input?: Float64Array;
-  readonly output?: Float64Array;
-  /** the kernel's memory and a region of `extra` bytes in it that is the caller's (stft-wasm.ts) */
-  readonly memory?: WebAssembly.Memory;
-  readonly extraAt?: number;
-  transform(out: Float64Array, data: Float64Array): void;
-}
+/** A forward complex FFT over interleaved arrays: fft-wasm.ts's `ComplexFFT` without the inverse. */
+export type InterleavedFFT = Omit<ComplexFFT, 'inverseTransform'>;
 
 // memory: the sign mask (0, -0) at 0, splatted k1 k2 q1 q2 at 16..80, twiddles from TW_AT (32 bytes
 // per k: (c, c), (-s, s)), then the input and two work buffers
