@@ -95,14 +95,14 @@ export async function runExtraction(db: Db, opts: ExtractOptions): Promise<Extra
     const writer = new FeatureWriter(db, keepAudio);
     // a one-stream run keeps the other stream's current results (feature-repo.ts)
     const undecoded = wants.audio && wants.video ? null : wants.audio ? ('video' as const) : ('audio' as const);
-    const run = (sfx: string): MediaVersions => ({
+    const versionsFor = (sfx: string): MediaVersions => ({
       audio: AUDIO_FEATURE_VERSION,
       video: VIDEO_FEATURE_VERSION,
       stage: stageVersion + sfx,
       ...(undecoded && { undecoded: { stream: undecoded, fullStage: MEDIA_STAGE_VERSION + sfx, segmentSuffix: SEGMENT_SUFFIX } }),
     });
-    const versions = run('');
-    const segVersions = run(SEGMENT_SUFFIX);
+    const versions = versionsFor('');
+    const segVersions = versionsFor(SEGMENT_SUFFIX);
     const meter = new ProgressMeter('extract media', plan.items - plan.badSpans.length);
     const cores = os.availableParallelism();
     // Audio-only work on one or two cores (no worker count asked for, nothing fed to an encoder): the
