@@ -76,10 +76,19 @@ export async function runExtraction(db: Db, opts: ExtractOptions): Promise<Extra
     text: { encoded: 0, failed: 0, refit: false, fittedOn: null },
     cancelled: false,
   };
+  // what this run's items are marked with; a one-stream run keeps the other stream's current results (feature-repo.ts)
+  const undecoded = wants.audio && wants.video ? null : wants.audio ? ('video' as const) : ('audio' as const);
+  const versionsFor = (sfx: string): MediaVersions => ({
+    audio: AUDIO_FEATURE_VERSION,
+    video: VIDEO_FEATURE_VERSION,
+    stage: stageVersion + sfx,
+    ...(undecoded && { undecoded: { stream: undecoded, fullStage: MEDIA_STAGE_VERSION + sfx, segmentSuffix: SEGMENT_SUFFIX } }),
+  });
+  const versions = versionsFor('');
+  const segVersions = versionsFor(SEGMENT_SUFFIX);
   // a span that cannot be extracted: its item error (and no features, older ones dropped), no decode
   if (plan.badSpans.length) {
     const writer = new FeatureWriter(db);
-    const segVersions = { audio: AUDIO_FEATURE_VERSION, video: VIDEO_FEATURE_VERSION, stage: stageVersion + SEGMENT_SUFFIX };
     db.transaction(() => {
       for (const b of plan.badSpans) writer.saveMedia(failedMediaResult(b.id, b.file, 'span', b.message), segVersions);
     })();
@@ -93,16 +102,6 @@ export async function runExtraction(db: Db, opts: ExtractOptions): Promise<Extra
   const feeds = [feed, feedV].filter((f): f is AudioFeed | VideoFeed => f !== null);
   if (todo.length > 0) {
     const writer = new FeatureWriter(db, keepAudio);
-    // a one-stream run keeps the other stream's current results (feature-repo.ts)
-    const undecoded = wants.audio && wants.video ? null : wants.audio ? ('video' as const) : ('audio' as const);
-    const versionsFor = (sfx: string): MediaVersions => ({
-      audio: AUDIO_FEATURE_VERSION,
-      video: VIDEO_FEATURE_VERSION,
-      stage: stageVersion + sfx,
-      ...(undecoded && { undecoded: { stream: undecoded, fullStage: MEDIA_STAGE_VERSION + sfx, segmentSuffix: SEGMENT_SUFFIX } }),
-    });
-    const versions = versionsFor('');
-    const segVersions = versionsFor(SEGMENT_SUFFIX);
     const meter = new ProgressMeter('extract media', plan.items - plan.badSpans.length);
     const cores = os.availableParallelism();
     // Audio-only work on one or two cores (no worker count asked for, nothing fed to an encoder): the
